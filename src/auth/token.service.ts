@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { ApiToken } from '../org/api-token.entity';
+import { Person } from '../org/person.entity';
+import { RoleGrant } from '../org/role-grant.entity';
+import type { Actor } from './actor';
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Bearer tokens: the bootstrap admin token from config, and tokens issued to people (stored as SHA-256 only). */
+@Injectable()
+export class TokenService {
+  private readonly adminDigest: Buffer;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.adminDigest = sha256(config.adminToken);
+  }
+
+  async resolve(token: string): Promise<Actor | null> {
+    const digest = sha256(token);
+    // Compare digests in constant time: equal length whatever the caller sent.
+    if (timingSafeEqual(digest, this.adminDigest)) {
+      return { personId: null, name: '系统管理员', isAdmin: true, grants: [], channel: 'api' };
+    }
+    const row = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: digest.toString('hex'), revokedAt: IsNull() });
+    if (!row) return null;
+    return this.actorFor(row.personId, 'api');
+  }
+
+  async actorFor(personId: number, channel: Actor['channel']): Promise<Actor | null> {
+    const person = await this.db.getRepository(Person).findOneBy({ id: personId });
+    if (!person || !person.active) return null;
+    const grants = await this.db.getRepository(RoleGrant).findBy({ personId });
+    return {
+      personId,
+      name: person.name,
+      isAdmin: grants.some((g) => g.role === 'admin'),
+      grants: grants.map((g) => ({ role: g.role, unitId: g.unitId })),
+      channel,
+    };
+  }
+
+  /** Issues a new token; the plain text is returned once and never stored. */
+  async issue(personId: number, label = ''): Promise<{ id: number; token: string }> {
+    const token = `dbt_${randomBytes(24).toString('base64url')}`;
+    const row = await this.db.getRepository(ApiToken).save({ personId, label, tokenHash: sha256(token).toString('hex'), revokedAt: null });
+    return { id: row.id, token };
+  }
+
+  async revoke(tokenId: number, now: Date): Promise<boolean> {
+    const r = await this.db.getRepository(ApiToken).update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { RequireRoles } from '../auth/auth.guard';
+import { invalid, notFound } from '../common/errors';
+import { CalendarService } from './calendar.service';
+import { isValidLocalDate } from './local-date';
+import type { DayKind } from './work-calendar';
+
+class OverrideDto {
+  @ApiProperty({ enum: ['workday', 'restday'] }) @IsIn(['workday', 'restday']) kind!: DayKind;
+  @ApiPropertyOptional({ example: '2027年春节' }) @IsOptional() @IsString() @MaxLength(100) note?: string;
+}
+
+/** C3: the working-day calendar and the admin's overrides (e.g. next year's holidays before the library has them). */
+@ApiTags('calendar 工作日')
+@ApiBearerAuth()
+@Controller('api/calendar')
+export class CalendarController {
+  constructor(private readonly calendar: CalendarService) {}
+
+  @Get('overrides') overrides() {
+    return this.calendar.overrides();
+  }
+
+  @Put('overrides/:date') @RequireRoles('admin') @ApiOperation({ summary: '设置某日为上班日或休息日（覆盖官方日历）' })
+  put(@Param('date') date: string, @Body() dto: OverrideDto) {
+    return this.calendar.putOverride(date, dto.kind, dto.note);
+  }
+
+  @Delete('overrides/:date') @RequireRoles('admin')
+  async remove(@Param('date') date: string) {
+    if (!(await this.calendar.deleteOverride(date))) throw notFound('CALENDAR.NO_OVERRIDE', `${date} 没有覆盖设置。`);
+    return { deleted: date };
+  }
+
+  @Get('working-days') @ApiOperation({ summary: '从某日起第 N 个工作日（不含当天）' })
+  async workingDays(@Query('from') from: string, @Query('n') n: string) {
+    const count = Number(n);
+    if (!isValidLocalDate(from ?? '')) throw invalid('CALENDAR.BAD_DATE', '「from」须为日期，如 2026-12-01。', { field: 'from' });
+    if (!Number.isInteger(count) || count < 0 || count > 250) throw invalid('CALENDAR.BAD_N', '「n」须为 0 到 250 的整数。', { field: 'n' });
+    const cal = await this.calendar.calendar();
+    const date = cal.addWorkingDays(from, count);
+    return { from, n: count, date, uncoveredYears: cal.uncoveredYearsBetween(from, date) };
+  }
+
+  @Get('coverage') @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
+  async coverage(@Query('from') from?: string, @Query('to') to?: string) {
+    const cal = await this.calendar.calendar();
+    const a = Number(from ?? 2025);
+    const b = Number(to ?? a + 2);
+    const years = [];
+    for (let y = a; y <= Math.min(b, a + 20); y++) years.push({ year: y, covered: cal.covers(y) });
+    return years;
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { invalid } from '../common/errors';
+import { chineseDaysSource } from './chinese-days.source';
+import { HolidayOverride } from './holiday-override.entity';
+import { isValidLocalDate } from './local-date';
+import { DayKind, WorkCalendar } from './work-calendar';
+
+/** C3: the official calendar (chinese-days) plus the admin's override table, rebuilt when an override changes. */
+@Injectable()
+export class CalendarService {
+  private readonly log = new Logger('calendar');
+  private readonly source = chineseDaysSource();
+  private current: Promise<WorkCalendar> | null = null;
+
+  constructor(private readonly db: DataSource) {}
+
+  calendar(): Promise<WorkCalendar> {
+    this.current ??= this.db
+      .getRepository(HolidayOverride)
+      .find()
+      .then((rows) => new WorkCalendar(this.source, rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note }))));
+    return this.current;
+  }
+
+  /** Logged once per deadline so an admin learns a year needs its holidays entered. */
+  warnUncovered(years: number[], context: string): void {
+    if (years.length) {
+      this.log.warn(JSON.stringify({ event: 'calendar_year_uncovered', years, context, hint: '该年度法定节假日尚无官方数据，请管理员在 /api/calendar/overrides 中录入' }));
+    }
+  }
+
+  async overrides(): Promise<HolidayOverride[]> {
+    return this.db.getRepository(HolidayOverride).find({ order: { date: 'ASC' } });
+  }
+
+  async putOverride(date: string, kind: DayKind, note = ''): Promise<HolidayOverride> {
+    if (!isValidLocalDate(date)) throw invalid('CALENDAR.BAD_DATE', `日期「${date}」无效，请写成 2027-01-01 的格式。`, { field: 'date' });
+    if (kind !== 'workday' && kind !== 'restday') throw invalid('CALENDAR.BAD_KIND', '「kind」须为 workday（上班）或 restday（休息）。', { field: 'kind' });
+    const saved = await this.db.getRepository(HolidayOverride).save({ date, kind, note });
+    this.current = null;
+    return saved;
+  }
+
+  async deleteOverride(date: string): Promise<boolean> {
+    const r = await this.db.getRepository(HolidayOverride).delete({ date });
+    this.current = null;
+    return (r.affected ?? 0) > 0;
+  }
+}

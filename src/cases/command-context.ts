@@ -1,0 +1,99 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import type { OutboxTarget } from '../bot/outbox/outbox-message.entity';
+import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { conflict } from '../common/errors';
+import { ChatGroup } from '../org/chat-group.entity';
+import { RoleGrant } from '../org/role-grant.entity';
+import { Item } from './item.entity';
+import type { ItemEvent } from './item-event.entity';
+import type { ItemUnit } from './item-unit.entity';
+import type { ItemState } from './item.types';
+import type { ActorRelation } from './item.rules';
+import { TimelineWriter } from './timeline.writer';
+
+export interface EventInput {
+  type: string;
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * What a command sees inside its transaction: the item, its units, the actor — and the only three ways to
+ * change anything: `transition`/`record` (state + C6 timeline) and `send` (outbox rows). All through one EntityManager.
+ */
+export class CommandContext {
+  constructor(
+    readonly em: EntityManager,
+    readonly item: Item,
+    readonly units: ItemUnit[],
+    readonly actor: Actor,
+    readonly relation: ActorRelation,
+    readonly now: Date,
+    private readonly timeline: TimelineWriter,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  get leadUnit(): ItemUnit {
+    return this.units.find((u) => u.role === 'lead')!;
+  }
+
+  /** C5 + C6: move the item (guarded by its version: a concurrent click loses with a clear message) and log it. */
+  async transition(to: ItemState, patch: Partial<Item>, event: EventInput): Promise<ItemEvent> {
+    const from = this.item.state;
+    const res = await this.em
+      .createQueryBuilder()
+      .update(Item)
+      .set({ ...patch, state: to, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id: this.item.id, version: this.item.version })
+      .execute();
+    if ((res.affected ?? 0) !== 1) {
+      throw conflict('CASE.CONCURRENT_UPDATE', `事项 ${this.item.number} 刚被他人更新，请刷新后重试。`);
+    }
+    Object.assign(this.item, patch, { state: to, version: this.item.version + 1 });
+    return this.timeline.append(this.em, this.actor, { itemId: this.item.id, type: event.type, at: this.now, from, to, summary: event.summary, data: event.data });
+  }
+
+  /** An event that leaves the state as it is (a report, a co-unit's signature, a refused extension). */
+  record(event: EventInput): Promise<ItemEvent> {
+    return this.transition(this.item.state, {}, event);
+  }
+
+  /** Outbox rows caused by `cause`; one per target, de-duplicated by (event, target). */
+  async send(cause: ItemEvent, kind: string, targets: { target: OutboxTarget; platform?: string | null }[], payload: Record<string, unknown>): Promise<void> {
+    await this.outbox.enqueue(
+      this.em,
+      targets.map((t) => ({
+        kind,
+        target: t.target,
+        platform: t.platform ?? null,
+        itemId: this.item.id,
+        payload: { itemNumber: this.item.number, eventId: cause.id, ...payload },
+        dedupeKey: `evt:${cause.id}:${kind}:${t.target}`,
+        dueAt: this.now,
+      })),
+    );
+  }
+
+  /** P1: a unit is reached in its own groups; a unit with no group, through its contacts one to one. */
+  async unitTargets(unitIds: number[]): Promise<{ target: OutboxTarget; platform?: string | null }[]> {
+    if (unitIds.length === 0) return [];
+    const groups = await this.em.findBy(ChatGroup, { unitId: In(unitIds), purpose: 'unit' });
+    const out: { target: OutboxTarget; platform?: string | null }[] = groups.map((g) => ({ target: `group:${g.id}`, platform: g.platform }));
+    const withoutGroup = unitIds.filter((id) => !groups.some((g) => g.unitId === id));
+    if (withoutGroup.length) {
+      const contacts = await this.em.findBy(RoleGrant, { unitId: In(withoutGroup), role: In(['unit_contact', 'unit_head']) });
+      for (const pid of new Set(contacts.map((c) => c.personId))) out.push({ target: `person:${pid}` });
+    }
+    return out;
+  }
+
+  allUnitIds(): number[] {
+    return this.units.map((u) => u.unitId);
+  }
+
+  person(id: number): { target: OutboxTarget }[] {
+    return [{ target: `person:${id}` }];
+  }
+}

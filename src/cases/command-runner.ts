@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, hasRole, unitsOf } from '../auth/actor';
+import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { Clock } from '../common/clock';
+import { DomainError, conflict, notFound } from '../common/errors';
+import { CommandContext } from './command-context';
+import { Item } from './item.entity';
+import { ItemUnit } from './item-unit.entity';
+import { ActorRelation, ItemAction, checkAction } from './item.rules';
+import { NumberingService } from './numbering.service';
+import { TimelineWriter } from './timeline.writer';
+
+/** P2–P4: how this actor stands to this item. */
+export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRelation {
+  const mine = unitsOf(actor);
+  const lead = units.find((u) => u.role === 'lead');
+  const unitRole = lead && mine.includes(lead.unitId) ? 'lead' : units.some((u) => u.role === 'co' && mine.includes(u.unitId)) ? 'co' : undefined;
+  return {
+    system: actor.channel === 'system' && actor.personId === null,
+    isSupervisor: hasRole(actor, 'supervisor'),
+    isOwner: actor.personId !== null && actor.personId === item.ownerId,
+    isLeader: actor.personId !== null && actor.personId === item.leaderId,
+    unitRole,
+  };
+}
+
+/** Principle 2: one command = one transaction: load, check the rule, change, log, queue messages. */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly timeline: TimelineWriter,
+    private readonly outbox: OutboxWriter,
+    private readonly numbering: NumberingService,
+  ) {}
+
+  normalizeNumber(input: string): string {
+    const number = this.numbering.normalize(input);
+    if (!number) throw notFound('CASE.NOT_FOUND', `没有编号为「${input}」的督办事项（编号形如 ${this.numbering.prefix}2026-0042）。`);
+    return number;
+  }
+
+  async run<T>(numberInput: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
+    const number = this.normalizeNumber(numberInput);
+    return this.db.transaction((em) => this.runIn(em, number, actor, action, body));
+  }
+
+  /** The same, inside a transaction the caller already holds (C4: closing a parent when its last child closes). */
+  async runIn<T>(em: EntityManager, number: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
+    const item = await em.findOneBy(Item, { number });
+    if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+    const units = await em.findBy(ItemUnit, { itemId: item.id });
+    if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
+      throw conflict('CASE.DECOMPOSED', `C4：事项 ${number} 已分解立项，请在它的子事项上办理。`);
+    }
+    const refusal = checkAction(action, item.state, relationOf(actor, item, units), number);
+    if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.kind);
+    const ctx = new CommandContext(em, item, units, actor, relationOf(actor, item, units), this.clock.now(), this.timeline, this.outbox);
+    return body(ctx);
+  }
+}

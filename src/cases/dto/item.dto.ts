@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TIME_NODES, TimeNode } from '../deadline.rules';
+import { BOARDS, Board, CATEGORIES, Category, ITEM_STATES, ItemState, RATINGS, Rating, SOURCES, Source } from '../item.types';
+
+const keys = (o: object) => Object.keys(o);
+
+/** C3: exactly one of deadlineNode, deadlineDate, workingDays — or none for the board's default. */
+class DeadlineFields {
+  @ApiPropertyOptional({ enum: TIME_NODES, description: 'C3 时间节点（自立项起算）' })
+  @IsOptional()
+  @IsIn(TIME_NODES)
+  deadlineNode?: TimeNode;
+
+  @ApiPropertyOptional({ example: '2026-12-10', description: '截止日期（北京时间当天下班时间到期）' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  deadlineDate?: string;
+
+  @ApiPropertyOptional({ example: 10, description: 'N 个工作日（按法定节假日与调休计算）' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  workingDays?: number;
+
+  @ApiPropertyOptional({ description: 'C3：期限超过一个月时必填的理由' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  deadlineReason?: string;
+}
+
+export class RegisterItemDto extends DeadlineFields {
+  @ApiProperty({ example: '推进老旧小区改造' }) @IsString() @IsNotEmpty() @MaxLength(200) title!: string;
+  @ApiProperty({ example: '按市政府常务会议纪要要求……' }) @IsString() @IsNotEmpty() @MaxLength(20000) content!: string;
+  @ApiProperty({ enum: keys(SOURCES), description: Object.entries(SOURCES).map(([k, v]) => `${k}=${v}`).join('，') })
+  @IsIn(keys(SOURCES))
+  source!: Source;
+  @ApiPropertyOptional({ description: '纪要/批示件号' }) @IsOptional() @IsString() @MaxLength(100) sourceRef?: string;
+  @ApiPropertyOptional({ enum: keys(BOARDS), default: 'daily' }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
+  @ApiPropertyOptional({ enum: keys(CATEGORIES), default: 'decision' }) @IsOptional() @IsIn(keys(CATEGORIES)) category?: Category;
+  @ApiPropertyOptional({ description: 'P4：默认为登记人' }) @IsOptional() @IsInt() ownerId?: number;
+  @ApiProperty() @IsInt() leaderId!: number;
+  @ApiProperty() @IsInt() leadUnitId!: number;
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsInt({ each: true }) coUnitIds?: number[];
+  @ApiPropertyOptional({ description: 'D1 服务对象' }) @IsOptional() @IsString() @MaxLength(100) servedParty?: string;
+  @ApiPropertyOptional({ description: 'C2：涉密事项——为 true 时拒绝登记' }) @IsOptional() @IsBoolean() classified?: boolean;
+  @ApiPropertyOptional({ description: '存为草稿，稍后提交立项' }) @IsOptional() @IsBoolean() draft?: boolean;
+}
+
+export class ChildItemDto extends DeadlineFields {
+  @ApiProperty() @IsInt() unitId!: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) content?: string;
+}
+
+export class DecomposeDto {
+  @ApiProperty({ type: [ChildItemDto] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ChildItemDto)
+  children!: ChildItemDto[];
+}
+
+export class ReportDto {
+  @ApiProperty({ example: '已完成初稿，正在征求意见' }) @IsString() @IsNotEmpty() @MaxLength(20000) content!: string;
+}
+
+export class ReasonDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class ExtensionRequestDto {
+  @ApiProperty({ example: '2026-12-20T18:00:00+08:00' }) @IsDateString() newDeadline!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ description: 'E1 落实方案' }) @IsString() @IsNotEmpty() @MaxLength(5000) plan!: string;
+}
+
+export class DecisionDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+export class ClosureRequestDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) summary!: string;
+  @ApiPropertyOptional({ description: 'D1：服务对象是否同意（事项有服务对象时必填）' }) @IsOptional() @IsBoolean() servedPartyAgreed?: boolean;
+}
+
+export class VerifyDto {
+  @ApiProperty({ enum: ['expert_review', 'public_evaluation'] }) @IsIn(['expert_review', 'public_evaluation']) method!: 'expert_review' | 'public_evaluation';
+  @ApiProperty() @IsBoolean() passed!: boolean;
+  @ApiProperty() @IsString() @MaxLength(2000) note!: string;
+}
+
+export class RateDto {
+  @ApiProperty({ enum: keys(RATINGS), description: Object.entries(RATINGS).map(([k, v]) => `${k}=${v}`).join('，') })
+  @IsIn(keys(RATINGS))
+  rating!: Rating;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) comment?: string;
+}
+
+export class ItemListQuery {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() unitId?: number;
+  @ApiPropertyOptional({ enum: keys(SOURCES) }) @IsOptional() @IsIn(keys(SOURCES)) source?: Source;
+  @ApiPropertyOptional({ enum: keys(BOARDS) }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
+  @ApiPropertyOptional({ enum: ITEM_STATES }) @IsOptional() @IsIn(ITEM_STATES) state?: ItemState;
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) overdue?: 'true' | 'false';
+  @ApiPropertyOptional({ description: '编号（可部分）' }) @IsOptional() @IsString() @MaxLength(32) number?: string;
+  @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredFrom?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: '含当天' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredTo?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+}

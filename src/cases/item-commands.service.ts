@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, SYSTEM_ACTOR, unitsOf } from '../auth/actor';
+import { conflict, invalid } from '../common/errors';
+import { formatShanghai } from '../common/shanghai-time';
+import { Unit } from '../org/unit.entity';
+import { SettingsService } from '../settings/settings.service';
+import { CommandContext } from './command-context';
+import { CommandRunner } from './command-runner';
+import { checkExtensionRequest, movesToOngoing } from './deadline.rules';
+import { ItemRequest } from './item-request.entity';
+import { Item } from './item.entity';
+import { CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
+import { RATINGS, Rating } from './item.types';
+import { Report } from './report.entity';
+import { ItemUnit } from './item-unit.entity';
+import { In } from 'typeorm';
+
+/** The commands of an item's life after registration (C5), each one transaction through CommandRunner. */
+@Injectable()
+export class ItemCommandsService {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly settings: SettingsService,
+  ) {}
+
+  submit(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'submit', (c) => c.transition('registered', {}, { type: 'submitted', summary: '提交立项' }));
+  }
+
+  /** 交办: the assignment card goes to every unit's group (P1). */
+  assign(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'assign', async (c) => {
+      const names = await unitNames(c);
+      const e = await c.transition('assigned', { assignedAt: c.now }, { type: 'assigned', summary: `交办：${names}` });
+      await c.send(e, 'assignment_card', await c.unitTargets(c.allUnitIds()), {});
+    });
+  }
+
+  /** 签收: each unit signs for itself; the item is in progress once its lead unit has signed. */
+  sign(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'sign', async (c) => {
+      const mine = c.units.find((u) => u.role === c.relation.unitRole && unitsOf(actor).includes(u.unitId))!;
+      if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}。`);
+      await c.em.update(ItemUnit, { id: mine.id }, { signedAt: c.now, signedById: actor.personId });
+      mine.signedAt = c.now;
+      const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
+      const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;
+      const e = await c.transition(to, {}, { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } });
+      await c.send(e, 'card_refresh', await c.unitTargets(c.allUnitIds()), {});
+    });
+  }
+
+  /** F1: the lead unit reports progress; the owner is told at once. */
+  report(number: string, actor: Actor, content: string) {
+    return this.runner.run(number, actor, 'report', async (c) => {
+      const text = content.trim();
+      if (!text) throw invalid('REPORT.EMPTY', '反馈内容不能为空。', { field: 'content' });
+      const report = await c.em.save(Report, {
+        itemId: c.item.id,
+        unitId: c.leadUnit.unitId,
+        authorId: actor.personId!,
+        content: text,
+        channel: actor.channel,
+        submittedAt: c.now,
+        status: 'submitted' as const,
+        returnedAt: null,
+        returnedById: null,
+        returnReason: null,
+      });
+      const e = await c.record({ type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
+      await c.send(e, 'report_notice', c.person(c.item.ownerId), { reportId: report.id });
+      return { reportId: report.id };
+    });
+  }
+
+  /** F2: the owner returns the latest report, or a closure under way, with a reason; the unit must resubmit. */
+  returnWork(number: string, actor: Actor, reason: string) {
+    return this.runner.run(number, actor, 'return', async (c) => {
+      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', 'F2：退回须写明理由。', { field: 'reason' });
+      let what: string;
+      if (c.item.state === 'in_progress') {
+        const latest = await c.em.findOne(Report, { where: { itemId: c.item.id, status: 'submitted' }, order: { id: 'DESC' } });
+        if (!latest) throw conflict('RETURN.NOTHING', `F2：事项 ${c.item.number} 没有待审的反馈可退回。`);
+        await c.em.update(Report, { id: latest.id }, { status: 'returned', returnedAt: c.now, returnedById: actor.personId, returnReason: reason });
+        what = '反馈';
+      } else {
+        await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided('returned', actor, c.now, reason));
+        what = '办结申请';
+      }
+      const e = await c.transition('in_progress', { returnCount: c.item.returnCount + 1 }, {
+        type: 'returned',
+        summary: `退回${what}：${reason}`,
+        data: { returnNo: c.item.returnCount + 1 },
+      });
+      await c.send(e, 'returned_notice', await c.unitTargets([c.leadUnit.unitId]), { reason });
+    });
+  }
+
+  /** E1: at least N days before the deadline, with a reason, a plan and a new date. */
+  requestExtension(number: string, actor: Actor, input: { newDeadline: Date; reason: string; plan: string }) {
+    return this.runner.run(number, actor, 'request_extension', async (c) => {
+      const policy = await this.settings.deadlinePolicy(c.em);
+      const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, policy });
+      if (problem) throw problem.code === 'EXTENSION.TOO_LATE' ? conflict(problem.code, problem.message) : invalid(problem.code, problem.message, { field: problem.field });
+      if (await c.em.existsBy(ItemRequest, { itemId: c.item.id, kind: 'extension', status: 'pending' })) {
+        throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请待审批。`);
+      }
+      const req = await c.em.save(ItemRequest, {
+        itemId: c.item.id,
+        kind: 'extension' as const,
+        status: 'pending' as const,
+        requestedById: actor.personId!,
+        requestedAt: c.now,
+        text: input.reason.trim(),
+        plan: input.plan.trim(),
+        proposedDeadline: input.newDeadline,
+        ...undecided,
+      });
+      const e = await c.record({ type: 'extension_requested', summary: `申请延期至 ${formatShanghai(input.newDeadline)}：${excerpt(input.reason)}`, data: { requestId: req.id } });
+      await c.send(e, 'extension_card', c.person(c.item.ownerId), { requestId: req.id });
+      return { requestId: req.id };
+    });
+  }
+
+  /** E1 decision by the owner; E2: an approved extension beyond the 7-day node moves the item to 持续跟进. */
+  decideExtension(number: string, actor: Actor, requestId: number, approve: boolean, note = '') {
+    return this.runner.run(number, actor, 'decide_extension', async (c) => {
+      const req = await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
+      if (!req || req.status !== 'pending') throw conflict('EXTENSION.NOT_PENDING', `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`);
+      if (!approve && !note.trim()) throw invalid('EXTENSION.NOTE_REQUIRED', '不同意延期须写明意见。', { field: 'note' });
+      await c.em.update(ItemRequest, { id: req.id }, decided(approve ? 'approved' : 'refused', actor, c.now, note));
+      const notice = await c.unitTargets([c.leadUnit.unitId]);
+      if (!approve) {
+        const e = await c.record({ type: 'extension_refused', summary: `不同意延期：${note}`, data: { requestId } });
+        await c.send(e, 'extension_decided', notice, { approved: false, note });
+        return;
+      }
+      const policy = await this.settings.deadlinePolicy(c.em);
+      const newDeadline = req.proposedDeadline!;
+      const toOngoing = c.item.board !== 'ongoing' && movesToOngoing(c.item.registeredAt, newDeadline, policy);
+      const e = await c.transition(c.item.state, { deadlineAt: newDeadline, ...(toOngoing ? { board: 'ongoing' as const } : {}) }, {
+        type: 'extension_approved',
+        summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}${toOngoing ? '，转入「持续跟进」版块' : ''}`,
+        data: { requestId, from: c.item.deadlineAt.toISOString(), to: newDeadline.toISOString(), board: toOngoing ? 'ongoing' : c.item.board },
+      });
+      await c.send(e, 'extension_decided', notice, { approved: true });
+    });
+  }
+
+  /** D1: the lead unit asks to close; with a 服务对象, their agreement is recorded — a refusal counts as a failed attempt. */
+  requestClosure(number: string, actor: Actor, input: { summary: string; servedPartyAgreed?: boolean }) {
+    return this.runner.run(number, actor, 'request_closure', async (c) => {
+      if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
+      const hasServed = !!c.item.servedParty;
+      if (hasServed && input.servedPartyAgreed === undefined) {
+        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `D1：本事项有服务对象「${c.item.servedParty}」，须说明其是否同意办结（servedPartyAgreed）。`, { field: 'servedPartyAgreed' });
+      }
+      const agreed = hasServed ? input.servedPartyAgreed! : null;
+      const req = await c.em.save(ItemRequest, {
+        itemId: c.item.id,
+        kind: 'closure' as const,
+        status: agreed === false ? ('failed_agreement' as const) : ('pending' as const),
+        requestedById: actor.personId!,
+        requestedAt: c.now,
+        text: input.summary.trim(),
+        plan: null,
+        proposedDeadline: null,
+        ...undecided,
+        servedPartyAgreed: agreed,
+      });
+      if (agreed === false) {
+        const attempts = c.item.failedClosureAttempts + 1;
+        const canVerify = attempts >= CLOSURE_ATTEMPTS_BEFORE_VERIFICATION;
+        const e = await c.transition(c.item.state, { failedClosureAttempts: attempts }, {
+          type: 'closure_not_agreed',
+          summary: `服务对象不同意办结（第 ${attempts} 次）${canVerify ? '，立项主体可组织专家论证或公众评价' : ''}`,
+          data: { requestId: req.id, attempts },
+        });
+        await c.send(e, 'closure_not_agreed', c.person(c.item.ownerId), { attempts, canVerify });
+        return { requestId: req.id, status: 'failed_agreement', failedAttempts: attempts, verificationAllowed: canVerify };
+      }
+      const e = await c.transition('closure_requested', {}, { type: 'closure_requested', summary: `申请办结：${excerpt(input.summary)}`, data: { requestId: req.id } });
+      await c.send(e, 'review_card', c.person(c.item.ownerId), { requestId: req.id });
+      return { requestId: req.id, status: 'pending' };
+    });
+  }
+
+  startReview(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'start_review', (c) => c.transition('under_review', {}, { type: 'review_started', summary: '开始审核办结情况' }));
+  }
+
+  /** D1: after 3 failed attempts, 专家论证 or 公众评价 stands in for the 服务对象's agreement. */
+  verify(number: string, actor: Actor, input: { method: 'expert_review' | 'public_evaluation'; passed: boolean; note: string }) {
+    return this.runner.run(number, actor, 'verify', async (c) => {
+      if (c.item.failedClosureAttempts < CLOSURE_ATTEMPTS_BEFORE_VERIFICATION) {
+        throw conflict(
+          'CLOSURE.VERIFICATION_TOO_EARLY',
+          `D1：服务对象不同意办结满 ${CLOSURE_ATTEMPTS_BEFORE_VERIFICATION} 次后才可组织核验，本事项目前 ${c.item.failedClosureAttempts} 次。`,
+        );
+      }
+      const label = input.method === 'expert_review' ? '专家论证' : '公众评价';
+      await c.em.save(ItemRequest, {
+        itemId: c.item.id,
+        kind: 'verification' as const,
+        status: input.passed ? ('passed' as const) : ('failed' as const),
+        requestedById: actor.personId!,
+        requestedAt: c.now,
+        text: input.note.trim(),
+        plan: null,
+        proposedDeadline: null,
+        servedPartyAgreed: null,
+        method: input.method,
+        decidedById: actor.personId,
+        decidedAt: c.now,
+        decisionNote: null,
+      });
+      await c.transition(input.passed ? 'under_review' : 'in_progress', {}, {
+        type: 'verified',
+        summary: `${label}：${input.passed ? '通过，进入审核' : '未通过'}${input.note ? `（${excerpt(input.note)}）` : ''}`,
+        data: { method: input.method, passed: input.passed },
+      });
+    });
+  }
+
+  /** D2: the owner rates; 不合格 returns the item to the unit, otherwise the leader gets the approval card (D3). */
+  rate(number: string, actor: Actor, rating: Rating, comment = '') {
+    return this.runner.run(number, actor, 'rate', async (c) => {
+      const fail = rating === 'fail';
+      await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided(fail ? 'returned' : 'approved', actor, c.now, comment));
+      const e = await c.transition(fail ? 'in_progress' : 'pending_approval', { rating: fail ? null : rating }, {
+        type: 'rated',
+        summary: `评定：${RATINGS[rating]}${comment ? `（${excerpt(comment)}）` : ''}${fail ? '，退回承办单位重办' : '，报分管领导审定'}`,
+        data: { rating },
+      });
+      if (fail) await c.send(e, 'returned_notice', await c.unitTargets([c.leadUnit.unitId]), { reason: comment, rating });
+      else await c.send(e, 'approval_card', c.person(c.item.leaderId), { rating });
+    });
+  }
+
+  /** D3: the leader's sign-off closes the item and retires its number; C4: the last child closes its parent. */
+  signOff(number: string, actor: Actor, note = '') {
+    return this.runner.run(number, actor, 'sign_off', async (c) => {
+      const e = await c.transition('closed', { closedAt: c.now, numberRetiredAt: c.now }, {
+        type: 'signed_off',
+        summary: `审定办结，销号${note ? `（${excerpt(note)}）` : ''}`,
+      });
+      await c.send(e, 'closed_notice', await c.unitTargets(c.allUnitIds()), {});
+      if (c.item.parentId !== null) await this.closeParentIfDone(c);
+    });
+  }
+
+  archive(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'archive', (c) => c.transition('archived', { archivedAt: c.now }, { type: 'archived', summary: '归档（一事一卷）' }));
+  }
+
+  private async closeParentIfDone(c: CommandContext): Promise<void> {
+    const siblings = await c.em.findBy(Item, { parentId: c.item.parentId! });
+    if (siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return;
+    const parent = await c.em.findOneByOrFail(Item, { id: c.item.parentId! });
+    await this.runner.runIn(c.em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
+      p.transition('closed', { closedAt: c.now, numberRetiredAt: c.now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
+    );
+  }
+}
+
+const undecided = { servedPartyAgreed: null, method: null, decidedById: null, decidedAt: null, decisionNote: null };
+const decided = (status: ItemRequest['status'], actor: Actor, at: Date, note: string) => ({
+  status,
+  decidedById: actor.personId,
+  decidedAt: at,
+  decisionNote: note || null,
+});
+const excerpt = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+async function unitNames(c: CommandContext): Promise<string> {
+  const units = await c.em.findBy(Unit, { id: In(c.allUnitIds()) });
+  const name = (id: number) => units.find((u) => u.id === id)?.name ?? `#${id}`;
+  return c.units.map((u) => `${name(u.unitId)}（${u.role === 'lead' ? '主办' : '协办'}）`).join('、');
+}

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { Clock } from '../common/clock';
+import { notFound } from '../common/errors';
+import { Person } from '../org/person.entity';
+import { Unit } from '../org/unit.entity';
+import { CommandRunner } from './command-runner';
+import { ItemEvent } from './item-event.entity';
+import { ItemRequest } from './item-request.entity';
+import { ItemUnit } from './item-unit.entity';
+import { Item } from './item.entity';
+import { Directory, eventView, itemView, ItemView } from './item.view';
+import { OPEN_STATES, type Board, type ItemState, type Source } from './item.types';
+import { Report } from './report.entity';
+
+export interface ItemFilter {
+  unitId?: number;
+  source?: Source;
+  board?: Board;
+  state?: ItemState;
+  overdue?: boolean;
+  number?: string;
+  registeredFrom?: Date;
+  registeredTo?: Date;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Reads: items, lists, timelines. No writes here. */
+@Injectable()
+export class ItemQueriesService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  async get(numberInput: string): Promise<ItemView & { reports: unknown[]; requests: unknown[]; children: string[] }> {
+    const item = await this.load(numberInput);
+    const [view] = await this.views([item]);
+    const reports = await this.db.getRepository(Report).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
+    const requests = await this.db.getRepository(ItemRequest).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
+    const children = await this.db.getRepository(Item).find({ where: { parentId: item.id }, select: { number: true }, order: { id: 'ASC' } });
+    return { ...view, reports, requests, children: children.map((c) => c.number) };
+  }
+
+  async load(numberInput: string): Promise<Item> {
+    const number = this.runner.normalizeNumber(numberInput);
+    const item = await this.db.getRepository(Item).findOneBy({ number });
+    if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+    return item;
+  }
+
+  async list(f: ItemFilter): Promise<{ total: number; page: number; pageSize: number; items: ItemView[] }> {
+    const page = Math.max(1, f.page ?? 1);
+    const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
+    const qb = this.filtered(f).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { total, page, pageSize, items: await this.views(rows) };
+  }
+
+  /** B3 and the list share one filter. */
+  filtered(f: ItemFilter): SelectQueryBuilder<Item> {
+    const qb = this.db.getRepository(Item).createQueryBuilder('i');
+    if (f.unitId !== undefined) qb.andWhere('i.id IN (SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unitId)', { unitId: f.unitId });
+    if (f.source) qb.andWhere('i.source = :source', { source: f.source });
+    if (f.board) qb.andWhere('i.board = :board', { board: f.board });
+    if (f.state) qb.andWhere('i.state = :state', { state: f.state });
+    if (f.number) qb.andWhere('i.number LIKE :number', { number: `%${f.number.normalize('NFKC').trim().toUpperCase()}%` });
+    if (f.registeredFrom) qb.andWhere('i.registered_at >= :rf', { rf: f.registeredFrom });
+    if (f.registeredTo) qb.andWhere('i.registered_at < :rt', { rt: f.registeredTo });
+    if (f.overdue !== undefined) {
+      const now = this.clock.now();
+      qb.andWhere(
+        f.overdue
+          ? new Brackets((w) => w.where('i.state IN (:...open)', { open: OPEN_STATES }).andWhere('i.deadline_at < :now', { now }))
+          : new Brackets((w) => w.where('i.state NOT IN (:...open)', { open: OPEN_STATES }).orWhere('i.deadline_at >= :now', { now })),
+      );
+    }
+    return qb;
+  }
+
+  /** C6: everything the 一事一卷 file shows. */
+  async dossier(numberInput: string) {
+    const item = await this.load(numberInput);
+    const [view] = await this.views([item]);
+    const [events, reports, requests] = await Promise.all([
+      this.db.getRepository(ItemEvent).find({ where: { itemId: item.id }, order: { id: 'ASC' } }),
+      this.db.getRepository(Report).find({ where: { itemId: item.id }, order: { id: 'ASC' } }),
+      this.db.getRepository(ItemRequest).find({ where: { itemId: item.id }, order: { id: 'ASC' } }),
+    ]);
+    return { item: view, events: events.map(eventView), reports, requests };
+  }
+
+  async timeline(numberInput: string) {
+    const item = await this.load(numberInput);
+    const events = await this.db.getRepository(ItemEvent).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
+    return { number: item.number, events: events.map(eventView) };
+  }
+
+  /** Views for many items with a fixed number of queries (no N+1). */
+  async views(items: Item[]): Promise<ItemView[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((i) => i.id);
+    const links = await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids) });
+    const dir = await this.directory(items, links);
+    const now = this.clock.now();
+    return items.map((i) => itemView(i, links.filter((l) => l.itemId === i.id), dir, now));
+  }
+
+  private async directory(items: Item[], links: ItemUnit[]): Promise<Directory> {
+    const unitIds = [...new Set(links.map((l) => l.unitId))];
+    const personIds = [...new Set(items.flatMap((i) => [i.ownerId, i.leaderId]))];
+    const parentIds = [...new Set(items.map((i) => i.parentId).filter((p): p is number => p !== null))];
+    const [units, people, parents] = await Promise.all([
+      unitIds.length ? this.db.getRepository(Unit).findBy({ id: In(unitIds) }) : [],
+      personIds.length ? this.db.getRepository(Person).findBy({ id: In(personIds) }) : [],
+      parentIds.length ? this.db.getRepository(Item).find({ where: { id: In(parentIds) }, select: { id: true, number: true } }) : [],
+    ]);
+    return {
+      units: new Map(units.map((u) => [u.id, u])),
+      people: new Map(people.map((p) => [p.id, p])),
+      numbers: new Map(parents.map((p) => [p.id, p.number])),
+    };
+  }
+}

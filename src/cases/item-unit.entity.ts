@@ -1,0 +1,16 @@
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { DateTimeColumn, IntColumn, StringColumn } from '../database/columns';
+import type { UnitRole } from './item.types';
+
+/** C1: the lead unit (主办) and co-units (协办) of an item, each signing for it on its own. */
+@Entity('item_unit')
+@Index('uq_item_unit', ['itemId', 'unitId'], { unique: true })
+@Index('ix_item_unit_unit', ['unitId'])
+export class ItemUnit {
+  @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
+  @IntColumn() itemId!: number;
+  @IntColumn() unitId!: number;
+  @StringColumn(8) role!: UnitRole;
+  @DateTimeColumn({ nullable: true }) signedAt!: Date | null;
+  @IntColumn({ nullable: true }) signedById!: number | null;
+}

@@ -1,0 +1,48 @@
+import { Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { BoolColumn, CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
+import type { Board, Category, ItemState, Rating, Source } from './item.types';
+
+/** C1: a 督办事项. State moves only through cases.service (C5); every change leaves an item_event (C6). */
+@Entity('item')
+@Index('ix_item_state_deadline', ['state', 'deadlineAt'])
+@Index('ix_item_parent', ['parentId'])
+export class Item {
+  @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
+  @StringColumn(32, { unique: true }) number!: string;
+  @StringColumn(200) title!: string;
+  @TextColumn() content!: string;
+  @StringColumn(24) source!: Source;
+  /** 纪要/批示件号 */
+  @StringColumn(100, { default: '' }) sourceRef!: string;
+  @StringColumn(16) board!: Board;
+  @StringColumn(16) category!: Category;
+  @StringColumn(24) state!: ItemState;
+  @IntColumn() ownerId!: number;
+  @IntColumn() leaderId!: number;
+  @IntColumn({ nullable: true }) registeredById!: number | null;
+  /** D1: the person served (服务对象), whose agreement closure needs. */
+  @StringColumn(100, { nullable: true }) servedParty!: string | null;
+  @DateTimeColumn() deadlineAt!: Date;
+  /** How the deadline was given: '7d', 'date:2026-12-10', 'wd:10' (C3). */
+  @StringColumn(32) deadlineSpec!: string;
+  @StringColumn(500, { nullable: true }) deadlineReason!: string | null;
+  /** C4: the decision this item was decomposed from. */
+  @IntColumn({ nullable: true }) parentId!: number | null;
+  @BoolColumn({ default: false }) decomposed!: boolean;
+  /** S7 needs the count of returns; D1 the failed agreement attempts. */
+  @IntColumn({ default: 0 }) returnCount!: number;
+  @IntColumn({ default: 0 }) failedClosureAttempts!: number;
+  @StringColumn(16, { nullable: true }) rating!: Rating | null;
+  /** R5: 重点督办 is a flag on an open item, not a state (C5). */
+  @BoolColumn({ default: false }) keySupervision!: boolean;
+  @DateTimeColumn() registeredAt!: Date;
+  @DateTimeColumn({ nullable: true }) assignedAt!: Date | null;
+  @DateTimeColumn({ nullable: true }) closedAt!: Date | null;
+  /** D3: 销号 — the number is retired and never handed out again. */
+  @DateTimeColumn({ nullable: true }) numberRetiredAt!: Date | null;
+  @DateTimeColumn({ nullable: true }) archivedAt!: Date | null;
+  /** Optimistic lock: a command updates only the version it read, so two clicks cannot both win. */
+  @IntColumn({ default: 1 }) version!: number;
+  @CreatedAtColumn() createdAt!: Date;
+  @UpdateDateColumn({ type: 'datetime', precision: 3 }) updatedAt!: Date;
+}

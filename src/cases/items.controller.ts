@@ -1,0 +1,174 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../auth/auth.guard';
+import { Clock } from '../common/clock';
+import { invalid } from '../common/errors';
+import { addDaysShanghai, shanghaiInstant } from '../common/shanghai-time';
+import { DeadlineSpec, TimeNode } from './deadline.rules';
+import { renderDossierHtml } from './dossier.render';
+import {
+  ClosureRequestDto,
+  DecisionDto,
+  DecomposeDto,
+  ExtensionRequestDto,
+  ItemListQuery,
+  RateDto,
+  ReasonDto,
+  RegisterItemDto,
+  ReportDto,
+  VerifyDto,
+} from './dto/item.dto';
+import { ItemCommandsService } from './item-commands.service';
+import { ItemQueriesService } from './item-queries.service';
+import { RegistrationService } from './registration.service';
+
+/** C1–C6 over HTTP. Every command answers with the item as it now stands. */
+@ApiTags('items 督办事项')
+@ApiBearerAuth()
+@Controller('api/items')
+export class ItemsController {
+  constructor(
+    private readonly registration: RegistrationService,
+    private readonly commands: ItemCommandsService,
+    private readonly queries: ItemQueriesService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: '立项登记（C1–C3）' })
+  async register(@Body() dto: RegisterItemDto, @CurrentActor() actor: Actor) {
+    const item = await this.registration.register({ ...dto, deadline: deadlineSpec(dto) }, actor);
+    return this.queries.get(item.number);
+  }
+
+  @Get()
+  @ApiOperation({ summary: '事项列表：按单位、来源、版块、状态、是否逾期筛选' })
+  list(@Query() q: ItemListQuery) {
+    return this.queries.list(toFilter(q));
+  }
+
+  @Get(':number')
+  get(@Param('number') number: string) {
+    return this.queries.get(number);
+  }
+
+  @Get(':number/timeline')
+  @ApiOperation({ summary: '一事一卷：时间线（C6）' })
+  timeline(@Param('number') number: string) {
+    return this.queries.timeline(number);
+  }
+
+  @Get(':number/dossier')
+  @ApiOperation({ summary: '一事一卷：导出为单个 HTML 文件（可打印）' })
+  async dossier(@Param('number') number: string, @Res() res: Response) {
+    const parts = await this.queries.dossier(number);
+    const html = renderDossierHtml({ ...parts, generatedAt: this.clock.now() });
+    const file = parts.item.number;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${file}.html"; filename*=UTF-8''${encodeURIComponent(`${file}-一事一卷.html`)}`);
+    res.send(html);
+  }
+
+  @Post(':number/submit') @HttpCode(200) submit(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.submit(n, a));
+  }
+
+  @Post(':number/decompose')
+  @ApiOperation({ summary: '分解立项（C4）：每个单位一个子事项' })
+  async decompose(@Param('number') n: string, @Body() dto: DecomposeDto, @CurrentActor() a: Actor) {
+    const children = await this.registration.decompose(n, dto.children.map((c) => ({ ...c, deadline: deadlineSpec(c) })), a);
+    return { parent: await this.queries.get(n), children: await this.queries.views(children) };
+  }
+
+  @Post(':number/assign') @HttpCode(200) @ApiOperation({ summary: '交办：向各单位群推送交办卡片' })
+  assign(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.assign(n, a));
+  }
+
+  @Post(':number/sign') @HttpCode(200) @ApiOperation({ summary: '签收' })
+  sign(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.sign(n, a));
+  }
+
+  @Post(':number/reports') @ApiOperation({ summary: '反馈进展（F1，仅主办单位）' })
+  report(@Param('number') n: string, @Body() dto: ReportDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.report(n, a, dto.content));
+  }
+
+  @Post(':number/return') @HttpCode(200) @ApiOperation({ summary: '退回（F2）：退回最近的反馈或办结申请' })
+  returnWork(@Param('number') n: string, @Body() dto: ReasonDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.returnWork(n, a, dto.reason));
+  }
+
+  @Post(':number/extension-requests') @ApiOperation({ summary: '申请延期（E1）' })
+  requestExtension(@Param('number') n: string, @Body() dto: ExtensionRequestDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.requestExtension(n, a, { newDeadline: new Date(dto.newDeadline), reason: dto.reason, plan: dto.plan }));
+  }
+
+  @Post(':number/extension-requests/:id/approve') @HttpCode(200) @ApiOperation({ summary: '同意延期（E1、E2）' })
+  approveExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.decideExtension(n, a, id, true, dto.note));
+  }
+
+  @Post(':number/extension-requests/:id/refuse') @HttpCode(200) @ApiOperation({ summary: '不同意延期' })
+  refuseExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.decideExtension(n, a, id, false, dto.note));
+  }
+
+  @Post(':number/closure-request') @HttpCode(200) @ApiOperation({ summary: '申请办结（D1）' })
+  requestClosure(@Param('number') n: string, @Body() dto: ClosureRequestDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.requestClosure(n, a, dto));
+  }
+
+  @Post(':number/review') @HttpCode(200) @ApiOperation({ summary: '开始审核办结申请' })
+  startReview(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.startReview(n, a));
+  }
+
+  @Post(':number/verify') @HttpCode(200) @ApiOperation({ summary: '组织核验（D1：专家论证/公众评价）' })
+  verify(@Param('number') n: string, @Body() dto: VerifyDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.verify(n, a, dto));
+  }
+
+  @Post(':number/rate') @HttpCode(200) @ApiOperation({ summary: '评定（D2）：优秀/良好/合格/不合格' })
+  rate(@Param('number') n: string, @Body() dto: RateDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.rate(n, a, dto.rating, dto.comment));
+  }
+
+  @Post(':number/sign-off') @HttpCode(200) @ApiOperation({ summary: '领导审定（D3）：办结销号' })
+  signOff(@Param('number') n: string, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.signOff(n, a, dto.note));
+  }
+
+  @Post(':number/archive') @HttpCode(200) @ApiOperation({ summary: '归档' })
+  archive(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, this.commands.archive(n, a));
+  }
+
+  /** Commands answer with the item after the change, plus what the command itself returned (ids, counts). */
+  private async answer(number: string, work: Promise<unknown>) {
+    const result = await work;
+    const item = await this.queries.get(number);
+    return result && typeof result === 'object' ? { ...item, result } : item;
+  }
+}
+
+export function deadlineSpec(d: { deadlineNode?: TimeNode; deadlineDate?: string; workingDays?: number }): DeadlineSpec | undefined {
+  const given = [d.deadlineNode, d.deadlineDate, d.workingDays].filter((v) => v !== undefined).length;
+  if (given > 1) throw invalid('DEADLINE.AMBIGUOUS', 'C3：deadlineNode、deadlineDate、workingDays 只能填一项。', { field: 'deadlineNode' });
+  if (d.deadlineNode) return { node: d.deadlineNode };
+  if (d.deadlineDate) return { date: d.deadlineDate };
+  if (d.workingDays !== undefined) return { workingDays: d.workingDays };
+  return undefined;
+}
+
+export function toFilter(q: ItemListQuery) {
+  return {
+    ...q,
+    overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+    registeredFrom: q.registeredFrom ? shanghaiInstant(q.registeredFrom) : undefined,
+    registeredTo: q.registeredTo ? addDaysShanghai(q.registeredTo, 1) : undefined,
+  };
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Clock } from '../common/clock';
+import { ItemListQuery } from './dto/item.dto';
+import { toFilter } from './items.controller';
+import { LedgerService } from './ledger.service';
+import { renderLedgerXlsx } from './ledger.render';
+
+/** B3: the 台账 — items with traffic lights, and the same list as a spreadsheet. */
+@ApiTags('ledger 台账')
+@ApiBearerAuth()
+@Controller('api/ledger')
+export class LedgerController {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: '台账：红灯逾期、黄灯24小时内到期、绿灯正常' })
+  ledgerPage(@Query() q: ItemListQuery) {
+    return this.ledger.page(toFilter(q));
+  }
+
+  @Get('export.xlsx')
+  @ApiOperation({ summary: '导出台账 .xlsx（筛选条件同上，不分页）' })
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Header('Content-Disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent('督办台账.xlsx')}`)
+  async export(@Query() q: ItemListQuery) {
+    const rows = await this.ledger.all(toFilter(q));
+    const described = Object.entries(q)
+      .filter(([k, v]) => v !== undefined && k !== 'page' && k !== 'pageSize')
+      .map(([k, v]) => `${k}=${v}`)
+      .join('，');
+    return new StreamableFile(await renderLedgerXlsx(rows, { generatedAt: this.clock.now(), filterDescription: described || '全部事项' }));
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { toShanghaiIso } from '../common/shanghai-time';
+import type { Item } from './item.entity';
+import { ItemFilter, ItemQueriesService } from './item-queries.service';
+import type { ItemView } from './item.view';
+import { OPEN_STATES } from './item.types';
+import type { LedgerRow } from './ledger.render';
+import { Report } from './report.entity';
+
+const CHUNK = 1000;
+
+/** B3: the 台账 — the item list with traffic lights and the time of the latest report. */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly queries: ItemQueriesService,
+  ) {}
+
+  async page(f: ItemFilter) {
+    const page = Math.max(1, f.page ?? 1);
+    const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
+    const base = this.queries.filtered(f);
+    const [items, total, lightRows] = await Promise.all([
+      base.clone().orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getMany(),
+      base.clone().getCount(),
+      this.lightCounts(f),
+    ]);
+    return { total, page, pageSize, lights: lightRows, items: await this.rows(items) };
+  }
+
+  /** Every matching item, for the spreadsheet. */
+  async all(f: ItemFilter): Promise<LedgerRow[]> {
+    const items = await this.queries.filtered(f).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').getMany();
+    return (await this.rows(items)).map(({ lastReportAt, ...item }) => ({ item: item as ItemView, lastReportAt }));
+  }
+
+  private async rows(items: Item[]): Promise<(ItemView & { lastReportAt: string | null })[]> {
+    const views: ItemView[] = [];
+    const last = new Map<number, string | null>();
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      views.push(...(await this.queries.views(chunk)));
+      for (const [id, at] of await this.lastReports(chunk.map((x) => x.id))) last.set(id, at);
+    }
+    return views.map((v, i) => ({ ...v, lastReportAt: last.get(items[i].id) ?? null }));
+  }
+
+  /** Counts of green/yellow/red/done over the whole filter, not just the page. */
+  private async lightCounts(f: ItemFilter): Promise<Record<'green' | 'yellow' | 'red' | 'done', number>> {
+    const now = this.queries.now();
+    const soon = new Date(now.getTime() + 24 * 3600_000);
+    const raw = await this.queries
+      .filtered(f)
+      .select(
+        `CASE WHEN i.state NOT IN (:...open) THEN 'done'
+              WHEN i.deadline_at < :now THEN 'red' WHEN i.deadline_at <= :soon THEN 'yellow' ELSE 'green' END`,
+        'light',
+      )
+      .addSelect('COUNT(*)', 'n')
+      .setParameters({ now, soon, open: OPEN_STATES })
+      .groupBy('light')
+      .getRawMany<{ light: 'green' | 'yellow' | 'red' | 'done'; n: string | number }>();
+    const counts = { green: 0, yellow: 0, red: 0, done: 0 };
+    for (const r of raw) counts[r.light] = Number(r.n);
+    return counts;
+  }
+
+  private async lastReports(itemIds: number[]): Promise<Map<number, string | null>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.db
+      .getRepository(Report)
+      .createQueryBuilder('r')
+      .select('r.item_id', 'itemId')
+      .addSelect('MAX(r.submitted_at)', 'last')
+      .where({ itemId: In(itemIds) })
+      .groupBy('r.item_id')
+      .getRawMany<{ itemId: number; last: Date | string }>();
+    return new Map(rows.map((r) => [Number(r.itemId), toShanghaiIso(asDate(r.last))]));
+  }
+}
+
+/** Raw aggregates come back as Date (mysql2) or as 'YYYY-MM-DD HH:MM:SS.SSS' UTC text (SQLite). */
+function asDate(v: Date | string): Date {
+  return v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`);
+}

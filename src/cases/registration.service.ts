@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, hasRole } from '../auth/actor';
+import { CalendarService } from '../calendar/calendar.service';
+import { Clock } from '../common/clock';
+import { DomainError, invalid } from '../common/errors';
+import { shanghaiYear } from '../common/shanghai-time';
+import { Person } from '../org/person.entity';
+import { RoleGrant } from '../org/role-grant.entity';
+import { Unit } from '../org/unit.entity';
+import { SettingsService } from '../settings/settings.service';
+import { CommandRunner } from './command-runner';
+import { DeadlineSpec, resolveDeadline } from './deadline.rules';
+import { carriesSecrecyMark } from './item-number.rules';
+import { Item } from './item.entity';
+import { ItemUnit } from './item-unit.entity';
+import type { Board, Category, Source } from './item.types';
+import { NumberingService } from './numbering.service';
+import { TimelineWriter } from './timeline.writer';
+
+export interface RegisterInput {
+  title: string;
+  content: string;
+  source: Source;
+  sourceRef?: string;
+  board?: Board;
+  category?: Category;
+  ownerId?: number;
+  leaderId: number;
+  leadUnitId: number;
+  coUnitIds?: number[];
+  deadline?: DeadlineSpec;
+  deadlineReason?: string;
+  servedParty?: string;
+  classified?: boolean;
+  draft?: boolean;
+}
+
+export interface ChildInput {
+  unitId: number;
+  title?: string;
+  content?: string;
+  deadline?: DeadlineSpec;
+  deadlineReason?: string;
+}
+
+/** C1–C4: registering items and decomposing a decision into one child per unit. */
+@Injectable()
+export class RegistrationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly numbering: NumberingService,
+    private readonly timeline: TimelineWriter,
+    private readonly calendar: CalendarService,
+    private readonly settings: SettingsService,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  async register(input: RegisterInput, actor: Actor): Promise<Item> {
+    if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner')) {
+      throw new DomainError('CASE.FORBIDDEN', 'P2：立项由督查室或立项主体办理，您不能登记督办事项。', 'forbidden');
+    }
+    // C2: classified matters never enter the system.
+    if (input.classified || carriesSecrecyMark(input.title, input.content, input.sourceRef)) {
+      throw invalid('CASE.CLASSIFIED', 'C2：涉密事项不得录入本系统，请按保密规定线下办理。', { field: 'classified' });
+    }
+    const ownerId = input.ownerId ?? actor.personId; // P4: 谁立项、谁督办
+    if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定立项主体（ownerId）。', { field: 'ownerId' });
+    const coUnitIds = [...new Set(input.coUnitIds ?? [])];
+    if (coUnitIds.includes(input.leadUnitId)) throw invalid('CASE.LEAD_ALSO_CO', '主办单位不能同时是协办单位。', { field: 'coUnitIds' });
+    return this.db.transaction(async (em) => {
+      await this.checkPeopleAndUnits(em, ownerId, input.leaderId, [input.leadUnitId, ...coUnitIds]);
+      return this.insertItem(em, { ...input, ownerId, coUnitIds }, actor, null);
+    });
+  }
+
+  /** C4: one child per unit, each with its own deadline; the parent then waits for its children. */
+  async decompose(number: string, children: ChildInput[], actor: Actor): Promise<Item[]> {
+    if (children.length === 0) throw invalid('VALIDATION', '分解立项至少要有一个子事项。', { field: 'children' });
+    const unitIds = children.map((c) => c.unitId);
+    if (new Set(unitIds).size !== unitIds.length) throw invalid('CASE.DUPLICATE_CHILD_UNIT', 'C4：分解立项每个单位一项，单位不能重复。', { field: 'children' });
+    return this.runner.run(number, actor, 'decompose', async (c) => {
+      if (c.item.parentId !== null) throw invalid('CASE.NESTED_DECOMPOSE', 'C4：子事项不能再分解。');
+      await this.checkPeopleAndUnits(c.em, c.item.ownerId, c.item.leaderId, unitIds);
+      const units = await c.em.findBy(Unit, { id: In(unitIds) });
+      const created: Item[] = [];
+      for (const child of children) {
+        const unitName = units.find((u) => u.id === child.unitId)!.name;
+        created.push(
+          await this.insertItem(
+            c.em,
+            {
+              title: child.title ?? `${c.item.title}（${unitName}）`,
+              content: child.content ?? c.item.content,
+              source: c.item.source,
+              sourceRef: c.item.sourceRef,
+              board: c.item.board,
+              category: c.item.category,
+              ownerId: c.item.ownerId,
+              leaderId: c.item.leaderId,
+              leadUnitId: child.unitId,
+              coUnitIds: [],
+              deadline: child.deadline,
+              deadlineReason: child.deadlineReason,
+              servedParty: c.item.servedParty ?? undefined,
+            },
+            actor,
+            c.item.id,
+          ),
+        );
+      }
+      await c.transition(c.item.state, { decomposed: true }, {
+        type: 'decomposed',
+        summary: `分解立项为 ${created.length} 项：${created.map((i) => i.number).join('、')}`,
+        data: { children: created.map((i) => i.number) },
+      });
+      return created;
+    });
+  }
+
+  private async insertItem(em: EntityManager, input: RegisterInput & { ownerId: number; coUnitIds: number[] }, actor: Actor, parentId: number | null): Promise<Item> {
+    const now = this.clock.now();
+    const board = input.board ?? 'daily';
+    const category = input.category ?? 'decision';
+    const deadline = resolveDeadline(
+      { spec: input.deadline, board, category, reason: input.deadlineReason },
+      { now, calendar: await this.calendar.calendar(), policy: await this.settings.deadlinePolicy(em) },
+    );
+    if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
+    const { number } = await this.numbering.next(em, shanghaiYear(now));
+    this.calendar.warnUncovered(deadline.uncoveredYears, number);
+    const state = input.draft ? 'draft' : 'registered';
+    const item = await em.save(Item, {
+      number,
+      title: input.title.trim(),
+      content: input.content.trim(),
+      source: input.source,
+      sourceRef: input.sourceRef?.trim() ?? '',
+      board,
+      category,
+      state,
+      ownerId: input.ownerId,
+      leaderId: input.leaderId,
+      registeredById: actor.personId,
+      servedParty: input.servedParty?.trim() || null,
+      deadlineAt: deadline.at,
+      deadlineSpec: deadline.spec,
+      deadlineReason: input.deadlineReason?.trim() || null,
+      parentId,
+      registeredAt: now,
+      assignedAt: null,
+      closedAt: null,
+      numberRetiredAt: null,
+      archivedAt: null,
+      rating: null,
+    });
+    await em.insert(ItemUnit, [
+      { itemId: item.id, unitId: input.leadUnitId, role: 'lead' as const, signedAt: null, signedById: null },
+      ...input.coUnitIds.map((unitId) => ({ itemId: item.id, unitId, role: 'co' as const, signedAt: null, signedById: null })),
+    ]);
+    await this.timeline.append(em, actor, {
+      itemId: item.id,
+      type: 'registered',
+      at: now,
+      from: null,
+      to: state,
+      summary: `立项：${item.title}${parentId ? '（分解立项）' : ''}`,
+      data: { deadline: deadline.at.toISOString(), deadlineSpec: deadline.spec },
+    });
+    return item;
+  }
+
+  /** P2: the owner must hold owner or supervisor, the leader leader; units must exist. */
+  private async checkPeopleAndUnits(em: EntityManager, ownerId: number, leaderId: number, unitIds: number[]): Promise<void> {
+    const grants = await em.findBy(RoleGrant, { personId: In([ownerId, leaderId]) });
+    const people = await em.findBy(Person, { id: In([ownerId, leaderId]) });
+    if (!people.some((p) => p.id === ownerId) || !grants.some((g) => g.personId === ownerId && (g.role === 'owner' || g.role === 'supervisor'))) {
+      throw invalid('CASE.BAD_OWNER', `P2：人员 ${ownerId} 不是立项主体或督查室人员，不能作为本事项的立项主体。`, { field: 'ownerId' });
+    }
+    if (!people.some((p) => p.id === leaderId) || !grants.some((g) => g.personId === leaderId && g.role === 'leader')) {
+      throw invalid('CASE.BAD_LEADER', `P2：人员 ${leaderId} 不是分管领导，不能审定本事项。`, { field: 'leaderId' });
+    }
+    const found = await em.findBy(Unit, { id: In(unitIds) });
+    const missing = unitIds.filter((id) => !found.some((u) => u.id === id));
+    if (missing.length) throw invalid('CASE.UNKNOWN_UNIT', `没有编号为 ${missing.join('、')} 的单位。`, { field: 'leadUnitId' });
+  }
+}

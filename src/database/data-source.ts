@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * One place that turns DATABASE_URL into TypeORM options.
+ * `sqlite:./data/duban.sqlite` — the embedded default; `mysql://user:pass@host:3306/db` — MySQL 8 / MariaDB 10.6+.
+ * Schema comes only from migrations (never `synchronize`).
+ */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, namingStrategy: new SnakeNamingStrategy(), synchronize: false, logging: false } as const;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length) || './data/duban.sqlite';
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      // WAL lets the API read while a command writes; the busy timeout waits out a short lock instead of failing.
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  const u = new URL(url);
+  return {
+    ...common,
+    type: u.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.replace(/^\//, '') || 'duban',
+    charset: 'utf8mb4_unicode_ci',
+    // Instants are stored as UTC; people see Asia/Shanghai at the edges.
+    timezone: 'Z',
+    extra: { connectionLimit: Number(u.searchParams.get('pool') ?? 10) },
+  };
+}
+
+export const isMysqlUrl = (url: string) => /^(mysql|mariadb):\/\//.test(url);

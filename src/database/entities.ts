@@ -1,0 +1,35 @@
+import { InboxEvent } from '../bot/inbox/inbox-event.entity';
+import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
+import { HolidayOverride } from '../calendar/holiday-override.entity';
+import { Item } from '../cases/item.entity';
+import { ItemEvent } from '../cases/item-event.entity';
+import { ItemRequest } from '../cases/item-request.entity';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { NumberSequence } from '../cases/number-sequence.entity';
+import { Report } from '../cases/report.entity';
+import { ApiToken } from '../org/api-token.entity';
+import { ChatGroup } from '../org/chat-group.entity';
+import { Person } from '../org/person.entity';
+import { PersonIdentity } from '../org/person-identity.entity';
+import { RoleGrant } from '../org/role-grant.entity';
+import { Unit } from '../org/unit.entity';
+import { Setting } from '../settings/setting.entity';
+
+export const ENTITIES = [
+  Unit,
+  Person,
+  PersonIdentity,
+  RoleGrant,
+  ChatGroup,
+  ApiToken,
+  Item,
+  ItemUnit,
+  ItemEvent,
+  Report,
+  ItemRequest,
+  NumberSequence,
+  OutboxMessage,
+  InboxEvent,
+  HolidayOverride,
+  Setting,
+];

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ROLES, type Platform, type Role } from '../../cases/item.types';
+
+const PLATFORMS = ['dingtalk', 'wecom'];
+
+export class CreateUnitDto {
+  @ApiProperty({ example: 'FGW' }) @IsString() @Matches(/^[A-Za-z0-9_-]{1,32}$/) code!: string;
+  @ApiProperty({ example: '市发展改革委' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+}
+
+export class IdentityDto {
+  @ApiProperty({ enum: PLATFORMS }) @IsIn(PLATFORMS) platform!: Platform;
+  @ApiProperty({ description: '钉钉 userId / 企业微信 userid' }) @IsString() @IsNotEmpty() @MaxLength(128) externalUserId!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) corpId?: string;
+}
+
+export class RoleDto {
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+  @ApiPropertyOptional({ description: '联络员、负责人须指定单位' }) @IsOptional() @IsInt() unitId?: number;
+}
+
+export class CreatePersonDto {
+  @ApiProperty({ example: '张三' }) @IsString() @IsNotEmpty() @MaxLength(50) name!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^1\d{10}$/) mobile?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() unitId?: number;
+  @ApiPropertyOptional({ type: [IdentityDto] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentityDto) identities?: IdentityDto[];
+  @ApiPropertyOptional({ type: [RoleDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => RoleDto) roles?: RoleDto[];
+}
+
+export class RolesDto {
+  @ApiProperty({ type: [RoleDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => RoleDto) roles!: RoleDto[];
+}
+
+export class IdentitiesDto {
+  @ApiProperty({ type: [IdentityDto] }) @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentityDto) identities!: IdentityDto[];
+}
+
+export class CreateGroupDto {
+  @ApiProperty({ enum: PLATFORMS }) @IsIn(PLATFORMS) platform!: Platform;
+  @ApiProperty({ description: '钉钉 openConversationId / 企业微信 chatid' }) @IsString() @IsNotEmpty() @MaxLength(128) externalId!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() unitId?: number;
+  @ApiProperty({ enum: ['unit', 'broadcast', 'supervision'] }) @IsIn(['unit', 'broadcast', 'supervision']) purpose!: 'unit' | 'broadcast' | 'supervision';
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) corpId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }) @MaxLength(500) webhookUrl?: string;
+}
+
+export class IssueTokenDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) label?: string;
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { RequireRoles } from '../auth/auth.guard';
+import { TokenService } from '../auth/token.service';
+import { Clock } from '../common/clock';
+import { invalid } from '../common/errors';
+import type { Platform, Role } from '../cases/item.types';
+import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, IssueTokenDto, RolesDto } from './dto/org.dto';
+import { orgTemplateWorkbook } from './org-import.parser';
+import { OrgImportService } from './org-import.service';
+import { OrgService } from './org.service';
+
+/** P1–P3: the directory. Reading is open to every signed-in person; changing it is for admins and the 督查室. */
+@ApiTags('org 单位与人员')
+@ApiBearerAuth()
+@Controller('api')
+export class OrgController {
+  constructor(
+    private readonly org: OrgService,
+    private readonly importer: OrgImportService,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('units') units() {
+    return this.org.units();
+  }
+
+  @Post('units') @RequireRoles('admin', 'supervisor')
+  createUnit(@Body() dto: CreateUnitDto) {
+    return this.org.createUnit(dto);
+  }
+
+  @Get('people')
+  people(@Query('unitId') unitId?: string, @Query('role') role?: Role) {
+    return this.org.people({ unitId: unitId === undefined ? undefined : Number(unitId), role });
+  }
+
+  @Get('people/:id') person(@Param('id', ParseIntPipe) id: number) {
+    return this.org.personView(id);
+  }
+
+  @Post('people') @RequireRoles('admin', 'supervisor')
+  createPerson(@Body() dto: CreatePersonDto) {
+    return this.org.createPerson(dto);
+  }
+
+  @Put('people/:id/roles') @RequireRoles('admin') @ApiOperation({ summary: '设置人员角色（整体替换）' })
+  setRoles(@Param('id', ParseIntPipe) id: number, @Body() dto: RolesDto) {
+    return this.org.setRoles(id, dto.roles);
+  }
+
+  @Post('people/:id/identities') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '绑定钉钉/企业微信账号（P3）' })
+  addIdentities(@Param('id', ParseIntPipe) id: number, @Body() dto: IdentitiesDto) {
+    return this.org.addIdentities(id, dto.identities);
+  }
+
+  @Post('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '为人员签发访问令牌（明文只返回这一次）' })
+  async issueToken(@Param('id', ParseIntPipe) id: number, @Body() dto: IssueTokenDto) {
+    await this.org.personView(id);
+    return this.tokens.issue(id, dto.label);
+  }
+
+  @Post('tokens/:id/revoke') @HttpCode(200) @RequireRoles('admin')
+  async revokeToken(@Param('id', ParseIntPipe) id: number) {
+    return { revoked: await this.tokens.revoke(id, this.clock.now()) };
+  }
+
+  @Get('groups')
+  groups(@Query('unitId') unitId?: string, @Query('platform') platform?: Platform) {
+    return this.org.groups({ ...(unitId !== undefined ? { unitId: Number(unitId) } : {}), ...(platform ? { platform } : {}) });
+  }
+
+  @Post('groups') @RequireRoles('admin', 'supervisor')
+  createGroup(@Body() dto: CreateGroupDto) {
+    return this.org.createGroup(dto);
+  }
+
+  @Get('import/template.xlsx') @ApiOperation({ summary: '下载通讯录导入模板' })
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Header('Content-Disposition', `attachment; filename="org-template.xlsx"; filename*=UTF-8''${encodeURIComponent('通讯录导入模板.xlsx')}`)
+  async template() {
+    return new StreamableFile(await orgTemplateWorkbook());
+  }
+
+  @Post('import') @HttpCode(200) @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
+  async import(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request) {
+    if (file) return this.importer.importWorkbook(file.buffer);
+    if (req.is('application/json')) return this.importer.importJson(req.body);
+    throw invalid('IMPORT.NO_FILE', '请上传 .xlsx 文件（表单字段 file），或以 application/json 提交 { units, people, groups }。', { field: 'file' });
+  }
+}

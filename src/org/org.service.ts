@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { conflict, invalid, notFound } from '../common/errors';
+import type { Platform, Role } from '../cases/item.types';
+import { ChatGroup, GroupPurpose } from './chat-group.entity';
+import { Person } from './person.entity';
+import { PersonIdentity } from './person-identity.entity';
+import { RoleGrant } from './role-grant.entity';
+import { Unit } from './unit.entity';
+
+export interface PersonInput {
+  name: string;
+  mobile?: string;
+  unitId?: number | null;
+  identities?: { platform: Platform; externalUserId: string; corpId?: string }[];
+  roles?: { role: Role; unitId?: number | null }[];
+}
+
+export interface GroupInput {
+  platform: Platform;
+  externalId: string;
+  name: string;
+  unitId?: number | null;
+  purpose: GroupPurpose;
+  corpId?: string;
+  webhookUrl?: string;
+}
+
+const UNIT_ROLES: Role[] = ['unit_contact', 'unit_head'];
+
+/** P1–P3: units, people with their platform identities and roles, chat groups. */
+@Injectable()
+export class OrgService {
+  constructor(private readonly db: DataSource) {}
+
+  units(): Promise<Unit[]> {
+    return this.db.getRepository(Unit).find({ order: { id: 'ASC' } });
+  }
+
+  async createUnit(input: { code: string; name: string }, em: EntityManager = this.db.manager): Promise<Unit> {
+    const code = input.code.normalize('NFKC').trim().toUpperCase();
+    const name = input.name.normalize('NFKC').trim();
+    if (await em.existsBy(Unit, { code })) throw conflict('ORG.UNIT_CODE_TAKEN', `单位编码 ${code} 已被使用。`, { field: 'code' });
+    if (await em.existsBy(Unit, { name })) throw conflict('ORG.UNIT_NAME_TAKEN', `单位「${name}」已存在。`, { field: 'name' });
+    return em.save(Unit, { code, name });
+  }
+
+  async createPerson(input: PersonInput): Promise<PersonView> {
+    const id = await this.db.transaction(async (em) => {
+      const person = await em.save(Person, { name: input.name.trim(), mobile: input.mobile?.trim() || null, unitId: input.unitId ?? null, active: true });
+      await this.bind(em, person.id, input.identities ?? []);
+      await this.grant(em, person.id, input.roles ?? []);
+      return person.id;
+    });
+    return this.personView(id);
+  }
+
+  async people(filter: { unitId?: number; role?: Role } = {}) {
+    let ids: number[] | undefined;
+    if (filter.role) ids = (await this.db.getRepository(RoleGrant).findBy({ role: filter.role })).map((g) => g.personId);
+    const people = await this.db.getRepository(Person).find({
+      where: { ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}), ...(ids ? { id: In(ids) } : {}) },
+      order: { id: 'ASC' },
+    });
+    const pids = people.map((p) => p.id);
+    const [idents, grants] = pids.length
+      ? await Promise.all([this.db.getRepository(PersonIdentity).findBy({ personId: In(pids) }), this.db.getRepository(RoleGrant).findBy({ personId: In(pids) })])
+      : [[], []];
+    return people.map((p) => view(p, idents, grants));
+  }
+
+  async personView(id: number): Promise<PersonView> {
+    const p = await this.db.getRepository(Person).findOneBy({ id });
+    if (!p) throw notFound('ORG.PERSON_NOT_FOUND', `没有编号为 ${id} 的人员。`);
+    const [idents, grants] = await Promise.all([this.db.getRepository(PersonIdentity).findBy({ personId: id }), this.db.getRepository(RoleGrant).findBy({ personId: id })]);
+    return view(p, idents, grants);
+  }
+
+  /** P3: bind platform ids; an id already bound to someone else is refused (one id, one person). */
+  async bind(em: EntityManager, personId: number, identities: NonNullable<PersonInput['identities']>): Promise<void> {
+    for (const i of identities) {
+      const corpId = i.corpId ?? '';
+      const taken = await em.findOneBy(PersonIdentity, { platform: i.platform, corpId, externalUserId: i.externalUserId });
+      if (taken && taken.personId !== personId) {
+        throw conflict('ORG.IDENTITY_TAKEN', `${i.platform === 'dingtalk' ? '钉钉' : '企业微信'}账号 ${i.externalUserId} 已绑定到其他人员（${taken.personId}）。`, { field: 'identities' });
+      }
+      if (!taken) await em.insert(PersonIdentity, { personId, platform: i.platform, corpId, externalUserId: i.externalUserId });
+    }
+  }
+
+  /** P2: replace a person's roles with these. */
+  async grant(em: EntityManager, personId: number, roles: NonNullable<PersonInput['roles']>): Promise<void> {
+    const units = roles.map((r) => r.unitId).filter((u): u is number => u !== null && u !== undefined);
+    if (units.length) {
+      const found = await em.countBy(Unit, { id: In([...new Set(units)]) });
+      if (found !== new Set(units).size) throw invalid('ORG.UNKNOWN_UNIT', '角色中引用了不存在的单位。', { field: 'roles' });
+    }
+    for (const r of roles) {
+      if (UNIT_ROLES.includes(r.role) && (r.unitId === null || r.unitId === undefined)) {
+        throw invalid('ORG.UNIT_REQUIRED', `P1：「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位（unitId）。`, { field: 'roles' });
+      }
+    }
+    await em.delete(RoleGrant, { personId });
+    const unique = new Map(roles.map((r) => [`${r.role}:${UNIT_ROLES.includes(r.role) ? r.unitId : ''}`, r]));
+    if (unique.size) {
+      await em.insert(RoleGrant, [...unique.values()].map((r) => ({ personId, role: r.role, unitId: UNIT_ROLES.includes(r.role) ? r.unitId! : null })));
+    }
+  }
+
+  async setRoles(personId: number, roles: NonNullable<PersonInput['roles']>) {
+    await this.personView(personId);
+    await this.db.transaction((em) => this.grant(em, personId, roles));
+    return this.personView(personId);
+  }
+
+  async addIdentities(personId: number, identities: NonNullable<PersonInput['identities']>) {
+    await this.personView(personId);
+    await this.db.transaction((em) => this.bind(em, personId, identities));
+    return this.personView(personId);
+  }
+
+  groups(filter: { unitId?: number; platform?: Platform } = {}): Promise<ChatGroup[]> {
+    return this.db.getRepository(ChatGroup).find({ where: { ...filter }, order: { id: 'ASC' } });
+  }
+
+  async createGroup(input: GroupInput, em: EntityManager = this.db.manager): Promise<ChatGroup> {
+    if (input.purpose === 'unit' && (input.unitId === null || input.unitId === undefined)) {
+      throw invalid('ORG.UNIT_REQUIRED', 'P1：单位群须指定所属单位（unitId）。', { field: 'unitId' });
+    }
+    if (input.unitId !== null && input.unitId !== undefined && !(await em.existsBy(Unit, { id: input.unitId }))) {
+      throw invalid('ORG.UNKNOWN_UNIT', `没有编号为 ${input.unitId} 的单位。`, { field: 'unitId' });
+    }
+    if (await em.existsBy(ChatGroup, { platform: input.platform, externalId: input.externalId })) {
+      throw conflict('ORG.GROUP_TAKEN', `群 ${input.externalId} 已登记。`, { field: 'externalId' });
+    }
+    return em.save(ChatGroup, {
+      platform: input.platform,
+      corpId: input.corpId ?? '',
+      externalId: input.externalId,
+      name: input.name.trim(),
+      unitId: input.unitId ?? null,
+      purpose: input.purpose,
+      webhookUrl: input.webhookUrl ?? null,
+    });
+  }
+}
+
+export type PersonView = ReturnType<typeof view>;
+
+function view(p: Person, idents: PersonIdentity[], grants: RoleGrant[]) {
+  return {
+    id: p.id,
+    name: p.name,
+    mobile: p.mobile,
+    unitId: p.unitId,
+    active: p.active,
+    identities: idents.filter((i) => i.personId === p.id).map((i) => ({ platform: i.platform, corpId: i.corpId, externalUserId: i.externalUserId })),
+    roles: grants.filter((g) => g.personId === p.id).map((g) => ({ role: g.role, unitId: g.unitId })),
+  };
+}

@@ -1,0 +1,21 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireRoles } from '../auth/auth.guard';
+import { SettingsService } from './settings.service';
+
+@ApiTags('settings 策略参数')
+@ApiBearerAuth()
+@Controller('api/settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get() all() {
+    return this.settings.all();
+  }
+
+  @Put(':key') @RequireRoles('admin') @ApiOperation({ summary: '修改策略参数（如 deadline：默认时间节点、E1 提前天数）' })
+  @ApiBody({ schema: { type: 'object', example: { extensionMinDaysBefore: 2, dayEnd: '18:00' } } })
+  put(@Param('key') key: string, @Body() value: unknown) {
+    return this.settings.put(key, value);
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { invalid } from '../common/errors';
+import { DEFAULT_DEADLINE_POLICY, DeadlinePolicy, TIME_NODES } from '../cases/deadline.rules';
+import { Setting } from './setting.entity';
+
+/** Policy values an admin edits (DOMAIN "default"s). Read through a short cache; every write bumps the version. */
+export const SETTING_DEFAULTS = { deadline: DEFAULT_DEADLINE_POLICY } as const;
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+@Injectable()
+export class SettingsService {
+  private cache = new Map<string, unknown>();
+
+  constructor(private readonly db: DataSource) {}
+
+  async deadlinePolicy(em?: EntityManager): Promise<DeadlinePolicy> {
+    return { ...DEFAULT_DEADLINE_POLICY, ...((await this.get('deadline', em)) as Partial<DeadlinePolicy>) };
+  }
+
+  async get(key: SettingKey, em?: EntityManager): Promise<unknown> {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const row = await (em ?? this.db.manager).findOneBy(Setting, { key });
+    const value = row?.value ?? SETTING_DEFAULTS[key];
+    this.cache.set(key, value);
+    return value;
+  }
+
+  async all(): Promise<{ key: string; value: unknown; version: number }[]> {
+    const rows = await this.db.getRepository(Setting).find();
+    return (Object.keys(SETTING_DEFAULTS) as SettingKey[]).map((key) => {
+      const row = rows.find((r) => r.key === key);
+      return { key, value: row?.value ?? SETTING_DEFAULTS[key], version: row?.version ?? 0 };
+    });
+  }
+
+  async put(key: string, value: unknown): Promise<{ key: string; value: unknown; version: number }> {
+    if (key !== 'deadline') throw invalid('SETTING.UNKNOWN', `没有名为「${key}」的设置项，可用：${Object.keys(SETTING_DEFAULTS).join('、')}。`);
+    const merged = checkDeadlinePolicy(value);
+    return this.db.transaction(async (em) => {
+      const row = await em.findOneBy(Setting, { key });
+      const saved = await em.save(Setting, { key, value: merged, version: (row?.version ?? 0) + 1 });
+      this.cache.delete(key);
+      return { key, value: saved.value, version: saved.version };
+    });
+  }
+}
+
+function checkDeadlinePolicy(value: unknown): DeadlinePolicy {
+  if (typeof value !== 'object' || value === null) throw invalid('SETTING.BAD_VALUE', '设置值须为对象。');
+  const p = { ...DEFAULT_DEADLINE_POLICY, ...(value as Partial<DeadlinePolicy>) };
+  const nonNeg = (k: keyof DeadlinePolicy) => {
+    const v = p[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid('SETTING.BAD_VALUE', `「${k}」须为非负整数。`, { field: k });
+  };
+  (['specialWorkingDays', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays'] as const).forEach(nonNeg);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(p.dayEnd)) throw invalid('SETTING.BAD_VALUE', '「dayEnd」须为 HH:MM，如 18:00。', { field: 'dayEnd' });
+  for (const [board, node] of Object.entries(p.defaultNodeByBoard)) {
+    if (!(TIME_NODES as readonly string[]).includes(node)) {
+      throw invalid('SETTING.BAD_VALUE', `「defaultNodeByBoard.${board}」须为 ${TIME_NODES.join('/')} 之一。`, { field: 'defaultNodeByBoard' });
+    }
+  }
+  return p;
+}
