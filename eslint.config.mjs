@@ -1,0 +1,39 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** The rule core (DOMAIN rules, pure parsers and renderers) must stay free of framework, database and clock. */
+const RULE_CORE = ['src/**/*.rules.ts', 'src/calendar/work-calendar.ts', 'src/calendar/local-date.ts', 'src/org/org-import.parser.ts', 'src/cases/*.render.ts'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.js', '*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Chinese text legitimately holds the ideographic space (U+3000).
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true, skipRegExps: true, skipComments: true }],
+    },
+  },
+  {
+    files: RULE_CORE,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*'], message: 'The rule core is plain TypeScript (ARCHITECTURE principle 1).' },
+            { group: ['typeorm', 'mysql2', 'better-sqlite3'], message: 'The rule core does not touch the database.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time is a parameter in the rule core.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time is a parameter in the rule core.' },
+      ],
+    },
+  },
+);
