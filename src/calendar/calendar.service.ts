@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { invalid } from '../common/errors';
 import { chineseDaysSource } from './chinese-days.source';
 import { HolidayOverride } from './holiday-override.entity';
@@ -15,10 +15,10 @@ export class CalendarService {
 
   constructor(private readonly db: DataSource) {}
 
-  calendar(): Promise<WorkCalendar> {
-    this.current ??= this.db
-      .getRepository(HolidayOverride)
-      .find()
+  /** `em` lets a caller inside a transaction load through its own connection (no second pool connection). */
+  calendar(em?: EntityManager): Promise<WorkCalendar> {
+    this.current ??= (em ?? this.db.manager)
+      .find(HolidayOverride)
       .then((rows) => new WorkCalendar(this.source, rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note }))));
     return this.current;
   }

@@ -10,6 +10,7 @@ import { ItemUnit } from './item-unit.entity';
 import { ActorRelation, ItemAction, checkAction } from './item.rules';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
+import { inTransaction } from '../database/transaction';
 
 /** P2–P4: how this actor stands to this item. */
 export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRelation {
@@ -44,7 +45,7 @@ export class CommandRunner {
 
   async run<T>(numberInput: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
     const number = this.normalizeNumber(numberInput);
-    return this.db.transaction((em) => this.runIn(em, number, actor, action, body));
+    return inTransaction(this.db, (em) => this.runIn(em, number, actor, action, body));
   }
 
   /** The same, inside a transaction the caller already holds (C4: closing a parent when its last child closes). */

@@ -18,13 +18,19 @@ export class NumberingService {
 
   async next(em: EntityManager, year: number): Promise<{ number: string; seq: number }> {
     const prefix = this.config.numberPrefix;
-    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
-    await em
-      .createQueryBuilder()
-      .update(NumberSequence)
-      .set({ lastSeq: () => 'last_seq + 1' })
-      .where('prefix = :prefix AND year = :year', { prefix, year })
-      .execute();
+    const bump = () =>
+      em
+        .createQueryBuilder()
+        .update(NumberSequence)
+        .set({ lastSeq: () => 'last_seq + 1' })
+        .where('prefix = :prefix AND year = :year', { prefix, year })
+        .execute();
+    // UPDATE first: it takes the row's exclusive lock at once. (INSERT IGNORE first would take a shared lock
+    // that two registrations then both try to upgrade — a deadlock.) Only the year's first number inserts.
+    if (((await bump()).affected ?? 0) === 0) {
+      await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
+      await bump();
+    }
     const row = await em.findOneByOrFail(NumberSequence, { prefix, year });
     return { number: formatItemNumber(prefix, year, row.lastSeq), seq: row.lastSeq };
   }

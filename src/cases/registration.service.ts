@@ -17,6 +17,7 @@ import { ItemUnit } from './item-unit.entity';
 import type { Board, Category, Source } from './item.types';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
+import { inTransaction } from '../database/transaction';
 
 export interface RegisterInput {
   title: string;
@@ -69,7 +70,7 @@ export class RegistrationService {
     if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定立项主体（ownerId）。', { field: 'ownerId' });
     const coUnitIds = [...new Set(input.coUnitIds ?? [])];
     if (coUnitIds.includes(input.leadUnitId)) throw invalid('CASE.LEAD_ALSO_CO', '主办单位不能同时是协办单位。', { field: 'coUnitIds' });
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       await this.checkPeopleAndUnits(em, ownerId, input.leaderId, [input.leadUnitId, ...coUnitIds]);
       return this.insertItem(em, { ...input, ownerId, coUnitIds }, actor, null);
     });
@@ -125,7 +126,7 @@ export class RegistrationService {
     const category = input.category ?? 'decision';
     const deadline = resolveDeadline(
       { spec: input.deadline, board, category, reason: input.deadlineReason },
-      { now, calendar: await this.calendar.calendar(), policy: await this.settings.deadlinePolicy(em) },
+      { now, calendar: await this.calendar.calendar(em), policy: await this.settings.deadlinePolicy(em) },
     );
     if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
     const { number } = await this.numbering.next(em, shanghaiYear(now));
