@@ -5,7 +5,7 @@ import type { UnitRole } from './item.types';
 /** C1: the lead unit (主办) and co-units (协办) of an item, each signing for it on its own. */
 @Entity('item_unit')
 @Index('uq_item_unit', ['itemId', 'unitId'], { unique: true })
-@Index('ix_item_unit_unit', ['unitId'])
+@Index('ix_item_unit_unit', ['unitId', 'role'])
 export class ItemUnit {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @IntColumn() itemId!: number;

@@ -1,14 +1,17 @@
-import { Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { BoolColumn, CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { BoolColumn, CreatedAtColumn, UpdatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
 import type { Board, Category, ItemState, Rating, Source } from './item.types';
 
 /** C1: a 督办事项. State moves only through cases.service (C5); every change leaves an item_event (C6). */
 @Entity('item')
 @Index('ix_item_state_deadline', ['state', 'deadlineAt'])
 @Index('ix_item_parent', ['parentId'])
+@Index('uq_item_number', ['number'], { unique: true })
+@Index('ix_item_source', ['source'])
+@Index('ix_item_registered', ['registeredAt'])
 export class Item {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
-  @StringColumn(32, { unique: true }) number!: string;
+  @StringColumn(32) number!: string;
   @StringColumn(200) title!: string;
   @TextColumn() content!: string;
   @StringColumn(24) source!: Source;
@@ -44,5 +47,5 @@ export class Item {
   /** Optimistic lock: a command updates only the version it read, so two clicks cannot both win. */
   @IntColumn({ default: 1 }) version!: number;
   @CreatedAtColumn() createdAt!: Date;
-  @UpdateDateColumn({ type: 'datetime', precision: 3 }) updatedAt!: Date;
+  @UpdatedAtColumn() updatedAt!: Date;
 }

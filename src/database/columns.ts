@@ -1,11 +1,13 @@
-import { Column, ColumnOptions, CreateDateColumn } from 'typeorm';
+import { Column, ColumnOptions, CreateDateColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * Column shapes that mean the same on MySQL/MariaDB and SQLite.
  * Instants are stored in UTC (mysql2 `timezone: 'Z'`), shown in Asia/Shanghai at the edges.
  */
 export const DateTimeColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'datetime', precision: 3, ...opts });
-export const CreatedAtColumn = () => CreateDateColumn({ type: 'datetime', precision: 3 });
+export const CreatedAtColumn = () => CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' });
+export const UpdatedAtColumn = () =>
+  UpdateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' });
 export const StringColumn = (length: number, opts: Omit<ColumnOptions, 'type' | 'length'> = {}) =>
   Column({ type: 'varchar', length, ...opts });
 export const TextColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'text', ...opts });

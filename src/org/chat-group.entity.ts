@@ -7,6 +7,7 @@ export type GroupPurpose = 'unit' | 'broadcast' | 'supervision';
 /** P1: a DingTalk or WeCom group a unit is bound to (or a broadcast group for 通报). */
 @Entity('chat_group')
 @Index('uq_chat_group', ['platform', 'externalId'], { unique: true })
+@Index('ix_chat_group_unit', ['unitId'])
 export class ChatGroup {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @StringColumn(16) platform!: Platform;

@@ -5,6 +5,7 @@ import type { Platform } from '../cases/item.types';
 /** P3: a person's stable id on a platform (DingTalk userId/staffId, WeCom userid). Every click is authorised from it. */
 @Entity('person_identity')
 @Index('uq_person_identity', ['platform', 'corpId', 'externalUserId'], { unique: true })
+@Index('ix_person_identity_person', ['personId'])
 export class PersonIdentity {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @IntColumn() personId!: number;

@@ -11,10 +11,11 @@ export type OutboxTarget = `group:${number}` | `person:${number}`;
  */
 @Entity('outbox_message')
 @Index('ix_outbox_due', ['status', 'dueAt'])
+@Index('uq_outbox_dedupe', ['dedupeKey'], { unique: true })
 export class OutboxMessage {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   /** Idempotency: one message per cause and target (e.g. 'assign:DB2026-0001:group:3'). */
-  @StringColumn(191, { unique: true }) dedupeKey!: string;
+  @StringColumn(191) dedupeKey!: string;
   @StringColumn(32) kind!: string;
   @StringColumn(32) target!: OutboxTarget;
   @StringColumn(16, { nullable: true }) platform!: string | null;

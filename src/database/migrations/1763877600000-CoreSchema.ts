@@ -92,7 +92,7 @@ export class CoreSchema1763877600000 implements MigrationInterface {
         col.time('archived_at', true),
         col.int('version', false, 1),
         col.created(),
-        col.created('updated_at'),
+        col.updated(),
       ],
       [
         { name: 'uq_item_number', columns: ['number'], unique: true },
@@ -214,7 +214,7 @@ export class CoreSchema1763877600000 implements MigrationInterface {
       { name: 'key', type: 'varchar', length: '64', isPrimary: true },
       col.text('value'),
       col.int('version', false, 1),
-      col.created('updated_at'),
+      col.updated(),
     ]);
     if (isMysql(qr)) {
       // Platform ids are case-sensitive: under a _ci collation two different DingTalk msgIds could collide

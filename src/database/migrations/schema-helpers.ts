@@ -25,13 +25,14 @@ export const col = {
   }),
   time: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable: nullable }),
   created: (name = 'created_at'): TableColumnOptions => ({ name, type: 'datetime', precision: 3, default: 'CURRENT_TIMESTAMP(3)' }),
+  updated: (name = 'updated_at'): TableColumnOptions => ({ name, type: 'datetime', precision: 3, default: 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' }),
 };
 
 export const isMysql = (qr: QueryRunner) => ['mysql', 'mariadb'].includes(qr.connection.driver.options.type);
 
 /** SQLite has no CURRENT_TIMESTAMP(3); its TypeORM driver writes the timestamp itself. */
 function portable(qr: QueryRunner, c: TableColumnOptions): TableColumnOptions {
-  if (!isMysql(qr) && c.default === 'CURRENT_TIMESTAMP(3)') return { ...c, default: "(strftime('%Y-%m-%d %H:%M:%f', 'now'))" };
+  if (!isMysql(qr) && c.default === 'CURRENT_TIMESTAMP(3)') return { ...c, default: "(strftime('%Y-%m-%d %H:%M:%f', 'now'))", onUpdate: undefined };
   return c;
 }
 

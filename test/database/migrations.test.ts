@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source';
+import { ENTITIES } from '../../src/database/entities';
+import { createTestDatabase } from '../support/test-db';
+
+const TABLES = [
+  'api_token', 'chat_group', 'holiday_override', 'inbox_event', 'item', 'item_event', 'item_request', 'item_unit',
+  'number_sequence', 'outbox_message', 'person', 'person_identity', 'report', 'role_grant', 'setting', 'unit',
+];
+
+async function tablesOf(ds: DataSource): Promise<string[]> {
+  const names = ds.options.type === 'better-sqlite3'
+    ? ((await ds.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map((r) => r.name)
+    : ((await ds.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')) as { name: string }[]).map((r) => r.name);
+  return names.filter((n) => n !== 'migrations').sort();
+}
+
+/** Issue 3 §2: one set of migrations, up and down, on MariaDB and on SQLite — and the entities agree with them. */
+describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
+  let ds: DataSource;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    if (kind === 'mariadb') {
+      const db = await createTestDatabase();
+      // mariadb:// tells TypeORM the server is MariaDB (it reads column defaults differently from MySQL).
+      ds = await new DataSource(dataSourceOptions(db.url.replace(/^mysql:/, 'mariadb:'))).initialize();
+      cleanup = db.drop;
+    } else {
+      ds = await new DataSource(dataSourceOptions(`sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-')), 'm.sqlite')}`)).initialize();
+      cleanup = async () => undefined;
+    }
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await cleanup();
+  });
+
+  it('run up on an empty database, revert to nothing, and run up again', async () => {
+    expect(await tablesOf(ds)).toEqual([]);
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await tablesOf(ds)).toEqual(TABLES);
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await tablesOf(ds)).toEqual([]);
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await tablesOf(ds)).toEqual(TABLES);
+  });
+
+  it('leave nothing for the entities to change (no drift that synchronize would fix)', async () => {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    // SQLite's builder re-creates tables for cosmetic type spellings; MariaDB must agree exactly.
+    if (kind === 'mariadb') expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    expect(ENTITIES.map((e) => ds.getMetadata(e).tableName).sort()).toEqual(TABLES);
+  });
+
+  it('store Chinese and emoji intact (utf8mb4), and compare platform ids case-sensitively', async () => {
+    await ds.query("INSERT INTO unit (code, name) VALUES ('EMJ', '市数据局😀𠀀')");
+    const [row] = await ds.query("SELECT name FROM unit WHERE code = 'EMJ'");
+    expect(row.name).toBe('市数据局😀𠀀');
+    await ds.query("INSERT INTO inbox_event (platform, event_id) VALUES ('dingtalk', 'msgAbC')");
+    await ds.query("INSERT INTO inbox_event (platform, event_id) VALUES ('dingtalk', 'msgabc')"); // a different event, not a repeat
+    await expect(ds.query("INSERT INTO inbox_event (platform, event_id) VALUES ('dingtalk', 'msgAbC')")).rejects.toThrow();
+    if (kind === 'mariadb') {
+      const cols = (await ds.query(
+        "SELECT DISTINCT character_set_name AS cs FROM information_schema.columns WHERE table_schema = DATABASE() AND character_set_name IS NOT NULL",
+      )) as { cs: string }[];
+      expect(cols.map((c) => c.cs)).toEqual(['utf8mb4']);
+    }
+  });
+});
