@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
+import { inTransaction } from '../database/transaction';
 import { ChatGroup } from './chat-group.entity';
 import { ImportProblem, OrgImport, ParseResult, SourceRows, parseOrgJson, parseOrgWorkbook } from './org-import.parser';
 import { OrgService } from './org.service';
@@ -49,7 +50,7 @@ export class OrgImportService {
   private async apply(parsed: ParseResult): Promise<ImportSummary> {
     if (!parsed.ok) throw new ImportRefused(parsed.problems);
     const rows: SourceRows = parsed.rows ?? { units: [], people: [], groups: [], noun: '条' };
-    const summary = await this.db.transaction(async (em) => {
+    const summary = await inTransaction(this.db, async (em) => {
       const problems: ImportProblem[] = [];
       const s: ImportSummary = { units: { created: 0, updated: 0 }, people: { created: 0, updated: 0 }, groups: { created: 0, updated: 0 } };
       const unitIds = await this.upsertUnits(em, parsed.data, rows, problems, s);

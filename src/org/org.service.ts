@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { conflict, invalid, notFound } from '../common/errors';
+import { inTransaction } from '../database/transaction';
 import type { Platform, Role } from '../cases/item.types';
 import { ChatGroup, GroupPurpose } from './chat-group.entity';
 import { Person } from './person.entity';
@@ -46,7 +47,7 @@ export class OrgService {
   }
 
   async createPerson(input: PersonInput): Promise<PersonView> {
-    const id = await this.db.transaction(async (em) => {
+    const id = await inTransaction(this.db, async (em) => {
       const person = await em.save(Person, { name: input.name.trim(), mobile: input.mobile?.trim() || null, unitId: input.unitId ?? null, active: true });
       await this.bind(em, person.id, input.identities ?? []);
       await this.grant(em, person.id, input.roles ?? []);
@@ -100,7 +101,10 @@ export class OrgService {
         throw invalid('ORG.UNIT_REQUIRED', `P1：「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位（unitId）。`, { field: 'roles' });
       }
     }
-    await em.delete(RoleGrant, { personId });
+    // Delete by primary key only what exists: a DELETE over an empty range takes gap locks that make
+    // two concurrent new people deadlock on their inserts.
+    const existing = await em.findBy(RoleGrant, { personId });
+    if (existing.length) await em.delete(RoleGrant, existing.map((g) => g.id));
     const unique = new Map(roles.map((r) => [`${r.role}:${UNIT_ROLES.includes(r.role) ? r.unitId : ''}`, r]));
     if (unique.size) {
       await em.insert(RoleGrant, [...unique.values()].map((r) => ({ personId, role: r.role, unitId: UNIT_ROLES.includes(r.role) ? r.unitId! : null })));
@@ -109,13 +113,13 @@ export class OrgService {
 
   async setRoles(personId: number, roles: NonNullable<PersonInput['roles']>) {
     await this.personView(personId);
-    await this.db.transaction((em) => this.grant(em, personId, roles));
+    await inTransaction(this.db, (em) => this.grant(em, personId, roles));
     return this.personView(personId);
   }
 
   async addIdentities(personId: number, identities: NonNullable<PersonInput['identities']>) {
     await this.personView(personId);
-    await this.db.transaction((em) => this.bind(em, personId, identities));
+    await inTransaction(this.db, (em) => this.bind(em, personId, identities));
     return this.personView(personId);
   }
 
