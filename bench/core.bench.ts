@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     log(`database ${dbName} on ${SERVER}; ${ITEMS} items × 5 transitions, concurrency ${CONCURRENCY}; ledger over ${LEDGER_ITEMS} items`);
     const org = app.get(OrgService);
     const tokens = app.get(TokenService);
-    const units = [];
+    const units: number[] = [];
     for (let i = 0; i < 20; i++) units.push((await org.createUnit({ code: `U${i}`, name: `单位${i}` })).id);
     const person = async (name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => (await tokens.actorFor((await org.createPerson({ name, roles })).id, 'api'))!;
     const supervisor = await person('督查员', [{ role: 'supervisor' }, { role: 'owner' }]);
