@@ -4,10 +4,14 @@ import { RegistrationService } from '../../src/cases/registration.service';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
-const binary = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+import type { Response } from 'superagent';
+
+/** supertest leaves binary bodies unparsed; collect the bytes. */
+const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
 /** B3 台账 with traffic lights and its .xlsx; /health; calendar overrides (C3) as admin data. */
