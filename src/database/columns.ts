@@ -5,9 +5,10 @@ import { Column, ColumnOptions, CreateDateColumn, UpdateDateColumn } from 'typeo
  * Instants are stored in UTC (mysql2 `timezone: 'Z'`), shown in Asia/Shanghai at the edges.
  */
 export const DateTimeColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'datetime', precision: 3, ...opts });
-export const CreatedAtColumn = () => CreateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' });
-export const UpdatedAtColumn = () =>
-  UpdateDateColumn({ type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' });
+// No explicit default: TypeORM writes the timestamp itself per driver (an explicit CURRENT_TIMESTAMP(3) is
+// copied verbatim into SQLite inserts, where it is a syntax error). The migrations give the MySQL default.
+export const CreatedAtColumn = () => CreateDateColumn({ type: 'datetime', precision: 3 });
+export const UpdatedAtColumn = () => UpdateDateColumn({ type: 'datetime', precision: 3 });
 export const StringColumn = (length: number, opts: Omit<ColumnOptions, 'type' | 'length'> = {}) =>
   Column({ type: 'varchar', length, ...opts });
 export const TextColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'text', ...opts });

@@ -51,7 +51,10 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
   it('leave nothing for the entities to change (no drift that synchronize would fix)', async () => {
     const sql = await ds.driver.createSchemaBuilder().log();
     // SQLite's builder re-creates tables for cosmetic type spellings; MariaDB must agree exactly.
-    if (kind === 'mariadb') expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    // TypeORM expects DEFAULT CURRENT_TIMESTAMP(6) on datetime(3) timestamp columns, which MySQL itself refuses
+    // ("Invalid default value"); the migrations use CURRENT_TIMESTAMP(3). Everything else must match exactly.
+    const bogusTimestampDefault = /^ALTER TABLE `\w+` CHANGE `(created_at|updated_at|received_at)` .* DEFAULT CURRENT_TIMESTAMP\(6\)/;
+    if (kind === 'mariadb') expect(sql.upQueries.map((q) => q.query).filter((q) => !bogusTimestampDefault.test(q))).toEqual([]);
     expect(ENTITIES.map((e) => ds.getMetadata(e).tableName).sort()).toEqual(TABLES);
   });
 

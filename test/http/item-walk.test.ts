@@ -6,11 +6,11 @@ import { startTestApp, TestApp } from '../support/test-app';
  * End to end over HTTP on real MariaDB: one item from registration to archive, every step by the person the
  * rules name, checking the state, the 一事一卷 timeline and the outbox rows each step leaves.
  */
-describe('an item from 立项 to 归档 over HTTP (C1–C6, F1, F2, E1, E2, D1–D3)', () => {
+describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 over HTTP (C1–C6, F1, F2, E1, E2, D1–D3) on %s', (database) => {
   let t: TestApp;
   let org: Org;
   beforeAll(async () => {
-    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z') }); // Monday 09:00 in Shanghai
+    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z'), database }); // Monday 09:00 in Shanghai
     org = await seedOrg(t);
   });
   afterAll(() => t.close());

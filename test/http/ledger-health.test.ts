@@ -15,12 +15,12 @@ const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) =>
 };
 
 /** B3 台账 with traffic lights and its .xlsx; /health; calendar overrides (C3) as admin data. */
-describe('台账, health and calendar over HTTP', () => {
+describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over HTTP on %s', (database) => {
   let t: TestApp;
   let org: Org;
   const numbers: Record<string, string> = {};
   beforeAll(async () => {
-    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z') }); // Monday 09:00 Shanghai
+    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z'), database }); // Monday 09:00 Shanghai
     org = await seedOrg(t);
     const reg = t.get(RegistrationService);
     const base = { content: '内容', source: 'livelihood' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead };
@@ -66,7 +66,7 @@ describe('台账, health and calendar over HTTP', () => {
 
   it('/health answers without a token: database up, migrations current', async () => {
     const r = await t.http().get('/health').expect(200);
-    expect(r.body).toEqual({ status: 'ok', database: 'up', driver: 'mysql', migrations: 'current' });
+    expect(r.body).toEqual({ status: 'ok', database: 'up', driver: database === 'sqlite' ? 'better-sqlite3' : 'mysql', migrations: 'current' });
   });
 
   it('/api/docs serves OpenAPI with the item commands documented', async () => {
