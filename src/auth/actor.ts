@@ -10,7 +10,7 @@ export interface Actor {
   channel: Channel;
 }
 
-export const hasRole = (a: Actor, role: Role) => a.isAdmin && role === 'admin' ? true : a.grants.some((g) => g.role === role);
+export const hasRole = (a: Actor, role: Role): boolean => (a.isAdmin && role === 'admin') || a.grants.some((g) => g.role === role);
 
 /** Units this person speaks for (P1: contact or head). */
 export const unitsOf = (a: Actor): number[] =>

@@ -4,9 +4,6 @@ import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/auth.guard';
 import { Clock } from '../common/clock';
-import { invalid } from '../common/errors';
-import { addDaysShanghai, shanghaiInstant } from '../common/shanghai-time';
-import { DeadlineSpec, TimeNode } from './deadline.rules';
 import { renderDossierHtml } from './dossier.render';
 import {
   ClosureRequestDto,
@@ -20,6 +17,7 @@ import {
   ReportDto,
   VerifyDto,
 } from './dto/item.dto';
+import { deadlineSpec, toFilter } from './dto/item-mapping';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
 import { RegistrationService } from './registration.service';
@@ -153,22 +151,4 @@ export class ItemsController {
     const item = await this.queries.get(number);
     return result && typeof result === 'object' ? { ...item, result } : item;
   }
-}
-
-export function deadlineSpec(d: { deadlineNode?: TimeNode; deadlineDate?: string; workingDays?: number }): DeadlineSpec | undefined {
-  const given = [d.deadlineNode, d.deadlineDate, d.workingDays].filter((v) => v !== undefined).length;
-  if (given > 1) throw invalid('DEADLINE.AMBIGUOUS', 'C3：deadlineNode、deadlineDate、workingDays 只能填一项。', { field: 'deadlineNode' });
-  if (d.deadlineNode) return { node: d.deadlineNode };
-  if (d.deadlineDate) return { date: d.deadlineDate };
-  if (d.workingDays !== undefined) return { workingDays: d.workingDays };
-  return undefined;
-}
-
-export function toFilter(q: ItemListQuery) {
-  return {
-    ...q,
-    overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
-    registeredFrom: q.registeredFrom ? shanghaiInstant(q.registeredFrom) : undefined,
-    registeredTo: q.registeredTo ? addDaysShanghai(q.registeredTo, 1) : undefined,
-  };
 }

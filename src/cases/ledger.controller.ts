@@ -2,7 +2,7 @@ import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { ItemListQuery } from './dto/item.dto';
-import { toFilter } from './items.controller';
+import { toFilter } from './dto/item-mapping';
 import { LedgerService } from './ledger.service';
 import { renderLedgerXlsx } from './ledger.render';
 

@@ -140,6 +140,8 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
     expect(c2.body.message).toContain('C2');
     const c3 = await post('/api/items', org.owner, { title: '远期事项', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead, deadlineDate: '2026-06-30' }).expect(400);
     expect(c3.body).toMatchObject({ code: 'DEADLINE.REASON_REQUIRED', field: 'deadlineReason' });
+    const both = await post('/api/items', org.owner, { title: '两种期限', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead, deadlineNode: '3d', workingDays: 5 }).expect(400);
+    expect(both.body.code).toBe('DEADLINE.AMBIGUOUS');
     const after = await t.http().get('/api/items').set(bearer(org.owner)).expect(200);
     expect(after.body.total).toBe(before.body.total);
   });
