@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ApiToken } from '../org/api-token.entity';
 import { Person } from '../org/person.entity';
@@ -32,10 +32,10 @@ export class TokenService {
     return this.actorFor(row.personId, 'api');
   }
 
-  async actorFor(personId: number, channel: Actor['channel']): Promise<Actor | null> {
-    const person = await this.db.getRepository(Person).findOneBy({ id: personId });
+  async actorFor(personId: number, channel: Actor['channel'], em: EntityManager = this.db.manager): Promise<Actor | null> {
+    const person = await em.findOneBy(Person, { id: personId });
     if (!person || !person.active) return null;
-    const grants = await this.db.getRepository(RoleGrant).findBy({ personId });
+    const grants = await em.findBy(RoleGrant, { personId });
     return {
       personId,
       name: person.name,

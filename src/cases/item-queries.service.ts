@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { Actor, unitsOf } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { notFound } from '../common/errors';
 import { Person } from '../org/person.entity';
@@ -94,6 +95,24 @@ export class ItemQueriesService {
       this.db.getRepository(ItemRequest).find({ where: { itemId: item.id }, order: { id: 'ASC' } }),
     ]);
     return { item: view, events: events.map(eventView), reports, requests };
+  }
+
+  /** /我的: open items of the person's units, or that they own or lead, soonest deadline first. */
+  async openFor(actor: Actor, limit: number): Promise<ItemView[]> {
+    const units = unitsOf(actor);
+    const qb = this.db
+      .getRepository(Item)
+      .createQueryBuilder('i')
+      .where('i.state IN (:...open)', { open: OPEN_STATES })
+      .andWhere(
+        new Brackets((w) => {
+          w.where('i.owner_id = :p OR i.leader_id = :p', { p: actor.personId ?? -1 });
+          if (units.length) w.orWhere('i.id IN (SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id IN (:...units))', { units });
+        }),
+      )
+      .orderBy('i.deadline_at', 'ASC')
+      .take(limit);
+    return this.views(await qb.getMany());
   }
 
   async timeline(numberInput: string) {

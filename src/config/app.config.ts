@@ -13,6 +13,22 @@ export interface AppConfig {
   demoSeed: boolean;
   numberPrefix: string;
   publicBaseUrl: string;
+  /** null when DingTalk is not configured: the service runs without it. */
+  dingtalk: DingTalkConfig | null;
+  /** How often the outbox relay looks for due messages (ms). */
+  outboxPollMs: number;
+}
+
+export interface DingTalkConfig {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  /** Interactive card template built in DingTalk's card builder; without it cards fall back to sampleActionCard. */
+  cardTemplateId: string | null;
+  mode: 'stream' | 'http';
+  apiBase: string;
+  oapiBase: string;
+  corpId: string;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +59,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoSeed: bool('DUBAN_DEMO_SEED', env.DUBAN_DEMO_SEED, true),
     numberPrefix,
     publicBaseUrl: (env.DUBAN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    dingtalk: loadDingTalk(env),
+    outboxPollMs: positiveInt('DUBAN_OUTBOX_POLL_MS', env.DUBAN_OUTBOX_POLL_MS, 1000),
+  };
+}
+
+function positiveInt(name: string, raw: string | undefined, dflt: number): number {
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number, got "${raw}".`);
+  return n;
+}
+
+/** DingTalk is on when its app credentials are set; partial settings are a mistake worth stopping for. */
+function loadDingTalk(env: NodeJS.ProcessEnv): DingTalkConfig | null {
+  const id = env.DINGTALK_CLIENT_ID?.trim();
+  const secret = env.DINGTALK_CLIENT_SECRET?.trim();
+  if (!id && !secret) return null;
+  if (!id || !secret) throw new ConfigError('DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET must be set together (the app\'s AppKey and AppSecret).');
+  const mode = (env.DINGTALK_MODE ?? 'stream').trim();
+  if (mode !== 'stream' && mode !== 'http') throw new ConfigError(`DINGTALK_MODE must be stream or http, got "${mode}".`);
+  const url = (name: string, dflt: string) => {
+    const v = (env[name] ?? dflt).trim().replace(/\/+$/, '');
+    if (!/^https?:\/\//.test(v)) throw new ConfigError(`${name} must be an http(s) URL, got "${v}".`);
+    return v;
+  };
+  return {
+    clientId: id,
+    clientSecret: secret,
+    robotCode: env.DINGTALK_ROBOT_CODE?.trim() || id, // an app robot's robotCode is usually the app's own key
+    cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID?.trim() || null,
+    mode,
+    apiBase: url('DINGTALK_API_BASE', 'https://api.dingtalk.com'),
+    oapiBase: url('DINGTALK_OAPI_BASE', 'https://oapi.dingtalk.com'),
+    corpId: env.DINGTALK_CORP_ID?.trim() ?? '',
   };
 }
 

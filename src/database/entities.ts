@@ -1,3 +1,4 @@
+import { CardInstance } from '../bot/card-instance.entity';
 import { InboxEvent } from '../bot/inbox/inbox-event.entity';
 import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
@@ -32,4 +33,5 @@ export const ENTITIES = [
   InboxEvent,
   HolidayOverride,
   Setting,
+  CardInstance,
 ];

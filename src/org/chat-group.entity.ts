@@ -19,5 +19,7 @@ export class ChatGroup {
   @StringColumn(16) purpose!: GroupPurpose;
   /** Custom/group robot webhook for send-only broadcast groups. */
   @StringColumn(500, { nullable: true }) webhookUrl!: string | null;
+  /** The custom robot's 加签 secret; never shown back over the API. */
+  @StringColumn(128, { nullable: true, select: false }) webhookSecret!: string | null;
   @CreatedAtColumn() createdAt!: Date;
 }

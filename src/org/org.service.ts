@@ -25,6 +25,7 @@ export interface GroupInput {
   purpose: GroupPurpose;
   corpId?: string;
   webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 const UNIT_ROLES: Role[] = ['unit_contact', 'unit_head'];
@@ -137,7 +138,7 @@ export class OrgService {
     if (await em.existsBy(ChatGroup, { platform: input.platform, externalId: input.externalId })) {
       throw conflict('ORG.GROUP_TAKEN', `群 ${input.externalId} 已登记。`, { field: 'externalId' });
     }
-    return em.save(ChatGroup, {
+    const saved = await em.save(ChatGroup, {
       platform: input.platform,
       corpId: input.corpId ?? '',
       externalId: input.externalId,
@@ -145,7 +146,10 @@ export class OrgService {
       unitId: input.unitId ?? null,
       purpose: input.purpose,
       webhookUrl: input.webhookUrl ?? null,
+      webhookSecret: input.webhookSecret ?? null,
     });
+    const { webhookSecret: _secret, ...shown } = saved;
+    return shown as ChatGroup;
   }
 }
 

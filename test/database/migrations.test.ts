@@ -7,7 +7,7 @@ import { ENTITIES } from '../../src/database/entities';
 import { createTestDatabase } from '../support/test-db';
 
 const TABLES = [
-  'api_token', 'chat_group', 'holiday_override', 'inbox_event', 'item', 'item_event', 'item_request', 'item_unit',
+  'api_token', 'card_instance', 'chat_group', 'holiday_override', 'inbox_event', 'item', 'item_event', 'item_request', 'item_unit',
   'number_sequence', 'outbox_message', 'person', 'person_identity', 'report', 'role_grant', 'setting', 'unit',
 ];
 
@@ -42,6 +42,7 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
     expect(await tablesOf(ds)).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });
     expect(await tablesOf(ds)).toEqual(TABLES);
+    await ds.undoLastMigration({ transaction: 'each' });
     await ds.undoLastMigration({ transaction: 'each' });
     expect(await tablesOf(ds)).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });

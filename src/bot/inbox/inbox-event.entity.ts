@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, StringColumn } from '../../database/columns';
+import { CreatedAtColumn, IntColumn, StringColumn } from '../../database/columns';
 
 /** Principle 4: an inbound platform event, stored under its platform id in the same transaction as its effect. */
 @Entity('inbox_event')
@@ -10,4 +10,7 @@ export class InboxEvent {
   @StringColumn(128) eventId!: string;
   @StringColumn(32, { default: '' }) kind!: string;
   @CreatedAtColumn() receivedAt!: Date;
+  @IntColumn({ nullable: true }) personId!: number | null;
+  /** What the event did, in a few words (for the log and for support). */
+  @StringColumn(500, { nullable: true }) outcome!: string | null;
 }

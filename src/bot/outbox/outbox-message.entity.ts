@@ -2,8 +2,11 @@ import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn } from '../../database/columns';
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
-/** group:<chat_group.id> or person:<person.id>; the platform adapters resolve it at send time. */
-export type OutboxTarget = `group:${number}` | `person:${number}`;
+/**
+ * group:<chat_group.id>, person:<person.id>, cards:<item.id> (every card delivered for the item, to be updated),
+ * or conv (a reply to whoever wrote, addressed by payload.replyTo). The platform adapters resolve it at send time.
+ */
+export type OutboxTarget = `group:${number}` | `person:${number}` | `cards:${number}` | 'conv';
 
 /**
  * Principle 2: messages a command causes are written here in the command's transaction and sent after commit

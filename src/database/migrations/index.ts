@@ -1,4 +1,5 @@
 import { CoreSchema1763877600000 } from './1763877600000-CoreSchema';
+import { BotSchema1763964000000 } from './1763964000000-BotSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
-export const MIGRATIONS = [CoreSchema1763877600000];
+export const MIGRATIONS = [CoreSchema1763877600000, BotSchema1763964000000];

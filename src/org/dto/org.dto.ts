@@ -45,6 +45,7 @@ export class CreateGroupDto {
   @ApiProperty({ enum: ['unit', 'broadcast', 'supervision'] }) @IsIn(['unit', 'broadcast', 'supervision']) purpose!: 'unit' | 'broadcast' | 'supervision';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) corpId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false }) @MaxLength(500) webhookUrl?: string;
+  @ApiPropertyOptional({ description: '自定义机器人加签密钥（SEC…）' }) @IsOptional() @IsString() @MaxLength(128) webhookSecret?: string;
 }
 
 export class IssueTokenDto {

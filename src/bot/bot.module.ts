@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { OrgModule } from '../org/org.module';
+import { SettingsModule } from '../settings/settings.module';
+import { BotRouter } from './bot-router.service';
+import { CardViewService } from './card-view.service';
+import { CommandExecutor } from './command.executor';
+import { DINGTALK_CONTROLLERS, DINGTALK_PROVIDERS } from './dingtalk/dingtalk.parts';
+import { DingTalkSender } from './dingtalk/dingtalk.sender';
+import { IdentityService } from './identity.service';
+import { PLATFORM_SENDERS } from './outbox/delivery';
+import { OutboundComposer } from './outbox/outbound.composer';
+import { OutboxModule } from './outbox/outbox.module';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxController } from './outbox/outbox.controller';
+
+/** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
+@Module({
+  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule],
+  controllers: [OutboxController, ...DINGTALK_CONTROLLERS],
+  providers: [
+    BotRouter,
+    IdentityService,
+    CommandExecutor,
+    CardViewService,
+    OutboundComposer,
+    OutboxRelay,
+    ...DINGTALK_PROVIDERS,
+    {
+      provide: PLATFORM_SENDERS,
+      inject: [DingTalkSender],
+      useFactory: (...senders: (object | null)[]) => senders.filter((s) => s !== null),
+    },
+  ],
+  exports: [BotRouter, OutboxRelay],
+})
+export class BotModule {}

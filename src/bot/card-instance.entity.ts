@@ -1,0 +1,24 @@
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, IntColumn, StringColumn, UpdatedAtColumn } from '../database/columns';
+import type { OutboxTarget } from './outbox/outbox-message.entity';
+
+export type CardKind = 'assignment' | 'review' | 'approval' | 'extension';
+
+/**
+ * A card delivered for an item to one group or person. Its outTrackId is the platform's idempotency key
+ * (DingTalk refuses a second create with the same id) and the handle for later updates.
+ */
+@Entity('card_instance')
+@Index('uq_card_out_track', ['outTrackId'], { unique: true })
+@Index('ix_card_item', ['itemId'])
+export class CardInstance {
+  @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
+  @StringColumn(64) outTrackId!: string;
+  @StringColumn(16) platform!: string;
+  @StringColumn(16) kind!: CardKind;
+  @IntColumn() itemId!: number;
+  @StringColumn(32) target!: OutboxTarget;
+  @IntColumn({ nullable: true }) outboxId!: number | null;
+  @CreatedAtColumn() createdAt!: Date;
+  @UpdatedAtColumn() updatedAt!: Date;
+}

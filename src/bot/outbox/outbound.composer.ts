@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TokenService } from '../../auth/token.service';
+import { Item } from '../../cases/item.entity';
+import { ItemRequest } from '../../cases/item-request.entity';
+import type { Platform } from '../../cases/item.types';
+import { Report } from '../../cases/report.entity';
+import { formatShanghai } from '../../common/shanghai-time';
+import { ChatGroup } from '../../org/chat-group.entity';
+import { PersonIdentity } from '../../org/person-identity.entity';
+import { Unit } from '../../org/unit.entity';
+import { CardInstance, CardKind } from '../card-instance.entity';
+import { CardViewService } from '../card-view.service';
+import type { Destination, Outbound } from './delivery';
+import type { OutboxMessage } from './outbox-message.entity';
+
+export interface Delivery {
+  platform: Platform;
+  to: Destination;
+  outbound: Outbound;
+}
+
+const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval' };
+const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/**
+ * Turns an outbox row into platform-neutral deliveries, reading the item as it is NOW (a card sent late shows
+ * the current state, not the state at the time of the command). Platform-specific rendering happens in bot/<platform>/.
+ */
+@Injectable()
+export class OutboundComposer {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cards: CardViewService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async compose(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<Delivery[]> {
+    const item = msg.itemId === null ? null : await this.db.getRepository(Item).findOneBy({ id: msg.itemId });
+    const destinations = await this.destinations(msg, enabled);
+    const out: Delivery[] = [];
+    for (const d of destinations) out.push({ ...d, outbound: await this.outbound(msg, item, d.to) });
+    return out;
+  }
+
+  private async destinations(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<{ platform: Platform; to: Destination }[]> {
+    const [kind, id] = msg.target.split(':');
+    if (kind === 'group') {
+      const group = await this.db.getRepository(ChatGroup).createQueryBuilder('g').addSelect('g.webhookSecret').where('g.id = :id', { id: Number(id) }).getOne();
+      return group ? [{ platform: group.platform, to: { type: 'group', group } }] : [];
+    }
+    if (kind === 'person') {
+      const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: Number(id) }, order: { id: 'ASC' } });
+      // A person bound on both platforms is reached on the first one this deployment has switched on.
+      const pick = ids.find((i) => enabled.has(i.platform)) ?? ids[0];
+      return pick ? [{ platform: pick.platform, to: { type: 'person', userId: pick.externalUserId, personId: pick.personId } }] : [];
+    }
+    if (kind === 'cards') {
+      const cards = await this.db.getRepository(CardInstance).findBy({ itemId: Number(id) });
+      return cards.map((card) => ({ platform: card.platform as Platform, to: { type: 'card', card } }));
+    }
+    const replyTo = (msg.payload.replyTo ?? {}) as Record<string, unknown>;
+    return [{ platform: (msg.platform ?? replyTo.platform) as Platform, to: { type: 'reply', replyTo } }];
+  }
+
+  private async outbound(msg: OutboxMessage, item: Item | null, to: Destination): Promise<Outbound> {
+    const cardKind = to.type === 'card' ? to.card.kind : CARD_KINDS[msg.kind];
+    if (item && cardKind) {
+      const viewer = await this.viewer(item, to);
+      return { type: 'card', kind: cardKind, itemId: item.id, card: await this.cards.build(item, cardKind, viewer.actor, viewer.groupUnitId) };
+    }
+    return { type: 'text', ...(await this.text(msg, item)) };
+  }
+
+  /** Whose buttons a card shows: the person it is for, or — in a unit's group — the unit's part in the item. */
+  private async viewer(item: Item, to: Destination) {
+    const personId = to.type === 'person' ? to.personId : to.type === 'card' && to.card.target.startsWith('person:') ? Number(to.card.target.slice(7)) : null;
+    if (personId !== null) return { actor: await this.tokens.actorFor(personId, 'system'), groupUnitId: null };
+    const groupId = to.type === 'group' ? to.group.id : to.type === 'card' && to.card.target.startsWith('group:') ? Number(to.card.target.slice(6)) : null;
+    const group = groupId === null ? null : to.type === 'group' ? to.group : await this.db.getRepository(ChatGroup).findOneBy({ id: groupId });
+    return { actor: null, groupUnitId: group?.unitId ?? null };
+  }
+
+  private async text(msg: OutboxMessage, item: Item | null): Promise<{ title: string; text: string }> {
+    const p = msg.payload;
+    const head = item ? `${item.number}「${item.title}」` : '';
+    switch (msg.kind) {
+      case 'bot_reply':
+        return { title: '督办助手', text: String(p.text ?? '') };
+      case 'report_notice': {
+        const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
+        const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;
+        return { title: '督办反馈', text: `【督办反馈】${head}\n${unit?.name ?? ''}反馈：${excerpt(report?.content ?? '')}` };
+      }
+      case 'returned_notice':
+        return { title: '督办退回', text: `【退回】${head}\n${p.rating === 'fail' ? '评定为不合格' : '反馈被退回'}：${String(p.reason ?? '')}\n请按要求修改后重新反馈。` };
+      case 'extension_card': {
+        const req = await this.db.getRepository(ItemRequest).findOneBy({ id: Number(p.requestId) });
+        return {
+          title: '延期申请',
+          text: `【延期申请】${head}\n申请延期至 ${formatShanghai(req?.proposedDeadline)}\n理由：${excerpt(req?.text ?? '')}\n请在督办系统中审批。`,
+        };
+      }
+      case 'extension_decided':
+        return { title: '延期审批', text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。` : `未同意延期：${String(p.note ?? '')}`}` };
+      case 'closure_not_agreed':
+        return { title: '办结未获同意', text: `【办结未获同意】${head}\n服务对象第 ${String(p.attempts)} 次不同意办结。${p.canVerify ? '可组织专家论证或公众评价。' : ''}` };
+      case 'closed_notice':
+        return { title: '办结销号', text: `【办结】${head}\n已经分管领导审定办结，编号销号。` };
+      default:
+        return { title: '督办通知', text: `【督办通知】${head}` };
+    }
+  }
+}

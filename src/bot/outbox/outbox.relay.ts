@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import type { Platform } from '../../cases/item.types';
+import { Clock } from '../../common/clock';
+import { notFound } from '../../common/errors';
+import { APP_CONFIG, AppConfig } from '../../config/app.config';
+import { CardInstance } from '../card-instance.entity';
+import { DeliveryError, PLATFORM_SENDERS, PlatformSender } from './delivery';
+import { OutboundComposer } from './outbound.composer';
+import { OutboxMessage } from './outbox-message.entity';
+
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 12;
+/** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
+const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+
+/**
+ * Principle 2: sends what commands queued, after they committed. Rows are claimed with a lease
+ * (locked_by/locked_until), so several instances share the work and a crashed one's rows come back after the lease.
+ * Throttles and busy answers are retried with backoff; permanent failures become dead letters with the reason.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('outbox');
+  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly senders = new Map<Platform, PlatformSender>();
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly composer: OutboundComposer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(PLATFORM_SENDERS) senders: PlatformSender[] = [],
+  ) {
+    for (const s of senders) this.senders.set(s.platform, s);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.senders.size === 0) return; // no platform configured: rows wait until one is
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        await this.drain();
+      } catch (e) {
+        this.log.error(JSON.stringify({ event: 'outbox_tick_failed', error: e instanceof Error ? e.message : String(e) }));
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.config.outboxPollMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  /** Claims and delivers everything due now, batch after batch; returns how many rows it handled. One drain at a time per instance. */
+  drain(batch = 50): Promise<number> {
+    this.draining ??= (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const rows = await this.claim(batch);
+          if (rows.length === 0) return total;
+          for (const row of rows) await this.deliver(row);
+          total += rows.length;
+          this.log.log(JSON.stringify({ event: 'outbox_batch', instance: this.instanceId, handled: rows.length, total }));
+        }
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async claim(limit: number): Promise<OutboxMessage[]> {
+    const now = this.clock.now();
+    const repo = this.db.getRepository(OutboxMessage);
+    const free = [{ status: 'pending' as const, dueAt: LessThanOrEqual(now), lockedUntil: IsNull() }, { status: 'pending' as const, dueAt: LessThanOrEqual(now), lockedUntil: LessThan(now) }];
+    const candidates = await repo.find({ select: { id: true }, where: free, order: { id: 'ASC' }, take: limit });
+    if (candidates.length === 0) return [];
+    const until = new Date(now.getTime() + LEASE_MS);
+    const ids = candidates.map((c) => c.id);
+    // The WHERE repeats the "free" test: of two instances racing for a row, only one UPDATE matches it.
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ lockedBy: this.instanceId, lockedUntil: until })
+      .where({ id: In(ids) })
+      .andWhere("status = 'pending' AND (locked_until IS NULL OR locked_until < :now)", { now })
+      .execute();
+    return repo.find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
+  }
+
+  private async deliver(row: OutboxMessage): Promise<void> {
+    const repo = this.db.getRepository(OutboxMessage);
+    const release = { lockedBy: null, lockedUntil: null };
+    try {
+      const deliveries = await this.composer.compose(row, new Set(this.senders.keys()));
+      for (const [i, d] of deliveries.entries()) {
+        const sender = this.senders.get(d.platform);
+        if (!sender) throw new DeliveryError('permanent', `平台 ${d.platform} 未启用（未配置），无法发送`);
+        if (d.outbound.type === 'card' && (d.to.type === 'group' || d.to.type === 'person')) {
+          // The outTrackId is fixed before the first try: a retry after a crash re-sends the same card, which the
+          // platform recognises instead of showing twice.
+          const outTrackId = `dbn-${row.id}-${i}`;
+          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, target: row.target, outboxId: row.id }).orIgnore().execute();
+          d.outbound = { ...d.outbound, outTrackId };
+        }
+        await sender.deliver(row, d.outbound, d.to);
+      }
+      await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: null, ...release });
+    } catch (e) {
+      const err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
+      const attempts = row.attempts + 1;
+      const dead = err.kind === 'permanent' || attempts >= MAX_ATTEMPTS;
+      const dueAt = new Date(this.clock.now().getTime() + (err.afterMs ?? backoff(attempts)));
+      await repo.update({ id: row.id }, { status: dead ? 'dead' : 'pending', attempts, dueAt, lastError: err.message.slice(0, 500), ...release });
+      this.log.warn(JSON.stringify({ event: dead ? 'outbox_dead_letter' : 'outbox_retry', id: row.id, kind: row.kind, target: row.target, attempts, error: err.message }));
+    }
+  }
+
+  async deadLetters(): Promise<OutboxMessage[]> {
+    return this.db.getRepository(OutboxMessage).find({ where: { status: 'dead' }, order: { id: 'DESC' }, take: 500 });
+  }
+
+  /** An admin sends a dead letter again (after fixing the cause). */
+  async retry(id: number): Promise<OutboxMessage> {
+    const repo = this.db.getRepository(OutboxMessage);
+    const r = await repo.update({ id, status: 'dead' }, { status: 'pending', attempts: 0, dueAt: this.clock.now(), lastError: null });
+    if ((r.affected ?? 0) === 0) throw notFound('OUTBOX.NOT_DEAD', `没有编号为 ${id} 的死信。`);
+    return repo.findOneByOrFail({ id });
+  }
+}
