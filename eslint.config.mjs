@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** The rule core (DOMAIN rules, pure parsers and renderers) must stay free of framework, database and clock. */
-const RULE_CORE = ['src/**/*.rules.ts', 'src/calendar/work-calendar.ts', 'src/calendar/local-date.ts', 'src/org/org-import.parser.ts', 'src/cases/*.render.ts'];
+const RULE_CORE = [
+  'src/**/*.rules.ts',
+  'src/calendar/work-calendar.ts',
+  'src/calendar/local-date.ts',
+  'src/org/org-import.parser.ts',
+  'src/cases/*.render.ts',
+  'src/bot/command.parser.ts',
+  'src/bot/cards.ts',
+  'src/bot/dingtalk/dingtalk.render.ts',
+  'src/bot/dingtalk/dingtalk.signature.ts',
+  'src/bot/dingtalk/dingtalk.events.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.js', '*.mjs'] },

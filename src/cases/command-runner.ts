@@ -50,7 +50,11 @@ export class CommandRunner {
 
   /** The same, inside a transaction the caller already holds (C4: closing a parent when its last child closes). */
   async runIn<T>(em: EntityManager, number: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
-    const item = await em.findOneBy(Item, { number });
+    // Lock the item row for the rest of the transaction (MySQL/MariaDB): two messages about one item are then
+    // handled one after the other instead of the second failing on the version check. SQLite serialises writers anyway.
+    const qb = em.createQueryBuilder(Item, 'i').where('i.number = :number', { number });
+    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+    const item = await qb.getOne();
     if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
     const units = await em.findBy(ItemUnit, { itemId: item.id });
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {

@@ -71,6 +71,14 @@ describe('bot router (issue 4 §2)', () => {
     expect(await t.db.getRepository(Report).countBy({ itemId: (await item()).id, content: '第二次反馈' })).toBe(1);
   });
 
+  it('two different reports about one item arriving together are both recorded (the item row is locked, not raced)', async () => {
+    const [a, b] = await Promise.all([router.handle(text('dt-5', `/反馈 ${n} 并发甲`)), router.handle(text('dt-5', `/反馈 ${n} 并发乙`))]);
+    expect([a.reply, b.reply]).toEqual([`${n}：反馈已记录，并已告知立项主体。`, `${n}：反馈已记录，并已告知立项主体。`]);
+    const id = (await item()).id;
+    expect(await t.db.getRepository(Report).countBy({ itemId: id, content: '并发甲' })).toBe(1);
+    expect(await t.db.getRepository(Report).countBy({ itemId: id, content: '并发乙' })).toBe(1);
+  });
+
   it('an unbound user gets the binding hint naming their user id', async () => {
     const r = await router.handle(text('dt-stranger', `/签收 ${n}`));
     expect(r.reply).toContain('dt-stranger');

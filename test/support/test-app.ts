@@ -7,7 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { setUpApp } from '../../src/app.setup';
-import { FixedClock } from '../../src/common/clock';
+import { Clock, FixedClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app.config';
 import { createTestDatabase } from './test-db';
 
@@ -16,7 +16,10 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface TestApp {
   app: INestApplication;
   db: DataSource;
+  /** The fixed clock (unless the test brought its own). */
   clock: FixedClock;
+  /** Base URL when started with `listen`. */
+  url: string;
   http: () => ReturnType<typeof request>;
   get<T>(type: Type<T>): T;
   close(): Promise<void>;
@@ -27,25 +30,38 @@ export interface TestApp {
  * with a clock the test moves. `overrides` swaps a provider for a test double of a real class (fault injection).
  */
 export async function startTestApp(
-  opts: { now?: Date; overrides?: { provide: Type<unknown>; useClass: Type<unknown> }[]; database?: 'mariadb' | 'sqlite' } = {},
+  opts: {
+    now?: Date;
+    /** A clock of the test's own (e.g. an OffsetClock that follows real time, for tests that talk to the fakes). */
+    clock?: Clock;
+    overrides?: { provide: Type<unknown>; useClass: Type<unknown> }[];
+    database?: 'mariadb' | 'sqlite';
+    /** Extra configuration, as environment variables (DINGTALK_*, DUBAN_OUTBOX_POLL_MS…). */
+    env?: Record<string, string>;
+    /** Listen on a real port (for platform callbacks over real sockets). */
+    listen?: boolean;
+  } = {},
 ): Promise<TestApp> {
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
   const database =
     opts.database === 'sqlite'
       ? { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-test-')), 'duban.sqlite')}`, drop: async () => undefined }
       : await createTestDatabase();
-  const clock = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
-  const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false' });
+  const fixed = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
+  const clock = opts.clock ?? fixed;
+  const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', ...opts.env });
   let builder = Test.createTestingModule({ imports: [AppModule.register(config, clock)] });
   for (const o of opts.overrides ?? []) builder = builder.overrideProvider(o.provide).useClass(o.useClass);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   setUpApp(app);
-  await app.init();
+  if (opts.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
   return {
     app,
     db: app.get(DataSource),
-    clock,
+    clock: fixed,
+    url: opts.listen ? await app.getUrl() : '',
     http: () => request(app.getHttpServer()),
     get: (type) => app.get(type),
     close: async () => {

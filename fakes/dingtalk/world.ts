@@ -1,0 +1,60 @@
+import type { AckRecord, CardRecord, PushRecord, RecordedCall } from './types';
+
+/** A sessionWebhook handed out with a robot message: where a reply to it lands, and until when it works. */
+export interface Session {
+  conversationId: string;
+  conversationType: '1' | '2';
+  userId: string;
+  expiresAt: number;
+}
+
+/**
+ * Everything the fake has seen and everything that "landed" in DingTalk, for tests to look at.
+ * Messages are kept as the caller sent them plus a few fields the fake adds (`via`, `at`).
+ */
+export class World {
+  readonly received: RecordedCall[] = [];
+  readonly acks: AckRecord[] = [];
+  readonly pushes: PushRecord[] = [];
+  readonly cards = new Map<string, CardRecord>();
+  readonly sessions = new Map<string, Session>();
+  /** Nicknames seen for user ids (from sendGroupText), served by the user lookup. */
+  readonly nicks = new Map<string, string>();
+  /** Space ids ("cid…" or a user id) where delivery fails, as when the robot is not in the group. */
+  readonly undeliverable = new Set<string>();
+  /** User ids that batchSend reports in flowControlledStaffIdList, n more times each. */
+  readonly flowControlled = new Map<string, number>();
+  private readonly groups = new Map<string, object[]>();
+  private readonly directs = new Map<string, object[]>();
+
+  constructor(private readonly log?: (entry: object) => void) {}
+
+  record(call: RecordedCall): void {
+    this.received.push(call);
+    this.log?.({ kind: 'call', ...call });
+  }
+
+  note(entry: object): void {
+    this.log?.(entry);
+  }
+
+  toGroup(conversationId: string, message: object): void {
+    const list = this.groups.get(conversationId) ?? [];
+    list.push(message);
+    this.groups.set(conversationId, list);
+  }
+
+  toUser(userId: string, message: object): void {
+    const list = this.directs.get(userId) ?? [];
+    list.push(message);
+    this.directs.set(userId, list);
+  }
+
+  groupMessages(conversationId: string): object[] {
+    return [...(this.groups.get(conversationId) ?? [])];
+  }
+
+  directMessages(userId: string): object[] {
+    return [...(this.directs.get(userId) ?? [])];
+  }
+}

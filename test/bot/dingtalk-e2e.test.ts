@@ -1,0 +1,170 @@
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { DingTalkLifecycle } from '../../src/bot/dingtalk/dingtalk.parts';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { Item } from '../../src/cases/item.entity';
+import { Report } from '../../src/cases/report.entity';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { OffsetClock } from '../../src/common/clock';
+import { TokenService } from '../../src/auth/token.service';
+import { OrgService } from '../../src/org/org.service';
+import type { Actor } from '../../src/auth/actor';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const APP = { clientId: 'dingduban', clientSecret: 'dingduban-secret-0123456789', robotCode: 'dingduban' };
+
+/**
+ * Issue 4, done-when: the whole round trip over real sockets — the official dingtalk-stream SDK (wrapped) talking
+ * to the faithful fake DingTalk, the service on real MariaDB, every message checked where it arrives: at the fake.
+ */
+describe('DingTalk end to end through the fake (issue 4)', () => {
+  let fake: FakeDingTalk;
+  let t: TestApp;
+  let supervisor: Actor;
+  let number: string;
+  const ids = { lead: 0, co: 0, other: 0, owner: 0, leader: 0 };
+
+  beforeAll(async () => {
+    fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400, cardTemplateIds: ['tpl-duban'] });
+    t = await startTestApp({
+      clock: new OffsetClock(),
+      listen: true,
+      env: {
+        DINGTALK_CLIENT_ID: APP.clientId,
+        DINGTALK_CLIENT_SECRET: APP.clientSecret,
+        DINGTALK_ROBOT_CODE: APP.robotCode,
+        DINGTALK_CARD_TEMPLATE_ID: 'tpl-duban',
+        DINGTALK_API_BASE: fake.apiBase,
+        DINGTALK_OAPI_BASE: fake.oapiBase,
+        DUBAN_OUTBOX_POLL_MS: '50',
+      },
+    });
+    const org = t.get(OrgService);
+    const unit = async (code: string, name: string) => (await org.createUnit({ code, name })).id;
+    ids.lead = await unit('FGW', '市发展改革委');
+    ids.co = await unit('CZJ', '市财政局');
+    ids.other = await unit('JYJ', '市教育局');
+    await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: ids.lead, purpose: 'unit' });
+    await org.createGroup({ platform: 'dingtalk', externalId: 'cidCZJ', name: '财政局督办群', unitId: ids.co, purpose: 'unit' });
+    const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id;
+    const sup = await person('王督查', 'dt-sup', [{ role: 'supervisor' }]);
+    ids.owner = await person('李秘书长', 'dt-owner', [{ role: 'owner' }]);
+    ids.leader = await person('赵副市长', 'dt-leader', [{ role: 'leader' }]);
+    await person('陈联络', 'dt-lead', [{ role: 'unit_contact', unitId: ids.lead }]);
+    await person('吴联络', 'dt-co', [{ role: 'unit_contact', unitId: ids.co }]);
+    await person('孙联络', 'dt-other', [{ role: 'unit_contact', unitId: ids.other }]);
+    supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
+    await fake.waitFor(() => fake.connections() > 0, 10_000);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  const cardIn = (space: string) => [...fake.cards().values()].find((c) => c.openSpaceId.endsWith(space));
+  const textsIn = (conv: string) => fake.groupMessages(conv).map((m) => JSON.stringify(m));
+  const textsTo = (user: string) => fake.directMessages(user).map((m) => JSON.stringify(m));
+  const item = () => t.db.getRepository(Item).findOneByOrFail({ number });
+  const say = (user: string, text: string, conv = 'cidFGW', msgId?: string) => fake.sendGroupText({ conversationId: conv, senderStaffId: user, text, msgId });
+
+  it('walks an item from the assignment card to the leader\'s 审定 entirely in DingTalk', async () => {
+    const reg = await t.get(RegistrationService).register(
+      { title: '推进老旧小区改造', content: '年内开工30个小区', source: 'meeting', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds: [ids.co], deadline: { node: '7d' } },
+      supervisor,
+    );
+    number = reg.number;
+    await t.get(ItemCommandsService).assign(number, supervisor);
+
+    // The assignment card appears in the lead and the co unit's groups.
+    const leadCard = await fake.waitFor(() => cardIn('IM_GROUP.cidFGW'));
+    const coCard = await fake.waitFor(() => cardIn('IM_GROUP.cidCZJ'));
+    expect(leadCard.cardParamMap).toMatchObject({ number, title: '推进老旧小区改造', stateLabel: '已交办', leadUnit: '市发展改革委', coUnits: '市财政局' });
+    expect(JSON.parse(leadCard.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['sign', 'extend']); // E1: an extension may be asked before signing
+    expect(coCard.cardParamMap.number).toBe(number);
+
+    // A contact clicks 签收: the ACK carries the new state; the other cards are updated through the outbox.
+    const click = await fake.clickCardButton({ outTrackId: leadCard.outTrackId, userId: 'dt-lead', actionId: 'sign' });
+    const response = (await click.ack) as { cardData: { cardParamMap: Record<string, string> } };
+    expect(response.cardData.cardParamMap).toMatchObject({ state: 'in_progress', stateLabel: '办理中' });
+    await fake.waitFor(() => cardIn('IM_GROUP.cidCZJ')!.updates > 0 && cardIn('IM_GROUP.cidCZJ')!.cardParamMap.stateLabel === '办理中');
+
+    // /反馈 — and the same with the full-width slash — is recorded and the owner is told one to one.
+    await say('dt-lead', ` /反馈 ${number} 已完成初稿`);
+    await say('dt-lead', ` ／反馈 ${number} 已征求意见`);
+    await fake.waitFor(() => textsTo('dt-owner').filter((m) => m.includes('督办反馈')).length === 2);
+    expect(await t.db.getRepository(Report).countBy({ itemId: (await item()).id })).toBe(2);
+    await fake.waitFor(() => textsTo('dt-owner').filter((m) => m.includes('督办反馈')).length === 2);
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('反馈已记录')));
+
+    // /办结 → the owner's review card (one to one) → 良好.
+    await say('dt-lead', `/办结 ${number} 30个小区已全部开工`);
+    const review = await fake.waitFor(() => cardIn('IM_ROBOT.dt-owner'));
+    expect(review.cardParamMap).toMatchObject({ kind: 'review', summary: '30个小区已全部开工' });
+    expect(JSON.parse(review.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['return', 'rate:excellent', 'rate:good', 'rate:pass', 'rate:fail']);
+    const rated = await fake.clickCardButton({ outTrackId: review.outTrackId, userId: 'dt-owner', actionId: 'rate:good' });
+    expect(((await rated.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap.stateLabel).toBe('待审定');
+
+    // The leader's one-to-one approval card → 审定 → closed, and the groups are told.
+    const approval = await fake.waitFor(() => cardIn('IM_ROBOT.dt-leader'));
+    expect(approval.cardParamMap).toMatchObject({ kind: 'approval', rating: '良好' });
+    const approved = await fake.clickCardButton({ outTrackId: approval.outTrackId, userId: 'dt-leader', actionId: 'approve' });
+    expect(((await approved.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap.stateLabel).toBe('已办结');
+    expect((await item()).state).toBe('closed');
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('审定办结')) && textsIn('cidCZJ').some((m) => m.includes('审定办结')));
+  });
+
+  it('the same frame three times, and an unACKed frame pushed again, each make one effect', async () => {
+    const n2 = (await t.get(RegistrationService).register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)).number;
+    await t.get(ItemCommandsService).assign(n2, supervisor);
+    await t.get(ItemCommandsService).sign(n2, (await t.get(TokenService).actorFor((await t.get(OrgService).people({ unitId: undefined })).find((p) => p.name === '陈联络')!.id, 'api'))!);
+    const itemId = (await t.db.getRepository(Item).findOneByOrFail({ number: n2 })).id;
+    for (let i = 0; i < 3; i++) await say('dt-lead', `/反馈 ${n2} 同一条消息`, 'cidFGW', 'msgSAME001');
+    const { messageId } = await say('dt-lead', `/反馈 ${n2} 再推一次`, 'cidFGW', 'msgREPUSH01');
+    fake.resend(messageId); // DingTalk pushes again (it may, even after an ACK)
+    await fake.waitFor(() => fake.acks.filter((a) => a.messageId === messageId).length >= 2, 5_000);
+    await fake.waitFor(() => fake.acks.filter((a) => a.messageId === messageId).length >= 2, 5_000);
+    expect(await t.db.getRepository(Report).countBy({ itemId, content: '同一条消息' })).toBe(1);
+    expect(await t.db.getRepository(Report).countBy({ itemId, content: '再推一次' })).toBe(1);
+  });
+
+  it('an unbound user gets the binding hint; a contact of another unit is refused in Chinese', async () => {
+    await say('dt-nobody', `/签收 ${number}`);
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('dt-nobody') && m.includes('还没有登记到督办系统')));
+    await say('dt-other', `/反馈 ${number} 我来反馈`);
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('只有主办单位可以反馈')));
+  });
+
+  it('a forged HTTP callback is 401 and changes nothing; a correctly signed one is accepted', async () => {
+    fake.setHttpCallbackUrl(`${t.url}/callbacks/dingtalk`);
+    const before = await t.db.getRepository(Report).count();
+    const body = fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: 'dt-lead', text: `/查询 ${number}` });
+    expect((await fake.postHttpCallback(body, { forgeSign: true })).status).toBe(401);
+    expect((await fake.postHttpCallback(body, { timestampMs: Date.now() - 2 * 3600_000 })).status).toBe(401);
+    expect((await fake.postHttpCallback(body)).status).toBe(200);
+    expect(await t.db.getRepository(Report).count()).toBe(before);
+  });
+
+  it('an expired token is refreshed; throttled sends are retried; nothing is lost or dead', async () => {
+    const tokensBefore = fake.received.filter((c) => c.path.includes('accessToken')).length;
+    fake.expireAllTokens();
+    fake.throttleNext('/v1.0/robot/groupMessages/send', 2);
+    await say('dt-lead', `/查询 ${number}`);
+    await say('dt-lead', '/帮助');
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('状态：已办结')), 15_000);
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('/签收')), 15_000);
+    expect(fake.received.filter((c) => c.path.includes('accessToken')).length).toBeGreaterThan(tokensBefore);
+    expect(fake.received.filter((c) => c.path === '/v1.0/robot/groupMessages/send' && c.status === 403).length).toBe(2);
+    expect(await t.db.getRepository(OutboxMessage).countBy({ status: 'dead' })).toBe(0);
+  });
+
+  it('the fake dropping the WebSocket: the service reconnects and nothing is lost', async () => {
+    const stream = t.get(DingTalkLifecycle).stream!;
+    const before = stream.connections;
+    fake.dropConnections();
+    // A message pushed while we are away is held by the gateway and delivered after the reconnect.
+    const { messageId } = await say('dt-lead', `/查询 ${number}`, 'cidFGW', 'msgWHILEDOWN');
+    await fake.waitFor(() => stream.connections > before, 15_000);
+    await fake.waitFor(() => fake.acks.some((a) => a.messageId === messageId), 15_000);
+  });
+});
