@@ -9,7 +9,8 @@ import { OffsetClock } from '../../src/common/clock';
 import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
 import type { Actor } from '../../src/auth/actor';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/eventually';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const APP = { clientId: 'dingduban', clientSecret: 'dingduban-secret-0123456789', robotCode: 'dingduban' };
 
@@ -166,5 +167,73 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     const { messageId } = await say('dt-lead', `/查询 ${number}`, 'cidFGW', 'msgWHILEDOWN');
     await fake.waitFor(() => stream.connections > before, 15_000);
     await fake.waitFor(() => fake.acks.some((a) => a.messageId === messageId), 15_000);
+  });
+});
+
+/** Outbound edges: a broadcast group's custom robot (加签, 20 a minute), dead letters an admin retries, and no card template. */
+describe('DingTalk outbound edges (issue 4 §3)', () => {
+  let fake: FakeDingTalk;
+  let t: TestApp;
+  beforeAll(async () => {
+    fake = await FakeDingTalk.start({ ...APP, customRobots: [{ accessToken: 'robot-token-1', secret: 'SECrobot0123456789' }] });
+    t = await startTestApp({
+      clock: new OffsetClock(),
+      env: {
+        DINGTALK_CLIENT_ID: APP.clientId,
+        DINGTALK_CLIENT_SECRET: APP.clientSecret,
+        DINGTALK_MODE: 'http', // no Stream connection needed here
+        DINGTALK_API_BASE: fake.apiBase,
+        DINGTALK_OAPI_BASE: fake.oapiBase,
+        DUBAN_OUTBOX_POLL_MS: '50',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  const queue = async (target: string, n: number, kind = 'bot_reply') => {
+    const repo = t.db.getRepository(OutboxMessage);
+    for (let i = 0; i < n; i++) {
+      await repo.save({ dedupeKey: `test:${target}:${kind}:${Date.now()}:${i}`, kind, target: target as never, platform: 'dingtalk', itemId: null, payload: { text: `通报第${i + 1}条`, replyTo: {} }, status: 'pending', attempts: 0, dueAt: new Date() });
+    }
+  };
+
+  it('broadcasts through a signed custom robot; past 20 a minute it is throttled and the rest wait, none lost', async () => {
+    const group = await t.get(OrgService).createGroup({
+      platform: 'dingtalk',
+      externalId: 'cidBROADCAST',
+      name: '全市通报群',
+      purpose: 'broadcast',
+      webhookUrl: `${fake.oapiBase}/robot/send?access_token=robot-token-1`,
+      webhookSecret: 'SECrobot0123456789',
+    });
+    await queue(`group:${group.id}`, 22);
+    const sent = () => fake.received.filter((c) => c.path === '/robot/send' && (c.response as { errcode?: number })?.errcode === 0).length;
+    await fake.waitFor(() => sent() === 20, 10_000);
+    await eventually(async () => (await t.db.getRepository(OutboxMessage).findBy({ target: `group:${group.id}` as never })).filter((r) => r.attempts > 0 && r.status === 'pending').length === 2, 10_000);
+    const rows = await t.db.getRepository(OutboxMessage).findBy({ target: `group:${group.id}` as never });
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(20);
+    const waiting = rows.filter((r) => r.status === 'pending');
+    expect(waiting).toHaveLength(2);
+    expect(waiting[0].lastError).toContain('限流');
+    expect(waiting[0].dueAt.getTime()).toBeGreaterThan(Date.now() + 590_000); // the robot's 10-minute penalty, not a tight loop
+  });
+
+  it('a permanent refusal becomes a dead letter with the reason; an admin lists it and retries it', async () => {
+    fake.failNext('/v1.0/robot/oToMessages/batchSend', 1, { status: 400, code: 'invalidParameter', message: 'robotCode 不合法' });
+    const person = await t.get(OrgService).createPerson({ name: '测试人员', identities: [{ platform: 'dingtalk', externalUserId: 'dt-dead' }] });
+    await queue(`person:${person.id}`, 1);
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    const dead = await eventually(async () => {
+      const r = await t.http().get('/api/outbox/dead').set(admin);
+      return r.body.length ? r.body : null;
+    });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ target: `person:${person.id}`, attempts: 1 });
+    expect(dead[0].lastError).toContain('invalidParameter');
+    await t.http().post(`/api/outbox/${dead[0].id}/retry`).set(admin).expect(200);
+    await fake.waitFor(() => fake.directMessages('dt-dead').length === 1, 5_000);
   });
 });

@@ -11,7 +11,7 @@ interface ApiError {
   errmsg?: string;
 }
 
-/** Custom-robot answers that mean "too fast": back off for the robot's minute (seen as 410100, 130101 and 660026). */
+/** Custom-robot answers that mean "too fast" (seen as 410100, 130101 and 660026); the robot then stays throttled 10 minutes. */
 const WEBHOOK_THROTTLE = new Set([410100, 130101, 660026]);
 
 /**
@@ -83,7 +83,7 @@ export class DingTalkApi {
     const res = await this.fetch(u.toString(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json().catch(() => ({}))) as ApiError;
     if (res.ok && (json.errcode ?? 0) === 0) return;
-    if (WEBHOOK_THROTTLE.has(json.errcode ?? -1)) throw new DeliveryError('retry', `钉钉群机器人限流（${json.errcode} ${json.errmsg ?? ''}）`, 60_000 + Math.random() * 10_000);
+    if (WEBHOOK_THROTTLE.has(json.errcode ?? -1)) throw new DeliveryError('retry', `钉钉群机器人限流（${json.errcode} ${json.errmsg ?? ''}）`, 600_000 + Math.random() * 30_000);
     if (res.status >= 500) throw new DeliveryError('retry', `钉钉群机器人 ${res.status}`);
     throw new DeliveryError('permanent', `钉钉群机器人拒收：${json.errcode ?? res.status} ${json.errmsg ?? ''}`.trim());
   }

@@ -1,0 +1,105 @@
+/**
+ * npm run bench:callbacks — card clicks per second and p50/p99 ACK latency over DingTalk Stream, against MariaDB.
+ * Starts the fake DingTalk and the service (its real Stream client, relay and database), registers ITEMS items with
+ * their cards delivered, then clicks 反馈 on the cards CLICKS times, CONCURRENCY at a time, timing each click from
+ * the push to the ACK at the fake. Creates and drops its own database.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { createConnection } from 'mysql2/promise';
+import { performance } from 'node:perf_hooks';
+import { FakeDingTalk } from '../fakes/dingtalk';
+import { AppModule } from '../src/app.module';
+import { TokenService } from '../src/auth/token.service';
+import { ItemCommandsService } from '../src/cases/item-commands.service';
+import { RegistrationService } from '../src/cases/registration.service';
+import { OffsetClock } from '../src/common/clock';
+import { loadConfig } from '../src/config/app.config';
+import { OrgService } from '../src/org/org.service';
+
+const ITEMS = Number(process.env.ITEMS ?? 200);
+const CLICKS = Number(process.env.CLICKS ?? 2000);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+const log = (s: string) => console.log(`[bench:callbacks] ${s}`);
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function main(): Promise<void> {
+  const app = { clientId: 'dingbench', clientSecret: 'dingbench-secret-0123456789', robotCode: 'dingbench' };
+  const fake = await FakeDingTalk.start({ ...app, qpsLimitPerApi: 1_000_000, cardCallbackTimeoutMs: 30_000 });
+  const u = new URL(SERVER);
+  const dbName = `duban_bench_cb_${Date.now()}`;
+  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  u.pathname = `/${dbName}`;
+  u.searchParams.set('pool', String(CONCURRENCY + 4));
+  const config = loadConfig({
+    DATABASE_URL: u.toString(),
+    DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000',
+    DUBAN_DEMO_SEED: 'false',
+    DINGTALK_CLIENT_ID: app.clientId,
+    DINGTALK_CLIENT_SECRET: app.clientSecret,
+    DINGTALK_ROBOT_CODE: app.robotCode,
+    DINGTALK_CARD_TEMPLATE_ID: 'tpl-bench',
+    DINGTALK_API_BASE: fake.apiBase,
+    DINGTALK_OAPI_BASE: fake.oapiBase,
+    DUBAN_OUTBOX_POLL_MS: '100',
+  });
+  const nest = await NestFactory.createApplicationContext(AppModule.register(config, new OffsetClock()), { logger: ['error'] });
+  try {
+    log(`fake DingTalk ${fake.apiBase}; database ${dbName}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`);
+    const org = nest.get(OrgService);
+    const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    await org.createGroup({ platform: 'dingtalk', externalId: 'cidBENCH', name: '发改委督办群', unitId: unit, purpose: 'unit' });
+    const tokens = nest.get(TokenService);
+    const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await tokens.actorFor((await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id, 'api'))!;
+    const sup = await person('督查员', 'dt-sup', [{ role: 'supervisor' }, { role: 'owner' }]);
+    const leader = await person('领导', 'dt-leader', [{ role: 'leader' }]);
+    const contact = await person('联络员', 'dt-contact', [{ role: 'unit_contact', unitId: unit }]);
+    const reg = nest.get(RegistrationService);
+    const cmd = nest.get(ItemCommandsService);
+    for (let i = 0; i < ITEMS; i++) {
+      const item = await reg.register({ title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } }, sup);
+      await cmd.assign(item.number, sup);
+      await cmd.sign(item.number, contact);
+    }
+    await fake.waitFor(() => fake.connections() > 0, 15_000);
+    const cards = await fake.waitFor(() => {
+      const all = [...fake.cards().values()].filter((c) => c.openSpaceId.endsWith('cidBENCH'));
+      return all.length >= ITEMS ? all : false;
+    }, 120_000);
+    log(`${cards.length} cards delivered; clicking`);
+
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < CLICKS) {
+          const i = next++;
+          const card = cards[i % cards.length];
+          const t0 = performance.now();
+          const click = await fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-contact', actionId: 'report', params: { content: `第${i}次反馈：进展正常` } });
+          await click.ack;
+          latencies.push(performance.now() - t0);
+          if ((i + 1) % 500 === 0) log(`  ${i + 1}/${CLICKS} clicks`);
+        }
+      }),
+    );
+    const secs = (performance.now() - started) / 1000;
+    log(`${CLICKS} card clicks in ${secs.toFixed(1)} s: ${(CLICKS / secs).toFixed(1)} clicks/s`);
+    log(`ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`);
+    log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  } finally {
+    await nest.close();
+    await fake.stop();
+    await admin.query(`DROP DATABASE \`${dbName}\``);
+    await admin.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
