@@ -26,6 +26,8 @@ export interface DingTalkConfig {
   /** Interactive card template built in DingTalk's card builder; without it cards fall back to sampleActionCard. */
   cardTemplateId: string | null;
   mode: 'stream' | 'http';
+  /** apiSecret for card callbacks over HTTP (x-ddpaas-signature); defaults to the app secret. */
+  cardCallbackSecret: string;
   apiBase: string;
   oapiBase: string;
   corpId: string;
@@ -90,6 +92,7 @@ function loadDingTalk(env: NodeJS.ProcessEnv): DingTalkConfig | null {
     robotCode: env.DINGTALK_ROBOT_CODE?.trim() || id, // an app robot's robotCode is usually the app's own key
     cardTemplateId: env.DINGTALK_CARD_TEMPLATE_ID?.trim() || null,
     mode,
+    cardCallbackSecret: env.DINGTALK_CARD_CALLBACK_SECRET?.trim() || secret,
     apiBase: url('DINGTALK_API_BASE', 'https://api.dingtalk.com'),
     oapiBase: url('DINGTALK_OAPI_BASE', 'https://oapi.dingtalk.com'),
     corpId: env.DINGTALK_CORP_ID?.trim() ?? '',

@@ -1,4 +1,4 @@
-import { FakeDingTalk } from '../../fakes/dingtalk';
+import { cardCallbackSignature, FakeDingTalk } from '../../fakes/dingtalk';
 import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
 import { DingTalkLifecycle } from '../../src/bot/dingtalk/dingtalk.parts';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
@@ -219,6 +219,31 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
     expect(waiting).toHaveLength(2);
     expect(waiting[0].lastError).toContain('限流');
     expect(waiting[0].dueAt.getTime()).toBeGreaterThan(Date.now() + 590_000); // the robot's 10-minute penalty, not a tight loop
+  });
+
+  it('HTTP mode: a signed card callback is answered with the new card; a forged one is 401 and changes nothing', async () => {
+    const org = t.get(OrgService);
+    const unit = (await org.createUnit({ code: 'HTP', name: '市审计局' })).id;
+    const contact = await org.createPerson({ name: '审计联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-http' }] });
+    const sup = await org.createPerson({ name: '督查员乙', roles: [{ role: 'supervisor' }, { role: 'owner' }] });
+    const leader = await org.createPerson({ name: '领导乙', roles: [{ role: 'leader' }] });
+    const supActor = (await t.get(TokenService).actorFor(sup.id, 'api'))!;
+    const item = await t.get(RegistrationService).register({ title: 'HTTP 模式测试', content: '内容', source: 'other', leaderId: leader.id, leadUnitId: unit }, supActor);
+    await t.get(ItemCommandsService).assign(item.number, supActor);
+    const content = JSON.stringify({ cardPrivateData: { actionIds: ['sign'], params: { number: item.number } } });
+    const body = { type: 'actionCallback', outTrackId: 'not-a-known-card', corpId: 'ding', userId: 'dt-http', content, userIdType: 1 };
+    const ts = String(Date.now());
+    const forged = await t.http().post('/callbacks/dingtalk/card').set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature('wrong', ts) }).send(body);
+    expect(forged.status).toBe(401);
+    expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).state).toBe('assigned');
+    const ok = await t.http().post('/callbacks/dingtalk/card').set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature(APP.clientSecret, ts) }).send(body).expect(200);
+    expect(ok.body.cardData.cardParamMap).toMatchObject({ number: item.number, stateLabel: '办理中' });
+    expect(contact.id).toBeGreaterThan(0);
+    // No card template configured here: the assignment went out as a sampleActionCard, one to one (the unit has no group).
+    // It is composed when sent, so it shows the buttons of that moment as commands (签收 before the click, 反馈 after).
+    const fallback = await fake.waitFor(() => fake.directMessages('dt-http').map((m) => JSON.stringify(m)).find((m) => m.includes('sampleActionCard')));
+    expect(fallback).toContain(item.number);
+    expect(fallback).toMatch(/\/(签收|反馈) DB2026-/);
   });
 
   it('a permanent refusal becomes a dead letter with the reason; an admin lists it and retries it', async () => {

@@ -5,8 +5,9 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { BotRouter } from '../bot-router.service';
-import { robotMessageToEvent, DingTalkRobotMessage } from './dingtalk.events';
-import { verifyDingTalkSignature } from './dingtalk.signature';
+import { cardCallbackToEvent, DingTalkCardCallback, robotMessageToEvent, DingTalkRobotMessage } from './dingtalk.events';
+import { cardCallbackResponse } from './dingtalk.render';
+import { verifyCardCallbackSignature, verifyDingTalkSignature } from './dingtalk.signature';
 
 /** DINGTALK_MODE=http: DingTalk POSTs robot messages here, signed; anything unsigned or stale is 401 and changes nothing. */
 @ApiExcludeController()
@@ -29,5 +30,23 @@ export class DingTalkCallbackController {
     if (!body || typeof body.msgId !== 'string') throw new DomainError('DINGTALK.BAD_BODY', '钉钉回调内容不完整。', 'invalid');
     const result = await this.router.handle(robotMessageToEvent(body));
     return { duplicate: result.duplicate };
+  }
+
+  /** Card buttons in HTTP mode (cards created with callbackType HTTP): answered in the response with the new card. */
+  @Post('card')
+  @Public()
+  @HttpCode(200)
+  async card(
+    @Headers('x-ddpaas-signature-timestamp') timestamp: string | undefined,
+    @Headers('x-ddpaas-signature') signature: string | undefined,
+    @Body() body: DingTalkCardCallback,
+  ) {
+    const dt = this.config.dingtalk;
+    if (!dt) throw new DomainError('DINGTALK.OFF', '钉钉未启用。', 'not_found');
+    const check = verifyCardCallbackSignature({ timestamp, signature }, dt.cardCallbackSecret, this.clock.now().getTime());
+    if (!check.ok) throw new DomainError('DINGTALK.BAD_SIGNATURE', `钉钉卡片回调签名校验失败（${check.reason}）。`, 'unauthenticated');
+    if (!body || typeof body.outTrackId !== 'string' || typeof body.userId !== 'string') throw new DomainError('DINGTALK.BAD_BODY', '钉钉卡片回调内容不完整。', 'invalid');
+    const result = await this.router.handle(cardCallbackToEvent(body));
+    return result.card ? cardCallbackResponse(result.card, result.reply) : {};
   }
 }

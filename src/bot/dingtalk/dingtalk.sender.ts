@@ -51,7 +51,8 @@ export class DingTalkSender implements PlatformSender {
       const r = await this.api.call<DeliverResult>('POST', '/v1.0/card/instances/createAndDeliver', {
         cardTemplateId: this.cfg.cardTemplateId,
         outTrackId: outbound.outTrackId,
-        callbackType: 'STREAM',
+        // Clicks come back over the connection this deployment uses (PLATFORMS: STREAM only for Stream-created cards).
+        callbackType: this.cfg.mode === 'stream' ? 'STREAM' : 'HTTP',
         cardData: { cardParamMap: cardParamMap(outbound.card) },
         openSpaceId,
         ...space,

@@ -19,3 +19,14 @@ export function verifyDingTalkSignature(headers: { timestamp?: string; sign?: st
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'mismatch' };
   return { ok: true };
 }
+
+/** Card callbacks over HTTP: x-ddpaas-signature = base64(HMAC_SHA256(apiSecret, timestamp)), same one-hour window. */
+export function verifyCardCallbackSignature(headers: { timestamp?: string; signature?: string }, apiSecret: string, nowMs: number, windowMs = 3_600_000): SignatureCheck {
+  const { timestamp, signature } = headers;
+  if (!timestamp || !signature || !/^\d{10,16}$/.test(timestamp)) return { ok: false, reason: 'missing' };
+  if (Math.abs(nowMs - Number(timestamp)) > windowMs) return { ok: false, reason: 'stale' };
+  const expected = Buffer.from(createHmac('sha256', apiSecret).update(timestamp).digest('base64'));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'mismatch' };
+  return { ok: true };
+}
