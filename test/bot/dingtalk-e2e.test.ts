@@ -1,5 +1,6 @@
 import { cardCallbackSignature, FakeDingTalk } from '../../fakes/dingtalk';
 import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxRelay } from '../../src/bot/outbox/outbox.relay';
 import { DingTalkLifecycle } from '../../src/bot/dingtalk/dingtalk.parts';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
@@ -244,6 +245,13 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
     const fallback = await fake.waitFor(() => fake.directMessages('dt-http').map((m) => JSON.stringify(m)).find((m) => m.includes('sampleActionCard')));
     expect(fallback).toContain(item.number);
     expect(fallback).toMatch(/\/(签收|反馈) DB2026-/);
+  });
+
+  it('messages for a platform that is not switched on wait, untouched, instead of failing', async () => {
+    const group = await t.get(OrgService).createGroup({ platform: 'wecom', externalId: 'wrWAITING', name: '企业微信群', purpose: 'broadcast' });
+    await t.db.getRepository(OutboxMessage).save({ dedupeKey: 'test:wecom-wait', kind: 'bot_reply', target: `group:${group.id}` as never, platform: 'wecom', itemId: null, payload: { text: '等企业微信' }, status: 'pending', attempts: 0, dueAt: new Date() });
+    await t.get(OutboxRelay).drain();
+    expect(await t.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: 'test:wecom-wait' })).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null });
   });
 
   it('a permanent refusal becomes a dead letter with the reason; an admin lists it and retries it', async () => {

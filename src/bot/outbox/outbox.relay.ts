@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DataSource, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Platform } from '../../cases/item.types';
 import { Clock } from '../../common/clock';
 import { notFound } from '../../common/errors';
@@ -82,11 +82,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const repo = this.db.getRepository(OutboxMessage);
-    const free = [{ status: 'pending' as const, dueAt: LessThanOrEqual(now), lockedUntil: IsNull() }, { status: 'pending' as const, dueAt: LessThanOrEqual(now), lockedUntil: LessThan(now) }];
-    const candidates = await repo.find({ select: { id: true }, where: free, order: { id: 'ASC' }, take: limit });
+    // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
+    const candidates = await repo
+      .createQueryBuilder('o')
+      .select('o.id', 'id')
+      .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
+      .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.senders.keys()] })
+      .orderBy('o.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number }>();
     if (candidates.length === 0) return [];
     const until = new Date(now.getTime() + LEASE_MS);
-    const ids = candidates.map((c) => c.id);
+    const ids = candidates.map((c) => Number(c.id));
     // The WHERE repeats the "free" test: of two instances racing for a row, only one UPDATE matches it.
     await repo
       .createQueryBuilder()
