@@ -1,10 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
+import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { validationPipe } from './common/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
 export function setUpApp(app: INestApplication): void {
+  // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).
+  app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '1mb' }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -7,6 +7,8 @@ import { CardViewService } from './card-view.service';
 import { CommandExecutor } from './command.executor';
 import { DINGTALK_CONTROLLERS, DINGTALK_PROVIDERS } from './dingtalk/dingtalk.parts';
 import { DingTalkSender } from './dingtalk/dingtalk.sender';
+import { WECOM_CONTROLLERS, WECOM_PROVIDERS } from './wecom/wecom.parts';
+import { WeComSender } from './wecom/wecom.sender';
 import { IdentityService } from './identity.service';
 import { PLATFORM_SENDERS } from './outbox/delivery';
 import { OutboundComposer } from './outbox/outbound.composer';
@@ -17,7 +19,7 @@ import { OutboxController } from './outbox/outbox.controller';
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
   imports: [OutboxModule, CasesModule, OrgModule, SettingsModule],
-  controllers: [OutboxController, ...DINGTALK_CONTROLLERS],
+  controllers: [OutboxController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,
     IdentityService,
@@ -26,9 +28,10 @@ import { OutboxController } from './outbox/outbox.controller';
     OutboundComposer,
     OutboxRelay,
     ...DINGTALK_PROVIDERS,
+    ...WECOM_PROVIDERS,
     {
       provide: PLATFORM_SENDERS,
-      inject: [DingTalkSender],
+      inject: [DingTalkSender, WeComSender],
       useFactory: (...senders: (object | null)[]) => senders.filter((s) => s !== null),
     },
   ],

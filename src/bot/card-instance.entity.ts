@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, IntColumn, StringColumn, UpdatedAtColumn } from '../database/columns';
+import { CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn, UpdatedAtColumn } from '../database/columns';
 import type { OutboxTarget } from './outbox/outbox-message.entity';
 
 export type CardKind = 'assignment' | 'review' | 'approval' | 'extension';
@@ -19,6 +19,9 @@ export class CardInstance {
   @IntColumn() itemId!: number;
   @StringColumn(32) target!: OutboxTarget;
   @IntColumn({ nullable: true }) outboxId!: number | null;
+  /** WeCom app cards: the latest unused response_code (from message/send or a click), cleared once spent. */
+  @StringColumn(128, { nullable: true }) responseCode!: string | null;
+  @DateTimeColumn({ nullable: true }) responseCodeAt!: Date | null;
   @CreatedAtColumn() createdAt!: Date;
   @UpdatedAtColumn() updatedAt!: Date;
 }

@@ -15,8 +15,20 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** null when DingTalk is not configured: the service runs without it. */
   dingtalk: DingTalkConfig | null;
+  /** null when WeCom is not configured. */
+  wecom: WeComConfig | null;
   /** How often the outbox relay looks for due messages (ms). */
   outboxPollMs: number;
+}
+
+export interface WeComConfig {
+  corpId: string;
+  /** The self-built app (one-to-one cards to leaders, the app chat); null when only the AI bot is set up. */
+  app: { agentId: number; secret: string; token: string; encodingAESKey: string } | null;
+  /** The 智能机器人 (group @-commands and card clicks); null when only the app is set up. */
+  bot: { botId: string; secret: string; mode: 'ws' | 'http'; token: string; encodingAESKey: string } | null;
+  apiBase: string;
+  aibotWsUrl: string;
 }
 
 export interface DingTalkConfig {
@@ -62,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     numberPrefix,
     publicBaseUrl: (env.DUBAN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     dingtalk: loadDingTalk(env),
+    wecom: loadWeCom(env),
     outboxPollMs: positiveInt('DUBAN_OUTBOX_POLL_MS', env.DUBAN_OUTBOX_POLL_MS, 1000),
   };
 }
@@ -100,3 +113,41 @@ function loadDingTalk(env: NodeJS.ProcessEnv): DingTalkConfig | null {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** WeCom is on when WECOM_CORP_ID is set, with the app, the AI bot, or both. */
+function loadWeCom(env: NodeJS.ProcessEnv): WeComConfig | null {
+  const corpId = env.WECOM_CORP_ID?.trim();
+  const anySet = ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_BOT_ID', 'WECOM_BOT_SECRET'].some((k) => env[k]?.trim());
+  if (!corpId) {
+    if (anySet) throw new ConfigError('WECOM_CORP_ID must be set when any other WECOM_ variable is (the corp id, 企业ID).');
+    return null;
+  }
+  const need = (name: string) => {
+    const v = env[name]?.trim();
+    if (!v) throw new ConfigError(`${name} must be set for WeCom.`);
+    return v;
+  };
+  const aesKey = (name: string) => {
+    const v = need(name);
+    if (!/^[A-Za-z0-9+/]{43}$/.test(v)) throw new ConfigError(`${name} must be the 43-character EncodingAESKey from the WeCom admin console.`);
+    return v;
+  };
+  const url = (name: string, dflt: string) => (env[name] ?? dflt).trim().replace(/\/+$/, '');
+  const app = env.WECOM_AGENT_ID?.trim()
+    ? { agentId: Number(need('WECOM_AGENT_ID')), secret: need('WECOM_SECRET'), token: need('WECOM_TOKEN'), encodingAESKey: aesKey('WECOM_ENCODING_AES_KEY') }
+    : null;
+  if (app && !Number.isInteger(app.agentId)) throw new ConfigError('WECOM_AGENT_ID must be the app\'s numeric AgentId.');
+  const mode = (env.WECOM_BOT_MODE ?? 'ws').trim();
+  if (mode !== 'ws' && mode !== 'http') throw new ConfigError(`WECOM_BOT_MODE must be ws or http, got "${mode}".`);
+  const bot = env.WECOM_BOT_ID?.trim()
+    ? {
+        botId: need('WECOM_BOT_ID'),
+        secret: mode === 'ws' ? need('WECOM_BOT_SECRET') : (env.WECOM_BOT_SECRET?.trim() ?? ''),
+        mode: mode as 'ws' | 'http',
+        token: mode === 'http' ? need('WECOM_BOT_TOKEN') : (env.WECOM_BOT_TOKEN?.trim() ?? ''),
+        encodingAESKey: mode === 'http' ? aesKey('WECOM_BOT_ENCODING_AES_KEY') : (env.WECOM_BOT_ENCODING_AES_KEY?.trim() ?? ''),
+      }
+    : null;
+  if (!app && !bot) throw new ConfigError('WeCom needs WECOM_AGENT_ID (the self-built app) or WECOM_BOT_ID (the 智能机器人), or both.');
+  return { corpId, app, bot, apiBase: url('WECOM_API_BASE', 'https://qyapi.weixin.qq.com'), aibotWsUrl: url('WECOM_AIBOT_WS_URL', 'wss://openws.work.weixin.qq.com') };
+}

@@ -42,8 +42,7 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
     expect(await tablesOf(ds)).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });
     expect(await tablesOf(ds)).toEqual(TABLES);
-    await ds.undoLastMigration({ transaction: 'each' });
-    await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
     expect(await tablesOf(ds)).toEqual([]);
     await ds.runMigrations({ transaction: 'each' });
     expect(await tablesOf(ds)).toEqual(TABLES);

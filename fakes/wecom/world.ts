@@ -1,0 +1,72 @@
+import type { CallbackAttempt, CardRecord, RecordedCall } from './types';
+
+/**
+ * Everything the fake has seen and everything that "landed" in WeCom, for tests to look at. Messages are kept as the
+ * caller sent them plus a few fields the fake adds (`via`, `at`, ids).
+ */
+export class World {
+  readonly received: RecordedCall[] = [];
+  readonly callbacks: CallbackAttempt[] = [];
+  readonly cards = new Map<string, CardRecord>();
+  /** Deliveries that did not happen though the API said ok: per-member limits, duplicate checks, no listener. */
+  readonly dropped: object[] = [];
+  /** Group chat ids the fake knows as groups (bot groups people typed in, appchat groups). */
+  readonly knownGroups = new Set<string>();
+  private readonly groups = new Map<string, object[]>();
+  private readonly users = new Map<string, object[]>();
+  private readonly webhooks = new Map<string, object[]>();
+
+  constructor(private readonly log?: (entry: object) => void) {}
+
+  record(call: RecordedCall): void {
+    this.received.push(call);
+    this.log?.({ kind: 'call', ...call });
+  }
+
+  note(entry: object): void {
+    this.log?.(entry);
+  }
+
+  drop(entry: object): void {
+    this.dropped.push(entry);
+    this.log?.({ kind: 'dropped', ...entry });
+  }
+
+  toGroup(chatId: string, message: object): void {
+    push(this.groups, chatId, message);
+  }
+
+  toUser(userId: string, message: object): void {
+    push(this.users, userId, message);
+  }
+
+  toWebhook(key: string, message: object): void {
+    push(this.webhooks, key, message);
+  }
+
+  /** Replace a streamed reply in place (a stream refresh updates one message), else append. */
+  upsertStream(target: 'group' | 'user', id: string, streamId: string, message: object): void {
+    const list = (target === 'group' ? this.groups : this.users).get(id) ?? [];
+    const i = list.findIndex((m) => (m as { stream?: { id?: unknown } }).stream?.id === streamId);
+    if (i >= 0) list[i] = message;
+    else push(target === 'group' ? this.groups : this.users, id, message);
+  }
+
+  groupMessages(chatId: string): object[] {
+    return [...(this.groups.get(chatId) ?? [])];
+  }
+
+  userMessages(userId: string): object[] {
+    return [...(this.users.get(userId) ?? [])];
+  }
+
+  webhookMessages(key: string): object[] {
+    return [...(this.webhooks.get(key) ?? [])];
+  }
+}
+
+function push(map: Map<string, object[]>, key: string, message: object): void {
+  const list = map.get(key) ?? [];
+  list.push(message);
+  map.set(key, list);
+}

@@ -1,0 +1,87 @@
+import { Logger } from '@nestjs/common';
+import { WSClient } from '@wecom/aibot-node-sdk';
+import type { WeComConfig } from '../../config/app.config';
+import type { BotEvent, BotResult } from '../bot-event';
+import { BotPayload, botPayloadToEvent } from './wecom.events';
+import { templateCard } from './wecom.render';
+
+type Frame = { headers: { req_id: string }; body?: unknown };
+
+/**
+ * The 智能机器人 over its long connection (the official SDK, pointed at WECOM_AIBOT_WS_URL). It reconnects for ever,
+ * a failing handler is caught and logged, and a card click is answered with the updated card within WeCom's 5 s.
+ */
+export class WeComBotConnection {
+  private readonly log = new Logger('wecom-bot');
+  private client: WSClient | null = null;
+  connected = false;
+  connections = 0;
+
+  constructor(
+    private readonly cfg: WeComConfig,
+    private readonly handle: (event: BotEvent) => Promise<BotResult>,
+  ) {}
+
+  start(): void {
+    const bot = this.cfg.bot!;
+    const client = new WSClient({
+      botId: bot.botId,
+      secret: bot.secret,
+      wsUrl: this.cfg.aibotWsUrl,
+      maxReconnectAttempts: -1, // for ever: a unit's group must not go deaf after ten failed tries
+      maxAuthFailureAttempts: -1,
+      reconnectInterval: 1000,
+      logger: quietLogger(this.log),
+    });
+    client.on('authenticated', () => {
+      this.connected = true;
+      this.connections++;
+      this.log.log(JSON.stringify({ event: 'wecom_bot_connected', connections: this.connections }));
+    });
+    client.on('disconnected', (reason) => {
+      this.connected = false;
+      this.log.warn(JSON.stringify({ event: 'wecom_bot_disconnected', reason }));
+    });
+    client.on('error', (e) => this.log.warn(JSON.stringify({ event: 'wecom_bot_error', error: e.message })));
+    client.on('message', (frame) => void this.onFrame(frame as unknown as Frame));
+    client.on('event.template_card_event', (frame) => void this.onFrame(frame as unknown as Frame, true));
+    this.client = client;
+    client.connect();
+  }
+
+  stop(): void {
+    this.client?.disconnect();
+    this.client = null;
+    this.connected = false;
+  }
+
+  private async onFrame(frame: Frame, isCardEvent = false): Promise<void> {
+    try {
+      const event = botPayloadToEvent(frame.body as BotPayload, this.cfg.corpId);
+      // 'message' carries messages and the card event has its own listener: each frame is handled once.
+      if (!event || isCardEvent !== !!event.cardAction) return;
+      const result = await this.handle(event);
+      if (event.cardAction && result.card && this.client) {
+        await this.client.updateTemplateCard(frame as never, templateCard(result.card, event.cardAction.outTrackId ?? '') as never, [event.userId]);
+      }
+    } catch (e) {
+      this.log.error(JSON.stringify({ event: 'wecom_bot_handler_failed', error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+
+  /** A proactive message into a group (chatid) or a one-to-one chat (userid). */
+  async send(chatId: string, body: Record<string, unknown>): Promise<void> {
+    if (!this.client || !this.connected) throw new Error('企业微信智能机器人长连接未建立');
+    await this.client.sendMessage(chatId, body as never);
+  }
+}
+
+/** The SDK logs every heartbeat at info; keep warnings and errors. */
+function quietLogger(log: Logger) {
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...a: unknown[]) => log.warn(a.map(String).join(' ')),
+    error: (...a: unknown[]) => log.error(a.map(String).join(' ')),
+  };
+}
