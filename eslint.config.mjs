@@ -14,6 +14,9 @@ const RULE_CORE = [
   'src/bot/dingtalk/dingtalk.render.ts',
   'src/bot/dingtalk/dingtalk.signature.ts',
   'src/bot/dingtalk/dingtalk.events.ts',
+  'src/bot/wecom/wecom.crypto.ts',
+  'src/bot/wecom/wecom.render.ts',
+  'src/bot/wecom/wecom.events.ts',
 ];
 
 export default tseslint.config(

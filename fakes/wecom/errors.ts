@@ -18,6 +18,7 @@ export const ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   44004: 'empty content',
   45009: 'api freq out of limit',
+  47001: 'data format error',
   45033: 'api concurrent out of limit',
   48002: 'api forbidden',
   60011: 'no privilege to access/modify contact/party/agent',
