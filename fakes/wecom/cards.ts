@@ -116,20 +116,18 @@ export class CardBook {
     return code;
   }
 
-  /** Spend a response_code: the card it belongs to, or why it cannot be used. */
-  consume(code: unknown): { card: CardRecord } | { error: string } {
+  /** The card a response_code may update, or why it cannot be used; spend() it once the update is accepted. */
+  lookup(code: unknown): { card: CardRecord } | { error: string } {
     const entry = typeof code === 'string' ? this.codes.get(code) : undefined;
     if (!entry) return { error: 'response_code invalid' };
     if (entry.used) return { error: 'response_code has been used' };
     if (this.clock() - entry.issuedAt >= this.codeTtlMs) return { error: 'response_code expired' };
     const card = this.cards.get(entry.taskId);
-    if (!card) return { error: 'response_code invalid' };
-    entry.used = true;
-    return { card };
+    return card ? { card } : { error: 'response_code invalid' };
   }
 
-  /** Like consume() but without spending it, for a reply to an API-mode callback (no code involved). */
-  peek(code: string): CodeEntry | undefined {
-    return this.codes.get(code);
+  spend(code: string): void {
+    const entry = this.codes.get(code);
+    if (entry) entry.used = true;
   }
 }

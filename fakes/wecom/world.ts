@@ -12,6 +12,8 @@ export class World {
   readonly dropped: object[] = [];
   /** Group chat ids the fake knows as groups (bot groups people typed in, appchat groups). */
   readonly knownGroups = new Set<string>();
+  /** Userids that have talked to the AI bot. */
+  readonly knownUsers = new Set<string>();
   private readonly groups = new Map<string, object[]>();
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();

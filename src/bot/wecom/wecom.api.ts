@@ -76,6 +76,12 @@ export class WeComApi {
     if (body.errcode) throw this.classify('webhook/send', body);
   }
 
+  /** A 智能机器人 message's response_url: single use, so a failure there is final. */
+  async responseUrl(url: string, payload: unknown): Promise<void> {
+    const body = await this.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+    if (body.errcode) throw new DeliveryError('permanent', `企业微信 response_url ${body.errcode} ${(body.errmsg ?? '').split(', hint')[0]}`);
+  }
+
   classify(path: string, body: WeComResponse): DeliveryError {
     const code = body.errcode ?? 0;
     const what = `企业微信 ${path} ${code} ${REASONS[code] ?? ''} ${(body.errmsg ?? '').split(', hint')[0]}`.replace(/\s+/g, ' ').trim();

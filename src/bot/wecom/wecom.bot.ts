@@ -20,7 +20,12 @@ export class WeComBotConnection {
   constructor(
     private readonly cfg: WeComConfig,
     private readonly handle: (event: BotEvent) => Promise<BotResult>,
+    private readonly publicBaseUrl = '',
   ) {}
+
+  private itemLink(number: string): string {
+    return `${this.publicBaseUrl}/api/items/${number}`;
+  }
 
   start(): void {
     const bot = this.cfg.bot!;
@@ -62,7 +67,7 @@ export class WeComBotConnection {
       if (!event || isCardEvent !== !!event.cardAction) return;
       const result = await this.handle(event);
       if (event.cardAction && result.card && this.client) {
-        await this.client.updateTemplateCard(frame as never, templateCard(result.card, event.cardAction.outTrackId ?? '') as never, [event.userId]);
+        await this.client.updateTemplateCard(frame as never, templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) as never, [event.userId]);
       }
     } catch (e) {
       this.log.error(JSON.stringify({ event: 'wecom_bot_handler_failed', error: e instanceof Error ? e.message : String(e) }));

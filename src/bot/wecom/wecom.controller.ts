@@ -78,7 +78,7 @@ export class WeComCallbackController {
     const result = await this.router.handle(event);
     if (!event.cardAction || !result.card) return '';
     // A click is answered passively with the updated card, encrypted like the callback.
-    const reply = JSON.stringify({ response_type: 'update_template_card', userids: [event.userId], template_card: templateCard(result.card, event.cardAction.outTrackId ?? '') });
+    const reply = JSON.stringify({ response_type: 'update_template_card', userids: [event.userId], template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', `${this.config.publicBaseUrl}/api/items/${result.card.number}`) });
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const nonce = randomBytes(8).toString('hex');
     const enc = encrypt(bot.encodingAESKey, reply, '');

@@ -14,7 +14,8 @@ export interface BotPayload {
   response_url?: string;
   msgtype: string;
   text?: { content?: string };
-  event?: { eventtype?: string; template_card_event?: { event_key?: string; task_id?: string } };
+  // The SDK's typings put event_key/task_id directly under `event`; the platform nests them: read both.
+  event?: { eventtype?: string; event_key?: string; task_id?: string; template_card_event?: { event_key?: string; task_id?: string } };
 }
 
 export function botPayloadToEvent(p: BotPayload, corpId: string, replyHint?: Record<string, unknown>): BotEvent | null {
@@ -29,7 +30,7 @@ export function botPayloadToEvent(p: BotPayload, corpId: string, replyHint?: Rec
     replyHint: { via: 'bot', ...(p.response_url ? { responseUrl: p.response_url } : {}), ...(replyHint ?? {}) },
   };
   if (p.msgtype === 'text' || p.msgtype === 'mixed') return { ...base, text: p.text?.content ?? '' };
-  const card = p.event?.template_card_event;
+  const card = p.event?.template_card_event ?? (p.event?.event_key ? { event_key: p.event.event_key, task_id: p.event.task_id } : undefined);
   if (p.msgtype === 'event' && p.event?.eventtype === 'template_card_event' && card?.event_key) {
     return { ...base, cardAction: { action: card.event_key, params: {}, outTrackId: card.task_id } };
   }

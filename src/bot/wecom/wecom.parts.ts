@@ -18,7 +18,7 @@ export class WeComLifecycle implements OnApplicationBootstrap, OnApplicationShut
     router: BotRouter,
   ) {
     const wc = config.wecom;
-    this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e)) : null;
+    this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e), config.publicBaseUrl) : null;
   }
 
   onApplicationBootstrap(): void {

@@ -31,8 +31,12 @@ export function longTextTail(link?: string): string {
 
 const STYLE: Record<NonNullable<CardButton['style']>, number> = { primary: 1, normal: 2, danger: 3 };
 
-/** A button_interaction template card. Buttons that need typed text say so: WeCom buttons carry no input box. */
-export function templateCard(card: CardView, taskId: string): Record<string, unknown> {
+/**
+ * A button_interaction template card (WeCom buttons carry no input box: those buttons answer with the command to type).
+ * A card with nothing left to press (closed, or not this viewer's turn) is a text_notice, which WeCom requires to
+ * link somewhere: the item's page.
+ */
+export function templateCard(card: CardView, taskId: string, link = ''): Record<string, unknown> {
   const facts: { keyname: string; value: string }[] = [
     { keyname: '状态', value: card.stateLabel },
     { keyname: '期限', value: `${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}` },
@@ -44,21 +48,17 @@ export function templateCard(card: CardView, taskId: string): Record<string, unk
     facts.push({ keyname: '评定', value: card.rating });
   }
   const sub = card.kind === 'assignment' ? `来源：${card.source}` : card.kind === 'review' ? `办结情况：${card.summary}\n审核要点：${card.criteria.join('、')}` : `办结情况：${card.summary}`;
-  return {
-    card_type: 'button_interaction',
+  const common = {
     source: { desc: '督办', desc_color: 0 },
     main_title: { title: fitBytes(`${card.number} ${card.title}`, 108), desc: fitBytes(card.stateLabel, 44) },
     sub_title_text: fitBytes(sub, 336),
     horizontal_content_list: facts.slice(0, 6).map((f) => ({ type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) })),
     task_id: taskId,
-    button_list: card.buttons.slice(0, 6).map((b) => ({ text: b.label, style: STYLE[b.style ?? 'normal'], key: b.id })),
   };
+  if (card.buttons.length === 0) return { card_type: 'text_notice', ...common, card_action: { type: 1, url: link || 'https://work.weixin.qq.com' } };
+  return { card_type: 'button_interaction', ...common, button_list: card.buttons.slice(0, 6).map((b) => ({ text: b.label, style: STYLE[b.style ?? 'normal'], key: b.id })) };
 }
 
-/** The card after a click when it can no longer be acted on: the buttons become one greyed "done" button. */
-export function replaceName(card: CardView): string {
-  return card.buttons.length ? '已处理' : card.stateLabel;
-}
 
 export function markdown(title: string, text: string, maxBytes = APP_TEXT_BYTES, link?: string): { msgtype: 'markdown'; markdown: { content: string } } {
   return { msgtype: 'markdown', markdown: { content: fitBytes(`**${title}**\n${text}`, maxBytes, longTextTail(link)) } };

@@ -30,12 +30,17 @@ export class WeComSender implements PlatformSender {
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     const link = outbound.type === 'card' ? `${this.publicBaseUrl}/api/items/${outbound.card.number}` : undefined;
     if (outbound.type === 'card') {
-      if (to.type === 'card') return this.updateCard(to.card, outbound.card);
-      const card = templateCard(outbound.card, outbound.outTrackId ?? `dbn-${message.id}`);
+      if (to.type === 'card') return this.updateCard(to.card, outbound.card, link!);
+      const card = templateCard(outbound.card, outbound.outTrackId ?? `dbn-${message.id}`, link);
       if (to.type === 'group') return this.toGroup(to.group.externalId, to.group.webhookUrl, { msgtype: 'template_card', template_card: card }, outbound.card);
       if (to.type === 'person') return this.cardToPerson(to.userId, card, outbound.outTrackId);
     }
     const text = outbound.type === 'text' ? outbound : { title: outbound.card.title, text: outbound.card.stateLabel };
+    const responseUrl = (message.payload.replyTo as { responseUrl?: string } | undefined)?.responseUrl;
+    if (responseUrl && !this.bot) {
+      // 智能机器人 in API mode cannot push: it answers through the message's response_url (one use, one hour).
+      return this.api.responseUrl(responseUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
+    }
     if (to.type === 'group') return this.toGroup(to.group.externalId, to.group.webhookUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
     if (to.type === 'person') return this.textToPerson(to.userId, text.title, text.text, message.id);
     if (to.type === 'reply') {
@@ -78,7 +83,7 @@ export class WeComSender implements PlatformSender {
   }
 
   /** update_template_card spends the card's response_code once; without a fresh one the card is left as it is. */
-  private async updateCard(instance: CardInstance, view: CardView): Promise<void> {
+  private async updateCard(instance: CardInstance, view: CardView, link: string): Promise<void> {
     if (!this.cfg.app || !instance.target.startsWith('person:')) return; // bot cards in groups are updated only in the click's reply
     const row = await this.db.getRepository(CardInstance).findOneBy({ id: instance.id });
     if (!row?.responseCode || !row.responseCodeAt || Date.now() - row.responseCodeAt.getTime() > RESPONSE_CODE_MS) return;
@@ -86,12 +91,9 @@ export class WeComSender implements PlatformSender {
     const claimed = await this.db.getRepository(CardInstance).update({ id: row.id, responseCode: row.responseCode }, { responseCode: null, responseCodeAt: null });
     if ((claimed.affected ?? 0) !== 1) return;
     const userId = await this.userOf(row);
-    await this.needApi().call('/cgi-bin/message/update_template_card', {
-      userids: userId ? [userId] : [],
-      agentid: this.cfg.app.agentId,
-      response_code: row.responseCode,
-      template_card: templateCard(view, row.outTrackId),
-    });
+    // Nothing left to press: grey the buttons out with the new state; otherwise replace the whole card.
+    const change = view.buttons.length === 0 ? { button: { replace_name: view.stateLabel } } : { template_card: templateCard(view, row.outTrackId, link) };
+    await this.needApi().call('/cgi-bin/message/update_template_card', { userids: userId ? [userId] : [], agentid: this.cfg.app.agentId, response_code: row.responseCode, ...change });
   }
 
   private async textToPerson(userId: string, title: string, text: string, messageId: number, viaBot = false): Promise<void> {

@@ -1,0 +1,260 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AiBotGateway } from './aibot-gateway';
+import { AiBotHttp } from './aibot-http';
+import type { BotOrigin } from './aibot-replies';
+import { AppCallbacks } from './app-callbacks';
+import { appchatRoutes } from './appchat-routes';
+import { CardBook, clickableKeys } from './cards';
+import { CallbackSender } from './callback-sender';
+import type { FakeContext } from './context';
+import { createFakeHttpServer } from './http-server';
+import { ForcedFailures } from './limits';
+import { messageRoutes } from './message-routes';
+import { botCardEventBody, botMsgId, botTextBody } from './people';
+import { Timers } from './timers';
+import { tokenRoutes } from './token-routes';
+import { TokenBook } from './tokens';
+import type { CallbackAttempt, CardRecord, FakeWeComOptions, RecordedCall, ResolvedOptions } from './types';
+import { webhookRoutes } from './webhook-routes';
+import { World } from './world';
+
+function resolve(o: FakeWeComOptions): ResolvedOptions {
+  return {
+    corpId: o.corpId,
+    agents: o.agents.map((a) => ({ ...a })),
+    aibot: o.aibot ? { ...o.aibot } : undefined,
+    webhooks: o.webhooks ?? [],
+    members: o.members,
+    tokenTtlSeconds: o.tokenTtlSeconds ?? 7200,
+    responseCodeTtlMs: o.responseCodeTtlMs ?? 72 * 3600 * 1000,
+    callbackRetryDelayMs: o.callbackRetryDelayMs ?? 5000,
+    callbackTimeoutMs: o.callbackTimeoutMs ?? 5000,
+    memberPerMinute: o.memberPerMinute ?? 30,
+    memberPerHour: o.memberPerHour ?? 1000,
+    webhookPerMinute: o.webhookPerMinute ?? 20,
+    botUpdateWindowMs: o.botUpdateWindowMs ?? 5000,
+    responseUrlTtlMs: o.responseUrlTtlMs ?? 3600 * 1000,
+    now: o.now ?? Date.now,
+    log: o.log,
+  };
+}
+
+export interface BotDelivery {
+  msgId: string;
+  /** req_id of the long-connection push (absent in API mode). */
+  reqId?: string;
+  /** false when no bot connection was subscribed and no callback URL set: the message went nowhere. */
+  delivered: boolean;
+  /** API mode: the receiver's first answer. */
+  status?: number;
+}
+
+/**
+ * A local WeCom: qyapi (tokens, message/send, update_template_card, appchat, webhook robots, aibot response_url),
+ * the AI bot's long connection, and the sender of app / AI-bot callbacks, on one port. Tests act as people through it
+ * (@ the bot in a group, click a card button, type in the app's chat) and read back what landed where.
+ */
+export class FakeWeCom {
+  readonly apiBase: string;
+  readonly aibotWsUrl: string;
+
+  private constructor(
+    private readonly ctx: FakeContext,
+    private readonly server: Server,
+    private readonly timers: Timers,
+    private readonly gateway: AiBotGateway,
+    private readonly botHttp: AiBotHttp,
+    private readonly app: AppCallbacks,
+    private readonly sender: CallbackSender,
+  ) {
+    this.apiBase = ctx.apiBase;
+    this.aibotWsUrl = ctx.apiBase.replace(/^http/, 'ws');
+  }
+
+  static async start(options: FakeWeComOptions): Promise<FakeWeCom> {
+    const opts = resolve(options);
+    const ctx: FakeContext = {
+      opts,
+      clock: opts.now,
+      world: new World(opts.log),
+      tokens: new TokenBook(opts.now, opts.tokenTtlSeconds),
+      forced: new ForcedFailures(),
+      cardBook: new CardBook(opts.now, opts.responseCodeTtlMs),
+      apiBase: '',
+    };
+    const timers = new Timers();
+    const sender = new CallbackSender(ctx, timers);
+    const gateway = new AiBotGateway(ctx);
+    const botHttp = new AiBotHttp(ctx, sender);
+    const routes = { ...tokenRoutes(ctx), ...messageRoutes(ctx), ...appchatRoutes(ctx), ...webhookRoutes(ctx), ...botHttp.routes() };
+    const server = createFakeHttpServer(ctx, routes, (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 0, '127.0.0.1', () => ok());
+    });
+    ctx.apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return new FakeWeCom(ctx, server, timers, gateway, botHttp, new AppCallbacks(ctx, sender), sender);
+  }
+
+  async stop(): Promise<void> {
+    this.timers.clear();
+    this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((ok) => this.server.close(() => ok()));
+  }
+
+  // ---- acting as a person: the AI bot ---------------------------------------------------------------------------
+
+  /** @ the AI bot in a group: `text` is what the person typed, mention included ("@督办助手 /反馈 …"). */
+  botGroupText(p: { chatId: string; userId: string; text: string; msgId?: string }): Promise<BotDelivery> {
+    this.ctx.world.knownGroups.add(p.chatId);
+    this.ctx.world.knownUsers.add(p.userId);
+    const body = botTextBody(this.ctx, p);
+    return this.toBot('aibot_msg_callback', body, { kind: 'msg', msgid: body.msgid as string, chatId: p.chatId, userId: p.userId, at: this.ctx.clock() });
+  }
+
+  botDirectText(p: { userId: string; text: string; msgId?: string }): Promise<BotDelivery> {
+    this.ctx.world.knownUsers.add(p.userId);
+    const body = botTextBody(this.ctx, p);
+    return this.toBot('aibot_msg_callback', body, { kind: 'msg', msgid: body.msgid as string, userId: p.userId, at: this.ctx.clock() });
+  }
+
+  /** A person opens the one-to-one chat with the bot for the first time today (the welcome-message event). */
+  botEnterChat(userId: string): Promise<BotDelivery> {
+    this.ctx.world.knownUsers.add(userId);
+    const body = { msgid: botMsgId(), create_time: Math.floor(this.ctx.clock() / 1000), aibotid: this.ctx.opts.aibot!.botId, chattype: 'single', from: { userid: userId }, msgtype: 'event', event: { eventtype: 'enter_chat' } };
+    return this.toBot('aibot_event_callback', body, { kind: 'event', eventtype: 'enter_chat', msgid: body.msgid, userId, at: this.ctx.clock() });
+  }
+
+  /** A button press on a card the bot posted; throws if there is no such card or button (any more). */
+  botCardClick(p: { chatId?: string; userId: string; taskId: string; eventKey: string }): Promise<BotDelivery> {
+    const card = this.ctx.cardBook.cards.get(p.taskId);
+    if (!card || card.via !== 'bot') throw new Error(`fake WeCom: the AI bot sent no card ${p.taskId}`);
+    if (p.chatId !== undefined && p.chatId !== card.chatId) throw new Error(`fake WeCom: card ${p.taskId} is not in chat ${p.chatId}`);
+    if (!card.chatId && card.touser !== p.userId) throw new Error(`fake WeCom: card ${p.taskId} is in ${card.touser}'s one-to-one chat`);
+    if (!clickableKeys(card).includes(p.eventKey)) throw new Error(`fake WeCom: card ${p.taskId} has no button ${p.eventKey} to click`);
+    const body = botCardEventBody(this.ctx, card, p.userId, p.eventKey);
+    const origin: BotOrigin = { kind: 'event', eventtype: 'template_card_event', msgid: body.msgid as string, chatId: card.chatId, userId: p.userId, taskId: card.taskId, at: this.ctx.clock() };
+    return this.toBot('aibot_event_callback', body, origin);
+  }
+
+  /** Over the long connection when a client is subscribed, else as an API-mode callback, else nowhere. */
+  private async toBot(cmd: 'aibot_msg_callback' | 'aibot_event_callback', body: Record<string, unknown>, origin: BotOrigin): Promise<BotDelivery> {
+    if (!this.ctx.opts.aibot) throw new Error('fake WeCom: no aibot configured');
+    const msgId = origin.msgid;
+    const reqId = this.gateway.push(cmd, body, origin);
+    if (reqId) return { msgId, reqId, delivered: true };
+    const url = this.ctx.opts.aibot.callbackUrl;
+    if (url) {
+      const answer = await this.botHttp.deliver(url, body, origin);
+      return { msgId, delivered: true, status: answer.status };
+    }
+    this.ctx.world.drop({ reason: 'no-bot-listener', msgid: msgId, at: this.ctx.clock() });
+    return { msgId, delivered: false };
+  }
+
+  // ---- acting as a person: the self-built app -------------------------------------------------------------------
+
+  appText(p: { agentId: number; userId: string; text: string; msgId?: string }): Promise<{ status: number; body: string; msgId: string }> {
+    return this.app.text(p);
+  }
+
+  appCardClick(p: { agentId: number; userId: string; taskId: string; eventKey: string }): Promise<{ status: number; body: string; responseCode: string }> {
+    return this.app.cardClick(p);
+  }
+
+  /** The GET URL verification; `ok` = the receiver echoed the plaintext within 1 s. */
+  appVerifyUrl(agentId: number): Promise<{ status: number; body: string; expected: string; ok: boolean }> {
+    return this.app.verify(agentId);
+  }
+
+  botVerifyUrl(): Promise<{ status: number; body: string; expected: string; ok: boolean }> {
+    const url = this.ctx.opts.aibot?.callbackUrl;
+    if (!url) throw new Error('fake WeCom: no bot callback URL (setBotCallbackUrl)');
+    return this.sender.verify('bot', url, this.botHttp.crypto());
+  }
+
+  setAppCallbackUrl(agentId: number, url: string): void {
+    this.app.agent(agentId);
+    this.app.urls.set(agentId, url);
+  }
+
+  setBotCallbackUrl(url: string): void {
+    if (!this.ctx.opts.aibot) throw new Error('fake WeCom: no aibot configured');
+    this.ctx.opts.aibot.callbackUrl = url;
+  }
+
+  /** A POST with a wrong msg_signature to the app's (default: the first app) or the bot's callback URL. */
+  async postForged(kind: 'app' | 'bot', body?: string, agentId = this.ctx.opts.agents[0]?.agentId): Promise<{ status: number; body: string }> {
+    if (kind === 'app') return this.app.forged(agentId, body);
+    const url = this.ctx.opts.aibot?.callbackUrl;
+    if (!url) throw new Error('fake WeCom: no bot callback URL (setBotCallbackUrl)');
+    const sealed = this.botHttp.crypto().seal(JSON.stringify(botTextBody(this.ctx, { userId: 'forger', text: '/办结 forged' })), '0', '0');
+    return this.sender.forged('bot', url, body ?? JSON.stringify({ encrypt: sealed.encrypt }), 'application/json');
+  }
+
+  // ---- test control ---------------------------------------------------------------------------------------------
+
+  /** Cut the AI bot's long connection(s) without a word; the SDK reconnects by itself. */
+  dropBotConnection(): void {
+    this.gateway.dropAll();
+  }
+
+  expireAllTokens(): void {
+    this.ctx.tokens.expireAll();
+  }
+
+  /** The next n calls of an API path (e.g. '/cgi-bin/message/send') answer this errcode (45009, 45033, 60020, -1…). */
+  failNext(api: string, n: number, errcode: number, errmsg?: string): void {
+    this.ctx.forced.add(api, n, errcode, errmsg);
+  }
+
+  // ---- observation ----------------------------------------------------------------------------------------------
+
+  /** HTTP calls and long-connection frames (method 'WS', path = cmd) the fake received, with what it answered. */
+  get received(): RecordedCall[] {
+    return this.ctx.world.received;
+  }
+
+  /** Every callback attempt the fake made (app XML, bot JSON, URL verification). */
+  get callbacks(): CallbackAttempt[] {
+    return this.ctx.world.callbacks;
+  }
+
+  /** Accepted but not delivered: per-member limits, duplicate checks, a bot nobody listened to. */
+  get dropped(): object[] {
+    return this.ctx.world.dropped;
+  }
+
+  botConnections(): number {
+    return this.gateway.connections();
+  }
+
+  groupMessages(chatId: string): object[] {
+    return this.ctx.world.groupMessages(chatId);
+  }
+
+  userMessages(userId: string): object[] {
+    return this.ctx.world.userMessages(userId);
+  }
+
+  cards(): Map<string, CardRecord> {
+    return this.ctx.cardBook.cards;
+  }
+
+  webhookMessages(key: string): object[] {
+    return this.ctx.world.webhookMessages(key);
+  }
+
+  /** Polls fn every 10 ms until it returns something truthy; rejects after timeoutMs (default 5 s). */
+  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = fn();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`fake WeCom: condition not met within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
