@@ -1,5 +1,7 @@
 /**
- * npm run bench:callbacks — card clicks per second and p50/p99 ACK latency over DingTalk Stream, against MariaDB.
+ * npm run bench:callbacks — card clicks per second and p50/p99 answer latency, against MariaDB:
+ * DingTalk over Stream (time from the push to the ACK carrying the new card), then WeCom over the AI bot's long
+ * connection (time from the click event to the card update arriving at the fake; polled every 10 ms).
  * Starts the fake DingTalk and the service (its real Stream client, relay and database), registers ITEMS items with
  * their cards delivered, then clicks 反馈 on the cards CLICKS times, CONCURRENCY at a time, timing each click from
  * the push to the ACK at the fake. Creates and drops its own database.
@@ -9,6 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { createConnection } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
 import { FakeDingTalk } from '../fakes/dingtalk';
+import { FakeWeCom } from '../fakes/wecom';
 import { AppModule } from '../src/app.module';
 import { TokenService } from '../src/auth/token.service';
 import { ItemCommandsService } from '../src/cases/item-commands.service';
@@ -24,7 +27,15 @@ const SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL 
 const log = (s: string) => console.log(`[bench:callbacks] ${s}`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
+const WECOM_ITEMS = Number(process.env.WECOM_ITEMS ?? 500);
+const PLATFORM = process.env.PLATFORM ?? 'both';
+
 async function main(): Promise<void> {
+  if (PLATFORM !== 'wecom') await dingtalk();
+  if (PLATFORM !== 'dingtalk') await wecom();
+}
+
+async function dingtalk(): Promise<void> {
   const app = { clientId: 'dingbench', clientSecret: 'dingbench-secret-0123456789', robotCode: 'dingbench' };
   const fake = await FakeDingTalk.start({ ...app, qpsLimitPerApi: 1_000_000, cardCallbackTimeoutMs: 30_000 });
   const u = new URL(SERVER);
@@ -47,7 +58,7 @@ async function main(): Promise<void> {
   });
   const nest = await NestFactory.createApplicationContext(AppModule.register(config, new OffsetClock()), { logger: ['error'] });
   try {
-    log(`fake DingTalk ${fake.apiBase}; database ${dbName}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`);
+    log(`[dingtalk] fake DingTalk ${fake.apiBase}; database ${dbName}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`);
     const org = nest.get(OrgService);
     const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidBENCH', name: '发改委督办群', unitId: unit, purpose: 'unit' });
@@ -69,7 +80,7 @@ async function main(): Promise<void> {
       const all = [...fake.cards().values()].filter((c) => c.openSpaceId.endsWith('cidBENCH'));
       return all.length >= ITEMS ? all : false;
     }, 120_000);
-    log(`${cards.length} cards delivered; clicking`);
+    log(`[dingtalk] ${cards.length} cards delivered; clicking`);
 
     const latencies: number[] = [];
     let next = 0;
@@ -88,9 +99,85 @@ async function main(): Promise<void> {
       }),
     );
     const secs = (performance.now() - started) / 1000;
-    log(`${CLICKS} card clicks in ${secs.toFixed(1)} s: ${(CLICKS / secs).toFixed(1)} clicks/s`);
-    log(`ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`);
+    log(`[dingtalk] ${CLICKS} card clicks in ${secs.toFixed(1)} s: ${(CLICKS / secs).toFixed(1)} clicks/s`);
+    log(`[dingtalk] ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`);
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  } finally {
+    await nest.close();
+    await fake.stop();
+    await admin.query(`DROP DATABASE \`${dbName}\``);
+    await admin.end();
+  }
+}
+
+/** WeCom: WECOM_ITEMS items, each clicked 签收 once (a real state change), CONCURRENCY at a time. */
+async function wecom(): Promise<void> {
+  const corp = 'wwbench00000001';
+  const agent = { agentId: 1000002, secret: 'wecom-bench-secret-0123', token: 'BenchToken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
+  const bot = { botId: 'aibbench', secret: 'wecom-bench-bot-secret', token: 'BotBench', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' };
+  const fake = await FakeWeCom.start({ corpId: corp, agents: [agent], aibot: bot, memberPerMinute: 1_000_000 });
+  const u = new URL(SERVER);
+  const dbName = `duban_bench_wx_${Date.now()}`;
+  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  u.pathname = `/${dbName}`;
+  u.searchParams.set('pool', String(CONCURRENCY + 4));
+  const config = loadConfig({
+    DATABASE_URL: u.toString(),
+    DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000',
+    DUBAN_DEMO_SEED: 'false',
+    WECOM_CORP_ID: corp,
+    WECOM_AGENT_ID: String(agent.agentId),
+    WECOM_SECRET: agent.secret,
+    WECOM_TOKEN: agent.token,
+    WECOM_ENCODING_AES_KEY: agent.encodingAESKey,
+    WECOM_BOT_ID: bot.botId,
+    WECOM_BOT_SECRET: bot.secret,
+    WECOM_API_BASE: fake.apiBase,
+    WECOM_AIBOT_WS_URL: fake.aibotWsUrl,
+    DUBAN_OUTBOX_POLL_MS: '100',
+  });
+  const nest = await NestFactory.createApplicationContext(AppModule.register(config, new OffsetClock()), { logger: ['error'] });
+  try {
+    log(`[wecom] fake WeCom ${fake.apiBase}; database ${dbName}; ${WECOM_ITEMS} items, one 签收 click each, concurrency ${CONCURRENCY}`);
+    const org = nest.get(OrgService);
+    const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    await org.createGroup({ platform: 'wecom', externalId: 'wrBENCH', name: '发改委督办群', unitId: unit, purpose: 'unit' });
+    const tokens = nest.get(TokenService);
+    const person = async (name: string, wx: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await tokens.actorFor((await org.createPerson({ name, roles, identities: [{ platform: 'wecom', externalUserId: wx }] })).id, 'api'))!;
+    const sup = await person('督查员', 'wx-sup', [{ role: 'supervisor' }, { role: 'owner' }]);
+    const leader = await person('领导', 'wx-leader', [{ role: 'leader' }]);
+    await person('联络员', 'wx-contact', [{ role: 'unit_contact', unitId: unit }]);
+    await fake.waitFor(() => fake.botConnections() > 0, 15_000);
+    const reg = nest.get(RegistrationService);
+    const cmd = nest.get(ItemCommandsService);
+    for (let i = 0; i < WECOM_ITEMS; i++) {
+      const item = await reg.register({ title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } }, sup);
+      await cmd.assign(item.number, sup);
+    }
+    const cards = await fake.waitFor(() => {
+      const all = [...fake.cards().values()].filter((c) => c.chatId === 'wrBENCH');
+      return all.length >= WECOM_ITEMS ? all : false;
+    }, 120_000);
+    log(`[wecom] ${cards.length} cards in the group; clicking`);
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < cards.length) {
+          const card = cards[next++];
+          const t0 = performance.now();
+          await fake.botCardClick({ chatId: 'wrBENCH', userId: 'wx-contact', taskId: card.taskId, eventKey: 'sign' });
+          await fake.waitFor(() => card.updates.length > 0, 30_000);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const secs = (performance.now() - started) / 1000;
+    log(`[wecom] ${cards.length} card clicks in ${secs.toFixed(1)} s: ${(cards.length / secs).toFixed(1)} clicks/s`);
+    log(`[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`);
   } finally {
     await nest.close();
     await fake.stop();
