@@ -8,10 +8,10 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createConnection } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
 import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
+import { benchDatabase, percentile } from './support';
 import { AppModule } from '../src/app.module';
 import { TokenService } from '../src/auth/token.service';
 import { ItemCommandsService } from '../src/cases/item-commands.service';
@@ -23,9 +23,8 @@ import { OrgService } from '../src/org/org.service';
 const ITEMS = Number(process.env.ITEMS ?? 200);
 const CLICKS = Number(process.env.CLICKS ?? 2000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
-const SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 const log = (s: string) => console.log(`[bench:callbacks] ${s}`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = percentile;
 
 const WECOM_ITEMS = Number(process.env.WECOM_ITEMS ?? 500);
 const PLATFORM = process.env.PLATFORM ?? 'both';
@@ -38,14 +37,10 @@ async function main(): Promise<void> {
 async function dingtalk(): Promise<void> {
   const app = { clientId: 'dingbench', clientSecret: 'dingbench-secret-0123456789', robotCode: 'dingbench' };
   const fake = await FakeDingTalk.start({ ...app, qpsLimitPerApi: 1_000_000, cardCallbackTimeoutMs: 30_000 });
-  const u = new URL(SERVER);
-  const dbName = `duban_bench_cb_${Date.now()}`;
-  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  u.pathname = `/${dbName}`;
-  u.searchParams.set('pool', String(CONCURRENCY + 4));
+  const db = await benchDatabase('duban_bench_cb', CONCURRENCY + 4);
+  const dbName = db.name;
   const config = loadConfig({
-    DATABASE_URL: u.toString(),
+    DATABASE_URL: db.url,
     DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000',
     DUBAN_DEMO_SEED: 'false',
     DINGTALK_CLIENT_ID: app.clientId,
@@ -105,8 +100,7 @@ async function dingtalk(): Promise<void> {
   } finally {
     await nest.close();
     await fake.stop();
-    await admin.query(`DROP DATABASE \`${dbName}\``);
-    await admin.end();
+    await db.drop();
   }
 }
 
@@ -116,14 +110,10 @@ async function wecom(): Promise<void> {
   const agent = { agentId: 1000002, secret: 'wecom-bench-secret-0123', token: 'BenchToken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
   const bot = { botId: 'aibbench', secret: 'wecom-bench-bot-secret', token: 'BotBench', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' };
   const fake = await FakeWeCom.start({ corpId: corp, agents: [agent], aibot: bot, memberPerMinute: 1_000_000 });
-  const u = new URL(SERVER);
-  const dbName = `duban_bench_wx_${Date.now()}`;
-  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  u.pathname = `/${dbName}`;
-  u.searchParams.set('pool', String(CONCURRENCY + 4));
+  const db = await benchDatabase('duban_bench_wx', CONCURRENCY + 4);
+  const dbName = db.name;
   const config = loadConfig({
-    DATABASE_URL: u.toString(),
+    DATABASE_URL: db.url,
     DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000',
     DUBAN_DEMO_SEED: 'false',
     WECOM_CORP_ID: corp,
@@ -181,8 +171,7 @@ async function wecom(): Promise<void> {
   } finally {
     await nest.close();
     await fake.stop();
-    await admin.query(`DROP DATABASE \`${dbName}\``);
-    await admin.end();
+    await db.drop();
   }
 }
 

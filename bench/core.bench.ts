@@ -7,7 +7,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createConnection } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -19,16 +18,13 @@ import { RegistrationService } from '../src/cases/registration.service';
 import { FixedClock } from '../src/common/clock';
 import { loadConfig } from '../src/config/app.config';
 import { OrgService } from '../src/org/org.service';
+import { BENCH_SERVER as SERVER, benchDatabase, percentile } from './support';
 
 const ITEMS = Number(process.env.ITEMS ?? 10_000);
 const LEDGER_ITEMS = Number(process.env.LEDGER_ITEMS ?? 100_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
-const SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
+const pct = percentile;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 const log = (s: string) => console.log(`[bench:core] ${s}`);
 
@@ -40,15 +36,11 @@ async function pool<T>(n: number, work: (i: number) => Promise<T>): Promise<void
 }
 
 async function main(): Promise<void> {
-  const u = new URL(SERVER);
-  const dbName = `duban_bench_${Date.now()}`;
-  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  u.pathname = `/${dbName}`;
-  u.searchParams.set('pool', String(CONCURRENCY + 2));
+  const db = await benchDatabase('duban_bench', CONCURRENCY + 2);
+  const dbName = db.name;
   const clock = new FixedClock(new Date('2026-03-02T01:00:00Z'));
   const app = await NestFactory.createApplicationContext(
-    AppModule.register({ ...loadConfig({ DATABASE_URL: u.toString(), DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000', DUBAN_DEMO_SEED: 'false' }) }, clock),
+    AppModule.register({ ...loadConfig({ DATABASE_URL: db.url, DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000', DUBAN_DEMO_SEED: 'false' }) }, clock),
     { logger: ['error'] },
   );
   try {
@@ -143,8 +135,7 @@ async function main(): Promise<void> {
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
   } finally {
     await app.close();
-    if (process.env.KEEP !== '1') await admin.query(`DROP DATABASE \`${dbName}\``);
-    await admin.end();
+    if (process.env.KEEP !== '1') await db.drop();
   }
 }
 
