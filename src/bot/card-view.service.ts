@@ -28,8 +28,10 @@ export class CardViewService {
 
   /** `groupUnitId`: the card sits in that unit's group, so it shows what a contact of that unit may do. */
   async build(item: Item, kind: CardKind, actor: Actor | null, groupUnitId?: number | null): Promise<CardView> {
-    const [view] = await this.queries.views([item]);
+    // Units first, then the item: the state shown is never older than the signatures it is shown with.
     const units = await this.db.getRepository(ItemUnit).findBy({ itemId: item.id });
+    item = (await this.db.getRepository(Item).findOneBy({ id: item.id })) ?? item;
+    const [view] = await this.queries.views([item]);
     const groupLink = groupUnitId ? units.find((u) => u.unitId === groupUnitId) : undefined;
     const who = actor ? relationOf(actor, item, units) : groupLink ? { isSupervisor: false, isOwner: false, isLeader: false, unitRole: groupLink.role } : null;
     // A unit that has signed is not offered 签收 again.

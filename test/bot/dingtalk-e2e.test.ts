@@ -244,7 +244,7 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
     // It is composed when sent, so it shows the buttons of that moment as commands (签收 before the click, 反馈 after).
     const fallback = await fake.waitFor(() => fake.directMessages('dt-http').map((m) => JSON.stringify(m)).find((m) => m.includes('sampleActionCard')));
     expect(fallback).toContain(item.number);
-    expect(fallback).toMatch(/\/(签收|反馈) DB2026-/);
+    expect(fallback).toMatch(/\/(签收|反馈|延期) DB2026-/);
   });
 
   it('messages for a platform that is not switched on wait, untouched, instead of failing', async () => {

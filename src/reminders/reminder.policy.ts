@@ -1,0 +1,176 @@
+/**
+ * Reminder policies (DOMAIN R1–R10, E2) as plain, JSON-serialisable data. R10: "Reminders are policies in
+ * data (per board/source), not code" — these defaults are the seed rows an administrator edits later, so
+ * nothing here may be a function, a Date or a class instance. Pure: no framework, no clock, no I/O.
+ *
+ * Durations are in hours measured from an instant (the deadline); times of day are 'HH:MM' Asia/Shanghai.
+ */
+import type { Board, Source } from '../cases/item.types';
+
+export type FixedReportDates = { months: number[]; day: number }[] | { monthly: number[] };
+
+/** Which items a policy is for. An absent or empty list does not constrain. Both present: both must match. */
+export interface PolicyScope {
+  boards?: Board[];
+  sources?: Source[];
+  /** R9: 整改 orders are not 13710 items and have their own rule; kind beats source and board. */
+  kinds?: 'rectification'[];
+}
+
+export interface ReminderPolicy {
+  id: string;
+  version: number;
+  appliesTo: PolicyScope;
+  /** R1: 截止时限前5小时. */
+  beforeDeadline: { hours: number }[];
+  /** R1: 逾期5小时、1天、2天 → 5, 24, 48. */
+  afterDeadline: { hours: number }[];
+  /** R4: 逾期1天内每3小时提醒1次，逾期2天内每2小时提醒1次 — segments in order, each (previous until, until]. */
+  overdueCadence: { untilHours: number; everyHours: number }[];
+  /** R4: 报请分管领导 after the cadence (48 h overdue); null = no leader escalation under this policy. */
+  escalateToLeaderAfterHours: number | null;
+  /** R5: 逾期3天 → 重点督办 (72 h); null = not under this policy. */
+  keySupervisionAfterHours: number | null;
+  /** R2/E2: weekly reminders when the node (start → deadline) spans at least this many days; 0 = always. */
+  weeklyWhenLongerThanDays?: number;
+  /** R6: report of month M due by the end of M; urges at urgeAt on the first urgeDays days of M+1; after escalateAfterDays → 督查室. */
+  monthEndReport?: { urgeAt: string[]; urgeDays: number; escalateAfterDays: number };
+  /** R7: 季度小结 on the last working day of each quarter, Q4 one week earlier. */
+  quarterlySummary?: boolean;
+  /** R8: fixed report dates per source. */
+  fixedReportDates?: FixedReportDates;
+  /** R9: 整改时限为2个工作日(48小时) — read as hours / 24 working days. */
+  rectificationHours?: number;
+  /** R9: 于第3日12:00前 报送 — the local time of the report deadline on that day. */
+  rectificationReportBy?: string;
+  /** Local time for reminders tied to a date rather than an instant (R2 weekly, R6 notice, R7, R8). */
+  notifyAt: string;
+  /** R10: 22:00–08:00 by default; may cross midnight; start === end means no quiet hours. */
+  quietHours: { start: string; end: string };
+}
+
+/** R1, R4, R5 and R10 — the 13710 deadline-node core every item policy starts from. */
+const NODE_RULES = {
+  beforeDeadline: [{ hours: 5 }],
+  afterDeadline: [{ hours: 5 }, { hours: 24 }, { hours: 48 }],
+  overdueCadence: [
+    { untilHours: 24, everyHours: 3 },
+    { untilHours: 48, everyHours: 2 },
+  ],
+  escalateToLeaderAfterHours: 48,
+  keySupervisionAfterHours: 72,
+  notifyAt: '09:00',
+  quietHours: { start: '22:00', end: '08:00' },
+};
+
+/** R6: 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 … 超过时限2日未上报的事项，交由市政府督查室. */
+const MONTH_END = { urgeAt: ['08:00', '15:00'], urgeDays: 2, escalateAfterDays: 2 };
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+export const DEFAULT_POLICIES: ReminderPolicy[] = [
+  // Fallback for a board or source with no policy of its own: the 13710 node rules only.
+  { id: 'default', version: 1, appliesTo: {}, ...clone(NODE_RULES) },
+  // "1"版块 日常管理: R1–R5, and R2 对推进1个月以上的事项…每周短信提醒一次. 28 days because 以上 includes the
+  // number itself and a 1m node is 28–31 days long: every 1-month item qualifies, no 7d item does.
+  { id: 'daily', version: 1, appliesTo: { boards: ['daily'] }, ...clone(NODE_RULES), weeklyWhenLongerThanDays: 28 },
+  // "2"版块 重点工作/重大改革 (按照各自督办制度, so no R2 weekly): R1–R5 + 逐月反馈 (R6) + 季度小结 (R7).
+  {
+    id: 'key_task',
+    version: 1,
+    appliesTo: { boards: ['key_task', 'reform'] },
+    ...clone(NODE_RULES),
+    monthEndReport: clone(MONTH_END),
+    quarterlySummary: true,
+  },
+  // E2 持续跟进: 每周发送短信提醒，按月报告进展情况，直至任务全面落实 — weekly always, monthly report as R6.
+  {
+    id: 'ongoing',
+    version: 1,
+    appliesTo: { boards: ['ongoing'] },
+    ...clone(NODE_RULES),
+    weeklyWhenLongerThanDays: 0,
+    monthEndReport: clone(MONTH_END),
+  },
+  // R8 / 002 §2.2: 于每年4月10日、7月10日、10月10日、12月10日分四次向县政府督查室反馈.
+  {
+    id: 'work_report',
+    version: 1,
+    appliesTo: { sources: ['work_report'] },
+    ...clone(NODE_RULES),
+    fixedReportDates: [{ months: [4, 7, 10, 12], day: 10 }],
+  },
+  // R8 / 002 §2.3: 十件实事 每月10日 (DOMAIN R8). The seed's 每月15日 variant is an admin edit: { monthly: [10, 15] }.
+  {
+    id: 'livelihood',
+    version: 1,
+    appliesTo: { sources: ['livelihood'] },
+    ...clone(NODE_RULES),
+    fixedReportDates: { monthly: [10] },
+  },
+  // R9 / 003 §2.5: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送，逾期不报视为未整改. The 督查室 issued the
+  // order itself, so there is no cadence, leader step or 重点督办: a missing report is recorded as 未整改.
+  {
+    id: 'rectification',
+    version: 1,
+    appliesTo: { kinds: ['rectification'] },
+    ...clone(NODE_RULES),
+    afterDeadline: [],
+    overdueCadence: [],
+    escalateToLeaderAfterHours: null,
+    keySupervisionAfterHours: null,
+    rectificationHours: 48,
+    rectificationReportBy: '12:00',
+  },
+];
+
+const has = <T>(list: T[] | undefined, v: T | undefined): boolean | undefined =>
+  list === undefined || list.length === 0 ? undefined : v !== undefined && list.includes(v);
+
+/**
+ * How specific a policy is for an item, or -1 when it does not apply. Weights make the rule strict:
+ * kind (4) > source (2) > board (1) > default (0), and a policy constraining two of them beats one that
+ * constrains only the higher — e.g. {sources:[work_report], boards:[key_task]} (3) beats {sources:[work_report]} (2).
+ */
+export function specificity(item: { board: Board; source: Source; kind?: 'rectification' }, scope: PolicyScope): number {
+  let score = 0;
+  for (const [matched, weight] of [
+    [has(scope.kinds, item.kind), 4],
+    [has(scope.sources, item.source), 2],
+    [has(scope.boards, item.board), 1],
+  ] as const) {
+    if (matched === false) return -1;
+    if (matched === true) score += weight;
+  }
+  return score;
+}
+
+/**
+ * R10: the policy an item is reminded by. Only the highest version of each policy id counts (older versions
+ * are history). Then the most specific match wins — kind > source > board > default (see specificity); on a
+ * tie the policy listed first wins, so the answer never depends on anything but the data. Throws when
+ * nothing matches: the seed rows include a catch-all, and deleting it is a data error to surface, not to guess.
+ */
+export function policyFor(item: { board: Board; source: Source; kind?: 'rectification' }, policies: ReminderPolicy[]): ReminderPolicy {
+  const latest = new Map<string, ReminderPolicy>();
+  for (const p of policies) {
+    const seen = latest.get(p.id);
+    if (!seen || p.version > seen.version) latest.set(p.id, p);
+  }
+  let best: ReminderPolicy | undefined;
+  let bestScore = -1;
+  for (const p of policies) {
+    if (latest.get(p.id) !== p) continue;
+    const score = specificity(item, p.appliesTo);
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  if (!best) {
+    throw new RangeError(
+      `no reminder policy applies to board=${item.board} source=${item.source}${item.kind ? ` kind=${item.kind}` : ''}; keep a catch-all policy (appliesTo {})`,
+    );
+  }
+  return best;
+}
