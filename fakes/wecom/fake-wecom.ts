@@ -247,8 +247,8 @@ export class FakeWeCom {
     return this.ctx.world.webhookMessages(key);
   }
 
-  /** Polls fn every 10 ms until it returns something truthy; rejects after timeoutMs (default 5 s). */
-  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 5_000): Promise<T> {
+  /** Polls fn every 10 ms until it returns something truthy; rejects after timeoutMs (default 15 s: generous for a slow CI machine; normally met in milliseconds). */
+  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = fn();
