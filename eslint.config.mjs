@@ -17,6 +17,8 @@ const RULE_CORE = [
   'src/bot/wecom/wecom.crypto.ts',
   'src/bot/wecom/wecom.render.ts',
   'src/bot/wecom/wecom.events.ts',
+  'src/reminders/*.rules.ts',
+  'src/reminders/reminder.policy.ts',
 ];
 
 export default tseslint.config(

@@ -8,8 +8,10 @@
 import type { Board, ItemState, Source } from '../cases/item.types';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
 import type { ReminderPolicy } from './reminder.policy';
-import { fixedReportReminders, monthEndReminders, quarterlyReminders, weeklyReminders } from './periodic.rules';
+import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
+
+export { fixedReportDays, quarterlySummaryDate, timeOfDayMs } from './periodic.rules';
 
 export type ReminderKind =
   | 'before_deadline'
@@ -195,15 +197,6 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
       audience: c.audience,
       key: `${item.id}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
     }));
-}
-
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-/** Milliseconds after local midnight of a 'HH:MM' policy time; throws on anything else. */
-export function timeOfDayMs(hhmm: string): number {
-  const m = HHMM.exec(hhmm);
-  if (!m) throw new RangeError(`time of day must be HH:MM (00:00–23:59), got ${JSON.stringify(hhmm)}`);
-  return Number(m[1]) * HOUR_MS + Number(m[2]) * 60_000;
 }
 
 /**
