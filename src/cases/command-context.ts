@@ -1,11 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { In } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import type { OutboxTarget } from '../bot/outbox/outbox-message.entity';
 import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { Target, unitTargets } from '../bot/outbox/targets';
 import { conflict } from '../common/errors';
-import { ChatGroup } from '../org/chat-group.entity';
-import { RoleGrant } from '../org/role-grant.entity';
 import { Item } from './item.entity';
 import type { ItemEvent } from './item-event.entity';
 import type { ItemUnit } from './item-unit.entity';
@@ -80,16 +78,8 @@ export class CommandContext {
   }
 
   /** P1: a unit is reached in its own groups; a unit with no group, through its contacts one to one. */
-  async unitTargets(unitIds: number[]): Promise<{ target: OutboxTarget; platform?: string | null }[]> {
-    if (unitIds.length === 0) return [];
-    const groups = await this.em.findBy(ChatGroup, { unitId: In(unitIds), purpose: 'unit' });
-    const out: { target: OutboxTarget; platform?: string | null }[] = groups.map((g) => ({ target: `group:${g.id}`, platform: g.platform }));
-    const withoutGroup = unitIds.filter((id) => !groups.some((g) => g.unitId === id));
-    if (withoutGroup.length) {
-      const contacts = await this.em.findBy(RoleGrant, { unitId: In(withoutGroup), role: In(['unit_contact', 'unit_head']) });
-      for (const pid of new Set(contacts.map((c) => c.personId))) out.push({ target: `person:${pid}` });
-    }
-    return out;
+  unitTargets(unitIds: number[]): Promise<Target[]> {
+    return unitTargets(this.em, unitIds);
   }
 
   allUnitIds(): number[] {

@@ -19,6 +19,8 @@ export interface AppConfig {
   wecom: WeComConfig | null;
   /** How often the outbox relay looks for due messages (ms). */
   outboxPollMs: number;
+  /** How often reminders are planned and dispatched (ms); 0 = off. */
+  reminderTickMs: number;
 }
 
 export interface WeComConfig {
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dingtalk: loadDingTalk(env),
     wecom: loadWeCom(env),
     outboxPollMs: positiveInt('DUBAN_OUTBOX_POLL_MS', env.DUBAN_OUTBOX_POLL_MS, 1000),
+    reminderTickMs: env.DUBAN_REMINDER_TICK_MS === '0' ? 0 : positiveInt('DUBAN_REMINDER_TICK_MS', env.DUBAN_REMINDER_TICK_MS, 60_000),
   };
 }
 

@@ -15,6 +15,7 @@ import { PersonIdentity } from '../org/person-identity.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { Setting } from '../settings/setting.entity';
+import { Reminder } from '../reminders/reminder.entity';
 
 export const ENTITIES = [
   Unit,
@@ -34,4 +35,5 @@ export const ENTITIES = [
   HolidayOverride,
   Setting,
   CardInstance,
+  Reminder,
 ];

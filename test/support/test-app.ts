@@ -20,6 +20,7 @@ export interface TestApp {
   clock: FixedClock;
   /** Base URL when started with `listen`. */
   url: string;
+  databaseUrl: string;
   http: () => ReturnType<typeof request>;
   get<T>(type: Type<T>): T;
   close(): Promise<void>;
@@ -40,16 +41,19 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** Listen on a real port (for platform callbacks over real sockets). */
     listen?: boolean;
+    /** Join another test app's database (a second service instance); it is not dropped by this one. */
+    attachTo?: TestApp;
   } = {},
 ): Promise<TestApp> {
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
-  const database =
-    opts.database === 'sqlite'
+  const database = opts.attachTo
+    ? { url: opts.attachTo.databaseUrl, drop: async () => undefined }
+    : opts.database === 'sqlite'
       ? { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-test-')), 'duban.sqlite')}`, drop: async () => undefined }
       : await createTestDatabase();
   const fixed = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
   const clock = opts.clock ?? fixed;
-  const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', ...opts.env });
+  const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0', ...opts.env });
   let builder = Test.createTestingModule({ imports: [AppModule.register(config, clock)] });
   for (const o of opts.overrides ?? []) builder = builder.overrideProvider(o.provide).useClass(o.useClass);
   const moduleRef = await builder.compile();
@@ -62,6 +66,7 @@ export async function startTestApp(
     db: app.get(DataSource),
     clock: fixed,
     url: opts.listen ? await app.getUrl() : '',
+    databaseUrl: database.url,
     http: () => request(app.getHttpServer()),
     get: (type) => app.get(type),
     close: async () => {

@@ -9,6 +9,9 @@ import { formatShanghai } from '../../common/shanghai-time';
 import { ChatGroup } from '../../org/chat-group.entity';
 import { PersonIdentity } from '../../org/person-identity.entity';
 import { Unit } from '../../org/unit.entity';
+import { ItemUnit } from '../../cases/item-unit.entity';
+import { Clock } from '../../common/clock';
+import { reminderLine } from '../../reminders/reminder.texts';
 import { CardInstance, CardKind } from '../card-instance.entity';
 import { CardViewService } from '../card-view.service';
 import type { Destination, Outbound } from './delivery';
@@ -33,6 +36,7 @@ export class OutboundComposer {
     private readonly db: DataSource,
     private readonly cards: CardViewService,
     private readonly tokens: TokenService,
+    private readonly clock: Clock,
   ) {}
 
   async compose(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<Delivery[]> {
@@ -72,6 +76,20 @@ export class OutboundComposer {
     return { type: 'text', ...(await this.text(msg, item)) };
   }
 
+  /** R10: every reminder due for one recipient at one instant, in one message. */
+  private async reminderDigest(reminders: { kind: string; rule: string; itemId: number }[]): Promise<{ title: string; text: string }> {
+    const now = this.clock.now();
+    const lines: string[] = [];
+    for (const r of reminders) {
+      const item = await this.db.getRepository(Item).findOneBy({ id: r.itemId });
+      if (!item) continue;
+      const lead = await this.db.getRepository(ItemUnit).findOneBy({ itemId: item.id, role: 'lead' });
+      const unit = lead ? await this.db.getRepository(Unit).findOneBy({ id: lead.unitId }) : null;
+      lines.push(reminderLine({ kind: r.kind, rule: r.rule, number: item.number, title: item.title, deadlineAt: item.deadlineAt, leadUnit: unit?.name ?? '', now }));
+    }
+    return { title: lines.length > 1 ? `督办提醒（${lines.length}项）` : '督办提醒', text: lines.join('\n') };
+  }
+
   /** Whose buttons a card shows: the person it is for, or — in a unit's group — the unit's part in the item. */
   private async viewer(item: Item, to: Destination) {
     const personId = to.type === 'person' ? to.personId : to.type === 'card' && to.card.target.startsWith('person:') ? Number(to.card.target.slice(7)) : null;
@@ -105,6 +123,8 @@ export class OutboundComposer {
         return { title: '延期审批', text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。` : `未同意延期：${String(p.note ?? '')}`}` };
       case 'closure_not_agreed':
         return { title: '办结未获同意', text: `【办结未获同意】${head}\n服务对象第 ${String(p.attempts)} 次不同意办结。${p.canVerify ? '可组织专家论证或公众评价。' : ''}` };
+      case 'reminder_digest':
+        return this.reminderDigest(p.reminders as { kind: string; rule: string; itemId: number }[]);
       case 'closed_notice':
         return { title: '办结销号', text: `【办结】${head}\n已经分管领导审定办结，编号销号。` };
       default:

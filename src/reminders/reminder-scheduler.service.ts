@@ -1,0 +1,181 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { SYSTEM_ACTOR } from '../auth/actor';
+import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { supervisionTargets, Target, unitTargets } from '../bot/outbox/targets';
+import { CalendarService } from '../calendar/calendar.service';
+import { ItemRequest } from '../cases/item-request.entity';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { Item } from '../cases/item.entity';
+import { OPEN_STATES } from '../cases/item.types';
+import { Report } from '../cases/report.entity';
+import { TimelineWriter } from '../cases/timeline.writer';
+import { inTransaction } from '../database/transaction';
+import { DEFAULT_POLICIES, policyFor, ReminderPolicy } from './reminder.policy';
+import { Reminder } from './reminder.entity';
+import { coalesce, deferForQuietHours, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
+
+const HOUR = 3600_000;
+/** Planning looks this far ahead; reminders further out are planned on a later tick. */
+const HORIZON_MS = 48 * HOUR;
+const BATCH = 500;
+
+/**
+ * Issue 6 §3, the tick: `plan` stores the reminders the next hours bring (idempotent by key), `dispatch` claims
+ * due ones — FOR UPDATE SKIP LOCKED on MySQL/MariaDB, so several instances never take the same row — re-checks
+ * each against the item as it is now (R3: a report cancels what it makes pointless), groups them per recipient
+ * (R10: one digest) and writes the messages into the outbox in the same transaction.
+ */
+@Injectable()
+export class ReminderScheduler {
+  private readonly log = new Logger('reminders');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly calendar: CalendarService,
+    private readonly outbox: OutboxWriter,
+    private readonly timeline: TimelineWriter,
+  ) {}
+
+  policies(): ReminderPolicy[] {
+    return DEFAULT_POLICIES;
+  }
+
+  /** Stores every reminder due in [now, now + horizon) for every open item. Returns how many were new. */
+  async plan(now: Date, horizonMs = HORIZON_MS): Promise<number> {
+    const cal = await this.calendar.calendar();
+    let created = 0;
+    let lastId = 0;
+    for (;;) {
+      const items = await this.db.getRepository(Item).createQueryBuilder('i').where('i.state IN (:...open)', { open: OPEN_STATES }).andWhere('i.id > :lastId', { lastId }).orderBy('i.id', 'ASC').take(BATCH).getMany();
+      if (items.length === 0) break;
+      lastId = items[items.length - 1].id;
+      const facts = await this.facts(this.db.manager, items);
+      const rows = items.flatMap((item) => {
+        const policy = policyFor(item, this.policies());
+        return this.planFor(item, policy, cal, facts, now, new Date(now.getTime() + horizonMs)).map((r) => ({
+          key: r.key,
+          itemId: item.id,
+          kind: r.kind,
+          rule: r.rule,
+          audience: r.audience,
+          plannedAt: r.dueAt,
+          dueAt: deferForQuietHours(r.dueAt, policy.quietHours),
+          status: 'pending' as const,
+          policyId: policy.id,
+          policyVersion: policy.version,
+          sentAt: null,
+        }));
+      });
+      if (rows.length) {
+        // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
+        const r = await this.db.createQueryBuilder().insert().into(Reminder).values(rows).orIgnore().updateEntity(false).execute();
+        created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? rows.length);
+      }
+    }
+    if (created) this.log.log(JSON.stringify({ event: 'reminders_planned', created }));
+    return created;
+  }
+
+  /** Claims and sends what is due, batch after batch. Returns the number of reminders handled (sent or cancelled). */
+  async dispatch(now: Date): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const n = await inTransaction(this.db, (em) => this.dispatchBatch(em, now));
+      handled += n;
+      if (n < BATCH) break;
+    }
+    return handled;
+  }
+
+  private async dispatchBatch(em: EntityManager, now: Date): Promise<number> {
+    const qb = em.createQueryBuilder(Reminder, 'r').where("r.status = 'pending' AND r.due_at <= :now", { now }).orderBy('r.due_at', 'ASC').addOrderBy('r.id', 'ASC').take(BATCH);
+    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const due = await qb.getMany();
+    if (due.length === 0) return 0;
+    const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
+    const facts = await this.facts(em, items);
+    const cal = await this.calendar.calendar(em);
+    const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
+    const cancelled: number[] = [];
+    for (const r of due) {
+      const item = items.find((i) => i.id === r.itemId);
+      // R3 and state changes: only what the rules would still plan at that instant goes out.
+      const stillPlanned = item && this.planFor(item, policyFor(item, this.policies()), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+      if (!item || !stillPlanned) {
+        cancelled.push(r.id);
+        continue;
+      }
+      for (const target of await this.recipients(em, item, r.audience)) {
+        still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
+      }
+      if (r.kind === 'key_supervision' && !item.keySupervision) await this.markKeySupervision(em, item, now);
+    }
+    const digests = coalesce(still);
+    await this.outbox.enqueue(
+      em,
+      digests.map((d) => {
+        const first = still.find((s) => s.recipient === d.recipient && s.dueAt.getTime() === d.dueAt.getTime())!;
+        return {
+          kind: 'reminder_digest',
+          target: first.target.target,
+          platform: first.target.platform ?? null,
+          itemId: d.reminders.length === 1 ? first.item.id : null,
+          payload: { reminders: d.reminders.map((x) => ({ key: x.key, kind: x.kind, rule: x.rule, itemId: Number(x.key.split(':')[0]) })) },
+          dedupeKey: `remd:${d.recipient}:${d.dueAt.toISOString()}:${d.reminders[0].key}`.slice(0, 191),
+          dueAt: now,
+        };
+      }),
+    );
+    const sent = due.filter((r) => !cancelled.includes(r.id)).map((r) => r.id);
+    if (sent.length) await em.update(Reminder, { id: In(sent) }, { status: 'sent', sentAt: now });
+    if (cancelled.length) await em.update(Reminder, { id: In(cancelled) }, { status: 'cancelled' });
+    this.log.log(JSON.stringify({ event: 'reminders_dispatched', sent: sent.length, cancelled: cancelled.length, digests: digests.length }));
+    return due.length;
+  }
+
+  private planFor(item: Item, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
+    return planReminders({
+      item: { id: item.id, board: item.board, source: item.source, state: item.state, registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: facts.lastReport.get(item.id) ?? null, nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt },
+      policy,
+      calendar: cal,
+      from,
+      until,
+    });
+  }
+
+  /** The latest report that stands (returned ones do not, F2) and when the current node began (the last approved extension). */
+  private async facts(em: EntityManager, items: Item[]): Promise<Facts> {
+    const ids = items.map((i) => i.id);
+    const lastReport = new Map<number, Date>();
+    const nodeStart = new Map<number, Date>();
+    if (ids.length === 0) return { lastReport, nodeStart };
+    for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
+      if (!lastReport.has(r.itemId) || lastReport.get(r.itemId)! < r.submittedAt) lastReport.set(r.itemId, r.submittedAt);
+    }
+    for (const r of await em.find(ItemRequest, { where: { itemId: In(ids), kind: 'extension', status: 'approved' }, select: { itemId: true, decidedAt: true } })) {
+      if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
+    }
+    return { lastReport, nodeStart };
+  }
+
+  private async recipients(em: EntityManager, item: Item, audience: string): Promise<Target[]> {
+    if (audience === 'leader') return [{ target: `person:${item.leaderId}` }];
+    if (audience === 'owner') return [{ target: `person:${item.ownerId}` }];
+    if (audience === 'supervision_office') return supervisionTargets(em);
+    const lead = await em.findOneBy(ItemUnit, { itemId: item.id, role: 'lead' });
+    return lead ? unitTargets(em, [lead.unitId]) : [];
+  }
+
+  /** R5: overdue 3 days — 重点督办, a flag on the open item, on its timeline and in the next 通报. */
+  private async markKeySupervision(em: EntityManager, item: Item, now: Date): Promise<void> {
+    await em.update(Item, { id: item.id }, { keySupervision: true });
+    item.keySupervision = true;
+    await this.timeline.append(em, SYSTEM_ACTOR, { itemId: item.id, type: 'key_supervision', at: now, from: item.state, to: item.state, summary: 'R5：逾期3天，转入重点督办（督查室跟踪，列入下期通报）' });
+  }
+}
+
+interface Facts {
+  lastReport: Map<number, Date>;
+  nodeStart: Map<number, Date>;
+}

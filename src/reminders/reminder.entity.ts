@@ -1,0 +1,26 @@
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn } from '../database/columns';
+
+export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
+
+/** One planned reminder. `key` (item, kind, audience, planned instant) makes planning idempotent across runs and instances. */
+@Entity('reminder')
+@Index('uq_reminder_key', ['key'], { unique: true })
+@Index('ix_reminder_due', ['status', 'dueAt'])
+@Index('ix_reminder_item', ['itemId', 'status'])
+export class Reminder {
+  @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
+  @StringColumn(191, { name: 'reminder_key' }) key!: string;
+  @IntColumn() itemId!: number;
+  @StringColumn(32) kind!: string;
+  @StringColumn(8) rule!: string;
+  @StringColumn(24) audience!: string;
+  /** When the rule puts it; `dueAt` is after R10's quiet-hours deferral. */
+  @DateTimeColumn() plannedAt!: Date;
+  @DateTimeColumn() dueAt!: Date;
+  @StringColumn(16) status!: ReminderStatus;
+  @StringColumn(32) policyId!: string;
+  @IntColumn() policyVersion!: number;
+  @DateTimeColumn({ nullable: true }) sentAt!: Date | null;
+  @CreatedAtColumn() createdAt!: Date;
+}

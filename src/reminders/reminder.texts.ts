@@ -1,0 +1,48 @@
+/** What each reminder says (R1–R9), in the words the 13710 documents use. Pure. */
+import { formatShanghai } from '../common/shanghai-time';
+
+export interface ReminderLine {
+  kind: string;
+  rule: string;
+  number: string;
+  title: string;
+  deadlineAt: Date;
+  leadUnit: string;
+  now: Date;
+}
+
+function overdueFor(deadlineAt: Date, now: Date): string {
+  const h = Math.max(0, Math.floor((now.getTime() - deadlineAt.getTime()) / 3_600_000));
+  return h >= 24 ? `${Math.floor(h / 24)}天${h % 24 ? `${h % 24}小时` : ''}` : `${h}小时`;
+}
+
+export function reminderLine(r: ReminderLine): string {
+  const head = `${r.number}「${r.title}」`;
+  switch (r.kind) {
+    case 'before_deadline':
+      return `【督办提醒】${head}将于 ${formatShanghai(r.deadlineAt)} 到期，请按时反馈办理情况。`;
+    case 'after_deadline':
+    case 'overdue_urge':
+      return `【催办】${head}已逾期${overdueFor(r.deadlineAt, r.now)}，请立即反馈办理情况。`;
+    case 'leader_escalation':
+      return `【逾期报告】${head}（主办：${r.leadUnit}）逾期已满2天仍未反馈，请协调督促落实。`;
+    case 'key_supervision':
+      return `【重点督办】${head}（主办：${r.leadUnit}）逾期已满3天，转入重点督办并列入通报。`;
+    case 'weekly':
+      return `【每周提醒】${head}请报送本周推进情况。`;
+    case 'month_end_report':
+      return `【月度反馈】${head}请于本月底前反馈本月落实进展。`;
+    case 'month_end_urge':
+      return `【催报】${head}上月进展尚未反馈，请尽快报送。`;
+    case 'month_end_escalation':
+      return `【核查问责】${head}（主办：${r.leadUnit}）月度进展超过时限2日未报，转督查室核查。`;
+    case 'quarterly_summary':
+      return `【季度小结】${head}请于今日报送本季度落实情况书面小结。`;
+    case 'fixed_report':
+      return `【定期报送】${head}今天是报送日，请按时报送进展。`;
+    case 'rectification_due':
+      return `【整改期满】${head}48小时整改期已到，未见整改报告，视为未整改。`;
+    default:
+      return `【督办提醒】${head}（${r.rule}）`;
+  }
+}

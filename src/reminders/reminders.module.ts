@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OutboxModule } from '../bot/outbox/outbox.module';
+import { CalendarModule } from '../calendar/calendar.module';
+import { TimelineWriter } from '../cases/timeline.writer';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { ReminderScheduler } from './reminder-scheduler.service';
+
+/** The tick: plan, then dispatch, every DUBAN_REMINDER_TICK_MS (0 turns it off; tests drive the scheduler themselves). */
+@Injectable()
+export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('reminders');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly scheduler: ReminderScheduler,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.reminderTickMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return; // a slow tick is not overtaken by the next one
+      this.running = (async () => {
+        try {
+          const now = this.clock.now();
+          await this.scheduler.plan(now);
+          await this.scheduler.dispatch(now);
+        } catch (e) {
+          this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
+        } finally {
+          this.running = null;
+        }
+      })();
+    }, this.config.reminderTickMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+@Module({
+  imports: [OutboxModule, CalendarModule],
+  providers: [ReminderScheduler, ReminderTicker, TimelineWriter],
+  exports: [ReminderScheduler],
+})
+export class RemindersModule {}

@@ -1,0 +1,138 @@
+import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { CalendarService } from '../../src/calendar/calendar.service';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { ItemEvent } from '../../src/cases/item-event.entity';
+import { Item } from '../../src/cases/item.entity';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { toShanghaiIso } from '../../src/common/shanghai-time';
+import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { Reminder } from '../../src/reminders/reminder.entity';
+import { coalesce, deferForQuietHours, planReminders } from '../../src/reminders/schedule.rules';
+import { policyFor } from '../../src/reminders/reminder.policy';
+import { Org, seedOrg } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const HOUR = 3600_000;
+const MONDAY_9 = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 in Shanghai
+
+/** Issue 6 step 2: the tick on MariaDB with an injected clock — plan, claim, re-check (R3), digest (R10), outbox. */
+describe('reminder tick (R1, R3, R4, R5, R10)', () => {
+  let t: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    t = await startTestApp({ now: MONDAY_9 });
+    org = await seedOrg(t);
+  });
+  afterAll(() => t.close());
+
+  async function openItem(title: string): Promise<Item> {
+    t.clock.set(MONDAY_9);
+    const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '1d' } }, org.supervisor.actor);
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
+    return item;
+  }
+
+  /** Walks the clock hour by hour, ticking as the service would. */
+  async function walk(hours: number): Promise<void> {
+    const s = t.get(ReminderScheduler);
+    for (let h = 1; h <= hours; h++) {
+      t.clock.set(new Date(MONDAY_9.getTime() + h * HOUR));
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+    }
+  }
+
+  const digests = (target: string) =>
+    t.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest', target: target as never }, order: { id: 'ASC' } });
+
+  it('R1/R4/R5/R10: a 1-day item overdue without a report: every digest the rules predict, at the quiet-hours-shifted instant, once', async () => {
+    const item = await openItem('十三七一零时间线');
+    await walk(100); // to Friday 13:00: the deadline was Tuesday 09:00, so past 3 days overdue
+    // The expectation, from the pure rules: what the unit's group should get, deferred and coalesced.
+    const cal = await t.get(CalendarService).calendar();
+    const policy = policyFor(item, t.get(ReminderScheduler).policies());
+    const planned = planReminders({
+      item: { id: item.id, board: item.board, source: item.source, state: 'in_progress', registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: null },
+      policy,
+      calendar: cal,
+      from: MONDAY_9,
+      until: new Date(MONDAY_9.getTime() + 100 * HOUR + 1),
+    });
+    const expectedUnit = coalesce(planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: deferForQuietHours(p.dueAt, policy.quietHours), recipient: 'unit' })));
+    const unit = await digests(`group:${org.groups.lead}`);
+    expect(unit.map((m) => (m.payload.reminders as unknown[]).length)).toEqual(expectedUnit.map((d) => d.reminders.length));
+    expect(unit.length).toBe(expectedUnit.length);
+    // Concretely: the first is 5 h before the Tuesday 09:00 deadline — 04:00, moved out of the night to 08:00 (R10).
+    const firstKinds = (unit[0].payload.reminders as { kind: string }[]).map((r) => r.kind);
+    expect(firstKinds).toContain('before_deadline');
+    const reminders = await t.db.getRepository(Reminder).find({ where: { itemId: item.id }, order: { dueAt: 'ASC' } });
+    expect(toShanghaiIso(reminders[0].plannedAt)).toBe('2026-03-03T04:00:00+08:00');
+    expect(toShanghaiIso(reminders[0].dueAt)).toBe('2026-03-03T08:00:00+08:00');
+    // Nothing went out between 22:00 and 08:00.
+    for (const r of reminders.filter((x) => x.status === 'sent')) {
+      const hour = Number(toShanghaiIso(r.dueAt)!.slice(11, 13));
+      expect(hour >= 8 && hour < 22).toBe(true);
+    }
+    // R4 then R5: the leader is told after day 2, and at 3 days the item becomes 重点督办 on its timeline.
+    expect((await digests(`person:${org.leader.id}`)).length).toBe(1);
+    expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).keySupervision).toBe(true);
+    expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id, type: 'key_supervision' })).toBe(1);
+    // Ticking again at the same instant sends nothing more.
+    const before = await t.db.getRepository(OutboxMessage).countBy({ kind: 'reminder_digest' });
+    await t.get(ReminderScheduler).plan(t.clock.now());
+    await t.get(ReminderScheduler).dispatch(t.clock.now());
+    expect(await t.db.getRepository(OutboxMessage).countBy({ kind: 'reminder_digest' })).toBe(before);
+  });
+
+  it('R3: a report that arrives cancels the urges it makes pointless', async () => {
+    const item = await openItem('报送后取消催办');
+    await walk(26); // Tuesday 11:00: 2 h overdue
+    await t.get(ItemCommandsService).report(item.number, org.leadContact.actor, '已办理完毕，报告如下');
+    const sentBefore = await t.db.getRepository(Reminder).countBy({ itemId: item.id, status: 'sent' });
+    const s = t.get(ReminderScheduler);
+    for (let h = 27; h <= 100; h++) {
+      t.clock.set(new Date(MONDAY_9.getTime() + h * HOUR));
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+    }
+    expect(await t.db.getRepository(Reminder).countBy({ itemId: item.id, status: 'sent' })).toBe(sentBefore);
+    expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).keySupervision).toBe(false);
+  });
+});
+
+describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
+  it('share due reminders without sending any twice', async () => {
+    const a = await startTestApp({ now: MONDAY_9 });
+    try {
+      const org = await seedOrg(a);
+      const reg = a.get(RegistrationService);
+      const cmd = a.get(ItemCommandsService);
+      for (let i = 0; i < 60; i++) {
+        const item = await reg.register({ title: `并发提醒${i}`, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: i % 2 ? org.units.lead : org.units.co, deadline: { node: '1d' } }, org.supervisor.actor);
+        await cmd.assign(item.number, org.owner.actor);
+      }
+      // A second service instance on the same database, with its own connection pool.
+      const b = await startTestApp({ now: MONDAY_9, attachTo: a });
+      try {
+        const later = new Date(MONDAY_9.getTime() + 30 * HOUR); // Tuesday 15:00: several reminders due per item
+        await a.get(ReminderScheduler).plan(new Date(MONDAY_9.getTime() + HOUR), 40 * HOUR);
+        await b.get(ReminderScheduler).plan(new Date(MONDAY_9.getTime() + HOUR), 40 * HOUR); // planning twice adds nothing
+        const due = await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at <= :later', { later }).getCount();
+        expect(due).toBeGreaterThan(100);
+        // Both instances tick at once: each skips the rows the other has locked.
+        const [x, y] = await Promise.all([a.get(ReminderScheduler).dispatch(later), b.get(ReminderScheduler).dispatch(later)]);
+        expect(x + y).toBe(due);
+      } finally {
+        await b.close();
+      }
+      const later = new Date(MONDAY_9.getTime() + 30 * HOUR);
+      const digests = await a.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest' } });
+      const keys = digests.flatMap((d) => (d.payload.reminders as { key: string }[]).map((r) => `${d.target}|${r.key}`));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(await a.db.getRepository(Reminder).countBy({ status: 'pending' })).toBe(await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at > :later', { later }).getCount());
+    } finally {
+      await a.close();
+    }
+  });
+});
