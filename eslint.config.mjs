@@ -19,6 +19,8 @@ const RULE_CORE = [
   'src/bot/wecom/wecom.events.ts',
   'src/reminders/*.rules.ts',
   'src/reminders/reminder.policy.ts',
+  'src/reminders/policy.validation.ts',
+  'src/reminders/reminder.texts.ts',
 ];
 
 export default tseslint.config(

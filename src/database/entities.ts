@@ -16,6 +16,7 @@ import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { Setting } from '../settings/setting.entity';
 import { Reminder } from '../reminders/reminder.entity';
+import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
 
 export const ENTITIES = [
   Unit,
@@ -36,4 +37,5 @@ export const ENTITIES = [
   Setting,
   CardInstance,
   Reminder,
+  ReminderPolicyRow,
 ];

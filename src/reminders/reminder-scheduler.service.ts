@@ -11,7 +11,8 @@ import { OPEN_STATES } from '../cases/item.types';
 import { Report } from '../cases/report.entity';
 import { TimelineWriter } from '../cases/timeline.writer';
 import { inTransaction } from '../database/transaction';
-import { DEFAULT_POLICIES, policyFor, ReminderPolicy } from './reminder.policy';
+import { policyFor, ReminderPolicy } from './reminder.policy';
+import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
 import { coalesce, deferForQuietHours, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
@@ -35,10 +36,38 @@ export class ReminderScheduler {
     private readonly calendar: CalendarService,
     private readonly outbox: OutboxWriter,
     private readonly timeline: TimelineWriter,
+    private readonly policyService: ReminderPolicyService,
   ) {}
 
-  policies(): ReminderPolicy[] {
-    return DEFAULT_POLICIES;
+  policies(): Promise<ReminderPolicy[]> {
+    return this.policyService.current();
+  }
+
+  /**
+   * Issue 6 §5: what a policy would send, to whom, over the next `days` — for one item or all open items —
+   * computed with a candidate policy before it is saved. Nothing is stored.
+   */
+  async preview(input: { candidate?: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+    const cal = await this.calendar.calendar();
+    const policies = await this.policies();
+    const inForce = input.candidate ? [...policies.filter((p) => p.id !== input.candidate!.id), input.candidate] : policies;
+    const qb = this.db.getRepository(Item).createQueryBuilder('i').where('i.state IN (:...open)', { open: OPEN_STATES }).orderBy('i.id', 'ASC').take(input.limit ?? 1000);
+    if (input.itemIds) qb.andWhere('i.id IN (:...ids)', { ids: input.itemIds.length ? input.itemIds : [-1] });
+    const items = await qb.getMany();
+    const facts = await this.facts(this.db.manager, items);
+    const until = new Date(input.from.getTime() + input.days * 86_400_000);
+    return items.flatMap((item) => {
+      const policy = policyFor(item, inForce);
+      return this.planFor(item, policy, cal, facts, input.from, until).map((r) => ({
+        number: item.number,
+        kind: r.kind,
+        rule: r.rule,
+        audience: r.audience,
+        plannedAt: r.dueAt,
+        sendAt: deferForQuietHours(r.dueAt, policy.quietHours),
+        policy: `${policy.id}@${policy.version}`,
+      }));
+    });
   }
 
   /** Stores every reminder due in [now, now + horizon) for every open item. Returns how many were new. */
@@ -51,8 +80,9 @@ export class ReminderScheduler {
       if (items.length === 0) break;
       lastId = items[items.length - 1].id;
       const facts = await this.facts(this.db.manager, items);
+      const policies = await this.policies();
       const rows = items.flatMap((item) => {
-        const policy = policyFor(item, this.policies());
+        const policy = policyFor(item, policies);
         return this.planFor(item, policy, cal, facts, now, new Date(now.getTime() + horizonMs)).map((r) => ({
           key: r.key,
           itemId: item.id,
@@ -96,12 +126,13 @@ export class ReminderScheduler {
     const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
+    const policies = await this.policies();
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
     const cancelled: number[] = [];
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
-      const stillPlanned = item && this.planFor(item, policyFor(item, this.policies()), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+      const stillPlanned = item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       if (!item || !stillPlanned) {
         cancelled.push(r.id);
         continue;

@@ -5,6 +5,9 @@ import { TimelineWriter } from '../cases/timeline.writer';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ReminderScheduler } from './reminder-scheduler.service';
+import { ReminderPolicyService } from './reminder-policy.service';
+import { RemindersController } from './reminders.controller';
+import { CasesModule } from '../cases/cases.module';
 
 /** The tick: plan, then dispatch, every DUBAN_REMINDER_TICK_MS (0 turns it off; tests drive the scheduler themselves). */
 @Injectable()
@@ -44,8 +47,9 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
 }
 
 @Module({
-  imports: [OutboxModule, CalendarModule],
-  providers: [ReminderScheduler, ReminderTicker, TimelineWriter],
+  imports: [OutboxModule, CalendarModule, CasesModule],
+  controllers: [RemindersController],
+  providers: [ReminderScheduler, ReminderTicker, TimelineWriter, ReminderPolicyService],
   exports: [ReminderScheduler],
 })
 export class RemindersModule {}

@@ -9,8 +9,8 @@ import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.servic
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { coalesce, deferForQuietHours, planReminders } from '../../src/reminders/schedule.rules';
 import { policyFor } from '../../src/reminders/reminder.policy';
-import { Org, seedOrg } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { bearer, Org, seedOrg } from '../support/fixtures';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600_000;
 const MONDAY_9 = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 in Shanghai
@@ -51,7 +51,7 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
     await walk(100); // to Friday 13:00: the deadline was Tuesday 09:00, so past 3 days overdue
     // The expectation, from the pure rules: what the unit's group should get, deferred and coalesced.
     const cal = await t.get(CalendarService).calendar();
-    const policy = policyFor(item, t.get(ReminderScheduler).policies());
+    const policy = policyFor(item, await t.get(ReminderScheduler).policies());
     const planned = planReminders({
       item: { id: item.id, board: item.board, source: item.source, state: 'in_progress', registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: null },
       policy,
@@ -133,6 +133,47 @@ describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
       expect(await a.db.getRepository(Reminder).countBy({ status: 'pending' })).toBe(await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at > :later', { later }).getCount());
     } finally {
       await a.close();
+    }
+  });
+});
+
+/** Issue 6 §1 and §5: policies are versioned data an admin edits; a preview shows what a candidate would send. */
+describe('reminder policies over HTTP', () => {
+  it('an admin saves a new version; the preview shows the candidate before saving; reminders record the version used', async () => {
+    const t = await startTestApp({ now: MONDAY_9 });
+    try {
+      const org = await seedOrg(t);
+      const item = await t.get(RegistrationService).register({ title: '策略预览', content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '3d' } }, org.supervisor.actor);
+      const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+      const current = await t.http().get('/api/reminder-policies').set(admin).expect(200);
+      const daily = current.body.find((p: { id: string }) => p.id === 'daily');
+      expect(daily.beforeDeadline).toEqual([{ hours: 5 }]);
+
+      // Preview a candidate that also reminds a day before: 24 h appears for this item, nothing is saved.
+      const candidate = { ...daily, beforeDeadline: [{ hours: 24 }, { hours: 5 }] };
+      const preview = await t.http().post('/api/reminder-policies/preview').set(admin).send({ policy: candidate, number: item.number, days: 4 }).expect(200);
+      const before = preview.body.filter((r: { kind: string }) => r.kind === 'before_deadline').map((r: { plannedAt: string; sendAt: string }) => [r.plannedAt, r.sendAt]);
+      expect(before).toEqual([
+        ['2026-03-04T09:00:00+08:00', '2026-03-04T09:00:00+08:00'],
+        ['2026-03-05T04:00:00+08:00', '2026-03-05T08:00:00+08:00'], // R10: moved out of the night
+      ]);
+      expect((await t.http().get('/api/reminder-policies').set(admin)).body.find((p: { id: string }) => p.id === 'daily').version).toBe(daily.version);
+
+      // Saving: a bad value is refused naming the field; a good one becomes the next version and plans reminders.
+      const bad = await t.http().put('/api/reminder-policies/daily').set(admin).send({ ...candidate, quietHours: { start: '25:00', end: '08:00' } }).expect(400);
+      expect(bad.body).toMatchObject({ code: 'POLICY.INVALID', field: 'quietHours' });
+      await t.http().put('/api/reminder-policies/daily').set(bearer(org.supervisor)).send(candidate).expect(403);
+      const saved = await t.http().put('/api/reminder-policies/daily').set(admin).send(candidate).expect(200);
+      expect(saved.body.version).toBe(daily.version + 1);
+      expect((await t.http().get('/api/reminder-policies/daily/versions').set(admin)).body.map((p: { version: number }) => p.version)).toEqual([daily.version, daily.version + 1]);
+      await t.get(ReminderScheduler).plan(MONDAY_9, 4 * 24 * HOUR);
+      const rows = await t.db.getRepository(Reminder).find({ where: { itemId: item.id, kind: 'before_deadline' } });
+      expect(rows.map((r) => [r.policyId, r.policyVersion])).toEqual([
+        ['daily', daily.version + 1],
+        ['daily', daily.version + 1],
+      ]);
+    } finally {
+      await t.close();
     }
   });
 });
