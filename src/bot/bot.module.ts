@@ -14,6 +14,7 @@ import { PLATFORM_SENDERS } from './outbox/delivery';
 import { OutboundComposer } from './outbox/outbound.composer';
 import { OutboxModule } from './outbox/outbox.module';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { RateLimiter } from './outbox/rate-limiter';
 import { OutboxController } from './outbox/outbox.controller';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
@@ -27,6 +28,7 @@ import { OutboxController } from './outbox/outbox.controller';
     CardViewService,
     OutboundComposer,
     OutboxRelay,
+    RateLimiter,
     ...DINGTALK_PROVIDERS,
     ...WECOM_PROVIDERS,
     {

@@ -1,6 +1,7 @@
 import { CardInstance } from '../bot/card-instance.entity';
 import { InboxEvent } from '../bot/inbox/inbox-event.entity';
 import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
+import { RateWindow } from '../bot/outbox/rate-window.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
 import { Item } from '../cases/item.entity';
 import { ItemEvent } from '../cases/item-event.entity';
@@ -38,4 +39,5 @@ export const ENTITIES = [
   CardInstance,
   Reminder,
   ReminderPolicyRow,
+  RateWindow,
 ];

@@ -21,6 +21,14 @@ export class DingTalkSender implements PlatformSender {
     private readonly publicBaseUrl: string,
   ) {}
 
+  /** PLATFORMS.md: ≈20 QPS per app per API; a custom robot 20 a minute (then 10 minutes of silence). */
+  limits(outbound: Outbound, to: Destination): { bucket: string; limit: number; windowMs: number }[] {
+    if (to.type === 'group' && to.group.webhookUrl) return [{ bucket: `dingtalk:webhook:${to.group.id}`, limit: 20, windowMs: 60_000 }];
+    const api =
+      outbound.type === 'card' && this.cfg.cardTemplateId ? (to.type === 'card' ? 'card-update' : 'card-create') : to.type === 'person' || (to.type === 'reply' && (to.replyTo.conversation as { type?: string })?.type !== 'group') ? 'oto' : 'group';
+    return [{ bucket: `dingtalk:api:${api}`, limit: 20, windowMs: 1_000 }];
+  }
+
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     if (outbound.type === 'card') {
       if (to.type === 'card') return this.updateCard(to.card.outTrackId, outbound.card);

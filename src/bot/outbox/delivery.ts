@@ -34,6 +34,8 @@ export class DeliveryError extends Error {
 export interface PlatformSender {
   readonly platform: Platform;
   deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void>;
+  /** The platform's documented limits this delivery counts against (issue 6 §4); the relay waits instead of being throttled. */
+  limits?(outbound: Outbound, to: Destination): { bucket: string; limit: number; windowMs: number }[];
 }
 
 export const PLATFORM_SENDERS = Symbol('PLATFORM_SENDERS');

@@ -10,6 +10,8 @@ import { CardInstance } from '../card-instance.entity';
 import { DeliveryError, PLATFORM_SENDERS, PlatformSender } from './delivery';
 import { OutboundComposer } from './outbound.composer';
 import { OutboxMessage } from './outbox-message.entity';
+import { RateLimiter } from './rate-limiter';
+import { inTransaction } from '../../database/transaction';
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
@@ -34,6 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly composer: OutboundComposer,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(PLATFORM_SENDERS) senders: PlatformSender[] = [],
   ) {
@@ -79,30 +82,39 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.draining;
   }
 
+  /**
+   * Claims up to `limit` due rows: on MySQL/MariaDB the candidates are read FOR UPDATE SKIP LOCKED and leased in the
+   * same short transaction, so instances never wait on each other; the lease (locked_until) brings a crashed
+   * instance's rows back. Delivery happens after the claim commits — no lock is held across a network call.
+   */
   private async claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.clock.now();
-    const repo = this.db.getRepository(OutboxMessage);
-    // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
-    const candidates = await repo
-      .createQueryBuilder('o')
-      .select('o.id', 'id')
-      .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
-      .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.senders.keys()] })
-      .orderBy('o.id', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: number }>();
-    if (candidates.length === 0) return [];
     const until = new Date(now.getTime() + LEASE_MS);
-    const ids = candidates.map((c) => Number(c.id));
-    // The WHERE repeats the "free" test: of two instances racing for a row, only one UPDATE matches it.
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ lockedBy: this.instanceId, lockedUntil: until })
-      .where({ id: In(ids) })
-      .andWhere("status = 'pending' AND (locked_until IS NULL OR locked_until < :now)", { now })
-      .execute();
-    return repo.find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
+    const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
+    const ids = await inTransaction(this.db, async (em) => {
+      // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
+      const qb = em
+        .createQueryBuilder(OutboxMessage, 'o')
+        .select('o.id', 'id')
+        .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
+        .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.senders.keys()] })
+        .orderBy('o.id', 'ASC')
+        .limit(limit);
+      if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const found = (await qb.getRawMany<{ id: number }>()).map((c) => Number(c.id));
+      if (found.length === 0) return [];
+      // The WHERE repeats the "free" test: without row locks (SQLite), of two racing claims only one UPDATE matches.
+      await em
+        .createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ lockedBy: this.instanceId, lockedUntil: until })
+        .where({ id: In(found) })
+        .andWhere("status = 'pending' AND (locked_until IS NULL OR locked_until < :now)", { now })
+        .execute();
+      return found;
+    });
+    if (ids.length === 0) return [];
+    return this.db.getRepository(OutboxMessage).find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {
@@ -119,6 +131,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           const outTrackId = `dbn-${row.id}-${i}`;
           await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, target: row.target, outboxId: row.id }).orIgnore().execute();
           d.outbound = { ...d.outbound, outTrackId };
+        }
+        // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
+        const wait = await this.limiter.acquire(sender.limits?.(d.outbound, d.to) ?? [], this.clock.now());
+        if (wait > 0) {
+          await repo.update({ id: row.id }, { dueAt: new Date(this.clock.now().getTime() + wait), lastError: `限速：等待 ${Math.ceil(wait / 1000)} 秒后发送`, ...release });
+          return;
         }
         await sender.deliver(row, d.outbound, d.to);
       }

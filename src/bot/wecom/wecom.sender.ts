@@ -27,6 +27,13 @@ export class WeComSender implements PlatformSender {
     private readonly publicBaseUrl: string,
   ) {}
 
+  /** PLATFORMS.md: a group webhook robot takes 20 a minute; a member 30 a minute from an app (above that WeCom drops silently). */
+  limits(_outbound: Outbound, to: Destination): { bucket: string; limit: number; windowMs: number }[] {
+    if (to.type === 'group' && to.group.webhookUrl) return [{ bucket: `wecom:webhook:${to.group.id}`, limit: 20, windowMs: 60_000 }];
+    if (to.type === 'person' && this.cfg.app) return [{ bucket: `wecom:member:${to.userId}`, limit: 30, windowMs: 60_000 }];
+    return [];
+  }
+
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     const link = outbound.type === 'card' ? `${this.publicBaseUrl}/api/items/${outbound.card.number}` : undefined;
     if (outbound.type === 'card') {

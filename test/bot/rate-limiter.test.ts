@@ -1,0 +1,29 @@
+import { RateLimiter } from '../../src/bot/outbox/rate-limiter';
+import { startTestApp } from '../support/test-app';
+
+/** Issue 6 §4: a per-target limit shared by instances — two services on one MariaDB never exceed it together. */
+describe('rate limiter shared through the database', () => {
+  it('two instances taking slots at once get exactly the limit, then a wait until the window ends', async () => {
+    const a = await startTestApp();
+    const b = await startTestApp({ attachTo: a });
+    try {
+      const now = new Date('2026-03-02T01:00:00Z');
+      const limit = { bucket: 'dingtalk:webhook:7', limit: 20, windowMs: 60_000 };
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).get(RateLimiter).acquire([limit], now)));
+      expect(results.filter((w) => w === 0)).toHaveLength(20);
+      expect(results.filter((w) => w > 0).every((w) => w === 60_000)).toBe(true);
+      // A minute later the window opens again; a different target has its own window.
+      expect(await a.get(RateLimiter).acquire([limit], new Date(now.getTime() + 60_000))).toBe(0);
+      expect(await b.get(RateLimiter).acquire([{ ...limit, bucket: 'wecom:member:wx-1', limit: 30 }], now)).toBe(0);
+      // All or nothing: a delivery that counts against two buckets takes a slot in neither if one is full.
+      const full = { bucket: 'full', limit: 1, windowMs: 60_000 };
+      expect(await a.get(RateLimiter).acquire([full], now)).toBe(0);
+      const other = { bucket: 'other', limit: 5, windowMs: 60_000 };
+      expect(await a.get(RateLimiter).acquire([other, full], now)).toBeGreaterThan(0);
+      expect(await a.get(RateLimiter).acquire([{ ...other, limit: 1 }], now)).toBe(0); // 'other' was not spent above
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
