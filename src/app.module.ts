@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoSeedService } from './demo/demo-seed.service';
+import { DemoClockController } from './demo/demo-clock.controller';
 import { HealthController } from './health/health.controller';
 import { OrgModule } from './org/org.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule],
-      controllers: [HealthController],
+      controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };
   }

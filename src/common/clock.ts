@@ -38,3 +38,37 @@ export class OffsetClock extends Clock {
     this.offsetMs += ms;
   }
 }
+
+/**
+ * The demo clock (issue 6 §6): real time, jumped ahead and/or sped up, so a newcomer watches a day of 13710
+ * reminders in a minute. Only `npm run demo` (DUBAN_DEMO_CLOCK=true) uses it; an admin moves it over the API.
+ */
+export class DemoClock extends Clock {
+  private base = Date.now();
+  private simulatedAtBase = Date.now();
+  private speed = 1;
+
+  now(): Date {
+    return new Date(this.simulatedAtBase + (Date.now() - this.base) * this.speed);
+  }
+
+  /** Jump ahead (never back: reminders and timelines must not see time run backwards). */
+  advance(ms: number): void {
+    this.rebase();
+    this.simulatedAtBase += Math.max(0, ms);
+  }
+
+  setSpeed(speed: number): void {
+    this.rebase();
+    this.speed = Math.min(10_000, Math.max(1, speed));
+  }
+
+  state(): { now: Date; speed: number } {
+    return { now: this.now(), speed: this.speed };
+  }
+
+  private rebase(): void {
+    this.simulatedAtBase = this.now().getTime();
+    this.base = Date.now();
+  }
+}
