@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '../../common/clock';
 import type { DingTalkConfig } from '../../config/app.config';
 import { DeliveryError } from '../outbox/delivery';
+import { TokenCache } from '../outbox/token-cache';
 
 interface ApiError {
   code?: string;
@@ -20,35 +21,26 @@ const WEBHOOK_THROTTLE = new Set([410100, 130101, 660026]);
  */
 export class DingTalkApi {
   private readonly log = new Logger('dingtalk-api');
-  private token: { value: string; expiresAt: number } | null = null;
-  private refreshing: Promise<string> | null = null;
+  private readonly tokens: TokenCache;
 
   constructor(
     private readonly cfg: DingTalkConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.tokens = new TokenCache(clock, async () => {
+      const res = await this.fetch(`${this.cfg.apiBase}/v1.0/oauth2/accessToken`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ appKey: this.cfg.clientId, appSecret: this.cfg.clientSecret }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { accessToken?: string; expireIn?: number } & ApiError;
+      if (!res.ok || !body.accessToken) throw new DeliveryError('permanent', `钉钉获取 accessToken 失败：${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
+      return { value: body.accessToken, lifeSeconds: body.expireIn ?? 7200 };
+    });
+  }
 
-  async accessToken(force = false): Promise<string> {
-    const now = this.clock.now().getTime();
-    if (!force && this.token && this.token.expiresAt > now) return this.token.value;
-    this.refreshing ??= (async () => {
-      try {
-        const res = await this.fetch(`${this.cfg.apiBase}/v1.0/oauth2/accessToken`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ appKey: this.cfg.clientId, appSecret: this.cfg.clientSecret }),
-        });
-        const body = (await res.json().catch(() => ({}))) as { accessToken?: string; expireIn?: number } & ApiError;
-        if (!res.ok || !body.accessToken) throw new DeliveryError('permanent', `钉钉获取 accessToken 失败：${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
-        // Keep a margin of 5 minutes (or a fifth of a short life) so a token never expires in flight.
-        const life = (body.expireIn ?? 7200) * 1000;
-        this.token = { value: body.accessToken, expiresAt: this.clock.now().getTime() + life - Math.min(300_000, life / 5) };
-        return body.accessToken;
-      } finally {
-        this.refreshing = null;
-      }
-    })();
-    return this.refreshing;
+  accessToken(force = false): Promise<string> {
+    return this.tokens.get(force);
   }
 
   /** New-style API call with the token header; one refresh on an auth error. */

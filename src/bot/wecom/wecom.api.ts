@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../../common/clock';
 import { DeliveryError } from '../outbox/delivery';
+import { TokenCache } from '../outbox/token-cache';
 
 export interface WeComResponse {
   errcode?: number;
@@ -25,31 +26,24 @@ const REASONS: Record<number, string> = {
  */
 export class WeComApi {
   private readonly log = new Logger('wecom-api');
-  private token: { value: string; expiresAt: number } | null = null;
-  private fetching: Promise<string> | null = null;
+  private readonly tokens: TokenCache;
 
   constructor(
     private readonly apiBase: string,
     private readonly corpId: string,
     private readonly secret: string,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.tokens = new TokenCache(clock, async () => {
+      const url = `${this.apiBase}/cgi-bin/gettoken?corpid=${encodeURIComponent(this.corpId)}&corpsecret=${encodeURIComponent(this.secret)}`;
+      const body = await this.request(url, { method: 'GET' });
+      if (body.errcode || typeof body.access_token !== 'string') throw this.classify('gettoken', body);
+      return { value: body.access_token, lifeSeconds: Number(body.expires_in ?? 7200) };
+    });
+  }
 
-  async accessToken(force = false): Promise<string> {
-    if (!force && this.token && this.token.expiresAt > this.clock.now().getTime()) return this.token.value;
-    this.fetching ??= (async () => {
-      try {
-        const url = `${this.apiBase}/cgi-bin/gettoken?corpid=${encodeURIComponent(this.corpId)}&corpsecret=${encodeURIComponent(this.secret)}`;
-        const body = await this.request(url, { method: 'GET' });
-        if (body.errcode || typeof body.access_token !== 'string') throw this.classify('gettoken', body);
-        const life = Number(body.expires_in ?? 7200) * 1000;
-        this.token = { value: body.access_token, expiresAt: this.clock.now().getTime() + life - Math.min(300_000, life / 5) };
-        return body.access_token;
-      } finally {
-        this.fetching = null;
-      }
-    })();
-    return this.fetching;
+  accessToken(force = false): Promise<string> {
+    return this.tokens.get(force);
   }
 
   async call(path: string, payload: unknown): Promise<WeComResponse> {
