@@ -60,9 +60,10 @@ export class CommandRunner {
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
       throw conflict('CASE.DECOMPOSED', `C4：事项 ${number} 已分解立项，请在它的子事项上办理。`);
     }
-    const refusal = checkAction(action, item.state, relationOf(actor, item, units), number);
+    const relation = relationOf(actor, item, units);
+    const refusal = checkAction(action, item.state, relation, number);
     if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.kind);
-    const ctx = new CommandContext(em, item, units, actor, relationOf(actor, item, units), this.clock.now(), this.timeline, this.outbox);
+    const ctx = new CommandContext(em, item, units, actor, relation, this.clock.now(), this.timeline, this.outbox);
     return body(ctx);
   }
 }

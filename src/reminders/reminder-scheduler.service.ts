@@ -129,6 +129,8 @@ export class ReminderScheduler {
     const policies = await this.policies();
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
     const cancelled: number[] = [];
+    // A batch holds many reminders for the same few items and audiences: resolve each recipient list once.
+    const recipientsOf = new Map<string, Promise<Target[]>>();
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
@@ -137,7 +139,9 @@ export class ReminderScheduler {
         cancelled.push(r.id);
         continue;
       }
-      for (const target of await this.recipients(em, item, r.audience)) {
+      const who = r.audience === 'supervision_office' ? r.audience : `${item.id}:${r.audience}`;
+      if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, item, r.audience));
+      for (const target of await recipientsOf.get(who)!) {
         still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
       }
       if (r.kind === 'key_supervision' && !item.keySupervision) await this.markKeySupervision(em, item, now);

@@ -1,4 +1,5 @@
 import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboundComposer } from '../../src/bot/outbox/outbound.composer';
 import { CalendarService } from '../../src/calendar/calendar.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
@@ -66,6 +67,12 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
     // Concretely: the first is 5 h before the Tuesday 09:00 deadline — 04:00, moved out of the night to 08:00 (R10).
     const firstKinds = (unit[0].payload.reminders as { kind: string }[]).map((r) => r.kind);
     expect(firstKinds).toContain('before_deadline');
+    // What the group will read: one message, one line per reminder, in the 13710 wording.
+    const [delivery] = await t.get(OutboundComposer).compose(unit[0], new Set(['dingtalk']));
+    expect(delivery.outbound).toMatchObject({ type: 'text' });
+    const text = (delivery.outbound as { text: string }).text;
+    expect(text.split('\n')).toHaveLength(firstKinds.length);
+    expect(text).toContain(`【督办提醒】${item.number}「十三七一零时间线」将于 2026-03-03 09:00 到期`);
     const reminders = await t.db.getRepository(Reminder).find({ where: { itemId: item.id }, order: { dueAt: 'ASC' } });
     expect(toShanghaiIso(reminders[0].plannedAt)).toBe('2026-03-03T04:00:00+08:00');
     expect(toShanghaiIso(reminders[0].dueAt)).toBe('2026-03-03T08:00:00+08:00');

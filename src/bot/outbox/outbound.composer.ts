@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { TokenService } from '../../auth/token.service';
 import { Item } from '../../cases/item.entity';
 import { ItemRequest } from '../../cases/item-request.entity';
@@ -79,12 +79,17 @@ export class OutboundComposer {
   /** R10: every reminder due for one recipient at one instant, in one message. */
   private async reminderDigest(reminders: { kind: string; rule: string; itemId: number }[]): Promise<{ title: string; text: string }> {
     const now = this.clock.now();
+    // Three queries for the whole digest, whatever its length.
+    const ids = [...new Set(reminders.map((r) => r.itemId))];
+    const items = ids.length ? await this.db.getRepository(Item).findBy({ id: In(ids) }) : [];
+    const leads = ids.length ? await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids), role: 'lead' }) : [];
+    const units = leads.length ? await this.db.getRepository(Unit).findBy({ id: In(leads.map((l) => l.unitId)) }) : [];
     const lines: string[] = [];
     for (const r of reminders) {
-      const item = await this.db.getRepository(Item).findOneBy({ id: r.itemId });
+      const item = items.find((i) => i.id === r.itemId);
       if (!item) continue;
-      const lead = await this.db.getRepository(ItemUnit).findOneBy({ itemId: item.id, role: 'lead' });
-      const unit = lead ? await this.db.getRepository(Unit).findOneBy({ id: lead.unitId }) : null;
+      const lead = leads.find((l) => l.itemId === item.id);
+      const unit = units.find((u) => u.id === lead?.unitId);
       lines.push(reminderLine({ kind: r.kind, rule: r.rule, number: item.number, title: item.title, deadlineAt: item.deadlineAt, leadUnit: unit?.name ?? '', now }));
     }
     return { title: lines.length > 1 ? `督办提醒（${lines.length}项）` : '督办提醒', text: lines.join('\n') };
