@@ -5,6 +5,7 @@ import { applyCardChange, changeFromCallbackResponse, parseOpenSpaceId } from '.
 import type { FakeContext } from './context';
 import { apiError, isPlainObject } from './errors';
 import { createFakeHttpServer } from './http-server';
+import { waitFor } from '../shared/http';
 import { cardActionCallback, directTextMessage, groupTextMessage, type DirectTextInput, type GroupTextInput } from './people';
 import { robotRoutes } from './robot-routes';
 import { httpCallbackSign } from './signing';
@@ -279,13 +280,7 @@ export class FakeDingTalk {
   }
 
   /** Polls fn every 10 ms until it returns something truthy; rejects after timeoutMs (default 15 s: generous for a slow CI machine; normally met in milliseconds). */
-  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = fn();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`fake DingTalk: condition not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
+    return waitFor('fake DingTalk', fn, timeoutMs);
   }
 }

@@ -1,3 +1,4 @@
+export type { FakeRequest, FakeResponse, RecordedCall, Route } from '../shared/http';
 /**
  * Shapes shared by the fake DingTalk's parts. The wire shapes follow ../../../shared/design/PLATFORMS.md (DingTalk);
  * everything here is the fake's own bookkeeping, not something DingTalk exposes.
@@ -47,17 +48,6 @@ export interface FakeDingTalkOptions {
 export type ResolvedOptions = Required<Omit<FakeDingTalkOptions, 'port' | 'log' | 'cardTemplateIds'>> &
   Pick<FakeDingTalkOptions, 'log' | 'cardTemplateIds'>;
 
-export interface RecordedCall {
-  at: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-  status: number;
-  response: unknown;
-}
-
 export interface CardRecord {
   outTrackId: string;
   cardTemplateId: string;
@@ -87,20 +77,3 @@ export interface PushRecord {
   at: number;
 }
 
-/** What a route hands back; the server records it and writes it. */
-export interface FakeResponse {
-  status: number;
-  body: unknown;
-  /** Defaults to JSON. */
-  contentType?: string;
-}
-
-export interface FakeRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-export type Route = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;

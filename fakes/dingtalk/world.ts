@@ -1,4 +1,5 @@
-import type { AckRecord, CardRecord, PushRecord, RecordedCall } from './types';
+import type { AckRecord, CardRecord, PushRecord } from './types';
+import { Recorder } from '../shared/http';
 
 /** A sessionWebhook handed out with a robot message: where a reply to it lands, and until when it works. */
 export interface Session {
@@ -12,8 +13,7 @@ export interface Session {
  * Everything the fake has seen and everything that "landed" in DingTalk, for tests to look at.
  * Messages are kept as the caller sent them plus a few fields the fake adds (`via`, `at`).
  */
-export class World {
-  readonly received: RecordedCall[] = [];
+export class World extends Recorder {
   readonly acks: AckRecord[] = [];
   readonly pushes: PushRecord[] = [];
   readonly cards = new Map<string, CardRecord>();
@@ -27,16 +27,6 @@ export class World {
   private readonly groups = new Map<string, object[]>();
   private readonly directs = new Map<string, object[]>();
 
-  constructor(private readonly log?: (entry: object) => void) {}
-
-  record(call: RecordedCall): void {
-    this.received.push(call);
-    this.log?.({ kind: 'call', ...call });
-  }
-
-  note(entry: object): void {
-    this.log?.(entry);
-  }
 
   toGroup(conversationId: string, message: object): void {
     const list = this.groups.get(conversationId) ?? [];

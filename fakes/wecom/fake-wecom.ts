@@ -9,6 +9,7 @@ import { CardBook, clickableKeys } from './cards';
 import { CallbackSender } from './callback-sender';
 import type { FakeContext } from './context';
 import { createFakeHttpServer } from './http-server';
+import { waitFor } from '../shared/http';
 import { ForcedFailures } from './limits';
 import { messageRoutes } from './message-routes';
 import { botCardEventBody, botMsgId, botTextBody } from './people';
@@ -248,13 +249,7 @@ export class FakeWeCom {
   }
 
   /** Polls fn every 10 ms until it returns something truthy; rejects after timeoutMs (default 15 s: generous for a slow CI machine; normally met in milliseconds). */
-  async waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = fn();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`fake WeCom: condition not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  waitFor<T>(fn: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
+    return waitFor('fake WeCom', fn, timeoutMs);
   }
 }

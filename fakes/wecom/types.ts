@@ -1,3 +1,4 @@
+export type { FakeRequest, FakeResponse, RecordedCall, Route } from '../shared/http';
 /**
  * Shapes shared by the fake WeCom's parts. Wire shapes follow ../../../shared/design/PLATFORMS.md (WeCom); everything
  * here is the fake's own bookkeeping, not something WeCom exposes.
@@ -51,20 +52,6 @@ export interface FakeWeComOptions {
 export type ResolvedOptions = Required<Omit<FakeWeComOptions, 'port' | 'log' | 'aibot' | 'members'>> &
   Pick<FakeWeComOptions, 'log' | 'aibot' | 'members'>;
 
-export interface RecordedCall {
-  at: number;
-  /** HTTP method, or 'WS' for a frame the client sent over the AI bot long connection. */
-  method: string;
-  /** URL path, or the frame's `cmd`. */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-  status: number;
-  /** The JSON answered, or the ack frame sent back. */
-  response: unknown;
-}
-
 /** A callback the fake POSTed (or GET for URL verification) to an app's or the bot's URL, one per attempt. */
 export interface CallbackAttempt {
   kind: 'app' | 'bot';
@@ -106,21 +93,3 @@ export interface CardRecord {
   responseCodes: string[];
 }
 
-/** What a route hands back; the server records it and writes it. */
-export interface FakeResponse {
-  status: number;
-  body: unknown;
-  contentType?: string;
-}
-
-export interface FakeRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-  rawBody: string;
-  remoteAddress: string;
-}
-
-export type Route = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;

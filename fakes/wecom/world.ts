@@ -1,11 +1,11 @@
-import type { CallbackAttempt, CardRecord, RecordedCall } from './types';
+import type { CallbackAttempt, CardRecord } from './types';
+import { Recorder } from '../shared/http';
 
 /**
  * Everything the fake has seen and everything that "landed" in WeCom, for tests to look at. Messages are kept as the
  * caller sent them plus a few fields the fake adds (`via`, `at`, ids).
  */
-export class World {
-  readonly received: RecordedCall[] = [];
+export class World extends Recorder {
   readonly callbacks: CallbackAttempt[] = [];
   readonly cards = new Map<string, CardRecord>();
   /** Deliveries that did not happen though the API said ok: per-member limits, duplicate checks, no listener. */
@@ -18,16 +18,6 @@ export class World {
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();
 
-  constructor(private readonly log?: (entry: object) => void) {}
-
-  record(call: RecordedCall): void {
-    this.received.push(call);
-    this.log?.({ kind: 'call', ...call });
-  }
-
-  note(entry: object): void {
-    this.log?.(entry);
-  }
 
   drop(entry: object): void {
     this.dropped.push(entry);
