@@ -6,20 +6,31 @@ import { HolidayOverride } from './holiday-override.entity';
 import { isValidLocalDate } from './local-date';
 import { DayKind, WorkCalendar } from './work-calendar';
 
+/** How long an instance trusts its copy of the overrides (an admin's change on another instance shows within this). */
+const CACHE_MS = 30_000;
+
 /** C3: the official calendar (chinese-days) plus the admin's override table, rebuilt when an override changes. */
 @Injectable()
 export class CalendarService {
   private readonly log = new Logger('calendar');
   private readonly source = chineseDaysSource();
-  private current: Promise<WorkCalendar> | null = null;
+  private current: Promise<WorkCalendar & { stamp: string }> | null = null;
+  private loadedAt = 0;
 
   constructor(private readonly db: DataSource) {}
 
   /** `em` lets a caller inside a transaction load through its own connection (no second pool connection). */
-  calendar(em?: EntityManager): Promise<WorkCalendar> {
-    this.current ??= (em ?? this.db.manager)
+  calendar(em?: EntityManager): Promise<WorkCalendar & { stamp: string }> {
+    // Another instance may have changed an override: read again after a while.
+    if (Date.now() - this.loadedAt > CACHE_MS) this.current = null;
+    if (this.current) return this.current;
+    this.loadedAt = Date.now();
+    this.current = (em ?? this.db.manager)
       .find(HolidayOverride)
-      .then((rows) => new WorkCalendar(this.source, rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note }))));
+      .then((rows) => {
+        const cal = new WorkCalendar(this.source, rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note })));
+        return Object.assign(cal, { stamp: rows.map((r) => `${r.date}:${r.kind}`).sort().join(',') });
+      });
     return this.current;
   }
 

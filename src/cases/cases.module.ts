@@ -1,3 +1,4 @@
+import { ReminderPolicyService } from '../reminders/reminder-policy.service';
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../bot/outbox/outbox.module';
 import { CalendarModule } from '../calendar/calendar.module';
@@ -15,7 +16,7 @@ import { TimelineWriter } from './timeline.writer';
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule],
   controllers: [ItemsController, LedgerController],
-  providers: [CommandRunner, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter],
+  providers: [CommandRunner, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, ReminderPolicyService],
   exports: [ItemCommandsService, ItemQueriesService, RegistrationService],
 })
 export class CasesModule {}

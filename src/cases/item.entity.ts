@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { BoolColumn, CreatedAtColumn, UpdatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
-import type { Board, Category, ItemState, Rating, Source } from './item.types';
+import type { Board, Category, ItemKind, ItemState, Rating, Source } from './item.types';
 
 /** C1: a 督办事项. State moves only through cases.service (C5); every change leaves an item_event (C6). */
 @Entity('item')
@@ -9,6 +9,7 @@ import type { Board, Category, ItemState, Rating, Source } from './item.types';
 @Index('uq_item_number', ['number'], { unique: true })
 @Index('ix_item_source', ['source'])
 @Index('ix_item_registered', ['registeredAt'])
+@Index('ix_item_plan', ['state', 'remindersPlannedUntil'])
 export class Item {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @StringColumn(32) number!: string;
@@ -19,6 +20,8 @@ export class Item {
   @StringColumn(100, { default: '' }) sourceRef!: string;
   @StringColumn(16) board!: Board;
   @StringColumn(16) category!: Category;
+  /** R9: a 整改通知 (rectification order) has a deadline and reminders by rule; everything else is a 'task'. */
+  @StringColumn(16, { default: 'task' }) kind!: ItemKind;
   @StringColumn(24) state!: ItemState;
   @IntColumn() ownerId!: number;
   @IntColumn() leaderId!: number;
@@ -44,6 +47,8 @@ export class Item {
   /** D3: 销号 — the number is retired and never handed out again. */
   @DateTimeColumn({ nullable: true }) numberRetiredAt!: Date | null;
   @DateTimeColumn({ nullable: true }) archivedAt!: Date | null;
+  /** Issue 6: reminders are stored up to this instant; every command clears it so the next tick plans the item again. */
+  @DateTimeColumn({ nullable: true }) remindersPlannedUntil!: Date | null;
   /** Optimistic lock: a command updates only the version it read, so two clicks cannot both win. */
   @IntColumn({ default: 1 }) version!: number;
   @CreatedAtColumn() createdAt!: Date;

@@ -56,6 +56,10 @@ export type Board = keyof typeof BOARDS;
 export const CATEGORIES = { decision: '决策督查', special: '专项督查', survey: '调研督查', proposal: '建议提案办理督查' } as const;
 export type Category = keyof typeof CATEGORIES;
 
+/** R9: a 整改通知 is registered like an item but its deadline comes from the rule (2 working days, report by 12:00 on day 3). */
+export const ITEM_KINDS = { task: '督办事项', rectification: '整改通知' } as const;
+export type ItemKind = keyof typeof ITEM_KINDS;
+
 /** D2 */
 export const RATINGS = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
 export type Rating = keyof typeof RATINGS;

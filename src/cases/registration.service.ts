@@ -14,10 +14,13 @@ import { DeadlineSpec, resolveDeadline } from './deadline.rules';
 import { carriesSecrecyMark } from './item-number.rules';
 import { Item } from './item.entity';
 import { ItemUnit } from './item-unit.entity';
-import type { Board, Category, Source } from './item.types';
+import type { Board, Category, ItemKind, Source } from './item.types';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
+import { ReminderPolicyService } from '../reminders/reminder-policy.service';
+import type { ReminderPolicy } from '../reminders/reminder.policy';
+import { rectificationDueAt, WorkingCalendarLike } from '../reminders/schedule.rules';
 
 export interface RegisterInput {
   title: string;
@@ -26,6 +29,8 @@ export interface RegisterInput {
   sourceRef?: string;
   board?: Board;
   category?: Category;
+  /** R9: 'rectification' — the deadline is set by the rectification policy; no deadline may be given. */
+  kind?: ItemKind;
   ownerId?: number;
   leaderId: number;
   leadUnitId: number;
@@ -56,7 +61,16 @@ export class RegistrationService {
     private readonly calendar: CalendarService,
     private readonly settings: SettingsService,
     private readonly runner: CommandRunner,
+    private readonly policies: ReminderPolicyService,
   ) {}
+
+  /** R9: the deadline of a 整改 order, by the rectification policy in force (the same instant its reminders use). */
+  private rectificationDeadline(now: Date, calendar: WorkingCalendarLike, policies: ReminderPolicy[]): { at: Date; spec: string; uncoveredYears: number[] } {
+    const policy = policies.find((p) => p.appliesTo.kinds?.includes('rectification'));
+    if (!policy) throw invalid('POLICY.MISSING', 'R9：没有适用于整改通知的提醒策略，请管理员先配置。');
+    const at = rectificationDueAt(now, policy, calendar);
+    return { at, spec: `R9:${policy.rectificationHours ?? 48}h`, uncoveredYears: [] };
+  }
 
   async register(input: RegisterInput, actor: Actor): Promise<Item> {
     if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner')) {
@@ -124,10 +138,15 @@ export class RegistrationService {
     const now = this.clock.now();
     const board = input.board ?? 'daily';
     const category = input.category ?? 'decision';
-    const deadline = resolveDeadline(
-      { spec: input.deadline, board, category, reason: input.deadlineReason },
-      { now, calendar: await this.calendar.calendar(em), policy: await this.settings.deadlinePolicy(em) },
-    );
+    const kind = input.kind ?? 'task';
+    const calendar = await this.calendar.calendar(em);
+    if (kind === 'rectification' && input.deadline) {
+      throw invalid('DEADLINE.BY_RULE', 'R9：整改通知的期限由规则确定（2个工作日，第3日12:00前报送整改报告），请不要填写期限。', { field: 'deadlineNode' });
+    }
+    const deadline =
+      kind === 'rectification'
+        ? this.rectificationDeadline(now, calendar, await this.policies.current())
+        : resolveDeadline({ spec: input.deadline, board, category, reason: input.deadlineReason }, { now, calendar, policy: await this.settings.deadlinePolicy(em) });
     if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);
@@ -140,6 +159,7 @@ export class RegistrationService {
       sourceRef: input.sourceRef?.trim() ?? '',
       board,
       category,
+      kind,
       state,
       ownerId: input.ownerId,
       leaderId: input.leaderId,

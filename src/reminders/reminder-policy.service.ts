@@ -5,6 +5,8 @@ import { policyProblems } from './policy.validation';
 import { ReminderPolicyRow } from './reminder-policy.entity';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
 
+const CACHE_MS = 30_000;
+
 /**
  * R10: reminder policies are data. The seeded defaults (DOMAIN §4) stand until an admin saves a change, which
  * becomes a new version; the latest version of each policy is in force, and every reminder records the version.
@@ -12,11 +14,16 @@ import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
 @Injectable()
 export class ReminderPolicyService {
   private cache: Promise<ReminderPolicy[]> | null = null;
+  private loadedAt = 0;
 
   constructor(private readonly db: DataSource) {}
 
   current(): Promise<ReminderPolicy[]> {
-    this.cache ??= this.db
+    // A version saved on another instance is read here within CACHE_MS.
+    if (Date.now() - this.loadedAt > CACHE_MS) this.cache = null;
+    if (this.cache) return this.cache;
+    this.loadedAt = Date.now();
+    this.cache = this.db
       .getRepository(ReminderPolicyRow)
       .find({ order: { id: 'ASC', version: 'ASC' } })
       .then((rows) => {

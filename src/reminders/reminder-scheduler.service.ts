@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { OutboxWriter } from '../bot/outbox/outbox.writer';
@@ -11,6 +12,7 @@ import { OPEN_STATES } from '../cases/item.types';
 import { Report } from '../cases/report.entity';
 import { TimelineWriter } from '../cases/timeline.writer';
 import { inTransaction } from '../database/transaction';
+import { Setting } from '../settings/setting.entity';
 import { policyFor, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
@@ -20,6 +22,8 @@ const HOUR = 3600_000;
 /** Planning looks this far ahead; reminders further out are planned on a later tick. */
 const HORIZON_MS = 48 * HOUR;
 const BATCH = 500;
+/** The setting row that records which policy versions and holiday overrides the stored reminders were planned with. */
+const PLAN_STAMP = 'reminders.plan_stamp';
 
 /**
  * Issue 6 §3, the tick: `plan` stores the reminders the next hours bring (idempotent by key), `dispatch` claims
@@ -30,6 +34,7 @@ const BATCH = 500;
 @Injectable()
 export class ReminderScheduler {
   private readonly log = new Logger('reminders');
+  private lastStamp: string | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -70,20 +75,38 @@ export class ReminderScheduler {
     });
   }
 
-  /** Stores every reminder due in [now, now + horizon) for every open item. Returns how many were new. */
+  /**
+   * Stores the reminders due in [now, now + horizon) for the open items that need it: those never planned, changed
+   * since (every command clears `reminders_planned_until`), or whose stored horizon has less than half left. A tick
+   * therefore touches a small share of a large register (at a one-minute tick and a 48 h horizon, 1/1440 of the
+   * items a tick), not all of it. Planning is idempotent (INSERT IGNORE on the reminder key), so two instances
+   * planning the same batch add nothing twice. Returns how many reminders were new.
+   */
   async plan(now: Date, horizonMs = HORIZON_MS): Promise<number> {
     const cal = await this.calendar.calendar();
+    const policies = await this.policies();
+    await this.replanIfRulesChanged(policies, cal.stamp);
+    const until = new Date(now.getTime() + horizonMs);
+    const stale = new Date(now.getTime() + horizonMs / 2);
     let created = 0;
+    let items = 0;
     let lastId = 0;
     for (;;) {
-      const items = await this.db.getRepository(Item).createQueryBuilder('i').where('i.state IN (:...open)', { open: OPEN_STATES }).andWhere('i.id > :lastId', { lastId }).orderBy('i.id', 'ASC').take(BATCH).getMany();
-      if (items.length === 0) break;
-      lastId = items[items.length - 1].id;
-      const facts = await this.facts(this.db.manager, items);
-      const policies = await this.policies();
-      const rows = items.flatMap((item) => {
+      const batch = await this.db
+        .getRepository(Item)
+        .createQueryBuilder('i')
+        .where('i.state IN (:...open)', { open: OPEN_STATES })
+        .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+        .andWhere('i.id > :lastId', { lastId })
+        .orderBy('i.id', 'ASC')
+        .take(BATCH)
+        .getMany();
+      if (batch.length === 0) break;
+      lastId = batch[batch.length - 1].id;
+      const facts = await this.facts(this.db.manager, batch);
+      const rows = batch.flatMap((item) => {
         const policy = policyFor(item, policies);
-        return this.planFor(item, policy, cal, facts, now, new Date(now.getTime() + horizonMs)).map((r) => ({
+        return this.planFor(item, policy, cal, facts, now, until).map((r) => ({
           key: r.key,
           itemId: item.id,
           kind: r.kind,
@@ -97,14 +120,47 @@ export class ReminderScheduler {
           sentAt: null,
         }));
       });
-      if (rows.length) {
-        // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
-        const r = await this.db.createQueryBuilder().insert().into(Reminder).values(rows).orIgnore().updateEntity(false).execute();
-        created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? rows.length);
-      }
+      await inTransaction(this.db, async (em) => {
+        for (let i = 0; i < rows.length; i += BATCH) {
+          // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
+          const r = await em.createQueryBuilder().insert().into(Reminder).values(rows.slice(i, i + BATCH)).orIgnore().updateEntity(false).execute();
+          created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
+        }
+        // Only items nobody changed meanwhile: a command's cleared mark must survive for the next tick.
+        await em
+          .createQueryBuilder()
+          .update(Item)
+          .set({ remindersPlannedUntil: until, updatedAt: () => 'updated_at' })
+          .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
+          .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
+          .execute();
+      });
+      items += batch.length;
+      if (items % 50_000 < BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items, created }));
     }
-    if (created) this.log.log(JSON.stringify({ event: 'reminders_planned', created }));
+    if (created || items) this.log.log(JSON.stringify({ event: 'reminders_planned', items, created }));
     return created;
+  }
+
+  /**
+   * A saved policy version or a changed holiday override changes what every item should get: the first tick that
+   * sees the change (on any instance) clears every open item's mark, so this and the following batches plan them
+   * all again. What was planned under the old rules and no longer applies is cancelled at dispatch (the re-check).
+   */
+  private async replanIfRulesChanged(policies: ReminderPolicy[], calendarStamp: string): Promise<void> {
+    const stamp = createHash('sha1').update(JSON.stringify([policies.map((p) => `${p.id}@${p.version}`), calendarStamp])).digest('hex');
+    if (this.lastStamp === stamp) return;
+    await inTransaction(this.db, async (em) => {
+      await em.createQueryBuilder().insert().into(Setting).values({ key: PLAN_STAMP, value: '', version: 1 }).orIgnore().updateEntity(false).execute();
+      const qb = em.createQueryBuilder(Setting, 's').where('s.key = :k', { k: PLAN_STAMP });
+      if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+      const row = await qb.getOneOrFail();
+      if (row.value === stamp) return;
+      const r = await em.createQueryBuilder().update(Item).set({ remindersPlannedUntil: null, updatedAt: () => 'updated_at' }).where('state IN (:...open)', { open: OPEN_STATES }).execute();
+      await em.update(Setting, { key: PLAN_STAMP }, { value: stamp, version: row.version + 1 });
+      if (row.value !== '') this.log.log(JSON.stringify({ event: 'reminders_replan_all', reason: '提醒策略或节假日调整已变更', items: r.affected ?? null }));
+    });
+    this.lastStamp = stamp;
   }
 
   /** Claims and sends what is due, batch after batch. Returns the number of reminders handled (sent or cancelled). */
@@ -171,7 +227,7 @@ export class ReminderScheduler {
 
   private planFor(item: Item, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
     return planReminders({
-      item: { id: item.id, board: item.board, source: item.source, state: item.state, registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: facts.lastReport.get(item.id) ?? null, nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt },
+      item: { id: item.id, kind: item.kind === 'rectification' ? 'rectification' : undefined, board: item.board, source: item.source, state: item.state, registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: facts.lastReport.get(item.id) ?? null, nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt },
       policy,
       calendar: cal,
       from,

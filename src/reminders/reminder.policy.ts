@@ -132,7 +132,7 @@ const has = <T>(list: T[] | undefined, v: T | undefined): boolean | undefined =>
  * kind (4) > source (2) > board (1) > default (0), and a policy constraining two of them beats one that
  * constrains only the higher — e.g. {sources:[work_report], boards:[key_task]} (3) beats {sources:[work_report]} (2).
  */
-export function specificity(item: { board: Board; source: Source; kind?: 'rectification' }, scope: PolicyScope): number {
+export function specificity(item: { board: Board; source: Source; kind?: 'task' | 'rectification' }, scope: PolicyScope): number {
   let score = 0;
   for (const [matched, weight] of [
     [has(scope.kinds, item.kind), 4],
@@ -151,7 +151,7 @@ export function specificity(item: { board: Board; source: Source; kind?: 'rectif
  * tie the policy listed first wins, so the answer never depends on anything but the data. Throws when
  * nothing matches: the seed rows include a catch-all, and deleting it is a data error to surface, not to guess.
  */
-export function policyFor(item: { board: Board; source: Source; kind?: 'rectification' }, policies: ReminderPolicy[]): ReminderPolicy {
+export function policyFor(item: { board: Board; source: Source; kind?: 'task' | 'rectification' }, policies: ReminderPolicy[]): ReminderPolicy {
   const latest = new Map<string, ReminderPolicy>();
   for (const p of policies) {
     const seen = latest.get(p.id);

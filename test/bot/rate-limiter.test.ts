@@ -1,3 +1,4 @@
+import { marginFor } from '../../src/bot/outbox/rate-limit.rules';
 import { RateLimiter } from '../../src/bot/outbox/rate-limiter';
 import { startTestApp } from '../support/test-app';
 
@@ -11,9 +12,11 @@ describe('rate limiter shared through the database', () => {
       const limit = { bucket: 'dingtalk:webhook:7', limit: 20, windowMs: 60_000 };
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).get(RateLimiter).acquire([limit], now)));
       expect(results.filter((w) => w === 0)).toHaveLength(20);
-      expect(results.filter((w) => w > 0).every((w) => w === 60_000)).toBe(true);
-      // A minute later the window opens again; a different target has its own window.
-      expect(await a.get(RateLimiter).acquire([limit], new Date(now.getTime() + 60_000))).toBe(0);
+      expect(results.filter((w) => w > 0)).toEqual(Array(10).fill(60_000 + marginFor(60_000)));
+      // Just before the window (and its margin) has passed, still no; then the window opens again.
+      expect(await a.get(RateLimiter).acquire([limit], new Date(now.getTime() + 60_000))).toBe(marginFor(60_000));
+      expect(await a.get(RateLimiter).acquire([limit], new Date(now.getTime() + 60_000 + marginFor(60_000)))).toBe(0);
+      // A different target has its own window.
       expect(await b.get(RateLimiter).acquire([{ ...limit, bucket: 'wecom:member:wx-1', limit: 30 }], now)).toBe(0);
       // All or nothing: a delivery that counts against two buckets takes a slot in neither if one is full.
       const full = { bucket: 'full', limit: 1, windowMs: 60_000 };

@@ -7,6 +7,7 @@ import { Item } from '../../src/cases/item.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { toShanghaiIso } from '../../src/common/shanghai-time';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { ReminderPolicyService } from '../../src/reminders/reminder-policy.service';
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { coalesce, deferForQuietHours, planReminders } from '../../src/reminders/schedule.rules';
 import { policyFor } from '../../src/reminders/reminder.policy';
@@ -179,6 +180,52 @@ describe('reminder policies over HTTP', () => {
         ['daily', daily.version + 1],
         ['daily', daily.version + 1],
       ]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** Issue 6 at scale: a tick plans the items that need it, not the whole register. */
+describe('incremental planning', () => {
+  it('plans new and changed items, items whose stored horizon runs short, and every open item after a policy change', async () => {
+    const t = await startTestApp({ now: MONDAY_9 });
+    try {
+      const org = await seedOrg(t);
+      const numbers: string[] = [];
+      for (const title of ['增量规划一', '增量规划二', '增量规划三']) {
+        const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } }, org.supervisor.actor);
+        await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+        numbers.push(item.number);
+      }
+      const s = t.get(ReminderScheduler);
+      const marks = async () => (await t.db.getRepository(Item).find({ order: { id: 'ASC' } })).map((i) => i.remindersPlannedUntil?.getTime() ?? null);
+      const at = (h: number) => new Date(MONDAY_9.getTime() + h * HOUR);
+
+      await s.plan(at(0));
+      expect(await marks()).toEqual([at(48), at(48), at(48)].map((d) => d.getTime()));
+      // An hour later nothing needs planning: the stored horizons are untouched.
+      await s.plan(at(1));
+      expect(await marks()).toEqual([at(48), at(48), at(48)].map((d) => d.getTime()));
+      // A command clears the item's mark; the next tick plans that item alone.
+      t.clock.set(at(2));
+      await t.get(ItemCommandsService).sign(numbers[0], org.leadContact.actor);
+      expect((await marks())[0]).toBeNull();
+      await s.plan(at(2));
+      expect(await marks()).toEqual([at(50), at(48), at(48)].map((d) => d.getTime()));
+      // Past half the horizon, the others are extended.
+      await s.plan(at(25));
+      expect(await marks()).toEqual([at(50), at(73), at(73)].map((d) => d.getTime()));
+      // A new policy version: every open item is planned again, under it.
+      const daily = (await s.policies()).find((p) => p.id === 'daily')!;
+      await t.get(ReminderPolicyService).save('daily', { ...daily, beforeDeadline: [{ hours: 24 }, { hours: 5 }] }, null);
+      await s.plan(at(26));
+      expect(await marks()).toEqual([at(74), at(74), at(74)].map((d) => d.getTime()));
+      const dayBefore = await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } });
+      expect(dayBefore.filter((r) => r.policyVersion === daily.version + 1)).toHaveLength(0); // 24 h before 09 March is beyond 26 h + 48 h
+      await s.plan(at(125)); // the horizon now reaches past both: 24 h and 5 h before Monday 09:00
+      const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
+      expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([...Array(3).fill('2026-03-08T09:00:00+08:00'), ...Array(3).fill('2026-03-09T04:00:00+08:00')]);
     } finally {
       await t.close();
     }

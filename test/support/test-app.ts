@@ -64,7 +64,7 @@ export async function startTestApp(
   return {
     app,
     db: app.get(DataSource),
-    clock: fixed,
+    clock: opts.clock instanceof FixedClock ? opts.clock : fixed,
     url: opts.listen ? await app.getUrl() : '',
     databaseUrl: database.url,
     http: () => request(app.getHttpServer()),

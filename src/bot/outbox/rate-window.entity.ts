@@ -1,10 +1,9 @@
 import { Entity, PrimaryColumn } from 'typeorm';
-import { DateTimeColumn, IntColumn } from '../../database/columns';
+import { TextColumn } from '../../database/columns';
 
-/** A fixed send window per target: how many messages it has taken since `windowStart`. */
+/** A sliding log per target: the send times (ms since the epoch, comma-separated) still inside its window. */
 @Entity('rate_window')
 export class RateWindow {
   @PrimaryColumn({ type: 'varchar', length: 191 }) bucket!: string;
-  @DateTimeColumn() windowStart!: Date;
-  @IntColumn() used!: number;
+  @TextColumn({ nullable: true }) sentAt!: string | null;
 }

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TIME_NODES, TimeNode } from '../deadline.rules';
-import { BOARDS, Board, CATEGORIES, Category, ITEM_STATES, ItemState, RATINGS, Rating, SOURCES, Source } from '../item.types';
+import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../item.types';
 
 const keys = (o: object) => Object.keys(o);
 
@@ -56,6 +56,10 @@ export class RegisterItemDto extends DeadlineFields {
   @ApiPropertyOptional({ description: '纪要/批示件号' }) @IsOptional() @IsString() @MaxLength(100) sourceRef?: string;
   @ApiPropertyOptional({ enum: keys(BOARDS), default: 'daily' }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
   @ApiPropertyOptional({ enum: keys(CATEGORIES), default: 'decision' }) @IsOptional() @IsIn(keys(CATEGORIES)) category?: Category;
+  @ApiPropertyOptional({ enum: keys(ITEM_KINDS), default: 'task', description: 'R9：rectification=整改通知（期限按规则：2个工作日，第3日12:00前报送）' })
+  @IsOptional()
+  @IsIn(keys(ITEM_KINDS))
+  kind?: ItemKind;
   @ApiPropertyOptional({ description: 'P4：默认为登记人' }) @IsOptional() @IsInt() ownerId?: number;
   @ApiProperty() @IsInt() leaderId!: number;
   @ApiProperty() @IsInt() leadUnitId!: number;

@@ -1,0 +1,237 @@
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { OutboxRelay } from '../../src/bot/outbox/outbox.relay';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { RegisterInput, RegistrationService } from '../../src/cases/registration.service';
+import { FixedClock } from '../../src/common/clock';
+import { formatShanghai, shanghaiInstant } from '../../src/common/shanghai-time';
+import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { Org, seedOrg } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const APP = { clientId: 'dingwalk', clientSecret: 'dingwalk-secret-0123456789', robotCode: 'dingwalk' };
+const HOUR = 3600_000;
+
+/**
+ * Issue 6, done-when: 13710 timelines walked hour by hour with an injected clock, every message checked where it
+ * arrives — at the fake DingTalk (the unit's group, the owner's, leader's and 督查室's one-to-one chats). The
+ * expected instants are written out by hand from the seeds' wording, not computed by the code under test.
+ */
+describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
+  let fake: FakeDingTalk;
+  let t: TestApp;
+  let org: Org;
+
+  beforeAll(async () => {
+    // One clock for the service and the fake, so the fake's token expiry and rate windows move with the walk.
+    const clock = new FixedClock(shanghaiInstant('2026-03-02', '09:00'));
+    fake = await FakeDingTalk.start({ ...APP, now: () => clock.now().getTime() });
+    t = await startTestApp({
+      clock,
+      env: {
+        DINGTALK_MODE: 'http',
+        DINGTALK_CLIENT_ID: APP.clientId,
+        DINGTALK_CLIENT_SECRET: APP.clientSecret,
+        DINGTALK_ROBOT_CODE: APP.robotCode,
+        DINGTALK_API_BASE: fake.apiBase,
+        DINGTALK_OAPI_BASE: fake.oapiBase,
+        DUBAN_OUTBOX_POLL_MS: '3600000', // the test drains the outbox itself, after each tick
+      },
+    });
+    org = await seedOrg(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  /** Where each message landed and when (Shanghai time), in order. */
+  type Arrival = { at: string; to: string; text: string };
+  const seen = new Map<string, number>();
+  const inboxes = () => ({
+    unit: fake.groupMessages('cidLEAD'),
+    owner: fake.directMessages('dt-2'),
+    leader: fake.directMessages('dt-3'),
+    office: fake.directMessages('dt-1'),
+  });
+
+  async function register(input: Partial<RegisterInput> & { title: string }, at: string): Promise<string> {
+    t.clock.set(new Date(at));
+    const item = await t.get(RegistrationService).register(
+      { content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, ...input },
+      org.supervisor.actor,
+    );
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
+    await deliver(); // the assignment card, the signature notice: not what these tests look at
+    return item.number;
+  }
+
+  async function deliver(): Promise<Arrival[]> {
+    const relay = t.get(OutboxRelay);
+    await relay.drain();
+    await relay.drain();
+    const out: Arrival[] = [];
+    for (const [to, list] of Object.entries(inboxes())) {
+      for (const m of list.slice(seen.get(to) ?? 0)) out.push({ at: formatShanghai(t.clock.now()), to, text: JSON.stringify(m) });
+      seen.set(to, list.length);
+    }
+    return out;
+  }
+
+  /** Ticks every hour from `from` to `to` (Shanghai, inclusive) as the service would, delivering after each tick. */
+  async function walk(from: string, to: string, onTick?: (at: Date) => Promise<void>): Promise<Arrival[]> {
+    const s = t.get(ReminderScheduler);
+    const out: Arrival[] = [];
+    for (let at = new Date(from).getTime(); at <= new Date(to).getTime(); at += HOUR) {
+      t.clock.set(new Date(at));
+      await onTick?.(t.clock.now());
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+      out.push(...(await deliver()));
+    }
+    return out;
+  }
+
+  /** The arrivals that mention this item, each cut down to its own lines (a digest also lists other items). */
+  const about = (number: string, arrivals: Arrival[]) =>
+    arrivals.filter((a) => a.text.includes(number)).map((a) => ({ ...a, text: a.text.split('\\n').filter((line) => line.includes(number)).join('\n') }));
+  const summary = (arrivals: Arrival[]) => arrivals.map((a) => `${a.at} ${a.to} ${(a.text.match(/【[^】]+】/g) ?? []).join('')}`);
+
+  it('R1, R4, R5, R10: a 1-day node overdue without a report — 5 h before, 5 h/1 d/2 d after, every 3 h then 2 h, the leader, 重点督办; nights deferred to 08:00 and coalesced', async () => {
+    const number = await register({ title: '一天时限的事项', deadline: { node: '1d' } }, '2026-03-02T09:00:00+08:00');
+    const got = about(number, await walk('2026-03-02T10:00:00+08:00', '2026-03-06T12:00:00+08:00'));
+    const unit = (hhmm: string) => `${hhmm} unit`;
+    expect(summary(got)).toEqual([
+      // R1 5 h before the Tuesday 09:00 deadline is 04:00: R10 moves it to 08:00.
+      `${unit('2026-03-03 08:00')} 【督办提醒】`,
+      // R4 day 1: every 3 h from the deadline (12, 15, 18, 21); R1 5 h after (14:00) on its own.
+      `${unit('2026-03-03 12:00')} 【催办】`,
+      `${unit('2026-03-03 14:00')} 【催办】`,
+      `${unit('2026-03-03 15:00')} 【催办】`,
+      `${unit('2026-03-03 18:00')} 【催办】`,
+      `${unit('2026-03-03 21:00')} 【催办】`,
+      // 24:00, 03:00 and 06:00 fall in the night: ONE message at 08:00.
+      `${unit('2026-03-04 08:00')} 【催办】`,
+      // R1 1 d after = the end of day 1; R4 day 2: every 2 h.
+      `${unit('2026-03-04 09:00')} 【催办】`,
+      `${unit('2026-03-04 11:00')} 【催办】`,
+      `${unit('2026-03-04 13:00')} 【催办】`,
+      `${unit('2026-03-04 15:00')} 【催办】`,
+      `${unit('2026-03-04 17:00')} 【催办】`,
+      `${unit('2026-03-04 19:00')} 【催办】`,
+      `${unit('2026-03-04 21:00')} 【催办】`,
+      `${unit('2026-03-05 08:00')} 【催办】`,
+      // R1 2 d after; R4 then the leader, one to one.
+      `${unit('2026-03-05 09:00')} 【催办】`,
+      `2026-03-05 09:00 leader 【逾期报告】`,
+      // R5: 3 days overdue — 重点督办, told to the 督查室.
+      `2026-03-06 09:00 office 【重点督办】`,
+    ]);
+    // The night digest at 08:00 is one message to the group, not three.
+    expect(got.filter((a) => a.at === '2026-03-04 08:00')).toHaveLength(1);
+  });
+
+  it('R3: a report cancels the urges it answers; nothing more reaches the group', async () => {
+    const number = await register({ title: '报送后停止催办', deadline: { node: '1d' } }, '2026-03-02T09:00:00+08:00');
+    const got = about(
+      number,
+      await walk('2026-03-02T10:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
+        if (at.getTime() === new Date('2026-03-03T13:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已按要求办理完毕');
+      }),
+    );
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-03 08:00 unit 【督办提醒】`, `2026-03-03 12:00 unit 【催办】`]);
+  });
+
+  it('R6: a key task — month-end notice, urges at 08:00 and 15:00 on the 1st and 2nd (a holiday: still), the owner at the last, the 督查室 after 2 days', async () => {
+    const number = await register(
+      { title: '重点工作月报', board: 'key_task', deadline: { date: '2026-07-31' }, deadlineReason: '分阶段推进' },
+      '2026-03-02T09:00:00+08:00',
+    );
+    // March is covered by the item's own start; April is the first month it reports on its own.
+    const got = about(number, await walk('2026-04-29T09:00:00+08:00', '2026-05-03T12:00:00+08:00'));
+    expect(summary(got)).toEqual([
+      // 30 April 2026 is a Thursday, the last working day before the 劳动节 break.
+      `2026-04-30 09:00 unit 【月度反馈】`,
+      // 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 — 1 and 2 May are holidays; the rule counts calendar days.
+      `2026-05-01 08:00 unit 【催报】`,
+      `2026-05-01 15:00 unit 【催报】`,
+      `2026-05-02 08:00 unit 【催报】`,
+      `2026-05-02 15:00 unit 【催报】`,
+      `2026-05-02 15:00 owner 【催报】`,
+      // 超过时限2日: 00:00 on 3 May, in the night → 08:00.
+      `2026-05-03 08:00 office 【核查问责】`,
+    ]);
+  });
+
+  it('R7: the 季度小结 comes on the last working day of the quarter, with the month-end notice in one message', async () => {
+    const number = await register(
+      { title: '重点工作季度小结', board: 'key_task', deadline: { date: '2026-09-30' }, deadlineReason: '分阶段推进' },
+      '2026-04-01T09:00:00+08:00',
+    );
+    // 30 June 2026 is a Tuesday: Q2 ends; the June month-end notice is due at the same instant.
+    const got = about(number, await walk('2026-06-29T09:00:00+08:00', '2026-06-30T20:00:00+08:00'));
+    expect(summary(got)).toEqual([`2026-06-30 09:00 unit 【月度反馈】【季度小结】`]);
+  });
+
+  it('R6 + R3: the month\'s report, even a day late, stops the urging and the escalation', async () => {
+    const number = await register(
+      { title: '月报迟一天', board: 'key_task', deadline: { date: '2026-07-31' }, deadlineReason: '分阶段推进' },
+      '2026-03-02T09:00:00+08:00',
+    );
+    const got = about(
+      number,
+      await walk('2026-04-29T09:00:00+08:00', '2026-05-03T12:00:00+08:00', async (at) => {
+        if (at.getTime() === new Date('2026-05-01T10:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '4月份进展：已完成方案编制');
+      }),
+    );
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-04-30 09:00 unit 【月度反馈】`, `2026-05-01 08:00 unit 【催报】`]);
+  });
+
+  it('R8: 政府工作报告 items report on 10 April (a Friday) and 10 July; a report in between answers July', async () => {
+    const number = await register(
+      { title: '政府工作报告重点任务', source: 'work_report', deadline: { date: '2026-12-20' }, deadlineReason: '全年任务' },
+      '2026-03-02T09:00:00+08:00',
+    );
+    const april = about(number, await walk('2026-04-09T08:00:00+08:00', '2026-04-11T08:00:00+08:00'));
+    expect(summary(april)).toEqual([`2026-04-10 09:00 unit 【定期报送】`]);
+    t.clock.set(new Date('2026-06-20T10:00:00+08:00'));
+    await t.get(ItemCommandsService).report(number, org.leadContact.actor, '二季度进展：已完成过半');
+    await deliver();
+    const july = about(number, await walk('2026-07-09T08:00:00+08:00', '2026-07-11T08:00:00+08:00'));
+    expect(july).toEqual([]);
+    // October 10 2026 is a 调休 Saturday — a working day, so the reminder stays on it.
+    const october = about(number, await walk('2026-10-09T08:00:00+08:00', '2026-10-11T08:00:00+08:00'));
+    expect(summary(october)).toEqual([`2026-10-10 09:00 unit 【定期报送】`]);
+  });
+
+  it('R9: a 48-hour 整改 order on a Monday is due Wednesday 12:00; unanswered, the 督查室 records 未整改', async () => {
+    const number = await register({ title: '整改通知：路面坑洼', kind: 'rectification' }, '2026-03-02T10:00:00+08:00');
+    const got = about(number, await walk('2026-03-02T11:00:00+08:00', '2026-03-06T12:00:00+08:00'));
+    expect(summary(got)).toEqual([
+      // 5 h before 12:00 is 07:00, in the night → 08:00.
+      `2026-03-04 08:00 unit 【督办提醒】`,
+      `2026-03-04 12:00 office 【整改期满】`,
+    ]);
+    expect(got[0].text).toContain('2026-03-04 12:00');
+  });
+
+  it('R9 + R3: the rectification report before 12:00 on day 3 — nothing at the deadline', async () => {
+    const number = await register({ title: '整改通知：按时整改', kind: 'rectification' }, '2026-03-02T10:00:00+08:00');
+    const got = about(
+      number,
+      await walk('2026-03-02T11:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
+        if (at.getTime() === new Date('2026-03-04T10:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已完成整改，附照片');
+      }),
+    );
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-04 08:00 unit 【督办提醒】`]);
+  });
+
+  it('R9: a deadline typed for a rectification order is refused in Chinese', async () => {
+    await expect(
+      t.get(RegistrationService).register(
+        { title: '整改通知', content: '内容', source: 'meeting', kind: 'rectification', deadline: { node: '7d' }, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+        org.supervisor.actor,
+      ),
+    ).rejects.toMatchObject({ code: 'DEADLINE.BY_RULE', message: expect.stringContaining('R9') });
+  });
+});
