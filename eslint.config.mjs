@@ -6,6 +6,8 @@ import tseslint from 'typescript-eslint';
 const RULE_CORE = [
   'src/**/*.rules.ts',
   'src/calendar/work-calendar.ts',
+  'src/scoring/score.table.ts',
+  'src/accountability/accountability.types.ts',
   'src/calendar/local-date.ts',
   'src/org/org-import.parser.ts',
   'src/cases/*.render.ts',
