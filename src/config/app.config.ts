@@ -21,6 +21,8 @@ export interface AppConfig {
   outboxPollMs: number;
   /** How often reminders are planned and dispatched (ms); 0 = off. */
   reminderTickMs: number;
+  /** How long a relay owns the outbox rows it claimed; a crashed instance's rows come back after it. */
+  outboxLeaseMs: number;
 }
 
 export interface WeComConfig {
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wecom: loadWeCom(env),
     outboxPollMs: positiveInt('DUBAN_OUTBOX_POLL_MS', env.DUBAN_OUTBOX_POLL_MS, 1000),
     reminderTickMs: env.DUBAN_REMINDER_TICK_MS === '0' ? 0 : positiveInt('DUBAN_REMINDER_TICK_MS', env.DUBAN_REMINDER_TICK_MS, 60_000),
+    outboxLeaseMs: positiveInt('DUBAN_OUTBOX_LEASE_MS', env.DUBAN_OUTBOX_LEASE_MS, 60_000),
   };
 }
 

@@ -19,11 +19,18 @@ import { Reminder } from './reminder.entity';
 import { coalesce, deferForQuietHours, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
-/** Planning looks this far ahead; reminders further out are planned on a later tick. */
-const HORIZON_MS = 48 * HOUR;
+/**
+ * Planning looks this far ahead; an item is planned again when less than half is left. Short enough that an
+ * overdue item (an urge every 2–3 h) stores a handful of rows at a time, long enough that a tick rarely plans it.
+ */
+const HORIZON_MS = 12 * HOUR;
+/** A never-planned or just-changed item is planned from this long ago: what fell due in between is sent late, not lost. */
+const GRACE_MS = 1 * HOUR;
 const BATCH = 500;
 /** The setting row that records which policy versions and holiday overrides the stored reminders were planned with. */
 const PLAN_STAMP = 'reminders.plan_stamp';
+/** MySQL/MariaDB named lock that keeps one claim of due reminders from interleaving with another instance's. */
+const CLAIM_LOCK = 'duban_reminder_claim';
 
 /**
  * Issue 6 §3, the tick: `plan` stores the reminders the next hours bring (idempotent by key), `dispatch` claims
@@ -91,42 +98,48 @@ export class ReminderScheduler {
     let created = 0;
     let items = 0;
     let lastId = 0;
+    const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     for (;;) {
-      const batch = await this.db
-        .getRepository(Item)
-        .createQueryBuilder('i')
-        .where('i.state IN (:...open)', { open: OPEN_STATES })
-        .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-        .andWhere('i.id > :lastId', { lastId })
-        .orderBy('i.id', 'ASC')
-        .take(BATCH)
-        .getMany();
-      if (batch.length === 0) break;
-      lastId = batch[batch.length - 1].id;
-      const facts = await this.facts(this.db.manager, batch);
-      const rows = batch.flatMap((item) => {
-        const policy = policyFor(item, policies);
-        return this.planFor(item, policy, cal, facts, now, until).map((r) => ({
-          key: r.key,
-          itemId: item.id,
-          kind: r.kind,
-          rule: r.rule,
-          audience: r.audience,
-          plannedAt: r.dueAt,
-          dueAt: deferForQuietHours(r.dueAt, policy.quietHours),
-          status: 'pending' as const,
-          policyId: policy.id,
-          policyVersion: policy.version,
-          sentAt: null,
-        }));
-      });
-      await inTransaction(this.db, async (em) => {
+      const n = await inTransaction(this.db, async (em) => {
+        // Several instances plan side by side: each locks its batch and skips the others' (FOR UPDATE SKIP LOCKED).
+        const qb = em
+          .createQueryBuilder(Item, 'i')
+          .where('i.state IN (:...open)', { open: OPEN_STATES })
+          .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+          .andWhere('i.id > :lastId', { lastId })
+          .orderBy('i.id', 'ASC')
+          .take(BATCH);
+        if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const batch = await qb.getMany();
+        if (batch.length === 0) return 0;
+        lastId = batch[batch.length - 1].id;
+        const facts = await this.facts(em, batch);
+        const rows = batch.flatMap((item) => {
+          const policy = policyFor(item, policies);
+          // From where the stored plan ends — or, for an item never planned or just changed, from a little before
+          // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
+          const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
+          return this.planFor(item, policy, cal, facts, from, until).map((r) => ({
+            key: r.key,
+            itemId: item.id,
+            kind: r.kind,
+            rule: r.rule,
+            audience: r.audience,
+            recipientKey: recipientKey(item, r.audience, facts),
+            plannedAt: r.dueAt,
+            dueAt: deferForQuietHours(r.dueAt, policy.quietHours),
+            status: 'pending' as const,
+            policyId: policy.id,
+            policyVersion: policy.version,
+            sentAt: null,
+          }));
+        });
         for (let i = 0; i < rows.length; i += BATCH) {
           // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
           const r = await em.createQueryBuilder().insert().into(Reminder).values(rows.slice(i, i + BATCH)).orIgnore().updateEntity(false).execute();
           created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
         }
-        // Only items nobody changed meanwhile: a command's cleared mark must survive for the next tick.
+        // Only items nobody changed meanwhile (SQLite has no row locks): a command's cleared mark must survive.
         await em
           .createQueryBuilder()
           .update(Item)
@@ -134,8 +147,10 @@ export class ReminderScheduler {
           .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
           .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
           .execute();
+        return batch.length;
       });
-      items += batch.length;
+      if (n === 0) break;
+      items += n;
       if (items % 50_000 < BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items, created }));
     }
     if (created || items) this.log.log(JSON.stringify({ event: 'reminders_planned', items, created }));
@@ -175,17 +190,42 @@ export class ReminderScheduler {
   }
 
   private async dispatchBatch(em: EntityManager, now: Date): Promise<number> {
-    const qb = em.createQueryBuilder(Reminder, 'r').where("r.status = 'pending' AND r.due_at <= :now", { now }).orderBy('r.due_at', 'ASC').addOrderBy('r.id', 'ASC').take(BATCH);
-    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const due = await qb.getMany();
+    // Recipient by recipient (R10): one contact's reminders due together are claimed together and leave as one digest.
+    const qb = em
+      .createQueryBuilder(Reminder, 'r')
+      .where("r.status = 'pending' AND r.due_at <= :now", { now })
+      .orderBy('r.due_at', 'ASC')
+      .addOrderBy('r.recipient_key', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .take(BATCH);
+    const mysql = ['mysql', 'mariadb'].includes(em.connection.options.type);
+    if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    // SKIP LOCKED alone keeps instances off each other's rows, but two scans running at once interleave and split
+    // every recipient's reminders between them. A named lock held only for the claiming SELECT (milliseconds, and
+    // released by the server if this instance dies) makes claims contiguous; if it cannot be had in 5 s, the claim
+    // goes ahead anyway — SKIP LOCKED still guarantees nothing is taken twice.
+    if (mysql) await em.query('SELECT GET_LOCK(?, 5)', [CLAIM_LOCK]);
+    let due: Reminder[];
+    try {
+      due = await qb.getMany();
+    } finally {
+      if (mysql) await em.query('SELECT RELEASE_LOCK(?)', [CLAIM_LOCK]);
+    }
     if (due.length === 0) return 0;
+    if (due.length === BATCH) {
+      // The last recipient's reminders may go on past the batch: leave them whole for the next one (unless the
+      // batch is nothing but that recipient).
+      const last = due[due.length - 1];
+      const whole = due.filter((r) => !(r.recipientKey === last.recipientKey && r.dueAt.getTime() === last.dueAt.getTime()));
+      if (whole.length > 0) due = whole;
+    }
     const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
     const cancelled: number[] = [];
-    // A batch holds many reminders for the same few items and audiences: resolve each recipient list once.
+    // A batch holds many reminders for the same few recipients: resolve each one's chats once.
     const recipientsOf = new Map<string, Promise<Target[]>>();
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
@@ -195,8 +235,9 @@ export class ReminderScheduler {
         cancelled.push(r.id);
         continue;
       }
-      const who = r.audience === 'supervision_office' ? r.audience : `${item.id}:${r.audience}`;
-      if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, item, r.audience));
+      // Resolved again now: the lead unit or the owner may have changed since planning.
+      const who = recipientKey(item, r.audience, facts);
+      if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
       for (const target of await recipientsOf.get(who)!) {
         still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
       }
@@ -240,22 +281,23 @@ export class ReminderScheduler {
     const ids = items.map((i) => i.id);
     const lastReport = new Map<number, Date>();
     const nodeStart = new Map<number, Date>();
-    if (ids.length === 0) return { lastReport, nodeStart };
+    const leadUnit = new Map<number, number>();
+    if (ids.length === 0) return { lastReport, nodeStart, leadUnit };
+    for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } })) leadUnit.set(u.itemId, u.unitId);
     for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
       if (!lastReport.has(r.itemId) || lastReport.get(r.itemId)! < r.submittedAt) lastReport.set(r.itemId, r.submittedAt);
     }
     for (const r of await em.find(ItemRequest, { where: { itemId: In(ids), kind: 'extension', status: 'approved' }, select: { itemId: true, decidedAt: true } })) {
       if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
     }
-    return { lastReport, nodeStart };
+    return { lastReport, nodeStart, leadUnit };
   }
 
-  private async recipients(em: EntityManager, item: Item, audience: string): Promise<Target[]> {
-    if (audience === 'leader') return [{ target: `person:${item.leaderId}` }];
-    if (audience === 'owner') return [{ target: `person:${item.ownerId}` }];
-    if (audience === 'supervision_office') return supervisionTargets(em);
-    const lead = await em.findOneBy(ItemUnit, { itemId: item.id, role: 'lead' });
-    return lead ? unitTargets(em, [lead.unitId]) : [];
+  private async recipients(em: EntityManager, key: string): Promise<Target[]> {
+    if (key === 'office') return supervisionTargets(em);
+    if (key.startsWith('person:')) return [{ target: key as `person:${number}` }];
+    if (key.startsWith('unit:')) return unitTargets(em, [Number(key.slice(5))]);
+    return [];
   }
 
   /** R5: overdue 3 days — 重点督办, a flag on the open item, on its timeline and in the next 通报. */
@@ -269,4 +311,14 @@ export class ReminderScheduler {
 interface Facts {
   lastReport: Map<number, Date>;
   nodeStart: Map<number, Date>;
+  leadUnit: Map<number, number>;
+}
+
+/** Who an audience is for this item: the lead unit's chats (P1, P4), the owner, the leader, or the 督查室. */
+function recipientKey(item: Item, audience: string, facts: Facts): string {
+  if (audience === 'leader') return `person:${item.leaderId}`;
+  if (audience === 'owner') return `person:${item.ownerId}`;
+  if (audience === 'supervision_office') return 'office';
+  const unit = facts.leadUnit.get(item.id);
+  return unit === undefined ? 'none' : `unit:${unit}`;
 }

@@ -8,6 +8,7 @@ export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 @Index('uq_reminder_key', ['key'], { unique: true })
 @Index('ix_reminder_due', ['status', 'dueAt'])
 @Index('ix_reminder_item', ['itemId', 'status'])
+@Index('ix_reminder_dispatch', ['status', 'dueAt', 'recipientKey'])
 export class Reminder {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @StringColumn(191, { name: 'reminder_key' }) key!: string;
@@ -15,6 +16,8 @@ export class Reminder {
   @StringColumn(32) kind!: string;
   @StringColumn(8) rule!: string;
   @StringColumn(24) audience!: string;
+  /** Who it goes to, as known at planning: 'unit:<lead unit id>', 'person:<id>' or 'office' (the 督查室). */
+  @StringColumn(64, { default: '' }) recipientKey!: string;
   /** When the rule puts it; `dueAt` is after R10's quiet-hours deferral. */
   @DateTimeColumn() plannedAt!: Date;
   @DateTimeColumn() dueAt!: Date;

@@ -203,27 +203,26 @@ describe('incremental planning', () => {
       const at = (h: number) => new Date(MONDAY_9.getTime() + h * HOUR);
 
       await s.plan(at(0));
-      expect(await marks()).toEqual([at(48), at(48), at(48)].map((d) => d.getTime()));
+      expect(await marks()).toEqual([at(12), at(12), at(12)].map((d) => d.getTime()));
       // An hour later nothing needs planning: the stored horizons are untouched.
       await s.plan(at(1));
-      expect(await marks()).toEqual([at(48), at(48), at(48)].map((d) => d.getTime()));
+      expect(await marks()).toEqual([at(12), at(12), at(12)].map((d) => d.getTime()));
       // A command clears the item's mark; the next tick plans that item alone.
       t.clock.set(at(2));
       await t.get(ItemCommandsService).sign(numbers[0], org.leadContact.actor);
       expect((await marks())[0]).toBeNull();
       await s.plan(at(2));
-      expect(await marks()).toEqual([at(50), at(48), at(48)].map((d) => d.getTime()));
-      // Past half the horizon, the others are extended.
-      await s.plan(at(25));
-      expect(await marks()).toEqual([at(50), at(73), at(73)].map((d) => d.getTime()));
+      expect(await marks()).toEqual([at(14), at(12), at(12)].map((d) => d.getTime()));
+      // Less than half the horizon left: the others are extended.
+      await s.plan(at(7));
+      expect(await marks()).toEqual([at(14), at(19), at(19)].map((d) => d.getTime()));
       // A new policy version: every open item is planned again, under it.
       const daily = (await s.policies()).find((p) => p.id === 'daily')!;
       await t.get(ReminderPolicyService).save('daily', { ...daily, beforeDeadline: [{ hours: 24 }, { hours: 5 }] }, null);
-      await s.plan(at(26));
-      expect(await marks()).toEqual([at(74), at(74), at(74)].map((d) => d.getTime()));
-      const dayBefore = await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } });
-      expect(dayBefore.filter((r) => r.policyVersion === daily.version + 1)).toHaveLength(0); // 24 h before 09 March is beyond 26 h + 48 h
-      await s.plan(at(125)); // the horizon now reaches past both: 24 h and 5 h before Monday 09:00
+      await s.plan(at(8));
+      expect(await marks()).toEqual([at(20), at(20), at(20)].map((d) => d.getTime()));
+      // Walking on, tick by tick (every 5 h here), the new version's 24 h and 5 h reminders are stored once each.
+      for (let h = 13; h <= 168; h += 5) await s.plan(at(h));
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
       expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([...Array(3).fill('2026-03-08T09:00:00+08:00'), ...Array(3).fill('2026-03-09T04:00:00+08:00')]);
     } finally {

@@ -13,7 +13,6 @@ import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../../database/transaction';
 
-const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
@@ -69,11 +68,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       let total = 0;
       try {
         for (;;) {
+          const claimedAt = Date.now();
           const rows = await this.claim(batch);
           if (rows.length === 0) return total;
-          for (const row of rows) await this.deliver(row);
-          total += rows.length;
-          this.log.log(JSON.stringify({ event: 'outbox_batch', instance: this.instanceId, handled: rows.length, total }));
+          for (const [i, row] of rows.entries()) {
+            // A slow batch must not outlive its lease, or another instance would claim and send the same rows:
+            // past half the lease, the rest is handed back at once for anyone to take.
+            if (Date.now() - claimedAt > this.config.outboxLeaseMs / 2) {
+              await this.release(rows.slice(i));
+              break;
+            }
+            await this.deliver(row);
+            total++;
+          }
+          this.log.log(JSON.stringify({ event: 'outbox_batch', instance: this.instanceId, claimed: rows.length, total }));
         }
       } finally {
         this.draining = null;
@@ -89,7 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.clock.now();
-    const until = new Date(now.getTime() + LEASE_MS);
+    const until = new Date(now.getTime() + this.config.outboxLeaseMs);
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     const ids = await inTransaction(this.db, async (em) => {
       // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
@@ -115,6 +123,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
     if (ids.length === 0) return [];
     return this.db.getRepository(OutboxMessage).find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
+  }
+
+  private async release(rows: OutboxMessage[]): Promise<void> {
+    await this.db.getRepository(OutboxMessage).update({ id: In(rows.map((r) => r.id)), lockedBy: this.instanceId }, { lockedBy: null, lockedUntil: null });
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {
