@@ -9,6 +9,9 @@ import { ReminderPolicyService } from './reminder-policy.service';
 import { RemindersController } from './reminders.controller';
 import { CasesModule } from '../cases/cases.module';
 
+/** Planning gets at most this long per tick before the tick goes on to dispatch. */
+const PLAN_BUDGET_MS = 20_000;
+
 /** The tick: plan, then dispatch, every DUBAN_REMINDER_TICK_MS (0 turns it off; tests drive the scheduler themselves). */
 @Injectable()
 export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,7 +32,7 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
       this.running = (async () => {
         try {
           const now = this.clock.now();
-          await this.scheduler.plan(now);
+          await this.scheduler.plan(now, undefined, PLAN_BUDGET_MS);
           await this.scheduler.dispatch(now);
         } catch (e) {
           this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));

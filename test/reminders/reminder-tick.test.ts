@@ -4,6 +4,7 @@ import { CalendarService } from '../../src/calendar/calendar.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { Item } from '../../src/cases/item.entity';
+import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { toShanghaiIso } from '../../src/common/shanghai-time';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
@@ -225,6 +226,33 @@ describe('incremental planning', () => {
       for (let h = 13; h <= 168; h += 5) await s.plan(at(h));
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
       expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([...Array(3).fill('2026-03-08T09:00:00+08:00'), ...Array(3).fill('2026-03-09T04:00:00+08:00')]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('dispatch of a large backlog', () => {
+  it('R10: one dispatch sends everything due, recipient by recipient — a batch that ends mid-recipient leaves that recipient whole for the next', async () => {
+    const t = await startTestApp({ now: MONDAY_9 });
+    try {
+      const org = await seedOrg(t);
+      // 2 × 300 items, all with their "5 h before" reminder due at 10:00: more than one claim (500) can hold.
+      const items = await t.db.getRepository(Item).save(
+        Array.from({ length: 600 }, (_, i) => ({
+          number: `DB2026-${String(9000 + i)}`, title: `积压${i}`, content: '内容', source: 'hotline' as const, board: 'daily' as const, category: 'decision' as const, state: 'in_progress' as const,
+          ownerId: org.owner.id, leaderId: org.leader.id, registeredById: null, servedParty: null, registeredAt: MONDAY_9, assignedAt: MONDAY_9,
+          deadlineAt: new Date(MONDAY_9.getTime() + 6 * HOUR), deadlineSpec: '1d', deadlineReason: null, parentId: null, closedAt: null, numberRetiredAt: null, archivedAt: null, rating: null,
+        })),
+        { chunk: 200 },
+      );
+      await t.db.getRepository(ItemUnit).insert(items.map((item, i) => ({ itemId: item.id, unitId: i % 2 ? org.units.lead : org.units.other, role: 'lead' as const, signedAt: null, signedById: null })));
+      const s = t.get(ReminderScheduler);
+      await s.plan(MONDAY_9, 2 * HOUR);
+      expect(await s.dispatch(new Date(MONDAY_9.getTime() + HOUR))).toBe(600);
+      const digests = await t.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest' } });
+      // One digest per recipient: the lead unit's group, and the other unit's contact (it has no group) — each whole.
+      expect(digests.map((d) => (d.payload.reminders as unknown[]).length).sort()).toEqual([300, 300]);
     } finally {
       await t.close();
     }

@@ -30,6 +30,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<number> | null = null;
   private stopped = false;
+  /** Targets whose send window is full, until when (this instance's view; the database holds the truth). */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
@@ -68,16 +70,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       let total = 0;
       try {
         for (;;) {
-          const claimedAt = Date.now();
+          const claimedAt = this.clock.now().getTime();
           const rows = await this.claim(batch);
           if (rows.length === 0) return total;
           for (const [i, row] of rows.entries()) {
             // A slow batch must not outlive its lease, or another instance would claim and send the same rows:
             // past half the lease, the rest is handed back at once for anyone to take.
-            if (Date.now() - claimedAt > this.config.outboxLeaseMs / 2) {
+            if (this.clock.now().getTime() - claimedAt > this.config.outboxLeaseMs / 2) {
               await this.release(rows.slice(i));
               break;
             }
+            // Held back with its target's other rows already (holdTarget moved and released it).
+            if (this.isHeld(row.target)) continue;
             await this.deliver(row);
             total++;
           }
@@ -106,7 +110,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .select('o.id', 'id')
         .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
         .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.senders.keys()] })
-        .orderBy('o.id', 'ASC')
+        .orderBy('o.due_at', 'ASC')
+        .addOrderBy('o.id', 'ASC')
         .limit(limit);
       if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
       const found = (await qb.getRawMany<{ id: number }>()).map((c) => Number(c.id));
@@ -123,6 +128,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
     if (ids.length === 0) return [];
     return this.db.getRepository(OutboxMessage).find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * The target's window is full: every row waiting for it would be told the same, so they are all moved to the
+   * instant a slot frees, in one UPDATE, and this instance skips the target until then. A busy target's backlog then
+   * costs one limiter call per slot instead of one per waiting row.
+   */
+  private async holdTarget(row: OutboxMessage, wait: number): Promise<void> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + wait);
+    await this.db
+      .createQueryBuilder()
+      .update(OutboxMessage)
+      .set({ dueAt: until, lastError: `限速：等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null })
+      .where("status = 'pending' AND target = :target AND due_at < :until", { target: row.target, until })
+      .andWhere('(locked_by IS NULL OR locked_by = :me OR locked_until < :now)', { me: this.instanceId, now })
+      .execute();
+    this.held.set(row.target, until.getTime());
+  }
+
+  private isHeld(target: string): boolean {
+    const until = this.held.get(target);
+    if (until === undefined) return false;
+    if (until > this.clock.now().getTime()) return true;
+    this.held.delete(target);
+    return false;
   }
 
   private async release(rows: OutboxMessage[]): Promise<void> {
@@ -147,7 +178,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
         const wait = await this.limiter.acquire(sender.limits?.(d.outbound, d.to) ?? [], this.clock.now());
         if (wait > 0) {
-          await repo.update({ id: row.id }, { dueAt: new Date(this.clock.now().getTime() + wait), lastError: `限速：等待 ${Math.ceil(wait / 1000)} 秒后发送`, ...release });
+          await this.holdTarget(row, wait);
           return;
         }
         await sender.deliver(row, d.outbound, d.to);
