@@ -13,6 +13,7 @@ import { DemoClockController } from './demo/demo-clock.controller';
 import { HealthController } from './health/health.controller';
 import { OrgModule } from './org/org.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { SettingsModule } from './settings/settings.module';
 
 @Module({})
@@ -20,7 +21,7 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule],
+      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

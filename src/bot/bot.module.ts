@@ -1,3 +1,4 @@
+import { ScoringModule } from '../scoring/scoring.module';
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { OrgModule } from '../org/org.module';
@@ -19,7 +20,7 @@ import { OutboxController } from './outbox/outbox.controller';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
-  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule],
+  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule],
   controllers: [OutboxController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,

@@ -6,6 +6,7 @@ import { ItemQueriesService } from '../cases/item-queries.service';
 import { RATINGS } from '../cases/item.types';
 import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
 import { SettingsService } from '../settings/settings.service';
+import { ScoringService } from '../scoring/scoring.service';
 import type { BotResult } from './bot-event';
 import { BotCommand, commandHelp } from './command.parser';
 import { timeLeft } from './cards';
@@ -17,6 +18,7 @@ export class CommandExecutor {
     private readonly commands: ItemCommandsService,
     private readonly queries: ItemQueriesService,
     private readonly settings: SettingsService,
+    private readonly scoring: ScoringService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -26,6 +28,8 @@ export class CommandExecutor {
         return { reply: commandHelp({ numberPrefix: this.config.numberPrefix, today: shanghaiDate(this.queries.now()) }) };
       case 'mine':
         return { reply: await this.mine(actor) };
+      case 'score':
+        return { reply: await this.scoring.explainText(actor, cmd.unit) };
       case 'query':
         return { reply: await this.query(cmd.number), itemNumber: cmd.number };
       case 'sign':

@@ -477,3 +477,22 @@ describe('options', () => {
     expect(() => parseCommand('/我的', { numberPrefix: 'DB', today })).toThrow(RangeError);
   });
 });
+
+describe('/积分 (issue 7 §1)', () => {
+  it.each<[string, BotCommand]>([
+    ['/积分', { name: 'score' }],
+    ['／积分', { name: 'score' }],
+    ['@督办助手 /积分 市发展改革委', { name: 'score', unit: '市发展改革委' }],
+    ['/积分　FGW', { name: 'score', unit: 'FGW' }],
+    ['/score', { name: 'score' }],
+  ])('%s', (text, command) => {
+    expect(parse(text)).toEqual({ ok: true, command });
+  });
+
+  it('积分 without the slash is plain chat; a synonym gets a suggestion, not a score', () => {
+    expect(parse('积分 市财政局')).toEqual({ ok: false, code: 'NOT_A_COMMAND' });
+    const r = parse('/排名');
+    expect(r.ok).toBe(false);
+    expect((r as { message: string }).message).toContain('/积分');
+  });
+});

@@ -37,6 +37,8 @@ export type BotCommand =
   | { name: 'approve'; number: string }
   | { name: 'query'; number: string }
   | { name: 'mine' }
+  /** Issue 7 §1: a unit's 激励积分 and the lines that made it; `unit` for the 督查室 and leaders. */
+  | { name: 'score'; unit?: string }
   | { name: 'help' };
 export type CommandName = BotCommand['name'];
 
@@ -89,6 +91,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   approve: { word: '审定', alias: 'approve', synonyms: ['审批', '批准'], takesNumber: true },
   query: { word: '查询', alias: 'query', synonyms: ['查看', '查', '进度', '状态'], takesNumber: true },
   mine: { word: '我的', alias: 'mine', synonyms: ['我的事项', '我的待办', '待办'], takesNumber: false },
+  score: { word: '积分', alias: 'score', synonyms: ['得分', '分数', '排名', '积分排名'], takesNumber: false },
   help: { word: '帮助', alias: 'help', synonyms: ['?', '菜单', '命令', '说明'], takesNumber: false },
 };
 const NAMES = Object.keys(COMMANDS) as CommandName[];
@@ -157,6 +160,8 @@ function example(name: CommandName, ctx: Ctx): string {
       return `/查询 ${n}`;
     case 'mine':
       return '/我的';
+    case 'score':
+      return '/积分';
     case 'help':
       return '/帮助';
   }
@@ -172,12 +177,14 @@ const FORMS: Record<CommandName, string> = {
   approve: '/审定 编号',
   query: '/查询 编号',
   mine: '/我的',
+  score: '/积分（本单位）或 /积分 单位名',
   help: '/帮助',
 };
 
 /** The usage sentence: the full form and an example. */
 function usage(name: CommandName, ctx: Ctx): string {
   if (name === 'mine') return '发送 /我的 可查看您的待办事项。';
+  if (name === 'score') return '发送 /积分 可查看本单位的激励积分，督查室和领导可发送 /积分 单位名。';
   if (name === 'help') return '发送 /帮助 可查看全部命令和例子。';
   return `请写成：${FORMS[name]}，例如 ${example(name, ctx)}。`;
 }
@@ -204,7 +211,7 @@ export function commandHelp(opts: ParseOptions): string {
   return [
     '督办助手命令（各项之间空一格）：',
     ...(['sign', 'report', 'extend', 'close', 'return', 'rate', 'approve', 'query'] as const).map((n) => example(n, ctx)),
-    '/我的（查看我的待办）',
+    '/我的（待办）　/积分（本单位积分）',
     '/帮助（显示本说明）',
     '评定等次：优秀、良好、合格、不合格。',
     '评定意见可以不写。',
@@ -534,6 +541,10 @@ function parseWithoutSlash(cur: Cursor, ctx: Ctx): ParseResult {
 
 function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
   if (name === 'mine' || name === 'help') return { ok: true, command: { name } };
+  if (name === 'score') {
+    const unit = cur.rest();
+    return { ok: true, command: unit === '' ? { name } : { name, unit } };
+  }
 
   const use = usage(name, ctx);
   const num = takeNumber(cur, ctx.prefix);

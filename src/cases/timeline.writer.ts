@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { recordScoreLines } from '../scoring/score-ledger';
 import { ItemEvent } from './item-event.entity';
 import type { ItemState } from './item.types';
 
@@ -14,11 +15,11 @@ export interface TimelineEntry {
   data?: Record<string, unknown>;
 }
 
-/** C6: appends one line to an item's 一事一卷 file, inside the caller's transaction. */
+/** C6: appends one line to an item's 一事一卷 file, inside the caller's transaction — and its score lines (DOMAIN §5). */
 @Injectable()
 export class TimelineWriter {
   async append(em: EntityManager, actor: Actor, e: TimelineEntry): Promise<ItemEvent> {
-    return em.save(ItemEvent, {
+    const saved = await em.save(ItemEvent, {
       itemId: e.itemId,
       type: e.type,
       actorId: actor.personId,
@@ -30,5 +31,8 @@ export class TimelineWriter {
       summary: e.summary,
       data: e.data ?? null,
     });
+    // Issue 7 §1: the points this event causes, in the same transaction (nothing scored without its event).
+    await recordScoreLines(em, saved);
+    return saved;
   }
 }

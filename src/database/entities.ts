@@ -18,6 +18,7 @@ import { Unit } from '../org/unit.entity';
 import { Setting } from '../settings/setting.entity';
 import { Reminder } from '../reminders/reminder.entity';
 import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
+import { ScoreLineRow, ScoreTableRow } from '../scoring/score-line.entity';
 
 export const ENTITIES = [
   Unit,
@@ -39,5 +40,7 @@ export const ENTITIES = [
   CardInstance,
   Reminder,
   ReminderPolicyRow,
+  ScoreLineRow,
+  ScoreTableRow,
   RateWindow,
 ];

@@ -1,0 +1,89 @@
+/**
+ * DOMAIN §5, pure: which score facts an item's timeline (C6) holds. The live ledger and the recompute both read the
+ * timeline through this one function, so "every point names the event that caused it" and a recompute from the
+ * timeline must equal the ledger. Only facts the timeline itself settles are here; S3 (a quarter without urging)
+ * and the 督查室's manual entries (S4, S9, S10) are written by their own steps.
+ */
+import type { Rating, UnitRole } from '../cases/item.types';
+import { RATINGS } from '../cases/item.types';
+import type { ScoreFact } from './score.rules';
+
+export interface TimelineEventLike {
+  id: number;
+  type: string;
+  at: Date;
+  data: Record<string, unknown> | null;
+}
+
+export interface ItemUnitLike {
+  unitId: number;
+  role: UnitRole;
+}
+
+/** Event types that can score; anything else is skipped without reading the rest of the timeline. */
+export const SCORING_EVENT_TYPES: ReadonlySet<string> = new Set(['assigned', 'reported', 'returned', 'rated', 'key_supervision']);
+
+const dateOf = (v: unknown): Date | null => {
+  if (typeof v !== 'string') return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/**
+ * Replays one item's events (in id order) into facts:
+ * - S1 `assigned` (the first time): the item is included for the lead and every co-unit.
+ * - S5 `reported` after the deadline in force: one late report per deadline (the first one after it; an approved
+ *   extension sets a new deadline and a new chance to be late). Reporting more often is never punished.
+ * - S7 `returned`: the nth return of this item (F2) — only the lead unit reports (P4), so the nth is per item.
+ * - S2/S8 `rated`: the owner's rating of the result (D2).
+ * - S6 `key_supervision`: the item entered 重点督办 (R5).
+ */
+export function scoreFactsFromTimeline(itemId: number, events: readonly TimelineEventLike[], units: readonly ItemUnitLike[]): ScoreFact[] {
+  const lead = units.find((u) => u.role === 'lead');
+  const out: ScoreFact[] = [];
+  let deadline: Date | null = null;
+  let lateCounted = false;
+  let included = false;
+  let returns = 0;
+  for (const e of [...events].sort((a, b) => a.id - b.id)) {
+    const data = e.data ?? {};
+    switch (e.type) {
+      case 'registered':
+        deadline = dateOf(data.deadline) ?? deadline;
+        break;
+      case 'extension_approved':
+        deadline = dateOf(data.to) ?? deadline;
+        lateCounted = false;
+        break;
+      case 'assigned':
+        if (included) break;
+        included = true;
+        // Lead first, then co-units by id: a stable order for the ledger and its recompute.
+        for (const u of [...units].sort((a, b) => (a.role === b.role ? a.unitId - b.unitId : a.role === 'lead' ? -1 : 1))) {
+          out.push({ type: 'included', itemId, unitId: u.unitId, unitRole: u.role, at: e.at, eventId: e.id });
+        }
+        break;
+      case 'reported':
+        if (lead && deadline && e.at.getTime() > deadline.getTime() && !lateCounted) {
+          lateCounted = true;
+          out.push({ type: 'report_late', itemId, leadUnitId: lead.unitId, at: e.at, eventId: e.id });
+        }
+        break;
+      case 'returned': {
+        returns++;
+        const nth = typeof data.returnNo === 'number' && data.returnNo >= 1 ? data.returnNo : returns;
+        if (lead) out.push({ type: 'returned', itemId, leadUnitId: lead.unitId, nth, at: e.at, eventId: e.id });
+        break;
+      }
+      case 'rated':
+        if (lead && typeof data.rating === 'string' && data.rating in RATINGS) {
+          out.push({ type: 'rated', itemId, leadUnitId: lead.unitId, rating: data.rating as Rating, at: e.at, eventId: e.id });
+        }
+        break;
+      case 'key_supervision':
+        if (lead) out.push({ type: 'key_supervision', itemId, leadUnitId: lead.unitId, at: e.at, eventId: e.id });
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { EntityManager } from 'typeorm';
+import { ItemEvent } from '../cases/item-event.entity';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { shanghaiYear } from '../common/shanghai-time';
+import { SCORING_EVENT_TYPES, scoreFactsFromTimeline } from './score-facts.rules';
+import { ScoreLineRow, ScoreSource, ScoreTableRow } from './score-line.entity';
+import { linesForEvent, quarterOf, ScoreLine } from './score.rules';
+import { DEFAULT_SCORE_TABLE, ScoreTable } from './score.table';
+
+/**
+ * Issue 7 §1: the ledger rows an item event causes, written by the same transaction as the event (called from
+ * TimelineWriter.append). The facts come from the item's whole timeline (score-facts.rules.ts) — the same reading
+ * the recompute does — and the table is the version in force at the event's instant.
+ */
+export async function recordScoreLines(em: EntityManager, event: ItemEvent): Promise<void> {
+  if (!SCORING_EVENT_TYPES.has(event.type)) return;
+  const [events, units] = await Promise.all([
+    em.find(ItemEvent, { where: { itemId: event.itemId }, select: { id: true, type: true, at: true, data: true }, order: { id: 'ASC' } }),
+    em.find(ItemUnit, { where: { itemId: event.itemId }, select: { unitId: true, role: true } }),
+  ]);
+  const facts = scoreFactsFromTimeline(event.itemId, events, units).filter((f) => 'eventId' in f && f.eventId === event.id);
+  if (facts.length === 0) return;
+  const table = tableAt(await scoreTables(em), event.at);
+  const lines = facts.flatMap((f) => {
+    const r = linesForEvent(f, table);
+    return Array.isArray(r) ? r : [];
+  });
+  await insertLines(em, lines.map((l) => ({ line: l, key: eventLineKey(l), source: 'event' as const, table })));
+}
+
+export const eventLineKey = (l: ScoreLine) => `e:${l.eventId}:${l.rule}:${l.unitId}`;
+
+export async function insertLines(em: EntityManager, rows: { line: ScoreLine; key: string; source: ScoreSource; table: ScoreTable; reason?: string | null; createdById?: number | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(ScoreLineRow)
+    .values(
+      rows.map(({ line, key, source, table, reason, createdById }) => ({
+        lineKey: key,
+        rule: line.rule,
+        unitId: line.unitId,
+        itemId: line.itemId,
+        pointsTenths: Math.round(line.points * 10),
+        at: line.at,
+        year: shanghaiYear(line.at),
+        quarter: quarterOf(line.at).quarter,
+        explanation: line.explanation.slice(0, 300),
+        tableId: table.id,
+        tableVersion: line.tableVersion,
+        eventId: line.eventId,
+        source,
+        reason: reason ?? null,
+        createdById: createdById ?? null,
+      })),
+    )
+    .orIgnore()
+    .updateEntity(false)
+    .execute();
+}
+
+/** Every saved version of the scoring table, oldest first; the seed (DOMAIN §5) when none was saved. */
+let cache: { at: number; tables: Promise<TableVersion[]> } | null = null;
+const CACHE_MS = 30_000;
+
+export interface TableVersion {
+  table: ScoreTable;
+  since: Date;
+}
+
+export function scoreTables(em: EntityManager): Promise<TableVersion[]> {
+  if (cache && Date.now() - cache.at < CACHE_MS) return cache.tables;
+  const tables = em
+    .find(ScoreTableRow, { order: { createdAt: 'ASC', version: 'ASC' } })
+    .then((rows) => [{ table: DEFAULT_SCORE_TABLE, since: new Date(0) }, ...rows.map((r) => ({ table: { ...r.body, id: r.id, version: r.version }, since: r.createdAt }))]);
+  cache = { at: Date.now(), tables };
+  tables.catch(() => (cache = null));
+  return tables;
+}
+
+export function forgetScoreTables(): void {
+  cache = null;
+}
+
+/** The table in force at `at`: the latest version saved before it. */
+export function tableAt(versions: readonly TableVersion[], at: Date): ScoreTable {
+  let current = versions[0]?.table ?? DEFAULT_SCORE_TABLE;
+  for (const v of versions) if (v.since.getTime() <= at.getTime()) current = v.table;
+  return current;
+}
