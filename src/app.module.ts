@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { OrgModule } from './org/org.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { AccountabilityModule } from './accountability/accountability.module';
 import { SettingsModule } from './settings/settings.module';
 
 @Module({})
@@ -21,7 +22,7 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule],
+      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

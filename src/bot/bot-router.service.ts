@@ -63,7 +63,11 @@ export class BotRouter {
     const action = event.cardAction;
     if (!action?.outTrackId) return;
     const card = await em.findOneBy(CardInstance, { outTrackId: action.outTrackId });
-    const item = card ? await em.findOneBy(Item, { id: card.itemId }) : null;
+    if (card?.subject) {
+      action.params = { ...action.params, number: card.subject };
+      return;
+    }
+    const item = card?.itemId ? await em.findOneBy(Item, { id: card.itemId }) : null;
     if (item) action.params = { ...action.params, number: item.number };
   }
 
@@ -105,6 +109,8 @@ export class BotRouter {
       close: `/办结 ${n} ${params.summary ?? ''}`,
       return: `/退回 ${n} ${params.reason ?? ''}`,
       approve: `/审定 ${n}`,
+      'clue:approve': `/问责审核 ${n} 同意 ${params.note ?? ''}`,
+      'clue:reject': `/问责审核 ${n} 退回 ${params.reason ?? ''}`,
     };
     const rate = /^rate:(excellent|good|pass|fail)$/.exec(action);
     const text = rate ? `/评定 ${n} ${rate[1]} ${params.comment ?? ''}` : typed[action];

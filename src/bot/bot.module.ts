@@ -1,3 +1,4 @@
+import { AccountabilityModule } from '../accountability/accountability.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
@@ -20,7 +21,7 @@ import { OutboxController } from './outbox/outbox.controller';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
-  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule],
+  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule],
   controllers: [OutboxController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,

@@ -8,6 +8,7 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { Clock } from '../common/clock';
 import { CardInstance, CardKind } from './card-instance.entity';
+import { DecisionCards } from './outbox/decision-cards';
 import { approvalCard, assignmentCard, CardView, reviewCard } from './cards';
 
 /** Builds the platform-neutral card an item shows a given viewer (or nobody in particular, for a group's shared view). */
@@ -17,9 +18,11 @@ export class CardViewService {
     private readonly db: DataSource,
     private readonly queries: ItemQueriesService,
     private readonly clock: Clock,
+    private readonly decisions: DecisionCards,
   ) {}
 
   async forViewer(number: string, actor: Actor | null, outTrackId?: string, action?: string): Promise<CardView | null> {
+    if (this.decisions.handles(number)) return this.decisions.build(number, actor);
     const item = await this.db.getRepository(Item).findOneBy({ number });
     if (!item) return null;
     const kind = await this.kindOf(outTrackId, action);

@@ -40,7 +40,16 @@ export interface ApprovalCardView extends CardBase {
   rating: string;
   summary: string;
 }
-export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView;
+/**
+ * A decision asked of one person about something that is not an item (the leader's 审核 of an accountability
+ * opinion, a bulletin's approval): facts, a summary and the buttons; `number` is the subject's number.
+ */
+export interface DecisionCardView extends CardBase {
+  kind: 'decision';
+  summary: string;
+  facts: { label: string; value: string }[];
+}
+export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView | DecisionCardView;
 
 /** F3: what the reviewer is asked to look at. */
 export const REVIEW_CRITERIA = ['事实是否查清', '问题是否解决', '任务是否落实', '结论是否准确', '处理是否符合法律政策'];

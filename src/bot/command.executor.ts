@@ -7,6 +7,7 @@ import { RATINGS } from '../cases/item.types';
 import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
 import { SettingsService } from '../settings/settings.service';
 import { ScoringService } from '../scoring/scoring.service';
+import { AccountabilityService } from '../accountability/accountability.service';
 import type { BotResult } from './bot-event';
 import { BotCommand, commandHelp } from './command.parser';
 import { timeLeft } from './cards';
@@ -19,6 +20,7 @@ export class CommandExecutor {
     private readonly queries: ItemQueriesService,
     private readonly settings: SettingsService,
     private readonly scoring: ScoringService,
+    private readonly accountability: AccountabilityService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,6 +32,12 @@ export class CommandExecutor {
         return { reply: await this.mine(actor) };
       case 'score':
         return { reply: await this.scoring.explainText(actor, cmd.unit) };
+      case 'clue_audit': {
+        const clue = cmd.approve
+          ? await this.accountability.act(cmd.number, 'audit_approve', { note: cmd.text || undefined }, actor)
+          : await this.accountability.act(cmd.number, 'audit_reject', { reason: cmd.text }, actor);
+        return { reply: `${clue.number} 已${cmd.approve ? '同意问责处理意见，转督查室复核' : '退回问责处理意见'}。`, itemNumber: clue.number };
+      }
       case 'query':
         return { reply: await this.query(cmd.number), itemNumber: cmd.number };
       case 'sign':

@@ -39,6 +39,8 @@ export type BotCommand =
   | { name: 'mine' }
   /** Issue 7 §1: a unit's 激励积分 and the lines that made it; `unit` for the 督查室 and leaders. */
   | { name: 'score'; unit?: string }
+  /** A2: the leader's 审核 of an accountability opinion (usually a card button): XS2026-0001 同意 / 退回 理由. */
+  | { name: 'clue_audit'; number: string; approve: boolean; text: string }
   | { name: 'help' };
 export type CommandName = BotCommand['name'];
 
@@ -53,6 +55,7 @@ export type ParseErrorCode =
   | 'MISSING_DATE'
   | 'BAD_DATE'
   | 'DATE_IN_PAST'
+  | 'MISSING_DECISION'
   | 'MISSING_RATING'
   | 'BAD_RATING';
 
@@ -92,6 +95,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   query: { word: '查询', alias: 'query', synonyms: ['查看', '查', '进度', '状态'], takesNumber: true },
   mine: { word: '我的', alias: 'mine', synonyms: ['我的事项', '我的待办', '待办'], takesNumber: false },
   score: { word: '积分', alias: 'score', synonyms: ['得分', '分数', '排名', '积分排名'], takesNumber: false },
+  clue_audit: { word: '问责审核', alias: 'clue-audit', synonyms: ['问责', '审核问责', '问责审批'], takesNumber: false },
   help: { word: '帮助', alias: 'help', synonyms: ['?', '菜单', '命令', '说明'], takesNumber: false },
 };
 const NAMES = Object.keys(COMMANDS) as CommandName[];
@@ -162,6 +166,8 @@ function example(name: CommandName, ctx: Ctx): string {
       return '/我的';
     case 'score':
       return '/积分';
+    case 'clue_audit':
+      return '/问责审核 XS2026-0001 同意';
     case 'help':
       return '/帮助';
   }
@@ -178,6 +184,7 @@ const FORMS: Record<CommandName, string> = {
   query: '/查询 编号',
   mine: '/我的',
   score: '/积分（本单位）或 /积分 单位名',
+  clue_audit: '/问责审核 线索编号 同意 或 /问责审核 线索编号 退回 理由',
   help: '/帮助',
 };
 
@@ -545,6 +552,7 @@ function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
     const unit = cur.rest();
     return { ok: true, command: unit === '' ? { name } : { name, unit } };
   }
+  if (name === 'clue_audit') return parseClueAudit(cur, ctx);
 
   const use = usage(name, ctx);
   const num = takeNumber(cur, ctx.prefix);
@@ -595,4 +603,23 @@ function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
       return { ok: true, command: { name, number, rating: rating.value, comment: cur.rest() } };
     }
   }
+}
+
+/** `/问责审核 XS2026-0001 同意 [意见]` or `… 退回 理由` (A2: the leader's 审核; a reason is required to send it back). */
+function parseClueAudit(cur: Cursor, ctx: Ctx): ParseResult {
+  const use = usage('clue_audit', ctx);
+  cur.skipSep();
+  const token = nf(cur.peek()).toUpperCase();
+  const m = /^([A-Z]{1,8})-?(\d{4})-?(\d{1,6})$/.exec(token.replace(/[—–_－]/g, '-'));
+  if (!m) return token === '' ? fail('MISSING_NUMBER', `缺少线索编号。${use}`) : fail('BAD_NUMBER', `“${shown(token)}”不是有效的线索编号，编号形如 XS2026-0001。${use}`);
+  cur.pos += cur.peek().length;
+  const number = `${m[1]}${m[2]}-${m[3].padStart(4, '0')}`;
+  cur.skipSep();
+  const word = nf(cur.peek());
+  const approve = ['同意', '通过', '批准'].includes(word) ? true : ['退回', '不同意', '驳回'].includes(word) ? false : null;
+  if (approve === null) return fail('MISSING_DECISION', `请写明“同意”或“退回”。${use}`);
+  cur.pos += cur.peek().length;
+  const text = cur.rest();
+  if (!approve && text === '') return fail('MISSING_REASON', `退回须写明理由。${use}`);
+  return { ok: true, command: { name: 'clue_audit', number, approve, text } };
 }

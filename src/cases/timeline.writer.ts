@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { openCluesForEvent } from '../accountability/accountability.service';
 import { recordScoreLines } from '../scoring/score-ledger';
 import { ItemEvent } from './item-event.entity';
 import type { ItemState } from './item.types';
@@ -33,6 +34,8 @@ export class TimelineWriter {
     });
     // Issue 7 §1: the points this event causes, in the same transaction (nothing scored without its event).
     await recordScoreLines(em, saved);
+    // A1: some events open an accountability clue (a result rated 不合格).
+    await openCluesForEvent(em, saved, actor);
     return saved;
   }
 }

@@ -19,6 +19,7 @@ import { Setting } from '../settings/setting.entity';
 import { Reminder } from '../reminders/reminder.entity';
 import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
 import { ScoreLineRow, ScoreTableRow } from '../scoring/score-line.entity';
+import { Clue, ClueEvent } from '../accountability/clue.entity';
 
 export const ENTITIES = [
   Unit,
@@ -42,5 +43,7 @@ export const ENTITIES = [
   ReminderPolicyRow,
   ScoreLineRow,
   ScoreTableRow,
+  Clue,
+  ClueEvent,
   RateWindow,
 ];

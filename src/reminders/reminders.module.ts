@@ -8,6 +8,8 @@ import { ReminderScheduler } from './reminder-scheduler.service';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { RemindersController } from './reminders.controller';
 import { CasesModule } from '../cases/cases.module';
+import { AccountabilityModule } from '../accountability/accountability.module';
+import { AccountabilityService } from '../accountability/accountability.service';
 
 /** Planning gets at most this long per tick before the tick goes on to dispatch. */
 const PLAN_BUDGET_MS = 20_000;
@@ -21,6 +23,7 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly scheduler: ReminderScheduler,
+    private readonly accountability: AccountabilityService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -34,6 +37,8 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
           const now = this.clock.now();
           await this.scheduler.plan(now, undefined, PLAN_BUDGET_MS);
           await this.scheduler.dispatch(now);
+          // A1: items overdue more than 2 days open an accountability clue.
+          await this.accountability.scanOverdue(now);
         } catch (e) {
           this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
         } finally {
@@ -50,7 +55,7 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
 }
 
 @Module({
-  imports: [OutboxModule, CalendarModule, CasesModule],
+  imports: [OutboxModule, CalendarModule, CasesModule, AccountabilityModule],
   controllers: [RemindersController],
   providers: [ReminderScheduler, ReminderTicker, TimelineWriter, ReminderPolicyService],
   exports: [ReminderScheduler],

@@ -12,6 +12,8 @@ import { formatShanghai, shanghaiInstant, shanghaiYear } from '../common/shangha
 import { inTransaction } from '../database/transaction';
 import { Unit } from '../org/unit.entity';
 import { Reminder } from '../reminders/reminder.entity';
+import { openClue } from '../accountability/accountability.service';
+import { triggerClue } from '../accountability/accountability.rules';
 import { scoreFactsFromTimeline } from './score-facts.rules';
 import { eventLineKey, forgetScoreTables, insertLines, scoreTables, tableAt } from './score-ledger';
 import { ScoreLineRow, ScoreTableRow } from './score-line.entity';
@@ -180,7 +182,15 @@ export class ScoringService {
     const lines = linesForEvent(fact, table);
     if (!Array.isArray(lines)) throw invalid(lines.code, lines.message, { field: lines.field });
     const entryId = randomUUID();
-    await inTransaction(this.db, (em) => insertLines(em, lines.map((line, i) => ({ line, key: `m:${entryId}:${i}`, source: 'manual' as const, table, reason: entry.reason.trim(), createdById: actor.personId }))));
+    await inTransaction(this.db, async (em) => {
+      await insertLines(em, lines.map((line, i) => ({ line, key: `m:${entryId}:${i}`, source: 'manual' as const, table, reason: entry.reason.trim(), createdById: actor.personId })));
+      // A1: refusing or obstructing the 督查 also opens an accountability clue (it does not punish by itself).
+      if (fact.rule === 'S10' && fact.kind === 'obstruction') {
+        const unit = await em.findOneByOrFail(Unit, { id: fact.unitId });
+        const draft = triggerClue({ kind: 'obstruction', incidentId: entryId, unitId: unit.id, unitName: unit.name, itemId: fact.itemId, description: entry.reason });
+        if (draft) await openClue(em, draft, actor, at);
+      }
+    });
     this.log.log(JSON.stringify({ event: 'score_manual', rule: entry.rule, lines: lines.length, by: actor.name }));
     return lines.map((l) => ({ ...l, at: formatShanghai(l.at) }));
   }

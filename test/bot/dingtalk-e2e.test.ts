@@ -11,6 +11,8 @@ import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
 import type { Actor } from '../../src/auth/actor';
 import { eventually } from '../support/eventually';
+import { AccountabilityService } from '../../src/accountability/accountability.service';
+import { Clue } from '../../src/accountability/clue.entity';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const APP = { clientId: 'dingduban', clientSecret: 'dingduban-secret-0123456789', robotCode: 'dingduban' };
@@ -114,6 +116,27 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     expect(((await approved.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap.stateLabel).toBe('已办结');
     expect((await item()).state).toBe('closed');
     await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('审定办结')) && textsIn('cidCZJ').some((m) => m.includes('审定办结')));
+  });
+
+  it('A2: the leader\'s 审核 of an accountability opinion comes as a one-to-one card; 退回 without a reason is refused, 同意 moves it to 复核', async () => {
+    const acc = t.get(AccountabilityService);
+    const clue = (await acc.openFrom({ kind: 'manual', unitId: ids.lead, unitName: '市发展改革委', requestId: 'e2e-clue', itemId: null, reason: '推诿扯皮' }, supervisor))!;
+    await acc.act(clue.number, 'hand_over', { proposal: '建议通报' }, supervisor);
+    await acc.act(clue.number, 'skip_verification', { reason: '事实清楚' }, supervisor);
+    await acc.act(clue.number, 'propose_opinion', { targets: [{ target: 'unit', name: '市发展改革委', measures: ['bulletin'] }] }, supervisor);
+    const card = await fake.waitFor(() => [...fake.cards().values()].find((c) => c.openSpaceId.endsWith('IM_ROBOT.dt-leader') && c.cardParamMap.kind === 'decision'));
+    expect(card.cardParamMap).toMatchObject({ number: clue.number, title: '问责处理意见审核', summary: expect.stringContaining('推诿扯皮'), facts: expect.stringContaining('处理意见：市发展改革委：通报') });
+    expect(JSON.parse(card.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['clue:approve', 'clue:reject']);
+    const ack = async (click: Promise<{ ack: Promise<unknown> }>) => ((await (await click).ack) as { cardData: { cardParamMap: Record<string, string> }; userPrivateData: { cardParamMap: Record<string, string> } });
+    const refused = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'clue:reject' }));
+    expect(refused.userPrivateData.cardParamMap.notice).toContain('退回须写明理由');
+    expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('audit');
+    // Someone else clicking the leader's card is refused by the rules (A2), whatever the card showed.
+    const stranger = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-lead', actionId: 'clue:approve' }));
+    expect(stranger.userPrivateData.cardParamMap.notice).toContain('A2');
+    const approved = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'clue:approve' }));
+    expect(approved.cardData.cardParamMap).toMatchObject({ stateLabel: '督查室复核', buttons: '[]' });
+    expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('recheck');
   });
 
   it('the same frame three times, and a frame pushed again after its ACK, each make one effect', async () => {

@@ -30,7 +30,9 @@ export function cardParamMap(card: CardView): Record<string, string> {
       ? { leadUnit: card.leadUnit, coUnits: card.coUnits, source: card.source }
       : card.kind === 'review'
         ? { summary: card.summary, criteria: card.criteria.join('；') }
-        : { summary: card.summary, rating: card.rating };
+        : card.kind === 'decision'
+          ? { summary: card.summary, facts: card.facts.map((f) => `${f.label}：${f.value}`).join('\n') }
+          : { summary: card.summary, rating: card.rating };
   const all = { ...common, ...extra };
   return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, clip(v)]));
 }
@@ -49,12 +51,15 @@ export function cardCallbackResponse(card: CardView, notice?: string): Record<st
 export function actionCardParam(card: CardView, itemUrl: string): Record<string, string> {
   const lines = [`### ${card.number} ${card.title}`, `- 状态：${card.stateLabel}`, `- 期限：${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}`];
   if (card.kind === 'assignment') lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
+  else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
   else lines.push(`- 办结情况：${card.summary}`);
   if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);
   return { title: `${card.number} ${card.title}`, text: lines.join('\n'), singleTitle: '查看详情', singleURL: itemUrl };
 }
 
 function commandFor(button: string, number: string): string {
+  if (button === 'clue:approve') return `/问责审核 ${number} 同意`;
+  if (button === 'clue:reject') return `/问责审核 ${number} 退回 理由`;
   const map: Record<string, string> = { sign: '/签收', report: '/反馈', extend: '/延期', close: '/办结', return: '/退回', approve: '/审定' };
   if (button.startsWith('rate:')) return `/评定 ${number} 良好`;
   return `${map[button] ?? ''} ${number}`;

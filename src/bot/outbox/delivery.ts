@@ -6,7 +6,7 @@ import type { OutboxMessage } from './outbox-message.entity';
 
 /** A platform-neutral message, ready for a platform to render. */
 export type Outbound =
-  | { type: 'card'; kind: CardKind; card: CardView; itemId: number; outTrackId?: string }
+  | { type: 'card'; kind: CardKind; card: CardView; itemId: number | null; subject?: string; outTrackId?: string }
   | { type: 'text'; title: string; text: string; mentionUserIds?: string[] };
 
 /** Where it goes, resolved from the outbox target. */

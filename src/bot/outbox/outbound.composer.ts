@@ -14,6 +14,7 @@ import { Clock } from '../../common/clock';
 import { reminderLine } from '../../reminders/reminder.texts';
 import { CardInstance, CardKind } from '../card-instance.entity';
 import { CardViewService } from '../card-view.service';
+import { DecisionCards } from './decision-cards';
 import type { Destination, Outbound } from './delivery';
 import type { OutboxMessage } from './outbox-message.entity';
 
@@ -23,7 +24,7 @@ export interface Delivery {
   outbound: Outbound;
 }
 
-const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval' };
+const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision' };
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /**
@@ -37,6 +38,7 @@ export class OutboundComposer {
     private readonly cards: CardViewService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly decisions: DecisionCards,
   ) {}
 
   async compose(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<Delivery[]> {
@@ -69,6 +71,15 @@ export class OutboundComposer {
 
   private async outbound(msg: OutboxMessage, item: Item | null, to: Destination): Promise<Outbound> {
     const cardKind = to.type === 'card' ? to.card.kind : CARD_KINDS[msg.kind];
+    const subject = to.type === 'card' ? to.card.subject : typeof msg.payload.subject === 'string' ? msg.payload.subject : null;
+    if (cardKind === 'decision' && subject) {
+      // A decision about something other than an item, built by the module that owns it for the person it goes to.
+      const personId = to.type === 'person' ? to.personId : to.type === 'card' && to.card.target.startsWith('person:') ? Number(to.card.target.slice(7)) : null;
+      const viewer = personId === null ? null : await this.tokens.actorFor(personId, 'system');
+      const card = await this.decisions.build(subject, viewer);
+      if (card) return { type: 'card', kind: 'decision', itemId: null, subject, card };
+      return { type: 'text', title: '督办通知', text: `${subject} 已无需处理。` };
+    }
     if (item && cardKind) {
       const viewer = await this.viewer(item, to);
       return { type: 'card', kind: cardKind, itemId: item.id, card: await this.cards.build(item, cardKind, viewer.actor, viewer.groupUnitId) };
@@ -112,6 +123,8 @@ export class OutboundComposer {
     switch (msg.kind) {
       case 'bot_reply':
         return { title: '督办助手', text: String(p.text ?? '') };
+      case 'clue_notice':
+        return { title: '问题线索', text: String(p.text ?? '') };
       case 'report_notice': {
         const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
         const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;

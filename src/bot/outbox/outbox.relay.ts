@@ -172,7 +172,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           // The outTrackId is fixed before the first try: a retry after a crash re-sends the same card, which the
           // platform recognises instead of showing twice.
           const outTrackId = `dbn-${row.id}-${i}`;
-          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, target: row.target, outboxId: row.id }).orIgnore().execute();
+          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, subject: d.outbound.subject ?? null, target: row.target, outboxId: row.id }).orIgnore().execute();
           d.outbound = { ...d.outbound, outTrackId };
         }
         // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.

@@ -1,0 +1,303 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, hasRole, SYSTEM_ACTOR } from '../auth/actor';
+import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { DecisionCards } from '../bot/outbox/decision-cards';
+import type { DecisionCardView } from '../bot/cards';
+import { supervisionTargets } from '../bot/outbox/targets';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { Item } from '../cases/item.entity';
+import { formatItemNumber } from '../cases/item-number.rules';
+import type { ItemState, Role } from '../cases/item.types';
+import { NumberSequence } from '../cases/number-sequence.entity';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/errors';
+import { formatShanghai, shanghaiYear } from '../common/shanghai-time';
+import { inTransaction } from '../database/transaction';
+import { RoleGrant } from '../org/role-grant.entity';
+import { Unit } from '../org/unit.entity';
+import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
+import { PERSON_MEASURES, PROCEDURE_ACTION_LABELS, PROCEDURE_STATE_LABELS, UNIT_MEASURES, type ClueDraft, type ProcedureAction, type ProcedureState } from './accountability.types';
+import { Clue, ClueData, ClueEvent } from './clue.entity';
+
+/** The prefix of clue numbers (XS = 线索): XS2026-0001. */
+export const CLUE_PREFIX = 'XS';
+/** An item still owes its result in these states (after them the unit has asked to close). */
+const OWES: ItemState[] = ['registered', 'assigned', 'in_progress'];
+
+/**
+ * Issue 7 §2, 责任追究: clues open by themselves from the A1 triggers (overdue more than 2 days, 不合格, obstruction
+ * recorded by the 督查室, the S11 ranking) or by hand, and run the A2 procedure step by step, each by the right role,
+ * on the clue's own timeline, with the leader's 审核 coming as a one-to-one card.
+ */
+@Injectable()
+export class AccountabilityService implements OnModuleInit {
+  private readonly log = new Logger('accountability');
+  /** Up to where the overdue scan has looked (deadline + 2 days); the first scan looks back 30 days. */
+  private scannedTo: Date | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly outbox: OutboxWriter,
+    private readonly cards: DecisionCards,
+  ) {}
+
+  onModuleInit(): void {
+    this.cards.register(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
+  }
+
+  /**
+   * A2: the leader's 审核 card — the clue, the unit, the opinion with its measures (A3), and 同意 / 退回 for a leader
+   * while the opinion waits for 审核; once decided, the same card shows the outcome without buttons.
+   */
+  async card(subject: string, viewer: Actor | null): Promise<DecisionCardView | null> {
+    const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(subject) });
+    if (!clue) return null;
+    const [v] = await this.view([clue]);
+    const steps = viewer ? availableActions(clue.state, rolesOf(viewer)) : [];
+    const opinion = (clue.data.opinion ?? []).map((o) => `${o.name}：${o.measures.map((m) => (o.target === 'unit' ? UNIT_MEASURES : PERSON_MEASURES)[m as never] ?? m).join('、')}`).join('；');
+    const verification = clue.data.verification ? ('skipped' in clue.data.verification ? `未经核查（${clue.data.verification.skipped}）` : `${clue.data.verification.title}（${clue.data.verification.ref}）`) : '';
+    return {
+      kind: 'decision',
+      number: clue.number,
+      title: '问责处理意见审核',
+      state: clue.state,
+      stateLabel: v.stateLabel,
+      deadline: '',
+      timeLeft: '',
+      summary: clue.summary,
+      facts: [
+        { label: '单位', value: v.unit },
+        ...(v.item ? [{ label: '事项', value: v.item }] : []),
+        ...(verification ? [{ label: '核查', value: verification }] : []),
+        ...(opinion ? [{ label: '处理意见', value: opinion }] : []),
+      ],
+      buttons: [
+        ...(steps.includes('audit_approve') ? [{ id: 'clue:approve', label: '同意', style: 'primary' as const }] : []),
+        ...(steps.includes('audit_reject') ? [{ id: 'clue:reject', label: '退回', style: 'danger' as const, input: { key: 'reason', placeholder: '退回理由' } }] : []),
+      ],
+    };
+  }
+
+  /** A1: store a clue unless its trigger already opened one (dedupe key); tell the 督查室. Inside the caller's transaction. */
+  open(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
+    return openClue(em, draft, actor, at);
+  }
+
+  /** A1 from a fact (the pure rule decides); in its own transaction when the caller has none. */
+  async openFrom(fact: ClueFact, actor: Actor = SYSTEM_ACTOR, em?: EntityManager): Promise<Clue | null> {
+    const draft = triggerClue(fact);
+    if (!draft) return null;
+    const at = this.clock.now();
+    return em ? this.open(em, draft, actor, at) : inTransaction(this.db, (tx) => this.open(tx, draft, actor, at));
+  }
+
+  /**
+   * A1 "overdue more than 2 days without an accepted reason": open items whose deadline passed more than 2 days ago
+   * and whose unit still owes the result. An approved extension moved the deadline (the accepted reason), so those
+   * items are not overdue. Each tick looks only at deadlines that crossed the line since the last scan.
+   */
+  async scanOverdue(now: Date): Promise<number> {
+    const line = new Date(now.getTime() - OVERDUE_CLUE_AFTER_MS);
+    const from = this.scannedTo ?? new Date(line.getTime() - 30 * 86_400_000);
+    let opened = 0;
+    let lastId = 0;
+    for (;;) {
+      const items = await this.db
+        .getRepository(Item)
+        .createQueryBuilder('i')
+        .where('i.state IN (:...owes) AND i.deadline_at >= :from AND i.deadline_at < :line AND i.id > :lastId', { owes: OWES, from, line, lastId })
+        .orderBy('i.id', 'ASC')
+        .take(500)
+        .getMany();
+      if (items.length === 0) break;
+      lastId = items[items.length - 1].id;
+      const leads = await this.db.getRepository(ItemUnit).findBy({ itemId: In(items.map((i) => i.id)), role: 'lead' });
+      const units = await this.db.getRepository(Unit).findBy({ id: In([...new Set(leads.map((l) => l.unitId))]) });
+      for (const item of items) {
+        const lead = leads.find((l) => l.itemId === item.id);
+        const unit = units.find((u) => u.id === lead?.unitId);
+        if (!lead || !unit) continue;
+        const clue = await this.openFrom({ kind: 'overdue', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, deadlineAt: item.deadlineAt, now, acceptedReason: false });
+        if (clue) opened++;
+      }
+    }
+    this.scannedTo = line;
+    return opened;
+  }
+
+  /** A2: one step of the procedure, by the right role, recorded on the clue's timeline. */
+  async act<A extends ProcedureAction>(number: string, action: A, input: ProcedureInputs[A] & { documents?: ClueData['documents'] }, actor: Actor): Promise<Clue> {
+    return inTransaction(this.db, async (em) => {
+      const qb = em.createQueryBuilder(Clue, 'c').where('c.number = :number', { number: normalizeClueNumber(number) });
+      if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+      const clue = await qb.getOne();
+      if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索（编号形如 ${CLUE_PREFIX}2026-0001）。`);
+      const decision = decide(clue.state, action, rolesOf(actor), input);
+      if (!decision.ok) throw new DomainError(decision.code, decision.message, decision.kind);
+      const now = this.clock.now();
+      const from = clue.state;
+      const data = { ...clue.data, ...gathered(action, input as Record<string, unknown>, clue.data) };
+      const r = await em.update(Clue, { id: clue.id, version: clue.version }, { state: decision.next, data, version: clue.version + 1 });
+      if ((r.affected ?? 0) !== 1) throw new DomainError('CLUE.CONCURRENT_UPDATE', `线索 ${clue.number} 刚被他人更新，请刷新后重试。`, 'conflict');
+      Object.assign(clue, { state: decision.next, data, version: clue.version + 1 });
+      await this.record(em, clue, action, from, decision.next, actor, now, decision.timelineSummary, input as Record<string, unknown>);
+      await this.notify(em, clue, action, now);
+      return clue;
+    });
+  }
+
+  async get(number: string) {
+    const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(number) });
+    if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
+    const events = await this.db.getRepository(ClueEvent).find({ where: { clueId: clue.id }, order: { id: 'ASC' } });
+    return { ...(await this.view([clue]))[0], data: clue.data, timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, label: e.action === 'opened' ? '线索登记' : PROCEDURE_ACTION_LABELS[e.action as ProcedureAction], from: e.fromState, to: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })) };
+  }
+
+  async list(filter: { state?: ProcedureState; unitId?: number }) {
+    const clues = await this.db.getRepository(Clue).find({ where: { ...(filter.state ? { state: filter.state } : {}), ...(filter.unitId ? { unitId: filter.unitId } : {}) }, order: { id: 'DESC' }, take: 500 });
+    return this.view(clues);
+  }
+
+  /** What the card and the API show: the clue, its unit and item, and the steps each role may take now. */
+  async view(clues: Clue[]) {
+    const units = clues.length ? await this.db.getRepository(Unit).findBy({ id: In([...new Set(clues.map((c) => c.unitId))]) }) : [];
+    const itemIds = clues.map((c) => c.itemId).filter((i): i is number => i !== null);
+    const items = itemIds.length ? await this.db.getRepository(Item).find({ where: { id: In(itemIds) }, select: { id: true, number: true, title: true, leaderId: true } }) : [];
+    return clues.map((c) => ({
+      number: c.number,
+      trigger: c.trigger,
+      state: c.state,
+      stateLabel: PROCEDURE_STATE_LABELS[c.state],
+      unit: units.find((u) => u.id === c.unitId)?.name ?? '',
+      item: items.find((i) => i.id === c.itemId)?.number ?? null,
+      summary: c.summary,
+      openedAt: formatShanghai(c.openedAt),
+      next: { supervisor: availableActions(c.state, ['supervisor']), leader: availableActions(c.state, ['leader']) },
+    }));
+  }
+
+  private record(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
+    return recordClueEvent(em, clue, action, from, to, actor, at, summary, data);
+  }
+
+  /** Who hears of a step: the leader gets the 审核 card one to one; the 督查室 hears the leader's decision. */
+  private async notify(em: EntityManager, clue: Clue, action: ProcedureAction, now: Date): Promise<void> {
+    if (clue.state === 'audit') {
+      const leaders = await this.leadersFor(em, clue);
+      await this.outbox.enqueue(
+        em,
+        leaders.map((id) => ({ kind: 'clue_audit_card', target: `person:${id}` as const, platform: null, itemId: null, payload: { subject: clue.number }, dedupeKey: `clue:${clue.id}:v${clue.version}:audit:${id}`, dueAt: now })),
+      );
+    }
+    if (action === 'audit_approve' || action === 'audit_reject') {
+      const text = `【问责审核】${clue.number}：分管领导${action === 'audit_approve' ? '同意问责处理意见，请复核后实施' : '退回问责处理意见，请重新提出'}。`;
+      await this.outbox.enqueue(
+        em,
+        (await supervisionTargets(em)).map((t) => ({ kind: 'clue_notice', target: t.target, platform: t.platform ?? null, itemId: clue.itemId, payload: { text }, dedupeKey: `clue:${clue.id}:v${clue.version}:${t.target}`, dueAt: now })),
+      );
+    }
+  }
+
+  /** The item's 分管领导; a clue without an item (ranking, manual) goes to every leader. */
+  async leadersFor(em: EntityManager, clue: Clue): Promise<number[]> {
+    if (clue.itemId !== null) {
+      const item = await em.findOneBy(Item, { id: clue.itemId });
+      if (item) return [item.leaderId];
+    }
+    return [...new Set((await em.findBy(RoleGrant, { role: 'leader' })).map((g) => g.personId))];
+  }
+}
+
+/** P2 roles as the procedure knows them; an admin acts as the 督查室. */
+function rolesOf(actor: Actor): Role[] {
+  const roles = new Set<Role>(actor.grants.map((g) => g.role));
+  if (actor.isAdmin || hasRole(actor, 'admin')) roles.add('supervisor');
+  return [...roles];
+}
+
+/** 'xs2026-3', 'ＸＳ２０２６－０００３' → 'XS2026-0003'. */
+export function normalizeClueNumber(input: string): string {
+  const s = input.normalize('NFKC').trim().toUpperCase().replace(/[—–_]/g, '-');
+  const m = /^([A-Z]{1,8})\s*-?\s*(\d{4})\s*-?\s*(\d{1,6})$/.exec(s);
+  return m ? formatItemNumber(m[1], Number(m[2]), Number(m[3])) : s;
+}
+
+/** What a step adds to the clue's file (A2 documents: the proposal, the 核查报告, the opinion, the result …). */
+function gathered(action: ProcedureAction, input: Record<string, unknown>, before: ClueData): Partial<ClueData> {
+  const documents = Array.isArray(input.documents) ? [...(before.documents ?? []), ...(input.documents as ClueData['documents'] & object)] : undefined;
+  const out: Partial<ClueData> = documents ? { documents } : {};
+  switch (action) {
+    case 'hand_over':
+      return { ...out, proposal: String(input.proposal) };
+    case 'skip_verification':
+      return { ...out, verification: { skipped: String(input.reason) } };
+    case 'verify':
+      return { ...out, verification: input.report as ClueData['verification'], documents: [...(documents ?? before.documents ?? []), input.report as { title: string; ref: string }] };
+    case 'propose_opinion':
+      return { ...out, opinion: input.targets as ClueData['opinion'] };
+    case 'audit_approve':
+    case 'audit_reject':
+      return { ...out, auditNote: String(input.note ?? input.reason ?? '') };
+    case 'implement':
+      return { ...out, implementation: [...(before.implementation ?? []), String(input.note)] };
+    case 'report_result':
+      return { ...out, result: String(input.result) };
+    case 'apply_result':
+      return { ...out, scope: input.scope as ClueData['scope'] };
+    default:
+      return out;
+  }
+}
+
+/** A1, in the caller's transaction: one clue per trigger (dedupe key), numbered XS{year}-{seq}, the 督查室 told. */
+export async function openClue(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
+  if (await em.findOneBy(Clue, { dedupeKey: draft.dedupeKey })) return null;
+  const number = await nextClueNumber(em, shanghaiYear(at));
+  await em.insert(Clue, { number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId, dedupeKey: draft.dedupeKey, state: 'clue_opened', summary: draft.summary.slice(0, 500), data: {}, version: 1, openedAt: at });
+  const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
+  await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
+  await new OutboxWriter().enqueue(
+    em,
+    (await supervisionTargets(em)).map((t) => ({
+      kind: 'clue_notice',
+      target: t.target,
+      platform: t.platform ?? null,
+      itemId: clue.itemId,
+      payload: { text: `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理（A2）。` },
+      dedupeKey: `clue:${clue.id}:opened:${t.target}`,
+      dueAt: at,
+    })),
+  );
+  new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
+  return clue;
+}
+
+async function recordClueEvent(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
+  await em.save(ClueEvent, { clueId: clue.id, action, fromState: from, toState: to, actorId: actor.personId, actorName: actor.name, channel: actor.channel, at, summary, data: data ?? null });
+}
+
+async function nextClueNumber(em: EntityManager, year: number): Promise<string> {
+  const bump = () => em.createQueryBuilder().update(NumberSequence).set({ lastSeq: () => 'last_seq + 1' }).where('prefix = :prefix AND year = :year', { prefix: CLUE_PREFIX, year }).execute();
+  if (((await bump()).affected ?? 0) === 0) {
+    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix: CLUE_PREFIX, year, lastSeq: 0 }).orIgnore().execute();
+    await bump();
+  }
+  const row = await em.findOneByOrFail(NumberSequence, { prefix: CLUE_PREFIX, year });
+  return formatItemNumber(CLUE_PREFIX, year, row.lastSeq);
+}
+
+/**
+ * A1 from the timeline, in the event's transaction: a result rated 不合格 (D2) opens a review-finding clue for the lead
+ * unit. Called by TimelineWriter like the score ledger.
+ */
+export async function openCluesForEvent(em: EntityManager, event: { itemId: number; type: string; at: Date; data: Record<string, unknown> | null }, actor: Actor): Promise<void> {
+  if (event.type !== 'rated' || event.data?.rating !== 'fail') return;
+  const lead = await em.findOneBy(ItemUnit, { itemId: event.itemId, role: 'lead' });
+  const item = await em.findOneBy(Item, { id: event.itemId });
+  const unit = lead ? await em.findOneBy(Unit, { id: lead.unitId }) : null;
+  if (!item || !unit) return;
+  const draft = triggerClue({ kind: 'rated', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, rating: 'fail' });
+  if (draft) await openClue(em, draft, actor, event.at);
+}

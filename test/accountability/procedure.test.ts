@@ -1,0 +1,117 @@
+import { AccountabilityService } from '../../src/accountability/accountability.service';
+import { Clue, ClueEvent } from '../../src/accountability/clue.entity';
+import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { shanghaiInstant } from '../../src/common/shanghai-time';
+import { bearer, Org, seedOrg } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+
+/**
+ * Issue 7, done-when: an accountability clue opens by itself from an overdue item and runs through the whole A2
+ * procedure; a wrong role at any step is refused and changes nothing.
+ */
+describe('责任追究: A1 triggers and the A2 procedure', () => {
+  let t: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    t = await startTestApp({ now: shanghaiInstant('2026-03-02', '09:00') });
+    org = await seedOrg(t);
+  });
+  afterAll(() => t?.close());
+
+  async function openItem(title: string, node: '1d' | '7d' = '1d'): Promise<string> {
+    const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node } }, org.supervisor.actor);
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
+    return item.number;
+  }
+
+  it('A1: overdue exactly 2 days opens nothing; a minute more opens one clue, once, and tells the 督查室', async () => {
+    t.clock.set(shanghaiInstant('2026-03-02', '09:00'));
+    const number = await openItem('逾期未办');
+    const s = t.get(AccountabilityService);
+    // Deadline Tue 03-03 09:00; 2 days later is Thu 03-05 09:00.
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '09:00'))).toBe(0);
+    expect(await s.scanOverdue(new Date(shanghaiInstant('2026-03-05', '09:00').getTime() + 60_000))).toBe(1);
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '10:00'))).toBe(0);
+    const clues = await t.db.getRepository(Clue).find();
+    expect(clues).toHaveLength(1);
+    expect(clues[0]).toMatchObject({ number: 'XS2026-0001', trigger: 'overdue', unitId: org.units.lead, state: 'clue_opened' });
+    expect(clues[0].summary).toContain(number);
+    const notices = await t.db.getRepository(OutboxMessage).findBy({ kind: 'clue_notice' });
+    expect(notices.map((n) => n.target)).toEqual([`person:${org.supervisor.id}`]);
+  });
+
+  it('A2: the whole procedure — hand-over, 核查, opinion, the leader\'s 审核 (card), 复核 returning once, 实施, result, 结果运用; a wrong role refused at every step', async () => {
+    const http = t.http();
+    const step = (who: { token: string }, action: string, body: object = {}) => http.post(`/api/accountability/clues/XS2026-0001/${action}`).set(bearer(who as never)).send(body);
+    const opinion = { targets: [{ target: 'unit', name: '市发展改革委', measures: ['bulletin', 'talk'] }, { target: 'person', name: '张某', measures: ['admonition'] }] };
+    const walk: [string, object, { token: string }, { token: string }][] = [
+      ['hand_over', { proposal: '建议对市发展改革委通报并约谈' }, org.supervisor, org.leader],
+      ['start_verification', {}, org.supervisor, org.leadContact],
+      ['verify', { report: { title: '核查报告', ref: '督核〔2026〕3号' } }, org.supervisor, org.owner],
+      ['propose_opinion', opinion, org.supervisor, org.leader],
+      ['audit_approve', { note: '同意' }, org.leader, org.supervisor],
+      ['recheck_return', { reason: '措施偏重，请重新提出' }, org.supervisor, org.leader],
+      ['propose_opinion', { targets: [{ target: 'unit', name: '市发展改革委', measures: ['bulletin'] }] }, org.supervisor, org.leadContact],
+      ['audit_approve', {}, org.leader, org.owner],
+      ['recheck_approve', {}, org.supervisor, org.leader],
+      ['implement', { note: '已在《政务督查》第3期通报' }, org.supervisor, org.leader],
+      ['report_result', { result: '通报已印发，单位已提交整改报告' }, org.supervisor, org.leadContact],
+      ['apply_result', { scope: 'internal' }, org.supervisor, org.leader],
+    ];
+    const expected = ['handed_over', 'verifying', 'opinion', 'audit', 'recheck', 'opinion', 'audit', 'recheck', 'implementing', 'implementing', 'result_reported', 'applied'];
+    for (const [i, [action, body, right, wrong]] of walk.entries()) {
+      const before = await t.db.getRepository(Clue).findOneByOrFail({ number: 'XS2026-0001' });
+      const refused = await step(wrong, action, body);
+      expect([refused.status, refused.body.code]).toEqual([403, 'ACCOUNTABILITY.FORBIDDEN']);
+      expect(await t.db.getRepository(Clue).findOneByOrFail({ number: 'XS2026-0001' })).toMatchObject({ state: before.state, version: before.version });
+      const done = await step(right, action, body);
+      expect([action, done.status, done.body.state]).toEqual([action, 200, expected[i]]);
+    }
+    // The leader's 审核 came as a one-to-one card, once per time the opinion reached 审核.
+    const cards = await t.db.getRepository(OutboxMessage).findBy({ kind: 'clue_audit_card' });
+    expect(cards.map((c) => [c.target, c.payload.subject])).toEqual([
+      [`person:${org.leader.id}`, 'XS2026-0001'],
+      [`person:${org.leader.id}`, 'XS2026-0001'],
+    ]);
+    // Everything is on the clue's timeline, and its file holds the documents.
+    const clue = (await http.get('/api/accountability/clues/xs2026-1').set(bearer(org.leader)).expect(200)).body;
+    expect(clue.timeline.map((e: { action: string }) => e.action)).toEqual(['opened', ...walk.map(([a]) => a)]);
+    expect(clue.data).toMatchObject({ proposal: '建议对市发展改革委通报并约谈', verification: { title: '核查报告', ref: '督核〔2026〕3号' }, opinion: [{ target: 'unit', measures: ['bulletin'] }], scope: 'internal' });
+    // A finished procedure takes no more steps.
+    expect((await step(org.supervisor, 'implement', { note: '再来' })).body.code).toBe('ACCOUNTABILITY.ILLEGAL_TRANSITION');
+  });
+
+  it('A3: an opinion with a wrong measure is refused in Chinese and nothing moves', async () => {
+    const http = t.http();
+    const opened = await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.other, reason: '群众举报推诿扯皮' }).expect(201);
+    const n = opened.body.number;
+    await http.post(`/api/accountability/clues/${n}/hand_over`).set(bearer(org.supervisor)).send({ proposal: '建议核查' }).expect(200);
+    // Clear-cut: 核查 skipped, with the reason.
+    await http.post(`/api/accountability/clues/${n}/skip_verification`).set(bearer(org.supervisor)).send({ reason: '事实清楚，单位已承认' }).expect(200);
+    const bad = await http.post(`/api/accountability/clues/${n}/propose_opinion`).set(bearer(org.supervisor)).send({ targets: [{ target: 'unit', name: '市教育局', measures: ['talk'] }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^A3：/);
+    expect((await http.get(`/api/accountability/clues/${n}`).set(bearer(org.supervisor))).body.state).toBe('opinion');
+  });
+
+  it('A1: a result rated 不合格 and an obstruction the 督查室 records each open a clue by themselves', async () => {
+    t.clock.set(shanghaiInstant('2026-03-10', '09:00'));
+    const number = await openItem('评定不合格', '7d');
+    const cmd = t.get(ItemCommandsService);
+    await cmd.report(number, org.leadContact.actor, '已完成');
+    await cmd.requestClosure(number, org.leadContact.actor, { summary: '完成' });
+    await cmd.startReview(number, org.owner.actor);
+    await cmd.rate(number, org.owner.actor, 'fail', '问题未解决');
+    await t.http().post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S10', unitId: org.units.co, kind: 'obstruction', reason: '拒绝提供台账' }).expect(201);
+    const clues = await t.db.getRepository(Clue).find({ order: { id: 'ASC' } });
+    expect(clues.slice(-2).map((c) => [c.trigger, c.unitId])).toEqual([
+      ['review_finding', org.units.lead],
+      ['obstruction', org.units.co],
+    ]);
+    expect(await t.db.getRepository(ClueEvent).countBy({ clueId: clues[clues.length - 1].id, action: 'opened' })).toBe(1);
+  });
+});
