@@ -1,0 +1,215 @@
+/**
+ * B2: a bulletin draft as a .docx in the usual 公文 layout (after GB/T 9704-2012): A4; margins top 37 mm, bottom 35 mm,
+ * left 28 mm, right 26 mm; a red 版头 with the issuing office and a red separator; the title in 二号 小标宋; body text in
+ * 三号 仿宋 with a two-character first-line indent and a fixed 28.95 pt line pitch (22 lines a page); 一级标题 in 黑体,
+ * （一） 二级标题 in 楷体; 落款 office and date at the end; page numbers '— 1 —' at the foot.
+ *
+ * Pure like the rule core: no framework, no database, no clock (the date of the 落款 is passed in).
+ *
+ * Fonts: Word has no per-run fallback list, so the fonts are also declared in word/fontTable.xml with a GB2312 charset
+ * and an altName (方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体): a machine without the 方正/GB2312 fonts
+ * substitutes the named common font. An office that wants other fonts outright passes `fonts`.
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  ImageRun,
+  LineRuleType,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+  type IRunOptions,
+} from 'docx';
+import type { BulletinBlock, BulletinDraft, BulletinTable } from './bulletin.rules';
+
+export const BULLETIN_FONTS = {
+  masthead: '方正小标宋简体',
+  title: '方正小标宋简体',
+  body: '仿宋_GB2312',
+  heading: '黑体',
+  subheading: '楷体_GB2312',
+  pageNumber: '宋体',
+  latin: 'Times New Roman',
+};
+export type BulletinFonts = typeof BULLETIN_FONTS;
+
+/** Substitutes Word should use when a font is missing (fontTable altName). */
+const ALT_NAMES: Record<string, string> = { 方正小标宋简体: '宋体', 仿宋_GB2312: '仿宋', 楷体_GB2312: '楷体', 黑体: 'SimHei', 宋体: 'SimSun' };
+
+const twips = (mm: number) => Math.round((mm * 1440) / 25.4);
+/** GB/T 9704 margins in twips: top 2098, bottom 1984, left 1587, right 1474. */
+export const PAGE_MARGINS_TWIPS = { top: twips(37), bottom: twips(35), left: twips(28), right: twips(26) };
+const A4 = { width: 11906, height: 16838 };
+const TEXT_WIDTH = A4.width - PAGE_MARGINS_TWIPS.left - PAGE_MARGINS_TWIPS.right;
+const RED = 'C00000';
+/** Half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt. */
+const SIZE = { masthead: 60, title: 44, body: 32, caption: 28, table: 24 };
+/** 28.95 pt in twips, exact: GB/T 9704's 22 lines on the type area. */
+const LINE = Math.round(28.95 * 20);
+const INDENT_2 = { firstLine: 2 * 320, firstLineChars: 200 };
+/** 15 cm at 96 px to the inch. */
+const CHART_WIDTH_PX = Math.round((15 / 2.54) * 96);
+
+export interface BulletinDocxOptions {
+  office: string;
+  /** 成文日期 as printed, e.g. '2026年4月1日'. */
+  date: string;
+  /** Placed at the end of 一、总体情况. */
+  chartPng?: Buffer;
+  fonts?: Partial<BulletinFonts>;
+}
+
+type Fonts = BulletinFonts;
+const font = (f: Fonts, cjk: string): IRunOptions['font'] => ({ ascii: f.latin, hAnsi: f.latin, eastAsia: cjk, cs: f.latin });
+
+function run(f: Fonts, text: string, cjk: string, size: number, extra: Partial<IRunOptions> = {}): TextRun {
+  return new TextRun({ text, font: font(f, cjk), size, ...extra });
+}
+
+const bodySpacing = { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
+
+function bodyParagraph(f: Fonts, text: string): Paragraph {
+  // A （一）… paragraph opens with a 二级标题 up to its first 。, in 楷体; the rest is body text.
+  const m = text.match(/^（[一二三四五六七八九十]+）[^。]*。/);
+  const children = m
+    ? [run(f, m[0], f.subheading, SIZE.body), run(f, text.slice(m[0].length), f.body, SIZE.body)]
+    : [run(f, text, f.body, SIZE.body)];
+  return new Paragraph({ children, indent: INDENT_2, spacing: bodySpacing, alignment: AlignmentType.JUSTIFIED });
+}
+
+/** Relative column widths: long text columns get more room. */
+function columnWidths(headers: string[]): number[] {
+  const weight = (h: string) => (/名称|具体情况|标题/.test(h) ? 4 : /单位|来源/.test(h) ? 2.4 : 1);
+  const sum = headers.reduce((s, h) => s + weight(h), 0);
+  const widths = headers.map((h) => Math.floor((TEXT_WIDTH * weight(h)) / sum));
+  widths[0] += TEXT_WIDTH - widths.reduce((s, w) => s + w, 0);
+  return widths;
+}
+
+const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const borders = { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line };
+
+function table(f: Fonts, t: BulletinTable): (Paragraph | Table)[] {
+  const widths = columnWidths(t.headers);
+  const cell = (text: string, i: number, header: boolean) =>
+    new TableCell({
+      width: { size: widths[i], type: WidthType.DXA },
+      verticalAlign: VerticalAlignTable.CENTER,
+      children: [
+        new Paragraph({
+          alignment: header || text.length <= 6 ? AlignmentType.CENTER : AlignmentType.LEFT,
+          children: [run(f, text, f.body, SIZE.table, { bold: header })],
+        }),
+      ],
+    });
+  const caption = new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { before: 120, after: 60 },
+    keepNext: true,
+    children: [run(f, t.caption, f.heading, SIZE.caption)],
+  });
+  const rows = [
+    new TableRow({ tableHeader: true, cantSplit: true, children: t.headers.map((h, i) => cell(h, i, true)) }),
+    ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, i, false)) })),
+  ];
+  return [caption, new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, borders }), new Paragraph({ spacing: { after: 120 }, children: [] })];
+}
+
+/** Pixel size from a PNG's IHDR (bytes 16–23), to keep the chart's aspect ratio. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  if (png.length < 24 || png.readUInt32BE(0) !== 0x89504e47) throw new Error('chartPng is not a PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+function chart(png: Buffer): Paragraph {
+  const { width, height } = pngSize(png);
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { before: 120, after: 120 },
+    children: [new ImageRun({ type: 'png', data: png, transformation: { width: CHART_WIDTH_PX, height: Math.round((CHART_WIDTH_PX * height) / width) } })],
+  });
+}
+
+function block(f: Fonts, b: BulletinBlock): (Paragraph | Table)[] {
+  return b.type === 'paragraph' ? [bodyParagraph(f, b.text)] : table(f, b.table);
+}
+
+function head(f: Fonts, draft: BulletinDraft, office: string): Paragraph[] {
+  const centered = (children: TextRun[], spacing: object = {}) => new Paragraph({ alignment: AlignmentType.CENTER, spacing, children });
+  const out = [
+    centered([run(f, office, f.masthead, SIZE.masthead, { color: RED })], { after: 120 }),
+    // The 期号 line is part of the 版头 unless the title already carries it (《政务督查》).
+    ...(draft.title.includes(draft.issueLabel) ? [] : [centered([run(f, draft.issueLabel, f.body, SIZE.body)])]),
+    // 版头分隔线: a red rule under the masthead.
+    new Paragraph({ border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 } }, spacing: { after: 480 }, children: [] }),
+    centered([run(f, draft.title, f.title, SIZE.title, { bold: true })], { line: Math.round(35 * 20), lineRule: LineRuleType.EXACT }),
+  ];
+  if (draft.subtitle) out.push(centered([run(f, draft.subtitle, f.subheading, SIZE.body)], bodySpacing));
+  out.push(new Paragraph({ spacing: bodySpacing, children: [] }));
+  if (draft.recipients) out.push(new Paragraph({ spacing: bodySpacing, children: [run(f, `${draft.recipients}：`, f.body, SIZE.body)] }));
+  out.push(bodyParagraph(f, draft.intro));
+  return out;
+}
+
+function signature(f: Fonts, office: string, date: string): Paragraph[] {
+  // 落款: right-aligned, four characters in from the right margin.
+  const right = (text: string) =>
+    new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: 4 * 320 }, spacing: bodySpacing, children: [run(f, text, f.body, SIZE.body)] });
+  const blank = () => new Paragraph({ spacing: bodySpacing, children: [] });
+  return [blank(), blank(), right(office), right(date)];
+}
+
+function fontTable(f: Fonts): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const names = [...new Set([f.masthead, f.title, f.body, f.heading, f.subheading, f.pageNumber])];
+  const cjk = names.map((n) => {
+    const alt = ALT_NAMES[n] ? `<w:altName w:val="${esc(ALT_NAMES[n])}"/>` : '';
+    return `<w:font w:name="${esc(n)}">${alt}<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>`;
+  });
+  const latin = `<w:font w:name="${esc(f.latin)}"><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    `<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">${cjk.join('')}${latin}</w:fonts>`
+  );
+}
+
+export async function renderBulletinDocx(draft: BulletinDraft, opts: BulletinDocxOptions): Promise<Buffer> {
+  const f: Fonts = { ...BULLETIN_FONTS, ...opts.fonts };
+  const body: (Paragraph | Table)[] = [...head(f, draft, opts.office)];
+  draft.sections.forEach((s, i) => {
+    body.push(new Paragraph({ indent: INDENT_2, spacing: bodySpacing, keepNext: true, children: [run(f, s.heading, f.heading, SIZE.body)] }));
+    for (const b of s.blocks) body.push(...block(f, b));
+    if (i === 0 && opts.chartPng) body.push(chart(opts.chartPng));
+  });
+  body.push(...signature(f, opts.office, opts.date));
+
+  const footer = new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font(f, f.pageNumber), size: SIZE.caption })],
+      }),
+    ],
+  });
+  const doc = new Document({
+    creator: opts.office,
+    title: draft.title,
+    styles: { default: { document: { run: { font: font(f, f.body), size: SIZE.body } } } },
+    sections: [
+      {
+        properties: { page: { size: A4, margin: { ...PAGE_MARGINS_TWIPS, header: 851, footer: 794 } } },
+        footers: { default: footer },
+        children: body,
+      },
+    ],
+  });
+  return Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: fontTable(f) }]);
+}
