@@ -15,6 +15,7 @@ import { OrgModule } from './org/org.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { AccountabilityModule } from './accountability/accountability.module';
+import { BulletinModule } from './bulletins/bulletin.module';
 import { SettingsModule } from './settings/settings.module';
 
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule],
+      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

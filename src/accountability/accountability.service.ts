@@ -9,7 +9,7 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { formatItemNumber } from '../cases/item-number.rules';
 import type { ItemState, Role } from '../cases/item.types';
-import { NumberSequence } from '../cases/number-sequence.entity';
+import { nextInSequence } from '../cases/numbering.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { formatShanghai, shanghaiYear } from '../common/shanghai-time';
@@ -279,13 +279,7 @@ async function recordClueEvent(em: EntityManager, clue: Clue, action: string, fr
 }
 
 async function nextClueNumber(em: EntityManager, year: number): Promise<string> {
-  const bump = () => em.createQueryBuilder().update(NumberSequence).set({ lastSeq: () => 'last_seq + 1' }).where('prefix = :prefix AND year = :year', { prefix: CLUE_PREFIX, year }).execute();
-  if (((await bump()).affected ?? 0) === 0) {
-    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix: CLUE_PREFIX, year, lastSeq: 0 }).orIgnore().execute();
-    await bump();
-  }
-  const row = await em.findOneByOrFail(NumberSequence, { prefix: CLUE_PREFIX, year });
-  return formatItemNumber(CLUE_PREFIX, year, row.lastSeq);
+  return formatItemNumber(CLUE_PREFIX, year, await nextInSequence(em, CLUE_PREFIX, year));
 }
 
 /**

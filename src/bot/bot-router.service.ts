@@ -111,6 +111,8 @@ export class BotRouter {
       approve: `/审定 ${n}`,
       'clue:approve': `/问责审核 ${n} 同意 ${params.note ?? ''}`,
       'clue:reject': `/问责审核 ${n} 退回 ${params.reason ?? ''}`,
+      'bulletin:approve': `/通报审定 ${n} 同意 ${params.note ?? ''}`,
+      'bulletin:reject': `/通报审定 ${n} 退回 ${params.reason ?? ''}`,
     };
     const rate = /^rate:(excellent|good|pass|fail)$/.exec(action);
     const text = rate ? `/评定 ${n} ${rate[1]} ${params.comment ?? ''}` : typed[action];

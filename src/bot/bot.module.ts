@@ -1,3 +1,4 @@
+import { BulletinModule } from '../bulletins/bulletin.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { Module } from '@nestjs/common';
@@ -21,7 +22,7 @@ import { OutboxController } from './outbox/outbox.controller';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
-  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule],
+  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule, BulletinModule],
   controllers: [OutboxController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,

@@ -8,6 +8,7 @@ import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
 import { SettingsService } from '../settings/settings.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { AccountabilityService } from '../accountability/accountability.service';
+import { BulletinService } from '../bulletins/bulletin.service';
 import type { BotResult } from './bot-event';
 import { BotCommand, commandHelp } from './command.parser';
 import { timeLeft } from './cards';
@@ -21,6 +22,7 @@ export class CommandExecutor {
     private readonly settings: SettingsService,
     private readonly scoring: ScoringService,
     private readonly accountability: AccountabilityService,
+    private readonly bulletins: BulletinService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,6 +39,10 @@ export class CommandExecutor {
           ? await this.accountability.act(cmd.number, 'audit_approve', { note: cmd.text || undefined }, actor)
           : await this.accountability.act(cmd.number, 'audit_reject', { reason: cmd.text }, actor);
         return { reply: `${clue.number} 已${cmd.approve ? '同意问责处理意见，转督查室复核' : '退回问责处理意见'}。`, itemNumber: clue.number };
+      }
+      case 'bulletin_approve': {
+        const b = await this.bulletins.decide(cmd.number, cmd.approve, cmd.text, actor);
+        return { reply: `${b.number} 已${cmd.approve ? '审定同意，督查室可印发推送' : '退回督查室修改'}。`, itemNumber: b.number };
       }
       case 'query':
         return { reply: await this.query(cmd.number), itemNumber: cmd.number };

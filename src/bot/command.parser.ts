@@ -41,6 +41,8 @@ export type BotCommand =
   | { name: 'score'; unit?: string }
   /** A2: the leader's 审核 of an accountability opinion (usually a card button): XS2026-0001 同意 / 退回 理由. */
   | { name: 'clue_audit'; number: string; approve: boolean; text: string }
+  /** B2: the leader's 审定 of a 通报: TB2026-0001 同意 / 退回 理由. */
+  | { name: 'bulletin_approve'; number: string; approve: boolean; text: string }
   | { name: 'help' };
 export type CommandName = BotCommand['name'];
 
@@ -96,6 +98,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   mine: { word: '我的', alias: 'mine', synonyms: ['我的事项', '我的待办', '待办'], takesNumber: false },
   score: { word: '积分', alias: 'score', synonyms: ['得分', '分数', '排名', '积分排名'], takesNumber: false },
   clue_audit: { word: '问责审核', alias: 'clue-audit', synonyms: ['问责', '审核问责', '问责审批'], takesNumber: false },
+  bulletin_approve: { word: '通报审定', alias: 'bulletin-approve', synonyms: ['审定通报', '通报审批', '审通报'], takesNumber: false },
   help: { word: '帮助', alias: 'help', synonyms: ['?', '菜单', '命令', '说明'], takesNumber: false },
 };
 const NAMES = Object.keys(COMMANDS) as CommandName[];
@@ -168,6 +171,8 @@ function example(name: CommandName, ctx: Ctx): string {
       return '/积分';
     case 'clue_audit':
       return '/问责审核 XS2026-0001 同意';
+    case 'bulletin_approve':
+      return '/通报审定 TB2026-0001 同意';
     case 'help':
       return '/帮助';
   }
@@ -185,6 +190,7 @@ const FORMS: Record<CommandName, string> = {
   mine: '/我的',
   score: '/积分（本单位）或 /积分 单位名',
   clue_audit: '/问责审核 线索编号 同意 或 /问责审核 线索编号 退回 理由',
+  bulletin_approve: '/通报审定 通报编号 同意 或 /通报审定 通报编号 退回 理由',
   help: '/帮助',
 };
 
@@ -552,7 +558,7 @@ function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
     const unit = cur.rest();
     return { ok: true, command: unit === '' ? { name } : { name, unit } };
   }
-  if (name === 'clue_audit') return parseClueAudit(cur, ctx);
+  if (name === 'clue_audit' || name === 'bulletin_approve') return parseDecision(name, cur, ctx);
 
   const use = usage(name, ctx);
   const num = takeNumber(cur, ctx.prefix);
@@ -605,13 +611,18 @@ function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
   }
 }
 
-/** `/问责审核 XS2026-0001 同意 [意见]` or `… 退回 理由` (A2: the leader's 审核; a reason is required to send it back). */
-function parseClueAudit(cur: Cursor, ctx: Ctx): ParseResult {
-  const use = usage('clue_audit', ctx);
+/**
+ * A leader's decision on a subject that is not an item: `/问责审核 XS2026-0001 同意 [意见]` (A2) or `/通报审定
+ * TB2026-0001 退回 理由` (B2); a reason is required to send something back.
+ */
+function parseDecision(name: 'clue_audit' | 'bulletin_approve', cur: Cursor, ctx: Ctx): ParseResult {
+  const use = usage(name, ctx);
+  const what = name === 'clue_audit' ? '线索' : '通报';
+  const ex = name === 'clue_audit' ? 'XS2026-0001' : 'TB2026-0001';
   cur.skipSep();
   const token = nf(cur.peek()).toUpperCase();
   const m = /^([A-Z]{1,8})-?(\d{4})-?(\d{1,6})$/.exec(token.replace(/[—–_－]/g, '-'));
-  if (!m) return token === '' ? fail('MISSING_NUMBER', `缺少线索编号。${use}`) : fail('BAD_NUMBER', `“${shown(token)}”不是有效的线索编号，编号形如 XS2026-0001。${use}`);
+  if (!m) return token === '' ? fail('MISSING_NUMBER', `缺少${what}编号。${use}`) : fail('BAD_NUMBER', `“${shown(token)}”不是有效的${what}编号，编号形如 ${ex}。${use}`);
   cur.pos += cur.peek().length;
   const number = `${m[1]}${m[2]}-${m[3].padStart(4, '0')}`;
   cur.skipSep();
@@ -621,5 +632,5 @@ function parseClueAudit(cur: Cursor, ctx: Ctx): ParseResult {
   cur.pos += cur.peek().length;
   const text = cur.rest();
   if (!approve && text === '') return fail('MISSING_REASON', `退回须写明理由。${use}`);
-  return { ok: true, command: { name: 'clue_audit', number, approve, text } };
+  return { ok: true, command: { name, number, approve, text } };
 }

@@ -17,25 +17,26 @@ export class NumberingService {
   }
 
   async next(em: EntityManager, year: number): Promise<{ number: string; seq: number }> {
-    const prefix = this.config.numberPrefix;
-    const bump = () =>
-      em
-        .createQueryBuilder()
-        .update(NumberSequence)
-        .set({ lastSeq: () => 'last_seq + 1' })
-        .where('prefix = :prefix AND year = :year', { prefix, year })
-        .execute();
-    // UPDATE first: it takes the row's exclusive lock at once. (INSERT IGNORE first would take a shared lock
-    // that two registrations then both try to upgrade — a deadlock.) Only the year's first number inserts.
-    if (((await bump()).affected ?? 0) === 0) {
-      await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
-      await bump();
-    }
-    const row = await em.findOneByOrFail(NumberSequence, { prefix, year });
-    return { number: formatItemNumber(prefix, year, row.lastSeq), seq: row.lastSeq };
+    const seq = await nextInSequence(em, this.config.numberPrefix, year);
+    return { number: formatItemNumber(this.config.numberPrefix, year, seq), seq };
   }
 
   normalize(input: string): string | null {
     return normalizeItemNumber(input, this.config.numberPrefix);
   }
+}
+
+/**
+ * The next number of a (prefix, year) sequence, inside the caller's transaction — items (DB), clues (XS), bulletins
+ * (TB). The UPDATE takes the row lock at once (MySQL; SQLite serialises writers), so two callers never share a number.
+ * (UPDATE first: INSERT IGNORE first would take a shared lock that two callers then both try to upgrade — a
+ * deadlock.) Only a year's first number inserts.
+ */
+export async function nextInSequence(em: EntityManager, prefix: string, year: number): Promise<number> {
+  const bump = () => em.createQueryBuilder().update(NumberSequence).set({ lastSeq: () => 'last_seq + 1' }).where('prefix = :prefix AND year = :year', { prefix, year }).execute();
+  if (((await bump()).affected ?? 0) === 0) {
+    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
+    await bump();
+  }
+  return (await em.findOneByOrFail(NumberSequence, { prefix, year })).lastSeq;
 }

@@ -20,6 +20,7 @@ import { Reminder } from '../reminders/reminder.entity';
 import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
 import { ScoreLineRow, ScoreTableRow } from '../scoring/score-line.entity';
 import { Clue, ClueEvent } from '../accountability/clue.entity';
+import { Bulletin, BulletinEvent } from '../bulletins/bulletin.entity';
 
 export const ENTITIES = [
   Unit,
@@ -45,5 +46,7 @@ export const ENTITIES = [
   ScoreTableRow,
   Clue,
   ClueEvent,
+  Bulletin,
+  BulletinEvent,
   RateWindow,
 ];

@@ -12,22 +12,7 @@ import { OffsetClock } from '../../src/common/clock';
 import { OrgService } from '../../src/org/org.service';
 import { eventually } from '../support/eventually';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const CORP = 'wwduban0000000001';
-const AGENT = { agentId: 1000002, secret: 'wecom-app-secret-0123456789', token: 'AppToken123', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
-const BOT = { botId: 'aibduban01', secret: 'wecom-bot-secret-0123456789', token: 'BotToken123', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' };
-const wecomEnv = (fake: FakeWeCom) => ({
-  WECOM_CORP_ID: CORP,
-  WECOM_AGENT_ID: String(AGENT.agentId),
-  WECOM_SECRET: AGENT.secret,
-  WECOM_TOKEN: AGENT.token,
-  WECOM_ENCODING_AES_KEY: AGENT.encodingAESKey,
-  WECOM_BOT_ID: BOT.botId,
-  WECOM_BOT_SECRET: BOT.secret,
-  WECOM_API_BASE: fake.apiBase,
-  WECOM_AIBOT_WS_URL: fake.aibotWsUrl,
-  DUBAN_OUTBOX_POLL_MS: '50',
-});
+import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
 
 /** Issue 5, done-when: the DingTalk round trip, on WeCom — AI bot long connection for groups, the app for leaders. */
 describe('WeCom end to end through the fake (issue 5)', () => {

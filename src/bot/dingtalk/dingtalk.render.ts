@@ -60,6 +60,8 @@ export function actionCardParam(card: CardView, itemUrl: string): Record<string,
 function commandFor(button: string, number: string): string {
   if (button === 'clue:approve') return `/问责审核 ${number} 同意`;
   if (button === 'clue:reject') return `/问责审核 ${number} 退回 理由`;
+  if (button === 'bulletin:approve') return `/通报审定 ${number} 同意`;
+  if (button === 'bulletin:reject') return `/通报审定 ${number} 退回 理由`;
   const map: Record<string, string> = { sign: '/签收', report: '/反馈', extend: '/延期', close: '/办结', return: '/退回', approve: '/审定' };
   if (button.startsWith('rate:')) return `/评定 ${number} 良好`;
   return `${map[button] ?? ''} ${number}`;

@@ -15,6 +15,7 @@ import { reminderLine } from '../../reminders/reminder.texts';
 import { CardInstance, CardKind } from '../card-instance.entity';
 import { CardViewService } from '../card-view.service';
 import { DecisionCards } from './decision-cards';
+import { BulletinService } from '../../bulletins/bulletin.service';
 import type { Destination, Outbound } from './delivery';
 import type { OutboxMessage } from './outbox-message.entity';
 
@@ -24,7 +25,7 @@ export interface Delivery {
   outbound: Outbound;
 }
 
-const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision' };
+const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision', bulletin_approval_card: 'decision' };
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /**
@@ -39,6 +40,7 @@ export class OutboundComposer {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly decisions: DecisionCards,
+    private readonly bulletins: BulletinService,
   ) {}
 
   async compose(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<Delivery[]> {
@@ -125,6 +127,8 @@ export class OutboundComposer {
         return { title: '督办助手', text: String(p.text ?? '') };
       case 'clue_notice':
         return { title: '问题线索', text: String(p.text ?? '') };
+      case 'bulletin_broadcast':
+        return this.bulletins.broadcastText(Number(p.bulletinId));
       case 'report_notice': {
         const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
         const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;

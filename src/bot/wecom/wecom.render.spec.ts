@@ -74,3 +74,45 @@ describe('WeCom inbound → BotEvent', () => {
     expect(click).toMatchObject({ eventId: 'appev:wx-zhao:1795400000:dbn-9-0:approve', cardAction: { action: 'approve', outTrackId: 'dbn-9-0' } });
   });
 });
+
+describe('decision cards on WeCom (A2 审核, B2 审定)', () => {
+  const decision: CardView = {
+    kind: 'decision',
+    number: 'XS2026-0001',
+    title: '问责处理意见审核',
+    state: 'audit',
+    stateLabel: '分管领导审核',
+    deadline: '',
+    timeLeft: '',
+    summary: 'A1：市发展改革委办理事项逾期3天。',
+    facts: [
+      { label: '单位', value: '市发展改革委' },
+      { label: '处理意见', value: '市发展改革委：通报' },
+    ],
+    buttons: [
+      { id: 'clue:approve', label: '同意', style: 'primary' },
+      { id: 'clue:reject', label: '退回', style: 'danger', input: { key: 'reason', placeholder: '退回理由' } },
+    ],
+  };
+
+  it('shows the facts as the key–value list, the summary as the sub-title, and the two buttons by their ids', () => {
+    const card = templateCard(decision, 'task-1') as Record<string, unknown>;
+    expect(card.card_type).toBe('button_interaction');
+    expect(card.horizontal_content_list).toEqual([
+      { type: 0, keyname: '状态', value: '分管领导审核' },
+      { type: 0, keyname: '单位', value: '市发展改革委' },
+      { type: 0, keyname: '处理意见', value: '市发展改革委：通报' },
+    ]);
+    expect(card.sub_title_text).toBe('A1：市发展改革委办理事项逾期3天。');
+    expect((card.button_list as { key: string; style: number }[]).map((b) => [b.key, b.style])).toEqual([
+      ['clue:approve', 1],
+      ['clue:reject', 3],
+    ]);
+  });
+
+  it('once decided (no buttons) it is a text notice linking to the subject', () => {
+    const card = templateCard({ ...decision, buttons: [] }, 'task-1', 'https://duban.example/x') as Record<string, unknown>;
+    expect(card.card_type).toBe('text_notice');
+    expect(card.card_action).toEqual({ type: 1, url: 'https://duban.example/x' });
+  });
+});

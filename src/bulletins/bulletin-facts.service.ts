@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { formatItemNumber } from '../cases/item-number.rules';
+import { SOURCES, type Rating, type Source } from '../cases/item.types';
+import { invalid } from '../common/errors';
+import { shanghaiInstant } from '../common/shanghai-time';
+import { ScoringService } from '../scoring/scoring.service';
+import type { BulletinCounts, BulletinFacts, BulletinKind, CriticismItem, PraiseItem, SourceFigures, UnitFigures } from './bulletin.rules';
+
+export interface Period {
+  from: Date;
+  to: Date;
+  label: string;
+  year: number;
+}
+
+const ZERO: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };
+const CN_Q = ['', '一', '二', '三', '四'];
+const DAY = 86_400_000;
+/**
+ * B1 names units and items to praise and criticise: a 通报 lists at most this many items per list (praise; late,
+ * returned, 不合格, 重点督办 each) — the gravest first — while every count covers all of them.
+ */
+export const LIST_MAX = 100;
+
+/**
+ * B1/B2: the figures of a period, straight from the database — every count of a bulletin is one of these queries, so
+ * the same period read again gives the same bulletin (the reproduction check). Counted per lead unit and source in
+ * one pass each, so the totals, the unit table and the source table always agree.
+ */
+@Injectable()
+export class BulletinFactsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly scoring: ScoringService,
+  ) {}
+
+  /** '2026-03' (monthly), '2026Q1' (quarterly), or '2026-03-01~2026-03-15' (an ad-hoc 重点督办 通报). */
+  period(kind: BulletinKind, spec: string): Period {
+    const s = spec.normalize('NFKC').trim().toUpperCase();
+    let m: RegExpExecArray | null;
+    if (kind === 'monthly' && (m = /^(\d{4})-?(\d{1,2})$/.exec(s)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
+      const y = Number(m[1]);
+      const mo = Number(m[2]);
+      const next = mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`;
+      return { from: shanghaiInstant(`${y}-${String(mo).padStart(2, '0')}-01`), to: shanghaiInstant(next), label: `${y}年${mo}月`, year: y };
+    }
+    if (kind === 'quarterly' && (m = /^(\d{4})Q([1-4])$/.exec(s))) {
+      const y = Number(m[1]);
+      const q = Number(m[2]);
+      const start = `${y}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
+      const end = q === 4 ? `${y + 1}-01-01` : `${y}-${String(q * 3 + 1).padStart(2, '0')}-01`;
+      return { from: shanghaiInstant(start), to: shanghaiInstant(end), label: `${y}年第${CN_Q[q]}季度`, year: y };
+    }
+    if (kind === 'key_supervision' && (m = /^(\d{4}-\d{2}-\d{2})~(\d{4}-\d{2}-\d{2})$/.exec(s.replace(/\s|至|到/g, '~').replace(/~+/g, '~')))) {
+      const from = shanghaiInstant(m[1]);
+      const to = new Date(shanghaiInstant(m[2]).getTime() + DAY);
+      if (to <= from) throw invalid('BULLETIN.BAD_PERIOD', '通报期间的结束日期须不早于开始日期。', { field: 'period' });
+      return { from, to, label: `${m[1].replace(/-0?/, '年').replace(/-0?/, '月')}日至${m[2].replace(/-0?/, '年').replace(/-0?/, '月')}日`, year: Number(m[1].slice(0, 4)) };
+    }
+    const example = kind === 'monthly' ? '2026-03' : kind === 'quarterly' ? '2026Q1' : '2026-03-01~2026-03-15';
+    throw invalid('BULLETIN.BAD_PERIOD', `通报期间「${spec}」无效，${kind === 'monthly' ? '月度' : kind === 'quarterly' ? '季度' : '专项'}通报请写成 ${example}。`, { field: 'period' });
+  }
+
+  async collect(kind: BulletinKind, period: Period, issue: { year: number; number: number }, office: string, recipients?: string): Promise<BulletinFacts> {
+    // SQLite keeps instants as UTC text ('2026-03-01 16:00:00.000'); MySQL/MariaDB take the Date (UTC connection).
+    const at = (d: Date): Date | string => (this.db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
+    const from = at(period.from);
+    const to = at(period.to);
+    const q = (sql: string, params: unknown[]) => this.db.query(sql, params) as Promise<Record<string, unknown>[]>;
+    const lead = 'JOIN item_unit iu ON iu.item_id = i.id AND iu.role = ? ';
+    const live = "i.state <> 'draft' AND i.decomposed = ? ";
+    const cells = new Map<string, BulletinCounts & { unitId: number; source: Source }>();
+    const cell = (unitId: number, source: Source) => {
+      const k = `${unitId}|${source}`;
+      if (!cells.has(k)) cells.set(k, { ...ZERO, unitId, source });
+      return cells.get(k)!;
+    };
+    const add = (rows: Record<string, unknown>[], field: keyof BulletinCounts, col = 'n') => {
+      for (const r of rows) cell(Number(r.unitId), r.source as Source)[field] += Number(r[col] ?? 0);
+    };
+    add(await q(`SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at >= ? AND i.registered_at < ? GROUP BY iu.unit_id, i.source`, ['lead', 0, from, to]), 'registered');
+    const closed = await q(
+      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n, SUM(CASE WHEN i.closed_at <= i.deadline_at THEN 1 ELSE 0 END) AS onTime FROM item i ${lead}WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? GROUP BY iu.unit_id, i.source`,
+      ['lead', 0, from, to],
+    );
+    add(closed, 'closed');
+    add(closed, 'onTime', 'onTime');
+    add(await q(`SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) GROUP BY iu.unit_id, i.source`, ['lead', 0, to, to, to]), 'overdue');
+    const events = await q(
+      `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(*) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
+      ['lead', from, to, 'returned', 'key_supervision', 'rated', '%"rating":"fail"%'],
+    );
+    add(events.filter((r) => r.type === 'returned'), 'returned');
+    add(events.filter((r) => r.type === 'key_supervision'), 'keySupervision');
+    add(events.filter((r) => r.type === 'rated'), 'failed');
+
+    const units = (await q('SELECT id, name FROM unit', [])).map((u) => ({ id: Number(u.id), name: String(u.name) }));
+    const nameOf = new Map(units.map((u) => [u.id, u.name]));
+    const byUnit = new Map<number, UnitFigures>();
+    const bySource = new Map<Source, SourceFigures>();
+    const totals = { ...ZERO };
+    for (const c of cells.values()) {
+      const u = byUnit.get(c.unitId) ?? { ...ZERO, unitId: c.unitId, unitName: nameOf.get(c.unitId) ?? `#${c.unitId}` };
+      const s = bySource.get(c.source) ?? { ...ZERO, source: c.source };
+      for (const k of Object.keys(ZERO) as (keyof BulletinCounts)[]) {
+        u[k] += c[k];
+        s[k] += c[k];
+        totals[k] += c[k];
+      }
+      byUnit.set(c.unitId, u);
+      bySource.set(c.source, s);
+    }
+
+    // B1 lists: praise (closed on time in the period and rated 优秀/良好), criticism (late, returned, 不合格, 重点督办).
+    const praise: PraiseItem[] = (
+      await q(
+        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND i.closed_at <= i.deadline_at AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
+        ['lead', 0, from, to, 'excellent', 'good', 'excellent'],
+      )
+    ).map((r) => ({ number: String(r.number), title: String(r.title), unitName: String(r.unitName), rating: r.rating as Rating, closedAt: asDate(r.closedAt) }));
+    const late = await q(
+      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
+      ['lead', 0, to, to, to],
+    );
+    const flagged: Record<string, unknown>[] = [];
+    for (const [type, like] of [['key_supervision', '%'], ['rated', '%"rating":"fail"%'], ['returned', '%']] as const) {
+      flagged.push(
+        ...(await q(
+          `SELECT i.number AS number, i.title AS title, u.name AS unitName, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e JOIN item i ON i.id = e.item_id ${lead}JOIN unit u ON u.id = iu.unit_id WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
+          ['lead', from, to, type, like],
+        )),
+      );
+    }
+    const criticism: CriticismItem[] = [
+      ...late.map((r) => ({ number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason: 'late' as const, detail: `截至期末逾期${Math.max(1, Math.floor((period.to.getTime() - asDate(r.deadlineAt).getTime()) / DAY))}天未办结` })),
+      ...flagged.map((r) => {
+        const reason = r.type === 'returned' ? ('returned' as const) : r.type === 'key_supervision' ? ('key_supervision' as const) : ('failed' as const);
+        const data = typeof r.data === 'string' ? safeJson(r.data) : {};
+        const detail = reason === 'returned' ? `第${data.returnNo ?? 1}次退回` : reason === 'failed' ? '办理结果评定为不合格' : '逾期3天转入重点督办';
+        return { number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason, detail };
+      }),
+    ];
+
+    const ranking = (await this.scoring.ranking(period.year)).units.map((u) => ({ rank: u.rank, unitName: u.unitName, total: u.total, points: Math.round((u.total - u.base) * 10) / 10 }));
+    return {
+      kind,
+      period: { from: period.from, to: period.to, label: period.label },
+      issue,
+      office,
+      ...(recipients ? { recipients } : {}),
+      totals,
+      byUnit: [...byUnit.values()],
+      bySource: (Object.keys(SOURCES) as Source[]).filter((s) => bySource.has(s)).map((s) => bySource.get(s)!),
+      praise,
+      criticism,
+      ranking,
+    };
+  }
+}
+
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`));
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    return JSON.parse(s) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+export const bulletinNumber = (year: number, seq: number) => formatItemNumber('TB', year, seq);

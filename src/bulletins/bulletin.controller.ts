@@ -1,0 +1,101 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Actor } from '../auth/actor';
+import { CurrentActor, Public, RequireRoles } from '../auth/auth.guard';
+import { bulletinHtml } from './bulletin.html';
+import type { BulletinKind } from './bulletin.rules';
+import { BulletinService } from './bulletin.service';
+
+class GenerateBulletinDto {
+  @ApiProperty({ enum: ['monthly', 'quarterly', 'key_supervision'] }) @IsIn(['monthly', 'quarterly', 'key_supervision']) kind!: BulletinKind;
+  @ApiProperty({ description: '月度 2026-03；季度 2026Q1；专项 2026-03-01~2026-03-15' }) @IsString() @MaxLength(40) period!: string;
+  @ApiPropertyOptional({ default: '市人民政府督查室' }) @IsOptional() @IsString() @MaxLength(100) office?: string;
+  @ApiPropertyOptional({ description: '主送机关' }) @IsOptional() @IsString() @MaxLength(300) recipients?: string;
+  @ApiPropertyOptional({ type: [Number], description: '印发时推送的工作群（默认全部）' }) @IsOptional() @IsArray() @ArrayMaxSize(500) @IsInt({ each: true }) groupIds?: number[];
+}
+
+class DecideDto {
+  @ApiPropertyOptional({ description: '意见；退回时必填' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+class PublishDto {
+  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(500) @IsInt({ each: true }) groupIds?: number[];
+}
+
+/** Issue 7 §3: 通报 — generate, edit, submit, approve, publish, export, reproduce. */
+@ApiTags('bulletins 通报')
+@ApiBearerAuth()
+@Controller('api/bulletins')
+export class BulletinController {
+  constructor(private readonly bulletins: BulletinService) {}
+
+  @Post() @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: 'B2：按期间从数据生成通报草稿' })
+  async generate(@Body() dto: GenerateBulletinDto, @CurrentActor() actor: Actor) {
+    return this.bulletins.get((await this.bulletins.generate(dto, actor)).number);
+  }
+
+  @Get() @RequireRoles('admin', 'supervisor', 'leader') list() {
+    return this.bulletins.list();
+  }
+
+  @Get(':number') @RequireRoles('admin', 'supervisor', 'leader') get(@Param('number') number: string) {
+    return this.bulletins.get(number);
+  }
+
+  @Put(':number/draft') @RequireRoles('admin', 'supervisor') @ApiBody({ schema: { type: 'object', description: 'title、subtitle、intro、recipients、sections（章节数组）、groupIds 任选' } })
+  @ApiOperation({ summary: '督查室修改通报稿（草稿或被退回时）' })
+  async edit(@Param('number') number: string, @Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
+    const allowed = ['title', 'subtitle', 'intro', 'recipients', 'sections', 'groupIds'];
+    const patch = Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => allowed.includes(k)));
+    return this.bulletins.get((await this.bulletins.edit(number, patch, actor)).number);
+  }
+
+  @Post(':number/submit') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '提请领导审定（领导收到一对一审定卡片）' })
+  async submit(@Param('number') number: string, @CurrentActor() actor: Actor) {
+    return this.bulletins.get((await this.bulletins.submit(number, actor)).number);
+  }
+
+  @Post(':number/approve') @HttpCode(200) @RequireRoles('leader') async approve(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
+    return this.bulletins.get((await this.bulletins.decide(number, true, dto.note ?? '', actor)).number);
+  }
+
+  @Post(':number/reject') @HttpCode(200) @RequireRoles('leader') async reject(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
+    return this.bulletins.get((await this.bulletins.decide(number, false, dto.note ?? '', actor)).number);
+  }
+
+  @Post(':number/publish') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '印发：推送至所选钉钉、企业微信工作群并归档' })
+  async publish(@Param('number') number: string, @Body() dto: PublishDto, @CurrentActor() actor: Actor) {
+    return this.bulletins.get((await this.bulletins.publish(number, dto.groupIds, actor)).number);
+  }
+
+  @Get(':number/reproduce') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: 'B2：从数据库重新生成，与存档逐行比对' })
+  reproduce(@Param('number') number: string) {
+    return this.bulletins.reproduce(number);
+  }
+
+  @Get(':number/docx') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '导出 .docx（公文格式）' })
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  async docx(@Param('number') number: string) {
+    const { filename, body } = await this.bulletins.docx(number);
+    return new StreamableFile(body, { disposition: `attachment; filename="bulletin.docx"; filename*=UTF-8''${encodeURIComponent(filename)}` });
+  }
+}
+
+/** The links a broadcast carries: the full text and the chart, behind an unguessable token, once approved. */
+@ApiTags('bulletins 通报')
+@Controller('public/bulletins')
+export class PublicBulletinController {
+  constructor(private readonly bulletins: BulletinService) {}
+
+  @Get(':token') @Public() @Header('Content-Type', 'text/html; charset=utf-8')
+  async page(@Param('token') token: string) {
+    const b = await this.bulletins.byToken(token);
+    return bulletinHtml(b.draft, this.bulletins.links(b).chart);
+  }
+
+  @Get(':token/chart.png') @Public() @Header('Content-Type', 'image/png') @Header('Cache-Control', 'public, max-age=86400')
+  async chart(@Param('token') token: string) {
+    return new StreamableFile(this.bulletins.chartPng(await this.bulletins.byToken(token)));
+  }
+}

@@ -1,0 +1,280 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, hasRole } from '../auth/actor';
+import type { DecisionCardView } from '../bot/cards';
+import { DecisionCards } from '../bot/outbox/decision-cards';
+import { OutboxWriter } from '../bot/outbox/outbox.writer';
+import { formatItemNumber } from '../cases/item-number.rules';
+import { nextInSequence } from '../cases/numbering.service';
+import { Clock } from '../common/clock';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../common/errors';
+import { formatShanghai, shanghaiDate, shanghaiYear } from '../common/shanghai-time';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { inTransaction } from '../database/transaction';
+import { ChatGroup } from '../org/chat-group.entity';
+import { RoleGrant } from '../org/role-grant.entity';
+import { Inject } from '@nestjs/common';
+import { renderChartSvg, svgToPng } from './bulletin.chart';
+import { renderBulletinDocx } from './bulletin.docx';
+import { Bulletin, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
+import { BulletinFactsService } from './bulletin-facts.service';
+import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinDraft, type BulletinFacts, type BulletinKind } from './bulletin.rules';
+
+export const BULLETIN_PREFIX = 'TB';
+const DEFAULT_OFFICE = '市人民政府督查室';
+/** The broadcast summary fits every platform's smallest text limit (WeCom app messages: 2,048 bytes). */
+const SUMMARY_BYTES = 1900;
+
+/**
+ * Issue 7 §3 (B1, B2): a 通报 goes draft (generated from the data) → edited by the 督查室 → submitted → approved by a
+ * leader on a one-to-one card → broadcast to the chosen groups on both platforms (a short summary with the chart and
+ * a link to the full text) → archived, exportable as .docx; regenerated from the database it must say the same.
+ */
+@Injectable()
+export class BulletinService implements OnModuleInit {
+  private readonly log = new Logger('bulletins');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly facts: BulletinFactsService,
+    private readonly outbox: OutboxWriter,
+    private readonly cards: DecisionCards,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.cards.register(BULLETIN_PREFIX, (subject, viewer) => this.card(subject, viewer));
+  }
+
+  /** B2: a draft from the data of the period. The issue number counts the kind's bulletins of the year. */
+  async generate(input: { kind: BulletinKind; period: string; office?: string; recipients?: string; groupIds?: number[] }, actor: Actor): Promise<Bulletin> {
+    this.mustBeOffice(actor);
+    const period = this.facts.period(input.kind, input.period);
+    const office = input.office?.trim() || DEFAULT_OFFICE;
+    return inTransaction(this.db, async (em) => {
+      const issueNo = input.kind === 'monthly' ? Number(shanghaiDate(period.from).slice(5, 7)) : input.kind === 'quarterly' ? Math.floor((Number(shanghaiDate(period.from).slice(5, 7)) - 1) / 3) + 1 : await this.next(em, `TB-${input.kind}`, period.year);
+      const facts = await this.facts.collect(input.kind, period, { year: period.year, number: issueNo }, office, input.recipients?.trim() || undefined);
+      const draft = composeBulletin(facts);
+      const seq = await this.next(em, BULLETIN_PREFIX, shanghaiYear(this.clock.now()));
+      const number = formatItemNumber(BULLETIN_PREFIX, shanghaiYear(this.clock.now()), seq);
+      const saved = await em.save(Bulletin, {
+        number,
+        kind: input.kind,
+        periodSpec: input.period.trim(),
+        periodFrom: period.from,
+        periodTo: period.to,
+        periodLabel: period.label,
+        issueYear: period.year,
+        issueNo,
+        office,
+        recipients: input.recipients?.trim() || null,
+        state: 'draft' as const,
+        facts: facts as unknown as Record<string, unknown>,
+        generatedText: draftToPlainText(draft),
+        draft,
+        edited: false,
+        groupIds: input.groupIds ?? null,
+        publicToken: randomBytes(18).toString('base64url'),
+        createdById: actor.personId,
+        approvedById: null,
+        approvedAt: null,
+        publishedAt: null,
+      });
+      await this.record(em, saved, 'generated', actor, `生成${BULLETIN_KINDS[input.kind]}草稿：${draft.title}（${period.label}）`);
+      this.log.log(JSON.stringify({ event: 'bulletin_generated', number, kind: input.kind, period: period.label, units: facts.byUnit.length, criticism: facts.criticism.length }));
+      return saved;
+    });
+  }
+
+  /** The 督查室 edits the draft (while it is a draft, or after a leader sent it back). */
+  async edit(number: string, patch: Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & { groupIds?: number[] }, actor: Actor): Promise<Bulletin> {
+    this.mustBeOffice(actor);
+    return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
+      const { groupIds, ...text } = patch;
+      if (text.sections !== undefined && !Array.isArray(text.sections)) throw invalid('BULLETIN.BAD_SECTIONS', '「sections」须为章节数组。', { field: 'sections' });
+      return { draft: { ...b.draft, ...text }, edited: Object.keys(text).length > 0 || b.edited, ...(groupIds ? { groupIds } : {}) };
+    });
+  }
+
+  /** Submitted for approval: each leader gets the 审定 card one to one. */
+  async submit(number: string, actor: Actor): Promise<Bulletin> {
+    this.mustBeOffice(actor);
+    return this.change(number, ['draft'], 'pending_approval', actor, 'submitted', '提请领导审定', async (_b, em, b) => {
+      const leaders = [...new Set((await em.findBy(RoleGrant, { role: 'leader' })).map((g) => g.personId))];
+      if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', 'B2：没有可审定通报的领导，请先在人员中设置 leader 角色。');
+      await this.outbox.enqueue(
+        em,
+        leaders.map((id) => ({ kind: 'bulletin_approval_card', target: `person:${id}` as const, platform: null, itemId: null, payload: { subject: b.number }, dedupeKey: `bulletin:${b.id}:v${b.version}:approve:${id}`, dueAt: this.clock.now() })),
+      );
+      return {};
+    });
+  }
+
+  /** B2: the leader approves (or sends back with a reason) — from the card, chat or the API. */
+  async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
+    if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', 'B2：通报须由领导审定。');
+    if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
+    return this.change(number, ['pending_approval'], approve ? 'approved' : 'draft', actor, approve ? 'approved' : 'returned', approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`, () =>
+      approve ? { approvedById: actor.personId, approvedAt: this.clock.now() } : {},
+    );
+  }
+
+  /** B2: broadcast to the chosen groups on both platforms — a short summary, the chart, a link — and archived. */
+  async publish(number: string, groupIds: number[] | undefined, actor: Actor): Promise<Bulletin> {
+    this.mustBeOffice(actor);
+    return this.change(number, ['approved'], 'published', actor, 'published', '印发并推送至工作群', async (b, em) => {
+      const ids = groupIds ?? b.groupIds ?? (await em.find(ChatGroup, { select: { id: true } })).map((g) => g.id);
+      const groups = ids.length ? await em.findBy(ChatGroup, { id: In(ids) }) : [];
+      if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', 'B2：请选择要推送的工作群（groupIds）。', { field: 'groupIds' });
+      await this.outbox.enqueue(
+        em,
+        groups.map((g) => ({ kind: 'bulletin_broadcast', target: `group:${g.id}` as const, platform: g.platform, itemId: null, payload: { bulletinId: b.id }, dedupeKey: `bulletin:${b.id}:broadcast:${g.id}`, dueAt: this.clock.now() })),
+      );
+      return { groupIds: groups.map((g) => g.id), publishedAt: this.clock.now() };
+    });
+  }
+
+  async get(number: string) {
+    const b = await this.load(number);
+    const events = await this.db.getRepository(BulletinEvent).find({ where: { bulletinId: b.id }, order: { id: 'ASC' } });
+    return {
+      number: b.number,
+      kind: b.kind,
+      kindLabel: BULLETIN_KINDS[b.kind],
+      period: b.periodLabel,
+      issue: b.draft.issueLabel,
+      state: b.state,
+      stateLabel: BULLETIN_STATE_LABELS[b.state],
+      edited: b.edited,
+      groupIds: b.groupIds,
+      draft: b.draft,
+      links: this.links(b),
+      timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, state: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })),
+    };
+  }
+
+  async list() {
+    const rows = await this.db.getRepository(Bulletin).find({ order: { id: 'DESC' }, take: 200, select: { id: true, number: true, kind: true, periodLabel: true, state: true, issueYear: true, issueNo: true, publishedAt: true } });
+    return rows.map((b) => ({ number: b.number, kind: b.kind, period: b.periodLabel, issue: `${b.issueYear}年第${b.issueNo}期`, state: b.state, stateLabel: BULLETIN_STATE_LABELS[b.state], publishedAt: formatShanghai(b.publishedAt) }));
+  }
+
+  /** B2: the same period read from the database again, composed again, compared with what was generated. */
+  async reproduce(number: string) {
+    const b = await this.load(number);
+    const facts = await this.facts.collect(b.kind, { from: b.periodFrom, to: b.periodTo, label: b.periodLabel, year: b.issueYear }, { year: b.issueYear, number: b.issueNo }, b.office, b.recipients ?? undefined);
+    const now = draftToPlainText(composeBulletin(facts));
+    const was = b.generatedText.split('\n');
+    const again = now.split('\n');
+    const differences = [];
+    for (let i = 0; i < Math.max(was.length, again.length) && differences.length < 20; i++) if (was[i] !== again[i]) differences.push({ line: i + 1, archived: was[i] ?? null, now: again[i] ?? null });
+    return { number: b.number, equal: now === b.generatedText, differences };
+  }
+
+  async docx(number: string): Promise<{ filename: string; body: Buffer }> {
+    const b = await this.load(number);
+    const date = b.approvedAt ?? this.clock.now();
+    const [y, m, d] = shanghaiDate(date).split('-').map(Number);
+    const body = await renderBulletinDocx(b.draft, { office: b.office, date: `${y}年${m}月${d}日`, chartPng: this.chartPng(b) });
+    return { filename: `${b.draft.issueLabel}${BULLETIN_KINDS[b.kind]}.docx`, body };
+  }
+
+  /** The chart the broadcast links to: closed and registered items by unit (the 15 busiest). */
+  chartPng(b: Bulletin): Buffer {
+    const units = ((b.facts as unknown as BulletinFacts).byUnit ?? []).slice().sort((x, y) => y.closed - x.closed || y.registered - x.registered || x.unitId - y.unitId).slice(0, 15);
+    const svg = renderChartSvg(units.map((u) => ({ name: u.unitName, value: u.closed })), { title: `${b.periodLabel}各单位办结事项数` });
+    return svgToPng(svg);
+  }
+
+  /** Public links (unguessable token): the chat apps open them without a login. Only once a leader approved it. */
+  async byToken(token: string): Promise<Bulletin> {
+    const b = await this.db.getRepository(Bulletin).findOneBy({ publicToken: token });
+    if (!b || (b.state !== 'approved' && b.state !== 'published')) throw notFound('BULLETIN.NOT_FOUND', '没有这份通报，或它尚未审定。');
+    return b;
+  }
+
+  links(b: Bulletin) {
+    const base = this.config.publicBaseUrl;
+    return { fullText: `${base}/public/bulletins/${b.publicToken}`, chart: `${base}/public/bulletins/${b.publicToken}/chart.png` };
+  }
+
+  /** What the groups read: the summary within every platform's limit, with the chart and the link to the full text. */
+  async broadcastText(bulletinId: number): Promise<{ title: string; text: string }> {
+    const b = await this.db.getRepository(Bulletin).findOneByOrFail({ id: bulletinId });
+    const links = this.links(b);
+    return { title: b.draft.title, text: draftToMarkdown(b.draft, { chartUrl: links.chart, fullTextUrl: links.fullText, maxBytes: SUMMARY_BYTES }) };
+  }
+
+  /** The leader's 审定 card: the issue, the period, the overview, and 同意 / 退回 while it waits for approval. */
+  async card(subject: string, viewer: Actor | null): Promise<DecisionCardView | null> {
+    const b = await this.db.getRepository(Bulletin).findOneBy({ number: subject.toUpperCase() });
+    if (!b) return null;
+    const mayDecide = b.state === 'pending_approval' && viewer !== null && hasRole(viewer, 'leader');
+    return {
+      kind: 'decision',
+      number: b.number,
+      title: `${b.draft.title}（${b.draft.issueLabel}）审定`,
+      state: b.state,
+      stateLabel: BULLETIN_STATE_LABELS[b.state],
+      deadline: '',
+      timeLeft: '',
+      summary: b.draft.highlights.overview,
+      facts: [
+        { label: '类别', value: BULLETIN_KINDS[b.kind] },
+        { label: '期间', value: b.periodLabel },
+        { label: '表扬', value: `${b.draft.highlights.praiseCount}项` },
+        { label: '批评', value: `${b.draft.highlights.criticismCount}项` },
+        { label: '全文', value: this.links(b).fullText },
+      ],
+      buttons: mayDecide
+        ? [
+            { id: 'bulletin:approve', label: '同意印发', style: 'primary' },
+            { id: 'bulletin:reject', label: '退回修改', style: 'danger', input: { key: 'reason', placeholder: '退回理由' } },
+          ]
+        : [],
+    };
+  }
+
+  private mustBeOffice(actor: Actor): void {
+    if (!actor.isAdmin && !hasRole(actor, 'supervisor')) throw forbidden('BULLETIN.OFFICE_ONLY', 'B2：通报由督查室起草、修改和印发。');
+  }
+
+  private async load(number: string): Promise<Bulletin> {
+    const b = await this.db.getRepository(Bulletin).findOneBy({ number: number.normalize('NFKC').trim().toUpperCase() });
+    if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报（编号形如 TB2026-0001）。`);
+    return b;
+  }
+
+  /** One state change: locked row, allowed states, the patch, the event — in one transaction. */
+  private change(
+    number: string,
+    from: BulletinState[],
+    to: BulletinState,
+    actor: Actor,
+    action: string,
+    summary: string,
+    patch: (b: Bulletin, em: EntityManager, locked: Bulletin) => Partial<Bulletin> | Promise<Partial<Bulletin>>,
+  ): Promise<Bulletin> {
+    return inTransaction(this.db, async (em) => {
+      const qb = em.createQueryBuilder(Bulletin, 'b').where('b.number = :n', { n: number.normalize('NFKC').trim().toUpperCase() });
+      if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+      const b = await qb.getOne();
+      if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
+      if (!from.includes(b.state)) throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `B2：通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+      const changes = await patch(b, em, b);
+      await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
+      Object.assign(b, changes, { state: to, version: b.version + 1 });
+      await this.record(em, b, action, actor, summary);
+      return b;
+    });
+  }
+
+  private async record(em: EntityManager, b: Bulletin, action: string, actor: Actor, summary: string): Promise<void> {
+    await em.insert(BulletinEvent, { bulletinId: b.id, action, toState: b.state, actorId: actor.personId, actorName: actor.name, channel: actor.channel, at: this.clock.now(), summary });
+  }
+
+  private next(em: EntityManager, prefix: string, year: number): Promise<number> {
+    return nextInSequence(em, prefix, year);
+  }
+}
