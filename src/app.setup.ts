@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { text } from 'express';
+import { raw, text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { validationPipe } from './common/validation';
@@ -8,6 +8,8 @@ import { validationPipe } from './common/validation';
 export function setUpApp(app: INestApplication): void {
   // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).
   app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '1mb' }));
+  // A2 documents are uploaded as the request body itself (a PDF, a scan), up to 10 MB.
+  app.use(/^\/api\/accountability\/clues\/[^/]+\/documents$/, raw({ type: () => true, limit: '10mb' }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

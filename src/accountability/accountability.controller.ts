@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +62,20 @@ export class AccountabilityController {
       if (clue) opened.push(clue.number);
     }
     return { candidates: candidates.length, opened };
+  }
+
+  @Post('clues/:number/documents') @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: 'A2：上传程序文书（请求体为文件本身，Content-Type 为其类型，?name=文件名）；之后在步骤中以 doc:<编号> 引用' })
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  attach(@Param('number') number: string, @Query('name') name: string | undefined, @Headers('content-type') mime: string | undefined, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    if (!Buffer.isBuffer(body)) throw invalid('CLUE.NO_FILE', '请把文件作为请求体上传（不是 JSON），并在 name 参数中给出文件名。', { field: 'body' });
+    return this.service.attach(number, { name: name ?? '', mime: (mime ?? '').split(';')[0].trim(), content: body }, actor);
+  }
+
+  @Get('documents/:id') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '下载程序文书' })
+  async download(@Param('id', ParseIntPipe) id: number) {
+    const doc = await this.service.document(id);
+    return new StreamableFile(doc.content, { type: doc.mime, disposition: `attachment; filename="document-${doc.id}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`, length: doc.size });
   }
 
   @Post('clues/:number/:action') @HttpCode(200) @ApiBody({ schema: { type: 'object', description: '各步骤所需内容：hand_over {proposal}；skip_verification {reason}；verify {report:{title,ref}}；propose_opinion {targets:[{target,name,measures}]}；audit_approve {note?}；audit_reject {reason}；recheck_return {reason}；implement {note}；report_result {result}；apply_result {scope}；dismiss {reason, report?}；均可附 documents:[{title,ref}]' } })

@@ -18,7 +18,8 @@ import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
 import { PERSON_MEASURES, PROCEDURE_ACTION_LABELS, PROCEDURE_STATE_LABELS, UNIT_MEASURES, type ClueDraft, type ProcedureAction, type ProcedureState } from './accountability.types';
-import { Clue, ClueData, ClueEvent } from './clue.entity';
+import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
+import { createHash } from 'node:crypto';
 
 /** The prefix of clue numbers (XS = 线索): XS2026-0001. */
 export const CLUE_PREFIX = 'XS';
@@ -136,6 +137,7 @@ export class AccountabilityService implements OnModuleInit {
       if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索（编号形如 ${CLUE_PREFIX}2026-0001）。`);
       const decision = decide(clue.state, action, rolesOf(actor), input);
       if (!decision.ok) throw new DomainError(decision.code, decision.message, decision.kind);
+      await this.checkDocumentRefs(em, clue, input as Record<string, unknown>);
       const now = this.clock.now();
       const from = clue.state;
       const data = { ...clue.data, ...gathered(action, input as Record<string, unknown>, clue.data) };
@@ -148,11 +150,45 @@ export class AccountabilityService implements OnModuleInit {
     });
   }
 
+  /** A2: a document for the clue's file (a 核查报告, an opinion, a result); steps cite it as `doc:<id>`. */
+  async attach(number: string, file: { name: string; mime: string; content: Buffer }, actor: Actor) {
+    if (!rolesOf(actor).includes('supervisor') && !hasRole(actor, 'leader')) throw new DomainError('CLUE.FORBIDDEN', 'A2：程序文书由督查室或领导上传。', 'forbidden');
+    const name = file.name.normalize('NFC').trim();
+    if (!name || name.length > 200) throw new DomainError('CLUE.BAD_FILE_NAME', '请在 name 参数中给出文件名（200字以内），例如 核查报告.pdf。', 'invalid');
+    if (file.content.length === 0) throw new DomainError('CLUE.EMPTY_FILE', '上传的文件是空的。', 'invalid');
+    return inTransaction(this.db, async (em) => {
+      const clue = await em.findOneBy(Clue, { number: normalizeClueNumber(number) });
+      if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
+      const sha256 = createHash('sha256').update(file.content).digest('hex');
+      const saved = await em.save(DocumentFile, { ownerKind: 'clue' as const, ownerId: clue.id, name, mime: file.mime || 'application/octet-stream', size: file.content.length, sha256, content: file.content, uploadedById: actor.personId });
+      await this.record(em, clue, 'attached', clue.state, clue.state, actor, this.clock.now(), `上传文书：${name}（doc:${saved.id}，${Math.ceil(file.content.length / 1024)} KB）`);
+      return { id: saved.id, ref: `doc:${saved.id}`, name, mime: saved.mime, size: saved.size, sha256 };
+    });
+  }
+
+  async document(id: number): Promise<DocumentFile> {
+    const doc = await this.db.getRepository(DocumentFile).createQueryBuilder('d').addSelect('d.content').where('d.id = :id', { id }).getOne();
+    if (!doc) throw notFound('DOCUMENT.NOT_FOUND', `没有编号为 ${id} 的文书。`);
+    return doc;
+  }
+
+  /** Steps may cite uploaded files as `doc:<id>`: each must exist and belong to this clue. */
+  private async checkDocumentRefs(em: EntityManager, clue: Clue, input: Record<string, unknown>): Promise<void> {
+    const refs = [...(Array.isArray(input.documents) ? (input.documents as { ref?: unknown }[]) : []), ...(input.report ? [input.report as { ref?: unknown }] : [])]
+      .map((d) => (typeof d?.ref === 'string' ? /^doc:(\d+)$/.exec(d.ref.trim()) : null))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]));
+    if (refs.length === 0) return;
+    const found = await em.findBy(DocumentFile, { id: In(refs), ownerKind: 'clue', ownerId: clue.id });
+    const missing = refs.filter((id) => !found.some((d) => d.id === id));
+    if (missing.length) throw new DomainError('CLUE.DOCUMENT_NOT_FOUND', `A2：文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`, 'invalid');
+  }
+
   async get(number: string) {
     const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(number) });
     if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
     const events = await this.db.getRepository(ClueEvent).find({ where: { clueId: clue.id }, order: { id: 'ASC' } });
-    return { ...(await this.view([clue]))[0], data: clue.data, timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, label: e.action === 'opened' ? '线索登记' : PROCEDURE_ACTION_LABELS[e.action as ProcedureAction], from: e.fromState, to: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })) };
+    return { ...(await this.view([clue]))[0], data: clue.data, timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, label: e.action === 'opened' ? '线索登记' : e.action === 'attached' ? '上传文书' : PROCEDURE_ACTION_LABELS[e.action as ProcedureAction], from: e.fromState, to: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })) };
   }
 
   async list(filter: { state?: ProcedureState; unitId?: number }) {

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Channel } from '../cases/item.types';
 import { CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn, UpdatedAtColumn } from '../database/columns';
 import type { ClueTrigger, DocumentRef, OpinionTarget, ProcedureState, ResultScope } from './accountability.types';
@@ -53,4 +53,20 @@ export class ClueEvent {
   @DateTimeColumn() at!: Date;
   @TextColumn() summary!: string;
   @JsonColumn({ nullable: true }) data!: Record<string, unknown> | null;
+}
+
+/** A file attached to a clue's procedure (A2: 核查报告, 问责处理意见书, 结果报告 …); steps cite it as `doc:<id>`. */
+@Entity('document')
+@Index('ix_document_owner', ['ownerKind', 'ownerId'])
+export class DocumentFile {
+  @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
+  @StringColumn(16) ownerKind!: 'clue';
+  @IntColumn() ownerId!: number;
+  @StringColumn(200) name!: string;
+  @StringColumn(100) mime!: string;
+  @IntColumn() size!: number;
+  @StringColumn(64) sha256!: string;
+  @Column({ type: 'blob', select: false }) content!: Buffer;
+  @IntColumn({ nullable: true }) uploadedById!: number | null;
+  @CreatedAtColumn() createdAt!: Date;
 }

@@ -22,6 +22,8 @@ import { BulletinFactsService } from './bulletin-facts.service';
 import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinDraft, type BulletinFacts, type BulletinKind } from './bulletin.rules';
 
 export const BULLETIN_PREFIX = 'TB';
+/** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
+const KEY_SUPERVISION_SERIES = 'TBK';
 const DEFAULT_OFFICE = '市人民政府督查室';
 /** The broadcast summary fits every platform's smallest text limit (WeCom app messages: 2,048 bytes). */
 const SUMMARY_BYTES = 1900;
@@ -54,7 +56,7 @@ export class BulletinService implements OnModuleInit {
     const period = this.facts.period(input.kind, input.period);
     const office = input.office?.trim() || DEFAULT_OFFICE;
     return inTransaction(this.db, async (em) => {
-      const issueNo = input.kind === 'monthly' ? Number(shanghaiDate(period.from).slice(5, 7)) : input.kind === 'quarterly' ? Math.floor((Number(shanghaiDate(period.from).slice(5, 7)) - 1) / 3) + 1 : await this.next(em, `TB-${input.kind}`, period.year);
+      const issueNo = input.kind === 'monthly' ? Number(shanghaiDate(period.from).slice(5, 7)) : input.kind === 'quarterly' ? Math.floor((Number(shanghaiDate(period.from).slice(5, 7)) - 1) / 3) + 1 : await this.next(em, KEY_SUPERVISION_SERIES, period.year);
       const facts = await this.facts.collect(input.kind, period, { year: period.year, number: issueNo }, office, input.recipients?.trim() || undefined);
       const draft = composeBulletin(facts);
       const seq = await this.next(em, BULLETIN_PREFIX, shanghaiYear(this.clock.now()));

@@ -33,6 +33,7 @@ export class NumberingService {
  * deadlock.) Only a year's first number inserts.
  */
 export async function nextInSequence(em: EntityManager, prefix: string, year: number): Promise<number> {
+  if (prefix.length > 16) throw new RangeError(`sequence prefix "${prefix}" is longer than the column (16)`);
   const bump = () => em.createQueryBuilder().update(NumberSequence).set({ lastSeq: () => 'last_seq + 1' }).where('prefix = :prefix AND year = :year', { prefix, year }).execute();
   if (((await bump()).affected ?? 0) === 0) {
     await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();

@@ -19,7 +19,7 @@ import { Setting } from '../settings/setting.entity';
 import { Reminder } from '../reminders/reminder.entity';
 import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
 import { ScoreLineRow, ScoreTableRow } from '../scoring/score-line.entity';
-import { Clue, ClueEvent } from '../accountability/clue.entity';
+import { Clue, ClueEvent, DocumentFile } from '../accountability/clue.entity';
 import { Bulletin, BulletinEvent } from '../bulletins/bulletin.entity';
 
 export const ENTITIES = [
@@ -46,6 +46,7 @@ export const ENTITIES = [
   ScoreTableRow,
   Clue,
   ClueEvent,
+  DocumentFile,
   Bulletin,
   BulletinEvent,
   RateWindow,

@@ -70,7 +70,8 @@ export class ScoringService {
     const candidate = { ...(body as object), id: current.id, version: current.version + 1 };
     const problems = scoreTableProblems(candidate);
     if (problems.length) throw invalid('SCORE.TABLE_INVALID', `积分规则表有误：${problems.map((p) => p.message).join('；')}`, { field: problems[0].field, problems });
-    await this.db.getRepository(ScoreTableRow).insert({ id: candidate.id, version: candidate.version, body: candidate as ScoreTable, createdById: byPersonId });
+    // In force from now by the service's clock (the version that scores an event is the latest saved before it).
+    await this.db.getRepository(ScoreTableRow).insert({ id: candidate.id, version: candidate.version, body: candidate as ScoreTable, createdById: byPersonId, createdAt: this.clock.now() });
     forgetScoreTables();
     return candidate as ScoreTable;
   }

@@ -5,7 +5,7 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { shanghaiInstant } from '../../src/common/shanghai-time';
 import { bearer, Org, seedOrg } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 
 /**
@@ -98,6 +98,31 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     expect((await http.get(`/api/accountability/clues/${n}`).set(bearer(org.supervisor))).body.state).toBe('opinion');
   });
 
+  it('A2 documents: a 核查报告 uploaded as a file is cited by a step as doc:<id>, kept on the clue, and downloads byte for byte', async () => {
+    const http = t.http();
+    const n = (await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.co, reason: '台账造假' }).expect(201)).body.number;
+    await http.post(`/api/accountability/clues/${n}/hand_over`).set(bearer(org.supervisor)).send({ proposal: '建议核查' }).expect(200);
+    await http.post(`/api/accountability/clues/${n}/start_verification`).set(bearer(org.supervisor)).send({}).expect(200);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200_000, 7), Buffer.from('核查报告')]);
+    await http.post(`/api/accountability/clues/${n}/documents?name=x.pdf`).set(bearer(org.leadContact)).set('Content-Type', 'application/pdf').send(pdf).expect(403);
+    const up = await http.post(`/api/accountability/clues/${n}/documents?name=${encodeURIComponent('核查报告（终稿）.pdf')}`).set(bearer(org.supervisor)).set('Content-Type', 'application/pdf').send(pdf).expect(201);
+    expect(up.body).toMatchObject({ ref: `doc:${up.body.id}`, name: '核查报告（终稿）.pdf', mime: 'application/pdf', size: pdf.length });
+    // A step may only cite this clue's documents.
+    const wrong = await http.post(`/api/accountability/clues/${n}/verify`).set(bearer(org.supervisor)).send({ report: { title: '核查报告', ref: 'doc:99999' } });
+    expect([wrong.status, wrong.body.code]).toEqual([400, 'CLUE.DOCUMENT_NOT_FOUND']);
+    await http.post(`/api/accountability/clues/${n}/verify`).set(bearer(org.supervisor)).send({ report: { title: '核查报告', ref: up.body.ref } }).expect(200);
+    const clue = (await http.get(`/api/accountability/clues/${n}`).set(bearer(org.leader)).expect(200)).body;
+    expect(clue.data.verification).toEqual({ title: '核查报告', ref: up.body.ref });
+    expect(clue.timeline.map((e: { action: string }) => e.action)).toEqual(['opened', 'hand_over', 'start_verification', 'attached', 'verify']);
+    const down = await http.get(`/api/accountability/documents/${up.body.id}`).set(bearer(org.leader)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(Buffer.compare(down.body as Buffer, pdf)).toBe(0);
+    expect(down.headers['content-disposition']).toContain(encodeURIComponent('核查报告（终稿）.pdf'));
+  });
+
   it('A1: a result rated 不合格 and an obstruction the 督查室 records each open a clue by themselves', async () => {
     t.clock.set(shanghaiInstant('2026-03-10', '09:00'));
     const number = await openItem('评定不合格', '7d');
@@ -113,5 +138,36 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
       ['obstruction', org.units.co],
     ]);
     expect(await t.db.getRepository(ClueEvent).countBy({ clueId: clues[clues.length - 1].id, action: 'opened' })).toBe(1);
+  });
+});
+
+describe('S11 → A1: below base and in the bottom two for two years running', () => {
+  it('opens one clue per unit that qualifies, once; a unit below base but not in the bottom two gets none', async () => {
+    const t = await startTestApp({ now: shanghaiInstant('2027-01-05', '09:00') });
+    try {
+      const org = await seedOrg(t);
+      const extra = (await t.http().post('/api/units').set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).send({ code: 'SWJ', name: '市商务局' }).expect(201)).body.id as number;
+      // 2025 / 2026 totals: 发改委 110/108, 财政局 95/97 and 商务局 96/96 (the bottom two both years, below 100),
+      // 教育局 97/104 (below 100 in 2025 but third, not bottom two).
+      const points: [number, number, number][] = [
+        [org.units.lead, 2025, 100], [org.units.lead, 2026, 80],
+        [org.units.co, 2025, -50], [org.units.co, 2026, -30],
+        [org.units.other, 2025, -30], [org.units.other, 2026, 40],
+        [extra, 2025, -40], [extra, 2026, -40],
+      ];
+      for (const [unitId, year, tenths] of points) {
+        await t.db.query(
+          "INSERT INTO score_line (line_key, rule, unit_id, item_id, points_tenths, at, year, quarter, explanation, table_id, table_version, source) VALUES (?, 'S4', ?, NULL, ?, ?, ?, 2, 'test', 'default', 1, 'manual')",
+          [`t:${unitId}:${year}`, unitId, tenths, new Date(`${year}-06-01T00:00:00Z`), year],
+        );
+      }
+      const r = await t.http().post('/api/accountability/ranking/2026').set(bearer(org.supervisor)).expect(200);
+      expect(r.body.opened).toHaveLength(2);
+      const clues = await t.db.getRepository(Clue).find({ order: { unitId: 'ASC' } });
+      expect(clues.map((c) => [c.trigger, c.unitId]).sort()).toEqual([['ranking', org.units.co], ['ranking', extra]].sort());
+      expect((await t.http().post('/api/accountability/ranking/2026').set(bearer(org.supervisor)).expect(200)).body.opened).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -139,6 +139,14 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('recheck');
   });
 
+  it('/积分 in the group: the unit\'s 激励积分 and rank, answered in the group; another unit\'s is refused (P2)', async () => {
+    await say('dt-lead', '/积分');
+    const reply = await fake.waitFor(() => textsIn('cidFGW').find((m) => m.includes('【激励积分】市发展改革委')));
+    expect(reply).toMatch(/【激励积分】市发展改革委 \d{4}年度：[\d.]+ 分（基准 100，第 \d 名 \/ 共 3 个单位）/);
+    await say('dt-lead', '／积分 市财政局');
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('P2：承办单位只能查看本单位的积分')));
+  });
+
   it('the same frame three times, and a frame pushed again after its ACK, each make one effect', async () => {
     const n2 = (await t.get(RegistrationService).register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)).number;
     await t.get(ItemCommandsService).assign(n2, supervisor);

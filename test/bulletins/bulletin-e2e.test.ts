@@ -180,6 +180,19 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     expect(wb.getWorksheet('按单位')!.getRow(5).values).toEqual([undefined, '合计', 2, 1, 1, 1, 1, 0, 1, '100.0%']);
   });
 
+  it('B1: a quarterly 通报 and an ad-hoc 重点督办 通报 come from the same data, numbered in their own series', async () => {
+    const http = t.http();
+    const q = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'quarterly', period: '2026Q1' }).expect(201)).body;
+    expect(q).toMatchObject({ kind: 'quarterly', period: '2026年第一季度', issue: '2026年第1期', state: 'draft' });
+    expect(q.draft.highlights.overview).toContain('共登记督办事项2件');
+    const k = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'key_supervision', period: '2026-03-09~2026-03-31' }).expect(201)).body;
+    expect(k).toMatchObject({ kind: 'key_supervision', issue: '2026年第1期' });
+    expect(JSON.stringify(k.draft.sections)).toContain('清理拖欠企业账款');
+    const again = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'key_supervision', period: '2026-03-09~2026-03-31' }).expect(201)).body;
+    expect(again.issue).toBe('2026年第2期');
+    expect((await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'quarterly', period: '2026-03' }).expect(400)).body.message).toContain('2026Q1');
+  });
+
   it('B2: a figure changed in the database afterwards shows in the reproduction check', async () => {
     await t.db.query("UPDATE item SET closed_at = NULL, state = 'in_progress' WHERE title = '推进政务服务一网通办'");
     const r = (await t.http().get('/api/bulletins/TB2026-0001/reproduce').set(auth('sup')).expect(200)).body;

@@ -78,8 +78,9 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
     await ds.runMigrations({ transaction: 'each' });
 
     // The register, written straight into the tables (the commands are tested elsewhere; here only the tick is).
-    // Each item's deadline is 5 h and 20 s away: its R1 "5 h before" reminder falls due 20 s from now, once the
-    // instances have started and planned (as in service, where reminders are planned hours ahead), whatever the hour
+    // Each item's deadline is 5 h and 10 min away: the instances plan its R1 "5 h before" reminder for 10 minutes from
+    // now (as in service, where reminders are planned hours ahead); once all 10,000 are planned they are made due at
+    // once (due_at only — the planned instant, which the dispatch re-check reads, stays). Whatever the hour
     // — the daily policy's quiet hours are switched off in a new version (policies are data), so CI at 03:00 works.
     const daily = DEFAULT_POLICIES.find((p) => p.id === 'daily')!;
     await ds.getRepository(ReminderPolicyRow).insert({ id: 'daily', version: daily.version + 1, body: { ...daily, version: daily.version + 1, quietHours: { start: '00:00', end: '00:00' } }, createdById: null });
@@ -105,7 +106,7 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
           servedParty: null,
           registeredAt: new Date(now - 2 * 86_400_000),
           assignedAt: new Date(now - 2 * 86_400_000),
-          deadlineAt: new Date(now + 5 * 3_600_000 + 20_000),
+          deadlineAt: new Date(now + 5 * 3_600_000 + 10 * 60_000),
           deadlineSpec: '3d',
           deadlineReason: null,
           parentId: null,
@@ -135,6 +136,12 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
       DINGTALK_OAPI_BASE: fake.oapiBase,
     };
     children.push(...(await Promise.all(['a', 'b', 'c'].map((n) => startInstance(n, env)))));
+    const planned = () => ds.getRepository(Reminder).countBy({ kind: 'before_deadline' });
+    for (let i = 0; (await planned()) < ITEMS; i++) {
+      if (i > 600) throw new Error(`only ${await planned()} of ${ITEMS} reminders planned after 60 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ds.query("UPDATE reminder SET due_at = ? WHERE kind = 'before_deadline'", [new Date()]);
 
     // Count what the groups have received: each item number, how many times.
     const seen = () => {

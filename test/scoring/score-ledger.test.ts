@@ -6,7 +6,7 @@ import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.servic
 import { ScoreLineRow } from '../../src/scoring/score-line.entity';
 import { ScoringService } from '../../src/scoring/scoring.service';
 import { bearer, Org, seedOrg } from '../support/fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
 const at = (date: string, time = '09:00') => shanghaiInstant(date, time);
@@ -161,5 +161,40 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
     expect(await s.explainText(org.coContact.actor, '市发展改革委')).toMatch(/^P2：/);
     expect((await s.explainText(org.leader.actor, '市发展改革委')).split('\n')[0]).toContain('128 分');
     expect(await s.explainText(org.leader.actor, '不存在的局')).toContain('没有名为「不存在的局」的单位');
+  });
+});
+
+describe('the scoring table as versioned data', () => {
+  it('a bad table is refused naming the field; a saved version scores what happens from then on, lines keep their version', async () => {
+    const t = await startTestApp({ now: at('2026-05-04') });
+    try {
+      const org = await seedOrg(t);
+      const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+      const table = (await t.http().get('/api/score-table').set(admin).expect(200)).body;
+      expect(table).toMatchObject({ version: 1, base: 100, lines: { S1: { perItem: 0.5 } } });
+      const bad = await t.http().put('/api/score-table').set(admin).send({ ...table, lines: { ...table.lines, S1: { perItem: -0.5 } } }).expect(400);
+      expect(bad.body).toMatchObject({ code: 'SCORE.TABLE_INVALID' });
+      await t.http().put('/api/score-table').set(bearer(org.supervisor)).send(table).expect(403);
+      const reg = t.get(RegistrationService);
+      const register = async (title: string) => {
+        const item = await reg.register({ title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } }, org.supervisor.actor);
+        await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+      };
+      await register('旧规则下纳入');
+      t.clock.set(at('2026-05-05'));
+      const saved = (await t.http().put('/api/score-table').set(admin).send({ ...table, lines: { ...table.lines, S1: { perItem: 1 } } }).expect(200)).body;
+      expect(saved.version).toBe(2);
+      t.clock.set(at('2026-05-06'));
+      await register('新规则下纳入');
+      const rows = await t.db.getRepository(ScoreLineRow).find({ where: { rule: 'S1' }, order: { id: 'ASC' } });
+      expect(rows.map((r) => [r.pointsTenths, r.tableVersion])).toEqual([
+        [5, 1],
+        [10, 2],
+      ]);
+      // The recompute uses the version in force at each event, so it still agrees.
+      expect((await t.http().get('/api/scores/recompute?year=2026').set(admin).expect(200)).body.equal).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -55,6 +55,26 @@ export class AccountabilitySchema1764568800000 implements MigrationInterface {
       ],
       [{ name: 'ix_clue_event_clue', columns: ['clue_id', 'id'] }],
     );
+    // A2's documents (核查报告, 处理意见书 …), kept with the clue they belong to.
+    await createTable(
+      qr,
+      'document',
+      [
+        col.id(),
+        col.str('owner_kind', 16),
+        col.int('owner_id'),
+        col.str('name', 200),
+        col.str('mime', 100),
+        col.int('size'),
+        col.str('sha256', 64),
+        { name: 'content', type: 'blob' },
+        col.int('uploaded_by_id', true),
+        col.created(),
+      ],
+      [{ name: 'ix_document_owner', columns: ['owner_kind', 'owner_id'] }],
+    );
+    // A document may be up to 10 MB: LONGBLOB on MySQL/MariaDB (BLOB stops at 64 KB; SQLite's BLOB has no such limit).
+    if (isMysql(qr)) await qr.query('ALTER TABLE document MODIFY content LONGBLOB NOT NULL');
     // Decision cards (the leader's 审核 of a clue, a bulletin's approval) are about a subject, not an item.
     await qr.addColumn('card_instance', new TableColumn(col.str('subject', 32, true)));
     // MODIFY on MySQL/MariaDB: TypeORM's changeColumn there drops and re-adds the column (and its index) — the
@@ -68,6 +88,7 @@ export class AccountabilitySchema1764568800000 implements MigrationInterface {
     if (isMysql(qr)) await qr.query('ALTER TABLE card_instance MODIFY item_id int NOT NULL');
     else await qr.changeColumn('card_instance', 'item_id', new TableColumn(col.int('item_id')));
     await qr.dropColumn('card_instance', 'subject');
+    await qr.dropTable('document');
     await qr.dropTable('clue_event');
     await qr.dropTable('clue');
   }
