@@ -8,8 +8,6 @@ import { Item } from '../cases/item.entity';
 import { invalid, notFound } from '../common/errors';
 import { DataSource } from 'typeorm';
 import { Unit } from '../org/unit.entity';
-import { ScoringService } from '../scoring/scoring.service';
-import { s11Candidates } from '../scoring/score.rules';
 import { PROCEDURE_ACTIONS, PROCEDURE_STATES, type ProcedureAction, type ProcedureState } from './accountability.types';
 import { AccountabilityService } from './accountability.service';
 
@@ -26,7 +24,6 @@ class ManualClueDto {
 export class AccountabilityController {
   constructor(
     private readonly service: AccountabilityService,
-    private readonly scoring: ScoringService,
     private readonly db: DataSource,
   ) {}
 
@@ -51,17 +48,9 @@ export class AccountabilityController {
     return this.service.get(clue!.number);
   }
 
-  @Post('ranking/:year') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: 'S11：年度积分低于基准且连续两年倒数后2位的单位，各开一条线索' })
-  async ranking(@Param('year', ParseIntPipe) year: number, @CurrentActor() actor: Actor) {
-    const [before, now] = await Promise.all([this.scoring.ranking(year - 1), this.scoring.ranking(year)]);
-    const candidates = s11Candidates({ [year - 1]: before.units, [year]: now.units }, now.base);
-    const opened: string[] = [];
-    for (const c of candidates) {
-      const unitName = now.units.find((u) => u.unitId === c.unitId)?.unitName ?? '';
-      const clue = await this.service.openFrom({ kind: 'ranking', unitId: c.unitId, unitName, years: c.years, explanation: c.explanation }, actor);
-      if (clue) opened.push(clue.number);
-    }
-    return { candidates: candidates.length, opened };
+  @Post('ranking/:year') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: 'S11：年度积分低于基准且连续两年倒数后2位的单位，各开一条线索（每年1月也自动进行）' })
+  ranking(@Param('year', ParseIntPipe) year: number, @CurrentActor() actor: Actor) {
+    return this.service.openRankingClues(year, actor);
   }
 
   @Post('clues/:number/documents') @RequireRoles('admin', 'supervisor', 'leader')

@@ -9,20 +9,21 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { formatItemNumber } from '../cases/item-number.rules';
 import type { ItemState, Role } from '../cases/item.types';
-import { nextInSequence } from '../cases/numbering.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
-import { formatShanghai, shanghaiYear } from '../common/shanghai-time';
+import { formatShanghai, shanghaiDate } from '../common/shanghai-time';
+import { ScoringService } from '../scoring/scoring.service';
+import { s11Candidates } from '../scoring/score.rules';
 import { inTransaction } from '../database/transaction';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
 import { PERSON_MEASURES, PROCEDURE_ACTION_LABELS, PROCEDURE_STATE_LABELS, UNIT_MEASURES, type ClueDraft, type ProcedureAction, type ProcedureState } from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
+import { CLUE_PREFIX, openClue, recordClueEvent } from './clue-opener';
+export { CLUE_PREFIX, openClue, openCluesForEvent } from './clue-opener';
 import { createHash } from 'node:crypto';
 
-/** The prefix of clue numbers (XS = 线索): XS2026-0001. */
-export const CLUE_PREFIX = 'XS';
 /** An item still owes its result in these states (after them the unit has asked to close). */
 const OWES: ItemState[] = ['registered', 'assigned', 'in_progress'];
 
@@ -36,12 +37,14 @@ export class AccountabilityService implements OnModuleInit {
   private readonly log = new Logger('accountability');
   /** Up to where the overdue scan has looked (deadline + 2 days); the first scan looks back 30 days. */
   private scannedTo: Date | null = null;
+  private rankingScannedOn: string | null = null;
 
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly outbox: OutboxWriter,
     private readonly cards: DecisionCards,
+    private readonly scoring: ScoringService,
   ) {}
 
   onModuleInit(): void {
@@ -126,6 +129,27 @@ export class AccountabilityService implements OnModuleInit {
     }
     this.scannedTo = line;
     return opened;
+  }
+
+  /** S11 → A1: each unit below base and in the bottom two in `year` and the year before opens one clue. */
+  async openRankingClues(year: number, actor: Actor = SYSTEM_ACTOR): Promise<{ candidates: number; opened: string[] }> {
+    const [before, now] = await Promise.all([this.scoring.ranking(year - 1), this.scoring.ranking(year)]);
+    const candidates = s11Candidates({ [year - 1]: before.units, [year]: now.units }, now.base);
+    const opened: string[] = [];
+    for (const c of candidates) {
+      const unitName = now.units.find((u) => u.unitId === c.unitId)?.unitName ?? '';
+      const clue = await this.openFrom({ kind: 'ranking', unitId: c.unitId, unitName, years: c.years, explanation: c.explanation }, actor);
+      if (clue) opened.push(clue.number);
+    }
+    return { candidates: candidates.length, opened };
+  }
+
+  /** S11 at year end, by itself: in January each tick's first check of the day looks at the year just closed. */
+  async scanRanking(now: Date): Promise<number> {
+    const day = shanghaiDate(now);
+    if (day.slice(5, 7) !== '01' || this.rankingScannedOn === day) return 0;
+    this.rankingScannedOn = day;
+    return (await this.openRankingClues(Number(day.slice(0, 4)) - 1)).opened.length;
   }
 
   /** A2: one step of the procedure, by the right role, recorded on the clue's timeline. */
@@ -285,49 +309,4 @@ function gathered(action: ProcedureAction, input: Record<string, unknown>, befor
     default:
       return out;
   }
-}
-
-/** A1, in the caller's transaction: one clue per trigger (dedupe key), numbered XS{year}-{seq}, the 督查室 told. */
-export async function openClue(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
-  if (await em.findOneBy(Clue, { dedupeKey: draft.dedupeKey })) return null;
-  const number = await nextClueNumber(em, shanghaiYear(at));
-  await em.insert(Clue, { number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId, dedupeKey: draft.dedupeKey, state: 'clue_opened', summary: draft.summary.slice(0, 500), data: {}, version: 1, openedAt: at });
-  const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
-  await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
-  await new OutboxWriter().enqueue(
-    em,
-    (await supervisionTargets(em)).map((t) => ({
-      kind: 'clue_notice',
-      target: t.target,
-      platform: t.platform ?? null,
-      itemId: clue.itemId,
-      payload: { text: `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理（A2）。` },
-      dedupeKey: `clue:${clue.id}:opened:${t.target}`,
-      dueAt: at,
-    })),
-  );
-  new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
-  return clue;
-}
-
-async function recordClueEvent(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
-  await em.save(ClueEvent, { clueId: clue.id, action, fromState: from, toState: to, actorId: actor.personId, actorName: actor.name, channel: actor.channel, at, summary, data: data ?? null });
-}
-
-async function nextClueNumber(em: EntityManager, year: number): Promise<string> {
-  return formatItemNumber(CLUE_PREFIX, year, await nextInSequence(em, CLUE_PREFIX, year));
-}
-
-/**
- * A1 from the timeline, in the event's transaction: a result rated 不合格 (D2) opens a review-finding clue for the lead
- * unit. Called by TimelineWriter like the score ledger.
- */
-export async function openCluesForEvent(em: EntityManager, event: { itemId: number; type: string; at: Date; data: Record<string, unknown> | null }, actor: Actor): Promise<void> {
-  if (event.type !== 'rated' || event.data?.rating !== 'fail') return;
-  const lead = await em.findOneBy(ItemUnit, { itemId: event.itemId, role: 'lead' });
-  const item = await em.findOneBy(Item, { id: event.itemId });
-  const unit = lead ? await em.findOneBy(Unit, { id: lead.unitId }) : null;
-  if (!item || !unit) return;
-  const draft = triggerClue({ kind: 'rated', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, rating: 'fail' });
-  if (draft) await openClue(em, draft, actor, event.at);
 }

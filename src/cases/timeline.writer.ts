@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { openCluesForEvent } from '../accountability/accountability.service';
+import { openCluesForEvent } from '../accountability/clue-opener';
 import { recordScoreLines } from '../scoring/score-ledger';
 import { ItemEvent } from './item-event.entity';
 import type { ItemState } from './item.types';

@@ -39,6 +39,8 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
           await this.scheduler.dispatch(now);
           // A1: items overdue more than 2 days open an accountability clue.
           await this.accountability.scanOverdue(now);
+          // S11: in January, the year just closed (once a day).
+          await this.accountability.scanRanking(now);
         } catch (e) {
           this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
         } finally {

@@ -12,7 +12,7 @@ import { formatShanghai, shanghaiInstant, shanghaiYear } from '../common/shangha
 import { inTransaction } from '../database/transaction';
 import { Unit } from '../org/unit.entity';
 import { Reminder } from '../reminders/reminder.entity';
-import { openClue } from '../accountability/accountability.service';
+import { openClue } from '../accountability/clue-opener';
 import { triggerClue } from '../accountability/accountability.rules';
 import { scoreFactsFromTimeline } from './score-facts.rules';
 import { eventLineKey, forgetScoreTables, insertLines, scoreTables, tableAt } from './score-ledger';

@@ -166,6 +166,13 @@ describe('S11 → A1: below base and in the bottom two for two years running', (
       const clues = await t.db.getRepository(Clue).find({ order: { unitId: 'ASC' } });
       expect(clues.map((c) => [c.trigger, c.unitId]).sort()).toEqual([['ranking', org.units.co], ['ranking', extra]].sort());
       expect((await t.http().post('/api/accountability/ranking/2026').set(bearer(org.supervisor)).expect(200)).body.opened).toEqual([]);
+      // Nobody has to ask: in January the tick looks at the year just closed — once a day, and never twice per unit.
+      await t.db.query("DELETE FROM clue");
+      const s = t.get(AccountabilityService);
+      expect(await s.scanRanking(shanghaiInstant('2026-12-31', '09:00'))).toBe(0); // not January
+      expect(await s.scanRanking(shanghaiInstant('2027-01-05', '09:00'))).toBe(2);
+      expect(await s.scanRanking(shanghaiInstant('2027-01-05', '10:00'))).toBe(0);
+      expect(await s.scanRanking(shanghaiInstant('2027-01-06', '09:00'))).toBe(0);
     } finally {
       await t.close();
     }
