@@ -64,9 +64,8 @@ export class BulletinFactsService {
 
   async collect(kind: BulletinKind, period: Period, issue: { year: number; number: number }, office: string, recipients?: string): Promise<BulletinFacts> {
     // SQLite keeps instants as UTC text ('2026-03-01 16:00:00.000'); MySQL/MariaDB take the Date (UTC connection).
-    const at = (d: Date): Date | string => (this.db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
-    const from = at(period.from);
-    const to = at(period.to);
+    const from = sqlInstant(this.db, period.from);
+    const to = sqlInstant(this.db, period.to);
     const q = (sql: string, params: unknown[]) => this.db.query(sql, params) as Promise<Record<string, unknown>[]>;
     const lead = 'JOIN item_unit iu ON iu.item_id = i.id AND iu.role = ? ';
     const live = "i.state <> 'draft' AND i.decomposed = ? ";
@@ -159,7 +158,11 @@ export class BulletinFactsService {
   }
 }
 
-const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`));
+/** A raw query's instant back as a Date: MySQL gives a Date, SQLite the UTC text it stores. */
+export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`));
+
+/** An instant as a raw-query parameter: SQLite keeps instants as UTC text ('2026-03-01 16:00:00.000'); MySQL/MariaDB take the Date. */
+export const sqlInstant = (db: DataSource, d: Date): Date | string => (db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
 function safeJson(s: string): Record<string, unknown> {
   try {
     return JSON.parse(s) as Record<string, unknown>;

@@ -6,7 +6,7 @@ import { SOURCES, STATE_LABELS, type ItemState, type Source } from '../cases/ite
 import { Clock } from '../common/clock';
 import { invalid } from '../common/errors';
 import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
-import { BulletinFactsService } from './bulletin-facts.service';
+import { asDate, BulletinFactsService, sqlInstant } from './bulletin-facts.service';
 import { renderStatisticsXlsx, Statistics } from './statistics.render';
 
 const ZERO = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };
@@ -51,14 +51,14 @@ export class StatisticsController {
       `SELECT i.number AS number, i.title AS title, u.name AS unit, i.source AS source, i.registered_at AS registeredAt, i.deadline_at AS deadlineAt, i.state AS state, i.closed_at AS closedAt
        FROM item i JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead' JOIN unit u ON u.id = iu.unit_id
        WHERE i.state <> 'draft' AND i.registered_at >= ? AND i.registered_at < ? ORDER BY i.number`,
-      [this.param(from), this.param(to)],
+      [sqlInstant(this.db, from), sqlInstant(this.db, to)],
     )) as Record<string, unknown>[];
-    const asDate = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`));
+    const orNull = (v: unknown) => (v === null || v === undefined ? null : asDate(v));
     const byMonth = new Map<string, typeof ZERO>();
     const rows = items.map((r) => {
-      const registeredAt = asDate(r.registeredAt)!;
-      const deadlineAt = asDate(r.deadlineAt)!;
-      const closedAt = asDate(r.closedAt);
+      const registeredAt = asDate(r.registeredAt);
+      const deadlineAt = asDate(r.deadlineAt);
+      const closedAt = orNull(r.closedAt);
       const m = shanghaiDate(registeredAt).slice(0, 7);
       const c = byMonth.get(m) ?? { ...ZERO };
       c.registered++;
@@ -78,9 +78,5 @@ export class StatisticsController {
       byMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, c]) => ({ label: `${m.slice(0, 4)}年${Number(m.slice(5))}月登记`, ...c })),
       items: rows,
     };
-  }
-
-  private param(d: Date): Date | string {
-    return this.db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
   }
 }

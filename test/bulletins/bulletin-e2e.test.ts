@@ -36,7 +36,8 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
       clock,
       listen: true,
       env: {
-        ...dingtalkEnv(ding, DING),
+        ...dingtalkEnv(ding, DING, 'tpl'),
+        DINGTALK_MODE: 'stream',
         ...wecomEnv(wx),
         DUBAN_PUBLIC_URL: 'https://duban.example.gov.cn',
       },

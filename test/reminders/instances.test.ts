@@ -14,6 +14,7 @@ import { ReminderPolicyRow } from '../../src/reminders/reminder-policy.entity';
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { DEFAULT_POLICIES } from '../../src/reminders/reminder.policy';
 import { createTestDatabase } from '../support/test-db';
+import { dingtalkEnv } from '../support/platform-env';
 
 const ITEMS = 10_000;
 const UNITS = 500; // 20 items per unit: each unit's group gets one digest of 20 lines
@@ -128,12 +129,7 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
       DUBAN_REMINDER_TICK_MS: '300',
       DUBAN_OUTBOX_POLL_MS: '100',
       DUBAN_OUTBOX_LEASE_MS: '8000',
-      DINGTALK_MODE: 'http',
-      DINGTALK_CLIENT_ID: APP.clientId,
-      DINGTALK_CLIENT_SECRET: APP.clientSecret,
-      DINGTALK_ROBOT_CODE: APP.robotCode,
-      DINGTALK_API_BASE: fake.apiBase,
-      DINGTALK_OAPI_BASE: fake.oapiBase,
+      ...dingtalkEnv(fake, APP),
     };
     children.push(...(await Promise.all(['a', 'b', 'c'].map((n) => startInstance(n, env)))));
     const planned = () => ds.getRepository(Reminder).countBy({ kind: 'before_deadline' });

@@ -7,6 +7,7 @@ import { formatShanghai, shanghaiInstant } from '../../src/common/shanghai-time'
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { dingtalkEnv } from '../support/platform-env';
 
 const APP = { clientId: 'dingwalk', clientSecret: 'dingwalk-secret-0123456789', robotCode: 'dingwalk' };
 const HOUR = 3600_000;
@@ -28,12 +29,7 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     t = await startTestApp({
       clock,
       env: {
-        DINGTALK_MODE: 'http',
-        DINGTALK_CLIENT_ID: APP.clientId,
-        DINGTALK_CLIENT_SECRET: APP.clientSecret,
-        DINGTALK_ROBOT_CODE: APP.robotCode,
-        DINGTALK_API_BASE: fake.apiBase,
-        DINGTALK_OAPI_BASE: fake.oapiBase,
+        ...dingtalkEnv(fake, APP),
         DUBAN_OUTBOX_POLL_MS: '3600000', // the test drains the outbox itself, after each tick
       },
     });

@@ -20,12 +20,13 @@ export const wecomEnv = (fake: FakeWeCom) => ({
   DUBAN_OUTBOX_POLL_MS: '50',
 });
 
-/** The service's DingTalk settings pointing at a fake DingTalk. */
-export const dingtalkEnv = (fake: FakeDingTalk, app: { clientId: string; clientSecret: string; robotCode: string }, template = 'tpl') => ({
+/** The service's DingTalk settings pointing at a fake DingTalk (HTTP mode: no Stream connection); without a card template, cards go as sampleActionCard. */
+export const dingtalkEnv = (fake: FakeDingTalk, app: { clientId: string; clientSecret: string; robotCode: string }, template?: string): Record<string, string> => ({
+  DINGTALK_MODE: 'http',
   DINGTALK_CLIENT_ID: app.clientId,
   DINGTALK_CLIENT_SECRET: app.clientSecret,
   DINGTALK_ROBOT_CODE: app.robotCode,
-  DINGTALK_CARD_TEMPLATE_ID: template,
+  ...(template ? { DINGTALK_CARD_TEMPLATE_ID: template } : {}),
   DINGTALK_API_BASE: fake.apiBase,
   DINGTALK_OAPI_BASE: fake.oapiBase,
 });
