@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
+import type { Role } from '../cases/item.types';
 import { DomainError } from '../common/errors';
 import { inTransaction } from '../database/transaction';
 import { ChatGroup } from './chat-group.entity';
@@ -7,6 +10,7 @@ import { ImportProblem, OrgImport, ParseResult, SourceRows, parseOrgJson, parseO
 import { OrgService } from './org.service';
 import { Person } from './person.entity';
 import { PersonIdentity } from './person-identity.entity';
+import { RoleGrant } from './role-grant.entity';
 import { Unit } from './unit.entity';
 
 export interface ImportSummary {
@@ -23,6 +27,21 @@ export class ImportRefused extends DomainError {
 }
 
 /**
+ * P2/P3 (grant.rules): an import by someone other than an admin that would grant a privileged role, or change a person
+ * who holds one (roles, chat accounts, name, mobile, unit), is refused as a whole with 403; nothing is written.
+ */
+export class ImportPrivileged extends DomainError {
+  constructor(readonly problems: ImportProblem[]) {
+    super(
+      'IMPORT.PRIVILEGED',
+      `导入未执行：${problems[0]?.message ?? ''}${problems.length > 1 ? `（共 ${problems.length} 处）` : ''}。授予领导、立项主体、督查员、管理员角色，或更改担任这些角色人员的信息和钉钉、企业微信账号，只能由管理员办理，请联系管理员导入，或从文件中删去这些行后重新导入。`,
+      'forbidden',
+      { problems },
+    );
+  }
+}
+
+/**
  * The 督查室's contact list from Excel or JSON. Units match by code, people by their DingTalk or WeCom id
  * (then by mobile), groups by platform id: importing the same file twice changes nothing.
  */
@@ -35,27 +54,30 @@ export class OrgImportService {
     private readonly org: OrgService,
   ) {}
 
-  async importWorkbook(buffer: Buffer): Promise<ImportSummary> {
-    return this.apply(await parseOrgWorkbook(buffer, { unitCodes: await this.unitCodes() }));
+  /** `by`: who imports (absent = the service itself: demo seed, the CLI on the server). */
+  async importWorkbook(buffer: Buffer, by?: Actor): Promise<ImportSummary> {
+    return this.apply(await parseOrgWorkbook(buffer, { unitCodes: await this.unitCodes() }), by);
   }
 
-  async importJson(input: unknown): Promise<ImportSummary> {
-    return this.apply(parseOrgJson(input, { unitCodes: await this.unitCodes() }));
+  async importJson(input: unknown, by?: Actor): Promise<ImportSummary> {
+    return this.apply(parseOrgJson(input, { unitCodes: await this.unitCodes() }), by);
   }
 
   private async unitCodes(): Promise<Set<string>> {
     return new Set((await this.db.getRepository(Unit).find({ select: { code: true } })).map((u) => u.code));
   }
 
-  private async apply(parsed: ParseResult): Promise<ImportSummary> {
+  private async apply(parsed: ParseResult, by: Actor | undefined): Promise<ImportSummary> {
     if (!parsed.ok) throw new ImportRefused(parsed.problems);
     const rows: SourceRows = parsed.rows ?? { units: [], people: [], groups: [], noun: '条' };
     const summary = await inTransaction(this.db, async (em) => {
       const problems: ImportProblem[] = [];
       const s: ImportSummary = { units: { created: 0, updated: 0 }, people: { created: 0, updated: 0 }, groups: { created: 0, updated: 0 } };
       const unitIds = await this.upsertUnits(em, parsed.data, rows, problems, s);
-      await this.upsertPeople(em, parsed.data, unitIds, rows, problems, s);
+      const privileged: ImportProblem[] = [];
+      await this.upsertPeople(em, parsed.data, unitIds, rows, problems, s, mayManagePrivileged(by) ? null : privileged);
       await this.upsertGroups(em, parsed.data, unitIds, s);
+      if (privileged.length) throw new ImportPrivileged(privileged);
       if (problems.length) throw new ImportRefused(problems);
       return s;
     });
@@ -88,7 +110,16 @@ export class OrgImportService {
     return new Map([...byCode].map(([code, u]) => [code, u.id]));
   }
 
-  private async upsertPeople(em: EntityManager, data: OrgImport, unitIds: Map<string, number>, rows: SourceRows, problems: ImportProblem[], s: ImportSummary): Promise<void> {
+  /** `privileged`: where to note rows that need an admin (null when an admin imports). */
+  private async upsertPeople(
+    em: EntityManager,
+    data: OrgImport,
+    unitIds: Map<string, number>,
+    rows: SourceRows,
+    problems: ImportProblem[],
+    s: ImportSummary,
+    privileged: ImportProblem[] | null,
+  ): Promise<void> {
     for (const [i, p] of data.people.entries()) {
       const row = rows.people[i];
       const dt = p.dingtalkUserId ? await em.findOneBy(PersonIdentity, { platform: 'dingtalk', externalUserId: p.dingtalkUserId }) : null;
@@ -99,6 +130,13 @@ export class OrgImportService {
       }
       let personId = dt?.personId ?? wc?.personId ?? (p.mobile ? (await em.findOneBy(Person, { mobile: p.mobile }))?.id : undefined);
       const unitId = p.unitCode ? (unitIds.get(p.unitCode) ?? null) : null;
+      if (privileged) {
+        const refusal = await this.privilegedChange(em, p, personId, unitId, dt, wc);
+        if (refusal) {
+          privileged.push(at('人员', row, rows.noun, '角色', refusal));
+          continue;
+        }
+      }
       if (personId === undefined) {
         personId = (await em.save(Person, { name: p.name, mobile: p.mobile ?? null, unitId, active: true })).id;
         s.people.created++;
@@ -114,6 +152,33 @@ export class OrgImportService {
       // Roles in the file are the person's roles: unit roles are held for the person's unit.
       await this.org.grant(em, personId, p.roles.map((role) => ({ role, unitId: role === 'unit_contact' || role === 'unit_head' ? unitId : null })));
     }
+  }
+
+  /**
+   * Why this row needs an admin, or null: it grants a privileged role, or it would change anything about a person who
+   * holds one (roles, accounts, name, mobile, unit, reactivation). An unchanged row of such a person passes, so the
+   * 督查室 can re-import its whole contact list.
+   */
+  private async privilegedChange(
+    em: EntityManager,
+    p: OrgImport['people'][number],
+    personId: number | undefined,
+    unitId: number | null,
+    dt: PersonIdentity | null,
+    wc: PersonIdentity | null,
+  ): Promise<string | null> {
+    const wanted = p.roles as Role[];
+    if (personId === undefined) return isPrivileged(wanted) ? `${p.name} 将被授予${privilegedNames(wanted)}角色` : null;
+    const grants = await em.findBy(RoleGrant, { personId });
+    const held = grants.map((g) => g.role);
+    if (!isPrivileged(held)) return isPrivileged(wanted) ? `${p.name} 将被授予${privilegedNames(wanted)}角色` : null;
+    const person = await em.findOneByOrFail(Person, { id: personId });
+    const sameRoles = new Set(held).size === new Set(wanted).size && wanted.every((r) => held.includes(r));
+    const unitRolesMoved = !sameRoles || grants.some((g) => g.unitId !== null && g.unitId !== unitId);
+    const rebinds = (p.dingtalkUserId && !dt) || (p.wecomUserId && !wc);
+    const changed = person.name !== p.name || person.mobile !== (p.mobile ?? null) || person.unitId !== unitId || !person.active;
+    if (!sameRoles || unitRolesMoved || rebinds || changed) return `${p.name} 担任${privilegedNames(held)}，本行会更改其${rebinds ? '钉钉或企业微信账号' : !sameRoles || unitRolesMoved ? '角色' : '信息'}`;
+    return null;
   }
 
   private async upsertGroups(em: EntityManager, data: OrgImport, unitIds: Map<string, number>, s: ImportSummary): Promise<void> {

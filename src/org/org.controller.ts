@@ -2,7 +2,8 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { RequireRoles } from '../auth/auth.guard';
+import type { Actor } from '../auth/actor';
+import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { TokenService } from '../auth/token.service';
 import { Clock } from '../common/clock';
 import { invalid } from '../common/errors';
@@ -12,7 +13,10 @@ import { orgTemplateWorkbook } from './org-import.parser';
 import { OrgImportService } from './org-import.service';
 import { OrgService } from './org.service';
 
-/** P1–P3: the directory. Reading is open to every signed-in person; changing it is for admins and the 督查室. */
+/**
+ * P1–P3: the directory. Reading is open to every signed-in person; changing it is for admins and the 督查室 — but privileged
+ * roles and privileged people's chat accounts only for admins (src/auth/grant.rules.ts). Groups are shown without secrets.
+ */
 @ApiTags('org 单位与人员')
 @ApiBearerAuth()
 @Controller('api')
@@ -43,18 +47,18 @@ export class OrgController {
   }
 
   @Post('people') @RequireRoles('admin', 'supervisor')
-  createPerson(@Body() dto: CreatePersonDto) {
-    return this.org.createPerson(dto);
+  createPerson(@Body() dto: CreatePersonDto, @CurrentActor() actor: Actor) {
+    return this.org.createPerson(dto, actor);
   }
 
   @Put('people/:id/roles') @RequireRoles('admin') @ApiOperation({ summary: '设置人员角色（整体替换）' })
-  setRoles(@Param('id', ParseIntPipe) id: number, @Body() dto: RolesDto) {
-    return this.org.setRoles(id, dto.roles);
+  setRoles(@Param('id', ParseIntPipe) id: number, @Body() dto: RolesDto, @CurrentActor() actor: Actor) {
+    return this.org.setRoles(id, dto.roles, actor);
   }
 
   @Post('people/:id/identities') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '绑定钉钉/企业微信账号（P3）' })
-  addIdentities(@Param('id', ParseIntPipe) id: number, @Body() dto: IdentitiesDto) {
-    return this.org.addIdentities(id, dto.identities);
+  addIdentities(@Param('id', ParseIntPipe) id: number, @Body() dto: IdentitiesDto, @CurrentActor() actor: Actor) {
+    return this.org.addIdentities(id, dto.identities, actor);
   }
 
   @Post('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '为人员签发访问令牌（明文只返回这一次）' })
@@ -90,9 +94,9 @@ export class OrgController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
-  async import(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request) {
-    if (file) return this.importer.importWorkbook(file.buffer);
-    if (req.is('application/json')) return this.importer.importJson(req.body);
+  async import(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request, @CurrentActor() actor: Actor) {
+    if (file) return this.importer.importWorkbook(file.buffer, actor);
+    if (req.is('application/json')) return this.importer.importJson(req.body, actor);
     throw invalid('IMPORT.NO_FILE', '请上传 .xlsx 文件（表单字段 file），或以 application/json 提交 { units, people, groups }。', { field: 'file' });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { adminOnly, isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
 import { conflict, invalid, notFound } from '../common/errors';
 import { inTransaction } from '../database/transaction';
 import type { Platform, Role } from '../cases/item.types';
@@ -47,7 +49,12 @@ export class OrgService {
     return em.save(Unit, { code, name });
   }
 
-  async createPerson(input: PersonInput): Promise<PersonView> {
+  /** `by`: who asks (absent = the service itself). Privileged roles only from an admin (see grant.rules). */
+  async createPerson(input: PersonInput, by?: Actor): Promise<PersonView> {
+    const asked = (input.roles ?? []).map((r) => r.role);
+    if (!mayManagePrivileged(by) && isPrivileged(asked)) {
+      throw adminOnly('ORG.PRIVILEGED_ROLE', `授予「${privilegedNames(asked)}」角色`);
+    }
     const id = await inTransaction(this.db, async (em) => {
       const person = await em.save(Person, { name: input.name.trim(), mobile: input.mobile?.trim() || null, unitId: input.unitId ?? null, active: true });
       await this.bind(em, person.id, input.identities ?? []);
@@ -78,15 +85,21 @@ export class OrgService {
     return view(p, idents, grants);
   }
 
-  /** P3: bind platform ids; an id already bound to someone else is refused (one id, one person). */
+  /**
+   * P3: bind platform ids; an id already bound to someone else is refused (one id, one person). An id bound without a
+   * corp id stands for that user id in every corp (IdentityService.resolve), so it overlaps the same user id bound
+   * under any corp id, both ways: otherwise a corp-specific binding of someone else would take over the account in chat.
+   */
   async bind(em: EntityManager, personId: number, identities: NonNullable<PersonInput['identities']>): Promise<void> {
     for (const i of identities) {
       const corpId = i.corpId ?? '';
-      const taken = await em.findOneBy(PersonIdentity, { platform: i.platform, corpId, externalUserId: i.externalUserId });
-      if (taken && taken.personId !== personId) {
-        throw conflict('ORG.IDENTITY_TAKEN', `${i.platform === 'dingtalk' ? '钉钉' : '企业微信'}账号 ${i.externalUserId} 已绑定到其他人员（${taken.personId}）。`, { field: 'identities' });
+      const same = await em.findBy(PersonIdentity, { platform: i.platform, externalUserId: i.externalUserId });
+      const overlapping = same.filter((x) => x.corpId === corpId || x.corpId === '' || corpId === '');
+      const taken = overlapping.find((x) => x.personId !== personId);
+      if (taken) {
+        throw conflict('ORG.IDENTITY_TAKEN', `${i.platform === 'dingtalk' ? '钉钉' : '企业微信'}账号 ${i.externalUserId} 已绑定到其他人员（${taken.personId}），请核对后再绑定。`, { field: 'identities' });
       }
-      if (!taken) await em.insert(PersonIdentity, { personId, platform: i.platform, corpId, externalUserId: i.externalUserId });
+      if (!same.some((x) => x.corpId === corpId)) await em.insert(PersonIdentity, { personId, platform: i.platform, corpId, externalUserId: i.externalUserId });
     }
   }
 
@@ -112,23 +125,30 @@ export class OrgService {
     }
   }
 
-  async setRoles(personId: number, roles: NonNullable<PersonInput['roles']>) {
-    await this.personView(personId);
+  async setRoles(personId: number, roles: NonNullable<PersonInput['roles']>, by?: Actor) {
+    const person = await this.personView(personId);
+    const touched = [...person.roles.map((r) => r.role), ...roles.map((r) => r.role)];
+    if (!mayManagePrivileged(by) && isPrivileged(touched)) throw adminOnly('ORG.PRIVILEGED_ROLE', `调整「${privilegedNames(touched)}」角色`);
     await inTransaction(this.db, (em) => this.grant(em, personId, roles));
     return this.personView(personId);
   }
 
-  async addIdentities(personId: number, identities: NonNullable<PersonInput['identities']>) {
-    await this.personView(personId);
+  /** P3: a privileged person's chat accounts are bound by an admin only (see grant.rules). */
+  async addIdentities(personId: number, identities: NonNullable<PersonInput['identities']>, by?: Actor) {
+    const person = await this.personView(personId);
+    const held = person.roles.map((r) => r.role);
+    if (!mayManagePrivileged(by) && isPrivileged(held)) {
+      throw adminOnly('ORG.PRIVILEGED_IDENTITY', `「${person.name}」担任${privilegedNames(held)}，为其绑定钉钉或企业微信账号`);
+    }
     await inTransaction(this.db, (em) => this.bind(em, personId, identities));
     return this.personView(personId);
   }
 
-  groups(filter: { unitId?: number; platform?: Platform } = {}): Promise<ChatGroup[]> {
-    return this.db.getRepository(ChatGroup).find({ where: { ...filter }, order: { id: 'ASC' } });
+  async groups(filter: { unitId?: number; platform?: Platform } = {}): Promise<GroupView[]> {
+    return (await this.db.getRepository(ChatGroup).find({ where: { ...filter }, order: { id: 'ASC' } })).map(groupView);
   }
 
-  async createGroup(input: GroupInput, em: EntityManager = this.db.manager): Promise<ChatGroup> {
+  async createGroup(input: GroupInput, em: EntityManager = this.db.manager): Promise<GroupView> {
     if (input.purpose === 'unit' && (input.unitId === null || input.unitId === undefined)) {
       throw invalid('ORG.UNIT_REQUIRED', 'P1：单位群须指定所属单位（unitId）。', { field: 'unitId' });
     }
@@ -148,9 +168,29 @@ export class OrgService {
       webhookUrl: input.webhookUrl ?? null,
       webhookSecret: input.webhookSecret ?? null,
     });
-    const { webhookSecret: _secret, ...shown } = saved;
-    return shown as ChatGroup;
+    return groupView(saved);
   }
+}
+
+export type GroupView = ReturnType<typeof groupView>;
+
+/**
+ * A group as the API shows it. A robot webhook URL carries its credential (`key=`, `access_token=`) and the 加签 secret
+ * is one: neither is ever shown, only whether the group has a webhook. Listed field by field, so a new secret column
+ * does not leak by default.
+ */
+export function groupView(g: ChatGroup) {
+  return {
+    id: g.id,
+    platform: g.platform,
+    corpId: g.corpId,
+    externalId: g.externalId,
+    name: g.name,
+    unitId: g.unitId,
+    purpose: g.purpose,
+    hasWebhook: Boolean(g.webhookUrl),
+    createdAt: g.createdAt,
+  };
 }
 
 export type PersonView = ReturnType<typeof view>;

@@ -1,0 +1,35 @@
+import type { Role } from '../cases/item.types';
+import { forbidden } from '../common/errors';
+import type { Actor } from './actor';
+
+/**
+ * Who may change whom (P2, P3). The directory is kept by the 督查室, but the roles that decide or see across units —
+ * admin, supervisor (督查室), owner (立项主体), leader (领导) — are "privileged", and only an admin may
+ *   - grant or take away a privileged role (a new person's, an existing person's, by form or by import), and
+ *   - change anything about a person who holds one: bind a chat account to them (P3: every click and command is
+ *     authorised from that account), or alter their row through an import.
+ * The 督查室 may still create units and groups and create, bind and re-role unit contacts and heads.
+ *
+ * `by` undefined means the service itself (demo seed, the import CLI run on the server): trusted, as an admin.
+ */
+export const PRIVILEGED_ROLES: readonly Role[] = ['admin', 'supervisor', 'owner', 'leader'];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: '管理员',
+  supervisor: '督查员',
+  owner: '立项主体',
+  leader: '领导',
+  unit_contact: '联络员',
+  unit_head: '负责人',
+};
+
+export const isPrivileged = (roles: readonly Role[]): boolean => roles.some((r) => PRIVILEGED_ROLES.includes(r));
+
+export const mayManagePrivileged = (by: Actor | undefined): boolean => by === undefined || by.isAdmin;
+
+/** The names of the privileged roles among these, for a sentence. */
+export const privilegedNames = (roles: readonly Role[]): string =>
+  [...new Set(roles.filter((r) => PRIVILEGED_ROLES.includes(r)))].map((r) => ROLE_NAMES[r]).join('、');
+
+/** 403 with what was refused and the next step. */
+export const adminOnly = (code: string, what: string) => forbidden(code, `${what}只能由管理员办理，请联系管理员。`);
