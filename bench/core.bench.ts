@@ -122,13 +122,13 @@ async function main(): Promise<void> {
       let total = 0;
       for (let r = 0; r < 20; r++) {
         const t0 = performance.now();
-        total = (await ledger.page(filter)).total;
+        total = (await ledger.page(filter, supervisor)).total;
         xs.push(performance.now() - t0);
       }
       log(`  台账 ${name.padEnd(20)} p50 ${ms(pct(xs, 50))}  p99 ${ms(pct(xs, 99))}  (${total} matching, 50 a page)`);
     }
     const t0 = performance.now();
-    const rows = await ledger.all({ unitId: units[7] });
+    const rows = await ledger.all({ unitId: units[7] }, supervisor);
     const t1 = performance.now();
     const buf = await renderLedgerXlsx(rows, { generatedAt: clock.now(), filterDescription: 'bench' });
     log(`  台账 .xlsx export of one unit: ${rows.length} rows, query ${ms(t1 - t0)}, render ${ms(performance.now() - t1)}, ${(buf.length / 1024).toFixed(0)} KiB`);

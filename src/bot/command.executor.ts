@@ -45,7 +45,7 @@ export class CommandExecutor {
         return { reply: `${b.number} 已${cmd.approve ? '审定同意，督查室可印发推送' : '退回督查室修改'}。`, itemNumber: b.number };
       }
       case 'query':
-        return { reply: await this.query(cmd.number), itemNumber: cmd.number };
+        return { reply: await this.query(cmd.number, actor), itemNumber: cmd.number };
       case 'sign':
         await this.commands.sign(cmd.number, actor);
         return this.done(cmd.number, '已签收');
@@ -83,8 +83,9 @@ export class CommandExecutor {
     return { reply: `${number}：${what}。`, itemNumber: number };
   }
 
-  private async query(number: string): Promise<string> {
-    const i = await this.queries.get(number);
+  /** P4: only within the asker's read scope; outside it the answer is the one for a number that does not exist. */
+  private async query(number: string, actor: Actor): Promise<string> {
+    const i = await this.queries.get(number, actor);
     const left = i.light === 'done' ? '' : `（${timeLeft(i.deadline, this.queries.now())}）`;
     return [
       `${i.number}「${i.title}」`,

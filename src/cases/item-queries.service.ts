@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { Actor, unitsOf } from '../auth/actor';
+import { readScope } from '../auth/read-scope';
 import { Clock } from '../common/clock';
 import { notFound } from '../common/errors';
 import { Person } from '../org/person.entity';
@@ -27,7 +28,11 @@ export interface ItemFilter {
   pageSize?: number;
 }
 
-/** Reads: items, lists, timelines. No writes here. */
+/** `!` escapes LIKE in both MySQL/MariaDB and SQLite (a backslash is not an escape in SQLite, and is one in MySQL strings). */
+export const LIKE_ESCAPE = '!';
+export const likeLiteral = (text: string): string => text.replace(/[!%_]/g, (c) => `${LIKE_ESCAPE}${c}`);
+
+/** Reads: items, lists, timelines — each within the reader's scope (P4). No writes here. */
 @Injectable()
 export class ItemQueriesService {
   constructor(
@@ -40,38 +45,69 @@ export class ItemQueriesService {
     return this.clock.now();
   }
 
-  async get(numberInput: string): Promise<ItemView & { reports: unknown[]; requests: unknown[]; children: string[] }> {
-    const item = await this.load(numberInput);
+  /** One item as `actor` may see it (P4: outside the read scope it does not exist). */
+  async get(numberInput: string, actor: Actor): Promise<ItemView & { reports: unknown[]; requests: unknown[]; children: string[] }> {
+    const item = await this.loadFor(numberInput, actor);
     const [view] = await this.views([item]);
     const reports = await this.db.getRepository(Report).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
     const requests = await this.db.getRepository(ItemRequest).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
-    const children = await this.db.getRepository(Item).find({ where: { parentId: item.id }, select: { number: true }, order: { id: 'ASC' } });
+    const children = await this.scoped(this.db.getRepository(Item).createQueryBuilder('i'), actor)
+      .select(['i.id', 'i.number'])
+      .andWhere('i.parent_id = :parentId', { parentId: item.id })
+      .orderBy('i.id', 'ASC')
+      .getMany();
     return { ...view, reports, requests, children: children.map((c) => c.number) };
   }
 
+  /** Unscoped: for the service's own work and for routes that only the 督查室 or an admin reach. */
   async load(numberInput: string): Promise<Item> {
     const number = this.runner.normalizeNumber(numberInput);
     const item = await this.db.getRepository(Item).findOneBy({ number });
-    if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+    if (!item) throw this.notFound(number);
     return item;
   }
 
-  async list(f: ItemFilter): Promise<{ total: number; page: number; pageSize: number; items: ItemView[] }> {
+  /** P4: an item outside `actor`'s read scope gets the very answer a number that does not exist gets. */
+  async loadFor(numberInput: string, actor: Actor): Promise<Item> {
+    const number = this.runner.normalizeNumber(numberInput);
+    const item = await this.scoped(this.db.getRepository(Item).createQueryBuilder('i'), actor).andWhere('i.number = :number', { number }).getOne();
+    if (!item) throw this.notFound(number);
+    return item;
+  }
+
+  private notFound(number: string) {
+    return notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+  }
+
+  /** P4 (src/auth/read-scope.ts) as SQL: every read of items goes through here. */
+  scoped(qb: SelectQueryBuilder<Item>, actor: Actor): SelectQueryBuilder<Item> {
+    const scope = readScope(actor);
+    if (scope.all) return qb;
+    return qb.andWhere(
+      new Brackets((w) => {
+        w.where('(i.owner_id = :scopePerson OR i.leader_id = :scopePerson)', { scopePerson: scope.personId ?? -1 });
+        if (scope.unitIds.length) w.orWhere('i.id IN (SELECT su.item_id FROM item_unit su WHERE su.unit_id IN (:...scopeUnits))', { scopeUnits: scope.unitIds });
+      }),
+    );
+  }
+
+  async list(f: ItemFilter, actor: Actor): Promise<{ total: number; page: number; pageSize: number; items: ItemView[] }> {
     const page = Math.max(1, f.page ?? 1);
     const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
-    const qb = this.filtered(f).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const qb = this.filtered(f, actor).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
     const [rows, total] = await qb.getManyAndCount();
     return { total, page, pageSize, items: await this.views(rows) };
   }
 
-  /** B3 and the list share one filter. */
-  filtered(f: ItemFilter): SelectQueryBuilder<Item> {
-    const qb = this.db.getRepository(Item).createQueryBuilder('i');
+  /** B3 and the list share one filter, always within `actor`'s read scope (P4). */
+  filtered(f: ItemFilter, actor: Actor): SelectQueryBuilder<Item> {
+    const qb = this.scoped(this.db.getRepository(Item).createQueryBuilder('i'), actor);
     if (f.unitId !== undefined) qb.andWhere('i.id IN (SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id = :unitId)', { unitId: f.unitId });
     if (f.source) qb.andWhere('i.source = :source', { source: f.source });
     if (f.board) qb.andWhere('i.board = :board', { board: f.board });
     if (f.state) qb.andWhere('i.state = :state', { state: f.state });
-    if (f.number) qb.andWhere('i.number LIKE :number', { number: `%${f.number.normalize('NFKC').trim().toUpperCase()}%` });
+    // A part of a number, matched as text: LIKE's own characters (% _ and the escape) stand for themselves.
+    if (f.number) qb.andWhere(`i.number LIKE :number ESCAPE '${LIKE_ESCAPE}'`, { number: `%${likeLiteral(f.number.normalize('NFKC').trim().toUpperCase())}%` });
     if (f.registeredFrom) qb.andWhere('i.registered_at >= :rf', { rf: f.registeredFrom });
     if (f.registeredTo) qb.andWhere('i.registered_at < :rt', { rt: f.registeredTo });
     if (f.overdue !== undefined) {
@@ -86,8 +122,8 @@ export class ItemQueriesService {
   }
 
   /** C6: everything the 一事一卷 file shows. */
-  async dossier(numberInput: string) {
-    const item = await this.load(numberInput);
+  async dossier(numberInput: string, actor: Actor) {
+    const item = await this.loadFor(numberInput, actor);
     const [view] = await this.views([item]);
     const [events, reports, requests] = await Promise.all([
       this.db.getRepository(ItemEvent).find({ where: { itemId: item.id }, order: { id: 'ASC' } }),
@@ -115,8 +151,8 @@ export class ItemQueriesService {
     return this.views(await qb.getMany());
   }
 
-  async timeline(numberInput: string) {
-    const item = await this.load(numberInput);
+  async timeline(numberInput: string, actor: Actor) {
+    const item = await this.loadFor(numberInput, actor);
     const events = await this.db.getRepository(ItemEvent).find({ where: { itemId: item.id }, order: { id: 'ASC' } });
     return { number: item.number, events: events.map(eventView) };
   }

@@ -22,7 +22,7 @@ import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
 import { RegistrationService } from './registration.service';
 
-/** C1–C6 over HTTP. Every command answers with the item as it now stands. */
+/** C1–C6 over HTTP. Every command answers with the item as it now stands; every read is within the reader's scope (P4). */
 @ApiTags('items 督办事项')
 @ApiBearerAuth()
 @Controller('api/items')
@@ -38,30 +38,30 @@ export class ItemsController {
   @ApiOperation({ summary: '立项登记（C1–C3）' })
   async register(@Body() dto: RegisterItemDto, @CurrentActor() actor: Actor) {
     const item = await this.registration.register({ ...dto, deadline: deadlineSpec(dto) }, actor);
-    return this.queries.get(item.number);
+    return this.queries.get(item.number, actor);
   }
 
   @Get()
   @ApiOperation({ summary: '事项列表：按单位、来源、版块、状态、是否逾期筛选' })
-  list(@Query() q: ItemListQuery) {
-    return this.queries.list(toFilter(q));
+  list(@Query() q: ItemListQuery, @CurrentActor() actor: Actor) {
+    return this.queries.list(toFilter(q), actor);
   }
 
   @Get(':number')
-  get(@Param('number') number: string) {
-    return this.queries.get(number);
+  get(@Param('number') number: string, @CurrentActor() actor: Actor) {
+    return this.queries.get(number, actor);
   }
 
   @Get(':number/timeline')
   @ApiOperation({ summary: '一事一卷：时间线（C6）' })
-  timeline(@Param('number') number: string) {
-    return this.queries.timeline(number);
+  timeline(@Param('number') number: string, @CurrentActor() actor: Actor) {
+    return this.queries.timeline(number, actor);
   }
 
   @Get(':number/dossier')
   @ApiOperation({ summary: '一事一卷：导出为单个 HTML 文件（可打印）' })
-  async dossier(@Param('number') number: string, @Res() res: Response) {
-    const parts = await this.queries.dossier(number);
+  async dossier(@Param('number') number: string, @Res() res: Response, @CurrentActor() actor: Actor) {
+    const parts = await this.queries.dossier(number, actor);
     const html = renderDossierHtml({ ...parts, generatedAt: this.clock.now() });
     const file = parts.item.number;
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -70,85 +70,85 @@ export class ItemsController {
   }
 
   @Post(':number/submit') @HttpCode(200) submit(@Param('number') n: string, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.submit(n, a));
+    return this.answer(n, a, this.commands.submit(n, a));
   }
 
   @Post(':number/decompose')
   @ApiOperation({ summary: '分解立项（C4）：每个单位一个子事项' })
   async decompose(@Param('number') n: string, @Body() dto: DecomposeDto, @CurrentActor() a: Actor) {
     const children = await this.registration.decompose(n, dto.children.map((c) => ({ ...c, deadline: deadlineSpec(c) })), a);
-    return { parent: await this.queries.get(n), children: await this.queries.views(children) };
+    return { parent: await this.queries.get(n, a), children: await this.queries.views(children) };
   }
 
   @Post(':number/assign') @HttpCode(200) @ApiOperation({ summary: '交办：向各单位群推送交办卡片' })
   assign(@Param('number') n: string, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.assign(n, a));
+    return this.answer(n, a, this.commands.assign(n, a));
   }
 
   @Post(':number/sign') @HttpCode(200) @ApiOperation({ summary: '签收' })
   sign(@Param('number') n: string, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.sign(n, a));
+    return this.answer(n, a, this.commands.sign(n, a));
   }
 
   @Post(':number/reports') @ApiOperation({ summary: '反馈进展（F1，仅主办单位）' })
   report(@Param('number') n: string, @Body() dto: ReportDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.report(n, a, dto.content));
+    return this.answer(n, a, this.commands.report(n, a, dto.content));
   }
 
   @Post(':number/return') @HttpCode(200) @ApiOperation({ summary: '退回（F2）：退回最近的反馈或办结申请' })
   returnWork(@Param('number') n: string, @Body() dto: ReasonDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.returnWork(n, a, dto.reason));
+    return this.answer(n, a, this.commands.returnWork(n, a, dto.reason));
   }
 
   @Post(':number/extension-requests') @ApiOperation({ summary: '申请延期（E1）' })
   requestExtension(@Param('number') n: string, @Body() dto: ExtensionRequestDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.requestExtension(n, a, { newDeadline: new Date(dto.newDeadline), reason: dto.reason, plan: dto.plan }));
+    return this.answer(n, a, this.commands.requestExtension(n, a, { newDeadline: new Date(dto.newDeadline), reason: dto.reason, plan: dto.plan }));
   }
 
   @Post(':number/extension-requests/:id/approve') @HttpCode(200) @ApiOperation({ summary: '同意延期（E1、E2）' })
   approveExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.decideExtension(n, a, id, true, dto.note));
+    return this.answer(n, a, this.commands.decideExtension(n, a, id, true, dto.note));
   }
 
   @Post(':number/extension-requests/:id/refuse') @HttpCode(200) @ApiOperation({ summary: '不同意延期' })
   refuseExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.decideExtension(n, a, id, false, dto.note));
+    return this.answer(n, a, this.commands.decideExtension(n, a, id, false, dto.note));
   }
 
   @Post(':number/closure-request') @HttpCode(200) @ApiOperation({ summary: '申请办结（D1）' })
   requestClosure(@Param('number') n: string, @Body() dto: ClosureRequestDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.requestClosure(n, a, dto));
+    return this.answer(n, a, this.commands.requestClosure(n, a, dto));
   }
 
   @Post(':number/review') @HttpCode(200) @ApiOperation({ summary: '开始审核办结申请' })
   startReview(@Param('number') n: string, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.startReview(n, a));
+    return this.answer(n, a, this.commands.startReview(n, a));
   }
 
   @Post(':number/verify') @HttpCode(200) @ApiOperation({ summary: '组织核验（D1：专家论证/公众评价）' })
   verify(@Param('number') n: string, @Body() dto: VerifyDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.verify(n, a, dto));
+    return this.answer(n, a, this.commands.verify(n, a, dto));
   }
 
   @Post(':number/rate') @HttpCode(200) @ApiOperation({ summary: '评定（D2）：优秀/良好/合格/不合格' })
   rate(@Param('number') n: string, @Body() dto: RateDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.rate(n, a, dto.rating, dto.comment));
+    return this.answer(n, a, this.commands.rate(n, a, dto.rating, dto.comment));
   }
 
   @Post(':number/sign-off') @HttpCode(200) @ApiOperation({ summary: '领导审定（D3）：办结销号' })
   signOff(@Param('number') n: string, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.signOff(n, a, dto.note));
+    return this.answer(n, a, this.commands.signOff(n, a, dto.note));
   }
 
   @Post(':number/archive') @HttpCode(200) @ApiOperation({ summary: '归档' })
   archive(@Param('number') n: string, @CurrentActor() a: Actor) {
-    return this.answer(n, this.commands.archive(n, a));
+    return this.answer(n, a, this.commands.archive(n, a));
   }
 
   /** Commands answer with the item after the change, plus what the command itself returned (ids, counts). */
-  private async answer(number: string, work: Promise<unknown>) {
+  private async answer(number: string, actor: Actor, work: Promise<unknown>) {
     const result = await work;
-    const item = await this.queries.get(number);
+    const item = await this.queries.get(number, actor);
     return result && typeof result === 'object' ? { ...item, result } : item;
   }
 }

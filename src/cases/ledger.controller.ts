@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../auth/auth.guard';
 import { Clock } from '../common/clock';
 import { ItemListQuery } from './dto/item.dto';
 import { toFilter } from './dto/item-mapping';
@@ -18,16 +20,16 @@ export class LedgerController {
 
   @Get()
   @ApiOperation({ summary: '台账：红灯逾期、黄灯24小时内到期、绿灯正常' })
-  ledgerPage(@Query() q: ItemListQuery) {
-    return this.ledger.page(toFilter(q));
+  ledgerPage(@Query() q: ItemListQuery, @CurrentActor() actor: Actor) {
+    return this.ledger.page(toFilter(q), actor);
   }
 
   @Get('export.xlsx')
   @ApiOperation({ summary: '导出台账 .xlsx（筛选条件同上，不分页）' })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @Header('Content-Disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent('督办台账.xlsx')}`)
-  async export(@Query() q: ItemListQuery) {
-    const rows = await this.ledger.all(toFilter(q));
+  async export(@Query() q: ItemListQuery, @CurrentActor() actor: Actor) {
+    const rows = await this.ledger.all(toFilter(q), actor);
     const described = Object.entries(q)
       .filter(([k, v]) => v !== undefined && k !== 'page' && k !== 'pageSize')
       .map(([k, v]) => `${k}=${v}`)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
+import type { Actor } from '../auth/actor';
 import { toShanghaiIso } from '../common/shanghai-time';
 import type { Item } from './item.entity';
 import { ItemFilter, ItemQueriesService } from './item-queries.service';
@@ -10,7 +11,7 @@ import { Report } from './report.entity';
 
 const CHUNK = 1000;
 
-/** B3: the 台账 — the item list with traffic lights and the time of the latest report. */
+/** B3: the 台账 — the item list with traffic lights and the time of the latest report, within the reader's scope (P4). */
 @Injectable()
 export class LedgerService {
   constructor(
@@ -18,21 +19,21 @@ export class LedgerService {
     private readonly queries: ItemQueriesService,
   ) {}
 
-  async page(f: ItemFilter) {
+  async page(f: ItemFilter, actor: Actor) {
     const page = Math.max(1, f.page ?? 1);
     const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
-    const base = this.queries.filtered(f);
+    const base = this.queries.filtered(f, actor);
     const [items, total, lightRows] = await Promise.all([
       base.clone().orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getMany(),
       base.clone().getCount(),
-      this.lightCounts(f),
+      this.lightCounts(f, actor),
     ]);
     return { total, page, pageSize, lights: lightRows, items: await this.rows(items) };
   }
 
   /** Every matching item, for the spreadsheet. */
-  async all(f: ItemFilter): Promise<LedgerRow[]> {
-    const items = await this.queries.filtered(f).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').getMany();
+  async all(f: ItemFilter, actor: Actor): Promise<LedgerRow[]> {
+    const items = await this.queries.filtered(f, actor).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').getMany();
     return (await this.rows(items)).map(({ lastReportAt, ...item }) => ({ item: item as ItemView, lastReportAt }));
   }
 
@@ -48,11 +49,11 @@ export class LedgerService {
   }
 
   /** Counts of green/yellow/red/done over the whole filter, not just the page. */
-  private async lightCounts(f: ItemFilter): Promise<Record<'green' | 'yellow' | 'red' | 'done', number>> {
+  private async lightCounts(f: ItemFilter, actor: Actor): Promise<Record<'green' | 'yellow' | 'red' | 'done', number>> {
     const now = this.queries.now();
     const soon = new Date(now.getTime() + 24 * 3600_000);
     const raw = await this.queries
-      .filtered(f)
+      .filtered(f, actor)
       .select(
         `CASE WHEN i.state NOT IN (:...open) THEN 'done'
               WHEN i.deadline_at < :now THEN 'red' WHEN i.deadline_at <= :soon THEN 'yellow' ELSE 'green' END`,

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { Actor, hasRole, unitsOf } from '../auth/actor';
+import { Actor, unitsOf } from '../auth/actor';
+import { mayReadUnit } from '../auth/read-scope';
 import { ItemEvent } from '../cases/item-event.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
@@ -153,8 +154,7 @@ export class ScoringService {
   }
 
   private mayRead(actor: Actor, unitId: number): void {
-    if (actor.isAdmin || hasRole(actor, 'supervisor') || hasRole(actor, 'leader') || hasRole(actor, 'owner')) return;
-    if (unitsOf(actor).includes(unitId)) return;
+    if (mayReadUnit(actor, unitId)) return; // P4: the one read-scope rule
     throw forbidden('SCORE.NOT_YOUR_UNIT', 'P2：承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
   }
 

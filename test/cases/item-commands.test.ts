@@ -164,11 +164,11 @@ describe('item commands on MariaDB', () => {
   it('lists filter by unit, source, state and overdue', async () => {
     const q = t.get(ItemQueriesService);
     const n = await inProgress({ source: 'cppcc_proposal', leadUnitId: org.units.lead, deadline: { node: '1d' } });
-    expect((await q.list({ source: 'cppcc_proposal' })).items.map((i) => i.number)).toEqual([n]);
-    expect((await q.list({ overdue: true })).items.map((i) => i.number)).not.toContain(n);
+    expect((await q.list({ source: 'cppcc_proposal' }, org.supervisor.actor)).items.map((i) => i.number)).toEqual([n]);
+    expect((await q.list({ overdue: true }, org.supervisor.actor)).items.map((i) => i.number)).not.toContain(n);
     t.clock.advance(25 * 3600_000);
-    expect((await q.list({ overdue: true, source: 'cppcc_proposal' })).items.map((i) => [i.number, i.light])).toEqual([[n, 'red']]);
-    expect((await q.list({ unitId: org.units.co, source: 'cppcc_proposal' })).total).toBe(0);
+    expect((await q.list({ overdue: true, source: 'cppcc_proposal' }, org.supervisor.actor)).items.map((i) => [i.number, i.light])).toEqual([[n, 'red']]);
+    expect((await q.list({ unitId: org.units.co, source: 'cppcc_proposal' }, org.supervisor.actor)).total).toBe(0);
     t.clock.set(new Date('2026-03-02T01:00:00Z'));
   });
 });

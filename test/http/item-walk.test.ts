@@ -83,7 +83,7 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
     expect((await post(`/api/items/${n}/archive`, org.supervisor).expect(200)).body.state).toBe('archived');
 
     // C6: the timeline tells the whole story, in order, with who, channel and before → after.
-    const tl = await t.http().get(`/api/items/${n}/timeline`).set(bearer(org.otherContact)).expect(200);
+    const tl = await t.http().get(`/api/items/${n}/timeline`).set(bearer(org.leader)).expect(200);
     expect(tl.body.events.map((e: { type: string }) => e.type)).toEqual([
       'registered',
       'assigned',

@@ -40,13 +40,13 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
   afterAll(() => t.close());
 
   it('B3: each item carries its light; the counts cover the whole filter', async () => {
-    const r = await t.http().get('/api/ledger?source=livelihood').set(bearer(org.otherContact)).expect(200);
+    const r = await t.http().get('/api/ledger?source=livelihood').set(bearer(org.supervisor)).expect(200);
     expect(r.body.lights).toEqual({ green: 0, yellow: 1, red: 1, done: 1 });
     const lights = Object.fromEntries(r.body.items.map((i: { number: string; light: string }) => [i.number, i.light]));
     expect(lights).toEqual({ [numbers.red]: 'red', [numbers.yellow]: 'yellow', [numbers.done]: 'done' });
     const done = r.body.items.find((i: { number: string }) => i.number === numbers.done);
     expect(done.lastReportAt).toBe('2026-03-02T09:00:00+08:00');
-    const all = await t.http().get('/api/ledger?pageSize=1').set(bearer(org.otherContact)).expect(200);
+    const all = await t.http().get('/api/ledger?pageSize=1').set(bearer(org.supervisor)).expect(200);
     expect(all.body).toMatchObject({ total: 4, pageSize: 1, lights: { green: 1, yellow: 1, red: 1, done: 1 } });
   });
 
