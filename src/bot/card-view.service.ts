@@ -24,7 +24,8 @@ export class CardViewService {
   async forViewer(number: string, actor: Actor | null, outTrackId?: string, action?: string): Promise<CardView | null> {
     if (this.decisions.handles(number)) return this.decisions.build(number, actor);
     const item = await this.db.getRepository(Item).findOneBy({ number });
-    if (!item) return null;
+    // P4: a clicker outside the item's read scope is shown no card (as for a number that does not exist).
+    if (!item || (actor && !(await this.queries.canSee(item, actor)))) return null;
     const kind = await this.kindOf(outTrackId, action);
     return this.build(item, kind, actor);
   }

@@ -75,6 +75,11 @@ export class ItemQueriesService {
     return item;
   }
 
+  /** P4: may `actor` see this item? */
+  async canSee(item: Item, actor: Actor): Promise<boolean> {
+    return (await this.scoped(this.db.getRepository(Item).createQueryBuilder('i'), actor).andWhere('i.id = :id', { id: item.id }).getCount()) > 0;
+  }
+
   private notFound(number: string) {
     return notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
   }

@@ -116,6 +116,16 @@ describe('read scope of unit contacts (defect 5) and the number filter (defect 1
     expect(mine.reply).not.toContain(ours);
   });
 
+  it('P4: a card click on another unit’s item answers with no card (nothing of the item is shown)', async () => {
+    const router = t.get(BotRouter);
+    const click = { ...chat('dt-7', ''), text: undefined, cardAction: { action: 'report', params: { number: ours, content: '越权' } } };
+    const r = await router.handle(click);
+    expect(r.card).toBeUndefined();
+    expect(JSON.stringify(r)).not.toContain('发改委牵头事项');
+    const own = await router.handle({ ...chat('dt-5', ''), text: undefined, cardAction: { action: 'report', params: { number: ours, content: '卡片反馈' } } });
+    expect(own.card).toMatchObject({ number: ours, title: '发改委牵头事项' });
+  });
+
   it('defect 14: ?number= is a substring — % and _ match only themselves', async () => {
     for (const pattern of ['%', '_', '%25', 'DB2026%', 'DB2026_0001', '\\']) {
       const r = await t.http().get('/api/items').query({ number: pattern }).set(bearer(org.supervisor)).expect(200);
