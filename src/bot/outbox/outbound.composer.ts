@@ -63,6 +63,10 @@ export class OutboundComposer {
       const pick = ids.find((i) => enabled.has(i.platform)) ?? ids[0];
       return pick ? [{ platform: pick.platform, to: { type: 'person', userId: pick.externalUserId, personId: pick.personId } }] : [];
     }
+    if (kind === 'card') {
+      const card = await this.db.getRepository(CardInstance).findOneBy({ id: Number(id) });
+      return card ? [{ platform: card.platform as Platform, to: { type: 'card', card } }] : [];
+    }
     if (kind === 'cards') {
       const cards = await this.db.getRepository(CardInstance).findBy({ itemId: Number(id) });
       return cards.map((card) => ({ platform: card.platform as Platform, to: { type: 'card', card } }));
