@@ -1,6 +1,8 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
 import { RateWindow } from '../../src/bot/outbox/rate-window.entity';
+import { ChatGroup } from '../../src/org/chat-group.entity';
+import { Item } from '../../src/cases/item.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/common/clock';
@@ -95,5 +97,27 @@ describe('card creation before refresh, refresh per card', () => {
     expect(updated).toHaveLength(1);
     const [deadRow] = await dead();
     expect(deadRow.lastError).toContain('param.invalid');
+  });
+
+  it('D12: a refresh waits while a create of the item is in another instance\'s hands and has not recorded its card yet', async () => {
+    const number = await newItem('另一实例正在发送');
+    await t.get(ItemCommandsService).assign(number, supervisor);
+    await fake.waitFor(() => cardIn('cidLEAD', number) && cardIn('cidCO', number));
+    await eventually(async () => (await t.db.getRepository(OutboxMessage).countBy({ status: 'pending' })) === 0, 10_000, 'creates sent');
+    // Another instance has claimed one more card for the item and composed it (with the state before the change
+    // below) but has not yet written its card_instance row — the moment a refresh must not slip through.
+    const item = await t.db.getRepository(Item).findOneByOrFail({ number });
+    const co = await t.db.getRepository(ChatGroup).findOneByOrFail({ externalId: 'cidCO' });
+    const repo = t.db.getRepository(OutboxMessage);
+    const inFlight = await repo.save({ dedupeKey: `test:inflight:${number}`, kind: 'assignment_card', target: `group:${co.id}` as never, platform: 'dingtalk', itemId: item.id, payload: {}, status: 'pending', attempts: 0, dueAt: new Date(), lockedBy: 'elsewhere', lockedUntil: new Date(Date.now() + 60_000) });
+    await t.get(ItemCommandsService).sign(number, contact);
+    await eventually(async () => (await repo.findBy({ target: `cards:${item.id}` as never, status: 'pending' })).some((r) => r.lastError?.includes('等待')), 5_000, 'the refresh waits');
+    // The other instance goes away; its lease is handed back and this one sends the card, then the refresh follows.
+    await repo.update({ id: inFlight.id }, { lockedBy: null, lockedUntil: null });
+    await eventually(async () => (await repo.countBy({ status: 'pending' })) === 0, 10_000, 'outbox drained');
+    const cards = [...fake.cards().values()].filter((c) => c.cardParamMap.number === number);
+    expect(cards).toHaveLength(3);
+    expect(cards.map((c) => c.cardParamMap.stateLabel)).toEqual(['办理中', '办理中', '办理中']);
+    expect(await dead()).toHaveLength(1); // the one refused on purpose in the test before
   });
 });

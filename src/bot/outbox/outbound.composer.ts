@@ -25,7 +25,7 @@ export interface Delivery {
   outbound: Outbound;
 }
 
-const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision', bulletin_approval_card: 'decision' };
+export const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision', bulletin_approval_card: 'decision' };
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /**

@@ -8,7 +8,7 @@ import { notFound } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { CardInstance } from '../card-instance.entity';
 import { DeliveryError, PLATFORM_SENDERS, PlatformSender } from './delivery';
-import { OutboundComposer } from './outbound.composer';
+import { CARD_KINDS, OutboundComposer } from './outbound.composer';
 import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../../database/transaction';
@@ -209,6 +209,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async fanOut(row: OutboxMessage): Promise<void> {
     const now = this.clock.now();
+    if (await this.createInFlight(row, now)) {
+      await this.db.getRepository(OutboxMessage).update({ id: row.id }, { dueAt: new Date(now.getTime() + 250), lastError: '等待正在发出的卡片登记后再更新', lockedBy: null, lockedUntil: null });
+      return;
+    }
     await inTransaction(this.db, async (em) => {
       const cards = await em.findBy(CardInstance, { itemId: Number(row.target.slice('cards:'.length)) });
       const cause = createHash('sha1').update(row.dedupeKey).digest('hex');
@@ -220,6 +224,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (rows.length) await em.save(OutboxMessage, rows);
       await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, lockedBy: null, lockedUntil: null });
     });
+  }
+
+  /**
+   * A create of one of the item's cards is claimed (by any instance, lease still running) and has not written its
+   * card_instance yet: it may have composed the card before the change this refresh is for, and the fan-out would not
+   * see it. The refresh waits for it (at most a lease): then the card is known and its update follows its create.
+   */
+  private async createInFlight(row: OutboxMessage, now: Date): Promise<boolean> {
+    const n = await this.db
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('o')
+      // status + due_at first: a claimed row was due when it was claimed, so only the due backlog is read (ix_outbox_due).
+      .where("o.status = 'pending' AND o.due_at <= :now AND o.item_id = :item AND o.kind IN (:...kinds) AND o.locked_until > :now AND o.id <> :me", { item: Number(row.target.slice('cards:'.length)), kinds: Object.keys(CARD_KINDS), now, me: row.id })
+      .andWhere('NOT EXISTS (SELECT 1 FROM card_instance c WHERE c.outbox_id = o.id)')
+      .getCount();
+    return n > 0;
   }
 
   /** The outbox row that creates this card row's card (null for cards from before the outbox kept it). */
