@@ -7,7 +7,7 @@ import { validationPipe } from './common/validation';
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
 export function setUpApp(app: INestApplication): void {
   // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).
-  app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '1mb' }));
+  app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '64kb' })); // a callback is a few KB
   // A2 documents are uploaded as the request body itself (a PDF, a scan), up to 10 MB.
   app.use(/^\/api\/accountability\/clues\/[^/]+\/documents$/, raw({ type: () => true, limit: '10mb' }));
   app.useGlobalPipes(validationPipe());

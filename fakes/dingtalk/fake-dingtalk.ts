@@ -161,6 +161,14 @@ export class FakeDingTalk {
     return { messageId, ack };
   }
 
+  /**
+   * A CALLBACK push whose data the test chooses: any JSON value, or (raw) a string sent as the frame's data as it is —
+   * what a malformed or foreign frame looks like. Re-pushed until ACKed, like every push.
+   */
+  pushCallback(topic: string, data: unknown, opts: { raw?: boolean } = {}): string {
+    return this.gateway.push('CALLBACK', topic, data, { rawData: opts.raw });
+  }
+
   /** An org event (EVENT frame); the SDK acks it with {status}; LATER makes the fake push it again. */
   pushEvent(p: { eventType: string; data: object; eventId?: string }): string {
     const now = String(this.ctx.clock());

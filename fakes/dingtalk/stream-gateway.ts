@@ -109,14 +109,15 @@ export class StreamGateway {
   push(
     type: 'EVENT' | 'CALLBACK',
     topic: string,
-    data: object,
-    extra: { extraHeaders?: Record<string, string>; onAck?: (body: unknown) => void } = {},
+    data: unknown,
+    extra: { extraHeaders?: Record<string, string>; onAck?: (body: unknown) => void; rawData?: boolean } = {},
   ): string {
     const entry: Pending = {
       messageId: randomUUID(),
       type,
       topic,
-      data: JSON.stringify(data),
+      // rawData: the string goes out as the frame's data as it is (a malformed push, for fault tests).
+      data: extra.rawData && typeof data === 'string' ? data : JSON.stringify(data),
       extraHeaders: extra.extraHeaders ?? {},
       attempts: 0,
       onAck: extra.onAck,

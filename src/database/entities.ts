@@ -1,5 +1,6 @@
 import { CardInstance } from '../bot/card-instance.entity';
 import { InboxEvent } from '../bot/inbox/inbox-event.entity';
+import { CallbackSignature } from '../bot/inbox/callback-signature.entity';
 import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
 import { RateWindow } from '../bot/outbox/rate-window.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
@@ -50,4 +51,5 @@ export const ENTITIES = [
   Bulletin,
   BulletinEvent,
   RateWindow,
+  CallbackSignature,
 ];

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { dingtalkSign, verifyDingTalkSignature } from './dingtalk.signature';
+import { CALLBACK_FRESHNESS_MS, dingtalkSign, verifyDingTalkSignature } from './dingtalk.signature';
 
 const SECRET = 'dingsecret-0123456789';
 const NOW = 1_767_225_600_000; // fixed clock
@@ -10,15 +10,18 @@ describe('DingTalk HTTP callback signature (PLATFORMS.md, HTTP callback mode)', 
     expect(dingtalkSign(String(NOW), SECRET)).toBe(expected);
   });
 
-  it('accepts a correct sign within the hour, either side of now', () => {
-    for (const ts of [NOW, NOW - 3_599_000, NOW + 3_599_000]) {
+  it('accepts a correct sign within the freshness window (5 minutes), either side of now', () => {
+    expect(CALLBACK_FRESHNESS_MS).toBe(300_000);
+    for (const ts of [NOW, NOW - 299_000, NOW + 299_000]) {
       expect(verifyDingTalkSignature({ timestamp: String(ts), sign: dingtalkSign(String(ts), SECRET) }, SECRET, NOW)).toEqual({ ok: true });
     }
   });
 
   it('refuses a stale timestamp even with a correct sign, a forged sign, and missing headers', () => {
-    const old = String(NOW - 3_601_000);
-    expect(verifyDingTalkSignature({ timestamp: old, sign: dingtalkSign(old, SECRET) }, SECRET, NOW)).toEqual({ ok: false, reason: 'stale' });
+    for (const at of [NOW - 301_000, NOW - 30 * 60_000, NOW + 301_000]) {
+      const old = String(at);
+      expect(verifyDingTalkSignature({ timestamp: old, sign: dingtalkSign(old, SECRET) }, SECRET, NOW)).toEqual({ ok: false, reason: 'stale' });
+    }
     expect(verifyDingTalkSignature({ timestamp: String(NOW), sign: dingtalkSign(String(NOW), 'other-secret') }, SECRET, NOW)).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifyDingTalkSignature({ timestamp: String(NOW), sign: 'short' }, SECRET, NOW)).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifyDingTalkSignature({ timestamp: String(NOW) }, SECRET, NOW)).toEqual({ ok: false, reason: 'missing' });

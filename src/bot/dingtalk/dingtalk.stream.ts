@@ -3,7 +3,7 @@ import { DWClient, DWClientDownStream } from 'dingtalk-stream';
 import type { DingTalkConfig } from '../../config/app.config';
 import type { BotEvent, BotResult } from '../bot-event';
 import { cardCallbackResponse } from './dingtalk.render';
-import { cardCallbackToEvent, robotMessageToEvent } from './dingtalk.events';
+import { cardInbound, Inbound, robotInbound } from './dingtalk.events';
 
 const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 const TOPIC_CARD = '/v1.0/card/instances/callback';
@@ -144,8 +144,10 @@ export class DingTalkStream {
 
   /** Robot messages are ACKed after their effect committed; if handling fails we do not ACK and DingTalk pushes again. */
   private async onRobot(client: GuardedClient, msg: DWClientDownStream): Promise<void> {
+    const inbound = robotInbound(parseData(msg.data), this.cfg);
+    if (!inbound.ok) return this.ignore(client, msg, inbound, null);
     try {
-      await this.handle(robotMessageToEvent(JSON.parse(msg.data)));
+      await this.handle(inbound.event);
       client.socketCallBackResponse(msg.headers.messageId, null);
     } catch (e) {
       this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
@@ -154,11 +156,37 @@ export class DingTalkStream {
 
   /** Card clicks are answered in the ACK with the card's new state (within DingTalk's 2 s). */
   private async onCard(client: GuardedClient, msg: DWClientDownStream): Promise<void> {
+    const inbound = cardInbound(parseData(msg.data), this.cfg);
+    if (!inbound.ok) return this.ignore(client, msg, inbound, {});
     try {
-      const result = await this.handle(cardCallbackToEvent(JSON.parse(msg.data)));
+      const result = await this.handle(inbound.event);
       client.socketCallBackResponse(msg.headers.messageId, result.card ? cardCallbackResponse(result.card, result.reply) : {});
     } catch (e) {
       this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
+  }
+
+  /**
+   * Issue 11 D9/D11: a frame that is not a well-formed callback (data "null", not JSON, fields missing or of the wrong
+   * type), or one addressed to another corp or robot, can never succeed: it is ACKed — or DingTalk would push it
+   * again for ever — and ignored, with a warning.
+   */
+  private ignore(client: GuardedClient, msg: DWClientDownStream, inbound: Extract<Inbound, { ok: false }>, response: unknown): void {
+    this.log.warn(JSON.stringify({ event: 'dingtalk_frame_ignored', topic: msg.headers?.topic, messageId: msg.headers?.messageId, reason: inbound.reason, detail: inbound.detail }));
+    try {
+      client.socketCallBackResponse(msg.headers.messageId, response);
+    } catch (e) {
+      this.log.warn(JSON.stringify({ event: 'dingtalk_ack_failed', messageId: msg.headers?.messageId, error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+}
+
+/** A frame's data as JSON, or undefined when it is not JSON (the check that follows refuses it). */
+function parseData(data: unknown): unknown {
+  if (typeof data !== 'string') return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
   }
 }

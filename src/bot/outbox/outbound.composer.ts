@@ -25,7 +25,7 @@ export interface Delivery {
   outbound: Outbound;
 }
 
-const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision', bulletin_approval_card: 'decision' };
+export const CARD_KINDS: Record<string, CardKind> = { assignment_card: 'assignment', review_card: 'review', approval_card: 'approval', clue_audit_card: 'decision', bulletin_approval_card: 'decision' };
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /**
@@ -62,6 +62,10 @@ export class OutboundComposer {
       // A person bound on both platforms is reached on the first one this deployment has switched on.
       const pick = ids.find((i) => enabled.has(i.platform)) ?? ids[0];
       return pick ? [{ platform: pick.platform, to: { type: 'person', userId: pick.externalUserId, personId: pick.personId } }] : [];
+    }
+    if (kind === 'card') {
+      const card = await this.db.getRepository(CardInstance).findOneBy({ id: Number(id) });
+      return card ? [{ platform: card.platform as Platform, to: { type: 'card', card } }] : [];
     }
     if (kind === 'cards') {
       const cards = await this.db.getRepository(CardInstance).findBy({ itemId: Number(id) });

@@ -3,10 +3,11 @@ import { CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn } 
 
 export type OutboxStatus = 'pending' | 'sent' | 'dead';
 /**
- * group:<chat_group.id>, person:<person.id>, cards:<item.id> (every card delivered for the item, to be updated),
- * or conv (a reply to whoever wrote, addressed by payload.replyTo). The platform adapters resolve it at send time.
+ * group:<chat_group.id>, person:<person.id>, cards:<item.id> (every card delivered for the item, to be updated — the
+ * relay turns it into one card:<card_instance.id> row per card), or conv (a reply to whoever wrote, addressed by
+ * payload.replyTo). The platform adapters resolve it at send time.
  */
-export type OutboxTarget = `group:${number}` | `person:${number}` | `cards:${number}` | 'conv';
+export type OutboxTarget = `group:${number}` | `person:${number}` | `cards:${number}` | `card:${number}` | 'conv';
 
 /**
  * Principle 2: messages a command causes are written here in the command's transaction and sent after commit

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource, In } from 'typeorm';
 import type { Platform } from '../../cases/item.types';
@@ -8,7 +8,7 @@ import { notFound } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
 import { CardInstance } from '../card-instance.entity';
 import { DeliveryError, PLATFORM_SENDERS, PlatformSender } from './delivery';
-import { OutboundComposer } from './outbound.composer';
+import { CARD_KINDS, OutboundComposer } from './outbound.composer';
 import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../../database/transaction';
@@ -164,15 +164,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const repo = this.db.getRepository(OutboxMessage);
     const release = { lockedBy: null, lockedUntil: null };
     try {
+      if (row.target.startsWith('cards:')) return await this.fanOut(row);
+      if (row.target.startsWith('card:') && (await this.heldForCreate(row))) return;
       const deliveries = await this.composer.compose(row, new Set(this.senders.keys()));
       for (const [i, d] of deliveries.entries()) {
         const sender = this.senders.get(d.platform);
         if (!sender) throw new DeliveryError('permanent', `平台 ${d.platform} 未启用（未配置），无法发送`);
         if (d.outbound.type === 'card' && (d.to.type === 'group' || d.to.type === 'person')) {
           // The outTrackId is fixed before the first try: a retry after a crash re-sends the same card, which the
-          // platform recognises instead of showing twice.
+          // platform recognises instead of showing twice. The second try finds the row there: without updateEntity(false)
+          // TypeORM fails looking for the id of a row it did not insert, and a create held back by the limiter never went.
           const outTrackId = `dbn-${row.id}-${i}`;
-          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, subject: d.outbound.subject ?? null, target: row.target, outboxId: row.id }).orIgnore().execute();
+          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, subject: d.outbound.subject ?? null, target: row.target, outboxId: row.id }).orIgnore().updateEntity(false).execute();
           d.outbound = { ...d.outbound, outTrackId };
         }
         // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
@@ -185,13 +188,84 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: null, ...release });
     } catch (e) {
-      const err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
+      let err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
+      // The platform does not know the card yet while its create is still on its way: that passes (issue 11 D12).
+      if (err.kind === 'permanent' && row.target.startsWith('card:') && err.message.includes('cardNotExist') && (await this.createOf(row))?.status === 'pending') {
+        err = new DeliveryError('retry', err.message);
+      }
       const attempts = row.attempts + 1;
       const dead = err.kind === 'permanent' || attempts >= MAX_ATTEMPTS;
       const dueAt = new Date(this.clock.now().getTime() + (err.afterMs ?? backoff(attempts)));
       await repo.update({ id: row.id }, { status: dead ? 'dead' : 'pending', attempts, dueAt, lastError: err.message.slice(0, 500), ...release });
       this.log.warn(JSON.stringify({ event: dead ? 'outbox_dead_letter' : 'outbox_retry', id: row.id, kind: row.kind, target: row.target, attempts, error: err.message }));
     }
+  }
+
+  /**
+   * Issue 11 D12: a refresh of all an item's cards becomes one row per card (card:<id>), written in one transaction
+   * with this row's completion, so each card is updated, retried and, if it must be, dead-lettered on its own — one
+   * card refused no longer keeps the others stale. A card whose create has not been sent yet gets its row too: it
+   * waits for the create (heldForCreate). A card row is never written twice for the same refresh (dedupe key).
+   */
+  private async fanOut(row: OutboxMessage): Promise<void> {
+    const now = this.clock.now();
+    if (await this.createInFlight(row, now)) {
+      await this.db.getRepository(OutboxMessage).update({ id: row.id }, { dueAt: new Date(now.getTime() + 250), lastError: '等待正在发出的卡片登记后再更新', lockedBy: null, lockedUntil: null });
+      return;
+    }
+    await inTransaction(this.db, async (em) => {
+      const cards = await em.findBy(CardInstance, { itemId: Number(row.target.slice('cards:'.length)) });
+      const cause = createHash('sha1').update(row.dedupeKey).digest('hex');
+      const keyOf = (c: CardInstance) => `card:${c.id}:${cause}`;
+      const existing = cards.length ? new Set((await em.findBy(OutboxMessage, { dedupeKey: In(cards.map(keyOf)) })).map((r) => r.dedupeKey)) : new Set<string>();
+      const rows = cards
+        .filter((c) => !existing.has(keyOf(c)))
+        .map((c): Partial<OutboxMessage> => ({ kind: row.kind, target: `card:${c.id}`, platform: c.platform, itemId: row.itemId, payload: row.payload, dedupeKey: keyOf(c), status: 'pending', attempts: 0, dueAt: now }));
+      if (rows.length) await em.save(OutboxMessage, rows);
+      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, lockedBy: null, lockedUntil: null });
+    });
+  }
+
+  /**
+   * A create of one of the item's cards is claimed (by any instance, lease still running) and has not written its
+   * card_instance yet: it may have composed the card before the change this refresh is for, and the fan-out would not
+   * see it. The refresh waits for it (at most a lease): then the card is known and its update follows its create.
+   */
+  private async createInFlight(row: OutboxMessage, now: Date): Promise<boolean> {
+    const n = await this.db
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('o')
+      // status + due_at first: a claimed row was due when it was claimed, so only the due backlog is read (ix_outbox_due).
+      .where("o.status = 'pending' AND o.due_at <= :now AND o.item_id = :item AND o.kind IN (:...kinds) AND o.locked_until > :now AND o.id <> :me", { item: Number(row.target.slice('cards:'.length)), kinds: Object.keys(CARD_KINDS), now, me: row.id })
+      .andWhere('NOT EXISTS (SELECT 1 FROM card_instance c WHERE c.outbox_id = o.id)')
+      .getCount();
+    return n > 0;
+  }
+
+  /** The outbox row that creates this card row's card (null for cards from before the outbox kept it). */
+  private async createOf(row: OutboxMessage): Promise<OutboxMessage | null> {
+    const card = await this.db.getRepository(CardInstance).findOneBy({ id: Number(row.target.slice('card:'.length)) });
+    return card?.outboxId ? this.db.getRepository(OutboxMessage).findOneBy({ id: card.outboxId }) : null;
+  }
+
+  /**
+   * Issue 11 D12: a card is created before anything updates it. The card_instance row is written when its create is
+   * first tried, so a create held back by the send limit (or retrying) already has one: its update waits — not a
+   * failure, no attempt counted — until the create is sent, and goes after it. A create that became a dead letter
+   * made no card: there is nothing to update (retried, the create shows the state of that moment).
+   */
+  private async heldForCreate(row: OutboxMessage): Promise<boolean> {
+    const create = await this.createOf(row);
+    if (!create || create.status === 'sent') return false;
+    const repo = this.db.getRepository(OutboxMessage);
+    const now = this.clock.now();
+    if (create.status === 'dead') {
+      await repo.update({ id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: '卡片没有送达（其发送已转为死信），无需更新；重发时会显示当时的状态。', lockedBy: null, lockedUntil: null });
+      return true;
+    }
+    const dueAt = new Date(Math.max(now.getTime() + 500, create.dueAt.getTime() + 100));
+    await repo.update({ id: row.id }, { dueAt, lastError: '等待卡片送达后再更新', lockedBy: null, lockedUntil: null });
+    return true;
   }
 
   async deadLetters(): Promise<OutboxMessage[]> {

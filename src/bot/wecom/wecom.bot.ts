@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { WSClient } from '@wecom/aibot-node-sdk';
 import type { WeComConfig } from '../../config/app.config';
 import type { BotEvent, BotResult } from '../bot-event';
-import { BotPayload, botPayloadToEvent } from './wecom.events';
+import { botInbound } from './wecom.events';
 import { templateCard } from './wecom.render';
 
 type Frame = { headers: { req_id: string }; body?: unknown };
@@ -62,7 +62,12 @@ export class WeComBotConnection {
 
   private async onFrame(frame: Frame, isCardEvent = false): Promise<void> {
     try {
-      const event = botPayloadToEvent(frame.body as BotPayload, this.cfg.corpId);
+      const inbound = botInbound(frame?.body, { corpId: this.cfg.corpId, botId: this.cfg.bot?.botId ?? '' });
+      if (!inbound.ok) {
+        this.log.warn(JSON.stringify({ event: 'wecom_bot_frame_ignored', reason: inbound.reason }));
+        return;
+      }
+      const event = inbound.event;
       // 'message' carries messages and the card event has its own listener: each frame is handled once.
       if (!event || isCardEvent !== !!event.cardAction) return;
       const result = await this.handle(event);

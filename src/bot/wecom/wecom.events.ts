@@ -18,6 +18,45 @@ export interface BotPayload {
   event?: { eventtype?: string; event_key?: string; task_id?: string; template_card_event?: { event_key?: string; task_id?: string } };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/**
+ * Issue 11 D9/D11: a decrypted 智能机器人 payload (API mode or long connection) of any shape → a BotEvent, null
+ * (nothing to do: enter_chat and the like), or a reason to ignore it — malformed, or addressed to another bot or corp.
+ */
+export function botInbound(raw: unknown, us: { corpId: string; botId: string }): { ok: true; event: BotEvent | null } | { ok: false; reason: string } {
+  if (!isObject(raw)) return { ok: false, reason: 'malformed: not an object' };
+  const p = raw;
+  if (typeof p.msgid !== 'string' || !p.msgid || p.msgid.length > 120) return { ok: false, reason: 'malformed: msgid' };
+  if (typeof p.msgtype !== 'string') return { ok: false, reason: 'malformed: msgtype' };
+  for (const k of ['aibotid', 'chatid', 'chattype', 'response_url']) if (!optString(p[k])) return { ok: false, reason: `malformed: ${k}` };
+  if (p.from !== undefined && (!isObject(p.from) || !optString(p.from.userid) || !optString(p.from.corpid))) return { ok: false, reason: 'malformed: from' };
+  if (p.text !== undefined && (!isObject(p.text) || !optString(p.text.content))) return { ok: false, reason: 'malformed: text' };
+  if (p.event !== undefined) {
+    const e = p.event;
+    if (!isObject(e) || !optString(e.eventtype) || !optString(e.event_key) || !optString(e.task_id)) return { ok: false, reason: 'malformed: event' };
+    const card = e.template_card_event;
+    if (card !== undefined && (!isObject(card) || !optString(card.event_key) || !optString(card.task_id))) return { ok: false, reason: 'malformed: template_card_event' };
+  }
+  if (p.aibotid && us.botId && p.aibotid !== us.botId) return { ok: false, reason: 'foreign bot' };
+  const corp = isObject(p.from) ? p.from.corpid : undefined;
+  if (corp && corp !== us.corpId) return { ok: false, reason: 'foreign corp' };
+  return { ok: true, event: botPayloadToEvent(p as unknown as BotPayload, us.corpId) };
+}
+
+/** The same for a decrypted self-built-app message: every field read must be text (nested elements are not). */
+export function appInbound(raw: unknown, corpId: string): { ok: true; event: BotEvent | null; msg: AppXml } | { ok: false; reason: string } {
+  const x = isObject(raw) ? raw.xml : undefined;
+  if (!isObject(x)) return { ok: false, reason: 'malformed: no <xml>' };
+  for (const k of ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'AgentID', 'Event', 'EventKey', 'TaskId', 'ResponseCode']) {
+    if (!optString(x[k])) return { ok: false, reason: `malformed: ${k}` };
+  }
+  if (x.ToUserName && x.ToUserName !== corpId) return { ok: false, reason: 'foreign corp' };
+  const msg = x as AppXml;
+  return { ok: true, event: appXmlToEvent(msg, corpId), msg };
+}
+
 export function botPayloadToEvent(p: BotPayload, corpId: string, replyHint?: Record<string, unknown>): BotEvent | null {
   const userId = p.from?.userid ?? '';
   const group = p.chattype === 'group' && !!p.chatid;
