@@ -9,11 +9,14 @@ import { CommandRunner } from './command-runner';
 import { checkExtensionRequest, movesToOngoing } from './deadline.rules';
 import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
-import { CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
+import { ACTION_RULES, CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
 import { RATINGS, Rating } from './item.types';
 import { Report } from './report.entity';
 import { ItemUnit } from './item-unit.entity';
-import { In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock } from '../common/clock';
+import { inTransaction } from '../database/transaction';
+import type { ItemState } from './item.types';
 
 /** The commands of an item's life after registration (C5), each one transaction through CommandRunner. */
 @Injectable()
@@ -21,6 +24,8 @@ export class ItemCommandsService {
   constructor(
     private readonly runner: CommandRunner,
     private readonly settings: SettingsService,
+    private readonly db: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   submit(number: string, actor: Actor) {
@@ -254,16 +259,50 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'archive', (c) => c.transition('archived', { archivedAt: c.now }, { type: 'archived', summary: '归档（一事一卷）' }));
   }
 
+  /**
+   * C4: the parent closes when its last child closes. Two children signed off at the same moment must not both read
+   * the other as still open: each takes the PARENT's row lock (always child → parent, the order every path uses, so no
+   * deadlock) and only then reads the siblings — in a READ COMMITTED transaction, so the second sees the first's commit.
+   */
   private async closeParentIfDone(c: CommandContext): Promise<void> {
-    const siblings = await c.em.findBy(Item, { parentId: c.item.parentId! });
-    if (siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return;
-    const parent = await c.em.findOneByOrFail(Item, { id: c.item.parentId! });
-    await this.runner.runIn(c.em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
-      p.transition('closed', { closedAt: c.now, numberRetiredAt: c.now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
+    await this.closeParent(c.em, c.item.parentId!, c.now);
+  }
+
+  /** Under the parent's lock: close it if it is still open and every child is closed or archived. Idempotent. */
+  private async closeParent(em: EntityManager, parentId: number, now: Date): Promise<boolean> {
+    const qb = em.createQueryBuilder(Item, 'i').where('i.id = :id', { id: parentId });
+    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+    const parent = await qb.getOne();
+    if (!parent || !OPEN_STATES.includes(parent.state)) return false;
+    const siblings = await em.findBy(Item, { parentId });
+    if (siblings.length === 0 || siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return false;
+    await this.runner.runIn(em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
+      p.transition('closed', { closedAt: now, numberRetiredAt: now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
     );
+    return true;
+  }
+
+  /**
+   * C4 repair: parents still open although all their children are closed (left by the race before issue 11, or by any
+   * future path that closes a child without going through signOff). Safe to run at any time, on any instance.
+   */
+  async closeFinishedParents(): Promise<number> {
+    const rows: { id: number }[] = await this.db
+      .createQueryBuilder(Item, 'p')
+      .select('p.id', 'id')
+      .where('p.decomposed = :yes', { yes: 1 })
+      .andWhere('p.state IN (:...open)', { open: OPEN_STATES })
+      .andWhere('NOT EXISTS (SELECT 1 FROM item c WHERE c.parent_id = p.id AND c.state NOT IN (:...done))', { done: ['closed', 'archived'] })
+      .getRawMany();
+    let closed = 0;
+    for (const { id } of rows) {
+      if (await inTransaction(this.db, (em) => this.closeParent(em, Number(id), this.clock.now()), { isolation: 'READ COMMITTED' })) closed++;
+    }
+    return closed;
   }
 }
 
+const OPEN_STATES: readonly ItemState[] = ACTION_RULES.close_by_children.from;
 const undecided = { servedPartyAgreed: null, method: null, decidedById: null, decidedAt: null, decisionNote: null };
 const decided = (status: ItemRequest['status'], actor: Actor, at: Date, note: string) => ({
   status,
