@@ -9,6 +9,7 @@ import { CommandRunner } from './command-runner';
 import { checkExtensionRequest, movesToOngoing } from './deadline.rules';
 import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
+import { checkLength } from './text-limits';
 import { ACTION_RULES, CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
 import { RATINGS, Rating } from './item.types';
 import { Report } from './report.entity';
@@ -61,6 +62,7 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'report', async (c) => {
       const text = content.trim();
       if (!text) throw invalid('REPORT.EMPTY', '反馈内容不能为空。', { field: 'content' });
+      checkLength('report', text, 'content');
       const report = await c.em.save(Report, {
         itemId: c.item.id,
         unitId: c.leadUnit.unitId,
@@ -83,6 +85,7 @@ export class ItemCommandsService {
   returnWork(number: string, actor: Actor, reason: string) {
     return this.runner.run(number, actor, 'return', async (c) => {
       if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', 'F2：退回须写明理由。', { field: 'reason' });
+      checkLength('returnReason', reason, 'reason');
       let what: string;
       if (c.item.state === 'in_progress') {
         const latest = await c.em.findOne(Report, { where: { itemId: c.item.id, status: 'submitted' }, order: { id: 'DESC' } });
@@ -104,6 +107,8 @@ export class ItemCommandsService {
 
   /** E1: at least N days before the deadline, with a reason, a plan and a new date. */
   requestExtension(number: string, actor: Actor, input: { newDeadline: Date; reason: string; plan: string }) {
+    checkLength('extensionReason', input.reason, 'reason');
+    checkLength('extensionPlan', input.plan, 'plan');
     return this.runner.run(number, actor, 'request_extension', async (c) => {
       const policy = await this.settings.deadlinePolicy(c.em);
       const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, policy });
@@ -130,6 +135,7 @@ export class ItemCommandsService {
 
   /** E1 decision by the owner; E2: an approved extension beyond the 7-day node moves the item to 持续跟进. */
   decideExtension(number: string, actor: Actor, requestId: number, approve: boolean, note = '') {
+    checkLength('decisionNote', note, 'note');
     return this.runner.run(number, actor, 'decide_extension', async (c) => {
       const req = await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
       if (!req || req.status !== 'pending') throw conflict('EXTENSION.NOT_PENDING', `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`);
@@ -155,6 +161,7 @@ export class ItemCommandsService {
 
   /** D1: the lead unit asks to close; with a 服务对象, their agreement is recorded — a refusal counts as a failed attempt. */
   requestClosure(number: string, actor: Actor, input: { summary: string; servedPartyAgreed?: boolean }) {
+    checkLength('closureSummary', input.summary, 'summary');
     return this.runner.run(number, actor, 'request_closure', async (c) => {
       if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
       const hasServed = !!c.item.servedParty;
@@ -197,6 +204,7 @@ export class ItemCommandsService {
 
   /** D1: after 3 failed attempts, 专家论证 or 公众评价 stands in for the 服务对象's agreement. */
   verify(number: string, actor: Actor, input: { method: 'expert_review' | 'public_evaluation'; passed: boolean; note: string }) {
+    checkLength('verificationNote', input.note, 'note');
     return this.runner.run(number, actor, 'verify', async (c) => {
       if (c.item.failedClosureAttempts < CLOSURE_ATTEMPTS_BEFORE_VERIFICATION) {
         throw conflict(
@@ -230,6 +238,7 @@ export class ItemCommandsService {
 
   /** D2: the owner rates; 不合格 returns the item to the unit, otherwise the leader gets the approval card (D3). */
   rate(number: string, actor: Actor, rating: Rating, comment = '') {
+    checkLength('ratingComment', comment, 'comment');
     return this.runner.run(number, actor, 'rate', async (c) => {
       const fail = rating === 'fail';
       await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided(fail ? 'returned' : 'approved', actor, c.now, comment));

@@ -1,5 +1,6 @@
 import { CardInstance } from '../bot/card-instance.entity';
 import { InboxEvent } from '../bot/inbox/inbox-event.entity';
+import { InboxFailure } from '../bot/inbox/inbox-failure.entity';
 import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
 import { RateWindow } from '../bot/outbox/rate-window.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   NumberSequence,
   OutboxMessage,
   InboxEvent,
+  InboxFailure,
   HolidayOverride,
   Setting,
   CardInstance,
