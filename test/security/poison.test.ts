@@ -158,6 +158,20 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     expect((await owner.db.getRepository(Item).findOneByOrFail({ id: itemId })).returnCount).toBe(0);
   });
 
+  it('an over-long 评定意见 is refused with a 400 in the API and with a reply in chat, not a database error', async () => {
+    const cmds = t.get(ItemCommandsService);
+    const m = (await t.get(RegistrationService).register({ title: '评定意见长度', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead }, org.supervisor.actor)).number;
+    await cmds.assign(m, org.owner.actor);
+    await cmds.sign(m, org.leadContact.actor);
+    await cmds.requestClosure(m, org.leadContact.actor, { summary: '已完成' });
+    const api = await t.http().post(`/api/items/${m}/rate`).set(bearer(org.owner)).send({ rating: 'good', comment: '评'.repeat(600) });
+    expect(api.status).toBe(400);
+    expect(api.body.message).toMatch(/过长/);
+    const chat: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-2', conversation: { type: 'direct', id: 'dt-2' }, eventId: 'msg:long-rating-comment', text: `/评定 ${m} 良好 ${'评'.repeat(600)}` };
+    expect((await t.get(BotRouter).handle(chat)).reply).toMatch(/评定意见过长：最多 500 字/);
+    expect((await owner.db.getRepository(Item).findOneByOrFail({ number: m })).state).toBe('closure_requested');
+  });
+
   it('a message that fails for good is tried a few times, then recorded as failed, answered, and ACKed — no endless re-push', async () => {
     const before = await reports();
     const { messageId, msgId } = await say(`/反馈 ${n} 程序故障`);
@@ -211,4 +225,30 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     expect(groupTexts().filter((m) => m.includes('未能处理'))).toHaveLength(1); // only the earlier poison message
   });
 
+});
+
+/** The same counting on the embedded SQLite database `npm start` uses. */
+describe('a failing event on SQLite (issue 11)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ database: 'sqlite', overrides: [{ provide: CommandExecutor, useClass: FaultyExecutor }] });
+  });
+  afterAll(() => t?.close());
+
+  it('fails twice (not acknowledged), then is recorded as failed and answered; a later copy is a duplicate', async () => {
+    const org = await seedOrg(t);
+    const n = (await t.get(RegistrationService).register({ title: '嵌入式数据库', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead }, org.supervisor.actor)).number;
+    await t.get(ItemCommandsService).assign(n, org.owner.actor);
+    await t.get(ItemCommandsService).sign(n, org.leadContact.actor);
+    const ev: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-5', conversation: { type: 'group', id: 'cidLEAD' }, eventId: 'msg:sqlite-poison', text: `/反馈 ${n} 程序故障` };
+    const router = t.get(BotRouter);
+    await expect(router.handle(ev)).rejects.toThrow(TypeError);
+    await expect(router.handle(ev)).rejects.toThrow(TypeError);
+    const third = await router.handle(ev);
+    expect(third).toMatchObject({ duplicate: false, reply: expect.stringContaining('未能处理') });
+    expect(await router.handle(ev)).toMatchObject({ duplicate: true });
+    expect((await t.db.getRepository(InboxFailure).findOneByOrFail({ eventId: 'msg:sqlite-poison' })).attempts).toBe(3);
+    expect((await t.db.getRepository(InboxEvent).findOneByOrFail({ eventId: 'msg:sqlite-poison' })).outcome).toMatch(/^failed after 3 attempts/);
+    expect(await t.db.getRepository(OutboxMessage).countBy({ dedupeKey: 'inbox:dingtalk:msg:sqlite-poison:reply' })).toBe(1);
+  });
 });
