@@ -13,6 +13,8 @@ import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
 import { CommandExecutor } from './command.executor';
 import { InboxEvent } from './inbox/inbox-event.entity';
+import { InboxFailure } from './inbox/inbox-failure.entity';
+import { tooLong } from '../cases/text-limits';
 import { IdentityService } from './identity.service';
 import { CardViewService } from './card-view.service';
 import { CardInstance } from './card-instance.entity';
@@ -38,7 +40,32 @@ export class BotRouter {
   ) {}
 
   async handle(event: BotEvent): Promise<BotResult> {
-    const result = await inTransaction(this.db, async (em) => {
+    let result: BotResult & { actor?: Actor | null; failed?: boolean };
+    try {
+      result = await this.process(event);
+    } catch (e) {
+      result = await this.afterFailure(event, e); // throws when the platform should deliver it again
+    }
+    this.log.log(JSON.stringify({ event: 'bot_event', platform: event.platform, eventId: event.eventId, user: event.userId, duplicate: result.duplicate, item: result.itemNumber, failed: result.failed }));
+    // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
+    if (event.cardAction && !result.failed) {
+      const number = result.itemNumber ?? event.cardAction.params.number;
+      const actor = result.actor ?? (await this.identity.resolve(event));
+      if (number) result.card = (await this.cards.forViewer(number, actor, event.cardAction.outTrackId, event.cardAction.action)) ?? undefined;
+    }
+    delete result.actor;
+    delete result.failed;
+    return result;
+  }
+
+  /**
+   * READ COMMITTED: the identity lookup reads before the command locks its item, and under REPEATABLE READ that first
+   * read fixes the snapshot — the command would then see the item's units as they were before it waited for the lock
+   * (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key insert always waits for the
+   * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
+   */
+  private process(event: BotEvent): Promise<BotResult & { actor?: Actor | null }> {
+    return inTransaction(this.db, async (em) => {
       if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
       await this.fillCardNumber(em, event);
       const actor = await this.identity.resolve(event, em);
@@ -46,16 +73,62 @@ export class BotRouter {
       if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
       await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) });
       return { duplicate: false, ...outcome, actor };
-    });
-    this.log.log(JSON.stringify({ event: 'bot_event', platform: event.platform, eventId: event.eventId, user: event.userId, duplicate: result.duplicate, item: result.itemNumber }));
-    // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
-    if (event.cardAction) {
-      const number = result.itemNumber ?? event.cardAction.params.number;
-      const actor = result.actor ?? (await this.identity.resolve(event));
-      if (number) result.card = (await this.cards.forViewer(number, actor, event.cardAction.outTrackId, event.cardAction.action)) ?? undefined;
+    }, { isolation: 'READ COMMITTED' });
+  }
+
+  /**
+   * Issue 11, the poison message: handling failed and its transaction rolled back (the inbox row too). A failure that
+   * will pass (the database unreachable, a deadlock) is thrown on, unrecorded, so the platform delivers the event again.
+   * Any other failure is counted per platform event id outside the failed transaction; below MAX_ATTEMPTS it is thrown
+   * on as well (it may still have been a passing fault); at MAX_ATTEMPTS the event is recorded as failed in inbox_event,
+   * the person is told, and the result is returned so the transport acknowledges it. If even the counting fails, the
+   * database is the problem: thrown on, not acknowledged.
+   */
+  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed: true }> {
+    if (isPassingFault(error)) throw error;
+    let attempts: number;
+    try {
+      attempts = await this.countFailure(event, error);
+    } catch {
+      throw error;
     }
-    delete result.actor;
-    return result;
+    this.log.warn(JSON.stringify({ event: 'bot_event_failed', platform: event.platform, eventId: event.eventId, attempts, error: describeError(error) }));
+    if (attempts < MAX_ATTEMPTS) throw error;
+    try {
+      return await this.giveUp(event, error, attempts);
+    } catch {
+      throw error;
+    }
+  }
+
+  private async countFailure(event: BotEvent, error: unknown): Promise<number> {
+    const repo = this.db.getRepository(InboxFailure);
+    const key = { platform: event.platform, eventId: event.eventId };
+    const now = this.clock.now();
+    const lastError = describeError(error).slice(0, 500);
+    const bump = () =>
+      repo.createQueryBuilder().update(InboxFailure).set({ attempts: () => 'attempts + 1', lastError, lastAt: now }).where('platform = :platform AND event_id = :eventId', key).execute();
+    if (!(await bump()).affected) {
+      try {
+        await repo.insert({ ...key, attempts: 1, lastError, firstAt: now, lastAt: now });
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        await bump(); // another instance counted the same event at the same moment
+      }
+    }
+    return (await repo.findOneByOrFail(key)).attempts;
+  }
+
+  /** Record the event as failed, tell the person (a reply for a message; the click's ACK carries it for a card). */
+  private giveUp(event: BotEvent, error: unknown, attempts: number): Promise<BotResult & { failed: true }> {
+    return inTransaction(this.db, async (em) => {
+      if (!(await this.claim(em, event))) return { duplicate: true, failed: true as const };
+      const actor = await this.identity.resolve(event, em).catch(() => null);
+      const reply = FAILED_REPLY;
+      if (!event.cardAction) await this.queueReply(em, event, actor, reply);
+      await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) });
+      return { duplicate: false, reply, failed: true as const };
+    });
   }
 
   /** A click names its card; the card knows its item (a click's own params are not trusted for that). */
@@ -77,8 +150,7 @@ export class BotRouter {
       await em.insert(InboxEvent, { platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId: null, outcome: null });
       return true;
     } catch (e) {
-      const code = (e as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (e as { code?: string }).code;
-      if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      if (isDuplicateKey(e)) return false;
       throw e;
     }
   }
@@ -88,6 +160,9 @@ export class BotRouter {
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return {}; // ordinary chat: stay silent
     if (!actor) return { reply: IdentityService.bindingHint(event) };
     if (!parsed.ok) return { reply: parsed.message };
+    // Texts longer than their columns are refused here, in words, instead of failing in the database.
+    const long = tooLongInChat(parsed.command);
+    if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
     try {
       return await this.executor.run(parsed.command, actor);
     } catch (e) {
@@ -137,3 +212,58 @@ export class BotRouter {
 }
 
 export type { BotCommand };
+
+/** How many times handling one platform event may fail before it is recorded as failed and acknowledged. */
+export const MAX_ATTEMPTS = 3;
+
+const FAILED_REPLY =
+  `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
+
+function tooLongInChat(cmd: BotCommand): string | null {
+  switch (cmd.name) {
+    case 'report':
+      return tooLong('report', cmd.content);
+    case 'close':
+      return tooLong('closureSummary', cmd.summary);
+    case 'extend':
+      return tooLong('extensionReason', cmd.reason);
+    case 'return':
+      return tooLong('returnReason', cmd.reason);
+    case 'rate':
+      return tooLong('ratingComment', cmd.comment);
+    case 'clue_audit':
+    case 'bulletin_approve':
+      return tooLong('auditNote', cmd.text);
+    default:
+      return null;
+  }
+}
+
+const codeOf = (e: unknown): string | undefined => {
+  const err = e as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = err?.driverError?.code ?? err?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+function isDuplicateKey(e: unknown): boolean {
+  const code = codeOf(e);
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Faults that pass by themselves: the database unreachable, restarting or busy. The platform should try again. */
+const PASSING_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED',
+  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_OPTION_PREVENTS_STATEMENT', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+]);
+const PASSING_ERRORS = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'QueryRunnerAlreadyReleasedError', 'ConnectionNotFoundError']);
+
+function isPassingFault(e: unknown): boolean {
+  const err = e as { fatal?: unknown; name?: unknown; message?: unknown; driverError?: { fatal?: unknown } } | null;
+  if (PASSING_CODES.has(codeOf(e) ?? '')) return true;
+  if (err?.fatal === true || err?.driverError?.fatal === true) return true; // mysql2: the connection itself broke
+  if (typeof err?.name === 'string' && PASSING_ERRORS.has(err.name)) return true;
+  return typeof err?.message === 'string' && /Pool is closed|connection is in closed state/i.test(err.message);
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));

@@ -45,7 +45,8 @@ export class CommandRunner {
 
   async run<T>(numberInput: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
     const number = this.normalizeNumber(numberInput);
-    return inTransaction(this.db, (em) => this.runIn(em, number, actor, action, body));
+    // Lock first, then read — and read what is committed (see TransactionOptions.isolation).
+    return inTransaction(this.db, (em) => this.runIn(em, number, actor, action, body), { isolation: 'READ COMMITTED' });
   }
 
   /** The same, inside a transaction the caller already holds (C4: closing a parent when its last child closes). */

@@ -9,11 +9,15 @@ import { CommandRunner } from './command-runner';
 import { checkExtensionRequest, movesToOngoing } from './deadline.rules';
 import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
-import { CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
+import { checkLength } from './text-limits';
+import { ACTION_RULES, CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
 import { RATINGS, Rating } from './item.types';
 import { Report } from './report.entity';
 import { ItemUnit } from './item-unit.entity';
-import { In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock } from '../common/clock';
+import { inTransaction } from '../database/transaction';
+import type { ItemState } from './item.types';
 
 /** The commands of an item's life after registration (C5), each one transaction through CommandRunner. */
 @Injectable()
@@ -21,6 +25,8 @@ export class ItemCommandsService {
   constructor(
     private readonly runner: CommandRunner,
     private readonly settings: SettingsService,
+    private readonly db: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   submit(number: string, actor: Actor) {
@@ -56,6 +62,7 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'report', async (c) => {
       const text = content.trim();
       if (!text) throw invalid('REPORT.EMPTY', '反馈内容不能为空。', { field: 'content' });
+      checkLength('report', text, 'content');
       const report = await c.em.save(Report, {
         itemId: c.item.id,
         unitId: c.leadUnit.unitId,
@@ -78,6 +85,7 @@ export class ItemCommandsService {
   returnWork(number: string, actor: Actor, reason: string) {
     return this.runner.run(number, actor, 'return', async (c) => {
       if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', 'F2：退回须写明理由。', { field: 'reason' });
+      checkLength('returnReason', reason, 'reason');
       let what: string;
       if (c.item.state === 'in_progress') {
         const latest = await c.em.findOne(Report, { where: { itemId: c.item.id, status: 'submitted' }, order: { id: 'DESC' } });
@@ -99,6 +107,8 @@ export class ItemCommandsService {
 
   /** E1: at least N days before the deadline, with a reason, a plan and a new date. */
   requestExtension(number: string, actor: Actor, input: { newDeadline: Date; reason: string; plan: string }) {
+    checkLength('extensionReason', input.reason, 'reason');
+    checkLength('extensionPlan', input.plan, 'plan');
     return this.runner.run(number, actor, 'request_extension', async (c) => {
       const policy = await this.settings.deadlinePolicy(c.em);
       const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, policy });
@@ -125,6 +135,7 @@ export class ItemCommandsService {
 
   /** E1 decision by the owner; E2: an approved extension beyond the 7-day node moves the item to 持续跟进. */
   decideExtension(number: string, actor: Actor, requestId: number, approve: boolean, note = '') {
+    checkLength('decisionNote', note, 'note');
     return this.runner.run(number, actor, 'decide_extension', async (c) => {
       const req = await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
       if (!req || req.status !== 'pending') throw conflict('EXTENSION.NOT_PENDING', `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`);
@@ -150,6 +161,7 @@ export class ItemCommandsService {
 
   /** D1: the lead unit asks to close; with a 服务对象, their agreement is recorded — a refusal counts as a failed attempt. */
   requestClosure(number: string, actor: Actor, input: { summary: string; servedPartyAgreed?: boolean }) {
+    checkLength('closureSummary', input.summary, 'summary');
     return this.runner.run(number, actor, 'request_closure', async (c) => {
       if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
       const hasServed = !!c.item.servedParty;
@@ -192,6 +204,7 @@ export class ItemCommandsService {
 
   /** D1: after 3 failed attempts, 专家论证 or 公众评价 stands in for the 服务对象's agreement. */
   verify(number: string, actor: Actor, input: { method: 'expert_review' | 'public_evaluation'; passed: boolean; note: string }) {
+    checkLength('verificationNote', input.note, 'note');
     return this.runner.run(number, actor, 'verify', async (c) => {
       if (c.item.failedClosureAttempts < CLOSURE_ATTEMPTS_BEFORE_VERIFICATION) {
         throw conflict(
@@ -225,6 +238,7 @@ export class ItemCommandsService {
 
   /** D2: the owner rates; 不合格 returns the item to the unit, otherwise the leader gets the approval card (D3). */
   rate(number: string, actor: Actor, rating: Rating, comment = '') {
+    checkLength('ratingComment', comment, 'comment');
     return this.runner.run(number, actor, 'rate', async (c) => {
       const fail = rating === 'fail';
       await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided(fail ? 'returned' : 'approved', actor, c.now, comment));
@@ -254,16 +268,50 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'archive', (c) => c.transition('archived', { archivedAt: c.now }, { type: 'archived', summary: '归档（一事一卷）' }));
   }
 
+  /**
+   * C4: the parent closes when its last child closes. Two children signed off at the same moment must not both read
+   * the other as still open: each takes the PARENT's row lock (always child → parent, the order every path uses, so no
+   * deadlock) and only then reads the siblings — in a READ COMMITTED transaction, so the second sees the first's commit.
+   */
   private async closeParentIfDone(c: CommandContext): Promise<void> {
-    const siblings = await c.em.findBy(Item, { parentId: c.item.parentId! });
-    if (siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return;
-    const parent = await c.em.findOneByOrFail(Item, { id: c.item.parentId! });
-    await this.runner.runIn(c.em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
-      p.transition('closed', { closedAt: c.now, numberRetiredAt: c.now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
+    await this.closeParent(c.em, c.item.parentId!, c.now);
+  }
+
+  /** Under the parent's lock: close it if it is still open and every child is closed or archived. Idempotent. */
+  private async closeParent(em: EntityManager, parentId: number, now: Date): Promise<boolean> {
+    const qb = em.createQueryBuilder(Item, 'i').where('i.id = :id', { id: parentId });
+    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+    const parent = await qb.getOne();
+    if (!parent || !OPEN_STATES.includes(parent.state)) return false;
+    const siblings = await em.findBy(Item, { parentId });
+    if (siblings.length === 0 || siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return false;
+    await this.runner.runIn(em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
+      p.transition('closed', { closedAt: now, numberRetiredAt: now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
     );
+    return true;
+  }
+
+  /**
+   * C4 repair: parents still open although all their children are closed (left by the race before issue 11, or by any
+   * future path that closes a child without going through signOff). Safe to run at any time, on any instance.
+   */
+  async closeFinishedParents(): Promise<number> {
+    const rows: { id: number }[] = await this.db
+      .createQueryBuilder(Item, 'p')
+      .select('p.id', 'id')
+      .where('p.decomposed = :yes', { yes: 1 })
+      .andWhere('p.state IN (:...open)', { open: OPEN_STATES })
+      .andWhere('NOT EXISTS (SELECT 1 FROM item c WHERE c.parent_id = p.id AND c.state NOT IN (:...done))', { done: ['closed', 'archived'] })
+      .getRawMany();
+    let closed = 0;
+    for (const { id } of rows) {
+      if (await inTransaction(this.db, (em) => this.closeParent(em, Number(id), this.clock.now()), { isolation: 'READ COMMITTED' })) closed++;
+    }
+    return closed;
   }
 }
 
+const OPEN_STATES: readonly ItemState[] = ACTION_RULES.close_by_children.from;
 const undecided = { servedPartyAgreed: null, method: null, decidedById: null, decidedAt: null, decisionNote: null };
 const decided = (status: ItemRequest['status'], actor: Actor, at: Date, note: string) => ({
   status,

@@ -1,6 +1,7 @@
 import { CardInstance } from '../bot/card-instance.entity';
 import { InboxEvent } from '../bot/inbox/inbox-event.entity';
 import { CallbackSignature } from '../bot/inbox/callback-signature.entity';
+import { InboxFailure } from '../bot/inbox/inbox-failure.entity';
 import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
 import { RateWindow } from '../bot/outbox/rate-window.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   NumberSequence,
   OutboxMessage,
   InboxEvent,
+  InboxFailure,
   HolidayOverride,
   Setting,
   CardInstance,

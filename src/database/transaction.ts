@@ -7,6 +7,18 @@ const retryable = (e: unknown): boolean => {
   return RETRYABLE.has(err?.code ?? '') || RETRYABLE.has(err?.driverError?.code ?? '');
 };
 
+export interface TransactionOptions {
+  attempts?: number;
+  /**
+   * READ COMMITTED for commands (issue 11): a command locks its item row and only then reads, and every read must see
+   * what was committed before the lock was granted. Under REPEATABLE READ, InnoDB fixes a transaction's snapshot at its
+   * first plain read — in a chat event that is the identity lookup, before the lock — so a command that waited for the
+   * lock would still see the item's other rows (units, requests, sibling items) as they were before it waited.
+   * Ignored inside an outer transaction (the outer one's level applies) and on SQLite.
+   */
+  isolation?: 'READ COMMITTED';
+}
+
 /** The transaction the current async call chain is inside, if any. */
 const current = new AsyncLocalStorage<EntityManager>();
 
@@ -18,12 +30,18 @@ const current = new AsyncLocalStorage<EntityManager>();
  * the work runs in a SAVEPOINT of the outer transaction: a refused command undoes only its own writes, and
  * the inbox row, the reply and the command's effect still commit together or not at all.
  */
-export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 3): Promise<T> {
+export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, opts: number | TransactionOptions = 3): Promise<T> {
+  const o: TransactionOptions = typeof opts === 'number' ? { attempts: opts } : opts;
+  const attempts = o.attempts ?? 3;
+  const isolation = o.isolation;
   const outer = current.getStore();
   if (outer) return outer.transaction((em) => current.run(em, () => work(em)));
+  // Only MySQL/MariaDB know the level; SQLite has one writer at a time and always reads what was committed.
+  const level = isolation && ['mysql', 'mariadb'].includes(db.options.type) ? isolation : undefined;
   for (let i = 1; ; i++) {
     try {
-      return await db.transaction((em) => current.run(em, () => work(em)));
+      const run = (em: EntityManager) => current.run(em, () => work(em));
+      return await (level ? db.transaction(level, run) : db.transaction(run));
     } catch (e) {
       if (i >= attempts || !retryable(e)) throw e;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));

@@ -10,6 +10,7 @@ import { RemindersController } from './reminders.controller';
 import { CasesModule } from '../cases/cases.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
 import { AccountabilityService } from '../accountability/accountability.service';
+import { ItemCommandsService } from '../cases/item-commands.service';
 
 /** Planning gets at most this long per tick before the tick goes on to dispatch. */
 const PLAN_BUDGET_MS = 20_000;
@@ -24,6 +25,7 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly scheduler: ReminderScheduler,
     private readonly accountability: AccountabilityService,
+    private readonly items: ItemCommandsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -41,6 +43,8 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
           await this.accountability.scanOverdue(now);
           // S11: in January, the year just closed (once a day).
           await this.accountability.scanRanking(now);
+          // C4 repair: a parent whose children are all closed, but which is still open, is closed now.
+          await this.items.closeFinishedParents();
         } catch (e) {
           this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
         } finally {

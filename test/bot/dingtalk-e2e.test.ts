@@ -152,10 +152,14 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     await t.get(ItemCommandsService).assign(n2, supervisor);
     await t.get(ItemCommandsService).sign(n2, (await t.get(TokenService).actorFor((await t.get(OrgService).people({ unitId: undefined })).find((p) => p.name === '陈联络')!.id, 'api'))!);
     const itemId = (await t.db.getRepository(Item).findOneByOrFail({ number: n2 })).id;
-    for (let i = 0; i < 3; i++) await say('dt-lead', `/反馈 ${n2} 同一条消息`, 'cidFGW', 'msgSAME001');
+    const same: string[] = [];
+    for (let i = 0; i < 3; i++) same.push((await say('dt-lead', `/反馈 ${n2} 同一条消息`, 'cidFGW', 'msgSAME001')).messageId);
     const { messageId } = await say('dt-lead', `/反馈 ${n2} 再推一次`, 'cidFGW', 'msgREPUSH01');
     fake.resend(messageId); // DingTalk pushes again (it may, even after an ACK)
-    await fake.waitFor(() => fake.acks.filter((a) => a.messageId === messageId).length >= 2, 5_000);
+    // Read only once every frame is ACKed: an ACK is sent after the effect committed (a copy that arrives while the first
+    // is still open waits for it on the inbox row's unique key). The frames are handled concurrently, so waiting for the
+    // last one's ACKs alone (as this test did) could read before the first frame's transaction committed — 1 run in 4.
+    await fake.waitFor(() => same.every((id) => fake.acks.some((a) => a.messageId === id)), 5_000);
     await fake.waitFor(() => fake.acks.filter((a) => a.messageId === messageId).length >= 2, 5_000);
     expect(await t.db.getRepository(Report).countBy({ itemId, content: '同一条消息' })).toBe(1);
     expect(await t.db.getRepository(Report).countBy({ itemId, content: '再推一次' })).toBe(1);

@@ -7,7 +7,7 @@ import { ENTITIES } from '../../src/database/entities';
 import { createTestDatabase } from '../support/test-db';
 
 const TABLES = [
-  'api_token', 'bulletin', 'bulletin_event', 'callback_signature', 'card_instance', 'chat_group', 'clue', 'clue_event', 'document', 'holiday_override', 'inbox_event', 'item', 'item_event', 'item_request', 'item_unit',
+  'api_token', 'bulletin', 'bulletin_event', 'callback_signature', 'card_instance', 'chat_group', 'clue', 'clue_event', 'document', 'holiday_override', 'inbox_event', 'inbox_failure', 'item', 'item_event', 'item_request', 'item_unit',
   'number_sequence', 'outbox_message', 'person', 'person_identity', 'rate_window', 'reminder', 'reminder_policy', 'report', 'role_grant', 'score_line', 'score_table', 'setting', 'unit',
 ];
 

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TIME_NODES, TimeNode } from '../deadline.rules';
+import { TEXT_LIMITS } from '../text-limits';
 import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../item.types';
 
 const keys = (o: object) => Object.keys(o);
@@ -49,7 +50,7 @@ class DeadlineFields {
 
 export class RegisterItemDto extends DeadlineFields {
   @ApiProperty({ example: '推进老旧小区改造' }) @IsString() @IsNotEmpty() @MaxLength(200) title!: string;
-  @ApiProperty({ example: '按市政府常务会议纪要要求……' }) @IsString() @IsNotEmpty() @MaxLength(20000) content!: string;
+  @ApiProperty({ example: '按市政府常务会议纪要要求……' }) @IsString() @IsNotEmpty() @MaxLength(16000) content!: string;
   @ApiProperty({ enum: keys(SOURCES), description: Object.entries(SOURCES).map(([k, v]) => `${k}=${v}`).join('，') })
   @IsIn(keys(SOURCES))
   source!: Source;
@@ -72,7 +73,7 @@ export class RegisterItemDto extends DeadlineFields {
 export class ChildItemDto extends DeadlineFields {
   @ApiProperty() @IsInt() unitId!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) content?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(16000) content?: string;
 }
 
 export class DecomposeDto {
@@ -85,7 +86,7 @@ export class DecomposeDto {
 }
 
 export class ReportDto {
-  @ApiProperty({ example: '已完成初稿，正在征求意见' }) @IsString() @IsNotEmpty() @MaxLength(20000) content!: string;
+  @ApiProperty({ example: '已完成初稿，正在征求意见' }) @IsString() @IsNotEmpty() @MaxLength(TEXT_LIMITS.report.max) content!: string;
 }
 
 export class ReasonDto {
@@ -103,7 +104,7 @@ export class DecisionDto {
 }
 
 export class ClosureRequestDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) summary!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT_LIMITS.closureSummary.max) summary!: string;
   @ApiPropertyOptional({ description: 'D1：服务对象是否同意（事项有服务对象时必填）' }) @IsOptional() @IsBoolean() servedPartyAgreed?: boolean;
 }
 
@@ -117,7 +118,7 @@ export class RateDto {
   @ApiProperty({ enum: keys(RATINGS), description: Object.entries(RATINGS).map(([k, v]) => `${k}=${v}`).join('，') })
   @IsIn(keys(RATINGS))
   rating!: Rating;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) comment?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.ratingComment.max) comment?: string;
 }
 
 export class ItemListQuery {
