@@ -132,9 +132,9 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
     const before = await t.http().get('/api/items').set(bearer(org.owner)).expect(200);
     const r = await post('/api/items', org.owner, { title: '', content: '内容', source: 'nowhere', leaderId: org.leader.id, leadUnitId: org.units.lead, extra: 1 }).expect(400);
     expect(r.body.code).toBe('VALIDATION');
-    expect(r.body.message).toContain('「title」不能为空');
-    expect(r.body.message).toContain('「source」须为以下之一');
-    expect(r.body.message).toContain('不支持的字段「extra」');
+    expect(r.body.message).toContain('「标题」不能为空');
+    expect(r.body.message).toContain('「来源」须为以下之一');
+    expect(r.body.message).toContain('不认识的字段「extra」');
     const c2 = await post('/api/items', org.owner, { title: '机密★ 某项工作', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead }).expect(400);
     expect(c2.body).toMatchObject({ code: 'CASE.CLASSIFIED', field: 'classified' });
     expect(c2.body.message).toContain('C2');
