@@ -1,11 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { raw, text } from 'express';
+import { json, raw, text, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
+import { JSON_BODY_LIMIT, requireKnownContentType, verifyJsonDepth } from './common/http-input';
 import { validationPipe } from './common/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
 export function setUpApp(app: INestApplication): void {
+  // Issue 11 (defect 9): a body must be of a type its route takes (415 otherwise), JSON at most 1 MB and 32 levels deep
+  // (checked on the raw bytes before parsing); Nest then skips its own default parsers, which had no such limits.
+  app.use(requireKnownContentType);
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonDepth }));
+  app.use(urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).
   app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '1mb' }));
   // A2 documents are uploaded as the request body itself (a PDF, a scan), up to 10 MB.

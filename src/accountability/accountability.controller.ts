@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { Item } from '../cases/item.entity';
 import { invalid, notFound } from '../common/errors';
+import { OptionalId } from '../common/http-input';
 import { DataSource } from 'typeorm';
 import { Unit } from '../org/unit.entity';
 import { PROCEDURE_ACTIONS, PROCEDURE_STATES, type ProcedureAction, type ProcedureState } from './accountability.types';
@@ -28,9 +29,9 @@ export class AccountabilityController {
   ) {}
 
   @Get('clues') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '问题线索列表（可按状态、单位筛选）' })
-  list(@Query('state') state?: string, @Query('unitId') unitId?: string) {
+  list(@Query('state') state?: string, @Query('unitId', OptionalId('unitId')) unitId?: number) {
     if (state && !PROCEDURE_STATES.includes(state as ProcedureState)) throw invalid('CLUE.BAD_STATE', `状态「${state}」无效，可用：${PROCEDURE_STATES.join('、')}。`, { field: 'state' });
-    return this.service.list({ state: state as ProcedureState | undefined, unitId: unitId ? Number(unitId) : undefined });
+    return this.service.list({ state: state as ProcedureState | undefined, unitId });
   }
 
   @Get('clues/:number') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '一条线索及其全部程序记录' })
