@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { json, raw, text, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
-import { JSON_BODY_LIMIT, requireKnownContentType, verifyJsonDepth } from './common/http-input';
+import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, verifyJsonDepth } from './common/http-input';
 import { validationPipe } from './common/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
@@ -16,6 +16,9 @@ export function setUpApp(app: INestApplication): void {
   app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '1mb' }));
   // A2 documents are uploaded as the request body itself (a PDF, a scan), up to 10 MB.
   app.use(/^\/api\/accountability\/clues\/[^/]+\/documents$/, raw({ type: () => true, limit: '10mb' }));
+  // Issue 11 (defect 14): the public links (no login) are served with a strict policy; the page widens it for its own
+  // stylesheet and chart only.
+  app.use('/public', publicHeaders);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -10,7 +10,7 @@ const STATUS: Record<ErrorKind, number> = { invalid: 400, unauthenticated: 401, 
  * WARN without a stack.
  */
 const PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  'entity.too.large': { status: 413, code: 'HTTP.TOO_LARGE', message: '提交的内容过大（JSON 不超过 1 MB，文书不超过 10 MB）：请精简内容或拆分后再提交。' },
+  'entity.too.large': { status: 413, code: 'HTTP.TOO_LARGE', message: '提交的内容过大（JSON 不超过 2 MB，文书不超过 10 MB）：请精简内容或拆分后再提交。' },
   LIMIT_FILE_SIZE: { status: 413, code: 'HTTP.TOO_LARGE', message: '上传的文件过大（不超过 10 MB）：请删去多余的工作表或拆分后再上传。' },
   'entity.parse.failed': { status: 400, code: 'HTTP.BAD_JSON', message: '提交的内容不是有效的 JSON：请检查括号、引号和逗号后重新提交。' },
   'entity.too.deep': { status: 400, code: 'HTTP.TOO_DEEP', message: '提交的 JSON 嵌套层级过多（不超过 32 层）：请按接口说明的结构提交。' },

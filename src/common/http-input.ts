@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DomainError, invalid } from './errors';
 
 /** JSON bodies: the biggest legitimate one (a JSON directory import) is far below this. */
-export const JSON_BODY_LIMIT = '1mb';
+export const JSON_BODY_LIMIT = '2mb';
 /** Deeper JSON than this is refused before it is parsed (a 通报 draft, the deepest legitimate body, has depth 6). */
 export const MAX_JSON_DEPTH = 32;
 
@@ -92,3 +92,11 @@ export const OptionalId = (name: string) => new OptionalIdPipe({ label: name });
 
 /** A year in the query string (2000–2100). */
 export const OptionalYearPipe = (name: string) => new OptionalIdPipe({ min: 2000, max: 2100, label: name });
+
+/** Headers on every /public response: nothing in it runs or frames, the type is what it says, the link is not passed on. */
+export function publicHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Content-Security-Policy', "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  next();
+}

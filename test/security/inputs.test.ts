@@ -42,7 +42,7 @@ function jsonCases(): Case[] {
       const h = (extra: Record<string, string>) => ({ ...headers, ...extra });
       const authed = who === 'admin';
       out.push(
-        { name: `${who} ${r.method} ${r.path}: 2 MB of JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: big(2 * 1024 * 1024), status: 413 },
+        { name: `${who} ${r.method} ${r.path}: 3 MB of JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: big(3 * 1024 * 1024), status: 413 },
         { name: `${who} ${r.method} ${r.path}: arrays nested 5,000 deep`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: nested(5000), status: 400 },
         { name: `${who} ${r.method} ${r.path}: objects nested 200 deep`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: nestedObject(200), status: 400 },
         { name: `${who} ${r.method} ${r.path}: truncated JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: '{"title": "推进', status: 400 },
@@ -74,8 +74,8 @@ function otherCases(): Case[] {
     { name: 'public page, a token of 5,000 characters', method: 'get', path: `/public/bulletins/${'A'.repeat(5000)}`, status: 404 },
     { name: 'public chart, a token with %00', method: 'get', path: '/public/bulletins/%00/chart.png', status: 404 },
     { name: 'public page, a token with a bad escape', method: 'get', path: '/public/bulletins/%E0%A4%A', status: [400, 404] },
-    { name: 'health with a 2 MB JSON body', method: 'post', path: '/health', headers: { 'Content-Type': 'application/json' }, body: big(2 * 1024 * 1024), status: 413 },
-    { name: 'DingTalk callback, 2 MB of JSON', method: 'post', path: '/callbacks/dingtalk', headers: { 'Content-Type': 'application/json' }, body: big(2 * 1024 * 1024), status: 413 },
+    { name: 'health with a 3 MB JSON body', method: 'post', path: '/health', headers: { 'Content-Type': 'application/json' }, body: big(3 * 1024 * 1024), status: 413 },
+    { name: 'DingTalk callback, 3 MB of JSON', method: 'post', path: '/callbacks/dingtalk', headers: { 'Content-Type': 'application/json' }, body: big(3 * 1024 * 1024), status: 413 },
     { name: 'DingTalk callback, arrays nested 5,000 deep', method: 'post', path: '/callbacks/dingtalk', headers: { 'Content-Type': 'application/json' }, body: nested(5000), status: 400 },
     { name: 'WeCom app callback, 2 MB of XML', method: 'post', path: '/callbacks/wecom/app', headers: { 'Content-Type': 'text/xml' }, body: Buffer.alloc(2 * 1024 * 1024, 0x41), status: 413 },
   ];
