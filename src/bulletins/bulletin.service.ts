@@ -20,7 +20,7 @@ import { renderBulletinDocx } from './bulletin.docx';
 import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
-import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText,type BulletinKind } from './bulletin.rules';
+import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinKind } from './bulletin.rules';
 
 export const BULLETIN_PREFIX = 'TB';
 /** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
