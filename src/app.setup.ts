@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { json, raw, text, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
-import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, verifyJsonDepth } from './common/http-input';
+import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, requireTokenBeforeUpload, verifyJsonDepth } from './common/http-input';
+import { TokenService } from './auth/token.service';
 import { validationPipe } from './common/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
@@ -10,6 +11,8 @@ export function setUpApp(app: INestApplication): void {
   // Issue 11 (defect 9): a body must be of a type its route takes (415 otherwise), JSON at most 1 MB and 32 levels deep
   // (checked on the raw bytes before parsing); Nest then skips its own default parsers, which had no such limits.
   app.use(requireKnownContentType);
+  const tokens = app.get(TokenService, { strict: false });
+  app.use(requireTokenBeforeUpload((t) => tokens.resolve(t)));
   app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonDepth }));
   app.use(urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).

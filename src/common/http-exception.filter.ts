@@ -71,10 +71,23 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
+/** Nest's own 400s (the JSON parser, ParseIntPipe, multer, a bad %-escape) come in English: a Chinese sentence instead. */
+const ENGLISH_400: [RegExp, string][] = [
+  [/JSON/, PARSER_ERRORS['entity.parse.failed'].message],
+  [/numeric string is expected/, '地址中的编号须为整数，请检查后重试。'],
+  [/Multipart|Unexpected file field|Boundary|Unexpected field/i, MULTER_MESSAGE],
+  [/Failed to decode param/, '地址中含有无法识别的字符，请检查链接是否完整。'],
+];
+const CJK = /[\u4e00-\u9fff]/;
+
 function httpMessage(status: number, fallback: string): string {
   if (status === 404) return '没有这个地址。';
-  if (status === 413) return '上传的内容过大。';
+  if (status === 413) return '提交的内容过大：请精简内容或拆分后再提交。';
   if (status === 415) return '不支持该提交格式：请以 JSON 提交。';
-  if (status === 400) return `请求格式有误：${fallback}`;
-  return fallback;
+  if (status === 400) {
+    const known = ENGLISH_400.find(([re]) => re.test(fallback));
+    if (known) return known[1];
+    return CJK.test(fallback) ? `请求格式有误：${fallback}` : '请求格式有误，请检查后重试。';
+  }
+  return CJK.test(fallback) ? fallback : `请求未能完成（${status}），请检查后重试。`;
 }

@@ -100,3 +100,22 @@ export function publicHeaders(_req: Request, res: Response, next: NextFunction):
   res.setHeader('Referrer-Policy', 'no-referrer');
   next();
 }
+
+/** Routes that take a large upload (an .xlsx up to 10 MB, an A2 document up to 10 MB). */
+export const UPLOAD_ROUTES = [/^\/api\/import\/?$/, /^\/api\/accountability\/clues\/[^/]+\/documents\/?$/];
+
+/**
+ * Before a large upload is read, the caller must be signed in: an anonymous or revoked caller is refused with 401
+ * without the body being read into memory (the route's guard checks the roles afterwards, as for every route).
+ */
+export function requireTokenBeforeUpload(resolve: (token: string) => Promise<unknown>) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.method !== 'POST' || !UPLOAD_ROUTES.some((r) => r.test(req.path))) return next();
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m) return next(new DomainError('AUTH.MISSING_TOKEN', '缺少访问令牌：请在请求头中加上 Authorization: Bearer <令牌>。', 'unauthenticated'));
+    resolve(m[1]).then(
+      (actor) => next(actor ? undefined : new DomainError('AUTH.BAD_TOKEN', '访问令牌无效或已吊销，请向管理员重新申请。', 'unauthenticated')),
+      (e: unknown) => next(e),
+    );
+  };
+}
