@@ -31,7 +31,7 @@ export class AccountabilityController {
   ) {}
 
   @Get('clues') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '问题线索列表（可按状态、单位筛选）' })
-  list(@Query('state') state?: string, @Query('unitId', OptionalId('unitId')) unitId?: number) {
+  list(@Query('state') state?: string, @Query('unitId', OptionalId('单位编号')) unitId?: number) {
     if (state && !PROCEDURE_STATES.includes(state as ProcedureState)) throw invalid('CLUE.BAD_STATE', `状态「${state}」无效，可用：${PROCEDURE_STATES.join('、')}。`, { field: 'state' });
     return this.service.list({ state: state as ProcedureState | undefined, unitId });
   }

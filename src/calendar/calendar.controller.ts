@@ -46,7 +46,7 @@ export class CalendarController {
   }
 
   @Get('coverage') @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
-  async coverage(@Query('from', OptionalYearPipe('from')) from?: number, @Query('to', OptionalYearPipe('to')) to?: number) {
+  async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {
     const cal = await this.calendar.calendar();
     const a = from ?? 2025;
     const b = to ?? a + 2;

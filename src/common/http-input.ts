@@ -87,11 +87,11 @@ export class OptionalIdPipe implements PipeTransform<unknown, number | undefined
   }
 }
 
-/** An id in the query string (unitId…). */
-export const OptionalId = (name: string) => new OptionalIdPipe({ label: name });
+/** An id in the query string (unitId…), named in the message as people know it (单位编号). */
+export const OptionalId = (label: string) => new OptionalIdPipe({ label });
 
 /** A year in the query string (2000–2100). */
-export const OptionalYearPipe = (name: string) => new OptionalIdPipe({ min: 2000, max: 2100, label: name });
+export const OptionalYearPipe = (label: string) => new OptionalIdPipe({ min: 2000, max: 2100, label });
 
 /** Headers on every /public response: nothing in it runs or frames, the type is what it says, the link is not passed on. */
 export function publicHeaders(_req: Request, res: Response, next: NextFunction): void {

@@ -35,7 +35,7 @@ export class OrgController {
   }
 
   @Get('people')
-  people(@Query('unitId', OptionalId('unitId')) unitId?: number, @Query('role') role?: Role) {
+  people(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('role') role?: Role) {
     return this.org.people({ unitId, role });
   }
 
@@ -70,7 +70,7 @@ export class OrgController {
   }
 
   @Get('groups')
-  groups(@Query('unitId', OptionalId('unitId')) unitId?: number, @Query('platform') platform?: Platform) {
+  groups(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('platform') platform?: Platform) {
     return this.org.groups({ ...(unitId !== undefined ? { unitId } : {}), ...(platform ? { platform } : {}) });
   }
 
