@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { BulletinFactsService } from '../src/bulletins/bulletin-facts.service';
+import { BulletinChartRenderer } from '../src/bulletins/bulletin-chart.renderer';
 import { BulletinService } from '../src/bulletins/bulletin.service';
 import { composeBulletin, draftToMarkdown, draftToPlainText } from '../src/bulletins/bulletin.rules';
 import { FixedClock } from '../src/common/clock';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     log(`monthly 通报 generated in ${(performance.now() - total).toFixed(0)} ms (queries + compose)`);
     const actor = { personId: 1, name: '督查室', isAdmin: true, grants: [{ role: 'supervisor' as const, unitId: null }], channel: 'api' as const };
     const saved = await timed('generate through the service (stored)', () => service.generate({ kind: 'monthly', period: '2026-03' }, actor));
-    await timed('chart PNG (ECharts SSR → resvg)', () => service.chartPng(saved));
+    await timed('chart PNG (ECharts SSR → resvg)', () => app.get(BulletinChartRenderer).render(saved));
     const docx = await timed('.docx', () => service.docx(saved.number));
     log(`  → .docx ${(docx.body.length / 1024).toFixed(0)} KiB`);
     const again = await timed('reproduction check', () => service.reproduce(saved.number));

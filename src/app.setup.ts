@@ -1,15 +1,27 @@
 import type { INestApplication } from '@nestjs/common';
-import { raw, text } from 'express';
+import { json, raw, text, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './common/http-exception.filter';
+import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, requireTokenBeforeUpload, verifyJsonDepth } from './common/http-input';
+import { TokenService } from './auth/token.service';
 import { validationPipe } from './common/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
 export function setUpApp(app: INestApplication): void {
-  // WeCom app callbacks are XML: read them as text (JSON routes keep Nest's own parser).
+  // Issue 11 (defect 9): a body must be of a type its route takes (415 otherwise), JSON at most 2 MB and 32 levels deep
+  // (checked on the raw bytes before parsing); Nest then skips its own default parsers, which had no such limits.
+  app.use(requireKnownContentType);
+  const tokens = app.get(TokenService, { strict: false });
+  app.use(requireTokenBeforeUpload((t) => tokens.resolve(t)));
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonDepth }));
+  app.use(urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  // WeCom app callbacks are XML: read them as text.
   app.use('/callbacks/wecom/app', text({ type: ['text/xml', 'application/xml', 'text/plain'], limit: '64kb' })); // a callback is a few KB
   // A2 documents are uploaded as the request body itself (a PDF, a scan), up to 10 MB.
   app.use(/^\/api\/accountability\/clues\/[^/]+\/documents$/, raw({ type: () => true, limit: '10mb' }));
+  // Issue 11 (defect 14): the public links (no login) are served with a strict policy; the page widens it for its own
+  // stylesheet and chart only.
+  app.use('/public', publicHeaders);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +7,8 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { Item } from '../cases/item.entity';
 import { invalid, notFound } from '../common/errors';
+import { OptionalId } from '../common/http-input';
+import { attachmentDisposition, SAFE_DOWNLOAD_HEADERS, safeDownloadType } from '../common/safe-download';
 import { DataSource } from 'typeorm';
 import { Unit } from '../org/unit.entity';
 import { PROCEDURE_ACTIONS, PROCEDURE_STATES, type ProcedureAction, type ProcedureState } from './accountability.types';
@@ -28,9 +31,9 @@ export class AccountabilityController {
   ) {}
 
   @Get('clues') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '问题线索列表（可按状态、单位筛选）' })
-  list(@Query('state') state?: string, @Query('unitId') unitId?: string) {
+  list(@Query('state') state?: string, @Query('unitId', OptionalId('单位编号')) unitId?: number) {
     if (state && !PROCEDURE_STATES.includes(state as ProcedureState)) throw invalid('CLUE.BAD_STATE', `状态「${state}」无效，可用：${PROCEDURE_STATES.join('、')}。`, { field: 'state' });
-    return this.service.list({ state: state as ProcedureState | undefined, unitId: unitId ? Number(unitId) : undefined });
+    return this.service.list({ state: state as ProcedureState | undefined, unitId });
   }
 
   @Get('clues/:number') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '一条线索及其全部程序记录' })
@@ -62,9 +65,11 @@ export class AccountabilityController {
   }
 
   @Get('documents/:id') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '下载程序文书' })
-  async download(@Param('id', ParseIntPipe) id: number) {
+  async download(@Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) res: Response) {
     const doc = await this.service.document(id);
-    return new StreamableFile(doc.content, { type: doc.mime, disposition: `attachment; filename="document-${doc.id}"; filename*=UTF-8''${encodeURIComponent(doc.name)}`, length: doc.size });
+    // Issue 11 (defect 14): not the uploader's type — one from the allow-list by extension, as an attachment, nosniff.
+    for (const [k, v] of Object.entries(SAFE_DOWNLOAD_HEADERS)) res.setHeader(k, v);
+    return new StreamableFile(doc.content, { type: safeDownloadType(doc.name), disposition: attachmentDisposition(`document-${doc.id}`, doc.name), length: doc.size });
   }
 
   @Post('clues/:number/:action') @HttpCode(200) @ApiBody({ schema: { type: 'object', description: '各步骤所需内容：hand_over {proposal}；skip_verification {reason}；verify {report:{title,ref}}；propose_opinion {targets:[{target,name,measures}]}；audit_approve {note?}；audit_reject {reason}；recheck_return {reason}；implement {note}；report_result {result}；apply_result {scope}；dismiss {reason, report?}；均可附 documents:[{title,ref}]' } })

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional,
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Public, RequireRoles } from '../auth/auth.guard';
-import { bulletinHtml } from './bulletin.html';
+import { BULLETIN_PAGE_CSP, bulletinHtml } from './bulletin.html';
 import type { BulletinKind } from './bulletin.rules';
+import { checkDraftPatch } from './bulletin.draft-check';
 import { BulletinService } from './bulletin.service';
 
 class GenerateBulletinDto {
@@ -46,9 +47,7 @@ export class BulletinController {
   @Put(':number/draft') @RequireRoles('admin', 'supervisor') @ApiBody({ schema: { type: 'object', description: 'title、subtitle、intro、recipients、sections（章节数组）、groupIds 任选' } })
   @ApiOperation({ summary: '督查室修改通报稿（草稿或被退回时）' })
   async edit(@Param('number') number: string, @Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
-    const allowed = ['title', 'subtitle', 'intro', 'recipients', 'sections', 'groupIds'];
-    const patch = Object.fromEntries(Object.entries(body ?? {}).filter(([k]) => allowed.includes(k)));
-    return this.bulletins.get((await this.bulletins.edit(number, patch, actor)).number);
+    return this.bulletins.get((await this.bulletins.edit(number, checkDraftPatch(body), actor)).number);
   }
 
   @Post(':number/submit') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '提请领导审定（领导收到一对一审定卡片）' })
@@ -88,14 +87,15 @@ export class BulletinController {
 export class PublicBulletinController {
   constructor(private readonly bulletins: BulletinService) {}
 
-  @Get(':token') @Public() @Header('Content-Type', 'text/html; charset=utf-8')
+  @Get(':token') @Public() @Header('Content-Type', 'text/html; charset=utf-8') @Header('Content-Security-Policy', BULLETIN_PAGE_CSP)
   async page(@Param('token') token: string) {
     const b = await this.bulletins.byToken(token);
-    return bulletinHtml(b.draft, this.bulletins.links(b).chart);
+    // The chart by a relative link: same origin as the page, as the policy allows.
+    return bulletinHtml(b.draft, `${encodeURIComponent(b.publicToken)}/chart.png`);
   }
 
   @Get(':token/chart.png') @Public() @Header('Content-Type', 'image/png') @Header('Cache-Control', 'public, max-age=86400')
   async chart(@Param('token') token: string) {
-    return new StreamableFile(this.bulletins.chartPng(await this.bulletins.byToken(token)));
+    return new StreamableFile(await this.bulletins.publicChart(token));
   }
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Channel } from '../cases/item.types';
 import { BoolColumn, CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn, UpdatedAtColumn } from '../database/columns';
 import type { BulletinDraft, BulletinKind } from './bulletin.rules';
@@ -53,4 +53,14 @@ export class BulletinEvent {
   @StringColumn(16) channel!: Channel;
   @DateTimeColumn() at!: Date;
   @TextColumn() summary!: string;
+}
+
+/** Issue 11 (defect 8): the chart, drawn once when a leader approved the 通报; the public link serves these bytes. */
+@Entity('bulletin_chart')
+export class BulletinChart {
+  @PrimaryColumn({ type: 'int' }) bulletinId!: number;
+  @Column({ type: 'blob' }) png!: Buffer;
+  @IntColumn() size!: number;
+  @StringColumn(64) sha256!: string;
+  @CreatedAtColumn() createdAt!: Date;
 }

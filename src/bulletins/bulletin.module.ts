@@ -4,13 +4,14 @@ import { ScoringModule } from '../scoring/scoring.module';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { BulletinController, PublicBulletinController } from './bulletin.controller';
 import { BulletinService } from './bulletin.service';
+import { BulletinChartRenderer } from './bulletin-chart.renderer';
 import { StatisticsController } from './statistics.controller';
 
 /** Issue 7 §3–4: the monthly, quarterly and ad-hoc 通报, and the statistics for leaders (B4). */
 @Module({
   imports: [OutboxModule, ScoringModule],
   controllers: [BulletinController, PublicBulletinController, StatisticsController],
-  providers: [BulletinService, BulletinFactsService],
+  providers: [BulletinService, BulletinFactsService, BulletinChartRenderer],
   exports: [BulletinService, BulletinFactsService],
 })
 export class BulletinModule {}

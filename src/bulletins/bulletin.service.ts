@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole } from '../auth/actor';
 import type { DecisionCardView } from '../bot/cards';
@@ -15,11 +15,12 @@ import { inTransaction } from '../database/transaction';
 import { ChatGroup } from '../org/chat-group.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Inject } from '@nestjs/common';
-import { renderChartSvg, svgToPng } from './bulletin.chart';
+import { BulletinChartRenderer } from './bulletin-chart.renderer';
 import { renderBulletinDocx } from './bulletin.docx';
-import { Bulletin, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
+import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
 import { BulletinFactsService } from './bulletin-facts.service';
-import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinDraft, type BulletinFacts, type BulletinKind } from './bulletin.rules';
+import { checkDraftPatch } from './bulletin.draft-check';
+import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinKind } from './bulletin.rules';
 
 export const BULLETIN_PREFIX = 'TB';
 /** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
@@ -27,6 +28,8 @@ const KEY_SUPERVISION_SERIES = 'TBK';
 const DEFAULT_OFFICE = '市人民政府督查室';
 /** The broadcast summary fits every platform's smallest text limit (WeCom app messages: 2,048 bytes). */
 const SUMMARY_BYTES = 1900;
+/** 18 random bytes in base64url. */
+const PUBLIC_TOKEN = /^[A-Za-z0-9_-]{24}$/;
 
 /**
  * Issue 7 §3 (B1, B2): a 通报 goes draft (generated from the data) → edited by the 督查室 → submitted → approved by a
@@ -44,6 +47,7 @@ export class BulletinService implements OnModuleInit {
     private readonly outbox: OutboxWriter,
     private readonly cards: DecisionCards,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly charts: BulletinChartRenderer,
   ) {}
 
   onModuleInit(): void {
@@ -91,12 +95,13 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** The 督查室 edits the draft (while it is a draft, or after a leader sent it back). */
-  async edit(number: string, patch: Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & { groupIds?: number[] }, actor: Actor): Promise<Bulletin> {
+  async edit(number: string, input: unknown, actor: Actor): Promise<Bulletin> {
     this.mustBeOffice(actor);
+    // Issue 11 (defect 10): checked strictly here, whoever calls (the API, a script): a draft that reaches approval renders.
+    const patch = checkDraftPatch(input);
     return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
       const { groupIds, ...text } = patch;
-      if (text.sections !== undefined && !Array.isArray(text.sections)) throw invalid('BULLETIN.BAD_SECTIONS', '「sections」须为章节数组。', { field: 'sections' });
-      return { draft: { ...b.draft, ...text }, edited: Object.keys(text).length > 0 || b.edited, ...(groupIds ? { groupIds } : {}) };
+      return { draft: { ...b.draft, ...text }, edited: Object.keys(text).length > 0 || b.edited, ...(groupIds !== undefined ? { groupIds } : {}) };
     });
   }
 
@@ -118,15 +123,19 @@ export class BulletinService implements OnModuleInit {
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
     if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', 'B2：通报须由领导审定。');
     if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
-    return this.change(number, ['pending_approval'], approve ? 'approved' : 'draft', actor, approve ? 'approved' : 'returned', approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`, () =>
-      approve ? { approvedById: actor.personId, approvedAt: this.clock.now() } : {},
-    );
+    // Issue 11 (defect 8): the chart is drawn here, once, in the approval's transaction, and kept for the public link.
+    return this.change(number, ['pending_approval'], approve ? 'approved' : 'draft', actor, approve ? 'approved' : 'returned', approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`, async (b, em) => {
+      if (!approve) return {};
+      await this.keepChart(em, b);
+      return { approvedById: actor.personId, approvedAt: this.clock.now() };
+    });
   }
 
   /** B2: broadcast to the chosen groups on both platforms — a short summary, the chart, a link — and archived. */
   async publish(number: string, groupIds: number[] | undefined, actor: Actor): Promise<Bulletin> {
     this.mustBeOffice(actor);
     return this.change(number, ['approved'], 'published', actor, 'published', '印发并推送至工作群', async (b, em) => {
+      await this.keepChart(em, b); // approved before charts were kept: drawn now, before its link goes out
       const ids = groupIds ?? b.groupIds ?? (await em.find(ChatGroup, { select: { id: true } })).map((g) => g.id);
       const groups = ids.length ? await em.findBy(ChatGroup, { id: In(ids) }) : [];
       if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', 'B2：请选择要推送的工作群（groupIds）。', { field: 'groupIds' });
@@ -178,21 +187,41 @@ export class BulletinService implements OnModuleInit {
     const b = await this.load(number);
     const date = b.approvedAt ?? this.clock.now();
     const [y, m, d] = shanghaiDate(date).split('-').map(Number);
-    const body = await renderBulletinDocx(b.draft, { office: b.office, date: `${y}年${m}月${d}日`, chartPng: this.chartPng(b) });
+    const body = await renderBulletinDocx(b.draft, { office: b.office, date: `${y}年${m}月${d}日`, chartPng: (await this.storedChart(b.id)) ?? this.charts.render(b) });
     return { filename: `${b.draft.issueLabel}${BULLETIN_KINDS[b.kind]}.docx`, body };
   }
 
-  /** The chart the broadcast links to: closed and registered items by unit (the 15 busiest). */
-  chartPng(b: Bulletin): Buffer {
-    const units = ((b.facts as unknown as BulletinFacts).byUnit ?? []).slice().sort((x, y) => y.closed - x.closed || y.registered - x.registered || x.unitId - y.unitId).slice(0, 15);
-    const svg = renderChartSvg(units.map((u) => ({ name: u.unitName, value: u.closed })), { title: `${b.periodLabel}各单位办结事项数` });
-    return svgToPng(svg);
+  /** The chart kept at approval (null when there is none). */
+  async storedChart(bulletinId: number): Promise<Buffer | null> {
+    const row = await this.db.getRepository(BulletinChart).findOneBy({ bulletinId });
+    return row ? Buffer.from(row.png) : null;
   }
 
-  /** Public links (unguessable token): the chat apps open them without a login. Only once a leader approved it. */
+  /** The chart the public link serves: the stored bytes only — a request without a login never draws. */
+  async publicChart(token: string): Promise<Buffer> {
+    const b = await this.byToken(token);
+    const png = await this.storedChart(b.id);
+    if (!png) throw notFound('BULLETIN.NO_CHART', '这份通报的图表尚未生成，请联系督查室重新印发。');
+    return png;
+  }
+
+  /** Draws and keeps the chart once (a second call keeps the first). */
+  private async keepChart(em: EntityManager, b: Bulletin): Promise<void> {
+    if (await em.findOneBy(BulletinChart, { bulletinId: b.id })) return;
+    const png = this.charts.render(b);
+    await em.insert(BulletinChart, { bulletinId: b.id, png, size: png.length, sha256: createHash('sha256').update(png).digest('hex') });
+  }
+
+  /**
+   * Public links (unguessable token): the chat apps open them without a login. Only once a leader approved it.
+   * Issue 11 (defect 14): the token matches exactly — its shape is checked first and the row compared byte for byte
+   * (the column is binary-collated too).
+   */
   async byToken(token: string): Promise<Bulletin> {
+    const gone = () => notFound('BULLETIN.NOT_FOUND', '没有这份通报，或它尚未审定。请核对链接是否完整。');
+    if (!PUBLIC_TOKEN.test(token)) throw gone();
     const b = await this.db.getRepository(Bulletin).findOneBy({ publicToken: token });
-    if (!b || (b.state !== 'approved' && b.state !== 'published')) throw notFound('BULLETIN.NOT_FOUND', '没有这份通报，或它尚未审定。');
+    if (!b || b.publicToken !== token || (b.state !== 'approved' && b.state !== 'published')) throw gone();
     return b;
   }
 

@@ -6,6 +6,7 @@ import { invalid, notFound } from '../common/errors';
 import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';
 import type { DayKind } from './work-calendar';
+import { OptionalYearPipe } from '../common/http-input';
 
 class OverrideDto {
   @ApiProperty({ enum: ['workday', 'restday'] }) @IsIn(['workday', 'restday']) kind!: DayKind;
@@ -45,10 +46,10 @@ export class CalendarController {
   }
 
   @Get('coverage') @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
-  async coverage(@Query('from') from?: string, @Query('to') to?: string) {
+  async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {
     const cal = await this.calendar.calendar();
-    const a = Number(from ?? 2025);
-    const b = Number(to ?? a + 2);
+    const a = from ?? 2025;
+    const b = to ?? a + 2;
     const years = [];
     for (let y = a; y <= Math.min(b, a + 20); y++) years.push({ year: y, covered: cal.covers(y) });
     return years;

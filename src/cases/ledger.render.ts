@@ -1,6 +1,7 @@
 import { PassThrough } from 'stream';
 import * as ExcelJS from 'exceljs';
 import { formatShanghai } from '../common/shanghai-time';
+import { safeCell } from '../common/spreadsheet-text';
 import { LIGHT_LABELS, type ItemView, type TrafficLight } from './item.view';
 
 /** B3: one ledger line — the item as the API shows it, plus when its lead unit last reported. */
@@ -158,7 +159,7 @@ export async function renderLedgerXlsx(rows: LedgerRow[], meta: LedgerMeta): Pro
     const values = rowValues(r, i + 1);
     for (let c = 0; c < values.length; c++) {
       const cell = row.getCell(c + 1);
-      cell.value = values[c] === '' ? null : values[c]; // truly blank, so the autofilter offers 「(空白)」
+      cell.value = values[c] === '' ? null : safeCell(values[c]); // truly blank, so the autofilter offers 「(空白)」
       cell.style = c + 1 === LIGHT_COLUMN ? lightStyles[r.item.light] : bodyStyles[c];
     }
     row.commit(); // hand the row to the zip stream now; nothing per-row stays in memory

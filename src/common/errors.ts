@@ -2,7 +2,7 @@
  * Domain errors: a stable code for programs and a Chinese sentence for people.
  * Rule code returns or throws these; the HTTP filter (and later the chat router) maps `kind` to a response once.
  */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict';
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unsupported';
 
 export class DomainError extends Error {
   constructor(
@@ -22,3 +22,4 @@ export const forbidden = (code: string, message: string) => new DomainError(code
 export const notFound = (code: string, message: string) => new DomainError(code, message, 'not_found');
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(code, message, 'conflict', details);
+export const tooLarge = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, 'too_large', details);

@@ -22,7 +22,7 @@ import { Reminder } from '../reminders/reminder.entity';
 import { ReminderPolicyRow } from '../reminders/reminder-policy.entity';
 import { ScoreLineRow, ScoreTableRow } from '../scoring/score-line.entity';
 import { Clue, ClueEvent, DocumentFile } from '../accountability/clue.entity';
-import { Bulletin, BulletinEvent } from '../bulletins/bulletin.entity';
+import { Bulletin, BulletinChart, BulletinEvent } from '../bulletins/bulletin.entity';
 
 export const ENTITIES = [
   Unit,
@@ -52,6 +52,7 @@ export const ENTITIES = [
   DocumentFile,
   Bulletin,
   BulletinEvent,
+  BulletinChart,
   RateWindow,
   CallbackSignature,
 ];

@@ -4,6 +4,8 @@
  * Workbook and JSON go through the same record → typed-object → validate path, so both report alike.
  */
 import { Workbook, type CellValue, type Worksheet } from 'exceljs';
+import { tooLarge } from '../common/errors';
+import { checkZip, XLSX_LIMITS } from '../common/zip-guard';
 
 export type Platform = 'dingtalk' | 'wecom';
 export type Role = 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
@@ -217,12 +219,36 @@ function readSheet(ws: Worksheet, spec: SheetSpec, problems: ImportProblem[]): L
   return { recs, rows };
 }
 
+/** Rows and columns per sheet the import reads (a city's whole directory is a few thousand rows, ten columns). */
+export const MAX_IMPORT_ROWS = 20_000;
+export const MAX_IMPORT_COLUMNS = 50;
+
+/** A zip bomb, or an archive that lies about its sizes, is refused before it is inflated: 413 with the limit and what to do. */
+function refuseUnsafeWorkbook(buffer: Buffer): 'not_zip' | null {
+  const problem = checkZip(buffer, XLSX_LIMITS);
+  if (!problem) return null;
+  const mb = (n: number) => Math.round(n / 1024 / 1024);
+  if (problem.kind === 'not_zip') return 'not_zip';
+  throw tooLarge(
+    'IMPORT.TOO_LARGE',
+    `文件解压后过大或结构异常，未予导入（解压后合计不超过 ${mb(XLSX_LIMITS.maxTotalBytes)} MB、单个部件不超过 ${mb(XLSX_LIMITS.maxEntryBytes)} MB、压缩比不超过 ${XLSX_LIMITS.maxRatio} 倍）：请用导入模板重新填写，删去多余的工作表、空行和格式后再上传。`,
+    { field: 'file' },
+  );
+}
+
 export async function parseOrgWorkbook(buffer: Buffer, known?: { unitCodes?: ReadonlySet<string> }): Promise<ParseResult> {
+  // Issue 11 (defect 7): the archive is checked before anything inflates it, the sheets' size after.
+  if (refuseUnsafeWorkbook(buffer)) return finish({ units: [], people: [], groups: [] }, [{ sheet: '', row: 0, message: '无法读取 Excel 文件，请确认是 .xlsx 格式（可用导入模板另存后再上传）' }]);
   const wb = new Workbook();
   try {
     await wb.xlsx.load(buffer as never); // exceljs declares its own Buffer type, incompatible in name only
   } catch (e) {
     return finish({ units: [], people: [], groups: [] }, [{ sheet: '', row: 0, message: `无法读取 Excel 文件，请确认是 .xlsx 格式（${(e as Error).message}）` }]);
+  }
+  for (const ws of wb.worksheets) {
+    if (ws.rowCount > MAX_IMPORT_ROWS || ws.columnCount > MAX_IMPORT_COLUMNS) {
+      throw tooLarge('IMPORT.TOO_MANY_ROWS', `工作表「${ws.name}」有 ${ws.rowCount} 行、${ws.columnCount} 列，超过了导入的上限（每张表 ${MAX_IMPORT_ROWS} 行、${MAX_IMPORT_COLUMNS} 列）：请删去空行空列或分批导入。`);
+    }
   }
   const problems: ImportProblem[] = [];
   const loaded = {} as Record<Sheet, Loaded>;

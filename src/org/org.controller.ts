@@ -7,6 +7,7 @@ import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { TokenService } from '../auth/token.service';
 import { Clock } from '../common/clock';
 import { invalid } from '../common/errors';
+import { OptionalId } from '../common/http-input';
 import type { Platform, Role } from '../cases/item.types';
 import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, IssueTokenDto, RolesDto } from './dto/org.dto';
 import { orgTemplateWorkbook } from './org-import.parser';
@@ -38,8 +39,8 @@ export class OrgController {
   }
 
   @Get('people')
-  people(@Query('unitId') unitId?: string, @Query('role') role?: Role) {
-    return this.org.people({ unitId: unitId === undefined ? undefined : Number(unitId), role });
+  people(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('role') role?: Role) {
+    return this.org.people({ unitId, role });
   }
 
   @Get('people/:id') person(@Param('id', ParseIntPipe) id: number) {
@@ -73,8 +74,8 @@ export class OrgController {
   }
 
   @Get('groups')
-  groups(@Query('unitId') unitId?: string, @Query('platform') platform?: Platform) {
-    return this.org.groups({ ...(unitId !== undefined ? { unitId: Number(unitId) } : {}), ...(platform ? { platform } : {}) });
+  groups(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('platform') platform?: Platform) {
+    return this.org.groups({ ...(unitId !== undefined ? { unitId } : {}), ...(platform ? { platform } : {}) });
   }
 
   @Post('groups') @RequireRoles('admin', 'supervisor')

@@ -122,7 +122,7 @@ export class RateDto {
 }
 
 export class ItemListQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() unitId?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2147483647) unitId?: number;
   @ApiPropertyOptional({ enum: keys(SOURCES) }) @IsOptional() @IsIn(keys(SOURCES)) source?: Source;
   @ApiPropertyOptional({ enum: keys(BOARDS) }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
   @ApiPropertyOptional({ enum: ITEM_STATES }) @IsOptional() @IsIn(ITEM_STATES) state?: ItemState;
@@ -130,6 +130,6 @@ export class ItemListQuery {
   @ApiPropertyOptional({ description: '编号（可部分）' }) @IsOptional() @IsString() @MaxLength(32) number?: string;
   @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredFrom?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: '含当天' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredTo?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
 }
