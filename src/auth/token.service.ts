@@ -52,6 +52,18 @@ export class TokenService {
     return { id: row.id, token };
   }
 
+  /** A person's tokens as an admin sees them: which, since when, revoked or not — never the token or its hash. */
+  async list(personId: number): Promise<{ id: number; label: string; createdAt: Date; revokedAt: Date | null }[]> {
+    const rows = await this.db.getRepository(ApiToken).find({ where: { personId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt, revokedAt: r.revokedAt }));
+  }
+
+  /** Every token the person still holds, revoked at once (someone leaves, a phone is lost); how many. */
+  async revokeAll(personId: number, now: Date): Promise<number> {
+    const r = await this.db.getRepository(ApiToken).update({ personId, revokedAt: IsNull() }, { revokedAt: now });
+    return r.affected ?? 0;
+  }
+
   async revoke(tokenId: number, now: Date): Promise<boolean> {
     const r = await this.db.getRepository(ApiToken).update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: now });
     return (r.affected ?? 0) > 0;

@@ -106,6 +106,8 @@ const RULES: Record<string, Rule> = {
     ],
   },
   'POST /api/people/:id/tokens': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens`, body: {} }) },
+  'GET /api/people/:id/tokens': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens` }) },
+  'POST /api/people/:id/tokens/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens/revoke`, body: {} }) },
   'POST /api/tokens/:id/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/tokens/${f.spareTokenId}/revoke`, body: {} }) },
   'GET /api/groups': { allow: SIGNED_IN, call: () => ({ path: '/api/groups' }) },
   'POST /api/groups': { allow: OFFICE, call: (f) => ({ path: '/api/groups', body: { platform: 'dingtalk', externalId: `cidM${f.seq()}`, name: '矩阵群', purpose: 'broadcast' } }) },
