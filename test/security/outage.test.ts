@@ -240,4 +240,17 @@ describe('a database outage under chat traffic (issue 11)', () => {
     expect(await t.db.getRepository(InboxEvent).countBy({ platform: 'dingtalk' })).toBe(sent.length);
     expect(await health()).toMatchObject({ status: 200, body: { database: 'up' } });
   }, 120_000);
+
+  it('answers /health with 503 at once when the database hangs instead of dying, and recovers when it answers again', async () => {
+    expect(await health()).toMatchObject({ status: 200, body: { database: 'up' } });
+    server.freeze();
+    try {
+      // The server holds its connections open and answers nothing: the health check must not wait with it.
+      expect(await health()).toMatchObject({ status: 503, body: { database: 'down' } });
+      expect(await health()).toMatchObject({ status: 503, body: { database: 'down' } });
+    } finally {
+      server.thaw();
+    }
+    await fake.waitFor(async () => (await health()).status === 200, 15_000);
+  }, 60_000);
 });

@@ -143,8 +143,19 @@ export class PrivateMariaDb {
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
+      proc.kill('SIGCONT'); // a frozen server dies as soon as it runs again
       await exited;
     }
+  }
+
+  /** SIGSTOP: the server still holds its port and sockets but answers nothing (a hung host or a full disk looks like this). */
+  freeze(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after freeze(). */
+  thaw(): void {
+    this.proc?.kill('SIGCONT');
   }
 
   /** Start again on the same data directory and port (InnoDB crash recovery runs first). */
