@@ -1,8 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import { FakeDingTalk } from '../../fakes/dingtalk';
+import { FakeWeCom } from '../../fakes/wecom';
 import type { Actor } from '../../src/auth/actor';
 import { TokenService } from '../../src/auth/token.service';
 import { InboxEvent } from '../../src/bot/inbox/inbox-event.entity';
+import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { Item } from '../../src/cases/item.entity';
@@ -11,6 +13,7 @@ import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/common/clock';
 import { OrgService } from '../../src/org/org.service';
 import { PrivateMariaDb } from '../support/mariadb-server';
+import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const APP = { clientId: 'dingoutage', clientSecret: 'dingoutage-secret-0123456789', robotCode: 'dingoutage' };
@@ -53,6 +56,7 @@ class RecordingLogger implements LoggerService {
 describe('a database outage under chat traffic (issue 11)', () => {
   let server: PrivateMariaDb;
   let fake: FakeDingTalk;
+  let wx: FakeWeCom;
   let t: TestApp;
   let number: string;
   const contacts = ['dt-a', 'dt-b', 'dt-c', 'dt-d'];
@@ -64,12 +68,14 @@ describe('a database outage under chat traffic (issue 11)', () => {
     server = await PrivateMariaDb.start();
     const databaseUrl = await server.createDatabase();
     fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: REDELIVER_MS });
+    wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
     t = await startTestApp({
       clock: new OffsetClock(),
       listen: true,
       databaseUrl,
       logger,
       env: {
+        ...wecomEnv(wx),
         DINGTALK_CLIENT_ID: APP.clientId,
         DINGTALK_CLIENT_SECRET: APP.clientSecret,
         DINGTALK_ROBOT_CODE: APP.robotCode,
@@ -84,13 +90,20 @@ describe('a database outage under chat traffic (issue 11)', () => {
     const org = t.get(OrgService);
     const lead = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: lead, purpose: 'unit' });
+    await org.createGroup({ platform: 'wecom', externalId: 'wrFGW', name: '发改委督办群（企业微信）', unitId: lead, purpose: 'unit' });
     const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
       (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id;
     const sup = await person('王督查', 'dt-sup', [{ role: 'supervisor' }]);
     const owner = await person('李秘书长', 'dt-owner', [{ role: 'owner' }]);
     const leader = await person('赵副市长', 'dt-leader', [{ role: 'leader' }]);
     const contactIds: number[] = [];
-    for (const [i, c] of contacts.entries()) contactIds.push(await person(`联络员${i + 1}`, c, [{ role: 'unit_contact', unitId: lead }]));
+    for (const [i, c] of contacts.entries()) {
+      const identities = [
+        { platform: 'dingtalk' as const, externalUserId: c },
+        { platform: 'wecom' as const, externalUserId: c.replace('dt-', 'wx-') },
+      ];
+      contactIds.push((await org.createPerson({ name: `联络员${i + 1}`, roles: [{ role: 'unit_contact', unitId: lead }], identities })).id);
+    }
     const supervisor: Actor = (await t.get(TokenService).actorFor(sup, 'api'))!;
     number = (
       await t
@@ -100,6 +113,7 @@ describe('a database outage under chat traffic (issue 11)', () => {
     await t.get(ItemCommandsService).assign(number, supervisor);
     await t.get(ItemCommandsService).sign(number, (await t.get(TokenService).actorFor(contactIds[0], 'api'))!);
     await fake.waitFor(() => fake.connections() > 0, 10_000);
+    await wx.waitFor(() => wx.botConnections() > 0, 10_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -108,6 +122,7 @@ describe('a database outage under chat traffic (issue 11)', () => {
     if (server && !server.alive) await server.restart();
     await t?.close();
     await fake?.stop();
+    await wx?.stop();
     await server?.stop();
   });
 
@@ -119,7 +134,7 @@ describe('a database outage under chat traffic (issue 11)', () => {
   it('says so on /health, acknowledges nothing while the database is away, and afterwards has lost and doubled nothing', async () => {
     expect(await health()).toMatchObject({ status: 200, body: { database: 'up' } });
 
-    const sent: { content: string; via: 'stream' | 'http'; during: boolean }[] = [];
+    const sent: { content: string; via: 'stream' | 'http' | 'wecom'; during: boolean }[] = [];
     const httpAnswers: { status: number; during: boolean; body: unknown }[] = [];
     const httpPending = new Set<Promise<void>>();
     let down = false;
@@ -139,11 +154,13 @@ describe('a database outage under chat traffic (issue 11)', () => {
     const say = async () => {
       n++;
       const user = contacts[n % contacts.length];
-      const via = n % 2 === 0 ? 'stream' : 'http';
-      const content = `第${n}次进展${via === 'stream' ? 'S' : 'H'}`;
+      const via = (['stream', 'http', 'wecom'] as const)[n % 3];
+      const content = `第${n}次进展${via}`;
       sent.push({ content, via, during: down });
       const text = `/反馈 ${number} ${content}`;
-      if (via === 'stream') {
+      if (via === 'wecom') {
+        await wx.botGroupText({ chatId: 'wrFGW', userId: user.replace('dt-', 'wx-'), text: `@督办助手 ${text}` });
+      } else if (via === 'stream') {
         await fake.sendGroupText({ conversationId: 'cidFGW', senderStaffId: user, text });
       } else {
         const p = postUntilAccepted(fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: user, text })).finally(() => httpPending.delete(p));
@@ -198,6 +215,16 @@ describe('a database outage under chat traffic (issue 11)', () => {
       await sleep(100);
     }
 
+    // WeCom does not push a long-connection message again: each person whose message could not be recorded was told
+    // so in the group, quoting it, and sends it again (as a person would).
+    const notRecorded = () => wx.groupMessages('wrFGW').map((m) => JSON.stringify(m)).filter((m) => m.includes('未被记录'));
+    const wecomDuring = sent.filter((s) => s.via === 'wecom' && s.during);
+    await wx.waitFor(() => notRecorded().length >= wecomDuring.length, 10_000);
+    const toldToResend = sent.filter((s) => s.via === 'wecom' && notRecorded().some((m) => m.includes(s.content)));
+    for (const [i, s] of toldToResend.entries()) {
+      await wx.botGroupText({ chatId: 'wrFGW', userId: contacts[i % contacts.length].replace('dt-', 'wx-'), text: `@督办助手 /反馈 ${number} ${s.content}` });
+    }
+
     // The platform redelivers; the service catches up.
     await fake.waitFor(() => fake.unackedMessageIds().length === 0 && httpPending.size === 0, 30_000);
     const ownerTold = () => fake.directMessages('dt-owner').map((m) => JSON.stringify(m));
@@ -213,8 +240,14 @@ describe('a database outage under chat traffic (issue 11)', () => {
     // Settle: anything still on its way would show up as a double.
     await sleep(1_500);
     const told = byContent(ownerTold());
-    const groupReplies = fake.groupMessages('cidFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length;
+    const groupReplies =
+      fake.groupMessages('cidFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length +
+      wx.groupMessages('wrFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length;
 
+    // Messages the relay had to try more than once (a double in a chat would come from one of these).
+    const retried = (await t.db.getRepository(OutboxMessage).find({ where: {}, order: { id: 'ASC' } }))
+      .filter((m) => m.attempts > 1 || m.lastError)
+      .map((m) => ({ id: m.id, kind: m.kind, platform: m.platform, status: m.status, attempts: m.attempts, lastError: m.lastError }));
     const lost = sent.filter((s) => reportCount(`${s.content}`) === 0).length;
     const doubled = sent.filter((s) => reportCount(s.content) > 1).length;
     console.log(
@@ -223,13 +256,18 @@ describe('a database outage under chat traffic (issue 11)', () => {
         duringOutage: duringOutage.length,
         stream: sent.filter((s) => s.via === 'stream').length,
         http: sent.filter((s) => s.via === 'http').length,
+        wecom: sent.filter((s) => s.via === 'wecom').length,
         httpRefusedDuringOutage: httpAnswers.filter((a) => a.during).length,
+        wecomToldToResend: toldToResend.length,
         lost,
         doubled,
         reports: reports.length,
         timelineEntries: events.length,
         groupReplies,
+        dingtalkGroupReplies: fake.groupMessages('cidFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length,
+        wecomGroupReplies: wx.groupMessages('wrFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length,
         logLinesDuringOutage: outageLog.length,
+        retried,
       }),
     );
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
@@ -237,7 +275,10 @@ describe('a database outage under chat traffic (issue 11)', () => {
     expect(sent.filter((s) => eventCount(s.content) !== 1).map((s) => s.content)).toEqual([]);
     expect(sent.filter((s) => told(s.content) !== 1).map((s) => s.content)).toEqual([]);
     expect(groupReplies).toBe(sent.length);
-    expect(await t.db.getRepository(InboxEvent).countBy({ platform: 'dingtalk' })).toBe(sent.length);
+    expect(await t.db.getRepository(InboxEvent).countBy({ platform: 'dingtalk' })).toBe(sent.filter((s) => s.via !== 'wecom').length);
+    // Everyone who typed on WeCom while the database was away was told, once, that it was not recorded.
+    expect(toldToResend.length).toBeGreaterThanOrEqual(wecomDuring.length);
+    expect(sent.filter((s) => notRecorded().filter((m) => m.includes(s.content)).length > 1)).toEqual([]);
     expect(await health()).toMatchObject({ status: 200, body: { database: 'up' } });
   }, 120_000);
 
