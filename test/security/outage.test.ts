@@ -259,6 +259,7 @@ describe('a database outage under chat traffic (issue 11)', () => {
         wecom: sent.filter((s) => s.via === 'wecom').length,
         httpRefusedDuringOutage: httpAnswers.filter((a) => a.during).length,
         wecomToldToResend: toldToResend.length,
+        streamRepushes: fake.pushes.filter((p) => p.attempt > 1).length,
         lost,
         doubled,
         reports: reports.length,
@@ -271,6 +272,8 @@ describe('a database outage under chat traffic (issue 11)', () => {
       }),
     );
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
+    // The Stream frames of the outage came back because they had not been ACKed.
+    expect(fake.pushes.filter((p) => p.attempt > 1).length).toBeGreaterThanOrEqual(duringOutage.filter((s) => s.via === 'stream').length);
     expect(reports).toHaveLength(sent.length);
     expect(sent.filter((s) => eventCount(s.content) !== 1).map((s) => s.content)).toEqual([]);
     expect(sent.filter((s) => told(s.content) !== 1).map((s) => s.content)).toEqual([]);
