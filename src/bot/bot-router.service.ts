@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors';
 import { shanghaiDate } from '../common/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
+import { isDatabaseUnavailable } from '../database/outage';
 import { ChatGroup } from '../org/chat-group.entity';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
@@ -259,6 +260,7 @@ const PASSING_CODES = new Set([
 const PASSING_ERRORS = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'QueryRunnerAlreadyReleasedError', 'ConnectionNotFoundError']);
 
 function isPassingFault(e: unknown): boolean {
+  if (isDatabaseUnavailable(e)) return true; // the one rule for "the database is away" (src/database/outage.ts)
   const err = e as { fatal?: unknown; name?: unknown; message?: unknown; driverError?: { fatal?: unknown } } | null;
   if (PASSING_CODES.has(codeOf(e) ?? '')) return true;
   if (err?.fatal === true || err?.driverError?.fatal === true) return true; // mysql2: the connection itself broke

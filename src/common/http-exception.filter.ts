@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { OutageLog } from '../database/outage';
 import { DomainError, ErrorKind } from './errors';
 
 const STATUS: Record<ErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, unsupported: 415 };
@@ -37,6 +38,7 @@ function parserError(err: unknown): { status: number; code: string; message: str
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('http');
+  private readonly outage = new OutageLog(this.log, 'http');
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -58,6 +60,13 @@ export class HttpErrorFilter implements ExceptionFilter {
         return;
       }
       res.status(status).json({ code: `HTTP.${status}`, message: httpMessage(status, err.message) });
+      return;
+    }
+    if (this.outage.failed(err)) {
+      // The database is away: nothing was done, and the same request will work later. 503 + Retry-After tells
+      // people and platforms (DingTalk/WeCom callbacks) to try again, where a 500 would read as a defect.
+      res.status(503).setHeader('Retry-After', '10');
+      res.json({ code: 'DATABASE.UNAVAILABLE', message: '数据库暂时无法连接，本次操作未完成。请稍后重试；如持续出现，请联系系统管理员。' });
       return;
     }
     const parsed = parserError(err);

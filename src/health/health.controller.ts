@@ -3,6 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.guard';
+import { withDatabaseTimeout } from '../database/outage';
+
+/** A database that does not answer this fast counts as down: a frozen server would otherwise hold /health for ever. */
+const HEALTH_DB_TIMEOUT_MS = 2_000;
 
 /** Item 7 of issue 3: the database answers and every migration the code knows has run. */
 @ApiTags('health')
@@ -18,9 +22,9 @@ export class HealthController {
     let database: 'up' | 'down' = 'down';
     let pending: string[] = [];
     try {
-      await this.db.query('SELECT 1');
+      const rows = (await withDatabaseTimeout(this.db.query('SELECT name FROM migrations'), HEALTH_DB_TIMEOUT_MS)) as { name: string }[];
       database = 'up';
-      const applied = new Set(((await this.db.query('SELECT name FROM migrations')) as { name: string }[]).map((r) => r.name));
+      const applied = new Set(rows.map((r) => r.name));
       pending = this.db.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
     } catch {
       // reported below

@@ -11,6 +11,7 @@ import { CasesModule } from '../cases/cases.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
 import { AccountabilityService } from '../accountability/accountability.service';
 import { ItemCommandsService } from '../cases/item-commands.service';
+import { OutageLog } from '../database/outage';
 
 /** Planning gets at most this long per tick before the tick goes on to dispatch. */
 const PLAN_BUDGET_MS = 20_000;
@@ -19,6 +20,8 @@ const PLAN_BUDGET_MS = 20_000;
 @Injectable()
 export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('reminders');
+  /** A database outage fails every tick the same way: logged once, then every 30 s, then once when it is back. */
+  private readonly outage = new OutageLog(this.log, 'reminders');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
@@ -45,8 +48,9 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
           await this.accountability.scanRanking(now);
           // C4 repair: a parent whose children are all closed, but which is still open, is closed now.
           await this.items.closeFinishedParents();
+          this.outage.succeeded();
         } catch (e) {
-          this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
+          if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'reminder_tick_failed', error: e instanceof Error ? e.message : String(e) }));
         } finally {
           this.running = null;
         }

@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,21 +43,27 @@ export async function startTestApp(
     listen?: boolean;
     /** Join another test app's database (a second service instance); it is not dropped by this one. */
     attachTo?: TestApp;
+    /** An explicit database URL (e.g. on a private server the test kills); the test owns it, so it is not dropped. */
+    databaseUrl?: string;
+    /** Where the service logs (default: errors only, to the console) — e.g. a recorder a test counts lines in. */
+    logger?: LoggerService;
   } = {},
 ): Promise<TestApp> {
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
   const database = opts.attachTo
     ? { url: opts.attachTo.databaseUrl, drop: async () => undefined }
-    : opts.database === 'sqlite'
-      ? { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-test-')), 'duban.sqlite')}`, drop: async () => undefined }
-      : await createTestDatabase();
+    : opts.databaseUrl
+      ? { url: opts.databaseUrl, drop: async () => undefined }
+      : opts.database === 'sqlite'
+        ? { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-test-')), 'duban.sqlite')}`, drop: async () => undefined }
+        : await createTestDatabase();
   const fixed = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
   const clock = opts.clock ?? fixed;
   const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0', ...opts.env });
   let builder = Test.createTestingModule({ imports: [AppModule.register(config, clock)] });
   for (const o of opts.overrides ?? []) builder = builder.overrideProvider(o.provide).useClass(o.useClass);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   setUpApp(app);
   if (opts.listen) await app.listen(0, '127.0.0.1');
   else await app.init();

@@ -4,6 +4,7 @@ import type { DingTalkConfig } from '../../config/app.config';
 import type { BotEvent, BotResult } from '../bot-event';
 import { cardCallbackResponse } from './dingtalk.render';
 import { cardInbound, Inbound, robotInbound } from './dingtalk.events';
+import { OutageLog } from '../../database/outage';
 
 const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 const TOPIC_CARD = '/v1.0/card/instances/callback';
@@ -80,6 +81,8 @@ class GuardedClient extends DWClient {
 /** One Stream connection, kept open for ever: reconnects with exponential backoff and jitter, never storms. */
 export class DingTalkStream {
   private readonly log = new Logger('dingtalk-stream');
+  /** A database outage fails every frame the same way: not ACKed (DingTalk pushes again), logged sparingly. */
+  private readonly outage = new OutageLog(this.log, 'dingtalk-stream');
   private client: GuardedClient | null = null;
   private stopped = false;
   private failures = 0;
@@ -149,8 +152,9 @@ export class DingTalkStream {
     try {
       await this.handle(inbound.event);
       client.socketCallBackResponse(msg.headers.messageId, null);
+      this.outage.succeeded();
     } catch (e) {
-      this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
+      if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 
@@ -161,8 +165,9 @@ export class DingTalkStream {
     try {
       const result = await this.handle(inbound.event);
       client.socketCallBackResponse(msg.headers.messageId, result.card ? cardCallbackResponse(result.card, result.reply) : {});
+      this.outage.succeeded();
     } catch (e) {
-      this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
+      if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 

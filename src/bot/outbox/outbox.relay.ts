@@ -12,6 +12,7 @@ import { CARD_KINDS, OutboundComposer } from './outbound.composer';
 import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../../database/transaction';
+import { OutageLog } from '../../database/outage';
 
 const MAX_ATTEMPTS = 12;
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
@@ -25,6 +26,8 @@ const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('outbox');
+  /** While the database is away every tick fails the same way: logged once, then every 30 s, then once when it is back. */
+  private readonly outage = new OutageLog(this.log, 'outbox');
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly senders = new Map<Platform, PlatformSender>();
   private timer: NodeJS.Timeout | null = null;
@@ -50,8 +53,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (this.stopped) return;
       try {
         await this.drain();
+        this.outage.succeeded();
       } catch (e) {
-        this.log.error(JSON.stringify({ event: 'outbox_tick_failed', error: e instanceof Error ? e.message : String(e) }));
+        if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'outbox_tick_failed', error: e instanceof Error ? e.message : String(e) }));
       }
       if (!this.stopped) this.timer = setTimeout(tick, this.config.outboxPollMs);
     };

@@ -4,6 +4,7 @@ import type { WeComConfig } from '../../config/app.config';
 import type { BotEvent, BotResult } from '../bot-event';
 import { botInbound } from './wecom.events';
 import { templateCard } from './wecom.render';
+import { OutageLog } from '../../database/outage';
 
 type Frame = { headers: { req_id: string }; body?: unknown };
 
@@ -13,6 +14,8 @@ type Frame = { headers: { req_id: string }; body?: unknown };
  */
 export class WeComBotConnection {
   private readonly log = new Logger('wecom-bot');
+  /** A database outage fails every frame the same way: logged once, then every 30 s, then once when it is back. */
+  private readonly outage = new OutageLog(this.log, 'wecom-bot');
   private client: WSClient | null = null;
   connected = false;
   connections = 0;
@@ -74,9 +77,24 @@ export class WeComBotConnection {
       if (event.cardAction && result.card && this.client) {
         await this.client.updateTemplateCard(frame as never, templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) as never, [event.userId]);
       }
+      this.outage.succeeded();
     } catch (e) {
+      if (this.outage.failed(e)) return this.tellNotRecorded(frame, isCardEvent);
       this.log.error(JSON.stringify({ event: 'wecom_bot_handler_failed', error: e instanceof Error ? e.message : String(e) }));
     }
+  }
+
+  /**
+   * WeCom does not push a long-connection message again, so a message that arrives while the database is away would
+   * vanish without a word: the person is told, in the reply to that very message, that it was not recorded and to
+   * send it again (this needs no database). A card click changes nothing and the card stays as it was: click again.
+   */
+  private async tellNotRecorded(frame: Frame, isCardEvent: boolean): Promise<void> {
+    if (isCardEvent || !this.client) return;
+    const typed = ((frame.body as { text?: { content?: string } } | undefined)?.text?.content ?? '').replace(/^\s*@\S+\s*/, '').trim();
+    const quote = typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
+    const content = `督办系统暂时无法处理消息，您刚才发送的${quote ? `“${quote}”` : '内容'}未被记录，请过几分钟重新发送。`;
+    await this.client.reply(frame as never, { msgtype: 'markdown', markdown: { content } }).catch(() => undefined);
   }
 
   /** A proactive message into a group (chatid) or a one-to-one chat (userid). */

@@ -8,10 +8,11 @@ import { Public } from '../../auth/auth.guard';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/app.config';
+import { isDatabaseUnavailable } from '../../database/outage';
 import { BotRouter } from '../bot-router.service';
 import { CardInstance } from '../card-instance.entity';
 import { decrypt, encrypt, signature, verifySignature, WeComCryptoError } from './wecom.crypto';
-import { appInbound, botInbound } from './wecom.events';
+import { AppXml, appInbound, botInbound } from './wecom.events';
 import { templateCard } from './wecom.render';
 
 interface SignedQuery {
@@ -45,6 +46,8 @@ const DECLARATIONS = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
 @Controller('callbacks/wecom')
 export class WeComCallbackController {
   private readonly log = new Logger('wecom-callback');
+  /** How many times WeCom has posted each app message that met a database outage (it tries three times in all). */
+  private readonly outageTries = new Map<string, number>();
 
   constructor(
     private readonly router: BotRouter,
@@ -91,11 +94,20 @@ export class WeComCallbackController {
       return;
     }
     const { event, msg } = inbound;
-    if (event?.cardAction?.outTrackId && msg.ResponseCode) {
-      // The click's response_code lets the card be replaced (once) when the item's new state is sent out.
-      await this.db.getRepository(CardInstance).update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
+    try {
+      if (event?.cardAction?.outTrackId && msg.ResponseCode) {
+        // The click's response_code lets the card be replaced (once) when the item's new state is sent out.
+        await this.db.getRepository(CardInstance).update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
+      }
+      if (event) await this.router.handle(event);
+    } catch (e) {
+      // The database is away: 503, and WeCom posts the message again (5 s later, three tries in all). When its last
+      // try meets the outage too, WeCom drops the message for good — so that answer is a 200 whose passive reply
+      // (no database needed) tells the person it was not recorded and to send it again.
+      if (!event || event.cardAction || !isDatabaseUnavailable(e) || this.outageTry(event.eventId) < 3) throw e;
+      res.status(200).type('text/xml').send(this.notRecordedReply(msg));
+      return;
     }
-    if (event) await this.router.handle(event);
     res.status(200).send(''); // an empty 200 is the acknowledgement; replies go out through the outbox
   }
 
@@ -130,6 +142,29 @@ export class WeComCallbackController {
     const nonce = randomBytes(8).toString('hex');
     const enc = encrypt(bot.encodingAESKey, reply, '');
     return { encrypt: enc, msgsignature: signature(bot.token, timestamp, nonce, enc), timestamp, nonce };
+  }
+
+  private outageTry(eventId: string): number {
+    const tries = (this.outageTries.get(eventId) ?? 0) + 1;
+    if (tries >= 3) this.outageTries.delete(eventId);
+    else this.outageTries.set(eventId, tries);
+    if (this.outageTries.size > 10_000) this.outageTries.delete(this.outageTries.keys().next().value!); // oldest first
+    return tries;
+  }
+
+  /** A passive text reply in the app chat (encrypted like the callback): the message was not recorded. */
+  private notRecordedReply(msg: AppXml): string {
+    const app = this.app();
+    const corpId = this.config.wecom!.corpId;
+    const typed = (msg.Content ?? '').trim();
+    const quote = typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
+    const content = `督办系统暂时无法处理消息，您刚才发送的${quote ? `“${quote}”` : '内容'}未被记录，请过几分钟重新发送。`;
+    const cdata = (v: string) => `<![CDATA[${v.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
+    const inner = `<xml><ToUserName>${cdata(msg.FromUserName ?? '')}</ToUserName><FromUserName>${cdata(corpId)}</FromUserName><CreateTime>${timestamp}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(content)}</Content></xml>`;
+    const nonce = randomBytes(8).toString('hex');
+    const enc = encrypt(app.encodingAESKey, inner, corpId);
+    return `<xml><Encrypt>${cdata(enc)}</Encrypt><MsgSignature>${cdata(signature(app.token, timestamp, nonce, enc))}</MsgSignature><TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`;
   }
 
   private app() {
