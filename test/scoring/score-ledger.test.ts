@@ -104,7 +104,7 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
   it('S4, S9, S10: the 督查室\'s entries need a reason and name it; S9 co-caused splits −5 / the lead value given', async () => {
     const http = t.http();
     const noReason = await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S4', unitId: org.units.other, reason: '' }).expect(400);
-    expect(noReason.body).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('reason') });
+    expect(noReason.body).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('「理由」') });
     await http.post('/api/scores/manual').set(bearer(org.leadContact)).send({ rule: 'S4', unitId: org.units.lead, reason: '自己表扬自己' }).expect(403);
     t.clock.set(at('2026-03-02'));
     await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S4', unitId: org.units.lead, unitRole: 'lead', reason: '获省级表彰' }).expect(201);

@@ -59,8 +59,9 @@ export class OutboundComposer {
     }
     if (kind === 'person') {
       const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: Number(id) }, order: { id: 'ASC' } });
-      // A person bound on both platforms is reached on the first one this deployment has switched on.
-      const pick = ids.find((i) => enabled.has(i.platform)) ?? ids[0];
+      // A person bound on both platforms gets an answer where they wrote (the message names the platform), anything
+      // else on the first platform this deployment has switched on.
+      const pick = ids.find((i) => i.platform === msg.platform && enabled.has(i.platform)) ?? ids.find((i) => enabled.has(i.platform)) ?? ids[0];
       return pick ? [{ platform: pick.platform, to: { type: 'person', userId: pick.externalUserId, personId: pick.personId } }] : [];
     }
     if (kind === 'card') {
