@@ -14,7 +14,7 @@ import { BulletinFactsService } from '../src/bulletins/bulletin-facts.service';
 import { BulletinChartRenderer } from '../src/bulletins/bulletin-chart.renderer';
 import { BulletinService } from '../src/bulletins/bulletin.service';
 import { composeBulletin, draftToMarkdown, draftToPlainText } from '../src/bulletins/bulletin.rules';
-import { FixedClock } from '../src/common/clock';
+import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { benchDatabase, BENCH_SERVER } from './support';
 

@@ -16,7 +16,7 @@ import { AppModule } from '../src/app.module';
 import { TokenService } from '../src/auth/token.service';
 import { ItemCommandsService } from '../src/cases/item-commands.service';
 import { RegistrationService } from '../src/cases/registration.service';
-import { OffsetClock } from '../src/common/clock';
+import { OffsetClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { OrgService } from '../src/org/org.service';
 

@@ -15,7 +15,7 @@ import { ItemCommandsService } from '../src/cases/item-commands.service';
 import { LedgerService } from '../src/cases/ledger.service';
 import { renderLedgerXlsx } from '../src/cases/ledger.render';
 import { RegistrationService } from '../src/cases/registration.service';
-import { FixedClock } from '../src/common/clock';
+import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { OrgService } from '../src/org/org.service';
 import { BENCH_SERVER as SERVER, benchDatabase, percentile } from './support';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { FixedClock } from '../src/common/clock';
+import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { ReminderScheduler } from '../src/reminders/reminder-scheduler.service';
 import { benchDatabase, BENCH_SERVER } from './support';

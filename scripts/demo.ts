@@ -12,8 +12,8 @@ import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
 import { AppModule } from '../src/app.module';
 import { setUpApp } from '../src/app.setup';
-import { DemoClock } from '../src/common/clock';
-import { formatShanghai } from '../src/common/shanghai-time';
+import { DemoClock } from '../src/shared/clock';
+import { formatShanghai } from '../src/shared/shanghai-time';
 import { loadConfig } from '../src/config/app.config';
 import { DEMO_ORG } from '../src/demo/demo-org';
 

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { json, raw, text, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { HttpErrorFilter } from './common/http-exception.filter';
-import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, requireTokenBeforeUpload, verifyJsonDepth } from './common/http-input';
+import { HttpErrorFilter } from './http/http-exception.filter';
+import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, requireTokenBeforeUpload, verifyJsonDepth } from './http/http-input';
 import { TokenService } from './auth/token.service';
-import { validationPipe } from './common/validation';
+import { validationPipe } from './http/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
 export function setUpApp(app: INestApplication): void {

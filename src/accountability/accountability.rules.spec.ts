@@ -5,7 +5,7 @@
  */
 import { ClueFact, decide, availableActions, PROCEDURE, ProcedureInputs, triggerClue, validateMeasures } from './accountability.rules';
 import { PROCEDURE_ACTIONS, PROCEDURE_STATES, ProcedureAction, ProcedureState } from './accountability.types';
-import { ROLES, Role } from '../cases/item.types';
+import { ROLES, Role } from '../shared/vocabulary';
 
 // ───────────────────────── A2 ─────────────────────────
 

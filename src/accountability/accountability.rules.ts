@@ -8,8 +8,8 @@
  * 分管领导's (`leader`) — the one step that reaches a leader, as a one-to-one card. `owner` and `admin` take no step:
  * the 立项主体 reports a trigger, it does not judge it, and an administrator keeps data, not decisions.
  */
-import { formatShanghai, DAY_MS, HOUR_MS } from '../common/shanghai-time';
-import { Rating, Role } from '../cases/item.types';
+import { formatShanghai, DAY_MS, HOUR_MS } from '../shared/shanghai-time';
+import { Rating, Role } from '../shared/vocabulary';
 import {
   ClueDraft,
   DocumentRef,

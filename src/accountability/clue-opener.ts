@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor';
-import { OutboxWriter } from '../bot/outbox/outbox.writer';
-import { supervisionTargets } from '../bot/outbox/targets';
+import type { Actor } from '../shared/actor';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { supervisionTargets } from '../outbox/targets';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { nextInSequence } from '../cases/numbering.service';
-import { shanghaiYear } from '../common/shanghai-time';
+import { shanghaiYear } from '../shared/shanghai-time';
 import { Unit } from '../org/unit.entity';
 import { triggerClue } from './accountability.rules';
 import type { ClueDraft, ProcedureState } from './accountability.types';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { Channel } from '../cases/item.types';
+import type { Channel } from '../shared/vocabulary';
 import { CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn, UpdatedAtColumn } from '../database/columns';
 import type { ClueTrigger, DocumentRef, OpinionTarget, ProcedureState, ResultScope } from './accountability.types';
 

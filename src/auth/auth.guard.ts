@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { DomainError } from '../common/errors';
-import type { Actor } from './actor';
+import { DomainError } from '../shared/errors';
+import type { Actor } from '../shared/actor';
 import { TokenService } from './token.service';
 
 const PUBLIC = 'duban:public';

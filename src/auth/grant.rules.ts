@@ -1,6 +1,6 @@
-import type { Role } from '../cases/item.types';
-import { forbidden } from '../common/errors';
-import type { Actor } from './actor';
+import type { Role } from '../shared/vocabulary';
+import { forbidden } from '../shared/errors';
+import type { Actor } from '../shared/actor';
 
 /**
  * Who may change whom (P2, P3). The directory is kept by the 督查室, but the roles that decide or see across units —

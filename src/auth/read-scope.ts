@@ -1,4 +1,4 @@
-import { hasRole, unitsOf, type Actor } from './actor';
+import { hasRole, unitsOf, type Actor } from '../shared/actor';
 
 /**
  * P4, the one read-scope rule for items (lists, single reads, timelines, dossiers, the 台账 and its export, chat answers)

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ApiToken } from '../org/api-token.entity';
 import { Person } from '../org/person.entity';
 import { RoleGrant } from '../org/role-grant.entity';
-import type { Actor } from './actor';
+import type { Actor } from '../shared/actor';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 

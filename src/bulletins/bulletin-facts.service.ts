@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { formatItemNumber } from '../cases/item-number.rules';
-import { SOURCES, type Rating, type Source } from '../cases/item.types';
-import { invalid } from '../common/errors';
-import { shanghaiInstant } from '../common/shanghai-time';
+import { SOURCES, type Rating, type Source } from '../shared/vocabulary';
+import { invalid } from '../shared/errors';
+import { shanghaiInstant } from '../shared/shanghai-time';
 import { ScoringService } from '../scoring/scoring.service';
 import type { BulletinCounts, BulletinFacts, BulletinKind, CriticismItem, PraiseItem, SourceFigures, UnitFigures } from './bulletin.rules';
 

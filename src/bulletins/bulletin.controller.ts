@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor, Public, RequireRoles } from '../auth/auth.guard';
 import { BULLETIN_PAGE_CSP, bulletinHtml } from './bulletin.html';
 import type { BulletinKind } from './bulletin.rules';

@@ -3,7 +3,7 @@
  * every block is a paragraph or a table, every field of the right type and length, every table row as wide as its
  * header — so that what a leader approves always renders (the public page, the .docx, the chat summary). Pure.
  */
-import { invalid } from '../common/errors';
+import { invalid } from '../shared/errors';
 import type { BulletinBlock, BulletinDraft, BulletinSection } from './bulletin.rules';
 
 export type DraftPatch = Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & { groupIds?: number[] };

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { Channel } from '../cases/item.types';
+import type { Channel } from '../shared/vocabulary';
 import { BoolColumn, CreatedAtColumn, DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn, UpdatedAtColumn } from '../database/columns';
 import type { BulletinDraft, BulletinKind } from './bulletin.rules';
 

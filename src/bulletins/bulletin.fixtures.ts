@@ -1,5 +1,5 @@
 /** Hand-written facts for the bulletin specs: a March 2026 month of a small city, in deliberately unsorted order. */
-import { shanghaiInstant } from '../common/shanghai-time';
+import { shanghaiInstant } from '../shared/shanghai-time';
 import type { BulletinCounts, BulletinFacts, SourceFigures, UnitFigures } from './bulletin.rules';
 
 const zero: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../bot/outbox/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { BulletinController, PublicBulletinController } from './bulletin.controller';

@@ -1,4 +1,4 @@
-import { shanghaiInstant } from '../common/shanghai-time';
+import { shanghaiInstant } from '../shared/shanghai-time';
 import { marchFacts, sourceFigures, unitFigures } from './bulletin.fixtures';
 import {
   bulletinFactProblems,

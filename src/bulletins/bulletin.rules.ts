@@ -12,8 +12,8 @@
  * - items by number (numeric-aware, so DB2026-9999 < DB2026-10000), then criticism reason in CRITICISM_REASONS order;
  * - ranking by rank, then unit name.
  */
-import { RATINGS, SOURCES, type Rating, type Source } from '../cases/item.types';
-import { shanghaiDate } from '../common/shanghai-time';
+import { RATINGS, SOURCES, type Rating, type Source } from '../shared/vocabulary';
+import { shanghaiDate } from '../shared/shanghai-time';
 import { formatPoints } from '../scoring/score.rules';
 
 export type BulletinKind = 'monthly' | 'quarterly' | 'key_supervision';

@@ -2,10 +2,10 @@ import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { RequireRoles } from '../auth/auth.guard';
-import { SOURCES, STATE_LABELS, type ItemState, type Source } from '../cases/item.types';
-import { Clock } from '../common/clock';
-import { invalid } from '../common/errors';
-import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
+import { SOURCES, STATE_LABELS, type ItemState, type Source } from '../shared/vocabulary';
+import { Clock } from '../shared/clock';
+import { invalid } from '../shared/errors';
+import { shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import { asDate, BulletinFactsService, sqlInstant } from './bulletin-facts.service';
 import { renderStatisticsXlsx, Statistics } from './statistics.render';
 

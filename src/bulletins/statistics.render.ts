@@ -1,6 +1,6 @@
 import * as ExcelJS from 'exceljs';
-import { formatShanghai } from '../common/shanghai-time';
-import { safeCell } from '../common/spreadsheet-text';
+import { formatShanghai } from '../shared/shanghai-time';
+import { safeCell } from '../shared/spreadsheet-text';
 import type { BulletinCounts } from './bulletin.rules';
 
 export interface StatisticsRow extends BulletinCounts {

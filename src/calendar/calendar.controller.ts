@@ -2,11 +2,11 @@ import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequireRoles } from '../auth/auth.guard';
-import { invalid, notFound } from '../common/errors';
+import { invalid, notFound } from '../shared/errors';
 import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';
 import type { DayKind } from './work-calendar';
-import { OptionalYearPipe } from '../common/http-input';
+import { OptionalYearPipe } from '../http/http-input';
 
 class OverrideDto {
   @ApiProperty({ enum: ['workday', 'restday'] }) @IsIn(['workday', 'restday']) kind!: DayKind;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { invalid } from '../common/errors';
+import { invalid } from '../shared/errors';
 import { chineseDaysSource } from './chinese-days.source';
 import { HolidayOverride } from './holiday-override.entity';
 import { isValidLocalDate } from './local-date';

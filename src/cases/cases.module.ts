@@ -1,6 +1,6 @@
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../bot/outbox/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { SettingsModule } from '../settings/settings.module';
 import { CommandRunner } from './command-runner';

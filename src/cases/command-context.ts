@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor';
-import type { OutboxTarget } from '../bot/outbox/outbox-message.entity';
-import { OutboxWriter } from '../bot/outbox/outbox.writer';
-import { Target, unitTargets } from '../bot/outbox/targets';
-import { conflict } from '../common/errors';
+import type { Actor } from '../shared/actor';
+import type { OutboxTarget } from '../outbox/outbox-message.entity';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { Target, unitTargets } from '../outbox/targets';
+import { conflict } from '../shared/errors';
 import { Item } from './item.entity';
 import type { ItemEvent } from './item-event.entity';
 import type { ItemUnit } from './item-unit.entity';
-import type { ItemState } from './item.types';
+import type { ItemState } from '../shared/vocabulary';
 import type { ActorRelation } from './item.rules';
 import { TimelineWriter } from './timeline.writer';
 

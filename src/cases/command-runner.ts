@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, hasRole, unitsOf } from '../auth/actor';
-import { OutboxWriter } from '../bot/outbox/outbox.writer';
-import { Clock } from '../common/clock';
-import { DomainError, conflict, notFound } from '../common/errors';
+import { Actor, hasRole, unitsOf } from '../shared/actor';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { Clock } from '../shared/clock';
+import { DomainError, conflict, notFound } from '../shared/errors';
 import { CommandContext } from './command-context';
 import { Item } from './item.entity';
 import { ItemUnit } from './item-unit.entity';

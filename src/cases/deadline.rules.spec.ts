@@ -18,7 +18,7 @@ import {
   movesToOngoing,
   resolveDeadline,
 } from './deadline.rules';
-import type { Board, Category } from './item.types';
+import type { Board, Category } from '../shared/vocabulary';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 const policy = DEFAULT_DEADLINE_POLICY;

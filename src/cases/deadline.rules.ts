@@ -1,8 +1,8 @@
 /**
  * Deadlines (DOMAIN C3) and extensions (E1, E2). Pure: `now` and the calendar are parameters.
  */
-import { addMonthsShanghai, DAY_MS, formatShanghai, shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
-import type { Board, Category } from './item.types';
+import { addMonthsShanghai, DAY_MS, formatShanghai, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
+import type { Board, Category } from '../shared/vocabulary';
 
 export const TIME_NODES = ['1d', '3d', '7d', '1m'] as const;
 export type TimeNode = (typeof TIME_NODES)[number];

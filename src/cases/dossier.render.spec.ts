@@ -1,7 +1,7 @@
 import { renderDossierHtml } from './dossier.render';
 import type { ItemRequest } from './item-request.entity';
-import type { ItemState } from './item.types';
-import { STATE_LABELS } from './item.types';
+import type { ItemState } from '../shared/vocabulary';
+import { STATE_LABELS } from '../shared/vocabulary';
 import type { eventView, ItemView } from './item.view';
 import type { Report } from './report.entity';
 

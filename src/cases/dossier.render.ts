@@ -1,6 +1,6 @@
-import { formatShanghai } from '../common/shanghai-time';
+import { formatShanghai } from '../shared/shanghai-time';
 import type { ItemRequest, RequestKind, RequestStatus } from './item-request.entity';
-import type { Channel } from './item.types';
+import type { Channel } from '../shared/vocabulary';
 import type { eventView, ItemView } from './item.view';
 import type { Report } from './report.entity';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, SYSTEM_ACTOR, unitsOf } from '../auth/actor';
-import { conflict, invalid } from '../common/errors';
-import { formatShanghai } from '../common/shanghai-time';
+import { Actor, SYSTEM_ACTOR, unitsOf } from '../shared/actor';
+import { conflict, invalid } from '../shared/errors';
+import { formatShanghai } from '../shared/shanghai-time';
 import { Unit } from '../org/unit.entity';
 import { SettingsService } from '../settings/settings.service';
 import { CommandContext } from './command-context';
@@ -11,13 +11,13 @@ import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
 import { checkLength } from './text-limits';
 import { ACTION_RULES, CLOSURE_ATTEMPTS_BEFORE_VERIFICATION } from './item.rules';
-import { RATINGS, Rating } from './item.types';
+import { RATINGS, Rating } from '../shared/vocabulary';
 import { Report } from './report.entity';
 import { ItemUnit } from './item-unit.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Clock } from '../common/clock';
+import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
-import type { ItemState } from './item.types';
+import type { ItemState } from '../shared/vocabulary';
 
 /** The commands of an item's life after registration (C5), each one transaction through CommandRunner. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn } from '../database/columns';
-import type { Channel, ItemState } from './item.types';
+import type { Channel, ItemState } from '../shared/vocabulary';
 
 /** C6: one line of the 一事一卷 file — who, through which channel, when, what, state before → after. Append-only. */
 @Entity('item_event')

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
-import { Actor, unitsOf } from '../auth/actor';
+import { Actor, unitsOf } from '../shared/actor';
 import { readScope } from '../auth/read-scope';
-import { Clock } from '../common/clock';
-import { notFound } from '../common/errors';
+import { Clock } from '../shared/clock';
+import { notFound } from '../shared/errors';
 import { Person } from '../org/person.entity';
 import { Unit } from '../org/unit.entity';
 import { CommandRunner } from './command-runner';
@@ -12,7 +12,7 @@ import { ItemRequest } from './item-request.entity';
 import { ItemUnit } from './item-unit.entity';
 import { Item } from './item.entity';
 import { Directory, eventView, itemView, ItemView } from './item.view';
-import { OPEN_STATES, type Board, type ItemState, type Source } from './item.types';
+import { OPEN_STATES, type Board, type ItemState, type Source } from '../shared/vocabulary';
 import { Report } from './report.entity';
 
 export interface ItemFilter {

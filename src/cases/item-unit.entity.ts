@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DateTimeColumn, IntColumn, StringColumn } from '../database/columns';
-import type { UnitRole } from './item.types';
+import type { UnitRole } from '../shared/vocabulary';
 
 /** C1: the lead unit (主办) and co-units (协办) of an item, each signing for it on its own. */
 @Entity('item_unit')

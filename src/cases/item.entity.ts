@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { BoolColumn, CreatedAtColumn, UpdatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
-import type { Board, Category, ItemKind, ItemState, Rating, Source } from './item.types';
+import type { Board, Category, ItemKind, ItemState, Rating, Source } from '../shared/vocabulary';
 
 /** C1: a 督办事项. State moves only through cases.service (C5); every change leaves an item_event (C6). */
 @Entity('item')

@@ -4,7 +4,7 @@
  * so a change to the rule data shows up here as a failing test.
  */
 import { ACTION_RULES, ActorRelation, ItemAction, checkAction, illegalTransition, nextState } from './item.rules';
-import { ITEM_STATES, ItemState, Rating } from './item.types';
+import { ITEM_STATES, ItemState, Rating } from '../shared/vocabulary';
 
 const NO = 'DB2026-0042';
 

@@ -2,7 +2,7 @@
  * The life of a 督办事项 (DOMAIN C5) and who may move it (P2–P4). Pure: no framework, no database, no clock.
  * A refusal is returned, never thrown, so the caller decides how to tell the person (HTTP 403/409, a chat reply).
  */
-import { ItemState, STATE_LABELS, Rating } from './item.types';
+import { ItemState, STATE_LABELS, Rating } from '../shared/vocabulary';
 
 export type ItemAction =
   | 'submit'

@@ -1,10 +1,10 @@
-import { HOUR_MS, toShanghaiIso } from '../common/shanghai-time';
+import { HOUR_MS, toShanghaiIso } from '../shared/shanghai-time';
 import type { Person } from '../org/person.entity';
 import type { Unit } from '../org/unit.entity';
 import type { ItemEvent } from './item-event.entity';
 import type { ItemUnit } from './item-unit.entity';
 import type { Item } from './item.entity';
-import { BOARDS, CATEGORIES, OPEN_STATES, RATINGS, SOURCES, STATE_LABELS } from './item.types';
+import { BOARDS, CATEGORIES, OPEN_STATES, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
 
 /** B3: green on track, yellow due within 24 h, red overdue; closed and archived items show done. */
 export type TrafficLight = 'green' | 'yellow' | 'red' | 'done';

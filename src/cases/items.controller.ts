@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor } from '../auth/auth.guard';
-import { Clock } from '../common/clock';
+import { Clock } from '../shared/clock';
 import { renderDossierHtml } from './dossier.render';
 import {
   ClosureRequestDto,

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor } from '../auth/auth.guard';
-import { Clock } from '../common/clock';
+import { Clock } from '../shared/clock';
 import { ItemListQuery } from './dto/item.dto';
 import { toFilter } from './dto/item-mapping';
 import { LedgerService } from './ledger.service';

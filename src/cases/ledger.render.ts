@@ -1,7 +1,7 @@
 import { PassThrough } from 'stream';
 import * as ExcelJS from 'exceljs';
-import { formatShanghai } from '../common/shanghai-time';
-import { safeCell } from '../common/spreadsheet-text';
+import { formatShanghai } from '../shared/shanghai-time';
+import { safeCell } from '../shared/spreadsheet-text';
 import { LIGHT_LABELS, type ItemView, type TrafficLight } from './item.view';
 
 /** B3: one ledger line — the item as the API shows it, plus when its lead unit last reported. */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import type { Actor } from '../auth/actor';
-import { toShanghaiIso } from '../common/shanghai-time';
+import type { Actor } from '../shared/actor';
+import { toShanghaiIso } from '../shared/shanghai-time';
 import type { Item } from './item.entity';
 import { ItemFilter, ItemQueriesService } from './item-queries.service';
 import type { ItemView } from './item.view';
-import { OPEN_STATES } from './item.types';
+import { OPEN_STATES } from '../shared/vocabulary';
 import type { LedgerRow } from './ledger.render';
 import { Report } from './report.entity';
 

@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
-import type { Channel } from './item.types';
+import type { Channel } from '../shared/vocabulary';
 
 export type ReportStatus = 'submitted' | 'returned';
 

@@ -1,4 +1,4 @@
-import { invalid } from '../common/errors';
+import { invalid } from '../shared/errors';
 
 /**
  * How long the texts people write may be, from the columns that keep them (issue 11: a 30,000-character report

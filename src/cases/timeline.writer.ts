@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { openCluesForEvent } from '../accountability/clue-opener';
 import { recordScoreLines } from '../scoring/score-ledger';
 import { ItemEvent } from './item-event.entity';
-import type { ItemState } from './item.types';
+import type { ItemState } from '../shared/vocabulary';
 
 export interface TimelineEntry {
   itemId: number;

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from '../common/clock';
+import { Clock, SystemClock } from '../shared/clock';
 import { APP_CONFIG, AppConfig } from './app.config';
 
 /** The validated config and the one clock, for everyone. Tests pass their own config and clock. */

@@ -1,9 +1,9 @@
-import { CardInstance } from '../bot/card-instance.entity';
-import { InboxEvent } from '../bot/inbox/inbox-event.entity';
-import { CallbackSignature } from '../bot/inbox/callback-signature.entity';
-import { InboxFailure } from '../bot/inbox/inbox-failure.entity';
-import { OutboxMessage } from '../bot/outbox/outbox-message.entity';
-import { RateWindow } from '../bot/outbox/rate-window.entity';
+import { CardInstance } from '../chat/card-instance.entity';
+import { InboxEvent } from '../chat/inbox/inbox-event.entity';
+import { CallbackSignature } from '../chat/inbox/callback-signature.entity';
+import { InboxFailure } from '../chat/inbox/inbox-failure.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
+import { RateWindow } from '../outbox/rate-window.entity';
 import { HolidayOverride } from '../calendar/holiday-override.entity';
 import { Item } from '../cases/item.entity';
 import { ItemEvent } from '../cases/item-event.entity';

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RequireRoles } from '../auth/auth.guard';
-import { Clock, DemoClock } from '../common/clock';
-import { DomainError } from '../common/errors';
-import { toShanghaiIso } from '../common/shanghai-time';
+import { Clock, DemoClock } from '../shared/clock';
+import { DomainError } from '../shared/errors';
+import { toShanghaiIso } from '../shared/shanghai-time';
 
 class ClockDto {
   @ApiPropertyOptional({ description: '向前拨动的分钟数' }) @IsOptional() @IsInt() @Min(0) @Max(525_600) advanceMinutes?: number;

@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
-import type { Platform } from '../cases/item.types';
+import type { Platform } from '../shared/vocabulary';
 
 export type GroupPurpose = 'unit' | 'broadcast' | 'supervision';
 

@@ -4,8 +4,8 @@
  * Workbook and JSON go through the same record → typed-object → validate path, so both report alike.
  */
 import { Workbook, type CellValue, type Worksheet } from 'exceljs';
-import { tooLarge } from '../common/errors';
-import { checkZip, XLSX_LIMITS } from '../common/zip-guard';
+import { tooLarge } from '../shared/errors';
+import { checkZip, XLSX_LIMITS } from '../shared/zip-guard';
 
 export type Platform = 'dingtalk' | 'wecom';
 export type Role = 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
-import type { Role } from '../cases/item.types';
-import { DomainError } from '../common/errors';
+import type { Role } from '../shared/vocabulary';
+import { DomainError } from '../shared/errors';
 import { inTransaction } from '../database/transaction';
 import { ChatGroup } from './chat-group.entity';
 import { ImportProblem, OrgImport, ParseResult, SourceRows, parseOrgJson, parseOrgWorkbook } from './org-import.parser';

@@ -2,13 +2,13 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { TokenService } from '../auth/token.service';
-import { Clock } from '../common/clock';
-import { invalid } from '../common/errors';
-import { OptionalId } from '../common/http-input';
-import type { Platform, Role } from '../cases/item.types';
+import { Clock } from '../shared/clock';
+import { invalid } from '../shared/errors';
+import { OptionalId } from '../http/http-input';
+import type { Platform, Role } from '../shared/vocabulary';
 import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, IssueTokenDto, RolesDto } from './dto/org.dto';
 import { orgTemplateWorkbook } from './org-import.parser';
 import { OrgImportService } from './org-import.service';

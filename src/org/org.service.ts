@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { adminOnly, isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
-import { conflict, invalid, notFound } from '../common/errors';
+import { conflict, invalid, notFound } from '../shared/errors';
 import { inTransaction } from '../database/transaction';
-import type { Platform, Role } from '../cases/item.types';
+import type { Platform, Role } from '../shared/vocabulary';
 import { ChatGroup, GroupPurpose } from './chat-group.entity';
 import { Person } from './person.entity';
 import { PersonIdentity } from './person-identity.entity';

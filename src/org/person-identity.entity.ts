@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
-import type { Platform } from '../cases/item.types';
+import type { Platform } from '../shared/vocabulary';
 
 /** P3: a person's stable id on a platform (DingTalk userId/staffId, WeCom userid). Every click is authorised from it. */
 @Entity('person_identity')

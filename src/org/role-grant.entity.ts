@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
-import type { Role } from '../cases/item.types';
+import type { Role } from '../shared/vocabulary';
 
 /** P2: a role a person holds; unit_contact and unit_head are held for one unit. */
 @Entity('role_grant')

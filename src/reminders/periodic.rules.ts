@@ -4,8 +4,8 @@
  * [from, until) so that a tick over a million open items stays cheap, however old an item is.
  */
 import { addDays, daysInMonth, localDate } from '../calendar/local-date';
-import type { Board } from '../cases/item.types';
-import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant, shanghaiYear } from '../common/shanghai-time';
+import type { Board } from '../shared/vocabulary';
+import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import type { ReminderPolicy } from './reminder.policy';
 import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.rules';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { invalid, notFound } from '../common/errors';
+import { invalid, notFound } from '../shared/errors';
 import { policyProblems } from './policy.validation';
 import { ReminderPolicyRow } from './reminder-policy.entity';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';

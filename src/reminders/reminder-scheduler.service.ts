@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { SYSTEM_ACTOR } from '../auth/actor';
-import { OutboxWriter } from '../bot/outbox/outbox.writer';
-import { supervisionTargets, Target, unitTargets } from '../bot/outbox/targets';
+import { SYSTEM_ACTOR } from '../shared/actor';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { supervisionTargets, Target, unitTargets } from '../outbox/targets';
 import { CalendarService } from '../calendar/calendar.service';
 import { ItemRequest } from '../cases/item-request.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
-import { OPEN_STATES } from '../cases/item.types';
+import { OPEN_STATES } from '../shared/vocabulary';
 import { Report } from '../cases/report.entity';
 import { TimelineWriter } from '../cases/timeline.writer';
 import { inTransaction } from '../database/transaction';

@@ -1,4 +1,4 @@
-import type { Board, Source } from '../cases/item.types';
+import type { Board, Source } from '../shared/vocabulary';
 import { DEFAULT_POLICIES, policyFor, ReminderPolicy, specificity } from './reminder.policy';
 
 const byId = (id: string) => {

@@ -5,7 +5,7 @@
  *
  * Durations are in hours measured from an instant (the deadline); times of day are 'HH:MM' Asia/Shanghai.
  */
-import type { Board, Source } from '../cases/item.types';
+import type { Board, Source } from '../shared/vocabulary';
 
 export type FixedReportDates = { months: number[]; day: number }[] | { monthly: number[] };
 

@@ -1,5 +1,5 @@
 /** What each reminder says (R1–R9), in the words the 13710 documents use. Pure. */
-import { formatShanghai } from '../common/shanghai-time';
+import { formatShanghai } from '../shared/shanghai-time';
 
 export interface ReminderLine {
   kind: string;

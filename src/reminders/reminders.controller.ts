@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { ItemQueriesService } from '../cases/item-queries.service';
-import { Clock } from '../common/clock';
-import { toShanghaiIso } from '../common/shanghai-time';
+import { Clock } from '../shared/clock';
+import { toShanghaiIso } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { ReminderScheduler } from './reminder-scheduler.service';
 import type { ReminderPolicy } from './reminder.policy';

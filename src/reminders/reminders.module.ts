@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { OutboxModule } from '../bot/outbox/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { TimelineWriter } from '../cases/timeline.writer';
-import { Clock } from '../common/clock';
+import { Clock } from '../shared/clock';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ReminderScheduler } from './reminder-scheduler.service';
 import { ReminderPolicyService } from './reminder-policy.service';

@@ -5,8 +5,8 @@
  *
  * Instants are Dates (UTC inside); every wall-clock rule is read in Asia/Shanghai (UTC+8, no DST).
  */
-import type { Board, ItemState, Source } from '../cases/item.types';
-import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
+import type { Board, ItemState, Source } from '../shared/vocabulary';
+import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';

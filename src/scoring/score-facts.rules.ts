@@ -4,8 +4,8 @@
  * timeline must equal the ledger. Only facts the timeline itself settles are here; S3 (a quarter without urging)
  * and the 督查室's manual entries (S4, S9, S10) are written by their own steps.
  */
-import type { Rating, UnitRole } from '../cases/item.types';
-import { RATINGS } from '../cases/item.types';
+import type { Rating, UnitRole } from '../shared/vocabulary';
+import { RATINGS } from '../shared/vocabulary';
 import type { ScoreFact } from './score.rules';
 
 export interface TimelineEventLike {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ItemEvent } from '../cases/item-event.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
-import { shanghaiYear } from '../common/shanghai-time';
+import { shanghaiYear } from '../shared/shanghai-time';
 import { SCORING_EVENT_TYPES, scoreFactsFromTimeline } from './score-facts.rules';
 import { ScoreLineRow, ScoreSource, ScoreTableRow } from './score-line.entity';
 import { linesForEvent, quarterOf, ScoreLine } from './score.rules';

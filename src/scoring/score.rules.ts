@@ -8,8 +8,8 @@
  * and turned back into a number only on the way out — 0.1 + 0.2 never becomes 0.30000000000000004 in a total.
  * Quarters and years are read in Asia/Shanghai (UTC+8, no DST).
  */
-import type { Rating, UnitRole } from '../cases/item.types';
-import { shanghaiDate, shanghaiInstant } from '../common/shanghai-time';
+import type { Rating, UnitRole } from '../shared/vocabulary';
+import { shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import { DEFAULT_SCORE_TABLE, isTenths, ScoreRuleId, ScoreTable, ScoreTableLines } from './score.table';
 
 export interface Quarter {

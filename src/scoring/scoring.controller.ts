@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { Actor } from '../auth/actor';
+import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
-import { Clock } from '../common/clock';
-import { invalid } from '../common/errors';
-import { shanghaiInstant, shanghaiYear } from '../common/shanghai-time';
+import { Clock } from '../shared/clock';
+import { invalid } from '../shared/errors';
+import { shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import { ScoringService } from './scoring.service';
 
 class ManualScoreDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { invalid } from '../common/errors';
+import { invalid } from '../shared/errors';
 import { DEFAULT_DEADLINE_POLICY, DeadlinePolicy, TIME_NODES } from '../cases/deadline.rules';
 import { Setting } from './setting.entity';
 

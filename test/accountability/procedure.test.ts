@@ -1,9 +1,9 @@
 import { AccountabilityService } from '../../src/accountability/accountability.service';
 import { Clue, ClueEvent } from '../../src/accountability/clue.entity';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { shanghaiInstant } from '../../src/common/shanghai-time';
+import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 

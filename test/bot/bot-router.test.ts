@@ -1,6 +1,6 @@
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import type { BotEvent } from '../../src/bot/bot-event';
-import { BotRouter } from '../../src/bot/bot-router.service';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import type { BotEvent } from '../../src/chat/bot-event';
+import { BotRouter } from '../../src/chat/bot-router.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
 import { ItemEvent } from '../../src/cases/item-event.entity';

@@ -1,5 +1,5 @@
-import { marginFor } from '../../src/bot/outbox/rate-limit.rules';
-import { RateLimiter } from '../../src/bot/outbox/rate-limiter';
+import { marginFor } from '../../src/outbox/rate-limit.rules';
+import { RateLimiter } from '../../src/outbox/rate-limiter';
 import { startTestApp } from '../support/test-app';
 
 /** Issue 6 §4: a per-target limit shared by instances — two services on one MariaDB never exceed it together. */

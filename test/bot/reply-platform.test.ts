@@ -1,6 +1,6 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
-import { OffsetClock } from '../../src/common/clock';
+import { OffsetClock } from '../../src/shared/clock';
 import { OrgService } from '../../src/org/org.service';
 import { startTestApp } from '../support/test-app';
 import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';

@@ -1,14 +1,14 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
-import type { Actor } from '../../src/auth/actor';
+import type { Actor } from '../../src/shared/actor';
 import { TokenService } from '../../src/auth/token.service';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import { WeComLifecycle } from '../../src/bot/wecom/wecom.parts';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { WeComLifecycle } from '../../src/chat/platforms/wecom/wecom.parts';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
 import { Report } from '../../src/cases/report.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { OffsetClock } from '../../src/common/clock';
+import { OffsetClock } from '../../src/shared/clock';
 import { OrgService } from '../../src/org/org.service';
 import { eventually } from '../support/eventually';
 import { startTestApp, TestApp } from '../support/test-app';

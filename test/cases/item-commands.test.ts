@@ -1,5 +1,5 @@
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import { DomainError } from '../../src/common/errors';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { DomainError } from '../../src/shared/errors';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemQueriesService } from '../../src/cases/item-queries.service';
 import { Item } from '../../src/cases/item.entity';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import { OutboxWriter, OutgoingMessage } from '../../src/bot/outbox/outbox.writer';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { OutboxWriter, OutgoingMessage } from '../../src/outbox/outbox.writer';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { TimelineWriter, TimelineEntry } from '../../src/cases/timeline.writer';
-import type { Actor } from '../../src/auth/actor';
+import type { Actor } from '../../src/shared/actor';
 import { seedOrg } from '../support/fixtures';
 import { startTestApp } from '../support/test-app';
 

@@ -1,4 +1,4 @@
-import { DemoClock } from '../../src/common/clock';
+import { DemoClock } from '../../src/shared/clock';
 import { ADMIN_TOKEN, startTestApp } from '../support/test-app';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -1,4 +1,4 @@
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,6 +1,6 @@
 import { Item } from '../../src/cases/item.entity';
 import { ItemEvent } from '../../src/cases/item-event.entity';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { bearer, Org, seedOrg, Someone } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 

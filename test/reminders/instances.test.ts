@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { FakeDingTalk } from '../../fakes/dingtalk';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { Item } from '../../src/cases/item.entity';
 import { dataSourceOptions } from '../../src/database/data-source';

@@ -1,12 +1,12 @@
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import { OutboundComposer } from '../../src/bot/outbox/outbound.composer';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { OutboundComposer } from '../../src/outbox/outbound.composer';
 import { CalendarService } from '../../src/calendar/calendar.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { Item } from '../../src/cases/item.entity';
 import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { toShanghaiIso } from '../../src/common/shanghai-time';
+import { toShanghaiIso } from '../../src/shared/shanghai-time';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ReminderPolicyService } from '../../src/reminders/reminder-policy.service';
 import { Reminder } from '../../src/reminders/reminder.entity';

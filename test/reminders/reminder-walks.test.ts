@@ -1,9 +1,9 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
-import { OutboxRelay } from '../../src/bot/outbox/outbox.relay';
+import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegisterInput, RegistrationService } from '../../src/cases/registration.service';
-import { FixedClock } from '../../src/common/clock';
-import { formatShanghai, shanghaiInstant } from '../../src/common/shanghai-time';
+import { FixedClock } from '../../src/shared/clock';
+import { formatShanghai, shanghaiInstant } from '../../src/shared/shanghai-time';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';

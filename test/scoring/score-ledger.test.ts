@@ -1,6 +1,6 @@
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { shanghaiInstant } from '../../src/common/shanghai-time';
+import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { OrgService } from '../../src/org/org.service';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ScoreLineRow } from '../../src/scoring/score-line.entity';

@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { TokenService } from '../../src/auth/token.service';

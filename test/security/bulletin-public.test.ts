@@ -2,8 +2,8 @@ import { TokenService } from '../../src/auth/token.service';
 import { BulletinChartRenderer } from '../../src/bulletins/bulletin-chart.renderer';
 import { Bulletin, BulletinChart } from '../../src/bulletins/bulletin.entity';
 import { OrgService } from '../../src/org/org.service';
-import { shanghaiInstant } from '../../src/common/shanghai-time';
-import { FixedClock } from '../../src/common/clock';
+import { shanghaiInstant } from '../../src/shared/shanghai-time';
+import { FixedClock } from '../../src/shared/clock';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };

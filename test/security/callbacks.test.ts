@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { cardCallbackSignature, FakeDingTalk, httpCallbackSign, TOPIC_CARD, TOPIC_ROBOT } from '../../fakes/dingtalk';
 import { CallbackCrypto, FakeWeCom } from '../../fakes/wecom';
-import { InboxEvent } from '../../src/bot/inbox/inbox-event.entity';
-import { OffsetClock } from '../../src/common/clock';
+import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
+import { OffsetClock } from '../../src/shared/clock';
 import { OrgService } from '../../src/org/org.service';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
 import { startTestApp, TestApp } from '../support/test-app';

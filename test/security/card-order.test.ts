@@ -1,14 +1,14 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
-import { OutboxMessage } from '../../src/bot/outbox/outbox-message.entity';
-import { RateWindow } from '../../src/bot/outbox/rate-window.entity';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { RateWindow } from '../../src/outbox/rate-window.entity';
 import { ChatGroup } from '../../src/org/chat-group.entity';
 import { Item } from '../../src/cases/item.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { OffsetClock } from '../../src/common/clock';
+import { OffsetClock } from '../../src/shared/clock';
 import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
-import type { Actor } from '../../src/auth/actor';
+import type { Actor } from '../../src/shared/actor';
 import { dingtalkEnv } from '../support/platform-env';
 import { eventually } from '../support/eventually';
 import { startTestApp, TestApp } from '../support/test-app';

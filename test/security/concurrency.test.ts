@@ -1,5 +1,5 @@
-import type { BotEvent } from '../../src/bot/bot-event';
-import { BotRouter } from '../../src/bot/bot-router.service';
+import type { BotEvent } from '../../src/chat/bot-event';
+import { BotRouter } from '../../src/chat/bot-router.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { ItemUnit } from '../../src/cases/item-unit.entity';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import type { BotEvent } from '../../src/bot/bot-event';
-import { BotRouter } from '../../src/bot/bot-router.service';
+import type { BotEvent } from '../../src/chat/bot-event';
+import { BotRouter } from '../../src/chat/bot-router.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { bearer, Org, seedOrg, Someone } from '../support/fixtures';

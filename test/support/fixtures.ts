@@ -1,6 +1,6 @@
-import type { Actor } from '../../src/auth/actor';
+import type { Actor } from '../../src/shared/actor';
 import { TokenService } from '../../src/auth/token.service';
-import type { Role } from '../../src/cases/item.types';
+import type { Role } from '../../src/shared/vocabulary';
 import { OrgService } from '../../src/org/org.service';
 import type { TestApp } from './test-app';
 

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { setUpApp } from '../../src/app.setup';
-import { Clock, FixedClock } from '../../src/common/clock';
+import { Clock, FixedClock } from '../../src/shared/clock';
 import { loadConfig } from '../../src/config/app.config';
 import { createTestDatabase } from './test-db';
 

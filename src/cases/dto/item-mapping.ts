@@ -1,5 +1,5 @@
-import { invalid } from '../../common/errors';
-import { addDaysShanghai, shanghaiInstant } from '../../common/shanghai-time';
+import { invalid } from '../../shared/errors';
+import { addDaysShanghai, shanghaiInstant } from '../../shared/shanghai-time';
 import type { DeadlineSpec, TimeNode } from '../deadline.rules';
 import type { ItemFilter } from '../item-queries.service';
 import type { ItemListQuery } from './item.dto';

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import { TIME_NODES, TimeNode } from '../deadline.rules';
 import { TEXT_LIMITS } from '../text-limits';
-import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../item.types';
+import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../../shared/vocabulary';
 
 const keys = (o: object) => Object.keys(o);
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ROLES, type Platform, type Role } from '../../cases/item.types';
+import { ROLES, type Platform, type Role } from '../../shared/vocabulary';
 
 const PLATFORMS = ['dingtalk', 'wecom'];
 

@@ -1,0 +1,271 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../shared/actor';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import type { OutboxTarget } from '../outbox/outbox-message.entity';
+import { Clock } from '../shared/clock';
+import { DomainError } from '../shared/errors';
+import { shanghaiDate } from '../shared/shanghai-time';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { inTransaction } from '../database/transaction';
+import { isDatabaseUnavailable } from '../database/outage';
+import { ChatGroup } from '../org/chat-group.entity';
+import type { BotEvent, BotResult } from './bot-event';
+import { BotCommand, parseCommand } from './command.parser';
+import { CommandExecutor } from './command.executor';
+import { InboxEvent } from './inbox/inbox-event.entity';
+import { InboxFailure } from './inbox/inbox-failure.entity';
+import { tooLong } from '../cases/text-limits';
+import { IdentityService } from './identity.service';
+import { CardViewService } from './card-view.service';
+import { CardInstance } from './card-instance.entity';
+import { Item } from '../cases/item.entity';
+
+/**
+ * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: claim its
+ * platform id in inbox_event (a repeat stops here), find the person (P3), parse, run the command (in a
+ * savepoint, so a refusal undoes only the command), queue the reply in the outbox, and record the outcome.
+ */
+@Injectable()
+export class BotRouter {
+  private readonly log = new Logger('bot');
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly identity: IdentityService,
+    private readonly executor: CommandExecutor,
+    private readonly outbox: OutboxWriter,
+    private readonly cards: CardViewService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async handle(event: BotEvent): Promise<BotResult> {
+    let result: BotResult & { actor?: Actor | null; failed?: boolean };
+    try {
+      result = await this.process(event);
+    } catch (e) {
+      result = await this.afterFailure(event, e); // throws when the platform should deliver it again
+    }
+    this.log.log(JSON.stringify({ event: 'bot_event', platform: event.platform, eventId: event.eventId, user: event.userId, duplicate: result.duplicate, item: result.itemNumber, failed: result.failed }));
+    // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
+    if (event.cardAction && !result.failed) {
+      const number = result.itemNumber ?? event.cardAction.params.number;
+      const actor = result.actor ?? (await this.identity.resolve(event));
+      if (number) result.card = (await this.cards.forViewer(number, actor, event.cardAction.outTrackId, event.cardAction.action)) ?? undefined;
+    }
+    delete result.actor;
+    delete result.failed;
+    return result;
+  }
+
+  /**
+   * READ COMMITTED: the identity lookup reads before the command locks its item, and under REPEATABLE READ that first
+   * read fixes the snapshot — the command would then see the item's units as they were before it waited for the lock
+   * (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key insert always waits for the
+   * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
+   */
+  private process(event: BotEvent): Promise<BotResult & { actor?: Actor | null }> {
+    return inTransaction(this.db, async (em) => {
+      if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
+      await this.fillCardNumber(em, event);
+      const actor = await this.identity.resolve(event, em);
+      const outcome = await this.decide(event, actor);
+      if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
+      await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) });
+      return { duplicate: false, ...outcome, actor };
+    }, { isolation: 'READ COMMITTED' });
+  }
+
+  /**
+   * Issue 11, the poison message: handling failed and its transaction rolled back (the inbox row too). A failure that
+   * will pass (the database unreachable, a deadlock) is thrown on, unrecorded, so the platform delivers the event again.
+   * Any other failure is counted per platform event id outside the failed transaction; below MAX_ATTEMPTS it is thrown
+   * on as well (it may still have been a passing fault); at MAX_ATTEMPTS the event is recorded as failed in inbox_event,
+   * the person is told, and the result is returned so the transport acknowledges it. If even the counting fails, the
+   * database is the problem: thrown on, not acknowledged.
+   */
+  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed: true }> {
+    if (isPassingFault(error)) throw error;
+    let attempts: number;
+    try {
+      attempts = await this.countFailure(event, error);
+    } catch {
+      throw error;
+    }
+    this.log.warn(JSON.stringify({ event: 'bot_event_failed', platform: event.platform, eventId: event.eventId, attempts, error: describeError(error) }));
+    if (attempts < MAX_ATTEMPTS) throw error;
+    try {
+      return await this.giveUp(event, error, attempts);
+    } catch {
+      throw error;
+    }
+  }
+
+  private async countFailure(event: BotEvent, error: unknown): Promise<number> {
+    const repo = this.db.getRepository(InboxFailure);
+    const key = { platform: event.platform, eventId: event.eventId };
+    const now = this.clock.now();
+    const lastError = describeError(error).slice(0, 500);
+    const bump = () =>
+      repo.createQueryBuilder().update(InboxFailure).set({ attempts: () => 'attempts + 1', lastError, lastAt: now }).where('platform = :platform AND event_id = :eventId', key).execute();
+    if (!(await bump()).affected) {
+      try {
+        await repo.insert({ ...key, attempts: 1, lastError, firstAt: now, lastAt: now });
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        await bump(); // another instance counted the same event at the same moment
+      }
+    }
+    return (await repo.findOneByOrFail(key)).attempts;
+  }
+
+  /** Record the event as failed, tell the person (a reply for a message; the click's ACK carries it for a card). */
+  private giveUp(event: BotEvent, error: unknown, attempts: number): Promise<BotResult & { failed: true }> {
+    return inTransaction(this.db, async (em) => {
+      if (!(await this.claim(em, event))) return { duplicate: true, failed: true as const };
+      const actor = await this.identity.resolve(event, em).catch(() => null);
+      const reply = FAILED_REPLY;
+      if (!event.cardAction) await this.queueReply(em, event, actor, reply);
+      await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) });
+      return { duplicate: false, reply, failed: true as const };
+    });
+  }
+
+  /** A click names its card; the card knows its item (a click's own params are not trusted for that). */
+  private async fillCardNumber(em: EntityManager, event: BotEvent): Promise<void> {
+    const action = event.cardAction;
+    if (!action?.outTrackId) return;
+    const card = await em.findOneBy(CardInstance, { outTrackId: action.outTrackId });
+    if (card?.subject) {
+      action.params = { ...action.params, number: card.subject };
+      return;
+    }
+    const item = card?.itemId ? await em.findOneBy(Item, { id: card.itemId }) : null;
+    if (item) action.params = { ...action.params, number: item.number };
+  }
+
+  /** Insert the platform id; a unique-key clash means we have seen it (even if the first is still committing: it waits). */
+  private async claim(em: EntityManager, event: BotEvent): Promise<boolean> {
+    try {
+      await em.insert(InboxEvent, { platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId: null, outcome: null });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'>> {
+    const parsed = this.parse(event);
+    if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return {}; // ordinary chat: stay silent
+    if (!actor) return { reply: IdentityService.bindingHint(event) };
+    if (!parsed.ok) return { reply: parsed.message };
+    // Texts longer than their columns are refused here, in words, instead of failing in the database.
+    const long = tooLongInChat(parsed.command);
+    if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
+    try {
+      return await this.executor.run(parsed.command, actor);
+    } catch (e) {
+      if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
+      throw e;
+    }
+  }
+
+  /** Card buttons are turned into the same commands people type, so both paths share parsing and rules. */
+  private parse(event: BotEvent): ReturnType<typeof parseCommand> {
+    const opts = { numberPrefix: this.config.numberPrefix, today: shanghaiDate(this.clock.now()) };
+    if (!event.cardAction) return parseCommand(event.text ?? '', opts);
+    const { action, params } = event.cardAction;
+    const n = params.number ?? '';
+    const typed: Record<string, string> = {
+      sign: `/签收 ${n}`,
+      report: `/反馈 ${n} ${params.content ?? ''}`,
+      extend: `/延期 ${n} ${params.reason ?? ''}`,
+      close: `/办结 ${n} ${params.summary ?? ''}`,
+      return: `/退回 ${n} ${params.reason ?? ''}`,
+      approve: `/审定 ${n}`,
+      'clue:approve': `/问责审核 ${n} 同意 ${params.note ?? ''}`,
+      'clue:reject': `/问责审核 ${n} 退回 ${params.reason ?? ''}`,
+      'bulletin:approve': `/通报审定 ${n} 同意 ${params.note ?? ''}`,
+      'bulletin:reject': `/通报审定 ${n} 退回 ${params.reason ?? ''}`,
+    };
+    const rate = /^rate:(excellent|good|pass|fail)$/.exec(action);
+    const text = rate ? `/评定 ${n} ${rate[1]} ${params.comment ?? ''}` : typed[action];
+    if (!text) return { ok: false, code: 'UNKNOWN_COMMAND', message: '这个按钮已失效，请刷新卡片后重试。' };
+    return parseCommand(text, opts);
+  }
+
+  private async queueReply(em: EntityManager, event: BotEvent, actor: Actor | null, text: string): Promise<void> {
+    const group = event.conversation.type === 'group' ? await em.findOneBy(ChatGroup, { platform: event.platform, externalId: event.conversation.id }) : null;
+    const target: OutboxTarget = group ? `group:${group.id}` : actor?.personId ? `person:${actor.personId}` : 'conv';
+    await this.outbox.enqueue(em, [
+      {
+        kind: 'bot_reply',
+        target,
+        platform: event.platform,
+        payload: { text, replyTo: { platform: event.platform, conversation: event.conversation, userId: event.userId, ...(event.replyHint ?? {}) } },
+        dedupeKey: `inbox:${event.platform}:${event.eventId}:reply`,
+        dueAt: this.clock.now(),
+      },
+    ]);
+  }
+}
+
+export type { BotCommand };
+
+/** How many times handling one platform event may fail before it is recorded as failed and acknowledged. */
+export const MAX_ATTEMPTS = 3;
+
+const FAILED_REPLY =
+  `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
+
+function tooLongInChat(cmd: BotCommand): string | null {
+  switch (cmd.name) {
+    case 'report':
+      return tooLong('report', cmd.content);
+    case 'close':
+      return tooLong('closureSummary', cmd.summary);
+    case 'extend':
+      return tooLong('extensionReason', cmd.reason);
+    case 'return':
+      return tooLong('returnReason', cmd.reason);
+    case 'rate':
+      return tooLong('ratingComment', cmd.comment);
+    case 'clue_audit':
+    case 'bulletin_approve':
+      return tooLong('auditNote', cmd.text);
+    default:
+      return null;
+  }
+}
+
+const codeOf = (e: unknown): string | undefined => {
+  const err = e as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = err?.driverError?.code ?? err?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+function isDuplicateKey(e: unknown): boolean {
+  const code = codeOf(e);
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Faults that pass by themselves: the database unreachable, restarting or busy. The platform should try again. */
+const PASSING_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED',
+  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_OPTION_PREVENTS_STATEMENT', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+]);
+const PASSING_ERRORS = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'QueryRunnerAlreadyReleasedError', 'ConnectionNotFoundError']);
+
+function isPassingFault(e: unknown): boolean {
+  if (isDatabaseUnavailable(e)) return true; // the one rule for "the database is away" (src/database/outage.ts)
+  const err = e as { fatal?: unknown; name?: unknown; message?: unknown; driverError?: { fatal?: unknown } } | null;
+  if (PASSING_CODES.has(codeOf(e) ?? '')) return true;
+  if (err?.fatal === true || err?.driverError?.fatal === true) return true; // mysql2: the connection itself broke
+  if (typeof err?.name === 'string' && PASSING_ERRORS.has(err.name)) return true;
+  return typeof err?.message === 'string' && /Pool is closed|connection is in closed state/i.test(err.message);
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));

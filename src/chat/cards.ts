@@ -1,0 +1,123 @@
+/**
+ * Platform-neutral cards (issue 4 §2): what a card says and which buttons a viewer may press.
+ * Pure: built from the item as the API shows it and the viewer's relation to it; each platform renders them.
+ */
+import { ActorRelation, checkAction, ItemAction } from '../cases/item.rules';
+import type { ItemView } from '../cases/item.view';
+import { formatShanghai } from '../shared/shanghai-time';
+
+export interface CardButton {
+  /** The action id sent back by the click; `rate:good` carries its value. */
+  id: string;
+  label: string;
+  /** The button needs text typed on the card first (a report, a reason). */
+  input?: { key: string; placeholder: string };
+  style?: 'primary' | 'danger' | 'normal';
+}
+
+interface CardBase {
+  number: string;
+  title: string;
+  state: string;
+  stateLabel: string;
+  deadline: string;
+  timeLeft: string;
+  buttons: CardButton[];
+}
+export interface AssignmentCardView extends CardBase {
+  kind: 'assignment';
+  leadUnit: string;
+  coUnits: string;
+  source: string;
+}
+export interface ReviewCardView extends CardBase {
+  kind: 'review';
+  summary: string;
+  criteria: string[];
+}
+export interface ApprovalCardView extends CardBase {
+  kind: 'approval';
+  rating: string;
+  summary: string;
+}
+/**
+ * A decision asked of one person about something that is not an item (the leader's 审核 of an accountability
+ * opinion, a bulletin's approval): facts, a summary and the buttons; `number` is the subject's number.
+ */
+export interface DecisionCardView extends CardBase {
+  kind: 'decision';
+  summary: string;
+  facts: { label: string; value: string }[];
+}
+export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView | DecisionCardView;
+
+/** F3: what the reviewer is asked to look at. */
+export const REVIEW_CRITERIA = ['事实是否查清', '问题是否解决', '任务是否落实', '结论是否准确', '处理是否符合法律政策'];
+
+const UNIT_BUTTONS: [ItemAction, CardButton][] = [
+  ['sign', { id: 'sign', label: '签收', style: 'primary' }],
+  ['report', { id: 'report', label: '反馈进展', input: { key: 'content', placeholder: '填写办理进展' } }],
+  ['request_extension', { id: 'extend', label: '申请延期', input: { key: 'reason', placeholder: '新期限（如 2026-12-20）和理由' } }],
+  ['request_closure', { id: 'close', label: '申请办结', input: { key: 'summary', placeholder: '填写办结情况' } }],
+];
+const REVIEW_BUTTONS: CardButton[] = [
+  { id: 'return', label: '退回', style: 'danger', input: { key: 'reason', placeholder: '退回理由' } },
+  { id: 'rate:excellent', label: '优秀', style: 'primary' },
+  { id: 'rate:good', label: '良好', style: 'primary' },
+  { id: 'rate:pass', label: '合格' },
+  { id: 'rate:fail', label: '不合格', style: 'danger' },
+];
+
+/** "2天3小时" left, or "已逾期5小时". */
+export function timeLeft(deadlineIso: string | null, now: Date): string {
+  if (!deadlineIso) return '';
+  const ms = new Date(deadlineIso).getTime() - now.getTime();
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / 86_400_000);
+  const hours = Math.floor((abs % 86_400_000) / 3_600_000);
+  const span = days > 0 ? `${days}天${hours}小时` : hours > 0 ? `${hours}小时` : `${Math.max(1, Math.floor(abs / 60_000))}分钟`;
+  return ms >= 0 ? `剩余${span}` : `已逾期${span}`;
+}
+
+function base(item: ItemView, now: Date): Omit<CardBase, 'buttons'> {
+  return {
+    number: item.number,
+    title: item.title,
+    state: item.state,
+    stateLabel: item.stateLabel,
+    deadline: item.deadline ? formatShanghai(new Date(item.deadline)) : '',
+    timeLeft: item.light === 'done' ? '' : timeLeft(item.deadline, now),
+  };
+}
+
+/** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
+export function unitButtons(item: ItemView, who: ActorRelation, signed = false): CardButton[] {
+  return UNIT_BUTTONS.filter(([action]) => !(action === 'sign' && signed) && checkAction(action, item.state, who, item.number) === null).map(([, b]) => b);
+}
+
+export function assignmentCard(item: ItemView, who: ActorRelation | null, now: Date, signed = false): AssignmentCardView {
+  return {
+    kind: 'assignment',
+    ...base(item, now),
+    leadUnit: item.leadUnit?.name ?? '',
+    coUnits: item.coUnits.map((u) => u.name).join('、'),
+    source: item.sourceLabel,
+    buttons: who ? unitButtons(item, who, signed) : [],
+  };
+}
+
+export function reviewCard(item: ItemView, summary: string, who: ActorRelation, now: Date): ReviewCardView {
+  const canRate = checkAction('rate', item.state, who, item.number) === null;
+  return { kind: 'review', ...base(item, now), summary, criteria: REVIEW_CRITERIA, buttons: canRate ? REVIEW_BUTTONS : [] };
+}
+
+export function approvalCard(item: ItemView, summary: string, who: ActorRelation, now: Date): ApprovalCardView {
+  const canApprove = checkAction('sign_off', item.state, who, item.number) === null;
+  return {
+    kind: 'approval',
+    ...base(item, now),
+    rating: item.ratingLabel ?? '',
+    summary,
+    buttons: canApprove ? [{ id: 'approve', label: '审定', style: 'primary' }] : [],
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Platform-neutral cards and texts → DingTalk's shapes (PLATFORMS.md "Interactive cards", "App-robot messages").
+ * Pure. The card template an admin builds in DingTalk's card builder reads the variables listed in the README;
+ * every cardParamMap value is a string of at most 1 KB.
+ */
+import type { CardView } from '../../cards';
+
+const KB = 1024;
+const clip = (s: string, bytes = KB) => {
+  if (Buffer.byteLength(s, 'utf8') <= bytes) return s;
+  let out = s;
+  while (Buffer.byteLength(`${out}…`, 'utf8') > bytes) out = out.slice(0, -1);
+  return `${out}…`;
+};
+
+/** The template variables (public card data). `buttons` is a JSON string the template's button list binds to. */
+export function cardParamMap(card: CardView): Record<string, string> {
+  const common: Record<string, string> = {
+    kind: card.kind,
+    number: card.number,
+    title: card.title,
+    state: card.state,
+    stateLabel: card.stateLabel,
+    deadline: card.deadline,
+    timeLeft: card.timeLeft,
+    buttons: JSON.stringify(card.buttons),
+  };
+  const extra: Record<string, string> =
+    card.kind === 'assignment'
+      ? { leadUnit: card.leadUnit, coUnits: card.coUnits, source: card.source }
+      : card.kind === 'review'
+        ? { summary: card.summary, criteria: card.criteria.join('；') }
+        : card.kind === 'decision'
+          ? { summary: card.summary, facts: card.facts.map((f) => `${f.label}：${f.value}`).join('\n') }
+          : { summary: card.summary, rating: card.rating };
+  const all = { ...common, ...extra };
+  return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, clip(v)]));
+}
+
+/** The answer to a button click, given in the Stream ACK within 2 s: the clicker sees the new state at once. */
+export function cardCallbackResponse(card: CardView, notice?: string): Record<string, unknown> {
+  const params = cardParamMap(card);
+  return {
+    cardData: { cardParamMap: params },
+    userPrivateData: { cardParamMap: { buttons: params.buttons, notice: clip(notice ?? '') } },
+    cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+  };
+}
+
+/** Without a card template: a sampleActionCard with the same facts and a link to the item. */
+export function actionCardParam(card: CardView, itemUrl: string): Record<string, string> {
+  const lines = [`### ${card.number} ${card.title}`, `- 状态：${card.stateLabel}`, `- 期限：${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}`];
+  if (card.kind === 'assignment') lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
+  else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
+  else lines.push(`- 办结情况：${card.summary}`);
+  if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);
+  return { title: `${card.number} ${card.title}`, text: lines.join('\n'), singleTitle: '查看详情', singleURL: itemUrl };
+}
+
+function commandFor(button: string, number: string): string {
+  if (button === 'clue:approve') return `/问责审核 ${number} 同意`;
+  if (button === 'clue:reject') return `/问责审核 ${number} 退回 理由`;
+  if (button === 'bulletin:approve') return `/通报审定 ${number} 同意`;
+  if (button === 'bulletin:reject') return `/通报审定 ${number} 退回 理由`;
+  const map: Record<string, string> = { sign: '/签收', report: '/反馈', extend: '/延期', close: '/办结', return: '/退回', approve: '/审定' };
+  if (button.startsWith('rate:')) return `/评定 ${number} 良好`;
+  return `${map[button] ?? ''} ${number}`;
+}
+
+/** App-robot message parameters: markdown when there is a title line, else plain text. msgParam ≤ 15,000 bytes. */
+export function textMessage(title: string, text: string): { msgKey: string; msgParam: string } {
+  const body = clip(text, 14_000);
+  return { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title, text: body.replace(/\n/g, '  \n') }) };
+}
+
+/** Custom robot body (broadcast groups). */
+export function webhookMarkdown(title: string, text: string): Record<string, unknown> {
+  return { msgtype: 'markdown', markdown: { title, text: clip(text, 14_000).replace(/\n/g, '  \n') } };
+}

@@ -1,0 +1,115 @@
+import { Logger } from '@nestjs/common';
+import { WSClient } from '@wecom/aibot-node-sdk';
+import type { WeComConfig } from '../../../config/app.config';
+import type { BotEvent, BotResult } from '../../bot-event';
+import { botInbound } from './wecom.events';
+import { templateCard } from './wecom.render';
+import { OutageLog } from '../../../database/outage';
+
+type Frame = { headers: { req_id: string }; body?: unknown };
+
+/**
+ * The 智能机器人 over its long connection (the official SDK, pointed at WECOM_AIBOT_WS_URL). It reconnects for ever,
+ * a failing handler is caught and logged, and a card click is answered with the updated card within WeCom's 5 s.
+ */
+export class WeComBotConnection {
+  private readonly log = new Logger('wecom-bot');
+  /** A database outage fails every frame the same way: logged once, then every 30 s, then once when it is back. */
+  private readonly outage = new OutageLog(this.log, 'wecom-bot');
+  private client: WSClient | null = null;
+  connected = false;
+  connections = 0;
+
+  constructor(
+    private readonly cfg: WeComConfig,
+    private readonly handle: (event: BotEvent) => Promise<BotResult>,
+    private readonly publicBaseUrl = '',
+  ) {}
+
+  private itemLink(number: string): string {
+    return `${this.publicBaseUrl}/api/items/${number}`;
+  }
+
+  start(): void {
+    const bot = this.cfg.bot!;
+    const client = new WSClient({
+      botId: bot.botId,
+      secret: bot.secret,
+      wsUrl: this.cfg.aibotWsUrl,
+      maxReconnectAttempts: -1, // for ever: a unit's group must not go deaf after ten failed tries
+      maxAuthFailureAttempts: -1,
+      reconnectInterval: 1000,
+      logger: quietLogger(this.log),
+    });
+    client.on('authenticated', () => {
+      this.connected = true;
+      this.connections++;
+      this.log.log(JSON.stringify({ event: 'wecom_bot_connected', connections: this.connections }));
+    });
+    client.on('disconnected', (reason) => {
+      this.connected = false;
+      this.log.warn(JSON.stringify({ event: 'wecom_bot_disconnected', reason }));
+    });
+    client.on('error', (e) => this.log.warn(JSON.stringify({ event: 'wecom_bot_error', error: e.message })));
+    client.on('message', (frame) => void this.onFrame(frame as unknown as Frame));
+    client.on('event.template_card_event', (frame) => void this.onFrame(frame as unknown as Frame, true));
+    this.client = client;
+    client.connect();
+  }
+
+  stop(): void {
+    this.client?.disconnect();
+    this.client = null;
+    this.connected = false;
+  }
+
+  private async onFrame(frame: Frame, isCardEvent = false): Promise<void> {
+    try {
+      const inbound = botInbound(frame?.body, { corpId: this.cfg.corpId, botId: this.cfg.bot?.botId ?? '' });
+      if (!inbound.ok) {
+        this.log.warn(JSON.stringify({ event: 'wecom_bot_frame_ignored', reason: inbound.reason }));
+        return;
+      }
+      const event = inbound.event;
+      // 'message' carries messages and the card event has its own listener: each frame is handled once.
+      if (!event || isCardEvent !== !!event.cardAction) return;
+      const result = await this.handle(event);
+      if (event.cardAction && result.card && this.client) {
+        await this.client.updateTemplateCard(frame as never, templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) as never, [event.userId]);
+      }
+      this.outage.succeeded();
+    } catch (e) {
+      if (this.outage.failed(e)) return this.tellNotRecorded(frame, isCardEvent);
+      this.log.error(JSON.stringify({ event: 'wecom_bot_handler_failed', error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+
+  /**
+   * WeCom does not push a long-connection message again, so a message that arrives while the database is away would
+   * vanish without a word: the person is told, in the reply to that very message, that it was not recorded and to
+   * send it again (this needs no database). A card click changes nothing and the card stays as it was: click again.
+   */
+  private async tellNotRecorded(frame: Frame, isCardEvent: boolean): Promise<void> {
+    if (isCardEvent || !this.client) return;
+    const typed = ((frame.body as { text?: { content?: string } } | undefined)?.text?.content ?? '').replace(/^\s*@\S+\s*/, '').trim();
+    const quote = typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
+    const content = `督办系统暂时无法处理消息，您刚才发送的${quote ? `“${quote}”` : '内容'}未被记录，请过几分钟重新发送。`;
+    await this.client.reply(frame as never, { msgtype: 'markdown', markdown: { content } }).catch(() => undefined);
+  }
+
+  /** A proactive message into a group (chatid) or a one-to-one chat (userid). */
+  async send(chatId: string, body: Record<string, unknown>): Promise<void> {
+    if (!this.client || !this.connected) throw new Error('企业微信智能机器人长连接未建立');
+    await this.client.sendMessage(chatId, body as never);
+  }
+}
+
+/** The SDK logs every heartbeat at info; keep warnings and errors. */
+function quietLogger(log: Logger) {
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...a: unknown[]) => log.warn(a.map(String).join(' ')),
+    error: (...a: unknown[]) => log.error(a.map(String).join(' ')),
+  };
+}
