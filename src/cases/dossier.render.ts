@@ -1,16 +1,48 @@
 import { formatShanghai } from '../shared/shanghai-time';
-import type { ItemRequest, RequestKind, RequestStatus } from './item-request.entity';
 import type { Channel } from '../shared/vocabulary';
 import type { eventView, ItemView } from './item.view';
-import type { Report } from './report.entity';
 
 export type DossierEvent = ReturnType<typeof eventView>;
+
+/** What the file shows of a report (a Report row fits; the renderer stays free of entities). */
+export interface DossierReport {
+  id: number;
+  unitId: number;
+  authorId: number;
+  channel: Channel;
+  content: string;
+  status: string;
+  submittedAt: Date;
+  returnedAt: Date | null;
+  returnedById: number | null;
+  returnReason: string | null;
+}
+
+type RequestKind = 'extension' | 'closure' | 'verification';
+type RequestStatus = 'pending' | 'approved' | 'refused' | 'returned' | 'failed_agreement' | 'passed' | 'failed';
+
+/** What the file shows of an extension, closure or verification request (an ItemRequest row fits). */
+export interface DossierRequest {
+  id: number;
+  kind: RequestKind;
+  status: RequestStatus;
+  text: string;
+  plan: string | null;
+  proposedDeadline: Date | null;
+  servedPartyAgreed: boolean | null;
+  method: string | null;
+  requestedAt: Date;
+  requestedById: number;
+  decidedAt: Date | null;
+  decidedById: number | null;
+  decisionNote: string | null;
+}
 
 export interface DossierInput {
   item: ItemView;
   events: DossierEvent[];
-  reports: Report[];
-  requests: ItemRequest[];
+  reports: DossierReport[];
+  requests: DossierRequest[];
   generatedAt: Date;
 }
 
@@ -123,7 +155,7 @@ function timeline(events: DossierEvent[]): string {
   return `<table class="list"><colgroup><col class="t"><col class="who"><col class="ch"><col><col class="st"></colgroup><thead><tr><th>时间</th><th>经办人</th><th>渠道</th><th>事项</th><th>状态变化</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function reportList(reports: Report[], dir: ReturnType<typeof directory>): string {
+function reportList(reports: DossierReport[], dir: ReturnType<typeof directory>): string {
   if (!reports.length) return '<p class="none">（无）</p>';
   const sorted = [...reports].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || a.id - b.id);
   return sorted
@@ -138,7 +170,7 @@ function reportList(reports: Report[], dir: ReturnType<typeof directory>): strin
     .join('');
 }
 
-function requestList(requests: ItemRequest[], dir: ReturnType<typeof directory>): string {
+function requestList(requests: DossierRequest[], dir: ReturnType<typeof directory>): string {
   if (!requests.length) return '<p class="none">（无）</p>';
   const rows = [...requests]
     .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || a.id - b.id)
