@@ -3,12 +3,13 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { ScoringModule } from '../scoring/scoring.module';
 import { AccountabilityController } from './accountability.controller';
 import { AccountabilityService } from './accountability.service';
+import { ClueOpener } from './clue-opener';
 
-/** Issue 7 §2: 责任追究 — clues and their procedure. */
+/** Issue 7 §2: 责任追究 — clues and their procedure; ClueOpener subscribes to the timeline and to S10 obstructions (A1). */
 @Module({
   imports: [OutboxModule, ScoringModule],
   controllers: [AccountabilityController],
-  providers: [AccountabilityService],
+  providers: [AccountabilityService, ClueOpener],
   exports: [AccountabilityService],
 })
 export class AccountabilityModule {}

@@ -20,8 +20,8 @@ import { Unit } from '../org/unit.entity';
 import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
 import { PERSON_MEASURES, PROCEDURE_ACTION_LABELS, PROCEDURE_STATE_LABELS, UNIT_MEASURES, type ClueDraft, type ProcedureAction, type ProcedureState } from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
-import { CLUE_PREFIX, openClue, recordClueEvent } from './clue-opener';
-export { CLUE_PREFIX, openClue, openCluesForEvent } from './clue-opener';
+import { CLUE_PREFIX, ClueOpener, recordClueEvent } from './clue-opener';
+export { CLUE_PREFIX } from './clue-opener';
 import { createHash } from 'node:crypto';
 
 /** An item still owes its result in these states (after them the unit has asked to close). */
@@ -45,6 +45,7 @@ export class AccountabilityService implements OnModuleInit {
     private readonly outbox: OutboxWriter,
     private readonly cards: DecisionCards,
     private readonly scoring: ScoringService,
+    private readonly clues: ClueOpener,
   ) {}
 
   onModuleInit(): void {
@@ -86,7 +87,7 @@ export class AccountabilityService implements OnModuleInit {
 
   /** A1: store a clue unless its trigger already opened one (dedupe key); tell the 督查室. Inside the caller's transaction. */
   open(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
-    return openClue(em, draft, actor, at);
+    return this.clues.open(em, draft, actor, at);
   }
 
   /** A1 from a fact (the pure rule decides); in its own transaction when the caller has none. */

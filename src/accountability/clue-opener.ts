@@ -1,7 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
+import { EventDispatcher } from '../events/event-dispatcher';
 import { OutboxWriter } from '../outbox/outbox.writer';
+import type { ItemEventRecorded } from '../cases/item.events';
+import type { ObstructionRecorded } from '../scoring/scoring.events';
 import { supervisionTargets } from '../outbox/targets';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
@@ -13,36 +16,72 @@ import { triggerClue } from './accountability.rules';
 import type { ClueDraft, ProcedureState } from './accountability.types';
 import { Clue, ClueEvent } from './clue.entity';
 
-/**
- * A1's write side, usable inside any transaction without the Nest container: the timeline (a 不合格 rating) and the
- * score ledger (an S10 obstruction) open clues through it in their own transaction. Kept apart from
- * AccountabilityService, which depends on the scoring service that itself opens clues here.
- */
-
 /** The prefix of clue numbers (XS = 线索): XS2026-0001. */
 export const CLUE_PREFIX = 'XS';
 
-/** A1, in the caller's transaction: one clue per trigger (dedupe key), numbered XS{year}-{seq}, the 督查室 told. */
-export async function openClue(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
-  if (await em.findOneBy(Clue, { dedupeKey: draft.dedupeKey })) return null;
-  const number = await nextClueNumber(em, shanghaiYear(at));
-  await em.insert(Clue, { number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId, dedupeKey: draft.dedupeKey, state: 'clue_opened', summary: draft.summary.slice(0, 500), data: {}, version: 1, openedAt: at });
-  const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
-  await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
-  await new OutboxWriter().enqueue(
-    em,
-    (await supervisionTargets(em)).map((t) => ({
-      kind: 'clue_notice',
-      target: t.target,
-      platform: t.platform ?? null,
-      itemId: clue.itemId,
-      payload: { text: `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理（A2）。` },
-      dedupeKey: `clue:${clue.id}:opened:${t.target}`,
-      dueAt: at,
-    })),
-  );
-  new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
-  return clue;
+/**
+ * A1's write side, usable inside any transaction: the clue opener subscribes to the timeline ('item.event-recorded':
+ * a result rated 不合格) and to the score ledger ('scoring.obstruction-recorded': an S10 obstruction), and opens clues
+ * in the publisher's transaction. Kept apart from AccountabilityService, which also opens clues through it.
+ */
+@Injectable()
+export class ClueOpener implements OnModuleInit {
+  /** After the score ledger (order 10) on the timeline event, as when the timeline writer called both itself. */
+  static readonly ORDER = 20;
+
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly events: EventDispatcher,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('item.event-recorded', { order: ClueOpener.ORDER, name: 'accountability.clues' }, (em, e) => this.forItemEvent(em, e));
+    this.events.on('scoring.obstruction-recorded', { order: ClueOpener.ORDER, name: 'accountability.clues' }, (em, e) => this.forObstruction(em, e));
+  }
+
+  /** A1, in the caller's transaction: one clue per trigger (dedupe key), numbered XS{year}-{seq}, the 督查室 told. */
+  async open(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
+    if (await em.findOneBy(Clue, { dedupeKey: draft.dedupeKey })) return null;
+    const number = await nextClueNumber(em, shanghaiYear(at));
+    await em.insert(Clue, { number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId, dedupeKey: draft.dedupeKey, state: 'clue_opened', summary: draft.summary.slice(0, 500), data: {}, version: 1, openedAt: at });
+    const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
+    await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
+    await this.outbox.enqueue(
+      em,
+      (await supervisionTargets(em)).map((t) => ({
+        kind: 'clue_notice',
+        target: t.target,
+        platform: t.platform ?? null,
+        itemId: clue.itemId,
+        payload: { text: `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理（A2）。` },
+        dedupeKey: `clue:${clue.id}:opened:${t.target}`,
+        dueAt: at,
+      })),
+    );
+    new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
+    return clue;
+  }
+
+  /**
+   * A1 from the timeline, in the event's transaction: a result rated 不合格 (D2) opens a review-finding clue for the lead
+   * unit.
+   */
+  async forItemEvent(em: EntityManager, { event, actor }: ItemEventRecorded): Promise<void> {
+    if (event.type !== 'rated' || event.data?.rating !== 'fail') return;
+    const lead = await em.findOneBy(ItemUnit, { itemId: event.itemId, role: 'lead' });
+    const item = await em.findOneBy(Item, { id: event.itemId });
+    const unit = lead ? await em.findOneBy(Unit, { id: lead.unitId }) : null;
+    if (!item || !unit) return;
+    const draft = triggerClue({ kind: 'rated', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, rating: 'fail' });
+    if (draft) await this.open(em, draft, actor, event.at);
+  }
+
+  /** A1 from S10: refusing or obstructing the 督查 opens a clue (it does not punish by itself), in the entry's transaction. */
+  async forObstruction(em: EntityManager, e: ObstructionRecorded): Promise<void> {
+    const unit = await em.findOneByOrFail(Unit, { id: e.unitId });
+    const draft = triggerClue({ kind: 'obstruction', incidentId: e.incidentId, unitId: unit.id, unitName: unit.name, itemId: e.itemId, description: e.description });
+    if (draft) await this.open(em, draft, e.actor, e.at);
+  }
 }
 
 export async function recordClueEvent(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
@@ -53,16 +92,3 @@ async function nextClueNumber(em: EntityManager, year: number): Promise<string> 
   return formatItemNumber(CLUE_PREFIX, year, await nextInSequence(em, CLUE_PREFIX, year));
 }
 
-/**
- * A1 from the timeline, in the event's transaction: a result rated 不合格 (D2) opens a review-finding clue for the lead
- * unit. Called by TimelineWriter like the score ledger.
- */
-export async function openCluesForEvent(em: EntityManager, event: { itemId: number; type: string; at: Date; data: Record<string, unknown> | null }, actor: Actor): Promise<void> {
-  if (event.type !== 'rated' || event.data?.rating !== 'fail') return;
-  const lead = await em.findOneBy(ItemUnit, { itemId: event.itemId, role: 'lead' });
-  const item = await em.findOneBy(Item, { id: event.itemId });
-  const unit = lead ? await em.findOneBy(Unit, { id: lead.unitId }) : null;
-  if (!item || !unit) return;
-  const draft = triggerClue({ kind: 'rated', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, rating: 'fail' });
-  if (draft) await openClue(em, draft, actor, event.at);
-}

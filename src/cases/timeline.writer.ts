@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
-import { openCluesForEvent } from '../accountability/clue-opener';
-import { recordScoreLines } from '../scoring/score-ledger';
+import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemEvent } from './item-event.entity';
+import type { ItemEventRecorded } from './item.events';
 import type { ItemState } from '../shared/vocabulary';
 
 export interface TimelineEntry {
@@ -16,9 +16,15 @@ export interface TimelineEntry {
   data?: Record<string, unknown>;
 }
 
-/** C6: appends one line to an item's 一事一卷 file, inside the caller's transaction — and its score lines (DOMAIN §5). */
+/**
+ * C6: appends one line to an item's 一事一卷 file, inside the caller's transaction, and publishes 'item.event-recorded'
+ * in the same transaction: the score ledger (DOMAIN §5) and the clue opener (A1) subscribe, so nothing is scored or
+ * opened without its event, and a subscriber that fails rolls the whole command back.
+ */
 @Injectable()
 export class TimelineWriter {
+  constructor(private readonly events: EventDispatcher) {}
+
   async append(em: EntityManager, actor: Actor, e: TimelineEntry): Promise<ItemEvent> {
     const saved = await em.save(ItemEvent, {
       itemId: e.itemId,
@@ -32,10 +38,9 @@ export class TimelineWriter {
       summary: e.summary,
       data: e.data ?? null,
     });
-    // Issue 7 §1: the points this event causes, in the same transaction (nothing scored without its event).
-    await recordScoreLines(em, saved);
-    // A1: some events open an accountability clue (a result rated 不合格).
-    await openCluesForEvent(em, saved, actor);
+    // Issue 7 §1 (the points this event causes), A1 (a 不合格 opens a clue): the subscribers, in order, on `em`.
+    const recorded: ItemEventRecorded = { event: saved, actor };
+    await this.events.publish(em, 'item.event-recorded', recorded);
     return saved;
   }
 }

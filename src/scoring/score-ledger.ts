@@ -1,5 +1,8 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ItemEvent } from '../cases/item-event.entity';
+import type { ItemEventRecorded } from '../cases/item.events';
+import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { shanghaiYear } from '../shared/shanghai-time';
 import { SCORING_EVENT_TYPES, scoreFactsFromTimeline } from './score-facts.rules';
@@ -8,8 +11,24 @@ import { linesForEvent, quarterOf, ScoreLine } from './score.rules';
 import { DEFAULT_SCORE_TABLE, ScoreTable } from './score.table';
 
 /**
- * Issue 7 §1: the ledger rows an item event causes, written by the same transaction as the event (called from
- * TimelineWriter.append). The facts come from the item's whole timeline (score-facts.rules.ts) — the same reading
+ * Issue 7 §1: the score ledger subscribes to 'item.event-recorded' (published by TimelineWriter.append inside the
+ * command's transaction) — order 10, first of the subscribers, as when the timeline writer called it itself before
+ * the clue opener (A1, order 20).
+ */
+@Injectable()
+export class ScoreLedger implements OnModuleInit {
+  static readonly ORDER = 10;
+
+  constructor(private readonly events: EventDispatcher) {}
+
+  onModuleInit(): void {
+    this.events.on('item.event-recorded', { order: ScoreLedger.ORDER, name: 'scoring.ledger' }, (em, { event }: ItemEventRecorded) => recordScoreLines(em, event));
+  }
+}
+
+/**
+ * Issue 7 §1: the ledger rows an item event causes, written by the same transaction as the event (through ScoreLedger,
+ * a subscriber of TimelineWriter's 'item.event-recorded'). The facts come from the item's whole timeline (score-facts.rules.ts) — the same reading
  * the recompute does — and the table is the version in force at the event's instant.
  */
 export async function recordScoreLines(em: EntityManager, event: ItemEvent): Promise<void> {

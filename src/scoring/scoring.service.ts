@@ -13,8 +13,8 @@ import { formatShanghai, shanghaiInstant, shanghaiYear } from '../shared/shangha
 import { inTransaction } from '../database/transaction';
 import { Unit } from '../org/unit.entity';
 import { Reminder } from '../reminders/reminder.entity';
-import { openClue } from '../accountability/clue-opener';
-import { triggerClue } from '../accountability/accountability.rules';
+import { EventDispatcher } from '../events/event-dispatcher';
+import type { ObstructionRecorded } from './scoring.events';
 import { scoreFactsFromTimeline } from './score-facts.rules';
 import { eventLineKey, forgetScoreTables, insertLines, scoreTables, tableAt } from './score-ledger';
 import { ScoreLineRow, ScoreTableRow } from './score-line.entity';
@@ -54,6 +54,7 @@ export class ScoringService {
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly events: EventDispatcher,
   ) {}
 
   async table(): Promise<ScoreTable> {
@@ -186,10 +187,10 @@ export class ScoringService {
     await inTransaction(this.db, async (em) => {
       await insertLines(em, lines.map((line, i) => ({ line, key: `m:${entryId}:${i}`, source: 'manual' as const, table, reason: entry.reason.trim(), createdById: actor.personId })));
       // A1: refusing or obstructing the 督查 also opens an accountability clue (it does not punish by itself).
+      // Published in this transaction: accountability's subscriber opens the clue, and a failure there undoes the lines.
       if (fact.rule === 'S10' && fact.kind === 'obstruction') {
-        const unit = await em.findOneByOrFail(Unit, { id: fact.unitId });
-        const draft = triggerClue({ kind: 'obstruction', incidentId: entryId, unitId: unit.id, unitName: unit.name, itemId: fact.itemId, description: entry.reason });
-        if (draft) await openClue(em, draft, actor, at);
+        const recorded: ObstructionRecorded = { incidentId: entryId, unitId: fact.unitId, itemId: fact.itemId, description: entry.reason, actor, at };
+        await this.events.publish(em, 'scoring.obstruction-recorded', recorded);
       }
     });
     this.log.log(JSON.stringify({ event: 'score_manual', rule: entry.rule, lines: lines.length, by: actor.name }));
