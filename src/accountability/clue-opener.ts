@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { supervisionTargets } from '../outbox/targets';
+import { supervisionTargets } from '../org/message-targets';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
