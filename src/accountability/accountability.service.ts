@@ -2,9 +2,8 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole, SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { DecisionCards } from '../outbox/decision-cards';
-import type { DecisionCardView } from '../chat/cards';
-import { supervisionTargets } from '../outbox/targets';
+import { DecisionView, MessageKinds } from '../outbox/message-kinds';
+import { supervisionTargets } from '../org/message-targets';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { formatItemNumber } from '../cases/item-number.rules';
@@ -43,20 +42,23 @@ export class AccountabilityService implements OnModuleInit {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly outbox: OutboxWriter,
-    private readonly cards: DecisionCards,
+    private readonly kinds: MessageKinds,
     private readonly scoring: ScoringService,
     private readonly clues: ClueOpener,
   ) {}
 
   onModuleInit(): void {
-    this.cards.register(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
+    // This feature's messages (issue 12): the leader's 审核 card (A2) and the notices about a clue to the 督查室.
+    this.kinds.decision(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
+    this.kinds.card('clue_audit_card', 'decision');
+    this.kinds.text('clue_notice', (msg) => Promise.resolve({ title: '问题线索', text: String(msg.payload.text ?? '') }));
   }
 
   /**
    * A2: the leader's 审核 card — the clue, the unit, the opinion with its measures (A3), and 同意 / 退回 for a leader
    * while the opinion waits for 审核; once decided, the same card shows the outcome without buttons.
    */
-  async card(subject: string, viewer: Actor | null): Promise<DecisionCardView | null> {
+  async card(subject: string, viewer: Actor | null): Promise<DecisionView | null> {
     const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(subject) });
     if (!clue) return null;
     const [v] = await this.view([clue]);

@@ -5,7 +5,7 @@ import { EventDispatcher } from '../events/event-dispatcher';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import type { ItemEventRecorded } from '../cases/item.events';
 import type { ObstructionRecorded } from '../scoring/scoring.events';
-import { supervisionTargets } from '../outbox/targets';
+import { supervisionTargets } from '../org/message-targets';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';

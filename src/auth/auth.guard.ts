@@ -1,16 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../shared/errors';
 import type { Actor } from '../shared/actor';
 import { TokenService } from './token.service';
+import { PUBLIC_ROUTE as PUBLIC, ROUTE_ROLES as ROLES } from '../http/route-access';
 
-const PUBLIC = 'duban:public';
-const ROLES = 'duban:roles';
-/** A route anyone may call (health, docs). */
-export const Public = () => SetMetadata(PUBLIC, true);
-/** Only the admin token or a person holding one of these roles may call the route. Item commands check finer rules themselves. */
-export const RequireRoles = (...roles: string[]) => SetMetadata(ROLES, roles);
+export { Public, RequireRoles } from '../http/route-access';
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   return (ctx.switchToHttp().getRequest<Request & { actor: Actor }>()).actor;

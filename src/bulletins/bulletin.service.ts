@@ -2,8 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole } from '../shared/actor';
-import type { DecisionCardView } from '../chat/cards';
-import { DecisionCards } from '../outbox/decision-cards';
+import { DecisionView, MessageKinds } from '../outbox/message-kinds';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { nextInSequence } from '../cases/numbering.service';
@@ -45,13 +44,16 @@ export class BulletinService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly facts: BulletinFactsService,
     private readonly outbox: OutboxWriter,
-    private readonly cards: DecisionCards,
+    private readonly kinds: MessageKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly charts: BulletinChartRenderer,
   ) {}
 
   onModuleInit(): void {
-    this.cards.register(BULLETIN_PREFIX, (subject, viewer) => this.card(subject, viewer));
+    // This feature's messages (issue 12): the leader's 审定 card and the broadcast to the groups.
+    this.kinds.decision(BULLETIN_PREFIX, (subject, viewer) => this.card(subject, viewer));
+    this.kinds.card('bulletin_approval_card', 'decision');
+    this.kinds.text('bulletin_broadcast', (msg) => this.broadcastText(Number(msg.payload.bulletinId)));
   }
 
   /** B2: a draft from the data of the period. The issue number counts the kind's bulletins of the year. */
@@ -238,7 +240,7 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** The leader's 审定 card: the issue, the period, the overview, and 同意 / 退回 while it waits for approval. */
-  async card(subject: string, viewer: Actor | null): Promise<DecisionCardView | null> {
+  async card(subject: string, viewer: Actor | null): Promise<DecisionView | null> {
     const b = await this.db.getRepository(Bulletin).findOneBy({ number: subject.toUpperCase() });
     if (!b) return null;
     const mayDecide = b.state === 'pending_approval' && viewer !== null && hasRole(viewer, 'leader');

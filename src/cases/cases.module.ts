@@ -6,6 +6,7 @@ import { SettingsModule } from '../settings/settings.module';
 import { CommandRunner } from './command-runner';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
+import { ItemMessages } from './item.messages';
 import { ItemsController } from './items.controller';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
@@ -16,7 +17,7 @@ import { TimelineWriter } from './timeline.writer';
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule],
   controllers: [ItemsController, LedgerController],
-  providers: [CommandRunner, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, ReminderPolicyService],
+  providers: [CommandRunner, ItemMessages, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, ReminderPolicyService],
   exports: [ItemCommandsService, ItemQueriesService, RegistrationService],
 })
 export class CasesModule {}

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import type { OutboxTarget } from '../outbox/outbox-message.entity';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { Target, unitTargets } from '../outbox/targets';
+import { Target, unitTargets } from '../org/message-targets';
 import { conflict } from '../shared/errors';
 import { Item } from './item.entity';
 import type { ItemEvent } from './item-event.entity';

@@ -13,9 +13,11 @@ import { DingTalkSender } from './platforms/dingtalk/dingtalk.sender';
 import { WECOM_CONTROLLERS, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
 import { WeComSender } from './platforms/wecom/wecom.sender';
 import { IdentityService } from './identity.service';
-import { PLATFORM_SENDERS } from '../outbox/delivery';
-import { OutboundComposer } from '../outbox/outbound.composer';
+import { OUTBOX_DELIVERER } from '../outbox/outbox.deliverer';
 import { OutboxModule } from '../outbox/outbox.module';
+import { ChatDeliverer } from './chat.deliverer';
+import { CHAT_PLATFORMS } from './chat-platform';
+import { OutboundComposer } from './outbound.composer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RateLimiter } from '../outbox/rate-limiter';
 import { OutboxController } from '../outbox/outbox.controller';
@@ -30,12 +32,14 @@ import { OutboxController } from '../outbox/outbox.controller';
     CommandExecutor,
     CardViewService,
     OutboundComposer,
+    ChatDeliverer,
+    { provide: OUTBOX_DELIVERER, useExisting: ChatDeliverer },
     OutboxRelay,
     RateLimiter,
     ...DINGTALK_PROVIDERS,
     ...WECOM_PROVIDERS,
     {
-      provide: PLATFORM_SENDERS,
+      provide: CHAT_PLATFORMS,
       inject: [DingTalkSender, WeComSender],
       useFactory: (...senders: (object | null)[]) => senders.filter((s) => s !== null),
     },

@@ -8,7 +8,7 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { Clock } from '../shared/clock';
 import { CardInstance, CardKind } from './card-instance.entity';
-import { DecisionCards } from '../outbox/decision-cards';
+import { MessageKinds } from '../outbox/message-kinds';
 import { approvalCard, assignmentCard, CardView, reviewCard } from './cards';
 
 /** Builds the platform-neutral card an item shows a given viewer (or nobody in particular, for a group's shared view). */
@@ -18,11 +18,11 @@ export class CardViewService {
     private readonly db: DataSource,
     private readonly queries: ItemQueriesService,
     private readonly clock: Clock,
-    private readonly decisions: DecisionCards,
+    private readonly kinds: MessageKinds,
   ) {}
 
   async forViewer(number: string, actor: Actor | null, outTrackId?: string, action?: string): Promise<CardView | null> {
-    if (this.decisions.handles(number)) return this.decisions.build(number, actor);
+    if (this.kinds.handlesDecision(number)) return this.kinds.buildDecision(number, actor);
     const item = await this.db.getRepository(Item).findOneBy({ number });
     // P4: a clicker outside the item's read scope is shown no card (as for a number that does not exist).
     if (!item || (actor && !(await this.queries.canSee(item, actor)))) return null;

@@ -5,15 +5,10 @@
 import { ActorRelation, checkAction, ItemAction } from '../cases/item.rules';
 import type { ItemView } from '../cases/item.view';
 import { formatShanghai } from '../shared/shanghai-time';
+import type { ActionButton, DecisionView } from '../outbox/message-views';
 
-export interface CardButton {
-  /** The action id sent back by the click; `rate:good` carries its value. */
-  id: string;
-  label: string;
-  /** The button needs text typed on the card first (a report, a reason). */
-  input?: { key: string; placeholder: string };
-  style?: 'primary' | 'danger' | 'normal';
-}
+/** A card's button (the neutral decision's button, src/outbox/message-kinds.ts). */
+export type CardButton = ActionButton;
 
 interface CardBase {
   number: string;
@@ -40,15 +35,8 @@ export interface ApprovalCardView extends CardBase {
   rating: string;
   summary: string;
 }
-/**
- * A decision asked of one person about something that is not an item (the leader's 审核 of an accountability
- * opinion, a bulletin's approval): facts, a summary and the buttons; `number` is the subject's number.
- */
-export interface DecisionCardView extends CardBase {
-  kind: 'decision';
-  summary: string;
-  facts: { label: string; value: string }[];
-}
+/** A decision about something that is not an item, built by the feature that owns it (MessageKinds), shown as a card. */
+export type DecisionCardView = DecisionView;
 export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView | DecisionCardView;
 
 /** F3: what the reviewer is asked to look at. */

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from '../auth/auth.guard';
+import { RequireRoles } from '../http/route-access';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { OutboxRelay } from './outbox.relay';
 

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DecisionCards } from './decision-cards';
+import { MessageKinds } from './message-kinds';
 import { OutboxWriter } from './outbox.writer';
 
-/** The outbox's write side (and the decision-card registry the owners of non-item subjects fill); the relay that sends after commit arrives with the platform adapters. */
-@Module({ providers: [OutboxWriter, DecisionCards], exports: [OutboxWriter, DecisionCards] })
+/**
+ * The outbox's write side and the registry of message kinds the features fill (issue 12). The relay, its rate
+ * limiter and the dead-letter controller are provided where the deliverer is (chat), which the relay calls through
+ * OUTBOX_DELIVERER.
+ */
+@Module({ providers: [OutboxWriter, MessageKinds], exports: [OutboxWriter, MessageKinds] })
 export class OutboxModule {}

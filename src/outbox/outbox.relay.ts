@@ -2,13 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource, In } from 'typeorm';
-import type { Platform } from '../shared/vocabulary';
 import { Clock } from '../shared/clock';
 import { notFound } from '../shared/errors';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
-import { CardInstance } from '../chat/card-instance.entity';
-import { DeliveryError, PLATFORM_SENDERS, PlatformSender } from './delivery';
-import { CARD_KINDS, OutboundComposer } from './outbound.composer';
+import { DeliveryError } from './delivery';
+import { DeliveryPlan, OUTBOX_DELIVERER, OutboxDeliverer } from './outbox.deliverer';
 import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../database/transaction';
@@ -22,6 +20,7 @@ const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)
  * Principle 2: sends what commands queued, after they committed. Rows are claimed with a lease
  * (locked_by/locked_until), so several instances share the work and a crashed one's rows come back after the lease.
  * Throttles and busy answers are retried with backoff; permanent failures become dead letters with the reason.
+ * What a row becomes and how it reaches people is the deliverer's (OUTBOX_DELIVERER, implemented by chat).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,7 +28,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** While the database is away every tick fails the same way: logged once, then every 30 s, then once when it is back. */
   private readonly outage = new OutageLog(this.log, 'outbox');
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private readonly senders = new Map<Platform, PlatformSender>();
+  /** The platforms switched on here (none without a deliverer: rows wait). */
+  private readonly platforms: readonly string[];
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<number> | null = null;
   private stopped = false;
@@ -39,16 +39,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
-    private readonly composer: OutboundComposer,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() @Inject(PLATFORM_SENDERS) senders: PlatformSender[] = [],
+    @Optional() @Inject(OUTBOX_DELIVERER) private readonly deliverer: OutboxDeliverer | null = null,
   ) {
-    for (const s of senders) this.senders.set(s.platform, s);
+    this.platforms = deliverer ? [...new Set(deliverer.platforms)] : [];
   }
 
   onApplicationBootstrap(): void {
-    if (this.senders.size === 0) return; // no platform configured: rows wait until one is
+    if (this.platforms.length === 0) return; // no platform configured: rows wait until one is
     const tick = async () => {
       if (this.stopped) return;
       try {
@@ -113,7 +112,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .createQueryBuilder(OutboxMessage, 'o')
         .select('o.id', 'id')
         .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
-        .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.senders.keys()] })
+        .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.platforms] })
         .orderBy('o.due_at', 'ASC')
         .addOrderBy('o.id', 'ASC')
         .limit(limit);
@@ -168,33 +167,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const repo = this.db.getRepository(OutboxMessage);
     const release = { lockedBy: null, lockedUntil: null };
     try {
-      if (row.target.startsWith('cards:')) return await this.fanOut(row);
-      if (row.target.startsWith('card:') && (await this.heldForCreate(row))) return;
-      const deliveries = await this.composer.compose(row, new Set(this.senders.keys()));
-      for (const [i, d] of deliveries.entries()) {
-        const sender = this.senders.get(d.platform);
-        if (!sender) throw new DeliveryError('permanent', `平台 ${d.platform} 未启用（未配置），无法发送`);
-        if (d.outbound.type === 'card' && (d.to.type === 'group' || d.to.type === 'person')) {
-          // The outTrackId is fixed before the first try: a retry after a crash re-sends the same card, which the
-          // platform recognises instead of showing twice. The second try finds the row there: without updateEntity(false)
-          // TypeORM fails looking for the id of a row it did not insert, and a create held back by the limiter never went.
-          const outTrackId = `dbn-${row.id}-${i}`;
-          await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, subject: d.outbound.subject ?? null, target: row.target, outboxId: row.id }).orIgnore().updateEntity(false).execute();
-          d.outbound = { ...d.outbound, outTrackId };
-        }
+      const plan = await this.deliverer!.plan(row);
+      if (plan.type === 'fan-out') return await this.fanOut(row, plan);
+      if (plan.type === 'wait') {
+        // Not a failure, no attempt counted: the row comes back when what it waits for may be there.
+        await repo.update({ id: row.id }, { dueAt: plan.dueAt, lastError: plan.note, ...release });
+        return;
+      }
+      if (plan.type === 'done') {
+        await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: plan.note, ...release });
+        return;
+      }
+      for (const d of plan.deliveries) {
+        const limits = await d.prepare();
         // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
-        const wait = await this.limiter.acquire(sender.limits?.(d.outbound, d.to) ?? [], this.clock.now());
+        const wait = await this.limiter.acquire(limits, this.clock.now());
         if (wait > 0) {
           await this.holdTarget(row, wait);
           return;
         }
-        await sender.deliver(row, d.outbound, d.to);
+        await d.send();
       }
       await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: null, ...release });
     } catch (e) {
       let err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
-      // The platform does not know the card yet while its create is still on its way: that passes (issue 11 D12).
-      if (err.kind === 'permanent' && row.target.startsWith('card:') && err.message.includes('cardNotExist') && (await this.createOf(row))?.status === 'pending') {
+      // Refused for good only because something it needs is still on its way (issue 11 D12: a card's create): that passes.
+      if (err.kind === 'permanent' && (await this.deliverer!.notYet(row, err))) {
         err = new DeliveryError('retry', err.message);
       }
       const attempts = row.attempts + 1;
@@ -206,70 +204,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Issue 11 D12: a refresh of all an item's cards becomes one row per card (card:<id>), written in one transaction
-   * with this row's completion, so each card is updated, retried and, if it must be, dead-lettered on its own — one
-   * card refused no longer keeps the others stale. A card whose create has not been sent yet gets its row too: it
-   * waits for the create (heldForCreate). A card row is never written twice for the same refresh (dedupe key).
+   * Issue 11 D12: a row that stands for several targets (a refresh of all an item's cards) becomes one row per target,
+   * written in one transaction with this row's completion, so each is sent, retried and, if it must be, dead-lettered
+   * on its own — one card refused no longer keeps the others stale. A target's row is never written twice for the
+   * same cause (dedupe key).
    */
-  private async fanOut(row: OutboxMessage): Promise<void> {
+  private async fanOut(row: OutboxMessage, plan: Extract<DeliveryPlan, { type: 'fan-out' }>): Promise<void> {
     const now = this.clock.now();
-    if (await this.createInFlight(row, now)) {
-      await this.db.getRepository(OutboxMessage).update({ id: row.id }, { dueAt: new Date(now.getTime() + 250), lastError: '等待正在发出的卡片登记后再更新', lockedBy: null, lockedUntil: null });
-      return;
-    }
     await inTransaction(this.db, async (em) => {
-      const cards = await em.findBy(CardInstance, { itemId: Number(row.target.slice('cards:'.length)) });
+      const targets = await plan.targets(em);
       const cause = createHash('sha1').update(row.dedupeKey).digest('hex');
-      const keyOf = (c: CardInstance) => `card:${c.id}:${cause}`;
-      const existing = cards.length ? new Set((await em.findBy(OutboxMessage, { dedupeKey: In(cards.map(keyOf)) })).map((r) => r.dedupeKey)) : new Set<string>();
-      const rows = cards
-        .filter((c) => !existing.has(keyOf(c)))
-        .map((c): Partial<OutboxMessage> => ({ kind: row.kind, target: `card:${c.id}`, platform: c.platform, itemId: row.itemId, payload: row.payload, dedupeKey: keyOf(c), status: 'pending', attempts: 0, dueAt: now }));
+      const keyOf = (t: { target: string }) => `${t.target}:${cause}`;
+      const existing = targets.length ? new Set((await em.findBy(OutboxMessage, { dedupeKey: In(targets.map(keyOf)) })).map((r) => r.dedupeKey)) : new Set<string>();
+      const rows = targets
+        .filter((t) => !existing.has(keyOf(t)))
+        .map((t): Partial<OutboxMessage> => ({ kind: row.kind, target: t.target, platform: t.platform, itemId: row.itemId, payload: row.payload, dedupeKey: keyOf(t), status: 'pending', attempts: 0, dueAt: now }));
       if (rows.length) await em.save(OutboxMessage, rows);
       await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, lockedBy: null, lockedUntil: null });
     });
-  }
-
-  /**
-   * A create of one of the item's cards is claimed (by any instance, lease still running) and has not written its
-   * card_instance yet: it may have composed the card before the change this refresh is for, and the fan-out would not
-   * see it. The refresh waits for it (at most a lease): then the card is known and its update follows its create.
-   */
-  private async createInFlight(row: OutboxMessage, now: Date): Promise<boolean> {
-    const n = await this.db
-      .getRepository(OutboxMessage)
-      .createQueryBuilder('o')
-      // status + due_at first: a claimed row was due when it was claimed, so only the due backlog is read (ix_outbox_due).
-      .where("o.status = 'pending' AND o.due_at <= :now AND o.item_id = :item AND o.kind IN (:...kinds) AND o.locked_until > :now AND o.id <> :me", { item: Number(row.target.slice('cards:'.length)), kinds: Object.keys(CARD_KINDS), now, me: row.id })
-      .andWhere('NOT EXISTS (SELECT 1 FROM card_instance c WHERE c.outbox_id = o.id)')
-      .getCount();
-    return n > 0;
-  }
-
-  /** The outbox row that creates this card row's card (null for cards from before the outbox kept it). */
-  private async createOf(row: OutboxMessage): Promise<OutboxMessage | null> {
-    const card = await this.db.getRepository(CardInstance).findOneBy({ id: Number(row.target.slice('card:'.length)) });
-    return card?.outboxId ? this.db.getRepository(OutboxMessage).findOneBy({ id: card.outboxId }) : null;
-  }
-
-  /**
-   * Issue 11 D12: a card is created before anything updates it. The card_instance row is written when its create is
-   * first tried, so a create held back by the send limit (or retrying) already has one: its update waits — not a
-   * failure, no attempt counted — until the create is sent, and goes after it. A create that became a dead letter
-   * made no card: there is nothing to update (retried, the create shows the state of that moment).
-   */
-  private async heldForCreate(row: OutboxMessage): Promise<boolean> {
-    const create = await this.createOf(row);
-    if (!create || create.status === 'sent') return false;
-    const repo = this.db.getRepository(OutboxMessage);
-    const now = this.clock.now();
-    if (create.status === 'dead') {
-      await repo.update({ id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: '卡片没有送达（其发送已转为死信），无需更新；重发时会显示当时的状态。', lockedBy: null, lockedUntil: null });
-      return true;
-    }
-    const dueAt = new Date(Math.max(now.getTime() + 500, create.dueAt.getTime() + 100));
-    await repo.update({ id: row.id }, { dueAt, lastError: '等待卡片送达后再更新', lockedBy: null, lockedUntil: null });
-    return true;
   }
 
   async deadLetters(): Promise<OutboxMessage[]> {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { supervisionTargets, Target, unitTargets } from '../outbox/targets';
+import { supervisionTargets, Target, unitTargets } from '../org/message-targets';
 import { CalendarService } from '../calendar/calendar.service';
 import { ItemRequest } from '../cases/item-request.entity';
 import { ItemUnit } from '../cases/item-unit.entity';

@@ -4,6 +4,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { TimelineWriter } from '../cases/timeline.writer';
 import { Clock } from '../shared/clock';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { ReminderMessages } from './reminder.messages';
 import { ReminderScheduler } from './reminder-scheduler.service';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { RemindersController } from './reminders.controller';
@@ -67,7 +68,7 @@ export class ReminderTicker implements OnApplicationBootstrap, OnApplicationShut
 @Module({
   imports: [OutboxModule, CalendarModule, CasesModule, AccountabilityModule],
   controllers: [RemindersController],
-  providers: [ReminderScheduler, ReminderTicker, TimelineWriter, ReminderPolicyService],
+  providers: [ReminderScheduler, ReminderMessages, ReminderTicker, TimelineWriter, ReminderPolicyService],
   exports: [ReminderScheduler],
 })
 export class RemindersModule {}

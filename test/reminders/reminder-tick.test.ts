@@ -1,5 +1,5 @@
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
-import { OutboundComposer } from '../../src/outbox/outbound.composer';
+import { OutboundComposer } from '../../src/chat/outbound.composer';
 import { CalendarService } from '../../src/calendar/calendar.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DingTalkConfig } from '../../../config/app.config';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
-import { DeliveryError, Destination, Outbound, PlatformSender } from '../../../outbox/delivery';
+import { DeliveryError } from '../../../outbox/delivery';
+import type { ChatPlatform, Destination, Outbound } from '../../chat-platform';
 import type { DingTalkApi } from './dingtalk.api';
 import { actionCardParam, cardParamMap, textMessage, webhookMarkdown } from './dingtalk.render';
 
@@ -11,7 +12,7 @@ interface DeliverResult {
 }
 
 /** Outbound DingTalk: interactive cards (createAndDeliver / update), app-robot messages, custom-robot webhooks. */
-export class DingTalkSender implements PlatformSender {
+export class DingTalkSender implements ChatPlatform {
   readonly platform = 'dingtalk' as const;
   private readonly log = new Logger('dingtalk-send');
 

@@ -3,7 +3,8 @@ import type { WeComConfig } from '../../../config/app.config';
 import { PersonIdentity } from '../../../org/person-identity.entity';
 import { CardInstance } from '../../card-instance.entity';
 import type { CardView } from '../../cards';
-import { DeliveryError, Destination, Outbound, PlatformSender } from '../../../outbox/delivery';
+import { DeliveryError } from '../../../outbox/delivery';
+import type { ChatPlatform, Destination, Outbound } from '../../chat-platform';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
 import type { WeComApi } from './wecom.api';
 import type { WeComBotConnection } from './wecom.bot';
@@ -16,7 +17,7 @@ const RESPONSE_CODE_MS = 70 * 3600_000;
  * Outbound WeCom. Groups are reached through the 智能机器人 (cards with buttons) or a group webhook robot (send-only);
  * people through the self-built app (message/send, cards updated with update_template_card and a fresh response_code).
  */
-export class WeComSender implements PlatformSender {
+export class WeComSender implements ChatPlatform {
   readonly platform = 'wecom' as const;
 
   constructor(

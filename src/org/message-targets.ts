@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
-import { ChatGroup } from '../org/chat-group.entity';
-import { RoleGrant } from '../org/role-grant.entity';
-import type { OutboxTarget } from './outbox-message.entity';
+import { ChatGroup } from './chat-group.entity';
+import { RoleGrant } from './role-grant.entity';
+import type { OutboxTarget } from '../outbox/outbox-message.entity';
 
 export interface Target {
   target: OutboxTarget;

@@ -1,0 +1,105 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TokenService } from '../auth/token.service';
+import { Item } from '../cases/item.entity';
+import type { Platform } from '../shared/vocabulary';
+import { ChatGroup } from '../org/chat-group.entity';
+import { PersonIdentity } from '../org/person-identity.entity';
+import { MessageKinds } from '../outbox/message-kinds';
+import type { OutboxMessage } from '../outbox/outbox-message.entity';
+import { CardInstance } from './card-instance.entity';
+import { CardViewService } from './card-view.service';
+import type { Destination, Outbound } from './chat-platform';
+
+export interface Delivery {
+  platform: Platform;
+  to: Destination;
+  outbound: Outbound;
+}
+
+/**
+ * Turns an outbox row into platform-neutral deliveries, reading the item as it is NOW (a card sent late shows
+ * the current state, not the state at the time of the command). What each kind says is registered by the feature
+ * that owns it (MessageKinds); item cards are built here. Platform-specific rendering happens in chat/platforms/<platform>/.
+ */
+@Injectable()
+export class OutboundComposer implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cards: CardViewService,
+    private readonly tokens: TokenService,
+    private readonly kinds: MessageKinds,
+  ) {}
+
+  onModuleInit(): void {
+    // Chat's own kind: an answer to whoever wrote to the robot.
+    this.kinds.text('bot_reply', (msg) => Promise.resolve({ title: '督办助手', text: String(msg.payload.text ?? '') }));
+  }
+
+  async compose(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<Delivery[]> {
+    const item = msg.itemId === null ? null : await this.db.getRepository(Item).findOneBy({ id: msg.itemId });
+    const destinations = await this.destinations(msg, enabled);
+    const out: Delivery[] = [];
+    for (const d of destinations) out.push({ ...d, outbound: await this.outbound(msg, item, d.to) });
+    return out;
+  }
+
+  private async destinations(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<{ platform: Platform; to: Destination }[]> {
+    const [kind, id] = msg.target.split(':');
+    if (kind === 'group') {
+      const group = await this.db.getRepository(ChatGroup).createQueryBuilder('g').addSelect('g.webhookSecret').where('g.id = :id', { id: Number(id) }).getOne();
+      return group ? [{ platform: group.platform, to: { type: 'group', group } }] : [];
+    }
+    if (kind === 'person') {
+      const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: Number(id) }, order: { id: 'ASC' } });
+      // A person bound on both platforms gets an answer where they wrote (the message names the platform), anything
+      // else on the first platform this deployment has switched on.
+      const pick = ids.find((i) => i.platform === msg.platform && enabled.has(i.platform)) ?? ids.find((i) => enabled.has(i.platform)) ?? ids[0];
+      return pick ? [{ platform: pick.platform, to: { type: 'person', userId: pick.externalUserId, personId: pick.personId } }] : [];
+    }
+    if (kind === 'card') {
+      const card = await this.db.getRepository(CardInstance).findOneBy({ id: Number(id) });
+      return card ? [{ platform: card.platform as Platform, to: { type: 'card', card } }] : [];
+    }
+    if (kind === 'cards') {
+      const cards = await this.db.getRepository(CardInstance).findBy({ itemId: Number(id) });
+      return cards.map((card) => ({ platform: card.platform as Platform, to: { type: 'card', card } }));
+    }
+    const replyTo = (msg.payload.replyTo ?? {}) as Record<string, unknown>;
+    return [{ platform: (msg.platform ?? replyTo.platform) as Platform, to: { type: 'reply', replyTo } }];
+  }
+
+  private async outbound(msg: OutboxMessage, item: Item | null, to: Destination): Promise<Outbound> {
+    const cardKind = to.type === 'card' ? to.card.kind : this.kinds.cardOf(msg.kind);
+    const subject = to.type === 'card' ? to.card.subject : typeof msg.payload.subject === 'string' ? msg.payload.subject : null;
+    if (cardKind === 'decision' && subject) {
+      // A decision about something other than an item, built by the module that owns it for the person it goes to.
+      const personId = to.type === 'person' ? to.personId : to.type === 'card' && to.card.target.startsWith('person:') ? Number(to.card.target.slice(7)) : null;
+      const viewer = personId === null ? null : await this.tokens.actorFor(personId, 'system');
+      const card = await this.kinds.buildDecision(subject, viewer);
+      if (card) return { type: 'card', kind: 'decision', itemId: null, subject, card };
+      return { type: 'text', title: '督办通知', text: `${subject} 已无需处理。` };
+    }
+    if (item && cardKind) {
+      const viewer = await this.viewer(item, to);
+      return { type: 'card', kind: cardKind, itemId: item.id, card: await this.cards.build(item, cardKind, viewer.actor, viewer.groupUnitId) };
+    }
+    return { type: 'text', ...(await this.text(msg, item)) };
+  }
+
+  /** Whose buttons a card shows: the person it is for, or — in a unit's group — the unit's part in the item. */
+  private async viewer(item: Item, to: Destination) {
+    const personId = to.type === 'person' ? to.personId : to.type === 'card' && to.card.target.startsWith('person:') ? Number(to.card.target.slice(7)) : null;
+    if (personId !== null) return { actor: await this.tokens.actorFor(personId, 'system'), groupUnitId: null };
+    const groupId = to.type === 'group' ? to.group.id : to.type === 'card' && to.card.target.startsWith('group:') ? Number(to.card.target.slice(6)) : null;
+    const group = groupId === null ? null : to.type === 'group' ? to.group : await this.db.getRepository(ChatGroup).findOneBy({ id: groupId });
+    return { actor: null, groupUnitId: group?.unitId ?? null };
+  }
+
+  /** A text kind as its feature registered it; a kind nobody registered is a plain notice about the item. */
+  private async text(msg: OutboxMessage, item: Item | null): Promise<{ title: string; text: string }> {
+    const compose = this.kinds.textOf(msg.kind);
+    if (compose) return compose(msg);
+    return { title: '督办通知', text: `【督办通知】${item ? `${item.number}「${item.title}」` : ''}` };
+  }
+}

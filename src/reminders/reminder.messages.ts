@@ -1,0 +1,43 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { Item } from '../cases/item.entity';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { Unit } from '../org/unit.entity';
+import { Clock } from '../shared/clock';
+import { MessageKinds } from '../outbox/message-kinds';
+import { reminderLine } from './reminder.texts';
+
+/** The reminders' message (issue 12: each feature composes its own): the digest of what is due for one recipient. */
+@Injectable()
+export class ReminderMessages implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly kinds: MessageKinds,
+  ) {}
+
+  onModuleInit(): void {
+    this.kinds.text('reminder_digest', (msg) => this.digest(msg.payload.reminders as { kind: string; rule: string; itemId: number }[]));
+  }
+
+  /** R10: every reminder due for one recipient at one instant, in one message. */
+  async digest(reminders: { kind: string; rule: string; itemId: number }[]): Promise<{ title: string; text: string }> {
+    const now = this.clock.now();
+    // Three queries for the whole digest, whatever its length.
+    const ids = [...new Set(reminders.map((r) => r.itemId))];
+    const items = ids.length ? await this.db.getRepository(Item).findBy({ id: In(ids) }) : [];
+    const leads = ids.length ? await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids), role: 'lead' }) : [];
+    const units = leads.length ? await this.db.getRepository(Unit).findBy({ id: In(leads.map((l) => l.unitId)) }) : [];
+    const lines: string[] = [];
+    for (const r of reminders) {
+      const item = items.find((i) => i.id === r.itemId);
+      if (!item) continue;
+      const lead = leads.find((l) => l.itemId === item.id);
+      const unit = units.find((u) => u.id === lead?.unitId);
+      const line = reminderLine({ kind: r.kind, rule: r.rule, number: item.number, title: item.title, deadlineAt: item.deadlineAt, leadUnit: unit?.name ?? '', now });
+      // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
+      if (!lines.includes(line)) lines.push(line);
+    }
+    return { title: lines.length > 1 ? `督办提醒（${lines.length}项）` : '督办提醒', text: lines.join('\n') };
+  }
+}
