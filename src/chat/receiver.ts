@@ -50,7 +50,7 @@ export const ACK_DEADLINES_MS = {
   dingtalkCard: 2_000,
   /** DingTalk robot message over Stream: an unACKed push comes again after about 60 s. */
   dingtalkStreamRobot: 60_000,
-  /** DingTalk robot message over HTTP: DingTalk's HTTP callbacks time out after a few seconds; 5 s is the budget. */
+  /** DingTalk robot message over HTTP: PLATFORMS.md gives no figure (unverified), so WeCom's 5 s serves as the budget. */
   dingtalkHttpRobot: 5_000,
   /** WeCom app and 智能机器人 callbacks: no answer in 5 s is a failure (three tries in all). */
   wecomCallback: 5_000,
