@@ -4,9 +4,9 @@ import { Public } from '../../../auth/auth.guard';
 import { Clock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/errors';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
-import { BotRouter } from '../../bot-router.service';
 import { DataSource } from 'typeorm';
 import { ReplayGuard } from '../../inbox/replay-guard';
+import { ACK_DEADLINES_MS, Acknowledgement, ChatReceiver, InboundRoute, settling } from '../../receiver';
 import { cardInbound, Inbound, robotInbound } from './dingtalk.events';
 import { cardCallbackResponse } from './dingtalk.render';
 import { CALLBACK_FRESHNESS_MS, SignatureCheck, verifyCardCallbackSignature, verifyDingTalkSignature } from './dingtalk.signature';
@@ -21,16 +21,19 @@ const REFUSED: Record<Exclude<SignatureCheck, { ok: true }>['reason'], string> =
  * DINGTALK_MODE=http: DingTalk POSTs robot messages (and, for cards created with callbackType HTTP, button clicks) here.
  * In order (issue 11 D9/D11): the signature and the freshness of its timestamp (401), the signature used with one body
  * only (401), the body's shape (400), and whether it is addressed to our corp and robot (200, ignored) — only then the
- * router. Nothing refused or ignored changes anything.
+ * router. Nothing refused or ignored changes anything. The HTTP receiver: a delivery's acknowledgement is the 200 this
+ * handler returns; a refusal or a failure (401, 400, 503…) declines it and the exception filter answers.
  */
 @ApiExcludeController()
 @Controller('callbacks/dingtalk')
-export class DingTalkCallbackController {
+export class DingTalkCallbackController implements ChatReceiver {
+  readonly platform = 'dingtalk' as const;
+  readonly transport = 'http' as const;
   private readonly log = new Logger('dingtalk-http');
   private readonly replays: ReplayGuard;
 
   constructor(
-    private readonly router: BotRouter,
+    private readonly router: InboundRoute,
     private readonly clock: Clock,
     db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,13 +45,16 @@ export class DingTalkCallbackController {
   @Public()
   @HttpCode(200)
   async receive(@Headers('timestamp') timestamp: string | undefined, @Headers('sign') sign: string | undefined, @Body() body: unknown) {
-    const dt = this.dingtalk();
-    const check = verifyDingTalkSignature({ timestamp, sign }, dt.clientSecret, this.clock.now().getTime());
-    await this.authentic(check, 'dingtalk-robot', `${timestamp}\n${sign}`, body, Number(timestamp));
-    const inbound = robotInbound(body, dt);
-    if (!inbound.ok) return this.notOurs(inbound, '钉钉回调内容不完整或格式不对，已拒收。');
-    const result = await this.router.handle(inbound.event);
-    return { duplicate: result.duplicate };
+    const ack = this.ack<{ duplicate: boolean } | { ignored: boolean }>('dingtalk-http-robot', ACK_DEADLINES_MS.dingtalkHttpRobot);
+    return settling(ack, async () => {
+      const dt = this.dingtalk();
+      const check = verifyDingTalkSignature({ timestamp, sign }, dt.clientSecret, this.clock.now().getTime());
+      await this.authentic(check, 'dingtalk-robot', `${timestamp}\n${sign}`, body, Number(timestamp));
+      const inbound = robotInbound(body, dt);
+      if (!inbound.ok) return ack.ack(this.notOurs(inbound, '钉钉回调内容不完整或格式不对，已拒收。'));
+      const result = await this.router.handle(inbound.event);
+      return ack.ack({ duplicate: result.duplicate });
+    });
   }
 
   /** Card buttons in HTTP mode (cards created with callbackType HTTP): answered in the response with the new card. */
@@ -56,13 +62,21 @@ export class DingTalkCallbackController {
   @Public()
   @HttpCode(200)
   async card(@Headers('x-ddpaas-signature-timestamp') timestamp: string | undefined, @Headers('x-ddpaas-signature') signature: string | undefined, @Body() body: unknown) {
-    const dt = this.dingtalk();
-    const check = verifyCardCallbackSignature({ timestamp, signature }, dt.cardCallbackSecret, this.clock.now().getTime());
-    await this.authentic(check, 'dingtalk-card', `${timestamp}\n${signature}`, body, Number(timestamp));
-    const inbound = cardInbound(body, dt);
-    if (!inbound.ok) return this.notOurs(inbound, '钉钉卡片回调内容不完整或格式不对，已拒收。');
-    const result = await this.router.handle(inbound.event);
-    return result.card ? cardCallbackResponse(result.card, result.reply) : {};
+    const ack = this.ack<unknown>('dingtalk-http-card', ACK_DEADLINES_MS.dingtalkCard);
+    return settling(ack, async () => {
+      const dt = this.dingtalk();
+      const check = verifyCardCallbackSignature({ timestamp, signature }, dt.cardCallbackSecret, this.clock.now().getTime());
+      await this.authentic(check, 'dingtalk-card', `${timestamp}\n${signature}`, body, Number(timestamp));
+      const inbound = cardInbound(body, dt);
+      if (!inbound.ok) return ack.ack(this.notOurs(inbound, '钉钉卡片回调内容不完整或格式不对，已拒收。'));
+      const result = await this.router.handle(inbound.event);
+      return ack.ack(result.card ? cardCallbackResponse(result.card, result.reply) : {});
+    });
+  }
+
+  /** One request's acknowledgement: Nest writes what the handler returns, so sending is returning. */
+  private ack<R>(kind: string, deadlineMs: number): Acknowledgement<R> {
+    return new Acknowledgement<R>({ label: kind, deadlineMs, log: this.log, send: () => undefined });
   }
 
   private dingtalk() {

@@ -1,33 +1,33 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
-import { BotRouter } from '../../bot-router.service';
+import { ChatPlatformInbound, InboundRoute } from '../../receiver';
 import { DingTalkApi } from './dingtalk.api';
 import { DingTalkCallbackController } from './dingtalk.controller';
 import { DingTalkSender } from './dingtalk.sender';
 import { DingTalkStream } from './dingtalk.stream';
 
-/** Starts the Stream connection when DingTalk is configured in stream mode. */
+/** Holds the Stream receiver when DingTalk is configured in stream mode (the chat module starts and stops it). */
 @Injectable()
-export class DingTalkLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  stream: DingTalkStream | null = null;
+export class DingTalkLifecycle {
+  readonly stream: DingTalkStream | null;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly router: BotRouter,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const dt = this.config.dingtalk;
-    if (!dt || dt.mode !== 'stream') return;
-    this.stream = new DingTalkStream(dt, (e) => this.router.handle(e));
-    this.stream.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.stream?.stop();
+  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute) {
+    const dt = config.dingtalk;
+    this.stream = dt && dt.mode === 'stream' ? new DingTalkStream(dt, (e) => router.handle(e)) : null;
   }
 }
+
+/** The provider token of DingTalk's inbound half (the chat module collects every platform's into CHAT_RECEIVERS). */
+export const DINGTALK_INBOUND = Symbol('DINGTALK_INBOUND');
+
+/** DingTalk's inbound half: the Stream receiver when in stream mode; the HTTP receiver is the controller below. */
+export const dingtalkInbound = {
+  provide: DINGTALK_INBOUND,
+  inject: [APP_CONFIG, DingTalkLifecycle],
+  useFactory: (config: AppConfig, life: DingTalkLifecycle): ChatPlatformInbound | null =>
+    config.dingtalk ? { platform: 'dingtalk', receivers: life.stream ? [life.stream] : [] } : null,
+};
 
 export const dingtalkSenderFactory = {
   provide: DingTalkSender,
@@ -35,6 +35,6 @@ export const dingtalkSenderFactory = {
   useFactory: (config: AppConfig, clock: Clock) => (config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), config.publicBaseUrl) : null),
 };
 
-/** What BotModule mounts for DingTalk: it stays inert when DINGTALK_CLIENT_ID is not set. */
+/** What the chat module mounts for DingTalk: it stays inert when DINGTALK_CLIENT_ID is not set. */
 export const DINGTALK_CONTROLLERS = [DingTalkCallbackController];
-export const DINGTALK_PROVIDERS = [DingTalkLifecycle, dingtalkSenderFactory];
+export const DINGTALK_PROVIDERS = [DingTalkLifecycle, dingtalkSenderFactory, dingtalkInbound];

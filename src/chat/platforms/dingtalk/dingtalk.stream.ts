@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DWClient, DWClientDownStream } from 'dingtalk-stream';
 import type { DingTalkConfig } from '../../../config/app.config';
 import type { BotEvent, BotResult } from '../../bot-event';
+import { ACK_DEADLINES_MS, Acknowledgement, ChatReceiver } from '../../receiver';
 import { cardCallbackResponse } from './dingtalk.render';
 import { cardInbound, Inbound, robotInbound } from './dingtalk.events';
 import { OutageLog } from '../../../database/outage';
@@ -78,8 +79,14 @@ class GuardedClient extends DWClient {
   }
 }
 
-/** One Stream connection, kept open for ever: reconnects with exponential backoff and jitter, never storms. */
-export class DingTalkStream {
+/**
+ * The DingTalk Stream receiver: one connection, kept open for ever (reconnects with exponential backoff and jitter, never
+ * storms). Each CALLBACK frame is verified (corp, robot, shape), made a BotEvent and routed, and answered by one
+ * Acknowledgement whose send is the ACK frame (socketCallBackResponse).
+ */
+export class DingTalkStream implements ChatReceiver {
+  readonly platform = 'dingtalk' as const;
+  readonly transport = 'stream' as const;
   private readonly log = new Logger('dingtalk-stream');
   /** A database outage fails every frame the same way: not ACKed (DingTalk pushes again), logged sparingly. */
   private readonly outage = new OutageLog(this.log, 'dingtalk-stream');
@@ -147,28 +154,42 @@ export class DingTalkStream {
 
   /** Robot messages are ACKed after their effect committed; if handling fails we do not ACK and DingTalk pushes again. */
   private async onRobot(client: GuardedClient, msg: DWClientDownStream): Promise<void> {
+    const ack = this.ackFor(client, msg, 'dingtalk-robot', ACK_DEADLINES_MS.dingtalkStreamRobot);
     const inbound = robotInbound(parseData(msg.data), this.cfg);
-    if (!inbound.ok) return this.ignore(client, msg, inbound, null);
+    if (!inbound.ok) return this.ignore(ack, msg, inbound, null);
     try {
       await this.handle(inbound.event);
-      client.socketCallBackResponse(msg.headers.messageId, null);
+      ack.ack(null);
       this.outage.succeeded();
     } catch (e) {
+      if (ack.state === 'pending') ack.decline();
       if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 
   /** Card clicks are answered in the ACK with the card's new state (within DingTalk's 2 s). */
   private async onCard(client: GuardedClient, msg: DWClientDownStream): Promise<void> {
+    const ack = this.ackFor(client, msg, 'dingtalk-card', ACK_DEADLINES_MS.dingtalkCard);
     const inbound = cardInbound(parseData(msg.data), this.cfg);
-    if (!inbound.ok) return this.ignore(client, msg, inbound, {});
+    if (!inbound.ok) return this.ignore(ack, msg, inbound, {});
     try {
       const result = await this.handle(inbound.event);
-      client.socketCallBackResponse(msg.headers.messageId, result.card ? cardCallbackResponse(result.card, result.reply) : {});
+      ack.ack(result.card ? cardCallbackResponse(result.card, result.reply) : {});
       this.outage.succeeded();
     } catch (e) {
+      if (ack.state === 'pending') ack.decline();
       if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
+  }
+
+  /** The frame's one acknowledgement: the ACK frame, under the frame's messageId. */
+  private ackFor(client: GuardedClient, msg: DWClientDownStream, kind: string, deadlineMs: number): Acknowledgement<unknown> {
+    return new Acknowledgement<unknown>({
+      label: `${kind}:${msg.headers?.messageId}`,
+      deadlineMs,
+      log: this.log,
+      send: (response) => client.socketCallBackResponse(msg.headers.messageId, response),
+    });
   }
 
   /**
@@ -176,10 +197,10 @@ export class DingTalkStream {
    * type), or one addressed to another corp or robot, can never succeed: it is ACKed — or DingTalk would push it
    * again for ever — and ignored, with a warning.
    */
-  private ignore(client: GuardedClient, msg: DWClientDownStream, inbound: Extract<Inbound, { ok: false }>, response: unknown): void {
+  private ignore(ack: Acknowledgement<unknown>, msg: DWClientDownStream, inbound: Extract<Inbound, { ok: false }>, response: unknown): void {
     this.log.warn(JSON.stringify({ event: 'dingtalk_frame_ignored', topic: msg.headers?.topic, messageId: msg.headers?.messageId, reason: inbound.reason, detail: inbound.detail }));
     try {
-      client.socketCallBackResponse(msg.headers.messageId, response);
+      ack.ack(response);
     } catch (e) {
       this.log.warn(JSON.stringify({ event: 'dingtalk_ack_failed', messageId: msg.headers?.messageId, error: e instanceof Error ? e.message : String(e) }));
     }

@@ -9,8 +9,8 @@ import { Clock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/errors';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
 import { isDatabaseUnavailable } from '../../../database/outage';
-import { BotRouter } from '../../bot-router.service';
 import { CardInstance } from '../../card-instance.entity';
+import { ACK_DEADLINES_MS, Acknowledgement, ChatReceiver, InboundRoute, settling } from '../../receiver';
 import { decrypt, encrypt, signature, verifySignature, WeComCryptoError } from './wecom.crypto';
 import { AppXml, appInbound, botInbound } from './wecom.events';
 import { templateCard } from './wecom.render';
@@ -40,17 +40,21 @@ const DECLARATIONS = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
 
 /**
  * WeCom callbacks: the self-built app (encrypted XML, URL verification) and the 智能机器人 in API mode (encrypted JSON).
- * Signature first, then AES, then the receive id; anything that fails is 401 and changes nothing.
+ * Signature first, then AES, then the receive id; anything that fails is 401 and changes nothing. The HTTP receiver: each
+ * request has one acknowledgement (the 200 and its body); a refusal or a failure declines it and the exception filter
+ * answers (401, 400, 503 — WeCom posts again).
  */
 @ApiExcludeController()
 @Controller('callbacks/wecom')
-export class WeComCallbackController {
+export class WeComCallbackController implements ChatReceiver {
+  readonly platform = 'wecom' as const;
+  readonly transport = 'http' as const;
   private readonly log = new Logger('wecom-callback');
   /** How many times WeCom has posted each app message that met a database outage (it tries three times in all). */
   private readonly outageTries = new Map<string, number>();
 
   constructor(
-    private readonly router: BotRouter,
+    private readonly router: InboundRoute,
     private readonly db: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -60,9 +64,14 @@ export class WeComCallbackController {
   @Get('app')
   @Public()
   verifyApp(@Query() q: SignedQuery, @Res() res: Response): void {
-    const app = this.app();
-    const plain = this.open({ token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId }, q, str(q.echostr));
-    res.type('text/plain').send(plain);
+    const ack = this.ack<string>('wecom-app-verify', ACK_DEADLINES_MS.wecomUrlVerification, (plain) => void res.type('text/plain').send(plain));
+    try {
+      const app = this.app();
+      ack.ack(this.open({ token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId }, q, str(q.echostr)));
+    } catch (e) {
+      if (ack.state === 'pending') ack.decline();
+      throw e;
+    }
   }
 
   /**
@@ -74,74 +83,89 @@ export class WeComCallbackController {
   @Public()
   @HttpCode(200)
   async app_(@Query() q: SignedQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const app = this.app();
-    const body = rawBody(req);
-    const found = ENCRYPT.exec(body);
-    const inner = this.open({ token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId }, q, found?.[1] ?? found?.[2] ?? '', () => {
-      if (DECLARATIONS.test(body)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
+    // The acknowledgement is a 200: empty, or (the last try in a database outage) the passive "not recorded" reply.
+    const ack = this.ack<{ xml: string } | null>('wecom-app', ACK_DEADLINES_MS.wecomCallback, (reply) => {
+      if (reply) res.status(200).type('text/xml').send(reply.xml);
+      else res.status(200).send('');
     });
-    if (DECLARATIONS.test(inner)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
-    let parsed: unknown;
-    try {
-      parsed = xml.parse(inner);
-    } catch {
-      parsed = undefined;
-    }
-    const inbound = appInbound(parsed, this.config.wecom!.corpId);
-    if (!inbound.ok) {
-      this.log.warn(JSON.stringify({ event: 'wecom_app_callback_ignored', reason: inbound.reason }));
-      res.status(200).send('');
-      return;
-    }
-    const { event, msg } = inbound;
-    try {
-      if (event?.cardAction?.outTrackId && msg.ResponseCode) {
-        // The click's response_code lets the card be replaced (once) when the item's new state is sent out.
-        await this.db.getRepository(CardInstance).update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
+    await settling(ack, async () => {
+      const app = this.app();
+      const body = rawBody(req);
+      const found = ENCRYPT.exec(body);
+      const inner = this.open({ token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId }, q, found?.[1] ?? found?.[2] ?? '', () => {
+        if (DECLARATIONS.test(body)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
+      });
+      if (DECLARATIONS.test(inner)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
+      let parsed: unknown;
+      try {
+        parsed = xml.parse(inner);
+      } catch {
+        parsed = undefined;
       }
-      if (event) await this.router.handle(event);
-    } catch (e) {
-      // The database is away: 503, and WeCom posts the message again (5 s later, three tries in all). When its last
-      // try meets the outage too, WeCom drops the message for good — so that answer is a 200 whose passive reply
-      // (no database needed) tells the person it was not recorded and to send it again.
-      if (!event || event.cardAction || !isDatabaseUnavailable(e) || this.outageTry(event.eventId) < 3) throw e;
-      res.status(200).type('text/xml').send(this.notRecordedReply(msg));
-      return;
-    }
-    res.status(200).send(''); // an empty 200 is the acknowledgement; replies go out through the outbox
+      const inbound = appInbound(parsed, this.config.wecom!.corpId);
+      if (!inbound.ok) {
+        this.log.warn(JSON.stringify({ event: 'wecom_app_callback_ignored', reason: inbound.reason }));
+        ack.ack(null);
+        return;
+      }
+      const { event, msg } = inbound;
+      try {
+        if (event?.cardAction?.outTrackId && msg.ResponseCode) {
+          // The click's response_code lets the card be replaced (once) when the item's new state is sent out.
+          await this.db.getRepository(CardInstance).update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
+        }
+        if (event) await this.router.handle(event);
+      } catch (e) {
+        // The database is away: 503, and WeCom posts the message again (5 s later, three tries in all). When its last
+        // try meets the outage too, WeCom drops the message for good — so that answer is a 200 whose passive reply
+        // (no database needed) tells the person it was not recorded and to send it again.
+        if (!event || event.cardAction || !isDatabaseUnavailable(e) || this.outageTry(event.eventId) < 3) throw e;
+        ack.ack({ xml: this.notRecordedReply(msg) });
+        return;
+      }
+      ack.ack(null); // an empty 200 is the acknowledgement; replies go out through the outbox
+    });
   }
 
   @Post('bot')
   @Public()
   @HttpCode(200)
   async bot(@Query() q: SignedQuery, @Body() body: unknown): Promise<Record<string, string> | ''> {
-    const bot = this.config.wecom?.bot;
-    if (!bot || bot.mode !== 'http') throw new DomainError('WECOM.BOT_OFF', '企业微信智能机器人回调未启用。', 'not_found');
-    const encrypted = typeof body === 'object' && body !== null ? (body as { encrypt?: unknown }).encrypt : undefined;
-    // In-corp 智能机器人: the receive id is "" (PLATFORMS.md).
-    const plain = this.open({ token: bot.token, encodingAESKey: bot.encodingAESKey, receiveId: '' }, q, typeof encrypted === 'string' ? encrypted : '');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(plain);
-    } catch {
-      payload = undefined;
-    }
-    const inbound = botInbound(payload, { corpId: this.config.wecom!.corpId, botId: bot.botId });
-    if (!inbound.ok) {
-      // Signed by WeCom but not a payload we know: acknowledged (an empty 200), so it is not retried, and logged.
-      this.log.warn(JSON.stringify({ event: 'wecom_bot_callback_ignored', reason: inbound.reason }));
-      return '';
-    }
-    const event = inbound.event;
-    if (!event) return '';
-    const result = await this.router.handle(event);
-    if (!event.cardAction || !result.card) return '';
-    // A click is answered passively with the updated card, encrypted like the callback.
-    const reply = JSON.stringify({ response_type: 'update_template_card', userids: [event.userId], template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', `${this.config.publicBaseUrl}/api/items/${result.card.number}`) });
-    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
-    const nonce = randomBytes(8).toString('hex');
-    const enc = encrypt(bot.encodingAESKey, reply, '');
-    return { encrypt: enc, msgsignature: signature(bot.token, timestamp, nonce, enc), timestamp, nonce };
+    const ack = this.ack<Record<string, string> | ''>('wecom-bot', ACK_DEADLINES_MS.wecomCallback, () => undefined); // Nest writes the return value
+    return settling(ack, async () => {
+      const bot = this.config.wecom?.bot;
+      if (!bot || bot.mode !== 'http') throw new DomainError('WECOM.BOT_OFF', '企业微信智能机器人回调未启用。', 'not_found');
+      const encrypted = typeof body === 'object' && body !== null ? (body as { encrypt?: unknown }).encrypt : undefined;
+      // In-corp 智能机器人: the receive id is "" (PLATFORMS.md).
+      const plain = this.open({ token: bot.token, encodingAESKey: bot.encodingAESKey, receiveId: '' }, q, typeof encrypted === 'string' ? encrypted : '');
+      let payload: unknown;
+      try {
+        payload = JSON.parse(plain);
+      } catch {
+        payload = undefined;
+      }
+      const inbound = botInbound(payload, { corpId: this.config.wecom!.corpId, botId: bot.botId });
+      if (!inbound.ok) {
+        // Signed by WeCom but not a payload we know: acknowledged (an empty 200), so it is not retried, and logged.
+        this.log.warn(JSON.stringify({ event: 'wecom_bot_callback_ignored', reason: inbound.reason }));
+        return ack.ack('');
+      }
+      const event = inbound.event;
+      if (!event) return ack.ack('');
+      const result = await this.router.handle(event);
+      if (!event.cardAction || !result.card) return ack.ack('');
+      // A click is answered passively with the updated card, encrypted like the callback.
+      const reply = JSON.stringify({ response_type: 'update_template_card', userids: [event.userId], template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', `${this.config.publicBaseUrl}/api/items/${result.card.number}`) });
+      const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
+      const nonce = randomBytes(8).toString('hex');
+      const enc = encrypt(bot.encodingAESKey, reply, '');
+      return ack.ack({ encrypt: enc, msgsignature: signature(bot.token, timestamp, nonce, enc), timestamp, nonce });
+    });
+  }
+
+  /** One request's acknowledgement (the 200 and its body), once only, with WeCom's deadline. */
+  private ack<R>(kind: string, deadlineMs: number, send: (response: R) => void): Acknowledgement<R> {
+    return new Acknowledgement<R>({ label: kind, deadlineMs, log: this.log, send });
   }
 
   private outageTry(eventId: string): number {

@@ -1,34 +1,34 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
-import { BotRouter } from '../../bot-router.service';
+import { ChatPlatformInbound, InboundRoute } from '../../receiver';
 import { WeComApi } from './wecom.api';
 import { WeComBotConnection } from './wecom.bot';
 import { WeComCallbackController } from './wecom.controller';
 import { WeComSender } from './wecom.sender';
 
-/** Holds the AI bot's long connection (WECOM_BOT_MODE=ws): opened at start, closed at shutdown. */
+/** Holds the AI bot's long-connection receiver (WECOM_BOT_MODE=ws); the chat module opens it at start, closes it at shutdown. */
 @Injectable()
-export class WeComLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WeComLifecycle {
   readonly bot: WeComBotConnection | null;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    router: BotRouter,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute) {
     const wc = config.wecom;
     this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e), config.publicBaseUrl) : null;
   }
-
-  onApplicationBootstrap(): void {
-    this.bot?.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.bot?.stop();
-  }
 }
+
+/** The provider token of WeCom's inbound half (the chat module collects every platform's into CHAT_RECEIVERS). */
+export const WECOM_INBOUND = Symbol('WECOM_INBOUND');
+
+/** WeCom's inbound half: the long connection when WECOM_BOT_MODE=ws; the HTTP receiver (app and bot callbacks) is the controller below. */
+export const wecomInbound = {
+  provide: WECOM_INBOUND,
+  inject: [APP_CONFIG, WeComLifecycle],
+  useFactory: (config: AppConfig, life: WeComLifecycle): ChatPlatformInbound | null =>
+    config.wecom ? { platform: 'wecom', receivers: life.bot ? [life.bot] : [] } : null,
+};
 
 export const wecomSenderFactory = {
   provide: WeComSender,
@@ -36,10 +36,10 @@ export const wecomSenderFactory = {
   useFactory: (config: AppConfig, db: DataSource, clock: Clock, life: WeComLifecycle) => {
     const wc = config.wecom;
     if (!wc) return null;
-    return new WeComSender(wc, db, new WeComApi(wc.apiBase, wc.corpId, wc.app?.secret ?? '', clock), life.bot, config.publicBaseUrl);
+    return new WeComSender(wc, db, new WeComApi(wc.apiBase, wc.corpId, wc.app?.secret ?? '', clock), life.bot, config.publicBaseUrl, clock);
   },
 };
 
-/** What BotModule mounts for WeCom: inert when WECOM_CORP_ID is not set. */
+/** What the chat module mounts for WeCom: inert when WECOM_CORP_ID is not set. */
 export const WECOM_CONTROLLERS = [WeComCallbackController];
-export const WECOM_PROVIDERS = [WeComLifecycle, wecomSenderFactory];
+export const WECOM_PROVIDERS = [WeComLifecycle, wecomSenderFactory, wecomInbound];

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { WeComConfig } from '../../../config/app.config';
+import type { Clock } from '../../../shared/clock';
 import { PersonIdentity } from '../../../org/person-identity.entity';
 import { CardInstance } from '../../card-instance.entity';
 import type { CardView } from '../../cards';
@@ -26,6 +27,8 @@ export class WeComSender implements ChatPlatform {
     private readonly api: WeComApi,
     private readonly bot: WeComBotConnection | null,
     private readonly publicBaseUrl: string,
+    /** The service clock (the demo clock too): a response_code's age is measured on it. */
+    private readonly clock: Clock,
   ) {}
 
   /** PLATFORMS.md: a group webhook robot takes 20 a minute; a member 30 a minute from an app (above that WeCom drops silently). */
@@ -86,7 +89,7 @@ export class WeComSender implements ChatPlatform {
     });
     if (String(r.invaliduser ?? '').split('|').includes(userId)) throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser）`);
     if (outTrackId && typeof r.response_code === 'string') {
-      await this.db.getRepository(CardInstance).update({ outTrackId }, { responseCode: r.response_code, responseCodeAt: new Date() });
+      await this.db.getRepository(CardInstance).update({ outTrackId }, { responseCode: r.response_code, responseCodeAt: this.clock.now() });
     }
   }
 
@@ -94,7 +97,7 @@ export class WeComSender implements ChatPlatform {
   private async updateCard(instance: CardInstance, view: CardView, link: string): Promise<void> {
     if (!this.cfg.app || !instance.target.startsWith('person:')) return; // bot cards in groups are updated only in the click's reply
     const row = await this.db.getRepository(CardInstance).findOneBy({ id: instance.id });
-    if (!row?.responseCode || !row.responseCodeAt || Date.now() - row.responseCodeAt.getTime() > RESPONSE_CODE_MS) return;
+    if (!row?.responseCode || !row.responseCodeAt || this.clock.now().getTime() - row.responseCodeAt.getTime() > RESPONSE_CODE_MS) return;
     // Claim the code before using it: two relays never spend the same one.
     const claimed = await this.db.getRepository(CardInstance).update({ id: row.id, responseCode: row.responseCode }, { responseCode: null, responseCodeAt: null });
     if ((claimed.affected ?? 0) !== 1) return;
