@@ -12,6 +12,7 @@ const RULE_CORE = [
   'src/org/org-import.parser.ts',
   'src/cases/*.render.ts',
   'src/chat/command.parser.ts',
+  'src/chat/parser/**/*.ts',
   'src/chat/cards.ts',
   'src/chat/platforms/dingtalk/dingtalk.render.ts',
   'src/chat/platforms/dingtalk/dingtalk.signature.ts',
