@@ -10,7 +10,8 @@ const RULE_CORE = [
   'src/accountability/accountability.types.ts',
   'src/calendar/local-date.ts',
   'src/org/org-import.parser.ts',
-  'src/cases/*.render.ts',
+  'src/**/*.render.ts',
+  'src/**/*.policy.ts',
   'src/chat/command.parser.ts',
   'src/chat/parser/**/*.ts',
   'src/chat/cards.ts',
@@ -21,7 +22,6 @@ const RULE_CORE = [
   'src/chat/platforms/wecom/wecom.render.ts',
   'src/chat/platforms/wecom/wecom.events.ts',
   'src/reminders/*.rules.ts',
-  'src/reminders/reminder.policy.ts',
   'src/reminders/policy.validation.ts',
   'src/reminders/reminder.texts.ts',
 ];
