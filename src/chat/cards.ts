@@ -3,9 +3,28 @@
  * Pure: built from the item as the API shows it and the viewer's relation to it; each platform renders them.
  */
 import { ActorRelation, checkAction, ItemAction } from '../cases/item.rules';
-import type { ItemView } from '../cases/item.view';
 import { formatShanghai } from '../shared/shanghai-time';
 import type { ActionButton, DecisionView } from '../outbox/message-views';
+import type { ItemState } from '../shared/vocabulary';
+
+/**
+ * What a card reads of an item: the fields it uses of cases/item.view's ItemView (which callers pass), spelled out
+ * here so that the card renderer — rule core — does not reach the entities through ItemView's type (issue 12).
+ */
+export interface CardItem {
+  number: string;
+  title: string;
+  state: ItemState;
+  stateLabel: string;
+  /** +08:00 ISO instant, as the API shows it. */
+  deadline: string | null;
+  /** B3 traffic light. */
+  light: 'green' | 'yellow' | 'red' | 'done';
+  leadUnit: { name: string } | null;
+  coUnits: readonly { name: string }[];
+  sourceLabel: string;
+  ratingLabel: string | null;
+}
 
 /** A card's button (the neutral decision's button, src/outbox/message-kinds.ts). */
 export type CardButton = ActionButton;
@@ -67,7 +86,7 @@ export function timeLeft(deadlineIso: string | null, now: Date): string {
   return ms >= 0 ? `剩余${span}` : `已逾期${span}`;
 }
 
-function base(item: ItemView, now: Date): Omit<CardBase, 'buttons'> {
+function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
   return {
     number: item.number,
     title: item.title,
@@ -79,11 +98,11 @@ function base(item: ItemView, now: Date): Omit<CardBase, 'buttons'> {
 }
 
 /** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
-export function unitButtons(item: ItemView, who: ActorRelation, signed = false): CardButton[] {
+export function unitButtons(item: CardItem, who: ActorRelation, signed = false): CardButton[] {
   return UNIT_BUTTONS.filter(([action]) => !(action === 'sign' && signed) && checkAction(action, item.state, who, item.number) === null).map(([, b]) => b);
 }
 
-export function assignmentCard(item: ItemView, who: ActorRelation | null, now: Date, signed = false): AssignmentCardView {
+export function assignmentCard(item: CardItem, who: ActorRelation | null, now: Date, signed = false): AssignmentCardView {
   return {
     kind: 'assignment',
     ...base(item, now),
@@ -94,12 +113,12 @@ export function assignmentCard(item: ItemView, who: ActorRelation | null, now: D
   };
 }
 
-export function reviewCard(item: ItemView, summary: string, who: ActorRelation, now: Date): ReviewCardView {
+export function reviewCard(item: CardItem, summary: string, who: ActorRelation, now: Date): ReviewCardView {
   const canRate = checkAction('rate', item.state, who, item.number) === null;
   return { kind: 'review', ...base(item, now), summary, criteria: REVIEW_CRITERIA, buttons: canRate ? REVIEW_BUTTONS : [] };
 }
 
-export function approvalCard(item: ItemView, summary: string, who: ActorRelation, now: Date): ApprovalCardView {
+export function approvalCard(item: CardItem, summary: string, who: ActorRelation, now: Date): ApprovalCardView {
   const canApprove = checkAction('sign_off', item.state, who, item.number) === null;
   return {
     kind: 'approval',

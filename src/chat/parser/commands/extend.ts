@@ -1,0 +1,13 @@
+/** /延期 编号 新日期 理由: a new deadline (not in the past) and a required reason. */
+import { takeDate } from '../fields/date';
+import type { Cursor } from '../lexer';
+import { fail, usage, type Ctx } from '../messages';
+import type { ParseResult } from '../types';
+
+export function parseExtend(number: string, cur: Cursor, ctx: Ctx): ParseResult {
+  const date = takeDate(cur, ctx);
+  if (!date.ok) return fail(date.code, date.message);
+  const reason = cur.rest();
+  if (reason === '') return fail('MISSING_REASON', `缺少延期理由。${usage('extend', ctx)}`);
+  return { ok: true, command: { name: 'extend', number, date: date.value, reason } };
+}
