@@ -8,6 +8,7 @@ import type { Clock } from './shared/clock';
 import type { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './app.entities';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { DemoClockController } from './demo/demo-clock.controller';
 import { HealthController } from './health/health.controller';
@@ -23,7 +24,7 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
+      imports: [ConfigModule.register(config, clock), DatabaseModule.forRoot(ENTITIES), OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };
