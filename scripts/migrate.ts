@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app.config';
-import { dataSourceOptions } from '../src/database/data-source';
+import { dataSourceOptions } from '../src/app.data-source';
 
 async function main(): Promise<void> {
   const direction = process.argv[2] ?? 'up';

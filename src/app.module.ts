@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { BotModule } from './chat/bot.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CasesModule } from './cases/cases.module';
@@ -9,6 +10,7 @@ import type { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { ENTITIES } from './app.entities';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { DemoClockController } from './demo/demo-clock.controller';
 import { HealthController } from './health/health.controller';
@@ -24,7 +26,7 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule, EventsModule, OrgModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
+      imports: [ConfigModule.register(config, clock), DatabaseModule.forRoot(ENTITIES), EventsModule, OrgModule, AuthModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { RequireRoles } from '../auth/auth.guard';
+import { RequireRoles } from '../http/route-access';
 import { invalid, notFound } from '../shared/errors';
 import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';

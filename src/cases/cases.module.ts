@@ -1,4 +1,3 @@
-import { ReminderPolicyService } from '../reminders/reminder-policy.service';
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module';
 import { CalendarModule } from '../calendar/calendar.module';
@@ -13,11 +12,13 @@ import { LedgerService } from './ledger.service';
 import { NumberingService } from './numbering.service';
 import { RegistrationService } from './registration.service';
 import { TimelineWriter } from './timeline.writer';
+import { JobsModule } from '../jobs/jobs.module';
+import { CloseFinishedParentsJob } from './close-finished-parents.job';
 
 @Module({
-  imports: [OutboxModule, CalendarModule, SettingsModule],
+  imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
   controllers: [ItemsController, LedgerController],
-  providers: [CommandRunner, ItemMessages, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, ReminderPolicyService],
-  exports: [ItemCommandsService, ItemQueriesService, RegistrationService],
+  providers: [CommandRunner, ItemMessages, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, CloseFinishedParentsJob],
+  exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter],
 })
 export class CasesModule {}

@@ -3,9 +3,11 @@
  */
 import { addMonthsShanghai, DAY_MS, formatShanghai, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import type { Board, Category } from '../shared/vocabulary';
+import type { DeadlinePolicy, TimeNode } from '../settings/deadline-policy';
 
-export const TIME_NODES = ['1d', '3d', '7d', '1m'] as const;
-export type TimeNode = (typeof TIME_NODES)[number];
+// The time nodes and the deadline policy's shape and defaults are settings' (an admin edits them); re-exported for cases.
+export { DEFAULT_DEADLINE_POLICY, TIME_NODES } from '../settings/deadline-policy';
+export type { DeadlinePolicy, TimeNode } from '../settings/deadline-policy';
 
 /** How a deadline is given when an item is registered: a time node, an absolute date, or N working days. */
 export type DeadlineSpec = { node: TimeNode } | { date: string } | { workingDays: number };
@@ -15,30 +17,6 @@ export interface WorkingDays {
   addWorkingDays(date: string, n: number): string;
   uncoveredYearsBetween(from: string, to: string): number[];
 }
-
-/** Policy values (defaults in data, see settings). */
-export interface DeadlinePolicy {
-  defaultNodeByBoard: Record<Board, TimeNode>;
-  /** C3: 专项督查 default, in working days. */
-  specialWorkingDays: number;
-  /** Local time a date-only deadline falls due, 'HH:MM'. */
-  dayEnd: string;
-  /** C3: a deadline further out than this many months needs a reason. */
-  reasonBeyondMonths: number;
-  /** E1: an extension must be asked for at least this many days before the deadline. */
-  extensionMinDaysBefore: number;
-  /** E2: an extended item that cannot finish within this many days of registration moves to 持续跟进. */
-  ongoingAfterDays: number;
-}
-
-export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
-  defaultNodeByBoard: { daily: '7d', key_task: '1m', reform: '1m', ongoing: '1m' },
-  specialWorkingDays: 10,
-  dayEnd: '18:00',
-  reasonBeyondMonths: 1,
-  extensionMinDaysBefore: 2,
-  ongoingAfterDays: 7,
-};
 
 export interface DeadlineProblem {
   code: string;

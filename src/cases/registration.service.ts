@@ -18,9 +18,7 @@ import type { Board, Category, ItemKind, Source } from '../shared/vocabulary';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
-import { ReminderPolicyService } from '../reminders/reminder-policy.service';
-import type { ReminderPolicy } from '../reminders/reminder.policy';
-import { rectificationDueAt, WorkingCalendarLike } from '../reminders/schedule.rules';
+import { RectificationDeadlines } from './rectification-deadline.port';
 
 export interface RegisterInput {
   title: string;
@@ -61,16 +59,8 @@ export class RegistrationService {
     private readonly calendar: CalendarService,
     private readonly settings: SettingsService,
     private readonly runner: CommandRunner,
-    private readonly policies: ReminderPolicyService,
+    private readonly rectification: RectificationDeadlines,
   ) {}
-
-  /** R9: the deadline of a 整改 order, by the rectification policy in force (the same instant its reminders use). */
-  private rectificationDeadline(now: Date, calendar: WorkingCalendarLike, policies: ReminderPolicy[]): { at: Date; spec: string; uncoveredYears: number[] } {
-    const policy = policies.find((p) => p.appliesTo.kinds?.includes('rectification'));
-    if (!policy) throw invalid('POLICY.MISSING', 'R9：没有适用于整改通知的提醒策略，请管理员先配置。');
-    const at = rectificationDueAt(now, policy, calendar);
-    return { at, spec: `R9:${policy.rectificationHours ?? 48}h`, uncoveredYears: [] };
-  }
 
   async register(input: RegisterInput, actor: Actor): Promise<Item> {
     if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner')) {
@@ -145,7 +135,7 @@ export class RegistrationService {
     }
     const deadline =
       kind === 'rectification'
-        ? this.rectificationDeadline(now, calendar, await this.policies.current())
+        ? await this.rectification.deadline(now, calendar) // R9: by the rectification policy in force
         : resolveDeadline({ spec: input.deadline, board, category, reason: input.deadlineReason }, { now, calendar, policy: await this.settings.deadlinePolicy(em) });
     if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
     const { number } = await this.numbering.next(em, shanghaiYear(now));

@@ -1,17 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** The entity classes the data source maps (the app's list, src/app.entities.ts). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /**
  * One place that turns DATABASE_URL into TypeORM options.
  * `sqlite:./data/duban.sqlite` — the embedded default; `mysql://user:pass@host:3306/db` — MySQL 8 / MariaDB 10.6+.
- * Schema comes only from migrations (never `synchronize`).
+ * Schema comes only from migrations (never `synchronize`). The entities are the app's (src/app.entities.ts): the
+ * database folder imports no feature.
  */
-export function dataSourceOptions(url: string): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, namingStrategy: new SnakeNamingStrategy(), synchronize: false, logging: false } as const;
+export function connectionOptions(url: string, entities: EntityList): DataSourceOptions {
+  const common = { entities, migrations: MIGRATIONS, namingStrategy: new SnakeNamingStrategy(), synchronize: false, logging: false } as const;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length) || './data/duban.sqlite';
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
-import { isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
+import { isPrivileged, mayManagePrivileged, privilegedNames } from './grant.rules';
 import type { Role } from '../shared/vocabulary';
 import { DomainError } from '../shared/errors';
 import { inTransaction } from '../database/transaction';

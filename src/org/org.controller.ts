@@ -3,20 +3,18 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../shared/actor';
-import { CurrentActor, RequireRoles } from '../auth/auth.guard';
-import { TokenService } from '../auth/token.service';
-import { Clock } from '../shared/clock';
+import { CurrentActor, RequireRoles } from '../http/route-access';
 import { invalid } from '../shared/errors';
 import { OptionalId } from '../http/http-input';
 import type { Platform, Role } from '../shared/vocabulary';
-import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, IssueTokenDto, RolesDto } from './dto/org.dto';
+import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, RolesDto } from './dto/org.dto';
 import { orgTemplateWorkbook } from './org-import.parser';
 import { OrgImportService } from './org-import.service';
 import { OrgService } from './org.service';
 
 /**
  * P1–P3: the directory. Reading is open to every signed-in person; changing it is for admins and the 督查室 — but privileged
- * roles and privileged people's chat accounts only for admins (src/auth/grant.rules.ts). Groups are shown without secrets.
+ * roles and privileged people's chat accounts only for admins (src/org/grant.rules.ts). People's access tokens: src/auth/auth.controller.ts. Groups are shown without secrets.
  */
 @ApiTags('org 单位与人员')
 @ApiBearerAuth()
@@ -25,8 +23,6 @@ export class OrgController {
   constructor(
     private readonly org: OrgService,
     private readonly importer: OrgImportService,
-    private readonly tokens: TokenService,
-    private readonly clock: Clock,
   ) {}
 
   @Get('units') units() {
@@ -60,29 +56,6 @@ export class OrgController {
   @Post('people/:id/identities') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '绑定钉钉/企业微信账号（P3）' })
   addIdentities(@Param('id', ParseIntPipe) id: number, @Body() dto: IdentitiesDto, @CurrentActor() actor: Actor) {
     return this.org.addIdentities(id, dto.identities, actor);
-  }
-
-  @Post('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '为人员签发访问令牌（明文只返回这一次）' })
-  async issueToken(@Param('id', ParseIntPipe) id: number, @Body() dto: IssueTokenDto) {
-    await this.org.personView(id);
-    return this.tokens.issue(id, dto.label);
-  }
-
-  @Get('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '查看人员持有的访问令牌（不含令牌本身）' })
-  async listTokens(@Param('id', ParseIntPipe) id: number) {
-    await this.org.personView(id);
-    return this.tokens.list(id);
-  }
-
-  @Post('people/:id/tokens/revoke') @HttpCode(200) @RequireRoles('admin') @ApiOperation({ summary: '吊销人员的全部访问令牌（离岗、手机遗失时）' })
-  async revokeAllTokens(@Param('id', ParseIntPipe) id: number) {
-    await this.org.personView(id);
-    return { revoked: await this.tokens.revokeAll(id, this.clock.now()) };
-  }
-
-  @Post('tokens/:id/revoke') @HttpCode(200) @RequireRoles('admin')
-  async revokeToken(@Param('id', ParseIntPipe) id: number) {
-    return { revoked: await this.tokens.revoke(id, this.clock.now()) };
   }
 
   @Get('groups')

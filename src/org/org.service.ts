@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../shared/actor';
-import { adminOnly, isPrivileged, mayManagePrivileged, privilegedNames } from '../auth/grant.rules';
+import { adminOnly, isPrivileged, mayManagePrivileged, privilegedNames } from './grant.rules';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { inTransaction } from '../database/transaction';
 import type { Platform, Role } from '../shared/vocabulary';

@@ -7,7 +7,7 @@ import { addDays, daysInMonth, localDate } from '../calendar/local-date';
 import type { Board } from '../shared/vocabulary';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import type { ReminderPolicy } from './reminder.policy';
-import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.rules';
+import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
 
 /** A reminder before R3 and de-duplication: answeredFrom null = no report ever makes it pointless. */
 export interface Candidate {

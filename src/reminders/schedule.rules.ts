@@ -10,24 +10,10 @@ import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../shared/shangh
 import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
+import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
 
 export { fixedReportDays, quarterlySummaryDate, timeOfDayMs } from './periodic.rules';
-
-export type ReminderKind =
-  | 'before_deadline'
-  | 'after_deadline'
-  | 'overdue_urge'
-  | 'leader_escalation'
-  | 'key_supervision'
-  | 'weekly'
-  | 'month_end_report'
-  | 'month_end_urge'
-  | 'month_end_escalation'
-  | 'quarterly_summary'
-  | 'fixed_report'
-  | 'rectification_due';
-
-export type Audience = 'unit' | 'leader' | 'supervision_office' | 'owner';
+export type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
 
 export interface PlannedReminder {
   kind: ReminderKind;
@@ -37,13 +23,6 @@ export interface PlannedReminder {
   audience: Audience;
   /** Idempotency key, stable across runs and policy versions: `${itemId}:${kind}:${audience}:${dueAt ISO}`. */
   key: string;
-}
-
-/** The part of calendar/work-calendar.ts the schedule needs (WorkCalendar satisfies it). */
-export interface WorkingCalendarLike {
-  isWorkday(date: string): boolean;
-  addWorkingDays(date: string, n: number): string;
-  lastWorkingDayOfMonth(year: number, month: number): string;
 }
 
 export interface ScheduleInput {

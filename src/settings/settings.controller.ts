@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from '../auth/auth.guard';
+import { RequireRoles } from '../http/route-access';
 import { SettingsService } from './settings.service';
 
 @ApiTags('settings 策略参数')

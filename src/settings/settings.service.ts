@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { invalid } from '../shared/errors';
-import { DEFAULT_DEADLINE_POLICY, DeadlinePolicy, TIME_NODES } from '../cases/deadline.rules';
+import { DEFAULT_DEADLINE_POLICY, DeadlinePolicy, TIME_NODES } from './deadline-policy';
 import { Setting } from './setting.entity';
 
 /** Policy values an admin edits (DOMAIN "default"s). Read through a short cache; every write bumps the version. */

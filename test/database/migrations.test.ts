@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source';
-import { ENTITIES } from '../../src/database/entities';
+import { dataSourceOptions } from '../../src/app.data-source';
+import { ENTITIES } from '../../src/app.entities';
 import { createTestDatabase } from '../support/test-db';
 
 const TABLES = [

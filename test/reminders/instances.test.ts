@@ -6,7 +6,7 @@ import { FakeDingTalk } from '../../fakes/dingtalk';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { Item } from '../../src/cases/item.entity';
-import { dataSourceOptions } from '../../src/database/data-source';
+import { dataSourceOptions } from '../../src/app.data-source';
 import { ChatGroup } from '../../src/org/chat-group.entity';
 import { Person } from '../../src/org/person.entity';
 import { Unit } from '../../src/org/unit.entity';

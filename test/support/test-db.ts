@@ -1,6 +1,6 @@
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source';
+import { dataSourceOptions } from '../../src/app.data-source';
 import { databaseUrl, serverUrl } from './db-url';
 
 let counter = 0;

@@ -1,0 +1,77 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { OutageLog } from '../database/outage';
+
+/** A periodic job a module owns: what it does, and how its failures are logged. */
+export interface JobSpec {
+  /** Unique in the app, e.g. 'reminders.tick'; the SchedulerRegistry lists the job by this name. */
+  name: string;
+  run: () => Promise<void>;
+  /** Logger context and the `where` of its database-outage lines, e.g. 'reminders'. */
+  logger: string;
+  /** The log event of a failure that is not a database outage, e.g. 'reminder_tick_failed'. */
+  failedEvent: string;
+}
+
+/**
+ * Periodic jobs through @nestjs/schedule's SchedulerRegistry (after immich's cron.repository): each module adds its own
+ * job by name at bootstrap. A run still going when its next turn comes is not started again (the overlap guard, per
+ * instance); work that must happen once across instances keeps its database claims. A database outage fails every run
+ * the same way: logged once, then every 30 s, then once when it is back (OutageLog).
+ */
+@Injectable()
+export class JobsService implements BeforeApplicationShutdown {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly mine = new Map<string, 'interval' | 'cron'>();
+
+  constructor(private readonly registry: SchedulerRegistry) {}
+
+  /** Runs `job` every `everyMs` (the first run after one interval, as setInterval does). */
+  addInterval(job: JobSpec, everyMs: number): void {
+    this.registry.addInterval(job.name, setInterval(this.guarded(job), everyMs));
+    this.mine.set(job.name, 'interval');
+  }
+
+  /** Runs `job` on a cron expression (Asia/Shanghai unless told otherwise). */
+  addCron(job: JobSpec, expression: string, timeZone = 'Asia/Shanghai'): void {
+    this.registry.addCronJob(job.name, CronJob.from({ cronTime: expression, onTick: this.guarded(job), start: true, timeZone }));
+    this.mine.set(job.name, 'cron');
+  }
+
+  remove(name: string): void {
+    const kind = this.mine.get(name);
+    if (kind === 'interval' && this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    if (kind === 'cron' && this.registry.doesExist('cron', name)) this.registry.deleteCronJob(name);
+    this.mine.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.mine.keys()];
+  }
+
+  /** Stops every job and waits for runs in flight, before the database connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const name of [...this.mine.keys()]) this.remove(name);
+    await Promise.all(this.running.values());
+  }
+
+  private guarded(job: JobSpec): () => void {
+    const log = new Logger(job.logger);
+    const outage = new OutageLog(log, job.logger);
+    return () => {
+      if (this.running.has(job.name)) return; // a slow run is not overtaken by the next one
+      const run = (async () => {
+        try {
+          await job.run();
+          outage.succeeded();
+        } catch (e) {
+          if (!outage.failed(e)) log.error(JSON.stringify({ event: job.failedEvent, error: e instanceof Error ? e.message : String(e) }));
+        } finally {
+          this.running.delete(job.name);
+        }
+      })();
+      this.running.set(job.name, run);
+    };
+  }
+}

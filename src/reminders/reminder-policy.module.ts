@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { RectificationDeadlines } from '../cases/rectification-deadline.port';
+import { PolicyRectificationDeadlines } from './rectification-deadlines';
+import { ReminderPolicyService } from './reminder-policy.service';
+
+/**
+ * The reminder policies (R10), provided once — one cache — for reminders and, through cases' RectificationDeadlines
+ * port, for registering a 整改 order (R9). Global so that cases, which must not import reminders, receives the port.
+ */
+@Global()
+@Module({
+  providers: [ReminderPolicyService, { provide: RectificationDeadlines, useClass: PolicyRectificationDeadlines }],
+  exports: [ReminderPolicyService, RectificationDeadlines],
+})
+export class ReminderPolicyModule {}
