@@ -33,6 +33,10 @@ describe('a one-to-one answer goes back on the platform the person wrote on', ()
       await wx.waitFor(() => wx.userMessages('wx-both').length > 0);
       await new Promise((r) => setTimeout(r, 300));
       expect(JSON.stringify(ding.received.map((c) => c.body))).not.toContain('dt-both');
+      // Asked again, answered again: the same words twice are two answers, not a repeat for WeCom to drop (its
+      // duplicate check compares contents, so it would swallow every second identical answer within half an hour).
+      await wx.appText({ agentId: AGENT.agentId, userId: 'wx-both', text: '/帮助' });
+      await wx.waitFor(() => wx.userMessages('wx-both').length === 2);
     } finally {
       await t.close();
       await ding.stop();

@@ -95,5 +95,5 @@ describe('org import', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 180_000); // two ts-node processes: slow on a loaded machine (a CI run beside other work took over 60 s)
 });

@@ -116,9 +116,10 @@ export class WeComSender implements ChatPlatform {
       msgtype: 'markdown',
       agentid: this.cfg.app.agentId,
       markdown: { content: fitBytes(`**${title}**\n${text}`, APP_TEXT_BYTES, longTextTail()) },
-      // WeCom drops a repeat within the interval: a relay retry after a lost answer does not show twice.
-      enable_duplicate_check: 1,
-      duplicate_check_interval: 1800,
+      // No enable_duplicate_check for texts: WeCom's check compares contents, so it would also drop every genuine second
+      // message with the same words within the interval (a second 「反馈已记录」, /帮助 asked twice). The relay's lease
+      // already keeps instances from sending a row twice; what is left is a crash between WeCom's answer and the commit
+      // that marks the row sent, which may show that one text twice. Cards keep the check: each carries its own task_id.
     });
     if (String(r.invaliduser ?? '').split('|').includes(userId)) throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser，消息 ${messageId}）`);
   }
