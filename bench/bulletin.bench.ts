@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   const db = await benchDatabase('duban_bench_tb', 6);
   const clock = new FixedClock(new Date('2026-04-01T01:00:00Z'));
   const app = await NestFactory.createApplicationContext(
-    AppModule.register(loadConfig({ DATABASE_URL: db.url, DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000', DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0' }), clock),
+    AppModule.register(
+      loadConfig({ DATABASE_URL: db.url, DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000', DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0' }),
+      clock,
+    ),
     { logger: ['error'] },
   );
   const ds = app.get(DataSource);
@@ -59,12 +62,20 @@ async function main(): Promise<void> {
        FROM seq_1_to_${ITEMS}`,
     );
     await ds.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT id, 1 + id % ${UNITS}, 'lead' FROM item`);
-    await ds.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT id, 1 + (id * 7) % ${UNITS}, 'co' FROM item WHERE id % 3 = 0 AND (id * 7) % ${UNITS} <> id % ${UNITS}`);
+    await ds.query(
+      `INSERT INTO item_unit (item_id, unit_id, role) SELECT id, 1 + (id * 7) % ${UNITS}, 'co' FROM item WHERE id % 3 = 0 AND (id * 7) % ${UNITS} <> id % ${UNITS}`,
+    );
     // Events of March: returns, 重点督办, 不合格 ratings.
     const march = `TIMESTAMP('2026-03-01 00:00:00') + INTERVAL (id % 30) DAY`;
-    await ds.query(`INSERT INTO item_event (item_id, type, actor_name, channel, at, summary, data) SELECT id, 'returned', '督查室', 'api', ${march}, '退回', '{"returnNo":1}' FROM item WHERE id % 20 = 0`);
-    await ds.query(`INSERT INTO item_event (item_id, type, actor_name, channel, at, summary) SELECT id, 'key_supervision', '系统', 'system', ${march}, '重点督办' FROM item WHERE id % 50 = 1`);
-    await ds.query(`INSERT INTO item_event (item_id, type, actor_name, channel, at, summary, data) SELECT id, 'rated', '督查室', 'api', closed_at, '评定', '{"rating":"fail"}' FROM item WHERE rating = 'fail'`);
+    await ds.query(
+      `INSERT INTO item_event (item_id, type, actor_name, channel, at, summary, data) SELECT id, 'returned', '督查室', 'api', ${march}, '退回', '{"returnNo":1}' FROM item WHERE id % 20 = 0`,
+    );
+    await ds.query(
+      `INSERT INTO item_event (item_id, type, actor_name, channel, at, summary) SELECT id, 'key_supervision', '系统', 'system', ${march}, '重点督办' FROM item WHERE id % 50 = 1`,
+    );
+    await ds.query(
+      `INSERT INTO item_event (item_id, type, actor_name, channel, at, summary, data) SELECT id, 'rated', '督查室', 'api', closed_at, '评定', '{"rating":"fail"}' FROM item WHERE rating = 'fail'`,
+    );
     await ds.query(
       `INSERT INTO score_line (line_key, rule, unit_id, item_id, points_tenths, at, year, quarter, explanation, table_id, table_version, source)
        SELECT CONCAT('bench:', id), 'S1', 1 + id % ${UNITS}, id, 5, registered_at, 2026, 1, 'S1 纳入督办事项 +0.5', 'default', 1, 'event' FROM item`,
@@ -79,7 +90,9 @@ async function main(): Promise<void> {
     const draft = await timed('compose the draft', () => composeBulletin(f));
     await timed('chat summary (≤ 1,900 bytes)', () => draftToMarkdown(draft, { chartUrl: 'https://x/chart.png', fullTextUrl: 'https://x/', maxBytes: 1900 }));
     const text = await timed('plain text (archive / reproduction)', () => draftToPlainText(draft));
-    log(`  → ${f.byUnit.length} units, ${f.praise.length.toLocaleString()} praised, ${f.criticism.length.toLocaleString()} criticised, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB of text`);
+    log(
+      `  → ${f.byUnit.length} units, ${f.praise.length.toLocaleString()} praised, ${f.criticism.length.toLocaleString()} criticised, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB of text`,
+    );
     log(`monthly 通报 generated in ${(performance.now() - total).toFixed(0)} ms (queries + compose)`);
     const actor = { personId: 1, name: '督查室', isAdmin: true, grants: [{ role: 'supervisor' as const, unitId: null }], channel: 'api' as const };
     const saved = await timed('generate through the service (stored)', () => service.generate({ kind: 'monthly', period: '2026-03' }, actor));

@@ -66,7 +66,10 @@ async function dingtalk(): Promise<void> {
     const reg = nest.get(RegistrationService);
     const cmd = nest.get(ItemCommandsService);
     for (let i = 0; i < ITEMS; i++) {
-      const item = await reg.register({ title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } }, sup);
+      const item = await reg.register(
+        { title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } },
+        sup,
+      );
       await cmd.assign(item.number, sup);
       await cmd.sign(item.number, contact);
     }
@@ -86,7 +89,12 @@ async function dingtalk(): Promise<void> {
           const i = next++;
           const card = cards[i % cards.length];
           const t0 = performance.now();
-          const click = await fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-contact', actionId: 'report', params: { content: `第${i}次反馈：进展正常` } });
+          const click = await fake.clickCardButton({
+            outTrackId: card.outTrackId,
+            userId: 'dt-contact',
+            actionId: 'report',
+            params: { content: `第${i}次反馈：进展正常` },
+          });
           await click.ack;
           latencies.push(performance.now() - t0);
           if ((i + 1) % 500 === 0) log(`  ${i + 1}/${CLICKS} clicks`);
@@ -95,7 +103,9 @@ async function dingtalk(): Promise<void> {
     );
     const secs = (performance.now() - started) / 1000;
     log(`[dingtalk] ${CLICKS} card clicks in ${secs.toFixed(1)} s: ${(CLICKS / secs).toFixed(1)} clicks/s`);
-    log(`[dingtalk] ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`);
+    log(
+      `[dingtalk] ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`,
+    );
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
   } finally {
     await nest.close();
@@ -143,7 +153,10 @@ async function wecom(): Promise<void> {
     const reg = nest.get(RegistrationService);
     const cmd = nest.get(ItemCommandsService);
     for (let i = 0; i < WECOM_ITEMS; i++) {
-      const item = await reg.register({ title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } }, sup);
+      const item = await reg.register(
+        { title: `基准事项${i}`, content: '内容', source: 'meeting', leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '7d' } },
+        sup,
+      );
       await cmd.assign(item.number, sup);
     }
     const cards = await fake.waitFor(() => {
@@ -167,7 +180,9 @@ async function wecom(): Promise<void> {
     );
     const secs = (performance.now() - started) / 1000;
     log(`[wecom] ${cards.length} card clicks in ${secs.toFixed(1)} s: ${(cards.length / secs).toFixed(1)} clicks/s`);
-    log(`[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`);
+    log(
+      `[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`,
+    );
   } finally {
     await nest.close();
     await fake.stop();

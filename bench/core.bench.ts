@@ -30,9 +30,11 @@ const log = (s: string) => console.log(`[bench:core] ${s}`);
 
 async function pool<T>(n: number, work: (i: number) => Promise<T>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -49,7 +51,8 @@ async function main(): Promise<void> {
     const tokens = app.get(TokenService);
     const units: number[] = [];
     for (let i = 0; i < 20; i++) units.push((await org.createUnit({ code: `U${i}`, name: `单位${i}` })).id);
-    const person = async (name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => (await tokens.actorFor((await org.createPerson({ name, roles })).id, 'api'))!;
+    const person = async (name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await tokens.actorFor((await org.createPerson({ name, roles })).id, 'api'))!;
     const supervisor = await person('督查员', [{ role: 'supervisor' }, { role: 'owner' }]);
     const leader = await person('分管领导', [{ role: 'leader' }]);
     const contacts = await Promise.all(units.map((unitId, i) => person(`联络员${i}`, [{ role: 'unit_contact', unitId }])));
@@ -69,7 +72,15 @@ async function main(): Promise<void> {
       const unit = i % units.length;
       const item = await timed('register', () =>
         reg.register(
-          { title: `基准事项${i}`, content: '按会议纪要要求推进落实，按期反馈办理情况。', source: sources[i % sources.length], leaderId: leader.personId!, leadUnitId: units[unit], coUnitIds: [units[(unit + 1) % units.length]], deadline: { node: '7d' } },
+          {
+            title: `基准事项${i}`,
+            content: '按会议纪要要求推进落实，按期反馈办理情况。',
+            source: sources[i % sources.length],
+            leaderId: leader.personId!,
+            leadUnitId: units[unit],
+            coUnitIds: [units[(unit + 1) % units.length]],
+            deadline: { node: '7d' },
+          },
           supervisor,
         ),
       );
@@ -81,7 +92,9 @@ async function main(): Promise<void> {
       if ((i + 1) % 1000 === 0) log(`  ${i + 1}/${ITEMS} items walked (${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} items/s)`);
     });
     const secs = (performance.now() - started) / 1000;
-    log(`walked ${ITEMS} items (register + 5 transitions) in ${secs.toFixed(1)} s: ${(ITEMS / secs).toFixed(1)} items/s, ${((ITEMS * 6) / secs).toFixed(0)} commands/s`);
+    log(
+      `walked ${ITEMS} items (register + 5 transitions) in ${secs.toFixed(1)} s: ${(ITEMS / secs).toFixed(1)} items/s, ${((ITEMS * 6) / secs).toFixed(0)} commands/s`,
+    );
     for (const [name, xs] of Object.entries(timings)) log(`  ${name.padEnd(16)} p50 ${ms(pct(xs, 50))}  p99 ${ms(pct(xs, 99))}  (n=${xs.length})`);
 
     // Fill the 台账 to LEDGER_ITEMS with bulk inserts (registration speed is measured above).
@@ -97,10 +110,26 @@ async function main(): Promise<void> {
         id++;
         const n = done + k;
         const reg = new Date(Date.UTC(2026, 0, 1) + (n % 300) * 86_400_000);
-        rows.push([`DB2025-${String(n).padStart(6, '0')}`, `台账事项${n}`, '内容', sources[n % sources.length], 'daily', 'decision', states[n % states.length], supervisor.personId, leader.personId, new Date(reg.getTime() + ((n % 20) - 5) * 86_400_000), '7d', reg]);
+        rows.push([
+          `DB2025-${String(n).padStart(6, '0')}`,
+          `台账事项${n}`,
+          '内容',
+          sources[n % sources.length],
+          'daily',
+          'decision',
+          states[n % states.length],
+          supervisor.personId,
+          leader.personId,
+          new Date(reg.getTime() + ((n % 20) - 5) * 86_400_000),
+          '7d',
+          reg,
+        ]);
         links.push([id, units[n % units.length], 'lead']);
       }
-      await ds.query('INSERT INTO item (number, title, content, source, board, category, state, owner_id, leader_id, deadline_at, deadline_spec, registered_at) VALUES ?', [rows]);
+      await ds.query(
+        'INSERT INTO item (number, title, content, source, board, category, state, owner_id, leader_id, deadline_at, deadline_spec, registered_at) VALUES ?',
+        [rows],
+      );
       await ds.query('INSERT INTO item_unit (item_id, unit_id, role) VALUES ?', [links]);
     }
     log(`filled the 台账 to ${LEDGER_ITEMS} items in ${((performance.now() - filled) / 1000).toFixed(1)} s`);
@@ -131,7 +160,9 @@ async function main(): Promise<void> {
     const rows = await ledger.all({ unitId: units[7] }, supervisor);
     const t1 = performance.now();
     const buf = await renderLedgerXlsx(rows, { generatedAt: clock.now(), filterDescription: 'bench' });
-    log(`  台账 .xlsx export of one unit: ${rows.length} rows, query ${ms(t1 - t0)}, render ${ms(performance.now() - t1)}, ${(buf.length / 1024).toFixed(0)} KiB`);
+    log(
+      `  台账 .xlsx export of one unit: ${rows.length} rows, query ${ms(t1 - t0)}, render ${ms(performance.now() - t1)}, ${(buf.length / 1024).toFixed(0)} KiB`,
+    );
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
   } finally {
     await app.close();

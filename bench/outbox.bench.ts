@@ -127,7 +127,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const clock = new DemoClock();
   const now = () => clock.now().getTime();
-  const hookTokens = Array.from({ length: HOOKS }, (_, i) => ({ accessToken: `dtbenchhook${i + 1}`, secret: `SECbench${i + 1}0123456789abcdef`, conversationId: `cidHOOK${i + 1}` }));
+  const hookTokens = Array.from({ length: HOOKS }, (_, i) => ({
+    accessToken: `dtbenchhook${i + 1}`,
+    secret: `SECbench${i + 1}0123456789abcdef`,
+    conversationId: `cidHOOK${i + 1}`,
+  }));
   const hookKeys = Array.from({ length: HOOKS }, (_, i) => `wxbench-hook-${i + 1}`);
   const ding = await FakeDingTalk.start({ ...DING, customRobots: hookTokens, now });
   const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], webhooks: hookKeys.map((key) => ({ key })), now });
@@ -165,44 +169,84 @@ async function main(): Promise<void> {
     const apiGroups: number[] = [];
     const apiPeople: number[] = [];
     for (let i = 1; i <= API_SPREAD; i++) {
-      apiGroups.push((await org.createGroup({ platform: 'dingtalk', externalId: `cidAPI${i}`, name: `钉钉应用机器人群${i}`, unitId: unit, purpose: 'unit' })).id);
+      apiGroups.push(
+        (await org.createGroup({ platform: 'dingtalk', externalId: `cidAPI${i}`, name: `钉钉应用机器人群${i}`, unitId: unit, purpose: 'unit' })).id,
+      );
       apiPeople.push((await org.createPerson({ name: `钉钉成员${i}`, identities: [{ platform: 'dingtalk', externalUserId: `dt-api-${i}` }] })).id);
     }
     const dingHooks: number[] = [];
     for (const [i, h] of hookTokens.entries()) {
       const webhookUrl = `${ding.oapiBase}/robot/send?access_token=${h.accessToken}`;
-      dingHooks.push((await org.createGroup({ platform: 'dingtalk', externalId: h.conversationId, name: `钉钉自定义机器人群${i + 1}`, unitId: unit, purpose: 'broadcast', webhookUrl, webhookSecret: h.secret })).id);
+      dingHooks.push(
+        (
+          await org.createGroup({
+            platform: 'dingtalk',
+            externalId: h.conversationId,
+            name: `钉钉自定义机器人群${i + 1}`,
+            unitId: unit,
+            purpose: 'broadcast',
+            webhookUrl,
+            webhookSecret: h.secret,
+          })
+        ).id,
+      );
     }
     const wxHooks: number[] = [];
     for (const [i, key] of hookKeys.entries()) {
       const webhookUrl = `${wx.apiBase}/cgi-bin/webhook/send?key=${key}`;
-      wxHooks.push((await org.createGroup({ platform: 'wecom', externalId: `wrHOOK${i + 1}`, name: `企业微信群机器人群${i + 1}`, unitId: unit, purpose: 'broadcast', webhookUrl })).id);
+      wxHooks.push(
+        (
+          await org.createGroup({
+            platform: 'wecom',
+            externalId: `wrHOOK${i + 1}`,
+            name: `企业微信群机器人群${i + 1}`,
+            unitId: unit,
+            purpose: 'broadcast',
+            webhookUrl,
+          })
+        ).id,
+      );
     }
     const members: { personId: number; userId: string }[] = [];
     for (let i = 1; i <= MEMBERS; i++) {
       const userId = `wx-member-${i}`;
-      members.push({ personId: (await org.createPerson({ name: `企业微信成员${i}`, identities: [{ platform: 'wecom', externalUserId: userId }] })).id, userId });
+      members.push({
+        personId: (await org.createPerson({ name: `企业微信成员${i}`, identities: [{ platform: 'wecom', externalUserId: userId }] })).id,
+        userId,
+      });
     }
 
     // ---- what the fakes accepted ----
     const calls = (platform: 'dingtalk' | 'wecom', path: string) => (platform === 'dingtalk' ? ding.received : wx.received).filter((c) => c.path === path);
     const code = (c: { response: unknown }) => (c.response as { code?: string; errcode?: number } | null) ?? {};
     /** More than a target held to `limit` per window can take in `durationMs`: the first burst, then N per window and margin. */
-    const capacity = (limit: number, windowMs: number, durationMs: number) => Math.ceil(BACKLOG_FACTOR * (limit + (limit * durationMs) / (windowMs + marginFor(windowMs))));
+    const capacity = (limit: number, windowMs: number, durationMs: number) =>
+      Math.ceil(BACKLOG_FACTOR * (limit + (limit * durationMs) / (windowMs + marginFor(windowMs))));
 
     const apiTarget = (name: string, path: string, rows: Target['rows']): Target => ({
       platform: 'dingtalk',
       name,
       limit: 20,
       windowMs: 1_000,
-      accepted: () => calls('dingtalk', path).filter((c) => c.status === 200).map((c) => c.at),
+      accepted: () =>
+        calls('dingtalk', path)
+          .filter((c) => c.status === 200)
+          .map((c) => c.at),
       throttled: () => calls('dingtalk', path).filter((c) => c.status === 403 && String(code(c).code ?? '').includes('QpsLimit')).length,
       rows,
       backlog: capacity(20, 1_000, API_SECONDS * 1000),
     });
     const phase1: Target[] = [
-      apiTarget(`API groupMessages/send (${API_SPREAD} groups)`, '/v1.0/robot/groupMessages/send', apiGroups.map((g) => ({ target: `group:${g}` as const, platform: 'dingtalk' as const }))),
-      apiTarget(`API oToMessages/batchSend (${API_SPREAD} people)`, '/v1.0/robot/oToMessages/batchSend', apiPeople.map((p) => ({ target: `person:${p}` as const, platform: 'dingtalk' as const }))),
+      apiTarget(
+        `API groupMessages/send (${API_SPREAD} groups)`,
+        '/v1.0/robot/groupMessages/send',
+        apiGroups.map((g) => ({ target: `group:${g}` as const, platform: 'dingtalk' as const })),
+      ),
+      apiTarget(
+        `API oToMessages/batchSend (${API_SPREAD} people)`,
+        '/v1.0/robot/oToMessages/batchSend',
+        apiPeople.map((p) => ({ target: `person:${p}` as const, platform: 'dingtalk' as const })),
+      ),
     ];
 
     const simMs = SIM_MINUTES * 60_000;
@@ -213,7 +257,8 @@ async function main(): Promise<void> {
         limit: 20,
         windowMs: 60_000,
         accepted: () => (ding.groupMessages(h.conversationId) as { via?: string; at: number }[]).filter((m) => m.via === 'webhook').map((m) => m.at),
-        throttled: () => calls('dingtalk', '/robot/send').filter((c) => c.query.access_token === h.accessToken && DING_WEBHOOK_THROTTLE.has(Number(code(c).errcode))).length,
+        throttled: () =>
+          calls('dingtalk', '/robot/send').filter((c) => c.query.access_token === h.accessToken && DING_WEBHOOK_THROTTLE.has(Number(code(c).errcode))).length,
         rows: [{ target: `group:${dingHooks[i]}`, platform: 'dingtalk' }],
         backlog: capacity(20, 60_000, simMs),
       })),
@@ -235,7 +280,9 @@ async function main(): Promise<void> {
         accepted: () => (wx.userMessages(m.userId) as { via?: string; at: number }[]).filter((x) => x.via === 'app').map((x) => x.at),
         throttled: () =>
           (wx.dropped as { reason?: string; userId?: string }[]).filter((d) => d.reason === 'member-limit' && d.userId === m.userId).length +
-          calls('wecom', '/cgi-bin/message/send').filter((c) => (c.body as { touser?: string } | undefined)?.touser === m.userId && [45009, 45033].includes(Number(code(c).errcode))).length,
+          calls('wecom', '/cgi-bin/message/send').filter(
+            (c) => (c.body as { touser?: string } | undefined)?.touser === m.userId && [45009, 45033].includes(Number(code(c).errcode)),
+          ).length,
         rows: [{ target: `person:${m.personId}`, platform: 'wecom' }],
         backlog: capacity(30, 60_000, simMs),
       })),
@@ -259,13 +306,22 @@ async function main(): Promise<void> {
     /** Queues every target's backlog (targets interleaved, so ids alternate), not yet due; returns how many rows. */
     const enqueue = async (phase: string, targets: Target[]): Promise<number> => {
       const far = new Date(now() + 365 * 86_400_000);
-      const perDest = targets.flatMap((t) => t.rows.map((r, j) => ({ ...r, n: Math.floor(t.backlog / t.rows.length) + (j < t.backlog % t.rows.length ? 1 : 0) })));
+      const perDest = targets.flatMap((t) =>
+        t.rows.map((r, j) => ({ ...r, n: Math.floor(t.backlog / t.rows.length) + (j < t.backlog % t.rows.length ? 1 : 0) })),
+      );
       const messages: OutgoingMessage[] = [];
       for (let k = 0; perDest.some((d) => d.n > k); k++) {
         for (const d of perDest) {
           if (k >= d.n) continue;
           // Distinct texts: WeCom's duplicate check would drop a repeat, and that is not what is measured here.
-          messages.push({ kind: 'bot_reply', target: d.target, platform: d.platform, payload: { text: `【基准】${phase} ${d.target} 第${k + 1}条` }, dedupeKey: `bench:${phase}:${d.target}:${k}`, dueAt: far });
+          messages.push({
+            kind: 'bot_reply',
+            target: d.target,
+            platform: d.platform,
+            payload: { text: `【基准】${phase} ${d.target} 第${k + 1}条` },
+            dedupeKey: `bench:${phase}:${d.target}:${k}`,
+            dueAt: far,
+          });
         }
       }
       await inTransaction(ds, async (em) => {
@@ -283,7 +339,9 @@ async function main(): Promise<void> {
       const t0 = now();
       await outbox.update({ dedupeKey: Like(`bench:${phase}:%`) }, { dueAt: new Date(t0) });
       const tEnd = t0 + durationMs;
-      log(`[${phase}] ${queued} outbox rows due at once for ${targets.length} targets; clock ×${speed}, ${(durationMs / 1000).toFixed(0)} s simulated (≈${(durationMs / speed / 1000).toFixed(0)} s real)`);
+      log(
+        `[${phase}] ${queued} outbox rows due at once for ${targets.length} targets; clock ×${speed}, ${(durationMs / 1000).toFixed(0)} s simulated (≈${(durationMs / speed / 1000).toFixed(0)} s real)`,
+      );
       let lastProgress = performance.now();
       while (now() < tEnd) {
         await new Promise((r) => setTimeout(r, 50));
@@ -291,7 +349,9 @@ async function main(): Promise<void> {
           lastProgress = performance.now();
           const sent = await outbox.countBy({ dedupeKey: Like(`bench:${phase}:%`), status: 'sent' });
           const throttled = targets.reduce((s, t) => s + t.throttled(), 0);
-          log(`  [${phase}] ${((now() - t0) / 1000).toFixed(0)}/${(durationMs / 1000).toFixed(0)} s simulated: ${sent} sent, ${queued - sent} waiting, ${throttled} throttled, relay retries ${logger.retries}`);
+          log(
+            `  [${phase}] ${((now() - t0) / 1000).toFixed(0)}/${(durationMs / 1000).toFixed(0)} s simulated: ${sent} sent, ${queued - sent} waiting, ${throttled} throttled, relay retries ${logger.retries}`,
+          );
         }
       }
       clock.setSpeed(1);
@@ -300,7 +360,10 @@ async function main(): Promise<void> {
       const realSecs = (performance.now() - realStart) / 1000;
       const rows: Row[] = [];
       for (const t of targets) {
-        const times = t.accepted().filter((x) => x >= t0 && x <= tEnd).sort((a, b) => a - b);
+        const times = t
+          .accepted()
+          .filter((x) => x >= t0 && x <= tEnd)
+          .sort((a, b) => a - b);
         const w = t.windowMs;
         const a = t0 + w;
         const b = tEnd - w;
@@ -336,7 +399,9 @@ async function main(): Promise<void> {
         results.push({ row, fraction, throttled });
       }
       printTable(rows);
-      log(`[${phase}] ${realSecs.toFixed(1)} s real; ${left.affected ?? 0} rows of the backlog left unsent (as intended); rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+      log(
+        `[${phase}] ${realSecs.toFixed(1)} s real; ${left.affected ?? 0} rows of the backlog left unsent (as intended); rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`,
+      );
       log(
         `[${phase}] the relay asked the limiter ${asked.calls} times (${(asked.calls / (durationMs / 1000)).toFixed(1)} per simulated s), ${asked.waits} told to wait ` +
           `(${(asked.waits / Math.max(1, asked.calls - asked.waits)).toFixed(1)} per send), ${(asked.ms / Math.max(1, asked.calls)).toFixed(2)} ms real per call`,

@@ -57,7 +57,9 @@ async function service(url: string, clock: FixedClock) {
 /** Units with one DingTalk group each, two people, and `n` open items from MariaDB's sequence engine. */
 async function seed(ds: DataSource, n: number, item: { registered: string; deadline: string; board: string }): Promise<void> {
   await ds.query(`INSERT INTO unit (code, name) SELECT CONCAT('U', seq), CONCAT('单位', seq) FROM seq_1_to_${UNITS}`);
-  await ds.query(`INSERT INTO chat_group (platform, external_id, name, unit_id, purpose) SELECT 'dingtalk', CONCAT('cid', id), CONCAT(name, '督办群'), id, 'unit' FROM unit`);
+  await ds.query(
+    `INSERT INTO chat_group (platform, external_id, name, unit_id, purpose) SELECT 'dingtalk', CONCAT('cid', id), CONCAT(name, '督办群'), id, 'unit' FROM unit`,
+  );
   await ds.query(`INSERT INTO person (name) VALUES ('督查室'), ('分管领导')`);
   for (let from = 1; from <= n; from += 250_000) {
     const to = Math.min(n, from + 249_999);
@@ -91,12 +93,16 @@ async function tickBench(): Promise<void> {
 
     const cold = await measured(() => scheduler.plan(now));
     const coldDispatch = await measured(() => scheduler.dispatch(now));
-    log(`  cold tick — plan: ${OPEN_ITEMS.toLocaleString()} items, ${cold.value.toLocaleString()} reminders stored in ${secs(cold.ms)} (${Math.round(OPEN_ITEMS / (cold.ms / 1000)).toLocaleString()} items/s), peak RSS ${mib(cold.peakRss)}`);
+    log(
+      `  cold tick — plan: ${OPEN_ITEMS.toLocaleString()} items, ${cold.value.toLocaleString()} reminders stored in ${secs(cold.ms)} (${Math.round(OPEN_ITEMS / (cold.ms / 1000)).toLocaleString()} items/s), peak RSS ${mib(cold.peakRss)}`,
+    );
     log(`              dispatch: ${coldDispatch.value.toLocaleString()} due reminders in ${secs(coldDispatch.ms)}, peak RSS ${mib(coldDispatch.peakRss)}`);
 
     const warmAt = new Date(now.getTime() + 60_000);
     const warm = await measured(async () => [await scheduler.plan(warmAt), await scheduler.dispatch(warmAt)]);
-    log(`  warm tick (1 min later, nothing to plan) — ${warm.value[0]} planned, ${warm.value[1]} dispatched in ${secs(warm.ms)}, peak RSS ${mib(warm.peakRss)}`);
+    log(
+      `  warm tick (1 min later, nothing to plan) — ${warm.value[0]} planned, ${warm.value[1]} dispatched in ${secs(warm.ms)}, peak RSS ${mib(warm.peakRss)}`,
+    );
 
     // Steady state: the marks spread over 6 h as they are after a while, so each minute's tick finds 1/360 stale.
     await ds.query(`UPDATE item SET reminders_planned_until = ? + INTERVAL (6 * 60 + id % 360) MINUTE`, [now]);
@@ -113,7 +119,9 @@ async function tickBench(): Promise<void> {
       peak = Math.max(peak, r.peakRss);
     }
     const stale = Math.round(OPEN_ITEMS / 360);
-    log(`  steady ticks (5 × 1 min, ≈${stale.toLocaleString()} items re-planned each) — ${times.map((t) => `${(t / 1000).toFixed(2)}`).join(' / ')} s; ${planned.toLocaleString()} reminders planned, ${dispatched.toLocaleString()} dispatched; peak RSS ${mib(peak)}`);
+    log(
+      `  steady ticks (5 × 1 min, ≈${stale.toLocaleString()} items re-planned each) — ${times.map((t) => `${(t / 1000).toFixed(2)}`).join(' / ')} s; ${planned.toLocaleString()} reminders planned, ${dispatched.toLocaleString()} dispatched; peak RSS ${mib(peak)}`,
+    );
     const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM reminder');
     const [{ d }] = await ds.query("SELECT COUNT(*) AS d FROM outbox_message WHERE kind = 'reminder_digest'");
     log(`  reminder rows ${Number(n).toLocaleString()}, digests in the outbox ${Number(d).toLocaleString()}`);
@@ -143,7 +151,9 @@ async function engineFire(): Promise<{ schedule: number; fire: number; rss: numb
     const fire = await measured(() => scheduler.dispatch(due));
     if (fire.value !== FIRE) throw new Error(`expected ${FIRE} reminders fired, got ${fire.value}`);
     const [{ d }] = await ds.query("SELECT COUNT(*) AS d FROM outbox_message WHERE kind = 'reminder_digest'");
-    log(`  engine: scheduled ${FIRE.toLocaleString()} in ${secs(schedule.ms)}, fired in ${secs(fire.ms)} (${Number(d).toLocaleString()} digests to ${UNITS} groups in the outbox); peak RSS ${mib(Math.max(schedule.peakRss, fire.peakRss))}`);
+    log(
+      `  engine: scheduled ${FIRE.toLocaleString()} in ${secs(schedule.ms)}, fired in ${secs(fire.ms)} (${Number(d).toLocaleString()} digests to ${UNITS} groups in the outbox); peak RSS ${mib(Math.max(schedule.peakRss, fire.peakRss))}`,
+    );
     return { schedule: schedule.ms, fire: fire.ms, rss: Math.max(schedule.peakRss, fire.peakRss) };
   } finally {
     await app.close();
@@ -212,7 +222,9 @@ async function bullFire(): Promise<{ schedule: number; fire: number; rss: number
         }),
     );
     await (worker as BullWorker | null)?.close();
-    log(`  BullMQ: scheduled ${FIRE.toLocaleString()} delayed jobs in ${secs(schedule.ms)}, fired in ${secs(fire.ms)} (worker concurrency 100, jobs only counted); peak RSS ${mib(Math.max(schedule.peakRss, fire.peakRss))}`);
+    log(
+      `  BullMQ: scheduled ${FIRE.toLocaleString()} delayed jobs in ${secs(schedule.ms)}, fired in ${secs(fire.ms)} (worker concurrency 100, jobs only counted); peak RSS ${mib(Math.max(schedule.peakRss, fire.peakRss))}`,
+    );
     return { schedule: schedule.ms, fire: fire.ms, rss: Math.max(schedule.peakRss, fire.peakRss) };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
@@ -229,7 +241,9 @@ async function main(): Promise<void> {
   const bull = await bullFire();
   const e = engine.schedule + engine.fire;
   const b = bull.schedule + bull.fire;
-  log(`  engine ${secs(e)} vs BullMQ ${secs(b)} for ${FIRE.toLocaleString()} reminders: ratio engine/BullMQ = ${(e / b).toFixed(2)} (schedule ${(engine.schedule / bull.schedule).toFixed(2)}, fire ${(engine.fire / bull.fire).toFixed(2)})`);
+  log(
+    `  engine ${secs(e)} vs BullMQ ${secs(b)} for ${FIRE.toLocaleString()} reminders: ratio engine/BullMQ = ${(e / b).toFixed(2)} (schedule ${(engine.schedule / bull.schedule).toFixed(2)}, fire ${(engine.fire / bull.fire).toFixed(2)})`,
+  );
   log(`  (the engine's fire writes the digests into the outbox in transactions and re-checks R3 per reminder; the BullMQ worker does nothing but count)`);
   log(`done in ${secs(performance.now() - started)}`);
 }

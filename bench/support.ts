@@ -6,7 +6,12 @@ export const BENCH_SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_
 export async function benchDatabase(prefix: string, pool: number): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const u = new URL(BENCH_SERVER);
   const name = `${prefix}_${Date.now()}`;
-  const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+  const admin = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   u.pathname = `/${name}`;
   u.searchParams.set('pool', String(pool));

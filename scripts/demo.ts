@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   console.log(`\n督办演示 Duban demo — http://localhost:${config.port}/api/docs`);
   console.log(`fake DingTalk ${ding.apiBase}   fake WeCom ${wx.apiBase}   clock ×${speed} (a day every ${(1440 / speed).toFixed(1)} min)`);
   console.log(`admin token: ${config.adminToken}   demo people's tokens: data/demo-tokens.txt`);
-  console.log('Messages as they arrive in the groups and on people\'s phones:\n');
+  console.log("Messages as they arrive in the groups and on people's phones:\n");
 
   // Show what lands at the fakes, the way people would see it.
   const seen = new Map<string, number>();

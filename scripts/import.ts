@@ -19,7 +19,9 @@ async function main(): Promise<number> {
   try {
     const importer = app.get(OrgImportService);
     const buffer = readFileSync(file);
-    const summary = file.toLowerCase().endsWith('.json') ? await importer.importJson(JSON.parse(buffer.toString('utf8'))) : await importer.importWorkbook(buffer);
+    const summary = file.toLowerCase().endsWith('.json')
+      ? await importer.importJson(JSON.parse(buffer.toString('utf8')))
+      : await importer.importWorkbook(buffer);
     console.log(
       `导入完成：单位 新增${summary.units.created}/更新${summary.units.updated}，人员 新增${summary.people.created}/更新${summary.people.updated}，群 新增${summary.groups.created}/更新${summary.groups.updated}`,
     );

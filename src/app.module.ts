@@ -26,7 +26,21 @@ export class AppModule {
   static register(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config, clock), DatabaseModule.forRoot(ENTITIES), EventsModule, OrgModule, AuthModule, SettingsModule, CalendarModule, CasesModule, BotModule, RemindersModule, ScoringModule, AccountabilityModule, BulletinModule],
+      imports: [
+        ConfigModule.register(config, clock),
+        DatabaseModule.forRoot(ENTITIES),
+        EventsModule,
+        OrgModule,
+        AuthModule,
+        SettingsModule,
+        CalendarModule,
+        CasesModule,
+        BotModule,
+        RemindersModule,
+        ScoringModule,
+        AccountabilityModule,
+        BulletinModule,
+      ],
       controllers: [HealthController, DemoClockController],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
     };

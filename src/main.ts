@@ -20,7 +20,14 @@ async function bootstrap(): Promise<void> {
   setUpApp(app);
   await app.listen(config.port);
   const log = new Logger('duban');
-  log.log(JSON.stringify({ event: 'started', url: config.publicBaseUrl, docs: `${config.publicBaseUrl}/api/docs`, database: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') }));
+  log.log(
+    JSON.stringify({
+      event: 'started',
+      url: config.publicBaseUrl,
+      docs: `${config.publicBaseUrl}/api/docs`,
+      database: config.databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+    }),
+  );
   if (config.adminTokenGenerated) {
     // No token configured: a one-off admin token for this run, so a newcomer can try the API at once.
     log.warn(`DUBAN_ADMIN_TOKEN 未设置，本次运行的临时管理令牌 (one-off admin token): ${config.adminToken}`);

@@ -59,9 +59,7 @@ export interface CardChange {
 
 export function applyCardChange(card: CardRecord, change: CardChange): void {
   if (change.cardParamMap) {
-    card.cardParamMap = change.updateCardDataByKey
-      ? { ...card.cardParamMap, ...change.cardParamMap }
-      : { ...change.cardParamMap };
+    card.cardParamMap = change.updateCardDataByKey ? { ...card.cardParamMap, ...change.cardParamMap } : { ...change.cardParamMap };
   }
   if (change.privateData && Object.keys(change.privateData).length) {
     const current = { ...(card.privateData ?? {}) };

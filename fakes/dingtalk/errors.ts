@@ -17,8 +17,7 @@ export function oapiError(errcode: number, errmsg: string): FakeResponse {
 export const errors = {
   invalidAuthentication: () => apiError(400, 'InvalidAuthentication', '不合法的access_token'),
   invalidClientIdOrSecret: () => apiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret'),
-  qpsLimit: () =>
-    apiError(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发的限流,请稍后重试'),
+  qpsLimit: () => apiError(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口触发的限流,请稍后重试'),
   invalidParameter: (message: string) => apiError(400, 'invalidParameter', message),
   notFound: () => apiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'),
   // oapi: 40014 is DingTalk's "不合法的access_token", also given for an expired one.

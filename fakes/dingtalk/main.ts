@@ -9,9 +9,7 @@ import { FakeDingTalk } from './fake-dingtalk';
 function mask(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(mask);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, /secret|access[-_]?token|^sign$/i.test(k) && typeof v === 'string' ? '***' : mask(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /secret|access[-_]?token|^sign$/i.test(k) && typeof v === 'string' ? '***' : mask(v)]));
   }
   return value;
 }

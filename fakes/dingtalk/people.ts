@@ -33,7 +33,11 @@ export function chatbotUserId(ctx: FakeContext): string {
 
 /** The one-to-one conversation between a user and the robot has its own stable cid. */
 export function directConversationId(userId: string): string {
-  return `cid${createHash('sha256').update(`direct:${userId}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22)}`;
+  return `cid${createHash('sha256')
+    .update(`direct:${userId}`)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 22)}`;
 }
 
 function common(ctx: FakeContext, p: { senderStaffId: string; senderNick?: string; msgId?: string; text: string }) {
@@ -42,7 +46,11 @@ function common(ctx: FakeContext, p: { senderStaffId: string; senderNick?: strin
   return {
     chatbotCorpId: ctx.opts.corpId,
     chatbotUserId: chatbotUserId(ctx),
-    msgId: p.msgId ?? `msg${randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, '')}`,
+    msgId:
+      p.msgId ??
+      `msg${randomBytes(12)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')}`,
     senderNick: p.senderNick ?? p.senderStaffId,
     isAdmin: false,
     // senderStaffId is absent for people outside the corp.

@@ -14,8 +14,17 @@ const REQUIRED_PARAMS: Record<string, string[]> = {
   sampleLink: ['title', 'text', 'messageUrl', 'picUrl'],
   sampleActionCard: ['title', 'text', 'singleTitle', 'singleURL'],
 };
-const OTHER_KEYS = ['sampleImageMsg', 'sampleAudio', 'sampleFile', 'sampleVideo', 'sampleActionCard2', 'sampleActionCard3',
-  'sampleActionCard4', 'sampleActionCard5', 'sampleActionCard6'];
+const OTHER_KEYS = [
+  'sampleImageMsg',
+  'sampleAudio',
+  'sampleFile',
+  'sampleVideo',
+  'sampleActionCard2',
+  'sampleActionCard3',
+  'sampleActionCard4',
+  'sampleActionCard5',
+  'sampleActionCard6',
+];
 
 type Checked = { msgKey: string; msgParam: Record<string, unknown> } | FakeResponse;
 

@@ -83,7 +83,9 @@ export class StreamGateway {
     const refuse = (status: number, reason: string) => {
       this.ctx.world.note({ kind: 'ws-refused', status, reason });
       const body = JSON.stringify({ code: 'invalidTicket', message: reason });
-      socket.end(`HTTP/1.1 ${status} Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     if (url.pathname !== '/connect') return refuse(404, 'no such endpoint');
     if (!ticket) return refuse(401, 'unknown ticket');
@@ -148,9 +150,7 @@ export class StreamGateway {
 
   /** Write the frame to one eligible connection chosen at random; with none open, the next re-push tries again. */
   private send(entry: Pending, duplicate: boolean): void {
-    const eligible = [...this.open.values()].filter(
-      (c) => !c.draining && c.socket.readyState === WebSocket.OPEN && this.subscribed(c, entry),
-    );
+    const eligible = [...this.open.values()].filter((c) => !c.draining && c.socket.readyState === WebSocket.OPEN && this.subscribed(c, entry));
     if (!eligible.length) return;
     const conn = eligible[Math.floor(this.ctx.opts.random() * eligible.length) % eligible.length];
     const frame = {
@@ -168,7 +168,15 @@ export class StreamGateway {
       data: entry.data,
     };
     conn.socket.send(JSON.stringify(frame));
-    const record = { messageId: entry.messageId, type: entry.type, topic: entry.topic, connectionId: conn.id, attempt: entry.attempts, duplicate, at: this.ctx.clock() };
+    const record = {
+      messageId: entry.messageId,
+      type: entry.type,
+      topic: entry.topic,
+      connectionId: conn.id,
+      attempt: entry.attempts,
+      duplicate,
+      at: this.ctx.clock(),
+    };
     this.ctx.world.pushes.push(record);
     this.ctx.world.note({ kind: 'push', ...record });
   }
@@ -244,7 +252,13 @@ export class StreamGateway {
 
   private sendSystem(conn: Connection, topic: string, data: object, messageId?: string): void {
     if (conn.socket.readyState !== WebSocket.OPEN) return;
-    const headers: Record<string, string> = { appId: this.appId, connectionId: conn.id, contentType: 'application/json', time: String(this.ctx.clock()), topic };
+    const headers: Record<string, string> = {
+      appId: this.appId,
+      connectionId: conn.id,
+      contentType: 'application/json',
+      time: String(this.ctx.clock()),
+      topic,
+    };
     if (messageId) headers.messageId = messageId;
     conn.socket.send(JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers, data: JSON.stringify(data) }));
   }

@@ -7,8 +7,7 @@ import { errors, isPlainObject, oapiError } from './errors';
  * POST /v1.0/oauth2/accessToken. They share one token, as DingTalk's do.
  */
 export function tokenRoutes(ctx: FakeContext): RouteTable {
-  const goodCredentials = (key: unknown, secret: unknown) =>
-    key === ctx.opts.clientId && secret === ctx.opts.clientSecret;
+  const goodCredentials = (key: unknown, secret: unknown) => key === ctx.opts.clientId && secret === ctx.opts.clientSecret;
 
   return {
     'POST /v1.0/oauth2/accessToken': (req) => {

@@ -45,8 +45,7 @@ export interface FakeDingTalkOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<FakeDingTalkOptions, 'port' | 'log' | 'cardTemplateIds'>> &
-  Pick<FakeDingTalkOptions, 'log' | 'cardTemplateIds'>;
+export type ResolvedOptions = Required<Omit<FakeDingTalkOptions, 'port' | 'log' | 'cardTemplateIds'>> & Pick<FakeDingTalkOptions, 'log' | 'cardTemplateIds'>;
 
 export interface CardRecord {
   outTrackId: string;
@@ -76,4 +75,3 @@ export interface PushRecord {
   duplicate: boolean;
   at: number;
 }
-

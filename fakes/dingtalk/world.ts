@@ -27,7 +27,6 @@ export class World extends Recorder {
   private readonly groups = new Map<string, object[]>();
   private readonly directs = new Map<string, object[]>();
 
-
   toGroup(conversationId: string, message: object): void {
     const list = this.groups.get(conversationId) ?? [];
     list.push(message);

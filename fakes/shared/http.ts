@@ -75,7 +75,16 @@ async function handle(o: RecordingServerOptions, req: IncomingMessage, res: Serv
     o.note({ kind: 'fake-error', path: url.pathname, error: e instanceof Error ? e.stack : String(e) });
     answer = o.fault(request);
   }
-  o.record({ at: o.clock(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: request.body, status: answer.status, response: answer.body });
+  o.record({
+    at: o.clock(),
+    method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: req.headers,
+    body: request.body,
+    status: answer.status,
+    response: answer.body,
+  });
   const text = typeof answer.body === 'string' && answer.contentType ? answer.body : JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? o.jsonContentType });
   res.end(text);

@@ -72,7 +72,16 @@ export class AiBotGateway {
     const reqId = isPlainObject(frame.headers) && typeof frame.headers.req_id === 'string' ? frame.headers.req_id : '';
     const ack = this.handle(conn, cmd, reqId, frame.body);
     const reply = { headers: { req_id: reqId }, ...ack };
-    this.ctx.world.record({ at: this.ctx.clock(), method: 'WS', path: cmd, query: {}, headers: { req_id: reqId, connectionId: conn.id }, body: frame.body, status: 200, response: reply });
+    this.ctx.world.record({
+      at: this.ctx.clock(),
+      method: 'WS',
+      path: cmd,
+      query: {},
+      headers: { req_id: reqId, connectionId: conn.id },
+      body: frame.body,
+      status: 200,
+      response: reply,
+    });
     if (conn.socket.readyState === WebSocket.OPEN) conn.socket.send(JSON.stringify(reply));
     if (cmd === 'aibot_subscribe' && ack.errcode !== 0) conn.socket.close(1000, 'auth failed');
   }

@@ -102,10 +102,22 @@ export class AppCallbacks {
         }
         break;
       case 'text':
-        this.ctx.world.toUser(userId, { via: 'app-passive-reply', agentId: agent.agentId, at: now, msgtype: 'text', text: { content: String(inner.Content ?? '') } });
+        this.ctx.world.toUser(userId, {
+          via: 'app-passive-reply',
+          agentId: agent.agentId,
+          at: now,
+          msgtype: 'text',
+          text: { content: String(inner.Content ?? '') },
+        });
         break;
       case 'markdown':
-        this.ctx.world.toUser(userId, { via: 'app-passive-reply', agentId: agent.agentId, at: now, msgtype: 'markdown', markdown: { content: String(inner.Content ?? '') } });
+        this.ctx.world.toUser(userId, {
+          via: 'app-passive-reply',
+          agentId: agent.agentId,
+          at: now,
+          msgtype: 'markdown',
+          markdown: { content: String(inner.Content ?? '') },
+        });
         break;
       default:
         this.ctx.world.note({ kind: 'passive-reply-ignored', msgType: inner.MsgType });

@@ -69,7 +69,10 @@ export function checkTemplateCard(card: unknown): string | undefined {
 export function clickableKeys(card: CardRecord): string[] {
   if (card.replacedName !== undefined) return [];
   const c = card.current;
-  const keys = list(c.button_list).map((b) => obj(b)).filter((b) => b.type !== 1 && str(b.key)).map((b) => String(b.key));
+  const keys = list(c.button_list)
+    .map((b) => obj(b))
+    .filter((b) => b.type !== 1 && str(b.key))
+    .map((b) => String(b.key));
   const submit = obj(c.submit_button).key;
   if (str(submit)) keys.push(submit);
   return keys;

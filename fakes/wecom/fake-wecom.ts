@@ -124,7 +124,15 @@ export class FakeWeCom {
   /** A person opens the one-to-one chat with the bot for the first time today (the welcome-message event). */
   botEnterChat(userId: string): Promise<BotDelivery> {
     this.ctx.world.knownUsers.add(userId);
-    const body = { msgid: botMsgId(), create_time: Math.floor(this.ctx.clock() / 1000), aibotid: this.ctx.opts.aibot!.botId, chattype: 'single', from: { userid: userId }, msgtype: 'event', event: { eventtype: 'enter_chat' } };
+    const body = {
+      msgid: botMsgId(),
+      create_time: Math.floor(this.ctx.clock() / 1000),
+      aibotid: this.ctx.opts.aibot!.botId,
+      chattype: 'single',
+      from: { userid: userId },
+      msgtype: 'event',
+      event: { eventtype: 'enter_chat' },
+    };
     return this.toBot('aibot_event_callback', body, { kind: 'event', eventtype: 'enter_chat', msgid: body.msgid, userId, at: this.ctx.clock() });
   }
 
@@ -136,7 +144,15 @@ export class FakeWeCom {
     if (!card.chatId && card.touser !== p.userId) throw new Error(`fake WeCom: card ${p.taskId} is in ${card.touser}'s one-to-one chat`);
     if (!clickableKeys(card).includes(p.eventKey)) throw new Error(`fake WeCom: card ${p.taskId} has no button ${p.eventKey} to click`);
     const body = botCardEventBody(this.ctx, card, p.userId, p.eventKey);
-    const origin: BotOrigin = { kind: 'event', eventtype: 'template_card_event', msgid: body.msgid as string, chatId: card.chatId, userId: p.userId, taskId: card.taskId, at: this.ctx.clock() };
+    const origin: BotOrigin = {
+      kind: 'event',
+      eventtype: 'template_card_event',
+      msgid: body.msgid as string,
+      chatId: card.chatId,
+      userId: p.userId,
+      taskId: card.taskId,
+      at: this.ctx.clock(),
+    };
     return this.toBot('aibot_event_callback', body, origin);
   }
 

@@ -12,10 +12,7 @@ function mask(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(mask);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        /secret|access_token|^token$|aeskey|^key$|^sign/i.test(k) && typeof v === 'string' ? '***' : mask(v),
-      ]),
+      Object.entries(value).map(([k, v]) => [k, /secret|access_token|^token$|aeskey|^key$|^sign/i.test(k) && typeof v === 'string' ? '***' : mask(v)]),
     );
   }
   return value;

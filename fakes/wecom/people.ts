@@ -26,10 +26,7 @@ function selection(card: CardRecord): { questionKey: string; optionId: string } 
 }
 
 /** An AI bot message: in a group `text.content` keeps the @-mention as typed. */
-export function botTextBody(
-  ctx: FakeContext,
-  p: { chatId?: string; userId: string; text: string; msgId?: string },
-): Record<string, unknown> {
+export function botTextBody(ctx: FakeContext, p: { chatId?: string; userId: string; text: string; msgId?: string }): Record<string, unknown> {
   return {
     msgid: p.msgId ?? botMsgId(),
     aibotid: ctx.opts.aibot!.botId,

@@ -49,8 +49,7 @@ export interface FakeWeComOptions {
   log?: (entry: object) => void;
 }
 
-export type ResolvedOptions = Required<Omit<FakeWeComOptions, 'port' | 'log' | 'aibot' | 'members'>> &
-  Pick<FakeWeComOptions, 'log' | 'aibot' | 'members'>;
+export type ResolvedOptions = Required<Omit<FakeWeComOptions, 'port' | 'log' | 'aibot' | 'members'>> & Pick<FakeWeComOptions, 'log' | 'aibot' | 'members'>;
 
 /** A callback the fake POSTed (or GET for URL verification) to an app's or the bot's URL, one per attempt. */
 export interface CallbackAttempt {
@@ -92,4 +91,3 @@ export interface CardRecord {
   /** Every response_code handed out for this card (message/send answer, then one per click). */
   responseCodes: string[];
 }
-

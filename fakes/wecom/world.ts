@@ -18,7 +18,6 @@ export class World extends Recorder {
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();
 
-
   drop(entry: object): void {
     this.dropped.push(entry);
     this.log?.({ kind: 'dropped', ...entry });

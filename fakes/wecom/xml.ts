@@ -17,7 +17,9 @@ function element(tag: string, value: XmlValue): string {
   if (Array.isArray(value)) return value.map((v) => element(tag, v)).join('');
   if (typeof value === 'number' || typeof value === 'bigint') return `<${tag}>${value}</${tag}>`;
   if (typeof value === 'string') return `<${tag}>${cdata(value)}</${tag}>`;
-  return `<${tag}>${Object.entries(value).map(([k, v]) => element(k, v)).join('')}</${tag}>`;
+  return `<${tag}>${Object.entries(value)
+    .map(([k, v]) => element(k, v))
+    .join('')}</${tag}>`;
 }
 
 export function toXml(fields: XmlObject): string {

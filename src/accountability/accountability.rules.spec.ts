@@ -123,7 +123,18 @@ describe('A2: the paths through the procedure', () => {
   };
 
   it('A2: the full path with 核查 visits every state but dismissed, in order', () => {
-    const visited = walk(['hand_over', 'start_verification', 'verify', 'propose_opinion', 'audit_approve', 'recheck_approve', 'implement', 'implement', 'report_result', 'apply_result']);
+    const visited = walk([
+      'hand_over',
+      'start_verification',
+      'verify',
+      'propose_opinion',
+      'audit_approve',
+      'recheck_approve',
+      'implement',
+      'implement',
+      'report_result',
+      'apply_result',
+    ]);
     expect(visited).toEqual([
       'clue_opened',
       'handed_over',
@@ -160,7 +171,11 @@ describe('A2: the paths through the procedure', () => {
   });
 
   it('A2: the leader may refuse the opinion at 审核, which sends it back to the opinion', () => {
-    expect(run('audit', 'audit_reject')).toEqual({ ok: true, next: 'opinion', timelineSummary: 'A2：分管领导审核不同意，退回重新提出问责处理意见（理由：处理偏轻）' });
+    expect(run('audit', 'audit_reject')).toEqual({
+      ok: true,
+      next: 'opinion',
+      timelineSummary: 'A2：分管领导审核不同意，退回重新提出问责处理意见（理由：处理偏轻）',
+    });
   });
 
   it('A2: a clue is dismissed before hand-over on a reason, after 核查 only on the report', () => {
@@ -185,12 +200,14 @@ describe('A2: the paths through the procedure', () => {
   it('A2: each step writes its timeline line', () => {
     expect(run('clue_opened', 'hand_over')).toMatchObject({ timelineSummary: 'A2：督查室移交问题线索，问责建议：建议对该局予以通报' });
     expect(run('verifying', 'verify')).toMatchObject({ timelineSummary: 'A2：核查完成，核查报告《关于某局逾期问题的核查报告》（HC2026-003）' });
-    expect(run('opinion', 'propose_opinion', ['supervisor'], {
-      targets: [
-        { target: 'unit', name: '市住建局', measures: ['bulletin', 'talk'] },
-        { target: 'person', name: '张三', measures: ['admonition', 'self_examination'] },
-      ],
-    })).toMatchObject({ next: 'audit', timelineSummary: 'A2：提出问责处理意见——单位「市住建局」：通报、约谈主要负责人；工作人员「张三」：诫勉、检查' });
+    expect(
+      run('opinion', 'propose_opinion', ['supervisor'], {
+        targets: [
+          { target: 'unit', name: '市住建局', measures: ['bulletin', 'talk'] },
+          { target: 'person', name: '张三', measures: ['admonition', 'self_examination'] },
+        ],
+      }),
+    ).toMatchObject({ next: 'audit', timelineSummary: 'A2：提出问责处理意见——单位「市住建局」：通报、约谈主要负责人；工作人员「张三」：诫勉、检查' });
     expect(run('audit', 'audit_approve')).toMatchObject({ timelineSummary: 'A2：分管领导审核同意问责处理意见，报督查室复核' });
     expect(run('result_reported', 'apply_result', ['supervisor'], { scope: 'public' })).toMatchObject({
       timelineSummary: 'A2：结果运用：抄送组织部门，并公开通报（政府门户网站、新闻媒体）',
@@ -217,7 +234,7 @@ describe('A2: who takes each step', () => {
     }
   });
 
-  it('A2: 审核 is the leader\'s alone — the 督查室 is told so', () => {
+  it("A2: 审核 is the leader's alone — the 督查室 is told so", () => {
     expect(run('audit', 'audit_approve', ['supervisor'])).toEqual({
       ok: false,
       code: 'ACCOUNTABILITY.FORBIDDEN',
@@ -229,7 +246,11 @@ describe('A2: who takes each step', () => {
   });
 
   it('A2: a leader cannot hand over, recheck or dismiss', () => {
-    expect(['hand_over', 'recheck_return', 'dismiss'].map((a) => run(TABLE[a as ProcedureAction][0][0], a as ProcedureAction, ['leader']).ok)).toEqual([false, false, false]);
+    expect(['hand_over', 'recheck_return', 'dismiss'].map((a) => run(TABLE[a as ProcedureAction][0][0], a as ProcedureAction, ['leader']).ok)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('P2: one person may hold several roles', () => {
@@ -269,7 +290,7 @@ describe('A2: each step checks what it needs', () => {
     });
   });
 
-  it('A3: an opinion with bad measures is refused with every problem, the first one\'s code', () => {
+  it("A3: an opinion with bad measures is refused with every problem, the first one's code", () => {
     const got = run('opinion', 'propose_opinion', ['supervisor'], {
       targets: [
         { target: 'unit', name: '市住建局', measures: ['talk'] },
@@ -328,7 +349,12 @@ describe('A3: validateMeasures', () => {
     ['约谈 without 通报', 'unit', ['talk'], ['ACCOUNTABILITY.TALK_WITHOUT_BULLETIN']],
     ['约谈 with 检查 but no 通报', 'unit', ['self_examination', 'talk'], ['ACCOUNTABILITY.TALK_WITHOUT_BULLETIN']],
     ['a measure twice', 'person', ['bulletin', 'admonition', 'bulletin'], ['ACCOUNTABILITY.DUPLICATE_MEASURE']],
-    ['several problems at once', 'unit', ['talk', 'talk', 'discipline', '??'], ['ACCOUNTABILITY.DUPLICATE_MEASURE', 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', 'ACCOUNTABILITY.UNKNOWN_MEASURE', 'ACCOUNTABILITY.TALK_WITHOUT_BULLETIN']],
+    [
+      'several problems at once',
+      'unit',
+      ['talk', 'talk', 'discipline', '??'],
+      ['ACCOUNTABILITY.DUPLICATE_MEASURE', 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', 'ACCOUNTABILITY.UNKNOWN_MEASURE', 'ACCOUNTABILITY.TALK_WITHOUT_BULLETIN'],
+    ],
   ];
   it.each(refused)('A3: %s is refused', (_name, target, measures, codes) => {
     const got = validateMeasures(target, measures);
@@ -424,16 +450,19 @@ describe('A1: triggerClue', () => {
   });
 
   it('A1: 不作为/慢作为/假落实 found in review opens a clue per finding', () => {
-    expect(triggerClue({ kind: 'review_finding', ...unit, findingId: 'F9', itemId: null, finding: 'false_implementation', description: '台账与现场不符' })).toEqual({
+    expect(
+      triggerClue({ kind: 'review_finding', ...unit, findingId: 'F9', itemId: null, finding: 'false_implementation', description: '台账与现场不符' }),
+    ).toEqual({
       trigger: 'review_finding',
       unitId: 7,
       itemId: null,
       summary: 'A1：督查发现市住建局假落实：台账与现场不符。',
       dedupeKey: 'review_finding:F9:7',
     });
-    expect(triggerClue({ kind: 'review_finding', ...unit, findingId: 'F10', itemId: 42, itemNumber: 'DB2026-0042', finding: 'slow_action', description: ' ' })?.summary).toBe(
-      'A1：督查发现市住建局慢作为（事项 DB2026-0042）。',
-    );
+    expect(
+      triggerClue({ kind: 'review_finding', ...unit, findingId: 'F10', itemId: 42, itemNumber: 'DB2026-0042', finding: 'slow_action', description: ' ' })
+        ?.summary,
+    ).toBe('A1：督查发现市住建局慢作为（事项 DB2026-0042）。');
   });
 
   it('A1: refusing or obstructing the 督查 opens a clue per incident', () => {

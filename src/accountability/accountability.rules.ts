@@ -111,7 +111,13 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
     case 'manual': {
       const reason = fact.reason.trim();
       if (!reason) return null; // a manual clue is its reason; the DTO refuses a blank one
-      return { ...base, trigger: 'manual', itemId: fact.itemId, summary: `A1：督查室移交线索（${fact.unitName}）：${reason}`, dedupeKey: `manual:${fact.requestId}` };
+      return {
+        ...base,
+        trigger: 'manual',
+        itemId: fact.itemId,
+        summary: `A1：督查室移交线索（${fact.unitName}）：${reason}`,
+        dedupeKey: `manual:${fact.requestId}`,
+      };
     }
   }
 }

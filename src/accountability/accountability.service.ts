@@ -17,7 +17,15 @@ import { inTransaction } from '../database/transaction';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
-import { PERSON_MEASURES, PROCEDURE_ACTION_LABELS, PROCEDURE_STATE_LABELS, UNIT_MEASURES, type ClueDraft, type ProcedureAction, type ProcedureState } from './accountability.types';
+import {
+  PERSON_MEASURES,
+  PROCEDURE_ACTION_LABELS,
+  PROCEDURE_STATE_LABELS,
+  UNIT_MEASURES,
+  type ClueDraft,
+  type ProcedureAction,
+  type ProcedureState,
+} from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
 import { CLUE_PREFIX, ClueOpener, recordClueEvent } from './clue-opener';
 export { CLUE_PREFIX } from './clue-opener';
@@ -63,8 +71,14 @@ export class AccountabilityService implements OnModuleInit {
     if (!clue) return null;
     const [v] = await this.view([clue]);
     const steps = viewer ? availableActions(clue.state, rolesOf(viewer)) : [];
-    const opinion = (clue.data.opinion ?? []).map((o) => `${o.name}：${o.measures.map((m) => (o.target === 'unit' ? UNIT_MEASURES : PERSON_MEASURES)[m as never] ?? m).join('、')}`).join('；');
-    const verification = clue.data.verification ? ('skipped' in clue.data.verification ? `未经核查（${clue.data.verification.skipped}）` : `${clue.data.verification.title}（${clue.data.verification.ref}）`) : '';
+    const opinion = (clue.data.opinion ?? [])
+      .map((o) => `${o.name}：${o.measures.map((m) => (o.target === 'unit' ? UNIT_MEASURES : PERSON_MEASURES)[m as never] ?? m).join('、')}`)
+      .join('；');
+    const verification = clue.data.verification
+      ? 'skipped' in clue.data.verification
+        ? `未经核查（${clue.data.verification.skipped}）`
+        : `${clue.data.verification.title}（${clue.data.verification.ref}）`
+      : '';
     return {
       kind: 'decision',
       number: clue.number,
@@ -82,7 +96,9 @@ export class AccountabilityService implements OnModuleInit {
       ],
       buttons: [
         ...(steps.includes('audit_approve') ? [{ id: 'clue:approve', label: '同意', style: 'primary' as const }] : []),
-        ...(steps.includes('audit_reject') ? [{ id: 'clue:reject', label: '退回', style: 'danger' as const, input: { key: 'reason', placeholder: '退回理由' } }] : []),
+        ...(steps.includes('audit_reject')
+          ? [{ id: 'clue:reject', label: '退回', style: 'danger' as const, input: { key: 'reason', placeholder: '退回理由' } }]
+          : []),
       ],
     };
   }
@@ -126,7 +142,16 @@ export class AccountabilityService implements OnModuleInit {
         const lead = leads.find((l) => l.itemId === item.id);
         const unit = units.find((u) => u.id === lead?.unitId);
         if (!lead || !unit) continue;
-        const clue = await this.openFrom({ kind: 'overdue', unitId: unit.id, unitName: unit.name, itemId: item.id, itemNumber: item.number, deadlineAt: item.deadlineAt, now, acceptedReason: false });
+        const clue = await this.openFrom({
+          kind: 'overdue',
+          unitId: unit.id,
+          unitName: unit.name,
+          itemId: item.id,
+          itemNumber: item.number,
+          deadlineAt: item.deadlineAt,
+          now,
+          acceptedReason: false,
+        });
         if (clue) opened++;
       }
     }
@@ -156,7 +181,12 @@ export class AccountabilityService implements OnModuleInit {
   }
 
   /** A2: one step of the procedure, by the right role, recorded on the clue's timeline. */
-  async act<A extends ProcedureAction>(number: string, action: A, input: ProcedureInputs[A] & { documents?: ClueData['documents'] }, actor: Actor): Promise<Clue> {
+  async act<A extends ProcedureAction>(
+    number: string,
+    action: A,
+    input: ProcedureInputs[A] & { documents?: ClueData['documents'] },
+    actor: Actor,
+  ): Promise<Clue> {
     return inTransaction(this.db, async (em) => {
       const qb = em.createQueryBuilder(Clue, 'c').where('c.number = :number', { number: normalizeClueNumber(number) });
       if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
@@ -179,7 +209,8 @@ export class AccountabilityService implements OnModuleInit {
 
   /** A2: a document for the clue's file (a 核查报告, an opinion, a result); steps cite it as `doc:<id>`. */
   async attach(number: string, file: { name: string; mime: string; content: Buffer }, actor: Actor) {
-    if (!rolesOf(actor).includes('supervisor') && !hasRole(actor, 'leader')) throw new DomainError('CLUE.FORBIDDEN', 'A2：程序文书由督查室或领导上传。', 'forbidden');
+    if (!rolesOf(actor).includes('supervisor') && !hasRole(actor, 'leader'))
+      throw new DomainError('CLUE.FORBIDDEN', 'A2：程序文书由督查室或领导上传。', 'forbidden');
     const name = file.name.normalize('NFC').trim();
     if (!name || name.length > 200) throw new DomainError('CLUE.BAD_FILE_NAME', '请在 name 参数中给出文件名（200字以内），例如 核查报告.pdf。', 'invalid');
     if (file.content.length === 0) throw new DomainError('CLUE.EMPTY_FILE', '上传的文件是空的。', 'invalid');
@@ -187,8 +218,26 @@ export class AccountabilityService implements OnModuleInit {
       const clue = await em.findOneBy(Clue, { number: normalizeClueNumber(number) });
       if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
       const sha256 = createHash('sha256').update(file.content).digest('hex');
-      const saved = await em.save(DocumentFile, { ownerKind: 'clue' as const, ownerId: clue.id, name, mime: file.mime || 'application/octet-stream', size: file.content.length, sha256, content: file.content, uploadedById: actor.personId });
-      await this.record(em, clue, 'attached', clue.state, clue.state, actor, this.clock.now(), `上传文书：${name}（doc:${saved.id}，${Math.ceil(file.content.length / 1024)} KB）`);
+      const saved = await em.save(DocumentFile, {
+        ownerKind: 'clue' as const,
+        ownerId: clue.id,
+        name,
+        mime: file.mime || 'application/octet-stream',
+        size: file.content.length,
+        sha256,
+        content: file.content,
+        uploadedById: actor.personId,
+      });
+      await this.record(
+        em,
+        clue,
+        'attached',
+        clue.state,
+        clue.state,
+        actor,
+        this.clock.now(),
+        `上传文书：${name}（doc:${saved.id}，${Math.ceil(file.content.length / 1024)} KB）`,
+      );
       return { id: saved.id, ref: `doc:${saved.id}`, name, mime: saved.mime, size: saved.size, sha256 };
     });
   }
@@ -201,25 +250,50 @@ export class AccountabilityService implements OnModuleInit {
 
   /** Steps may cite uploaded files as `doc:<id>`: each must exist and belong to this clue. */
   private async checkDocumentRefs(em: EntityManager, clue: Clue, input: Record<string, unknown>): Promise<void> {
-    const refs = [...(Array.isArray(input.documents) ? (input.documents as { ref?: unknown }[]) : []), ...(input.report ? [input.report as { ref?: unknown }] : [])]
+    const refs = [
+      ...(Array.isArray(input.documents) ? (input.documents as { ref?: unknown }[]) : []),
+      ...(input.report ? [input.report as { ref?: unknown }] : []),
+    ]
       .map((d) => (typeof d?.ref === 'string' ? /^doc:(\d+)$/.exec(d.ref.trim()) : null))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]));
     if (refs.length === 0) return;
     const found = await em.findBy(DocumentFile, { id: In(refs), ownerKind: 'clue', ownerId: clue.id });
     const missing = refs.filter((id) => !found.some((d) => d.id === id));
-    if (missing.length) throw new DomainError('CLUE.DOCUMENT_NOT_FOUND', `A2：文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`, 'invalid');
+    if (missing.length)
+      throw new DomainError(
+        'CLUE.DOCUMENT_NOT_FOUND',
+        `A2：文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`,
+        'invalid',
+      );
   }
 
   async get(number: string) {
     const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(number) });
     if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
     const events = await this.db.getRepository(ClueEvent).find({ where: { clueId: clue.id }, order: { id: 'ASC' } });
-    return { ...(await this.view([clue]))[0], data: clue.data, timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, label: e.action === 'opened' ? '线索登记' : e.action === 'attached' ? '上传文书' : PROCEDURE_ACTION_LABELS[e.action as ProcedureAction], from: e.fromState, to: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })) };
+    return {
+      ...(await this.view([clue]))[0],
+      data: clue.data,
+      timeline: events.map((e) => ({
+        at: formatShanghai(e.at),
+        action: e.action,
+        label: e.action === 'opened' ? '线索登记' : e.action === 'attached' ? '上传文书' : PROCEDURE_ACTION_LABELS[e.action as ProcedureAction],
+        from: e.fromState,
+        to: e.toState,
+        actor: e.actorName,
+        channel: e.channel,
+        summary: e.summary,
+      })),
+    };
   }
 
   async list(filter: { state?: ProcedureState; unitId?: number }) {
-    const clues = await this.db.getRepository(Clue).find({ where: { ...(filter.state ? { state: filter.state } : {}), ...(filter.unitId ? { unitId: filter.unitId } : {}) }, order: { id: 'DESC' }, take: 500 });
+    const clues = await this.db.getRepository(Clue).find({
+      where: { ...(filter.state ? { state: filter.state } : {}), ...(filter.unitId ? { unitId: filter.unitId } : {}) },
+      order: { id: 'DESC' },
+      take: 500,
+    });
     return this.view(clues);
   }
 
@@ -227,7 +301,9 @@ export class AccountabilityService implements OnModuleInit {
   async view(clues: Clue[]) {
     const units = clues.length ? await this.db.getRepository(Unit).findBy({ id: In([...new Set(clues.map((c) => c.unitId))]) }) : [];
     const itemIds = clues.map((c) => c.itemId).filter((i): i is number => i !== null);
-    const items = itemIds.length ? await this.db.getRepository(Item).find({ where: { id: In(itemIds) }, select: { id: true, number: true, title: true, leaderId: true } }) : [];
+    const items = itemIds.length
+      ? await this.db.getRepository(Item).find({ where: { id: In(itemIds) }, select: { id: true, number: true, title: true, leaderId: true } })
+      : [];
     return clues.map((c) => ({
       number: c.number,
       trigger: c.trigger,
@@ -241,7 +317,17 @@ export class AccountabilityService implements OnModuleInit {
     }));
   }
 
-  private record(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
+  private record(
+    em: EntityManager,
+    clue: Clue,
+    action: string,
+    from: ProcedureState | null,
+    to: ProcedureState,
+    actor: Actor,
+    at: Date,
+    summary: string,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
     return recordClueEvent(em, clue, action, from, to, actor, at, summary, data);
   }
 
@@ -251,14 +337,30 @@ export class AccountabilityService implements OnModuleInit {
       const leaders = await this.leadersFor(em, clue);
       await this.outbox.enqueue(
         em,
-        leaders.map((id) => ({ kind: 'clue_audit_card', target: `person:${id}` as const, platform: null, itemId: null, payload: { subject: clue.number }, dedupeKey: `clue:${clue.id}:v${clue.version}:audit:${id}`, dueAt: now })),
+        leaders.map((id) => ({
+          kind: 'clue_audit_card',
+          target: `person:${id}` as const,
+          platform: null,
+          itemId: null,
+          payload: { subject: clue.number },
+          dedupeKey: `clue:${clue.id}:v${clue.version}:audit:${id}`,
+          dueAt: now,
+        })),
       );
     }
     if (action === 'audit_approve' || action === 'audit_reject') {
       const text = `【问责审核】${clue.number}：分管领导${action === 'audit_approve' ? '同意问责处理意见，请复核后实施' : '退回问责处理意见，请重新提出'}。`;
       await this.outbox.enqueue(
         em,
-        (await supervisionTargets(em)).map((t) => ({ kind: 'clue_notice', target: t.target, platform: t.platform ?? null, itemId: clue.itemId, payload: { text }, dedupeKey: `clue:${clue.id}:v${clue.version}:${t.target}`, dueAt: now })),
+        (await supervisionTargets(em)).map((t) => ({
+          kind: 'clue_notice',
+          target: t.target,
+          platform: t.platform ?? null,
+          itemId: clue.itemId,
+          payload: { text },
+          dedupeKey: `clue:${clue.id}:v${clue.version}:${t.target}`,
+          dueAt: now,
+        })),
       );
     }
   }
@@ -297,7 +399,11 @@ function gathered(action: ProcedureAction, input: Record<string, unknown>, befor
     case 'skip_verification':
       return { ...out, verification: { skipped: String(input.reason) } };
     case 'verify':
-      return { ...out, verification: input.report as ClueData['verification'], documents: [...(documents ?? before.documents ?? []), input.report as { title: string; ref: string }] };
+      return {
+        ...out,
+        verification: input.report as ClueData['verification'],
+        documents: [...(documents ?? before.documents ?? []), input.report as { title: string; ref: string }],
+      };
     case 'propose_opinion':
       return { ...out, opinion: input.targets as ClueData['opinion'] };
     case 'audit_approve':

@@ -43,7 +43,18 @@ export class ClueOpener implements OnModuleInit {
   async open(em: EntityManager, draft: ClueDraft, actor: Actor, at: Date): Promise<Clue | null> {
     if (await em.findOneBy(Clue, { dedupeKey: draft.dedupeKey })) return null;
     const number = await nextClueNumber(em, shanghaiYear(at));
-    await em.insert(Clue, { number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId, dedupeKey: draft.dedupeKey, state: 'clue_opened', summary: draft.summary.slice(0, 500), data: {}, version: 1, openedAt: at });
+    await em.insert(Clue, {
+      number,
+      trigger: draft.trigger,
+      unitId: draft.unitId,
+      itemId: draft.itemId,
+      dedupeKey: draft.dedupeKey,
+      state: 'clue_opened',
+      summary: draft.summary.slice(0, 500),
+      data: {},
+      version: 1,
+      openedAt: at,
+    });
     const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
     await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
     await this.outbox.enqueue(
@@ -79,16 +90,43 @@ export class ClueOpener implements OnModuleInit {
   /** A1 from S10: refusing or obstructing the 督查 opens a clue (it does not punish by itself), in the entry's transaction. */
   async forObstruction(em: EntityManager, e: ObstructionRecorded): Promise<void> {
     const unit = await em.findOneByOrFail(Unit, { id: e.unitId });
-    const draft = triggerClue({ kind: 'obstruction', incidentId: e.incidentId, unitId: unit.id, unitName: unit.name, itemId: e.itemId, description: e.description });
+    const draft = triggerClue({
+      kind: 'obstruction',
+      incidentId: e.incidentId,
+      unitId: unit.id,
+      unitName: unit.name,
+      itemId: e.itemId,
+      description: e.description,
+    });
     if (draft) await this.open(em, draft, e.actor, e.at);
   }
 }
 
-export async function recordClueEvent(em: EntityManager, clue: Clue, action: string, from: ProcedureState | null, to: ProcedureState, actor: Actor, at: Date, summary: string, data?: Record<string, unknown>): Promise<void> {
-  await em.save(ClueEvent, { clueId: clue.id, action, fromState: from, toState: to, actorId: actor.personId, actorName: actor.name, channel: actor.channel, at, summary, data: data ?? null });
+export async function recordClueEvent(
+  em: EntityManager,
+  clue: Clue,
+  action: string,
+  from: ProcedureState | null,
+  to: ProcedureState,
+  actor: Actor,
+  at: Date,
+  summary: string,
+  data?: Record<string, unknown>,
+): Promise<void> {
+  await em.save(ClueEvent, {
+    clueId: clue.id,
+    action,
+    fromState: from,
+    toState: to,
+    actorId: actor.personId,
+    actorName: actor.name,
+    channel: actor.channel,
+    at,
+    summary,
+    data: data ?? null,
+  });
 }
 
 async function nextClueNumber(em: EntityManager, year: number): Promise<string> {
   return formatItemNumber(CLUE_PREFIX, year, await nextInSequence(em, CLUE_PREFIX, year));
 }
-

@@ -17,25 +17,34 @@ export class AuthController {
     private readonly clock: Clock,
   ) {}
 
-  @Post('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '为人员签发访问令牌（明文只返回这一次）' })
+  @Post('people/:id/tokens')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '为人员签发访问令牌（明文只返回这一次）' })
   async issueToken(@Param('id', ParseIntPipe) id: number, @Body() dto: IssueTokenDto) {
     await this.org.personView(id);
     return this.tokens.issue(id, dto.label);
   }
 
-  @Get('people/:id/tokens') @RequireRoles('admin') @ApiOperation({ summary: '查看人员持有的访问令牌（不含令牌本身）' })
+  @Get('people/:id/tokens')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '查看人员持有的访问令牌（不含令牌本身）' })
   async listTokens(@Param('id', ParseIntPipe) id: number) {
     await this.org.personView(id);
     return this.tokens.list(id);
   }
 
-  @Post('people/:id/tokens/revoke') @HttpCode(200) @RequireRoles('admin') @ApiOperation({ summary: '吊销人员的全部访问令牌（离岗、手机遗失时）' })
+  @Post('people/:id/tokens/revoke')
+  @HttpCode(200)
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '吊销人员的全部访问令牌（离岗、手机遗失时）' })
   async revokeAllTokens(@Param('id', ParseIntPipe) id: number) {
     await this.org.personView(id);
     return { revoked: await this.tokens.revokeAll(id, this.clock.now()) };
   }
 
-  @Post('tokens/:id/revoke') @HttpCode(200) @RequireRoles('admin')
+  @Post('tokens/:id/revoke')
+  @HttpCode(200)
+  @RequireRoles('admin')
   async revokeToken(@Param('id', ParseIntPipe) id: number) {
     return { revoked: await this.tokens.revoke(id, this.clock.now()) };
   }

@@ -12,8 +12,7 @@ import { hasRole, unitsOf, type Actor } from '../shared/actor';
  */
 export type ReadScope = { all: true } | { all: false; unitIds: number[]; personId: number | null };
 
-export const seesEverything = (a: Actor): boolean =>
-  a.isAdmin || hasRole(a, 'supervisor') || hasRole(a, 'owner') || hasRole(a, 'leader');
+export const seesEverything = (a: Actor): boolean => a.isAdmin || hasRole(a, 'supervisor') || hasRole(a, 'owner') || hasRole(a, 'leader');
 
 export function readScope(a: Actor): ReadScope {
   if (seesEverything(a)) return { all: true };

@@ -15,8 +15,14 @@ export class BulletinChartRenderer {
   rendered = 0;
 
   render(b: Pick<Bulletin, 'facts' | 'periodLabel' | 'number'>): Buffer {
-    const units = ((b.facts as unknown as BulletinFacts).byUnit ?? []).slice().sort((x, y) => y.closed - x.closed || y.registered - x.registered || x.unitId - y.unitId).slice(0, 15);
-    const svg = renderChartSvg(units.map((u) => ({ name: u.unitName, value: u.closed })), { title: `${b.periodLabel}各单位办结事项数` });
+    const units = ((b.facts as unknown as BulletinFacts).byUnit ?? [])
+      .slice()
+      .sort((x, y) => y.closed - x.closed || y.registered - x.registered || x.unitId - y.unitId)
+      .slice(0, 15);
+    const svg = renderChartSvg(
+      units.map((u) => ({ name: u.unitName, value: u.closed })),
+      { title: `${b.periodLabel}各单位办结事项数` },
+    );
     const png = svgToPng(svg);
     this.rendered++;
     this.log.log(JSON.stringify({ event: 'bulletin_chart_rendered', number: b.number, bytes: png.length }));

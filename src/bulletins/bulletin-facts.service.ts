@@ -56,10 +56,19 @@ export class BulletinFactsService {
       const from = shanghaiInstant(m[1]);
       const to = new Date(shanghaiInstant(m[2]).getTime() + DAY);
       if (to <= from) throw invalid('BULLETIN.BAD_PERIOD', '通报期间的结束日期须不早于开始日期。', { field: 'period' });
-      return { from, to, label: `${m[1].replace(/-0?/, '年').replace(/-0?/, '月')}日至${m[2].replace(/-0?/, '年').replace(/-0?/, '月')}日`, year: Number(m[1].slice(0, 4)) };
+      return {
+        from,
+        to,
+        label: `${m[1].replace(/-0?/, '年').replace(/-0?/, '月')}日至${m[2].replace(/-0?/, '年').replace(/-0?/, '月')}日`,
+        year: Number(m[1].slice(0, 4)),
+      };
     }
     const example = kind === 'monthly' ? '2026-03' : kind === 'quarterly' ? '2026Q1' : '2026-03-01~2026-03-15';
-    throw invalid('BULLETIN.BAD_PERIOD', `通报期间「${spec}」无效，${kind === 'monthly' ? '月度' : kind === 'quarterly' ? '季度' : '专项'}通报请写成 ${example}。`, { field: 'period' });
+    throw invalid(
+      'BULLETIN.BAD_PERIOD',
+      `通报期间「${spec}」无效，${kind === 'monthly' ? '月度' : kind === 'quarterly' ? '季度' : '专项'}通报请写成 ${example}。`,
+      { field: 'period' },
+    );
   }
 
   async collect(kind: BulletinKind, period: Period, issue: { year: number; number: number }, office: string, recipients?: string): Promise<BulletinFacts> {
@@ -78,21 +87,42 @@ export class BulletinFactsService {
     const add = (rows: Record<string, unknown>[], field: keyof BulletinCounts, col = 'n') => {
       for (const r of rows) cell(Number(r.unitId), r.source as Source)[field] += Number(r[col] ?? 0);
     };
-    add(await q(`SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at >= ? AND i.registered_at < ? GROUP BY iu.unit_id, i.source`, ['lead', 0, from, to]), 'registered');
+    add(
+      await q(
+        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at >= ? AND i.registered_at < ? GROUP BY iu.unit_id, i.source`,
+        ['lead', 0, from, to],
+      ),
+      'registered',
+    );
     const closed = await q(
       `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n, SUM(CASE WHEN i.closed_at <= i.deadline_at THEN 1 ELSE 0 END) AS onTime FROM item i ${lead}WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? GROUP BY iu.unit_id, i.source`,
       ['lead', 0, from, to],
     );
     add(closed, 'closed');
     add(closed, 'onTime', 'onTime');
-    add(await q(`SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) GROUP BY iu.unit_id, i.source`, ['lead', 0, to, to, to]), 'overdue');
+    add(
+      await q(
+        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) GROUP BY iu.unit_id, i.source`,
+        ['lead', 0, to, to, to],
+      ),
+      'overdue',
+    );
     const events = await q(
       `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(*) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
       ['lead', from, to, 'returned', 'key_supervision', 'rated', '%"rating":"fail"%'],
     );
-    add(events.filter((r) => r.type === 'returned'), 'returned');
-    add(events.filter((r) => r.type === 'key_supervision'), 'keySupervision');
-    add(events.filter((r) => r.type === 'rated'), 'failed');
+    add(
+      events.filter((r) => r.type === 'returned'),
+      'returned',
+    );
+    add(
+      events.filter((r) => r.type === 'key_supervision'),
+      'keySupervision',
+    );
+    add(
+      events.filter((r) => r.type === 'rated'),
+      'failed',
+    );
 
     const units = (await q('SELECT id, name FROM unit', [])).map((u) => ({ id: Number(u.id), name: String(u.name) }));
     const nameOf = new Map(units.map((u) => [u.id, u.name]));
@@ -117,13 +147,23 @@ export class BulletinFactsService {
         `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND i.closed_at <= i.deadline_at AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
         ['lead', 0, from, to, 'excellent', 'good', 'excellent'],
       )
-    ).map((r) => ({ number: String(r.number), title: String(r.title), unitName: String(r.unitName), rating: r.rating as Rating, closedAt: asDate(r.closedAt) }));
+    ).map((r) => ({
+      number: String(r.number),
+      title: String(r.title),
+      unitName: String(r.unitName),
+      rating: r.rating as Rating,
+      closedAt: asDate(r.closedAt),
+    }));
     const late = await q(
       `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
       ['lead', 0, to, to, to],
     );
     const flagged: Record<string, unknown>[] = [];
-    for (const [type, like] of [['key_supervision', '%'], ['rated', '%"rating":"fail"%'], ['returned', '%']] as const) {
+    for (const [type, like] of [
+      ['key_supervision', '%'],
+      ['rated', '%"rating":"fail"%'],
+      ['returned', '%'],
+    ] as const) {
       flagged.push(
         ...(await q(
           `SELECT i.number AS number, i.title AS title, u.name AS unitName, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e JOIN item i ON i.id = e.item_id ${lead}JOIN unit u ON u.id = iu.unit_id WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
@@ -132,7 +172,13 @@ export class BulletinFactsService {
       );
     }
     const criticism: CriticismItem[] = [
-      ...late.map((r) => ({ number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason: 'late' as const, detail: `截至期末逾期${Math.max(1, Math.floor((period.to.getTime() - asDate(r.deadlineAt).getTime()) / DAY))}天未办结` })),
+      ...late.map((r) => ({
+        number: String(r.number),
+        title: String(r.title),
+        unitName: String(r.unitName),
+        reason: 'late' as const,
+        detail: `截至期末逾期${Math.max(1, Math.floor((period.to.getTime() - asDate(r.deadlineAt).getTime()) / DAY))}天未办结`,
+      })),
       ...flagged.map((r) => {
         const reason = r.type === 'returned' ? ('returned' as const) : r.type === 'key_supervision' ? ('key_supervision' as const) : ('failed' as const);
         const data = typeof r.data === 'string' ? safeJson(r.data) : {};
@@ -141,7 +187,12 @@ export class BulletinFactsService {
       }),
     ];
 
-    const ranking = (await this.scoring.ranking(period.year)).units.map((u) => ({ rank: u.rank, unitName: u.unitName, total: u.total, points: Math.round((u.total - u.base) * 10) / 10 }));
+    const ranking = (await this.scoring.ranking(period.year)).units.map((u) => ({
+      rank: u.rank,
+      unitName: u.unitName,
+      total: u.total,
+      points: Math.round((u.total - u.base) * 10) / 10,
+    }));
     return {
       kind,
       period: { from: period.from, to: period.to, label: period.label },
@@ -159,10 +210,12 @@ export class BulletinFactsService {
 }
 
 /** A raw query's instant back as a Date: MySQL gives a Date, SQLite the UTC text it stores. */
-export const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`));
+export const asDate = (v: unknown): Date =>
+  v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`);
 
 /** An instant as a raw-query parameter: SQLite keeps instants as UTC text ('2026-03-01 16:00:00.000'); MySQL/MariaDB take the Date. */
-export const sqlInstant = (db: DataSource, d: Date): Date | string => (db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
+export const sqlInstant = (db: DataSource, d: Date): Date | string =>
+  db.options.type === 'better-sqlite3' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
 function safeJson(s: string): Record<string, unknown> {
   try {
     return JSON.parse(s) as Record<string, unknown>;

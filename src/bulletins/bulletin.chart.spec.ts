@@ -75,7 +75,10 @@ describe('B2 bulletin chart', () => {
   it('with a CJK font found, the Chinese title is drawn (more ink than with no font at all)', () => {
     const face = findCjkFontFace();
     if (!face) return; // nothing to compare on a machine without one; see findCjkFont above
-    const title = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-size="28" font-family="' + face.family + '">督查通报</text></svg>';
+    const title =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-size="28" font-family="' +
+      face.family +
+      '">督查通报</text></svg>';
     const { Resvg } = jest.requireActual<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
     const ink = (files: string[]) => {
       const px = new Resvg(title, { font: { fontFiles: files, loadSystemFonts: false, defaultFontFamily: face.family } }).render().pixels;

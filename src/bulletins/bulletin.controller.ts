@@ -13,7 +13,12 @@ class GenerateBulletinDto {
   @ApiProperty({ description: '月度 2026-03；季度 2026Q1；专项 2026-03-01~2026-03-15' }) @IsString() @MaxLength(40) period!: string;
   @ApiPropertyOptional({ default: '市人民政府督查室' }) @IsOptional() @IsString() @MaxLength(100) office?: string;
   @ApiPropertyOptional({ description: '主送机关' }) @IsOptional() @IsString() @MaxLength(300) recipients?: string;
-  @ApiPropertyOptional({ type: [Number], description: '印发时推送的工作群（默认全部）' }) @IsOptional() @IsArray() @ArrayMaxSize(500) @IsInt({ each: true }) groupIds?: number[];
+  @ApiPropertyOptional({ type: [Number], description: '印发时推送的工作群（默认全部）' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsInt({ each: true })
+  groupIds?: number[];
 }
 
 class DecideDto {
@@ -31,7 +36,9 @@ class PublishDto {
 export class BulletinController {
   constructor(private readonly bulletins: BulletinService) {}
 
-  @Post() @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: 'B2：按期间从数据生成通报草稿' })
+  @Post()
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: 'B2：按期间从数据生成通报草稿' })
   async generate(@Body() dto: GenerateBulletinDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.generate(dto, actor)).number);
   }
@@ -44,36 +51,56 @@ export class BulletinController {
     return this.bulletins.get(number);
   }
 
-  @Put(':number/draft') @RequireRoles('admin', 'supervisor') @ApiBody({ schema: { type: 'object', description: 'title、subtitle、intro、recipients、sections（章节数组）、groupIds 任选' } })
+  @Put(':number/draft')
+  @RequireRoles('admin', 'supervisor')
+  @ApiBody({ schema: { type: 'object', description: 'title、subtitle、intro、recipients、sections（章节数组）、groupIds 任选' } })
   @ApiOperation({ summary: '督查室修改通报稿（草稿或被退回时）' })
   async edit(@Param('number') number: string, @Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.edit(number, checkDraftPatch(body), actor)).number);
   }
 
-  @Post(':number/submit') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '提请领导审定（领导收到一对一审定卡片）' })
+  @Post(':number/submit')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '提请领导审定（领导收到一对一审定卡片）' })
   async submit(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.submit(number, actor)).number);
   }
 
-  @Post(':number/approve') @HttpCode(200) @RequireRoles('leader') async approve(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
+  @Post(':number/approve') @HttpCode(200) @RequireRoles('leader') async approve(
+    @Param('number') number: string,
+    @Body() dto: DecideDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.bulletins.get((await this.bulletins.decide(number, true, dto.note ?? '', actor)).number);
   }
 
-  @Post(':number/reject') @HttpCode(200) @RequireRoles('leader') async reject(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
+  @Post(':number/reject') @HttpCode(200) @RequireRoles('leader') async reject(
+    @Param('number') number: string,
+    @Body() dto: DecideDto,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.bulletins.get((await this.bulletins.decide(number, false, dto.note ?? '', actor)).number);
   }
 
-  @Post(':number/publish') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '印发：推送至所选钉钉、企业微信工作群并归档' })
+  @Post(':number/publish')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '印发：推送至所选钉钉、企业微信工作群并归档' })
   async publish(@Param('number') number: string, @Body() dto: PublishDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.publish(number, dto.groupIds, actor)).number);
   }
 
-  @Get(':number/reproduce') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: 'B2：从数据库重新生成，与存档逐行比对' })
+  @Get(':number/reproduce')
+  @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: 'B2：从数据库重新生成，与存档逐行比对' })
   reproduce(@Param('number') number: string) {
     return this.bulletins.reproduce(number);
   }
 
-  @Get(':number/docx') @RequireRoles('admin', 'supervisor', 'leader') @ApiOperation({ summary: '导出 .docx（公文格式）' })
+  @Get(':number/docx')
+  @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: '导出 .docx（公文格式）' })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   async docx(@Param('number') number: string) {
     const { filename, body } = await this.bulletins.docx(number);
@@ -87,14 +114,20 @@ export class BulletinController {
 export class PublicBulletinController {
   constructor(private readonly bulletins: BulletinService) {}
 
-  @Get(':token') @Public() @Header('Content-Type', 'text/html; charset=utf-8') @Header('Content-Security-Policy', BULLETIN_PAGE_CSP)
+  @Get(':token')
+  @Public()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', BULLETIN_PAGE_CSP)
   async page(@Param('token') token: string) {
     const b = await this.bulletins.byToken(token);
     // The chart by a relative link: same origin as the page, as the policy allows.
     return bulletinHtml(b.draft, `${encodeURIComponent(b.publicToken)}/chart.png`);
   }
 
-  @Get(':token/chart.png') @Public() @Header('Content-Type', 'image/png') @Header('Cache-Control', 'public, max-age=86400')
+  @Get(':token/chart.png')
+  @Public()
+  @Header('Content-Type', 'image/png')
+  @Header('Cache-Control', 'public, max-age=86400')
   async chart(@Param('token') token: string) {
     return new StreamableFile(await this.bulletins.publicChart(token));
   }

@@ -13,7 +13,8 @@ async function readBack(buf: Buffer): Promise<{ zip: JSZip; xml: string; fonts: 
 }
 
 /** A 400×200 PNG, made here so the test needs no binary fixture. */
-const png = () => new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="#2f5597"/></svg>').render().asPng();
+const png = () =>
+  new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="#2f5597"/></svg>').render().asPng();
 
 describe('B2 renderBulletinDocx: the 公文 .docx', () => {
   let xml: string;

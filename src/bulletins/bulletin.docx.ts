@@ -79,9 +79,7 @@ const bodySpacing = { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after
 function bodyParagraph(f: Fonts, text: string): Paragraph {
   // A （一）… paragraph opens with a 二级标题 up to its first 。, in 楷体; the rest is body text.
   const m = text.match(/^（[一二三四五六七八九十]+）[^。]*。/);
-  const children = m
-    ? [run(f, m[0], f.subheading, SIZE.body), run(f, text.slice(m[0].length), f.body, SIZE.body)]
-    : [run(f, text, f.body, SIZE.body)];
+  const children = m ? [run(f, m[0], f.subheading, SIZE.body), run(f, text.slice(m[0].length), f.body, SIZE.body)] : [run(f, text, f.body, SIZE.body)];
   return new Paragraph({ children, indent: INDENT_2, spacing: bodySpacing, alignment: AlignmentType.JUSTIFIED });
 }
 
@@ -120,7 +118,11 @@ function table(f: Fonts, t: BulletinTable): (Paragraph | Table)[] {
     new TableRow({ tableHeader: true, cantSplit: true, children: t.headers.map((h, i) => cell(h, i, true)) }),
     ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, i, false)) })),
   ];
-  return [caption, new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, borders }), new Paragraph({ spacing: { after: 120 }, children: [] })];
+  return [
+    caption,
+    new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, borders }),
+    new Paragraph({ spacing: { after: 120 }, children: [] }),
+  ];
 }
 
 /** Pixel size from a PNG's IHDR (bytes 16–23), to keep the chart's aspect ratio. */

@@ -8,7 +8,22 @@ import type { BulletinBlock, BulletinDraft, BulletinSection } from './bulletin.r
 
 export type DraftPatch = Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & { groupIds?: number[] };
 
-export const DRAFT_LIMITS = { title: 100, subtitle: 100, intro: 2000, recipients: 300, sections: 50, heading: 100, blocks: 500, paragraph: 10_000, caption: 100, columns: 20, header: 50, rows: 5000, cell: 1000, groupIds: 500 };
+export const DRAFT_LIMITS = {
+  title: 100,
+  subtitle: 100,
+  intro: 2000,
+  recipients: 300,
+  sections: 50,
+  heading: 100,
+  blocks: 500,
+  paragraph: 10_000,
+  caption: 100,
+  columns: 20,
+  header: 50,
+  rows: 5000,
+  cell: 1000,
+  groupIds: 500,
+};
 
 const FIELDS: Record<string, string> = { title: '标题', subtitle: '副标题', intro: '导语', recipients: '主送机关', sections: '章节', groupIds: '推送的工作群' };
 
@@ -55,7 +70,8 @@ function block(v: unknown, where: string, field: string): BulletinBlock {
     if (t.rows.length > DRAFT_LIMITS.rows) throw new Problem(`${field}.table.rows`, `${where}的表格行数过多（最多 ${DRAFT_LIMITS.rows} 行）`);
     const rows = t.rows.map((r, i) => {
       if (!Array.isArray(r)) throw new Problem(`${field}.table.rows`, `${where}表格第${i + 1}行须为一行单元格`);
-      if (r.length !== headers.length) throw new Problem(`${field}.table.rows`, `${where}表格第${i + 1}行有 ${r.length} 格，表头有 ${headers.length} 列，须一致`);
+      if (r.length !== headers.length)
+        throw new Problem(`${field}.table.rows`, `${where}表格第${i + 1}行有 ${r.length} 格，表头有 ${headers.length} 列，须一致`);
       return r.map((c, j) => text(c, `${where}表格第${i + 1}行第${j + 1}格`, `${field}.table.rows`, DRAFT_LIMITS.cell)!);
     });
     return { type: 'table', table: { caption, headers, rows } };

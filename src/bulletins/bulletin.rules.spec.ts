@@ -129,7 +129,9 @@ describe('B1 quarterly and 重点督办 bulletins', () => {
   });
 
   it('a period across the new year repeats the year', () => {
-    const d = composeBulletin(marchFacts({ period: { from: shanghaiInstant('2025-12-01'), to: shanghaiInstant('2026-03-01'), label: '2025年12月至2026年2月' } }));
+    const d = composeBulletin(
+      marchFacts({ period: { from: shanghaiInstant('2025-12-01'), to: shanghaiInstant('2026-03-01'), label: '2025年12月至2026年2月' } }),
+    );
     expect(paragraphs(d, '一、总体情况')[0]).toMatch(/^2025年12月1日至2026年2月28日，/);
   });
 
@@ -226,7 +228,11 @@ describe('B2 draftToMarkdown: the chat broadcast', () => {
 
   it('fits whole when there is room: title, overview, chart, praise, criticism, link', () => {
     const md = draftToMarkdown(draft, { ...opts, maxBytes: 20_000 });
-    expect(md.startsWith('### 政务督查 2026年第3期\n\n**2026年3月督查督办事项落实情况**\n\n市人民政府督查室　2026年3月\n\n**总体情况**：2026年3月1日至3月31日，共登记督办事项12件')).toBe(true);
+    expect(
+      md.startsWith(
+        '### 政务督查 2026年第3期\n\n**2026年3月督查督办事项落实情况**\n\n市人民政府督查室　2026年3月\n\n**总体情况**：2026年3月1日至3月31日，共登记督办事项12件',
+      ),
+    ).toBe(true);
     expect(md).toContain('\n\n![图表](https://duban.example/b/3/chart.png)\n\n');
     expect(md).toContain('**表扬**（2项）\n- DB2026-0007 落实惠企资金兑付（市财政局，良好）');
     expect(md).toContain('**批评**（3项）\n- DB2026-0012');
@@ -236,7 +242,13 @@ describe('B2 draftToMarkdown: the chat broadcast', () => {
 
   it('leaves out the chart line when no chart is given, and says how many more items the full text has', () => {
     const many = marchFacts({
-      praise: Array.from({ length: 5 }, (_, i) => ({ number: `DB2026-00${50 + i}`, title: '事项', unitName: '市住建局', rating: null, closedAt: new Date('2026-03-02T00:00:00Z') })),
+      praise: Array.from({ length: 5 }, (_, i) => ({
+        number: `DB2026-00${50 + i}`,
+        title: '事项',
+        unitName: '市住建局',
+        rating: null,
+        closedAt: new Date('2026-03-02T00:00:00Z'),
+      })),
     });
     const md = draftToMarkdown(composeBulletin(many), { maxBytes: 20_000 });
     expect(md).not.toContain('![');

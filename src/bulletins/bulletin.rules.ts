@@ -55,7 +55,12 @@ export interface PraiseItem {
 
 export const CRITICISM_REASONS = ['late', 'returned', 'failed', 'key_supervision'] as const;
 export type CriticismReason = (typeof CRITICISM_REASONS)[number];
-export const CRITICISM_LABELS: Record<CriticismReason, string> = { late: '逾期办理', returned: '报告被退回', failed: '评定不合格', key_supervision: '重点督办' };
+export const CRITICISM_LABELS: Record<CriticismReason, string> = {
+  late: '逾期办理',
+  returned: '报告被退回',
+  failed: '评定不合格',
+  key_supervision: '重点督办',
+};
 
 /** B1: an item to criticise, with one reason; an item with two reasons is listed twice. */
 export interface CriticismItem {
@@ -171,7 +176,8 @@ export const sortSources = (sources: readonly SourceFigures[]) => {
   const order = Object.keys(SOURCES);
   return [...sources].sort((a, b) => order.indexOf(a.source) - order.indexOf(b.source));
 };
-export const sortPraise = (items: readonly PraiseItem[]) => [...items].sort((a, b) => byNumber.compare(a.number, b.number) || zh.compare(a.unitName, b.unitName));
+export const sortPraise = (items: readonly PraiseItem[]) =>
+  [...items].sort((a, b) => byNumber.compare(a.number, b.number) || zh.compare(a.unitName, b.unitName));
 export const sortCriticism = (items: readonly CriticismItem[]) =>
   [...items].sort((a, b) => byNumber.compare(a.number, b.number) || CRITICISM_REASONS.indexOf(a.reason) - CRITICISM_REASONS.indexOf(b.reason));
 export const sortRanking = (rows: readonly RankingRow[]) => [...rows].sort((a, b) => a.rank - b.rank || zh.compare(a.unitName, b.unitName));
@@ -211,7 +217,11 @@ function overviewSection(f: BulletinFacts, overview: string, ref: (t: BulletinTa
   const blocks: BulletinBlock[] = [para(overview)];
   const sources = sortSources(f.bySource).filter((s) => COUNT_KEYS.some((k) => s[k] > 0));
   if (sources.length) {
-    const t = tableBlock('按事项来源统计', ['事项来源', ...COUNT_HEADERS], sources.map((s) => [SOURCES[s.source], ...counts(s)]));
+    const t = tableBlock(
+      '按事项来源统计',
+      ['事项来源', ...COUNT_HEADERS],
+      sources.map((s) => [SOURCES[s.source], ...counts(s)]),
+    );
     const registered = sources.filter((s) => s.registered > 0).map((s) => `${SOURCES[s.source]}${s.registered}件`);
     const lead = registered.length ? `从事项来源看，本期登记${registered.join('、')}。` : '';
     blocks.push(para(`${lead}各类来源事项办理情况见${ref(t.table)}。`), t);
@@ -262,7 +272,11 @@ function criticismSection(f: BulletinFacts, ref: (t: BulletinTable) => string): 
 function unitSection(f: BulletinFacts, ref: (t: BulletinTable) => string): BulletinSection {
   const units = sortUnits(f.byUnit);
   if (!units.length) return { heading: '四、分单位情况', blocks: [para('本期无分单位统计数据。')] };
-  const t = tableBlock('各单位办理情况', ['承办单位', ...COUNT_HEADERS], units.map((u) => [u.unitName, ...counts(u)]));
+  const t = tableBlock(
+    '各单位办理情况',
+    ['承办单位', ...COUNT_HEADERS],
+    units.map((u) => [u.unitName, ...counts(u)]),
+  );
   return { heading: '四、分单位情况', blocks: [para(`${units.length}个承办单位的督办事项办理情况见${ref(t.table)}。`), t] };
 }
 
@@ -270,7 +284,11 @@ function rankingSection(f: BulletinFacts, ref: (t: BulletinTable) => string): Bu
   const rows = sortRanking(f.ranking);
   if (!rows.length) return { heading: '五、积分排名', blocks: [para('本期不发布激励积分排名。')] };
   const { lastDay } = periodSpan(f.period.from, f.period.to);
-  const t = tableBlock('激励积分排名', ['名次', '单位', '总分', '本年增减'], rows.map((r) => [String(r.rank), r.unitName, total(r.total), formatPoints(r.points)]));
+  const t = tableBlock(
+    '激励积分排名',
+    ['名次', '单位', '总分', '本年增减'],
+    rows.map((r) => [String(r.rank), r.unitName, total(r.total), formatPoints(r.points)]),
+  );
   return { heading: '五、积分排名', blocks: [para(`截至${lastDay}，各单位激励积分排名情况见${ref(t.table)}。`), t] };
 }
 
@@ -279,7 +297,9 @@ function requirementsSection(f: BulletinFacts): BulletinSection {
     heading: '六、下步工作要求',
     blocks: [
       para('（一）抓紧整改落实。各承办单位要对照本通报指出的问题，逐项分析原因、明确时限、落实责任；逾期未办结事项要倒排工期，尽快办结并按要求反馈办理情况。'),
-      para('（二）提高办理质量。办理报告要做到事实查清、问题解决、任务落实、结论准确、处理符合法律政策；被退回或评定为不合格的事项，要按照审核意见补充完善后重新报送。'),
+      para(
+        '（二）提高办理质量。办理报告要做到事实查清、问题解决、任务落实、结论准确、处理符合法律政策；被退回或评定为不合格的事项，要按照审核意见补充完善后重新报送。',
+      ),
       para(`（三）强化跟踪督办。${f.office}将对重点督办事项持续跟踪问效，办理情况纳入下期通报，并作为年度督查工作考评的重要依据。`),
     ],
   };
@@ -335,10 +355,12 @@ export function bulletinFactProblems(f: BulletinFacts): BulletinProblem[] {
   const out: BulletinProblem[] = [];
   const bad = (code: string, field: string, message: string) => out.push({ code, field, message });
   const okTime = (d: unknown) => d instanceof Date && !Number.isNaN(d.getTime());
-  if (!okTime(f.period.from) || !okTime(f.period.to) || f.period.to <= f.period.from) bad('BULLETIN.BAD_PERIOD', 'period', '通报期间须有有效的起止时间，且结束晚于开始。');
+  if (!okTime(f.period.from) || !okTime(f.period.to) || f.period.to <= f.period.from)
+    bad('BULLETIN.BAD_PERIOD', 'period', '通报期间须有有效的起止时间，且结束晚于开始。');
   if (!Number.isInteger(f.issue.number) || f.issue.number < 1) bad('BULLETIN.BAD_ISSUE', 'issue.number', `期号须为正整数（给定 ${f.issue.number}）。`);
   const checkCounts = (c: BulletinCounts, field: string) => {
-    for (const k of COUNT_KEYS) if (!Number.isInteger(c[k]) || c[k] < 0) bad('BULLETIN.BAD_COUNT', `${field}.${k}`, `统计数须为非负整数（${field}.${k} = ${c[k]}）。`);
+    for (const k of COUNT_KEYS)
+      if (!Number.isInteger(c[k]) || c[k] < 0) bad('BULLETIN.BAD_COUNT', `${field}.${k}`, `统计数须为非负整数（${field}.${k} = ${c[k]}）。`);
     if (c.onTime > c.closed) bad('BULLETIN.ON_TIME_EXCEEDS_CLOSED', `${field}.onTime`, `按期办结数（${c.onTime}）不能多于办结数（${c.closed}）。`);
   };
   checkCounts(f.totals, 'totals');

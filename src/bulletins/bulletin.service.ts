@@ -62,7 +62,12 @@ export class BulletinService implements OnModuleInit {
     const period = this.facts.period(input.kind, input.period);
     const office = input.office?.trim() || DEFAULT_OFFICE;
     return inTransaction(this.db, async (em) => {
-      const issueNo = input.kind === 'monthly' ? Number(shanghaiDate(period.from).slice(5, 7)) : input.kind === 'quarterly' ? Math.floor((Number(shanghaiDate(period.from).slice(5, 7)) - 1) / 3) + 1 : await this.next(em, KEY_SUPERVISION_SERIES, period.year);
+      const issueNo =
+        input.kind === 'monthly'
+          ? Number(shanghaiDate(period.from).slice(5, 7))
+          : input.kind === 'quarterly'
+            ? Math.floor((Number(shanghaiDate(period.from).slice(5, 7)) - 1) / 3) + 1
+            : await this.next(em, KEY_SUPERVISION_SERIES, period.year);
       const facts = await this.facts.collect(input.kind, period, { year: period.year, number: issueNo }, office, input.recipients?.trim() || undefined);
       const draft = composeBulletin(facts);
       const seq = await this.next(em, BULLETIN_PREFIX, shanghaiYear(this.clock.now()));
@@ -91,7 +96,16 @@ export class BulletinService implements OnModuleInit {
         publishedAt: null,
       });
       await this.record(em, saved, 'generated', actor, `生成${BULLETIN_KINDS[input.kind]}草稿：${draft.title}（${period.label}）`);
-      this.log.log(JSON.stringify({ event: 'bulletin_generated', number, kind: input.kind, period: period.label, units: facts.byUnit.length, criticism: facts.criticism.length }));
+      this.log.log(
+        JSON.stringify({
+          event: 'bulletin_generated',
+          number,
+          kind: input.kind,
+          period: period.label,
+          units: facts.byUnit.length,
+          criticism: facts.criticism.length,
+        }),
+      );
       return saved;
     });
   }
@@ -115,7 +129,15 @@ export class BulletinService implements OnModuleInit {
       if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', 'B2：没有可审定通报的领导，请先在人员中设置 leader 角色。');
       await this.outbox.enqueue(
         em,
-        leaders.map((id) => ({ kind: 'bulletin_approval_card', target: `person:${id}` as const, platform: null, itemId: null, payload: { subject: b.number }, dedupeKey: `bulletin:${b.id}:v${b.version}:approve:${id}`, dueAt: this.clock.now() })),
+        leaders.map((id) => ({
+          kind: 'bulletin_approval_card',
+          target: `person:${id}` as const,
+          platform: null,
+          itemId: null,
+          payload: { subject: b.number },
+          dedupeKey: `bulletin:${b.id}:v${b.version}:approve:${id}`,
+          dueAt: this.clock.now(),
+        })),
       );
       return {};
     });
@@ -126,11 +148,19 @@ export class BulletinService implements OnModuleInit {
     if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', 'B2：通报须由领导审定。');
     if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
     // Issue 11 (defect 8): the chart is drawn here, once, in the approval's transaction, and kept for the public link.
-    return this.change(number, ['pending_approval'], approve ? 'approved' : 'draft', actor, approve ? 'approved' : 'returned', approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`, async (b, em) => {
-      if (!approve) return {};
-      await this.keepChart(em, b);
-      return { approvedById: actor.personId, approvedAt: this.clock.now() };
-    });
+    return this.change(
+      number,
+      ['pending_approval'],
+      approve ? 'approved' : 'draft',
+      actor,
+      approve ? 'approved' : 'returned',
+      approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`,
+      async (b, em) => {
+        if (!approve) return {};
+        await this.keepChart(em, b);
+        return { approvedById: actor.personId, approvedAt: this.clock.now() };
+      },
+    );
   }
 
   /** B2: broadcast to the chosen groups on both platforms — a short summary, the chart, a link — and archived. */
@@ -143,7 +173,15 @@ export class BulletinService implements OnModuleInit {
       if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', 'B2：请选择要推送的工作群（groupIds）。', { field: 'groupIds' });
       await this.outbox.enqueue(
         em,
-        groups.map((g) => ({ kind: 'bulletin_broadcast', target: `group:${g.id}` as const, platform: g.platform, itemId: null, payload: { bulletinId: b.id }, dedupeKey: `bulletin:${b.id}:broadcast:${g.id}`, dueAt: this.clock.now() })),
+        groups.map((g) => ({
+          kind: 'bulletin_broadcast',
+          target: `group:${g.id}` as const,
+          platform: g.platform,
+          itemId: null,
+          payload: { bulletinId: b.id },
+          dedupeKey: `bulletin:${b.id}:broadcast:${g.id}`,
+          dueAt: this.clock.now(),
+        })),
       );
       return { groupIds: groups.map((g) => g.id), publishedAt: this.clock.now() };
     });
@@ -164,24 +202,50 @@ export class BulletinService implements OnModuleInit {
       groupIds: b.groupIds,
       draft: b.draft,
       links: this.links(b),
-      timeline: events.map((e) => ({ at: formatShanghai(e.at), action: e.action, state: e.toState, actor: e.actorName, channel: e.channel, summary: e.summary })),
+      timeline: events.map((e) => ({
+        at: formatShanghai(e.at),
+        action: e.action,
+        state: e.toState,
+        actor: e.actorName,
+        channel: e.channel,
+        summary: e.summary,
+      })),
     };
   }
 
   async list() {
-    const rows = await this.db.getRepository(Bulletin).find({ order: { id: 'DESC' }, take: 200, select: { id: true, number: true, kind: true, periodLabel: true, state: true, issueYear: true, issueNo: true, publishedAt: true } });
-    return rows.map((b) => ({ number: b.number, kind: b.kind, period: b.periodLabel, issue: `${b.issueYear}年第${b.issueNo}期`, state: b.state, stateLabel: BULLETIN_STATE_LABELS[b.state], publishedAt: formatShanghai(b.publishedAt) }));
+    const rows = await this.db.getRepository(Bulletin).find({
+      order: { id: 'DESC' },
+      take: 200,
+      select: { id: true, number: true, kind: true, periodLabel: true, state: true, issueYear: true, issueNo: true, publishedAt: true },
+    });
+    return rows.map((b) => ({
+      number: b.number,
+      kind: b.kind,
+      period: b.periodLabel,
+      issue: `${b.issueYear}年第${b.issueNo}期`,
+      state: b.state,
+      stateLabel: BULLETIN_STATE_LABELS[b.state],
+      publishedAt: formatShanghai(b.publishedAt),
+    }));
   }
 
   /** B2: the same period read from the database again, composed again, compared with what was generated. */
   async reproduce(number: string) {
     const b = await this.load(number);
-    const facts = await this.facts.collect(b.kind, { from: b.periodFrom, to: b.periodTo, label: b.periodLabel, year: b.issueYear }, { year: b.issueYear, number: b.issueNo }, b.office, b.recipients ?? undefined);
+    const facts = await this.facts.collect(
+      b.kind,
+      { from: b.periodFrom, to: b.periodTo, label: b.periodLabel, year: b.issueYear },
+      { year: b.issueYear, number: b.issueNo },
+      b.office,
+      b.recipients ?? undefined,
+    );
     const now = draftToPlainText(composeBulletin(facts));
     const was = b.generatedText.split('\n');
     const again = now.split('\n');
     const differences = [];
-    for (let i = 0; i < Math.max(was.length, again.length) && differences.length < 20; i++) if (was[i] !== again[i]) differences.push({ line: i + 1, archived: was[i] ?? null, now: again[i] ?? null });
+    for (let i = 0; i < Math.max(was.length, again.length) && differences.length < 20; i++)
+      if (was[i] !== again[i]) differences.push({ line: i + 1, archived: was[i] ?? null, now: again[i] ?? null });
     return { number: b.number, equal: now === b.generatedText, differences };
   }
 
@@ -189,7 +253,11 @@ export class BulletinService implements OnModuleInit {
     const b = await this.load(number);
     const date = b.approvedAt ?? this.clock.now();
     const [y, m, d] = shanghaiDate(date).split('-').map(Number);
-    const body = await renderBulletinDocx(b.draft, { office: b.office, date: `${y}年${m}月${d}日`, chartPng: (await this.storedChart(b.id)) ?? this.charts.render(b) });
+    const body = await renderBulletinDocx(b.draft, {
+      office: b.office,
+      date: `${y}年${m}月${d}日`,
+      chartPng: (await this.storedChart(b.id)) ?? this.charts.render(b),
+    });
     return { filename: `${b.draft.issueLabel}${BULLETIN_KINDS[b.kind]}.docx`, body };
   }
 
@@ -294,7 +362,8 @@ export class BulletinService implements OnModuleInit {
       if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
       const b = await qb.getOne();
       if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
-      if (!from.includes(b.state)) throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `B2：通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+      if (!from.includes(b.state))
+        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `B2：通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
       const changes = await patch(b, em, b);
       await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
       Object.assign(b, changes, { state: to, version: b.version + 1 });
@@ -304,7 +373,16 @@ export class BulletinService implements OnModuleInit {
   }
 
   private async record(em: EntityManager, b: Bulletin, action: string, actor: Actor, summary: string): Promise<void> {
-    await em.insert(BulletinEvent, { bulletinId: b.id, action, toState: b.state, actorId: actor.personId, actorName: actor.name, channel: actor.channel, at: this.clock.now(), summary });
+    await em.insert(BulletinEvent, {
+      bulletinId: b.id,
+      action,
+      toState: b.state,
+      actorId: actor.personId,
+      actorName: actor.name,
+      channel: actor.channel,
+      at: this.clock.now(),
+      summary,
+    });
   }
 
   private next(em: EntityManager, prefix: string, year: number): Promise<number> {

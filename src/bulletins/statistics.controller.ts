@@ -22,13 +22,17 @@ export class StatisticsController {
     private readonly clock: Clock,
   ) {}
 
-  @Get() @RequireRoles('admin', 'supervisor', 'leader', 'owner') @ApiOperation({ summary: 'B4：按单位、来源、登记月份统计（from、to 为日期，含两端）' })
+  @Get()
+  @RequireRoles('admin', 'supervisor', 'leader', 'owner')
+  @ApiOperation({ summary: 'B4：按单位、来源、登记月份统计（from、to 为日期，含两端）' })
   async get(@Query('from') from?: string, @Query('to') to?: string) {
     const s = await this.compute(from, to);
     return { ...s, items: s.items.length };
   }
 
-  @Get('export.xlsx') @RequireRoles('admin', 'supervisor', 'leader', 'owner') @ApiOperation({ summary: 'B4：统计表导出 .xlsx（按单位、按来源、按登记月份、按事项）' })
+  @Get('export.xlsx')
+  @RequireRoles('admin', 'supervisor', 'leader', 'owner')
+  @ApiOperation({ summary: 'B4：统计表导出 .xlsx（按单位、按来源、按登记月份、按事项）' })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @Header('Content-Disposition', `attachment; filename="statistics.xlsx"; filename*=UTF-8''${encodeURIComponent('督查督办统计.xlsx')}`)
   async export(@Query('from') from?: string, @Query('to') to?: string) {
@@ -39,7 +43,10 @@ export class StatisticsController {
     const today = shanghaiDate(this.clock.now());
     const fromDay = fromText ?? `${today.slice(0, 4)}-01-01`;
     const toDay = toText ?? today;
-    for (const [field, v] of [['from', fromDay], ['to', toDay]] as const) {
+    for (const [field, v] of [
+      ['from', fromDay],
+      ['to', toDay],
+    ] as const) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw invalid('STATISTICS.BAD_DATE', `「${field}」须为日期，例如 2026-03-31。`, { field });
     }
     const from = shanghaiInstant(fromDay);
@@ -67,7 +74,17 @@ export class StatisticsController {
         if (closedAt <= deadlineAt) c.onTime++;
       } else if (deadlineAt < to) c.overdue++;
       byMonth.set(m, c);
-      return { number: String(r.number), title: String(r.title), unit: String(r.unit), source: SOURCES[r.source as Source] ?? String(r.source), registeredAt, deadlineAt, state: STATE_LABELS[r.state as ItemState] ?? String(r.state), closedAt, onTime: closedAt ? closedAt <= deadlineAt : null };
+      return {
+        number: String(r.number),
+        title: String(r.title),
+        unit: String(r.unit),
+        source: SOURCES[r.source as Source] ?? String(r.source),
+        registeredAt,
+        deadlineAt,
+        state: STATE_LABELS[r.state as ItemState] ?? String(r.state),
+        closedAt,
+        onTime: closedAt ? closedAt <= deadlineAt : null,
+      };
     });
     return {
       periodLabel: label,
@@ -75,7 +92,9 @@ export class StatisticsController {
       totals: f.totals,
       byUnit: f.byUnit.map((u) => ({ ...u, label: u.unitName })).sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
       bySource: f.bySource.map((s) => ({ ...s, label: SOURCES[s.source] })),
-      byMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([m, c]) => ({ label: `${m.slice(0, 4)}年${Number(m.slice(5))}月登记`, ...c })),
+      byMonth: [...byMonth.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([m, c]) => ({ label: `${m.slice(0, 4)}年${Number(m.slice(5))}月登记`, ...c })),
       items: rows,
     };
   }

@@ -50,7 +50,10 @@ export async function renderStatisticsXlsx(s: Statistics): Promise<Buffer> {
     const head = ws.addRow([first, ...COUNTS.map(([, l]) => l), '按期办结率']);
     head.font = { name: FONT, bold: true };
     for (const r of [...rows, { label: '合计', ...s.totals }]) {
-      ws.addRow([safeCell(r.label), ...COUNTS.map(([k]) => r[k]), r.closed ? `${((r.onTime / r.closed) * 100).toFixed(1)}%` : '—']).font = { name: FONT, bold: r.label === '合计' };
+      ws.addRow([safeCell(r.label), ...COUNTS.map(([k]) => r[k]), r.closed ? `${((r.onTime / r.closed) * 100).toFixed(1)}%` : '—']).font = {
+        name: FONT,
+        bold: r.label === '合计',
+      };
     }
     ws.columns.forEach((c, i) => (c.width = i === 0 ? 28 : 12));
   };
@@ -60,7 +63,20 @@ export async function renderStatisticsXlsx(s: Statistics): Promise<Buffer> {
   const ws = wb.addWorksheet('按事项');
   ws.addRow([title]).font = { name: FONT, bold: true, size: 12 };
   ws.addRow(['编号', '事项', '主办单位', '来源', '登记时间', '期限', '状态', '办结时间', '是否按期']).font = { name: FONT, bold: true };
-  for (const i of s.items) ws.addRow([i.number, i.title, i.unit, i.source, formatShanghai(i.registeredAt), formatShanghai(i.deadlineAt), i.state, formatShanghai(i.closedAt), i.onTime === null ? '' : i.onTime ? '是' : '否'].map(safeCell));
+  for (const i of s.items)
+    ws.addRow(
+      [
+        i.number,
+        i.title,
+        i.unit,
+        i.source,
+        formatShanghai(i.registeredAt),
+        formatShanghai(i.deadlineAt),
+        i.state,
+        formatShanghai(i.closedAt),
+        i.onTime === null ? '' : i.onTime ? '是' : '否',
+      ].map(safeCell),
+    );
   ws.columns.forEach((c, i) => (c.width = [14, 40, 20, 16, 17, 17, 10, 17, 8][i]));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -24,18 +24,22 @@ export class CalendarController {
     return this.calendar.overrides();
   }
 
-  @Put('overrides/:date') @RequireRoles('admin') @ApiOperation({ summary: '设置某日为上班日或休息日（覆盖官方日历）' })
+  @Put('overrides/:date')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '设置某日为上班日或休息日（覆盖官方日历）' })
   put(@Param('date') date: string, @Body() dto: OverrideDto) {
     return this.calendar.putOverride(date, dto.kind, dto.note);
   }
 
-  @Delete('overrides/:date') @RequireRoles('admin')
+  @Delete('overrides/:date')
+  @RequireRoles('admin')
   async remove(@Param('date') date: string) {
     if (!(await this.calendar.deleteOverride(date))) throw notFound('CALENDAR.NO_OVERRIDE', `${date} 没有覆盖设置。`);
     return { deleted: date };
   }
 
-  @Get('working-days') @ApiOperation({ summary: '从某日起第 N 个工作日（不含当天）' })
+  @Get('working-days')
+  @ApiOperation({ summary: '从某日起第 N 个工作日（不含当天）' })
   async workingDays(@Query('from') from: string, @Query('n') n: string) {
     const count = Number(n);
     if (!isValidLocalDate(from ?? '')) throw invalid('CALENDAR.BAD_DATE', '「from」须为日期，如 2026-12-01。', { field: 'from' });
@@ -45,7 +49,8 @@ export class CalendarController {
     return { from, n: count, date, uncoveredYears: cal.uncoveredYearsBetween(from, date) };
   }
 
-  @Get('coverage') @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
+  @Get('coverage')
+  @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
   async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {
     const cal = await this.calendar.calendar();
     const a = from ?? 2025;

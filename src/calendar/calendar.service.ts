@@ -25,19 +25,27 @@ export class CalendarService {
     if (Date.now() - this.loadedAt > CACHE_MS) this.current = null;
     if (this.current) return this.current;
     this.loadedAt = Date.now();
-    this.current = (em ?? this.db.manager)
-      .find(HolidayOverride)
-      .then((rows) => {
-        const cal = new WorkCalendar(this.source, rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note })));
-        return Object.assign(cal, { stamp: rows.map((r) => `${r.date}:${r.kind}`).sort().join(',') });
+    this.current = (em ?? this.db.manager).find(HolidayOverride).then((rows) => {
+      const cal = new WorkCalendar(
+        this.source,
+        rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note })),
+      );
+      return Object.assign(cal, {
+        stamp: rows
+          .map((r) => `${r.date}:${r.kind}`)
+          .sort()
+          .join(','),
       });
+    });
     return this.current;
   }
 
   /** Logged once per deadline so an admin learns a year needs its holidays entered. */
   warnUncovered(years: number[], context: string): void {
     if (years.length) {
-      this.log.warn(JSON.stringify({ event: 'calendar_year_uncovered', years, context, hint: '该年度法定节假日尚无官方数据，请管理员在 /api/calendar/overrides 中录入' }));
+      this.log.warn(
+        JSON.stringify({ event: 'calendar_year_uncovered', years, context, hint: '该年度法定节假日尚无官方数据，请管理员在 /api/calendar/overrides 中录入' }),
+      );
     }
   }
 

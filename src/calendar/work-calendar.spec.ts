@@ -20,8 +20,7 @@ const range = (from: string, to: string) => {
   for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
   return out;
 };
-const expectAll = (dates: string[], kind: 'workday' | 'restday') =>
-  expect(kinds(cal, dates)).toEqual(dates.map((d) => `${d} ${kind}`));
+const expectAll = (dates: string[], kind: 'workday' | 'restday') => expect(kinds(cal, dates)).toEqual(dates.map((d) => `${d} ${kind}`));
 
 describe('local-date helpers (C3 dates are Asia/Shanghai local dates)', () => {
   it('validates strictly', () => {

@@ -18,7 +18,17 @@ import { CloseFinishedParentsJob } from './close-finished-parents.job';
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
   controllers: [ItemsController, LedgerController],
-  providers: [CommandRunner, ItemMessages, ItemCommandsService, ItemQueriesService, LedgerService, NumberingService, RegistrationService, TimelineWriter, CloseFinishedParentsJob],
+  providers: [
+    CommandRunner,
+    ItemMessages,
+    ItemCommandsService,
+    ItemQueriesService,
+    LedgerService,
+    NumberingService,
+    RegistrationService,
+    TimelineWriter,
+    CloseFinishedParentsJob,
+  ],
   exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter],
 })
 export class CasesModule {}

@@ -185,7 +185,11 @@ describe('E1: extension requests', () => {
 
   it('E1: a reason and a plan are required', () => {
     const early = sh('2026-03-10T09:00');
-    expect(check(early, { ...good, reason: undefined as unknown as string })).toEqual({ code: 'EXTENSION.REASON_REQUIRED', field: 'reason', message: 'E1：申请延期须写明理由。' });
+    expect(check(early, { ...good, reason: undefined as unknown as string })).toEqual({
+      code: 'EXTENSION.REASON_REQUIRED',
+      field: 'reason',
+      message: 'E1：申请延期须写明理由。',
+    });
     expect(check(early, { ...good, reason: ' \n' })?.code).toBe('EXTENSION.REASON_REQUIRED');
     expect(check(early, { ...good, plan: '' })).toEqual({ code: 'EXTENSION.PLAN_REQUIRED', field: 'plan', message: 'E1：申请延期须附落实方案。' });
   });

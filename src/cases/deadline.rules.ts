@@ -41,8 +41,7 @@ export function resolveDeadline(
 ): ResolvedDeadline | DeadlineProblem {
   const { now, calendar, policy } = ctx;
   const spec: DeadlineSpec =
-    input.spec ??
-    (input.category === 'special' ? { workingDays: policy.specialWorkingDays } : { node: policy.defaultNodeByBoard[input.board] });
+    input.spec ?? (input.category === 'special' ? { workingDays: policy.specialWorkingDays } : { node: policy.defaultNodeByBoard[input.board] });
   let at: Date;
   let label: string;
   let uncoveredYears: number[] = [];

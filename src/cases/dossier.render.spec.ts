@@ -107,7 +107,9 @@ describe('renderDossierHtml (C6 一事一卷)', () => {
     expect(html).toContain('<th>来源</th><td>领导批示（件号：市领导批示〔2026〕12号）</td>');
     expect(html).toContain('市住建局（签收 2026-03-02 09:30）');
     expect(html).toContain('<th>办理期限</th><td>2026-03-10 18:00（7天）</td>');
-    expect(render({ item: itemView({ deadlineSpec: 'wd:10', deadlineReason: '需跨部门<会商>' }) })).toContain('2026-03-10 18:00（10个工作日；需跨部门&lt;会商&gt;）');
+    expect(render({ item: itemView({ deadlineSpec: 'wd:10', deadlineReason: '需跨部门<会商>' }) })).toContain(
+      '2026-03-10 18:00（10个工作日；需跨部门&lt;会商&gt;）',
+    );
     expect(html).toContain('<th>协办单位</th><td colspan="3">市财政局</td>');
   });
 
@@ -135,9 +137,7 @@ describe('renderDossierHtml (C6 一事一卷)', () => {
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(html).toContain('<td>已立项 → 已交办</td>');
-    expect(html).toContain(
-      '<tr><td class="t">2026-03-02 09:30</td><td>王联络</td><td>企业微信</td><td class="text">签收</td><td>已交办 → 办理中</td></tr>',
-    );
+    expect(html).toContain('<tr><td class="t">2026-03-02 09:30</td><td>王联络</td><td>企业微信</td><td class="text">签收</td><td>已交办 → 办理中</td></tr>');
     expect(html).toContain('<td>钉钉</td><td class="text">提交反馈</td><td></td>');
   });
 
@@ -152,9 +152,31 @@ describe('renderDossierHtml (C6 一事一卷)', () => {
   });
 
   it('lists requests with kind and status in Chinese', () => {
-    const base = { itemId: 1, requestedById: 3, plan: null, proposedDeadline: null, servedPartyAgreed: null, method: null, decidedById: null, decidedAt: null, decisionNote: null };
+    const base = {
+      itemId: 1,
+      requestedById: 3,
+      plan: null,
+      proposedDeadline: null,
+      servedPartyAgreed: null,
+      method: null,
+      decidedById: null,
+      decidedAt: null,
+      decisionNote: null,
+    };
     const requests: ItemRequest[] = [
-      { ...base, id: 1, kind: 'extension', status: 'refused', requestedAt: new Date('2026-03-04T02:00:00Z'), text: '资金未到位', plan: '月底前完成', proposedDeadline: new Date('2026-03-31T10:00:00Z'), decidedById: 1, decidedAt: new Date('2026-03-04T06:00:00Z'), decisionNote: '理由不足' },
+      {
+        ...base,
+        id: 1,
+        kind: 'extension',
+        status: 'refused',
+        requestedAt: new Date('2026-03-04T02:00:00Z'),
+        text: '资金未到位',
+        plan: '月底前完成',
+        proposedDeadline: new Date('2026-03-31T10:00:00Z'),
+        decidedById: 1,
+        decidedAt: new Date('2026-03-04T06:00:00Z'),
+        decisionNote: '理由不足',
+      },
       { ...base, id: 2, kind: 'closure', status: 'pending', requestedAt: new Date('2026-03-05T02:00:00Z'), text: '已办结' },
     ];
     const html = render({ requests });

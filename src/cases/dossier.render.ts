@@ -147,8 +147,7 @@ function timeline(events: DossierEvent[]): string {
     .sort((a, b) => a.id - b.id)
     .map((e) => {
       // Only a real move is a 状态变化: events that keep the state (a reminder, an extension) leave the cell empty.
-      const change =
-        e.fromState === e.toState ? '' : e.fromStateLabel && e.toStateLabel ? `${e.fromStateLabel} → ${e.toStateLabel}` : (e.toStateLabel ?? '');
+      const change = e.fromState === e.toState ? '' : e.fromStateLabel && e.toStateLabel ? `${e.fromStateLabel} → ${e.toStateLabel}` : (e.toStateLabel ?? '');
       return `<tr><td class="t">${when(e.at)}</td><td>${escapeHtml(e.actorName)}</td><td>${channel(e.channel)}</td><td class="text">${escapeHtml(e.summary)}</td><td>${escapeHtml(change)}</td></tr>`;
     });
   if (!rows.length) return '<p class="none">（无）</p>';

@@ -51,7 +51,11 @@ export class ItemCommandsService {
       mine.signedAt = c.now;
       const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
       const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;
-      const e = await c.transition(to, {}, { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } });
+      const e = await c.transition(
+        to,
+        {},
+        { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } },
+      );
       // A co-unit's signature leaves the state as it is, but its contacts' 签收 button must go.
       if (mine.role === 'co') await c.send(e, 'card_refresh', [{ target: `cards:${c.item.id}` }], { state: to });
     });
@@ -96,11 +100,15 @@ export class ItemCommandsService {
         await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided('returned', actor, c.now, reason));
         what = '办结申请';
       }
-      const e = await c.transition('in_progress', { returnCount: c.item.returnCount + 1 }, {
-        type: 'returned',
-        summary: `退回${what}：${reason}`,
-        data: { returnNo: c.item.returnCount + 1 },
-      });
+      const e = await c.transition(
+        'in_progress',
+        { returnCount: c.item.returnCount + 1 },
+        {
+          type: 'returned',
+          summary: `退回${what}：${reason}`,
+          data: { returnNo: c.item.returnCount + 1 },
+        },
+      );
       await c.send(e, 'returned_notice', await c.unitTargets([c.leadUnit.unitId]), { reason });
     });
   }
@@ -112,7 +120,10 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'request_extension', async (c) => {
       const policy = await this.settings.deadlinePolicy(c.em);
       const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, policy });
-      if (problem) throw problem.code === 'EXTENSION.TOO_LATE' ? conflict(problem.code, problem.message) : invalid(problem.code, problem.message, { field: problem.field });
+      if (problem)
+        throw problem.code === 'EXTENSION.TOO_LATE'
+          ? conflict(problem.code, problem.message)
+          : invalid(problem.code, problem.message, { field: problem.field });
       if (await c.em.existsBy(ItemRequest, { itemId: c.item.id, kind: 'extension', status: 'pending' })) {
         throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请待审批。`);
       }
@@ -127,7 +138,11 @@ export class ItemCommandsService {
         proposedDeadline: input.newDeadline,
         ...undecided,
       });
-      const e = await c.record({ type: 'extension_requested', summary: `申请延期至 ${formatShanghai(input.newDeadline)}：${excerpt(input.reason)}`, data: { requestId: req.id } });
+      const e = await c.record({
+        type: 'extension_requested',
+        summary: `申请延期至 ${formatShanghai(input.newDeadline)}：${excerpt(input.reason)}`,
+        data: { requestId: req.id },
+      });
       await c.send(e, 'extension_card', c.person(c.item.ownerId), { requestId: req.id });
       return { requestId: req.id };
     });
@@ -150,11 +165,15 @@ export class ItemCommandsService {
       const policy = await this.settings.deadlinePolicy(c.em);
       const newDeadline = req.proposedDeadline!;
       const toOngoing = c.item.board !== 'ongoing' && movesToOngoing(c.item.registeredAt, newDeadline, policy);
-      const e = await c.transition(c.item.state, { deadlineAt: newDeadline, ...(toOngoing ? { board: 'ongoing' as const } : {}) }, {
-        type: 'extension_approved',
-        summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}${toOngoing ? '，转入「持续跟进」版块' : ''}`,
-        data: { requestId, from: c.item.deadlineAt.toISOString(), to: newDeadline.toISOString(), board: toOngoing ? 'ongoing' : c.item.board },
-      });
+      const e = await c.transition(
+        c.item.state,
+        { deadlineAt: newDeadline, ...(toOngoing ? { board: 'ongoing' as const } : {}) },
+        {
+          type: 'extension_approved',
+          summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}${toOngoing ? '，转入「持续跟进」版块' : ''}`,
+          data: { requestId, from: c.item.deadlineAt.toISOString(), to: newDeadline.toISOString(), board: toOngoing ? 'ongoing' : c.item.board },
+        },
+      );
       await c.send(e, 'extension_decided', notice, { approved: true });
     });
   }
@@ -166,7 +185,9 @@ export class ItemCommandsService {
       if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
       const hasServed = !!c.item.servedParty;
       if (hasServed && input.servedPartyAgreed === undefined) {
-        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `D1：本事项有服务对象「${c.item.servedParty}」，须说明其是否同意办结（servedPartyAgreed）。`, { field: 'servedPartyAgreed' });
+        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `D1：本事项有服务对象「${c.item.servedParty}」，须说明其是否同意办结（servedPartyAgreed）。`, {
+          field: 'servedPartyAgreed',
+        });
       }
       const agreed = hasServed ? input.servedPartyAgreed! : null;
       const req = await c.em.save(ItemRequest, {
@@ -184,15 +205,23 @@ export class ItemCommandsService {
       if (agreed === false) {
         const attempts = c.item.failedClosureAttempts + 1;
         const canVerify = attempts >= CLOSURE_ATTEMPTS_BEFORE_VERIFICATION;
-        const e = await c.transition(c.item.state, { failedClosureAttempts: attempts }, {
-          type: 'closure_not_agreed',
-          summary: `服务对象不同意办结（第 ${attempts} 次）${canVerify ? '，立项主体可组织专家论证或公众评价' : ''}`,
-          data: { requestId: req.id, attempts },
-        });
+        const e = await c.transition(
+          c.item.state,
+          { failedClosureAttempts: attempts },
+          {
+            type: 'closure_not_agreed',
+            summary: `服务对象不同意办结（第 ${attempts} 次）${canVerify ? '，立项主体可组织专家论证或公众评价' : ''}`,
+            data: { requestId: req.id, attempts },
+          },
+        );
         await c.send(e, 'closure_not_agreed', c.person(c.item.ownerId), { attempts, canVerify });
         return { requestId: req.id, status: 'failed_agreement', failedAttempts: attempts, verificationAllowed: canVerify };
       }
-      const e = await c.transition('closure_requested', {}, { type: 'closure_requested', summary: `申请办结：${excerpt(input.summary)}`, data: { requestId: req.id } });
+      const e = await c.transition(
+        'closure_requested',
+        {},
+        { type: 'closure_requested', summary: `申请办结：${excerpt(input.summary)}`, data: { requestId: req.id } },
+      );
       await c.send(e, 'review_card', c.person(c.item.ownerId), { requestId: req.id });
       return { requestId: req.id, status: 'pending' };
     });
@@ -228,11 +257,15 @@ export class ItemCommandsService {
         decidedAt: c.now,
         decisionNote: null,
       });
-      await c.transition(input.passed ? 'under_review' : 'in_progress', {}, {
-        type: 'verified',
-        summary: `${label}：${input.passed ? '通过，进入审核' : '未通过'}${input.note ? `（${excerpt(input.note)}）` : ''}`,
-        data: { method: input.method, passed: input.passed },
-      });
+      await c.transition(
+        input.passed ? 'under_review' : 'in_progress',
+        {},
+        {
+          type: 'verified',
+          summary: `${label}：${input.passed ? '通过，进入审核' : '未通过'}${input.note ? `（${excerpt(input.note)}）` : ''}`,
+          data: { method: input.method, passed: input.passed },
+        },
+      );
     });
   }
 
@@ -242,11 +275,15 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'rate', async (c) => {
       const fail = rating === 'fail';
       await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided(fail ? 'returned' : 'approved', actor, c.now, comment));
-      const e = await c.transition(fail ? 'in_progress' : 'pending_approval', { rating: fail ? null : rating }, {
-        type: 'rated',
-        summary: `评定：${RATINGS[rating]}${comment ? `（${excerpt(comment)}）` : ''}${fail ? '，退回承办单位重办' : '，报分管领导审定'}`,
-        data: { rating },
-      });
+      const e = await c.transition(
+        fail ? 'in_progress' : 'pending_approval',
+        { rating: fail ? null : rating },
+        {
+          type: 'rated',
+          summary: `评定：${RATINGS[rating]}${comment ? `（${excerpt(comment)}）` : ''}${fail ? '，退回承办单位重办' : '，报分管领导审定'}`,
+          data: { rating },
+        },
+      );
       if (fail) await c.send(e, 'returned_notice', await c.unitTargets([c.leadUnit.unitId]), { reason: comment, rating });
       else await c.send(e, 'approval_card', c.person(c.item.leaderId), { rating });
     });
@@ -255,10 +292,14 @@ export class ItemCommandsService {
   /** D3: the leader's sign-off closes the item and retires its number; C4: the last child closes its parent. */
   signOff(number: string, actor: Actor, note = '') {
     return this.runner.run(number, actor, 'sign_off', async (c) => {
-      const e = await c.transition('closed', { closedAt: c.now, numberRetiredAt: c.now }, {
-        type: 'signed_off',
-        summary: `审定办结，销号${note ? `（${excerpt(note)}）` : ''}`,
-      });
+      const e = await c.transition(
+        'closed',
+        { closedAt: c.now, numberRetiredAt: c.now },
+        {
+          type: 'signed_off',
+          summary: `审定办结，销号${note ? `（${excerpt(note)}）` : ''}`,
+        },
+      );
       await c.send(e, 'closed_notice', await c.unitTargets(c.allUnitIds()), {});
       if (c.item.parentId !== null) await this.closeParentIfDone(c);
     });
@@ -286,7 +327,11 @@ export class ItemCommandsService {
     const siblings = await em.findBy(Item, { parentId });
     if (siblings.length === 0 || siblings.some((s) => s.state !== 'closed' && s.state !== 'archived')) return false;
     await this.runner.runIn(em, parent.number, SYSTEM_ACTOR, 'close_by_children', (p) =>
-      p.transition('closed', { closedAt: now, numberRetiredAt: now }, { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` }),
+      p.transition(
+        'closed',
+        { closedAt: now, numberRetiredAt: now },
+        { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` },
+      ),
     );
     return true;
   }

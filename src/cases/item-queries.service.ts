@@ -91,7 +91,8 @@ export class ItemQueriesService {
     return qb.andWhere(
       new Brackets((w) => {
         w.where('(i.owner_id = :scopePerson OR i.leader_id = :scopePerson)', { scopePerson: scope.personId ?? -1 });
-        if (scope.unitIds.length) w.orWhere('i.id IN (SELECT su.item_id FROM item_unit su WHERE su.unit_id IN (:...scopeUnits))', { scopeUnits: scope.unitIds });
+        if (scope.unitIds.length)
+          w.orWhere('i.id IN (SELECT su.item_id FROM item_unit su WHERE su.unit_id IN (:...scopeUnits))', { scopeUnits: scope.unitIds });
       }),
     );
   }
@@ -99,7 +100,11 @@ export class ItemQueriesService {
   async list(f: ItemFilter, actor: Actor): Promise<{ total: number; page: number; pageSize: number; items: ItemView[] }> {
     const page = Math.max(1, f.page ?? 1);
     const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
-    const qb = this.filtered(f, actor).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const qb = this.filtered(f, actor)
+      .orderBy('i.deadline_at', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize);
     const [rows, total] = await qb.getManyAndCount();
     return { total, page, pageSize, items: await this.views(rows) };
   }
@@ -169,7 +174,14 @@ export class ItemQueriesService {
     const links = await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids) });
     const dir = await this.directory(items, links);
     const now = this.clock.now();
-    return items.map((i) => itemView(i, links.filter((l) => l.itemId === i.id), dir, now));
+    return items.map((i) =>
+      itemView(
+        i,
+        links.filter((l) => l.itemId === i.id),
+        dir,
+        now,
+      ),
+    );
   }
 
   private async directory(items: Item[], links: ItemUnit[]): Promise<Directory> {

@@ -14,4 +14,3 @@ declare module '../events/event-dispatcher' {
     'item.event-recorded': ItemEventRecorded;
   }
 }
-

@@ -25,7 +25,10 @@ export class ItemMessages implements OnModuleInit {
     this.kinds.card('assignment_card', 'assignment');
     this.kinds.card('review_card', 'review');
     this.kinds.card('approval_card', 'approval');
-    const text = (kind: string, compose: (msg: OutboxMessage, item: Item | null, head: string) => Promise<{ title: string; text: string }> | { title: string; text: string }) =>
+    const text = (
+      kind: string,
+      compose: (msg: OutboxMessage, item: Item | null, head: string) => Promise<{ title: string; text: string }> | { title: string; text: string },
+    ) =>
       this.kinds.text(kind, async (msg) => {
         const item = msg.itemId === null ? null : await this.db.getRepository(Item).findOneBy({ id: msg.itemId });
         return compose(msg, item, item ? `${item.number}「${item.title}」` : '');
@@ -35,7 +38,10 @@ export class ItemMessages implements OnModuleInit {
       const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;
       return { title: '督办反馈', text: `【督办反馈】${head}\n${unit?.name ?? ''}反馈：${excerpt(report?.content ?? '')}` };
     });
-    text('returned_notice', ({ payload: p }, _item, head) => ({ title: '督办退回', text: `【退回】${head}\n${p.rating === 'fail' ? '评定为不合格' : '反馈被退回'}：${String(p.reason ?? '')}\n请按要求修改后重新反馈。` }));
+    text('returned_notice', ({ payload: p }, _item, head) => ({
+      title: '督办退回',
+      text: `【退回】${head}\n${p.rating === 'fail' ? '评定为不合格' : '反馈被退回'}：${String(p.reason ?? '')}\n请按要求修改后重新反馈。`,
+    }));
     text('extension_card', async ({ payload: p }, _item, head) => {
       const req = await this.db.getRepository(ItemRequest).findOneBy({ id: Number(p.requestId) });
       return {
@@ -43,8 +49,14 @@ export class ItemMessages implements OnModuleInit {
         text: `【延期申请】${head}\n申请延期至 ${formatShanghai(req?.proposedDeadline)}\n理由：${excerpt(req?.text ?? '')}\n请在督办系统中审批。`,
       };
     });
-    text('extension_decided', ({ payload: p }, item, head) => ({ title: '延期审批', text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。` : `未同意延期：${String(p.note ?? '')}`}` }));
-    text('closure_not_agreed', ({ payload: p }, _item, head) => ({ title: '办结未获同意', text: `【办结未获同意】${head}\n服务对象第 ${String(p.attempts)} 次不同意办结。${p.canVerify ? '可组织专家论证或公众评价。' : ''}` }));
+    text('extension_decided', ({ payload: p }, item, head) => ({
+      title: '延期审批',
+      text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。` : `未同意延期：${String(p.note ?? '')}`}`,
+    }));
+    text('closure_not_agreed', ({ payload: p }, _item, head) => ({
+      title: '办结未获同意',
+      text: `【办结未获同意】${head}\n服务对象第 ${String(p.attempts)} 次不同意办结。${p.canVerify ? '可组织专家论证或公众评价。' : ''}`,
+    }));
     text('closed_notice', (_msg, _item, head) => ({ title: '办结销号', text: `【办结】${head}\n已经分管领导审定办结，编号销号。` }));
   }
 }

@@ -219,7 +219,7 @@ describe('P2–P4: who may do what', () => {
     }
   });
 
-  it('D3: the owner cannot sign off — only the item\'s leader', () => {
+  it("D3: the owner cannot sign off — only the item's leader", () => {
     expect(forbiddenIn('sign_off', ACTORS.owner)?.code).toBe('CASE.FORBIDDEN');
     expect(forbiddenIn('sign_off', ACTORS.supervisor)?.code).toBe('CASE.FORBIDDEN');
     expect(forbiddenIn('sign_off', ACTORS.leader)).toBeNull();
@@ -231,7 +231,10 @@ describe('P2–P4: who may do what', () => {
   });
 
   it('C4: nobody but the system can close_by_children', () => {
-    const humans: ActorRelation[] = [...ACTOR_NAMES.filter((n) => n !== 'system').map((n) => ACTORS[n]), { isSupervisor: true, isOwner: true, isLeader: true, unitRole: 'lead' }];
+    const humans: ActorRelation[] = [
+      ...ACTOR_NAMES.filter((n) => n !== 'system').map((n) => ACTORS[n]),
+      { isSupervisor: true, isOwner: true, isLeader: true, unitRole: 'lead' },
+    ];
     expect(humans.map((h) => forbiddenIn('close_by_children', h)?.code)).toEqual(humans.map(() => 'CASE.FORBIDDEN'));
     expect(forbiddenIn('close_by_children', ACTORS.system)).toBeNull();
   });

@@ -23,8 +23,7 @@ export interface Directory {
   numbers: Map<number, string>;
 }
 
-const ref = <T extends { id: number; name: string }>(m: Map<number, T>, id: number | null) =>
-  id === null ? null : { id, name: m.get(id)?.name ?? `#${id}` };
+const ref = <T extends { id: number; name: string }>(m: Map<number, T>, id: number | null) => (id === null ? null : { id, name: m.get(id)?.name ?? `#${id}` });
 
 /** The item as the API shows it: labels in Chinese, instants in +08:00. */
 export function itemView(item: Item, units: ItemUnit[], dir: Directory, now: Date) {

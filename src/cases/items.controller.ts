@@ -76,71 +76,99 @@ export class ItemsController {
   @Post(':number/decompose')
   @ApiOperation({ summary: '分解立项（C4）：每个单位一个子事项' })
   async decompose(@Param('number') n: string, @Body() dto: DecomposeDto, @CurrentActor() a: Actor) {
-    const children = await this.registration.decompose(n, dto.children.map((c) => ({ ...c, deadline: deadlineSpec(c) })), a);
+    const children = await this.registration.decompose(
+      n,
+      dto.children.map((c) => ({ ...c, deadline: deadlineSpec(c) })),
+      a,
+    );
     return { parent: await this.queries.get(n, a), children: await this.queries.views(children) };
   }
 
-  @Post(':number/assign') @HttpCode(200) @ApiOperation({ summary: '交办：向各单位群推送交办卡片' })
+  @Post(':number/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: '交办：向各单位群推送交办卡片' })
   assign(@Param('number') n: string, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.assign(n, a));
   }
 
-  @Post(':number/sign') @HttpCode(200) @ApiOperation({ summary: '签收' })
+  @Post(':number/sign')
+  @HttpCode(200)
+  @ApiOperation({ summary: '签收' })
   sign(@Param('number') n: string, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.sign(n, a));
   }
 
-  @Post(':number/reports') @ApiOperation({ summary: '反馈进展（F1，仅主办单位）' })
+  @Post(':number/reports')
+  @ApiOperation({ summary: '反馈进展（F1，仅主办单位）' })
   report(@Param('number') n: string, @Body() dto: ReportDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.report(n, a, dto.content));
   }
 
-  @Post(':number/return') @HttpCode(200) @ApiOperation({ summary: '退回（F2）：退回最近的反馈或办结申请' })
+  @Post(':number/return')
+  @HttpCode(200)
+  @ApiOperation({ summary: '退回（F2）：退回最近的反馈或办结申请' })
   returnWork(@Param('number') n: string, @Body() dto: ReasonDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.returnWork(n, a, dto.reason));
   }
 
-  @Post(':number/extension-requests') @ApiOperation({ summary: '申请延期（E1）' })
+  @Post(':number/extension-requests')
+  @ApiOperation({ summary: '申请延期（E1）' })
   requestExtension(@Param('number') n: string, @Body() dto: ExtensionRequestDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.requestExtension(n, a, { newDeadline: new Date(dto.newDeadline), reason: dto.reason, plan: dto.plan }));
   }
 
-  @Post(':number/extension-requests/:id/approve') @HttpCode(200) @ApiOperation({ summary: '同意延期（E1、E2）' })
+  @Post(':number/extension-requests/:id/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: '同意延期（E1、E2）' })
   approveExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.decideExtension(n, a, id, true, dto.note));
   }
 
-  @Post(':number/extension-requests/:id/refuse') @HttpCode(200) @ApiOperation({ summary: '不同意延期' })
+  @Post(':number/extension-requests/:id/refuse')
+  @HttpCode(200)
+  @ApiOperation({ summary: '不同意延期' })
   refuseExtension(@Param('number') n: string, @Param('id', ParseIntPipe) id: number, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.decideExtension(n, a, id, false, dto.note));
   }
 
-  @Post(':number/closure-request') @HttpCode(200) @ApiOperation({ summary: '申请办结（D1）' })
+  @Post(':number/closure-request')
+  @HttpCode(200)
+  @ApiOperation({ summary: '申请办结（D1）' })
   requestClosure(@Param('number') n: string, @Body() dto: ClosureRequestDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.requestClosure(n, a, dto));
   }
 
-  @Post(':number/review') @HttpCode(200) @ApiOperation({ summary: '开始审核办结申请' })
+  @Post(':number/review')
+  @HttpCode(200)
+  @ApiOperation({ summary: '开始审核办结申请' })
   startReview(@Param('number') n: string, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.startReview(n, a));
   }
 
-  @Post(':number/verify') @HttpCode(200) @ApiOperation({ summary: '组织核验（D1：专家论证/公众评价）' })
+  @Post(':number/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: '组织核验（D1：专家论证/公众评价）' })
   verify(@Param('number') n: string, @Body() dto: VerifyDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.verify(n, a, dto));
   }
 
-  @Post(':number/rate') @HttpCode(200) @ApiOperation({ summary: '评定（D2）：优秀/良好/合格/不合格' })
+  @Post(':number/rate')
+  @HttpCode(200)
+  @ApiOperation({ summary: '评定（D2）：优秀/良好/合格/不合格' })
   rate(@Param('number') n: string, @Body() dto: RateDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.rate(n, a, dto.rating, dto.comment));
   }
 
-  @Post(':number/sign-off') @HttpCode(200) @ApiOperation({ summary: '领导审定（D3）：办结销号' })
+  @Post(':number/sign-off')
+  @HttpCode(200)
+  @ApiOperation({ summary: '领导审定（D3）：办结销号' })
   signOff(@Param('number') n: string, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.signOff(n, a, dto.note));
   }
 
-  @Post(':number/archive') @HttpCode(200) @ApiOperation({ summary: '归档' })
+  @Post(':number/archive')
+  @HttpCode(200)
+  @ApiOperation({ summary: '归档' })
   archive(@Param('number') n: string, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.archive(n, a));
   }

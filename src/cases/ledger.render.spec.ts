@@ -86,8 +86,22 @@ describe('renderLedgerXlsx (B3 台账)', () => {
   it('has exactly the B3 header, frozen and filterable', async () => {
     const ws = await readBack(rows);
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual([
-      '序号', '事项编号', '标题', '来源', '版块', '主办单位', '协办单位', '立项主体',
-      '分管领导', '立项时间', '办理期限', '状态', '预警', '最近反馈', '评定', '重点督办',
+      '序号',
+      '事项编号',
+      '标题',
+      '来源',
+      '版块',
+      '主办单位',
+      '协办单位',
+      '立项主体',
+      '分管领导',
+      '立项时间',
+      '办理期限',
+      '状态',
+      '预警',
+      '最近反馈',
+      '评定',
+      '重点督办',
     ]);
     expect(ws.getCell('A2').font?.bold).toBe(true);
     expect(fillOf(ws, 'A2')).toBe('FFD9E1F2');

@@ -24,7 +24,13 @@ export class LedgerService {
     const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
     const base = this.queries.filtered(f, actor);
     const [items, total, lightRows] = await Promise.all([
-      base.clone().orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getMany(),
+      base
+        .clone()
+        .orderBy('i.deadline_at', 'ASC')
+        .addOrderBy('i.id', 'ASC')
+        .skip((page - 1) * pageSize)
+        .take(pageSize)
+        .getMany(),
       base.clone().getCount(),
       this.lightCounts(f, actor),
     ]);

@@ -34,7 +34,13 @@ export class NumberingService {
  */
 export async function nextInSequence(em: EntityManager, prefix: string, year: number): Promise<number> {
   if (prefix.length > 16) throw new RangeError(`sequence prefix "${prefix}" is longer than the column (16)`);
-  const bump = () => em.createQueryBuilder().update(NumberSequence).set({ lastSeq: () => 'last_seq + 1' }).where('prefix = :prefix AND year = :year', { prefix, year }).execute();
+  const bump = () =>
+    em
+      .createQueryBuilder()
+      .update(NumberSequence)
+      .set({ lastSeq: () => 'last_seq + 1' })
+      .where('prefix = :prefix AND year = :year', { prefix, year })
+      .execute();
   if (((await bump()).affected ?? 0) === 0) {
     await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
     await bump();

@@ -115,16 +115,25 @@ export class RegistrationService {
           ),
         );
       }
-      await c.transition(c.item.state, { decomposed: true }, {
-        type: 'decomposed',
-        summary: `分解立项为 ${created.length} 项：${created.map((i) => i.number).join('、')}`,
-        data: { children: created.map((i) => i.number) },
-      });
+      await c.transition(
+        c.item.state,
+        { decomposed: true },
+        {
+          type: 'decomposed',
+          summary: `分解立项为 ${created.length} 项：${created.map((i) => i.number).join('、')}`,
+          data: { children: created.map((i) => i.number) },
+        },
+      );
       return created;
     });
   }
 
-  private async insertItem(em: EntityManager, input: RegisterInput & { ownerId: number; coUnitIds: number[] }, actor: Actor, parentId: number | null): Promise<Item> {
+  private async insertItem(
+    em: EntityManager,
+    input: RegisterInput & { ownerId: number; coUnitIds: number[] },
+    actor: Actor,
+    parentId: number | null,
+  ): Promise<Item> {
     const now = this.clock.now();
     const board = input.board ?? 'daily';
     const category = input.category ?? 'decision';
@@ -136,7 +145,10 @@ export class RegistrationService {
     const deadline =
       kind === 'rectification'
         ? await this.rectification.deadline(now, calendar) // R9: by the rectification policy in force
-        : resolveDeadline({ spec: input.deadline, board, category, reason: input.deadlineReason }, { now, calendar, policy: await this.settings.deadlinePolicy(em) });
+        : resolveDeadline(
+            { spec: input.deadline, board, category, reason: input.deadlineReason },
+            { now, calendar, policy: await this.settings.deadlinePolicy(em) },
+          );
     if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);

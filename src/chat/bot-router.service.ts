@@ -47,7 +47,17 @@ export class BotRouter {
     } catch (e) {
       result = await this.afterFailure(event, e); // throws when the platform should deliver it again
     }
-    this.log.log(JSON.stringify({ event: 'bot_event', platform: event.platform, eventId: event.eventId, user: event.userId, duplicate: result.duplicate, item: result.itemNumber, failed: result.failed }));
+    this.log.log(
+      JSON.stringify({
+        event: 'bot_event',
+        platform: event.platform,
+        eventId: event.eventId,
+        user: event.userId,
+        duplicate: result.duplicate,
+        item: result.itemNumber,
+        failed: result.failed,
+      }),
+    );
     // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
     if (event.cardAction && !result.failed) {
       const number = result.itemNumber ?? event.cardAction.params.number;
@@ -66,15 +76,23 @@ export class BotRouter {
    * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
    */
   private process(event: BotEvent): Promise<BotResult & { actor?: Actor | null }> {
-    return inTransaction(this.db, async (em) => {
-      if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
-      await this.fillCardNumber(em, event);
-      const actor = await this.identity.resolve(event, em);
-      const outcome = await this.decide(event, actor);
-      if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
-      await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) });
-      return { duplicate: false, ...outcome, actor };
-    }, { isolation: 'READ COMMITTED' });
+    return inTransaction(
+      this.db,
+      async (em) => {
+        if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
+        await this.fillCardNumber(em, event);
+        const actor = await this.identity.resolve(event, em);
+        const outcome = await this.decide(event, actor);
+        if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
+        await em.update(
+          InboxEvent,
+          { platform: event.platform, eventId: event.eventId },
+          { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
+        );
+        return { duplicate: false, ...outcome, actor };
+      },
+      { isolation: 'READ COMMITTED' },
+    );
   }
 
   /**
@@ -108,7 +126,12 @@ export class BotRouter {
     const now = this.clock.now();
     const lastError = describeError(error).slice(0, 500);
     const bump = () =>
-      repo.createQueryBuilder().update(InboxFailure).set({ attempts: () => 'attempts + 1', lastError, lastAt: now }).where('platform = :platform AND event_id = :eventId', key).execute();
+      repo
+        .createQueryBuilder()
+        .update(InboxFailure)
+        .set({ attempts: () => 'attempts + 1', lastError, lastAt: now })
+        .where('platform = :platform AND event_id = :eventId', key)
+        .execute();
     if (!(await bump()).affected) {
       try {
         await repo.insert({ ...key, attempts: 1, lastError, firstAt: now, lastAt: now });
@@ -127,7 +150,11 @@ export class BotRouter {
       const actor = await this.identity.resolve(event, em).catch(() => null);
       const reply = FAILED_REPLY;
       if (!event.cardAction) await this.queueReply(em, event, actor, reply);
-      await em.update(InboxEvent, { platform: event.platform, eventId: event.eventId }, { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) });
+      await em.update(
+        InboxEvent,
+        { platform: event.platform, eventId: event.eventId },
+        { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) },
+      );
       return { duplicate: false, reply, failed: true as const };
     });
   }
@@ -148,7 +175,13 @@ export class BotRouter {
   /** Insert the platform id; a unique-key clash means we have seen it (even if the first is still committing: it waits). */
   private async claim(em: EntityManager, event: BotEvent): Promise<boolean> {
     try {
-      await em.insert(InboxEvent, { platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId: null, outcome: null });
+      await em.insert(InboxEvent, {
+        platform: event.platform,
+        eventId: event.eventId,
+        kind: event.cardAction ? 'card' : 'text',
+        personId: null,
+        outcome: null,
+      });
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -217,8 +250,7 @@ export type { BotCommand };
 /** How many times handling one platform event may fail before it is recorded as failed and acknowledged. */
 export const MAX_ATTEMPTS = 3;
 
-const FAILED_REPLY =
-  `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
+const FAILED_REPLY = `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
 
 function tooLongInChat(cmd: BotCommand): string | null {
   switch (cmd.name) {
@@ -253,9 +285,24 @@ function isDuplicateKey(e: unknown): boolean {
 
 /** Faults that pass by themselves: the database unreachable, restarting or busy. The platform should try again. */
 const PASSING_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED',
-  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_OPTION_PREVENTS_STATEMENT', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
 ]);
 const PASSING_ERRORS = new Set(['CannotExecuteNotConnectedError', 'ConnectionIsNotSetError', 'QueryRunnerAlreadyReleasedError', 'ConnectionNotFoundError']);
 

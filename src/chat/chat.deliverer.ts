@@ -53,7 +53,22 @@ export class ChatDeliverer implements OutboxDeliverer {
               // platform recognises instead of showing twice. The second try finds the row there: without updateEntity(false)
               // TypeORM fails looking for the id of a row it did not insert, and a create held back by the limiter never went.
               const outTrackId = `dbn-${row.id}-${i}`;
-              await this.db.createQueryBuilder().insert().into(CardInstance).values({ outTrackId, platform: d.platform, kind: d.outbound.kind, itemId: d.outbound.itemId, subject: d.outbound.subject ?? null, target: row.target, outboxId: row.id }).orIgnore().updateEntity(false).execute();
+              await this.db
+                .createQueryBuilder()
+                .insert()
+                .into(CardInstance)
+                .values({
+                  outTrackId,
+                  platform: d.platform,
+                  kind: d.outbound.kind,
+                  itemId: d.outbound.itemId,
+                  subject: d.outbound.subject ?? null,
+                  target: row.target,
+                  outboxId: row.id,
+                })
+                .orIgnore()
+                .updateEntity(false)
+                .execute();
               d.outbound = { ...d.outbound, outTrackId };
             }
             return platform.limits?.(d.outbound, d.to) ?? [];
@@ -79,7 +94,11 @@ export class ChatDeliverer implements OutboxDeliverer {
     if (await this.createInFlight(row, now)) return { type: 'wait', dueAt: new Date(now.getTime() + 250), note: '等待正在发出的卡片登记后再更新' };
     return {
       type: 'fan-out',
-      targets: async (em) => (await em.findBy(CardInstance, { itemId: Number(row.target.slice('cards:'.length)) })).map((c) => ({ target: `card:${c.id}` as const, platform: c.platform })),
+      targets: async (em) =>
+        (await em.findBy(CardInstance, { itemId: Number(row.target.slice('cards:'.length)) })).map((c) => ({
+          target: `card:${c.id}` as const,
+          platform: c.platform,
+        })),
     };
   }
 
@@ -93,7 +112,12 @@ export class ChatDeliverer implements OutboxDeliverer {
       .getRepository(OutboxMessage)
       .createQueryBuilder('o')
       // status + due_at first: a claimed row was due when it was claimed, so only the due backlog is read (ix_outbox_due).
-      .where("o.status = 'pending' AND o.due_at <= :now AND o.item_id = :item AND o.kind IN (:...kinds) AND o.locked_until > :now AND o.id <> :me", { item: Number(row.target.slice('cards:'.length)), kinds: this.kinds.cardKinds(), now, me: row.id })
+      .where("o.status = 'pending' AND o.due_at <= :now AND o.item_id = :item AND o.kind IN (:...kinds) AND o.locked_until > :now AND o.id <> :me", {
+        item: Number(row.target.slice('cards:'.length)),
+        kinds: this.kinds.cardKinds(),
+        now,
+        me: row.id,
+      })
       .andWhere('NOT EXISTS (SELECT 1 FROM card_instance c WHERE c.outbox_id = o.id)')
       .getCount();
     return n > 0;

@@ -55,7 +55,11 @@ export class CommandExecutor {
       case 'extend': {
         const policy = await this.settings.deadlinePolicy();
         // Chat has one text for both: E1's reason and plan are the same words here.
-        await this.commands.requestExtension(cmd.number, actor, { newDeadline: shanghaiInstant(cmd.date, policy.dayEnd), reason: cmd.reason, plan: cmd.reason });
+        await this.commands.requestExtension(cmd.number, actor, {
+          newDeadline: shanghaiInstant(cmd.date, policy.dayEnd),
+          reason: cmd.reason,
+          plan: cmd.reason,
+        });
         return this.done(cmd.number, `延期申请（至 ${cmd.date}）已提交，等待立项主体审批`);
       }
       case 'close': {
@@ -63,7 +67,10 @@ export class CommandExecutor {
         const agreed = /服务对象(已)?不同意/.test(cmd.summary) ? false : /服务对象(已)?同意/.test(cmd.summary) ? true : undefined;
         const r = await this.commands.requestClosure(cmd.number, actor, { summary: cmd.summary, servedPartyAgreed: agreed });
         if (r.status === 'failed_agreement') {
-          return this.done(cmd.number, `已记录服务对象不同意办结（第 ${r.failedAttempts} 次）${r.verificationAllowed ? '，立项主体可组织专家论证或公众评价' : ''}`);
+          return this.done(
+            cmd.number,
+            `已记录服务对象不同意办结（第 ${r.failedAttempts} 次）${r.verificationAllowed ? '，立项主体可组织专家论证或公众评价' : ''}`,
+          );
         }
         return this.done(cmd.number, '办结申请已提交，等待立项主体审核');
       }

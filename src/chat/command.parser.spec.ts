@@ -355,9 +355,7 @@ describe('/延期 dates (today 2026-03-01 unless stated)', () => {
     ['12-20', '2027-12-20', '2026-12-21'],
     ['2月29日', '2028-02-29', '2027-03-01'],
   ])('%s → %s (today %s)', (typed, date, today = '2026-03-01') => {
-    expect(parse(`/延期 ${N} ${typed} 等待批复`, { numberPrefix: 'DB', today })).toEqual(
-      ok({ name: 'extend', number: N, date, reason: '等待批复' }),
-    );
+    expect(parse(`/延期 ${N} ${typed} 等待批复`, { numberPrefix: 'DB', today })).toEqual(ok({ name: 'extend', number: N, date, reason: '等待批复' }));
   });
 
   it.each([`/延期 ${N} 12月20日，等待批复`, `/延期 ${N} 2026-12-20：等待批复`, `/延期 ${N} 2026-12-20。等待批复`])(
@@ -423,8 +421,21 @@ describe('/评定 ratings', () => {
 
 describe('every error is Chinese and says what to type', () => {
   const errors = [
-    '/签收', '/签收 XX1', `/反馈 ${N}`, `/延期 ${N}`, `/延期 ${N} 1220 x`, `/延期 ${N} 2020-01-01 x`, `/延期 ${N} 12-20`,
-    `/办结 ${N}`, `/退回 ${N}`, `/评定 ${N}`, `/评定 ${N} A`, `/审定 ${N} ${N}`, '/返馈', '/天气', '/',
+    '/签收',
+    '/签收 XX1',
+    `/反馈 ${N}`,
+    `/延期 ${N}`,
+    `/延期 ${N} 1220 x`,
+    `/延期 ${N} 2020-01-01 x`,
+    `/延期 ${N} 12-20`,
+    `/办结 ${N}`,
+    `/退回 ${N}`,
+    `/评定 ${N}`,
+    `/评定 ${N} A`,
+    `/审定 ${N} ${N}`,
+    '/返馈',
+    '/天气',
+    '/',
   ];
   it.each(errors)('%j', (text) => {
     const msg = messageOf(parse(text));

@@ -47,7 +47,12 @@ export class OutboundComposer implements OnModuleInit {
   private async destinations(msg: OutboxMessage, enabled: ReadonlySet<Platform>): Promise<{ platform: Platform; to: Destination }[]> {
     const [kind, id] = msg.target.split(':');
     if (kind === 'group') {
-      const group = await this.db.getRepository(ChatGroup).createQueryBuilder('g').addSelect('g.webhookSecret').where('g.id = :id', { id: Number(id) }).getOne();
+      const group = await this.db
+        .getRepository(ChatGroup)
+        .createQueryBuilder('g')
+        .addSelect('g.webhookSecret')
+        .where('g.id = :id', { id: Number(id) })
+        .getOne();
       return group ? [{ platform: group.platform, to: { type: 'group', group } }] : [];
     }
     if (kind === 'person') {

@@ -84,10 +84,20 @@ describe('Acknowledgement', () => {
   it('ackAndWait waits for an asynchronous send, and a failing send leaves the delivery acknowledged', async () => {
     jest.useRealTimers();
     const order: string[] = [];
-    const ok = new Acknowledgement<string>({ label: 'ws:1', deadlineMs: 5_000, log: { warn: () => undefined }, send: async (r) => void order.push(await Promise.resolve(r)) });
+    const ok = new Acknowledgement<string>({
+      label: 'ws:1',
+      deadlineMs: 5_000,
+      log: { warn: () => undefined },
+      send: async (r) => void order.push(await Promise.resolve(r)),
+    });
     await ok.ackAndWait('card');
     expect(order).toEqual(['card']);
-    const failing = new Acknowledgement<string>({ label: 'ws:2', deadlineMs: 5_000, log: { warn: () => undefined }, send: () => Promise.reject(new Error('socket closed')) });
+    const failing = new Acknowledgement<string>({
+      label: 'ws:2',
+      deadlineMs: 5_000,
+      log: { warn: () => undefined },
+      send: () => Promise.reject(new Error('socket closed')),
+    });
     await expect(failing.ackAndWait('card')).rejects.toThrow('socket closed');
     expect(failing.state).toBe('acked');
   });

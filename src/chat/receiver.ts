@@ -120,7 +120,9 @@ export class Acknowledgement<R> {
   ack(response: R): R {
     this.settle('acked');
     if (this.overdue) {
-      this.opts.log.warn(JSON.stringify({ event: 'chat_ack_late', delivery: this.opts.label, deadlineMs: this.opts.deadlineMs, elapsedMs: this.now() - this.startedAt }));
+      this.opts.log.warn(
+        JSON.stringify({ event: 'chat_ack_late', delivery: this.opts.label, deadlineMs: this.opts.deadlineMs, elapsedMs: this.now() - this.startedAt }),
+      );
     }
     this.sending = this.opts.send(response) ?? undefined;
     return response;

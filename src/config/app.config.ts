@@ -97,7 +97,7 @@ function loadDingTalk(env: NodeJS.ProcessEnv): DingTalkConfig | null {
   const id = env.DINGTALK_CLIENT_ID?.trim();
   const secret = env.DINGTALK_CLIENT_SECRET?.trim();
   if (!id && !secret) return null;
-  if (!id || !secret) throw new ConfigError('DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET must be set together (the app\'s AppKey and AppSecret).');
+  if (!id || !secret) throw new ConfigError("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET must be set together (the app's AppKey and AppSecret).");
   const mode = (env.DINGTALK_MODE ?? 'stream').trim();
   if (mode !== 'stream' && mode !== 'http') throw new ConfigError(`DINGTALK_MODE must be stream or http, got "${mode}".`);
   const url = (name: string, dflt: string) => {
@@ -142,7 +142,7 @@ function loadWeCom(env: NodeJS.ProcessEnv): WeComConfig | null {
   const app = env.WECOM_AGENT_ID?.trim()
     ? { agentId: Number(need('WECOM_AGENT_ID')), secret: need('WECOM_SECRET'), token: need('WECOM_TOKEN'), encodingAESKey: aesKey('WECOM_ENCODING_AES_KEY') }
     : null;
-  if (app && !Number.isInteger(app.agentId)) throw new ConfigError('WECOM_AGENT_ID must be the app\'s numeric AgentId.');
+  if (app && !Number.isInteger(app.agentId)) throw new ConfigError("WECOM_AGENT_ID must be the app's numeric AgentId.");
   const mode = (env.WECOM_BOT_MODE ?? 'ws').trim();
   if (mode !== 'ws' && mode !== 'http') throw new ConfigError(`WECOM_BOT_MODE must be ws or http, got "${mode}".`);
   const bot = env.WECOM_BOT_ID?.trim()
@@ -155,5 +155,11 @@ function loadWeCom(env: NodeJS.ProcessEnv): WeComConfig | null {
       }
     : null;
   if (!app && !bot) throw new ConfigError('WeCom needs WECOM_AGENT_ID (the self-built app) or WECOM_BOT_ID (the 智能机器人), or both.');
-  return { corpId, app, bot, apiBase: url('WECOM_API_BASE', 'https://qyapi.weixin.qq.com'), aibotWsUrl: url('WECOM_AIBOT_WS_URL', 'wss://openws.work.weixin.qq.com') };
+  return {
+    corpId,
+    app,
+    bot,
+    apiBase: url('WECOM_API_BASE', 'https://qyapi.weixin.qq.com'),
+    aibotWsUrl: url('WECOM_AIBOT_WS_URL', 'wss://openws.work.weixin.qq.com'),
+  };
 }

@@ -9,8 +9,7 @@ export const DateTimeColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column
 // copied verbatim into SQLite inserts, where it is a syntax error). The migrations give the MySQL default.
 export const CreatedAtColumn = () => CreateDateColumn({ type: 'datetime', precision: 3 });
 export const UpdatedAtColumn = () => UpdateDateColumn({ type: 'datetime', precision: 3 });
-export const StringColumn = (length: number, opts: Omit<ColumnOptions, 'type' | 'length'> = {}) =>
-  Column({ type: 'varchar', length, ...opts });
+export const StringColumn = (length: number, opts: Omit<ColumnOptions, 'type' | 'length'> = {}) => Column({ type: 'varchar', length, ...opts });
 export const TextColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'text', ...opts });
 export const IntColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'int', ...opts });
 export const BoolColumn = (opts: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'boolean', ...opts });

@@ -31,7 +31,11 @@ const UNAVAILABLE_ERRNOS = new Set([2002, 2003, 2006, 2013, 1053, 1040]);
 const UNAVAILABLE_MESSAGES = /closed state|Connection lost|Pool is closed|connect ETIMEDOUT|connect ECONNREFUSED|server has gone away/i;
 
 export function isDatabaseUnavailable(e: unknown): boolean {
-  for (let err = e as { code?: unknown; errno?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; err && depth < 4; depth++) {
+  for (
+    let err = e as { code?: unknown; errno?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0;
+    err && depth < 4;
+    depth++
+  ) {
     if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
     if (typeof err.errno === 'number' && UNAVAILABLE_ERRNOS.has(err.errno)) return true;
     if (typeof err.message === 'string' && UNAVAILABLE_MESSAGES.test(err.message)) return true;

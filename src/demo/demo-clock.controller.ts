@@ -28,7 +28,10 @@ export class DemoClockController {
     return { now: toShanghaiIso(s.now), speed: s.speed };
   }
 
-  @Post() @HttpCode(200) @RequireRoles('admin') @ApiOperation({ summary: '拨动或加速演示时钟' })
+  @Post()
+  @HttpCode(200)
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '拨动或加速演示时钟' })
   set(@Body() dto: ClockDto) {
     const c = this.demo();
     if (dto.advanceMinutes) c.advance(dto.advanceMinutes * 60_000);

@@ -48,7 +48,11 @@ export class EventDispatcher {
       event,
       [...list, entry].sort((a, b) => a.order - b.order),
     );
-    return () => this.handlers.set(event, (this.handlers.get(event) ?? []).filter((h) => h !== entry));
+    return () =>
+      this.handlers.set(
+        event,
+        (this.handlers.get(event) ?? []).filter((h) => h !== entry),
+      );
   }
 
   /** Runs the event's handlers in order inside the caller's transaction (`em`); the first failure stops and propagates. */

@@ -3,7 +3,15 @@ import type { Response } from 'express';
 import { OutageLog } from '../database/outage';
 import { DomainError, ErrorKind } from '../shared/errors';
 
-const STATUS: Record<ErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, unsupported: 415 };
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+};
 
 /**
  * Issue 11 (defect 9): what the body parsers (body-parser, raw-body, multer) throw before any handler runs — mapped by
@@ -28,7 +36,8 @@ function parserError(err: unknown): { status: number; code: string; message: str
   const e = err as { type?: unknown; code?: unknown; status?: unknown; statusCode?: unknown; name?: unknown };
   if (typeof e.type === 'string' && PARSER_ERRORS[e.type]) return PARSER_ERRORS[e.type];
   if (typeof e.code === 'string' && PARSER_ERRORS[e.code]) return PARSER_ERRORS[e.code];
-  if (e.name === 'MulterError' || (typeof e.code === 'string' && e.code.startsWith('LIMIT_'))) return { status: 400, code: 'HTTP.BAD_UPLOAD', message: MULTER_MESSAGE };
+  if (e.name === 'MulterError' || (typeof e.code === 'string' && e.code.startsWith('LIMIT_')))
+    return { status: 400, code: 'HTTP.BAD_UPLOAD', message: MULTER_MESSAGE };
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 0;
   if (status >= 400 && status < 500) return { status, code: `HTTP.${status}`, message: httpMessage(status, '请检查请求后重试。') };
   return null;

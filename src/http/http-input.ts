@@ -29,7 +29,8 @@ export function jsonDepthExceeds(buf: Buffer, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -56,14 +57,21 @@ const NON_JSON_BODY: { path: RegExp; types: (type: string) => boolean }[] = [
  * form posts, unknown types — is 415 before anything reads it. A POST without a body (submit, approve…) passes.
  */
 export function requireKnownContentType(req: Request, _res: Response, next: NextFunction): void {
-  const hasBody = (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) && req.method !== 'GET' && req.method !== 'HEAD';
+  const hasBody =
+    (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) && req.method !== 'GET' && req.method !== 'HEAD';
   if (!hasBody) return next();
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   const special = NON_JSON_BODY.find((r) => r.path.test(req.path));
   if (special) {
     if (special.types(type) || type === 'application/json') return next();
   } else if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) return next();
-  next(new DomainError('HTTP.UNSUPPORTED_TYPE', `不支持的提交格式${type ? `（${type.slice(0, 60)}）` : ''}：请以 JSON（Content-Type: application/json）提交；导入通讯录请上传 .xlsx 文件。`, 'unsupported'));
+  next(
+    new DomainError(
+      'HTTP.UNSUPPORTED_TYPE',
+      `不支持的提交格式${type ? `（${type.slice(0, 60)}）` : ''}：请以 JSON（Content-Type: application/json）提交；导入通讯录请上传 .xlsx 文件。`,
+      'unsupported',
+    ),
+  );
 }
 
 const MAX_ID = 2_147_483_647;
@@ -82,7 +90,8 @@ export class OptionalIdPipe implements PipeTransform<unknown, number | undefined
     const name = this.opts.label ?? meta.data ?? '参数';
     // The global ValidationPipe may already have turned the string into a number (NaN for 'x').
     const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(n) || n < min || n > max) throw invalid('QUERY.BAD_NUMBER', `查询参数「${name}」须为 ${min} 到 ${max} 之间的整数，请检查后重试。`, { field: String(meta.data ?? '') });
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw invalid('QUERY.BAD_NUMBER', `查询参数「${name}」须为 ${min} 到 ${max} 之间的整数，请检查后重试。`, { field: String(meta.data ?? '') });
     return n;
   }
 }

@@ -14,5 +14,5 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const RequireRoles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
-  return (ctx.switchToHttp().getRequest<Request & { actor: Actor }>()).actor;
+  return ctx.switchToHttp().getRequest<Request & { actor: Actor }>().actor;
 });

@@ -1,5 +1,13 @@
 import { Workbook, type CellValue } from 'exceljs';
-import { orgTemplateWorkbook, parseOrgJson, parseOrgWorkbook, validateOrgImport, type ImportProblem, type OrgImport, type ParseResult } from './org-import.parser';
+import {
+  orgTemplateWorkbook,
+  parseOrgJson,
+  parseOrgWorkbook,
+  validateOrgImport,
+  type ImportProblem,
+  type OrgImport,
+  type ParseResult,
+} from './org-import.parser';
 
 // Workbooks are built in memory, one array per row (header first), so each test shows exactly which row is which.
 type Sheets = Record<string, CellValue[][]>;
@@ -20,17 +28,20 @@ const HOOK = 'https://oapi.dingtalk.com/robot/send?access_token=abc';
 function good(): Sheets {
   return {
     单位: [H.单位, ['FGW', '发展和改革委员会'], ['CZJ', '财政局']],
-    人员: [H.人员,
+    人员: [
+      H.人员,
       ['张三', '13800000000', 'FGW', '联络员、负责人', 'zs01', 'ZhangSan'],
       ['李四', null, null, '督查员, 领导；管理员', 'ls01', null],
-      ['王五', 13900000000, 'CZJ', 'owner', null, 'WangWu']],
-    群: [H.群,
-      ['钉钉', 'cid001', '发改委督办群', 'FGW', '单位群', HOOK],
-      ['企业微信', 'wr001', '全市通报群', null, '通报群', null]],
+      ['王五', 13900000000, 'CZJ', 'owner', null, 'WangWu'],
+    ],
+    群: [H.群, ['钉钉', 'cid001', '发改委督办群', 'FGW', '单位群', HOOK], ['企业微信', 'wr001', '全市通报群', null, '通报群', null]],
   };
 }
 const GOOD_DATA: OrgImport = {
-  units: [{ code: 'FGW', name: '发展和改革委员会' }, { code: 'CZJ', name: '财政局' }],
+  units: [
+    { code: 'FGW', name: '发展和改革委员会' },
+    { code: 'CZJ', name: '财政局' },
+  ],
   people: [
     { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'unit_head'], dingtalkUserId: 'zs01', wecomUserId: 'ZhangSan' },
     { name: '李四', mobile: undefined, unitCode: undefined, roles: ['supervisor', 'leader', 'admin'], dingtalkUserId: 'ls01', wecomUserId: undefined },
@@ -169,16 +180,27 @@ describe('parseOrgWorkbook', () => {
 
   it('normalises full-width characters, spaces and column order', async () => {
     const s: Sheets = {
-      单位: [[' 名称 ', '编　码'], ['发展和改革委员会　', 'ＦＧＷ']],
-      人员: [['角色', '企业微信用户ＩＤ', '姓名', '钉钉用户id', '单位编码', ' 手 机 '],
-        ['联络员，ｌｅａｄｅｒ', 'ＺｈａｎｇＳａｎ', ' 张三 ', 'ｚｓ０１', 'ＦＧＷ', '１３８ ００００ ００００']],
-      群: [['webhook', '用途', '单位编码', '名称', '群ＩＤ', '平台'], [null, null, 'FGW', '发改委督办群', 'ｃｉｄ００１', 'ＤｉｎｇＴａｌｋ']],
+      单位: [
+        [' 名称 ', '编　码'],
+        ['发展和改革委员会　', 'ＦＧＷ'],
+      ],
+      人员: [
+        ['角色', '企业微信用户ＩＤ', '姓名', '钉钉用户id', '单位编码', ' 手 机 '],
+        ['联络员，ｌｅａｄｅｒ', 'ＺｈａｎｇＳａｎ', ' 张三 ', 'ｚｓ０１', 'ＦＧＷ', '１３８ ００００ ００００'],
+      ],
+      群: [
+        ['webhook', '用途', '单位编码', '名称', '群ＩＤ', '平台'],
+        [null, null, 'FGW', '发改委督办群', 'ｃｉｄ００１', 'ＤｉｎｇＴａｌｋ'],
+      ],
     };
-    expect(dropRows(await parseOrgWorkbook(await book(s)))).toEqual({ ok: true, data: {
-      units: [{ code: 'FGW', name: '发展和改革委员会' }],
-      people: [{ name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'leader'], dingtalkUserId: 'zs01', wecomUserId: 'ZhangSan' }],
-      groups: [{ platform: 'dingtalk', externalId: 'cid001', name: '发改委督办群', unitCode: 'FGW', purpose: 'unit', webhookUrl: undefined }], // 用途 defaults to 单位群
-    } });
+    expect(dropRows(await parseOrgWorkbook(await book(s)))).toEqual({
+      ok: true,
+      data: {
+        units: [{ code: 'FGW', name: '发展和改革委员会' }],
+        people: [{ name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'leader'], dingtalkUserId: 'zs01', wecomUserId: 'ZhangSan' }],
+        groups: [{ platform: 'dingtalk', externalId: 'cid001', name: '发改委督办群', unitCode: 'FGW', purpose: 'unit', webhookUrl: undefined }], // 用途 defaults to 单位群
+      },
+    });
   });
 
   it('reads rich text, hyperlink and formula cells as their text', async () => {
@@ -212,18 +234,23 @@ describe('parseOrgJson', () => {
   it('accepts Chinese role, platform and purpose words and numeric mobiles', () => {
     const r = parseOrgJson({
       units: [{ code: 'FGW', name: '发展和改革委员会' }],
-      people: [{ name: '张三', mobile: 13800000000, unitCode: 'FGW', roles: ['联络员', '领导'], dingtalkUserId: 'zs01' },
-        { name: '李四', roles: '督查员、立项主体' }],
+      people: [
+        { name: '张三', mobile: 13800000000, unitCode: 'FGW', roles: ['联络员', '领导'], dingtalkUserId: 'zs01' },
+        { name: '李四', roles: '督查员、立项主体' },
+      ],
       groups: [{ platform: '企业微信', externalId: 'wr1', name: '通报', purpose: '通报群' }],
     });
-    expect(dropRows(r)).toEqual({ ok: true, data: {
-      units: [{ code: 'FGW', name: '发展和改革委员会' }],
-      people: [
-        { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'leader'], dingtalkUserId: 'zs01', wecomUserId: undefined },
-        { name: '李四', mobile: undefined, unitCode: undefined, roles: ['supervisor', 'owner'], dingtalkUserId: undefined, wecomUserId: undefined },
-      ],
-      groups: [{ platform: 'wecom', externalId: 'wr1', name: '通报', unitCode: undefined, purpose: 'broadcast', webhookUrl: undefined }],
-    } });
+    expect(dropRows(r)).toEqual({
+      ok: true,
+      data: {
+        units: [{ code: 'FGW', name: '发展和改革委员会' }],
+        people: [
+          { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'leader'], dingtalkUserId: 'zs01', wecomUserId: undefined },
+          { name: '李四', mobile: undefined, unitCode: undefined, roles: ['supervisor', 'owner'], dingtalkUserId: undefined, wecomUserId: undefined },
+        ],
+        groups: [{ platform: 'wecom', externalId: 'wr1', name: '通报', unitCode: undefined, purpose: 'broadcast', webhookUrl: undefined }],
+      },
+    });
   });
 
   it('numbers problems by 1-based array index and rejects non-objects', () => {
@@ -250,12 +277,25 @@ describe('validateOrgImport', () => {
 
 describe('orgTemplateWorkbook', () => {
   it('parses back to ok with its example rows', async () => {
-    expect(dropRows(await parseOrgWorkbook(await orgTemplateWorkbook()))).toEqual({ ok: true, data: {
-      units: [{ code: 'FGW', name: '发展和改革委员会' }],
-      people: [{ name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'unit_head'], dingtalkUserId: 'zhangsan01', wecomUserId: 'ZhangSan' }],
-      groups: [{ platform: 'dingtalk', externalId: 'cid0000000000', name: '发改委督办群', unitCode: 'FGW', purpose: 'unit',
-        webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=xxxx' }],
-    } });
+    expect(dropRows(await parseOrgWorkbook(await orgTemplateWorkbook()))).toEqual({
+      ok: true,
+      data: {
+        units: [{ code: 'FGW', name: '发展和改革委员会' }],
+        people: [
+          { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: ['unit_contact', 'unit_head'], dingtalkUserId: 'zhangsan01', wecomUserId: 'ZhangSan' },
+        ],
+        groups: [
+          {
+            platform: 'dingtalk',
+            externalId: 'cid0000000000',
+            name: '发改委督办群',
+            unitCode: 'FGW',
+            purpose: 'unit',
+            webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=xxxx',
+          },
+        ],
+      },
+    });
   });
 });
 

@@ -10,18 +10,56 @@ import { checkZip, XLSX_LIMITS } from '../shared/zip-guard';
 export type Platform = 'dingtalk' | 'wecom';
 export type Role = 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
 export type GroupPurpose = 'unit' | 'broadcast' | 'supervision';
-export interface ImportUnit { code: string; name: string }
-export interface ImportPerson { name: string; mobile?: string; unitCode?: string; roles: Role[]; dingtalkUserId?: string; wecomUserId?: string }
-export interface ImportGroup { platform: Platform; externalId: string; name: string; unitCode?: string; purpose: GroupPurpose; webhookUrl?: string }
-export interface OrgImport { units: ImportUnit[]; people: ImportPerson[]; groups: ImportGroup[] }
+export interface ImportUnit {
+  code: string;
+  name: string;
+}
+export interface ImportPerson {
+  name: string;
+  mobile?: string;
+  unitCode?: string;
+  roles: Role[];
+  dingtalkUserId?: string;
+  wecomUserId?: string;
+}
+export interface ImportGroup {
+  platform: Platform;
+  externalId: string;
+  name: string;
+  unitCode?: string;
+  purpose: GroupPurpose;
+  webhookUrl?: string;
+}
+export interface OrgImport {
+  units: ImportUnit[];
+  people: ImportPerson[];
+  groups: ImportGroup[];
+}
 /** `row`: spreadsheet row (header = 1) or 1-based JSON array index; 0 = the whole sheet / file. `sheet` '' = the whole file. */
-export interface ImportProblem { sheet: string; row: number; field?: string; message: string }
+export interface ImportProblem {
+  sheet: string;
+  row: number;
+  field?: string;
+  message: string;
+}
 /** `rows` gives, for each record, its spreadsheet row (or JSON index), so later checks against the database can name it too. */
-export interface SourceRows { units: number[]; people: number[]; groups: number[]; noun: '行' | '条' }
+export interface SourceRows {
+  units: number[];
+  people: number[];
+  groups: number[];
+  noun: '行' | '条';
+}
 export type ParseResult = { ok: true; data: OrgImport; rows?: SourceRows } | { ok: false; problems: ImportProblem[] };
 
 // Chinese words admins type → canonical values. English canonical names are accepted case-insensitively as well.
-const ROLE_WORDS: Record<string, Role> = { 督查员: 'supervisor', 立项主体: 'owner', 领导: 'leader', 联络员: 'unit_contact', 负责人: 'unit_head', 管理员: 'admin' };
+const ROLE_WORDS: Record<string, Role> = {
+  督查员: 'supervisor',
+  立项主体: 'owner',
+  领导: 'leader',
+  联络员: 'unit_contact',
+  负责人: 'unit_head',
+  管理员: 'admin',
+};
 const PLATFORM_WORDS: Record<string, Platform> = { 钉钉: 'dingtalk', 企业微信: 'wecom' };
 const PURPOSE_WORDS: Record<string, GroupPurpose> = { 单位群: 'unit', 通报群: 'broadcast', 督查群: 'supervision' };
 const label = <T extends string>(words: Record<string, T>, v: string) => Object.keys(words).find((k) => words[k] === v) ?? v;
@@ -29,20 +67,62 @@ const allowed = (words: Record<string, string>) => `可填：${Object.keys(words
 
 type Sheet = '单位' | '人员' | '群';
 type Key = keyof ImportUnit | keyof ImportPerson | keyof ImportGroup;
-interface Col { key: Key; header: string; aliases: string[] }
-interface SheetSpec { sheet: Sheet; jsonKey: keyof OrgImport; sheetAliases: string[]; cols: Col[]; example: Record<string, string> }
+interface Col {
+  key: Key;
+  header: string;
+  aliases: string[];
+}
+interface SheetSpec {
+  sheet: Sheet;
+  jsonKey: keyof OrgImport;
+  sheetAliases: string[];
+  cols: Col[];
+  example: Record<string, string>;
+}
 const col = (key: Key, header: string, ...aliases: string[]): Col => ({ key, header, aliases: [header, key, ...aliases] });
 const SPECS: SheetSpec[] = [
-  { sheet: '单位', jsonKey: 'units', sheetAliases: ['单位'], cols: [col('code', '编码', '单位编码'), col('name', '名称', '单位名称')],
-    example: { code: 'FGW', name: '发展和改革委员会' } },
-  { sheet: '人员', jsonKey: 'people', sheetAliases: ['人员'],
-    cols: [col('name', '姓名'), col('mobile', '手机', '手机号', '手机号码'), col('unitCode', '单位编码'), col('roles', '角色'),
-      col('dingtalkUserId', '钉钉用户ID', '钉钉UserID'), col('wecomUserId', '企业微信用户ID', '企业微信UserID', '企微用户ID')],
-    example: { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: '联络员、负责人', dingtalkUserId: 'zhangsan01', wecomUserId: 'ZhangSan' } },
-  { sheet: '群', jsonKey: 'groups', sheetAliases: ['群', '群组'],
-    cols: [col('platform', '平台'), col('externalId', '群ID', 'chatId'), col('name', '名称', '群名称'), col('unitCode', '单位编码'),
-      col('purpose', '用途'), col('webhookUrl', 'Webhook', 'Webhook地址')],
-    example: { platform: '钉钉', externalId: 'cid0000000000', name: '发改委督办群', unitCode: 'FGW', purpose: '单位群', webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=xxxx' } },
+  {
+    sheet: '单位',
+    jsonKey: 'units',
+    sheetAliases: ['单位'],
+    cols: [col('code', '编码', '单位编码'), col('name', '名称', '单位名称')],
+    example: { code: 'FGW', name: '发展和改革委员会' },
+  },
+  {
+    sheet: '人员',
+    jsonKey: 'people',
+    sheetAliases: ['人员'],
+    cols: [
+      col('name', '姓名'),
+      col('mobile', '手机', '手机号', '手机号码'),
+      col('unitCode', '单位编码'),
+      col('roles', '角色'),
+      col('dingtalkUserId', '钉钉用户ID', '钉钉UserID'),
+      col('wecomUserId', '企业微信用户ID', '企业微信UserID', '企微用户ID'),
+    ],
+    example: { name: '张三', mobile: '13800000000', unitCode: 'FGW', roles: '联络员、负责人', dingtalkUserId: 'zhangsan01', wecomUserId: 'ZhangSan' },
+  },
+  {
+    sheet: '群',
+    jsonKey: 'groups',
+    sheetAliases: ['群', '群组'],
+    cols: [
+      col('platform', '平台'),
+      col('externalId', '群ID', 'chatId'),
+      col('name', '名称', '群名称'),
+      col('unitCode', '单位编码'),
+      col('purpose', '用途'),
+      col('webhookUrl', 'Webhook', 'Webhook地址'),
+    ],
+    example: {
+      platform: '钉钉',
+      externalId: 'cid0000000000',
+      name: '发改委督办群',
+      unitCode: 'FGW',
+      purpose: '单位群',
+      webhookUrl: 'https://oapi.dingtalk.com/robot/send?access_token=xxxx',
+    },
+  },
 ];
 const SHEET_ORDER: string[] = ['', ...SPECS.map((s) => s.sheet)];
 
@@ -54,7 +134,9 @@ const opt = (s: string | undefined) => (s ? s : undefined);
 
 /** Fields arrive as normalised strings keyed by property name; both input formats end up here. */
 type Rec = Partial<Record<Key, string>>;
-function toUnit(r: Rec): ImportUnit { return { code: r.code ?? '', name: r.name ?? '' }; }
+function toUnit(r: Rec): ImportUnit {
+  return { code: r.code ?? '', name: r.name ?? '' };
+}
 function toPerson(r: Rec): ImportPerson {
   // Tolerate how people write numbers: "138 0000 0000", "138-0000-0000", "+8613800000000".
   const mobile = (r.mobile ?? '').replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
@@ -66,8 +148,14 @@ function toGroup(r: Rec): ImportGroup {
   const unitCode = opt(r.unitCode);
   // An empty 用途 on a row that names a unit is almost always that unit's own group.
   const purpose = r.purpose ? canon(PURPOSE_WORDS, r.purpose) : unitCode ? 'unit' : '';
-  return { platform: canon(PLATFORM_WORDS, r.platform ?? '') as Platform, externalId: r.externalId ?? '', name: r.name ?? '',
-    unitCode, purpose: purpose as GroupPurpose, webhookUrl: opt(r.webhookUrl) };
+  return {
+    platform: canon(PLATFORM_WORDS, r.platform ?? '') as Platform,
+    externalId: r.externalId ?? '',
+    name: r.name ?? '',
+    unitCode,
+    purpose: purpose as GroupPurpose,
+    webhookUrl: opt(r.webhookUrl),
+  };
 }
 function canon(words: Record<string, string>, raw: string): string {
   const lower = raw.toLowerCase();
@@ -75,7 +163,11 @@ function canon(words: Record<string, string>, raw: string): string {
 }
 
 /** Where each data item came from, so problems point at spreadsheet rows even after empty rows were skipped. */
-interface Origin { rows: Record<Sheet, number[]>; noun: '行' | '条'; unitSheetUsable: boolean }
+interface Origin {
+  rows: Record<Sheet, number[]>;
+  noun: '行' | '条';
+  unitSheetUsable: boolean;
+}
 
 export function validateOrgImport(data: OrgImport, known?: { unitCodes?: ReadonlySet<string> }): ImportProblem[] {
   const idx = (a: unknown[]) => a.map((_, i) => i + 1);
@@ -98,21 +190,27 @@ function check(data: OrgImport, known: { unitCodes?: ReadonlySet<string> } | und
       else at(sheet, i)(field, `「${field}」${shown} 与第${first}${origin.noun}重复`);
     };
   };
-  const required = (p: ReturnType<typeof at>, field: string, v: string | undefined) => { if (!v) p(field, `「${field}」不能为空`); };
+  const required = (p: ReturnType<typeof at>, field: string, v: string | undefined) => {
+    if (!v) p(field, `「${field}」不能为空`);
+  };
   const fileUnits = new Set(data.units.map((u) => u.code).filter(Boolean));
   const checkUnitRef = (p: ReturnType<typeof at>, code: string | undefined) => {
     // With the 单位 sheet missing or broken every reference would fail; that sheet's own problem already says why.
     if (code && origin.unitSheetUsable && !fileUnits.has(code) && !known?.unitCodes?.has(code)) p('单位编码', `「单位编码」${code} 在单位表中不存在`);
   };
 
-  const unitCode = dupes('单位'), unitName = dupes('单位');
+  const unitCode = dupes('单位'),
+    unitName = dupes('单位');
   data.units.forEach((u, i) => {
     const p = at('单位', i);
-    required(p, '编码', u.code); required(p, '名称', u.name);
-    unitCode(i, '编码', u.code); unitName(i, '名称', u.name);
+    required(p, '编码', u.code);
+    required(p, '名称', u.name);
+    unitCode(i, '编码', u.code);
+    unitName(i, '名称', u.name);
   });
 
-  const ding = dupes('人员'), wecom = dupes('人员');
+  const ding = dupes('人员'),
+    wecom = dupes('人员');
   data.people.forEach((m, i) => {
     const p = at('人员', i);
     required(p, '姓名', m.name);
@@ -121,7 +219,8 @@ function check(data: OrgImport, known: { unitCodes?: ReadonlySet<string> } | und
     for (const r of m.roles.filter((x) => x === 'unit_contact' || x === 'unit_head'))
       if (!m.unitCode) p('单位编码', `角色为${label(ROLE_WORDS, r)}时必须填写「单位编码」`);
     checkUnitRef(p, m.unitCode);
-    ding(i, '钉钉用户ID', m.dingtalkUserId); wecom(i, '企业微信用户ID', m.wecomUserId);
+    ding(i, '钉钉用户ID', m.dingtalkUserId);
+    wecom(i, '企业微信用户ID', m.wecomUserId);
   });
 
   const groupId = dupes('群');
@@ -130,7 +229,8 @@ function check(data: OrgImport, known: { unitCodes?: ReadonlySet<string> } | und
     const platformOk = Object.values(PLATFORM_WORDS).includes(g.platform);
     if (!g.platform) required(p, '平台', g.platform);
     else if (!platformOk) p('平台', `「平台」${g.platform} 无法识别（${allowed(PLATFORM_WORDS)}）`);
-    required(p, '群ID', g.externalId); required(p, '名称', g.name);
+    required(p, '群ID', g.externalId);
+    required(p, '名称', g.name);
     if (!g.purpose) p('用途', `「用途」不能为空（${allowed(PURPOSE_WORDS)}）`);
     else if (!Object.values(PURPOSE_WORDS).includes(g.purpose)) p('用途', `「用途」${g.purpose} 无法识别（${allowed(PURPOSE_WORDS)}）`);
     else if (g.purpose === 'unit' && !g.unitCode) p('单位编码', '用途为单位群时必须填写「单位编码」');
@@ -146,7 +246,9 @@ function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 function finish(data: OrgImport, problems: ImportProblem[]): ParseResult {
@@ -204,7 +306,8 @@ function readSheet(ws: Worksheet, spec: SheetSpec, problems: ImportProblem[]): L
   for (const c of missing) problems.push({ sheet: spec.sheet, row: 1, field: c.header, message: `${spec.sheet} 第1行：缺少列「${c.header}」` });
   if (missing.length) return null;
 
-  const recs: Rec[] = [], rows: number[] = [];
+  const recs: Rec[] = [],
+    rows: number[] = [];
   ws.eachRow((row, n) => {
     if (n === 1) return;
     const rec: Rec = {};
@@ -214,7 +317,8 @@ function readSheet(ws: Worksheet, spec: SheetSpec, problems: ImportProblem[]): L
       if (text) rec[c.key] = text;
     }
     if (Object.keys(rec).length === 0) return; // blank (or only-spaces / only-notes) rows are not data
-    recs.push(rec); rows.push(n);
+    recs.push(rec);
+    rows.push(n);
   });
   return { recs, rows };
 }
@@ -238,16 +342,24 @@ function refuseUnsafeWorkbook(buffer: Buffer): 'not_zip' | null {
 
 export async function parseOrgWorkbook(buffer: Buffer, known?: { unitCodes?: ReadonlySet<string> }): Promise<ParseResult> {
   // Issue 11 (defect 7): the archive is checked before anything inflates it, the sheets' size after.
-  if (refuseUnsafeWorkbook(buffer)) return finish({ units: [], people: [], groups: [] }, [{ sheet: '', row: 0, message: '无法读取 Excel 文件，请确认是 .xlsx 格式（可用导入模板另存后再上传）' }]);
+  if (refuseUnsafeWorkbook(buffer))
+    return finish({ units: [], people: [], groups: [] }, [
+      { sheet: '', row: 0, message: '无法读取 Excel 文件，请确认是 .xlsx 格式（可用导入模板另存后再上传）' },
+    ]);
   const wb = new Workbook();
   try {
     await wb.xlsx.load(buffer as never); // exceljs declares its own Buffer type, incompatible in name only
   } catch (e) {
-    return finish({ units: [], people: [], groups: [] }, [{ sheet: '', row: 0, message: `无法读取 Excel 文件，请确认是 .xlsx 格式（${(e as Error).message}）` }]);
+    return finish({ units: [], people: [], groups: [] }, [
+      { sheet: '', row: 0, message: `无法读取 Excel 文件，请确认是 .xlsx 格式（${(e as Error).message}）` },
+    ]);
   }
   for (const ws of wb.worksheets) {
     if (ws.rowCount > MAX_IMPORT_ROWS || ws.columnCount > MAX_IMPORT_COLUMNS) {
-      throw tooLarge('IMPORT.TOO_MANY_ROWS', `工作表「${ws.name}」有 ${ws.rowCount} 行、${ws.columnCount} 列，超过了导入的上限（每张表 ${MAX_IMPORT_ROWS} 行、${MAX_IMPORT_COLUMNS} 列）：请删去空行空列或分批导入。`);
+      throw tooLarge(
+        'IMPORT.TOO_MANY_ROWS',
+        `工作表「${ws.name}」有 ${ws.rowCount} 行、${ws.columnCount} 列，超过了导入的上限（每张表 ${MAX_IMPORT_ROWS} 行、${MAX_IMPORT_COLUMNS} 列）：请删去空行空列或分批导入。`,
+      );
     }
   }
   const problems: ImportProblem[] = [];
@@ -255,8 +367,12 @@ export async function parseOrgWorkbook(buffer: Buffer, known?: { unitCodes?: Rea
   for (const spec of SPECS) {
     const ws = wb.worksheets.find((w) => spec.sheetAliases.some((a) => headerKey(a) === headerKey(w.name)));
     if (ws) loaded[spec.sheet] = readSheet(ws, spec, problems);
-    else if (spec.sheet === '群') loaded[spec.sheet] = { recs: [], rows: [] }; // no 群 sheet = no groups to import
-    else { loaded[spec.sheet] = null; problems.push({ sheet: spec.sheet, row: 0, message: `缺少工作表「${spec.sheet}」` }); }
+    else if (spec.sheet === '群')
+      loaded[spec.sheet] = { recs: [], rows: [] }; // no 群 sheet = no groups to import
+    else {
+      loaded[spec.sheet] = null;
+      problems.push({ sheet: spec.sheet, row: 0, message: `缺少工作表「${spec.sheet}」` });
+    }
   }
   return assemble(loaded, problems, '行', known);
 }
@@ -282,13 +398,21 @@ export function parseOrgJson(input: unknown, known?: { unitCodes?: ReadonlySet<s
       loaded[spec.sheet] = spec.sheet === '单位' ? null : { recs: [], rows: [] };
       continue;
     }
-    const recs: Rec[] = [], rows: number[] = [];
+    const recs: Rec[] = [],
+      rows: number[] = [];
     arr.forEach((item, i) => {
-      if (!isObj(item)) { problems.push({ sheet: spec.sheet, row: i + 1, message: `${spec.sheet} 第${i + 1}条：必须是对象` }); return; }
+      if (!isObj(item)) {
+        problems.push({ sheet: spec.sheet, row: i + 1, message: `${spec.sheet} 第${i + 1}条：必须是对象` });
+        return;
+      }
       const rec: Rec = {};
       // Keys go through the header aliases too, so {"单位编码": …} works as well as {"unitCode": …}.
-      for (const [k, v] of Object.entries(item)) { const c = findCol(spec, k); if (c) rec[c.key] = jsonText(v); }
-      recs.push(rec); rows.push(i + 1);
+      for (const [k, v] of Object.entries(item)) {
+        const c = findCol(spec, k);
+        if (c) rec[c.key] = jsonText(v);
+      }
+      recs.push(rec);
+      rows.push(i + 1);
     });
     loaded[spec.sheet] = { recs, rows };
   }
@@ -308,7 +432,10 @@ export async function orgTemplateWorkbook(): Promise<Buffer> {
     const ws = wb.addWorksheet(spec.sheet);
     ws.columns = spec.cols.map((c) => ({ header: c.header, key: c.key, width: Math.max(14, c.header.length * 3), style: { numFmt: '@' } })); // '@' keeps mobiles/ids as text
     ws.getRow(1).font = { bold: true };
-    spec.cols.forEach((c, i) => { const n = notes[c.key]; if (n) ws.getRow(1).getCell(i + 1).note = n; });
+    spec.cols.forEach((c, i) => {
+      const n = notes[c.key];
+      if (n) ws.getRow(1).getCell(i + 1).note = n;
+    });
     ws.addRow(spec.example);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

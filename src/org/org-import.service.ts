@@ -150,7 +150,11 @@ export class OrgImportService {
       ];
       await this.org.bind(em, personId, identities);
       // Roles in the file are the person's roles: unit roles are held for the person's unit.
-      await this.org.grant(em, personId, p.roles.map((role) => ({ role, unitId: role === 'unit_contact' || role === 'unit_head' ? unitId : null })));
+      await this.org.grant(
+        em,
+        personId,
+        p.roles.map((role) => ({ role, unitId: role === 'unit_contact' || role === 'unit_head' ? unitId : null })),
+      );
     }
   }
 
@@ -177,7 +181,8 @@ export class OrgImportService {
     const unitRolesMoved = !sameRoles || grants.some((g) => g.unitId !== null && g.unitId !== unitId);
     const rebinds = (p.dingtalkUserId && !dt) || (p.wecomUserId && !wc);
     const changed = person.name !== p.name || person.mobile !== (p.mobile ?? null) || person.unitId !== unitId || !person.active;
-    if (!sameRoles || unitRolesMoved || rebinds || changed) return `${p.name} 担任${privilegedNames(held)}，本行会更改其${rebinds ? '钉钉或企业微信账号' : !sameRoles || unitRolesMoved ? '角色' : '信息'}`;
+    if (!sameRoles || unitRolesMoved || rebinds || changed)
+      return `${p.name} 担任${privilegedNames(held)}，本行会更改其${rebinds ? '钉钉或企业微信账号' : !sameRoles || unitRolesMoved ? '角色' : '信息'}`;
     return null;
   }
 

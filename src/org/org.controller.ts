@@ -1,4 +1,19 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put, Query, Req, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+  Req,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -29,7 +44,8 @@ export class OrgController {
     return this.org.units();
   }
 
-  @Post('units') @RequireRoles('admin', 'supervisor')
+  @Post('units')
+  @RequireRoles('admin', 'supervisor')
   createUnit(@Body() dto: CreateUnitDto) {
     return this.org.createUnit(dto);
   }
@@ -43,17 +59,22 @@ export class OrgController {
     return this.org.personView(id);
   }
 
-  @Post('people') @RequireRoles('admin', 'supervisor')
+  @Post('people')
+  @RequireRoles('admin', 'supervisor')
   createPerson(@Body() dto: CreatePersonDto, @CurrentActor() actor: Actor) {
     return this.org.createPerson(dto, actor);
   }
 
-  @Put('people/:id/roles') @RequireRoles('admin') @ApiOperation({ summary: '设置人员角色（整体替换）' })
+  @Put('people/:id/roles')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '设置人员角色（整体替换）' })
   setRoles(@Param('id', ParseIntPipe) id: number, @Body() dto: RolesDto, @CurrentActor() actor: Actor) {
     return this.org.setRoles(id, dto.roles, actor);
   }
 
-  @Post('people/:id/identities') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '绑定钉钉/企业微信账号（P3）' })
+  @Post('people/:id/identities')
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '绑定钉钉/企业微信账号（P3）' })
   addIdentities(@Param('id', ParseIntPipe) id: number, @Body() dto: IdentitiesDto, @CurrentActor() actor: Actor) {
     return this.org.addIdentities(id, dto.identities, actor);
   }
@@ -63,19 +84,23 @@ export class OrgController {
     return this.org.groups({ ...(unitId !== undefined ? { unitId } : {}), ...(platform ? { platform } : {}) });
   }
 
-  @Post('groups') @RequireRoles('admin', 'supervisor')
+  @Post('groups')
+  @RequireRoles('admin', 'supervisor')
   createGroup(@Body() dto: CreateGroupDto) {
     return this.org.createGroup(dto);
   }
 
-  @Get('import/template.xlsx') @ApiOperation({ summary: '下载通讯录导入模板' })
+  @Get('import/template.xlsx')
+  @ApiOperation({ summary: '下载通讯录导入模板' })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @Header('Content-Disposition', `attachment; filename="org-template.xlsx"; filename*=UTF-8''${encodeURIComponent('通讯录导入模板.xlsx')}`)
   async template() {
     return new StreamableFile(await orgTemplateWorkbook());
   }
 
-  @Post('import') @HttpCode(200) @RequireRoles('admin', 'supervisor')
+  @Post('import')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入' })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })

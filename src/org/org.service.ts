@@ -73,7 +73,10 @@ export class OrgService {
     });
     const pids = people.map((p) => p.id);
     const [idents, grants] = pids.length
-      ? await Promise.all([this.db.getRepository(PersonIdentity).findBy({ personId: In(pids) }), this.db.getRepository(RoleGrant).findBy({ personId: In(pids) })])
+      ? await Promise.all([
+          this.db.getRepository(PersonIdentity).findBy({ personId: In(pids) }),
+          this.db.getRepository(RoleGrant).findBy({ personId: In(pids) }),
+        ])
       : [[], []];
     return people.map((p) => view(p, idents, grants));
   }
@@ -81,7 +84,10 @@ export class OrgService {
   async personView(id: number): Promise<PersonView> {
     const p = await this.db.getRepository(Person).findOneBy({ id });
     if (!p) throw notFound('ORG.PERSON_NOT_FOUND', `没有编号为 ${id} 的人员。`);
-    const [idents, grants] = await Promise.all([this.db.getRepository(PersonIdentity).findBy({ personId: id }), this.db.getRepository(RoleGrant).findBy({ personId: id })]);
+    const [idents, grants] = await Promise.all([
+      this.db.getRepository(PersonIdentity).findBy({ personId: id }),
+      this.db.getRepository(RoleGrant).findBy({ personId: id }),
+    ]);
     return view(p, idents, grants);
   }
 
@@ -97,7 +103,11 @@ export class OrgService {
       const overlapping = same.filter((x) => x.corpId === corpId || x.corpId === '' || corpId === '');
       const taken = overlapping.find((x) => x.personId !== personId);
       if (taken) {
-        throw conflict('ORG.IDENTITY_TAKEN', `${i.platform === 'dingtalk' ? '钉钉' : '企业微信'}账号 ${i.externalUserId} 已绑定到其他人员（${taken.personId}），请核对后再绑定。`, { field: 'identities' });
+        throw conflict(
+          'ORG.IDENTITY_TAKEN',
+          `${i.platform === 'dingtalk' ? '钉钉' : '企业微信'}账号 ${i.externalUserId} 已绑定到其他人员（${taken.personId}），请核对后再绑定。`,
+          { field: 'identities' },
+        );
       }
       if (!same.some((x) => x.corpId === corpId)) await em.insert(PersonIdentity, { personId, platform: i.platform, corpId, externalUserId: i.externalUserId });
     }
@@ -118,10 +128,17 @@ export class OrgService {
     // Delete by primary key only what exists: a DELETE over an empty range takes gap locks that make
     // two concurrent new people deadlock on their inserts.
     const existing = await em.findBy(RoleGrant, { personId });
-    if (existing.length) await em.delete(RoleGrant, existing.map((g) => g.id));
+    if (existing.length)
+      await em.delete(
+        RoleGrant,
+        existing.map((g) => g.id),
+      );
     const unique = new Map(roles.map((r) => [`${r.role}:${UNIT_ROLES.includes(r.role) ? r.unitId : ''}`, r]));
     if (unique.size) {
-      await em.insert(RoleGrant, [...unique.values()].map((r) => ({ personId, role: r.role, unitId: UNIT_ROLES.includes(r.role) ? r.unitId! : null })));
+      await em.insert(
+        RoleGrant,
+        [...unique.values()].map((r) => ({ personId, role: r.role, unitId: UNIT_ROLES.includes(r.role) ? r.unitId! : null })),
+      );
     }
   }
 

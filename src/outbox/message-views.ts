@@ -43,4 +43,3 @@ export interface DecisionView {
 
 /** Builds the decision of one subject for one viewer (null: nobody may act on it any more, or no such subject). */
 export type DecisionBuilder = (subject: string, viewer: Actor | null) => Promise<DecisionView | null>;
-

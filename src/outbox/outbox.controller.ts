@@ -15,12 +15,25 @@ export const maskCredentials = (text: string | null): string | null =>
 export class OutboxController {
   constructor(private readonly relay: OutboxRelay) {}
 
-  @Get('dead') @RequireRoles('admin') @ApiOperation({ summary: '死信列表（发送失败且不再自动重试的消息）' })
+  @Get('dead')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '死信列表（发送失败且不再自动重试的消息）' })
   async dead() {
-    return (await this.relay.deadLetters()).map((m) => ({ id: m.id, kind: m.kind, target: m.target, platform: m.platform, attempts: m.attempts, lastError: maskCredentials(m.lastError), createdAt: toShanghaiIso(m.createdAt) }));
+    return (await this.relay.deadLetters()).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      target: m.target,
+      platform: m.platform,
+      attempts: m.attempts,
+      lastError: maskCredentials(m.lastError),
+      createdAt: toShanghaiIso(m.createdAt),
+    }));
   }
 
-  @Post(':id/retry') @HttpCode(200) @RequireRoles('admin') @ApiOperation({ summary: '重新发送一条死信' })
+  @Post(':id/retry')
+  @HttpCode(200)
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '重新发送一条死信' })
   async retry(@Param('id', ParseIntPipe) id: number) {
     const m = await this.relay.retry(id);
     return { id: m.id, status: m.status };

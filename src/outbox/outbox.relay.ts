@@ -199,7 +199,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const dead = err.kind === 'permanent' || attempts >= MAX_ATTEMPTS;
       const dueAt = new Date(this.clock.now().getTime() + (err.afterMs ?? backoff(attempts)));
       await repo.update({ id: row.id }, { status: dead ? 'dead' : 'pending', attempts, dueAt, lastError: err.message.slice(0, 500), ...release });
-      this.log.warn(JSON.stringify({ event: dead ? 'outbox_dead_letter' : 'outbox_retry', id: row.id, kind: row.kind, target: row.target, attempts, error: err.message }));
+      this.log.warn(
+        JSON.stringify({ event: dead ? 'outbox_dead_letter' : 'outbox_retry', id: row.id, kind: row.kind, target: row.target, attempts, error: err.message }),
+      );
     }
   }
 
@@ -215,12 +217,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const targets = await plan.targets(em);
       const cause = createHash('sha1').update(row.dedupeKey).digest('hex');
       const keyOf = (t: { target: string }) => `${t.target}:${cause}`;
-      const existing = targets.length ? new Set((await em.findBy(OutboxMessage, { dedupeKey: In(targets.map(keyOf)) })).map((r) => r.dedupeKey)) : new Set<string>();
+      const existing = targets.length
+        ? new Set((await em.findBy(OutboxMessage, { dedupeKey: In(targets.map(keyOf)) })).map((r) => r.dedupeKey))
+        : new Set<string>();
       const rows = targets
         .filter((t) => !existing.has(keyOf(t)))
-        .map((t): Partial<OutboxMessage> => ({ kind: row.kind, target: t.target, platform: t.platform, itemId: row.itemId, payload: row.payload, dedupeKey: keyOf(t), status: 'pending', attempts: 0, dueAt: now }));
+        .map((t): Partial<OutboxMessage> => ({
+          kind: row.kind,
+          target: t.target,
+          platform: t.platform,
+          itemId: row.itemId,
+          payload: row.payload,
+          dedupeKey: keyOf(t),
+          status: 'pending',
+          attempts: 0,
+          dueAt: now,
+        }));
       if (rows.length) await em.save(OutboxMessage, rows);
-      await em.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, lockedBy: null, lockedUntil: null });
+      await em.update(
+        OutboxMessage,
+        { id: row.id },
+        { status: 'sent', sentAt: now, attempts: row.attempts + 1, lastError: null, lockedBy: null, lockedUntil: null },
+      );
     });
   }
 

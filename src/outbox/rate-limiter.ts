@@ -25,29 +25,33 @@ export class RateLimiter {
   async acquire(limits: RateLimit[], now: Date): Promise<number> {
     if (limits.length === 0) return 0;
     const t = now.getTime();
-    return inTransaction(this.db, async (em) => {
-      let wait = 0;
-      const logs: { bucket: string; log: number[] }[] = [];
-      for (const l of [...limits].sort((a, b) => (a.bucket < b.bucket ? -1 : 1))) {
-        // Lock first; only a bucket's very first use inserts (INSERT IGNORE on an existing row would take a shared
-        // lock that two instances then both try to upgrade — a deadlock).
-        const locked = () => {
-          const qb = em.createQueryBuilder(RateWindow, 'w').where('w.bucket = :b', { b: l.bucket });
-          if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
-          return qb.getOne();
-        };
-        let row = await locked();
-        if (!row) {
-          await em.createQueryBuilder().insert().into(RateWindow).values({ bucket: l.bucket, sentAt: null }).orIgnore().updateEntity(false).execute();
-          row = (await locked())!;
+    return inTransaction(
+      this.db,
+      async (em) => {
+        let wait = 0;
+        const logs: { bucket: string; log: number[] }[] = [];
+        for (const l of [...limits].sort((a, b) => (a.bucket < b.bucket ? -1 : 1))) {
+          // Lock first; only a bucket's very first use inserts (INSERT IGNORE on an existing row would take a shared
+          // lock that two instances then both try to upgrade — a deadlock).
+          const locked = () => {
+            const qb = em.createQueryBuilder(RateWindow, 'w').where('w.bucket = :b', { b: l.bucket });
+            if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+            return qb.getOne();
+          };
+          let row = await locked();
+          if (!row) {
+            await em.createQueryBuilder().insert().into(RateWindow).values({ bucket: l.bucket, sentAt: null }).orIgnore().updateEntity(false).execute();
+            row = (await locked())!;
+          }
+          const r = slide(parseLog(row.sentAt), t, l.limit, l.windowMs);
+          wait = Math.max(wait, r.wait);
+          logs.push({ bucket: l.bucket, log: r.log });
         }
-        const r = slide(parseLog(row.sentAt), t, l.limit, l.windowMs);
-        wait = Math.max(wait, r.wait);
-        logs.push({ bucket: l.bucket, log: r.log });
-      }
-      if (wait > 0) return wait;
-      for (const { bucket, log } of logs) await em.update(RateWindow, { bucket }, { sentAt: formatLog([...log, t]) });
-      return 0;
-    }, 6);
+        if (wait > 0) return wait;
+        for (const { bucket, log } of logs) await em.update(RateWindow, { bucket }, { sentAt: formatLog([...log, t]) });
+        return 0;
+      },
+      6,
+    );
   }
 }

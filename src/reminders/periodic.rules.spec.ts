@@ -40,9 +40,7 @@ describe('R2 / E2: weekly reminders', () => {
 
   it('R2 over 国庆 2026: the 10-01 week moves to the first working day 10-08, where it meets the next week — sent once', () => {
     const over = { registeredAt: sh('2026-09-24 10:00'), deadlineAt: sh('2026-10-24 10:00') };
-    expect(weekly(plan(over, 'daily', '2026-09-24 10:00', '2026-11-01 00:00'))).toEqual(
-      ['2026-10-08 09:00', '2026-10-15 09:00', '2026-10-22 09:00'].map(utc),
-    );
+    expect(weekly(plan(over, 'daily', '2026-09-24 10:00', '2026-11-01 00:00'))).toEqual(['2026-10-08 09:00', '2026-10-15 09:00', '2026-10-22 09:00'].map(utc));
     // R3: a report on 10-14 answers the week before 10-15 only.
     const reported = plan({ ...over, lastReportAt: sh('2026-10-14 12:00') }, 'daily', '2026-09-24 10:00', '2026-11-01 00:00');
     expect(weekly(reported)).toEqual(['2026-10-08 09:00', '2026-10-22 09:00'].map(utc));
@@ -50,9 +48,7 @@ describe('R2 / E2: weekly reminders', () => {
 
   it('R2: a week pushed by 国庆 past the deadline is dropped — the deadline reminders take over', () => {
     const over = { registeredAt: sh('2026-09-03 10:00'), deadlineAt: sh('2026-10-03 10:00') };
-    expect(weekly(plan(over, 'daily', '2026-09-03 10:00', '2026-11-01 00:00'))).toEqual(
-      ['2026-09-10 09:00', '2026-09-17 09:00', '2026-09-24 09:00'].map(utc),
-    );
+    expect(weekly(plan(over, 'daily', '2026-09-03 10:00', '2026-11-01 00:00'))).toEqual(['2026-09-10 09:00', '2026-09-17 09:00', '2026-09-24 09:00'].map(utc));
   });
 
   it('E2: 转入"持续跟进"版块…每周发送短信提醒 — weekly whatever the span, rule E2', () => {

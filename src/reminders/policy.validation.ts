@@ -10,7 +10,8 @@ export function policyProblems(p: unknown): { field: string; message: string }[]
   const hours = (field: string, list: unknown) => {
     if (!Array.isArray(list)) return out.push({ field, message: `「${field}」须为数组。` });
     list.forEach((h, i) => {
-      if (typeof (h as { hours?: unknown })?.hours !== 'number' || (h as { hours: number }).hours <= 0) out.push({ field: `${field}[${i}].hours`, message: `「${field}[${i}].hours」须为正数（小时）。` });
+      if (typeof (h as { hours?: unknown })?.hours !== 'number' || (h as { hours: number }).hours <= 0)
+        out.push({ field: `${field}[${i}].hours`, message: `「${field}[${i}].hours」须为正数（小时）。` });
     });
   };
   if (typeof q.id !== 'string' || !/^[a-z0-9_]{1,32}$/.test(q.id)) out.push({ field: 'id', message: '「id」须为 1–32 位小写字母、数字或下划线。' });
@@ -20,7 +21,8 @@ export function policyProblems(p: unknown): { field: string; message: string }[]
   else {
     let last = 0;
     q.overdueCadence.forEach((s, i) => {
-      if (!(s.everyHours > 0) || !(s.untilHours > last)) out.push({ field: `overdueCadence[${i}]`, message: `R4：第 ${i + 1} 段须 everyHours > 0 且 untilHours 递增。` });
+      if (!(s.everyHours > 0) || !(s.untilHours > last))
+        out.push({ field: `overdueCadence[${i}]`, message: `R4：第 ${i + 1} 段须 everyHours > 0 且 untilHours 递增。` });
       last = s.untilHours;
     });
   }

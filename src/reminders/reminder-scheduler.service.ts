@@ -65,7 +65,12 @@ export class ReminderScheduler {
     const cal = await this.calendar.calendar();
     const policies = await this.policies();
     const inForce = input.candidate ? [...policies.filter((p) => p.id !== input.candidate!.id), input.candidate] : policies;
-    const qb = this.db.getRepository(Item).createQueryBuilder('i').where('i.state IN (:...open)', { open: OPEN_STATES }).orderBy('i.id', 'ASC').take(input.limit ?? 1000);
+    const qb = this.db
+      .getRepository(Item)
+      .createQueryBuilder('i')
+      .where('i.state IN (:...open)', { open: OPEN_STATES })
+      .orderBy('i.id', 'ASC')
+      .take(input.limit ?? 1000);
     if (input.itemIds) qb.andWhere('i.id IN (:...ids)', { ids: input.itemIds.length ? input.itemIds : [-1] });
     const items = await qb.getMany();
     const facts = await this.facts(this.db.manager, items);
@@ -151,13 +156,25 @@ export class ReminderScheduler {
           // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
           // spends more CPU per row than the server does.
           for (let i = 0; i < rows.length; i += 2000) {
-            const values = rows.slice(i, i + 2000).map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
-            const r = await em.query('INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?', [values]);
+            const values = rows
+              .slice(i, i + 2000)
+              .map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
+            const r = await em.query(
+              'INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?',
+              [values],
+            );
             created += Number(r?.affectedRows ?? 0);
           }
         } else {
           for (let i = 0; i < rows.length; i += BATCH) {
-            const r = await em.createQueryBuilder().insert().into(Reminder).values(rows.slice(i, i + BATCH)).orIgnore().updateEntity(false).execute();
+            const r = await em
+              .createQueryBuilder()
+              .insert()
+              .into(Reminder)
+              .values(rows.slice(i, i + BATCH))
+              .orIgnore()
+              .updateEntity(false)
+              .execute();
             created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
           }
         }
@@ -195,7 +212,9 @@ export class ReminderScheduler {
    * all again. What was planned under the old rules and no longer applies is cancelled at dispatch (the re-check).
    */
   private async replanIfRulesChanged(policies: ReminderPolicy[], calendarStamp: string): Promise<void> {
-    const stamp = createHash('sha1').update(JSON.stringify([policies.map((p) => `${p.id}@${p.version}`), calendarStamp])).digest('hex');
+    const stamp = createHash('sha1')
+      .update(JSON.stringify([policies.map((p) => `${p.id}@${p.version}`), calendarStamp]))
+      .digest('hex');
     if (this.lastStamp === stamp) return;
     await inTransaction(this.db, async (em) => {
       await em.createQueryBuilder().insert().into(Setting).values({ key: PLAN_STAMP, value: '', version: 1 }).orIgnore().updateEntity(false).execute();
@@ -203,7 +222,12 @@ export class ReminderScheduler {
       if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
       const row = await qb.getOneOrFail();
       if (row.value === stamp) return;
-      const r = await em.createQueryBuilder().update(Item).set({ remindersPlannedUntil: null, updatedAt: () => 'updated_at' }).where('state IN (:...open)', { open: OPEN_STATES }).execute();
+      const r = await em
+        .createQueryBuilder()
+        .update(Item)
+        .set({ remindersPlannedUntil: null, updatedAt: () => 'updated_at' })
+        .where('state IN (:...open)', { open: OPEN_STATES })
+        .execute();
       await em.update(Setting, { key: PLAN_STAMP }, { value: stamp, version: row.version + 1 });
       if (row.value !== '') this.log.log(JSON.stringify({ event: 'reminders_replan_all', reason: '提醒策略或节假日调整已变更', items: r.affected ?? null }));
     });
@@ -264,7 +288,8 @@ export class ReminderScheduler {
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
-      const stillPlanned = item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+      const stillPlanned =
+        item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       if (!item || !stillPlanned) {
         cancelled.push(r.id);
         continue;
@@ -302,7 +327,17 @@ export class ReminderScheduler {
 
   private planFor(item: Item, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
     return planReminders({
-      item: { id: item.id, kind: item.kind === 'rectification' ? 'rectification' : undefined, board: item.board, source: item.source, state: item.state, registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: facts.lastReport.get(item.id) ?? null, nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt },
+      item: {
+        id: item.id,
+        kind: item.kind === 'rectification' ? 'rectification' : undefined,
+        board: item.board,
+        source: item.source,
+        state: item.state,
+        registeredAt: item.registeredAt,
+        deadlineAt: item.deadlineAt,
+        lastReportAt: facts.lastReport.get(item.id) ?? null,
+        nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt,
+      },
       policy,
       calendar: cal,
       from,
@@ -317,11 +352,15 @@ export class ReminderScheduler {
     const nodeStart = new Map<number, Date>();
     const leadUnit = new Map<number, number>();
     if (ids.length === 0) return { lastReport, nodeStart, leadUnit };
-    for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } })) leadUnit.set(u.itemId, u.unitId);
+    for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } }))
+      leadUnit.set(u.itemId, u.unitId);
     for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
       if (!lastReport.has(r.itemId) || lastReport.get(r.itemId)! < r.submittedAt) lastReport.set(r.itemId, r.submittedAt);
     }
-    for (const r of await em.find(ItemRequest, { where: { itemId: In(ids), kind: 'extension', status: 'approved' }, select: { itemId: true, decidedAt: true } })) {
+    for (const r of await em.find(ItemRequest, {
+      where: { itemId: In(ids), kind: 'extension', status: 'approved' },
+      select: { itemId: true, decidedAt: true },
+    })) {
       if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
     }
     return { lastReport, nodeStart, leadUnit };
@@ -338,7 +377,14 @@ export class ReminderScheduler {
   private async markKeySupervision(em: EntityManager, item: Item, now: Date): Promise<void> {
     await em.update(Item, { id: item.id }, { keySupervision: true });
     item.keySupervision = true;
-    await this.timeline.append(em, SYSTEM_ACTOR, { itemId: item.id, type: 'key_supervision', at: now, from: item.state, to: item.state, summary: 'R5：逾期3天，转入重点督办（督查室跟踪，列入下期通报）' });
+    await this.timeline.append(em, SYSTEM_ACTOR, {
+      itemId: item.id,
+      type: 'key_supervision',
+      at: now,
+      from: item.state,
+      to: item.state,
+      summary: 'R5：逾期3天，转入重点督办（督查室跟踪，列入下期通报）',
+    });
   }
 }
 

@@ -34,7 +34,15 @@ export class ReminderMessages implements OnModuleInit {
       if (!item) continue;
       const lead = leads.find((l) => l.itemId === item.id);
       const unit = units.find((u) => u.id === lead?.unitId);
-      const line = reminderLine({ kind: r.kind, rule: r.rule, number: item.number, title: item.title, deadlineAt: item.deadlineAt, leadUnit: unit?.name ?? '', now });
+      const line = reminderLine({
+        kind: r.kind,
+        rule: r.rule,
+        number: item.number,
+        title: item.title,
+        deadlineAt: item.deadlineAt,
+        leadUnit: unit?.name ?? '',
+        now,
+      });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);
     }

@@ -29,7 +29,8 @@ export class RemindersController {
     private readonly clock: Clock,
   ) {}
 
-  @Get() @ApiOperation({ summary: '现行提醒策略（13710 默认值或管理员修改后的最新版本）' })
+  @Get()
+  @ApiOperation({ summary: '现行提醒策略（13710 默认值或管理员修改后的最新版本）' })
   current() {
     return this.policies.current();
   }
@@ -38,12 +39,17 @@ export class RemindersController {
     return this.policies.versions(id);
   }
 
-  @Put(':id') @RequireRoles('admin') @ApiOperation({ summary: '保存策略的新版本（旧版本保留）' }) @ApiBody({ schema: { type: 'object' } })
+  @Put(':id')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '保存策略的新版本（旧版本保留）' })
+  @ApiBody({ schema: { type: 'object' } })
   save(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.policies.save(id, body, actor.personId);
   }
 
-  @Post('preview') @HttpCode(200) @RequireRoles('admin', 'supervisor')
+  @Post('preview')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '预览：某策略在今后 N 天会向谁发送哪些提醒（不保存）' })
   async preview(@Body() dto: PreviewDto) {
     const candidate = dto.policy ? this.policies.check({ ...dto.policy, version: (dto.policy.version ?? 0) || 0 }) : undefined;

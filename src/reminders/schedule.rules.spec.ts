@@ -101,7 +101,15 @@ describe('planReminders — the 13710 deadline node (R1, R4, R5)', () => {
   it('rejects a window that ends before it starts, and a cadence that would never advance', () => {
     expect(() => plan({}, { from: '2026-03-05 00:00', until: '2026-03-04 00:00' })).toThrow(RangeError);
     const bad = { ...policy('daily'), overdueCadence: [{ untilHours: 24, everyHours: 0 }] };
-    const item = { id: 1, board: 'daily' as const, source: 'meeting' as const, state: 'in_progress' as const, registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-03 09:00'), lastReportAt: null };
+    const item = {
+      id: 1,
+      board: 'daily' as const,
+      source: 'meeting' as const,
+      state: 'in_progress' as const,
+      registeredAt: sh('2026-03-02 09:00'),
+      deadlineAt: sh('2026-03-03 09:00'),
+      lastReportAt: null,
+    };
     expect(() => planReminders({ item, policy: bad, calendar, from: item.registeredAt, until: sh('2026-03-09 00:00') })).toThrow(/everyHours/);
   });
 });
@@ -161,9 +169,7 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
     expect(digest.recipient).toBe('contact:zhang');
     // Each keeps the key of its planned instant, so the outbox stays idempotent whatever the deferral did.
     expect(digest.reminders.map((r) => r.key)).toEqual(
-      ['2026-03-04 23:00', '2026-03-05 01:00', '2026-03-05 03:00', '2026-03-05 05:00', '2026-03-05 07:00'].map(
-        (t) => `42:overdue_urge:unit:${utc(t)}`,
-      ),
+      ['2026-03-04 23:00', '2026-03-05 01:00', '2026-03-05 03:00', '2026-03-05 05:00', '2026-03-05 07:00'].map((t) => `42:overdue_urge:unit:${utc(t)}`),
     );
   });
 
@@ -184,8 +190,15 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
 
   it('nobody gets the same reminder twice: a key repeated for one recipient appears once in the digest', () => {
     const r = plan({})[0];
-    const out = coalesce([{ ...r, recipient: 'a' }, { ...r, recipient: 'a' }, { ...r, recipient: 'b' }]);
-    expect(out.map((d) => [d.recipient, d.reminders.length])).toEqual([['a', 1], ['b', 1]]);
+    const out = coalesce([
+      { ...r, recipient: 'a' },
+      { ...r, recipient: 'a' },
+      { ...r, recipient: 'b' },
+    ]);
+    expect(out.map((d) => [d.recipient, d.reminders.length])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     expect(out[0].reminders[0]).toEqual(r);
   });
 });

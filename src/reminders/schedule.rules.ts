@@ -202,9 +202,7 @@ export function deferForQuietHours(dueAt: Date, quiet: { start: string; end: str
  * five reminders due at 08:00 gets one message. Within a digest a key appears once (nobody gets the same
  * reminder twice). Digests come sorted by dueAt then recipient; reminders in a digest by importance, then key.
  */
-export function coalesce(
-  reminders: (PlannedReminder & { recipient: string })[],
-): { recipient: string; dueAt: Date; reminders: PlannedReminder[] }[] {
+export function coalesce(reminders: (PlannedReminder & { recipient: string })[]): { recipient: string; dueAt: Date; reminders: PlannedReminder[] }[] {
   const groups = new Map<string, { recipient: string; dueAt: Date; byKey: Map<string, PlannedReminder> }>();
   for (const { recipient, ...r } of reminders) {
     assertInstant(r.dueAt, 'dueAt');

@@ -6,11 +6,17 @@ const units = [
   { unitId: 2, role: 'co' as const },
   { unitId: 1, role: 'lead' as const },
 ];
-const kinds = (events: TimelineEventLike[]) => scoreFactsFromTimeline(9, events, units).map((f) => `${f.type}${'unitId' in f ? `:${f.unitId}` : `:${(f as { leadUnitId: number }).leadUnitId}`}@${f.eventId}`);
+const kinds = (events: TimelineEventLike[]) =>
+  scoreFactsFromTimeline(9, events, units).map(
+    (f) => `${f.type}${'unitId' in f ? `:${f.unitId}` : `:${(f as { leadUnitId: number }).leadUnitId}`}@${f.eventId}`,
+  );
 
 describe('score facts from an item timeline (DOMAIN §5)', () => {
   it('S1: the first assignment includes the lead unit, then the co-units; a second assignment adds nothing', () => {
-    expect(kinds([ev(1, 'registered', '2026-03-02T09:00:00'), ev(2, 'assigned', '2026-03-02T10:00:00'), ev(3, 'assigned', '2026-03-03T10:00:00')])).toEqual(['included:1@2', 'included:2@2']);
+    expect(kinds([ev(1, 'registered', '2026-03-02T09:00:00'), ev(2, 'assigned', '2026-03-02T10:00:00'), ev(3, 'assigned', '2026-03-03T10:00:00')])).toEqual([
+      'included:1@2',
+      'included:2@2',
+    ]);
   });
 
   it('S5: one late report per deadline — a report on time or a second late one adds nothing; an approved extension sets a new deadline', () => {
@@ -27,7 +33,17 @@ describe('score facts from an item timeline (DOMAIN §5)', () => {
   });
 
   it('S7, S2/S8, S6: returns numbered per item, ratings and 重点督办 — on the lead unit (P4)', () => {
-    const facts = scoreFactsFromTimeline(9, [ev(3, 'returned', '2026-03-04T09:00:00', { returnNo: 1 }), ev(4, 'returned', '2026-03-05T09:00:00'), ev(5, 'key_supervision', '2026-03-06T09:00:00'), ev(6, 'rated', '2026-03-07T09:00:00', { rating: 'good' }), ev(7, 'rated', '2026-03-08T09:00:00', { rating: 'bogus' })], units);
+    const facts = scoreFactsFromTimeline(
+      9,
+      [
+        ev(3, 'returned', '2026-03-04T09:00:00', { returnNo: 1 }),
+        ev(4, 'returned', '2026-03-05T09:00:00'),
+        ev(5, 'key_supervision', '2026-03-06T09:00:00'),
+        ev(6, 'rated', '2026-03-07T09:00:00', { rating: 'good' }),
+        ev(7, 'rated', '2026-03-08T09:00:00', { rating: 'bogus' }),
+      ],
+      units,
+    );
     expect(facts).toEqual([
       { type: 'returned', itemId: 9, leadUnitId: 1, nth: 1, at: t('2026-03-04T09:00:00'), eventId: 3 },
       { type: 'returned', itemId: 9, leadUnitId: 1, nth: 2, at: t('2026-03-05T09:00:00'), eventId: 4 },

@@ -22,7 +22,9 @@ export class ScoreLedger implements OnModuleInit {
   constructor(private readonly events: EventDispatcher) {}
 
   onModuleInit(): void {
-    this.events.on('item.event-recorded', { order: ScoreLedger.ORDER, name: 'scoring.ledger' }, (em, { event }: ItemEventRecorded) => recordScoreLines(em, event));
+    this.events.on('item.event-recorded', { order: ScoreLedger.ORDER, name: 'scoring.ledger' }, (em, { event }: ItemEventRecorded) =>
+      recordScoreLines(em, event),
+    );
   }
 }
 
@@ -44,12 +46,18 @@ export async function recordScoreLines(em: EntityManager, event: ItemEvent): Pro
     const r = linesForEvent(f, table);
     return Array.isArray(r) ? r : [];
   });
-  await insertLines(em, lines.map((l) => ({ line: l, key: eventLineKey(l), source: 'event' as const, table })));
+  await insertLines(
+    em,
+    lines.map((l) => ({ line: l, key: eventLineKey(l), source: 'event' as const, table })),
+  );
 }
 
 export const eventLineKey = (l: ScoreLine) => `e:${l.eventId}:${l.rule}:${l.unitId}`;
 
-export async function insertLines(em: EntityManager, rows: { line: ScoreLine; key: string; source: ScoreSource; table: ScoreTable; reason?: string | null; createdById?: number | null }[]): Promise<void> {
+export async function insertLines(
+  em: EntityManager,
+  rows: { line: ScoreLine; key: string; source: ScoreSource; table: ScoreTable; reason?: string | null; createdById?: number | null }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await em
     .createQueryBuilder()
@@ -92,7 +100,10 @@ export function scoreTables(em: EntityManager): Promise<TableVersion[]> {
   if (cache && Date.now() - cache.at < CACHE_MS) return cache.tables;
   const tables = em
     .find(ScoreTableRow, { order: { createdAt: 'ASC', version: 'ASC' } })
-    .then((rows) => [{ table: DEFAULT_SCORE_TABLE, since: new Date(0) }, ...rows.map((r) => ({ table: { ...r.body, id: r.id, version: r.version }, since: r.createdAt }))]);
+    .then((rows) => [
+      { table: DEFAULT_SCORE_TABLE, since: new Date(0) },
+      ...rows.map((r) => ({ table: { ...r.body, id: r.id, version: r.version }, since: r.createdAt })),
+    ]);
   cache = { at: Date.now(), tables };
   tables.catch(() => (cache = null));
   return tables;

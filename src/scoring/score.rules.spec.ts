@@ -49,14 +49,30 @@ const manual = (f: OmitEach<ManualFact, 'type' | 'at' | 'reason'> & { reason?: s
 
 describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)', () => {
   it.each<[string, ScoreFact, (string | number | null)[][]]>([
-    ['S1: lead unit included +0.5', { type: 'included', itemId: ITEM, unitId: LEAD, unitRole: 'lead', at: AT }, [['S1', LEAD, ITEM, 0.5, 'S1 纳入督办事项（主办单位） +0.5']]],
-    ['S1: co-unit included +0.5 as well', { type: 'included', itemId: ITEM, unitId: CO, unitRole: 'co', at: AT }, [['S1', CO, ITEM, 0.5, 'S1 纳入督办事项（协办单位） +0.5']]],
+    [
+      'S1: lead unit included +0.5',
+      { type: 'included', itemId: ITEM, unitId: LEAD, unitRole: 'lead', at: AT },
+      [['S1', LEAD, ITEM, 0.5, 'S1 纳入督办事项（主办单位） +0.5']],
+    ],
+    [
+      'S1: co-unit included +0.5 as well',
+      { type: 'included', itemId: ITEM, unitId: CO, unitRole: 'co', at: AT },
+      [['S1', CO, ITEM, 0.5, 'S1 纳入督办事项（协办单位） +0.5']],
+    ],
     ['S1: 被动纳入/推动不力 gives nothing', { type: 'included', itemId: ITEM, unitId: LEAD, unitRole: 'lead', at: AT, passive: true }, []],
-    ['S2: 优秀 +3 to the lead unit (P4)', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'excellent', at: AT }, [['S2', LEAD, ITEM, 3, 'S2 办理结果评定为优秀 +3']]],
+    [
+      'S2: 优秀 +3 to the lead unit (P4)',
+      { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'excellent', at: AT },
+      [['S2', LEAD, ITEM, 3, 'S2 办理结果评定为优秀 +3']],
+    ],
     ['S2: 良好 +1', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'good', at: AT }, [['S2', LEAD, ITEM, 1, 'S2 办理结果评定为良好 +1']]],
     ['S2: 合格 scores nothing', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'pass', at: AT }, []],
     ['S8: 不合格 −5', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'fail', at: AT }, [['S8', LEAD, ITEM, -5, 'S8 办理结果评定为不合格 −5']]],
-    ['S5: a late report −0.5 to the lead unit (P4: only it reports)', { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: AT }, [['S5', LEAD, ITEM, -0.5, 'S5 逾期报送反馈 −0.5']]],
+    [
+      'S5: a late report −0.5 to the lead unit (P4: only it reports)',
+      { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: AT },
+      [['S5', LEAD, ITEM, -0.5, 'S5 逾期报送反馈 −0.5']],
+    ],
     ['S6: entering 重点督办 −5', { type: 'key_supervision', itemId: ITEM, leadUnitId: LEAD, at: AT }, [['S6', LEAD, ITEM, -5, 'S6 事项转入重点督办 −5']]],
     ['S7: 1st return −0.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 1, at: AT }, [['S7', LEAD, ITEM, -0.5, 'S7 报告第1次被退回 −0.5']]],
     ['S7: 2nd return −1.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 2, at: AT }, [['S7', LEAD, ITEM, -1.5, 'S7 报告第2次被退回 −1.5']]],
@@ -76,7 +92,12 @@ describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)
   it.each<[string, ScoreFact, string, string]>([
     ['S7: a 0th return', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 0, at: AT }, 'SCORE.BAD_NTH', 'S7：退回次数须为正整数（给定 0）。'],
     ['S5: no valid instant', { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: new Date('x') }, 'SCORE.BAD_TIME', '积分事实须有有效的发生时间。'],
-    ['S3: a negative count of urged nodes', { type: 'quarter_closed', unitId: LEAD, quarter: { year: 2026, quarter: 1 }, urgedNodes: -1 }, 'SCORE.BAD_URGED', 'S3：被催办的时间节点数须为非负整数。'],
+    [
+      'S3: a negative count of urged nodes',
+      { type: 'quarter_closed', unitId: LEAD, quarter: { year: 2026, quarter: 1 }, urgedNodes: -1 },
+      'SCORE.BAD_URGED',
+      'S3：被催办的时间节点数须为非负整数。',
+    ],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
   });
@@ -150,15 +171,25 @@ describe('S3: quarterlyBonus', () => {
 
   it('S3: the quarter_closed fact goes through the same rule', () => {
     const q = { year: 2026, quarter: 3 } as const;
-    expect(rows(linesForEvent({ type: 'quarter_closed', unitId: CO, quarter: q, urgedNodes: 0 }, T))).toEqual([['S3', CO, null, 5, 'S3 2026年第3季度所有时间节点均未被催办 +5']]);
+    expect(rows(linesForEvent({ type: 'quarter_closed', unitId: CO, quarter: q, urgedNodes: 0 }, T))).toEqual([
+      ['S3', CO, null, 5, 'S3 2026年第3季度所有时间节点均未被催办 +5'],
+    ]);
     expect(ok(linesForEvent({ type: 'quarter_closed', unitId: CO, quarter: q, urgedNodes: 2 }, T))).toEqual([]);
   });
 });
 
 describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', () => {
   it.each<[string, ManualFact, (string | number | null)[][]]>([
-    ['S4: commended as lead unit +20', manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: ITEM, reason: '获省政府通报表扬' }), [['S4', LEAD, ITEM, 20, 'S4 获市级及以上表彰（主办单位） +20（获省政府通报表扬）']]],
-    ['S4: commended as co-unit +10', manual({ rule: 'S4', unitId: CO, unitRole: 'co', itemId: null, reason: '获市委通报表扬' }), [['S4', CO, null, 10, 'S4 获市级及以上表彰（协办单位） +10（获市委通报表扬）']]],
+    [
+      'S4: commended as lead unit +20',
+      manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: ITEM, reason: '获省政府通报表扬' }),
+      [['S4', LEAD, ITEM, 20, 'S4 获市级及以上表彰（主办单位） +20（获省政府通报表扬）']],
+    ],
+    [
+      'S4: commended as co-unit +10',
+      manual({ rule: 'S4', unitId: CO, unitRole: 'co', itemId: null, reason: '获市委通报表扬' }),
+      [['S4', CO, null, 10, 'S4 获市级及以上表彰（协办单位） +10（获市委通报表扬）']],
+    ],
     [
       'S9: finding → lead −5, every co-unit −3',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO, CO2] }),
@@ -192,23 +223,75 @@ describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', 
         ['S9', LEAD, ITEM, -1.5, 'S9 督查发现问题，系协办单位原因（主办单位） −1.5（市委督查组暗访发现）'],
       ],
     ],
-    ['S10: obstructing inspection −5', manual({ rule: 'S10', unitId: CO, itemId: null, kind: 'obstruction', reason: '拒不提供台账' }), [['S10', CO, null, -5, 'S10 阻挠、妨碍督查 −5（拒不提供台账）']]],
-    ['S10: material 3 days late −3', manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 3, reason: '材料应于3月5日报送' }), [['S10', LEAD, ITEM, -3, 'S10 迟报材料3天 −3（材料应于3月5日报送）']]],
-    ['S10: material 1 day late −1', manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 1 }), [['S10', LEAD, ITEM, -1, 'S10 迟报材料1天 −1（市委督查组暗访发现）']]],
+    [
+      'S10: obstructing inspection −5',
+      manual({ rule: 'S10', unitId: CO, itemId: null, kind: 'obstruction', reason: '拒不提供台账' }),
+      [['S10', CO, null, -5, 'S10 阻挠、妨碍督查 −5（拒不提供台账）']],
+    ],
+    [
+      'S10: material 3 days late −3',
+      manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 3, reason: '材料应于3月5日报送' }),
+      [['S10', LEAD, ITEM, -3, 'S10 迟报材料3天 −3（材料应于3月5日报送）']],
+    ],
+    [
+      'S10: material 1 day late −1',
+      manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 1 }),
+      [['S10', LEAD, ITEM, -1, 'S10 迟报材料1天 −1（市委督查组暗访发现）']],
+    ],
   ])('%s', (_name, fact, expected) => {
     expect(rows(linesForEvent(fact, T))).toEqual(expected);
   });
 
   const S9_RANGE = 'S9：因协办单位原因造成的问题，主办单位扣分须在 0 到 −3 之间、精确到 0.1 分';
   it.each<[string, ManualFact, string, string]>([
-    ['S9: lead −4 is out of range', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -4 }), 'SCORE.S9_LEAD_OUT_OF_RANGE', `${S9_RANGE}（给定 -4）。`],
-    ['S9: lead +1 is out of range', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: 1 }), 'SCORE.S9_LEAD_OUT_OF_RANGE', `${S9_RANGE}（给定 1）。`],
-    ['S9: lead −0.25 is finer than a tenth', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -0.25 }), 'SCORE.S9_LEAD_OUT_OF_RANGE', `${S9_RANGE}（给定 -0.25）。`],
-    ['S9: co-caused without a lead value', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO }), 'SCORE.S9_LEAD_OUT_OF_RANGE', `${S9_RANGE}（给定 空）。`],
-    ['S9: caused by a unit that is not a co-unit', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: LEAD, leadPoints: -1 }), 'SCORE.S9_CAUSE_NOT_CO', 'S9：造成问题的单位须是本事项的协办单位。'],
-    ['S9: a lead value when no co-unit caused it', manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], leadPoints: -2 }), 'SCORE.S9_LEAD_POINTS_UNEXPECTED', 'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。'],
-    ['S10: 0 days late', manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 0 }), 'SCORE.BAD_DAYS', 'S10：迟报天数须为正整数（给定 0）。'],
-    ['S10: 1.5 days late', manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 1.5 }), 'SCORE.BAD_DAYS', 'S10：迟报天数须为正整数（给定 1.5）。'],
+    [
+      'S9: lead −4 is out of range',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -4 }),
+      'SCORE.S9_LEAD_OUT_OF_RANGE',
+      `${S9_RANGE}（给定 -4）。`,
+    ],
+    [
+      'S9: lead +1 is out of range',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: 1 }),
+      'SCORE.S9_LEAD_OUT_OF_RANGE',
+      `${S9_RANGE}（给定 1）。`,
+    ],
+    [
+      'S9: lead −0.25 is finer than a tenth',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -0.25 }),
+      'SCORE.S9_LEAD_OUT_OF_RANGE',
+      `${S9_RANGE}（给定 -0.25）。`,
+    ],
+    [
+      'S9: co-caused without a lead value',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO }),
+      'SCORE.S9_LEAD_OUT_OF_RANGE',
+      `${S9_RANGE}（给定 空）。`,
+    ],
+    [
+      'S9: caused by a unit that is not a co-unit',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: LEAD, leadPoints: -1 }),
+      'SCORE.S9_CAUSE_NOT_CO',
+      'S9：造成问题的单位须是本事项的协办单位。',
+    ],
+    [
+      'S9: a lead value when no co-unit caused it',
+      manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], leadPoints: -2 }),
+      'SCORE.S9_LEAD_POINTS_UNEXPECTED',
+      'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。',
+    ],
+    [
+      'S10: 0 days late',
+      manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 0 }),
+      'SCORE.BAD_DAYS',
+      'S10：迟报天数须为正整数（给定 0）。',
+    ],
+    [
+      'S10: 1.5 days late',
+      manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 1.5 }),
+      'SCORE.BAD_DAYS',
+      'S10：迟报天数须为正整数（给定 1.5）。',
+    ],
     ['S4: no reason', manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: null, reason: '  ' }), 'SCORE.REASON_REQUIRED', 'S4：手工记分须写明事由。'],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
@@ -280,8 +363,18 @@ describe('S11: below base and bottom 2, two years running → accountability clu
 
   it('S11: a unit below base and bottom 2 in 2025 and 2026 is a candidate, with an explanation', () => {
     const byYear = {
-      2025: year(2025, [[1, 104], [2, 101], [3, 99.5], [4, 97]]),
-      2026: year(2026, [[1, 102], [2, 96], [3, 103], [4, 98.5]]),
+      2025: year(2025, [
+        [1, 104],
+        [2, 101],
+        [3, 99.5],
+        [4, 97],
+      ]),
+      2026: year(2026, [
+        [1, 102],
+        [2, 96],
+        [3, 103],
+        [4, 98.5],
+      ]),
     };
     expect(s11Candidates(byYear, 100)).toEqual([
       {
@@ -293,19 +386,117 @@ describe('S11: below base and bottom 2, two years running → accountability clu
   });
 
   it.each<[string, Record<number, [number, number][]>, number[]]>([
-    ['S11: bottom 2 in only one year → nobody', { 2025: [[1, 99], [2, 98], [3, 101]], 2026: [[1, 102], [2, 103], [3, 97]] }, []],
-    ['S11: last both years at exactly the base (not below it) → nobody', { 2025: [[1, 100], [2, 101], [3, 105]], 2026: [[1, 100], [2, 100.5], [3, 104]] }, []],
-    ['S11: years not consecutive (2024, 2026) → nobody', { 2024: [[1, 90], [2, 110], [3, 120]], 2026: [[1, 90], [2, 110], [3, 120]] }, []],
-    ['S11: a unit missing from one year’s ranking → not a candidate', { 2025: [[1, 90], [2, 110], [3, 120]], 2026: [[2, 91], [3, 120], [4, 130]] }, []],
-    ['S11: a tie at the boundary brings in every tied unit (97, 98, 98 all bottom 2)', { 2025: [[1, 97], [2, 98], [3, 98], [4, 100]], 2026: [[1, 97], [2, 98], [3, 98], [4, 100]] }, [1, 2, 3]],
-    ['S11: below base but third from the bottom → not a candidate', { 2025: [[1, 95], [2, 96], [3, 97], [4, 100]], 2026: [[1, 95], [2, 96], [3, 97], [4, 100]] }, [1, 2]],
+    [
+      'S11: bottom 2 in only one year → nobody',
+      {
+        2025: [
+          [1, 99],
+          [2, 98],
+          [3, 101],
+        ],
+        2026: [
+          [1, 102],
+          [2, 103],
+          [3, 97],
+        ],
+      },
+      [],
+    ],
+    [
+      'S11: last both years at exactly the base (not below it) → nobody',
+      {
+        2025: [
+          [1, 100],
+          [2, 101],
+          [3, 105],
+        ],
+        2026: [
+          [1, 100],
+          [2, 100.5],
+          [3, 104],
+        ],
+      },
+      [],
+    ],
+    [
+      'S11: years not consecutive (2024, 2026) → nobody',
+      {
+        2024: [
+          [1, 90],
+          [2, 110],
+          [3, 120],
+        ],
+        2026: [
+          [1, 90],
+          [2, 110],
+          [3, 120],
+        ],
+      },
+      [],
+    ],
+    [
+      'S11: a unit missing from one year’s ranking → not a candidate',
+      {
+        2025: [
+          [1, 90],
+          [2, 110],
+          [3, 120],
+        ],
+        2026: [
+          [2, 91],
+          [3, 120],
+          [4, 130],
+        ],
+      },
+      [],
+    ],
+    [
+      'S11: a tie at the boundary brings in every tied unit (97, 98, 98 all bottom 2)',
+      {
+        2025: [
+          [1, 97],
+          [2, 98],
+          [3, 98],
+          [4, 100],
+        ],
+        2026: [
+          [1, 97],
+          [2, 98],
+          [3, 98],
+          [4, 100],
+        ],
+      },
+      [1, 2, 3],
+    ],
+    [
+      'S11: below base but third from the bottom → not a candidate',
+      {
+        2025: [
+          [1, 95],
+          [2, 96],
+          [3, 97],
+          [4, 100],
+        ],
+        2026: [
+          [1, 95],
+          [2, 96],
+          [3, 97],
+          [4, 100],
+        ],
+      },
+      [1, 2],
+    ],
   ])('%s', (_name, data, expected) => {
     const byYear = Object.fromEntries(Object.entries(data).map(([y, ts]) => [y, year(Number(y), ts)]));
     expect(s11Candidates(byYear, 100).map((c) => c.unitId)).toEqual(expected);
   });
 
   it('S11: three bad years running give one candidate per two-year window', () => {
-    const ts: [number, number][] = [[1, 90], [2, 110], [3, 120]];
+    const ts: [number, number][] = [
+      [1, 90],
+      [2, 110],
+      [3, 120],
+    ];
     const byYear = { 2024: year(2024, ts), 2025: year(2025, ts), 2026: year(2026, ts) };
     expect(s11Candidates(byYear, 100).map((c) => [c.unitId, c.years])).toEqual([
       [1, [2024, 2025]],

@@ -75,10 +75,29 @@ export function formatPoints(points: number): string {
   return t > 0 ? `+${abs}` : t < 0 ? `−${abs}` : '0';
 }
 
-function line(rule: ScoreRuleId, unitId: number, itemId: number | null, t: number, at: Date, what: string, table: ScoreTable, eventId?: number, reason?: string): ScoreLine {
+function line(
+  rule: ScoreRuleId,
+  unitId: number,
+  itemId: number | null,
+  t: number,
+  at: Date,
+  what: string,
+  table: ScoreTable,
+  eventId?: number,
+  reason?: string,
+): ScoreLine {
   const points = t / 10;
   const why = reason ? `（${reason.trim()}）` : '';
-  return { rule, unitId, itemId, points, at, explanation: `${rule} ${what} ${formatPoints(points)}${why}`, tableVersion: table.version, eventId: eventId ?? null };
+  return {
+    rule,
+    unitId,
+    itemId,
+    points,
+    at,
+    explanation: `${rule} ${what} ${formatPoints(points)}${why}`,
+    tableVersion: table.version,
+    eventId: eventId ?? null,
+  };
 }
 
 const problem = (code: string, field: string, message: string): ScoreProblem => ({ code, field, message });
@@ -105,7 +124,13 @@ export function quarterEnd(q: Quarter): Date {
  * decides which units are assessed (those with at least one time node in the quarter). The line is dated at the
  * quarter's last millisecond so it counts in the quarter it rewards.
  */
-export function quarterlyBonus(unitId: number, quarter: Quarter, urgedNodes: number, table: ScoreTable = DEFAULT_SCORE_TABLE, eventId?: number): ScoreLine | null {
+export function quarterlyBonus(
+  unitId: number,
+  quarter: Quarter,
+  urgedNodes: number,
+  table: ScoreTable = DEFAULT_SCORE_TABLE,
+  eventId?: number,
+): ScoreLine | null {
   if (!Number.isInteger(urgedNodes) || urgedNodes < 0) throw new RangeError('urgedNodes must be a non-negative integer');
   if (urgedNodes > 0) return null;
   const at = new Date(quarterEnd(quarter).getTime() - 1);
@@ -211,7 +236,10 @@ function inspectionLines(
     if (f.leadPoints !== undefined) {
       return problem('SCORE.S9_LEAD_POINTS_UNEXPECTED', 'leadPoints', 'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。');
     }
-    return [mk('S9', f.leadUnitId, f.itemId, s9.lead, '督查发现问题（主办单位）'), ...f.coUnitIds.map((u) => mk('S9', u, f.itemId, s9.co, '督查发现问题（协办单位）'))];
+    return [
+      mk('S9', f.leadUnitId, f.itemId, s9.lead, '督查发现问题（主办单位）'),
+      ...f.coUnitIds.map((u) => mk('S9', u, f.itemId, s9.co, '督查发现问题（协办单位）')),
+    ];
   }
   if (!f.coUnitIds.includes(f.causedByUnitId)) {
     return problem('SCORE.S9_CAUSE_NOT_CO', 'causedByUnitId', 'S9：造成问题的单位须是本事项的协办单位。');
@@ -225,7 +253,10 @@ function inspectionLines(
       `S9：因协办单位原因造成的问题，主办单位扣分须在 ${formatPoints(leadMax)} 到 ${formatPoints(leadMin)} 之间、精确到 0.1 分（给定 ${v ?? '空'}）。`,
     );
   }
-  return [mk('S9', f.causedByUnitId, f.itemId, co, '督查发现问题，系本单位原因（协办单位）'), mk('S9', f.leadUnitId, f.itemId, v, '督查发现问题，系协办单位原因（主办单位）')];
+  return [
+    mk('S9', f.causedByUnitId, f.itemId, co, '督查发现问题，系本单位原因（协办单位）'),
+    mk('S9', f.leadUnitId, f.itemId, v, '督查发现问题，系协办单位原因（主办单位）'),
+  ];
 }
 
 /** Every line every fact causes, in fact order; refused facts are listed, never dropped silently. */
@@ -327,7 +358,9 @@ export function s11Candidates(
   rule: ScoreTableLines['S11'] = DEFAULT_SCORE_TABLE.lines.S11,
 ): S11Candidate[] {
   const out: S11Candidate[] = [];
-  const lastYears = Object.keys(rankingsByYear).map(Number).sort((a, b) => a - b);
+  const lastYears = Object.keys(rankingsByYear)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const last of lastYears) {
     const years = Array.from({ length: rule.years }, (_, i) => last - rule.years + 1 + i);
     if (!years.every((y) => rankingsByYear[y])) continue;

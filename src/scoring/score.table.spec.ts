@@ -75,11 +75,7 @@ describe('scoreTableProblems: an edited table is refused with a Chinese message 
       (t) => (t.lines.S4.co = -10),
       [{ field: 'lines.S4.co', message: 'S4：「lines.S4.co」须为不小于 0 的数（加分），且为 0.1 的整数倍。' }],
     ],
-    [
-      'S7: a rule left out',
-      (t) => delete (t.lines as Partial<ScoreTable['lines']>).S7,
-      [{ field: 'lines.S7', message: 'S7：缺少该条规则的分值。' }],
-    ],
+    ['S7: a rule left out', (t) => delete (t.lines as Partial<ScoreTable['lines']>).S7, [{ field: 'lines.S7', message: 'S7：缺少该条规则的分值。' }]],
     [
       'S9: the co-caused range upside down',
       (t) => (t.lines.S9.coCaused = { co: -5, leadMin: 0, leadMax: -3 }),

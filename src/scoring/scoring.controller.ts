@@ -9,14 +9,18 @@ import { shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import { ScoringService } from './scoring.service';
 
 class ManualScoreDto {
-  @ApiProperty({ enum: ['S4', 'S9', 'S10'], description: 'S4 表彰；S9 督查发现问题；S10 阻挠督查或迟报材料' }) @IsIn(['S4', 'S9', 'S10']) rule!: 'S4' | 'S9' | 'S10';
+  @ApiProperty({ enum: ['S4', 'S9', 'S10'], description: 'S4 表彰；S9 督查发现问题；S10 阻挠督查或迟报材料' }) @IsIn(['S4', 'S9', 'S10']) rule!:
+    'S4' | 'S9' | 'S10';
   @ApiProperty({ description: '理由（必填，写入积分明细）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
   @ApiPropertyOptional({ description: '单位（S4、S10 必填）' }) @IsOptional() @IsInt() unitId?: number;
   @ApiPropertyOptional({ description: '事项编号（S9 必填）' }) @IsOptional() @IsString() @MaxLength(32) itemNumber?: string;
   @ApiPropertyOptional({ enum: ['lead', 'co'], description: 'S4：主办或协办' }) @IsOptional() @IsIn(['lead', 'co']) unitRole?: 'lead' | 'co';
   @ApiPropertyOptional({ description: 'S9：造成问题的协办单位' }) @IsOptional() @IsInt() causedByUnitId?: number;
   @ApiPropertyOptional({ description: 'S9：协办单位原因时主办单位扣分（0 到 −3）' }) @IsOptional() @IsNumber() leadPoints?: number;
-  @ApiPropertyOptional({ enum: ['obstruction', 'late_material'], description: 'S10：阻挠督查或迟报材料' }) @IsOptional() @IsIn(['obstruction', 'late_material']) kind?: 'obstruction' | 'late_material';
+  @ApiPropertyOptional({ enum: ['obstruction', 'late_material'], description: 'S10：阻挠督查或迟报材料' })
+  @IsOptional()
+  @IsIn(['obstruction', 'late_material'])
+  kind?: 'obstruction' | 'late_material';
   @ApiPropertyOptional({ description: 'S10 迟报天数' }) @IsOptional() @IsInt() @Min(1) @Max(365) days?: number;
   @ApiPropertyOptional({ description: '发生日期 YYYY-MM-DD（默认今天）' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) date?: string;
 }
@@ -37,34 +41,45 @@ export class ScoringController {
     return Number(y);
   }
 
-  @Get('scores') @RequireRoles('admin', 'supervisor', 'leader', 'owner') @ApiOperation({ summary: '年度积分排名（基准分 + 明细合计；并列同名次）' })
+  @Get('scores')
+  @RequireRoles('admin', 'supervisor', 'leader', 'owner')
+  @ApiOperation({ summary: '年度积分排名（基准分 + 明细合计；并列同名次）' })
   ranking(@Query('year') year?: string) {
     return this.scoring.ranking(this.year(year));
   }
 
-  @Get('scores/units/:unitId') @ApiOperation({ summary: '某单位的积分与每一条加减分明细（承办单位只能看本单位）' })
+  @Get('scores/units/:unitId')
+  @ApiOperation({ summary: '某单位的积分与每一条加减分明细（承办单位只能看本单位）' })
   explain(@Param('unitId', ParseIntPipe) unitId: number, @CurrentActor() actor: Actor, @Query('year') year?: string) {
     return this.scoring.explain(unitId, this.year(year), actor);
   }
 
-  @Post('scores/manual') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '督查室手工加减分：S4 表彰、S9 督查发现问题、S10 阻挠督查/迟报材料' })
+  @Post('scores/manual')
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '督查室手工加减分：S4 表彰、S9 督查发现问题、S10 阻挠督查/迟报材料' })
   manual(@Body() dto: ManualScoreDto, @CurrentActor() actor: Actor) {
     const { date, ...entry } = dto;
     return this.scoring.manual({ ...entry, at: date ? shanghaiInstant(date, '12:00') : undefined }, actor);
   }
 
-  @Post('scores/quarters/:year/:quarter/close') @HttpCode(200) @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: 'S3 季度结算：本季度时限节点均无需催办的单位 +5（可重复调用，不重复加分）' })
+  @Post('scores/quarters/:year/:quarter/close')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: 'S3 季度结算：本季度时限节点均无需催办的单位 +5（可重复调用，不重复加分）' })
   close(@Param('year', ParseIntPipe) year: number, @Param('quarter', ParseIntPipe) quarter: number) {
     if (![1, 2, 3, 4].includes(quarter)) throw invalid('SCORE.BAD_QUARTER', '季度须为 1–4。', { field: 'quarter' });
     return this.scoring.closeQuarter(year, quarter as 1 | 2 | 3 | 4);
   }
 
-  @Get('scores/recompute') @RequireRoles('admin', 'supervisor') @ApiOperation({ summary: '从时间线重算全年积分，与台账逐条核对' })
+  @Get('scores/recompute')
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '从时间线重算全年积分，与台账逐条核对' })
   recompute(@Query('year') year?: string) {
     return this.scoring.recompute(this.year(year));
   }
 
-  @Get('score-table') @ApiOperation({ summary: '现行积分规则表（S1–S11）' })
+  @Get('score-table')
+  @ApiOperation({ summary: '现行积分规则表（S1–S11）' })
   table() {
     return this.scoring.table();
   }
@@ -73,7 +88,10 @@ export class ScoringController {
     return this.scoring.tableVersions();
   }
 
-  @Put('score-table') @RequireRoles('admin') @ApiBody({ schema: { type: 'object' } }) @ApiOperation({ summary: '保存积分规则表的新版本（此后发生的事件按新版本计分）' })
+  @Put('score-table')
+  @RequireRoles('admin')
+  @ApiBody({ schema: { type: 'object' } })
+  @ApiOperation({ summary: '保存积分规则表的新版本（此后发生的事件按新版本计分）' })
   save(@Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.scoring.saveTable(body, actor.personId);
   }

@@ -40,7 +40,16 @@ export interface ManualEntry {
   days?: number;
 }
 
-const toLine = (r: ScoreLineRow): ScoreLine => ({ rule: r.rule as ScoreLine['rule'], unitId: r.unitId, itemId: r.itemId, points: r.pointsTenths / 10, at: r.at, explanation: r.explanation, tableVersion: r.tableVersion, eventId: r.eventId });
+const toLine = (r: ScoreLineRow): ScoreLine => ({
+  rule: r.rule as ScoreLine['rule'],
+  unitId: r.unitId,
+  itemId: r.itemId,
+  points: r.pointsTenths / 10,
+  at: r.at,
+  explanation: r.explanation,
+  tableVersion: r.tableVersion,
+  eventId: r.eventId,
+});
 
 /**
  * Issue 7 §1: the 激励积分 ledger — totals per quarter and year, the ranking (ties share a rank), a unit's lines
@@ -71,9 +80,12 @@ export class ScoringService {
     const current = await this.table();
     const candidate = { ...(body as object), id: current.id, version: current.version + 1 };
     const problems = scoreTableProblems(candidate);
-    if (problems.length) throw invalid('SCORE.TABLE_INVALID', `积分规则表有误：${problems.map((p) => p.message).join('；')}`, { field: problems[0].field, problems });
+    if (problems.length)
+      throw invalid('SCORE.TABLE_INVALID', `积分规则表有误：${problems.map((p) => p.message).join('；')}`, { field: problems[0].field, problems });
     // In force from now by the service's clock (the version that scores an event is the latest saved before it).
-    await this.db.getRepository(ScoreTableRow).insert({ id: candidate.id, version: candidate.version, body: candidate as ScoreTable, createdById: byPersonId, createdAt: this.clock.now() });
+    await this.db
+      .getRepository(ScoreTableRow)
+      .insert({ id: candidate.id, version: candidate.version, body: candidate as ScoreTable, createdById: byPersonId, createdAt: this.clock.now() });
     forgetScoreTables();
     return candidate as ScoreTable;
   }
@@ -86,7 +98,14 @@ export class ScoringService {
   async ranking(year: number) {
     const table = tableAt(await scoreTables(this.db.manager), shanghaiInstant(`${year}-12-31`, '23:59'));
     const units = await this.db.getRepository(Unit).find({ order: { id: 'ASC' } });
-    const ranked = rank(totals((await this.lines(year)).map(toLine), year, table.base, units.map((u) => u.id)));
+    const ranked = rank(
+      totals(
+        (await this.lines(year)).map(toLine),
+        year,
+        table.base,
+        units.map((u) => u.id),
+      ),
+    );
     const names = new Map(units.map((u) => [u.id, u.name]));
     return { year, base: table.base, units: ranked.map((r) => ({ ...r, unitName: names.get(r.unitId) ?? `#${r.unitId}` })) };
   }
@@ -170,14 +189,34 @@ export class ScoringService {
     if (entry.rule === 'S9') {
       const lead = units.find((u) => u.role === 'lead');
       if (!item || !lead) throw invalid('SCORE.ITEM_REQUIRED', 'S9：督查发现的问题须指明事项编号。', { field: 'itemNumber' });
-      fact = { type: 'manual', rule: 'S9', at, reason: entry.reason, itemId: item.id, leadUnitId: lead.unitId, coUnitIds: units.filter((u) => u.role === 'co').map((u) => u.unitId), causedByUnitId: entry.causedByUnitId, leadPoints: entry.leadPoints };
+      fact = {
+        type: 'manual',
+        rule: 'S9',
+        at,
+        reason: entry.reason,
+        itemId: item.id,
+        leadUnitId: lead.unitId,
+        coUnitIds: units.filter((u) => u.role === 'co').map((u) => u.unitId),
+        causedByUnitId: entry.causedByUnitId,
+        leadPoints: entry.leadPoints,
+      };
     } else {
-      if (entry.unitId === undefined || !(await this.db.getRepository(Unit).existsBy({ id: entry.unitId }))) throw invalid('SCORE.UNIT_REQUIRED', '请指明单位（unitId）。', { field: 'unitId' });
+      if (entry.unitId === undefined || !(await this.db.getRepository(Unit).existsBy({ id: entry.unitId })))
+        throw invalid('SCORE.UNIT_REQUIRED', '请指明单位（unitId）。', { field: 'unitId' });
       fact =
         entry.rule === 'S4'
           ? { type: 'manual', rule: 'S4', at, reason: entry.reason, unitId: entry.unitId, unitRole: entry.unitRole ?? 'lead', itemId: item?.id ?? null }
           : entry.kind === 'late_material'
-            ? { type: 'manual', rule: 'S10', at, reason: entry.reason, unitId: entry.unitId, itemId: item?.id ?? null, kind: 'late_material', days: entry.days ?? 0 }
+            ? {
+                type: 'manual',
+                rule: 'S10',
+                at,
+                reason: entry.reason,
+                unitId: entry.unitId,
+                itemId: item?.id ?? null,
+                kind: 'late_material',
+                days: entry.days ?? 0,
+              }
             : { type: 'manual', rule: 'S10', at, reason: entry.reason, unitId: entry.unitId, itemId: item?.id ?? null, kind: 'obstruction' };
     }
     const table = tableAt(await scoreTables(this.db.manager), at);
@@ -185,7 +224,17 @@ export class ScoringService {
     if (!Array.isArray(lines)) throw invalid(lines.code, lines.message, { field: lines.field });
     const entryId = randomUUID();
     await inTransaction(this.db, async (em) => {
-      await insertLines(em, lines.map((line, i) => ({ line, key: `m:${entryId}:${i}`, source: 'manual' as const, table, reason: entry.reason.trim(), createdById: actor.personId })));
+      await insertLines(
+        em,
+        lines.map((line, i) => ({
+          line,
+          key: `m:${entryId}:${i}`,
+          source: 'manual' as const,
+          table,
+          reason: entry.reason.trim(),
+          createdById: actor.personId,
+        })),
+      );
       // A1: refusing or obstructing the 督查 also opens an accountability clue (it does not punish by itself).
       // Published in this transaction: accountability's subscriber opens the clue, and a failure there undoes the lines.
       if (fact.rule === 'S10' && fact.kind === 'obstruction') {
@@ -206,7 +255,8 @@ export class ScoringService {
     const q = { year, quarter };
     const from = quarterStart(q);
     const to = quarterEnd(q);
-    if (to.getTime() > this.clock.now().getTime()) throw invalid('SCORE.QUARTER_OPEN', `S3：${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
+    if (to.getTime() > this.clock.now().getTime())
+      throw invalid('SCORE.QUARTER_OPEN', `S3：${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
     const nodes = await this.db
       .createQueryBuilder(ItemUnit, 'iu')
       .innerJoin(Item, 'i', 'i.id = iu.item_id')
@@ -216,7 +266,9 @@ export class ScoringService {
     const itemIds = [...new Set(nodes.map((n) => Number(n.itemId)))];
     const urged = new Set<number>();
     for (let i = 0; i < itemIds.length; i += 1000) {
-      const rows = await this.db.getRepository(Reminder).find({ where: { itemId: In(itemIds.slice(i, i + 1000)), status: 'sent', kind: In(URGES) }, select: { itemId: true, sentAt: true } });
+      const rows = await this.db
+        .getRepository(Reminder)
+        .find({ where: { itemId: In(itemIds.slice(i, i + 1000)), status: 'sent', kind: In(URGES) }, select: { itemId: true, sentAt: true } });
       for (const r of rows) if (r.sentAt && r.sentAt >= from && r.sentAt <= to) urged.add(r.itemId);
     }
     const byUnit = new Map<number, number>();
@@ -241,13 +293,28 @@ export class ScoringService {
     const recomputed: ScoreLine[] = [];
     let lastId = 0;
     for (;;) {
-      const ids = (await this.db.getRepository(ItemEvent).createQueryBuilder('e').select('DISTINCT e.item_id', 'itemId').where('e.at >= :from AND e.at < :to AND e.item_id > :lastId', { from, to, lastId }).orderBy('e.item_id', 'ASC').limit(500).getRawMany<{ itemId: number }>()).map((r) => Number(r.itemId));
+      const ids = (
+        await this.db
+          .getRepository(ItemEvent)
+          .createQueryBuilder('e')
+          .select('DISTINCT e.item_id', 'itemId')
+          .where('e.at >= :from AND e.at < :to AND e.item_id > :lastId', { from, to, lastId })
+          .orderBy('e.item_id', 'ASC')
+          .limit(500)
+          .getRawMany<{ itemId: number }>()
+      ).map((r) => Number(r.itemId));
       if (ids.length === 0) break;
       lastId = ids[ids.length - 1];
-      const events = await this.db.getRepository(ItemEvent).find({ where: { itemId: In(ids) }, select: { id: true, itemId: true, type: true, at: true, data: true }, order: { id: 'ASC' } });
+      const events = await this.db
+        .getRepository(ItemEvent)
+        .find({ where: { itemId: In(ids) }, select: { id: true, itemId: true, type: true, at: true, data: true }, order: { id: 'ASC' } });
       const units = await this.db.getRepository(ItemUnit).find({ where: { itemId: In(ids) }, select: { itemId: true, unitId: true, role: true } });
       for (const id of ids) {
-        for (const fact of scoreFactsFromTimeline(id, events.filter((e) => e.itemId === id), units.filter((u) => u.itemId === id))) {
+        for (const fact of scoreFactsFromTimeline(
+          id,
+          events.filter((e) => e.itemId === id),
+          units.filter((u) => u.itemId === id),
+        )) {
           if (!('at' in fact) || fact.at < from || fact.at >= to) continue;
           const lines = linesForEvent(fact, tableAt(versions, fact.at));
           if (Array.isArray(lines)) recomputed.push(...lines);
@@ -256,8 +323,23 @@ export class ScoringService {
     }
     const ledger = (await this.db.getRepository(ScoreLineRow).find({ where: { year, source: 'event' }, order: { id: 'ASC' } })).map(toLine);
     const diff = ledgerDiff(ledger, recomputed);
-    const view = (l: ScoreLine) => ({ key: eventLineKey(l), rule: l.rule, unitId: l.unitId, itemId: l.itemId, points: l.points, at: formatShanghai(l.at), explanation: l.explanation });
-    return { year, equal: diff.missing.length === 0 && diff.extra.length === 0, ledgerLines: ledger.length, recomputedLines: recomputed.length, missing: diff.missing.map(view), extra: diff.extra.map(view) };
+    const view = (l: ScoreLine) => ({
+      key: eventLineKey(l),
+      rule: l.rule,
+      unitId: l.unitId,
+      itemId: l.itemId,
+      points: l.points,
+      at: formatShanghai(l.at),
+      explanation: l.explanation,
+    });
+    return {
+      year,
+      equal: diff.missing.length === 0 && diff.extra.length === 0,
+      ledgerLines: ledger.length,
+      recomputedLines: recomputed.length,
+      missing: diff.missing.map(view),
+      extra: diff.extra.map(view),
+    };
   }
 
   private async itemNumbers(ids: (number | null)[]): Promise<Map<number, string>> {

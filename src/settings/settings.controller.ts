@@ -13,7 +13,9 @@ export class SettingsController {
     return this.settings.all();
   }
 
-  @Put(':key') @RequireRoles('admin') @ApiOperation({ summary: '修改策略参数（如 deadline：默认时间节点、E1 提前天数）' })
+  @Put(':key')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '修改策略参数（如 deadline：默认时间节点、E1 提前天数）' })
   @ApiBody({ schema: { type: 'object', example: { extensionMinDaysBefore: 2, dayEnd: '18:00' } } })
   put(@Param('key') key: string, @Body() value: unknown) {
     return this.settings.put(key, value);

@@ -16,10 +16,8 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(code, message, 'invalid', details);
+export const invalid = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, 'invalid', details);
 export const forbidden = (code: string, message: string) => new DomainError(code, message, 'forbidden');
 export const notFound = (code: string, message: string) => new DomainError(code, message, 'not_found');
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(code, message, 'conflict', details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, 'conflict', details);
 export const tooLarge = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, 'too_large', details);

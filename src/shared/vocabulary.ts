@@ -24,14 +24,7 @@ export const STATE_LABELS: Record<ItemState, string> = {
   archived: '已归档',
 };
 
-export const OPEN_STATES: readonly ItemState[] = [
-  'registered',
-  'assigned',
-  'in_progress',
-  'closure_requested',
-  'under_review',
-  'pending_approval',
-];
+export const OPEN_STATES: readonly ItemState[] = ['registered', 'assigned', 'in_progress', 'closure_requested', 'under_review', 'pending_approval'];
 
 /** C1: where an item comes from. */
 export const SOURCES = {
@@ -72,5 +65,4 @@ export type Channel = 'api' | 'dingtalk' | 'wecom' | 'system' | 'import';
 export type Platform = 'dingtalk' | 'wecom';
 export type UnitRole = 'lead' | 'co';
 
-export const isKeyOf = <T extends object>(obj: T, k: unknown): k is keyof T =>
-  typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k);
+export const isKeyOf = <T extends object>(obj: T, k: unknown): k is keyof T => typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k);

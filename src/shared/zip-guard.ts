@@ -85,7 +85,8 @@ export function checkZip(buf: Buffer, limits: ZipLimits = XLSX_LIMITS): ZipProbl
     if (e.uncompressed > limits.maxEntryBytes) return { kind: 'too_big', name: e.name, bytes: e.uncompressed };
     total += e.uncompressed;
     if (total > limits.maxTotalBytes) return { kind: 'too_big', name: e.name, bytes: total };
-    if (e.uncompressed > 1024 * 1024 && e.uncompressed / Math.max(1, e.compressed) > limits.maxRatio) return { kind: 'ratio', name: e.name, ratio: Math.round(e.uncompressed / Math.max(1, e.compressed)) };
+    if (e.uncompressed > 1024 * 1024 && e.uncompressed / Math.max(1, e.compressed) > limits.maxRatio)
+      return { kind: 'ratio', name: e.name, ratio: Math.round(e.uncompressed / Math.max(1, e.compressed)) };
   }
   // The sizes are only declared: inflate each entry with its declared size as the ceiling (zlib stops there).
   for (const e of list) {

@@ -7,7 +7,6 @@ import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
-
 /**
  * Issue 7, done-when: an accountability clue opens by itself from an overdue item and runs through the whole A2
  * procedure; a wrong role at any step is refused and changes nothing.
@@ -22,7 +21,12 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
   afterAll(() => t?.close());
 
   async function openItem(title: string, node: '1d' | '7d' = '1d'): Promise<string> {
-    const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node } }, org.supervisor.actor);
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node } },
+        org.supervisor.actor,
+      );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     return item.number;
@@ -44,10 +48,19 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     expect(notices.map((n) => n.target)).toEqual([`person:${org.supervisor.id}`]);
   });
 
-  it('A2: the whole procedure — hand-over, 核查, opinion, the leader\'s 审核 (card), 复核 returning once, 实施, result, 结果运用; a wrong role refused at every step', async () => {
+  it("A2: the whole procedure — hand-over, 核查, opinion, the leader's 审核 (card), 复核 returning once, 实施, result, 结果运用; a wrong role refused at every step", async () => {
     const http = t.http();
-    const step = (who: { token: string }, action: string, body: object = {}) => http.post(`/api/accountability/clues/XS2026-0001/${action}`).set(bearer(who as never)).send(body);
-    const opinion = { targets: [{ target: 'unit', name: '市发展改革委', measures: ['bulletin', 'talk'] }, { target: 'person', name: '张某', measures: ['admonition'] }] };
+    const step = (who: { token: string }, action: string, body: object = {}) =>
+      http
+        .post(`/api/accountability/clues/XS2026-0001/${action}`)
+        .set(bearer(who as never))
+        .send(body);
+    const opinion = {
+      targets: [
+        { target: 'unit', name: '市发展改革委', measures: ['bulletin', 'talk'] },
+        { target: 'person', name: '张某', measures: ['admonition'] },
+      ],
+    };
     const walk: [string, object, { token: string }, { token: string }][] = [
       ['hand_over', { proposal: '建议对市发展改革委通报并约谈' }, org.supervisor, org.leader],
       ['start_verification', {}, org.supervisor, org.leadContact],
@@ -62,7 +75,20 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
       ['report_result', { result: '通报已印发，单位已提交整改报告' }, org.supervisor, org.leadContact],
       ['apply_result', { scope: 'internal' }, org.supervisor, org.leader],
     ];
-    const expected = ['handed_over', 'verifying', 'opinion', 'audit', 'recheck', 'opinion', 'audit', 'recheck', 'implementing', 'implementing', 'result_reported', 'applied'];
+    const expected = [
+      'handed_over',
+      'verifying',
+      'opinion',
+      'audit',
+      'recheck',
+      'opinion',
+      'audit',
+      'recheck',
+      'implementing',
+      'implementing',
+      'result_reported',
+      'applied',
+    ];
     for (const [i, [action, body, right, wrong]] of walk.entries()) {
       const before = await t.db.getRepository(Clue).findOneByOrFail({ number: 'XS2026-0001' });
       const refused = await step(wrong, action, body);
@@ -80,19 +106,31 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     // Everything is on the clue's timeline, and its file holds the documents.
     const clue = (await http.get('/api/accountability/clues/xs2026-1').set(bearer(org.leader)).expect(200)).body;
     expect(clue.timeline.map((e: { action: string }) => e.action)).toEqual(['opened', ...walk.map(([a]) => a)]);
-    expect(clue.data).toMatchObject({ proposal: '建议对市发展改革委通报并约谈', verification: { title: '核查报告', ref: '督核〔2026〕3号' }, opinion: [{ target: 'unit', measures: ['bulletin'] }], scope: 'internal' });
+    expect(clue.data).toMatchObject({
+      proposal: '建议对市发展改革委通报并约谈',
+      verification: { title: '核查报告', ref: '督核〔2026〕3号' },
+      opinion: [{ target: 'unit', measures: ['bulletin'] }],
+      scope: 'internal',
+    });
     // A finished procedure takes no more steps.
     expect((await step(org.supervisor, 'implement', { note: '再来' })).body.code).toBe('ACCOUNTABILITY.ILLEGAL_TRANSITION');
   });
 
   it('A3: an opinion with a wrong measure is refused in Chinese and nothing moves', async () => {
     const http = t.http();
-    const opened = await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.other, reason: '群众举报推诿扯皮' }).expect(201);
+    const opened = await http
+      .post('/api/accountability/clues')
+      .set(bearer(org.supervisor))
+      .send({ unitId: org.units.other, reason: '群众举报推诿扯皮' })
+      .expect(201);
     const n = opened.body.number;
     await http.post(`/api/accountability/clues/${n}/hand_over`).set(bearer(org.supervisor)).send({ proposal: '建议核查' }).expect(200);
     // Clear-cut: 核查 skipped, with the reason.
     await http.post(`/api/accountability/clues/${n}/skip_verification`).set(bearer(org.supervisor)).send({ reason: '事实清楚，单位已承认' }).expect(200);
-    const bad = await http.post(`/api/accountability/clues/${n}/propose_opinion`).set(bearer(org.supervisor)).send({ targets: [{ target: 'unit', name: '市教育局', measures: ['talk'] }] });
+    const bad = await http
+      .post(`/api/accountability/clues/${n}/propose_opinion`)
+      .set(bearer(org.supervisor))
+      .send({ targets: [{ target: 'unit', name: '市教育局', measures: ['talk'] }] });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^A3：/);
     expect((await http.get(`/api/accountability/clues/${n}`).set(bearer(org.supervisor))).body.state).toBe('opinion');
@@ -100,25 +138,48 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
 
   it('A2 documents: a 核查报告 uploaded as a file is cited by a step as doc:<id>, kept on the clue, and downloads byte for byte', async () => {
     const http = t.http();
-    const n = (await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.co, reason: '台账造假' }).expect(201)).body.number;
+    const n = (await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.co, reason: '台账造假' }).expect(201)).body
+      .number;
     await http.post(`/api/accountability/clues/${n}/hand_over`).set(bearer(org.supervisor)).send({ proposal: '建议核查' }).expect(200);
     await http.post(`/api/accountability/clues/${n}/start_verification`).set(bearer(org.supervisor)).send({}).expect(200);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200_000, 7), Buffer.from('核查报告')]);
-    await http.post(`/api/accountability/clues/${n}/documents?name=x.pdf`).set(bearer(org.leadContact)).set('Content-Type', 'application/pdf').send(pdf).expect(403);
-    const up = await http.post(`/api/accountability/clues/${n}/documents?name=${encodeURIComponent('核查报告（终稿）.pdf')}`).set(bearer(org.supervisor)).set('Content-Type', 'application/pdf').send(pdf).expect(201);
+    await http
+      .post(`/api/accountability/clues/${n}/documents?name=x.pdf`)
+      .set(bearer(org.leadContact))
+      .set('Content-Type', 'application/pdf')
+      .send(pdf)
+      .expect(403);
+    const up = await http
+      .post(`/api/accountability/clues/${n}/documents?name=${encodeURIComponent('核查报告（终稿）.pdf')}`)
+      .set(bearer(org.supervisor))
+      .set('Content-Type', 'application/pdf')
+      .send(pdf)
+      .expect(201);
     expect(up.body).toMatchObject({ ref: `doc:${up.body.id}`, name: '核查报告（终稿）.pdf', mime: 'application/pdf', size: pdf.length });
     // A step may only cite this clue's documents.
-    const wrong = await http.post(`/api/accountability/clues/${n}/verify`).set(bearer(org.supervisor)).send({ report: { title: '核查报告', ref: 'doc:99999' } });
+    const wrong = await http
+      .post(`/api/accountability/clues/${n}/verify`)
+      .set(bearer(org.supervisor))
+      .send({ report: { title: '核查报告', ref: 'doc:99999' } });
     expect([wrong.status, wrong.body.code]).toEqual([400, 'CLUE.DOCUMENT_NOT_FOUND']);
-    await http.post(`/api/accountability/clues/${n}/verify`).set(bearer(org.supervisor)).send({ report: { title: '核查报告', ref: up.body.ref } }).expect(200);
+    await http
+      .post(`/api/accountability/clues/${n}/verify`)
+      .set(bearer(org.supervisor))
+      .send({ report: { title: '核查报告', ref: up.body.ref } })
+      .expect(200);
     const clue = (await http.get(`/api/accountability/clues/${n}`).set(bearer(org.leader)).expect(200)).body;
     expect(clue.data.verification).toEqual({ title: '核查报告', ref: up.body.ref });
     expect(clue.timeline.map((e: { action: string }) => e.action)).toEqual(['opened', 'hand_over', 'start_verification', 'attached', 'verify']);
-    const down = await http.get(`/api/accountability/documents/${up.body.id}`).set(bearer(org.leader)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const down = await http
+      .get(`/api/accountability/documents/${up.body.id}`)
+      .set(bearer(org.leader))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(Buffer.compare(down.body as Buffer, pdf)).toBe(0);
     expect(down.headers['content-disposition']).toContain(encodeURIComponent('核查报告（终稿）.pdf'));
   });
@@ -131,7 +192,12 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     await cmd.requestClosure(number, org.leadContact.actor, { summary: '完成' });
     await cmd.startReview(number, org.owner.actor);
     await cmd.rate(number, org.owner.actor, 'fail', '问题未解决');
-    await t.http().post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S10', unitId: org.units.co, kind: 'obstruction', reason: '拒绝提供台账' }).expect(201);
+    await t
+      .http()
+      .post('/api/scores/manual')
+      .set(bearer(org.supervisor))
+      .send({ rule: 'S10', unitId: org.units.co, kind: 'obstruction', reason: '拒绝提供台账' })
+      .expect(201);
     const clues = await t.db.getRepository(Clue).find({ order: { id: 'ASC' } });
     expect(clues.slice(-2).map((c) => [c.trigger, c.unitId])).toEqual([
       ['review_finding', org.units.lead],
@@ -146,14 +212,25 @@ describe('S11 → A1: below base and in the bottom two for two years running', (
     const t = await startTestApp({ now: shanghaiInstant('2027-01-05', '09:00') });
     try {
       const org = await seedOrg(t);
-      const extra = (await t.http().post('/api/units').set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).send({ code: 'SWJ', name: '市商务局' }).expect(201)).body.id as number;
+      const extra = (
+        await t
+          .http()
+          .post('/api/units')
+          .set({ Authorization: `Bearer ${ADMIN_TOKEN}` })
+          .send({ code: 'SWJ', name: '市商务局' })
+          .expect(201)
+      ).body.id as number;
       // 2025 / 2026 totals: 发改委 110/108, 财政局 95/97 and 商务局 96/96 (the bottom two both years, below 100),
       // 教育局 97/104 (below 100 in 2025 but third, not bottom two).
       const points: [number, number, number][] = [
-        [org.units.lead, 2025, 100], [org.units.lead, 2026, 80],
-        [org.units.co, 2025, -50], [org.units.co, 2026, -30],
-        [org.units.other, 2025, -30], [org.units.other, 2026, 40],
-        [extra, 2025, -40], [extra, 2026, -40],
+        [org.units.lead, 2025, 100],
+        [org.units.lead, 2026, 80],
+        [org.units.co, 2025, -50],
+        [org.units.co, 2026, -30],
+        [org.units.other, 2025, -30],
+        [org.units.other, 2026, 40],
+        [extra, 2025, -40],
+        [extra, 2026, -40],
       ];
       for (const [unitId, year, tenths] of points) {
         await t.db.query(
@@ -164,10 +241,15 @@ describe('S11 → A1: below base and in the bottom two for two years running', (
       const r = await t.http().post('/api/accountability/ranking/2026').set(bearer(org.supervisor)).expect(200);
       expect(r.body.opened).toHaveLength(2);
       const clues = await t.db.getRepository(Clue).find({ order: { unitId: 'ASC' } });
-      expect(clues.map((c) => [c.trigger, c.unitId]).sort()).toEqual([['ranking', org.units.co], ['ranking', extra]].sort());
+      expect(clues.map((c) => [c.trigger, c.unitId]).sort()).toEqual(
+        [
+          ['ranking', org.units.co],
+          ['ranking', extra],
+        ].sort(),
+      );
       expect((await t.http().post('/api/accountability/ranking/2026').set(bearer(org.supervisor)).expect(200)).body.opened).toEqual([]);
       // Nobody has to ask: in January the tick looks at the year just closed — once a day, and never twice per unit.
-      await t.db.query("DELETE FROM clue");
+      await t.db.query('DELETE FROM clue');
       const s = t.get(AccountabilityService);
       expect(await s.scanRanking(shanghaiInstant('2026-12-31', '09:00'))).toBe(0); // not January
       expect(await s.scanRanking(shanghaiInstant('2027-01-05', '09:00'))).toBe(2);

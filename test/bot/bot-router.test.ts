@@ -21,7 +21,15 @@ describe('bot router (issue 4 §2)', () => {
     org = await seedOrg(t);
     router = t.get(BotRouter);
     const item = await t.get(RegistrationService).register(
-      { title: '推进老旧小区改造', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds: [org.units.co] },
+      {
+        title: '推进老旧小区改造',
+        content: '内容',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        coUnitIds: [org.units.co],
+      },
       org.supervisor.actor,
     );
     n = item.number;

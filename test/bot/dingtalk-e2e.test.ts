@@ -72,9 +72,18 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
   const item = () => t.db.getRepository(Item).findOneByOrFail({ number });
   const say = (user: string, text: string, conv = 'cidFGW', msgId?: string) => fake.sendGroupText({ conversationId: conv, senderStaffId: user, text, msgId });
 
-  it('walks an item from the assignment card to the leader\'s 审定 entirely in DingTalk', async () => {
+  it("walks an item from the assignment card to the leader's 审定 entirely in DingTalk", async () => {
     const reg = await t.get(RegistrationService).register(
-      { title: '推进老旧小区改造', content: '年内开工30个小区', source: 'meeting', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds: [ids.co], deadline: { node: '7d' } },
+      {
+        title: '推进老旧小区改造',
+        content: '年内开工30个小区',
+        source: 'meeting',
+        ownerId: ids.owner,
+        leaderId: ids.leader,
+        leadUnitId: ids.lead,
+        coUnitIds: [ids.co],
+        deadline: { node: '7d' },
+      },
       supervisor,
     );
     number = reg.number;
@@ -105,7 +114,13 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     await say('dt-lead', `/办结 ${number} 30个小区已全部开工`);
     const review = await fake.waitFor(() => cardIn('IM_ROBOT.dt-owner'));
     expect(review.cardParamMap).toMatchObject({ kind: 'review', summary: '30个小区已全部开工' });
-    expect(JSON.parse(review.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['return', 'rate:excellent', 'rate:good', 'rate:pass', 'rate:fail']);
+    expect(JSON.parse(review.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual([
+      'return',
+      'rate:excellent',
+      'rate:good',
+      'rate:pass',
+      'rate:fail',
+    ]);
     const rated = await fake.clickCardButton({ outTrackId: review.outTrackId, userId: 'dt-owner', actionId: 'rate:good' });
     expect(((await rated.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap.stateLabel).toBe('待审定');
 
@@ -118,16 +133,29 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('审定办结')) && textsIn('cidCZJ').some((m) => m.includes('审定办结')));
   });
 
-  it('A2: the leader\'s 审核 of an accountability opinion comes as a one-to-one card; 退回 without a reason is refused, 同意 moves it to 复核', async () => {
+  it("A2: the leader's 审核 of an accountability opinion comes as a one-to-one card; 退回 without a reason is refused, 同意 moves it to 复核", async () => {
     const acc = t.get(AccountabilityService);
-    const clue = (await acc.openFrom({ kind: 'manual', unitId: ids.lead, unitName: '市发展改革委', requestId: 'e2e-clue', itemId: null, reason: '推诿扯皮' }, supervisor))!;
+    const clue = (await acc.openFrom(
+      { kind: 'manual', unitId: ids.lead, unitName: '市发展改革委', requestId: 'e2e-clue', itemId: null, reason: '推诿扯皮' },
+      supervisor,
+    ))!;
     await acc.act(clue.number, 'hand_over', { proposal: '建议通报' }, supervisor);
     await acc.act(clue.number, 'skip_verification', { reason: '事实清楚' }, supervisor);
     await acc.act(clue.number, 'propose_opinion', { targets: [{ target: 'unit', name: '市发展改革委', measures: ['bulletin'] }] }, supervisor);
-    const card = await fake.waitFor(() => [...fake.cards().values()].find((c) => c.openSpaceId.endsWith('IM_ROBOT.dt-leader') && c.cardParamMap.kind === 'decision'));
-    expect(card.cardParamMap).toMatchObject({ number: clue.number, title: '问责处理意见审核', summary: expect.stringContaining('推诿扯皮'), facts: expect.stringContaining('处理意见：市发展改革委：通报') });
+    const card = await fake.waitFor(() =>
+      [...fake.cards().values()].find((c) => c.openSpaceId.endsWith('IM_ROBOT.dt-leader') && c.cardParamMap.kind === 'decision'),
+    );
+    expect(card.cardParamMap).toMatchObject({
+      number: clue.number,
+      title: '问责处理意见审核',
+      summary: expect.stringContaining('推诿扯皮'),
+      facts: expect.stringContaining('处理意见：市发展改革委：通报'),
+    });
     expect(JSON.parse(card.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['clue:approve', 'clue:reject']);
-    const ack = async (click: Promise<{ ack: Promise<unknown> }>) => ((await (await click).ack) as { cardData: { cardParamMap: Record<string, string> }; userPrivateData: { cardParamMap: Record<string, string> } });
+    const ack = async (click: Promise<{ ack: Promise<unknown> }>) =>
+      (await (
+        await click
+      ).ack) as { cardData: { cardParamMap: Record<string, string> }; userPrivateData: { cardParamMap: Record<string, string> } };
     const refused = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'clue:reject' }));
     expect(refused.userPrivateData.cardParamMap.notice).toContain('退回须写明理由');
     expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('audit');
@@ -139,7 +167,7 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('recheck');
   });
 
-  it('/积分 in the group: the unit\'s 激励积分 and rank, answered in the group; another unit\'s is refused (P2)', async () => {
+  it("/积分 in the group: the unit's 激励积分 and rank, answered in the group; another unit's is refused (P2)", async () => {
     await say('dt-lead', '/积分');
     const reply = await fake.waitFor(() => textsIn('cidFGW').find((m) => m.includes('【激励积分】市发展改革委')));
     expect(reply).toMatch(/【激励积分】市发展改革委 \d{4}年度：[\d.]+ 分（基准 100，第 \d 名 \/ 共 3 个单位）/);
@@ -148,9 +176,15 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
   });
 
   it('the same frame three times, and a frame pushed again after its ACK, each make one effect', async () => {
-    const n2 = (await t.get(RegistrationService).register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)).number;
+    const n2 = (
+      await t
+        .get(RegistrationService)
+        .register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)
+    ).number;
     await t.get(ItemCommandsService).assign(n2, supervisor);
-    await t.get(ItemCommandsService).sign(n2, (await t.get(TokenService).actorFor((await t.get(OrgService).people({ unitId: undefined })).find((p) => p.name === '陈联络')!.id, 'api'))!);
+    await t
+      .get(ItemCommandsService)
+      .sign(n2, (await t.get(TokenService).actorFor((await t.get(OrgService).people({ unitId: undefined })).find((p) => p.name === '陈联络')!.id, 'api'))!);
     const itemId = (await t.db.getRepository(Item).findOneByOrFail({ number: n2 })).id;
     const same: string[] = [];
     for (let i = 0; i < 3; i++) same.push((await say('dt-lead', `/反馈 ${n2} 同一条消息`, 'cidFGW', 'msgSAME001')).messageId);
@@ -232,7 +266,17 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
   const queue = async (target: string, n: number, kind = 'bot_reply') => {
     const repo = t.db.getRepository(OutboxMessage);
     for (let i = 0; i < n; i++) {
-      await repo.save({ dedupeKey: `test:${target}:${kind}:${Date.now()}:${i}`, kind, target: target as never, platform: 'dingtalk', itemId: null, payload: { text: `通报第${i + 1}条`, replyTo: {} }, status: 'pending', attempts: 0, dueAt: new Date() });
+      await repo.save({
+        dedupeKey: `test:${target}:${kind}:${Date.now()}:${i}`,
+        kind,
+        target: target as never,
+        platform: 'dingtalk',
+        itemId: null,
+        payload: { text: `通报第${i + 1}条`, replyTo: {} },
+        status: 'pending',
+        attempts: 0,
+        dueAt: new Date(),
+      });
     }
   };
 
@@ -248,7 +292,12 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
     await queue(`group:${group.id}`, 22);
     const sent = () => fake.received.filter((c) => c.path === '/robot/send' && (c.response as { errcode?: number })?.errcode === 0).length;
     await fake.waitFor(() => sent() === 20);
-    await eventually(async () => (await t.db.getRepository(OutboxMessage).findBy({ target: `group:${group.id}` as never })).filter((r) => r.status === 'pending' && r.lastError?.includes('限速')).length === 2);
+    await eventually(
+      async () =>
+        (await t.db.getRepository(OutboxMessage).findBy({ target: `group:${group.id}` as never })).filter(
+          (r) => r.status === 'pending' && r.lastError?.includes('限速'),
+        ).length === 2,
+    );
     const rows = await t.db.getRepository(OutboxMessage).findBy({ target: `group:${group.id}` as never });
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(20);
     const waiting = rows.filter((r) => r.status === 'pending');
@@ -262,32 +311,66 @@ describe('DingTalk outbound edges (issue 4 §3)', () => {
   it('HTTP mode: a signed card callback is answered with the new card; a forged one is 401 and changes nothing', async () => {
     const org = t.get(OrgService);
     const unit = (await org.createUnit({ code: 'HTP', name: '市审计局' })).id;
-    await org.createPerson({ name: '审计联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-http' }] });
+    await org.createPerson({
+      name: '审计联络',
+      roles: [{ role: 'unit_contact', unitId: unit }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-http' }],
+    });
     const sup = await org.createPerson({ name: '督查员乙', roles: [{ role: 'supervisor' }, { role: 'owner' }] });
     const leader = await org.createPerson({ name: '领导乙', roles: [{ role: 'leader' }] });
     const supActor = (await t.get(TokenService).actorFor(sup.id, 'api'))!;
-    const item = await t.get(RegistrationService).register({ title: 'HTTP 模式测试', content: '内容', source: 'other', leaderId: leader.id, leadUnitId: unit }, supActor);
+    const item = await t
+      .get(RegistrationService)
+      .register({ title: 'HTTP 模式测试', content: '内容', source: 'other', leaderId: leader.id, leadUnitId: unit }, supActor);
     await t.get(ItemCommandsService).assign(item.number, supActor);
     const content = JSON.stringify({ cardPrivateData: { actionIds: ['sign'], params: { number: item.number } } });
     const body = { type: 'actionCallback', outTrackId: 'not-a-known-card', corpId: 'ding', userId: 'dt-http', content, userIdType: 1 };
     const ts = String(Date.now());
-    const forged = await t.http().post('/callbacks/dingtalk/card').set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature('wrong', ts) }).send(body);
+    const forged = await t
+      .http()
+      .post('/callbacks/dingtalk/card')
+      .set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature('wrong', ts) })
+      .send(body);
     expect(forged.status).toBe(401);
     expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).state).toBe('assigned');
-    const ok = await t.http().post('/callbacks/dingtalk/card').set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature(APP.clientSecret, ts) }).send(body).expect(200);
+    const ok = await t
+      .http()
+      .post('/callbacks/dingtalk/card')
+      .set({ 'x-ddpaas-signature-timestamp': ts, 'x-ddpaas-signature': cardCallbackSignature(APP.clientSecret, ts) })
+      .send(body)
+      .expect(200);
     expect(ok.body.cardData.cardParamMap).toMatchObject({ number: item.number, stateLabel: '办理中' });
     // No card template configured here: the assignment went out as a sampleActionCard, one to one (the unit has no group).
     // It is composed when sent, so it shows the buttons of that moment as commands (签收 before the click, 反馈 after).
-    const fallback = await fake.waitFor(() => fake.directMessages('dt-http').map((m) => JSON.stringify(m)).find((m) => m.includes('sampleActionCard')));
+    const fallback = await fake.waitFor(() =>
+      fake
+        .directMessages('dt-http')
+        .map((m) => JSON.stringify(m))
+        .find((m) => m.includes('sampleActionCard')),
+    );
     expect(fallback).toContain(item.number);
     expect(fallback).toMatch(/\/(签收|反馈|延期) DB2026-/);
   });
 
   it('messages for a platform that is not switched on wait, untouched, instead of failing', async () => {
     const group = await t.get(OrgService).createGroup({ platform: 'wecom', externalId: 'wrWAITING', name: '企业微信群', purpose: 'broadcast' });
-    await t.db.getRepository(OutboxMessage).save({ dedupeKey: 'test:wecom-wait', kind: 'bot_reply', target: `group:${group.id}` as never, platform: 'wecom', itemId: null, payload: { text: '等企业微信' }, status: 'pending', attempts: 0, dueAt: new Date() });
+    await t.db.getRepository(OutboxMessage).save({
+      dedupeKey: 'test:wecom-wait',
+      kind: 'bot_reply',
+      target: `group:${group.id}` as never,
+      platform: 'wecom',
+      itemId: null,
+      payload: { text: '等企业微信' },
+      status: 'pending',
+      attempts: 0,
+      dueAt: new Date(),
+    });
     await t.get(OutboxRelay).drain();
-    expect(await t.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: 'test:wecom-wait' })).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null });
+    expect(await t.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: 'test:wecom-wait' })).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lockedBy: null,
+    });
   });
 
   it('a permanent refusal becomes a dead letter with the reason; an admin lists it and retries it', async () => {

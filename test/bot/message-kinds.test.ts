@@ -23,14 +23,26 @@ describe('the registry of message kinds', () => {
     expect(kinds.cardOf('clue_audit_card')).toBe('decision');
     expect(kinds.cardOf('assignment_card')).toBe('assignment');
     // cases' notices, reminders' digest (R10), bulletins' broadcast, accountability's clue notice, chat's replies.
-    for (const kind of ['report_notice', 'returned_notice', 'extension_card', 'extension_decided', 'closure_not_agreed', 'closed_notice', 'reminder_digest', 'bulletin_broadcast', 'clue_notice', 'bot_reply']) {
+    for (const kind of [
+      'report_notice',
+      'returned_notice',
+      'extension_card',
+      'extension_decided',
+      'closure_not_agreed',
+      'closed_notice',
+      'reminder_digest',
+      'bulletin_broadcast',
+      'clue_notice',
+      'bot_reply',
+    ]) {
       expect([kind, typeof kinds.textOf(kind)]).toEqual([kind, 'function']);
     }
     expect(kinds.handlesDecision('XS2026-0001')).toBe(true);
   });
 
   it('a kind a feature registers is composed as it says, with no change to chat; an unknown kind is a plain notice', async () => {
-    const row = (kind: string) => ({ id: 1, kind, target: 'conv', platform: 'dingtalk', itemId: null, payload: { replyTo: { platform: 'dingtalk' }, n: 3 } }) as unknown as OutboxMessage;
+    const row = (kind: string) =>
+      ({ id: 1, kind, target: 'conv', platform: 'dingtalk', itemId: null, payload: { replyTo: { platform: 'dingtalk' }, n: 3 } }) as unknown as OutboxMessage;
     t.get(MessageKinds).text('test_kind', (msg) => Promise.resolve({ title: '测试', text: `第 ${String(msg.payload.n)} 条` }));
     const [registered] = await t.get(OutboundComposer).compose(row('test_kind'), new Set(['dingtalk']));
     expect(registered.outbound).toEqual({ type: 'text', title: '测试', text: '第 3 条' });

@@ -11,12 +11,24 @@ import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
  */
 describe('a one-to-one answer goes back on the platform the person wrote on', () => {
   it('WeCom app chat → WeCom, never DingTalk', async () => {
-    const ding = await FakeDingTalk.start({ clientId: 'dingboth', clientSecret: 'dingboth-secret-0123456789', robotCode: 'dingboth', cardTemplateIds: ['tpl'] });
+    const ding = await FakeDingTalk.start({
+      clientId: 'dingboth',
+      clientSecret: 'dingboth-secret-0123456789',
+      robotCode: 'dingboth',
+      cardTemplateIds: ['tpl'],
+    });
     const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
     const t = await startTestApp({
       clock: new OffsetClock(),
       listen: true,
-      env: { ...wecomEnv(wx), DINGTALK_CLIENT_ID: 'dingboth', DINGTALK_CLIENT_SECRET: 'dingboth-secret-0123456789', DINGTALK_MODE: 'http', DINGTALK_API_BASE: ding.apiBase, DINGTALK_OAPI_BASE: ding.oapiBase },
+      env: {
+        ...wecomEnv(wx),
+        DINGTALK_CLIENT_ID: 'dingboth',
+        DINGTALK_CLIENT_SECRET: 'dingboth-secret-0123456789',
+        DINGTALK_MODE: 'http',
+        DINGTALK_API_BASE: ding.apiBase,
+        DINGTALK_OAPI_BASE: ding.oapiBase,
+      },
     });
     try {
       wx.setAppCallbackUrl(AGENT.agentId, `${t.url}/callbacks/wecom/app`);

@@ -55,11 +55,22 @@ describe('WeCom end to end through the fake (issue 5)', () => {
   const say = (user: string, text: string, chatId = 'wrFGW', msgId?: string) => fake.botGroupText({ chatId, userId: user, text: `@督办助手 ${text}`, msgId });
   const keys = (c: { current: Record<string, unknown> }) => ((c.current.button_list as { key: string }[]) ?? []).map((b) => b.key);
 
-  it('walks an item from the group card to the leader\'s 审定 on the phone, entirely in WeCom', async () => {
-    number = (await t.get(RegistrationService).register(
-      { title: '推进老旧小区改造', content: '年内开工30个小区', source: 'meeting', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds: [ids.co], deadline: { node: '7d' } },
-      supervisor,
-    )).number;
+  it("walks an item from the group card to the leader's 审定 on the phone, entirely in WeCom", async () => {
+    number = (
+      await t.get(RegistrationService).register(
+        {
+          title: '推进老旧小区改造',
+          content: '年内开工30个小区',
+          source: 'meeting',
+          ownerId: ids.owner,
+          leaderId: ids.leader,
+          leadUnitId: ids.lead,
+          coUnitIds: [ids.co],
+          deadline: { node: '7d' },
+        },
+        supervisor,
+      )
+    ).number;
     await t.get(ItemCommandsService).assign(number, supervisor);
 
     const leadCard = await fake.waitFor(() => card((c) => c.via === 'bot' && c.chatId === 'wrFGW'));
@@ -105,12 +116,17 @@ describe('WeCom end to end through the fake (issue 5)', () => {
   });
 
   it('the same message three times, and an app callback retried, each make one effect', async () => {
-    const n2 = (await t.get(RegistrationService).register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)).number;
+    const n2 = (
+      await t
+        .get(RegistrationService)
+        .register({ title: '去重测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)
+    ).number;
     await t.get(ItemCommandsService).assign(n2, supervisor);
     await t.get(ItemCommandsService).sign(n2, (await t.get(TokenService).actorFor(ids.leadContact, 'api'))!);
     const itemId = (await t.db.getRepository(Item).findOneByOrFail({ number: n2 })).id;
     for (let i = 0; i < 3; i++) await say('wx-lead', `/反馈 ${n2} 同一条消息`, 'wrFGW', 'msgSAMEwx01');
-    for (let i = 0; i < 3; i++) await fake.appText({ agentId: AGENT.agentId, userId: 'wx-lead', text: `/反馈 ${n2} 应用里的反馈`, msgId: '9223372036854775807' });
+    for (let i = 0; i < 3; i++)
+      await fake.appText({ agentId: AGENT.agentId, userId: 'wx-lead', text: `/反馈 ${n2} 应用里的反馈`, msgId: '9223372036854775807' });
     await eventually(async () => (await t.db.getRepository(Report).countBy({ itemId, content: '应用里的反馈' })) === 1);
     await eventually(async () => (await t.db.getRepository(Report).countBy({ itemId, content: '同一条消息' })) === 1);
     await new Promise((r) => setTimeout(r, 200));
@@ -120,7 +136,11 @@ describe('WeCom end to end through the fake (issue 5)', () => {
   it('a 3,000-character Chinese report is stored whole; every echo in chat stays within the byte limits', async () => {
     const long = '按照会议要求全面推进落实'.repeat(250); // 3,000 characters, 9,000 bytes
     await say('wx-lead', `/反馈 ${number} ${long}`); // the item is closed: the reply says so, but the text came through whole
-    const n3 = (await t.get(RegistrationService).register({ title: '长文本测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)).number;
+    const n3 = (
+      await t
+        .get(RegistrationService)
+        .register({ title: '长文本测试', content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead }, supervisor)
+    ).number;
     await t.get(ItemCommandsService).assign(n3, supervisor);
     await t.get(ItemCommandsService).sign(n3, (await t.get(TokenService).actorFor(ids.leadContact, 'api'))!);
     await say('wx-lead', `/反馈 ${n3} ${long}`);
@@ -160,7 +180,17 @@ describe('WeCom end to end through the fake (issue 5)', () => {
     fake.dropBotConnection();
     // A message for the group queued while the bot is away is retried by the outbox until the bot is back.
     const { id: groupId } = (await t.get(OrgService).groups({ platform: 'wecom' })).find((g) => g.externalId === 'wrFGW')!;
-    await t.db.getRepository(OutboxMessage).save({ dedupeKey: 'test:while-down', kind: 'bot_reply', target: `group:${groupId}` as never, platform: 'wecom', itemId: null, payload: { text: '断线期间排队的消息' }, status: 'pending', attempts: 0, dueAt: new Date() });
+    await t.db.getRepository(OutboxMessage).save({
+      dedupeKey: 'test:while-down',
+      kind: 'bot_reply',
+      target: `group:${groupId}` as never,
+      platform: 'wecom',
+      itemId: null,
+      payload: { text: '断线期间排队的消息' },
+      status: 'pending',
+      attempts: 0,
+      dueAt: new Date(),
+    });
     await eventually(() => bot.connections > before, 15_000);
     await fake.waitFor(() => inGroup('wrFGW').some((m) => m.includes('断线期间排队的消息')), 15_000);
     await say('wx-lead', `/查询 ${number}`, 'wrFGW', 'msgAFTERRECONNECT');
@@ -176,7 +206,15 @@ describe('one item across DingTalk and WeCom', () => {
     const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
     const t = await startTestApp({
       clock: new OffsetClock(),
-      env: { ...wecomEnv(wx), DINGTALK_CLIENT_ID: 'dingmix', DINGTALK_CLIENT_SECRET: 'dingmix-secret-0123456789', DINGTALK_CARD_TEMPLATE_ID: 'tpl', DINGTALK_MODE: 'http', DINGTALK_API_BASE: ding.apiBase, DINGTALK_OAPI_BASE: ding.oapiBase },
+      env: {
+        ...wecomEnv(wx),
+        DINGTALK_CLIENT_ID: 'dingmix',
+        DINGTALK_CLIENT_SECRET: 'dingmix-secret-0123456789',
+        DINGTALK_CARD_TEMPLATE_ID: 'tpl',
+        DINGTALK_MODE: 'http',
+        DINGTALK_API_BASE: ding.apiBase,
+        DINGTALK_OAPI_BASE: ding.oapiBase,
+      },
     });
     try {
       await wx.waitFor(() => wx.botConnections() > 0, 10_000);
@@ -195,7 +233,9 @@ describe('one item across DingTalk and WeCom', () => {
       });
       const sup = await org.createPerson({ name: '督查员', roles: [{ role: 'supervisor' }, { role: 'owner' }] });
       const actor = (await t.get(TokenService).actorFor(sup.id, 'api'))!;
-      const item = await t.get(RegistrationService).register({ title: '跨平台事项', content: '内容', source: 'other', leaderId: both.id, leadUnitId: lead, coUnitIds: [co] }, actor);
+      const item = await t
+        .get(RegistrationService)
+        .register({ title: '跨平台事项', content: '内容', source: 'other', leaderId: both.id, leadUnitId: lead, coUnitIds: [co] }, actor);
       await t.get(ItemCommandsService).assign(item.number, actor);
       await ding.waitFor(() => [...ding.cards().values()].find((c) => c.openSpaceId.endsWith('IM_GROUP.cidMIX')));
       await wx.waitFor(() => [...wx.cards().values()].find((c) => c.via === 'bot' && c.chatId === 'wrMIX'));
@@ -212,16 +252,31 @@ describe('one item across DingTalk and WeCom', () => {
 describe('WeCom AI bot in API mode', () => {
   it('a group command arrives as an encrypted callback and is answered through its response_url; a forged one is refused', async () => {
     const fake = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
-    const t = await startTestApp({ clock: new OffsetClock(), listen: true, env: { ...wecomEnv(fake), WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_ENCODING_AES_KEY: BOT.encodingAESKey } });
+    const t = await startTestApp({
+      clock: new OffsetClock(),
+      listen: true,
+      env: { ...wecomEnv(fake), WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_ENCODING_AES_KEY: BOT.encodingAESKey },
+    });
     try {
       fake.setBotCallbackUrl(`${t.url}/callbacks/wecom/bot`);
       const org = t.get(OrgService);
       const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
       await org.createGroup({ platform: 'wecom', externalId: 'wrAPI', name: '发改委督办群', unitId: unit, purpose: 'unit' });
-      await org.createPerson({ name: '陈联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'wecom', externalUserId: 'wx-api' }] });
+      await org.createPerson({
+        name: '陈联络',
+        roles: [{ role: 'unit_contact', unitId: unit }],
+        identities: [{ platform: 'wecom', externalUserId: 'wx-api' }],
+      });
       const sent = await fake.botGroupText({ chatId: 'wrAPI', userId: 'wx-api', text: '@督办助手 /帮助' });
       expect(sent.status).toBe(200);
-      await fake.waitFor(() => fake.groupMessages('wrAPI').map((m) => JSON.stringify(m)).some((m) => m.includes('/签收')), 10_000);
+      await fake.waitFor(
+        () =>
+          fake
+            .groupMessages('wrAPI')
+            .map((m) => JSON.stringify(m))
+            .some((m) => m.includes('/签收')),
+        10_000,
+      );
       expect((await fake.postForged('bot')).status).toBe(401);
     } finally {
       await t.close();

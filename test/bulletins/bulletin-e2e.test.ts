@@ -64,7 +64,18 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     // March 2026: 发改委 closes an item on time rated 优秀; 财政局 lets one run 3 days overdue (重点督办) and gets a report returned.
     const cmd = t.get(ItemCommandsService);
     const reg = t.get(RegistrationService);
-    const a = await reg.register({ title: '推进政务服务一网通办', content: '内容', source: 'meeting', ownerId: sup.personId!, leaderId: leader.personId!, leadUnitId: fgw, deadline: { node: '7d' } }, sup);
+    const a = await reg.register(
+      {
+        title: '推进政务服务一网通办',
+        content: '内容',
+        source: 'meeting',
+        ownerId: sup.personId!,
+        leaderId: leader.personId!,
+        leadUnitId: fgw,
+        deadline: { node: '7d' },
+      },
+      sup,
+    );
     await cmd.assign(a.number, sup);
     await cmd.sign(a.number, fgwContact);
     clock.set(shanghaiInstant('2026-03-05', '10:00'));
@@ -74,7 +85,18 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await cmd.rate(a.number, sup, 'excellent');
     await cmd.signOff(a.number, leader);
     clock.set(shanghaiInstant('2026-03-09', '09:00'));
-    const b = await reg.register({ title: '清理拖欠企业账款', content: '内容', source: 'instruction', ownerId: sup.personId!, leaderId: leader.personId!, leadUnitId: czj, deadline: { node: '1d' } }, sup);
+    const b = await reg.register(
+      {
+        title: '清理拖欠企业账款',
+        content: '内容',
+        source: 'instruction',
+        ownerId: sup.personId!,
+        leaderId: leader.personId!,
+        leadUnitId: czj,
+        deadline: { node: '1d' },
+      },
+      sup,
+    );
     await cmd.assign(b.number, sup);
     await cmd.sign(b.number, czjContact);
     for (let h = 1; h <= 100; h++) {
@@ -92,11 +114,12 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await wx?.stop();
   });
 
-  it('draft → edit → the leader\'s card → approved → broadcast to a DingTalk and a WeCom group with the chart; the .docx reads back; it reproduces', async () => {
+  it("draft → edit → the leader's card → approved → broadcast to a DingTalk and a WeCom group with the chart; the .docx reads back; it reproduces", async () => {
     const http = t.http();
     // A unit contact may not draft one; the 督查室 does, from the data.
     await http.post('/api/bulletins').set(auth('fgw')).send({ kind: 'monthly', period: '2026-03' }).expect(403);
-    const draft = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'monthly', period: '2026-03', recipients: '市政府各部门' }).expect(201)).body;
+    const draft = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'monthly', period: '2026-03', recipients: '市政府各部门' }).expect(201))
+      .body;
     expect(draft).toMatchObject({ number: 'TB2026-0001', issue: '2026年第3期', state: 'draft' });
     const overview = draft.draft.highlights.overview as string;
     expect(overview).toContain('共登记督办事项2件');
@@ -110,18 +133,37 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await http.post('/api/bulletins/TB2026-0001/submit').set(auth('sup')).expect(200);
 
     // The leader's one-to-one card on DingTalk: 同意印发.
-    const card = await ding.waitFor(() => [...ding.cards().values()].find((c) => c.openSpaceId.endsWith('IM_ROBOT.dt-leader') && c.cardParamMap.kind === 'decision'));
+    const card = await ding.waitFor(() =>
+      [...ding.cards().values()].find((c) => c.openSpaceId.endsWith('IM_ROBOT.dt-leader') && c.cardParamMap.kind === 'decision'),
+    );
     expect(card.cardParamMap).toMatchObject({ number: 'TB2026-0001', stateLabel: '待领导审定' });
     expect(JSON.parse(card.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['bulletin:approve', 'bulletin:reject']);
     const click = await ding.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'bulletin:approve' });
-    expect(((await click.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap).toMatchObject({ stateLabel: '已审定', buttons: '[]' });
+    expect(((await click.ack) as { cardData: { cardParamMap: Record<string, string> } }).cardData.cardParamMap).toMatchObject({
+      stateLabel: '已审定',
+      buttons: '[]',
+    });
 
     // Published to one DingTalk group and one WeCom group: the summary with the chart and the link to the full text.
-    await http.post('/api/bulletins/TB2026-0001/publish').set(auth('sup')).send({ groupIds: [groups.ding, groups.wx] }).expect(200);
+    await http
+      .post('/api/bulletins/TB2026-0001/publish')
+      .set(auth('sup'))
+      .send({ groupIds: [groups.ding, groups.wx] })
+      .expect(200);
     const token = (await t.db.getRepository(Bulletin).findOneByOrFail({ number: 'TB2026-0001' })).publicToken;
     const chartUrl = `https://duban.example.gov.cn/public/bulletins/${token}/chart.png`;
-    const inDing = await ding.waitFor(() => ding.groupMessages('cidFGWb').map((m) => JSON.stringify(m)).find((m) => m.includes('政务督查')));
-    const inWx = await wx.waitFor(() => wx.groupMessages('wrCZJb').map((m) => JSON.stringify(m)).find((m) => m.includes('政务督查')));
+    const inDing = await ding.waitFor(() =>
+      ding
+        .groupMessages('cidFGWb')
+        .map((m) => JSON.stringify(m))
+        .find((m) => m.includes('政务督查')),
+    );
+    const inWx = await wx.waitFor(() =>
+      wx
+        .groupMessages('wrCZJb')
+        .map((m) => JSON.stringify(m))
+        .find((m) => m.includes('政务督查')),
+    );
     for (const m of [inDing, inWx]) {
       expect(m).toContain(chartUrl);
       expect(m).toContain(`/public/bulletins/${token}`);
@@ -136,11 +178,15 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await http.get('/public/bulletins/not-a-token').expect(404);
 
     // The .docx opens: a zip with the text and the chart inside.
-    const docx = await http.get('/api/bulletins/TB2026-0001/docx').set(auth('sup')).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const docx = await http
+      .get('/api/bulletins/TB2026-0001/docx')
+      .set(auth('sup'))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const zip = await JSZip.loadAsync(docx.body as Buffer);
     const xml = await zip.file('word/document.xml')!.async('string');
     expect(xml).toContain('现将2026年3月督查督办工作情况通报如下。');
@@ -148,8 +194,17 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     expect(Object.keys(zip.files).some((f) => f.startsWith('word/media/'))).toBe(true);
 
     // B2: regenerated from the database, every figure is the same; the timeline shows every step.
-    expect((await http.get('/api/bulletins/TB2026-0001/reproduce').set(auth('leader')).expect(200)).body).toEqual({ number: 'TB2026-0001', equal: true, differences: [] });
-    const steps = (await http.get('/api/bulletins/TB2026-0001').set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).expect(200)).body.timeline.map((e: { action: string }) => e.action);
+    expect((await http.get('/api/bulletins/TB2026-0001/reproduce').set(auth('leader')).expect(200)).body).toEqual({
+      number: 'TB2026-0001',
+      equal: true,
+      differences: [],
+    });
+    const steps = (
+      await http
+        .get('/api/bulletins/TB2026-0001')
+        .set({ Authorization: `Bearer ${ADMIN_TOKEN}` })
+        .expect(200)
+    ).body.timeline.map((e: { action: string }) => e.action);
     expect(steps).toEqual(['generated', 'edited', 'submitted', 'approved', 'published']);
   });
 
@@ -158,7 +213,9 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await http.get('/api/statistics?from=2026-03-01&to=2026-03-31').set(auth('fgw')).expect(403);
     const s = (await http.get('/api/statistics?from=2026-03-01&to=2026-03-31').set(auth('leader')).expect(200)).body;
     expect(s.totals).toEqual({ registered: 2, closed: 1, onTime: 1, overdue: 1, returned: 1, failed: 0, keySupervision: 1 });
-    expect(s.byUnit.map((u: { label: string; registered: number; closed: number; keySupervision: number }) => [u.label, u.registered, u.closed, u.keySupervision])).toEqual([
+    expect(
+      s.byUnit.map((u: { label: string; registered: number; closed: number; keySupervision: number }) => [u.label, u.registered, u.closed, u.keySupervision]),
+    ).toEqual([
       ['市财政局', 1, 0, 1],
       ['市发展改革委', 1, 1, 0],
     ]);
@@ -169,11 +226,15 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     expect(s.byMonth).toEqual([{ label: '2026年3月登记', registered: 2, closed: 1, onTime: 1, overdue: 1, returned: 0, failed: 0, keySupervision: 0 }]);
     expect(s.items).toBe(2);
     await http.get('/api/statistics?from=2026-3-1').set(auth('leader')).expect(400);
-    const xlsx = await http.get('/api/statistics/export.xlsx?from=2026-03-01&to=2026-03-31').set(auth('leader')).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await http
+      .get('/api/statistics/export.xlsx?from=2026-03-01&to=2026-03-31')
+      .set(auth('leader'))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['按单位', '按来源', '按登记月份', '按事项']);

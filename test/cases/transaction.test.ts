@@ -38,10 +38,12 @@ describe.each([
     const t = await startTestApp({ overrides: [{ provide, useClass }] });
     try {
       const org = await seedOrg(t);
-      const item = await t.get(RegistrationService).register(
-        { title: '事务测试', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
-        org.supervisor.actor,
-      );
+      const item = await t
+        .get(RegistrationService)
+        .register(
+          { title: '事务测试', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+          org.supervisor.actor,
+        );
       await expect(t.get(ItemCommandsService).assign(item.number, org.owner.actor)).rejects.toThrow(/injected/);
       const after = await t.db.getRepository(Item).findOneByOrFail({ id: item.id });
       expect(after).toMatchObject({ state: 'registered', assignedAt: null, version: item.version });

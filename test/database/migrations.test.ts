@@ -7,14 +7,43 @@ import { ENTITIES } from '../../src/app.entities';
 import { createTestDatabase } from '../support/test-db';
 
 const TABLES = [
-  'api_token', 'bulletin', 'bulletin_chart', 'bulletin_event', 'callback_signature', 'card_instance', 'chat_group', 'clue', 'clue_event', 'document', 'holiday_override', 'inbox_event', 'inbox_failure', 'item', 'item_event', 'item_request', 'item_unit',
-  'number_sequence', 'outbox_message', 'person', 'person_identity', 'rate_window', 'reminder', 'reminder_policy', 'report', 'role_grant', 'score_line', 'score_table', 'setting', 'unit',
+  'api_token',
+  'bulletin',
+  'bulletin_chart',
+  'bulletin_event',
+  'callback_signature',
+  'card_instance',
+  'chat_group',
+  'clue',
+  'clue_event',
+  'document',
+  'holiday_override',
+  'inbox_event',
+  'inbox_failure',
+  'item',
+  'item_event',
+  'item_request',
+  'item_unit',
+  'number_sequence',
+  'outbox_message',
+  'person',
+  'person_identity',
+  'rate_window',
+  'reminder',
+  'reminder_policy',
+  'report',
+  'role_grant',
+  'score_line',
+  'score_table',
+  'setting',
+  'unit',
 ];
 
 async function tablesOf(ds: DataSource): Promise<string[]> {
-  const names = ds.options.type === 'better-sqlite3'
-    ? ((await ds.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map((r) => r.name)
-    : ((await ds.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')) as { name: string }[]).map((r) => r.name);
+  const names =
+    ds.options.type === 'better-sqlite3'
+      ? ((await ds.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[]).map((r) => r.name)
+      : ((await ds.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')) as { name: string }[]).map((r) => r.name);
   return names.filter((n) => n !== 'migrations').sort();
 }
 
@@ -61,7 +90,12 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
     const documentLongBlob = /^ALTER TABLE `document` (DROP COLUMN `content`|ADD `content` blob NOT NULL)$/;
     // And a 通报's stored chart is MEDIUMBLOB there (a PNG passes BLOB's 64 KB).
     const chartMediumBlob = /^ALTER TABLE `bulletin_chart` (DROP COLUMN `png`|ADD `png` blob NOT NULL)$/;
-    if (kind === 'mariadb') expect(sql.upQueries.map((q) => q.query).filter((q) => !bogusTimestampDefault.test(q) && !bulletinMediumText.test(q) && !documentLongBlob.test(q) && !chartMediumBlob.test(q))).toEqual([]);
+    if (kind === 'mariadb')
+      expect(
+        sql.upQueries
+          .map((q) => q.query)
+          .filter((q) => !bogusTimestampDefault.test(q) && !bulletinMediumText.test(q) && !documentLongBlob.test(q) && !chartMediumBlob.test(q)),
+      ).toEqual([]);
     expect(ENTITIES.map((e) => ds.getMetadata(e).tableName).sort()).toEqual(TABLES);
   });
 
@@ -74,7 +108,7 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
     await expect(ds.query("INSERT INTO inbox_event (platform, event_id) VALUES ('dingtalk', 'msgAbC')")).rejects.toThrow();
     if (kind === 'mariadb') {
       const cols = (await ds.query(
-        "SELECT DISTINCT character_set_name AS cs FROM information_schema.columns WHERE table_schema = DATABASE() AND character_set_name IS NOT NULL",
+        'SELECT DISTINCT character_set_name AS cs FROM information_schema.columns WHERE table_schema = DATABASE() AND character_set_name IS NOT NULL',
       )) as { cs: string }[];
       expect(cols.map((c) => c.cs)).toEqual(['utf8mb4']);
     }

@@ -36,7 +36,18 @@ describe('domain events: a subscriber that throws rolls the whole command back',
 
   it('a rating of 不合格: the real subscribers wrote score lines, a clue and its notice — all undone with the rating', async () => {
     const cmd = t.get(ItemCommandsService);
-    const item = await t.get(RegistrationService).register({ title: '回滚测试', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } }, org.supervisor.actor);
+    const item = await t.get(RegistrationService).register(
+      {
+        title: '回滚测试',
+        content: '内容',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        deadline: { node: '7d' },
+      },
+      org.supervisor.actor,
+    );
     await cmd.assign(item.number, org.owner.actor);
     await cmd.sign(item.number, org.leadContact.actor);
     await cmd.report(item.number, org.leadContact.actor, '已完成');
@@ -75,7 +86,11 @@ describe('domain events: a subscriber that throws rolls the whole command back',
   });
 
   it('an S10 obstruction: a failing subscriber of scoring.obstruction-recorded undoes the manual score lines and the clue', async () => {
-    const before = { lines: await t.db.getRepository(ScoreLineRow).count(), clues: await t.db.getRepository(Clue).count(), outbox: await t.db.getRepository(OutboxMessage).count() };
+    const before = {
+      lines: await t.db.getRepository(ScoreLineRow).count(),
+      clues: await t.db.getRepository(Clue).count(),
+      outbox: await t.db.getRepository(OutboxMessage).count(),
+    };
     let cluesSeen = -1;
     const off = t.get(EventDispatcher).on('scoring.obstruction-recorded', { order: 30, name: 'test.throws' }, async (em, e) => {
       cluesSeen = await em.count(Clue, { where: { unitId: e.unitId, trigger: 'obstruction' } });
@@ -89,7 +104,11 @@ describe('domain events: a subscriber that throws rolls the whole command back',
       off();
     }
     expect(cluesSeen).toBe(1);
-    expect({ lines: await t.db.getRepository(ScoreLineRow).count(), clues: await t.db.getRepository(Clue).count(), outbox: await t.db.getRepository(OutboxMessage).count() }).toEqual(before);
+    expect({
+      lines: await t.db.getRepository(ScoreLineRow).count(),
+      clues: await t.db.getRepository(Clue).count(),
+      outbox: await t.db.getRepository(OutboxMessage).count(),
+    }).toEqual(before);
     await t.http().post('/api/scores/manual').set(bearer(org.supervisor)).send(entry).expect(201);
     expect(await t.db.getRepository(Clue).count()).toBe(before.clues + 1);
   });

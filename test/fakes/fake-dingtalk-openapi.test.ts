@@ -86,11 +86,19 @@ describe('interactive cards', () => {
     expect(created.status).toBe(200);
     expect(created.body).toEqual({
       success: true,
-      result: { outTrackId: 'item-1-unit-7', deliverResults: [{ spaceType: 'IM_GROUP', spaceId: 'cidGroupA', success: true, carrierId: expect.any(String), errorMsg: '' }] },
+      result: {
+        outTrackId: 'item-1-unit-7',
+        deliverResults: [{ spaceType: 'IM_GROUP', spaceId: 'cidGroupA', success: true, carrierId: expect.any(String), errorMsg: '' }],
+      },
     });
     expect(fake.groupMessages('cidGroupA')).toEqual([expect.objectContaining({ via: 'card', outTrackId: 'item-1-unit-7' })]);
 
-    const merged = await call('PUT', '/v1.0/card/instances', { outTrackId: 'item-1-unit-7', cardData: { cardParamMap: { status: '已签收' } }, cardUpdateOptions: { updateCardDataByKey: true } }, t);
+    const merged = await call(
+      'PUT',
+      '/v1.0/card/instances',
+      { outTrackId: 'item-1-unit-7', cardData: { cardParamMap: { status: '已签收' } }, cardUpdateOptions: { updateCardDataByKey: true } },
+      t,
+    );
     expect(merged.body).toEqual({ success: true, result: true });
     expect(fake.cards().get('item-1-unit-7')!.cardParamMap).toEqual({ title: '督办事项', status: '已签收', deadline: '2026-11-30' });
 
@@ -103,14 +111,26 @@ describe('interactive cards', () => {
 
   it('rejects bad open spaces and non-string values; reports a failed target inside a 200', async () => {
     const t = await token();
-    expect((await call('POST', '/v1.0/card/instances/createAndDeliver', card({ openSpaceId: 'IM_GROUP.cidGroupA' }), t)).body.code).toBe('param.openSpaceIdInvalid');
+    expect((await call('POST', '/v1.0/card/instances/createAndDeliver', card({ openSpaceId: 'IM_GROUP.cidGroupA' }), t)).body.code).toBe(
+      'param.openSpaceIdInvalid',
+    );
     const numeric = await call('POST', '/v1.0/card/instances/createAndDeliver', card({ outTrackId: 'n', cardData: { cardParamMap: { count: 3 } } }), t);
     expect(numeric.status).toBe(400);
-    const big = await call('POST', '/v1.0/card/instances/createAndDeliver', card({ outTrackId: 'b', cardData: { cardParamMap: { text: '办'.repeat(400) } } }), t);
+    const big = await call(
+      'POST',
+      '/v1.0/card/instances/createAndDeliver',
+      card({ outTrackId: 'b', cardData: { cardParamMap: { text: '办'.repeat(400) } } }),
+      t,
+    );
     expect(big.status).toBe(400);
     expect((await call('POST', '/v1.0/card/instances/createAndDeliver', card({ cardTemplateId: '' }), t)).status).toBe(400);
 
-    const oneToOne = await call('POST', '/v1.0/card/instances/createAndDeliver', card({ outTrackId: 'r1', openSpaceId: 'dtv1.card//IM_ROBOT.user009', imGroupOpenDeliverModel: undefined }), t);
+    const oneToOne = await call(
+      'POST',
+      '/v1.0/card/instances/createAndDeliver',
+      card({ outTrackId: 'r1', openSpaceId: 'dtv1.card//IM_ROBOT.user009', imGroupOpenDeliverModel: undefined }),
+      t,
+    );
     expect(oneToOne.status).toBe(200);
     expect((oneToOne.body.result as { deliverResults: { success: boolean }[] }).deliverResults[0].success).toBe(false);
     expect(fake.directMessages('user009')).toEqual([]);
@@ -119,7 +139,12 @@ describe('interactive cards', () => {
 
 describe('app robot sends and flow control', () => {
   const groupSend = (t: string) =>
-    call('POST', '/v1.0/robot/groupMessages/send', { robotCode: APP.clientId, openConversationId: 'cidGroupA', msgKey: 'sampleText', msgParam: JSON.stringify({ content: '已签收' }) }, t);
+    call(
+      'POST',
+      '/v1.0/robot/groupMessages/send',
+      { robotCode: APP.clientId, openConversationId: 'cidGroupA', msgKey: 'sampleText', msgParam: JSON.stringify({ content: '已签收' }) },
+      t,
+    );
 
   it('answers 403 Forbidden.AccessDenied.QpsLimitForAppkeyAndApi when told to and above 20 calls a second', async () => {
     const t = await token();
@@ -137,7 +162,12 @@ describe('app robot sends and flow control', () => {
 
   it('batchSend takes at most 20 users and reports flow-controlled users with HTTP 200', async () => {
     const t = await token();
-    const body = (userIds: string[]) => ({ robotCode: APP.clientId, userIds, msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: '审定', text: '请审定' }) });
+    const body = (userIds: string[]) => ({
+      robotCode: APP.clientId,
+      userIds,
+      msgKey: 'sampleMarkdown',
+      msgParam: JSON.stringify({ title: '审定', text: '请审定' }),
+    });
     const tooMany = await call('POST', '/v1.0/robot/oToMessages/batchSend', body(Array.from({ length: 21 }, (_, i) => `u${i}`)), t);
     expect(tooMany.status).toBe(400);
     fake.flowControlUser('u2', 1);

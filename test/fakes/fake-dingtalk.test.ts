@@ -52,7 +52,13 @@ describe('Stream gateway with the real SDK', () => {
     expect(handshake.headers.accept).toContain('application/json');
     expect(handshake.body).toMatchObject({ clientId: APP.clientId, subscriptions: expect.arrayContaining([{ type: 'CALLBACK', topic: TOPIC_ROBOT }]) });
 
-    const sent = await fake.sendGroupText({ conversationId: 'cidGroupA', conversationTitle: '办公室', senderStaffId: 'user001', senderNick: '张三', text: '/签收 DB2026-0001' });
+    const sent = await fake.sendGroupText({
+      conversationId: 'cidGroupA',
+      conversationTitle: '办公室',
+      senderStaffId: 'user001',
+      senderNick: '张三',
+      text: '/签收 DB2026-0001',
+    });
     await fake.waitFor(() => frames.length === 1);
     const frame = frames[0];
     expect(frame).toMatchObject({ specVersion: '1.0', type: 'CALLBACK' });
@@ -187,7 +193,14 @@ describe('Stream gateway with the real SDK', () => {
     await fetch(`${fake.apiBase}/v1.0/card/instances/createAndDeliver`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'x-acs-dingtalk-access-token': t },
-      body: JSON.stringify({ cardTemplateId: 'tpl', outTrackId: 'slow-card', callbackType: 'STREAM', cardData: { cardParamMap: { status: '待签收' } }, openSpaceId: 'dtv1.card//IM_ROBOT.user001', imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' } }),
+      body: JSON.stringify({
+        cardTemplateId: 'tpl',
+        outTrackId: 'slow-card',
+        callbackType: 'STREAM',
+        cardData: { cardParamMap: { status: '待签收' } },
+        openSpaceId: 'dtv1.card//IM_ROBOT.user001',
+        imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' },
+      }),
     });
     const click = await fake.clickCardButton({ outTrackId: 'slow-card', userId: 'user001', actionId: 'sign' });
     await expect(click.ack).rejects.toThrow(/no ACK/);

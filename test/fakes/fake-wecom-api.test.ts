@@ -69,7 +69,12 @@ describe('gettoken and token errors', () => {
 
     const text = { touser: 'zhangsan', msgtype: 'text', text: { content: '你好' } };
     expect(await post('/cgi-bin/message/send', { agentid: APP.agentId, ...text })).toMatchObject({ errcode: 41001 });
-    expect(await post('/cgi-bin/message/send?access_token=not-a-token', { agentid: APP.agentId, ...text })).toMatchObject({ errcode: 40014, errmsg: expect.stringMatching(/^invalid access_token, hint: \[.+\], from ip: 127\.0\.0\.1, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40014$/) });
+    expect(await post('/cgi-bin/message/send?access_token=not-a-token', { agentid: APP.agentId, ...text })).toMatchObject({
+      errcode: 40014,
+      errmsg: expect.stringMatching(
+        /^invalid access_token, hint: \[.+\], from ip: 127\.0\.0\.1, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40014$/,
+      ),
+    });
     expect(await send(text, first.access_token as string)).toMatchObject({ errcode: 0 });
 
     now += 7200 * 1000;
@@ -97,7 +102,15 @@ describe('message/send', () => {
   it('delivers text, reports invalid users as a | string, truncates text to 2048 bytes', async () => {
     const long = '督'.repeat(1000); // 3000 bytes
     const r = await send({ touser: 'zhangsan|ghost1|lisi|ghost2', msgtype: 'text', text: { content: long } });
-    expect(r).toEqual({ errcode: 0, errmsg: 'ok', invaliduser: 'ghost1|ghost2', invalidparty: '', invalidtag: '', unlicenseduser: '', msgid: expect.any(String) });
+    expect(r).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      invaliduser: 'ghost1|ghost2',
+      invalidparty: '',
+      invalidtag: '',
+      unlicenseduser: '',
+      msgid: expect.any(String),
+    });
     const got = fake.userMessages('lisi');
     expect(got).toHaveLength(1);
     const content = (got[0] as { text: { content: string } }).text.content;
@@ -113,7 +126,10 @@ describe('message/send', () => {
 
   it('refuses markdown over 2048 bytes with 40058 and takes one at the limit', async () => {
     const over = await send({ touser: 'zhangsan', msgtype: 'markdown', markdown: { content: 'a'.repeat(2049) } });
-    expect(over).toMatchObject({ errcode: 40058, errmsg: expect.stringMatching(/^markdown\.content exceed max length 2048\. invalid Request Parameter, hint: /) });
+    expect(over).toMatchObject({
+      errcode: 40058,
+      errmsg: expect.stringMatching(/^markdown\.content exceed max length 2048\. invalid Request Parameter, hint: /),
+    });
     expect(await send({ touser: 'zhangsan', msgtype: 'markdown', markdown: { content: 'a'.repeat(2048) } })).toMatchObject({ errcode: 0 });
     expect(fake.userMessages('zhangsan')).toHaveLength(1);
   });
@@ -125,7 +141,16 @@ describe('message/send', () => {
     expect(await bad(buttonCard('t'.repeat(129)))).toBe(40058);
     const seven = Array.from({ length: 7 }, (_, i) => ({ text: `b${i}`, key: `k${i}` }));
     expect(await bad(buttonCard('task_7', { button_list: seven }))).toBe(40058);
-    expect(await bad(buttonCard('task_dup', { button_list: [{ text: 'a', key: 'k' }, { text: 'b', key: 'k' }] }))).toBe(40058);
+    expect(
+      await bad(
+        buttonCard('task_dup', {
+          button_list: [
+            { text: 'a', key: 'k' },
+            { text: 'b', key: 'k' },
+          ],
+        }),
+      ),
+    ).toBe(40058);
     expect(await bad({ ...buttonCard('task_nobtn'), button_list: [] })).toBe(40058);
     expect(await bad(buttonCard('t'.repeat(128)))).toBe(0);
     expect(await bad(buttonCard('DB2026-0001_review@v1'))).toBe(0);
@@ -150,26 +175,38 @@ describe('message/send', () => {
 
     const second = await send({ touser: 'leader01', msgtype: 'template_card', template_card: buttonCard('task_b') });
     now += 72 * 3600 * 1000;
-    expect(await update({ response_code: second.response_code, button: { replace_name: '迟了' } })).toMatchObject({ errcode: 40058, errmsg: expect.stringContaining('expired') });
+    expect(await update({ response_code: second.response_code, button: { replace_name: '迟了' } })).toMatchObject({
+      errcode: 40058,
+      errmsg: expect.stringContaining('expired'),
+    });
   });
 
   it('replaces a card whole with template_card (same task_id) and reports unknown userids as an array', async () => {
     const sent = await send({ touser: 'leader01', msgtype: 'template_card', template_card: buttonCard('task_c') });
     const t = await token();
     const mismatch = await post(`/cgi-bin/message/update_template_card?access_token=${t}`, {
-      agentid: APP.agentId, response_code: sent.response_code, template_card: buttonCard('task_other'),
+      agentid: APP.agentId,
+      response_code: sent.response_code,
+      template_card: buttonCard('task_other'),
     });
     expect(mismatch).toMatchObject({ errcode: 40058 });
     const newCard = buttonCard('task_c', { main_title: { title: '已退回' }, button_list: [{ text: '重新提交', key: 'resubmit' }] });
     const r = await post(`/cgi-bin/message/update_template_card?access_token=${t}`, {
-      agentid: APP.agentId, userids: ['leader01', 'nobody'], response_code: sent.response_code, template_card: newCard,
+      agentid: APP.agentId,
+      userids: ['leader01', 'nobody'],
+      response_code: sent.response_code,
+      template_card: newCard,
     });
     expect(r).toEqual({ errcode: 0, errmsg: 'ok', invaliduser: ['nobody'] });
     expect(fake.cards().get('task_c')!.current).toMatchObject({ main_title: { title: '已退回' } });
   });
 
   it('gives no response_code for a text_notice card', async () => {
-    const r = await send({ touser: 'leader01', msgtype: 'template_card', template_card: { card_type: 'text_notice', main_title: { title: '通知' }, card_action: { type: 1, url: 'https://example.org' }, task_id: 'notice_1' } });
+    const r = await send({
+      touser: 'leader01',
+      msgtype: 'template_card',
+      template_card: { card_type: 'text_notice', main_title: { title: '通知' }, card_action: { type: 1, url: 'https://example.org' }, task_id: 'notice_1' },
+    });
     expect(r.errcode).toBe(0);
     expect(r).not.toHaveProperty('response_code');
   });
@@ -220,16 +257,33 @@ describe('message/send', () => {
 describe('appchat', () => {
   it('creates a group, sends text and markdown into it, and refuses template_card there', async () => {
     const t = await token();
-    const created = await post(`/cgi-bin/appchat/create?access_token=${t}`, { name: '督办-办公室', owner: 'zhangsan', userlist: ['zhangsan', 'lisi'], chatid: 'dubanOffice01' });
+    const created = await post(`/cgi-bin/appchat/create?access_token=${t}`, {
+      name: '督办-办公室',
+      owner: 'zhangsan',
+      userlist: ['zhangsan', 'lisi'],
+      chatid: 'dubanOffice01',
+    });
     expect(created).toEqual({ errcode: 0, errmsg: 'ok', chatid: 'dubanOffice01' });
     expect(await post(`/cgi-bin/appchat/create?access_token=${t}`, { name: 'x', userlist: ['zhangsan'] })).toMatchObject({ errcode: 40058 });
-    expect(await post(`/cgi-bin/appchat/create?access_token=${t}`, { name: 'x', userlist: ['zhangsan', 'lisi'], chatid: 'bad-id!' })).toMatchObject({ errcode: 40058 });
+    expect(await post(`/cgi-bin/appchat/create?access_token=${t}`, { name: 'x', userlist: ['zhangsan', 'lisi'], chatid: 'bad-id!' })).toMatchObject({
+      errcode: 40058,
+    });
 
-    expect(await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'dubanOffice01', msgtype: 'text', text: { content: '新事项已交办' }, safe: 0 })).toEqual({ errcode: 0, errmsg: 'ok' });
-    expect(await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'dubanOffice01', msgtype: 'markdown', markdown: { content: '**DB2026-0001**' } })).toMatchObject({ errcode: 0 });
-    const card = await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'dubanOffice01', msgtype: 'template_card', template_card: buttonCard('chat_card') });
+    expect(
+      await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'dubanOffice01', msgtype: 'text', text: { content: '新事项已交办' }, safe: 0 }),
+    ).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect(
+      await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'dubanOffice01', msgtype: 'markdown', markdown: { content: '**DB2026-0001**' } }),
+    ).toMatchObject({ errcode: 0 });
+    const card = await post(`/cgi-bin/appchat/send?access_token=${t}`, {
+      chatid: 'dubanOffice01',
+      msgtype: 'template_card',
+      template_card: buttonCard('chat_card'),
+    });
     expect(card).toMatchObject({ errcode: 40008 });
-    expect(await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'nosuchchat', msgtype: 'text', text: { content: 'x' } })).toMatchObject({ errcode: 86003 });
+    expect(await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'nosuchchat', msgtype: 'text', text: { content: 'x' } })).toMatchObject({
+      errcode: 86003,
+    });
 
     expect(fake.groupMessages('dubanOffice01')).toEqual([
       expect.objectContaining({ via: 'appchat', msgtype: 'text', text: { content: '新事项已交办' } }),
@@ -246,7 +300,12 @@ describe('webhook robot', () => {
     expect(await hook({ msgtype: 'text', text: { content: '本周督办通报', mentioned_list: ['@all'] } })).toEqual({ errcode: 0, errmsg: 'ok' });
     expect(await hook({ msgtype: 'markdown', markdown: { content: '汉'.repeat(1365) } })).toMatchObject({ errcode: 0 }); // 4095 bytes
     const long = await hook({ msgtype: 'markdown', markdown: { content: '汉'.repeat(1366) } }); // 4098 bytes
-    expect(long).toMatchObject({ errcode: 40058, errmsg: expect.stringMatching(/^markdown\.content exceed max length 4096\. invalid Request Parameter, hint: \[.+\], from ip: .+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40058$/) });
+    expect(long).toMatchObject({
+      errcode: 40058,
+      errmsg: expect.stringMatching(
+        /^markdown\.content exceed max length 4096\. invalid Request Parameter, hint: \[.+\], from ip: .+, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40058$/,
+      ),
+    });
     expect(await hook({ msgtype: 'text', text: { content: 'x' } }, 'unknown-key')).toMatchObject({ errcode: 93000 });
     expect(await hook({ msgtype: 'template_card', template_card: buttonCard('hook_card') })).toMatchObject({ errcode: 40058 });
     expect(fake.webhookMessages(HOOK)).toHaveLength(2);

@@ -26,7 +26,7 @@ describe("Tencent's published vectors", () => {
     expect(c.open('012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb', '1476416373', '47744683', echostr)).toBe('1288432023552776189');
   });
 
-  it('weworkapi Sample.py POST vector (22 bytes of padding) verifies and decrypts, where Node\'s own unpadding throws', () => {
+  it("weworkapi Sample.py POST vector (22 bytes of padding) verifies and decrypts, where Node's own unpadding throws", () => {
     const enc =
       'Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8NslNPVdMwmBQTNoW4mY7AIjeLvEl3NyeTkAgGzBhzTtRLNshw2AEew+kkYcD+Fq72Kt00fT0WnN87hGrW8SqGc+NcT3mu87Ha3dz1pSDi6GaUA6A0sqfde0VJPQbZ9U+3JWcoD4Z5jaU0y9GSh010wsHF8KZD24YhmZH4ch4Ka7ilEbjbfvhKkNL65HHL0J6EYJIZUC2pFrdkJ7MhmEbU2qARR4iQHE7wy24qy0cRX3Mfp6iELcDNfSsPGjUQVDGxQDCWjayJOpcwocugux082f49HKYg84EpHSGXAyh+/oxwaWbvL6aSDPOYuPDGOCI8jmnKiypE+';
     const key = '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt';
@@ -92,7 +92,13 @@ describe('self-built app callbacks', () => {
   beforeEach(async () => {
     now = Date.UTC(2026, 10, 20, 2, 0, 0);
     receiver = await Receiver.start('/callbacks/wecom/app');
-    fake = await FakeWeCom.start({ corpId: CORP, agents: [{ ...APP, callbackUrl: receiver.url }], callbackRetryDelayMs: 20, callbackTimeoutMs: 1000, now: () => now });
+    fake = await FakeWeCom.start({
+      corpId: CORP,
+      agents: [{ ...APP, callbackUrl: receiver.url }],
+      callbackRetryDelayMs: 20,
+      callbackTimeoutMs: 1000,
+      now: () => now,
+    });
   });
 
   afterEach(async () => {
@@ -109,7 +115,11 @@ describe('self-built app callbacks', () => {
     expect(r.path).toBe('/callbacks/wecom/app');
     expect(r.query.get('timestamp')).toBe(String(Math.floor(now / 1000)));
     expect(r.query.get('nonce')).toMatch(/^\d+$/);
-    expect(r.body).toMatch(new RegExp(`^<xml><ToUserName><!\\[CDATA\\[${CORP}]]></ToUserName><Encrypt><!\\[CDATA\\[[A-Za-z0-9+/=]+]]></Encrypt><AgentID><!\\[CDATA\\[${APP.agentId}]]></AgentID></xml>$`));
+    expect(r.body).toMatch(
+      new RegExp(
+        `^<xml><ToUserName><!\\[CDATA\\[${CORP}]]></ToUserName><Encrypt><!\\[CDATA\\[[A-Za-z0-9+/=]+]]></Encrypt><AgentID><!\\[CDATA\\[${APP.agentId}]]></AgentID></xml>$`,
+      ),
+    );
     const { inner } = openApp(r);
     expect(inner).toContain(`<ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[leader01]]></FromUserName>`);
     expect(inner).toContain('<MsgType><![CDATA[text]]></MsgType>');
@@ -145,7 +155,11 @@ describe('self-built app callbacks', () => {
     await fake.waitFor(() => fake.dropped.find((d) => (d as { reason: string }).reason === 'callback-given-up'));
     expect(receiver.requests).toHaveLength(3);
     expect(new Set(receiver.requests.map((r) => r.body + r.query.toString())).size).toBe(1);
-    expect(fake.callbacks.map((c) => [c.attempt, c.status])).toEqual([[1, 500], [2, 500], [3, 500]]);
+    expect(fake.callbacks.map((c) => [c.attempt, c.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 500],
+    ]);
   });
 
   it('stops retrying at the first 200, and counts no answer within callbackTimeoutMs as a failure', async () => {
@@ -158,17 +172,25 @@ describe('self-built app callbacks', () => {
     const first = await fake.appText({ agentId: APP.agentId, userId: 'zhangsan', text: '/反馈 第二次' });
     expect(first.status).toBe(0);
     await fake.waitFor(() => fake.callbacks.some((c) => c.status === 200));
-    expect(fake.callbacks.map((c) => [c.attempt, c.status])).toEqual([[1, 0], [2, 502], [3, 200]]);
+    expect(fake.callbacks.map((c) => [c.attempt, c.status])).toEqual([
+      [1, 0],
+      [2, 502],
+      [3, 200],
+    ]);
     expect(fake.dropped).toEqual([]);
   });
 
   it('a card click arrives as template_card_event XML with a ResponseCode; a passive update_button reply greys the buttons', async () => {
-    const t = ((await (await fetch(`${fake.apiBase}/cgi-bin/gettoken?corpid=${CORP}&corpsecret=${APP.secret}`)).json()) as { access_token: string }).access_token;
+    const t = ((await (await fetch(`${fake.apiBase}/cgi-bin/gettoken?corpid=${CORP}&corpsecret=${APP.secret}`)).json()) as { access_token: string })
+      .access_token;
     const card = {
       card_type: 'button_interaction',
       main_title: { title: '审定 DB2026-0001' },
       task_id: 'review_DB2026-0001',
-      button_list: [{ text: '通过', style: 1, key: 'approve' }, { text: '退回', style: 2, key: 'reject' }],
+      button_list: [
+        { text: '通过', style: 1, key: 'approve' },
+        { text: '退回', style: 2, key: 'reject' },
+      ],
     };
     const sent = await fetch(`${fake.apiBase}/cgi-bin/message/send?access_token=${t}`, {
       method: 'POST',
@@ -179,7 +201,12 @@ describe('self-built app callbacks', () => {
     expect(() => fake.appCardClick({ agentId: APP.agentId, userId: 'lisi', taskId: card.task_id, eventKey: 'approve' })).toThrow(/not sent to lisi/);
     expect(() => fake.appCardClick({ agentId: APP.agentId, userId: 'leader01', taskId: card.task_id, eventKey: 'nope' })).toThrow(/no button/);
 
-    receiver.handler = () => ({ status: 200, body: passiveXml('<xml><ToUserName>leader01</ToUserName><FromUserName>ww</FromUserName><CreateTime>1</CreateTime><MsgType>update_button</MsgType><Button><ReplaceName><![CDATA[已通过]]></ReplaceName></Button></xml>') });
+    receiver.handler = () => ({
+      status: 200,
+      body: passiveXml(
+        '<xml><ToUserName>leader01</ToUserName><FromUserName>ww</FromUserName><CreateTime>1</CreateTime><MsgType>update_button</MsgType><Button><ReplaceName><![CDATA[已通过]]></ReplaceName></Button></xml>',
+      ),
+    });
     const click = await fake.appCardClick({ agentId: APP.agentId, userId: 'leader01', taskId: card.task_id, eventKey: 'approve' });
     expect(click.status).toBe(200);
     const { inner } = openApp(receiver.requests[0]);
@@ -261,12 +288,20 @@ describe('AI bot API-mode callbacks', () => {
   });
 
   it('takes a passive template_card reply, then a click on it and a passive update_template_card', async () => {
-    const card = { card_type: 'button_interaction', main_title: { title: '交办 DB2026-0002' }, task_id: 'assign_DB2026-0002', button_list: [{ text: '签收', style: 1, key: 'sign' }] };
+    const card = {
+      card_type: 'button_interaction',
+      main_title: { title: '交办 DB2026-0002' },
+      task_id: 'assign_DB2026-0002',
+      button_list: [{ text: '签收', style: 1, key: 'sign' }],
+    };
     receiver.handler = () => ({ status: 200, body: reply({ msgtype: 'template_card', template_card: card }) });
     await fake.botGroupText({ chatId: 'wrGroupOffice', userId: 'zhangsan', text: '@督办助手 /查看 DB2026-0002' });
     expect(fake.cards().get(card.task_id)).toMatchObject({ via: 'bot', chatId: 'wrGroupOffice' });
 
-    receiver.handler = () => ({ status: 200, body: reply({ response_type: 'update_template_card', template_card: { ...card, button_list: [{ text: '已签收', style: 2, key: 'signed' }] } }) });
+    receiver.handler = () => ({
+      status: 200,
+      body: reply({ response_type: 'update_template_card', template_card: { ...card, button_list: [{ text: '已签收', style: 2, key: 'signed' }] } }),
+    });
     await fake.botCardClick({ chatId: 'wrGroupOffice', userId: 'lisi', taskId: card.task_id, eventKey: 'sign' });
     const event = open(receiver.requests[1]);
     expect(event).toMatchObject({

@@ -200,7 +200,9 @@ describe('AI bot long connection with the real SDK', () => {
   it('sendMessage pushes markdown and cards into a group or a one-to-one chat', async () => {
     await start({ members: ['zhangsan', 'leader01'] });
     const c = await connected();
-    await expect(c.sendMessage('wrGroupFinance', { msgtype: 'markdown', markdown: { content: '**催办**：DB2026-0003 今日到期' } })).resolves.toMatchObject({ errcode: 0 });
+    await expect(c.sendMessage('wrGroupFinance', { msgtype: 'markdown', markdown: { content: '**催办**：DB2026-0003 今日到期' } })).resolves.toMatchObject({
+      errcode: 0,
+    });
     await c.sendMessage('leader01', { msgtype: 'template_card', template_card: { ...CARD, task_id: 'review_DB2026-0003' } } as never);
     const send = wsFrames('aibot_send_msg')[0];
     expect(send.body).toEqual({ chatid: 'wrGroupFinance', msgtype: 'markdown', markdown: { content: '**催办**：DB2026-0003 今日到期' } });
@@ -208,7 +210,9 @@ describe('AI bot long connection with the real SDK', () => {
     expect(fake.groupMessages('wrGroupFinance')).toEqual([expect.objectContaining({ via: 'bot-send', msgtype: 'markdown' })]);
     expect(fake.userMessages('leader01')).toEqual([expect.objectContaining({ via: 'bot-send', msgtype: 'template_card' })]);
     expect(fake.cards().get('review_DB2026-0003')).toMatchObject({ via: 'bot', touser: 'leader01' });
-    await expect(c.sendMessage('wrGroupFinance', { msgtype: 'template_card', template_card: { card_type: 'button_interaction', task_id: 'bad id' } } as never)).rejects.toMatchObject({ errcode: expect.any(Number) });
+    await expect(
+      c.sendMessage('wrGroupFinance', { msgtype: 'template_card', template_card: { card_type: 'button_interaction', task_id: 'bad id' } } as never),
+    ).rejects.toMatchObject({ errcode: expect.any(Number) });
   });
 
   it('a second connection evicts the first with disconnected_event; the first does not come back', async () => {

@@ -32,7 +32,13 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
     }).expect(201);
     const n: string = reg.body.number;
     expect(n).toBe('DB2026-0001');
-    expect(reg.body).toMatchObject({ state: 'registered', stateLabel: '已立项', title: '推进老旧小区改造😀', deadline: '2026-03-09T09:00:00+08:00', light: 'green' });
+    expect(reg.body).toMatchObject({
+      state: 'registered',
+      stateLabel: '已立项',
+      title: '推进老旧小区改造😀',
+      deadline: '2026-03-09T09:00:00+08:00',
+      light: 'green',
+    });
     expect(reg.body.leadUnit).toMatchObject({ name: '市发展改革委', signedAt: null });
     expect(reg.body.coUnits.map((u: { name: string }) => u.name)).toEqual(['市财政局']);
 
@@ -112,7 +118,13 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
   });
 
   it('C5: an illegal transition is 409 naming the rule; an unknown number 404; no token 401', async () => {
-    const reg = await post('/api/items', org.owner, { title: '测试非法流转', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead }).expect(201);
+    const reg = await post('/api/items', org.owner, {
+      title: '测试非法流转',
+      content: '内容',
+      source: 'other',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+    }).expect(201);
     const n = reg.body.number;
     const r = await post(`/api/items/${n}/closure-request`, org.leadContact, { summary: '办完了' }).expect(409);
     expect(r.body.code).toBe('CASE.ILLEGAL_TRANSITION');
@@ -124,23 +136,59 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
     const bad = await t.http().post(`/api/items/${n}/assign`).set(bearer('not-a-token')).expect(401);
     expect(bad.body.message).toContain('令牌');
     // Numbers are typed on phones: case, full-width and a missing hyphen are forgiven.
-    await t.http().get(`/api/items/${n.toLowerCase().replace('-', '')}`).set(bearer(org.owner)).expect(200);
-    await t.http().get(encodeURI('/api/items/ＤＢ２０２６－' + n.slice(-4))).set(bearer(org.owner)).expect(200);
+    await t
+      .http()
+      .get(`/api/items/${n.toLowerCase().replace('-', '')}`)
+      .set(bearer(org.owner))
+      .expect(200);
+    await t
+      .http()
+      .get(encodeURI('/api/items/ＤＢ２０２６－' + n.slice(-4)))
+      .set(bearer(org.owner))
+      .expect(200);
   });
 
   it('bad input is 400 with a code and a Chinese message naming the field, and writes nothing', async () => {
     const before = await t.http().get('/api/items').set(bearer(org.owner)).expect(200);
-    const r = await post('/api/items', org.owner, { title: '', content: '内容', source: 'nowhere', leaderId: org.leader.id, leadUnitId: org.units.lead, extra: 1 }).expect(400);
+    const r = await post('/api/items', org.owner, {
+      title: '',
+      content: '内容',
+      source: 'nowhere',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+      extra: 1,
+    }).expect(400);
     expect(r.body.code).toBe('VALIDATION');
     expect(r.body.message).toContain('「标题」不能为空');
     expect(r.body.message).toContain('「来源」须为以下之一');
     expect(r.body.message).toContain('不认识的字段「extra」');
-    const c2 = await post('/api/items', org.owner, { title: '机密★ 某项工作', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead }).expect(400);
+    const c2 = await post('/api/items', org.owner, {
+      title: '机密★ 某项工作',
+      content: '内容',
+      source: 'other',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+    }).expect(400);
     expect(c2.body).toMatchObject({ code: 'CASE.CLASSIFIED', field: 'classified' });
     expect(c2.body.message).toContain('C2');
-    const c3 = await post('/api/items', org.owner, { title: '远期事项', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead, deadlineDate: '2026-06-30' }).expect(400);
+    const c3 = await post('/api/items', org.owner, {
+      title: '远期事项',
+      content: '内容',
+      source: 'other',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+      deadlineDate: '2026-06-30',
+    }).expect(400);
     expect(c3.body).toMatchObject({ code: 'DEADLINE.REASON_REQUIRED', field: 'deadlineReason' });
-    const both = await post('/api/items', org.owner, { title: '两种期限', content: '内容', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead, deadlineNode: '3d', workingDays: 5 }).expect(400);
+    const both = await post('/api/items', org.owner, {
+      title: '两种期限',
+      content: '内容',
+      source: 'other',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+      deadlineNode: '3d',
+      workingDays: 5,
+    }).expect(400);
     expect(both.body.code).toBe('DEADLINE.AMBIGUOUS');
     const after = await t.http().get('/api/items').set(bearer(org.owner)).expect(200);
     expect(after.body.total).toBe(before.body.total);

@@ -13,9 +13,16 @@ import { createTestDatabase } from '../support/test-db';
 
 async function workbook(people: (string | number)[][]): Promise<Buffer> {
   const wb = new Workbook();
-  wb.addWorksheet('单位').addRows([['编码', '名称'], ['FGW', '市发展改革委'], ['CZJ', '市财政局']]);
+  wb.addWorksheet('单位').addRows([
+    ['编码', '名称'],
+    ['FGW', '市发展改革委'],
+    ['CZJ', '市财政局'],
+  ]);
   wb.addWorksheet('人员').addRows([['姓名', '手机', '单位编码', '角色', '钉钉用户ID', '企业微信用户ID'], ...people]);
-  wb.addWorksheet('群').addRows([['平台', '群ID', '名称', '单位编码', '用途', 'Webhook'], ['钉钉', 'cidFGW', '发改委督办群', 'FGW', '单位群', '']]);
+  wb.addWorksheet('群').addRows([
+    ['平台', '群ID', '名称', '单位编码', '用途', 'Webhook'],
+    ['钉钉', 'cidFGW', '发改委督办群', 'FGW', '单位群', ''],
+  ]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -34,7 +41,11 @@ describe('org import', () => {
   afterAll(() => t.close());
 
   const upload = (buf: Buffer) =>
-    t.http().post('/api/import').set('Authorization', `Bearer ${ADMIN_TOKEN}`).attach('file', buf, { filename: '通讯录.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    t
+      .http()
+      .post('/api/import')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .attach('file', buf, { filename: '通讯录.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   const counts = async () => [await t.db.getRepository(Unit).count(), await t.db.getRepository(Person).count(), await t.db.getRepository(ChatGroup).count()];
 
   it('a bad row is reported by its row number and nothing from the file is written', async () => {
@@ -67,7 +78,12 @@ describe('org import', () => {
       .http()
       .post('/api/import')
       .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-      .send({ people: [{ name: '新人', roles: ['联络员'], unitCode: 'FGW', dingtalkUserId: 'dt-new' }, { name: '冒名', roles: ['领导'], dingtalkUserId: 'dt-chen', wecomUserId: 'wx-wu' }] })
+      .send({
+        people: [
+          { name: '新人', roles: ['联络员'], unitCode: 'FGW', dingtalkUserId: 'dt-new' },
+          { name: '冒名', roles: ['领导'], dingtalkUserId: 'dt-chen', wecomUserId: 'wx-wu' },
+        ],
+      })
       .expect(400);
     expect(r.body.problems[0].message).toContain('人员 第2条');
     expect(await counts()).toEqual(before);
@@ -81,7 +97,9 @@ describe('org import', () => {
     writeFileSync(good, await workbook(GOOD_PEOPLE));
     writeFileSync(bad, JSON.stringify({ units: [{ code: 'FGW', name: '' }] }));
     const run = (file: string) =>
-      promisify(execFile)('node', ['-r', 'ts-node/register/transpile-only', 'scripts/import.ts', file], { env: { ...process.env, DATABASE_URL: db.url, DUBAN_DEMO_SEED: 'false' } }).then(
+      promisify(execFile)('node', ['-r', 'ts-node/register/transpile-only', 'scripts/import.ts', file], {
+        env: { ...process.env, DATABASE_URL: db.url, DUBAN_DEMO_SEED: 'false' },
+      }).then(
         (r) => ({ code: 0, ...r }),
         (e: { code: number; stdout: string; stderr: string }) => e,
       );

@@ -20,7 +20,9 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
   const post = (path: string, who: Someone, body: object = {}) => t.http().post(path).set(bearer(who)).send(body);
 
   /** An item brought to `upTo` by the right people. */
-  async function itemAt(upTo: 'registered' | 'assigned' | 'in_progress' | 'reported' | 'extension' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'draft') {
+  async function itemAt(
+    upTo: 'registered' | 'assigned' | 'in_progress' | 'reported' | 'extension' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'draft',
+  ) {
     const reg = await post('/api/items', org.supervisor, {
       title: `角色测试 ${upTo}`,
       content: '内容',
@@ -41,11 +43,26 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
       ['rate', org.owner, { rating: 'excellent' }],
       ['sign-off', org.leader],
     ];
-    const stop = { draft: 0, registered: 0, assigned: 1, in_progress: 2, reported: 3, extension: 2, closure_requested: 4, under_review: 5, pending_approval: 6, closed: 7 }[upTo];
+    const stop = {
+      draft: 0,
+      registered: 0,
+      assigned: 1,
+      in_progress: 2,
+      reported: 3,
+      extension: 2,
+      closure_requested: 4,
+      under_review: 5,
+      pending_approval: 6,
+      closed: 7,
+    }[upTo];
     for (const [cmd, who, body] of steps.slice(0, stop)) await post(`/api/items/${n}/${cmd}`, who, body).expect((r) => expect(r.status).toBeLessThan(300));
     let requestId = 0;
     if (upTo === 'extension') {
-      const r = await post(`/api/items/${n}/extension-requests`, org.leadContact, { newDeadline: '2026-03-20T18:00:00+08:00', reason: '理由', plan: '方案' }).expect(201);
+      const r = await post(`/api/items/${n}/extension-requests`, org.leadContact, {
+        newDeadline: '2026-03-20T18:00:00+08:00',
+        reason: '理由',
+        plan: '方案',
+      }).expect(201);
       requestId = r.body.result.requestId;
     }
     return { n, requestId };
@@ -58,7 +75,13 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
     { cmd: 'sign', state: 'assigned', wrong: ['otherContact', 'owner', 'leader'], rule: 'P1' },
     { cmd: 'reports', state: 'in_progress', body: { content: '越权反馈' }, wrong: ['coContact', 'otherContact', 'owner'], rule: 'P4' },
     { cmd: 'return', state: 'reported', body: { reason: '不合要求' }, wrong: ['leadContact', 'leader', 'supervisor'], rule: 'F2' },
-    { cmd: 'extension-requests', state: 'in_progress', body: { newDeadline: '2026-03-20T18:00:00+08:00', reason: '理由', plan: '方案' }, wrong: ['coContact', 'otherContact', 'owner'], rule: 'E1' },
+    {
+      cmd: 'extension-requests',
+      state: 'in_progress',
+      body: { newDeadline: '2026-03-20T18:00:00+08:00', reason: '理由', plan: '方案' },
+      wrong: ['coContact', 'otherContact', 'owner'],
+      rule: 'E1',
+    },
     { cmd: 'closure-request', state: 'reported', body: { summary: '办结' }, wrong: ['coContact', 'otherContact', 'owner'], rule: 'D1' },
     { cmd: 'review', state: 'closure_requested', wrong: ['leadContact', 'leader', 'supervisor'], rule: 'D2' },
     { cmd: 'rate', state: 'under_review', body: { rating: 'excellent' }, wrong: ['leadContact', 'coContact', 'leader', 'supervisor'], rule: 'D2' },
@@ -93,9 +116,20 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
   });
 
   it('registering needs the supervisor or owner role (P2), and managing people the admin', async () => {
-    const r = await post('/api/items', org.leadContact, { title: 'x', content: 'x', source: 'other', leaderId: org.leader.id, leadUnitId: org.units.lead }).expect(403);
+    const r = await post('/api/items', org.leadContact, {
+      title: 'x',
+      content: 'x',
+      source: 'other',
+      leaderId: org.leader.id,
+      leadUnitId: org.units.lead,
+    }).expect(403);
     expect(r.body.message).toContain('P2');
     await post(`/api/people/${org.leadContact.id}/tokens`, org.owner).expect(403);
-    await t.http().put(`/api/people/${org.leadContact.id}/roles`).set(bearer(org.supervisor)).send({ roles: [{ role: 'admin' }] }).expect(403);
+    await t
+      .http()
+      .put(`/api/people/${org.leadContact.id}/roles`)
+      .set(bearer(org.supervisor))
+      .send({ roles: [{ role: 'admin' }] })
+      .expect(403);
   });
 });

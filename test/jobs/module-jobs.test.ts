@@ -31,7 +31,18 @@ describe('periodic jobs, one per module (issue 12)', () => {
     expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual(['accountability.scan', 'cases.close-finished-parents']);
 
     const org = await seedOrg(t);
-    const item = await t.get(RegistrationService).register({ title: '逾期未办', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '1d' } }, org.supervisor.actor);
+    const item = await t.get(RegistrationService).register(
+      {
+        title: '逾期未办',
+        content: '内容',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        deadline: { node: '1d' },
+      },
+      org.supervisor.actor,
+    );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     // A1: deadline Tue 03-03 09:00; more than 2 days later the accountability job opens a clue by itself.

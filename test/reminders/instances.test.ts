@@ -84,11 +84,24 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
     // once (due_at only — the planned instant, which the dispatch re-check reads, stays). Whatever the hour
     // — the daily policy's quiet hours are switched off in a new version (policies are data), so CI at 03:00 works.
     const daily = DEFAULT_POLICIES.find((p) => p.id === 'daily')!;
-    await ds.getRepository(ReminderPolicyRow).insert({ id: 'daily', version: daily.version + 1, body: { ...daily, version: daily.version + 1, quietHours: { start: '00:00', end: '00:00' } }, createdById: null });
+    await ds.getRepository(ReminderPolicyRow).insert({
+      id: 'daily',
+      version: daily.version + 1,
+      body: { ...daily, version: daily.version + 1, quietHours: { start: '00:00', end: '00:00' } },
+      createdById: null,
+    });
     const [owner, leader] = await ds.getRepository(Person).save([{ name: '李秘书长' }, { name: '赵副市长' }]);
     const units = await ds.getRepository(Unit).save(Array.from({ length: UNITS }, (_, u) => ({ code: `U${u}`, name: `第${u}单位` })));
     await ds.getRepository(ChatGroup).insert(
-      units.map((unit, u) => ({ platform: 'dingtalk' as const, externalId: `cid${u}`, name: `${unit.name}督办群`, unitId: unit.id, purpose: 'unit' as const, webhookUrl: `${fake.oapiBase}/robot/send?access_token=tok${u}`, webhookSecret: `SECrobot${u}` })),
+      units.map((unit, u) => ({
+        platform: 'dingtalk' as const,
+        externalId: `cid${u}`,
+        name: `${unit.name}督办群`,
+        unitId: unit.id,
+        purpose: 'unit' as const,
+        webhookUrl: `${fake.oapiBase}/robot/send?access_token=tok${u}`,
+        webhookSecret: `SECrobot${u}`,
+      })),
     );
     const now = Date.now();
     for (let from = 1; from <= ITEMS; from += 1000) {
@@ -118,7 +131,9 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
         })),
         { chunk: 250 },
       );
-      await ds.getRepository(ItemUnit).insert(items.map((item, k) => ({ itemId: item.id, unitId: units[(from + k) % UNITS].id, role: 'lead' as const, signedAt: null, signedById: null })));
+      await ds
+        .getRepository(ItemUnit)
+        .insert(items.map((item, k) => ({ itemId: item.id, unitId: units[(from + k) % UNITS].id, role: 'lead' as const, signedAt: null, signedById: null })));
     }
 
     const env = {

@@ -30,7 +30,12 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
 
   async function openItem(title: string): Promise<Item> {
     t.clock.set(MONDAY_9);
-    const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '1d' } }, org.supervisor.actor);
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        { title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '1d' } },
+        org.supervisor.actor,
+      );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     return item;
@@ -56,13 +61,23 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
     const cal = await t.get(CalendarService).calendar();
     const policy = policyFor(item, await t.get(ReminderScheduler).policies());
     const planned = planReminders({
-      item: { id: item.id, board: item.board, source: item.source, state: 'in_progress', registeredAt: item.registeredAt, deadlineAt: item.deadlineAt, lastReportAt: null },
+      item: {
+        id: item.id,
+        board: item.board,
+        source: item.source,
+        state: 'in_progress',
+        registeredAt: item.registeredAt,
+        deadlineAt: item.deadlineAt,
+        lastReportAt: null,
+      },
       policy,
       calendar: cal,
       from: MONDAY_9,
       until: new Date(MONDAY_9.getTime() + 100 * HOUR + 1),
     });
-    const expectedUnit = coalesce(planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: deferForQuietHours(p.dueAt, policy.quietHours), recipient: 'unit' })));
+    const expectedUnit = coalesce(
+      planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: deferForQuietHours(p.dueAt, policy.quietHours), recipient: 'unit' })),
+    );
     const unit = await digests(`group:${org.groups.lead}`);
     expect(unit.map((m) => (m.payload.reminders as unknown[]).length)).toEqual(expectedUnit.map((d) => d.reminders.length));
     expect(unit.length).toBe(expectedUnit.length);
@@ -118,7 +133,18 @@ describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
       const reg = a.get(RegistrationService);
       const cmd = a.get(ItemCommandsService);
       for (let i = 0; i < 60; i++) {
-        const item = await reg.register({ title: `并发提醒${i}`, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: i % 2 ? org.units.lead : org.units.co, deadline: { node: '1d' } }, org.supervisor.actor);
+        const item = await reg.register(
+          {
+            title: `并发提醒${i}`,
+            content: '内容',
+            source: 'hotline',
+            ownerId: org.owner.id,
+            leaderId: org.leader.id,
+            leadUnitId: i % 2 ? org.units.lead : org.units.co,
+            deadline: { node: '1d' },
+          },
+          org.supervisor.actor,
+        );
         await cmd.assign(item.number, org.owner.actor);
       }
       // A second service instance on the same database, with its own connection pool.
@@ -139,7 +165,9 @@ describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
       const digests = await a.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest' } });
       const keys = digests.flatMap((d) => (d.payload.reminders as { key: string }[]).map((r) => `${d.target}|${r.key}`));
       expect(new Set(keys).size).toBe(keys.length);
-      expect(await a.db.getRepository(Reminder).countBy({ status: 'pending' })).toBe(await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at > :later', { later }).getCount());
+      expect(await a.db.getRepository(Reminder).countBy({ status: 'pending' })).toBe(
+        await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at > :later', { later }).getCount(),
+      );
     } finally {
       await a.close();
     }
@@ -152,7 +180,18 @@ describe('reminder policies over HTTP', () => {
     const t = await startTestApp({ now: MONDAY_9 });
     try {
       const org = await seedOrg(t);
-      const item = await t.get(RegistrationService).register({ title: '策略预览', content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '3d' } }, org.supervisor.actor);
+      const item = await t.get(RegistrationService).register(
+        {
+          title: '策略预览',
+          content: '内容',
+          source: 'hotline',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.lead,
+          deadline: { node: '3d' },
+        },
+        org.supervisor.actor,
+      );
       const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
       const current = await t.http().get('/api/reminder-policies').set(admin).expect(200);
       const daily = current.body.find((p: { id: string }) => p.id === 'daily');
@@ -161,7 +200,9 @@ describe('reminder policies over HTTP', () => {
       // Preview a candidate that also reminds a day before: 24 h appears for this item, nothing is saved.
       const candidate = { ...daily, beforeDeadline: [{ hours: 24 }, { hours: 5 }] };
       const preview = await t.http().post('/api/reminder-policies/preview').set(admin).send({ policy: candidate, number: item.number, days: 4 }).expect(200);
-      const before = preview.body.filter((r: { kind: string }) => r.kind === 'before_deadline').map((r: { plannedAt: string; sendAt: string }) => [r.plannedAt, r.sendAt]);
+      const before = preview.body
+        .filter((r: { kind: string }) => r.kind === 'before_deadline')
+        .map((r: { plannedAt: string; sendAt: string }) => [r.plannedAt, r.sendAt]);
       expect(before).toEqual([
         ['2026-03-04T09:00:00+08:00', '2026-03-04T09:00:00+08:00'],
         ['2026-03-05T04:00:00+08:00', '2026-03-05T08:00:00+08:00'], // R10: moved out of the night
@@ -169,12 +210,20 @@ describe('reminder policies over HTTP', () => {
       expect((await t.http().get('/api/reminder-policies').set(admin)).body.find((p: { id: string }) => p.id === 'daily').version).toBe(daily.version);
 
       // Saving: a bad value is refused naming the field; a good one becomes the next version and plans reminders.
-      const bad = await t.http().put('/api/reminder-policies/daily').set(admin).send({ ...candidate, quietHours: { start: '25:00', end: '08:00' } }).expect(400);
+      const bad = await t
+        .http()
+        .put('/api/reminder-policies/daily')
+        .set(admin)
+        .send({ ...candidate, quietHours: { start: '25:00', end: '08:00' } })
+        .expect(400);
       expect(bad.body).toMatchObject({ code: 'POLICY.INVALID', field: 'quietHours' });
       await t.http().put('/api/reminder-policies/daily').set(bearer(org.supervisor)).send(candidate).expect(403);
       const saved = await t.http().put('/api/reminder-policies/daily').set(admin).send(candidate).expect(200);
       expect(saved.body.version).toBe(daily.version + 1);
-      expect((await t.http().get('/api/reminder-policies/daily/versions').set(admin)).body.map((p: { version: number }) => p.version)).toEqual([daily.version, daily.version + 1]);
+      expect((await t.http().get('/api/reminder-policies/daily/versions').set(admin)).body.map((p: { version: number }) => p.version)).toEqual([
+        daily.version,
+        daily.version + 1,
+      ]);
       await t.get(ReminderScheduler).plan(MONDAY_9, 4 * 24 * HOUR);
       const rows = await t.db.getRepository(Reminder).find({ where: { itemId: item.id, kind: 'before_deadline' } });
       expect(rows.map((r) => [r.policyId, r.policyVersion])).toEqual([
@@ -195,7 +244,12 @@ describe('incremental planning', () => {
       const org = await seedOrg(t);
       const numbers: string[] = [];
       for (const title of ['增量规划一', '增量规划二', '增量规划三']) {
-        const item = await t.get(RegistrationService).register({ title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } }, org.supervisor.actor);
+        const item = await t
+          .get(RegistrationService)
+          .register(
+            { title, content: '内容', source: 'hotline', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } },
+            org.supervisor.actor,
+          );
         await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
         numbers.push(item.number);
       }
@@ -225,7 +279,10 @@ describe('incremental planning', () => {
       // Walking on, tick by tick (every 5 h here), the new version's 24 h and 5 h reminders are stored once each.
       for (let h = 13; h <= 168; h += 5) await s.plan(at(h));
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
-      expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([...Array(3).fill('2026-03-08T09:00:00+08:00'), ...Array(3).fill('2026-03-09T04:00:00+08:00')]);
+      expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([
+        ...Array(3).fill('2026-03-08T09:00:00+08:00'),
+        ...Array(3).fill('2026-03-09T04:00:00+08:00'),
+      ]);
     } finally {
       await t.close();
     }
@@ -240,13 +297,39 @@ describe('dispatch of a large backlog', () => {
       // 2 × 300 items, all with their "5 h before" reminder due at 10:00: more than one claim (500) can hold.
       const items = await t.db.getRepository(Item).save(
         Array.from({ length: 600 }, (_, i) => ({
-          number: `DB2026-${String(9000 + i)}`, title: `积压${i}`, content: '内容', source: 'hotline' as const, board: 'daily' as const, category: 'decision' as const, state: 'in_progress' as const,
-          ownerId: org.owner.id, leaderId: org.leader.id, registeredById: null, servedParty: null, registeredAt: MONDAY_9, assignedAt: MONDAY_9,
-          deadlineAt: new Date(MONDAY_9.getTime() + 6 * HOUR), deadlineSpec: '1d', deadlineReason: null, parentId: null, closedAt: null, numberRetiredAt: null, archivedAt: null, rating: null,
+          number: `DB2026-${String(9000 + i)}`,
+          title: `积压${i}`,
+          content: '内容',
+          source: 'hotline' as const,
+          board: 'daily' as const,
+          category: 'decision' as const,
+          state: 'in_progress' as const,
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          registeredById: null,
+          servedParty: null,
+          registeredAt: MONDAY_9,
+          assignedAt: MONDAY_9,
+          deadlineAt: new Date(MONDAY_9.getTime() + 6 * HOUR),
+          deadlineSpec: '1d',
+          deadlineReason: null,
+          parentId: null,
+          closedAt: null,
+          numberRetiredAt: null,
+          archivedAt: null,
+          rating: null,
         })),
         { chunk: 200 },
       );
-      await t.db.getRepository(ItemUnit).insert(items.map((item, i) => ({ itemId: item.id, unitId: i % 2 ? org.units.lead : org.units.other, role: 'lead' as const, signedAt: null, signedById: null })));
+      await t.db.getRepository(ItemUnit).insert(
+        items.map((item, i) => ({
+          itemId: item.id,
+          unitId: i % 2 ? org.units.lead : org.units.other,
+          role: 'lead' as const,
+          signedAt: null,
+          signedById: null,
+        })),
+      );
       const s = t.get(ReminderScheduler);
       await s.plan(MONDAY_9, 2 * HOUR);
       expect(await s.dispatch(new Date(MONDAY_9.getTime() + HOUR))).toBe(600);

@@ -52,10 +52,12 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
 
   async function register(input: Partial<RegisterInput> & { title: string }, at: string): Promise<string> {
     t.clock.set(new Date(at));
-    const item = await t.get(RegistrationService).register(
-      { content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, ...input },
-      org.supervisor.actor,
-    );
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        { content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, ...input },
+        org.supervisor.actor,
+      );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     await deliver(); // the assignment card, the signature notice: not what these tests look at
@@ -90,7 +92,15 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
 
   /** The arrivals that mention this item, each cut down to its own lines (a digest also lists other items). */
   const about = (number: string, arrivals: Arrival[]) =>
-    arrivals.filter((a) => a.text.includes(number)).map((a) => ({ ...a, text: a.text.split('\\n').filter((line) => line.includes(number)).join('\n') }));
+    arrivals
+      .filter((a) => a.text.includes(number))
+      .map((a) => ({
+        ...a,
+        text: a.text
+          .split('\\n')
+          .filter((line) => line.includes(number))
+          .join('\n'),
+      }));
   const summary = (arrivals: Arrival[]) => arrivals.map((a) => `${a.at} ${a.to} ${(a.text.match(/【[^】]+】/g) ?? []).join('')}`);
 
   it('R1, R4, R5, R10: a 1-day node overdue without a report — 5 h before, 5 h/1 d/2 d after, every 3 h then 2 h, the leader, 重点督办; nights deferred to 08:00 and coalesced', async () => {
@@ -132,7 +142,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     const got = about(
       number,
       await walk('2026-03-02T10:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-03-03T13:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已按要求办理完毕');
+        if (at.getTime() === new Date('2026-03-03T13:00:00+08:00').getTime())
+          await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已按要求办理完毕');
       }),
     );
     expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-03 08:00 unit 【督办提醒】`, `2026-03-03 12:00 unit 【催办】`]);
@@ -169,7 +180,7 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     expect(summary(got)).toEqual([`2026-06-30 09:00 unit 【月度反馈】【季度小结】`]);
   });
 
-  it('R6 + R3: the month\'s report, even a day late, stops the urging and the escalation', async () => {
+  it("R6 + R3: the month's report, even a day late, stops the urging and the escalation", async () => {
     const number = await register(
       { title: '月报迟一天', board: 'key_task', deadline: { date: '2026-07-31' }, deadlineReason: '分阶段推进' },
       '2026-03-02T09:00:00+08:00',
@@ -177,7 +188,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     const got = about(
       number,
       await walk('2026-04-29T09:00:00+08:00', '2026-05-03T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-05-01T10:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '4月份进展：已完成方案编制');
+        if (at.getTime() === new Date('2026-05-01T10:00:00+08:00').getTime())
+          await t.get(ItemCommandsService).report(number, org.leadContact.actor, '4月份进展：已完成方案编制');
       }),
     );
     expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-04-30 09:00 unit 【月度反馈】`, `2026-05-01 08:00 unit 【催报】`]);
@@ -216,7 +228,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     const got = about(
       number,
       await walk('2026-03-02T11:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-03-04T10:00:00+08:00').getTime()) await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已完成整改，附照片');
+        if (at.getTime() === new Date('2026-03-04T10:00:00+08:00').getTime())
+          await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已完成整改，附照片');
       }),
     );
     expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-04 08:00 unit 【督办提醒】`]);
@@ -225,7 +238,16 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
   it('R9: a deadline typed for a rectification order is refused in Chinese', async () => {
     await expect(
       t.get(RegistrationService).register(
-        { title: '整改通知', content: '内容', source: 'meeting', kind: 'rectification', deadline: { node: '7d' }, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+        {
+          title: '整改通知',
+          content: '内容',
+          source: 'meeting',
+          kind: 'rectification',
+          deadline: { node: '7d' },
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.lead,
+        },
         org.supervisor.actor,
       ),
     ).rejects.toMatchObject({ code: 'DEADLINE.BY_RULE', message: expect.stringContaining('R9') });

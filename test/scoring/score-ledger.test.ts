@@ -23,7 +23,9 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
 
   const cmd = () => t.get(ItemCommandsService);
   const lines = async (unitId: number) =>
-    (await t.db.getRepository(ScoreLineRow).find({ where: { unitId }, order: { id: 'ASC' } })).map((l) => `${l.rule} ${l.pointsTenths / 10}${l.itemId ? ` ${l.itemId}` : ''}`);
+    (await t.db.getRepository(ScoreLineRow).find({ where: { unitId }, order: { id: 'ASC' } })).map(
+      (l) => `${l.rule} ${l.pointsTenths / 10}${l.itemId ? ` ${l.itemId}` : ''}`,
+    );
   const idOf = async (number: string) => (await t.db.query('SELECT id FROM item WHERE number = ?', [number]))[0].id as number;
 
   async function tickUntil(until: Date) {
@@ -41,7 +43,19 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
     swj = (await t.get(OrgService).createUnit({ code: 'SWJ', name: '市商务局' })).id;
     const reg = t.get(RegistrationService);
     const register = async (key: string, leadUnitId: number, coUnitIds: number[], node: '1d' | '7d') => {
-      const item = await reg.register({ title: `积分事项${key}`, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId, coUnitIds, deadline: { node } }, org.supervisor.actor);
+      const item = await reg.register(
+        {
+          title: `积分事项${key}`,
+          content: '内容',
+          source: 'meeting',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId,
+          coUnitIds,
+          deadline: { node },
+        },
+        org.supervisor.actor,
+      );
       n[key] = item.number;
       await cmd().assign(item.number, org.owner.actor);
     };
@@ -77,7 +91,10 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
 
     // C and D: 教育局 and 商务局, each one 7-day item reported on time and rated 良好 — a tie.
     t.clock.set(at('2026-02-02'));
-    for (const [key, unit, contact] of [['C', org.units.other, org.otherContact], ['D', swj, null]] as const) {
+    for (const [key, unit, contact] of [
+      ['C', org.units.other, org.otherContact],
+      ['D', swj, null],
+    ] as const) {
       await register(key, unit, [], '7d');
       if (contact) {
         await cmd().sign(n[key], contact.actor);
@@ -96,23 +113,49 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
 
   it('S6, S5, S7, S8: 重点督办 −5; one late report −0.5 (the second report in the same node adds nothing); returns −0.5 then −1.5; 不合格 −5 — all on the lead unit', async () => {
     const b = await idOf(n.B);
-    expect((await lines(org.units.co)).filter((l) => l.endsWith(` ${b}`))).toEqual([`S1 0.5 ${b}`, `S6 -5 ${b}`, `S5 -0.5 ${b}`, `S7 -0.5 ${b}`, `S7 -1.5 ${b}`, `S8 -5 ${b}`]);
+    expect((await lines(org.units.co)).filter((l) => l.endsWith(` ${b}`))).toEqual([
+      `S1 0.5 ${b}`,
+      `S6 -5 ${b}`,
+      `S5 -0.5 ${b}`,
+      `S7 -0.5 ${b}`,
+      `S7 -1.5 ${b}`,
+      `S8 -5 ${b}`,
+    ]);
     // The co-unit (发改委) is included (+0.5) and nothing else: P4, only the lead unit answers for the work.
     expect((await lines(org.units.lead)).filter((l) => l.endsWith(` ${b}`))).toEqual([`S1 0.5 ${b}`]);
   });
 
-  it('S4, S9, S10: the 督查室\'s entries need a reason and name it; S9 co-caused splits −5 / the lead value given', async () => {
+  it("S4, S9, S10: the 督查室's entries need a reason and name it; S9 co-caused splits −5 / the lead value given", async () => {
     const http = t.http();
     const noReason = await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S4', unitId: org.units.other, reason: '' }).expect(400);
     expect(noReason.body).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('「理由」') });
     await http.post('/api/scores/manual').set(bearer(org.leadContact)).send({ rule: 'S4', unitId: org.units.lead, reason: '自己表扬自己' }).expect(403);
     t.clock.set(at('2026-03-02'));
-    await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S4', unitId: org.units.lead, unitRole: 'lead', reason: '获省级表彰' }).expect(201);
-    const s9 = await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S9', itemNumber: n.A, causedByUnitId: org.units.co, leadPoints: -1, reason: '实地督查发现台账缺失' }).expect(201);
-    expect(s9.body.map((l: { rule: string; unitId: number; points: number }) => [l.unitId, l.points])).toEqual([[org.units.co, -5], [org.units.lead, -1]]);
-    const outOfRange = await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S9', itemNumber: n.A, causedByUnitId: org.units.co, leadPoints: -4, reason: '越界' }).expect(400);
+    await http
+      .post('/api/scores/manual')
+      .set(bearer(org.supervisor))
+      .send({ rule: 'S4', unitId: org.units.lead, unitRole: 'lead', reason: '获省级表彰' })
+      .expect(201);
+    const s9 = await http
+      .post('/api/scores/manual')
+      .set(bearer(org.supervisor))
+      .send({ rule: 'S9', itemNumber: n.A, causedByUnitId: org.units.co, leadPoints: -1, reason: '实地督查发现台账缺失' })
+      .expect(201);
+    expect(s9.body.map((l: { rule: string; unitId: number; points: number }) => [l.unitId, l.points])).toEqual([
+      [org.units.co, -5],
+      [org.units.lead, -1],
+    ]);
+    const outOfRange = await http
+      .post('/api/scores/manual')
+      .set(bearer(org.supervisor))
+      .send({ rule: 'S9', itemNumber: n.A, causedByUnitId: org.units.co, leadPoints: -4, reason: '越界' })
+      .expect(400);
     expect(outOfRange.body.code).toBe('SCORE.S9_LEAD_OUT_OF_RANGE');
-    await http.post('/api/scores/manual').set(bearer(org.supervisor)).send({ rule: 'S10', unitId: org.units.co, kind: 'late_material', days: 2, reason: '迟报督查材料2天' }).expect(201);
+    await http
+      .post('/api/scores/manual')
+      .set(bearer(org.supervisor))
+      .send({ rule: 'S10', unitId: org.units.co, kind: 'late_material', days: 2, reason: '迟报督查材料2天' })
+      .expect(201);
     const explained = await http.get(`/api/scores/units/${org.units.co}`).set(bearer(org.coContact)).expect(200);
     expect(explained.body.lines.map((l: { explanation: string }) => l.explanation)).toContain('S10 迟报材料2天 −2（迟报督查材料2天）');
   });
@@ -172,17 +215,32 @@ describe('the scoring table as versioned data', () => {
       const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
       const table = (await t.http().get('/api/score-table').set(admin).expect(200)).body;
       expect(table).toMatchObject({ version: 1, base: 100, lines: { S1: { perItem: 0.5 } } });
-      const bad = await t.http().put('/api/score-table').set(admin).send({ ...table, lines: { ...table.lines, S1: { perItem: -0.5 } } }).expect(400);
+      const bad = await t
+        .http()
+        .put('/api/score-table')
+        .set(admin)
+        .send({ ...table, lines: { ...table.lines, S1: { perItem: -0.5 } } })
+        .expect(400);
       expect(bad.body).toMatchObject({ code: 'SCORE.TABLE_INVALID' });
       await t.http().put('/api/score-table').set(bearer(org.supervisor)).send(table).expect(403);
       const reg = t.get(RegistrationService);
       const register = async (title: string) => {
-        const item = await reg.register({ title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } }, org.supervisor.actor);
+        const item = await reg.register(
+          { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node: '7d' } },
+          org.supervisor.actor,
+        );
         await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
       };
       await register('旧规则下纳入');
       t.clock.set(at('2026-05-05'));
-      const saved = (await t.http().put('/api/score-table').set(admin).send({ ...table, lines: { ...table.lines, S1: { perItem: 1 } } }).expect(200)).body;
+      const saved = (
+        await t
+          .http()
+          .put('/api/score-table')
+          .set(admin)
+          .send({ ...table, lines: { ...table.lines, S1: { perItem: 1 } } })
+          .expect(200)
+      ).body;
       expect(saved.version).toBe(2);
       t.clock.set(at('2026-05-06'));
       await register('新规则下纳入');

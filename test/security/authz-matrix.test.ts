@@ -91,9 +91,14 @@ const RULES: Record<string, Rule> = {
   'POST /api/people': {
     allow: OFFICE,
     call: (f) => ({ path: '/api/people', body: { name: '矩阵联络员', roles: [{ role: 'unit_contact', unitId: f.units.lead }] } }),
-    also: [{ label: 'granting a privileged role', allow: ADMIN, call: () => ({ path: '/api/people', body: { name: '矩阵领导', roles: [{ role: 'leader' }] } }) }],
+    also: [
+      { label: 'granting a privileged role', allow: ADMIN, call: () => ({ path: '/api/people', body: { name: '矩阵领导', roles: [{ role: 'leader' }] } }) },
+    ],
   },
-  'PUT /api/people/:id/roles': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/roles`, body: { roles: [{ role: 'unit_contact', unitId: f.units.lead }] } }) },
+  'PUT /api/people/:id/roles': {
+    allow: ADMIN,
+    call: (f) => ({ path: `/api/people/${f.spare}/roles`, body: { roles: [{ role: 'unit_contact', unitId: f.units.lead }] } }),
+  },
   'POST /api/people/:id/identities': {
     allow: OFFICE, // a unit contact here; a privileged person's accounts are for admins only (privilege-escalation.test.ts)
     call: (f) => ({ path: `/api/people/${f.spare}/identities`, body: { identities: [{ platform: 'dingtalk', externalUserId: `dt-matrix-${f.seq()}` }] } }),
@@ -110,12 +115,21 @@ const RULES: Record<string, Rule> = {
   'POST /api/people/:id/tokens/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens/revoke`, body: {} }) },
   'POST /api/tokens/:id/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/tokens/${f.spareTokenId}/revoke`, body: {} }) },
   'GET /api/groups': { allow: SIGNED_IN, call: () => ({ path: '/api/groups' }) },
-  'POST /api/groups': { allow: OFFICE, call: (f) => ({ path: '/api/groups', body: { platform: 'dingtalk', externalId: `cidM${f.seq()}`, name: '矩阵群', purpose: 'broadcast' } }) },
+  'POST /api/groups': {
+    allow: OFFICE,
+    call: (f) => ({ path: '/api/groups', body: { platform: 'dingtalk', externalId: `cidM${f.seq()}`, name: '矩阵群', purpose: 'broadcast' } }),
+  },
   'GET /api/import/template.xlsx': { allow: SIGNED_IN, call: () => ({ path: '/api/import/template.xlsx' }) },
   'POST /api/import': {
     allow: OFFICE,
     call: (f) => ({ path: '/api/import', body: { units: [{ code: `IMP${f.seq()}`, name: `导入单位${f.seq()}` }] } }),
-    also: [{ label: 'granting 管理员', allow: ADMIN, call: (f) => ({ path: '/api/import', body: { people: [{ name: '矩阵管理员', roles: '管理员', dingtalkUserId: `dt-admin-${f.seq()}` }] } }) }],
+    also: [
+      {
+        label: 'granting 管理员',
+        allow: ADMIN,
+        call: (f) => ({ path: '/api/import', body: { people: [{ name: '矩阵管理员', roles: '管理员', dingtalkUserId: `dt-admin-${f.seq()}` }] } }),
+      },
+    ],
   },
 
   'GET /api/settings': { allow: SIGNED_IN, call: () => ({ path: '/api/settings' }) },
@@ -129,7 +143,10 @@ const RULES: Record<string, Rule> = {
   // C1–C6: registration by the 督查室 or an owner; reads within the P4 scope; commands by the item's people.
   'POST /api/items': {
     allow: ['supervisor', 'owner'],
-    call: (f) => ({ path: '/api/items', body: { title: '矩阵登记', content: '内容', source: 'other', leaderId: f.leader, leadUnitId: f.units.lead, workingDays: 10 } }),
+    call: (f) => ({
+      path: '/api/items',
+      body: { title: '矩阵登记', content: '内容', source: 'other', leaderId: f.leader, leadUnitId: f.units.lead, workingDays: 10 },
+    }),
   },
   'GET /api/items': { allow: SIGNED_IN, call: () => ({ path: '/api/items' }) },
   'GET /api/items/:number': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}` }) },
@@ -141,9 +158,19 @@ const RULES: Record<string, Rule> = {
   'POST /api/items/:number/sign': itemCommand(['leadContact'], 'sign'),
   'POST /api/items/:number/reports': itemCommand(['leadContact'], 'reports', { content: '矩阵反馈' }),
   'POST /api/items/:number/return': itemCommand(['owner'], 'return', { reason: '请补充材料' }),
-  'POST /api/items/:number/extension-requests': itemCommand(['leadContact'], 'extension-requests', { newDeadline: '2026-04-20T18:00:00+08:00', reason: '理由', plan: '方案' }),
-  'POST /api/items/:number/extension-requests/:id/approve': { allow: ['owner'], call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/approve`, body: {} }) },
-  'POST /api/items/:number/extension-requests/:id/refuse': { allow: ['owner'], call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/refuse`, body: { note: '不同意' } }) },
+  'POST /api/items/:number/extension-requests': itemCommand(['leadContact'], 'extension-requests', {
+    newDeadline: '2026-04-20T18:00:00+08:00',
+    reason: '理由',
+    plan: '方案',
+  }),
+  'POST /api/items/:number/extension-requests/:id/approve': {
+    allow: ['owner'],
+    call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/approve`, body: {} }),
+  },
+  'POST /api/items/:number/extension-requests/:id/refuse': {
+    allow: ['owner'],
+    call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/refuse`, body: { note: '不同意' } }),
+  },
   'POST /api/items/:number/closure-request': itemCommand(['leadContact'], 'closure-request', { summary: '已办结' }),
   'POST /api/items/:number/review': itemCommand(['owner'], 'review'),
   'POST /api/items/:number/verify': itemCommand(['owner'], 'verify', { method: 'expert_review', passed: true, note: '论证通过' }),
@@ -164,7 +191,10 @@ const RULES: Record<string, Rule> = {
   // 激励积分: rankings for the oversight side; a unit's own lines for its people too.
   'GET /api/scores': { allow: OVERSIGHT, call: () => ({ path: '/api/scores' }) },
   'GET /api/scores/units/:unitId': { allow: [...OVERSIGHT, 'leadContact'], call: (f) => ({ path: `/api/scores/units/${f.units.lead}` }) },
-  'POST /api/scores/manual': { allow: OFFICE, call: (f) => ({ path: '/api/scores/manual', body: { rule: 'S4', reason: '市级表彰', unitId: f.units.lead, unitRole: 'lead', date: '2026-03-02' } }) },
+  'POST /api/scores/manual': {
+    allow: OFFICE,
+    call: (f) => ({ path: '/api/scores/manual', body: { rule: 'S4', reason: '市级表彰', unitId: f.units.lead, unitRole: 'lead', date: '2026-03-02' } }),
+  },
   'POST /api/scores/quarters/:year/:quarter/close': { allow: OFFICE, call: () => ({ path: '/api/scores/quarters/2025/4/close', body: {} }) },
   'GET /api/scores/recompute': { allow: OFFICE, call: () => ({ path: '/api/scores/recompute' }) },
   'GET /api/score-table': { allow: SIGNED_IN, call: () => ({ path: '/api/score-table' }) },
@@ -174,14 +204,23 @@ const RULES: Record<string, Rule> = {
   // 责任追究 (A1–A3): the 督查室 and leaders.
   'GET /api/accountability/clues': { allow: CLUES, call: () => ({ path: '/api/accountability/clues' }) },
   'GET /api/accountability/clues/:number': { allow: CLUES, call: (f) => ({ path: `/api/accountability/clues/${f.clue}` }) },
-  'POST /api/accountability/clues': { allow: OFFICE, call: (f) => ({ path: '/api/accountability/clues', body: { unitId: f.units.other, reason: '矩阵线索' } }) },
+  'POST /api/accountability/clues': {
+    allow: OFFICE,
+    call: (f) => ({ path: '/api/accountability/clues', body: { unitId: f.units.other, reason: '矩阵线索' } }),
+  },
   'POST /api/accountability/ranking/:year': { allow: OFFICE, call: () => ({ path: '/api/accountability/ranking/2025', body: {} }) },
   'POST /api/accountability/clues/:number/documents': {
     allow: CLUES,
-    call: (f) => ({ path: `/api/accountability/clues/${f.clue}/documents?name=${encodeURIComponent('核查报告.pdf')}`, raw: { type: 'application/pdf', data: Buffer.from('%PDF-1.4 matrix') } }),
+    call: (f) => ({
+      path: `/api/accountability/clues/${f.clue}/documents?name=${encodeURIComponent('核查报告.pdf')}`,
+      raw: { type: 'application/pdf', data: Buffer.from('%PDF-1.4 matrix') },
+    }),
   },
   'GET /api/accountability/documents/:id': { allow: CLUES, call: (f) => ({ path: `/api/accountability/documents/${f.document}` }) },
-  'POST /api/accountability/clues/:number/:action': { allow: OFFICE, call: (f) => ({ path: `/api/accountability/clues/${f.clue}/hand_over`, body: { proposal: '建议约谈' } }) },
+  'POST /api/accountability/clues/:number/:action': {
+    allow: OFFICE,
+    call: (f) => ({ path: `/api/accountability/clues/${f.clue}/hand_over`, body: { proposal: '建议约谈' } }),
+  },
 
   // 通报 (B1, B2) and statistics (B4).
   'POST /api/bulletins': { allow: OFFICE, call: () => ({ path: '/api/bulletins', body: { kind: 'monthly', period: '2026-01' } }) },
@@ -202,7 +241,13 @@ const RULES: Record<string, Rule> = {
 function routesOf(t: TestApp): string[] {
   const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
   const stack = (express.router ?? express._router)!.stack;
-  return stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${l.route!.path}`) : []));
+  return stack.flatMap((l) =>
+    l.route
+      ? Object.keys(l.route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${l.route!.path}`)
+      : [],
+  );
 }
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -233,13 +278,24 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
     const cmd = t.get(ItemCommandsService);
     const item = (
       await reg.register(
-        { title: '矩阵事项', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds: [org.units.co], deadline: { workingDays: 20 } },
+        {
+          title: '矩阵事项',
+          content: '内容',
+          source: 'meeting',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.lead,
+          coUnitIds: [org.units.co],
+          deadline: { workingDays: 20 },
+        },
         org.supervisor.actor,
       )
     ).number;
     await cmd.assign(item, org.owner.actor);
     await cmd.sign(item, org.leadContact.actor);
-    const ext = (await cmd.requestExtension(item, org.leadContact.actor, { newDeadline: new Date('2026-04-30T10:00:00Z'), reason: '理由', plan: '方案' })) as { requestId: number };
+    const ext = (await cmd.requestExtension(item, org.leadContact.actor, { newDeadline: new Date('2026-04-30T10:00:00Z'), reason: '理由', plan: '方案' })) as {
+      requestId: number;
+    };
     const spare = (await t.get(OrgService).createPerson({ name: '备用联络员', roles: [{ role: 'unit_contact', unitId: org.units.lead }] })).id;
     const spareTokenId = (await t.get(TokenService).issue(spare, 'matrix')).id;
     const dead = await t.db.getRepository(OutboxMessage).insert({
@@ -255,8 +311,17 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
       lastError: 'matrix',
     });
     const sup = bearer(org.supervisor);
-    const clue = (await t.http().post('/api/accountability/clues').set(sup).send({ unitId: org.units.lead, reason: '矩阵线索' }).expect(201)).body.number as string;
-    const document = (await t.http().post(`/api/accountability/clues/${clue}/documents?name=a.pdf`).set(sup).set('Content-Type', 'application/pdf').send(Buffer.from('%PDF')).expect(201)).body;
+    const clue = (await t.http().post('/api/accountability/clues').set(sup).send({ unitId: org.units.lead, reason: '矩阵线索' }).expect(201)).body
+      .number as string;
+    const document = (
+      await t
+        .http()
+        .post(`/api/accountability/clues/${clue}/documents?name=a.pdf`)
+        .set(sup)
+        .set('Content-Type', 'application/pdf')
+        .send(Buffer.from('%PDF'))
+        .expect(201)
+    ).body;
     const bulletin = (await t.http().post('/api/bulletins').set(sup).send({ kind: 'monthly', period: '2026-02' }).expect(201)).body.number as string;
     let n = 0;
     f = {
@@ -283,7 +348,10 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
   it('every route of the running app has a rule, and every rule names a route that exists', () => {
     const routes = routesOf(t);
     expect(routes.length).toBeGreaterThan(50);
-    expect({ withoutRule: routes.filter((r) => !RULES[r]), ruleWithoutRoute: Object.keys(RULES).filter((r) => !routes.includes(r)) }).toEqual({ withoutRule: [], ruleWithoutRoute: [] });
+    expect({ withoutRule: routes.filter((r) => !RULES[r]), ruleWithoutRoute: Object.keys(RULES).filter((r) => !routes.includes(r)) }).toEqual({
+      withoutRule: [],
+      ruleWithoutRoute: [],
+    });
   });
 
   async function send(method: string, call: Call, token: string | null): Promise<Response> {
@@ -305,7 +373,9 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
   });
 
   async function check(method: string, rule: Pick<Rule, 'allow' | 'hidden' | 'call'> & { label?: string }): Promise<string[]> {
-    const order = [...WHO].sort((a, b) => Number(rule.allow !== 'public' && rule.allow.includes(a)) - Number(rule.allow !== 'public' && rule.allow.includes(b)));
+    const order = [...WHO].sort(
+      (a, b) => Number(rule.allow !== 'public' && rule.allow.includes(a)) - Number(rule.allow !== 'public' && rule.allow.includes(b)),
+    );
     const wrong: string[] = [];
     const as = (who: Who) => (rule.label ? `${who} (${rule.label})` : who);
     for (const who of order) {

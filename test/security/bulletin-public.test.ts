@@ -34,14 +34,42 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
   afterAll(() => t?.close());
 
   const BAD_DRAFTS: [string, unknown, RegExp][] = [
-    ['a block that is neither paragraph nor table', { sections: [{ heading: '一、总体情况', blocks: [{ type: 'image', src: 'javascript:alert(1)' }] }] }, /第1章第1段的类型须为段落/],
+    [
+      'a block that is neither paragraph nor table',
+      { sections: [{ heading: '一、总体情况', blocks: [{ type: 'image', src: 'javascript:alert(1)' }] }] },
+      /第1章第1段的类型须为段落/,
+    ],
     ['a block that is null', { sections: [{ heading: '一、总体情况', blocks: [null] }] }, /第1章第1段须为段落或表格/],
     ['a paragraph whose text is a number', { sections: [{ heading: '一', blocks: [{ type: 'paragraph', text: 42 }] }] }, /第1章第1段的文字须为文字/],
-    ['a paragraph with raw HTML beside its text', { sections: [{ heading: '一', blocks: [{ type: 'paragraph', text: '好', html: '<script>' }] }] }, /不认识的内容「html」/],
+    [
+      'a paragraph with raw HTML beside its text',
+      { sections: [{ heading: '一', blocks: [{ type: 'paragraph', text: '好', html: '<script>' }] }] },
+      /不认识的内容「html」/,
+    ],
     ['a table without its table', { sections: [{ heading: '一', blocks: [{ type: 'table' }] }] }, /缺少表格内容/],
-    ['a ragged table', { sections: [{ heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: ['单位', '办结'], rows: [['市发展改革委', '1'], ['市财政局']] } }] }] }, /表格第2行有 1 格，表头有 2 列/],
-    ['a table cell that is an object', { sections: [{ heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: ['单位'], rows: [[{ a: 1 }]] } }] }] }, /第1行第1格须为文字/],
-    ['a table of 21 columns', { sections: [{ heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: Array.from({ length: 21 }, (_, i) => `列${i}`), rows: [] } }] }] }, /列数过多/],
+    [
+      'a ragged table',
+      {
+        sections: [
+          { heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: ['单位', '办结'], rows: [['市发展改革委', '1'], ['市财政局']] } }] },
+        ],
+      },
+      /表格第2行有 1 格，表头有 2 列/,
+    ],
+    [
+      'a table cell that is an object',
+      { sections: [{ heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: ['单位'], rows: [[{ a: 1 }]] } }] }] },
+      /第1行第1格须为文字/,
+    ],
+    [
+      'a table of 21 columns',
+      {
+        sections: [
+          { heading: '一', blocks: [{ type: 'table', table: { caption: '表1', headers: Array.from({ length: 21 }, (_, i) => `列${i}`), rows: [] } }] },
+        ],
+      },
+      /列数过多/,
+    ],
     ['a section without a heading', { sections: [{ blocks: [] }] }, /第1章的标题须为文字/],
     ['sections as a string', { sections: '一、总体情况' }, /章节须为至少一章的列表/],
     ['no sections at all', { sections: [] }, /章节须为至少一章的列表/],
@@ -56,7 +84,11 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
   it(`defect 10: ${BAD_DRAFTS.length} malformed drafts are refused with 400 naming what is wrong, and the draft is unchanged`, async () => {
     const before = (await t.http().get('/api/bulletins/TB2026-0001').set(ADMIN).expect(200)).body.draft;
     for (const [what, body, message] of BAD_DRAFTS) {
-      const r = await t.http().put('/api/bulletins/TB2026-0001/draft').set(ADMIN).send(body as object);
+      const r = await t
+        .http()
+        .put('/api/bulletins/TB2026-0001/draft')
+        .set(ADMIN)
+        .send(body as object);
       expect([what, r.status, r.body.code]).toEqual([what, 400, 'BULLETIN.BAD_DRAFT']);
       expect([what, r.body.message]).toEqual([what, expect.stringMatching(message)]);
       expect(r.body.message).not.toMatch(/sections|blocks|paragraph\b(?!）)|undefined/);
@@ -67,7 +99,15 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
   it('defect 8: the chart is drawn once, at approval, and every public request is served the stored bytes', async () => {
     const renderer = t.get(BulletinChartRenderer);
     // A well-formed edit with a table passes.
-    const sections = [{ heading: '一、总体情况', blocks: [{ type: 'paragraph', text: '三月共办结1件。' }, { type: 'table', table: { caption: '表1　办理情况', headers: ['单位', '办结'], rows: [['市发展改革委', '1']] } }] }];
+    const sections = [
+      {
+        heading: '一、总体情况',
+        blocks: [
+          { type: 'paragraph', text: '三月共办结1件。' },
+          { type: 'table', table: { caption: '表1　办理情况', headers: ['单位', '办结'], rows: [['市发展改革委', '1']] } },
+        ],
+      },
+    ];
     await t.http().put('/api/bulletins/TB2026-0001/draft').set(ADMIN).send({ title: '政务督查', sections }).expect(200);
     await t.http().post('/api/bulletins/TB2026-0001/submit').set(ADMIN).expect(200);
     const drawnBefore = renderer.rendered;
@@ -77,7 +117,15 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
     token = b.publicToken;
     const stored = await t.db.getRepository(BulletinChart).findOneByOrFail({ bulletinId: b.id });
 
-    const responses = await Promise.all(Array.from({ length: 32 }, () => t.http().get(`/public/bulletins/${token}/chart.png`).buffer(true).parse(binary as never)));
+    const responses = await Promise.all(
+      Array.from({ length: 32 }, () =>
+        t
+          .http()
+          .get(`/public/bulletins/${token}/chart.png`)
+          .buffer(true)
+          .parse(binary as never),
+      ),
+    );
     for (const r of responses) {
       expect(r.status).toBe(200);
       expect(Buffer.compare(r.body as Buffer, Buffer.from(stored.png))).toBe(0);
@@ -96,7 +144,12 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
     expect(renderer.rendered).toBe(drawnBefore + 1);
     // Publishing (authenticated) draws it for a 通报 approved before charts were kept, once.
     const g = await t.get(OrgService).createGroup({ platform: 'dingtalk', externalId: 'cidFGWp', name: '发改委督办群', unitId: null, purpose: 'broadcast' });
-    await t.http().post('/api/bulletins/TB2026-0001/publish').set(ADMIN).send({ groupIds: [g.id] }).expect(200);
+    await t
+      .http()
+      .post('/api/bulletins/TB2026-0001/publish')
+      .set(ADMIN)
+      .send({ groupIds: [g.id] })
+      .expect(200);
     expect(renderer.rendered).toBe(drawnBefore + 2);
     await t.http().get(`/public/bulletins/${token}/chart.png`).expect(200);
   });
@@ -105,8 +158,14 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
     const swapped = token.replace(/[a-zA-Z]/g, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
     expect(swapped).not.toBe(token);
     for (const wrong of [swapped, token.toUpperCase(), token.toLowerCase(), token.slice(0, -1), `${token}x`, `${token} `]) {
-      await t.http().get(`/public/bulletins/${encodeURIComponent(wrong)}`).expect(404);
-      await t.http().get(`/public/bulletins/${encodeURIComponent(wrong)}/chart.png`).expect(404);
+      await t
+        .http()
+        .get(`/public/bulletins/${encodeURIComponent(wrong)}`)
+        .expect(404);
+      await t
+        .http()
+        .get(`/public/bulletins/${encodeURIComponent(wrong)}/chart.png`)
+        .expect(404);
     }
     // In the database itself too: the column is compared byte for byte.
     expect(await t.db.getRepository(Bulletin).countBy({ publicToken: swapped })).toBe(0);

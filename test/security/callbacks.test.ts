@@ -48,8 +48,16 @@ describe('DingTalk HTTP callbacks: fresh, used once, addressed to us, well forme
     const org = t.get(OrgService);
     const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: unit, purpose: 'unit' });
-    await org.createPerson({ name: '陈联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-lead' }] });
-    await org.createPerson({ name: '孙联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-other' }] });
+    await org.createPerson({
+      name: '陈联络',
+      roles: [{ role: 'unit_contact', unitId: unit }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-lead' }],
+    });
+    await org.createPerson({
+      name: '孙联络',
+      roles: [{ role: 'unit_contact', unitId: unit }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-other' }],
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -59,8 +67,15 @@ describe('DingTalk HTTP callbacks: fresh, used once, addressed to us, well forme
   const robot = (body: unknown, timestamp = nextTs(), sign = httpCallbackSign(APP.clientSecret, timestamp), raw = false) =>
     post(`${t.url}/callbacks/dingtalk`, raw ? String(body) : JSON.stringify(body), { 'Content-Type': 'application/json', timestamp, sign });
   const card = (body: unknown, timestamp = nextTs(), sign = cardCallbackSignature(APP.clientSecret, timestamp), raw = false) =>
-    post(`${t.url}/callbacks/dingtalk/card`, raw ? String(body) : JSON.stringify(body), { 'Content-Type': 'application/json', 'x-ddpaas-signature-timestamp': timestamp, 'x-ddpaas-signature': sign });
-  const help = (user = 'dt-lead', extra: Record<string, unknown> = {}) => ({ ...fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: user, text: '/帮助' }), ...extra });
+    post(`${t.url}/callbacks/dingtalk/card`, raw ? String(body) : JSON.stringify(body), {
+      'Content-Type': 'application/json',
+      'x-ddpaas-signature-timestamp': timestamp,
+      'x-ddpaas-signature': sign,
+    });
+  const help = (user = 'dt-lead', extra: Record<string, unknown> = {}) => ({
+    ...fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: user, text: '/帮助' }),
+    ...extra,
+  });
   const click = (user = 'dt-lead', extra: Record<string, unknown> = {}) => ({
     type: 'actionCallback',
     outTrackId: 'dbn-unknown-0',
@@ -173,7 +188,11 @@ describe('DingTalk Stream frames: malformed and foreign ones are ACKed once and 
     const org = t.get(OrgService);
     const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: unit, purpose: 'unit' });
-    await org.createPerson({ name: '陈联络', roles: [{ role: 'unit_contact', unitId: unit }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-lead' }] });
+    await org.createPerson({
+      name: '陈联络',
+      roles: [{ role: 'unit_contact', unitId: unit }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-lead' }],
+    });
     await fake.waitFor(() => fake.connections() > 0, 10_000);
   });
   afterAll(async () => {
@@ -192,7 +211,10 @@ describe('DingTalk Stream frames: malformed and foreign ones are ACKed once and 
 
   it('D9/D11: malformed and foreign frames on both topics are ACKed and change nothing', async () => {
     const before = await inbox(t);
-    const help = (extra: Record<string, unknown> = {}) => ({ ...fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: 'dt-lead', text: '/帮助' }), ...extra });
+    const help = (extra: Record<string, unknown> = {}) => ({
+      ...fake.groupTextPayload({ conversationId: 'cidFGW', senderStaffId: 'dt-lead', text: '/帮助' }),
+      ...extra,
+    });
     const clickData = (extra: Record<string, unknown> = {}) => ({
       type: 'actionCallback',
       outTrackId: 'dbn-unknown-1',
@@ -202,8 +224,22 @@ describe('DingTalk Stream frames: malformed and foreign ones are ACKed once and 
       ...extra,
     });
     const raws = ['null', 'garbage', '[]', '"x"', '{'];
-    const robotData: unknown[] = [{}, { msgId: 5 }, help({ text: 'plain' }), help({ senderStaffId: { a: 1 } }), help({ conversationType: 2 }), help({ chatbotCorpId: 'dingcorpEVIL', senderCorpId: 'dingcorpEVIL' }), help({ robotCode: 'dingOTHERBOT' })];
-    const cardData: unknown[] = [{}, clickData({ content: 'null' }), clickData({ content: 'nonsense' }), clickData({ userId: 3 }), clickData({ corpId: 'dingcorpEVIL' })];
+    const robotData: unknown[] = [
+      {},
+      { msgId: 5 },
+      help({ text: 'plain' }),
+      help({ senderStaffId: { a: 1 } }),
+      help({ conversationType: 2 }),
+      help({ chatbotCorpId: 'dingcorpEVIL', senderCorpId: 'dingcorpEVIL' }),
+      help({ robotCode: 'dingOTHERBOT' }),
+    ];
+    const cardData: unknown[] = [
+      {},
+      clickData({ content: 'null' }),
+      clickData({ content: 'nonsense' }),
+      clickData({ userId: 3 }),
+      clickData({ corpId: 'dingcorpEVIL' }),
+    ];
     const ids = [
       ...raws.flatMap((r) => [fake.pushCallback(TOPIC_ROBOT, r, { raw: true }), fake.pushCallback(TOPIC_CARD, r, { raw: true })]),
       ...robotData.map((d) => fake.pushCallback(TOPIC_ROBOT, d)),
@@ -226,7 +262,11 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
   const bot = new CallbackCrypto(BOT.token, BOT.encodingAESKey, '');
   beforeAll(async () => {
     fake = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
-    t = await startTestApp({ clock: new OffsetClock(), listen: true, env: { ...wecomEnv(fake), WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_ENCODING_AES_KEY: BOT.encodingAESKey } });
+    t = await startTestApp({
+      clock: new OffsetClock(),
+      listen: true,
+      env: { ...wecomEnv(fake), WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_ENCODING_AES_KEY: BOT.encodingAESKey },
+    });
     await t.get(OrgService).createPerson({ name: '陈联络', identities: [{ platform: 'wecom', externalUserId: 'wx-1' }] });
   });
   afterAll(async () => {
@@ -235,7 +275,8 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
   });
 
   const now = () => String(Math.floor(Date.now() / 1000));
-  const envelope = (enc: string, prolog = '') => `${prolog}<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt><AgentID><![CDATA[${AGENT.agentId}]]></AgentID></xml>`;
+  const envelope = (enc: string, prolog = '') =>
+    `${prolog}<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt><AgentID><![CDATA[${AGENT.agentId}]]></AgentID></xml>`;
   const appText = (text: string, msgId = String(Date.now()) + randomBytes(2).readUInt16BE(0)) =>
     `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[wx-1]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>${AGENT.agentId}</AgentID></xml>`;
   const query = (sig: string, timestamp: string, nonce: string) => `msg_signature=${sig}&timestamp=${timestamp}&nonce=${nonce}`;
@@ -246,16 +287,27 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
     const s = app.seal(plain, timestamp, nonce);
     return post(`${t.url}/callbacks/wecom/app?${query(s.signature, timestamp, nonce)}`, envelope(s.encrypt, opts.prolog), { 'Content-Type': 'text/xml' });
   };
-  const appRaw = (body: string, contentType = 'text/xml') => post(`${t.url}/callbacks/wecom/app?${query('0'.repeat(40), now(), '1')}`, body, { 'Content-Type': contentType });
+  const appRaw = (body: string, contentType = 'text/xml') =>
+    post(`${t.url}/callbacks/wecom/app?${query('0'.repeat(40), now(), '1')}`, body, { 'Content-Type': contentType });
   const botPost = (plain: string, opts: { timestamp?: string } = {}) => {
     const timestamp = opts.timestamp ?? now();
     const nonce = randomBytes(6).toString('hex');
     const s = bot.seal(plain, timestamp, nonce);
-    return post(`${t.url}/callbacks/wecom/bot?${query(s.signature, timestamp, nonce)}`, JSON.stringify({ encrypt: s.encrypt }), { 'Content-Type': 'application/json' });
+    return post(`${t.url}/callbacks/wecom/bot?${query(s.signature, timestamp, nonce)}`, JSON.stringify({ encrypt: s.encrypt }), {
+      'Content-Type': 'application/json',
+    });
   };
   const botRaw = (body: string) => post(`${t.url}/callbacks/wecom/bot?${query('0'.repeat(40), now(), '1')}`, body, { 'Content-Type': 'application/json' });
   const botMsg = (extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ msgid: `m${Date.now()}${randomBytes(3).toString('hex')}`, aibotid: BOT.botId, chattype: 'single', from: { userid: 'wx-1' }, msgtype: 'text', text: { content: '/帮助' }, ...extra });
+    JSON.stringify({
+      msgid: `m${Date.now()}${randomBytes(3).toString('hex')}`,
+      aibotid: BOT.botId,
+      chattype: 'single',
+      from: { userid: 'wx-1' },
+      msgtype: 'text',
+      text: { content: '/帮助' },
+      ...extra,
+    });
 
   it('D11: a correctly signed app or bot callback ten minutes old (or ahead) is refused and changes nothing', async () => {
     const before = await inbox(t);
@@ -273,7 +325,16 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
 
   it('D9: the app callback: garbage and unsigned bodies are 401, a signed DOCTYPE is 400, 2 MB is 413, never a 500', async () => {
     const before = await inbox(t);
-    const unsigned = ['garbage', '', '<xml></xml>', '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Encrypt>&x;</Encrypt></xml>', envelope('AAAA'), '{"encrypt":"x"}', '<xml><Encrypt><![CDATA[', '<' + 'a'.repeat(5000)];
+    const unsigned = [
+      'garbage',
+      '',
+      '<xml></xml>',
+      '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Encrypt>&x;</Encrypt></xml>',
+      envelope('AAAA'),
+      '{"encrypt":"x"}',
+      '<xml><Encrypt><![CDATA[',
+      '<' + 'a'.repeat(5000),
+    ];
     for (const body of unsigned) {
       const r = await appRaw(body);
       expect([r.status, body.slice(0, 30)]).toEqual([401, body.slice(0, 30)]);
@@ -291,7 +352,14 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
     expect(doctypeInner.status).toBe(400);
     expectRefusedOrIgnored(doctypeInner, 'app doctype inner');
     // Signed plaintexts that are not what WeCom sends: acknowledged and ignored.
-    for (const plain of ['garbage', '', 'null', '<xml>', '<xml><MsgType>text</MsgType></xml>', '<xml><MsgType><a>1</a></MsgType><MsgId>1</MsgId><FromUserName><b/></FromUserName></xml>']) {
+    for (const plain of [
+      'garbage',
+      '',
+      'null',
+      '<xml>',
+      '<xml><MsgType>text</MsgType></xml>',
+      '<xml><MsgType><a>1</a></MsgType><MsgId>1</MsgId><FromUserName><b/></FromUserName></xml>',
+    ]) {
       expectRefusedOrIgnored(await appPost(plain), `app plain ${plain}`);
     }
     tried['wecom-app'] = unsigned.length + 3 + 6;
@@ -303,13 +371,27 @@ describe('WeCom callbacks: fresh, signature first, no DOCTYPE, garbage never a 5
     const raws = ['garbage', '{', '[]', 'null', '{}', '{"encrypt":5}', '{"encrypt":{"a":1}}', JSON.stringify({ encrypt: big(2 * 1024 * 1024) })];
     for (const body of raws) expectRefusedOrIgnored(await botRaw(body), `bot raw ${body.slice(0, 30)}`);
     expect((await botRaw(JSON.stringify({ encrypt: big(2 * 1024 * 1024) }))).status).toBe(413);
-    const plains = ['not json', '', 'null', '[]', '"x"', '5', '{}', botMsg({ msgid: 5 }), botMsg({ from: 'wx-1' }), botMsg({ text: 'plain' }), botMsg({ msgtype: 'event', event: null }), botMsg({ chattype: 'group', chatid: { a: 1 } })];
+    const plains = [
+      'not json',
+      '',
+      'null',
+      '[]',
+      '"x"',
+      '5',
+      '{}',
+      botMsg({ msgid: 5 }),
+      botMsg({ from: 'wx-1' }),
+      botMsg({ text: 'plain' }),
+      botMsg({ msgtype: 'event', event: null }),
+      botMsg({ chattype: 'group', chatid: { a: 1 } }),
+    ];
     for (const plain of plains) {
       const r = await botPost(plain);
       expect([r.status, plain.slice(0, 30)]).toEqual([200, plain.slice(0, 30)]);
     }
     // Addressed to another bot or another corp: ignored.
-    for (const plain of [botMsg({ aibotid: 'aibOTHER' }), botMsg({ from: { userid: 'wx-1', corpid: 'wwEVIL' } })]) expect((await botPost(plain)).status).toBe(200);
+    for (const plain of [botMsg({ aibotid: 'aibOTHER' }), botMsg({ from: { userid: 'wx-1', corpid: 'wwEVIL' } })])
+      expect((await botPost(plain)).status).toBe(200);
     tried['wecom-bot'] = raws.length + 1 + plains.length + 2;
     expect(await inbox(t)).toBe(before);
   });

@@ -35,7 +35,8 @@ describe('card creation before refresh, refresh per card', () => {
     ids.co = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidLEAD', name: '发改委督办群', unitId: ids.lead, purpose: 'unit' });
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidCO', name: '财政局督办群', unitId: ids.co, purpose: 'unit' });
-    const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id;
+    const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id;
     const sup = await person('王督查', 'dt-sup', [{ role: 'supervisor' }]);
     ids.owner = await person('李秘书长', 'dt-owner', [{ role: 'owner' }]);
     ids.leader = await person('赵副市长', 'dt-leader', [{ role: 'leader' }]);
@@ -48,10 +49,23 @@ describe('card creation before refresh, refresh per card', () => {
     await fake?.stop();
   });
 
-  const cardIn = (cid: string, number: string) => [...fake.cards().values()].find((c) => c.openSpaceId.endsWith(`IM_GROUP.${cid}`) && c.cardParamMap.number === number);
+  const cardIn = (cid: string, number: string) =>
+    [...fake.cards().values()].find((c) => c.openSpaceId.endsWith(`IM_GROUP.${cid}`) && c.cardParamMap.number === number);
   const dead = () => t.db.getRepository(OutboxMessage).findBy({ status: 'dead' });
   const newItem = async (title: string) => {
-    const { number } = await t.get(RegistrationService).register({ title, content: '内容', source: 'other', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds: [ids.co], deadline: { node: '7d' } }, supervisor);
+    const { number } = await t.get(RegistrationService).register(
+      {
+        title,
+        content: '内容',
+        source: 'other',
+        ownerId: ids.owner,
+        leaderId: ids.leader,
+        leadUnitId: ids.lead,
+        coUnitIds: [ids.co],
+        deadline: { node: '7d' },
+      },
+      supervisor,
+    );
     return number;
   };
 
@@ -62,7 +76,13 @@ describe('card creation before refresh, refresh per card', () => {
     await t.db.getRepository(RateWindow).save({ bucket: 'dingtalk:api:card-create', sentAt: Array.from({ length: 20 }, () => now).join(',') });
     await t.get(ItemCommandsService).assign(number, supervisor);
     // The creates were tried and held: their card rows exist, the cards do not.
-    await eventually(async () => (await t.db.getRepository(OutboxMessage).findBy({ kind: 'assignment_card' })).filter((r) => r.status === 'pending' && r.lastError?.includes('限速')).length === 2, 10_000, 'creates held by the limiter');
+    await eventually(
+      async () =>
+        (await t.db.getRepository(OutboxMessage).findBy({ kind: 'assignment_card' })).filter((r) => r.status === 'pending' && r.lastError?.includes('限速'))
+          .length === 2,
+      10_000,
+      'creates held by the limiter',
+    );
     expect(cardIn('cidLEAD', number)).toBeUndefined();
     // The lead unit signs meanwhile: the item's cards are to be refreshed.
     await t.get(ItemCommandsService).sign(number, contact);
@@ -99,7 +119,7 @@ describe('card creation before refresh, refresh per card', () => {
     expect(deadRow.lastError).toContain('param.invalid');
   });
 
-  it('D12: a refresh waits while a create of the item is in another instance\'s hands and has not recorded its card yet', async () => {
+  it("D12: a refresh waits while a create of the item is in another instance's hands and has not recorded its card yet", async () => {
     const number = await newItem('另一实例正在发送');
     await t.get(ItemCommandsService).assign(number, supervisor);
     await fake.waitFor(() => cardIn('cidLEAD', number) && cardIn('cidCO', number));
@@ -109,9 +129,25 @@ describe('card creation before refresh, refresh per card', () => {
     const item = await t.db.getRepository(Item).findOneByOrFail({ number });
     const co = await t.db.getRepository(ChatGroup).findOneByOrFail({ externalId: 'cidCO' });
     const repo = t.db.getRepository(OutboxMessage);
-    const inFlight = await repo.save({ dedupeKey: `test:inflight:${number}`, kind: 'assignment_card', target: `group:${co.id}` as never, platform: 'dingtalk', itemId: item.id, payload: {}, status: 'pending', attempts: 0, dueAt: new Date(), lockedBy: 'elsewhere', lockedUntil: new Date(Date.now() + 60_000) });
+    const inFlight = await repo.save({
+      dedupeKey: `test:inflight:${number}`,
+      kind: 'assignment_card',
+      target: `group:${co.id}` as never,
+      platform: 'dingtalk',
+      itemId: item.id,
+      payload: {},
+      status: 'pending',
+      attempts: 0,
+      dueAt: new Date(),
+      lockedBy: 'elsewhere',
+      lockedUntil: new Date(Date.now() + 60_000),
+    });
     await t.get(ItemCommandsService).sign(number, contact);
-    await eventually(async () => (await repo.findBy({ target: `cards:${item.id}` as never, status: 'pending' })).some((r) => r.lastError?.includes('等待')), 5_000, 'the refresh waits');
+    await eventually(
+      async () => (await repo.findBy({ target: `cards:${item.id}` as never, status: 'pending' })).some((r) => r.lastError?.includes('等待')),
+      5_000,
+      'the refresh waits',
+    );
     // The other instance goes away; its lease is handed back and this one sends the card, then the refresh follows.
     await repo.update({ id: inFlight.id }, { lockedBy: null, lockedUntil: null });
     await eventually(async () => (await repo.countBy({ status: 'pending' })) === 0, 10_000, 'outbox drained');

@@ -23,10 +23,14 @@ describe('concurrent commands (issue 11)', () => {
   afterAll(() => t?.close());
 
   const register = async (title: string, coUnitIds: number[] = []) =>
-    (await t.get(RegistrationService).register(
-      { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds },
-      org.supervisor.actor,
-    )).number;
+    (
+      await t
+        .get(RegistrationService)
+        .register(
+          { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds },
+          org.supervisor.actor,
+        )
+    ).number;
   // seedOrg binds person k to dt-k: 5 is the lead unit's contact.
   const chat = (userId: string, body: string, over: Partial<BotEvent> = {}): BotEvent => ({
     platform: 'dingtalk',
@@ -64,7 +68,9 @@ describe('concurrent commands (issue 11)', () => {
   const parentWithTwoChildren = async (round: number): Promise<{ parent: string; children: string[] }> => {
     const parent = await register(`分解事项第${round}轮`);
     const cmds = t.get(ItemCommandsService);
-    const children = (await t.get(RegistrationService).decompose(parent, [{ unitId: org.units.lead }, { unitId: org.units.co }], org.owner.actor)).map((c) => c.number);
+    const children = (await t.get(RegistrationService).decompose(parent, [{ unitId: org.units.lead }, { unitId: org.units.co }], org.owner.actor)).map(
+      (c) => c.number,
+    );
     for (const [i, child] of children.entries()) {
       const contact = i === 0 ? org.leadContact.actor : org.coContact.actor;
       await cmds.assign(child, org.owner.actor);
@@ -124,7 +130,12 @@ describe('concurrent commands (issue 11)', () => {
       const n = await register('两个实例抢同一次点击');
       await t.get(ItemCommandsService).assign(n, org.owner.actor);
       const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-      const click = (userId: string, eventId: string): BotEvent => ({ ...chat(userId, ''), text: undefined, eventId, cardAction: { action: 'sign', params: { number: n } } });
+      const click = (userId: string, eventId: string): BotEvent => ({
+        ...chat(userId, ''),
+        text: undefined,
+        eventId,
+        cardAction: { action: 'sign', params: { number: n } },
+      });
       const same = click('dt-5', 'card:same-click-on-two-instances');
       const [ra, rb] = await Promise.all([t.get(BotRouter).handle(same), b.get(BotRouter).handle(same)]);
       expect([ra.duplicate, rb.duplicate].sort()).toEqual([false, true]);

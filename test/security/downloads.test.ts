@@ -26,12 +26,18 @@ describe('downloads: A2 documents and .xlsx exports', () => {
     t = await startTestApp();
     const org = t.get(OrgService);
     const unit = await org.createUnit({ code: 'EVL', name: '=cmd|"/c calc"!A1' });
-    const s = await org.createPerson({ name: '王督查', roles: [{ role: 'supervisor' }, { role: 'owner' }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-wang' }] });
+    const s = await org.createPerson({
+      name: '王督查',
+      roles: [{ role: 'supervisor' }, { role: 'owner' }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-wang' }],
+    });
     const l = await org.createPerson({ name: '赵副市长', roles: [{ role: 'leader' }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-zhao' }] });
     sup = { Authorization: `Bearer ${(await t.get(TokenService).issue(s.id, 'test')).token}` };
     const actor = (await t.get(TokenService).actorFor(s.id, 'api'))!;
     for (const title of HOSTILE_TITLES) {
-      await t.get(RegistrationService).register({ title, content: '内容', source: 'meeting', ownerId: s.id, leaderId: l.id, leadUnitId: unit.id, deadline: { node: '7d' } }, actor);
+      await t
+        .get(RegistrationService)
+        .register({ title, content: '内容', source: 'meeting', ownerId: s.id, leaderId: l.id, leadUnitId: unit.id, deadline: { node: '7d' } }, actor);
     }
   });
   afterAll(() => t?.close());
@@ -48,8 +54,20 @@ describe('downloads: A2 documents and .xlsx exports', () => {
       ['无扩展名', 'text/html', /^application\/octet-stream$/],
     ];
     for (const [name, mime, served] of cases) {
-      const up = await t.http().post(`/api/accountability/clues/${clue}/documents?name=${encodeURIComponent(name)}`).set(sup).set('Content-Type', mime).send(Buffer.from('<html><script>alert(document.cookie)</script></html>')).expect(201);
-      const r = await t.http().get(`/api/accountability/documents/${up.body.id}`).set(sup).buffer(true).parse(binary as never).expect(200);
+      const up = await t
+        .http()
+        .post(`/api/accountability/clues/${clue}/documents?name=${encodeURIComponent(name)}`)
+        .set(sup)
+        .set('Content-Type', mime)
+        .send(Buffer.from('<html><script>alert(document.cookie)</script></html>'))
+        .expect(201);
+      const r = await t
+        .http()
+        .get(`/api/accountability/documents/${up.body.id}`)
+        .set(sup)
+        .buffer(true)
+        .parse(binary as never)
+        .expect(200);
       expect([name, r.headers['content-type']]).toEqual([name, expect.stringMatching(served)]);
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['content-disposition']).toMatch(/^attachment;/);
@@ -66,7 +84,13 @@ describe('downloads: A2 documents and .xlsx exports', () => {
   const startsLikeFormula = (s: string) => /^[=+\-@\t\r]/.test(s);
 
   it('the ledger export writes titles and unit names that begin like a formula with a leading apostrophe', async () => {
-    const r = await t.http().get('/api/ledger/export.xlsx').set(sup).buffer(true).parse(binary as never).expect(200);
+    const r = await t
+      .http()
+      .get('/api/ledger/export.xlsx')
+      .set(sup)
+      .buffer(true)
+      .parse(binary as never)
+      .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.body as never);
     const texts = cellTexts(wb.worksheets[0]);
@@ -76,7 +100,13 @@ describe('downloads: A2 documents and .xlsx exports', () => {
   });
 
   it('the statistics export does the same on every sheet', async () => {
-    const r = await t.http().get('/api/statistics/export.xlsx?from=2026-03-01&to=2026-03-31').set(sup).buffer(true).parse(binary as never).expect(200);
+    const r = await t
+      .http()
+      .get('/api/statistics/export.xlsx?from=2026-03-01&to=2026-03-31')
+      .set(sup)
+      .buffer(true)
+      .parse(binary as never)
+      .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.body as never);
     const texts = wb.worksheets.flatMap(cellTexts);

@@ -58,7 +58,9 @@ const small = (name: string, text: string): RawEntry => {
  * (byte-aligned, no back references), its bytes repeated — so the test builds a 400 MB bomb in a few milliseconds.
  */
 function bomb(mb: number, declare?: number): Buffer {
-  const head = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
+  const head = Buffer.from(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+  );
   const row = '<row><c t="inlineStr"><is><t>张三</t></is></c><c><v>13800000000</v></c></row>';
   const chunk = Buffer.from(row.repeat(Math.floor((1024 * 1024) / Buffer.byteLength(row))));
   const tail = Buffer.from('</sheetData></worksheet>');
@@ -71,10 +73,22 @@ function bomb(mb: number, declare?: number): Buffer {
   const size = head.length + chunk.length * mb + tail.length;
   const sheetName = (n: number, name: string) => `<sheet name="${name}" sheetId="${n}" r:id="rId${n}"/>`;
   return zip([
-    small('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-    small('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    small('xl/workbook.xml', `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${sheetName(1, '人员')}</sheets></workbook>`),
-    small('xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+    small(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    ),
+    small(
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    ),
+    small(
+      'xl/workbook.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${sheetName(1, '人员')}</sheets></workbook>`,
+    ),
+    small(
+      'xl/_rels/workbook.xml.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
     { name: 'xl/worksheets/sheet1.xml', data, crc, size: declare ?? size },
   ]);
 }
@@ -88,7 +102,11 @@ describe('a zip bomb through the directory import (defect 7)', () => {
   afterAll(() => t?.close());
 
   const upload = (buf: Buffer) =>
-    t.http().post('/api/import').set('Authorization', `Bearer ${ADMIN_TOKEN}`).attach('file', buf, { filename: '通讯录.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    t
+      .http()
+      .post('/api/import')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .attach('file', buf, { filename: '通讯录.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 
   it('a small .xlsx that inflates to 400 MB: 413 with the limit and what to do, nothing imported, /health still answers', async () => {
     const file = bomb(400);
@@ -110,7 +128,10 @@ describe('a zip bomb through the directory import (defect 7)', () => {
 
   it('a sheet of more rows than the import reads: 413 naming the sheet and the limit', async () => {
     const wb = new Workbook();
-    wb.addWorksheet('单位').addRows([['编码', '名称'], ['FGW', '市发展改革委']]);
+    wb.addWorksheet('单位').addRows([
+      ['编码', '名称'],
+      ['FGW', '市发展改革委'],
+    ]);
     const people = wb.addWorksheet('人员');
     people.addRow(['姓名', '手机', '单位编码', '角色', '钉钉用户ID', '企业微信用户ID']);
     people.getCell('A20002').value = '最后一行';
@@ -122,8 +143,14 @@ describe('a zip bomb through the directory import (defect 7)', () => {
 
   it('a real workbook still imports', async () => {
     const wb = new Workbook();
-    wb.addWorksheet('单位').addRows([['编码', '名称'], ['FGW', '市发展改革委']]);
-    wb.addWorksheet('人员').addRows([['姓名', '手机', '单位编码', '角色', '钉钉用户ID', '企业微信用户ID'], ['陈联络', '13800000011', 'FGW', '联络员', 'dt-chen', '']]);
+    wb.addWorksheet('单位').addRows([
+      ['编码', '名称'],
+      ['FGW', '市发展改革委'],
+    ]);
+    wb.addWorksheet('人员').addRows([
+      ['姓名', '手机', '单位编码', '角色', '钉钉用户ID', '企业微信用户ID'],
+      ['陈联络', '13800000011', 'FGW', '联络员', 'dt-chen', ''],
+    ]);
     await upload(Buffer.from(await wb.xlsx.writeBuffer())).expect(200);
     expect(await t.db.getRepository(Unit).count()).toBe(1);
   });

@@ -38,22 +38,95 @@ const JSON_ROUTES: { method: Method; path: string }[] = [
 function jsonCases(): Case[] {
   const out: Case[] = [];
   for (const r of JSON_ROUTES) {
-    for (const [who, headers] of [['anonymous', {}], ['admin', ADMIN]] as const) {
+    for (const [who, headers] of [
+      ['anonymous', {}],
+      ['admin', ADMIN],
+    ] as const) {
       const h = (extra: Record<string, string>) => ({ ...headers, ...extra });
       const authed = who === 'admin';
       // The import takes uploads: an anonymous caller is refused there before the body is read at all.
       const st = (status: number | number[]): number | number[] => (!authed && r.path === '/api/import' && !Array.isArray(status) ? 401 : status);
       out.push(
-        { name: `${who} ${r.method} ${r.path}: 3 MB of JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: big(3 * 1024 * 1024), status: st(413) },
-        { name: `${who} ${r.method} ${r.path}: arrays nested 5,000 deep`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: nested(5000), status: st(400) },
-        { name: `${who} ${r.method} ${r.path}: objects nested 200 deep`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: nestedObject(200), status: st(400) },
-        { name: `${who} ${r.method} ${r.path}: truncated JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: '{"title": "推进', status: st(400) },
-        { name: `${who} ${r.method} ${r.path}: binary garbage as JSON`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: '\u00ff\u00fe\u0000{\u0080\u0081garbage', status: st(400) },
-        { name: `${who} ${r.method} ${r.path}: XML with a DOCTYPE`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/xml' }), body: DOCTYPE, status: st(authed ? 415 : [401, 415]) },
-        { name: `${who} ${r.method} ${r.path}: unknown content type`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/x-evil' }), body: 'a=b', status: st(authed ? 415 : [401, 415]) },
-        { name: `${who} ${r.method} ${r.path}: unsupported charset`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json; charset=ebcdic' }), body: '{}', status: st(415) },
-        { name: `${who} ${r.method} ${r.path}: unknown content encoding`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json', 'Content-Encoding': 'br-evil' }), body: '{}', status: st(415) },
-        { name: `${who} ${r.method} ${r.path}: a JSON string, not an object`, method: r.method, path: r.path, headers: h({ 'Content-Type': 'application/json' }), body: '"x"', status: st(authed ? 400 : [400, 401]) },
+        {
+          name: `${who} ${r.method} ${r.path}: 3 MB of JSON`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: big(3 * 1024 * 1024),
+          status: st(413),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: arrays nested 5,000 deep`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: nested(5000),
+          status: st(400),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: objects nested 200 deep`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: nestedObject(200),
+          status: st(400),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: truncated JSON`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: '{"title": "推进',
+          status: st(400),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: binary garbage as JSON`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: '\u00ff\u00fe\u0000{\u0080\u0081garbage',
+          status: st(400),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: XML with a DOCTYPE`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/xml' }),
+          body: DOCTYPE,
+          status: st(authed ? 415 : [401, 415]),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: unknown content type`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/x-evil' }),
+          body: 'a=b',
+          status: st(authed ? 415 : [401, 415]),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: unsupported charset`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json; charset=ebcdic' }),
+          body: '{}',
+          status: st(415),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: unknown content encoding`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json', 'Content-Encoding': 'br-evil' }),
+          body: '{}',
+          status: st(415),
+        },
+        {
+          name: `${who} ${r.method} ${r.path}: a JSON string, not an object`,
+          method: r.method,
+          path: r.path,
+          headers: h({ 'Content-Type': 'application/json' }),
+          body: '"x"',
+          status: st(authed ? 400 : [400, 401]),
+        },
       );
     }
   }
@@ -61,7 +134,14 @@ function jsonCases(): Case[] {
 }
 
 /** Numeric query parameters: every one is checked (400 with a Chinese sentence), never passed on as NaN. */
-const QUERY_ROUTES = ['/api/people?unitId=', '/api/groups?unitId=', '/api/accountability/clues?unitId=', '/api/ledger?unitId=', '/api/items?unitId=', '/api/calendar/coverage?from='];
+const QUERY_ROUTES = [
+  '/api/people?unitId=',
+  '/api/groups?unitId=',
+  '/api/accountability/clues?unitId=',
+  '/api/ledger?unitId=',
+  '/api/items?unitId=',
+  '/api/calendar/coverage?from=',
+];
 const BAD_NUMBERS = ['x', '1e999', '-1', '1.5', '99999999999999999999', '%00', '1;DROP%20TABLE%20item'];
 function queryCases(): Case[] {
   return QUERY_ROUTES.flatMap((p) => BAD_NUMBERS.map((v) => ({ name: `GET ${p}${v}`, method: 'get' as const, path: `${p}${v}`, headers: ADMIN, status: 400 })));
@@ -71,27 +151,117 @@ function queryCases(): Case[] {
 const PATH_ROUTES = ['/api/people/', '/api/accountability/documents/', '/api/scores/units/', '/api/items/by-id/'];
 const BAD_IDS = ['x', '1e999', '99999999999999999999', '-1', '0x10', '1.5'];
 function pathCases(): Case[] {
-  return PATH_ROUTES.flatMap((p) => BAD_IDS.map((v) => ({ name: `GET ${p}${v}`, method: 'get' as const, path: `${p}${encodeURIComponent(v)}`, headers: ADMIN, status: [400, 404] })));
+  return PATH_ROUTES.flatMap((p) =>
+    BAD_IDS.map((v) => ({ name: `GET ${p}${v}`, method: 'get' as const, path: `${p}${encodeURIComponent(v)}`, headers: ADMIN, status: [400, 404] })),
+  );
 }
 
 /** The public links and the raw upload: anonymous garbage. */
 function otherCases(): Case[] {
   return [
-    { name: 'anonymous 11 MB upload of an A2 document (refused before it is read)', method: 'post', path: '/api/accountability/clues/WZ2026-0001/documents', headers: { 'Content-Type': 'application/pdf' }, body: Buffer.alloc(11 * 1024 * 1024, 1), status: 401 },
-    { name: 'an 11 MB upload of an A2 document with a made-up token', method: 'post', path: '/api/accountability/clues/WZ2026-0001/documents', headers: { Authorization: 'Bearer made-up-token-0123456789', 'Content-Type': 'application/pdf' }, body: Buffer.alloc(11 * 1024 * 1024, 1), status: 401 },
-    { name: 'signed-in 11 MB upload of an A2 document', method: 'post', path: '/api/accountability/clues/WZ2026-0001/documents', headers: { ...ADMIN, 'Content-Type': 'application/pdf' }, body: Buffer.alloc(11 * 1024 * 1024, 1), status: 413 },
-    { name: 'anonymous 11 MB .xlsx upload', method: 'post', path: '/api/import', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: Buffer.concat([Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'), Buffer.alloc(11 * 1024 * 1024, 1)]), status: 401 },
-    { name: 'signed-in 11 MB .xlsx upload', method: 'post', path: '/api/import', headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' }, body: Buffer.concat([Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'), Buffer.alloc(11 * 1024 * 1024, 1), Buffer.from('\r\n--x--\r\n')]), status: 413 },
-    { name: 'signed-in multipart cut off in the middle', method: 'post', path: '/api/import', headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK', status: 400 },
-    { name: 'signed-in multipart with two files', method: 'post', path: '/api/import', headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK\r\n--x\r\nContent-Disposition: form-data; name="other"; filename="b.xlsx"\r\n\r\nPK\r\n--x--\r\n', status: 400 },
-    { name: 'signed-in multipart without a boundary', method: 'post', path: '/api/import', headers: { ...ADMIN, 'Content-Type': 'multipart/form-data' }, body: 'garbage', status: 400 },
+    {
+      name: 'anonymous 11 MB upload of an A2 document (refused before it is read)',
+      method: 'post',
+      path: '/api/accountability/clues/WZ2026-0001/documents',
+      headers: { 'Content-Type': 'application/pdf' },
+      body: Buffer.alloc(11 * 1024 * 1024, 1),
+      status: 401,
+    },
+    {
+      name: 'an 11 MB upload of an A2 document with a made-up token',
+      method: 'post',
+      path: '/api/accountability/clues/WZ2026-0001/documents',
+      headers: { Authorization: 'Bearer made-up-token-0123456789', 'Content-Type': 'application/pdf' },
+      body: Buffer.alloc(11 * 1024 * 1024, 1),
+      status: 401,
+    },
+    {
+      name: 'signed-in 11 MB upload of an A2 document',
+      method: 'post',
+      path: '/api/accountability/clues/WZ2026-0001/documents',
+      headers: { ...ADMIN, 'Content-Type': 'application/pdf' },
+      body: Buffer.alloc(11 * 1024 * 1024, 1),
+      status: 413,
+    },
+    {
+      name: 'anonymous 11 MB .xlsx upload',
+      method: 'post',
+      path: '/api/import',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=x' },
+      body: Buffer.concat([Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'), Buffer.alloc(11 * 1024 * 1024, 1)]),
+      status: 401,
+    },
+    {
+      name: 'signed-in 11 MB .xlsx upload',
+      method: 'post',
+      path: '/api/import',
+      headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' },
+      body: Buffer.concat([
+        Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'),
+        Buffer.alloc(11 * 1024 * 1024, 1),
+        Buffer.from('\r\n--x--\r\n'),
+      ]),
+      status: 413,
+    },
+    {
+      name: 'signed-in multipart cut off in the middle',
+      method: 'post',
+      path: '/api/import',
+      headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' },
+      body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK',
+      status: 400,
+    },
+    {
+      name: 'signed-in multipart with two files',
+      method: 'post',
+      path: '/api/import',
+      headers: { ...ADMIN, 'Content-Type': 'multipart/form-data; boundary=x' },
+      body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK\r\n--x\r\nContent-Disposition: form-data; name="other"; filename="b.xlsx"\r\n\r\nPK\r\n--x--\r\n',
+      status: 400,
+    },
+    {
+      name: 'signed-in multipart without a boundary',
+      method: 'post',
+      path: '/api/import',
+      headers: { ...ADMIN, 'Content-Type': 'multipart/form-data' },
+      body: 'garbage',
+      status: 400,
+    },
     { name: 'public page, a token of 5,000 characters', method: 'get', path: `/public/bulletins/${'A'.repeat(5000)}`, status: 404 },
     { name: 'public chart, a token with %00', method: 'get', path: '/public/bulletins/%00/chart.png', status: 404 },
     { name: 'public page, a token with a bad escape', method: 'get', path: '/public/bulletins/%E0%A4%A', status: [400, 404] },
-    { name: 'health with a 3 MB JSON body', method: 'post', path: '/health', headers: { 'Content-Type': 'application/json' }, body: big(3 * 1024 * 1024), status: 413 },
-    { name: 'DingTalk callback, 3 MB of JSON', method: 'post', path: '/callbacks/dingtalk', headers: { 'Content-Type': 'application/json' }, body: big(3 * 1024 * 1024), status: 413 },
-    { name: 'DingTalk callback, arrays nested 5,000 deep', method: 'post', path: '/callbacks/dingtalk', headers: { 'Content-Type': 'application/json' }, body: nested(5000), status: 400 },
-    { name: 'WeCom app callback, 2 MB of XML', method: 'post', path: '/callbacks/wecom/app', headers: { 'Content-Type': 'text/xml' }, body: Buffer.alloc(2 * 1024 * 1024, 0x41), status: 413 },
+    {
+      name: 'health with a 3 MB JSON body',
+      method: 'post',
+      path: '/health',
+      headers: { 'Content-Type': 'application/json' },
+      body: big(3 * 1024 * 1024),
+      status: 413,
+    },
+    {
+      name: 'DingTalk callback, 3 MB of JSON',
+      method: 'post',
+      path: '/callbacks/dingtalk',
+      headers: { 'Content-Type': 'application/json' },
+      body: big(3 * 1024 * 1024),
+      status: 413,
+    },
+    {
+      name: 'DingTalk callback, arrays nested 5,000 deep',
+      method: 'post',
+      path: '/callbacks/dingtalk',
+      headers: { 'Content-Type': 'application/json' },
+      body: nested(5000),
+      status: 400,
+    },
+    {
+      name: 'WeCom app callback, 2 MB of XML',
+      method: 'post',
+      path: '/callbacks/wecom/app',
+      headers: { 'Content-Type': 'text/xml' },
+      body: Buffer.alloc(2 * 1024 * 1024, 0x41),
+      status: 413,
+    },
   ];
 }
 
@@ -131,7 +301,12 @@ describe('hostile input on the HTTP API is refused in Chinese, never with a 500 
   });
 
   it('legitimate requests still pass: a JSON body of normal size with a charset, and an empty POST without a content type', async () => {
-    await http().put('/api/settings/deadline').set(ADMIN).set('Content-Type', 'application/json; charset=utf-8').send('{}').expect((r) => expect(r.status).toBeLessThan(500));
+    await http()
+      .put('/api/settings/deadline')
+      .set(ADMIN)
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send('{}')
+      .expect((r) => expect(r.status).toBeLessThan(500));
     const r = await http().post('/api/bulletins/TB2026-0001/submit').set(ADMIN);
     expect(r.status).toBe(404);
     await http().get('/api/people?unitId=1').set(ADMIN).expect(200);

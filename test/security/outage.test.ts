@@ -111,9 +111,19 @@ describe('a database outage under chat traffic (issue 11)', () => {
     }
     const supervisor: Actor = (await t.get(TokenService).actorFor(sup, 'api'))!;
     number = (
-      await t
-        .get(RegistrationService)
-        .register({ title: '推进老旧小区改造', content: '年内开工30个小区', source: 'meeting', ownerId: owner, leaderId: leader, leadUnitId: lead, coUnitIds: [], deadline: { node: '7d' } }, supervisor)
+      await t.get(RegistrationService).register(
+        {
+          title: '推进老旧小区改造',
+          content: '年内开工30个小区',
+          source: 'meeting',
+          ownerId: owner,
+          leaderId: leader,
+          leadUnitId: lead,
+          coUnitIds: [],
+          deadline: { node: '7d' },
+        },
+        supervisor,
+      )
     ).number;
     await t.get(ItemCommandsService).assign(number, supervisor);
     await t.get(ItemCommandsService).sign(number, (await t.get(TokenService).actorFor(contactIds[0], 'api'))!);
@@ -211,7 +221,9 @@ describe('a database outage under chat traffic (issue 11)', () => {
     console.log(JSON.stringify({ logLinesDuringOutage: outageLog.length, sample: outageLog.slice(0, 3) }));
 
     // DingTalk is told to come back: 503 (Service Unavailable), the same answer every time.
-    expect([...new Set(httpAnswers.filter((a) => a.during).map((a) => `${a.status} ${(a.body as { code?: string })?.code}`))]).toEqual(['503 DATABASE.UNAVAILABLE']);
+    expect([...new Set(httpAnswers.filter((a) => a.during).map((a) => `${a.status} ${(a.body as { code?: string })?.code}`))]).toEqual([
+      '503 DATABASE.UNAVAILABLE',
+    ]);
     expect(outageLog.length).toBeLessThanOrEqual(20);
 
     await server.restart();
@@ -225,7 +237,11 @@ describe('a database outage under chat traffic (issue 11)', () => {
 
     // WeCom does not push a long-connection message again: each person whose message could not be recorded was told
     // so in the group, quoting it, and sends it again (as a person would).
-    const notRecorded = () => wx.groupMessages('wrFGW').map((m) => JSON.stringify(m)).filter((m) => m.includes('未被记录'));
+    const notRecorded = () =>
+      wx
+        .groupMessages('wrFGW')
+        .map((m) => JSON.stringify(m))
+        .filter((m) => m.includes('未被记录'));
     const wecomDuring = sent.filter((s) => s.via === 'wecom' && s.during);
     await wx.waitFor(() => notRecorded().length >= wecomDuring.length, 10_000);
     const toldToResend = sent.filter((s) => s.via === 'wecom' && notRecorded().some((m) => m.includes(s.content)));
@@ -235,7 +251,10 @@ describe('a database outage under chat traffic (issue 11)', () => {
     const appTold = (s: { user: string; content: string }) =>
       wx.userMessages(s.user).filter((m) => JSON.stringify(m).includes('未被记录') && JSON.stringify(m).includes(s.content)).length;
     const settled = () => wx.callbacks.filter((c) => c.kind === 'app' && c.method === 'POST');
-    await wx.waitFor(() => sent.filter((s) => s.via === 'app').every((s) => settled().some((c) => c.plaintext.includes(s.content) && (c.status === 200 || c.attempt === 3))), 20_000);
+    await wx.waitFor(
+      () => sent.filter((s) => s.via === 'app').every((s) => settled().some((c) => c.plaintext.includes(s.content) && (c.status === 200 || c.attempt === 3))),
+      20_000,
+    );
     const appToldToResend = sent.filter((s) => s.via === 'app' && appTold(s) > 0);
     for (const s of appToldToResend) await wx.appText({ agentId: AGENT.agentId, userId: s.user, text: `/反馈 ${number} ${s.content}` });
 
@@ -263,9 +282,7 @@ describe('a database outage under chat traffic (issue 11)', () => {
     const told = byContent(ownerTold());
     // The answer to a message in the app chat goes back to its sender one to one, in the app (test/bot/reply-platform.test.ts).
     const appSenders = [...new Set(sent.filter((s) => s.via === 'app').map((s) => s.user))];
-    const appReplies = appSenders
-      .flatMap((u) => wx.userMessages(u))
-      .filter((m) => JSON.stringify(m).includes('反馈已记录')).length;
+    const appReplies = appSenders.flatMap((u) => wx.userMessages(u)).filter((m) => JSON.stringify(m).includes('反馈已记录')).length;
     const groupReplies =
       fake.groupMessages('cidFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length +
       wx.groupMessages('wrFGW').filter((m) => JSON.stringify(m).includes('反馈已记录')).length;

@@ -95,7 +95,14 @@ describe('poison messages and failures that will not go away (issue 11, defects 
       env: { ...dingtalkEnv(fake, APP), DINGTALK_MODE: 'stream', DUBAN_OUTBOX_POLL_MS: '50' },
     });
     org = await seedOrg(t);
-    n = (await t.get(RegistrationService).register({ title: '毒消息测试', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead }, org.supervisor.actor)).number;
+    n = (
+      await t
+        .get(RegistrationService)
+        .register(
+          { title: '毒消息测试', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+          org.supervisor.actor,
+        )
+    ).number;
     await t.get(ItemCommandsService).assign(n, org.owner.actor);
     await t.get(ItemCommandsService).sign(n, org.leadContact.actor);
     itemId = (await t.db.getRepository(Item).findOneByOrFail({ number: n })).id;
@@ -125,7 +132,9 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     expect(reply).toContain('30000 字');
     expect(reply).toMatch(/分.*次.*文件/);
     expect(await reports()).toBe(before);
-    expect(await owner.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: `msg:${msgId}` })).toMatchObject({ personId: org.leadContact.id });
+    expect(await owner.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: `msg:${msgId}` })).toMatchObject({
+      personId: org.leadContact.id,
+    });
   });
 
   it('the same over the HTTP callback: 200, a Chinese reply, nothing stored', async () => {
@@ -133,7 +142,11 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     const body = fake.groupTextPayload({ conversationId: 'cidLEAD', senderStaffId: 'dt-5', text: `/反馈 ${n} ${HUGE}` });
     const res = await fake.postHttpCallback(body);
     expect(res.status).toBe(200);
-    await eventually(async () => (await owner.db.getRepository(OutboxMessage).findOneBy({ dedupeKey: `inbox:dingtalk:msg:${(body as { msgId: string }).msgId}:reply` }))?.payload.text as string | undefined);
+    await eventually(
+      async () =>
+        (await owner.db.getRepository(OutboxMessage).findOneBy({ dedupeKey: `inbox:dingtalk:msg:${(body as { msgId: string }).msgId}:reply` }))?.payload
+          .text as string | undefined,
+    );
     const row = await owner.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `inbox:dingtalk:msg:${(body as { msgId: string }).msgId}:reply` });
     expect(row.payload.text).toContain('反馈内容过长');
     expect(await reports()).toBe(before);
@@ -152,7 +165,14 @@ describe('poison messages and failures that will not go away (issue 11, defects 
 
   it('over-long reasons in chat are refused in Chinese before they reach a column (退回理由 is at most 500)', async () => {
     // dt-2 is the owner, who may return the latest report.
-    const ev: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-2', conversation: { type: 'direct', id: 'dt-2' }, eventId: 'msg:long-return-reason', text: `/退回 ${n} ${'理'.repeat(600)}` };
+    const ev: BotEvent = {
+      platform: 'dingtalk',
+      corpId: '',
+      userId: 'dt-2',
+      conversation: { type: 'direct', id: 'dt-2' },
+      eventId: 'msg:long-return-reason',
+      text: `/退回 ${n} ${'理'.repeat(600)}`,
+    };
     const r = await t.get(BotRouter).handle(ev);
     expect(r.reply).toMatch(/退回理由过长：最多 500 字/);
     expect((await owner.db.getRepository(Item).findOneByOrFail({ id: itemId })).returnCount).toBe(0);
@@ -160,14 +180,32 @@ describe('poison messages and failures that will not go away (issue 11, defects 
 
   it('an over-long 评定意见 is refused with a 400 in the API and with a reply in chat, not a database error', async () => {
     const cmds = t.get(ItemCommandsService);
-    const m = (await t.get(RegistrationService).register({ title: '评定意见长度', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead }, org.supervisor.actor)).number;
+    const m = (
+      await t
+        .get(RegistrationService)
+        .register(
+          { title: '评定意见长度', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+          org.supervisor.actor,
+        )
+    ).number;
     await cmds.assign(m, org.owner.actor);
     await cmds.sign(m, org.leadContact.actor);
     await cmds.requestClosure(m, org.leadContact.actor, { summary: '已完成' });
-    const api = await t.http().post(`/api/items/${m}/rate`).set(bearer(org.owner)).send({ rating: 'good', comment: '评'.repeat(600) });
+    const api = await t
+      .http()
+      .post(`/api/items/${m}/rate`)
+      .set(bearer(org.owner))
+      .send({ rating: 'good', comment: '评'.repeat(600) });
     expect(api.status).toBe(400);
     expect(api.body.message).toMatch(/过长/);
-    const chat: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-2', conversation: { type: 'direct', id: 'dt-2' }, eventId: 'msg:long-rating-comment', text: `/评定 ${m} 良好 ${'评'.repeat(600)}` };
+    const chat: BotEvent = {
+      platform: 'dingtalk',
+      corpId: '',
+      userId: 'dt-2',
+      conversation: { type: 'direct', id: 'dt-2' },
+      eventId: 'msg:long-rating-comment',
+      text: `/评定 ${m} 良好 ${'评'.repeat(600)}`,
+    };
     expect((await t.get(BotRouter).handle(chat)).reply).toMatch(/评定意见过长：最多 500 字/);
     expect((await owner.db.getRepository(Item).findOneByOrFail({ number: m })).state).toBe('closure_requested');
   });
@@ -192,7 +230,14 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     let release!: () => void;
     FaultyExecutor.gate = { entered: false, release: () => release(), released: new Promise<void>((ok) => (release = ok)) };
     const router = t.get(BotRouter);
-    const ev: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-5', conversation: { type: 'group', id: 'cidLEAD' }, eventId: 'msg:rolled-back-first', text: `/反馈 ${n} 先失败后成功` };
+    const ev: BotEvent = {
+      platform: 'dingtalk',
+      corpId: '',
+      userId: 'dt-5',
+      conversation: { type: 'group', id: 'cidLEAD' },
+      eventId: 'msg:rolled-back-first',
+      text: `/反馈 ${n} 先失败后成功`,
+    };
     const first = router.handle(ev).then(
       () => 'committed',
       (e: Error) => e.message,
@@ -203,7 +248,7 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     // (MariaDB refreshes information_schema.innodb_trx at most every 100 ms, and only when it was not read meanwhile.)
     const lockWaits = async () => Number((await owner.db.query("SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"))[0].n);
     for (let i = 0; (await lockWaits()) === 0; i++) {
-      if (i > 75) throw new Error('the duplicate never waited on the first delivery\'s inbox row');
+      if (i > 75) throw new Error("the duplicate never waited on the first delivery's inbox row");
       await new Promise((r) => setTimeout(r, 200));
     }
     FaultyExecutor.gate!.release();
@@ -224,7 +269,6 @@ describe('poison messages and failures that will not go away (issue 11, defects 
     expect(await owner.db.getRepository(InboxFailure).countBy({ eventId: `msg:${msgId}` })).toBe(0); // an outage is not counted against the message
     expect(groupTexts().filter((m) => m.includes('未能处理'))).toHaveLength(1); // only the earlier poison message
   });
-
 });
 
 /** The same counting on the embedded SQLite database `npm start` uses. */
@@ -237,10 +281,24 @@ describe('a failing event on SQLite (issue 11)', () => {
 
   it('fails twice (not acknowledged), then is recorded as failed and answered; a later copy is a duplicate', async () => {
     const org = await seedOrg(t);
-    const n = (await t.get(RegistrationService).register({ title: '嵌入式数据库', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead }, org.supervisor.actor)).number;
+    const n = (
+      await t
+        .get(RegistrationService)
+        .register(
+          { title: '嵌入式数据库', content: '内容', source: 'other', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+          org.supervisor.actor,
+        )
+    ).number;
     await t.get(ItemCommandsService).assign(n, org.owner.actor);
     await t.get(ItemCommandsService).sign(n, org.leadContact.actor);
-    const ev: BotEvent = { platform: 'dingtalk', corpId: '', userId: 'dt-5', conversation: { type: 'group', id: 'cidLEAD' }, eventId: 'msg:sqlite-poison', text: `/反馈 ${n} 程序故障` };
+    const ev: BotEvent = {
+      platform: 'dingtalk',
+      corpId: '',
+      userId: 'dt-5',
+      conversation: { type: 'group', id: 'cidLEAD' },
+      eventId: 'msg:sqlite-poison',
+      text: `/反馈 ${n} 程序故障`,
+    };
     const router = t.get(BotRouter);
     await expect(router.handle(ev)).rejects.toThrow(TypeError);
     await expect(router.handle(ev)).rejects.toThrow(TypeError);

@@ -22,7 +22,15 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
     t = await startTestApp();
     org = await seedOrg(t);
     const item = await t.get(RegistrationService).register(
-      { title: '越权测试事项', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds: [] },
+      {
+        title: '越权测试事项',
+        content: '内容',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        coUnitIds: [],
+      },
       org.supervisor.actor,
     );
     n = item.number;
@@ -36,7 +44,8 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
   afterAll(() => t.close());
 
   const roles = async (personId: number) => (await t.db.getRepository(RoleGrant).findBy({ personId })).map((g) => g.role).sort();
-  const identities = async (personId: number) => (await t.db.getRepository(PersonIdentity).findBy({ personId })).map((i) => `${i.platform}:${i.corpId}:${i.externalUserId}`).sort();
+  const identities = async (personId: number) =>
+    (await t.db.getRepository(PersonIdentity).findBy({ personId })).map((i) => `${i.platform}:${i.corpId}:${i.externalUserId}`).sort();
   const chat = (userId: string, text: string): BotEvent => ({
     platform: 'dingtalk',
     corpId: 'ding-corp',
@@ -60,7 +69,12 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
     expect(await roles(org.supervisor.id)).toEqual(before);
     // The admin-only routes the tester reached next: still refused.
     await t.http().post(`/api/people/${org.leader.id}/tokens`).set(bearer(org.supervisor)).send({}).expect(403);
-    await t.http().put(`/api/people/${org.supervisor.id}/roles`).set(bearer(org.supervisor)).send({ roles: [{ role: 'admin' }] }).expect(403);
+    await t
+      .http()
+      .put(`/api/people/${org.supervisor.id}/roles`)
+      .set(bearer(org.supervisor))
+      .send({ roles: [{ role: 'admin' }] })
+      .expect(403);
     expect(await roles(org.supervisor.id)).toEqual(before);
   });
 
@@ -72,7 +86,12 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
       { name: '陈联络', roles: '联络员、立项主体', unitCode: 'FGW', dingtalkUserId: 'dt-5' }, // promoting a contact
     ];
     for (const person of attempts) {
-      const r = await t.http().post('/api/import').set(bearer(org.supervisor)).send({ people: [person] }).expect(403);
+      const r = await t
+        .http()
+        .post('/api/import')
+        .set(bearer(org.supervisor))
+        .send({ people: [person] })
+        .expect(403);
       expect(r.body.message).toContain('请联系管理员');
     }
     expect(await roles(org.leader.id)).toEqual(['leader']);
@@ -113,7 +132,12 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
       .send({ name: '新联络员', roles: [{ role: 'unit_contact', unitId: org.units.lead }] })
       .expect(201);
     // The admin may grant anything.
-    await t.http().post('/api/people').set(bearer(ADMIN_TOKEN)).send({ name: '真领导', roles: [{ role: 'leader' }] }).expect(201);
+    await t
+      .http()
+      .post('/api/people')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: '真领导', roles: [{ role: 'leader' }] })
+      .expect(201);
   });
 
   it('P3: binding a chat account to the leader by a supervisor is refused, so the account cannot 审定 in chat', async () => {
@@ -154,7 +178,11 @@ describe('a supervisor cannot make itself admin or take over a leader (defect 1)
       .http()
       .post('/api/people')
       .set(bearer(org.supervisor))
-      .send({ name: '影子联络员', roles: [{ role: 'unit_contact', unitId: org.units.lead }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-3', corpId: 'ding-corp' }] })
+      .send({
+        name: '影子联络员',
+        roles: [{ role: 'unit_contact', unitId: org.units.lead }],
+        identities: [{ platform: 'dingtalk', externalUserId: 'dt-3', corpId: 'ding-corp' }],
+      })
       .expect(409);
     expect(r.body.code).toBe('ORG.IDENTITY_TAKEN');
     const answer = await t.get(BotRouter).handle(chat('dt-3', `/审定 ${n}`));

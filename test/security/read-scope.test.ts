@@ -144,15 +144,22 @@ describe('the number filter on the embedded SQLite database (defect 14)', () => 
   beforeAll(async () => {
     t = await startTestApp({ database: 'sqlite' });
     org = await seedOrg(t);
-    await t.get(RegistrationService).register(
-      { title: '事项', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds: [] },
-      org.supervisor.actor,
-    );
+    await t
+      .get(RegistrationService)
+      .register(
+        { title: '事项', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, coUnitIds: [] },
+        org.supervisor.actor,
+      );
   });
   afterAll(() => t.close());
 
   it('% and _ match only themselves; a part of the number still matches', async () => {
-    for (const [number, total] of [['%', 0], ['_', 0], ['!', 0], ['2026-0001', 1]] as const) {
+    for (const [number, total] of [
+      ['%', 0],
+      ['_', 0],
+      ['!', 0],
+      ['2026-0001', 1],
+    ] as const) {
       const r = await t.http().get('/api/items').query({ number }).set(bearer(org.leadContact)).expect(200);
       expect({ number, total: r.body.total }).toEqual({ number, total });
     }

@@ -39,7 +39,14 @@ describe('secrets never leave the API (defect 6)', () => {
       .http()
       .post('/api/groups')
       .set(bearer(org.supervisor))
-      .send({ platform: 'dingtalk', externalId: 'cidBROADCAST', name: '钉钉通报群', purpose: 'broadcast', webhookUrl: DING_WEBHOOK, webhookSecret: 'SECsecret' })
+      .send({
+        platform: 'dingtalk',
+        externalId: 'cidBROADCAST',
+        name: '钉钉通报群',
+        purpose: 'broadcast',
+        webhookUrl: DING_WEBHOOK,
+        webhookSecret: 'SECsecret',
+      })
       .expect(201);
     expect(leaks(d.body)).toEqual([]);
   });
@@ -54,19 +61,22 @@ describe('secrets never leave the API (defect 6)', () => {
     expect(leaks(r.body)).toEqual([]);
   });
 
-  it.each(['otherContact', 'supervisor', 'leader', 'admin'] as const)('GET /api/groups by %s shows whether a group has a webhook, never the URL', async (who) => {
-    const r = await t
-      .http()
-      .get('/api/groups')
-      .set(bearer(who === 'admin' ? ADMIN_TOKEN : org[who]))
-      .expect(200);
-    expect(leaks(r.body)).toEqual([]);
-    const byId = new Map((r.body as { externalId: string; hasWebhook: boolean; webhookUrl?: unknown }[]).map((g) => [g.externalId, g]));
-    expect(byId.get('wrBROADCAST')).toMatchObject({ hasWebhook: true });
-    expect(byId.get('wrIMPORTED')).toMatchObject({ hasWebhook: true });
-    expect(byId.get('cidLEAD')).toMatchObject({ hasWebhook: false });
-    for (const g of byId.values()) expect(g).not.toHaveProperty('webhookUrl');
-  });
+  it.each(['otherContact', 'supervisor', 'leader', 'admin'] as const)(
+    'GET /api/groups by %s shows whether a group has a webhook, never the URL',
+    async (who) => {
+      const r = await t
+        .http()
+        .get('/api/groups')
+        .set(bearer(who === 'admin' ? ADMIN_TOKEN : org[who]))
+        .expect(200);
+      expect(leaks(r.body)).toEqual([]);
+      const byId = new Map((r.body as { externalId: string; hasWebhook: boolean; webhookUrl?: unknown }[]).map((g) => [g.externalId, g]));
+      expect(byId.get('wrBROADCAST')).toMatchObject({ hasWebhook: true });
+      expect(byId.get('wrIMPORTED')).toMatchObject({ hasWebhook: true });
+      expect(byId.get('cidLEAD')).toMatchObject({ hasWebhook: false });
+      for (const g of byId.values()) expect(g).not.toHaveProperty('webhookUrl');
+    },
+  );
 
   it('people, a person, units and settings carry no secret either', async () => {
     for (const path of ['/api/people', `/api/people/${org.leader.id}`, '/api/units', '/api/settings', '/api/groups?platform=wecom']) {

@@ -33,7 +33,14 @@ export async function seedOrg(t: TestApp): Promise<Org> {
   let n = 0;
   const person = async (name: string, roles: { role: Role; unitId?: number }[]): Promise<Someone> => {
     n++;
-    const p = await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${n}` }, { platform: 'wecom', externalUserId: `wx-${n}` }] });
+    const p = await org.createPerson({
+      name,
+      roles,
+      identities: [
+        { platform: 'dingtalk', externalUserId: `dt-${n}` },
+        { platform: 'wecom', externalUserId: `wx-${n}` },
+      ],
+    });
     const { token } = await tokens.issue(p.id, 'test');
     return { id: p.id, name, token, actor: (await tokens.actorFor(p.id, 'api'))! };
   };

@@ -3,8 +3,18 @@ import type { FakeWeCom } from '../../fakes/wecom';
 
 /** The WeCom corp, self-built app and AI bot the tests configure the service and the fake WeCom with. */
 export const CORP = 'wwduban0000000001';
-export const AGENT = { agentId: 1000002, secret: 'wecom-app-secret-0123456789', token: 'AppToken123', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
-export const BOT = { botId: 'aibduban01', secret: 'wecom-bot-secret-0123456789', token: 'BotToken123', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' };
+export const AGENT = {
+  agentId: 1000002,
+  secret: 'wecom-app-secret-0123456789',
+  token: 'AppToken123',
+  encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+};
+export const BOT = {
+  botId: 'aibduban01',
+  secret: 'wecom-bot-secret-0123456789',
+  token: 'BotToken123',
+  encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+};
 
 /** The service's WeCom settings pointing at a fake WeCom (app + AI bot over the long connection). */
 export const wecomEnv = (fake: FakeWeCom) => ({
@@ -21,7 +31,11 @@ export const wecomEnv = (fake: FakeWeCom) => ({
 });
 
 /** The service's DingTalk settings pointing at a fake DingTalk (HTTP mode: no Stream connection); without a card template, cards go as sampleActionCard. */
-export const dingtalkEnv = (fake: FakeDingTalk, app: { clientId: string; clientSecret: string; robotCode: string }, template?: string): Record<string, string> => ({
+export const dingtalkEnv = (
+  fake: FakeDingTalk,
+  app: { clientId: string; clientSecret: string; robotCode: string },
+  template?: string,
+): Record<string, string> => ({
   DINGTALK_MODE: 'http',
   DINGTALK_CLIENT_ID: app.clientId,
   DINGTALK_CLIENT_SECRET: app.clientSecret,

@@ -51,7 +51,12 @@ class DeadlineFields {
 export class RegisterItemDto extends DeadlineFields {
   @ApiProperty({ example: '推进老旧小区改造' }) @IsString() @IsNotEmpty() @MaxLength(200) title!: string;
   @ApiProperty({ example: '按市政府常务会议纪要要求……' }) @IsString() @IsNotEmpty() @MaxLength(16000) content!: string;
-  @ApiProperty({ enum: keys(SOURCES), description: Object.entries(SOURCES).map(([k, v]) => `${k}=${v}`).join('，') })
+  @ApiProperty({
+    enum: keys(SOURCES),
+    description: Object.entries(SOURCES)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('，'),
+  })
   @IsIn(keys(SOURCES))
   source!: Source;
   @ApiPropertyOptional({ description: '纪要/批示件号' }) @IsOptional() @IsString() @MaxLength(100) sourceRef?: string;
@@ -115,7 +120,12 @@ export class VerifyDto {
 }
 
 export class RateDto {
-  @ApiProperty({ enum: keys(RATINGS), description: Object.entries(RATINGS).map(([k, v]) => `${k}=${v}`).join('，') })
+  @ApiProperty({
+    enum: keys(RATINGS),
+    description: Object.entries(RATINGS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('，'),
+  })
   @IsIn(keys(RATINGS))
   rating!: Rating;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.ratingComment.max) comment?: string;

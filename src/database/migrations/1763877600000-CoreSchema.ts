@@ -10,10 +10,15 @@ export class CoreSchema1763877600000 implements MigrationInterface {
       // Names and content are Chinese (and people type emoji): the whole database is utf8mb4.
       await qr.query('ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
     }
-    await createTable(qr, 'unit', [col.id(), col.str('code', 32), col.str('name', 100), col.created()], [
-      { name: 'uq_unit_code', columns: ['code'], unique: true },
-      { name: 'uq_unit_name', columns: ['name'], unique: true },
-    ]);
+    await createTable(
+      qr,
+      'unit',
+      [col.id(), col.str('code', 32), col.str('name', 100), col.created()],
+      [
+        { name: 'uq_unit_code', columns: ['code'], unique: true },
+        { name: 'uq_unit_name', columns: ['name'], unique: true },
+      ],
+    );
     await createTable(qr, 'person', [
       col.id(),
       col.str('name', 50),
@@ -31,9 +36,12 @@ export class CoreSchema1763877600000 implements MigrationInterface {
         { name: 'ix_person_identity_person', columns: ['person_id'] },
       ],
     );
-    await createTable(qr, 'role_grant', [col.id(), col.int('person_id'), col.str('role', 16), col.int('unit_id', true), col.created()], [
-      { name: 'ix_role_grant_person', columns: ['person_id'] },
-    ]);
+    await createTable(
+      qr,
+      'role_grant',
+      [col.id(), col.int('person_id'), col.str('role', 16), col.int('unit_id', true), col.created()],
+      [{ name: 'ix_role_grant_person', columns: ['person_id'] }],
+    );
     await createTable(
       qr,
       'chat_group',

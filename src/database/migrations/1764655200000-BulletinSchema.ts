@@ -47,11 +47,22 @@ export class BulletinSchema1764655200000 implements MigrationInterface {
     await createTable(
       qr,
       'bulletin_event',
-      [col.id(), col.int('bulletin_id'), col.str('action', 24), col.str('to_state', 24), col.int('actor_id', true), col.str('actor_name', 100), col.str('channel', 16), col.time('at'), col.text('summary')],
+      [
+        col.id(),
+        col.int('bulletin_id'),
+        col.str('action', 24),
+        col.str('to_state', 24),
+        col.int('actor_id', true),
+        col.str('actor_name', 100),
+        col.str('channel', 16),
+        col.time('at'),
+        col.text('summary'),
+      ],
       [{ name: 'ix_bulletin_event', columns: ['bulletin_id', 'id'] }],
     );
     // A 通报 over 500 units is larger than TEXT's 64 KB on MySQL/MariaDB (SQLite's TEXT has no such limit).
-    if (isMysql(qr)) await qr.query('ALTER TABLE bulletin MODIFY facts MEDIUMTEXT NOT NULL, MODIFY generated_text MEDIUMTEXT NOT NULL, MODIFY draft MEDIUMTEXT NOT NULL');
+    if (isMysql(qr))
+      await qr.query('ALTER TABLE bulletin MODIFY facts MEDIUMTEXT NOT NULL, MODIFY generated_text MEDIUMTEXT NOT NULL, MODIFY draft MEDIUMTEXT NOT NULL');
   }
 
   async down(qr: QueryRunner): Promise<void> {

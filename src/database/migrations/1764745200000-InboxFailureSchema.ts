@@ -9,7 +9,15 @@ export class InboxFailureSchema1764745200000 implements MigrationInterface {
     await createTable(
       qr,
       'inbox_failure',
-      [col.id(), col.str('platform', 16), col.str('event_id', 128), col.int('attempts'), col.str('last_error', 500, true), col.time('first_at'), col.time('last_at')],
+      [
+        col.id(),
+        col.str('platform', 16),
+        col.str('event_id', 128),
+        col.int('attempts'),
+        col.str('last_error', 500, true),
+        col.time('first_at'),
+        col.time('last_at'),
+      ],
       [{ name: 'uq_inbox_failure', columns: ['platform', 'event_id'], unique: true }],
     );
     // Platform ids compare byte for byte, as in inbox_event.

@@ -13,4 +13,18 @@ import { BulletinTrustSchema1764742000000 } from './1764742000000-BulletinTrustS
 import { InboxFailureSchema1764745200000 } from './1764745200000-InboxFailureSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
-export const MIGRATIONS = [CoreSchema1763877600000, BotSchema1763964000000, WeComSchema1764050400000, ReminderSchema1764136800000, PolicySchema1764223200000, RateWindowSchema1764309600000, ScaleSchema1764396000000, ScoringSchema1764482400000, AccountabilitySchema1764568800000, BulletinSchema1764655200000, CallbackSignatureSchema1764741600000, BulletinTrustSchema1764742000000, InboxFailureSchema1764745200000];
+export const MIGRATIONS = [
+  CoreSchema1763877600000,
+  BotSchema1763964000000,
+  WeComSchema1764050400000,
+  ReminderSchema1764136800000,
+  PolicySchema1764223200000,
+  RateWindowSchema1764309600000,
+  ScaleSchema1764396000000,
+  ScoringSchema1764482400000,
+  AccountabilitySchema1764568800000,
+  BulletinSchema1764655200000,
+  CallbackSignatureSchema1764741600000,
+  BulletinTrustSchema1764742000000,
+  InboxFailureSchema1764745200000,
+];

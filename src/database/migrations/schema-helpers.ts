@@ -25,7 +25,13 @@ export const col = {
   }),
   time: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable: nullable }),
   created: (name = 'created_at'): TableColumnOptions => ({ name, type: 'datetime', precision: 3, default: 'CURRENT_TIMESTAMP(3)' }),
-  updated: (name = 'updated_at'): TableColumnOptions => ({ name, type: 'datetime', precision: 3, default: 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' }),
+  updated: (name = 'updated_at'): TableColumnOptions => ({
+    name,
+    type: 'datetime',
+    precision: 3,
+    default: 'CURRENT_TIMESTAMP(3)',
+    onUpdate: 'CURRENT_TIMESTAMP(3)',
+  }),
 };
 
 export const isMysql = (qr: QueryRunner) => ['mysql', 'mariadb'].includes(qr.connection.driver.options.type);

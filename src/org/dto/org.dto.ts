@@ -25,7 +25,13 @@ export class CreatePersonDto {
   @ApiProperty({ example: '张三' }) @IsString() @IsNotEmpty() @MaxLength(50) name!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^1\d{10}$/) mobile?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() unitId?: number;
-  @ApiPropertyOptional({ type: [IdentityDto] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => IdentityDto) identities?: IdentityDto[];
+  @ApiPropertyOptional({ type: [IdentityDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => IdentityDto)
+  identities?: IdentityDto[];
   @ApiPropertyOptional({ type: [RoleDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => RoleDto) roles?: RoleDto[];
 }
 

@@ -13,7 +13,10 @@ export function parseDecision(name: 'clue_audit' | 'bulletin_approve', cur: Curs
   cur.skipSep();
   const token = nf(cur.peek()).toUpperCase();
   const m = /^([A-Z]{1,8})-?(\d{4})-?(\d{1,6})$/.exec(token.replace(/[—–_－]/g, '-'));
-  if (!m) return token === '' ? fail('MISSING_NUMBER', `缺少${what}编号。${use}`) : fail('BAD_NUMBER', `“${shown(token)}”不是有效的${what}编号，编号形如 ${ex}。${use}`);
+  if (!m)
+    return token === ''
+      ? fail('MISSING_NUMBER', `缺少${what}编号。${use}`)
+      : fail('BAD_NUMBER', `“${shown(token)}”不是有效的${what}编号，编号形如 ${ex}。${use}`);
   cur.pos += cur.peek().length;
   const number = `${m[1]}${m[2]}-${m[3].padStart(4, '0')}`;
   cur.skipSep();

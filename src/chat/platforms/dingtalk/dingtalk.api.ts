@@ -34,7 +34,8 @@ export class DingTalkApi {
         body: JSON.stringify({ appKey: this.cfg.clientId, appSecret: this.cfg.clientSecret }),
       });
       const body = (await res.json().catch(() => ({}))) as { accessToken?: string; expireIn?: number } & ApiError;
-      if (!res.ok || !body.accessToken) throw new DeliveryError('permanent', `钉钉获取 accessToken 失败：${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
+      if (!res.ok || !body.accessToken)
+        throw new DeliveryError('permanent', `钉钉获取 accessToken 失败：${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
       return { value: body.accessToken, lifeSeconds: body.expireIn ?? 7200 };
     });
   }
@@ -75,7 +76,8 @@ export class DingTalkApi {
     const res = await this.fetch(u.toString(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await res.json().catch(() => ({}))) as ApiError;
     if (res.ok && (json.errcode ?? 0) === 0) return;
-    if (WEBHOOK_THROTTLE.has(json.errcode ?? -1)) throw new DeliveryError('retry', `钉钉群机器人限流（${json.errcode} ${json.errmsg ?? ''}）`, 600_000 + Math.random() * 30_000);
+    if (WEBHOOK_THROTTLE.has(json.errcode ?? -1))
+      throw new DeliveryError('retry', `钉钉群机器人限流（${json.errcode} ${json.errmsg ?? ''}）`, 600_000 + Math.random() * 30_000);
     if (res.status >= 500) throw new DeliveryError('retry', `钉钉群机器人 ${res.status}`);
     throw new DeliveryError('permanent', `钉钉群机器人拒收：${json.errcode ?? res.status} ${json.errmsg ?? ''}`.trim());
   }

@@ -61,7 +61,11 @@ export class DingTalkCallbackController implements ChatReceiver {
   @Post('card')
   @Public()
   @HttpCode(200)
-  async card(@Headers('x-ddpaas-signature-timestamp') timestamp: string | undefined, @Headers('x-ddpaas-signature') signature: string | undefined, @Body() body: unknown) {
+  async card(
+    @Headers('x-ddpaas-signature-timestamp') timestamp: string | undefined,
+    @Headers('x-ddpaas-signature') signature: string | undefined,
+    @Body() body: unknown,
+  ) {
     const ack = this.ack<unknown>('dingtalk-http-card', ACK_DEADLINES_MS.dingtalkCard);
     return settling(ack, async () => {
       const dt = this.dingtalk();

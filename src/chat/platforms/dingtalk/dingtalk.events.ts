@@ -75,7 +75,8 @@ export function cardInbound(raw: unknown, us: Addressee): Inbound {
   }
   const data = isObject(content) ? content.cardPrivateData : undefined;
   if (!isObject(data) || !Array.isArray(data.actionIds) || typeof data.actionIds[0] !== 'string' || !data.actionIds[0]) return malformed('actionIds');
-  if (data.params !== undefined && (!isObject(data.params) || Object.values(data.params).some((v) => v !== null && typeof v === 'object'))) return malformed('params');
+  if (data.params !== undefined && (!isObject(data.params) || Object.values(data.params).some((v) => v !== null && typeof v === 'object')))
+    return malformed('params');
   if (us.corpId && c.corpId && c.corpId !== us.corpId) return { ok: false, reason: 'foreign_corp', detail: c.corpId };
   return { ok: true, event: cardCallbackToEvent(c as unknown as DingTalkCardCallback) };
 }
@@ -109,7 +110,10 @@ export function cardCallbackToEvent(c: DingTalkCardCallback): BotEvent {
   }
   const action = parsed.cardPrivateData?.actionIds?.[0] ?? '';
   const params = Object.fromEntries(Object.entries(parsed.cardPrivateData?.params ?? {}).map(([k, v]) => [k, String(v ?? '')]));
-  const digest = createHash('sha256').update(`${c.outTrackId}\n${c.userId}\n${c.content ?? ''}`).digest('hex').slice(0, 40);
+  const digest = createHash('sha256')
+    .update(`${c.outTrackId}\n${c.userId}\n${c.content ?? ''}`)
+    .digest('hex')
+    .slice(0, 40);
   return {
     platform: 'dingtalk',
     corpId: c.corpId ?? '',

@@ -32,7 +32,8 @@ export const dingtalkInbound = {
 export const dingtalkSenderFactory = {
   provide: DingTalkSender,
   inject: [APP_CONFIG, Clock],
-  useFactory: (config: AppConfig, clock: Clock) => (config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), config.publicBaseUrl) : null),
+  useFactory: (config: AppConfig, clock: Clock) =>
+    config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), config.publicBaseUrl) : null,
 };
 
 /** What the chat module mounts for DingTalk: it stays inert when DINGTALK_CLIENT_ID is not set. */

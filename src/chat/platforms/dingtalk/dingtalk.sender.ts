@@ -26,19 +26,37 @@ export class DingTalkSender implements ChatPlatform {
   limits(outbound: Outbound, to: Destination): { bucket: string; limit: number; windowMs: number }[] {
     if (to.type === 'group' && to.group.webhookUrl) return [{ bucket: `dingtalk:webhook:${to.group.id}`, limit: 20, windowMs: 60_000 }];
     const api =
-      outbound.type === 'card' && this.cfg.cardTemplateId ? (to.type === 'card' ? 'card-update' : 'card-create') : to.type === 'person' || (to.type === 'reply' && (to.replyTo.conversation as { type?: string })?.type !== 'group') ? 'oto' : 'group';
+      outbound.type === 'card' && this.cfg.cardTemplateId
+        ? to.type === 'card'
+          ? 'card-update'
+          : 'card-create'
+        : to.type === 'person' || (to.type === 'reply' && (to.replyTo.conversation as { type?: string })?.type !== 'group')
+          ? 'oto'
+          : 'group';
     return [{ bucket: `dingtalk:api:${api}`, limit: 20, windowMs: 1_000 }];
   }
 
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     if (outbound.type === 'card') {
       if (to.type === 'card') return this.updateCard(to.card.outTrackId, outbound.card);
-      if (to.type === 'group') return this.cardTo(`dtv1.card//IM_GROUP.${to.group.externalId}`, outbound, { imGroupOpenSpaceModel: { supportForward: true }, imGroupOpenDeliverModel: { robotCode: this.cfg.robotCode } }, { group: to.group.externalId });
-      if (to.type === 'person') return this.cardTo(`dtv1.card//IM_ROBOT.${to.userId}`, outbound, { imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' } }, { user: to.userId });
+      if (to.type === 'group')
+        return this.cardTo(
+          `dtv1.card//IM_GROUP.${to.group.externalId}`,
+          outbound,
+          { imGroupOpenSpaceModel: { supportForward: true }, imGroupOpenDeliverModel: { robotCode: this.cfg.robotCode } },
+          { group: to.group.externalId },
+        );
+      if (to.type === 'person')
+        return this.cardTo(`dtv1.card//IM_ROBOT.${to.userId}`, outbound, { imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT' } }, { user: to.userId });
     }
-    const text = outbound.type === 'text' ? outbound : { title: outbound.card.title, text: `${outbound.card.number} ${outbound.card.title}：${outbound.card.stateLabel}` };
+    const text =
+      outbound.type === 'text' ? outbound : { title: outbound.card.title, text: `${outbound.card.number} ${outbound.card.title}：${outbound.card.stateLabel}` };
     if (to.type === 'group') {
-      if (to.group.webhookUrl) return this.api.webhook(to.group.webhookUrl, to.group.webhookSecret ?? null, { ...webhookMarkdown(text.title, text.text), msgUuid: `duban-${message.id}` });
+      if (to.group.webhookUrl)
+        return this.api.webhook(to.group.webhookUrl, to.group.webhookSecret ?? null, {
+          ...webhookMarkdown(text.title, text.text),
+          msgUuid: `duban-${message.id}`,
+        });
       return this.toGroup(to.group.externalId, textMessage(text.title, text.text));
     }
     if (to.type === 'person') return this.toUser(to.userId, textMessage(text.title, text.text));
@@ -49,7 +67,12 @@ export class DingTalkSender implements ChatPlatform {
     }
   }
 
-  private async cardTo(openSpaceId: string, outbound: Extract<Outbound, { type: 'card' }>, space: Record<string, unknown>, where: Record<string, string>): Promise<void> {
+  private async cardTo(
+    openSpaceId: string,
+    outbound: Extract<Outbound, { type: 'card' }>,
+    space: Record<string, unknown>,
+    where: Record<string, string>,
+  ): Promise<void> {
     if (!this.cfg.cardTemplateId) {
       // No template built yet: the same facts as a sampleActionCard (buttons become typed commands).
       const param = JSON.stringify(actionCardParam(outbound.card, `${this.publicBaseUrl}/api/items/${outbound.card.number}`));
@@ -79,7 +102,11 @@ export class DingTalkSender implements ChatPlatform {
 
   private async updateCard(outTrackId: string, card: Extract<Outbound, { type: 'card' }>['card']): Promise<void> {
     if (!this.cfg.cardTemplateId) return; // action-card fallbacks cannot be updated; the next message carries the news
-    await this.api.call('PUT', '/v1.0/card/instances', { outTrackId, cardData: { cardParamMap: cardParamMap(card) }, cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true } });
+    await this.api.call('PUT', '/v1.0/card/instances', {
+      outTrackId,
+      cardData: { cardParamMap: cardParamMap(card) },
+      cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+    });
   }
 
   private async toGroup(openConversationId: string, msg: { msgKey: string; msgParam: string }): Promise<void> {
@@ -87,7 +114,11 @@ export class DingTalkSender implements ChatPlatform {
   }
 
   private async toUser(userId: string, msg: { msgKey: string; msgParam: string }): Promise<void> {
-    const r = await this.api.call<{ flowControlledStaffIdList?: string[]; invalidStaffIdList?: string[] }>('POST', '/v1.0/robot/oToMessages/batchSend', { ...msg, robotCode: this.cfg.robotCode, userIds: [userId] });
+    const r = await this.api.call<{ flowControlledStaffIdList?: string[]; invalidStaffIdList?: string[] }>('POST', '/v1.0/robot/oToMessages/batchSend', {
+      ...msg,
+      robotCode: this.cfg.robotCode,
+      userIds: [userId],
+    });
     if (r.invalidStaffIdList?.includes(userId)) throw new DeliveryError('permanent', `钉钉用户 ${userId} 无效（invalidStaffIdList）`);
     if (r.flowControlledStaffIdList?.includes(userId)) throw new DeliveryError('retry', `钉钉对用户 ${userId} 限流`, 5_000 + Math.random() * 5_000);
     this.log.debug?.(JSON.stringify({ event: 'dingtalk_oto_sent', user: userId }));

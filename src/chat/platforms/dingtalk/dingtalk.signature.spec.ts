@@ -22,7 +22,10 @@ describe('DingTalk HTTP callback signature (PLATFORMS.md, HTTP callback mode)', 
       const old = String(at);
       expect(verifyDingTalkSignature({ timestamp: old, sign: dingtalkSign(old, SECRET) }, SECRET, NOW)).toEqual({ ok: false, reason: 'stale' });
     }
-    expect(verifyDingTalkSignature({ timestamp: String(NOW), sign: dingtalkSign(String(NOW), 'other-secret') }, SECRET, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyDingTalkSignature({ timestamp: String(NOW), sign: dingtalkSign(String(NOW), 'other-secret') }, SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
     expect(verifyDingTalkSignature({ timestamp: String(NOW), sign: 'short' }, SECRET, NOW)).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifyDingTalkSignature({ timestamp: String(NOW) }, SECRET, NOW)).toEqual({ ok: false, reason: 'missing' });
     expect(verifyDingTalkSignature({ timestamp: 'abc', sign: 'x' }, SECRET, NOW)).toEqual({ ok: false, reason: 'missing' });

@@ -17,7 +17,12 @@ export function dingtalkSign(timestamp: string, secret: string): string {
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'mismatch' };
 
-export function verifyDingTalkSignature(headers: { timestamp?: string; sign?: string }, secret: string, nowMs: number, windowMs = CALLBACK_FRESHNESS_MS): SignatureCheck {
+export function verifyDingTalkSignature(
+  headers: { timestamp?: string; sign?: string },
+  secret: string,
+  nowMs: number,
+  windowMs = CALLBACK_FRESHNESS_MS,
+): SignatureCheck {
   const { timestamp, sign } = headers;
   if (!timestamp || !sign || !/^\d{10,16}$/.test(timestamp)) return { ok: false, reason: 'missing' };
   if (Math.abs(nowMs - Number(timestamp)) > windowMs) return { ok: false, reason: 'stale' };
@@ -28,7 +33,12 @@ export function verifyDingTalkSignature(headers: { timestamp?: string; sign?: st
 }
 
 /** Card callbacks over HTTP: x-ddpaas-signature = base64(HMAC_SHA256(apiSecret, timestamp)), the same window. */
-export function verifyCardCallbackSignature(headers: { timestamp?: string; signature?: string }, apiSecret: string, nowMs: number, windowMs = CALLBACK_FRESHNESS_MS): SignatureCheck {
+export function verifyCardCallbackSignature(
+  headers: { timestamp?: string; signature?: string },
+  apiSecret: string,
+  nowMs: number,
+  windowMs = CALLBACK_FRESHNESS_MS,
+): SignatureCheck {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature || !/^\d{10,16}$/.test(timestamp)) return { ok: false, reason: 'missing' };
   if (Math.abs(nowMs - Number(timestamp)) > windowMs) return { ok: false, reason: 'stale' };

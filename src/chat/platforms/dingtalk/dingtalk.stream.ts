@@ -148,7 +148,14 @@ export class DingTalkStream implements ChatReceiver {
     if (this.stopped) return;
     this.failures++;
     const delay = Math.min(60_000, 500 * 2 ** (this.failures - 1)) * (0.5 + Math.random());
-    this.log.warn(JSON.stringify({ event: 'dingtalk_stream_reconnect', inMs: Math.round(delay), failures: this.failures, reason: reason instanceof Error ? reason.message : String(reason) }));
+    this.log.warn(
+      JSON.stringify({
+        event: 'dingtalk_stream_reconnect',
+        inMs: Math.round(delay),
+        failures: this.failures,
+        reason: reason instanceof Error ? reason.message : String(reason),
+      }),
+    );
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
@@ -163,7 +170,8 @@ export class DingTalkStream implements ChatReceiver {
       this.outage.succeeded();
     } catch (e) {
       if (ack.state === 'pending') ack.decline();
-      if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
+      if (!this.outage.failed(e))
+        this.log.error(JSON.stringify({ event: 'dingtalk_robot_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 
@@ -178,7 +186,8 @@ export class DingTalkStream implements ChatReceiver {
       this.outage.succeeded();
     } catch (e) {
       if (ack.state === 'pending') ack.decline();
-      if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
+      if (!this.outage.failed(e))
+        this.log.error(JSON.stringify({ event: 'dingtalk_card_failed', messageId: msg.headers.messageId, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 
@@ -198,7 +207,15 @@ export class DingTalkStream implements ChatReceiver {
    * again for ever — and ignored, with a warning.
    */
   private ignore(ack: Acknowledgement<unknown>, msg: DWClientDownStream, inbound: Extract<Inbound, { ok: false }>, response: unknown): void {
-    this.log.warn(JSON.stringify({ event: 'dingtalk_frame_ignored', topic: msg.headers?.topic, messageId: msg.headers?.messageId, reason: inbound.reason, detail: inbound.detail }));
+    this.log.warn(
+      JSON.stringify({
+        event: 'dingtalk_frame_ignored',
+        topic: msg.headers?.topic,
+        messageId: msg.headers?.messageId,
+        reason: inbound.reason,
+        detail: inbound.detail,
+      }),
+    );
     try {
       ack.ack(response);
     } catch (e) {

@@ -88,7 +88,8 @@ export class WeComBotConnection implements ChatReceiver {
       if (!event || isCardEvent !== !!event.cardAction) return;
       ack = this.ackFor(frame);
       const result = await this.handle(event);
-      const card = event.cardAction && result.card && this.client ? templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) : null;
+      const card =
+        event.cardAction && result.card && this.client ? templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) : null;
       await ack.ackAndWait(card ? { card, userId: event.userId } : null);
       this.outage.succeeded();
     } catch (e) {

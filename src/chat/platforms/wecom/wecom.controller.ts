@@ -92,9 +92,14 @@ export class WeComCallbackController implements ChatReceiver {
       const app = this.app();
       const body = rawBody(req);
       const found = ENCRYPT.exec(body);
-      const inner = this.open({ token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId }, q, found?.[1] ?? found?.[2] ?? '', () => {
-        if (DECLARATIONS.test(body)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
-      });
+      const inner = this.open(
+        { token: app.token, encodingAESKey: app.encodingAESKey, receiveId: this.config.wecom!.corpId },
+        q,
+        found?.[1] ?? found?.[2] ?? '',
+        () => {
+          if (DECLARATIONS.test(body)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
+        },
+      );
       if (DECLARATIONS.test(inner)) throw new DomainError('WECOM.BAD_XML', '企业微信回调内容含有不允许的文档类型声明，已拒收。', 'invalid');
       let parsed: unknown;
       try {
@@ -112,7 +117,9 @@ export class WeComCallbackController implements ChatReceiver {
       try {
         if (event?.cardAction?.outTrackId && msg.ResponseCode) {
           // The click's response_code lets the card be replaced (once) when the item's new state is sent out.
-          await this.db.getRepository(CardInstance).update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
+          await this.db
+            .getRepository(CardInstance)
+            .update({ outTrackId: event.cardAction.outTrackId }, { responseCode: msg.ResponseCode, responseCodeAt: this.clock.now() });
         }
         if (event) await this.router.handle(event);
       } catch (e) {
@@ -155,7 +162,11 @@ export class WeComCallbackController implements ChatReceiver {
       const result = await this.router.handle(event);
       if (!event.cardAction || !result.card) return ack.ack('');
       // A click is answered passively with the updated card, encrypted like the callback.
-      const reply = JSON.stringify({ response_type: 'update_template_card', userids: [event.userId], template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', `${this.config.publicBaseUrl}/api/items/${result.card.number}`) });
+      const reply = JSON.stringify({
+        response_type: 'update_template_card',
+        userids: [event.userId],
+        template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', `${this.config.publicBaseUrl}/api/items/${result.card.number}`),
+      });
       const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
       const nonce = randomBytes(8).toString('hex');
       const enc = encrypt(bot.encodingAESKey, reply, '');
@@ -211,7 +222,8 @@ export class WeComCallbackController implements ChatReceiver {
     try {
       return decrypt(keys.encodingAESKey, encrypted, keys.receiveId);
     } catch (e) {
-      if (e instanceof WeComCryptoError && e.reason === 'wrong_receiver') throw new DomainError('WECOM.BAD_CALLBACK', '企业微信回调校验失败：不是发给本企业的消息。', 'unauthenticated');
+      if (e instanceof WeComCryptoError && e.reason === 'wrong_receiver')
+        throw new DomainError('WECOM.BAD_CALLBACK', '企业微信回调校验失败：不是发给本企业的消息。', 'unauthenticated');
       throw new DomainError('WECOM.BAD_CALLBACK', '企业微信回调无法解密。', 'unauthenticated');
     }
   }

@@ -37,7 +37,8 @@ export function botInbound(raw: unknown, us: { corpId: string; botId: string }):
     const e = p.event;
     if (!isObject(e) || !optString(e.eventtype) || !optString(e.event_key) || !optString(e.task_id)) return { ok: false, reason: 'malformed: event' };
     const card = e.template_card_event;
-    if (card !== undefined && (!isObject(card) || !optString(card.event_key) || !optString(card.task_id))) return { ok: false, reason: 'malformed: template_card_event' };
+    if (card !== undefined && (!isObject(card) || !optString(card.event_key) || !optString(card.task_id)))
+      return { ok: false, reason: 'malformed: template_card_event' };
   }
   if (p.aibotid && us.botId && p.aibotid !== us.botId) return { ok: false, reason: 'foreign bot' };
   const corp = isObject(p.from) ? p.from.corpid : undefined;

@@ -58,19 +58,53 @@ describe('WeCom rendering (PLATFORMS.md: limits are UTF-8 bytes)', () => {
 
 describe('WeCom inbound → BotEvent', () => {
   it('a group @ message keeps its chat, user and msgid; the mention stays for the parser to strip', () => {
-    const e = botPayloadToEvent({ msgid: 'm1', chatid: 'wrCZJ', chattype: 'group', from: { userid: 'wx-wu' }, msgtype: 'text', text: { content: '@督办助手 /反馈 DB2026-0001 好' } }, 'ww1');
-    expect(e).toMatchObject({ platform: 'wecom', userId: 'wx-wu', conversation: { type: 'group', id: 'wrCZJ' }, eventId: 'bot:m1', text: '@督办助手 /反馈 DB2026-0001 好' });
+    const e = botPayloadToEvent(
+      { msgid: 'm1', chatid: 'wrCZJ', chattype: 'group', from: { userid: 'wx-wu' }, msgtype: 'text', text: { content: '@督办助手 /反馈 DB2026-0001 好' } },
+      'ww1',
+    );
+    expect(e).toMatchObject({
+      platform: 'wecom',
+      userId: 'wx-wu',
+      conversation: { type: 'group', id: 'wrCZJ' },
+      eventId: 'bot:m1',
+      text: '@督办助手 /反馈 DB2026-0001 好',
+    });
   });
 
   it('a bot card click carries the button key and the task id', () => {
-    const e = botPayloadToEvent({ msgid: 'm2', chatid: 'wrCZJ', chattype: 'group', from: { userid: 'wx-wu' }, msgtype: 'event', event: { eventtype: 'template_card_event', template_card_event: { event_key: 'sign', task_id: 'dbn-3-0' } } }, 'ww1');
+    const e = botPayloadToEvent(
+      {
+        msgid: 'm2',
+        chatid: 'wrCZJ',
+        chattype: 'group',
+        from: { userid: 'wx-wu' },
+        msgtype: 'event',
+        event: { eventtype: 'template_card_event', template_card_event: { event_key: 'sign', task_id: 'dbn-3-0' } },
+      },
+      'ww1',
+    );
     expect(e?.cardAction).toEqual({ action: 'sign', params: {}, outTrackId: 'dbn-3-0' });
   });
 
   it('app XML: MsgId stays a string beyond 2^53; a click event is keyed by user, time, task and key', () => {
-    const text = appXmlToEvent({ ToUserName: 'ww1', FromUserName: 'wx-zhao', MsgType: 'text', Content: '/审定 DB2026-0001', MsgId: '9223372036854775807', AgentID: '1000002' }, 'ww1');
+    const text = appXmlToEvent(
+      { ToUserName: 'ww1', FromUserName: 'wx-zhao', MsgType: 'text', Content: '/审定 DB2026-0001', MsgId: '9223372036854775807', AgentID: '1000002' },
+      'ww1',
+    );
     expect(text?.eventId).toBe('app:9223372036854775807');
-    const click = appXmlToEvent({ ToUserName: 'ww1', FromUserName: 'wx-zhao', CreateTime: '1795400000', MsgType: 'event', Event: 'template_card_event', EventKey: 'approve', TaskId: 'dbn-9-0', ResponseCode: 'rc1' }, 'ww1');
+    const click = appXmlToEvent(
+      {
+        ToUserName: 'ww1',
+        FromUserName: 'wx-zhao',
+        CreateTime: '1795400000',
+        MsgType: 'event',
+        Event: 'template_card_event',
+        EventKey: 'approve',
+        TaskId: 'dbn-9-0',
+        ResponseCode: 'rc1',
+      },
+      'ww1',
+    );
     expect(click).toMatchObject({ eventId: 'appev:wx-zhao:1795400000:dbn-9-0:approve', cardAction: { action: 'approve', outTrackId: 'dbn-9-0' } });
   });
 });

@@ -65,9 +65,12 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
     task_id: taskId,
   };
   if (card.buttons.length === 0) return { card_type: 'text_notice', ...common, card_action: { type: 1, url: link || 'https://work.weixin.qq.com' } };
-  return { card_type: 'button_interaction', ...common, button_list: card.buttons.slice(0, 6).map((b) => ({ text: b.label, style: STYLE[b.style ?? 'normal'], key: b.id })) };
+  return {
+    card_type: 'button_interaction',
+    ...common,
+    button_list: card.buttons.slice(0, 6).map((b) => ({ text: b.label, style: STYLE[b.style ?? 'normal'], key: b.id })),
+  };
 }
-
 
 export function markdown(title: string, text: string, maxBytes = APP_TEXT_BYTES, link?: string): { msgtype: 'markdown'; markdown: { content: string } } {
   return { msgtype: 'markdown', markdown: { content: fitBytes(`**${title}**\n${text}`, maxBytes, longTextTail(link)) } };

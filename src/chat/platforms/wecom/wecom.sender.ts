@@ -87,7 +87,12 @@ export class WeComSender implements ChatPlatform {
       enable_duplicate_check: 1,
       duplicate_check_interval: 1800,
     });
-    if (String(r.invaliduser ?? '').split('|').includes(userId)) throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser）`);
+    if (
+      String(r.invaliduser ?? '')
+        .split('|')
+        .includes(userId)
+    )
+      throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser）`);
     if (outTrackId && typeof r.response_code === 'string') {
       await this.db.getRepository(CardInstance).update({ outTrackId }, { responseCode: r.response_code, responseCodeAt: this.clock.now() });
     }
@@ -99,12 +104,19 @@ export class WeComSender implements ChatPlatform {
     const row = await this.db.getRepository(CardInstance).findOneBy({ id: instance.id });
     if (!row?.responseCode || !row.responseCodeAt || this.clock.now().getTime() - row.responseCodeAt.getTime() > RESPONSE_CODE_MS) return;
     // Claim the code before using it: two relays never spend the same one.
-    const claimed = await this.db.getRepository(CardInstance).update({ id: row.id, responseCode: row.responseCode }, { responseCode: null, responseCodeAt: null });
+    const claimed = await this.db
+      .getRepository(CardInstance)
+      .update({ id: row.id, responseCode: row.responseCode }, { responseCode: null, responseCodeAt: null });
     if ((claimed.affected ?? 0) !== 1) return;
     const userId = await this.userOf(row);
     // Nothing left to press: grey the buttons out with the new state; otherwise replace the whole card.
     const change = view.buttons.length === 0 ? { button: { replace_name: view.stateLabel } } : { template_card: templateCard(view, row.outTrackId, link) };
-    await this.needApi().call('/cgi-bin/message/update_template_card', { userids: userId ? [userId] : [], agentid: this.cfg.app.agentId, response_code: row.responseCode, ...change });
+    await this.needApi().call('/cgi-bin/message/update_template_card', {
+      userids: userId ? [userId] : [],
+      agentid: this.cfg.app.agentId,
+      response_code: row.responseCode,
+      ...change,
+    });
   }
 
   private async textToPerson(userId: string, title: string, text: string, messageId: number, viaBot = false): Promise<void> {
@@ -121,7 +133,12 @@ export class WeComSender implements ChatPlatform {
       // already keeps instances from sending a row twice; what is left is a crash between WeCom's answer and the commit
       // that marks the row sent, which may show that one text twice. Cards keep the check: each carries its own task_id.
     });
-    if (String(r.invaliduser ?? '').split('|').includes(userId)) throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser，消息 ${messageId}）`);
+    if (
+      String(r.invaliduser ?? '')
+        .split('|')
+        .includes(userId)
+    )
+      throw new DeliveryError('permanent', `企业微信成员 ${userId} 无效（invaliduser，消息 ${messageId}）`);
   }
 
   private async userOf(row: CardInstance): Promise<string | null> {
