@@ -283,20 +283,12 @@ function isDuplicateKey(e: unknown): boolean {
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** Faults that pass by themselves: the database unreachable, restarting or busy. The platform should try again. */
+/**
+ * Faults that pass by themselves besides the database being away (src/database/outage.ts decides that): the database busy
+ * (a deadlock, a lock wait, a query interrupted, a read-only moment during a failover, SQLite busy). The platform should
+ * try again.
+ */
 const PASSING_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
   'ER_QUERY_INTERRUPTED',
   'ER_LOCK_DEADLOCK',
   'ER_LOCK_WAIT_TIMEOUT',
@@ -311,8 +303,7 @@ function isPassingFault(e: unknown): boolean {
   const err = e as { fatal?: unknown; name?: unknown; message?: unknown; driverError?: { fatal?: unknown } } | null;
   if (PASSING_CODES.has(codeOf(e) ?? '')) return true;
   if (err?.fatal === true || err?.driverError?.fatal === true) return true; // mysql2: the connection itself broke
-  if (typeof err?.name === 'string' && PASSING_ERRORS.has(err.name)) return true;
-  return typeof err?.message === 'string' && /Pool is closed|connection is in closed state/i.test(err.message);
+  return typeof err?.name === 'string' && PASSING_ERRORS.has(err.name);
 }
 
 const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
