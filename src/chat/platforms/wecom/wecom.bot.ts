@@ -123,7 +123,7 @@ export class WeComBotConnection implements ChatReceiver {
     if (isCardEvent || !this.client) return ack.decline();
     const typed = ((frame.body as { text?: { content?: string } } | undefined)?.text?.content ?? '').replace(/^\s*@\S+\s*/, '').trim();
     const quote = typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
-    const content = `督办系统暂时无法处理消息，您刚才发送的${quote ? `“${quote}”` : '内容'}未被记录，请过几分钟重新发送。`;
+    const content = `督办系统暂时连接不上，您刚才发送的${quote ? `“${quote}”` : '内容'}可能未被记录。请过几分钟用 /查询 核对，没有记录的再重新发送。`;
     await ack.ackAndWait({ notRecorded: content });
   }
 

@@ -193,7 +193,7 @@ export class WeComCallbackController implements ChatReceiver {
     const corpId = this.config.wecom!.corpId;
     const typed = (msg.Content ?? '').trim();
     const quote = typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
-    const content = `督办系统暂时无法处理消息，您刚才发送的${quote ? `“${quote}”` : '内容'}未被记录，请过几分钟重新发送。`;
+    const content = `督办系统暂时连接不上，您刚才发送的${quote ? `“${quote}”` : '内容'}可能未被记录。请过几分钟用 /查询 核对，没有记录的再重新发送。`;
     const cdata = (v: string) => `<![CDATA[${v.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
     const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
     const inner = `<xml><ToUserName>${cdata(msg.FromUserName ?? '')}</ToUserName><FromUserName>${cdata(corpId)}</FromUserName><CreateTime>${timestamp}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(content)}</Content></xml>`;
