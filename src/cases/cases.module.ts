@@ -14,6 +14,7 @@ import { RegistrationService } from './registration.service';
 import { TimelineWriter } from './timeline.writer';
 import { JobsModule } from '../jobs/jobs.module';
 import { CloseFinishedParentsJob } from './close-finished-parents.job';
+import { CardRefresher } from './card-refresher';
 
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
@@ -28,6 +29,7 @@ import { CloseFinishedParentsJob } from './close-finished-parents.job';
     RegistrationService,
     TimelineWriter,
     CloseFinishedParentsJob,
+    CardRefresher,
   ],
   exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter],
 })

@@ -50,18 +50,21 @@ export class CommandContext {
       throw conflict('CASE.CONCURRENT_UPDATE', `事项 ${this.item.number} 刚被他人更新，请刷新后重试。`);
     }
     Object.assign(this.item, patch, { state: to, version: this.item.version + 1, remindersPlannedUntil: null });
-    const logged = await this.timeline.append(this.em, this.actor, {
-      itemId: this.item.id,
-      type: event.type,
-      at: this.now,
-      from,
-      to,
-      summary: event.summary,
-      data: event.data,
-    });
-    // Cards already in groups show the state and the buttons it allows: every change refreshes them (after commit).
-    if (from !== to && this.item.assignedAt !== null) await this.send(logged, 'card_refresh', [{ target: `cards:${this.item.id}` }], { state: to });
-    return logged;
+    // Cards already in groups are refreshed by CardRefresher, a subscriber of the event (it needs the item and the actor's unit role).
+    return this.timeline.append(
+      this.em,
+      this.actor,
+      {
+        itemId: this.item.id,
+        type: event.type,
+        at: this.now,
+        from,
+        to,
+        summary: event.summary,
+        data: event.data,
+      },
+      { item: this.item, unitRole: this.relation.unitRole },
+    );
   }
 
   /** An event that leaves the state as it is (a report, a co-unit's signature, a refused extension). */

@@ -51,13 +51,8 @@ export class ItemCommandsService {
       mine.signedAt = c.now;
       const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
       const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;
-      const e = await c.transition(
-        to,
-        {},
-        { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } },
-      );
-      // A co-unit's signature leaves the state as it is, but its contacts' 签收 button must go.
-      if (mine.role === 'co') await c.send(e, 'card_refresh', [{ target: `cards:${c.item.id}` }], { state: to });
+      // A co-unit's signature leaves the state as it is, but its contacts' 签收 button must go: CardRefresher refreshes the cards.
+      await c.transition(to, {}, { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } });
     });
   }
 

@@ -1,5 +1,13 @@
 import type { Actor } from '../shared/actor';
 import type { ItemEvent } from './item-event.entity';
+import type { Item } from './item.entity';
+import type { ActorRelation } from './item.rules';
+
+/** Who recorded an event through an item command (CommandContext): the item as the command left it, and the role of the unit the actor acts for. */
+export interface ItemCommandOrigin {
+  item: Item;
+  unitRole: ActorRelation['unitRole'];
+}
 
 /** C6 → DOMAIN §5 (S1…), A1: one line was appended to an item's 一事一卷 timeline, inside the command's transaction. */
 export interface ItemEventRecorded {
@@ -7,6 +15,8 @@ export interface ItemEventRecorded {
   event: ItemEvent;
   /** Who caused it (SYSTEM_ACTOR for the reminder tick). */
   actor: Actor;
+  /** Set when an item command recorded it; absent for registration and for the reminder tick (they refresh no cards). */
+  command?: ItemCommandOrigin;
 }
 
 declare module '../events/event-dispatcher' {

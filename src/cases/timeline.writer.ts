@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemEvent } from './item-event.entity';
-import type { ItemEventRecorded } from './item.events';
+import type { ItemCommandOrigin, ItemEventRecorded } from './item.events';
 import type { ItemState } from '../shared/vocabulary';
 
 export interface TimelineEntry {
@@ -18,14 +18,14 @@ export interface TimelineEntry {
 
 /**
  * C6: appends one line to an item's 一事一卷 file, inside the caller's transaction, and publishes 'item.event-recorded'
- * in the same transaction: the score ledger (DOMAIN §5) and the clue opener (A1) subscribe, so nothing is scored or
- * opened without its event, and a subscriber that fails rolls the whole command back.
+ * in the same transaction: the score ledger (DOMAIN §5), the clue opener (A1) and the card refresher subscribe, so nothing is
+ * scored, opened or refreshed without its event, and a subscriber that fails rolls the whole command back.
  */
 @Injectable()
 export class TimelineWriter {
   constructor(private readonly events: EventDispatcher) {}
 
-  async append(em: EntityManager, actor: Actor, e: TimelineEntry): Promise<ItemEvent> {
+  async append(em: EntityManager, actor: Actor, e: TimelineEntry, command?: ItemCommandOrigin): Promise<ItemEvent> {
     const saved = await em.save(ItemEvent, {
       itemId: e.itemId,
       type: e.type,
@@ -39,7 +39,7 @@ export class TimelineWriter {
       data: e.data ?? null,
     });
     // Issue 7 §1 (the points this event causes), A1 (a 不合格 opens a clue): the subscribers, in order, on `em`.
-    const recorded: ItemEventRecorded = { event: saved, actor };
+    const recorded: ItemEventRecorded = command ? { event: saved, actor, command } : { event: saved, actor };
     await this.events.publish(em, 'item.event-recorded', recorded);
     return saved;
   }

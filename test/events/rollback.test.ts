@@ -115,7 +115,7 @@ describe('domain events: a subscriber that throws rolls the whole command back',
 
   it('the subscribers of the application, in the order of their effects', () => {
     const events = t.get(EventDispatcher);
-    expect(events.subscribers('item.event-recorded')).toEqual(['10:scoring.ledger', '20:accountability.clues']);
+    expect(events.subscribers('item.event-recorded')).toEqual(['10:scoring.ledger', '20:accountability.clues', '40:cases.cards']);
     expect(events.subscribers('scoring.obstruction-recorded')).toEqual(['20:accountability.clues']);
   });
 });
