@@ -23,10 +23,11 @@ import { OutboundComposer } from './outbound.composer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RateLimiter } from '../outbox/rate-limiter';
 import { OutboxController } from '../outbox/outbox.controller';
+import { JobsModule } from '../jobs/jobs.module';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
-  imports: [OutboxModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule, BulletinModule],
+  imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule, BulletinModule],
   controllers: [OutboxController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,

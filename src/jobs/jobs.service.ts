@@ -23,26 +23,50 @@ export interface JobSpec {
 @Injectable()
 export class JobsService implements BeforeApplicationShutdown {
   private readonly running = new Map<string, Promise<void>>();
-  private readonly mine = new Map<string, 'interval' | 'cron'>();
+  /** This service's jobs by name; a chain's entry is also its token (removed, or added again under the name, it stops). */
+  private readonly mine = new Map<string, { kind: 'interval' | 'cron' | 'chain' }>();
 
   constructor(private readonly registry: SchedulerRegistry) {}
 
   /** Runs `job` every `everyMs` (the first run after one interval, as setInterval does). */
   addInterval(job: JobSpec, everyMs: number): void {
     this.registry.addInterval(job.name, setInterval(this.guarded(job), everyMs));
-    this.mine.set(job.name, 'interval');
+    this.mine.set(job.name, { kind: 'interval' });
   }
 
   /** Runs `job` on a cron expression (Asia/Shanghai unless told otherwise). */
   addCron(job: JobSpec, expression: string, timeZone = 'Asia/Shanghai'): void {
     this.registry.addCronJob(job.name, CronJob.from({ cronTime: expression, onTick: this.guarded(job), start: true, timeZone }));
-    this.mine.set(job.name, 'cron');
+    this.mine.set(job.name, { kind: 'cron' });
+  }
+
+  /**
+   * Runs `job` after `firstAfterMs`, then `everyMs` after each run has ended (a chain of timeouts, not a fixed rate: a
+   * slow run puts the next one off instead of being overtaken). The registry lists it among its timeouts by name.
+   */
+  addChain(job: JobSpec, everyMs: number, firstAfterMs = everyMs): void {
+    const run = this.runner(job);
+    const entry = { kind: 'chain' as const };
+    const arm = (ms: number) => {
+      if (this.registry.doesExist('timeout', job.name)) this.registry.deleteTimeout(job.name);
+      this.registry.addTimeout(
+        job.name,
+        setTimeout(() => {
+          void run().then(() => {
+            if (this.mine.get(job.name) === entry) arm(everyMs);
+          });
+        }, ms),
+      );
+    };
+    this.mine.set(job.name, entry);
+    arm(firstAfterMs);
   }
 
   remove(name: string): void {
-    const kind = this.mine.get(name);
+    const kind = this.mine.get(name)?.kind;
     if (kind === 'interval' && this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
     if (kind === 'cron' && this.registry.doesExist('cron', name)) this.registry.deleteCronJob(name);
+    if (kind === 'chain' && this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
     this.mine.delete(name);
   }
 
@@ -57,10 +81,17 @@ export class JobsService implements BeforeApplicationShutdown {
   }
 
   private guarded(job: JobSpec): () => void {
+    const run = this.runner(job);
+    return () => void run();
+  }
+
+  /** One run of `job`, its failures logged; a run still going is not started again (its promise is returned). */
+  private runner(job: JobSpec): () => Promise<void> {
     const log = new Logger(job.logger);
     const outage = new OutageLog(log, job.logger);
     return () => {
-      if (this.running.has(job.name)) return; // a slow run is not overtaken by the next one
+      const inFlight = this.running.get(job.name);
+      if (inFlight) return inFlight; // a slow run is not overtaken by the next one
       const run = (async () => {
         try {
           await job.run();
@@ -72,6 +103,7 @@ export class JobsService implements BeforeApplicationShutdown {
         }
       })();
       this.running.set(job.name, run);
+      return run;
     };
   }
 }

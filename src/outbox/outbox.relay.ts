@@ -10,7 +10,7 @@ import { DeliveryPlan, OUTBOX_DELIVERER, OutboxDeliverer } from './outbox.delive
 import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../database/transaction';
-import { OutageLog } from '../database/outage';
+import { JobsService } from '../jobs/jobs.service';
 
 const MAX_ATTEMPTS = 12;
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
@@ -24,15 +24,13 @@ const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** The relay's polling, a job of JobsService's (issue 12 §5). */
+  static readonly JOB = 'outbox.relay';
   private readonly log = new Logger('outbox');
-  /** While the database is away every tick fails the same way: logged once, then every 30 s, then once when it is back. */
-  private readonly outage = new OutageLog(this.log, 'outbox');
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   /** The platforms switched on here (none without a deliverer: rows wait). */
   private readonly platforms: readonly string[];
-  private timer: NodeJS.Timeout | null = null;
   private draining: Promise<number> | null = null;
-  private stopped = false;
   /** Targets whose send window is full, until when (this instance's view; the database holds the truth). */
   private readonly held = new Map<string, number>();
 
@@ -40,30 +38,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
+    private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(OUTBOX_DELIVERER) private readonly deliverer: OutboxDeliverer | null = null,
   ) {
     this.platforms = deliverer ? [...new Set(deliverer.platforms)] : [];
   }
 
+  /**
+   * Drains at once, then DUBAN_OUTBOX_POLL_MS after each drain has ended. While the database is away every tick fails
+   * the same way: logged once, then every 30 s, then once when it is back (JobsService's OutageLog, where 'outbox').
+   */
   onApplicationBootstrap(): void {
     if (this.platforms.length === 0) return; // no platform configured: rows wait until one is
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.drain();
-        this.outage.succeeded();
-      } catch (e) {
-        if (!this.outage.failed(e)) this.log.error(JSON.stringify({ event: 'outbox_tick_failed', error: e instanceof Error ? e.message : String(e) }));
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, this.config.outboxPollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.jobs.addChain(
+      {
+        name: OutboxRelay.JOB,
+        logger: 'outbox',
+        failedEvent: 'outbox_tick_failed',
+        run: async () => {
+          await this.drain();
+        },
+      },
+      this.config.outboxPollMs,
+      0,
+    );
   }
 
+  /** JobsService has stopped the polling and waited for its tick already; a drain started by anyone else is waited for here. */
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.jobs.remove(OutboxRelay.JOB);
     await this.draining;
   }
 
