@@ -8,17 +8,15 @@ import { SettingsModule } from '../settings/settings.module';
 import { BotRouter } from './bot-router.service';
 import { CardViewService } from './card-view.service';
 import { CommandExecutor } from './command.executor';
-import { DINGTALK_CONTROLLERS, DINGTALK_INBOUND, DINGTALK_PROVIDERS } from './platforms/dingtalk/dingtalk.parts';
-import { DingTalkSender } from './platforms/dingtalk/dingtalk.sender';
-import { WECOM_CONTROLLERS, WECOM_INBOUND, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
-import { WeComSender } from './platforms/wecom/wecom.sender';
+import { DINGTALK_CONTROLLERS, DINGTALK_PLATFORM, DINGTALK_PROVIDERS } from './platforms/dingtalk/dingtalk.parts';
+import { WECOM_CONTROLLERS, WECOM_PLATFORM, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
 import { IdentityService } from './identity.service';
 import { OUTBOX_DELIVERER } from '../outbox/outbox.deliverer';
-import { CHAT_RECEIVERS, ChatPlatformInbound, InboundRoute } from './receiver';
+import { InboundRoute } from './receiver';
 import { ChatReceiverHost } from './receiver-host';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ChatDeliverer } from './chat.deliverer';
-import { CHAT_PLATFORMS } from './chat-platform';
+import { CHAT_PLATFORMS, ChatPlatform } from './chat-platform';
 import { OutboundComposer } from './outbound.composer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RateLimiter } from '../outbox/rate-limiter';
@@ -41,20 +39,16 @@ import { JobsModule } from '../jobs/jobs.module';
     RateLimiter,
     ...DINGTALK_PROVIDERS,
     ...WECOM_PROVIDERS,
-    // Inbound: receivers hand their events to the router through the neutral InboundRoute; every platform's receivers
-    // are collected into CHAT_RECEIVERS and opened and closed by the host.
+    // Receivers hand their events to the router through the neutral InboundRoute. Every platform switched on provides
+    // its one ChatPlatform (sender and receivers), collected into CHAT_PLATFORMS: the deliverer sends through it, the
+    // host opens and closes its receivers.
     { provide: InboundRoute, useExisting: BotRouter },
     {
-      provide: CHAT_RECEIVERS,
-      inject: [DINGTALK_INBOUND, WECOM_INBOUND],
-      useFactory: (...platforms: (ChatPlatformInbound | null)[]) => platforms.filter((p) => p !== null),
+      provide: CHAT_PLATFORMS,
+      inject: [DINGTALK_PLATFORM, WECOM_PLATFORM],
+      useFactory: (...platforms: (ChatPlatform | null)[]) => platforms.filter((p) => p !== null),
     },
     ChatReceiverHost,
-    {
-      provide: CHAT_PLATFORMS,
-      inject: [DingTalkSender, WeComSender],
-      useFactory: (...senders: (object | null)[]) => senders.filter((s) => s !== null),
-    },
   ],
   exports: [BotRouter, OutboxRelay],
 })

@@ -4,6 +4,7 @@ import type { OutboxMessage } from '../outbox/outbox-message.entity';
 import type { RateLimit } from '../outbox/rate-limiter';
 import type { CardInstance, CardKind } from './card-instance.entity';
 import type { CardView } from './cards';
+import type { ChatReceiver } from './receiver';
 
 /** A platform-neutral message, ready for a platform to render. */
 export type Outbound =
@@ -22,12 +23,35 @@ export type Destination =
  * to a group or a person, updates a card (`to.type === 'card'`) or replies in a conversation (`'reply'`); failures
  * are DeliveryErrors (retry or permanent).
  */
-export interface ChatPlatform {
+export interface ChatSender {
   readonly platform: Platform;
   deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void>;
   /** The platform's documented limits this delivery counts against (issue 6 §4); the relay waits instead of being throttled. */
   limits?(outbound: Outbound, to: Destination): RateLimit[];
 }
 
-/** Every platform switched on (multi-provided: an unconfigured platform provides nothing). */
+/**
+ * One chat platform (issue 12 §4): its way out (send, update a card, reply, limits) and its way in (its receivers, see
+ * receiver.ts). Each platform folder's parts file provides its one ChatPlatform, composed from its sender and receivers.
+ */
+export interface ChatPlatform extends ChatSender {
+  /** The receivers the platform holds open (started and stopped by the receiver host); HTTP receivers are controllers. */
+  readonly receivers: readonly ChatReceiver[];
+}
+
+/** A platform from its sender and its receivers: delivering and limits go to the sender. */
+export function chatPlatform(sender: ChatSender, receivers: readonly ChatReceiver[]): ChatPlatform {
+  return {
+    platform: sender.platform,
+    deliver: (message, outbound, to) => sender.deliver(message, outbound, to),
+    ...(sender.limits ? { limits: (outbound: Outbound, to: Destination) => sender.limits!(outbound, to) } : {}),
+    receivers,
+  };
+}
+
+/**
+ * Every platform switched on, one entry each (multi-provided: the chat module collects each platform's parts file's
+ * ChatPlatform; an unconfigured platform provides nothing). The deliverer sends through it, the receiver host opens and
+ * closes its receivers.
+ */
 export const CHAT_PLATFORMS = Symbol('CHAT_PLATFORMS');

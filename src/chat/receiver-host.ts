@@ -1,10 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CHAT_RECEIVERS, ChatPlatformInbound, ChatReceiver } from './receiver';
+import { CHAT_PLATFORMS, ChatPlatform } from './chat-platform';
+import { ChatReceiver } from './receiver';
 
 /** Opens every connection receiver of every enabled platform at start and closes it at shutdown. */
 @Injectable()
 export class ChatReceiverHost implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(CHAT_RECEIVERS) private readonly platforms: ChatPlatformInbound[]) {}
+  constructor(@Inject(CHAT_PLATFORMS) private readonly platforms: ChatPlatform[]) {}
 
   get receivers(): ChatReceiver[] {
     return this.platforms.flatMap((p) => [...p.receivers]);

@@ -13,7 +13,7 @@ import type { BotEvent, BotResult } from './bot-event';
  * delivery the router could not take (the database is away, a failure below its third attempt) is declined — not
  * acknowledged — so the platform delivers it again; that is the at-least-once half of principle 4.
  *
- * The outbound half (send, update a card, reply, limits) is the ChatPlatform interface; the two are joined per platform.
+ * A platform's receivers are the inbound half of its ChatPlatform (chat-platform.ts), beside its sender.
  */
 export interface ChatReceiver {
   readonly platform: Platform;
@@ -22,15 +22,6 @@ export interface ChatReceiver {
   /** Connection receivers open and close their connection; HTTP receivers are mounted as controllers and need neither. */
   start?(): void;
   stop?(): void;
-}
-
-/** All receivers of all enabled platforms (multi-provided by the chat module, one entry per receiver). */
-export const CHAT_RECEIVERS = Symbol('CHAT_RECEIVERS');
-
-/** What a platform folder registers for its inbound half. */
-export interface ChatPlatformInbound {
-  readonly platform: Platform;
-  readonly receivers: readonly ChatReceiver[];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
-import { ChatPlatformInbound, InboundRoute } from '../../receiver';
+import { ChatPlatform, chatPlatform } from '../../chat-platform';
+import { InboundRoute } from '../../receiver';
 import { DingTalkApi } from './dingtalk.api';
 import { DingTalkCallbackController } from './dingtalk.controller';
 import { DingTalkSender } from './dingtalk.sender';
@@ -18,17 +19,6 @@ export class DingTalkLifecycle {
   }
 }
 
-/** The provider token of DingTalk's inbound half (the chat module collects every platform's into CHAT_RECEIVERS). */
-export const DINGTALK_INBOUND = Symbol('DINGTALK_INBOUND');
-
-/** DingTalk's inbound half: the Stream receiver when in stream mode; the HTTP receiver is the controller below. */
-export const dingtalkInbound = {
-  provide: DINGTALK_INBOUND,
-  inject: [APP_CONFIG, DingTalkLifecycle],
-  useFactory: (config: AppConfig, life: DingTalkLifecycle): ChatPlatformInbound | null =>
-    config.dingtalk ? { platform: 'dingtalk', receivers: life.stream ? [life.stream] : [] } : null,
-};
-
 export const dingtalkSenderFactory = {
   provide: DingTalkSender,
   inject: [APP_CONFIG, Clock],
@@ -36,6 +26,17 @@ export const dingtalkSenderFactory = {
     config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), config.publicBaseUrl) : null,
 };
 
+/** The provider token of DingTalk's ChatPlatform (the chat module collects every platform's into CHAT_PLATFORMS). */
+export const DINGTALK_PLATFORM = Symbol('DINGTALK_PLATFORM');
+
+/** DingTalk as a ChatPlatform: its sender, and the Stream receiver when in stream mode (the HTTP receiver is the controller below). */
+export const dingtalkPlatform = {
+  provide: DINGTALK_PLATFORM,
+  inject: [APP_CONFIG, DingTalkSender, DingTalkLifecycle],
+  useFactory: (config: AppConfig, sender: DingTalkSender | null, life: DingTalkLifecycle): ChatPlatform | null =>
+    config.dingtalk && sender ? chatPlatform(sender, life.stream ? [life.stream] : []) : null,
+};
+
 /** What the chat module mounts for DingTalk: it stays inert when DINGTALK_CLIENT_ID is not set. */
 export const DINGTALK_CONTROLLERS = [DingTalkCallbackController];
-export const DINGTALK_PROVIDERS = [DingTalkLifecycle, dingtalkSenderFactory, dingtalkInbound];
+export const DINGTALK_PROVIDERS = [DingTalkLifecycle, dingtalkSenderFactory, dingtalkPlatform];

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DingTalkConfig } from '../../../config/app.config';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
 import { DeliveryError } from '../../../outbox/delivery';
-import type { ChatPlatform, Destination, Outbound } from '../../chat-platform';
+import type { ChatSender, Destination, Outbound } from '../../chat-platform';
 import type { DingTalkApi } from './dingtalk.api';
 import { actionCardParam, cardParamMap, textMessage, webhookMarkdown } from './dingtalk.render';
 
@@ -12,7 +12,7 @@ interface DeliverResult {
 }
 
 /** Outbound DingTalk: interactive cards (createAndDeliver / update), app-robot messages, custom-robot webhooks. */
-export class DingTalkSender implements ChatPlatform {
+export class DingTalkSender implements ChatSender {
   readonly platform = 'dingtalk' as const;
   private readonly log = new Logger('dingtalk-send');
 

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
-import { ChatPlatformInbound, InboundRoute } from '../../receiver';
+import { ChatPlatform, chatPlatform } from '../../chat-platform';
+import { InboundRoute } from '../../receiver';
 import { WeComApi } from './wecom.api';
 import { WeComBotConnection } from './wecom.bot';
 import { WeComCallbackController } from './wecom.controller';
@@ -19,17 +20,6 @@ export class WeComLifecycle {
   }
 }
 
-/** The provider token of WeCom's inbound half (the chat module collects every platform's into CHAT_RECEIVERS). */
-export const WECOM_INBOUND = Symbol('WECOM_INBOUND');
-
-/** WeCom's inbound half: the long connection when WECOM_BOT_MODE=ws; the HTTP receiver (app and bot callbacks) is the controller below. */
-export const wecomInbound = {
-  provide: WECOM_INBOUND,
-  inject: [APP_CONFIG, WeComLifecycle],
-  useFactory: (config: AppConfig, life: WeComLifecycle): ChatPlatformInbound | null =>
-    config.wecom ? { platform: 'wecom', receivers: life.bot ? [life.bot] : [] } : null,
-};
-
 export const wecomSenderFactory = {
   provide: WeComSender,
   inject: [APP_CONFIG, DataSource, Clock, WeComLifecycle],
@@ -40,6 +30,20 @@ export const wecomSenderFactory = {
   },
 };
 
+/** The provider token of WeCom's ChatPlatform (the chat module collects every platform's into CHAT_PLATFORMS). */
+export const WECOM_PLATFORM = Symbol('WECOM_PLATFORM');
+
+/**
+ * WeCom as a ChatPlatform: its sender, and the long connection when WECOM_BOT_MODE=ws (the HTTP receiver, app and bot
+ * callbacks, is the controller below).
+ */
+export const wecomPlatform = {
+  provide: WECOM_PLATFORM,
+  inject: [APP_CONFIG, WeComSender, WeComLifecycle],
+  useFactory: (config: AppConfig, sender: WeComSender | null, life: WeComLifecycle): ChatPlatform | null =>
+    config.wecom && sender ? chatPlatform(sender, life.bot ? [life.bot] : []) : null,
+};
+
 /** What the chat module mounts for WeCom: inert when WECOM_CORP_ID is not set. */
 export const WECOM_CONTROLLERS = [WeComCallbackController];
-export const WECOM_PROVIDERS = [WeComLifecycle, wecomSenderFactory, wecomInbound];
+export const WECOM_PROVIDERS = [WeComLifecycle, wecomSenderFactory, wecomPlatform];

@@ -5,7 +5,7 @@ import { PersonIdentity } from '../../../org/person-identity.entity';
 import { CardInstance } from '../../card-instance.entity';
 import type { CardView } from '../../cards';
 import { DeliveryError } from '../../../outbox/delivery';
-import type { ChatPlatform, Destination, Outbound } from '../../chat-platform';
+import type { ChatSender, Destination, Outbound } from '../../chat-platform';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
 import type { WeComApi } from './wecom.api';
 import type { WeComBotConnection } from './wecom.bot';
@@ -18,7 +18,7 @@ const RESPONSE_CODE_MS = 70 * 3600_000;
  * Outbound WeCom. Groups are reached through the 智能机器人 (cards with buttons) or a group webhook robot (send-only);
  * people through the self-built app (message/send, cards updated with update_template_card and a fresh response_code).
  */
-export class WeComSender implements ChatPlatform {
+export class WeComSender implements ChatSender {
   readonly platform = 'wecom' as const;
 
   constructor(
