@@ -3,7 +3,6 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole, SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { DecisionView, MessageKinds } from '../outbox/message-kinds';
-import { supervisionTargets } from '../org/message-targets';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { formatItemNumber } from '../cases/item-number.rules';
@@ -27,7 +26,7 @@ import {
   type ProcedureState,
 } from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
-import { CLUE_PREFIX, ClueOpener, recordClueEvent } from './clue-opener';
+import { CLUE_PREFIX, ClueOpener, recordClueEvent, tellSupervision } from './clue-opener';
 export { CLUE_PREFIX } from './clue-opener';
 import { createHash } from 'node:crypto';
 
@@ -201,7 +200,7 @@ export class AccountabilityService implements OnModuleInit {
       const r = await em.update(Clue, { id: clue.id, version: clue.version }, { state: decision.next, data, version: clue.version + 1 });
       if ((r.affected ?? 0) !== 1) throw new DomainError('CLUE.CONCURRENT_UPDATE', `线索 ${clue.number} 刚被他人更新，请刷新后重试。`, 'conflict');
       Object.assign(clue, { state: decision.next, data, version: clue.version + 1 });
-      await this.record(em, clue, action, from, decision.next, actor, now, decision.timelineSummary, input as Record<string, unknown>);
+      await recordClueEvent(em, clue, action, from, decision.next, actor, now, decision.timelineSummary, input as Record<string, unknown>);
       await this.notify(em, clue, action, now);
       return clue;
     });
@@ -228,7 +227,7 @@ export class AccountabilityService implements OnModuleInit {
         content: file.content,
         uploadedById: actor.personId,
       });
-      await this.record(
+      await recordClueEvent(
         em,
         clue,
         'attached',
@@ -317,20 +316,6 @@ export class AccountabilityService implements OnModuleInit {
     }));
   }
 
-  private record(
-    em: EntityManager,
-    clue: Clue,
-    action: string,
-    from: ProcedureState | null,
-    to: ProcedureState,
-    actor: Actor,
-    at: Date,
-    summary: string,
-    data?: Record<string, unknown>,
-  ): Promise<void> {
-    return recordClueEvent(em, clue, action, from, to, actor, at, summary, data);
-  }
-
   /** Who hears of a step: the leader gets the 审核 card one to one; the 督查室 hears the leader's decision. */
   private async notify(em: EntityManager, clue: Clue, action: ProcedureAction, now: Date): Promise<void> {
     if (clue.state === 'audit') {
@@ -350,18 +335,7 @@ export class AccountabilityService implements OnModuleInit {
     }
     if (action === 'audit_approve' || action === 'audit_reject') {
       const text = `【问责审核】${clue.number}：分管领导${action === 'audit_approve' ? '同意问责处理意见，请复核后实施' : '退回问责处理意见，请重新提出'}。`;
-      await this.outbox.enqueue(
-        em,
-        (await supervisionTargets(em)).map((t) => ({
-          kind: 'clue_notice',
-          target: t.target,
-          platform: t.platform ?? null,
-          itemId: clue.itemId,
-          payload: { text },
-          dedupeKey: `clue:${clue.id}:v${clue.version}:${t.target}`,
-          dueAt: now,
-        })),
-      );
+      await tellSupervision(em, this.outbox, clue, text, `v${clue.version}`, now);
     }
   }
 

@@ -57,18 +57,7 @@ export class ClueOpener implements OnModuleInit {
     });
     const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
     await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
-    await this.outbox.enqueue(
-      em,
-      (await supervisionTargets(em)).map((t) => ({
-        kind: 'clue_notice',
-        target: t.target,
-        platform: t.platform ?? null,
-        itemId: clue.itemId,
-        payload: { text: `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理（A2）。` },
-        dedupeKey: `clue:${clue.id}:opened:${t.target}`,
-        dueAt: at,
-      })),
-    );
+    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理。`, 'opened', at);
     new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
     return clue;
   }
@@ -100,6 +89,22 @@ export class ClueOpener implements OnModuleInit {
     });
     if (draft) await this.open(em, draft, e.actor, e.at);
   }
+}
+
+/** A 督查室 notice about a clue, to every supervision target, once per (clue, step) — A1 on opening, A2 on the leader's 审核. */
+export async function tellSupervision(em: EntityManager, outbox: OutboxWriter, clue: Clue, text: string, step: string, at: Date): Promise<void> {
+  await outbox.enqueue(
+    em,
+    (await supervisionTargets(em)).map((t) => ({
+      kind: 'clue_notice',
+      target: t.target,
+      platform: t.platform ?? null,
+      itemId: clue.itemId,
+      payload: { text },
+      dedupeKey: `clue:${clue.id}:${step}:${t.target}`,
+      dueAt: at,
+    })),
+  );
 }
 
 export async function recordClueEvent(
