@@ -132,11 +132,17 @@ export interface FieldProblem {
   message: string;
 }
 
+const MISSING = ['isDefined', 'isNotEmpty', 'arrayNotEmpty', 'whitelistValidation'];
+const TYPE_CHECKS = ['isString', 'isInt', 'isBoolean', 'isArray', 'isDateString', 'isIn', 'isEnum', 'matches', 'isUrl', 'isMobilePhone'];
+
 export function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const key of Object.keys(e.constraints ?? {})) {
+    // One problem a field, the most basic first: a missing value is "缺少", not also "过长" and "须为文字".
+    const keys = Object.keys(e.constraints ?? {});
+    const key = keys.find((k) => MISSING.includes(k)) ?? keys.find((k) => TYPE_CHECKS.includes(k)) ?? keys[0];
+    if (key !== undefined) {
       const zh = CONSTRAINT_ZH[key];
       out.push({ field, message: zh ? zh(fieldLabel(field), e) : `${fieldLabel(field)}不符合要求` });
     }
