@@ -2,7 +2,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { CalendarOverride, WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES } from './reminder.policy';
-import { deferForQuietHours, fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
+import { fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 const sh = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
@@ -60,50 +60,112 @@ describe('R2 / E2: weekly reminders', () => {
   });
 });
 
-describe('R6: 每月底前反馈; 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日', () => {
+describe('R6: 每月底前反馈; 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 — with quiet days, the first 2 WORKING days', () => {
   const keyTask = { board: 'key_task' as const, registeredAt: sh('2026-01-15 10:00'), deadlineAt: sh('2026-02-15 10:00') };
+  // 2026-03-01 is a Sunday: the urges are on Monday 03-02 and Tuesday 03-03.
   const FEB = [
     row('2026-02-28 09:00', 'month_end_report'), // last working day: Saturday 02-28 is 春节调休上班
-    row('2026-03-01 08:00', 'month_end_urge'),
-    row('2026-03-01 15:00', 'month_end_urge'),
     row('2026-03-02 08:00', 'month_end_urge'),
-    row('2026-03-02 15:00', 'month_end_urge', 'owner'), // 仍未反馈的由立项主体催办
     row('2026-03-02 15:00', 'month_end_urge'),
-    row('2026-03-03 00:00', 'month_end_escalation', 'supervision_office'), // 超过时限2日 → 督查室核查问责
+    row('2026-03-03 08:00', 'month_end_urge'),
+    row('2026-03-03 15:00', 'month_end_urge', 'owner'), // 仍未反馈的由立项主体催办
+    row('2026-03-03 15:00', 'month_end_urge'),
+    row('2026-03-04 00:00', 'month_end_escalation', 'supervision_office'), // 超过时限2日 (2 working days) → 督查室核查问责
   ];
 
   it('the registration month is covered by the 1m node; February runs the full R6 sequence', () => {
-    expect(rows(plan(keyTask, 'key_task', '2026-01-15 10:00', '2026-03-04 00:00', 'R6'))).toEqual(FEB);
+    expect(rows(plan(keyTask, 'key_task', '2026-01-15 10:00', '2026-03-05 00:00', 'R6'))).toEqual(FEB);
   });
 
-  it('R10 moves the 00:00 escalation to 08:00 on the 3rd; the 08:00 urges are not deferred', () => {
-    const rs = plan(keyTask, 'key_task', '2026-01-15 10:00', '2026-03-04 00:00', 'R6');
-    expect(rs.map((r) => deferForQuietHours(r.dueAt, policy('key_task').quietHours).toISOString()).slice(1)).toEqual(
-      ['2026-03-01 08:00', '2026-03-01 15:00', '2026-03-02 08:00', '2026-03-02 15:00', '2026-03-02 15:00', '2026-03-03 08:00'].map(utc),
+  it('R10 holds the 00:00 escalation to 08:00 on the 4th; the 08:00 urges are not held', () => {
+    const rs = plan(keyTask, 'key_task', '2026-01-15 10:00', '2026-03-05 00:00', 'R6');
+    expect(rs.map((r) => r.sendAt.toISOString()).slice(1)).toEqual(
+      ['2026-03-02 08:00', '2026-03-02 15:00', '2026-03-03 08:00', '2026-03-03 15:00', '2026-03-03 15:00', '2026-03-04 08:00'].map(utc),
     );
   });
 
   it.each([
-    ['2026-03-01 10:00', 'a late report on 03-01 answers February: only what fell due before it stays', FEB.slice(0, 2)],
-    ['2026-02-03 00:00', 'a report from the 3rd of February on is February’s report', []],
-    ['2026-02-02 12:00', 'a report on 02-02 is January’s late report and answers nothing for February', FEB],
+    ['2026-03-01 10:00', 'a report on Sunday 03-01 answers February: only the notice, sent before it, stays', FEB.slice(0, 1)],
+    ['2026-02-04 00:00', 'a report from the day after February’s 2nd working day (02-03) on is February’s report', []],
+    ['2026-02-03 12:00', 'a report on 02-03 (2nd working day of February) is January’s late report and answers nothing for February', FEB],
   ])('R3: report at %s — %s', (at, _why, want) => {
-    expect(rows(plan({ ...keyTask, lastReportAt: sh(at) }, 'key_task', '2026-01-15 10:00', '2026-03-04 00:00', 'R6'))).toEqual(want);
+    expect(rows(plan({ ...keyTask, lastReportAt: sh(at) }, 'key_task', '2026-01-15 10:00', '2026-03-05 00:00', 'R6'))).toEqual(want);
   });
 
-  it('R6+R7 around 国庆 2026: notice and 季度小结 on 09-30; urges literally on 10-01/10-02 (下月1日), holidays included', () => {
+  it('R6 over 劳动节 2026: April’s report — urges on 05-06 and 05-07 (05-01…05-05 holiday), 督查室 on 05-08 08:00', () => {
+    const over = { board: 'key_task' as const, registeredAt: sh('2026-03-10 10:00'), deadlineAt: sh('2026-04-10 18:00') };
+    const rs = plan(over, 'key_task', '2026-04-20 00:00', '2026-05-09 00:00', 'R6');
+    expect(rows(rs)).toEqual([
+      row('2026-04-30 09:00', 'month_end_report'),
+      row('2026-05-06 08:00', 'month_end_urge'),
+      row('2026-05-06 15:00', 'month_end_urge'),
+      row('2026-05-07 08:00', 'month_end_urge'),
+      row('2026-05-07 15:00', 'month_end_urge', 'owner'),
+      row('2026-05-07 15:00', 'month_end_urge'),
+      row('2026-05-08 00:00', 'month_end_escalation', 'supervision_office'),
+    ]);
+    expect(rs.at(-1)!.sendAt.toISOString()).toBe(utc('2026-05-08 08:00'));
+  });
+
+  it('R6+R7 around 国庆 2026: notice and 季度小结 on 09-30; urges on 10-08/10-09 (10-01…10-07 holiday); 督查室 on the 调休 Saturday 10-10', () => {
     const over = { board: 'key_task' as const, registeredAt: sh('2026-08-10 10:00'), deadlineAt: sh('2026-09-10 10:00') };
-    const rs = plan(over, 'key_task', '2026-09-20 00:00', '2026-10-05 00:00').filter((r) => r.rule === 'R6' || r.rule === 'R7');
+    const rs = plan(over, 'key_task', '2026-09-20 00:00', '2026-10-11 00:00').filter((r) => r.rule === 'R6' || r.rule === 'R7');
     expect(rows(rs)).toEqual([
       row('2026-09-30 09:00', 'month_end_report'),
       row('2026-09-30 09:00', 'quarterly_summary'), // a different report: never folded into the monthly one
-      row('2026-10-01 08:00', 'month_end_urge'),
-      row('2026-10-01 15:00', 'month_end_urge'),
-      row('2026-10-02 08:00', 'month_end_urge'),
-      row('2026-10-02 15:00', 'month_end_urge', 'owner'),
-      row('2026-10-02 15:00', 'month_end_urge'),
-      row('2026-10-03 00:00', 'month_end_escalation', 'supervision_office'),
+      row('2026-10-08 08:00', 'month_end_urge'),
+      row('2026-10-08 15:00', 'month_end_urge'),
+      row('2026-10-09 08:00', 'month_end_urge'),
+      row('2026-10-09 15:00', 'month_end_urge', 'owner'),
+      row('2026-10-09 15:00', 'month_end_urge'),
+      row('2026-10-10 00:00', 'month_end_escalation', 'supervision_office'),
     ]);
+    expect(rs.at(-1)!.sendAt.toISOString()).toBe(utc('2026-10-10 08:00'));
+  });
+
+  it('R6 with quietDays false: literally 下月1日 and 2日, holidays included (the pre-issue-13 reading)', () => {
+    const over = { board: 'key_task' as const, registeredAt: sh('2026-03-10 10:00'), deadlineAt: sh('2026-04-10 18:00') };
+    const rs = planReminders({
+      item: { id: 7, source: 'meeting', state: 'in_progress', lastReportAt: null, ...over },
+      policy: { ...policy('key_task'), quietDays: false, overdueClock: 'calendar' },
+      calendar,
+      from: sh('2026-04-20 00:00'),
+      until: sh('2026-05-09 00:00'),
+    }).filter((r) => r.rule === 'R6');
+    expect(rs.map((r) => r.dueAt.toISOString()).slice(1)).toEqual(
+      ['2026-05-01 08:00', '2026-05-01 15:00', '2026-05-02 08:00', '2026-05-02 15:00', '2026-05-02 15:00', '2026-05-03 00:00'].map(utc),
+    );
+  });
+});
+
+describe('R2, R7, R8 dates already sit on working days: quiet days do not hold them', () => {
+  it('季度小结, 政府工作报告 dates, 十件实事 and weekly reminders of 2026 are sent when planned', () => {
+    const all = [
+      ...plan(
+        { board: 'key_task', registeredAt: sh('2026-01-05 10:00'), deadlineAt: sh('2026-12-31 18:00') },
+        'key_task',
+        '2026-01-05 10:00',
+        '2026-12-31 00:00',
+        'R7',
+      ),
+      ...plan(
+        { source: 'work_report', registeredAt: sh('2026-01-05 10:00'), deadlineAt: sh('2026-12-31 18:00') },
+        'work_report',
+        '2026-01-05 10:00',
+        '2026-12-31 00:00',
+        'R8',
+      ),
+      ...plan(
+        { source: 'livelihood', registeredAt: sh('2026-01-05 10:00'), deadlineAt: sh('2026-12-31 18:00') },
+        'livelihood',
+        '2026-01-05 10:00',
+        '2026-12-31 00:00',
+        'R8',
+      ),
+      ...plan({ registeredAt: sh('2026-09-24 10:00'), deadlineAt: sh('2026-12-24 10:00') }, 'daily', '2026-09-24 10:00', '2026-12-24 00:00', 'R2'),
+    ];
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.filter((r) => r.held !== null || r.sendAt.getTime() !== r.dueAt.getTime())).toEqual([]);
   });
 });
 
@@ -179,7 +241,7 @@ describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…�
       [utc('2026-03-04 07:00'), 'before_deadline', 'unit', 'R1'],
       [utc('2026-03-04 12:00'), 'rectification_due', 'supervision_office', 'R9'],
     ]);
-    expect(deferForQuietHours(rs[0].dueAt, policy('rectification').quietHours).toISOString()).toBe(utc('2026-03-04 08:00'));
+    expect(rs[0].sendAt.toISOString()).toBe(utc('2026-03-04 08:00'));
   });
 
   it('R3: the report before 12:00 cancels 未整改', () => {

@@ -8,6 +8,7 @@ import type { Board } from '../shared/vocabulary';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import type { ReminderPolicy } from './reminder.policy';
 import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
+import { addWorkingTime } from '../calendar/working-time';
 
 /** A reminder before R3 and de-duplication: answeredFrom null = no report ever makes it pointless. */
 export interface Candidate {
@@ -78,13 +79,28 @@ export function weeklyReminders(ctx: PeriodicContext): Candidate[] {
 }
 
 /**
+ * R6's urge days of a month: 从下月1日开始…连续提醒2日. With quiet days (the default) the first urgeDays WORKING
+ * days from the 1st — nobody is urged on a holiday, and the urges are not all held onto one morning: April 2026's
+ * report is urged on 05-06 and 05-07 (05-01…05-05 劳动节), September's on 10-08 and 10-09. quietDays false: the
+ * first urgeDays calendar days, literally.
+ */
+function urgeDates(first: string, urgeDays: number, policy: ReminderPolicy, calendar: WorkingCalendarLike): string[] {
+  const out: string[] = [];
+  for (let d = first, i = 0; out.length < urgeDays; d = addDays(d, 1), i++) {
+    if (i > 366) throw new RangeError(`no working day within a year of ${first}: calendar data is broken`);
+    if (policy.quietDays === false || calendar.isWorkday(d)) out.push(d);
+  }
+  return out;
+}
+
+/**
  * R6: 每月底前…反馈. For each calendar month M after the month the node started in (that month is covered
  * by the item's own node, key_task default 1m): a notice on the last working day of M at notifyAt; if
- * unanswered, urges at urgeAt (08:00, 15:00) on the first urgeDays calendar days of M+1 — literally 从下月1日
- * 开始，连续提醒2日, holidays included; at the last urge the owner is told too (仍未反馈的由立项主体催办); and
- * "超过时限2日" after the end of M (24:00 of M + 2 days = 00:00 on the 3rd) the 督查室 (核查问责).
- * R3: one report belongs to one reporting month, from day urgeDays+1 of M to day urgeDays of M+1 — a report
- * on 1–2 April is March's late report, one on 3 April or later is April's.
+ * unanswered, urges at urgeAt (08:00, 15:00) on the urge days of M+1 (urgeDates: the first 2 working days);
+ * at the last urge the owner is told too (仍未反馈的由立项主体催办); and "超过时限2日" after the end of M — 2 days
+ * of working time by default (overdueClock), so 00:00 after the 2nd working day — the 督查室 (核查问责).
+ * R3: one report belongs to one reporting month, from the day after M's urge days to the last urge day of M+1 —
+ * a report on the 2nd working day of April is March's late report, one after it is April's.
  */
 export function monthEndReminders(ctx: PeriodicContext): Candidate[] {
   const { policy, calendar, from, until, startAt } = ctx;
@@ -95,20 +111,28 @@ export function monthEndReminders(ctx: PeriodicContext): Candidate[] {
   for (let mi = lo; mi <= monthIndex(shanghaiDate(until)); mi++) {
     const y = Math.floor(mi / 12);
     const m = (mi % 12) + 1;
+    const first = localDate(y, m, 1);
     const nextFirst = localDate(Math.floor((mi + 1) / 12), ((mi + 1) % 12) + 1, 1);
-    const answeredFrom = shanghaiInstant(addDays(localDate(y, m, 1), me.urgeDays)).getTime();
+    const ownUrges = urgeDates(first, me.urgeDays, policy, calendar);
+    const answeredFrom = shanghaiInstant(ownUrges.length ? addDays(ownUrges[ownUrges.length - 1], 1) : first).getTime();
     const push = (kind: ReminderKind, dueAt: Date, audience: Audience) => out.push({ kind, dueAt, rule: 'R6', audience, answeredFrom });
     push('month_end_report', at(calendar.lastWorkingDayOfMonth(y, m), policy.notifyAt), 'unit');
     let last: Date | undefined;
-    for (let d = 0; d < me.urgeDays; d++) {
+    for (const day of urgeDates(nextFirst, me.urgeDays, policy, calendar)) {
       for (const t of me.urgeAt) {
-        const dueAt = at(addDays(nextFirst, d), t);
+        const dueAt = at(day, t);
         push('month_end_urge', dueAt, 'unit');
         if (!last || dueAt.getTime() > last.getTime()) last = dueAt;
       }
     }
     if (last) push('month_end_urge', last, 'owner');
-    push('month_end_escalation', new Date(shanghaiInstant(nextFirst).getTime() + me.escalateAfterDays * DAY_MS), 'supervision_office');
+    const monthEnd = shanghaiInstant(nextFirst);
+    const late = me.escalateAfterDays * DAY_MS;
+    push(
+      'month_end_escalation',
+      (policy.overdueClock ?? 'working') === 'working' ? addWorkingTime(monthEnd, late, calendar) : new Date(monthEnd.getTime() + late),
+      'supervision_office',
+    );
   }
   return out;
 }

@@ -47,6 +47,18 @@ export interface ReminderPolicy {
   notifyAt: string;
   /** R10: 22:00–08:00 by default; may cross midnight; start === end means no quiet hours. */
   quietHours: { start: string; end: string };
+  /**
+   * R1, R4, R5 (issue 13): how the hours after (and the 5 h before) a deadline are counted. 'working' (the default,
+   * also when absent): only working days pass (calendar/working-time.ts), so a holiday does not make an item
+   * "overdue 3 days"; 'calendar': every hour counts.
+   */
+  overdueClock?: 'working' | 'calendar';
+  /**
+   * R4, R10 (issue 13): no reminder goes out on a weekend or an official holiday — it is held to the next working
+   * day's quietHours.end and sent once (coalesced). Default true (also when absent). R6's urge days then count
+   * working days (从下月1日开始…连续提醒2日 → the first 2 working days of the next month).
+   */
+  quietDays?: boolean;
 }
 
 /** R1, R4, R5 and R10 — the 13710 deadline-node core every item policy starts from. */
@@ -61,6 +73,8 @@ const NODE_RULES = {
   keySupervisionAfterHours: 72,
   notifyAt: '09:00',
   quietHours: { start: '22:00', end: '08:00' },
+  overdueClock: 'working' as const,
+  quietDays: true,
 };
 
 /** R6: 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 … 超过时限2日未上报的事项，交由市政府督查室. */

@@ -1,7 +1,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { coalesce, deferForQuietHours, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
+import { coalesce, deferForQuietHours, holdForQuiet, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -10,7 +10,10 @@ const utc = (s: string) => sh(s).toISOString();
 const policy = (id: string): ReminderPolicy => DEFAULT_POLICIES.find((p) => p.id === id)!;
 const QUIET = { start: '22:00', end: '08:00' };
 
-function plan(over: Partial<ScheduleInput['item']>, opts: { policy?: string; from?: string; until?: string; cal?: WorkCalendar } = {}) {
+function plan(
+  over: Partial<ScheduleInput['item']>,
+  opts: { policy?: string; from?: string; until?: string; cal?: WorkCalendar; with?: Partial<ReminderPolicy> } = {},
+) {
   const item: ScheduleInput['item'] = {
     id: 42,
     board: 'daily',
@@ -23,7 +26,7 @@ function plan(over: Partial<ScheduleInput['item']>, opts: { policy?: string; fro
   };
   return planReminders({
     item,
-    policy: policy(opts.policy ?? 'daily'),
+    policy: { ...policy(opts.policy ?? 'daily'), ...opts.with },
     calendar: opts.cal ?? calendar,
     from: opts.from ? sh(opts.from) : item.registeredAt,
     until: sh(opts.until ?? '2026-12-31 23:59'),
@@ -159,18 +162,24 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
     coalesce(
       plan({}).map((r) => ({
         ...r,
-        dueAt: deferForQuietHours(r.dueAt, QUIET),
+        dueAt: r.sendAt,
         recipient: r.audience === 'unit' ? 'contact:zhang' : r.audience,
       })),
     );
 
-  it('R10: five reminders for one contact that fall due at 08:00 become one digest (23:00, 01:00, 03:00, 05:00, 07:00)', () => {
+  it('R10: five urges of one item for one contact that fall due at 08:00 (23:00, 01:00, 03:00, 05:00, 07:00) are one message with one line', () => {
     const digest = delivered().find((d) => d.dueAt.toISOString() === utc('2026-03-05 08:00'))!;
     expect(digest.recipient).toBe('contact:zhang');
-    // Each keeps the key of its planned instant, so the outbox stays idempotent whatever the deferral did.
-    expect(digest.reminders.map((r) => r.key)).toEqual(
-      ['2026-03-04 23:00', '2026-03-05 01:00', '2026-03-05 03:00', '2026-03-05 05:00', '2026-03-05 07:00'].map((t) => `42:overdue_urge:unit:${utc(t)}`),
-    );
+    // The line keeps the key of the latest planned instant; the five rows are all marked sent by the dispatcher.
+    expect(digest.reminders.map((r) => r.key)).toEqual([`42:overdue_urge:unit:${utc('2026-03-05 07:00')}`]);
+  });
+
+  it('R10: two items in one digest keep a line each, and a month-end request is not folded into a node reminder', () => {
+    const [a] = plan({}).filter((r) => r.kind === 'overdue_urge');
+    const b = { ...a, key: a.key.replace(/^42:/, '43:') };
+    const m = { ...a, kind: 'month_end_urge' as const, key: a.key.replace('overdue_urge', 'month_end_urge') };
+    const [d] = coalesce([a, b, m].map((r) => ({ ...r, recipient: 'x' })));
+    expect(d.reminders.map((r) => r.key.split(':').slice(0, 2).join(':'))).toEqual(['42:overdue_urge', '43:overdue_urge', '42:month_end_urge']);
   });
 
   it('R10: the whole 1d timeline as delivered — nothing between 22:00 and 08:00, one message per recipient and instant', () => {
@@ -179,9 +188,9 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
     expect(got).toEqual([
       zhang('2026-03-03 08:00'), // the 04:00 "5 h before"
       ...['12:00', '14:00', '15:00', '18:00', '21:00'].map((t) => zhang(`2026-03-03 ${t}`)),
-      zhang('2026-03-04 08:00', 3), // 00:00, 03:00, 06:00
+      zhang('2026-03-04 08:00'), // 00:00, 03:00, 06:00: one line
       ...['09:00', '11:00', '13:00', '15:00', '17:00', '19:00', '21:00'].map((t) => zhang(`2026-03-04 ${t}`)),
-      zhang('2026-03-05 08:00', 5),
+      zhang('2026-03-05 08:00'), // five urges: one line
       zhang('2026-03-05 09:00'),
       [utc('2026-03-05 09:00'), 'leader', 1],
       [utc('2026-03-06 09:00'), 'supervision_office', 1],
@@ -200,5 +209,107 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
       ['b', 1],
     ]);
     expect(out[0].reminders[0]).toEqual(r);
+  });
+});
+
+/**
+ * Issue 13 scope 2 on the 2026 calendar: 劳动节 05-01…05-05 (调休 Saturday 05-09), weekends. R4 (corrected):
+ * 逾期1天内每3小时提醒1次，逾期2天内每2小时提醒1次 — counted in working time; nights, weekends and holidays are held
+ * to the next working morning and coalesced.
+ */
+describe('R1, R4, R5 counted in working time; R10 quiet days (issue 13)', () => {
+  const mayDay = { registeredAt: sh('2026-04-27 09:00'), deadlineAt: sh('2026-04-30 18:00') }; // Thursday, the day before 劳动节
+  const mayPlan = (over: Partial<ScheduleInput['item']> = {}, w: Partial<ReminderPolicy> = {}) => plan({ ...mayDay, ...over }, { with: w });
+  const sends = (rs: PlannedReminder[]) => rs.map((r) => [r.dueAt.toISOString(), r.sendAt.toISOString(), r.kind, r.held]);
+  const send = (planned: string, sent: string, kind: string, held: string | null = null) => [utc(planned), utc(sent), kind, held];
+
+  it('the calendar is what the tests assume: 04-30 works, 05-01…05-05 rest, 05-06…05-09 work', () => {
+    expect(['2026-04-30', '2026-05-01', '2026-05-05', '2026-05-06', '2026-05-09'].map((d) => calendar.isWorkday(d))).toEqual([true, false, false, true, true]);
+  });
+
+  it('R1/R4: 逾期5小时、1天、2天 and the 3 h / 2 h cadence after a deadline of 04-30 18:00 count only working days', () => {
+    const rs = mayPlan().filter((r) => r.audience === 'unit' && r.dueAt < sh('2026-05-06 16:00'));
+    expect(sends(rs)).toEqual([
+      send('2026-04-30 13:00', '2026-04-30 13:00', 'before_deadline'), // 截止时限前5小时
+      send('2026-04-30 21:00', '2026-04-30 21:00', 'overdue_urge'), // +3 h, before the night
+      send('2026-04-30 23:00', '2026-05-06 08:00', 'after_deadline', 'rest_day'), // 逾期5小时: night, then 劳动节
+      send('2026-05-01 00:00', '2026-05-06 08:00', 'overdue_urge', 'rest_day'), // +6 h: the end of 04-30
+      send('2026-05-06 03:00', '2026-05-06 08:00', 'overdue_urge', 'night'), // +9 h: the holiday added nothing
+      send('2026-05-06 06:00', '2026-05-06 08:00', 'overdue_urge', 'night'),
+      send('2026-05-06 09:00', '2026-05-06 09:00', 'overdue_urge'),
+      send('2026-05-06 12:00', '2026-05-06 12:00', 'overdue_urge'),
+      send('2026-05-06 15:00', '2026-05-06 15:00', 'overdue_urge'),
+    ]);
+    expect(rs.some((r) => r.sendAt >= sh('2026-05-01 00:00') && r.sendAt < sh('2026-05-06 00:00'))).toBe(false);
+  });
+
+  it('R4: 报请分管领导 at 2 working days (05-07 18:00, outside quiet hours); R5: 逾期3天 重点督办 at 3 working days (05-08 18:00)', () => {
+    const rs = mayPlan();
+    const at = (kind: string) => rs.filter((r) => r.kind === kind).map((r) => [r.dueAt.toISOString(), r.sendAt.toISOString()]);
+    expect(at('leader_escalation')).toEqual([[utc('2026-05-07 18:00'), utc('2026-05-07 18:00')]]);
+    expect(at('key_supervision')).toEqual([[utc('2026-05-08 18:00'), utc('2026-05-08 18:00')]]);
+    expect(rs.filter((r) => r.kind === 'after_deadline').map((r) => r.dueAt.toISOString())).toEqual(
+      ['2026-04-30 23:00', '2026-05-06 18:00', '2026-05-07 18:00'].map(utc),
+    );
+  });
+
+  it('R10: after 劳动节 the unit gets ONE message at 05-06 08:00 with ONE line for the item (the most important kind)', () => {
+    const digests = coalesce(mayPlan().map((r) => ({ ...r, dueAt: r.sendAt, recipient: r.audience })));
+    const unit = digests.filter((d) => d.recipient === 'unit');
+    const line = (d: (typeof unit)[number]) => [d.dueAt.toISOString(), d.reminders.map((r) => r.kind).join()];
+    expect(unit.filter((d) => d.dueAt < sh('2026-05-07 12:00')).map(line)).toEqual([
+      [utc('2026-04-30 13:00'), 'before_deadline'],
+      [utc('2026-04-30 21:00'), 'overdue_urge'],
+      [utc('2026-05-06 08:00'), 'after_deadline'], // four reminders held over the holiday and the night: one line
+      ...['09:00', '12:00', '15:00'].map((h) => [utc(`2026-05-06 ${h}`), 'overdue_urge']),
+      [utc('2026-05-06 18:00'), 'after_deadline'], // 逾期1天
+      [utc('2026-05-06 20:00'), 'overdue_urge'],
+      [utc('2026-05-07 08:00'), 'overdue_urge'], // 22:00, 00:00 … 06:00: one line
+      [utc('2026-05-07 10:00'), 'overdue_urge'],
+    ]);
+  });
+
+  it('R10: a Friday 18:00 deadline — the weekend’s urges become ONE message Monday 08:00', () => {
+    const rs = plan({ registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-06 18:00') });
+    const weekend = rs.filter((r) => r.dueAt > sh('2026-03-06 21:00') && r.sendAt <= sh('2026-03-09 08:00'));
+    expect(weekend.map((r) => r.held)).toEqual(['rest_day', 'rest_day', 'night', 'night']);
+    expect(new Set(weekend.map((r) => r.sendAt.toISOString()))).toEqual(new Set([utc('2026-03-09 08:00')]));
+    const monday = coalesce(weekend.map((r) => ({ ...r, dueAt: r.sendAt, recipient: 'contact:zhang' })));
+    expect(monday.map((d) => [d.dueAt.toISOString(), d.reminders.length])).toEqual([[utc('2026-03-09 08:00'), 1]]);
+  });
+
+  it('R3: a held reminder whose item was answered during the holiday is not sent; an item answered before the holiday gets nothing more', () => {
+    const answeredInHoliday = mayPlan({ lastReportAt: sh('2026-05-03 10:00') });
+    expect(sends(answeredInHoliday)).toEqual([
+      send('2026-04-30 13:00', '2026-04-30 13:00', 'before_deadline'),
+      send('2026-04-30 21:00', '2026-04-30 21:00', 'overdue_urge'),
+    ]);
+    expect(sends(mayPlan({ lastReportAt: sh('2026-04-30 20:00') }))).toEqual([send('2026-04-30 13:00', '2026-04-30 13:00', 'before_deadline')]);
+  });
+
+  it('R1: 截止时限前5小时 in working time — a deadline of Monday 2026-03-09 02:00 is reminded on Friday 21:00, not on Sunday night', () => {
+    const rs = plan({ registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-09 02:00') }).filter((r) => r.kind === 'before_deadline');
+    expect(sends(rs)).toEqual([send('2026-03-06 21:00', '2026-03-06 21:00', 'before_deadline')]);
+  });
+
+  it('policy values: overdueClock "calendar" and quietDays false give the hour-by-hour clock and quiet hours only', () => {
+    const rs = mayPlan({}, { overdueClock: 'calendar', quietDays: false });
+    expect(rs.find((r) => r.kind === 'key_supervision')!.dueAt.toISOString()).toBe(utc('2026-05-03 18:00'));
+    expect(sends(rs.filter((r) => r.dueAt >= sh('2026-05-01 00:00') && r.dueAt < sh('2026-05-01 06:00')))).toEqual([
+      send('2026-05-01 00:00', '2026-05-01 08:00', 'overdue_urge', 'night'),
+      send('2026-05-01 03:00', '2026-05-01 08:00', 'overdue_urge', 'night'),
+    ]);
+  });
+
+  it.each<[string, string, string | null, string]>([
+    ['2026-05-01 12:00', '2026-05-06 08:00', 'rest_day', 'a holiday noon'],
+    ['2026-04-30 23:00', '2026-05-06 08:00', 'rest_day', 'a working night before a holiday'],
+    ['2026-05-05 23:00', '2026-05-06 08:00', 'rest_day', 'the last holiday night'],
+    ['2026-03-03 03:00', '2026-03-03 08:00', 'night', 'a working night'],
+    ['2026-03-07 10:00', '2026-03-09 08:00', 'rest_day', 'a Saturday'],
+    ['2026-05-09 10:00', '2026-05-09 10:00', null, 'the 调休 Saturday is a working day'],
+    ['2026-03-03 10:00', '2026-03-03 10:00', null, 'a working day'],
+  ])('holdForQuiet: %s → %s (%s: %s)', (due, want, held) => {
+    expect(holdForQuiet(sh(due), policy('daily'), calendar)).toEqual({ sendAt: sh(want), held });
   });
 });

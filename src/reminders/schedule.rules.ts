@@ -11,13 +11,24 @@ import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
 import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
+import { addWorkingTime, nextWorkingMorning } from '../calendar/working-time';
+import type { WorkdayTest } from '../calendar/working-time';
 
 export { fixedReportDays, quarterlySummaryDate, timeOfDayMs } from './periodic.rules';
 export type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
 
+/** Why a reminder goes out later than planned (R10): at night (quiet hours) or on a weekend / official holiday. */
+export type HoldReason = 'night' | 'rest_day';
+/** The words a person reads for a hold (the policy preview). */
+export const HOLD_LABELS: Record<HoldReason, string> = { night: '夜间顺延', rest_day: '节假日顺延' };
+
 export interface PlannedReminder {
   kind: ReminderKind;
+  /** The rule's instant (stored as planned_at; the key names it). */
   dueAt: Date;
+  /** When it is sent: dueAt held out of quiet hours and quiet days (holdForQuiet; stored as due_at). */
+  sendAt: Date;
+  held: HoldReason | null;
   /** The DOMAIN rule that produced it: 'R1' … 'R9', 'E2'. */
   rule: string;
   audience: Audience;
@@ -103,9 +114,14 @@ export function rectificationDueAt(registeredAt: Date, policy: ReminderPolicy, c
   return shanghaiInstant(calendar.addWorkingDays(shanghaiDate(registeredAt), days), policy.rectificationReportBy ?? '12:00');
 }
 
-/** R1, R4, R5, R9: reminders around the deadline node; every one is answered by a report since the node began (R3). */
-function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean, start: number): Candidate[] {
-  const at = (h: number) => new Date(deadline.getTime() + h * HOUR_MS);
+/**
+ * R1, R4, R5, R9: reminders around the deadline node; every one is answered by a report since the node began (R3).
+ * Hours before and after the deadline are working time by default (overdueClock): a deadline of 04-30 18:00 is
+ * "overdue 1 day" on 05-06 18:00, after 劳动节, not on 05-01.
+ */
+function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean, start: number, calendar: WorkdayTest): Candidate[] {
+  const working = (p.overdueClock ?? 'working') === 'working';
+  const at = (h: number) => (working ? addWorkingTime(deadline, h * HOUR_MS, calendar) : new Date(deadline.getTime() + h * HOUR_MS));
   const out: Candidate[] = [];
   const add = (kind: ReminderKind, dueAt: Date, rule: string, audience: Audience) => out.push({ kind, dueAt, rule, audience, answeredFrom: start });
   for (const b of p.beforeDeadline) add('before_deadline', at(-b.hours), 'R1', 'unit');
@@ -148,7 +164,7 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   assertInstant(deadline, 'deadlineAt');
   const ctx = { policy, calendar, from, until, startAt, deadline, board: item.board };
   const candidates = [
-    ...nodeReminders(deadline, policy, rectification, start),
+    ...nodeReminders(deadline, policy, rectification, start, calendar),
     ...weeklyReminders(ctx),
     ...monthEndReminders(ctx),
     ...quarterlyReminders(ctx),
@@ -156,22 +172,26 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   ];
 
   const report = item.lastReportAt?.getTime();
-  const kept = new Map<string, Candidate>();
+  const kept = new Map<string, Candidate & { hold: ReturnType<typeof holdForQuiet> }>();
   for (const c of candidates) {
     const t = c.dueAt.getTime();
     if (t < from.getTime() || t >= until.getTime()) continue;
     // Nothing before the node began: an item registered 3 h before its deadline gets no "5 h before".
     if (t <= start) continue;
-    if (report !== undefined && c.answeredFrom !== null && report >= c.answeredFrom && report <= t) continue; // R3
+    // R3 up to the moment it would be sent: a reminder held over a holiday is pointless once a report came meanwhile.
+    const hold = holdForQuiet(c.dueAt, policy, calendar);
+    if (report !== undefined && c.answeredFrom !== null && report >= c.answeredFrom && report <= hold.sendAt.getTime()) continue;
     const slot = `${t}|${c.audience}|${GROUP[c.kind]}`;
     const prev = kept.get(slot);
-    if (!prev || rank(c.kind) < rank(prev.kind)) kept.set(slot, c);
+    if (!prev || rank(c.kind) < rank(prev.kind)) kept.set(slot, { ...c, hold });
   }
   return [...kept.values()]
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || rank(a.kind) - rank(b.kind) || a.audience.localeCompare(b.audience))
     .map((c) => ({
       kind: c.kind,
       dueAt: c.dueAt,
+      sendAt: c.hold.sendAt,
+      held: c.hold.held,
       rule: c.rule,
       audience: c.audience,
       key: `${item.id}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
@@ -198,24 +218,47 @@ export function deferForQuietHours(dueAt: Date, quiet: { start: string; end: str
 }
 
 /**
+ * R10 with quiet days (issue 13) — THE deferral: when a reminder planned at dueAt is sent, and why it is held.
+ * Quiet hours first (deferForQuietHours); then, unless the policy says quietDays: false, a reminder planned on a
+ * rest day or held into one goes to the next working day's quietHours.end (08:00): 23:00 on 04-30 → 05-06 08:00
+ * after 劳动节, a Saturday noon → Monday 08:00, the 调休 Saturday 05-09 stays (a working day).
+ */
+export function holdForQuiet(
+  dueAt: Date,
+  policy: Pick<ReminderPolicy, 'quietHours' | 'quietDays'>,
+  calendar: WorkdayTest,
+): { sendAt: Date; held: HoldReason | null } {
+  const night = deferForQuietHours(dueAt, policy.quietHours);
+  if (policy.quietDays !== false && (!calendar.isWorkday(shanghaiDate(dueAt)) || !calendar.isWorkday(shanghaiDate(night)))) {
+    return { sendAt: nextWorkingMorning(night, policy.quietHours.end, calendar), held: 'rest_day' };
+  }
+  return { sendAt: night, held: night.getTime() === dueAt.getTime() ? null : 'night' };
+}
+
+/**
  * R10: after deferral, all reminders for one recipient at one instant become one digest — a contact with
- * five reminders due at 08:00 gets one message. Within a digest a key appears once (nobody gets the same
- * reminder twice). Digests come sorted by dueAt then recipient; reminders in a digest by importance, then key.
+ * five reminders due at 08:00 gets one message. Within a digest each item asks once for each report (issue 13):
+ * the reminders of one item and one report (GROUP — the node, the month, the quarter, the fixed date) are one
+ * line, the most important kind (on a tie, the latest planned) — four urges held over a holiday or a night are
+ * not four lines. Digests come sorted by dueAt then recipient; reminders in a digest by importance, then key.
+ * Keys start with the item id (planReminders), which is how a reminder's item is known here.
  */
 export function coalesce(reminders: (PlannedReminder & { recipient: string })[]): { recipient: string; dueAt: Date; reminders: PlannedReminder[] }[] {
-  const groups = new Map<string, { recipient: string; dueAt: Date; byKey: Map<string, PlannedReminder> }>();
+  const groups = new Map<string, { recipient: string; dueAt: Date; byLine: Map<string, PlannedReminder> }>();
   for (const { recipient, ...r } of reminders) {
     assertInstant(r.dueAt, 'dueAt');
     const id = `${r.dueAt.getTime()}\u0000${recipient}`;
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { recipient, dueAt: new Date(r.dueAt.getTime()), byKey: new Map() }));
-    if (!g.byKey.has(r.key)) g.byKey.set(r.key, r);
+    if (!g) groups.set(id, (g = { recipient, dueAt: new Date(r.dueAt.getTime()), byLine: new Map() }));
+    const line = `${r.key.split(':')[0]}|${GROUP[r.kind]}`;
+    const prev = g.byLine.get(line);
+    if (!prev || rank(r.kind) < rank(prev.kind) || (rank(r.kind) === rank(prev.kind) && r.key > prev.key)) g.byLine.set(line, r);
   }
   return [...groups.values()]
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0))
     .map((g) => ({
       recipient: g.recipient,
       dueAt: g.dueAt,
-      reminders: [...g.byKey.values()].sort((a, b) => rank(a.kind) - rank(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      reminders: [...g.byLine.values()].sort((a, b) => rank(a.kind) - rank(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     }));
 }
