@@ -16,7 +16,7 @@ import { Setting } from '../settings/setting.entity';
 import { policyFor, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
-import { coalesce, deferForQuietHours, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
+import { coalesce, diffPlans, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
 /**
@@ -59,12 +59,55 @@ export class ReminderScheduler {
 
   /**
    * Issue 6 §5: what a policy would send, to whom, over the next `days` — for one item or all open items —
-   * computed with a candidate policy before it is saved. Nothing is stored.
+   * computed with a candidate policy before it is saved. Nothing is stored. `held`: why a reminder goes out
+   * later than planned (night, or a weekend / holiday — R10 with quiet days).
    */
   async preview(input: { candidate?: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+    const { cal, policies, items, facts, until } = await this.previewFacts(input);
+    const inForce = input.candidate ? withCandidate(policies, input.candidate) : policies;
+    return items.flatMap((item) => {
+      const policy = policyFor(item, inForce);
+      return this.planFor(item, policy, cal, facts, input.from, until).map((r) => ({
+        number: item.number,
+        kind: r.kind,
+        rule: r.rule,
+        audience: r.audience,
+        plannedAt: r.dueAt,
+        sendAt: r.sendAt,
+        held: r.held,
+        policy: `${policy.id}@${policy.version}`,
+      }));
+    });
+  }
+
+  /**
+   * Issue 13 (R10): what a candidate policy CHANGES for the open items over the next `days`, before it is saved —
+   * per item, the reminders added, removed or moved (to whom, planned instant, send instant, held and why), against
+   * the policies in force. Items the change does not touch are left out. Nothing is stored.
+   */
+  async previewChanges(input: { candidate: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+    const { cal, policies, items, facts, until } = await this.previewFacts(input);
+    const inForce = withCandidate(policies, input.candidate);
+    const out: { item: Item; policyBefore: string; policyAfter: string; changes: PlanChange[] }[] = [];
+    for (const item of items) {
+      const before = policyFor(item, policies);
+      const after = policyFor(item, inForce);
+      if (before === after) continue; // the candidate is not the item's policy, now or after
+      const changes = diffPlans(this.planFor(item, before, cal, facts, input.from, until), this.planFor(item, after, cal, facts, input.from, until));
+      if (changes.length)
+        out.push({
+          item,
+          policyBefore: `${before.id}@${before.version}`,
+          policyAfter: after === input.candidate ? `${after.id}（待保存）` : `${after.id}@${after.version}`,
+          changes,
+        });
+    }
+    return out;
+  }
+
+  private async previewFacts(input: { itemIds?: number[]; from: Date; days: number; limit?: number }) {
     const cal = await this.calendar.calendar();
     const policies = await this.policies();
-    const inForce = input.candidate ? [...policies.filter((p) => p.id !== input.candidate!.id), input.candidate] : policies;
     const qb = this.db
       .getRepository(Item)
       .createQueryBuilder('i')
@@ -75,18 +118,7 @@ export class ReminderScheduler {
     const items = await qb.getMany();
     const facts = await this.facts(this.db.manager, items);
     const until = new Date(input.from.getTime() + input.days * 86_400_000);
-    return items.flatMap((item) => {
-      const policy = policyFor(item, inForce);
-      return this.planFor(item, policy, cal, facts, input.from, until).map((r) => ({
-        number: item.number,
-        kind: r.kind,
-        rule: r.rule,
-        audience: r.audience,
-        plannedAt: r.dueAt,
-        sendAt: deferForQuietHours(r.dueAt, policy.quietHours),
-        policy: `${policy.id}@${policy.version}`,
-      }));
-    });
+    return { cal, policies, items, facts, until };
   }
 
   /**
@@ -143,8 +175,9 @@ export class ReminderScheduler {
             rule: r.rule,
             audience: r.audience,
             recipientKey: recipientKey(item, r.audience, facts),
+            // The rule's instant, and when it goes out: held out of the night and off weekends and holidays (R10).
             plannedAt: r.dueAt,
-            dueAt: deferForQuietHours(r.dueAt, policy.quietHours),
+            dueAt: r.sendAt,
             status: 'pending' as const,
             policyId: policy.id,
             policyVersion: policy.version,
@@ -386,6 +419,12 @@ export class ReminderScheduler {
       summary: 'R5：逾期3天，转入重点督办（督查室跟踪，列入下期通报）',
     });
   }
+}
+
+/** The policies as they would be with the candidate saved (it replaces the policy of the same id). */
+function withCandidate(policies: ReminderPolicy[], candidate: ReminderPolicy): ReminderPolicy[] {
+  // In its place: the seed order decides ties (policyFor), so a candidate must not win one only by being last.
+  return policies.some((p) => p.id === candidate.id) ? policies.map((p) => (p.id === candidate.id ? candidate : p)) : [...policies, candidate];
 }
 
 interface Facts {

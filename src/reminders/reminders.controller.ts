@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { ItemQueriesService } from '../cases/item-queries.service';
@@ -10,12 +9,70 @@ import { toShanghaiIso } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { ReminderScheduler } from './reminder-scheduler.service';
 import type { ReminderPolicy } from './reminder.policy';
+import { HOLD_LABELS, HoldReason, ReminderTiming } from './schedule.rules';
+import type { Audience, ReminderKind } from './schedule.types';
 
 class PreviewDto {
   @ApiPropertyOptional({ description: '待保存的策略（不传则用现行策略）' }) @IsOptional() @IsObject() policy?: ReminderPolicy;
   @ApiPropertyOptional({ description: '只看这一事项；不传则看全部在办事项' }) @IsOptional() @IsString() number?: string;
   @ApiPropertyOptional({ default: 7 }) @IsOptional() @IsInt() @Min(1) @Max(90) days?: number;
 }
+
+class PreviewChangesDto {
+  @ApiProperty({ description: '待保存的策略' }) @IsObject() policy!: ReminderPolicy;
+  @ApiPropertyOptional({ description: '只看这一事项；不传则看全部在办事项' }) @IsOptional() @IsString() number?: string;
+  @ApiPropertyOptional({ default: 14 }) @IsOptional() @IsInt() @Min(1) @Max(90) days?: number;
+}
+
+/** What a person reads for each reminder kind and audience (the preview). */
+const KIND_LABELS: Record<ReminderKind, string> = {
+  before_deadline: '到期前提醒',
+  after_deadline: '逾期提醒',
+  overdue_urge: '逾期催办',
+  leader_escalation: '报请分管领导协调',
+  key_supervision: '转入重点督办',
+  weekly: '每周提醒',
+  month_end_report: '月度进展反馈提醒',
+  month_end_urge: '月度进展催报',
+  month_end_escalation: '月度进展逾期转督查室',
+  quarterly_summary: '季度小结',
+  fixed_report: '定期报送',
+  rectification_due: '整改期满',
+};
+const AUDIENCE_LABELS: Record<Audience, string> = { unit: '承办单位', leader: '分管领导', supervision_office: '督查室', owner: '立项主体' };
+const CHANGE_LABELS = { added: '新增', removed: '取消', moved: '改期' } as const;
+
+class ReminderTimingView {
+  @ApiProperty({ example: '2026-04-30T23:00:00+08:00', description: '规则确定的提醒时点' }) plannedAt!: string;
+  @ApiProperty({ example: '2026-05-06T08:00:00+08:00', description: '实际发送时间（夜间、节假日顺延后）' }) sendAt!: string;
+  @ApiProperty({ nullable: true, enum: ['节假日顺延', '夜间顺延'], description: '为何晚于提醒时点发送；按时发送为 null' }) held!: string | null;
+}
+
+class ReminderChangeView {
+  @ApiProperty({ enum: ['新增', '取消', '改期'] }) change!: string;
+  @ApiProperty({ example: '逾期催办' }) what!: string;
+  @ApiProperty({ example: '承办单位', description: '发给谁' }) to!: string;
+  @ApiProperty({ example: 'overdue_urge' }) kind!: ReminderKind;
+  @ApiProperty({ example: 'R4' }) rule!: string;
+  @ApiProperty({ enum: ['unit', 'leader', 'supervision_office', 'owner'] }) audience!: Audience;
+  @ApiPropertyOptional({ type: ReminderTimingView, description: '现行策略下（新增时无）' }) before?: ReminderTimingView;
+  @ApiPropertyOptional({ type: ReminderTimingView, description: '待保存策略下（取消时无）' }) after?: ReminderTimingView;
+}
+
+class ItemReminderChangesView {
+  @ApiProperty({ example: 'DB-2026-0001' }) number!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 'daily@1', description: '现行策略' }) policyBefore!: string;
+  @ApiProperty({ example: 'daily（待保存）', description: '保存后适用的策略' }) policyAfter!: string;
+  @ApiProperty({ type: [ReminderChangeView] }) changes!: ReminderChangeView[];
+}
+
+const held = (h: HoldReason | null) => (h ? HOLD_LABELS[h] : null);
+const timingView = (t: ReminderTiming): ReminderTimingView => ({
+  plannedAt: toShanghaiIso(t.plannedAt)!,
+  sendAt: toShanghaiIso(t.sendAt)!,
+  held: held(t.held),
+});
 
 /** Issue 6 §1 and §5: reminder policies as versioned data, and a preview before a change is saved. */
 @ApiTags('reminders 提醒策略')
@@ -55,6 +112,35 @@ export class RemindersController {
     const candidate = dto.policy ? this.policies.check({ ...dto.policy, version: (dto.policy.version ?? 0) || 0 }) : undefined;
     const itemIds = dto.number ? [(await this.queries.load(dto.number)).id] : undefined;
     const rows = await this.scheduler.preview({ candidate, itemIds, from: this.clock.now(), days: dto.days ?? 7 });
-    return rows.map((r) => ({ ...r, plannedAt: toShanghaiIso(r.plannedAt), sendAt: toShanghaiIso(r.sendAt) }));
+    return rows.map((r) => ({ ...r, plannedAt: toShanghaiIso(r.plannedAt), sendAt: toShanghaiIso(r.sendAt), held: held(r.held) }));
+  }
+
+  @Post('preview/changes')
+  @HttpCode(200)
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({
+    summary: '预览变更：待保存的策略会让在办事项今后 N 天的提醒有何不同（新增、取消、改期，含夜间和节假日顺延），不保存',
+  })
+  @ApiOkResponse({ type: [ItemReminderChangesView] })
+  async previewChanges(@Body() dto: PreviewChangesDto): Promise<ItemReminderChangesView[]> {
+    const candidate = this.policies.check({ ...dto.policy, version: (dto.policy.version ?? 0) || 0 });
+    const itemIds = dto.number ? [(await this.queries.load(dto.number)).id] : undefined;
+    const items = await this.scheduler.previewChanges({ candidate, itemIds, from: this.clock.now(), days: dto.days ?? 14 });
+    return items.map(({ item, policyBefore, policyAfter, changes }) => ({
+      number: item.number,
+      title: item.title,
+      policyBefore,
+      policyAfter,
+      changes: changes.map((c) => ({
+        change: CHANGE_LABELS[c.change],
+        what: KIND_LABELS[c.kind],
+        to: AUDIENCE_LABELS[c.audience],
+        kind: c.kind,
+        rule: c.rule,
+        audience: c.audience,
+        ...(c.before ? { before: timingView(c.before) } : {}),
+        ...(c.after ? { after: timingView(c.after) } : {}),
+      })),
+    }));
   }
 }

@@ -1,7 +1,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { coalesce, deferForQuietHours, holdForQuiet, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
+import { coalesce, deferForQuietHours, diffPlans, holdForQuiet, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -311,5 +311,49 @@ describe('R1, R4, R5 counted in working time; R10 quiet days (issue 13)', () => 
     ['2026-03-03 10:00', '2026-03-03 10:00', null, 'a working day'],
   ])('holdForQuiet: %s → %s (%s: %s)', (due, want, held) => {
     expect(holdForQuiet(sh(due), policy('daily'), calendar)).toEqual({ sendAt: sh(want), held });
+  });
+});
+
+describe('diffPlans — what a candidate policy changes for one item (the policy preview, issue 13)', () => {
+  const mayDay = { registeredAt: sh('2026-04-27 09:00'), deadlineAt: sh('2026-04-30 18:00') };
+  const window = { from: '2026-04-27 09:00', until: '2026-05-10 00:00' };
+
+  it('the same policy changes nothing', () => {
+    expect(diffPlans(plan(mayDay, window), plan(mayDay, window))).toEqual([]);
+  });
+
+  it('a reminder a day before the deadline is added; nothing else moves', () => {
+    const after = plan(mayDay, { ...window, with: { beforeDeadline: [{ hours: 24 }, { hours: 5 }] } });
+    expect(diffPlans(plan(mayDay, window), after)).toEqual([
+      {
+        change: 'added',
+        kind: 'before_deadline',
+        rule: 'R1',
+        audience: 'unit',
+        after: { plannedAt: sh('2026-04-29 18:00'), sendAt: sh('2026-04-29 18:00'), held: null },
+      },
+    ]);
+  });
+
+  it('turning quiet days off shows the holds it removes: the same reminders, sent during 劳动节', () => {
+    const changes = diffPlans(plan(mayDay, window), plan(mayDay, { ...window, with: { quietDays: false } }));
+    const first = changes[0];
+    expect(first).toEqual({
+      change: 'moved',
+      kind: 'after_deadline',
+      rule: 'R1',
+      audience: 'unit',
+      before: { plannedAt: sh('2026-04-30 23:00'), sendAt: sh('2026-05-06 08:00'), held: 'rest_day' },
+      after: { plannedAt: sh('2026-04-30 23:00'), sendAt: sh('2026-05-01 08:00'), held: 'night' },
+    });
+    expect(changes.every((c) => c.change === 'moved')).toBe(true);
+  });
+
+  it('the calendar clock moves the cadence into the holiday: what comes after 04-30 21:00 moves, nothing is added or lost', () => {
+    const changes = diffPlans(plan(mayDay, window), plan(mayDay, { ...window, with: { overdueClock: 'calendar', quietDays: false } }));
+    const ks = changes.find((c) => c.kind === 'key_supervision')!;
+    expect([ks.change, ks.before!.plannedAt, ks.after!.plannedAt]).toEqual(['moved', sh('2026-05-08 18:00'), sh('2026-05-03 18:00')]);
+    expect(new Set(changes.map((c) => c.change))).toEqual(new Set(['moved']));
+    expect(changes.some((c) => c.before!.plannedAt <= sh('2026-04-30 21:00'))).toBe(false);
   });
 });

@@ -262,3 +262,71 @@ export function coalesce(reminders: (PlannedReminder & { recipient: string })[])
       reminders: [...g.byLine.values()].sort((a, b) => rank(a.kind) - rank(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     }));
 }
+
+/** One reminder as a preview shows it: the rule's instant, when it goes out, and why it is held. */
+export interface ReminderTiming {
+  plannedAt: Date;
+  sendAt: Date;
+  held: HoldReason | null;
+}
+
+export interface PlanChange {
+  change: 'added' | 'removed' | 'moved';
+  kind: ReminderKind;
+  rule: string;
+  audience: Audience;
+  before?: ReminderTiming;
+  after?: ReminderTiming;
+}
+
+const timing = (r: PlannedReminder): ReminderTiming => ({ plannedAt: r.dueAt, sendAt: r.sendAt, held: r.held });
+
+/**
+ * The policy preview (issue 13, R10): what one item's reminders become under another policy. The same key in both
+ * (same kind, audience, planned instant) is unchanged unless its send instant moved (a hold added or lifted); the
+ * rest are paired by kind and audience in time order — moved — and what is left is added or removed. Sorted by
+ * the earlier of the two planned instants. Pure.
+ */
+export function diffPlans(before: PlannedReminder[], after: PlannedReminder[]): PlanChange[] {
+  const out: (PlanChange & { at: number })[] = [];
+  const afterByKey = new Map(after.map((r) => [r.key, r]));
+  const beforeKeys = new Set(before.map((r) => r.key));
+  const leftBefore: PlannedReminder[] = [];
+  for (const b of before) {
+    const a = afterByKey.get(b.key);
+    if (!a) leftBefore.push(b);
+    else if (a.sendAt.getTime() !== b.sendAt.getTime() || a.held !== b.held)
+      out.push({ change: 'moved', kind: b.kind, rule: b.rule, audience: b.audience, before: timing(b), after: timing(a), at: b.dueAt.getTime() });
+  }
+  const leftAfter = after.filter((r) => !beforeKeys.has(r.key));
+  const byWhat = (rs: PlannedReminder[]) => {
+    const m = new Map<string, PlannedReminder[]>();
+    for (const r of [...rs].sort((x, y) => x.dueAt.getTime() - y.dueAt.getTime())) {
+      const k = `${r.kind}|${r.audience}`;
+      m.set(k, [...(m.get(k) ?? []), r]);
+    }
+    return m;
+  };
+  const afterWhat = byWhat(leftAfter);
+  for (const [what, bs] of byWhat(leftBefore)) {
+    const as = afterWhat.get(what) ?? [];
+    bs.forEach((b, i) => {
+      const a = as[i];
+      if (a)
+        out.push({
+          change: 'moved',
+          kind: b.kind,
+          rule: b.rule,
+          audience: b.audience,
+          before: timing(b),
+          after: timing(a),
+          at: Math.min(b.dueAt.getTime(), a.dueAt.getTime()),
+        });
+      else out.push({ change: 'removed', kind: b.kind, rule: b.rule, audience: b.audience, before: timing(b), at: b.dueAt.getTime() });
+    });
+    afterWhat.set(what, as.slice(bs.length));
+  }
+  for (const as of afterWhat.values())
+    for (const a of as) out.push({ change: 'added', kind: a.kind, rule: a.rule, audience: a.audience, after: timing(a), at: a.dueAt.getTime() });
+  return out.sort((x, y) => x.at - y.at || rank(x.kind) - rank(y.kind)).map(({ at: _at, ...c }) => c);
+}

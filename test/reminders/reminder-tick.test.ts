@@ -10,7 +10,7 @@ import { toShanghaiIso } from '../../src/shared/shanghai-time';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ReminderPolicyService } from '../../src/reminders/reminder-policy.service';
 import { Reminder } from '../../src/reminders/reminder.entity';
-import { coalesce, deferForQuietHours, planReminders } from '../../src/reminders/schedule.rules';
+import { coalesce, planReminders } from '../../src/reminders/schedule.rules';
 import { policyFor } from '../../src/reminders/reminder.policy';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
@@ -75,9 +75,7 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
       from: MONDAY_9,
       until: new Date(MONDAY_9.getTime() + 100 * HOUR + 1),
     });
-    const expectedUnit = coalesce(
-      planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: deferForQuietHours(p.dueAt, policy.quietHours), recipient: 'unit' })),
-    );
+    const expectedUnit = coalesce(planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: p.sendAt, recipient: 'unit' })));
     const unit = await digests(`group:${org.groups.lead}`);
     expect(unit.map((m) => (m.payload.reminders as unknown[]).length)).toEqual(expectedUnit.map((d) => d.reminders.length));
     expect(unit.length).toBe(expectedUnit.length);
@@ -233,6 +231,122 @@ describe('reminder policies over HTTP', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+/**
+ * Issue 13 scope 2 (R4, R10 with quiet days) on the 2026 calendar: 劳动节 05-01…05-05. Deadlines are given as a date
+ * (ends at the day end, 18:00) so the test does not depend on how time nodes are counted.
+ */
+describe('quiet days through the scheduler (R3, R4, R10)', () => {
+  const THU_NOON = new Date('2026-04-30T04:00:00Z'); // 2026-04-30 12:00 Shanghai, the day before 劳动节
+  const at = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
+  let t: TestApp;
+  let org: Org;
+  beforeAll(async () => {
+    t = await startTestApp({ now: at('2026-04-27 09:00') });
+    org = await seedOrg(t);
+  });
+  afterAll(() => t.close());
+  const digests = (target: string) =>
+    t.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest', target: target as never }, order: { id: 'ASC' } });
+
+  async function openItem(title: string): Promise<Item> {
+    t.clock.set(at('2026-04-27 09:00'));
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        {
+          title,
+          content: '内容',
+          source: 'hotline',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.lead,
+          deadline: { date: '2026-04-30' },
+        },
+        org.supervisor.actor,
+      );
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
+    return item;
+  }
+
+  it('R10: nothing is sent during 劳动节; on 05-06 08:00 the unit gets ONE message with one line per item; answered items get nothing', async () => {
+    const late = [await openItem('节前到期甲'), await openItem('节前到期乙')];
+    const inHoliday = await openItem('节日期间已报送');
+    const beforeHoliday = await openItem('节前已报送');
+    const s = t.get(ReminderScheduler);
+    const reportAt: Record<string, number> = { [at('2026-04-30 20:00').getTime()]: beforeHoliday.id, [at('2026-05-03 10:00').getTime()]: inHoliday.id };
+    const numbers = new Map([inHoliday, beforeHoliday].map((i) => [i.id, i.number]));
+    for (let now = THU_NOON.getTime(); now <= at('2026-05-06 12:00').getTime(); now += HOUR) {
+      t.clock.set(new Date(now));
+      if (reportAt[now]) await t.get(ItemCommandsService).report(numbers.get(reportAt[now])!, org.leadContact.actor, '已办理完毕，报告如下');
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+    }
+    const sent = (await digests(`group:${org.groups.lead}`)).filter((m) => m.dueAt >= THU_NOON);
+    const when = sent.map((m) => toShanghaiIso(m.dueAt));
+    // Before the holiday: the 13:00 "5 h before" and the 21:00 urge (+3 h); then nothing until 05-06 08:00.
+    expect(when.filter((w) => w! < '2026-05-06')).toEqual(['2026-04-30T13:00:00+08:00', '2026-04-30T21:00:00+08:00']);
+    expect(when.filter((w) => w! >= '2026-05-06')).toEqual(['2026-05-06T08:00:00+08:00', '2026-05-06T09:00:00+08:00', '2026-05-06T12:00:00+08:00']);
+    const lines = (m: OutboxMessage) => (m.payload.reminders as { itemId: number; kind: string }[]).map((r) => [r.itemId, r.kind]);
+    const morning = sent.find((m) => toShanghaiIso(m.dueAt) === '2026-05-06T08:00:00+08:00')!;
+    // One line per item: the 逾期5小时 reminder held from 04-30 23:00 stands for the urges of 00:00, 03:00 and 06:00.
+    expect(lines(morning)).toEqual(late.map((i) => [i.id, 'after_deadline']).sort());
+    const rows = await t.db.getRepository(Reminder).find({ where: { itemId: late[0].id, status: 'sent' }, order: { plannedAt: 'ASC' } });
+    expect(rows.filter((r) => toShanghaiIso(r.dueAt) === '2026-05-06T08:00:00+08:00').map((r) => toShanghaiIso(r.plannedAt))).toEqual([
+      '2026-04-30T23:00:00+08:00',
+      '2026-05-01T00:00:00+08:00', // planned at the rule's instant; held to the working morning (due_at)
+      '2026-05-06T03:00:00+08:00',
+      '2026-05-06T06:00:00+08:00',
+    ]);
+    // R3: the item answered during the holiday — its held reminders were cancelled, not sent; the one answered before: nothing after.
+    const after = (id: number) => sent.filter((m) => m.dueAt > at('2026-04-30 20:00') && lines(m).some(([itemId]) => itemId === id));
+    expect(after(inHoliday.id).map((m) => toShanghaiIso(m.dueAt))).toEqual(['2026-04-30T21:00:00+08:00']);
+    expect(after(beforeHoliday.id)).toEqual([]);
+    expect(await t.db.getRepository(Reminder).countBy({ itemId: inHoliday.id, status: 'cancelled' })).toBeGreaterThan(0);
+    expect(
+      (await t.db.getRepository(Reminder).findBy({ itemId: inHoliday.id, status: 'sent' })).every((r) => r.dueAt.getTime() < at('2026-05-01 00:00').getTime()),
+    ).toBe(true);
+  });
+
+  it('policy preview: turning quiet days off shows, per item, the reminders that would go out during 劳动节 instead of being held', async () => {
+    const item = await openItem('预览节假日顺延');
+    t.clock.set(THU_NOON);
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    const daily = (await t.http().get('/api/reminder-policies').set(admin).expect(200)).body.find((p: { id: string }) => p.id === 'daily');
+    expect([daily.overdueClock, daily.quietDays]).toEqual(['working', true]);
+    const res = await t
+      .http()
+      .post('/api/reminder-policies/preview/changes')
+      .set(admin)
+      .send({ policy: { ...daily, quietDays: false }, number: item.number, days: 7 })
+      .expect(200);
+    expect(res.body).toHaveLength(1);
+    const [mine] = res.body;
+    expect(mine).toMatchObject({ number: item.number, title: '预览节假日顺延', policyBefore: `daily@${daily.version}`, policyAfter: 'daily（待保存）' });
+    expect(mine.changes[0]).toEqual({
+      change: '改期',
+      what: '逾期提醒',
+      to: '承办单位',
+      kind: 'after_deadline',
+      rule: 'R1',
+      audience: 'unit',
+      before: { plannedAt: '2026-04-30T23:00:00+08:00', sendAt: '2026-05-06T08:00:00+08:00', held: '节假日顺延' },
+      after: { plannedAt: '2026-04-30T23:00:00+08:00', sendAt: '2026-05-01T08:00:00+08:00', held: '夜间顺延' },
+    });
+    // The 04-30 reminders before the night are unchanged, so they are not listed.
+    expect(mine.changes.some((c: { before?: { plannedAt: string } }) => c.before && c.before.plannedAt < '2026-04-30T22:00:00+08:00')).toBe(false);
+    // The old listing shows the hold too.
+    const list = await t.http().post('/api/reminder-policies/preview').set(admin).send({ number: item.number, days: 7 }).expect(200);
+    expect(list.body.find((r: { plannedAt: string }) => r.plannedAt === '2026-04-30T23:00:00+08:00')).toMatchObject({
+      sendAt: '2026-05-06T08:00:00+08:00',
+      held: '节假日顺延',
+    });
+    // A candidate that changes nothing lists nothing; nothing was saved.
+    await t.http().post('/api/reminder-policies/preview/changes').set(admin).send({ policy: daily, number: item.number }).expect(200, []);
+    expect((await t.http().get('/api/reminder-policies').set(admin)).body.find((p: { id: string }) => p.id === 'daily').version).toBe(daily.version);
   });
 });
 

@@ -4,6 +4,7 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
+import { DEFAULT_POLICIES } from '../../src/reminders/reminder.policy';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
@@ -187,6 +188,10 @@ const RULES: Record<string, Rule> = {
   'GET /api/reminder-policies/:id/versions': { allow: SIGNED_IN, call: () => ({ path: '/api/reminder-policies/daily/versions' }) },
   'PUT /api/reminder-policies/:id': { allow: ADMIN, call: () => ({ path: '/api/reminder-policies/daily', body: {} }) },
   'POST /api/reminder-policies/preview': { allow: OFFICE, call: (f) => ({ path: '/api/reminder-policies/preview', body: { number: f.item, days: 1 } }) },
+  'POST /api/reminder-policies/preview/changes': {
+    allow: OFFICE,
+    call: (f) => ({ path: '/api/reminder-policies/preview/changes', body: { policy: DEFAULT_POLICIES[1], number: f.item, days: 1 } }),
+  },
 
   // 激励积分: rankings for the oversight side; a unit's own lines for its people too.
   'GET /api/scores': { allow: OVERSIGHT, call: () => ({ path: '/api/scores' }) },
