@@ -394,7 +394,7 @@ describe('incremental planning', () => {
       for (let h = 13; h <= 168; h += 5) await s.plan(at(h));
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
       expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([
-        ...Array(3).fill('2026-03-08T09:00:00+08:00'),
+        ...Array(3).fill('2026-03-06T09:00:00+08:00'), // 24 h of working time before Monday 09:00: Friday 09:00 (R1, issue 13)
         ...Array(3).fill('2026-03-09T04:00:00+08:00'),
       ]);
     } finally {

@@ -149,24 +149,60 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-03 08:00 unit 【督办提醒】`, `2026-03-03 12:00 unit 【催办】`]);
   });
 
-  it('R6: a key task — month-end notice, urges at 08:00 and 15:00 on the 1st and 2nd (a holiday: still), the owner at the last, the 督查室 after 2 days', async () => {
+  it('R1, R4, R5, R10 over 劳动节 2026: a deadline of 04-30 18:00 — nothing reaches anyone 05-01…05-05; the cadence, the leader and 重点督办 on working days', async () => {
+    // The deadline is given as a date (the day end, 18:00), the day before the holiday.
+    const number = await register({ title: '节前到期的事项', deadline: { date: '2026-04-30' } }, '2026-04-29T09:00:00+08:00');
+    const got = about(number, await walk('2026-04-29T10:00:00+08:00', '2026-05-08T20:00:00+08:00'));
+    const unit = (hhmm: string) => `${hhmm} unit`;
+    expect(summary(got)).toEqual([
+      // R1 截止时限前5小时: 13:00 on the deadline day.
+      `${unit('2026-04-30 13:00')} 【督办提醒】`,
+      // R4 +3 h: 21:00, before the night.
+      `${unit('2026-04-30 21:00')} 【催办】`,
+      // +5 h (23:00), +6 h (24:00), then the holiday adds nothing: +9 h and +12 h are 05-06 03:00 and 06:00.
+      // All held to the first working morning: ONE message, one line.
+      `${unit('2026-05-06 08:00')} 【催办】`,
+      `${unit('2026-05-06 09:00')} 【催办】`,
+      `${unit('2026-05-06 12:00')} 【催办】`,
+      `${unit('2026-05-06 15:00')} 【催办】`,
+      // R1 逾期1天: 24 working hours = 05-06 18:00; then every 2 h.
+      `${unit('2026-05-06 18:00')} 【催办】`,
+      `${unit('2026-05-06 20:00')} 【催办】`,
+      // 22:00, 00:00 … 06:00: held to 08:00, one line.
+      `${unit('2026-05-07 08:00')} 【催办】`,
+      `${unit('2026-05-07 10:00')} 【催办】`,
+      `${unit('2026-05-07 12:00')} 【催办】`,
+      `${unit('2026-05-07 14:00')} 【催办】`,
+      `${unit('2026-05-07 16:00')} 【催办】`,
+      // R1 逾期2天 and R4 报请分管领导 at 48 working hours: 05-07 18:00, outside quiet hours.
+      `${unit('2026-05-07 18:00')} 【催办】`,
+      `2026-05-07 18:00 leader 【逾期报告】`,
+      // R5 逾期3天 重点督办: 05-08 18:00.
+      `2026-05-08 18:00 office 【重点督办】`,
+    ]);
+    expect(got.filter((a) => a.at === '2026-05-06 08:00')).toHaveLength(1);
+    expect(got.find((a) => a.at === '2026-05-06 08:00')!.text.match(/【催办】/g)).toHaveLength(1);
+  });
+
+  it('R6: a key task — month-end notice, urges at 08:00 and 15:00 on the first 2 working days (after 劳动节), the owner at the last, the 督查室 after 2 working days', async () => {
     const number = await register(
       { title: '重点工作月报', board: 'key_task', deadline: { date: '2026-07-31' }, deadlineReason: '分阶段推进' },
       '2026-03-02T09:00:00+08:00',
     );
     // March is covered by the item's own start; April is the first month it reports on its own.
-    const got = about(number, await walk('2026-04-29T09:00:00+08:00', '2026-05-03T12:00:00+08:00'));
+    const got = about(number, await walk('2026-04-29T09:00:00+08:00', '2026-05-08T12:00:00+08:00'));
     expect(summary(got)).toEqual([
       // 30 April 2026 is a Thursday, the last working day before the 劳动节 break.
       `2026-04-30 09:00 unit 【月度反馈】`,
-      // 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 — 1 and 2 May are holidays; the rule counts calendar days.
-      `2026-05-01 08:00 unit 【催报】`,
-      `2026-05-01 15:00 unit 【催报】`,
-      `2026-05-02 08:00 unit 【催报】`,
-      `2026-05-02 15:00 unit 【催报】`,
-      `2026-05-02 15:00 owner 【催报】`,
-      // 超过时限2日: 00:00 on 3 May, in the night → 08:00.
-      `2026-05-03 08:00 office 【核查问责】`,
+      // 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 — 1–5 May are holidays: nobody is urged on them;
+      // the 2 days are the first 2 working days, 6 and 7 May.
+      `2026-05-06 08:00 unit 【催报】`,
+      `2026-05-06 15:00 unit 【催报】`,
+      `2026-05-07 08:00 unit 【催报】`,
+      `2026-05-07 15:00 unit 【催报】`,
+      `2026-05-07 15:00 owner 【催报】`,
+      // 超过时限2日 (2 working days): 00:00 on 8 May, in the night → 08:00.
+      `2026-05-08 08:00 office 【核查问责】`,
     ]);
   });
 
@@ -187,12 +223,13 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     );
     const got = about(
       number,
-      await walk('2026-04-29T09:00:00+08:00', '2026-05-03T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-05-01T10:00:00+08:00').getTime())
+      await walk('2026-04-29T09:00:00+08:00', '2026-05-08T12:00:00+08:00', async (at) => {
+        // The first working day after 劳动节, after its first urge.
+        if (at.getTime() === new Date('2026-05-06T10:00:00+08:00').getTime())
           await t.get(ItemCommandsService).report(number, org.leadContact.actor, '4月份进展：已完成方案编制');
       }),
     );
-    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-04-30 09:00 unit 【月度反馈】`, `2026-05-01 08:00 unit 【催报】`]);
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-04-30 09:00 unit 【月度反馈】`, `2026-05-06 08:00 unit 【催报】`]);
   });
 
   it('R8: 政府工作报告 items report on 10 April (a Friday) and 10 July; a report in between answers July', async () => {
