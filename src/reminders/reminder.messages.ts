@@ -5,7 +5,10 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Unit } from '../org/unit.entity';
 import { Clock } from '../shared/clock';
 import { MessageKinds } from '../outbox/message-kinds';
+import { CalendarService } from '../calendar/calendar.service';
 import { reminderLine } from './reminder.texts';
+import { policyFor } from './reminder.policy';
+import { ReminderPolicyService } from './reminder-policy.service';
 
 /** The reminders' message (issue 12: each feature composes its own): the digest of what is due for one recipient. */
 @Injectable()
@@ -14,6 +17,8 @@ export class ReminderMessages implements OnModuleInit {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly kinds: MessageKinds,
+    private readonly calendar: CalendarService,
+    private readonly policies: ReminderPolicyService,
   ) {}
 
   onModuleInit(): void {
@@ -28,6 +33,8 @@ export class ReminderMessages implements OnModuleInit {
     const items = ids.length ? await this.db.getRepository(Item).findBy({ id: In(ids) }) : [];
     const leads = ids.length ? await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids), role: 'lead' }) : [];
     const units = leads.length ? await this.db.getRepository(Unit).findBy({ id: In(leads.map((l) => l.unitId)) }) : [];
+    const cal = await this.calendar.calendar();
+    const policies = await this.policies.current();
     const lines: string[] = [];
     for (const r of reminders) {
       const item = items.find((i) => i.id === r.itemId);
@@ -42,6 +49,8 @@ export class ReminderMessages implements OnModuleInit {
         deadlineAt: item.deadlineAt,
         leadUnit: unit?.name ?? '',
         now,
+        // R4: how overdue, in the clock the item's policy counts (working time by default, issue 13).
+        calendar: (policyFor(item, policies).overdueClock ?? 'working') === 'working' ? cal : undefined,
       });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);

@@ -1,5 +1,7 @@
 /** What each reminder says (R1–R9), in the words the 13710 documents use. Pure. */
 import { formatShanghai } from '../shared/shanghai-time';
+import { workingTimeBetween } from '../calendar/working-time';
+import type { WorkdayTest } from '../calendar/working-time';
 
 export interface ReminderLine {
   kind: string;
@@ -9,11 +11,17 @@ export interface ReminderLine {
   deadlineAt: Date;
   leadUnit: string;
   now: Date;
+  /** Given when the item's policy counts overdue time in working time (overdueClock 'working', the default — R4). */
+  calendar?: WorkdayTest;
 }
 
-function overdueFor(deadlineAt: Date, now: Date): string {
-  const h = Math.max(0, Math.floor((now.getTime() - deadlineAt.getTime()) / 3_600_000));
-  return h >= 24 ? `${Math.floor(h / 24)}天${h % 24 ? `${h % 24}小时` : ''}` : `${h}小时`;
+function overdueFor(deadlineAt: Date, now: Date, calendar?: WorkdayTest): string {
+  const elapsed = now.getTime() - deadlineAt.getTime();
+  const ms = calendar ? workingTimeBetween(deadlineAt, now, calendar) : elapsed;
+  const h = Math.max(0, Math.floor(ms / 3_600_000));
+  const text = h >= 24 ? `${Math.floor(h / 24)}天${h % 24 ? `${h % 24}小时` : ''}` : `${h}小时`;
+  // Say so when rest days were left out, or "14小时" for a deadline six days ago reads as a mistake.
+  return calendar && elapsed - ms >= 3_600_000 ? `${text}（节假日不计）` : text;
 }
 
 export function reminderLine(r: ReminderLine): string {
@@ -23,7 +31,7 @@ export function reminderLine(r: ReminderLine): string {
       return `【督办提醒】${head}将于 ${formatShanghai(r.deadlineAt)} 到期，请按时反馈办理情况。`;
     case 'after_deadline':
     case 'overdue_urge':
-      return `【催办】${head}已逾期${overdueFor(r.deadlineAt, r.now)}，请立即反馈办理情况。`;
+      return `【催办】${head}已逾期${overdueFor(r.deadlineAt, r.now, r.calendar)}，请立即反馈办理情况。`;
     case 'leader_escalation':
       return `【逾期报告】${head}（主办：${r.leadUnit}）逾期已满2天仍未反馈，请协调督促落实。`;
     case 'key_supervision':

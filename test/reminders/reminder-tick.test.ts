@@ -253,20 +253,18 @@ describe('quiet days through the scheduler (R3, R4, R10)', () => {
 
   async function openItem(title: string): Promise<Item> {
     t.clock.set(at('2026-04-27 09:00'));
-    const item = await t
-      .get(RegistrationService)
-      .register(
-        {
-          title,
-          content: '内容',
-          source: 'hotline',
-          ownerId: org.owner.id,
-          leaderId: org.leader.id,
-          leadUnitId: org.units.lead,
-          deadline: { date: '2026-04-30' },
-        },
-        org.supervisor.actor,
-      );
+    const item = await t.get(RegistrationService).register(
+      {
+        title,
+        content: '内容',
+        source: 'hotline',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        deadline: { date: '2026-04-30' },
+      },
+      org.supervisor.actor,
+    );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     return item;

@@ -182,6 +182,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     ]);
     expect(got.filter((a) => a.at === '2026-05-06 08:00')).toHaveLength(1);
     expect(got.find((a) => a.at === '2026-05-06 08:00')!.text.match(/【催办】/g)).toHaveLength(1);
+    // How overdue, in the time the rules count: 6 h on 04-30 and 8 h on 05-06 — the holiday is not counted.
+    expect(got.find((a) => a.at === '2026-05-06 08:00')!.text).toContain('已逾期14小时（节假日不计）');
   });
 
   it('R6: a key task — month-end notice, urges at 08:00 and 15:00 on the first 2 working days (after 劳动节), the owner at the last, the 督查室 after 2 working days', async () => {
