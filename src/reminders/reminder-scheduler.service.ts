@@ -316,6 +316,7 @@ export class ReminderScheduler {
     const policies = await this.policies();
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
     const cancelled: number[] = [];
+    const heldAgain: { id: number; dueAt: Date }[] = [];
     // A batch holds many reminders for the same few recipients: resolve each one's chats once.
     const recipientsOf = new Map<string, Promise<Target[]>>();
     for (const r of due) {
@@ -325,6 +326,12 @@ export class ReminderScheduler {
         item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       if (!item || !stillPlanned) {
         cancelled.push(r.id);
+        continue;
+      }
+      // R10: held later now than when planned (a day declared a rest day since, or a policy's quiet hours/days
+      // changed): held again, to the new send time, not sent today.
+      if (stillPlanned.sendAt.getTime() > now.getTime()) {
+        heldAgain.push({ id: r.id, dueAt: stillPlanned.sendAt });
         continue;
       }
       // Resolved again now: the lead unit or the owner may have changed since planning.
@@ -351,10 +358,13 @@ export class ReminderScheduler {
         };
       }),
     );
-    const sent = due.filter((r) => !cancelled.includes(r.id)).map((r) => r.id);
+    const sent = due.filter((r) => !cancelled.includes(r.id) && !heldAgain.some((h) => h.id === r.id)).map((r) => r.id);
+    for (const h of heldAgain) await em.update(Reminder, { id: h.id }, { dueAt: h.dueAt });
     if (sent.length) await em.update(Reminder, { id: In(sent) }, { status: 'sent', sentAt: now });
     if (cancelled.length) await em.update(Reminder, { id: In(cancelled) }, { status: 'cancelled' });
-    this.log.log(JSON.stringify({ event: 'reminders_dispatched', sent: sent.length, cancelled: cancelled.length, digests: digests.length }));
+    this.log.log(
+      JSON.stringify({ event: 'reminders_dispatched', sent: sent.length, cancelled: cancelled.length, heldAgain: heldAgain.length, digests: digests.length }),
+    );
     return { handled: due.length, more };
   }
 

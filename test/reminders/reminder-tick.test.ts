@@ -309,6 +309,43 @@ describe('quiet days through the scheduler (R3, R4, R10)', () => {
     ).toBe(true);
   });
 
+  it('R10: a day declared a rest day after the reminders were planned — what was held onto it is held again, to the next working morning', async () => {
+    t.clock.set(at('2026-06-01 09:00'));
+    const item = await t.get(RegistrationService).register(
+      {
+        title: '调休后顺延',
+        content: '内容',
+        source: 'hotline',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        deadline: { date: '2026-06-08' },
+      },
+      org.supervisor.actor,
+    );
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    const s = t.get(ReminderScheduler);
+    t.clock.set(at('2026-06-08 21:00'));
+    await s.plan(t.clock.now());
+    await s.dispatch(t.clock.now());
+    const held = () => t.db.getRepository(Reminder).findOneByOrFail({ itemId: item.id, kind: 'after_deadline', plannedAt: at('2026-06-08 23:00') });
+    // 逾期5小时 = 23:00 on Monday 06-08, held out of the night to Tuesday 08:00.
+    expect([toShanghaiIso((await held()).plannedAt), toShanghaiIso((await held()).dueAt)]).toEqual(['2026-06-08T23:00:00+08:00', '2026-06-09T08:00:00+08:00']);
+    await t.get(CalendarService).putOverride('2026-06-09', 'restday', '临时调休');
+    try {
+      t.clock.set(at('2026-06-09 08:00'));
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+      expect([(await held()).status, toShanghaiIso((await held()).dueAt)]).toEqual(['pending', '2026-06-10T08:00:00+08:00']);
+      t.clock.set(at('2026-06-10 08:00'));
+      await s.plan(t.clock.now());
+      await s.dispatch(t.clock.now());
+      expect((await held()).status).toBe('sent');
+    } finally {
+      await t.get(CalendarService).deleteOverride('2026-06-09');
+    }
+  });
+
   it('policy preview: turning quiet days off shows, per item, the reminders that would go out during 劳动节 instead of being held', async () => {
     const item = await openItem('预览节假日顺延');
     t.clock.set(THU_NOON);
