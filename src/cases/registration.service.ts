@@ -103,6 +103,7 @@ export class RegistrationService {
               board: c.item.board,
               category: c.item.category,
               ownerId: c.item.ownerId,
+              ownerUnitId: c.item.ownerUnitId,
               leaderId: c.item.leaderId,
               leadUnitId: child.unitId,
               coUnitIds: [],
@@ -130,7 +131,7 @@ export class RegistrationService {
 
   private async insertItem(
     em: EntityManager,
-    input: RegisterInput & { ownerId: number; coUnitIds: number[] },
+    input: RegisterInput & { ownerId: number; ownerUnitId?: number | null; coUnitIds: number[] },
     actor: Actor,
     parentId: number | null,
   ): Promise<Item> {
@@ -153,6 +154,8 @@ export class RegistrationService {
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);
     const state = input.draft ? 'draft' : 'registered';
+    // P4: the 立项主体 is the owner's office (home unit); a child of a decomposed item keeps its parent's.
+    const ownerUnitId = input.ownerUnitId !== undefined ? input.ownerUnitId : ((await em.findOneBy(Person, { id: input.ownerId }))?.unitId ?? null);
     const item = await em.save(Item, {
       number,
       title: input.title.trim(),
@@ -164,6 +167,7 @@ export class RegistrationService {
       kind,
       state,
       ownerId: input.ownerId,
+      ownerUnitId,
       leaderId: input.leaderId,
       registeredById: actor.personId,
       servedParty: input.servedParty?.trim() || null,
