@@ -81,6 +81,24 @@ describe('the owner is an office; R4 escalates to the office and its coordinatin
     expect([item.state, item.ownerId, item.ownerUnitId]).toEqual(['pending_approval', p.li.id, units.office]);
   });
 
+  it('P4 — messages to the 立项主体 reach every owner of its office: a report (反馈) and a closure request (审核卡片) go to both colleagues, not to another office', async () => {
+    const n = await register('反馈告知科室');
+    await post(`/api/items/${n}/assign`, p.li).expect(ok);
+    await post(`/api/items/${n}/sign`, p.contact).expect(ok);
+    await post(`/api/items/${n}/reports`, p.contact, { content: '已完成初稿' }).expect(ok);
+    await post(`/api/items/${n}/closure-request`, p.contact, { summary: '已办结' }).expect(ok);
+    const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
+    const sent = await t.db.getRepository(OutboxMessage).findBy({ itemId: item.id });
+    const to = (kind: string) =>
+      sent
+        .filter((m) => m.kind === kind)
+        .map((m) => m.target)
+        .sort();
+    const office = [`person:${p.li.id}`, `person:${p.zhang.id}`].sort();
+    expect(to('report_notice')).toEqual(office);
+    expect(to('review_card')).toEqual(office);
+  });
+
   it("only an admin names an office's coordinating leader (分管领导), and only a person with the leader role", async () => {
     const path = `/api/units/${units.office}/coordinating-leader`;
     await t.http().put(path).set(bearer(p.supervisor)).send({ coordinatingLeaderId: p.coordinator.id }).expect(403);

@@ -77,6 +77,8 @@ describe('reassignment by the 督查室 (P2, P4)', () => {
     const to = (kind: string) => sent.filter((m) => m.kind === kind).map((m) => m.target);
     // The new lead unit (no group: its contact one to one) gets the assignment card, as at 交办.
     expect(to('assignment_card')).toEqual([`person:${org.otherContact.id}`]);
+    // The cards already in the groups are refreshed: the old unit's buttons go, the new units and people show.
+    expect(to('card_refresh')).toEqual([`cards:${item.id}`]);
     // The old lead unit is told in its group that it no longer handles the item; the new owner and leader are told too.
     expect(to('reassigned_notice').sort()).toEqual([`group:${org.groups.lead}`, `person:${newOwner.id}`, `person:${org.otherLeader.id}`].sort());
     const oldUnitMsg = sent.find((m) => m.kind === 'reassigned_notice' && m.target === `group:${org.groups.lead}`)!;
