@@ -64,6 +64,7 @@ describe('reassignment by the 督查室 (P2, P4)', () => {
       reason: '根据市政府分工调整',
     }).expect(200);
     expect(res.body.leadUnit.id).toBe(org.units.other);
+    expect([res.body.owner.name, res.body.ownerOffice.name, res.body.leader.name]).toEqual(['周科长', '综合二科', '钱副市长']);
 
     const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
     expect([item.ownerId, item.ownerUnitId !== null, item.leaderId, item.remindersPlannedUntil]).toEqual([newOwner.id, true, org.otherLeader.id, null]);
