@@ -40,6 +40,7 @@ const LEGAL_FROM: Record<ItemAction, ItemState[]> = {
   sign_off: ['pending_approval'], // D3
   archive: ['closed'],
   close_by_children: OPEN, // C4: a parent closes from any open state
+  reassign: OPEN, // P2, P4 (issue 13): the 督查室 changes the owner, leader or units of an open item; closed ones are history
 };
 
 const nobody: ActorRelation = { isSupervisor: false, isOwner: false, isLeader: false };
@@ -72,6 +73,7 @@ const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
   sign_off: [['leader'], 'D3'],
   archive: [['supervisor', 'owner'], 'C6'],
   close_by_children: [['system'], 'C4'],
+  reassign: [['supervisor'], 'P2'], // the 督查室 only, not the owner office itself
 };
 const ACTIONS = Object.keys(LEGAL_FROM) as ItemAction[];
 const allowedActor = (a: ItemAction) => ACTORS[ALLOWED[a][0][0]];

@@ -19,7 +19,8 @@ export type ItemAction =
   | 'rate'
   | 'sign_off'
   | 'archive'
-  | 'close_by_children';
+  | 'close_by_children'
+  | 'reassign';
 
 export const ACTION_LABELS: Record<ItemAction, string> = {
   submit: '提交立项',
@@ -37,6 +38,7 @@ export const ACTION_LABELS: Record<ItemAction, string> = {
   sign_off: '审定',
   archive: '归档',
   close_by_children: '子事项全部办结',
+  reassign: '调整立项主体、分管领导或承办单位',
 };
 
 /** How the acting person stands to this item, worked out by the service from role grants and the item. */
@@ -88,6 +90,8 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
   sign_off: { from: ['pending_approval'], who: leader, whoRule: 'D3：审定由本事项的分管领导办理' },
   archive: { from: ['closed'], who: supervisorOrOwner, whoRule: 'C6：归档由督查室或立项主体办理' },
   close_by_children: { from: OPEN, who: system, whoRule: 'C4：母事项随子事项全部办结而办结' },
+  // P2, P4 (issue 13): the 督查室 may change who owns, approves and handles an open item — never the owner office itself.
+  reassign: { from: OPEN, who: (r) => r.isSupervisor, whoRule: 'P2：调整立项主体、分管领导和承办单位由督查室办理' },
 };
 
 /** P2–P4 then C5: may this person take this action on an item in this state? */

@@ -39,7 +39,13 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   fixed_report: '定期报送',
   rectification_due: '整改期满',
 };
-const AUDIENCE_LABELS: Record<Audience, string> = { unit: '承办单位', leader: '分管领导', supervision_office: '督查室', owner: '立项主体' };
+const AUDIENCE_LABELS: Record<Audience, string> = {
+  unit: '承办单位',
+  leader: '交办领导',
+  coordinating_leader: '立项主体的分管领导',
+  supervision_office: '督查室',
+  owner: '立项主体',
+};
 const CHANGE_LABELS = { added: '新增', removed: '取消', moved: '改期' } as const;
 
 class ReminderTimingView {
@@ -54,7 +60,7 @@ class ReminderChangeView {
   @ApiProperty({ example: '承办单位', description: '发给谁' }) to!: string;
   @ApiProperty({ example: 'overdue_urge' }) kind!: ReminderKind;
   @ApiProperty({ example: 'R4' }) rule!: string;
-  @ApiProperty({ enum: ['unit', 'leader', 'supervision_office', 'owner'] }) audience!: Audience;
+  @ApiProperty({ enum: ['unit', 'leader', 'coordinating_leader', 'supervision_office', 'owner'] }) audience!: Audience;
   @ApiPropertyOptional({ type: ReminderTimingView, description: '现行策略下（新增时无）' }) before?: ReminderTimingView;
   @ApiPropertyOptional({ type: ReminderTimingView, description: '待保存策略下（取消时无）' }) after?: ReminderTimingView;
 }
