@@ -8,6 +8,7 @@ import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.servic
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { ScoreLineRow } from '../../src/scoring/score-line.entity';
 import { toShanghaiIso } from '../../src/shared/shanghai-time';
+import { BulletinFactsService } from '../../src/bulletins/bulletin-facts.service';
 import { bearer, Org, seedOrg, Someone } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -161,6 +162,16 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
     expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).keySupervision).toBe(false);
     expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id, type: 'key_supervision' })).toBe(2);
     expect(await s6(item)).toHaveLength(1);
+
+    // B1: the 重点督办 通报 names it once, as the 督查室's decision (not "逾期3天"), and counts it once for the unit.
+    const bulletins = t.get(BulletinFactsService);
+    const facts = await bulletins.collect('key_supervision', bulletins.period('key_supervision', '2026-03-01~2026-03-31'), { year: 2026, number: 1 }, '督查室');
+    expect(facts.criticism.filter((c) => c.number === item.number && c.reason === 'key_supervision')).toEqual([
+      expect.objectContaining({ reason: 'key_supervision', detail: '经督查室列为重点督办（按市政府分管副秘书长要求）' }),
+    ]);
+    const entered = await t.db.getRepository(ItemEvent).findBy({ type: 'key_supervision' });
+    expect(entered.filter((e) => e.itemId === item.id)).toHaveLength(2);
+    expect(facts.byUnit.find((u) => u.unitId === org.units.lead)?.keySupervision).toBe(new Set(entered.map((e) => e.itemId)).size);
   });
 
   it('R5 — 逾期3天的…进行重点督办: the automatic entry tells the unit too, in the same transaction, once', async () => {
@@ -193,5 +204,32 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
     const noContact = await urge(org.supervisor, item.number, { method: 'phone', record: '对方说马上办' }).expect(400);
     expect(noContact.body.message).toBe('电话催办须写明致电对象（单位、姓名、职务）。');
     expect((await t.db.getRepository(ItemEvent).countBy({ itemId: item.id, type: 'urged' })) + (await notices(item, 'key_supervision_notice')).length).toBe(0);
+  });
+
+  it('S3 — 每个时间节点均未被催办的，每季度加5分: a node the office urged by hand (a phone call) needed urging, so no S3 for that quarter', async () => {
+    t.clock.set(MONDAY_9);
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        {
+          title: '电话催办后按时反馈',
+          content: '内容',
+          source: 'meeting',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.other,
+          deadline: { workingDays: 2 },
+        },
+        org.supervisor.actor,
+      );
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    await t.get(ItemCommandsService).sign(item.number, org.otherContact.actor);
+    t.clock.set(at('2026-03-04T09:00:00'));
+    await urge(org.supervisor, item.number, { method: 'phone', contact: '市教育局孙联络', record: '对方表示今天下午报送' }).expect(201);
+    t.clock.set(at('2026-03-04T15:00:00'));
+    await t.get(ItemCommandsService).report(item.number, org.otherContact.actor, '已按要求办理');
+    t.clock.set(at('2026-04-01T10:00:00'));
+    await t.http().post('/api/scores/quarters/2026/1/close').set(bearer(org.supervisor)).send({}).expect(200);
+    expect(await t.db.getRepository(ScoreLineRow).findBy({ unitId: org.units.other, rule: 'S3' })).toEqual([]);
   });
 });
