@@ -78,6 +78,7 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
       '限期整改：完成积水点排查并报送台账。限 2026-03-09 18:00 前整改到位（原期限 2026-03-04 18:00），此后按新期限提醒和计算逾期',
     ];
     const timeline = (await t.http().get(`/api/items/${item.number}/timeline`).set(bearer(org.leadContact)).expect(200)).body.events as {
+      id: number;
       type: string;
       summary: string;
       actorName: string;
@@ -103,6 +104,9 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
       `【限期整改】${item.number}「整治城区积水点」\n立项主体要求限期整改：完成积水点排查并报送台账\n请于 2026-03-09 18:00 前整改到位，并在督办系统中反馈整改情况；逾期未反馈的，将继续催办并按规定处理。`,
     );
     for (const x of [...texts, ...summaries]) expect(x).not.toMatch(/[A-Z]\d+：/);
+    // The cards already in the groups show the deadline: the 限期整改 (and only it) refreshes them.
+    const refreshed = (await notices(item, 'card_refresh')).map((m) => Number(m.payload.eventId)).filter((id) => id >= urged[0].id);
+    expect(refreshed).toEqual([urged[4].id]);
   });
 
   it('R5 — 限期整改 sets the time limit that reminders and overdue then follow: no urging until the new limit, the "5 h before" before it, urges after it, even after an earlier report', async () => {
@@ -208,20 +212,18 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
 
   it('S3 — 每个时间节点均未被催办的，每季度加5分: a node the office urged by hand (a phone call) needed urging, so no S3 for that quarter', async () => {
     t.clock.set(MONDAY_9);
-    const item = await t
-      .get(RegistrationService)
-      .register(
-        {
-          title: '电话催办后按时反馈',
-          content: '内容',
-          source: 'meeting',
-          ownerId: org.owner.id,
-          leaderId: org.leader.id,
-          leadUnitId: org.units.other,
-          deadline: { workingDays: 2 },
-        },
-        org.supervisor.actor,
-      );
+    const item = await t.get(RegistrationService).register(
+      {
+        title: '电话催办后按时反馈',
+        content: '内容',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.other,
+        deadline: { workingDays: 2 },
+      },
+      org.supervisor.actor,
+    );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.otherContact.actor);
     t.clock.set(at('2026-03-04T09:00:00'));
