@@ -42,6 +42,7 @@ export class TokenService {
       isAdmin: grants.some((g) => g.role === 'admin'),
       grants: grants.map((g) => ({ role: g.role, unitId: g.unitId })),
       channel,
+      officeId: person.unitId,
     };
   }
 

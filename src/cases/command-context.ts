@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import type { OutboxTarget } from '../outbox/outbox-message.entity';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { Target, unitTargets } from '../org/message-targets';
+import { ownerOfficeTargets, Target, unitTargets } from '../org/message-targets';
 import { conflict } from '../shared/errors';
 import { Item } from './item.entity';
 import type { ItemEvent } from './item-event.entity';
@@ -91,6 +91,11 @@ export class CommandContext {
   /** P1: a unit is reached in its own groups; a unit with no group, through its contacts one to one. */
   unitTargets(unitIds: number[]): Promise<Target[]> {
     return unitTargets(this.em, unitIds);
+  }
+
+  /** P2, P4: the 立项主体 is an office — its owner-role people, one to one (or the owner person if it has none). */
+  ownerOffice(): Promise<Target[]> {
+    return ownerOfficeTargets(this.em, this.item.ownerUnitId, this.item.ownerId);
   }
 
   allUnitIds(): number[] {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, hasRole, unitsOf } from '../shared/actor';
+import { Actor, actsAsOwner, hasRole, unitsOf } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { Clock } from '../shared/clock';
 import { DomainError, conflict, notFound } from '../shared/errors';
@@ -20,7 +20,7 @@ export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRe
   return {
     system: actor.channel === 'system' && actor.personId === null,
     isSupervisor: hasRole(actor, 'supervisor'),
-    isOwner: actor.personId !== null && actor.personId === item.ownerId,
+    isOwner: actsAsOwner(actor, item),
     isLeader: actor.personId !== null && actor.personId === item.leaderId,
     unitRole,
   };

@@ -79,7 +79,7 @@ export class ItemCommandsService {
         returnReason: null,
       });
       const e = await c.record({ type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
-      await c.send(e, 'report_notice', c.person(c.item.ownerId), { reportId: report.id });
+      await c.send(e, 'report_notice', await c.ownerOffice(), { reportId: report.id });
       return { reportId: report.id };
     });
   }
@@ -142,7 +142,7 @@ export class ItemCommandsService {
         summary: `申请延期至 ${formatShanghai(input.newDeadline)}：${excerpt(input.reason)}`,
         data: { requestId: req.id },
       });
-      await c.send(e, 'extension_card', c.person(c.item.ownerId), { requestId: req.id });
+      await c.send(e, 'extension_card', await c.ownerOffice(), { requestId: req.id });
       return { requestId: req.id };
     });
   }
@@ -213,7 +213,7 @@ export class ItemCommandsService {
             data: { requestId: req.id, attempts },
           },
         );
-        await c.send(e, 'closure_not_agreed', c.person(c.item.ownerId), { attempts, canVerify });
+        await c.send(e, 'closure_not_agreed', await c.ownerOffice(), { attempts, canVerify });
         return { requestId: req.id, status: 'failed_agreement', failedAttempts: attempts, verificationAllowed: canVerify };
       }
       const e = await c.transition(
@@ -221,7 +221,7 @@ export class ItemCommandsService {
         {},
         { type: 'closure_requested', summary: `申请办结：${excerpt(input.summary)}`, data: { requestId: req.id } },
       );
-      await c.send(e, 'review_card', c.person(c.item.ownerId), { requestId: req.id });
+      await c.send(e, 'review_card', await c.ownerOffice(), { requestId: req.id });
       return { requestId: req.id, status: 'pending' };
     });
   }

@@ -185,7 +185,7 @@ export class ItemQueriesService {
   }
 
   private async directory(items: Item[], links: ItemUnit[]): Promise<Directory> {
-    const unitIds = [...new Set(links.map((l) => l.unitId))];
+    const unitIds = [...new Set([...links.map((l) => l.unitId), ...items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null)])];
     const personIds = [...new Set(items.flatMap((i) => [i.ownerId, i.leaderId]))];
     const parentIds = [...new Set(items.map((i) => i.parentId).filter((p): p is number => p !== null))];
     const [units, people, parents] = await Promise.all([

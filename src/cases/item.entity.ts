@@ -23,7 +23,15 @@ export class Item {
   /** R9: a 整改通知 (rectification order) has a deadline and reminders by rule; everything else is a 'task'. */
   @StringColumn(16, { default: 'task' }) kind!: ItemKind;
   @StringColumn(24) state!: ItemState;
+  /** P4: the owner person who registered the item (or was named in a reassignment) — the office's contact for it. */
   @IntColumn() ownerId!: number;
+  /**
+   * P2, P4: the 立项主体 is an office (科室), any of whose owner-role people may act. Modelled as the owner's home unit
+   * (person.unitId), copied here at registration and changed only by a reassignment, so the item stays with the office
+   * when a person moves. No separate office entity: an office is a unit row, which already has people, contacts and
+   * groups. Null when the owner has no home unit: then only ownerId acts as owner.
+   */
+  @IntColumn({ nullable: true }) ownerUnitId!: number | null;
   @IntColumn() leaderId!: number;
   @IntColumn({ nullable: true }) registeredById!: number | null;
   /** D1: the person served (服务对象), whose agreement closure needs. */

@@ -84,6 +84,15 @@ export class ItemMessages implements OnModuleInit {
         now: this.clock.now(),
       }),
     );
+    // P2, P4 (issue 13): a reassignment by the 督查室, told to the unit that no longer handles the item and to the new owner or leader.
+    text('reassigned_notice', ({ payload: p }, _item, head) => {
+      const why = `调整理由：${String(p.reason ?? '')}`;
+      if (p.role === 'removed_unit') {
+        return { title: '承办调整', text: `【承办调整】${head}\n经督查室调整，贵单位不再承办本事项。${why}\n请将已有材料和进展移交新的承办单位。` };
+      }
+      const as = p.role === 'owner' ? '立项主体' : '分管领导';
+      return { title: '督办调整', text: `【督办调整】${head}\n经督查室调整，本事项的${as}改由您担任。${why}\n请在督办系统中查看事项并跟进办理。` };
+    });
     text('closed_notice', (_msg, _item, head) => ({ title: '办结销号', text: `【办结】${head}\n已经分管领导审定办结，编号销号。` }));
   }
 }

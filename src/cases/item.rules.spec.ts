@@ -40,6 +40,7 @@ const LEGAL_FROM: Record<ItemAction, ItemState[]> = {
   sign_off: ['pending_approval'], // D3
   archive: ['closed'],
   close_by_children: OPEN, // C4: a parent closes from any open state
+  reassign: OPEN, // P2, P4 (issue 13): the 督查室 changes the owner, leader or units of an open item; closed ones are history
   urge: ['assigned', 'in_progress'], // R5, 000 §8.3: 催办 while the unit owes the work
   key_supervision: OPEN, // R5, 003 二(三): 重点督办 is a flag on an open item
 };
@@ -74,6 +75,7 @@ const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
   sign_off: [['leader'], 'D3'],
   archive: [['supervisor', 'owner'], 'C6'],
   close_by_children: [['system'], 'C4'],
+  reassign: [['supervisor'], 'P2'], // the 督查室 only, not the owner office itself
   // No rule id in these refusals: people read them (issue 13).
   urge: [['supervisor', 'owner'], ''], // 001 §13: 督查室, or the 立项主体 (兼为督办主体) by 电话催办
   key_supervision: [['supervisor'], ''], // 001 §14: 由市政府督查室…进行重点督办

@@ -20,6 +20,7 @@ export type ItemAction =
   | 'sign_off'
   | 'archive'
   | 'close_by_children'
+  | 'reassign'
   | 'urge'
   | 'key_supervision';
 
@@ -39,6 +40,7 @@ export const ACTION_LABELS: Record<ItemAction, string> = {
   sign_off: '审定',
   archive: '归档',
   close_by_children: '子事项全部办结',
+  reassign: '调整立项主体、分管领导或承办单位',
   urge: '催办',
   key_supervision: '重点督办',
 };
@@ -95,6 +97,8 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
   sign_off: { from: ['pending_approval'], who: leader, whoRule: 'D3：审定由本事项的分管领导办理' },
   archive: { from: ['closed'], who: supervisorOrOwner, whoRule: 'C6：归档由督查室或立项主体办理' },
   close_by_children: { from: OPEN, who: system, whoRule: 'C4：母事项随子事项全部办结而办结' },
+  // P2, P4 (issue 13): the 督查室 may change who owns, approves and handles an open item — never the owner office itself.
+  reassign: { from: OPEN, who: (r) => r.isSupervisor, whoRule: 'P2：调整立项主体、分管领导和承办单位由督查室办理' },
   // R5, 000 §8.3, 001 §13: 立项主体兼为督办主体…由督办主体进行电话催办 — the 督查室 or the item's owner urges, while the unit owes the work.
   urge: { from: ['assigned', 'in_progress'], who: supervisorOrOwner, whoRule: '催办由督查室或本事项的立项主体办理', next: '如需催办，请联系督查室。' },
   // R5, 001 §14, 003 二(三): 由市政府督查室按照…负责人要求进行重点督办 — the 督查室 alone sets or clears the flag (a leader asks it to).

@@ -44,6 +44,8 @@ export function itemView(item: Item, units: ItemUnit[], dir: Directory, now: Dat
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
     owner: ref(dir.people, item.ownerId),
+    /** P2, P4: the 立项主体 as an office (科室), any of whose owner-role people may act. */
+    ownerOffice: ref(dir.units, item.ownerUnitId ?? null),
     leader: ref(dir.people, item.leaderId),
     leadUnit: lead ? unitRef(lead) : null,
     coUnits: units.filter((u) => u.role === 'co').map(unitRef),

@@ -14,6 +14,7 @@ import {
   KeySupervisionDto,
   RateDto,
   ReasonDto,
+  ReassignDto,
   RegisterItemDto,
   ReportDto,
   UrgingDto,
@@ -85,6 +86,13 @@ export class ItemsController {
       a,
     );
     return { parent: await this.queries.get(n, a), children: await this.queries.views(children) };
+  }
+
+  @Post(':number/reassign')
+  @HttpCode(200)
+  @ApiOperation({ summary: '调整立项主体、分管领导或承办单位（督查室办理，须说明理由；已办结、已归档的事项不能调整）' })
+  reassign(@Param('number') n: string, @Body() dto: ReassignDto, @CurrentActor() a: Actor) {
+    return this.answer(n, a, this.registration.reassign(n, dto, a));
   }
 
   @Post(':number/assign')

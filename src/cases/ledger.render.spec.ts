@@ -18,6 +18,7 @@ function itemView(over: Partial<ItemView> = {}): ItemView {
     state: 'in_progress',
     stateLabel: '办理中',
     owner: { id: 1, name: '张督查' },
+    ownerOffice: null,
     leader: { id: 2, name: '李副市长' },
     leadUnit: { id: 10, name: '市住建局', signedAt: '2026-03-02T09:30:00+08:00' },
     coUnits: [

@@ -20,6 +20,14 @@ import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
 import { RectificationDeadlines } from './rectification-deadline.port';
 
+export interface ReassignInput {
+  ownerId?: number;
+  leaderId?: number;
+  leadUnitId?: number;
+  coUnitIds?: number[];
+  reason: string;
+}
+
 export interface RegisterInput {
   title: string;
   content: string;
@@ -103,6 +111,7 @@ export class RegistrationService {
               board: c.item.board,
               category: c.item.category,
               ownerId: c.item.ownerId,
+              ownerUnitId: c.item.ownerUnitId,
               leaderId: c.item.leaderId,
               leadUnitId: child.unitId,
               coUnitIds: [],
@@ -128,9 +137,83 @@ export class RegistrationService {
     });
   }
 
+  /**
+   * P2, P4 (issue 13): the 督查室 reassigns an open item — its owner (and with it the owner office), its leader, its
+   * lead unit and co-units — with a reason, in one transaction: the item and its units, a timeline event saying who
+   * replaced whom and why, the messages (an assigned item's card to a new unit as at 交办; the removed units, the new
+   * owner and the new leader told), and reminders re-planned (the transition clears reminders_planned_until).
+   */
+  async reassign(number: string, input: ReassignInput, actor: Actor): Promise<{ changes: string[] }> {
+    const reason = input.reason.trim();
+    if (!reason) throw invalid('VALIDATION', '请说明调整理由，理由将记入一事一卷。', { field: 'reason' });
+    return this.runner.run(number, actor, 'reassign', async (c) => {
+      const item = c.item;
+      const oldLead = c.leadUnit.unitId;
+      const oldCo = c.units.filter((u) => u.role === 'co').map((u) => u.unitId);
+      const ownerId = input.ownerId ?? item.ownerId;
+      const leaderId = input.leaderId ?? item.leaderId;
+      const leadUnitId = input.leadUnitId ?? oldLead;
+      const coUnitIds = [...new Set(input.coUnitIds ?? oldCo.filter((u) => u !== leadUnitId))];
+      if (coUnitIds.includes(leadUnitId)) {
+        throw invalid('CASE.LEAD_ALSO_CO', '主办单位不能同时列为协办单位，请从协办单位中去掉它。', { field: 'coUnitIds' });
+      }
+      const sameCo = coUnitIds.length === oldCo.length && coUnitIds.every((u) => oldCo.includes(u));
+      if (ownerId === item.ownerId && leaderId === item.leaderId && leadUnitId === oldLead && sameCo) {
+        throw invalid('CASE.NOTHING_TO_REASSIGN', '请至少指定一项调整：新的立项主体、分管领导、主办单位或协办单位（与现在不同）。', { field: 'leadUnitId' });
+      }
+      await this.checkPeopleAndUnits(c.em, ownerId, leaderId, [leadUnitId, ...coUnitIds]);
+      const people = await c.em.findBy(Person, { id: In([item.ownerId, ownerId, item.leaderId, leaderId]) });
+      const units = await c.em.findBy(Unit, { id: In([oldLead, ...oldCo, leadUnitId, ...coUnitIds]) });
+      const who = (id: number) => people.find((p) => p.id === id)?.name ?? `人员${id}`;
+      const unitName = (id: number) => units.find((u) => u.id === id)?.name ?? `单位${id}`;
+      const list = (ids: number[]) => (ids.length ? ids.map(unitName).join('、') : '无');
+      const changes: string[] = [];
+      if (ownerId !== item.ownerId) changes.push(`立项主体由${who(item.ownerId)}调整为${who(ownerId)}`);
+      if (leaderId !== item.leaderId) changes.push(`分管领导由${who(item.leaderId)}调整为${who(leaderId)}`);
+      if (leadUnitId !== oldLead) changes.push(`主办单位由${unitName(oldLead)}调整为${unitName(leadUnitId)}`);
+      if (!sameCo) changes.push(`协办单位由${list(oldCo)}调整为${list(coUnitIds)}`);
+
+      // The units: a unit keeping its role keeps its 签收; one changing role or new must sign (again).
+      const wanted = new Map<number, 'lead' | 'co'>([[leadUnitId, 'lead'], ...coUnitIds.map((u) => [u, 'co'] as [number, 'co'])]);
+      const removed = c.units.filter((u) => !wanted.has(u.unitId)).map((u) => u.unitId);
+      const added: number[] = [];
+      for (const row of c.units) {
+        const role = wanted.get(row.unitId);
+        if (role === undefined) await c.em.delete(ItemUnit, { id: row.id });
+        else if (role !== row.role) await c.em.update(ItemUnit, { id: row.id }, { role, signedAt: null, signedById: null });
+      }
+      for (const [unitId, role] of wanted) {
+        if (c.units.some((u) => u.unitId === unitId)) continue;
+        added.push(unitId);
+        await c.em.insert(ItemUnit, { itemId: item.id, unitId, role, signedAt: null, signedById: null });
+      }
+      c.units.splice(0, c.units.length, ...(await c.em.findBy(ItemUnit, { itemId: item.id })));
+
+      const ownerUnitId = ownerId === item.ownerId ? item.ownerUnitId : (people.find((p) => p.id === ownerId)?.unitId ?? null);
+      // The people and the owner office change with the item's version, in the same update as the event.
+      const e = await c.transition(
+        item.state,
+        { ownerId, ownerUnitId, leaderId },
+        {
+          type: 'reassigned',
+          summary: `督查室调整：${changes.join('；')}。理由：${reason}`,
+          data: { ownerId, leaderId, leadUnitId, coUnitIds, removedUnitIds: removed, addedUnitIds: added, reason },
+        },
+      );
+
+      const notice = (role: string) => ({ role, reason, changes });
+      if (removed.length) await c.send(e, 'reassigned_notice', await c.unitTargets(removed), notice('removed_unit'));
+      // 交办 pushed the card to every unit: a unit joining an item already assigned gets it now, as at 交办.
+      if (added.length && item.state !== 'registered') await c.send(e, 'assignment_card', await c.unitTargets(added), {});
+      if (changes.some((x) => x.startsWith('立项主体'))) await c.send(e, 'reassigned_notice', c.person(ownerId), notice('owner'));
+      if (changes.some((x) => x.startsWith('分管领导'))) await c.send(e, 'reassigned_notice', c.person(leaderId), notice('leader'));
+      return { changes };
+    });
+  }
+
   private async insertItem(
     em: EntityManager,
-    input: RegisterInput & { ownerId: number; coUnitIds: number[] },
+    input: RegisterInput & { ownerId: number; ownerUnitId?: number | null; coUnitIds: number[] },
     actor: Actor,
     parentId: number | null,
   ): Promise<Item> {
@@ -153,6 +236,8 @@ export class RegistrationService {
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);
     const state = input.draft ? 'draft' : 'registered';
+    // P4: the 立项主体 is the owner's office (home unit); a child of a decomposed item keeps its parent's.
+    const ownerUnitId = input.ownerUnitId !== undefined ? input.ownerUnitId : ((await em.findOneBy(Person, { id: input.ownerId }))?.unitId ?? null);
     const item = await em.save(Item, {
       number,
       title: input.title.trim(),
@@ -164,6 +249,7 @@ export class RegistrationService {
       kind,
       state,
       ownerId: input.ownerId,
+      ownerUnitId,
       leaderId: input.leaderId,
       registeredById: actor.personId,
       servedParty: input.servedParty?.trim() || null,

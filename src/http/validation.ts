@@ -14,6 +14,7 @@ export const FIELD_LABELS: Record<string, string> = {
   kind: '事项类型',
   ownerId: '立项主体',
   leaderId: '分管领导',
+  coordinatingLeaderId: '科室分管领导',
   leadUnitId: '主办单位',
   coUnitIds: '协办单位',
   unitId: '单位',

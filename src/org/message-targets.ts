@@ -1,5 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { ChatGroup } from './chat-group.entity';
+import { Person } from './person.entity';
 import { RoleGrant } from './role-grant.entity';
 import type { OutboxTarget } from '../outbox/outbox-message.entity';
 
@@ -27,4 +28,21 @@ export async function supervisionTargets(em: EntityManager): Promise<Target[]> {
   if (groups.length) return groups.map((g) => ({ target: `group:${g.id}`, platform: g.platform }));
   const staff = await em.findBy(RoleGrant, { role: 'supervisor' });
   return [...new Set(staff.map((s) => s.personId))].map((id) => ({ target: `person:${id}` as const }));
+}
+
+/**
+ * P2, P4: the owner office (立项主体, a 科室) is reached through its people who hold the owner role, one to one; if it
+ * has none (yet), through the item's owner person, so the message is never lost.
+ */
+export async function ownerOfficeTargets(em: EntityManager, officeId: number | null, ownerId: number): Promise<Target[]> {
+  if (officeId === null) return [{ target: `person:${ownerId}` }];
+  const rows: { id: number }[] = await em
+    .createQueryBuilder(Person, 'p')
+    .innerJoin(RoleGrant, 'g', 'g.person_id = p.id AND g.role = :role', { role: 'owner' })
+    .select('p.id', 'id')
+    .where('p.unit_id = :officeId AND p.active = :active', { officeId, active: true })
+    .orderBy('p.id', 'ASC')
+    .getRawMany();
+  const ids = [...new Set(rows.map((r) => Number(r.id)))];
+  return (ids.length ? ids : [ownerId]).map((id) => ({ target: `person:${id}` as const }));
 }

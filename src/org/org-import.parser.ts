@@ -13,6 +13,8 @@ export type GroupPurpose = 'unit' | 'broadcast' | 'supervision';
 export interface ImportUnit {
   code: string;
   name: string;
+  /** R4: an office's 分管领导 (分管副秘书长 / 办公厅分管领导): the name or mobile of a person with the leader role. */
+  coordinatingLeader?: string;
 }
 export interface ImportPerson {
   name: string;
@@ -71,6 +73,8 @@ interface Col {
   key: Key;
   header: string;
   aliases: string[];
+  /** A column added later (分管领导): lists made before it still import. */
+  optional?: boolean;
 }
 interface SheetSpec {
   sheet: Sheet;
@@ -85,8 +89,8 @@ const SPECS: SheetSpec[] = [
     sheet: '单位',
     jsonKey: 'units',
     sheetAliases: ['单位'],
-    cols: [col('code', '编码', '单位编码'), col('name', '名称', '单位名称')],
-    example: { code: 'FGW', name: '发展和改革委员会' },
+    cols: [col('code', '编码', '单位编码'), col('name', '名称', '单位名称'), { ...col('coordinatingLeader', '分管领导', '科室分管领导'), optional: true }],
+    example: { code: 'FGW', name: '发展和改革委员会', coordinatingLeader: '' },
   },
   {
     sheet: '人员',
@@ -135,7 +139,8 @@ const opt = (s: string | undefined) => (s ? s : undefined);
 /** Fields arrive as normalised strings keyed by property name; both input formats end up here. */
 type Rec = Partial<Record<Key, string>>;
 function toUnit(r: Rec): ImportUnit {
-  return { code: r.code ?? '', name: r.name ?? '' };
+  const coordinatingLeader = opt(r.coordinatingLeader);
+  return { code: r.code ?? '', name: r.name ?? '', ...(coordinatingLeader ? { coordinatingLeader } : {}) };
 }
 function toPerson(r: Rec): ImportPerson {
   // Tolerate how people write numbers: "138 0000 0000", "138-0000-0000", "+8613800000000".
@@ -302,7 +307,7 @@ function readSheet(ws: Worksheet, spec: SheetSpec, problems: ImportProblem[]): L
     else byCol.set(n, c);
   });
   // Every template column must be there: a misspelt header would otherwise silently drop a whole column.
-  const missing = spec.cols.filter((c) => ![...byCol.values()].includes(c));
+  const missing = spec.cols.filter((c) => !c.optional && ![...byCol.values()].includes(c));
   for (const c of missing) problems.push({ sheet: spec.sheet, row: 1, field: c.header, message: `${spec.sheet} 第1行：缺少列「${c.header}」` });
   if (missing.length) return null;
 

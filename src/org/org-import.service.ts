@@ -34,7 +34,7 @@ export class ImportPrivileged extends DomainError {
   constructor(readonly problems: ImportProblem[]) {
     super(
       'IMPORT.PRIVILEGED',
-      `导入未执行：${problems[0]?.message ?? ''}${problems.length > 1 ? `（共 ${problems.length} 处）` : ''}。授予领导、立项主体、督查员、管理员角色，或更改担任这些角色人员的信息和钉钉、企业微信账号，只能由管理员办理，请联系管理员导入，或从文件中删去这些行后重新导入。`,
+      `导入未执行：${problems[0]?.message ?? ''}${problems.length > 1 ? `（共 ${problems.length} 处）` : ''}。授予领导、立项主体、督查员、管理员角色，设置科室的分管领导，或更改担任这些角色人员的信息和钉钉、企业微信账号，只能由管理员办理，请联系管理员导入，或从文件中删去这些行后重新导入。`,
       'forbidden',
       { problems },
     );
@@ -77,6 +77,7 @@ export class OrgImportService {
       const privileged: ImportProblem[] = [];
       await this.upsertPeople(em, parsed.data, unitIds, rows, problems, s, mayManagePrivileged(by) ? null : privileged);
       await this.upsertGroups(em, parsed.data, unitIds, s);
+      await this.setCoordinatingLeaders(em, parsed.data, unitIds, rows, problems, mayManagePrivileged(by) ? null : privileged);
       if (privileged.length) throw new ImportPrivileged(privileged);
       if (problems.length) throw new ImportRefused(problems);
       return s;
@@ -108,6 +109,44 @@ export class OrgImportService {
       }
     }
     return new Map([...byCode].map(([code, u]) => [code, u.id]));
+  }
+
+  /**
+   * R4: the 单位 sheet's 分管领导 — the office's coordinating leader, by mobile or name, who must hold the leader role
+   * (after the people, so a leader in the same file counts). Binding a person to coordinate across units is privileged
+   * (grant.rules): a change by anyone but an admin is refused like a privileged role. An empty cell changes nothing.
+   */
+  private async setCoordinatingLeaders(
+    em: EntityManager,
+    data: OrgImport,
+    unitIds: Map<string, number>,
+    rows: SourceRows,
+    problems: ImportProblem[],
+    privileged: ImportProblem[] | null,
+  ): Promise<void> {
+    for (const [i, u] of data.units.entries()) {
+      const who = u.coordinatingLeader?.trim();
+      const unitId = unitIds.get(u.code);
+      if (!who || unitId === undefined) continue;
+      const row = rows.units[i];
+      const candidates = /^1\d{10}$/.test(who) ? await em.findBy(Person, { mobile: who, active: true }) : await em.findBy(Person, { name: who, active: true });
+      const leaders = [];
+      for (const p of candidates) if (await em.existsBy(RoleGrant, { personId: p.id, role: 'leader' })) leaders.push(p);
+      if (leaders.length !== 1) {
+        const why = leaders.length
+          ? `「分管领导」${who} 有 ${leaders.length} 位同名领导，请改填其手机号`
+          : `「分管领导」${who} 不是通讯录中的领导，请填写持领导角色人员的姓名或手机号（可在人员表中为其设置领导角色）`;
+        problems.push(at('单位', row, rows.noun, '分管领导', why));
+        continue;
+      }
+      const current = await em.findOneByOrFail(Unit, { id: unitId });
+      if (current.coordinatingLeaderId === leaders[0].id) continue;
+      if (privileged) {
+        privileged.push(at('单位', row, rows.noun, '分管领导', `${u.name} 的分管领导将被设为${leaders[0].name}`));
+        continue;
+      }
+      await em.update(Unit, { id: unitId }, { coordinatingLeaderId: leaders[0].id });
+    }
   }
 
   /** `privileged`: where to note rows that need an admin (null when an admin imports). */

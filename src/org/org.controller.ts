@@ -22,7 +22,7 @@ import { CurrentActor, RequireRoles } from '../http/route-access';
 import { invalid } from '../shared/errors';
 import { OptionalId } from '../http/http-input';
 import type { Platform, Role } from '../shared/vocabulary';
-import { CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, RolesDto } from './dto/org.dto';
+import { CoordinatingLeaderDto, CreateGroupDto, CreatePersonDto, CreateUnitDto, IdentitiesDto, RolesDto } from './dto/org.dto';
 import { orgTemplateWorkbook } from './org-import.parser';
 import { OrgImportService } from './org-import.service';
 import { OrgService } from './org.service';
@@ -48,6 +48,13 @@ export class OrgController {
   @RequireRoles('admin', 'supervisor')
   createUnit(@Body() dto: CreateUnitDto) {
     return this.org.createUnit(dto);
+  }
+
+  @Put('units/:id/coordinating-leader')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: '设置科室（立项主体）的分管领导：事项逾期2天仍未反馈时，立项主体报请其协调（管理员办理）' })
+  setCoordinatingLeader(@Param('id', ParseIntPipe) id: number, @Body() dto: CoordinatingLeaderDto) {
+    return this.org.setCoordinatingLeader(id, dto.coordinatingLeaderId ?? null);
   }
 
   @Get('people')

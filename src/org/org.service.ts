@@ -49,6 +49,25 @@ export class OrgService {
     return em.save(Unit, { code, name });
   }
 
+  /**
+   * R4: an office's coordinating leader (分管副秘书长 / 办公厅分管领导), who must hold the leader role. Binding a person
+   * to decide and coordinate across units is privileged: the controller lets only an admin call it (grant.rules).
+   */
+  async setCoordinatingLeader(unitId: number, personId: number | null, em: EntityManager = this.db.manager): Promise<Unit> {
+    const unit = await em.findOneBy(Unit, { id: unitId });
+    if (!unit) throw notFound('ORG.UNIT_NOT_FOUND', `没有编号为 ${unitId} 的单位，请先在单位列表中核对。`);
+    if (personId !== null) {
+      const isLeader = await em.existsBy(RoleGrant, { personId, role: 'leader' });
+      if (!isLeader || !(await em.existsBy(Person, { id: personId, active: true }))) {
+        throw invalid('ORG.NOT_A_LEADER', `人员 ${personId} 不是在职的领导，不能作为分管领导。请先由管理员为其设置领导角色。`, {
+          field: 'coordinatingLeaderId',
+        });
+      }
+    }
+    unit.coordinatingLeaderId = personId;
+    return em.save(Unit, unit);
+  }
+
   /** `by`: who asks (absent = the service itself). Privileged roles only from an admin (see grant.rules). */
   async createPerson(input: PersonInput, by?: Actor): Promise<PersonView> {
     const asked = (input.roles ?? []).map((r) => r.role);

@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, StringColumn } from '../database/columns';
+import { CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
 
 /** P1: a 承办单位 (county government, department, street office…). */
 @Entity('unit')
@@ -10,5 +10,10 @@ export class Unit {
   /** Short code used in imports and commands, e.g. FGW. */
   @StringColumn(32) code!: string;
   @StringColumn(100) name!: string;
+  /**
+   * R4: for an office (科室) acting as 立项主体, its coordinating leader (分管副秘书长 / 办公厅分管领导, a person with the
+   * leader role), to whom the owner reports an item 2 days overdue. Set by the admin only (grant.rules: privileged).
+   */
+  @IntColumn({ nullable: true }) coordinatingLeaderId!: number | null;
   @CreatedAtColumn() createdAt!: Date;
 }

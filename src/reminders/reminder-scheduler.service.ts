@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { supervisionTargets, Target, unitTargets } from '../org/message-targets';
+import { ownerOfficeTargets, supervisionTargets, Target, unitTargets } from '../org/message-targets';
+import { Unit } from '../org/unit.entity';
 import { CalendarService } from '../calendar/calendar.service';
 import { ItemRequest } from '../cases/item-request.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
@@ -357,7 +358,16 @@ export class ReminderScheduler {
     const lastReport = new Map<number, Date>();
     const nodeStart = new Map<number, Date>();
     const leadUnit = new Map<number, number>();
-    if (ids.length === 0) return { lastReport, nodeStart, leadUnit };
+    const coordinatingLeader = new Map<number, number>();
+    if (ids.length === 0) return { lastReport, nodeStart, leadUnit, coordinatingLeader };
+    const offices = [...new Set(items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null))];
+    if (offices.length) {
+      const units = await em.find(Unit, { where: { id: In(offices) }, select: { id: true, coordinatingLeaderId: true } });
+      for (const i of items) {
+        const leader = units.find((u) => u.id === i.ownerUnitId)?.coordinatingLeaderId;
+        if (leader) coordinatingLeader.set(i.id, leader);
+      }
+    }
     for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } }))
       leadUnit.set(u.itemId, u.unitId);
     for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
@@ -373,12 +383,16 @@ export class ReminderScheduler {
     for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
       if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
     }
-    return { lastReport, nodeStart, leadUnit };
+    return { lastReport, nodeStart, leadUnit, coordinatingLeader };
   }
 
   private async recipients(em: EntityManager, key: string): Promise<Target[]> {
     if (key === 'office') return supervisionTargets(em);
     if (key.startsWith('person:')) return [{ target: key as `person:${number}` }];
+    if (key.startsWith('owners:')) {
+      const [, office, owner] = key.split(':');
+      return ownerOfficeTargets(em, Number(office), Number(owner));
+    }
     if (key.startsWith('unit:')) return unitTargets(em, [Number(key.slice(5))]);
     return [];
   }
@@ -420,12 +434,22 @@ interface Facts {
   lastReport: Map<number, Date>;
   nodeStart: Map<number, Date>;
   leadUnit: Map<number, number>;
+  /** R4: the coordinating leader of each item's owner office, where one is set. */
+  coordinatingLeader: Map<number, number>;
 }
 
-/** Who an audience is for this item: the lead unit's chats (P1, P4), the owner, the leader, or the 督查室. */
+/**
+ * Who an audience is for this item: the lead unit's chats (P1, P4), the owner office's owner-role people (P4), the
+ * owner office's coordinating leader (R4; the 督查室 when the office has none, told to name one), the D3 leader
+ * (reminders planned before issue 13 only), or the 督查室.
+ */
 function recipientKey(item: Item, audience: string, facts: Facts): string {
   if (audience === 'leader') return `person:${item.leaderId}`;
-  if (audience === 'owner') return `person:${item.ownerId}`;
+  if (audience === 'owner') return item.ownerUnitId === null ? `person:${item.ownerId}` : `owners:${item.ownerUnitId}:${item.ownerId}`;
+  if (audience === 'coordinating_leader') {
+    const leader = facts.coordinatingLeader.get(item.id);
+    return leader ? `person:${leader}` : 'office';
+  }
   if (audience === 'supervision_office') return 'office';
   const unit = facts.leadUnit.get(item.id);
   return unit === undefined ? 'none' : `unit:${unit}`;

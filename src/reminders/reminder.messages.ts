@@ -17,23 +17,28 @@ export class ReminderMessages implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.kinds.text('reminder_digest', (msg) => this.digest(msg.payload.reminders as { kind: string; rule: string; itemId: number }[]));
+    this.kinds.text('reminder_digest', (msg) => this.digest(msg.payload.reminders as { key?: string; kind: string; rule: string; itemId: number }[]));
   }
 
   /** R10: every reminder due for one recipient at one instant, in one message. */
-  async digest(reminders: { kind: string; rule: string; itemId: number }[]): Promise<{ title: string; text: string }> {
+  async digest(reminders: { key?: string; kind: string; rule: string; itemId: number }[]): Promise<{ title: string; text: string }> {
     const now = this.clock.now();
     // Three queries for the whole digest, whatever its length.
     const ids = [...new Set(reminders.map((r) => r.itemId))];
     const items = ids.length ? await this.db.getRepository(Item).findBy({ id: In(ids) }) : [];
     const leads = ids.length ? await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids), role: 'lead' }) : [];
-    const units = leads.length ? await this.db.getRepository(Unit).findBy({ id: In(leads.map((l) => l.unitId)) }) : [];
+    const offices = items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null);
+    const unitIds = [...new Set([...leads.map((l) => l.unitId), ...offices])];
+    const units = unitIds.length ? await this.db.getRepository(Unit).findBy({ id: In(unitIds) }) : [];
     const lines: string[] = [];
     for (const r of reminders) {
       const item = items.find((i) => i.id === r.itemId);
       if (!item) continue;
       const lead = leads.find((l) => l.itemId === item.id);
       const unit = units.find((u) => u.id === lead?.unitId);
+      const office = units.find((u) => u.id === item.ownerUnitId);
+      // The key is `${itemId}:${kind}:${audience}:${dueAt}` (schedule.rules): R4 says different things to each audience.
+      const audience = r.key?.split(':')[2];
       const line = reminderLine({
         kind: r.kind,
         rule: r.rule,
@@ -42,6 +47,9 @@ export class ReminderMessages implements OnModuleInit {
         deadlineAt: item.deadlineAt,
         leadUnit: unit?.name ?? '',
         now,
+        audience,
+        ownerOffice: office?.name,
+        noCoordinatingLeader: !office?.coordinatingLeaderId,
       });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);

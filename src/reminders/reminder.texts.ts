@@ -9,6 +9,23 @@ export interface ReminderLine {
   deadlineAt: Date;
   leadUnit: string;
   now: Date;
+  /** Who reads it (schedule.types Audience); the R4 escalation says different things to the owner and to the leader. */
+  audience?: string;
+  /** R4: the owner office's name, and whether it has no coordinating leader (the line then goes to the 督查室). */
+  ownerOffice?: string;
+  noCoordinatingLeader?: boolean;
+}
+
+/** R4 (001 §14): 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调 — each reader is told what is asked of them. */
+function escalationLine(r: ReminderLine, head: string): string {
+  const late = `${head}（主办：${r.leadUnit}）逾期已满2天仍未反馈`;
+  const office = r.ownerOffice ? `「${r.ownerOffice}」` : '立项主体';
+  if (r.audience === 'owner') return `【逾期报告】${late}，请及时报请分管领导协调，督促主办单位落实。`;
+  if (r.audience === 'coordinating_leader' && r.noCoordinatingLeader) {
+    return `【逾期报告】${late}，立项主体${r.ownerOffice ? office : ''}尚未指定分管领导，无法报请协调。请在单位设置中为${office}指定分管领导，并先行督促落实。`;
+  }
+  if (r.audience === 'coordinating_leader') return `【报请协调】${late}，立项主体${r.ownerOffice ? office : ''}报请您协调，督促主办单位尽快落实。`;
+  return `【逾期报告】${late}，请协调督促落实。`;
 }
 
 function overdueFor(deadlineAt: Date, now: Date): string {
@@ -25,7 +42,7 @@ export function reminderLine(r: ReminderLine): string {
     case 'overdue_urge':
       return `【催办】${head}已逾期${overdueFor(r.deadlineAt, r.now)}，请立即反馈办理情况。`;
     case 'leader_escalation':
-      return `【逾期报告】${head}（主办：${r.leadUnit}）逾期已满2天仍未反馈，请协调督促落实。`;
+      return escalationLine(r, head);
     case 'key_supervision':
       return `【重点督办】${head}（主办：${r.leadUnit}）逾期已满3天，转入重点督办并列入通报。`;
     case 'weekly':

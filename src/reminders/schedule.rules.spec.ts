@@ -56,7 +56,9 @@ const TIMELINE_1D = [
   row('2026-03-05 03:00', 'overdue_urge'),
   row('2026-03-05 05:00', 'overdue_urge'),
   row('2026-03-05 07:00', 'overdue_urge'),
-  row('2026-03-05 09:00', 'leader_escalation', 'leader', 'R4'), // then tell the owner's leader
+  // R4 (001 §14): 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调 — the owner office and its coordinating leader, never the D3 approver.
+  row('2026-03-05 09:00', 'leader_escalation', 'coordinating_leader', 'R4'),
+  row('2026-03-05 09:00', 'leader_escalation', 'owner', 'R4'),
   row('2026-03-05 09:00', 'after_deadline', 'unit', 'R1'), // 逾期2天 (+48 h)
   row('2026-03-06 09:00', 'key_supervision', 'supervision_office', 'R5'), // 逾期3天 重点督办
 ];
@@ -64,6 +66,12 @@ const TIMELINE_1D = [
 describe('planReminders — the 13710 deadline node (R1, R4, R5)', () => {
   it('R1+R4+R5: walks a 1d item registered 2026-03-02 09:00 — every dueAt exactly', () => {
     expect(rows(plan({}))).toEqual(TIMELINE_1D);
+  });
+
+  it('R4 — 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调: the escalation goes to the owner office and its coordinating leader, never to the D3 approver', () => {
+    const escalation = plan({}).filter((r) => r.kind === 'leader_escalation');
+    expect(escalation.map((r) => r.audience).sort()).toEqual(['coordinating_leader', 'owner']);
+    expect(plan({}).some((r) => (r.audience as string) === 'leader')).toBe(false);
   });
 
   it('R4: 逾期1天内每3小时提醒1次，逾期2天内每2小时提醒1次 — cadence slots in hours after the deadline', () => {
@@ -84,7 +92,7 @@ describe('planReminders — the 13710 deadline node (R1, R4, R5)', () => {
 
   it('the window is [from, until): a tick mid-way only sees what is left, and until is exclusive', () => {
     const rs = plan({}, { from: '2026-03-05 01:00', until: '2026-03-06 09:00' });
-    expect(rows(rs)).toEqual(TIMELINE_1D.slice(17, 23));
+    expect(rows(rs)).toEqual(TIMELINE_1D.slice(17, 24));
   });
 
   it('R1: 截止时限前5小时 is not planned before the item existed (registered 3 h before its deadline)', () => {
@@ -183,7 +191,8 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
       ...['09:00', '11:00', '13:00', '15:00', '17:00', '19:00', '21:00'].map((t) => zhang(`2026-03-04 ${t}`)),
       zhang('2026-03-05 08:00', 5),
       zhang('2026-03-05 09:00'),
-      [utc('2026-03-05 09:00'), 'leader', 1],
+      [utc('2026-03-05 09:00'), 'coordinating_leader', 1],
+      [utc('2026-03-05 09:00'), 'owner', 1],
       [utc('2026-03-06 09:00'), 'supervision_office', 1],
     ]);
   });

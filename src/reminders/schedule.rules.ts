@@ -117,7 +117,12 @@ function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean
     for (let h = segStart + seg.everyHours; h <= seg.untilHours; h += seg.everyHours) add('overdue_urge', at(h), 'R4', 'unit');
     segStart = seg.untilHours;
   }
-  if (p.escalateToLeaderAfterHours !== null) add('leader_escalation', at(p.escalateToLeaderAfterHours), 'R4', 'leader');
+  // R4 (001 §14): 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调 — the owner office is told to report, and its
+  // coordinating leader is asked to coordinate; the D3 approver (e.g. 副市长) is not the one to tell.
+  if (p.escalateToLeaderAfterHours !== null) {
+    add('leader_escalation', at(p.escalateToLeaderAfterHours), 'R4', 'owner');
+    add('leader_escalation', at(p.escalateToLeaderAfterHours), 'R4', 'coordinating_leader');
+  }
   if (p.keySupervisionAfterHours !== null) add('key_supervision', at(p.keySupervisionAfterHours), 'R5', 'supervision_office');
   // R9: 逾期不报视为未整改 — at the report deadline the 督查室 records it unless the report came (R3).
   if (rectification) add('rectification_due', deadline, 'R9', 'supervision_office');

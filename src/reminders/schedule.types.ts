@@ -13,7 +13,12 @@ export type ReminderKind =
   | 'fixed_report'
   | 'rectification_due';
 
-export type Audience = 'unit' | 'leader' | 'supervision_office' | 'owner';
+/**
+ * Who a reminder is for: the lead unit, the 督查室, the owner office (立项主体: its owner-role people), or the owner
+ * office's coordinating leader (R4: 分管副秘书长 / 办公厅分管领导; the 督查室 when the office has none). 'leader' (the
+ * item's D3 approver) is kept for reminders planned before issue 13; nothing plans it any more.
+ */
+export type Audience = 'unit' | 'leader' | 'supervision_office' | 'owner' | 'coordinating_leader';
 
 /** The part of calendar/work-calendar.ts the schedule needs (WorkCalendar satisfies it). */
 export interface WorkingCalendarLike {

@@ -98,8 +98,10 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
       const hour = Number(toShanghaiIso(r.dueAt)!.slice(11, 13));
       expect(hour >= 8 && hour < 22).toBe(true);
     }
-    // R4 then R5: the leader is told after day 2, and at 3 days the item becomes 重点督办 on its timeline.
-    expect((await digests(`person:${org.leader.id}`)).length).toBe(1);
+    // R4 then R5: after day 2 the owner is told to report to its coordinating leader (not the D3 leader, 001 §14),
+    // and at 3 days the item becomes 重点督办 on its timeline.
+    expect((await digests(`person:${org.leader.id}`)).length).toBe(0);
+    expect((await digests(`person:${org.owner.id}`)).length).toBe(1);
     expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).keySupervision).toBe(true);
     expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id, type: 'key_supervision' })).toBe(1);
     // Ticking again at the same instant sends nothing more.

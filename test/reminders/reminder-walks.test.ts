@@ -127,9 +127,11 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `${unit('2026-03-04 19:00')} 【催办】`,
       `${unit('2026-03-04 21:00')} 【催办】`,
       `${unit('2026-03-05 08:00')} 【催办】`,
-      // R1 2 d after; R4 then the leader, one to one.
+      // R1 2 d after; R4 then the owner, one to one, and — the owner's office having no coordinating leader — the
+      // 督查室, asked to name one (立项主体要及时报请…分管领导协调, 001 §14; never the D3 leader).
       `${unit('2026-03-05 09:00')} 【催办】`,
-      `2026-03-05 09:00 leader 【逾期报告】`,
+      `2026-03-05 09:00 owner 【逾期报告】`,
+      `2026-03-05 09:00 office 【逾期报告】`,
       // R5: 3 days overdue — 重点督办, told to the unit (issue 13: it was never told) and to the 督查室.
       `${unit('2026-03-06 09:00')} 【重点督办】`,
       `2026-03-06 09:00 office 【重点督办】`,

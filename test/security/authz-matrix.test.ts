@@ -95,6 +95,11 @@ const RULES: Record<string, Rule> = {
       { label: 'granting a privileged role', allow: ADMIN, call: () => ({ path: '/api/people', body: { name: '矩阵领导', roles: [{ role: 'leader' }] } }) },
     ],
   },
+  // R4: binding an office's 分管领导 is privileged (grant.rules): admins only.
+  'PUT /api/units/:id/coordinating-leader': {
+    allow: ADMIN,
+    call: (f) => ({ path: `/api/units/${f.units.other}/coordinating-leader`, body: { coordinatingLeaderId: f.leader } }),
+  },
   'PUT /api/people/:id/roles': {
     allow: ADMIN,
     call: (f) => ({ path: `/api/people/${f.spare}/roles`, body: { roles: [{ role: 'unit_contact', unitId: f.units.lead }] } }),
@@ -183,6 +188,11 @@ const RULES: Record<string, Rule> = {
   'POST /api/items/:number/rate': itemCommand(['owner'], 'rate', { rating: 'good' }),
   'POST /api/items/:number/sign-off': itemCommand(['leader'], 'sign-off'),
   'POST /api/items/:number/archive': itemCommand(['supervisor', 'owner'], 'archive'),
+  // P2, P4: reassignment by the 督查室 only (the body changes nothing, so the item walks on unchanged: a 400 for the 督查室).
+  'POST /api/items/:number/reassign': {
+    allow: ['supervisor'],
+    call: (f) => ({ path: `/api/items/${f.item}/reassign`, body: { coUnitIds: [f.units.co], reason: '矩阵调整' } }),
+  },
   'GET /api/ledger': { allow: SIGNED_IN, call: () => ({ path: '/api/ledger' }) }, // rows scoped: read-scope.test.ts
   'GET /api/ledger/export.xlsx': { allow: SIGNED_IN, call: () => ({ path: '/api/ledger/export.xlsx' }) },
 

@@ -95,6 +95,20 @@ export class ReportDto {
   @ApiProperty({ example: '已完成初稿，正在征求意见' }) @IsString() @IsNotEmpty() @MaxLength(TEXT_LIMITS.report.max) content!: string;
 }
 
+/** P2, P4 (issue 13): the 督查室 changes who owns, approves and handles an open item; only the fields given change. */
+export class ReassignDto {
+  @ApiPropertyOptional({ description: '新的立项主体（持立项主体或督查员角色的人员编号）；其所在科室随之成为立项主体' }) @IsOptional() @IsInt() ownerId?: number;
+  @ApiPropertyOptional({ description: '新的分管领导（审定人）' }) @IsOptional() @IsInt() leaderId?: number;
+  @ApiPropertyOptional({ description: '新的主办单位' }) @IsOptional() @IsInt() leadUnitId?: number;
+  @ApiPropertyOptional({ type: [Number], description: '新的协办单位（整体替换；不填则不变）' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsInt({ each: true })
+  coUnitIds?: number[];
+  @ApiProperty({ description: '调整理由（记入一事一卷）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
 export class ReasonDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
 }

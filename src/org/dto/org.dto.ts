@@ -10,6 +10,13 @@ export class CreateUnitDto {
   @ApiProperty({ example: '市发展改革委' }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
 }
 
+export class CoordinatingLeaderDto {
+  @ApiProperty({ description: '分管领导（分管副秘书长或办公厅分管领导，须持领导角色）的人员编号；null 表示取消', nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  coordinatingLeaderId!: number | null;
+}
+
 export class IdentityDto {
   @ApiProperty({ enum: PLATFORMS }) @IsIn(PLATFORMS) platform!: Platform;
   @ApiProperty({ description: '钉钉 userId / 企业微信 userid' }) @IsString() @IsNotEmpty() @MaxLength(128) externalUserId!: string;
