@@ -108,7 +108,8 @@ export class BulletinFactsService {
       'overdue',
     );
     const events = await q(
-      `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(*) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
+      // 重点督办 counts items (R5: set, cleared and set again by the 督查室 is one item in 重点督办); the rest count events.
+      `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(DISTINCT CASE WHEN e.type = 'key_supervision' THEN e.item_id ELSE e.id END) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
       ['lead', from, to, 'returned', 'key_supervision', 'rated', '%"rating":"fail"%'],
     );
     add(
@@ -179,12 +180,22 @@ export class BulletinFactsService {
         reason: 'late' as const,
         detail: `截至期末逾期${Math.max(1, Math.floor((period.to.getTime() - asDate(r.deadlineAt).getTime()) / DAY))}天未办结`,
       })),
-      ...flagged.map((r) => {
-        const reason = r.type === 'returned' ? ('returned' as const) : r.type === 'key_supervision' ? ('key_supervision' as const) : ('failed' as const);
-        const data = typeof r.data === 'string' ? safeJson(r.data) : {};
-        const detail = reason === 'returned' ? `第${data.returnNo ?? 1}次退回` : reason === 'failed' ? '办理结果评定为不合格' : '逾期3天转入重点督办';
-        return { number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason, detail };
-      }),
+      // An item set, cleared and set again (R5 by hand) is named once.
+      ...flagged
+        .filter((r, i) => r.type !== 'key_supervision' || flagged.findIndex((x) => x.type === 'key_supervision' && x.number === r.number) === i)
+        .map((r) => {
+          const reason = r.type === 'returned' ? ('returned' as const) : r.type === 'key_supervision' ? ('key_supervision' as const) : ('failed' as const);
+          const data = typeof r.data === 'string' ? safeJson(r.data) : {};
+          const detail =
+            reason === 'returned'
+              ? `第${data.returnNo ?? 1}次退回`
+              : reason === 'failed'
+                ? '办理结果评定为不合格'
+                : data.origin === 'office'
+                  ? `经督查室列为重点督办${typeof data.requestedBy === 'string' && data.requestedBy ? `（按${data.requestedBy}要求）` : ''}`
+                  : '逾期3天转入重点督办';
+          return { number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason, detail };
+        }),
     ];
 
     const ranking = (await this.scoring.ranking(period.year)).units.map((u) => ({

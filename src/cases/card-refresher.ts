@@ -8,7 +8,8 @@ import type { ItemEventRecorded } from './item.events';
  * Cards already in groups show the item's state and the buttons it allows. The card refresher subscribes to
  * 'item.event-recorded' and, in the command's transaction, queues one 'card_refresh' row (target cards:<itemId>,
  * delivered after commit) when an item command changes the state of an assigned item, or when a co-unit signs (the
- * state stays, but its contacts' 签收 button must go), or when the 督查室 reassigns it. Registration and the reminder tick refresh no cards.
+ * state stays, but its contacts' 签收 button must go), when the 督查室 reassigns it, or when a 限期整改 moves its deadline (R5).
+ * Registration and the reminder tick refresh no cards.
  * Order 40: after the score ledger (10) and the clue opener (20), where the command context queued it before.
  */
 @Injectable()
@@ -31,7 +32,9 @@ export class CardRefresher implements OnModuleInit {
     const coUnitSigned = event.type === 'signed' && unitRole === 'co';
     // P2, P4: after a reassignment the cards show the new units and people, and the old unit's buttons go.
     const reassigned = event.type === 'reassigned' && item.assignedAt !== null;
-    if (!stateChanged && !coUnitSigned && !reassigned) return;
+    // R5 限期整改: the state stays, but the cards show the deadline, which is now the new limit.
+    const newLimit = event.type === 'urged' && typeof event.data?.newLimit === 'string' && item.assignedAt !== null;
+    if (!stateChanged && !coUnitSigned && !reassigned && !newLimit) return;
     const target = `cards:${item.id}` as const;
     await this.outbox.enqueue(em, [
       {

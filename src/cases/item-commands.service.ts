@@ -18,6 +18,9 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
 import type { ItemState } from '../shared/vocabulary';
+import { CalendarService } from '../calendar/calendar.service';
+import { toShanghaiIso } from '../shared/shanghai-time';
+import { checkKeySupervisionChange, checkUrging, keySupervisionSummary, URGE_METHODS, UrgeMethod, urgingSummary } from './urging.rules';
 
 /** The commands of an item's life after registration (C5), each one transaction through CommandRunner. */
 @Injectable()
@@ -27,6 +30,7 @@ export class ItemCommandsService {
     private readonly settings: SettingsService,
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly calendar: CalendarService,
   ) {}
 
   submit(number: string, actor: Actor) {
@@ -297,6 +301,76 @@ export class ItemCommandsService {
       );
       await c.send(e, 'closed_notice', await c.unitTargets(c.allUnitIds()), {});
       if (c.item.parentId !== null) await this.closeParentIfDone(c);
+    });
+  }
+
+  /**
+   * R5, 000 §8.3, 001 §13: a 催办 by hand — by the 督查室 or by the item's owner (立项主体兼为督办主体) — on the timeline
+   * with its record in full (电话询问应做好详细电话记录备查). A 函询 or a 限期整改 is also sent to the lead unit's groups.
+   *
+   * 限期整改 sets a new time limit, and the item's deadline becomes that limit: reminders are planned from it (the
+   * "5 h before", then the overdue cadence, escalation and R5 counted from the new limit, as after an approved extension —
+   * the scheduler reads the order as the start of a new node, so a report sent before it does not answer it), and
+   * "overdue" is measured against it. The lateness before the order stays on record: the old deadline is kept in the
+   * event (and the timeline line), S5 is counted against the deadlines set at registration and by extensions
+   * (score-facts.rules.ts does not read this event), and a clue already opened stays open.
+   */
+  urge(number: string, actor: Actor, input: { method: UrgeMethod; record: string; contact?: string; newLimit?: string }) {
+    checkLength('urgingRecord', input.record, 'record');
+    return this.runner.run(number, actor, 'urge', async (c) => {
+      const policy = await this.settings.deadlinePolicy(c.em);
+      const calendar = await this.calendar.calendar(c.em);
+      const checked = checkUrging(input, { now: c.now, calendar, dayEnd: policy.dayEnd });
+      if ('code' in checked) throw invalid(checked.code, checked.message, { field: checked.field });
+      const { method } = input;
+      const contact = input.contact?.trim() || null;
+      const record = input.record.trim();
+      const by = c.relation.isSupervisor ? '督查室' : '立项主体';
+      const previous = c.item.deadlineAt;
+      const event = {
+        type: 'urged',
+        summary: urgingSummary({ method, record, contact, limit: checked.limit, previousDeadline: previous }),
+        data: {
+          method,
+          methodLabel: URGE_METHODS[method],
+          record,
+          contact,
+          by,
+          ...(checked.limit ? { newLimit: checked.limit.toISOString(), previousDeadline: previous.toISOString() } : {}),
+        },
+      };
+      const e = checked.limit ? await c.transition(c.item.state, { deadlineAt: checked.limit }, event) : await c.record(event);
+      if (method === 'letter' || method === 'rectify') {
+        await c.send(e, 'urging_notice', await c.unitTargets([c.leadUnit.unitId]), { method, record, by, limit: checked.limit?.toISOString() ?? null });
+      }
+      return { eventId: e.id, method, methodLabel: URGE_METHODS[method], newLimit: toShanghaiIso(checked.limit) };
+    });
+  }
+
+  /**
+   * R5, 001 §14, 003 二(三): the 督查室 sets 重点督办 (按…负责人要求: whose request is recorded) or clears it, with a reason,
+   * on the timeline. Entering tells the lead unit in its groups. S6 follows the entry once per item (score-facts.rules.ts);
+   * clearing refunds nothing, and R5 does not set a flag the office cleared (reminder-scheduler markKeySupervision).
+   */
+  setKeySupervision(number: string, actor: Actor, input: { on: boolean; reason: string; requestedBy?: string }) {
+    checkLength('keySupervisionReason', input.reason, 'reason');
+    return this.runner.run(number, actor, 'key_supervision', async (c) => {
+      const problem = checkKeySupervisionChange({ on: input.on, current: c.item.keySupervision, reason: input.reason, number: c.item.number });
+      if (problem)
+        throw problem.kind === 'conflict' ? conflict(problem.code, problem.message) : invalid(problem.code, problem.message, { field: problem.field });
+      const reason = input.reason.trim();
+      const requestedBy = input.on ? input.requestedBy?.trim() || null : null;
+      const e = await c.transition(
+        c.item.state,
+        { keySupervision: input.on },
+        {
+          type: input.on ? 'key_supervision' : 'key_supervision_cleared',
+          summary: keySupervisionSummary({ on: input.on, origin: 'office', reason, requestedBy }),
+          data: { origin: 'office', reason, requestedBy },
+        },
+      );
+      if (input.on) await c.send(e, 'key_supervision_notice', await c.unitTargets([c.leadUnit.unitId]), { origin: 'office', reason, requestedBy });
+      return { eventId: e.id, keySupervision: input.on };
     });
   }
 

@@ -7,6 +7,8 @@ import type { OutboxMessage } from '../outbox/outbox-message.entity';
 import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
 import { Report } from './report.entity';
+import { Clock } from '../shared/clock';
+import { keySupervisionNotice, KeySupervisionOrigin, parseUrgeMethod, urgingNotice } from './urging.rules';
 
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -19,6 +21,7 @@ export class ItemMessages implements OnModuleInit {
   constructor(
     private readonly db: DataSource,
     private readonly kinds: MessageKinds,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -57,6 +60,30 @@ export class ItemMessages implements OnModuleInit {
       title: '办结未获同意',
       text: `【办结未获同意】${head}\n服务对象第 ${String(p.attempts)} 次不同意办结。${p.canVerify ? '可组织专家论证或公众评价。' : ''}`,
     }));
+    // R5: a 函询 or a 限期整改 tells the lead unit what to do and by when; entering 重点督办 (by hand or by R5) too.
+    text('urging_notice', ({ payload: p }, item, head) => {
+      const method = parseUrgeMethod(String(p.method ?? '')) ?? 'letter';
+      const notice = urgingNotice({
+        method,
+        record: String(p.record ?? ''),
+        head,
+        by: String(p.by ?? '督查室'),
+        limit: typeof p.limit === 'string' ? new Date(p.limit) : null,
+        deadlineAt: item?.deadlineAt ?? this.clock.now(),
+        now: this.clock.now(),
+      });
+      return notice ?? { title: '督办通知', text: `【督办通知】${head}` };
+    });
+    text('key_supervision_notice', ({ payload: p }, item, head) =>
+      keySupervisionNotice({
+        head,
+        origin: (p.origin === 'R5' ? 'R5' : 'office') as KeySupervisionOrigin,
+        reason: typeof p.reason === 'string' ? p.reason : null,
+        requestedBy: typeof p.requestedBy === 'string' ? p.requestedBy : null,
+        deadlineAt: item?.deadlineAt ?? this.clock.now(),
+        now: this.clock.now(),
+      }),
+    );
     // P2, P4 (issue 13): a reassignment by the 督查室, told to the unit that no longer handles the item and to the new owner or leader.
     text('reassigned_notice', ({ payload: p }, _item, head) => {
       const why = `调整理由：${String(p.reason ?? '')}`;

@@ -41,6 +41,8 @@ const LEGAL_FROM: Record<ItemAction, ItemState[]> = {
   archive: ['closed'],
   close_by_children: OPEN, // C4: a parent closes from any open state
   reassign: OPEN, // P2, P4 (issue 13): the 督查室 changes the owner, leader or units of an open item; closed ones are history
+  urge: ['assigned', 'in_progress'], // R5, 000 §8.3: 催办 while the unit owes the work
+  key_supervision: OPEN, // R5, 003 二(三): 重点督办 is a flag on an open item
 };
 
 const nobody: ActorRelation = { isSupervisor: false, isOwner: false, isLeader: false };
@@ -74,6 +76,9 @@ const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
   archive: [['supervisor', 'owner'], 'C6'],
   close_by_children: [['system'], 'C4'],
   reassign: [['supervisor'], 'P2'], // the 督查室 only, not the owner office itself
+  // No rule id in these refusals: people read them (issue 13).
+  urge: [['supervisor', 'owner'], ''], // 001 §13: 督查室, or the 立项主体 (兼为督办主体) by 电话催办
+  key_supervision: [['supervisor'], ''], // 001 §14: 由市政府督查室…进行重点督办
 };
 const ACTIONS = Object.keys(LEGAL_FROM) as ItemAction[];
 const allowedActor = (a: ItemAction) => ACTORS[ALLOWED[a][0][0]];
@@ -193,7 +198,8 @@ describe('P2–P4: who may do what', () => {
       expect(got).not.toBeNull();
       expect(got!.code).toBe('CASE.FORBIDDEN');
       expect(got!.kind).toBe('forbidden');
-      expect(got!.message.startsWith(`${ruleId}：`)).toBe(true);
+      if (ruleId) expect(got!.message.startsWith(`${ruleId}：`)).toBe(true);
+      else expect(got!.message).not.toMatch(/[A-Z]\d+：/);
       expect(got!.message).toContain(NO);
     }
   });
@@ -239,6 +245,14 @@ describe('P2–P4: who may do what', () => {
     ];
     expect(humans.map((h) => forbiddenIn('close_by_children', h)?.code)).toEqual(humans.map(() => 'CASE.FORBIDDEN'));
     expect(forbiddenIn('close_by_children', ACTORS.system)).toBeNull();
+  });
+
+  it('R5 — 由督办主体进行电话催办 / 由市政府督查室…进行重点督办: a unit or a leader is refused in Chinese and told whom to ask', () => {
+    expect(forbiddenIn('urge', ACTORS.leadUnit)?.message).toBe('催办由督查室或本事项的立项主体办理，您不能对 DB2026-0042「催办」。如需催办，请联系督查室。');
+    expect(forbiddenIn('key_supervision', ACTORS.leader)?.message).toBe(
+      '重点督办由督查室列入或取消，您不能对 DB2026-0042「重点督办」。如需列入重点督办，请告知督查室，由督查室按您的要求办理。',
+    );
+    expect(forbiddenIn('key_supervision', ACTORS.owner)?.code).toBe('CASE.FORBIDDEN');
   });
 
   it('P2: one person may hold several roles (owner and leader may both rate and sign off)', () => {

@@ -20,7 +20,9 @@ export type ItemAction =
   | 'sign_off'
   | 'archive'
   | 'close_by_children'
-  | 'reassign';
+  | 'reassign'
+  | 'urge'
+  | 'key_supervision';
 
 export const ACTION_LABELS: Record<ItemAction, string> = {
   submit: '提交立项',
@@ -39,6 +41,8 @@ export const ACTION_LABELS: Record<ItemAction, string> = {
   archive: '归档',
   close_by_children: '子事项全部办结',
   reassign: '调整立项主体、分管领导或承办单位',
+  urge: '催办',
+  key_supervision: '重点督办',
 };
 
 /** How the acting person stands to this item, worked out by the service from role grants and the item. */
@@ -62,6 +66,7 @@ const owner: Who = (r) => r.isOwner;
 const anyUnit: Who = (r) => r.unitRole !== undefined;
 const leadUnit: Who = (r) => r.unitRole === 'lead';
 const leader: Who = (r) => r.isLeader;
+const supervisor: Who = (r) => r.isSupervisor;
 const system: Who = (r) => r.system === true;
 
 interface ActionRule {
@@ -69,6 +74,8 @@ interface ActionRule {
   who: Who;
   /** The rule quoted to a person who may not do this. */
   whoRule: string;
+  /** What such a person can do instead (issue 13: a refusal says what to do next). */
+  next?: string;
 }
 
 const OPEN: readonly ItemState[] = ['registered', 'assigned', 'in_progress', 'closure_requested', 'under_review', 'pending_approval'];
@@ -92,13 +99,26 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
   close_by_children: { from: OPEN, who: system, whoRule: 'C4：母事项随子事项全部办结而办结' },
   // P2, P4 (issue 13): the 督查室 may change who owns, approves and handles an open item — never the owner office itself.
   reassign: { from: OPEN, who: (r) => r.isSupervisor, whoRule: 'P2：调整立项主体、分管领导和承办单位由督查室办理' },
+  // R5, 000 §8.3, 001 §13: 立项主体兼为督办主体…由督办主体进行电话催办 — the 督查室 or the item's owner urges, while the unit owes the work.
+  urge: { from: ['assigned', 'in_progress'], who: supervisorOrOwner, whoRule: '催办由督查室或本事项的立项主体办理', next: '如需催办，请联系督查室。' },
+  // R5, 001 §14, 003 二(三): 由市政府督查室按照…负责人要求进行重点督办 — the 督查室 alone sets or clears the flag (a leader asks it to).
+  key_supervision: {
+    from: OPEN,
+    who: supervisor,
+    whoRule: '重点督办由督查室列入或取消',
+    next: '如需列入重点督办，请告知督查室，由督查室按您的要求办理。',
+  },
 };
 
 /** P2–P4 then C5: may this person take this action on an item in this state? */
 export function checkAction(action: ItemAction, state: ItemState, who: ActorRelation, itemNumber: string): Refusal | null {
   const rule = ACTION_RULES[action];
   if (!rule.who(who)) {
-    return { code: 'CASE.FORBIDDEN', kind: 'forbidden', message: `${rule.whoRule}，您不能对 ${itemNumber}「${ACTION_LABELS[action]}」。` };
+    return {
+      code: 'CASE.FORBIDDEN',
+      kind: 'forbidden',
+      message: `${rule.whoRule}，您不能对 ${itemNumber}「${ACTION_LABELS[action]}」。${rule.next ?? ''}`,
+    };
   }
   if (!rule.from.includes(state)) {
     return illegalTransition(action, state, itemNumber);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../shared/actor';
@@ -11,17 +11,20 @@ import {
   DecomposeDto,
   ExtensionRequestDto,
   ItemListQuery,
+  KeySupervisionDto,
   RateDto,
   ReasonDto,
   ReassignDto,
   RegisterItemDto,
   ReportDto,
+  UrgingDto,
   VerifyDto,
 } from './dto/item.dto';
 import { deadlineSpec, toFilter } from './dto/item-mapping';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
 import { RegistrationService } from './registration.service';
+import { parseUrgeMethod } from './urging.rules';
 
 /** C1–C6 over HTTP. Every command answers with the item as it now stands; every read is within the reader's scope (P4). */
 @ApiTags('items 督办事项')
@@ -172,6 +175,20 @@ export class ItemsController {
   @ApiOperation({ summary: '领导审定（D3）：办结销号' })
   signOff(@Param('number') n: string, @Body() dto: DecisionDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.signOff(n, a, dto.note));
+  }
+
+  @Post(':number/urgings')
+  @ApiOperation({ summary: '催办（R5）：电话催办、现场督办、函询、约谈、限期整改——记入一事一卷；函询、限期整改通知主办单位' })
+  urge(@Param('number') n: string, @Body() dto: UrgingDto, @CurrentActor() a: Actor) {
+    // The DTO admits only the codes and the Chinese names, so the method is always found.
+    const method = parseUrgeMethod(dto.method)!;
+    return this.answer(n, a, this.commands.urge(n, a, { method, record: dto.record, contact: dto.contact, newLimit: dto.newLimit }));
+  }
+
+  @Put(':number/key-supervision')
+  @ApiOperation({ summary: '重点督办（R5）：督查室列入或取消，须写明理由，可注明按哪位领导要求' })
+  keySupervision(@Param('number') n: string, @Body() dto: KeySupervisionDto, @CurrentActor() a: Actor) {
+    return this.answer(n, a, this.commands.setKeySupervision(n, a, dto));
   }
 
   @Post(':number/archive')

@@ -19,6 +19,9 @@ export const TEXT_LIMITS = {
   returnReason: { max: 500, label: '退回理由', long: false },
   decisionNote: { max: 500, label: '审批意见', long: false },
   ratingComment: { max: 500, label: '评定意见', long: false },
+  /** item_event.summary (TEXT) holds an urging's record in full (R5) */
+  urgingRecord: { max: 2_000, label: '催办记录', long: false },
+  keySupervisionReason: { max: 500, label: '重点督办理由', long: false },
   /** accountability and bulletin decisions given in chat */
   auditNote: { max: 500, label: '审核意见', long: false },
 } as const;

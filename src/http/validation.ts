@@ -32,7 +32,12 @@ export const FIELD_LABELS: Record<string, string> = {
   note: '意见',
   summary: '办结说明',
   servedPartyAgreed: '服务对象是否同意',
-  method: '核验方式',
+  method: '方式', // 核验方式 (D1) and 催办方式 (R5)
+  record: '记录',
+  contact: '催办对象',
+  newLimit: '整改期限',
+  on: '是否重点督办',
+  requestedBy: '提出要求的领导',
   passed: '核验结论',
   rating: '评定等次',
   comment: '评定意见',

@@ -12,6 +12,8 @@ import { Item } from '../cases/item.entity';
 import { OPEN_STATES } from '../shared/vocabulary';
 import { Report } from '../cases/report.entity';
 import { TimelineWriter } from '../cases/timeline.writer';
+import { ItemEvent } from '../cases/item-event.entity';
+import { keySupervisionSummary } from '../cases/urging.rules';
 import { inTransaction } from '../database/transaction';
 import { Setting } from '../settings/setting.entity';
 import { policyFor, ReminderPolicy } from './reminder.policy';
@@ -325,7 +327,11 @@ export class ReminderScheduler {
       // R3 and state changes: only what the rules would still plan at that instant goes out.
       const stillPlanned =
         item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
-      if (!item || !stillPlanned) {
+      // R5 sets 重点督办 once per item: an item that has been in it (by R5 or by hand, even if the 督查室 cleared it since)
+      // is not entered again, and the 督查室 is not told "转入重点督办" again.
+      const enteredBefore =
+        !!item && !!stillPlanned && r.kind === 'key_supervision' && (await em.existsBy(ItemEvent, { itemId: item.id, type: 'key_supervision' }));
+      if (!item || !stillPlanned || enteredBefore) {
         cancelled.push(r.id);
         continue;
       }
@@ -341,7 +347,7 @@ export class ReminderScheduler {
       for (const target of await recipientsOf.get(who)!) {
         still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
       }
-      if (r.kind === 'key_supervision' && !item.keySupervision) await this.markKeySupervision(em, item, now);
+      if (r.kind === 'key_supervision') await this.markKeySupervision(em, item, now, facts);
     }
     const digests = coalesce(still);
     await this.outbox.enqueue(
@@ -389,7 +395,7 @@ export class ReminderScheduler {
     });
   }
 
-  /** The latest report that stands (returned ones do not, F2) and when the current node began (the last approved extension). */
+  /** The latest report that stands (returned ones do not, F2) and when the current node began (the last approved extension or 限期整改). */
   private async facts(em: EntityManager, items: Item[]): Promise<Facts> {
     const ids = items.map((i) => i.id);
     const lastReport = new Map<number, Date>();
@@ -416,6 +422,10 @@ export class ReminderScheduler {
     })) {
       if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
     }
+    // R5 限期整改 (cases/item-commands.service urge): the order sets a new limit and starts a new node, as an extension does.
+    for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
+      if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
+    }
     return { lastReport, nodeStart, leadUnit, coordinatingLeader };
   }
 
@@ -430,18 +440,36 @@ export class ReminderScheduler {
     return [];
   }
 
-  /** R5: overdue 3 days — 重点督办, a flag on the open item, on its timeline and in the next 通报. */
-  private async markKeySupervision(em: EntityManager, item: Item, now: Date): Promise<void> {
+  /**
+   * R5: overdue 3 days — 重点督办, a flag on the open item, on its timeline and in the next 通报; the lead unit is told
+   * in its groups, in the same transaction (one outbox row per group, de-duplicated by the event).
+   */
+  private async markKeySupervision(em: EntityManager, item: Item, now: Date, facts: Facts): Promise<void> {
     await em.update(Item, { id: item.id }, { keySupervision: true });
     item.keySupervision = true;
-    await this.timeline.append(em, SYSTEM_ACTOR, {
+    const event = await this.timeline.append(em, SYSTEM_ACTOR, {
       itemId: item.id,
       type: 'key_supervision',
       at: now,
       from: item.state,
       to: item.state,
-      summary: 'R5：逾期3天，转入重点督办（督查室跟踪，列入下期通报）',
+      summary: keySupervisionSummary({ on: true, origin: 'R5', reason: null, requestedBy: null }),
+      data: { origin: 'R5' },
     });
+    const lead = facts.leadUnit.get(item.id);
+    const targets = lead === undefined ? [] : await unitTargets(em, [lead]);
+    await this.outbox.enqueue(
+      em,
+      targets.map((t) => ({
+        kind: 'key_supervision_notice',
+        target: t.target,
+        platform: t.platform ?? null,
+        itemId: item.id,
+        payload: { itemNumber: item.number, eventId: event.id, origin: 'R5' },
+        dedupeKey: `evt:${event.id}:key_supervision_notice:${t.target}`,
+        dueAt: now,
+      })),
+    );
   }
 }
 

@@ -52,6 +52,17 @@ describe('score facts from an item timeline (DOMAIN §5)', () => {
     ]);
   });
 
+  it('S6 — 进入重点督办环节的，每项减5分: counted once per item — set by R5 or by hand, cleared and set again is still one S6; clearing refunds nothing', () => {
+    expect(
+      kinds([
+        ev(1, 'key_supervision', '2026-03-06T09:00:00', { origin: 'office', reason: '领导要求' }),
+        ev(2, 'key_supervision_cleared', '2026-03-09T09:00:00', { reason: '已整改' }),
+        ev(3, 'key_supervision', '2026-03-12T09:00:00', { origin: 'office', reason: '再次滞后' }),
+        ev(4, 'key_supervision', '2026-03-16T09:00:00', { origin: 'R5' }),
+      ]),
+    ).toEqual(['key_supervision:1@1']);
+  });
+
   it('reads the events in id order whatever order they are given in', () => {
     expect(kinds([ev(2, 'assigned', '2026-03-02T10:00:00'), ev(1, 'registered', '2026-03-02T09:00:00')])).toEqual(['included:1@2', 'included:2@2']);
   });

@@ -36,7 +36,8 @@ const dateOf = (v: unknown): Date | null => {
  *   extension sets a new deadline and a new chance to be late). Reporting more often is never punished.
  * - S7 `returned`: the nth return of this item (F2) — only the lead unit reports (P4), so the nth is per item.
  * - S2/S8 `rated`: the owner's rating of the result (D2).
- * - S6 `key_supervision`: the item entered 重点督办 (R5).
+ * - S6 `key_supervision`: the item entered 重点督办 (R5, or the 督查室 by hand) — once per item (001 积分 §10.2
+ *   "进入重点督办环节的，每项减5分"): cleared and set again is still one S6, and `key_supervision_cleared` refunds nothing.
  */
 export function scoreFactsFromTimeline(itemId: number, events: readonly TimelineEventLike[], units: readonly ItemUnitLike[]): ScoreFact[] {
   const lead = units.find((u) => u.role === 'lead');
@@ -45,6 +46,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
   let lateCounted = false;
   let included = false;
   let returns = 0;
+  let keySupervised = false;
   for (const e of [...events].sort((a, b) => a.id - b.id)) {
     const data = e.data ?? {};
     switch (e.type) {
@@ -81,6 +83,8 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         }
         break;
       case 'key_supervision':
+        if (keySupervised) break;
+        keySupervised = true;
         if (lead) out.push({ type: 'key_supervision', itemId, leadUnitId: lead.unitId, at: e.at, eventId: e.id });
         break;
     }

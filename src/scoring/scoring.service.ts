@@ -23,6 +23,8 @@ import { DEFAULT_SCORE_TABLE, ScoreTable, scoreTableProblems } from './score.tab
 
 /** Reminders that mean a unit's time node "needed urging" (S3). */
 const URGES = ['after_deadline', 'overdue_urge', 'month_end_urge', 'leader_escalation', 'key_supervision'];
+/** Timeline events that mean the same when the office did it by hand (R5): a 催办, or 重点督办 set by the 督查室. */
+const URGED_BY_HAND = ['urged', 'key_supervision'];
 
 export interface ManualEntry {
   rule: 'S4' | 'S9' | 'S10';
@@ -249,7 +251,7 @@ export class ScoringService {
   /**
    * S3 at the close of a quarter: +5 for every unit that had time nodes in it (as lead unit: an item whose deadline
    * fell in the quarter) and none of them needed urging (no urge, leader escalation or 重点督办 reminder was sent for
-   * them in the quarter). Idempotent: closing a quarter again adds nothing.
+   * them in the quarter, and the office urged none of them by hand — R5: a 催办 or 重点督办 on the timeline). Idempotent: closing a quarter again adds nothing.
    */
   async closeQuarter(year: number, quarter: 1 | 2 | 3 | 4): Promise<{ assessed: number; awarded: number }> {
     const q = { year, quarter };
@@ -270,6 +272,10 @@ export class ScoringService {
         .getRepository(Reminder)
         .find({ where: { itemId: In(itemIds.slice(i, i + 1000)), status: 'sent', kind: In(URGES) }, select: { itemId: true, sentAt: true } });
       for (const r of rows) if (r.sentAt && r.sentAt >= from && r.sentAt <= to) urged.add(r.itemId);
+      const byHand = await this.db
+        .getRepository(ItemEvent)
+        .find({ where: { itemId: In(itemIds.slice(i, i + 1000)), type: In(URGED_BY_HAND) }, select: { itemId: true, at: true } });
+      for (const e of byHand) if (e.at >= from && e.at <= to) urged.add(e.itemId);
     }
     const byUnit = new Map<number, number>();
     for (const n of nodes) byUnit.set(Number(n.unitId), (byUnit.get(Number(n.unitId)) ?? 0) + (urged.has(Number(n.itemId)) ? 1 : 0));

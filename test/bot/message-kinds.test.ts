@@ -30,6 +30,8 @@ describe('the registry of message kinds', () => {
       'extension_decided',
       'closure_not_agreed',
       'closed_notice',
+      'urging_notice',
+      'key_supervision_notice',
       'reminder_digest',
       'bulletin_broadcast',
       'clue_notice',

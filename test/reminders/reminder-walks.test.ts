@@ -132,7 +132,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `${unit('2026-03-05 09:00')} 【催办】`,
       `2026-03-05 09:00 owner 【逾期报告】`,
       `2026-03-05 09:00 office 【逾期报告】`,
-      // R5: 3 days overdue — 重点督办, told to the 督查室.
+      // R5: 3 days overdue — 重点督办, told to the unit (issue 13: it was never told) and to the 督查室.
+      `${unit('2026-03-06 09:00')} 【重点督办】`,
       `2026-03-06 09:00 office 【重点督办】`,
     ]);
     // The night digest at 08:00 is one message to the group, not three.

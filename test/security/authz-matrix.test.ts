@@ -177,6 +177,12 @@ const RULES: Record<string, Rule> = {
     allow: ['owner'],
     call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/refuse`, body: { note: '不同意' } }),
   },
+  // R5: 催办 by the 督查室 or the owner (谁立项、谁督办); 重点督办 set or cleared by the 督查室 only.
+  'POST /api/items/:number/urgings': itemCommand(['supervisor', 'owner'], 'urgings', { method: 'phone', contact: '陈主任', record: '对方表示尽快报送' }),
+  'PUT /api/items/:number/key-supervision': {
+    allow: ['supervisor'],
+    call: (f) => ({ path: `/api/items/${f.item}/key-supervision`, body: { on: true, reason: '领导要求' } }),
+  },
   'POST /api/items/:number/closure-request': itemCommand(['leadContact'], 'closure-request', { summary: '已办结' }),
   'POST /api/items/:number/review': itemCommand(['owner'], 'review'),
   'POST /api/items/:number/verify': itemCommand(['owner'], 'verify', { method: 'expert_review', passed: true, note: '论证通过' }),

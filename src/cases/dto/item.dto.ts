@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { TIME_NODES, TimeNode } from '../deadline.rules';
 import { TEXT_LIMITS } from '../text-limits';
+import { URGE_METHOD_CODES, URGE_METHODS } from '../urging.rules';
 import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../../shared/vocabulary';
 
 const keys = (o: object) => Object.keys(o);
@@ -143,6 +144,47 @@ export class RateDto {
   @IsIn(keys(RATINGS))
   rating!: Rating;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT_LIMITS.ratingComment.max) comment?: string;
+}
+
+/** R5: a 催办 by hand (000 §8.3, 001 §13). */
+export class UrgingDto {
+  @ApiProperty({
+    enum: [...URGE_METHOD_CODES, ...Object.values(URGE_METHODS)],
+    description: `催办方式：${URGE_METHOD_CODES.map((m) => `${m}=${URGE_METHODS[m]}`).join('，')}（也可直接写中文名称）`,
+  })
+  // The refusal lists the Chinese names only (validation.ts reads the values after "following values:").
+  @IsIn([...URGE_METHOD_CODES, ...Object.values(URGE_METHODS)], {
+    message: `$property must be one of the following values: ${Object.values(URGE_METHODS).join('、')}`,
+  })
+  method!: string;
+  @ApiProperty({ example: '对方表示周五前报送整改方案', description: '催办记录：通话情况、现场情况、函询事项、约谈要求或整改要求' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TEXT_LIMITS.urgingRecord.max)
+  record!: string;
+  @ApiPropertyOptional({ example: '市发改委办公室陈主任', description: '致电或约谈的对象（电话催办、约谈必填）' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  contact?: string;
+  @ApiPropertyOptional({
+    example: '2026-03-10',
+    description: '限期整改的期限（仅限期整改必填）：日期为当天下班时间到期，休息日顺延到下一个工作日；也可写工作日的具体时间',
+  })
+  @IsOptional()
+  @IsDateString()
+  newLimit?: string;
+}
+
+/** R5: 重点督办 set or cleared by the 督查室 (001 §14, 003 二(三)). */
+export class KeySupervisionDto {
+  @ApiProperty({ description: 'true=列为重点督办，false=取消重点督办' }) @IsBoolean() on!: boolean;
+  @ApiProperty({ example: '经催办仍进展缓慢' }) @IsString() @IsNotEmpty() @MaxLength(TEXT_LIMITS.keySupervisionReason.max) reason!: string;
+  @ApiPropertyOptional({ example: '市政府分管副秘书长', description: '按哪位领导的要求（列入时可填）' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  requestedBy?: string;
 }
 
 export class ItemListQuery {
