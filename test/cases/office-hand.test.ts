@@ -180,7 +180,8 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
 
   it('R5 — 逾期3天的…进行重点督办: the automatic entry tells the unit too, in the same transaction, once', async () => {
     const item = await openItem('自动转入重点督办');
-    await tick(at('2026-03-04T12:00:00'), 4 * 24);
+    // 72 working hours after Wednesday 18:00 is Monday 18:00 (R4/R5 in working time: the weekend adds nothing).
+    await tick(at('2026-03-04T12:00:00'), 6 * 24);
     expect((await t.db.getRepository(Item).findOneByOrFail({ id: item.id })).keySupervision).toBe(true);
     const sent = await notices(item, 'key_supervision_notice');
     expect(sent.map((m) => m.target)).toEqual([`group:${org.groups.lead}`]);

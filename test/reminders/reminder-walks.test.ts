@@ -183,6 +183,7 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `2026-05-07 18:00 owner 【逾期报告】`,
       `2026-05-07 18:00 office 【逾期报告】`,
       // R5 逾期3天 重点督办: 05-08 18:00.
+      `${unit('2026-05-08 18:00')} 【重点督办】`,
       `2026-05-08 18:00 office 【重点督办】`,
     ]);
     expect(got.filter((a) => a.at === '2026-05-06 08:00')).toHaveLength(1);
