@@ -1,7 +1,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { coalesce, deferForQuietHours, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
+import { coalesce, deferForQuietHours, planReminders, PlannedReminder, rectificationDueAt, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -209,5 +209,16 @@ describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instan
       ['b', 1],
     ]);
     expect(out[0].reminders[0]).toEqual(r);
+  });
+});
+
+describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送 — counted from the day after the order, as C3 counts', () => {
+  it.each([
+    ['2026-03-02 17:50', '2026-03-05 12:00', 'issued Monday 17:50 → Tue, Wed (the 48 h), report by Thursday 12:00 (not Wednesday 12:00, 42 h)'],
+    ['2026-03-02 09:00', '2026-03-05 12:00', 'issued Monday morning: the issue day never counts'],
+    ['2026-04-29 10:00', '2026-05-07 12:00', 'issued Wednesday before 劳动节 → Thu 04-30, Wed 05-06, report by Thursday 05-07 12:00'],
+    ['2026-03-07 10:00', '2026-03-11 12:00', 'issued on a Saturday → Mon, Tue, report by Wednesday 12:00'],
+  ])('%s → %s (%s)', (issued, due) => {
+    expect(rectificationDueAt(sh(issued), policy('rectification'), calendar).toISOString()).toBe(utc(due));
   });
 });
