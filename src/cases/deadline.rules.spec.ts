@@ -131,7 +131,7 @@ describe('C3: 专项督查 — 承办时限一般要求10个工作日内反馈�
       { spec: { workingDays: 60 }, board: 'daily', category: 'special', mayRecordException: true },
       { now: NOW, calendar, policy },
     ) as DeadlineProblem;
-    expect([none.code, none.message.endsWith('确属特殊情况的，请在「期限说明」中写明理由，作为例外记录在案。')]).toEqual(['DEADLINE.SPECIAL_CEILING', true]);
+    expect([none.code, none.message.endsWith('确属特殊情况的，请填写「期限理由」，作为例外记录在案。')]).toEqual(['DEADLINE.SPECIAL_CEILING', true]);
   });
 
   it('C3: other items keep "beyond one month needs a reason" — 60 working days with a reason pass', () => {
@@ -237,7 +237,7 @@ describe('C3: more than one month needs a reason', () => {
     expect(resolve({ date: '2026-04-03' })).toEqual({
       code: 'DEADLINE.REASON_REQUIRED',
       field: 'deadlineReason',
-      message: '办理期限超过1个月（2026-04-03 18:00），请在「期限说明」中写明理由。',
+      message: '办理期限超过1个月（2026-04-03 18:00），请填写「期限理由」说明原因。',
     });
     expect((resolve({ workingDays: 30 }, { reason: '   ' }) as DeadlineProblem).code).toBe('DEADLINE.REASON_REQUIRED');
   });

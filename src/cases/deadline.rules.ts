@@ -127,7 +127,7 @@ export function resolveDeadline(
           field: 'deadlineReason',
           message:
             `专项督查事项办理期限不得超过${policy.specialCeilingMonths}个月（最迟 ${formatShanghai(ceiling)}），本次期限为 ${formatShanghai(at)}。` +
-            (input.mayRecordException ? '确属特殊情况的，请在「期限说明」中写明理由，作为例外记录在案。' : '请缩短期限；确属特殊情况的，请报督查室登记例外。'),
+            (input.mayRecordException ? '确属特殊情况的，请填写「期限理由」，作为例外记录在案。' : '请缩短期限；确属特殊情况的，请报督查室登记例外。'),
         };
       }
       ceilingException = reason;
@@ -137,7 +137,7 @@ export function resolveDeadline(
     return {
       code: 'DEADLINE.REASON_REQUIRED',
       field: 'deadlineReason',
-      message: `办理期限超过${policy.reasonBeyondMonths}个月（${formatShanghai(at)}），请在「期限说明」中写明理由。`,
+      message: `办理期限超过${policy.reasonBeyondMonths}个月（${formatShanghai(at)}），请填写「期限理由」说明原因。`,
     };
   }
   return { at, spec: label, uncoveredYears, ...(warnings.length ? { warnings } : {}), ...(ceilingException ? { ceilingException } : {}) };
