@@ -3,6 +3,7 @@ import { Actor, SYSTEM_ACTOR, unitsOf } from '../shared/actor';
 import { conflict, invalid } from '../shared/errors';
 import { formatShanghai } from '../shared/shanghai-time';
 import { Unit } from '../org/unit.entity';
+import { CalendarService } from '../calendar/calendar.service';
 import { SettingsService } from '../settings/settings.service';
 import { CommandContext } from './command-context';
 import { CommandRunner } from './command-runner';
@@ -18,7 +19,6 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
 import type { ItemState } from '../shared/vocabulary';
-import { CalendarService } from '../calendar/calendar.service';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { checkKeySupervisionChange, checkUrging, keySupervisionSummary, URGE_METHODS, UrgeMethod, urgingSummary } from './urging.rules';
 
@@ -118,7 +118,8 @@ export class ItemCommandsService {
     checkLength('extensionPlan', input.plan, 'plan');
     return this.runner.run(number, actor, 'request_extension', async (c) => {
       const policy = await this.settings.deadlinePolicy(c.em);
-      const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, policy });
+      const calendar = await this.calendar.calendar(c.em);
+      const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, calendar, policy });
       if (problem)
         throw problem.code === 'EXTENSION.TOO_LATE'
           ? conflict(problem.code, problem.message)

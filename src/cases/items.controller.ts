@@ -41,8 +41,9 @@ export class ItemsController {
   @Post()
   @ApiOperation({ summary: '立项登记（C1–C3）' })
   async register(@Body() dto: RegisterItemDto, @CurrentActor() actor: Actor) {
-    const item = await this.registration.register({ ...dto, deadline: deadlineSpec(dto) }, actor);
-    return this.queries.get(item.number, actor);
+    const { item, warnings } = await this.registration.registerWithWarnings({ ...dto, deadline: deadlineSpec(dto) }, actor);
+    // C3: e.g. 「办理期限 2026年5月1日 为法定节假日，已顺延至5月6日 18:00。」 — only when there is something to say.
+    return { ...(await this.queries.get(item.number, actor)), ...(warnings.length ? { warnings } : {}) };
   }
 
   @Get()
@@ -80,12 +81,17 @@ export class ItemsController {
   @Post(':number/decompose')
   @ApiOperation({ summary: '分解立项（C4）：每个单位一个子事项' })
   async decompose(@Param('number') n: string, @Body() dto: DecomposeDto, @CurrentActor() a: Actor) {
-    const children = await this.registration.decompose(
+    const created = await this.registration.decomposeWithWarnings(
       n,
       dto.children.map((c) => ({ ...c, deadline: deadlineSpec(c) })),
       a,
     );
-    return { parent: await this.queries.get(n, a), children: await this.queries.views(children) };
+    const warnings = created.flatMap((r) => r.warnings.map((w) => `${r.item.number}：${w}`));
+    return {
+      parent: await this.queries.get(n, a),
+      children: await this.queries.views(created.map((r) => r.item)),
+      ...(warnings.length ? { warnings } : {}),
+    };
   }
 
   @Post(':number/reassign')

@@ -4,13 +4,13 @@ import { Actor, hasRole } from '../shared/actor';
 import { CalendarService } from '../calendar/calendar.service';
 import { Clock } from '../shared/clock';
 import { DomainError, invalid } from '../shared/errors';
-import { shanghaiYear } from '../shared/shanghai-time';
+import { formatShanghai, shanghaiYear } from '../shared/shanghai-time';
 import { Person } from '../org/person.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { SettingsService } from '../settings/settings.service';
 import { CommandRunner } from './command-runner';
-import { DeadlineSpec, resolveDeadline } from './deadline.rules';
+import { DeadlineSpec, openEndedDeadline, resolveDeadline } from './deadline.rules';
 import { carriesSecrecyMark } from './item-number.rules';
 import { Item } from './item.entity';
 import { ItemUnit } from './item-unit.entity';
@@ -48,6 +48,12 @@ export interface RegisterInput {
   draft?: boolean;
 }
 
+/** A new item and what the person registering it should be told about its deadline (e.g. a date moved off a holiday). */
+export interface Registered {
+  item: Item;
+  warnings: string[];
+}
+
 export interface ChildInput {
   unitId: number;
   title?: string;
@@ -71,6 +77,11 @@ export class RegistrationService {
   ) {}
 
   async register(input: RegisterInput, actor: Actor): Promise<Item> {
+    return (await this.registerWithWarnings(input, actor)).item;
+  }
+
+  /** register(), plus what the person registering should be told about the deadline (the HTTP answer shows it). */
+  async registerWithWarnings(input: RegisterInput, actor: Actor): Promise<Registered> {
     if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner')) {
       throw new DomainError('CASE.FORBIDDEN', 'P2：立项由督查室或立项主体办理，您不能登记督办事项。', 'forbidden');
     }
@@ -90,6 +101,10 @@ export class RegistrationService {
 
   /** C4: one child per unit, each with its own deadline; the parent then waits for its children. */
   async decompose(number: string, children: ChildInput[], actor: Actor): Promise<Item[]> {
+    return (await this.decomposeWithWarnings(number, children, actor)).map((r) => r.item);
+  }
+
+  async decomposeWithWarnings(number: string, children: ChildInput[], actor: Actor): Promise<Registered[]> {
     if (children.length === 0) throw invalid('VALIDATION', '分解立项至少要有一个子事项。', { field: 'children' });
     const unitIds = children.map((c) => c.unitId);
     if (new Set(unitIds).size !== unitIds.length) throw invalid('CASE.DUPLICATE_CHILD_UNIT', 'C4：分解立项每个单位一项，单位不能重复。', { field: 'children' });
@@ -97,7 +112,7 @@ export class RegistrationService {
       if (c.item.parentId !== null) throw invalid('CASE.NESTED_DECOMPOSE', 'C4：子事项不能再分解。');
       await this.checkPeopleAndUnits(c.em, c.item.ownerId, c.item.leaderId, unitIds);
       const units = await c.em.findBy(Unit, { id: In(unitIds) });
-      const created: Item[] = [];
+      const created: Registered[] = [];
       for (const child of children) {
         const unitName = units.find((u) => u.id === child.unitId)!.name;
         created.push(
@@ -129,8 +144,8 @@ export class RegistrationService {
         { decomposed: true },
         {
           type: 'decomposed',
-          summary: `分解立项为 ${created.length} 项：${created.map((i) => i.number).join('、')}`,
-          data: { children: created.map((i) => i.number) },
+          summary: `分解立项为 ${created.length} 项：${created.map((r) => r.item.number).join('、')}`,
+          data: { children: created.map((r) => r.item.number) },
         },
       );
       return created;
@@ -216,22 +231,32 @@ export class RegistrationService {
     input: RegisterInput & { ownerId: number; ownerUnitId?: number | null; coUnitIds: number[] },
     actor: Actor,
     parentId: number | null,
-  ): Promise<Item> {
+  ): Promise<Registered> {
     const now = this.clock.now();
     const board = input.board ?? 'daily';
     const category = input.category ?? 'decision';
     const kind = input.kind ?? 'task';
     const calendar = await this.calendar.calendar(em);
+    const policy = await this.settings.deadlinePolicy(em);
     if (kind === 'rectification' && input.deadline) {
-      throw invalid('DEADLINE.BY_RULE', 'R9：整改通知的期限由规则确定（2个工作日，第3日12:00前报送整改报告），请不要填写期限。', { field: 'deadlineNode' });
+      throw invalid('DEADLINE.BY_RULE', '整改通知的期限由规则确定（自下达次日起2个工作日，第3个工作日12:00前报送整改报告），请不要填写期限。', {
+        field: 'deadlineNode',
+      });
+    }
+    if (kind === 'open_ended' && input.deadline) {
+      throw invalid('DEADLINE.BY_RULE', '无固定时限事项不填写期限：视情况适时报告进展，年底前报送书面综合报告。需要期限的，请登记为督办事项。', {
+        field: 'deadlineNode',
+      });
     }
     const deadline =
       kind === 'rectification'
         ? await this.rectification.deadline(now, calendar) // R9: by the rectification policy in force
-        : resolveDeadline(
-            { spec: input.deadline, board, category, reason: input.deadlineReason },
-            { now, calendar, policy: await this.settings.deadlinePolicy(em) },
-          );
+        : kind === 'open_ended'
+          ? openEndedDeadline(now, calendar, policy) // C3 (000 §12): the year-end written report
+          : resolveDeadline(
+              { spec: input.deadline, board, category, reason: input.deadlineReason, mayRecordException: hasRole(actor, 'supervisor') },
+              { now, calendar, policy },
+            );
     if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);
@@ -275,9 +300,21 @@ export class RegistrationService {
       from: null,
       to: state,
       summary: `立项：${item.title}${parentId ? '（分解立项）' : ''}`,
-      data: { deadline: deadline.at.toISOString(), deadlineSpec: deadline.spec },
+      data: { deadline: deadline.at.toISOString(), deadlineSpec: deadline.spec, ...(deadline.warnings ? { warnings: deadline.warnings } : {}) },
     });
-    return item;
+    if (deadline.ceilingException) {
+      // C3 (000 §8): the 督查室's exception to the one-month ceiling of 专项督查, in the 一事一卷.
+      await this.timeline.append(em, actor, {
+        itemId: item.id,
+        type: 'deadline_exception',
+        at: now,
+        from: null,
+        to: null,
+        summary: `专项督查期限超过${policy.specialCeilingMonths}个月（办理期限 ${formatShanghai(deadline.at)}），督查室登记例外，理由：${deadline.ceilingException}`,
+        data: { deadline: deadline.at.toISOString(), reason: deadline.ceilingException },
+      });
+    }
+    return { item, warnings: deadline.warnings ?? [] };
   }
 
   /** P2: the owner must hold owner or supervisor, the leader leader; units must exist. */

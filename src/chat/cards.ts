@@ -18,6 +18,8 @@ export interface CardItem {
   stateLabel: string;
   /** +08:00 ISO instant, as the API shows it. */
   deadline: string | null;
+  /** How the deadline was given ('7d', 'date:…', 'open:2026' for an item without a time limit). */
+  deadlineSpec?: string;
   /** B3 traffic light. */
   light: 'green' | 'yellow' | 'red' | 'done';
   leadUnit: { name: string } | null;
@@ -86,14 +88,22 @@ export function timeLeft(deadlineIso: string | null, now: Date): string {
   return ms >= 0 ? `剩余${span}` : `已逾期${span}`;
 }
 
+/** The deadline as people read it; an item without a time limit (C3, 000 §12) shows its year-end report instead. */
+export function deadlineText(item: Pick<CardItem, 'deadline' | 'deadlineSpec'>): string {
+  if (!item.deadline) return '';
+  const at = formatShanghai(new Date(item.deadline));
+  return item.deadlineSpec?.startsWith('open:') ? `无固定时限（${at.slice(0, 10)}前报送年度书面报告）` : at;
+}
+
 function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
+  const openEnded = item.deadlineSpec?.startsWith('open:') ?? false;
   return {
     number: item.number,
     title: item.title,
     state: item.state,
     stateLabel: item.stateLabel,
-    deadline: item.deadline ? formatShanghai(new Date(item.deadline)) : '',
-    timeLeft: item.light === 'done' ? '' : timeLeft(item.deadline, now),
+    deadline: deadlineText(item),
+    timeLeft: item.light === 'done' || openEnded ? '' : timeLeft(item.deadline, now),
   };
 }
 

@@ -11,7 +11,7 @@ import { AccountabilityService } from '../accountability/accountability.service'
 import { BulletinService } from '../bulletins/bulletin.service';
 import type { BotResult } from './bot-event';
 import { BotCommand, commandHelp } from './command.parser';
-import { timeLeft } from './cards';
+import { deadlineText, timeLeft } from './cards';
 
 /** A parsed chat command → the same item commands the HTTP API runs, and a short Chinese answer. */
 @Injectable()
@@ -93,10 +93,10 @@ export class CommandExecutor {
   /** P4: only within the asker's read scope; outside it the answer is the one for a number that does not exist. */
   private async query(number: string, actor: Actor): Promise<string> {
     const i = await this.queries.get(number, actor);
-    const left = i.light === 'done' ? '' : `（${timeLeft(i.deadline, this.queries.now())}）`;
+    const left = i.light === 'done' || i.deadlineSpec.startsWith('open:') ? '' : `（${timeLeft(i.deadline, this.queries.now())}）`;
     return [
       `${i.number}「${i.title}」`,
-      `状态：${i.stateLabel}；期限：${i.deadline?.slice(0, 16).replace('T', ' ')}${left}`,
+      `状态：${i.stateLabel}；期限：${deadlineText(i)}${left}`,
       `主办：${i.leadUnit?.name ?? ''}${i.coUnits.length ? `；协办：${i.coUnits.map((u) => u.name).join('、')}` : ''}`,
       `反馈 ${i.reports.length} 次${i.returnCount ? `，退回 ${i.returnCount} 次` : ''}`,
     ].join('\n');

@@ -226,9 +226,9 @@ describe('R8: fixed report dates per source', () => {
 
 describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送，逾期不报视为未整改', () => {
   it.each([
-    ['2026-03-02 10:00', '2026-03-04 12:00', 'ordered Monday → Wednesday (第3日) 12:00'],
-    ['2026-02-13 16:00', '2026-02-24 12:00', 'ordered Friday before 春节 → 调休 Saturday 02-14, then Tuesday 02-24 12:00'],
-    ['2026-03-06 23:30', '2026-03-10 12:00', 'ordered late on a Friday → Monday, Tuesday 12:00'],
+    ['2026-03-02 10:00', '2026-03-05 12:00', 'ordered Monday → Tue, Wed (2 working days from the day after), Thursday (第3日) 12:00'],
+    ['2026-02-13 16:00', '2026-02-25 12:00', 'ordered Friday before 春节 → 调休 Saturday 02-14, Tuesday 02-24, then Wednesday 02-25 12:00'],
+    ['2026-03-06 23:30', '2026-03-11 12:00', 'ordered late on a Friday → Monday, Tuesday, Wednesday 12:00'],
   ])('%s → %s (%s)', (ordered, due) => {
     expect(rectificationDueAt(sh(ordered), policy('rectification'), calendar).toISOString()).toBe(utc(due));
   });
@@ -238,14 +238,14 @@ describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…�
   it('plans the 5 h notice (07:00, delivered 08:00 after R10) and 未整改 to the 督查室 at 12:00 on day 3 — nothing more', () => {
     const rs = plan(order, 'rectification', '2026-03-02 10:00', '2026-04-01 00:00');
     expect(rs.map((r) => [r.dueAt.toISOString(), r.kind, r.audience, r.rule])).toEqual([
-      [utc('2026-03-04 07:00'), 'before_deadline', 'unit', 'R1'],
-      [utc('2026-03-04 12:00'), 'rectification_due', 'supervision_office', 'R9'],
+      [utc('2026-03-05 07:00'), 'before_deadline', 'unit', 'R1'],
+      [utc('2026-03-05 12:00'), 'rectification_due', 'supervision_office', 'R9'],
     ]);
-    expect(rs[0].sendAt.toISOString()).toBe(utc('2026-03-04 08:00'));
+    expect(rs[0].sendAt.toISOString()).toBe(utc('2026-03-05 08:00'));
   });
 
   it('R3: the report before 12:00 cancels 未整改', () => {
-    const rs = plan({ ...order, lastReportAt: sh('2026-03-04 11:59') }, 'rectification', '2026-03-02 10:00', '2026-04-01 00:00');
+    const rs = plan({ ...order, lastReportAt: sh('2026-03-05 11:59') }, 'rectification', '2026-03-02 10:00', '2026-04-01 00:00');
     expect(rs.map((r) => r.kind)).toEqual(['before_deadline']);
   });
 });

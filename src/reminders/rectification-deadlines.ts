@@ -16,7 +16,7 @@ export class PolicyRectificationDeadlines extends RectificationDeadlines {
   async deadline(now: Date, calendar: WorkCalendar): Promise<ResolvedDeadline> {
     const policies = await this.policies.current();
     const policy = policies.find((p) => p.appliesTo.kinds?.includes('rectification'));
-    if (!policy) throw invalid('POLICY.MISSING', 'R9：没有适用于整改通知的提醒策略，请管理员先配置。');
+    if (!policy) throw invalid('POLICY.MISSING', '没有适用于整改通知的提醒策略，暂不能登记整改通知；请管理员先在提醒策略中配置。');
     const at = rectificationDueAt(now, policy, calendar);
     return { at, spec: `R9:${policy.rectificationHours ?? 48}h`, uncoveredYears: [] };
   }

@@ -75,10 +75,23 @@ describe('DEFAULT_POLICIES — DOMAIN §4 seeded as data (R10)', () => {
     expect([p.rectificationHours, p.rectificationReportBy]).toEqual([48, '12:00']);
     expect([p.afterDeadline, p.overdueCadence, p.escalateToLeaderAfterHours, p.keySupervisionAfterHours]).toEqual([[], [], null, null]);
   });
+
+  it('C3 / 000 §12: 对未明确办理时限的…年终做出书面综合报告 — one notice a week before the year-end report; no cadence, no leader, no 重点督办', () => {
+    const p = byId('open_ended');
+    expect(p.appliesTo).toEqual({ kinds: ['open_ended'] });
+    expect([p.beforeDeadline, p.afterDeadline, p.overdueCadence, p.escalateToLeaderAfterHours, p.keySupervisionAfterHours]).toEqual([
+      [{ hours: 168 }],
+      [],
+      [],
+      null,
+      null,
+    ]);
+    expect([p.monthEndReport, p.quarterlySummary, p.fixedReportDates, p.weeklyWhenLongerThanDays]).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });
 
 describe('policyFor — most specific match wins: kind > source > board > default', () => {
-  it.each<[Board, Source, 'rectification' | undefined, string]>([
+  it.each<[Board, Source, 'rectification' | 'open_ended' | undefined, string]>([
     ['daily', 'meeting', undefined, 'daily'],
     ['key_task', 'instruction', undefined, 'key_task'],
     ['reform', 'reform', undefined, 'key_task'],
@@ -88,6 +101,7 @@ describe('policyFor — most specific match wins: kind > source > board > defaul
     ['ongoing', 'livelihood', undefined, 'livelihood'],
     ['daily', 'work_report', 'rectification', 'rectification'], // kind beats source
     ['key_task', 'meeting', 'rectification', 'rectification'],
+    ['key_task', 'livelihood', 'open_ended', 'open_ended'], // an item without a time limit, whatever its board and source
   ])('board=%s source=%s kind=%s → %s', (board, source, kind, want) => {
     expect(policyFor({ board, source, kind }, DEFAULT_POLICIES).id).toBe(want);
   });

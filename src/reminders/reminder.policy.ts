@@ -5,7 +5,7 @@
  *
  * Durations are in hours measured from an instant (the deadline); times of day are 'HH:MM' Asia/Shanghai.
  */
-import type { Board, Source } from '../shared/vocabulary';
+import type { Board, ItemKind, Source } from '../shared/vocabulary';
 
 export type FixedReportDates = { months: number[]; day: number }[] | { monthly: number[] };
 
@@ -13,8 +13,8 @@ export type FixedReportDates = { months: number[]; day: number }[] | { monthly: 
 export interface PolicyScope {
   boards?: Board[];
   sources?: Source[];
-  /** R9: 整改 orders are not 13710 items and have their own rule; kind beats source and board. */
-  kinds?: 'rectification'[];
+  /** R9: 整改 orders (and C3 items without a time limit) are not 13710 items and have their own rule; kind beats source and board. */
+  kinds?: Exclude<ItemKind, 'task'>[];
 }
 
 export interface ReminderPolicy {
@@ -136,6 +136,19 @@ export const DEFAULT_POLICIES: ReminderPolicy[] = [
     rectificationHours: 48,
     rectificationReportBy: '12:00',
   },
+  // C3 / 000 §12: 对未明确办理时限的，应视情况适时报告办理进展情况，年终做出书面综合报告. The deadline is the year-end
+  // written report: one notice before it, and nothing of the 13710 overdue chain (no cadence, leader step or 重点督办).
+  {
+    id: 'open_ended',
+    version: 1,
+    appliesTo: { kinds: ['open_ended'] },
+    ...clone(NODE_RULES),
+    beforeDeadline: [{ hours: 24 * 7 }],
+    afterDeadline: [],
+    overdueCadence: [],
+    escalateToLeaderAfterHours: null,
+    keySupervisionAfterHours: null,
+  },
 ];
 
 const has = <T>(list: T[] | undefined, v: T | undefined): boolean | undefined =>
@@ -146,7 +159,7 @@ const has = <T>(list: T[] | undefined, v: T | undefined): boolean | undefined =>
  * kind (4) > source (2) > board (1) > default (0), and a policy constraining two of them beats one that
  * constrains only the higher — e.g. {sources:[work_report], boards:[key_task]} (3) beats {sources:[work_report]} (2).
  */
-export function specificity(item: { board: Board; source: Source; kind?: 'task' | 'rectification' }, scope: PolicyScope): number {
+export function specificity(item: { board: Board; source: Source; kind?: ItemKind }, scope: PolicyScope): number {
   let score = 0;
   for (const [matched, weight] of [
     [has(scope.kinds, item.kind), 4],
@@ -165,7 +178,7 @@ export function specificity(item: { board: Board; source: Source; kind?: 'task' 
  * tie the policy listed first wins, so the answer never depends on anything but the data. Throws when
  * nothing matches: the seed rows include a catch-all, and deleting it is a data error to surface, not to guess.
  */
-export function policyFor(item: { board: Board; source: Source; kind?: 'task' | 'rectification' }, policies: ReminderPolicy[]): ReminderPolicy {
+export function policyFor(item: { board: Board; source: Source; kind?: ItemKind }, policies: ReminderPolicy[]): ReminderPolicy {
   const latest = new Map<string, ReminderPolicy>();
   for (const p of policies) {
     const seen = latest.get(p.id);

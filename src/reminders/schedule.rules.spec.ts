@@ -1,7 +1,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { coalesce, deferForQuietHours, diffPlans, holdForQuiet, planReminders, PlannedReminder, ScheduleInput } from './schedule.rules';
+import { coalesce, deferForQuietHours, diffPlans, holdForQuiet, planReminders, PlannedReminder, rectificationDueAt, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -368,5 +368,16 @@ describe('diffPlans — what a candidate policy changes for one item (the policy
     expect([ks.change, ks.before!.plannedAt, ks.after!.plannedAt]).toEqual(['moved', sh('2026-05-08 18:00'), sh('2026-05-03 18:00')]);
     expect(new Set(changes.map((c) => c.change))).toEqual(new Set(['moved']));
     expect(changes.some((c) => c.before!.plannedAt <= sh('2026-04-30 21:00'))).toBe(false);
+  });
+});
+
+describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送 — counted from the day after the order, as C3 counts', () => {
+  it.each([
+    ['2026-03-02 17:50', '2026-03-05 12:00', 'issued Monday 17:50 → Tue, Wed (the 48 h), report by Thursday 12:00 (not Wednesday 12:00, 42 h)'],
+    ['2026-03-02 09:00', '2026-03-05 12:00', 'issued Monday morning: the issue day never counts'],
+    ['2026-04-29 10:00', '2026-05-07 12:00', 'issued Wednesday before 劳动节 → Thu 04-30, Wed 05-06, report by Thursday 05-07 12:00'],
+    ['2026-03-07 10:00', '2026-03-11 12:00', 'issued on a Saturday → Mon, Tue, report by Wednesday 12:00'],
+  ])('%s → %s (%s)', (issued, due) => {
+    expect(rectificationDueAt(sh(issued), policy('rectification'), calendar).toISOString()).toBe(utc(due));
   });
 });

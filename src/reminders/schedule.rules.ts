@@ -105,13 +105,14 @@ function assertInstant(d: Date, what: string): void {
 }
 
 /**
- * R9: 整改时限为2个工作日(48小时)，并于第3日12:00前报送. Read as: hours / 24 working days after the day the
- * order was registered (that day being 第1日), at reportBy. Ordered on Monday 2026-03-02 → Wednesday 12:00;
- * on Friday 2026-02-13 → the 调休 Saturday 02-14, then after 春节 Tuesday 02-24 12:00.
+ * R9: 整改时限为2个工作日(48小时)，并于第3日12:00前报送. Counted as C3 counts: the day the order is issued does not
+ * count; hours / 24 working days follow it, and the report is due at reportBy on the next working day (the third).
+ * Issued Monday 2026-03-02 17:50 → Tuesday, Wednesday, report by Thursday 12:00; issued Wednesday 04-29 (before
+ * 劳动节) → Thursday 04-30, Wednesday 05-06, report by Thursday 05-07 12:00.
  */
 export function rectificationDueAt(registeredAt: Date, policy: ReminderPolicy, calendar: WorkingCalendarLike): Date {
   const days = Math.ceil((policy.rectificationHours ?? 48) / 24);
-  return shanghaiInstant(calendar.addWorkingDays(shanghaiDate(registeredAt), days), policy.rectificationReportBy ?? '12:00');
+  return shanghaiInstant(calendar.addWorkingDays(shanghaiDate(registeredAt), days + 1), policy.rectificationReportBy ?? '12:00');
 }
 
 /**

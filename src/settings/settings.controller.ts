@@ -16,7 +16,18 @@ export class SettingsController {
   @Put(':key')
   @RequireRoles('admin')
   @ApiOperation({ summary: '修改策略参数（如 deadline：默认时间节点、E1 提前天数）' })
-  @ApiBody({ schema: { type: 'object', example: { extensionMinDaysBefore: 2, dayEnd: '18:00' } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: {
+        extensionMinDaysBefore: 2,
+        extensionDaysUnit: 'working_day',
+        dayEnd: '18:00',
+        specialCeilingMonths: 1,
+        nodes: { '3d': { n: 3, unit: 'working_day' } },
+      },
+    },
+  })
   put(@Param('key') key: string, @Body() value: unknown) {
     return this.settings.put(key, value);
   }

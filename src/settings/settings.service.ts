@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { invalid } from '../shared/errors';
-import { DEFAULT_DEADLINE_POLICY, DeadlinePolicy, TIME_NODES } from './deadline-policy';
+import { DAY_COUNTS, DEFAULT_DEADLINE_POLICY, DeadlinePolicy, NODE_UNITS, TIME_NODES } from './deadline-policy';
 import { Setting } from './setting.entity';
 
 /** Policy values an admin edits (DOMAIN "default"s). Read through a short cache; every write bumps the version. */
@@ -15,7 +15,9 @@ export class SettingsService {
   constructor(private readonly db: DataSource) {}
 
   async deadlinePolicy(em?: EntityManager): Promise<DeadlinePolicy> {
-    return { ...DEFAULT_DEADLINE_POLICY, ...((await this.get('deadline', em)) as Partial<DeadlinePolicy>) };
+    const saved = (await this.get('deadline', em)) as Partial<DeadlinePolicy>;
+    // A policy saved before a field existed takes the default for it (nodes: node by node).
+    return { ...DEFAULT_DEADLINE_POLICY, ...saved, nodes: { ...DEFAULT_DEADLINE_POLICY.nodes, ...saved.nodes } };
   }
 
   async get(key: SettingKey, em?: EntityManager): Promise<unknown> {
@@ -48,12 +50,37 @@ export class SettingsService {
 
 function checkDeadlinePolicy(value: unknown): DeadlinePolicy {
   if (typeof value !== 'object' || value === null) throw invalid('SETTING.BAD_VALUE', '设置值须为对象。');
-  const p = { ...DEFAULT_DEADLINE_POLICY, ...(value as Partial<DeadlinePolicy>) };
+  const given = value as Partial<DeadlinePolicy>;
+  const p = { ...DEFAULT_DEADLINE_POLICY, ...given, nodes: { ...DEFAULT_DEADLINE_POLICY.nodes, ...given.nodes } };
   const nonNeg = (k: keyof DeadlinePolicy) => {
     const v = p[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid('SETTING.BAD_VALUE', `「${k}」须为非负整数。`, { field: k });
   };
-  (['specialWorkingDays', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays'] as const).forEach(nonNeg);
+  (['specialWorkingDays', 'specialCeilingMonths', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays'] as const).forEach(nonNeg);
+  if (!(DAY_COUNTS as readonly string[]).includes(p.extensionDaysUnit)) {
+    throw invalid('SETTING.BAD_VALUE', '「extensionDaysUnit」须为 working_day（工作日）或 calendar_day（自然日）。', { field: 'extensionDaysUnit' });
+  }
+  // C3: what each time node means — a whole number of working days, calendar days or months.
+  if (typeof p.nodes !== 'object' || p.nodes === null) throw invalid('SETTING.BAD_VALUE', '「nodes」须为对象。', { field: 'nodes' });
+  for (const node of Object.keys(p.nodes)) {
+    const len = (p.nodes as Record<string, unknown>)[node] as { n?: unknown; unit?: unknown } | null;
+    const good =
+      (TIME_NODES as readonly string[]).includes(node) &&
+      typeof len === 'object' &&
+      len !== null &&
+      typeof len.n === 'number' &&
+      Number.isInteger(len.n) &&
+      len.n >= 1 &&
+      len.n <= 250 &&
+      (NODE_UNITS as readonly string[]).includes(len.unit as string);
+    if (!good) {
+      throw invalid(
+        'SETTING.BAD_VALUE',
+        `「nodes.${node}」须为 ${TIME_NODES.join('/')} 之一，写成 {"n": 1 到 250 的整数, "unit": "working_day"（工作日）、"calendar_day"（自然日）或 "month"（月）}。`,
+        { field: 'nodes' },
+      );
+    }
+  }
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(p.dayEnd)) throw invalid('SETTING.BAD_VALUE', '「dayEnd」须为 HH:MM，如 18:00。', { field: 'dayEnd' });
   for (const [board, node] of Object.entries(p.defaultNodeByBoard)) {
     if (!(TIME_NODES as readonly string[]).includes(node)) {

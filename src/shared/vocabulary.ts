@@ -50,7 +50,8 @@ export const CATEGORIES = { decision: '决策督查', special: '专项督查', s
 export type Category = keyof typeof CATEGORIES;
 
 /** R9: a 整改通知 is registered like an item but its deadline comes from the rule (2 working days, report by 12:00 on day 3). */
-export const ITEM_KINDS = { task: '督办事项', rectification: '整改通知' } as const;
+/** open_ended (000 §12): no time limit — reports when there is progress, and one written report at the year's end. */
+export const ITEM_KINDS = { task: '督办事项', rectification: '整改通知', open_ended: '无固定时限事项' } as const;
 export type ItemKind = keyof typeof ITEM_KINDS;
 
 /** D2 */

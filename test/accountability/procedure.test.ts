@@ -36,10 +36,10 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     t.clock.set(shanghaiInstant('2026-03-02', '09:00'));
     const number = await openItem('逾期未办');
     const s = t.get(AccountabilityService);
-    // Deadline Tue 03-03 09:00; 2 days later is Thu 03-05 09:00.
-    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '09:00'))).toBe(0);
-    expect(await s.scanOverdue(new Date(shanghaiInstant('2026-03-05', '09:00').getTime() + 60_000))).toBe(1);
-    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '10:00'))).toBe(0);
+    // Deadline Tue 03-03 18:00 (C3: a 1d node ends at the day end); 2 days later is Thu 03-05 18:00.
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '18:00'))).toBe(0);
+    expect(await s.scanOverdue(new Date(shanghaiInstant('2026-03-05', '18:00').getTime() + 60_000))).toBe(1);
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '19:00'))).toBe(0);
     const clues = await t.db.getRepository(Clue).find();
     expect(clues).toHaveLength(1);
     expect(clues[0]).toMatchObject({ number: 'XS2026-0001', trigger: 'overdue', unitId: org.units.lead, state: 'clue_opened' });

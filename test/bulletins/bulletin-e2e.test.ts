@@ -99,7 +99,8 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     );
     await cmd.assign(b.number, sup);
     await cmd.sign(b.number, czjContact);
-    for (let h = 1; h <= 100; h++) {
+    // A 1d node registered Monday 09:00 ends Tuesday 18:00 (C3); 3 days overdue — 重点督办 — is Friday 18:00.
+    for (let h = 1; h <= 110; h++) {
       clock.set(new Date(shanghaiInstant('2026-03-09', '09:00').getTime() + h * 3_600_000));
       await t.get(ReminderScheduler).plan(clock.now());
       await t.get(ReminderScheduler).dispatch(clock.now());

@@ -116,14 +116,19 @@ describe('item commands on MariaDB', () => {
     expect(last).toMatchObject({ type: 'closed_by_children', channel: 'system', actorName: '系统', toState: 'closed' });
   });
 
-  it('E1: an extension later than 2 days before the deadline is refused quoting the rule; the 2 days are data', async () => {
-    const n = await inProgress({ deadline: { date: '2026-03-06' } }); // Friday 18:00
-    t.clock.set(new Date('2026-03-04T10:01:00Z')); // Wednesday 18:01: 1 minute too late
+  it('E1 (001 §16: 承办单位须提前2天提出延期办结申请): counted in working days before the deadline day; refused in Chinese naming the last day; the 2 days are data', async () => {
+    const n = await inProgress({ deadline: { date: '2026-03-06' } }); // Friday 18:00: Thursday is 1 day before, Wednesday 2
+    const inTime = await inProgress({ deadline: { date: '2026-03-06' } });
+    t.clock.set(new Date('2026-03-04T15:59:00Z')); // Wednesday 23:59: still in time
+    await cmd.requestExtension(inTime, org.leadContact.actor, { newDeadline: new Date('2026-03-13T10:00:00Z'), reason: '理由', plan: '方案' });
+    t.clock.set(new Date('2026-03-04T16:00:00Z')); // Thursday 00:00: too late
     const late = await refusal(cmd.requestExtension(n, org.leadContact.actor, { newDeadline: new Date('2026-03-13T10:00:00Z'), reason: '理由', plan: '方案' }));
     expect(late.code).toBe('EXTENSION.TOO_LATE');
     expect(late.kind).toBe('conflict');
-    expect(late.message).toContain('E1');
-    expect(late.message).toContain('2026-03-04 18:00');
+    expect(late.message).not.toContain('E1');
+    expect(late.message).toBe(
+      '延期须在期限前至少2个工作日提出。本事项期限 2026-03-06 18:00，最迟应于 2026年3月4日（含当日）申请，现已超过；请联系立项主体说明情况。',
+    );
     // An admin relaxes the policy to 1 day: the same request now goes through.
     await t.get(SettingsService).put('deadline', { extensionMinDaysBefore: 1 });
     await cmd.requestExtension(n, org.leadContact.actor, { newDeadline: new Date('2026-03-13T10:00:00Z'), reason: '理由', plan: '方案' });
@@ -166,7 +171,7 @@ describe('item commands on MariaDB', () => {
     const n = await inProgress({ source: 'cppcc_proposal', leadUnitId: org.units.lead, deadline: { node: '1d' } });
     expect((await q.list({ source: 'cppcc_proposal' }, org.supervisor.actor)).items.map((i) => i.number)).toEqual([n]);
     expect((await q.list({ overdue: true }, org.supervisor.actor)).items.map((i) => i.number)).not.toContain(n);
-    t.clock.advance(25 * 3600_000);
+    t.clock.advance(34 * 3600_000); // a 1d node registered Monday 09:00 ends Tuesday 18:00; now Tuesday 19:00
     expect((await q.list({ overdue: true, source: 'cppcc_proposal' }, org.supervisor.actor)).items.map((i) => [i.number, i.light])).toEqual([[n, 'red']]);
     expect((await q.list({ unitId: org.units.co, source: 'cppcc_proposal' }, org.supervisor.actor)).total).toBe(0);
     t.clock.set(new Date('2026-03-02T01:00:00Z'));

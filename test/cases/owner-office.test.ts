@@ -130,7 +130,7 @@ describe('the owner is an office; R4 escalates to the office and its coordinatin
     await t.get(ItemCommandsService).assign(n, p.li.actor);
     await t.get(ItemCommandsService).sign(n, p.contact.actor);
     const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    await walk(75); // the 1d node ends Tuesday 09:00; 2 days overdue is Thursday 09:00
+    await walk(84); // the 1d node ends Tuesday 18:00 (C3: day end); 2 days overdue is Thursday 18:00
     const rows = await t.db.getRepository(Reminder).findBy({ itemId: item.id, kind: 'leader_escalation' });
     expect(rows.map((r) => [r.audience, r.recipientKey]).sort()).toEqual([
       ['coordinating_leader', `person:${p.coordinator.id}`],
@@ -152,7 +152,7 @@ describe('the owner is an office; R4 escalates to the office and its coordinatin
     await t.get(ItemCommandsService).assign(n, p.li.actor);
     await t.get(ItemCommandsService).sign(n, p.contact.actor);
     const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    await walk(75);
+    await walk(84);
     const [toOffice] = (await digestsFor(item.id, `person:${p.supervisor.id}`)).filter((m) =>
       (m.payload.reminders as { kind: string }[]).some((r) => r.kind === 'leader_escalation'),
     );

@@ -36,7 +36,7 @@ describe.each(['mariadb', 'sqlite'] as const)('an item from 立项 to 归档 ove
       state: 'registered',
       stateLabel: '已立项',
       title: '推进老旧小区改造😀',
-      deadline: '2026-03-09T09:00:00+08:00',
+      deadline: '2026-03-11T18:00:00+08:00',
       light: 'green',
     });
     expect(reg.body.leadUnit).toMatchObject({ name: '市发展改革委', signedAt: null });

@@ -35,7 +35,7 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     await cmd.requestClosure(numbers.done, org.leadContact.actor, { summary: '已完成' });
     await cmd.rate(numbers.done, org.owner.actor, 'excellent');
     await cmd.signOff(numbers.done, org.leader.actor);
-    t.clock.advance(2 * 24 * 3600_000 + 3600_000); // Wednesday 10:00: 1d is overdue, 3d due within 24 h
+    t.clock.advance(2 * 24 * 3600_000 + 10 * 3600_000); // Wednesday 19:00: 1d (Tuesday 18:00) is overdue, 3d (Thursday 18:00) due within 24 h
   });
   afterAll(() => t.close());
 

@@ -45,8 +45,8 @@ describe('periodic jobs, one per module (issue 12)', () => {
     );
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
-    // A1: deadline Tue 03-03 09:00; more than 2 days later the accountability job opens a clue by itself.
-    t.clock.set(shanghaiInstant('2026-03-05', '09:01'));
+    // A1: deadline Tue 03-03 18:00 (C3: day end); more than 2 days later the accountability job opens a clue by itself.
+    t.clock.set(shanghaiInstant('2026-03-05', '18:01'));
     const clues = () => t!.db.getRepository(Clue).countBy({ itemId: item.id });
     for (let i = 0; (await clues()) === 0; i++) {
       if (i > 100) throw new Error('the accountability job opened no clue within 10 s');

@@ -56,7 +56,7 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
 
   it('R1/R4/R5/R10: a 1-day item overdue without a report: every digest the rules predict, at the quiet-hours-shifted instant, once', async () => {
     const item = await openItem('十三七一零时间线');
-    await walk(100); // to Friday 13:00: the deadline was Tuesday 09:00, so past 3 days overdue
+    await walk(110); // to Friday 19:00: the deadline was Tuesday 18:00 (C3: a 1d node ends at the day end), so past 3 days overdue
     // The expectation, from the pure rules: what the unit's group should get, deferred and coalesced.
     const cal = await t.get(CalendarService).calendar();
     const policy = policyFor(item, await t.get(ReminderScheduler).policies());
@@ -73,13 +73,13 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
       policy,
       calendar: cal,
       from: MONDAY_9,
-      until: new Date(MONDAY_9.getTime() + 100 * HOUR + 1),
+      until: new Date(MONDAY_9.getTime() + 110 * HOUR + 1),
     });
     const expectedUnit = coalesce(planned.filter((p) => p.audience === 'unit').map((p) => ({ ...p, dueAt: p.sendAt, recipient: 'unit' })));
     const unit = await digests(`group:${org.groups.lead}`);
     expect(unit.map((m) => (m.payload.reminders as unknown[]).length)).toEqual(expectedUnit.map((d) => d.reminders.length));
     expect(unit.length).toBe(expectedUnit.length);
-    // Concretely: the first is 5 h before the Tuesday 09:00 deadline — 04:00, moved out of the night to 08:00 (R10).
+    // Concretely: the first is 5 h before the Tuesday 18:00 deadline — 13:00, in working hours (no R10 move).
     const firstKinds = (unit[0].payload.reminders as { kind: string }[]).map((r) => r.kind);
     expect(firstKinds).toContain('before_deadline');
     // What the group will read: one message, one line per reminder, in the 13710 wording.
@@ -87,10 +87,10 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
     expect(delivery.outbound).toMatchObject({ type: 'text' });
     const text = (delivery.outbound as { text: string }).text;
     expect(text.split('\n')).toHaveLength(firstKinds.length);
-    expect(text).toContain(`【督办提醒】${item.number}「十三七一零时间线」将于 2026-03-03 09:00 到期`);
+    expect(text).toContain(`【督办提醒】${item.number}「十三七一零时间线」将于 2026-03-03 18:00 到期`);
     const reminders = await t.db.getRepository(Reminder).find({ where: { itemId: item.id }, order: { dueAt: 'ASC' } });
-    expect(toShanghaiIso(reminders[0].plannedAt)).toBe('2026-03-03T04:00:00+08:00');
-    expect(toShanghaiIso(reminders[0].dueAt)).toBe('2026-03-03T08:00:00+08:00');
+    expect(toShanghaiIso(reminders[0].plannedAt)).toBe('2026-03-03T13:00:00+08:00');
+    expect(toShanghaiIso(reminders[0].dueAt)).toBe('2026-03-03T13:00:00+08:00');
     // Nothing went out between 22:00 and 08:00.
     for (const r of reminders.filter((x) => x.status === 'sent')) {
       const hour = Number(toShanghaiIso(r.dueAt)!.slice(11, 13));
@@ -111,11 +111,11 @@ describe('reminder tick (R1, R3, R4, R5, R10)', () => {
 
   it('R3: a report that arrives cancels the urges it makes pointless', async () => {
     const item = await openItem('报送后取消催办');
-    await walk(26); // Tuesday 11:00: 2 h overdue
+    await walk(35); // Tuesday 20:00: 2 h overdue
     await t.get(ItemCommandsService).report(item.number, org.leadContact.actor, '已办理完毕，报告如下');
     const sentBefore = await t.db.getRepository(Reminder).countBy({ itemId: item.id, status: 'sent' });
     const s = t.get(ReminderScheduler);
-    for (let h = 27; h <= 100; h++) {
+    for (let h = 36; h <= 110; h++) {
       t.clock.set(new Date(MONDAY_9.getTime() + h * HOUR));
       await s.plan(t.clock.now());
       await s.dispatch(t.clock.now());
@@ -150,7 +150,7 @@ describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
       // A second service instance on the same database, with its own connection pool.
       const b = await startTestApp({ now: MONDAY_9, attachTo: a });
       try {
-        const later = new Date(MONDAY_9.getTime() + 30 * HOUR); // Tuesday 15:00: several reminders due per item
+        const later = new Date(MONDAY_9.getTime() + 40 * HOUR); // Wednesday 01:00: several reminders due per item (deadline Tuesday 18:00)
         await a.get(ReminderScheduler).plan(new Date(MONDAY_9.getTime() + HOUR), 40 * HOUR);
         await b.get(ReminderScheduler).plan(new Date(MONDAY_9.getTime() + HOUR), 40 * HOUR); // planning twice adds nothing
         const due = await a.db.getRepository(Reminder).createQueryBuilder('r').where('r.due_at <= :later', { later }).getCount();
@@ -161,7 +161,7 @@ describe('two instances on one MariaDB (FOR UPDATE SKIP LOCKED)', () => {
       } finally {
         await b.close();
       }
-      const later = new Date(MONDAY_9.getTime() + 30 * HOUR);
+      const later = new Date(MONDAY_9.getTime() + 40 * HOUR);
       const digests = await a.db.getRepository(OutboxMessage).find({ where: { kind: 'reminder_digest' } });
       const keys = digests.flatMap((d) => (d.payload.reminders as { key: string }[]).map((r) => `${d.target}|${r.key}`));
       expect(new Set(keys).size).toBe(keys.length);
@@ -204,8 +204,9 @@ describe('reminder policies over HTTP', () => {
         .filter((r: { kind: string }) => r.kind === 'before_deadline')
         .map((r: { plannedAt: string; sendAt: string }) => [r.plannedAt, r.sendAt]);
       expect(before).toEqual([
-        ['2026-03-04T09:00:00+08:00', '2026-03-04T09:00:00+08:00'],
-        ['2026-03-05T04:00:00+08:00', '2026-03-05T08:00:00+08:00'], // R10: moved out of the night
+        // C3: a 3d node registered Monday 09:00 ends Thursday 18:00.
+        ['2026-03-04T18:00:00+08:00', '2026-03-04T18:00:00+08:00'],
+        ['2026-03-05T13:00:00+08:00', '2026-03-05T13:00:00+08:00'],
       ]);
       expect((await t.http().get('/api/reminder-policies').set(admin)).body.find((p: { id: string }) => p.id === 'daily').version).toBe(daily.version);
 
@@ -428,11 +429,11 @@ describe('incremental planning', () => {
       await s.plan(at(8));
       expect(await marks()).toEqual([at(20), at(20), at(20)].map((d) => d.getTime()));
       // Walking on, tick by tick (every 5 h here), the new version's 24 h and 5 h reminders are stored once each.
-      for (let h = 13; h <= 168; h += 5) await s.plan(at(h));
+      for (let h = 13; h <= 218; h += 5) await s.plan(at(h)); // a 7d node registered Monday 09:00 ends Wednesday 03-11 18:00
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
       expect(fresh.map((r) => toShanghaiIso(r.plannedAt)).sort()).toEqual([
-        ...Array(3).fill('2026-03-06T09:00:00+08:00'), // 24 h of working time before Monday 09:00: Friday 09:00 (R1, issue 13)
-        ...Array(3).fill('2026-03-09T04:00:00+08:00'),
+        ...Array(3).fill('2026-03-10T18:00:00+08:00'),
+        ...Array(3).fill('2026-03-11T13:00:00+08:00'),
       ]);
     } finally {
       await t.close();

@@ -105,38 +105,37 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
 
   it('R1, R4, R5, R10: a 1-day node overdue without a report — 5 h before, 5 h/1 d/2 d after, every 3 h then 2 h, the leader, 重点督办; nights deferred to 08:00 and coalesced', async () => {
     const number = await register({ title: '一天时限的事项', deadline: { node: '1d' } }, '2026-03-02T09:00:00+08:00');
-    const got = about(number, await walk('2026-03-02T10:00:00+08:00', '2026-03-06T12:00:00+08:00'));
+    const got = about(number, await walk('2026-03-02T10:00:00+08:00', '2026-03-06T19:00:00+08:00'));
     const unit = (hhmm: string) => `${hhmm} unit`;
     expect(summary(got)).toEqual([
-      // R1 5 h before the Tuesday 09:00 deadline is 04:00: R10 moves it to 08:00.
-      `${unit('2026-03-03 08:00')} 【督办提醒】`,
-      // R4 day 1: every 3 h from the deadline (12, 15, 18, 21); R1 5 h after (14:00) on its own.
-      `${unit('2026-03-03 12:00')} 【催办】`,
-      `${unit('2026-03-03 14:00')} 【催办】`,
-      `${unit('2026-03-03 15:00')} 【催办】`,
-      `${unit('2026-03-03 18:00')} 【催办】`,
+      // C3: a 1d node registered Monday 09:00 ends Tuesday 18:00. R1 5 h before: 13:00.
+      `${unit('2026-03-03 13:00')} 【督办提醒】`,
+      // R4 day 1: every 3 h from the deadline (21, 24, 03, 06, 09, 12, 15, 18); R1 5 h after (23:00) falls in the night.
       `${unit('2026-03-03 21:00')} 【催办】`,
-      // 24:00, 03:00 and 06:00 fall in the night: ONE message at 08:00.
+      // 23:00, 24:00, 03:00 and 06:00 fall in the night: ONE message at 08:00.
       `${unit('2026-03-04 08:00')} 【催办】`,
-      // R1 1 d after = the end of day 1; R4 day 2: every 2 h.
       `${unit('2026-03-04 09:00')} 【催办】`,
-      `${unit('2026-03-04 11:00')} 【催办】`,
-      `${unit('2026-03-04 13:00')} 【催办】`,
+      `${unit('2026-03-04 12:00')} 【催办】`,
       `${unit('2026-03-04 15:00')} 【催办】`,
-      `${unit('2026-03-04 17:00')} 【催办】`,
-      `${unit('2026-03-04 19:00')} 【催办】`,
-      `${unit('2026-03-04 21:00')} 【催办】`,
+      // R1 1 d after = the end of day 1; R4 day 2: every 2 h.
+      `${unit('2026-03-04 18:00')} 【催办】`,
+      `${unit('2026-03-04 20:00')} 【催办】`,
+      // 22:00 … 06:00 and the 08:00 slot itself: one message at 08:00.
       `${unit('2026-03-05 08:00')} 【催办】`,
+      `${unit('2026-03-05 10:00')} 【催办】`,
+      `${unit('2026-03-05 12:00')} 【催办】`,
+      `${unit('2026-03-05 14:00')} 【催办】`,
+      `${unit('2026-03-05 16:00')} 【催办】`,
       // R1 2 d after; R4 then the owner, one to one, and — the owner's office having no coordinating leader — the
       // 督查室, asked to name one (立项主体要及时报请…分管领导协调, 001 §14; never the D3 leader).
-      `${unit('2026-03-05 09:00')} 【催办】`,
-      `2026-03-05 09:00 owner 【逾期报告】`,
-      `2026-03-05 09:00 office 【逾期报告】`,
+      `${unit('2026-03-05 18:00')} 【催办】`,
+      `2026-03-05 18:00 owner 【逾期报告】`,
+      `2026-03-05 18:00 office 【逾期报告】`,
       // R5: 3 days overdue — 重点督办, told to the unit (issue 13: it was never told) and to the 督查室.
-      `${unit('2026-03-06 09:00')} 【重点督办】`,
-      `2026-03-06 09:00 office 【重点督办】`,
+      `${unit('2026-03-06 18:00')} 【重点督办】`,
+      `2026-03-06 18:00 office 【重点督办】`,
     ]);
-    // The night digest at 08:00 is one message to the group, not three.
+    // The night digest at 08:00 is one message to the group, not four.
     expect(got.filter((a) => a.at === '2026-03-04 08:00')).toHaveLength(1);
   });
 
@@ -145,11 +144,12 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     const got = about(
       number,
       await walk('2026-03-02T10:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-03-03T13:00:00+08:00').getTime())
+        if (at.getTime() === new Date('2026-03-03T22:00:00+08:00').getTime())
           await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已按要求办理完毕');
       }),
     );
-    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-03 08:00 unit 【督办提醒】`, `2026-03-03 12:00 unit 【催办】`]);
+    // Deadline Tuesday 18:00 (C3): the notice at 13:00 and the first urge at 21:00 went out; the report at 22:00 answers the rest.
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-03 13:00 unit 【督办提醒】`, `2026-03-03 21:00 unit 【催办】`]);
   });
 
   it('R1, R4, R5, R10 over 劳动节 2026: a deadline of 04-30 18:00 — nothing reaches anyone 05-01…05-05; the cadence, the leader and 重点督办 on working days', async () => {
@@ -257,15 +257,15 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     expect(summary(october)).toEqual([`2026-10-10 09:00 unit 【定期报送】`]);
   });
 
-  it('R9: a 48-hour 整改 order on a Monday is due Wednesday 12:00; unanswered, the 督查室 records 未整改', async () => {
+  it('R9 (003 §2.5: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送): an order on a Monday counts Tuesday and Wednesday, due Thursday 12:00; unanswered, the 督查室 records 未整改', async () => {
     const number = await register({ title: '整改通知：路面坑洼', kind: 'rectification' }, '2026-03-02T10:00:00+08:00');
     const got = about(number, await walk('2026-03-02T11:00:00+08:00', '2026-03-06T12:00:00+08:00'));
     expect(summary(got)).toEqual([
       // 5 h before 12:00 is 07:00, in the night → 08:00.
-      `2026-03-04 08:00 unit 【督办提醒】`,
-      `2026-03-04 12:00 office 【整改期满】`,
+      `2026-03-05 08:00 unit 【督办提醒】`,
+      `2026-03-05 12:00 office 【整改期满】`,
     ]);
-    expect(got[0].text).toContain('2026-03-04 12:00');
+    expect(got[0].text).toContain('2026-03-05 12:00');
   });
 
   it('R9 + R3: the rectification report before 12:00 on day 3 — nothing at the deadline', async () => {
@@ -273,11 +273,11 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     const got = about(
       number,
       await walk('2026-03-02T11:00:00+08:00', '2026-03-06T12:00:00+08:00', async (at) => {
-        if (at.getTime() === new Date('2026-03-04T10:00:00+08:00').getTime())
+        if (at.getTime() === new Date('2026-03-05T10:00:00+08:00').getTime())
           await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已完成整改，附照片');
       }),
     );
-    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-04 08:00 unit 【督办提醒】`]);
+    expect(summary(got).filter((s) => !s.includes(' owner '))).toEqual([`2026-03-05 08:00 unit 【督办提醒】`]);
   });
 
   it('R9: a deadline typed for a rectification order is refused in Chinese', async () => {
@@ -295,6 +295,6 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
         },
         org.supervisor.actor,
       ),
-    ).rejects.toMatchObject({ code: 'DEADLINE.BY_RULE', message: expect.stringContaining('R9') });
+    ).rejects.toMatchObject({ code: 'DEADLINE.BY_RULE', message: expect.stringContaining('整改通知的期限由规则确定') });
   });
 });

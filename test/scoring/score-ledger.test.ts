@@ -76,11 +76,11 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
     t.clock.set(at('2026-01-12'));
     await register('B', org.units.co, [org.units.lead], '1d');
     await cmd().sign(n.B, org.coContact.actor);
-    await tickUntil(at('2026-01-16', '10:00')); // deadline Tue 13 Jan 09:00; 重点督办 at Fri 16 Jan 09:00
-    t.clock.set(at('2026-01-16', '11:00'));
+    await tickUntil(at('2026-01-16', '19:00')); // deadline Tue 13 Jan 18:00 (C3: day end); 重点督办 at Fri 16 Jan 18:00
+    t.clock.set(at('2026-01-16', '20:00'));
     await cmd().report(n.B, org.coContact.actor, '迟报的进展');
     await cmd().returnWork(n.B, org.owner.actor, '材料不全');
-    t.clock.set(at('2026-01-16', '15:00'));
+    t.clock.set(at('2026-01-16', '21:00'));
     await cmd().report(n.B, org.coContact.actor, '补充材料');
     await cmd().returnWork(n.B, org.owner.actor, '仍不全');
     t.clock.set(at('2026-01-19'));

@@ -42,7 +42,7 @@ class DeadlineFields {
   @Max(250)
   workingDays?: number;
 
-  @ApiPropertyOptional({ description: 'C3：期限超过一个月时必填的理由' })
+  @ApiPropertyOptional({ description: '期限超过一个月时必填的理由；专项督查超过一个月的，由督查室填写，作为例外记录在案' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -63,7 +63,13 @@ export class RegisterItemDto extends DeadlineFields {
   @ApiPropertyOptional({ description: '纪要/批示件号' }) @IsOptional() @IsString() @MaxLength(100) sourceRef?: string;
   @ApiPropertyOptional({ enum: keys(BOARDS), default: 'daily' }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
   @ApiPropertyOptional({ enum: keys(CATEGORIES), default: 'decision' }) @IsOptional() @IsIn(keys(CATEGORIES)) category?: Category;
-  @ApiPropertyOptional({ enum: keys(ITEM_KINDS), default: 'task', description: 'R9：rectification=整改通知（期限按规则：2个工作日，第3日12:00前报送）' })
+  @ApiPropertyOptional({
+    enum: keys(ITEM_KINDS),
+    default: 'task',
+    description:
+      'task=督办事项；rectification=整改通知（期限按规则：下达次日起2个工作日，第3个工作日12:00前报送）；' +
+      'open_ended=无固定时限事项（不填期限，适时报告进展，年底前报送书面综合报告）',
+  })
   @IsOptional()
   @IsIn(keys(ITEM_KINDS))
   kind?: ItemKind;
