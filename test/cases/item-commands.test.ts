@@ -82,6 +82,37 @@ describe('item commands on MariaDB', () => {
     expect(notices[0].payload).toMatchObject({ rating: 'fail', reason: '问题未解决' });
   });
 
+  const answeredAt = async (n: string) => (await t.db.getRepository(Item).findOneByOrFail({ number: n })).answeredAt;
+
+  it("A1 — the unit's answer is a stored fact: the first report (反馈) of the node sets item.answered_at, a later one keeps it, 退回 (F2) clears it", async () => {
+    const n = await inProgress();
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T02:00:00Z'));
+    await cmd.report(n, org.leadContact.actor, '已开展排查');
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T02:00:00Z'));
+    t.clock.set(new Date('2026-03-02T03:00:00Z'));
+    await cmd.report(n, org.leadContact.actor, '进展');
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T02:00:00Z'));
+    await cmd.returnWork(n, org.owner.actor, '情况不实');
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T01:00:00Z'));
+  });
+
+  it('A1 — a closure request (申请办结) answers the node; 不合格 returns it and clears the answer; an approved extension starts a new node', async () => {
+    const n = await inProgress({ deadline: { date: '2026-03-20' } });
+    t.clock.set(new Date('2026-03-02T04:00:00Z'));
+    await cmd.requestClosure(n, org.leadContact.actor, { summary: '已办结' });
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T04:00:00Z'));
+    await cmd.rate(n, org.owner.actor, 'fail', '问题未解决');
+    expect(await answeredAt(n)).toBeNull();
+    await cmd.report(n, org.leadContact.actor, '重新办理中');
+    expect(await answeredAt(n)).not.toBeNull();
+    const { requestId } = await cmd.requestExtension(n, org.leadContact.actor, { newDeadline: new Date('2026-03-27T10:00:00Z'), reason: '理由', plan: '方案' });
+    await cmd.decideExtension(n, org.owner.actor, requestId, true);
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T01:00:00Z'));
+  });
+
   it('F2: returning when there is no report to return is refused', async () => {
     const n = await inProgress();
     expect((await refusal(cmd.returnWork(n, org.owner.actor, '不合要求'))).code).toBe('RETURN.NOTHING');
