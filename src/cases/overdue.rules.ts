@@ -10,7 +10,7 @@
  * Pure: the calendar is a parameter; lateness is working time (src/calendar/working-time.ts).
  */
 import { workingTimeBetween, WorkdayTest } from '../calendar/working-time';
-import { DAY_MS } from '../shared/shanghai-time';
+import { DAY_MS, HOUR_MS } from '../shared/shanghai-time';
 import type { ItemState } from '../shared/vocabulary';
 
 /** A1 §5(二) 超过规定落实时限2天以上: 2 working days, and 以上 includes the number (exactly 2 days late is a clue). */
@@ -51,22 +51,41 @@ const AWAITING: Partial<Record<ItemState, UnitStanding['awaiting']>> = {
   pending_approval: 'approval',
 };
 
-/** The unit's standing on its item at `now`. */
+/** The unit's standing on its item at `now`, with how late in working time. */
 export function unitStanding(item: OverdueFacts, now: Date, calendar: WorkdayTest): UnitStanding {
+  const s = standingAt(item, now);
+  if (s.standing === 'answered_late') return { ...s, lateMs: workingTimeBetween(item.deadlineAt, answerOf(item)!, calendar) };
+  if (s.standing === 'late') return { ...s, lateMs: workingTimeBetween(item.deadlineAt, now, calendar) };
+  return { ...s, lateMs: 0 };
+}
+
+/** The same standing without the calendar (no lateness): what the 台账 light needs. */
+export function standingAt(item: OverdueFacts, now: Date): Omit<UnitStanding, 'lateMs'> {
   const closed = item.state === 'closed' || item.state === 'archived';
   const awaiting = AWAITING[item.state] ?? null;
   if (!closed && (item.assignedAt === null || item.state === 'draft' || item.state === 'registered')) {
-    return { standing: 'not_assigned', lateMs: 0, closed, awaiting };
+    return { standing: 'not_assigned', closed, awaiting };
   }
-  // A closed item whose answer was never recorded (closed before the fact was kept): its closing is the last word we have.
-  const answer = item.answeredAt ?? (closed ? item.closedAt : null);
-  const deadline = item.deadlineAt.getTime();
-  if (answer) {
-    if (answer.getTime() <= deadline) return { standing: 'answered_on_time', lateMs: 0, closed, awaiting };
-    return { standing: 'answered_late', lateMs: workingTimeBetween(item.deadlineAt, answer, calendar), closed, awaiting };
-  }
-  if (now.getTime() <= deadline) return { standing: 'not_due', lateMs: 0, closed, awaiting };
-  return { standing: 'late', lateMs: workingTimeBetween(item.deadlineAt, now, calendar), closed, awaiting };
+  const answer = answerOf(item);
+  if (answer) return { standing: answer.getTime() <= item.deadlineAt.getTime() ? 'answered_on_time' : 'answered_late', closed, awaiting };
+  return { standing: now.getTime() <= item.deadlineAt.getTime() ? 'not_due' : 'late', closed, awaiting };
+}
+
+/** A closed item whose answer was never recorded (closed before the fact was kept): its closing is the last word we have. */
+const answerOf = (item: OverdueFacts): Date | null => item.answeredAt ?? (item.state === 'closed' || item.state === 'archived' ? item.closedAt : null);
+
+/**
+ * B3, the 台账 light of an open item: red = the unit is late now (deadline passed, no answer); an answered item is on
+ * track (green) whatever waits on the owner or the leader; yellow = unanswered and due within 24 h — or never handed
+ * over and past its deadline (a warning for the 立项主体, not the unit's lateness). The ledger SQL (`LIGHT_SQL` in
+ * item-queries.service.ts) mirrors this case by case.
+ */
+export function lightOf(item: OverdueFacts, now: Date): 'green' | 'yellow' | 'red' | 'done' {
+  const s = standingAt(item, now);
+  if (s.closed || item.state === 'draft') return 'done';
+  if (s.standing === 'late') return 'red';
+  if (s.standing === 'answered_on_time' || s.standing === 'answered_late') return 'green';
+  return item.deadlineAt.getTime() - now.getTime() <= 24 * HOUR_MS ? 'yellow' : 'green';
 }
 
 /** The unit is (or was) late. */
