@@ -5,7 +5,7 @@
  */
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
-import { isClueLate, OVERDUE_CLUE_AFTER_MS, OverdueFacts, unitStanding } from './overdue.rules';
+import { closedOnTime, isClueLate, lightOf, OVERDUE_CLUE_AFTER_MS, OverdueFacts, unitLateAt, unitStanding } from './overdue.rules';
 
 const cal = new WorkCalendar(chineseDaysSource());
 const t = (s: string) => new Date(`${s}+08:00`);
@@ -77,5 +77,35 @@ describe('unitStanding — one meaning of overdue (A1 "the unit\'s answering rep
   it('a closed item from before the answer was recorded falls back to its closing time', () => {
     const f = facts({ state: 'archived', answeredAt: null, closedAt: t('2026-03-09T18:00:00') });
     expect(unitStanding(f, t('2026-03-20T10:00:00'), cal)).toMatchObject({ standing: 'answered_late', lateMs: 24 * H, closed: true });
+  });
+});
+
+describe('the lights, the 通报 and the statistics read the same standing (B1, B3, B4)', () => {
+  it('B3 — 红灯 is the unit late now; an answered item is green; yellow is due within 24 h, or never handed over and past due', () => {
+    const now = t('2026-03-09T10:00:00');
+    expect(lightOf(facts(), now)).toBe('red');
+    expect(lightOf(facts({ answeredAt: t('2026-03-06T10:00:00') }), now)).toBe('green');
+    expect(lightOf(facts({ state: 'pending_approval', answeredAt: t('2026-03-06T10:00:00') }), now)).toBe('green');
+    expect(lightOf(facts({ state: 'registered', assignedAt: null }), now)).toBe('yellow');
+    expect(lightOf(facts({ deadlineAt: t('2026-03-10T09:00:00') }), now)).toBe('yellow');
+    expect(lightOf(facts({ deadlineAt: t('2026-03-10T10:01:00') }), now)).toBe('green');
+    expect(lightOf(facts({ state: 'closed', closedAt: now }), now)).toBe('done');
+  });
+
+  it('B1 — 通报批评 "late" at a period end: no answer or a late one; not an item handed over after it, nor one still due', () => {
+    const end = t('2026-04-01T00:00:00');
+    expect(unitLateAt(facts(), end)).toBe(true);
+    expect(unitLateAt(facts({ answeredAt: t('2026-03-09T09:00:00') }), end)).toBe(true);
+    expect(unitLateAt(facts({ answeredAt: t('2026-03-06T17:00:00') }), end)).toBe(false);
+    expect(unitLateAt(facts({ assignedAt: null }), end)).toBe(false);
+    expect(unitLateAt(facts({ deadlineAt: t('2026-04-03T18:00:00') }), end)).toBe(false);
+    // Answered only after the period ended: at its end the unit was late.
+    expect(unitLateAt(facts({ answeredAt: t('2026-04-02T09:00:00') }), end)).toBe(true);
+  });
+
+  it("B1 — 按期办结 by the unit's answer: a leader who signed late does not make it late", () => {
+    expect(closedOnTime({ deadlineAt: fri, answeredAt: t('2026-03-05T10:00:00'), closedAt: t('2026-03-20T10:00:00') })).toBe(true);
+    expect(closedOnTime({ deadlineAt: fri, answeredAt: t('2026-03-09T10:00:00'), closedAt: t('2026-03-09T12:00:00') })).toBe(false);
+    expect(closedOnTime({ deadlineAt: fri, answeredAt: null, closedAt: t('2026-03-06T12:00:00') })).toBe(true);
   });
 });

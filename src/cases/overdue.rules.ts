@@ -93,3 +93,19 @@ export const isLate = (s: UnitStanding) => s.standing === 'late' || s.standing =
 
 /** A1: late by 2 working days or more (以上 includes the number). */
 export const isClueLate = (s: UnitStanding) => isLate(s) && s.lateMs >= OVERDUE_CLUE_AFTER_MS;
+
+/**
+ * B1, B4 at a period's end `at` (the 通报 and the statistics look back): the unit had not answered in time — no answer,
+ * or one after the deadline — though the deadline had passed by `at` and the item had been handed over before it.
+ * The SQL of bulletin-facts.service.ts (`UNIT_LATE_AT`) mirrors this.
+ */
+export function unitLateAt(item: Pick<OverdueFacts, 'assignedAt' | 'deadlineAt' | 'answeredAt'>, at: Date): boolean {
+  if (item.assignedAt === null || item.assignedAt.getTime() >= at.getTime() || item.deadlineAt.getTime() >= at.getTime()) return false;
+  return item.answeredAt === null || item.answeredAt.getTime() > item.deadlineAt.getTime();
+}
+
+/** B1, B4: a closed item was done on time when the unit's answer (or, for an item closed before answers were kept, its closing) came by the deadline. */
+export function closedOnTime(item: Pick<OverdueFacts, 'deadlineAt' | 'answeredAt' | 'closedAt'>): boolean {
+  const answer = item.answeredAt ?? item.closedAt;
+  return answer !== null && answer.getTime() <= item.deadlineAt.getTime();
+}
