@@ -7,9 +7,14 @@ import type { ItemUnit } from './item-unit.entity';
 import type { Item } from './item.entity';
 import { BOARDS, CATEGORIES, OPEN_STATES, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
 
-/** B3: green on track, yellow due within 24 h, red overdue; closed and archived items show done. */
+/** B3: green on track, yellow due within 24 h (or past due and never handed over), red = the unit late (A1); closed and archived items show done. */
 export type TrafficLight = 'green' | 'yellow' | 'red' | 'done';
-export const LIGHT_LABELS: Record<TrafficLight, string> = { green: '绿灯（正常）', yellow: '黄灯（24小时内到期）', red: '红灯（逾期）', done: '已办结' };
+export const LIGHT_LABELS: Record<TrafficLight, string> = {
+  green: '绿灯（正常）',
+  yellow: '黄灯（24小时内到期，或已过期限尚未交办）',
+  red: '红灯（承办单位逾期未反馈）',
+  done: '已办结',
+};
 
 /** B3 by the one meaning of overdue (A1): red only when the unit's answer did not come by the deadline. */
 export function trafficLight(item: Pick<Item, 'state' | 'deadlineAt' | 'assignedAt' | 'answeredAt' | 'closedAt'>, now: Date): TrafficLight {
