@@ -6,6 +6,8 @@
 import { ClueFact, decide, availableActions, PROCEDURE, ProcedureInputs, triggerClue, validateMeasures } from './accountability.rules';
 import { PROCEDURE_ACTIONS, PROCEDURE_STATES, ProcedureAction, ProcedureState } from './accountability.types';
 import { ROLES, Role } from '../shared/vocabulary';
+import { chineseDaysSource } from '../calendar/chinese-days.source';
+import { WorkCalendar } from '../calendar/work-calendar';
 
 // ───────────────────────── A2 ─────────────────────────
 
@@ -382,7 +384,8 @@ describe('A3: validateMeasures', () => {
 
 describe('A1: triggerClue', () => {
   const H = 3600_000;
-  const deadline = new Date('2026-05-10T10:00:00Z'); // 18:00 in Shanghai
+  const cal = new WorkCalendar(chineseDaysSource());
+  const deadline = new Date('2026-05-11T10:00:00Z'); // Monday 18:00 in Shanghai
   const unit = { unitId: 7, unitName: '市住建局' };
   const overdue = (lateMs: number, more: Partial<Extract<ClueFact, { kind: 'overdue' }>> = {}): ClueFact => ({
     kind: 'overdue',
@@ -392,44 +395,55 @@ describe('A1: triggerClue', () => {
     deadlineAt: deadline,
     now: new Date(deadline.getTime() + lateMs),
     acceptedReason: false,
+    calendar: cal,
     ...more,
   });
 
-  it('A1: overdue more than 2 calendar days without an accepted reason opens a clue', () => {
+  it('A1 — 无正当理由超过规定落实时限2天以上 opens a clue; its summary names no rule and says what to do next', () => {
     expect(triggerClue(overdue(2 * 24 * H + 5 * H))).toEqual({
       trigger: 'overdue',
       unitId: 7,
       itemId: 42,
-      summary: 'A1：市住建局办理事项 DB2026-0042（时限 2026-05-10 18:00）逾期2天5小时，超过2天且无正当理由。',
+      summary:
+        '市住建局办理事项 DB2026-0042（时限 2026-05-11 18:00）逾期2天5小时（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。',
       dedupeKey: 'overdue:42:7',
     });
   });
 
   it.each([
-    ['exactly 48:00 late', 48 * H, false],
+    ['exactly 2 working days late (以上 includes the number)', 48 * H, true],
+    ['47:59 late', 48 * H - 60_000, false],
     ['48:01 late', 48 * H + 60_000, true],
     ['one day late', 24 * H, false],
     ['before the deadline', -H, false],
     ['three days late', 72 * H, true],
-  ])('A1: overdue boundary — %s', (_name, late, opens) => {
+  ])('A1 — 超过规定落实时限2天以上, boundary — %s', (_name, late, opens) => {
     expect(triggerClue(overdue(late as number)) !== null).toBe(opens);
+  });
+
+  it('A1 — the 2 days are working days: a deadline of Friday 18:00 is 2 days late on Tuesday 18:00, not on Sunday', () => {
+    const friday = new Date('2026-05-15T10:00:00Z');
+    expect(triggerClue(overdue(0, { deadlineAt: friday, now: new Date('2026-05-17T10:00:00Z') }))).toBeNull();
+    expect(triggerClue(overdue(0, { deadlineAt: friday, now: new Date('2026-05-19T09:59:00Z') }))).toBeNull();
+    expect(triggerClue(overdue(0, { deadlineAt: friday, now: new Date('2026-05-19T10:00:00Z') }))?.summary).toContain('逾期2天（按工作日计）');
   });
 
   it('A1: an accepted reason (无正当理由 is the condition) opens no clue', () => {
     expect(triggerClue(overdue(5 * 24 * H, { acceptedReason: true }))).toBeNull();
   });
 
-  it('A1: lateness is measured to when the report came, if it came', () => {
-    const now = new Date(deadline.getTime() + 10 * 24 * H);
+  it('A1: lateness is measured to when the report came, if it came (working time)', () => {
+    const now = new Date(deadline.getTime() + 10 * 24 * H); // Thursday 05-21: 8 working days (the weekend adds nothing)
     expect(triggerClue(overdue(0, { now, doneAt: new Date(deadline.getTime() + 47 * H) }))).toBeNull();
-    expect(triggerClue(overdue(0, { now, doneAt: new Date(deadline.getTime() + 72 * H) }))?.summary).toContain('逾期3天，');
-    expect(triggerClue(overdue(0, { now, doneAt: null }))?.summary).toContain('逾期10天，');
+    expect(triggerClue(overdue(0, { now, doneAt: new Date(deadline.getTime() + 72 * H) }))?.summary).toContain('逾期3天（');
+    expect(triggerClue(overdue(0, { now, doneAt: null }))?.summary).toContain('逾期8天（');
   });
 
   it('A1: an R6 month-end node gets its own clue key', () => {
     expect(triggerClue(overdue(49 * H + 30 * 60_000, { node: '2026-05' }))).toMatchObject({
       dedupeKey: 'overdue:42:7:2026-05',
-      summary: 'A1：市住建局办理事项 DB2026-0042（2026-05 报送节点）逾期2天1小时30分钟，超过2天且无正当理由。',
+      summary:
+        '市住建局办理事项 DB2026-0042（2026-05 报送节点）逾期2天1小时30分钟（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。',
     });
   });
 
@@ -444,7 +458,7 @@ describe('A1: triggerClue', () => {
       trigger: 'review_finding',
       unitId: 7,
       itemId: 42,
-      summary: 'A1：市住建局办理事项 DB2026-0042 的结果被评定为「不合格」。',
+      summary: '市住建局办理事项 DB2026-0042 的结果被评定为「不合格」。',
       dedupeKey: 'review_finding:rating:42:7',
     });
   });
@@ -456,13 +470,13 @@ describe('A1: triggerClue', () => {
       trigger: 'review_finding',
       unitId: 7,
       itemId: null,
-      summary: 'A1：督查发现市住建局假落实：台账与现场不符。',
+      summary: '督查发现市住建局假落实：台账与现场不符。',
       dedupeKey: 'review_finding:F9:7',
     });
     expect(
       triggerClue({ kind: 'review_finding', ...unit, findingId: 'F10', itemId: 42, itemNumber: 'DB2026-0042', finding: 'slow_action', description: ' ' })
         ?.summary,
-    ).toBe('A1：督查发现市住建局慢作为（事项 DB2026-0042）。');
+    ).toBe('督查发现市住建局慢作为（事项 DB2026-0042）。');
   });
 
   it('A1: refusing or obstructing the 督查 opens a clue per incident', () => {
@@ -470,7 +484,7 @@ describe('A1: triggerClue', () => {
       trigger: 'obstruction',
       unitId: 7,
       itemId: null,
-      summary: 'A1：市住建局拒绝、阻碍督查：拒绝提供材料。',
+      summary: '市住建局拒绝、阻碍督查：拒绝提供材料。',
       dedupeKey: 'obstruction:X1:7',
     });
   });
@@ -484,7 +498,7 @@ describe('A1: triggerClue', () => {
         trigger: 'ranking',
         unitId: 7,
         itemId: null,
-        summary: `A1：市住建局激励积分2025、2026年连续倒数后2位：${EXPL}。`,
+        summary: `市住建局激励积分2025、2026年连续倒数后2位：${EXPL}。`,
         dedupeKey: 'ranking:7:2026',
       });
       expect(ranking([2026, 2027])?.dedupeKey).toBe('ranking:7:2027');
@@ -506,7 +520,7 @@ describe('A1: triggerClue', () => {
       trigger: 'manual',
       unitId: 7,
       itemId: 42,
-      summary: 'A1：督查室移交线索（市住建局）：群众反映推诿',
+      summary: '督查室移交线索（市住建局）：群众反映推诿',
       dedupeKey: 'manual:M3',
     });
     expect(triggerClue({ kind: 'manual', ...unit, requestId: 'M4', itemId: null, reason: '  ' })).toBeNull();

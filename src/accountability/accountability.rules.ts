@@ -9,6 +9,8 @@
  * the 立项主体 reports a trigger, it does not judge it, and an administrator keeps data, not decisions.
  */
 import { formatShanghai, DAY_MS, HOUR_MS } from '../shared/shanghai-time';
+import { workingTimeBetween, type WorkdayTest } from '../calendar/working-time';
+import { OVERDUE_CLUE_AFTER_MS } from '../cases/overdue.rules';
 import { Rating, Role } from '../shared/vocabulary';
 import {
   ClueDraft,
@@ -35,10 +37,10 @@ import {
 // ───────────────────────── A1: triggers open clues ─────────────────────────
 
 /**
- * A1 (§5(二) 无正当理由超过规定落实时限2天以上): calendar time, not working days — the seed says 天, as R4/R5 count
- * hours from the deadline. DOMAIN A1 says "more than 2 days", so exactly 48:00 late is not yet a clue.
+ * A1 (§5(二) 无正当理由超过规定落实时限2天以上): 2 days of working time (a weekend or holiday adds nothing), and 以上
+ * includes the number — exactly 2 days late is a clue. The meaning of "late" is cases/overdue.rules.ts.
  */
-export const OVERDUE_CLUE_AFTER_MS = 2 * DAY_MS;
+export { OVERDUE_CLUE_AFTER_MS };
 
 interface UnitRef {
   unitId: number;
@@ -54,6 +56,8 @@ export type ClueFact =
       now: Date;
       /** When the late report or result finally came; null/absent = still outstanding at `now`. */
       doneAt?: Date | null;
+      /** Lateness is working time on this calendar. */
+      calendar: WorkdayTest;
       /** An extension granted or a reason the owner accepted (无正当理由 is the condition). */
       acceptedReason: boolean;
       /** The time node missed when it is not the item's deadline, e.g. '2026-05' for an R6 month-end report. */
@@ -71,11 +75,11 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
   const base = { unitId: fact.unitId };
   switch (fact.kind) {
     case 'overdue': {
-      const late = (fact.doneAt ?? fact.now).getTime() - fact.deadlineAt.getTime();
-      if (fact.acceptedReason || late <= OVERDUE_CLUE_AFTER_MS) return null;
+      const late = workingTimeBetween(fact.deadlineAt, fact.doneAt ?? fact.now, fact.calendar);
+      if (fact.acceptedReason || late < OVERDUE_CLUE_AFTER_MS) return null;
       const node = fact.node ? `${fact.node} 报送节点` : `时限 ${formatShanghai(fact.deadlineAt)}`;
       const key = `overdue:${fact.itemId}:${fact.unitId}${fact.node ? `:${fact.node}` : ''}`;
-      const summary = `A1：${fact.unitName}办理事项 ${fact.itemNumber}（${node}）逾期${spell(late)}，超过2天且无正当理由。`;
+      const summary = `${fact.unitName}办理事项 ${fact.itemNumber}（${node}）逾期${spell(late)}（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。`;
       return { ...base, trigger: 'overdue', itemId: fact.itemId, summary, dedupeKey: key };
     }
     case 'rated':
@@ -85,7 +89,7 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
         ...base,
         trigger: 'review_finding',
         itemId: fact.itemId,
-        summary: `A1：${fact.unitName}办理事项 ${fact.itemNumber} 的结果被评定为「不合格」。`,
+        summary: `${fact.unitName}办理事项 ${fact.itemNumber} 的结果被评定为「不合格」。`,
         dedupeKey: `review_finding:rating:${fact.itemId}:${fact.unitId}`,
       };
     case 'review_finding': {
@@ -94,7 +98,7 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
         ...base,
         trigger: 'review_finding',
         itemId: fact.itemId,
-        summary: `A1：督查发现${fact.unitName}${REVIEW_FINDINGS[fact.finding]}${item}${tail(fact.description)}`,
+        summary: `督查发现${fact.unitName}${REVIEW_FINDINGS[fact.finding]}${item}${tail(fact.description)}`,
         dedupeKey: `review_finding:${fact.findingId}:${fact.unitId}`,
       };
     }
@@ -103,7 +107,7 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
         ...base,
         trigger: 'obstruction',
         itemId: fact.itemId,
-        summary: `A1：${fact.unitName}拒绝、阻碍督查${tail(fact.description)}`,
+        summary: `${fact.unitName}拒绝、阻碍督查${tail(fact.description)}`,
         dedupeKey: `obstruction:${fact.incidentId}:${fact.unitId}`,
       };
     case 'ranking':
@@ -115,7 +119,7 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
         ...base,
         trigger: 'manual',
         itemId: fact.itemId,
-        summary: `A1：督查室移交线索（${fact.unitName}）：${reason}`,
+        summary: `督查室移交线索（${fact.unitName}）：${reason}`,
         dedupeKey: `manual:${fact.requestId}`,
       };
     }
@@ -134,7 +138,7 @@ function rankingClue(fact: Extract<ClueFact, { kind: 'ranking' }>): ClueDraft | 
     unitId: fact.unitId,
     trigger: 'ranking',
     itemId: null,
-    summary: `A1：${fact.unitName}激励积分${years.join('、')}年连续倒数后2位${tail(fact.explanation)}`,
+    summary: `${fact.unitName}激励积分${years.join('、')}年连续倒数后2位${tail(fact.explanation)}`,
     dedupeKey: `ranking:${fact.unitId}:${years[years.length - 1]}`,
   };
 }

@@ -6,7 +6,7 @@ import { DecisionView, MessageKinds } from '../outbox/message-kinds';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { formatItemNumber } from '../cases/item-number.rules';
-import type { ItemState, Role } from '../shared/vocabulary';
+import type { Role } from '../shared/vocabulary';
 import { Clock } from '../shared/clock';
 import { DomainError, notFound } from '../shared/errors';
 import { formatShanghai, shanghaiDate } from '../shared/shanghai-time';
@@ -15,7 +15,14 @@ import { s11Candidates } from '../scoring/score.rules';
 import { inTransaction } from '../database/transaction';
 import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
-import { availableActions, decide, OVERDUE_CLUE_AFTER_MS, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
+import { availableActions, decide, ProcedureInputs, triggerClue, type ClueFact } from './accountability.rules';
+import { isClueLate, OVERDUE_CLUE_AFTER_MS, unitStanding } from '../cases/overdue.rules';
+import { CalendarService } from '../calendar/calendar.service';
+import { addWorkingTime } from '../calendar/working-time';
+import { ReminderPolicyService } from '../reminders/reminder-policy.service';
+import { DEFAULT_POLICIES } from '../reminders/reminder.policy';
+import { deferForQuietHours } from '../reminders/schedule.rules';
+import { OPEN_STATES } from '../shared/vocabulary';
 import {
   PERSON_MEASURES,
   PROCEDURE_ACTION_LABELS,
@@ -29,9 +36,6 @@ import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
 import { CLUE_PREFIX, ClueOpener, recordClueEvent, tellSupervision } from './clue-opener';
 export { CLUE_PREFIX } from './clue-opener';
 import { createHash } from 'node:crypto';
-
-/** An item still owes its result in these states (after them the unit has asked to close). */
-const OWES: ItemState[] = ['registered', 'assigned', 'in_progress'];
 
 /**
  * Issue 7 §2, 责任追究: clues open by themselves from the A1 triggers (overdue more than 2 days, 不合格, obstruction
@@ -52,6 +56,8 @@ export class AccountabilityService implements OnModuleInit {
     private readonly kinds: MessageKinds,
     private readonly scoring: ScoringService,
     private readonly clues: ClueOpener,
+    private readonly calendar: CalendarService,
+    private readonly policies: ReminderPolicyService,
   ) {}
 
   onModuleInit(): void {
@@ -116,12 +122,18 @@ export class AccountabilityService implements OnModuleInit {
   }
 
   /**
-   * A1 "overdue more than 2 days without an accepted reason": open items whose deadline passed more than 2 days ago
-   * and whose unit still owes the result. An approved extension moved the deadline (the accepted reason), so those
-   * items are not overdue. Each tick looks only at deadlines that crossed the line since the last scan.
+   * A1 超过规定落实时限2天以上 (无正当理由): items whose unit has not answered (report or closure request) within 2
+   * working days of the deadline, or answered 2 working days late or more — one meaning of overdue, unitStanding().
+   * An item never 交办 is not the unit's; an approved extension moved the deadline and began a new node (the accepted
+   * reason). Clues do not open on rest days or in quiet hours (the default reminder policy's): the scan holds them to
+   * the next working morning. Each scan looks only at deadlines that crossed the line since the last one.
    */
   async scanOverdue(now: Date): Promise<number> {
-    const line = new Date(now.getTime() - OVERDUE_CLUE_AFTER_MS);
+    const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
+    const quiet = (policies.find((p) => p.id === 'default') ?? DEFAULT_POLICIES[0]).quietHours;
+    if (!cal.isWorkday(shanghaiDate(now)) || deferForQuietHours(now, quiet).getTime() !== now.getTime()) return 0;
+    // A deadline at or before `line` is 2 working days late or more at `now`.
+    const line = addWorkingTime(now, -OVERDUE_CLUE_AFTER_MS, cal);
     const from = this.scannedTo ?? new Date(line.getTime() - 30 * 86_400_000);
     let opened = 0;
     let lastId = 0;
@@ -129,7 +141,12 @@ export class AccountabilityService implements OnModuleInit {
       const items = await this.db
         .getRepository(Item)
         .createQueryBuilder('i')
-        .where('i.state IN (:...owes) AND i.deadline_at >= :from AND i.deadline_at < :line AND i.id > :lastId', { owes: OWES, from, line, lastId })
+        .where('i.state IN (:...open) AND i.assigned_at IS NOT NULL AND i.deadline_at > :from AND i.deadline_at <= :line AND i.id > :lastId', {
+          open: OPEN_STATES,
+          from,
+          line,
+          lastId,
+        })
         .orderBy('i.id', 'ASC')
         .take(500)
         .getMany();
@@ -140,7 +157,7 @@ export class AccountabilityService implements OnModuleInit {
       for (const item of items) {
         const lead = leads.find((l) => l.itemId === item.id);
         const unit = units.find((u) => u.id === lead?.unitId);
-        if (!lead || !unit) continue;
+        if (!lead || !unit || !isClueLate(unitStanding(item, now, cal))) continue;
         const clue = await this.openFrom({
           kind: 'overdue',
           unitId: unit.id,
@@ -149,7 +166,9 @@ export class AccountabilityService implements OnModuleInit {
           itemNumber: item.number,
           deadlineAt: item.deadlineAt,
           now,
+          doneAt: item.answeredAt,
           acceptedReason: false,
+          calendar: cal,
         });
         if (clue) opened++;
       }

@@ -5,7 +5,9 @@ import { SOURCES, type Rating, type Source } from '../shared/vocabulary';
 import { invalid } from '../shared/errors';
 import { shanghaiInstant } from '../shared/shanghai-time';
 import { ScoringService } from '../scoring/scoring.service';
-import type { BulletinCounts, BulletinFacts, BulletinKind, CriticismItem, PraiseItem, SourceFigures, UnitFigures } from './bulletin.rules';
+import type { AwaitingItem, BulletinCounts, BulletinFacts, BulletinKind, CriticismItem, PraiseItem, SourceFigures, UnitFigures } from './bulletin.rules';
+import { CalendarService } from '../calendar/calendar.service';
+import { workingTimeBetween } from '../calendar/working-time';
 
 export interface Period {
   from: Date;
@@ -14,7 +16,18 @@ export interface Period {
   year: number;
 }
 
-const ZERO: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };
+const ZERO: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, awaiting: 0, returned: 0, failed: 0, keySupervision: 0 };
+/**
+ * A1, one meaning of overdue (cases/overdue.rules.ts), in SQL. Open at the period end `?` (closed_at NULL or later),
+ * the deadline passed by it, the item handed over before it. Parameters: to, to, to.
+ */
+const OPEN_PAST_DEADLINE_AT = '(i.closed_at IS NULL OR i.closed_at >= ?) AND i.deadline_at < ? AND i.assigned_at IS NOT NULL AND i.assigned_at < ? ';
+/** unitLateAt: no answer, or one after the deadline. */
+const UNIT_LATE_AT = `${OPEN_PAST_DEADLINE_AT}AND (i.answered_at IS NULL OR i.answered_at > i.deadline_at) `;
+/** Answered in time by a closure request still standing at the period end (`?`): waiting for 审核 (pending) or 审定 (approved). */
+const AWAITING_AT = `${OPEN_PAST_DEADLINE_AT}AND i.answered_at <= i.deadline_at AND EXISTS (SELECT 1 FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) `;
+/** closedOnTime: the unit's answer (or, for an item closed before answers were kept, its closing) by the deadline. */
+const ON_TIME = 'COALESCE(i.answered_at, i.closed_at) <= i.deadline_at';
 const CN_Q = ['', '一', '二', '三', '四'];
 const DAY = 86_400_000;
 /**
@@ -33,6 +46,7 @@ export class BulletinFactsService {
   constructor(
     private readonly db: DataSource,
     private readonly scoring: ScoringService,
+    private readonly calendar: CalendarService,
   ) {}
 
   /** '2026-03' (monthly), '2026Q1' (quarterly), or '2026-03-01~2026-03-15' (an ad-hoc 重点督办 通报). */
@@ -95,17 +109,24 @@ export class BulletinFactsService {
       'registered',
     );
     const closed = await q(
-      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n, SUM(CASE WHEN i.closed_at <= i.deadline_at THEN 1 ELSE 0 END) AS onTime FROM item i ${lead}WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? GROUP BY iu.unit_id, i.source`,
+      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n, SUM(CASE WHEN ${ON_TIME} THEN 1 ELSE 0 END) AS onTime FROM item i ${lead}WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? GROUP BY iu.unit_id, i.source`,
       ['lead', 0, from, to],
     );
     add(closed, 'closed');
     add(closed, 'onTime', 'onTime');
     add(
       await q(
-        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) GROUP BY iu.unit_id, i.source`,
+        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${UNIT_LATE_AT}GROUP BY iu.unit_id, i.source`,
         ['lead', 0, to, to, to],
       ),
       'overdue',
+    );
+    add(
+      await q(
+        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${AWAITING_AT}GROUP BY iu.unit_id, i.source`,
+        ['lead', 0, to, to, to, to],
+      ),
+      'awaiting',
     );
     const events = await q(
       // 重点督办 counts items (R5: set, cleared and set again by the 督查室 is one item in 重点督办); the rest count events.
@@ -145,7 +166,7 @@ export class BulletinFactsService {
     // B1 lists: praise (closed on time in the period and rated 优秀/良好), criticism (late, returned, 不合格, 重点督办).
     const praise: PraiseItem[] = (
       await q(
-        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND i.closed_at <= i.deadline_at AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
+        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND ${ON_TIME} AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
         ['lead', 0, from, to, 'excellent', 'good', 'excellent'],
       )
     ).map((r) => ({
@@ -156,9 +177,25 @@ export class BulletinFactsService {
       closedAt: asDate(r.closedAt),
     }));
     const late = await q(
-      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.registered_at < ? AND i.deadline_at < ? AND (i.closed_at IS NULL OR i.closed_at >= ?) ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
+      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt, i.answered_at AS answeredAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${UNIT_LATE_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
       ['lead', 0, to, to, to],
     );
+    const awaiting: AwaitingItem[] = (
+      await q(
+        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.answered_at AS askedAt,
+           (SELECT COUNT(*) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ?) AS rated
+         FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${AWAITING_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
+        [to, 'lead', 0, to, to, to, to],
+      )
+    ).map((r) => ({
+      number: String(r.number),
+      title: String(r.title),
+      unitName: String(r.unitName),
+      stage: Number(r.rated) > 0 ? ('approval' as const) : ('review' as const),
+      askedAt: asDate(r.askedAt),
+    }));
+    const calendar = await this.calendar.calendar();
+    const workingDays = (from: Date, until: Date) => Math.max(1, Math.floor(workingTimeBetween(from, until, calendar) / DAY));
     const flagged: Record<string, unknown>[] = [];
     for (const [type, like] of [
       ['key_supervision', '%'],
@@ -173,13 +210,14 @@ export class BulletinFactsService {
       );
     }
     const criticism: CriticismItem[] = [
-      ...late.map((r) => ({
-        number: String(r.number),
-        title: String(r.title),
-        unitName: String(r.unitName),
-        reason: 'late' as const,
-        detail: `截至期末逾期${Math.max(1, Math.floor((period.to.getTime() - asDate(r.deadlineAt).getTime()) / DAY))}天未办结`,
-      })),
+      ...late.map((r) => {
+        // A1: how late the unit was, in working days — to its late answer, or to the period end if none came by then.
+        const deadline = asDate(r.deadlineAt);
+        const answer = r.answeredAt === null || r.answeredAt === undefined ? null : asDate(r.answeredAt);
+        const detail =
+          answer && answer < period.to ? `逾期${workingDays(deadline, answer)}个工作日才反馈` : `截至期末逾期${workingDays(deadline, period.to)}个工作日未反馈`;
+        return { number: String(r.number), title: String(r.title), unitName: String(r.unitName), reason: 'late' as const, detail };
+      }),
       // An item set, cleared and set again (R5 by hand) is named once.
       ...flagged
         .filter((r, i) => r.type !== 'key_supervision' || flagged.findIndex((x) => x.type === 'key_supervision' && x.number === r.number) === i)
@@ -215,6 +253,7 @@ export class BulletinFactsService {
       bySource: (Object.keys(SOURCES) as Source[]).filter((s) => bySource.has(s)).map((s) => bySource.get(s)!),
       praise,
       criticism,
+      awaiting,
       ranking,
     };
   }

@@ -2,7 +2,7 @@ import { BulletinFactsService } from './bulletin-facts.service';
 
 /** B1: the periods a 通报 covers — a month, a quarter, or the dates of an ad-hoc 重点督办 通报 (Asia/Shanghai days). */
 describe('bulletin periods', () => {
-  const facts = new BulletinFactsService(null as never, null as never);
+  const facts = new BulletinFactsService(null as never, null as never, null as never);
   const iso = (d: Date) => d.toISOString();
 
   it.each([

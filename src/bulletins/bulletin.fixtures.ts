@@ -2,7 +2,7 @@
 import { shanghaiInstant } from '../shared/shanghai-time';
 import type { BulletinCounts, BulletinFacts, SourceFigures, UnitFigures } from './bulletin.rules';
 
-const zero: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };
+const zero: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, awaiting: 0, returned: 0, failed: 0, keySupervision: 0 };
 export const unitFigures = (unitId: number, unitName: string, c: Partial<BulletinCounts>): UnitFigures => ({ unitId, unitName, ...zero, ...c });
 export const sourceFigures = (source: SourceFigures['source'], c: Partial<BulletinCounts>): SourceFigures => ({ source, ...zero, ...c });
 
@@ -13,7 +13,7 @@ export function marchFacts(over: Partial<BulletinFacts> = {}): BulletinFacts {
     issue: { year: 2026, number: 3 },
     office: '市人民政府督查室',
     recipients: '各县（市、区）人民政府，市政府各部门',
-    totals: { registered: 12, closed: 7, onTime: 6, overdue: 2, returned: 3, failed: 1, keySupervision: 1 },
+    totals: { registered: 12, closed: 7, onTime: 6, overdue: 2, awaiting: 0, returned: 3, failed: 1, keySupervision: 1 },
     byUnit: [
       unitFigures(30, '市住建局', { registered: 5, closed: 3, onTime: 3, returned: 1 }),
       unitFigures(10, '市交通运输局', { registered: 4, closed: 2, onTime: 1, overdue: 2, returned: 2, keySupervision: 1 }),

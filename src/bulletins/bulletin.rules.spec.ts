@@ -34,7 +34,7 @@ describe('B1 composeBulletin: monthly 《政务督查》', () => {
 
   it('B2: 总体情况 quotes the totals exactly (rate = 6/7 = 85.7%)', () => {
     expect(paragraphs(draft, '一、总体情况')[0]).toBe(
-      '2026年3月1日至3月31日，共登记督办事项12件，办结7件，其中按期办结6件，按期办结率85.7%。截至2026年3月31日，逾期未办结事项2件。' +
+      '2026年3月1日至3月31日，共登记督办事项12件，办结7件，其中按期办结6件，按期办结率85.7%。截至2026年3月31日，承办单位未按期反馈的未办结事项2件。' +
         '本期办理报告被退回3件次，办理结果评定为不合格1件次，转入重点督办事项1件。',
     );
   });
@@ -50,7 +50,7 @@ describe('B1 composeBulletin: monthly 《政务督查》', () => {
     const [bySource] = tables(draft, '一、总体情况');
     expect(bySource.caption).toBe('表1　按事项来源统计');
     expect(bySource.rows.map((r) => r[0])).toEqual(['会议议定事项', '领导批示', '市长热线']);
-    expect(bySource.rows[1]).toEqual(['领导批示', '6', '4', '3', '1', '2', '1', '1']);
+    expect(bySource.rows[1]).toEqual(['领导批示', '6', '4', '3', '1', '0', '2', '1', '1']);
     expect(paragraphs(draft, '一、总体情况')[1]).toBe('从事项来源看，本期登记会议议定事项4件、领导批示6件、市长热线2件。各类来源事项办理情况见表1。');
   });
 
@@ -62,6 +62,51 @@ describe('B1 composeBulletin: monthly 《政务督查》', () => {
       ['1', 'DB2026-0007', '落实惠企资金兑付', '市财政局', '良好', '2026-03-09'],
       ['2', 'DB2026-0031', '推进老旧小区改造', '市住建局', '优秀', '2026-03-20'],
     ]);
+  });
+
+  it('B1, A1 — 按期申请办结 items waiting for 审核/审定 are listed on their own line and table under 三、批评, not criticised', () => {
+    const d = composeBulletin(
+      marchFacts({
+        totals: { ...marchFacts().totals, awaiting: 2 },
+        awaiting: [
+          { number: 'DB2026-0050', title: '优化营商环境专项行动', unitName: '市住建局', stage: 'approval', askedAt: new Date('2026-03-05T02:00:00Z') },
+          { number: 'DB2026-0044', title: '推进政务服务一网通办', unitName: '市财政局', stage: 'review', askedAt: new Date('2026-03-04T02:00:00Z') },
+        ],
+      }),
+    );
+    expect(paragraphs(d, '三、批评').at(-1)).toBe(
+      '另有市财政局、市住建局的2件事项已过办理时限，但承办单位已按期申请办结，正待审核或审定，不属于承办单位逾期，不予批评（详见表4）；请立项主体和分管领导抓紧审核、审定。',
+    );
+    expect(tables(d, '三、批评')[1]).toEqual({
+      caption: '表4　按期申请办结待审核审定事项',
+      headers: ['序号', '事项编号', '事项名称', '承办单位', '办理环节', '申请办结日期'],
+      rows: [
+        ['1', 'DB2026-0044', '推进政务服务一网通办', '市财政局', '待立项主体审核', '2026-03-04'],
+        ['2', 'DB2026-0050', '优化营商环境专项行动', '市住建局', '待分管领导审定', '2026-03-05'],
+      ],
+    });
+    expect(tables(d, '三、批评')[0].rows.map((r) => r[1])).not.toContain('DB2026-0050');
+    expect(d.highlights.overview).toContain('承办单位未按期反馈的未办结事项2件；已按期申请办结、待审核或审定事项2件。');
+    // With nothing to criticise the line still stands, after the sentence that says so.
+    const calm = composeBulletin(
+      marchFacts({
+        criticism: [],
+        awaiting: [
+          { number: 'DB2026-0050', title: '优化营商环境专项行动', unitName: '市住建局', stage: 'approval', askedAt: new Date('2026-03-05T02:00:00Z') },
+        ],
+      }),
+    );
+    expect(paragraphs(calm, '三、批评')[0]).toBe('本期无需通报批评的事项。');
+    expect(paragraphs(calm, '三、批评')[1]).toContain('另有市住建局的1件事项已过办理时限，但承办单位已按期申请办结');
+  });
+
+  it('B2 — facts stored before issue 13 (no awaiting count, no list) still compose', () => {
+    const old = marchFacts();
+    delete (old.totals as Partial<typeof old.totals>).awaiting;
+    delete old.awaiting;
+    const d = composeBulletin(old);
+    expect(tables(d, '一、总体情况')[0].rows[0]).toContain('0');
+    expect(bulletinFactProblems(old)).toEqual([]);
   });
 
   it('B1 criticism: one （一）（二）… paragraph per reason in late → returned → failed → 重点督办 order; the table by number then reason', () => {
@@ -81,11 +126,11 @@ describe('B1 composeBulletin: monthly 《政务督查》', () => {
   it('B4 by unit: units sorted by name in zh-CN collation (财 cai < 交 jiao < 住 zhu), figures as given', () => {
     const [t] = tables(draft, '四、分单位情况');
     expect(t.caption).toBe('表4　各单位办理情况');
-    expect(t.headers).toEqual(['承办单位', '登记', '办结', '按期办结', '逾期未办结', '退回（件次）', '不合格（件次）', '重点督办']);
+    expect(t.headers).toEqual(['承办单位', '登记', '办结', '按期办结', '单位逾期未办结', '按期报结待审', '退回（件次）', '不合格（件次）', '重点督办']);
     expect(t.rows).toEqual([
-      ['市财政局', '3', '2', '2', '0', '0', '1', '0'],
-      ['市交通运输局', '4', '2', '1', '2', '2', '0', '1'],
-      ['市住建局', '5', '3', '3', '0', '1', '0', '0'],
+      ['市财政局', '3', '2', '2', '0', '0', '0', '1', '0'],
+      ['市交通运输局', '4', '2', '1', '2', '0', '2', '0', '1'],
+      ['市住建局', '5', '3', '3', '0', '0', '1', '0', '0'],
     ]);
   });
 
@@ -139,7 +184,7 @@ describe('B1 quarterly and 重点督办 bulletins', () => {
     const d = composeBulletin(marchFacts({ kind: 'key_supervision' }));
     expect(d.title).toBe('关于2026年3月重点督办事项办理情况的通报');
     expect(paragraphs(d, '一、总体情况')[0]).toBe(
-      '2026年3月1日至3月31日，共有1件事项转入重点督办；截至2026年3月31日，逾期未办结事项2件。' +
+      '2026年3月1日至3月31日，共有1件事项转入重点督办；截至2026年3月31日，承办单位未按期反馈的未办结事项2件。' +
         '同期共登记督办事项12件，办结7件，其中按期办结6件，按期办结率85.7%；办理报告被退回3件次，办理结果评定为不合格1件次。',
     );
   });
@@ -147,7 +192,7 @@ describe('B1 quarterly and 重点督办 bulletins', () => {
   it('empty lists give a sentence, not an empty table; no rate when nothing closed', () => {
     const d = composeBulletin(
       marchFacts({
-        totals: { registered: 2, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 },
+        totals: { registered: 2, closed: 0, onTime: 0, overdue: 0, awaiting: 0, returned: 0, failed: 0, keySupervision: 0 },
         byUnit: [],
         bySource: [sourceFigures('other', {})],
         praise: [],
@@ -201,7 +246,7 @@ describe('B2 reproduction: draftToPlainText', () => {
       '现将2026年3月督查督办事项落实情况通报如下：',
     ]);
     expect(lines).toContain('表4　各单位办理情况');
-    expect(lines).toContain('市交通运输局\t4\t2\t1\t2\t2\t0\t1');
+    expect(lines).toContain('市交通运输局\t4\t2\t1\t2\t0\t2\t0\t1');
     expect(text.endsWith('\n市人民政府督查室\n')).toBe(true);
     expect(text.indexOf('二、表扬')).toBeLessThan(text.indexOf('三、批评'));
   });
@@ -289,7 +334,7 @@ describe('bulletinFactProblems', () => {
     const f = marchFacts({
       period: { from: shanghaiInstant('2026-04-01'), to: shanghaiInstant('2026-03-01'), label: 'x' },
       issue: { year: 2026, number: 0 },
-      totals: { registered: 1, closed: 1, onTime: 2, overdue: -1, returned: 0, failed: 0, keySupervision: 0.5 },
+      totals: { registered: 1, closed: 1, onTime: 2, overdue: -1, awaiting: 0, returned: 0, failed: 0, keySupervision: 0.5 },
       bySource: [sourceFigures('nowhere' as never, {})],
     });
     expect(bulletinFactProblems(f).map((p) => `${p.code} ${p.field}`)).toEqual([

@@ -25,10 +25,15 @@ export interface BulletinCounts {
   registered: number;
   /** Items closed (办结, D3) in the period. */
   closed: number;
-  /** Of `closed`, those closed by their (possibly extended) deadline. */
+  /** Of `closed`, those whose unit answered (closure request or report) by the (possibly extended) deadline — A1: the leader's sign-off time does not count. */
   onTime: number;
-  /** Items still open and past their deadline at the end of the period. */
+  /** Items still open at the end of the period, past their deadline, whose unit had not answered in time (A1, overdue.rules unitLateAt). */
   overdue: number;
+  /**
+   * Items still open at the end of the period, past their deadline, whose unit asked for closure in time and waits for
+   * the owner's 审核 or the leader's 审定 — not the unit's lateness. Absent from facts stored before issue 13 (read as 0).
+   */
+  awaiting: number;
   /** Reports returned (F2) in the period, one per return (件次). */
   returned: number;
   /** Results rated 不合格 (D2) in the period, one per rating (件次). */
@@ -72,6 +77,17 @@ export interface CriticismItem {
   detail: string;
 }
 
+/** B1: an item whose unit asked for closure in time, past its deadline, still waiting for the owner (审核) or the leader (审定). */
+export interface AwaitingItem {
+  number: string;
+  title: string;
+  unitName: string;
+  stage: 'review' | 'approval';
+  /** When the unit asked for closure. */
+  askedAt: Date;
+}
+export const AWAITING_LABELS: Record<AwaitingItem['stage'], string> = { review: '待立项主体审核', approval: '待分管领导审定' };
+
 /** One row of the 激励积分 ranking (score.rules `rank`), with the unit's name. */
 export interface RankingRow {
   rank: number;
@@ -97,6 +113,8 @@ export interface BulletinFacts {
   bySource: SourceFigures[];
   praise: PraiseItem[];
   criticism: CriticismItem[];
+  /** Absent from facts stored before issue 13. */
+  awaiting?: AwaitingItem[];
   ranking: RankingRow[];
 }
 
@@ -133,7 +151,7 @@ export interface BulletinProblem {
   message: string;
 }
 
-const COUNT_KEYS: readonly (keyof BulletinCounts)[] = ['registered', 'closed', 'onTime', 'overdue', 'returned', 'failed', 'keySupervision'];
+const COUNT_KEYS: readonly (keyof BulletinCounts)[] = ['registered', 'closed', 'onTime', 'overdue', 'awaiting', 'returned', 'failed', 'keySupervision'];
 const HIGHLIGHTS = 3;
 const zh = new Intl.Collator('zh-CN');
 const byNumber = new Intl.Collator('zh-CN', { numeric: true });
@@ -168,8 +186,8 @@ export function onTimeRate(onTime: number, closed: number): string | null {
 const total = (t: number) => String(Math.round(t * 10) / 10);
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 const distinctUnits = (names: string[]) => [...new Set(names)].sort(zh.compare);
-const counts = (c: BulletinCounts) => COUNT_KEYS.map((k) => String(c[k]));
-const COUNT_HEADERS = ['登记', '办结', '按期办结', '逾期未办结', '退回（件次）', '不合格（件次）', '重点督办'];
+const counts = (c: BulletinCounts) => COUNT_KEYS.map((k) => String(c[k] ?? 0));
+const COUNT_HEADERS = ['登记', '办结', '按期办结', '单位逾期未办结', '按期报结待审', '退回（件次）', '不合格（件次）', '重点督办'];
 
 export const sortUnits = (units: readonly UnitFigures[]) => [...units].sort((a, b) => zh.compare(a.unitName, b.unitName) || a.unitId - b.unitId);
 export const sortSources = (sources: readonly SourceFigures[]) => {
@@ -180,6 +198,8 @@ export const sortPraise = (items: readonly PraiseItem[]) =>
   [...items].sort((a, b) => byNumber.compare(a.number, b.number) || zh.compare(a.unitName, b.unitName));
 export const sortCriticism = (items: readonly CriticismItem[]) =>
   [...items].sort((a, b) => byNumber.compare(a.number, b.number) || CRITICISM_REASONS.indexOf(a.reason) - CRITICISM_REASONS.indexOf(b.reason));
+export const sortAwaiting = (items: readonly AwaitingItem[]) =>
+  [...items].sort((a, b) => byNumber.compare(a.number, b.number) || zh.compare(a.unitName, b.unitName));
 export const sortRanking = (rows: readonly RankingRow[]) => [...rows].sort((a, b) => a.rank - b.rank || zh.compare(a.unitName, b.unitName));
 
 function titles(f: BulletinFacts, issueLabel: string): { title: string; subtitle: string | null; intro: string } {
@@ -200,10 +220,13 @@ function overviewText(f: BulletinFacts): string {
   const rate = onTimeRate(t.onTime, t.closed);
   const closedPart = `办结${t.closed}件，其中按期办结${t.onTime}件${rate === null ? '' : `，按期办结率${rate}%`}`;
   const quality = `办理报告被退回${t.returned}件次，办理结果评定为不合格${t.failed}件次`;
+  // A1: the unit is late by its answer; an item it asked to close in time and that waits for 审核/审定 is not its lateness.
+  const waiting = t.awaiting ? `；已按期申请办结、待审核或审定事项${t.awaiting}件` : '';
+  const late = `截至${lastDay}，承办单位未按期反馈的未办结事项${t.overdue}件${waiting}`;
   if (f.kind === 'key_supervision') {
-    return `${span}，共有${t.keySupervision}件事项转入重点督办；截至${lastDay}，逾期未办结事项${t.overdue}件。同期共登记督办事项${t.registered}件，${closedPart}；${quality}。`;
+    return `${span}，共有${t.keySupervision}件事项转入重点督办；${late}。同期共登记督办事项${t.registered}件，${closedPart}；${quality}。`;
   }
-  return `${span}，共登记督办事项${t.registered}件，${closedPart}。截至${lastDay}，逾期未办结事项${t.overdue}件。本期${quality}，转入重点督办事项${t.keySupervision}件。`;
+  return `${span}，共登记督办事项${t.registered}件，${closedPart}。${late}。本期${quality}，转入重点督办事项${t.keySupervision}件。`;
 }
 
 /** Tables are numbered after the sections are built, so the paragraphs can cite 表N. */
@@ -251,7 +274,7 @@ const CRITICISM_SENTENCES: Record<CriticismReason, (units: string, n: number) =>
 
 function criticismSection(f: BulletinFacts, ref: (t: BulletinTable) => string): BulletinSection {
   const items = sortCriticism(f.criticism);
-  if (!items.length) return { heading: '三、批评', blocks: [para('本期无需通报批评的事项。')] };
+  if (!items.length) return { heading: '三、批评', blocks: [para('本期无需通报批评的事项。'), ...awaitingBlocks(f, ref)] };
   const blocks: BulletinBlock[] = [];
   let n = 0;
   for (const reason of CRITICISM_REASONS) {
@@ -265,8 +288,25 @@ function criticismSection(f: BulletinFacts, ref: (t: BulletinTable) => string): 
     ['序号', '事项编号', '事项名称', '承办单位', '问题类型', '具体情况'],
     items.map((i, k) => [String(k + 1), i.number, oneLine(i.title), i.unitName, CRITICISM_LABELS[i.reason], oneLine(i.detail)]),
   );
-  blocks.push(para(`对上述单位予以通报批评（详见${ref(t.table)}），请认真分析原因，切实整改到位。`), t);
+  blocks.push(para(`对上述单位予以通报批评（详见${ref(t.table)}），请认真分析原因，切实整改到位。`), t, ...awaitingBlocks(f, ref));
   return { heading: '三、批评', blocks };
+}
+
+/**
+ * A1, B1: items past their deadline whose unit asked for closure in time and that wait for the owner's 审核 or the
+ * leader's 审定 — listed on their own line, not criticised (the delay is not the unit's).
+ */
+function awaitingBlocks(f: BulletinFacts, ref: (t: BulletinTable) => string): BulletinBlock[] {
+  const items = sortAwaiting(f.awaiting ?? []);
+  if (!items.length) return [];
+  const units = distinctUnits(items.map((i) => i.unitName));
+  const t = tableBlock(
+    '按期申请办结待审核审定事项',
+    ['序号', '事项编号', '事项名称', '承办单位', '办理环节', '申请办结日期'],
+    items.map((i, n) => [String(n + 1), i.number, oneLine(i.title), i.unitName, AWAITING_LABELS[i.stage], shanghaiDate(i.askedAt)]),
+  );
+  const text = `另有${units.join('、')}的${items.length}件事项已过办理时限，但承办单位已按期申请办结，正待审核或审定，不属于承办单位逾期，不予批评（详见${ref(t.table)}）；请立项主体和分管领导抓紧审核、审定。`;
+  return [para(text), t];
 }
 
 function unitSection(f: BulletinFacts, ref: (t: BulletinTable) => string): BulletinSection {
@@ -360,7 +400,7 @@ export function bulletinFactProblems(f: BulletinFacts): BulletinProblem[] {
   if (!Number.isInteger(f.issue.number) || f.issue.number < 1) bad('BULLETIN.BAD_ISSUE', 'issue.number', `期号须为正整数（给定 ${f.issue.number}）。`);
   const checkCounts = (c: BulletinCounts, field: string) => {
     for (const k of COUNT_KEYS)
-      if (!Number.isInteger(c[k]) || c[k] < 0) bad('BULLETIN.BAD_COUNT', `${field}.${k}`, `统计数须为非负整数（${field}.${k} = ${c[k]}）。`);
+      if (!Number.isInteger(c[k] ?? 0) || (c[k] ?? 0) < 0) bad('BULLETIN.BAD_COUNT', `${field}.${k}`, `统计数须为非负整数（${field}.${k} = ${c[k]}）。`);
     if (c.onTime > c.closed) bad('BULLETIN.ON_TIME_EXCEEDS_CLOSED', `${field}.onTime`, `按期办结数（${c.onTime}）不能多于办结数（${c.closed}）。`);
   };
   checkCounts(f.totals, 'totals');

@@ -7,9 +7,10 @@ import { Clock } from '../shared/clock';
 import { invalid } from '../shared/errors';
 import { shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import { asDate, BulletinFactsService, sqlInstant } from './bulletin-facts.service';
+import { closedOnTime, unitLateAt } from '../cases/overdue.rules';
 import { renderStatisticsXlsx, Statistics } from './statistics.render';
 
-const ZERO = { registered: 0, closed: 0, onTime: 0, overdue: 0, returned: 0, failed: 0, keySupervision: 0 };
+const ZERO = { registered: 0, closed: 0, onTime: 0, overdue: 0, awaiting: 0, returned: 0, failed: 0, keySupervision: 0 };
 
 /** B4: statistics by unit, source, registration month and item, for a date range — JSON or .xlsx. */
 @ApiTags('statistics 统计')
@@ -55,10 +56,12 @@ export class StatisticsController {
     const label = `${fromDay} 至 ${toDay}`;
     const f = await this.facts.collect('monthly', { from, to, label, year: Number(fromDay.slice(0, 4)) }, { year: Number(fromDay.slice(0, 4)), number: 1 }, '');
     const items = (await this.db.query(
-      `SELECT i.number AS number, i.title AS title, u.name AS unit, i.source AS source, i.registered_at AS registeredAt, i.deadline_at AS deadlineAt, i.state AS state, i.closed_at AS closedAt
+      `SELECT i.number AS number, i.title AS title, u.name AS unit, i.source AS source, i.registered_at AS registeredAt, i.deadline_at AS deadlineAt, i.state AS state, i.closed_at AS closedAt,
+         i.assigned_at AS assignedAt, i.answered_at AS answeredAt,
+         (SELECT COUNT(*) FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) AS asked
        FROM item i JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead' JOIN unit u ON u.id = iu.unit_id
        WHERE i.state <> 'draft' AND i.registered_at >= ? AND i.registered_at < ? ORDER BY i.number`,
-      [sqlInstant(this.db, from), sqlInstant(this.db, to)],
+      [sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
     )) as Record<string, unknown>[];
     const orNull = (v: unknown) => (v === null || v === undefined ? null : asDate(v));
     const byMonth = new Map<string, typeof ZERO>();
@@ -66,13 +69,16 @@ export class StatisticsController {
       const registeredAt = asDate(r.registeredAt);
       const deadlineAt = asDate(r.deadlineAt);
       const closedAt = orNull(r.closedAt);
+      // A1: on time and late by the unit's answer (overdue.rules), as the 通报 counts them (bulletin-facts.service).
+      const fact = { deadlineAt, closedAt, assignedAt: orNull(r.assignedAt), answeredAt: orNull(r.answeredAt) };
       const m = shanghaiDate(registeredAt).slice(0, 7);
       const c = byMonth.get(m) ?? { ...ZERO };
       c.registered++;
       if (closedAt && closedAt < to) {
         c.closed++;
-        if (closedAt <= deadlineAt) c.onTime++;
-      } else if (deadlineAt < to) c.overdue++;
+        if (closedOnTime(fact)) c.onTime++;
+      } else if (unitLateAt(fact, to)) c.overdue++;
+      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && Number(r.asked) > 0) c.awaiting++;
       byMonth.set(m, c);
       return {
         number: String(r.number),
@@ -83,7 +89,7 @@ export class StatisticsController {
         deadlineAt,
         state: STATE_LABELS[r.state as ItemState] ?? String(r.state),
         closedAt,
-        onTime: closedAt ? closedAt <= deadlineAt : null,
+        onTime: closedAt ? closedOnTime(fact) : null,
       };
     });
     return {

@@ -78,7 +78,8 @@ export class ItemCommandsService {
         returnedById: null,
         returnReason: null,
       });
-      const e = await c.record({ type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
+      // A1: the node's first standing report is the unit's answer (overdue.rules); a later one changes nothing.
+      const e = await c.transition(c.item.state, answered(c), { type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
       await c.send(e, 'report_notice', await c.ownerOffice(), { reportId: report.id });
       return { reportId: report.id };
     });
@@ -101,7 +102,8 @@ export class ItemCommandsService {
       }
       const e = await c.transition(
         'in_progress',
-        { returnCount: c.item.returnCount + 1 },
+        // F2: the returned report or closure no longer stands — the node is unanswered again (A1).
+        { returnCount: c.item.returnCount + 1, answeredAt: null },
         {
           type: 'returned',
           summary: `退回${what}：${reason}`,
@@ -167,7 +169,8 @@ export class ItemCommandsService {
       const toOngoing = c.item.board !== 'ongoing' && movesToOngoing(c.item.registeredAt, newDeadline, policy);
       const e = await c.transition(
         c.item.state,
-        { deadlineAt: newDeadline, ...(toOngoing ? { board: 'ongoing' as const } : {}) },
+        // E1: a new node begins; it has no answer yet (A1).
+        { deadlineAt: newDeadline, answeredAt: null, ...(toOngoing ? { board: 'ongoing' as const } : {}) },
         {
           type: 'extension_approved',
           summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}${toOngoing ? '，转入「持续跟进」版块' : ''}`,
@@ -217,11 +220,11 @@ export class ItemCommandsService {
         await c.send(e, 'closure_not_agreed', await c.ownerOffice(), { attempts, canVerify });
         return { requestId: req.id, status: 'failed_agreement', failedAttempts: attempts, verificationAllowed: canVerify };
       }
-      const e = await c.transition(
-        'closure_requested',
-        {},
-        { type: 'closure_requested', summary: `申请办结：${excerpt(input.summary)}`, data: { requestId: req.id } },
-      );
+      const e = await c.transition('closure_requested', answered(c), {
+        type: 'closure_requested',
+        summary: `申请办结：${excerpt(input.summary)}`,
+        data: { requestId: req.id },
+      });
       await c.send(e, 'review_card', await c.ownerOffice(), { requestId: req.id });
       return { requestId: req.id, status: 'pending' };
     });
@@ -277,7 +280,7 @@ export class ItemCommandsService {
       await c.em.update(ItemRequest, { itemId: c.item.id, kind: 'closure', status: 'pending' }, decided(fail ? 'returned' : 'approved', actor, c.now, comment));
       const e = await c.transition(
         fail ? 'in_progress' : 'pending_approval',
-        { rating: fail ? null : rating },
+        { rating: fail ? null : rating, ...(fail ? { answeredAt: null } : {}) },
         {
           type: 'rated',
           summary: `评定：${RATINGS[rating]}${comment ? `（${excerpt(comment)}）` : ''}${fail ? '，退回承办单位重办' : '，报分管领导审定'}`,
@@ -435,6 +438,9 @@ const decided = (status: ItemRequest['status'], actor: Actor, at: Date, note: st
   decisionNote: note || null,
 });
 const excerpt = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** A1: the answer of the current node, set once — the first report or closure request is when the unit answered. */
+const answered = (c: CommandContext): Partial<Item> => (c.item.answeredAt ? {} : { answeredAt: c.now });
 
 async function unitNames(c: CommandContext): Promise<string> {
   const units = await c.em.findBy(Unit, { id: In(c.allUnitIds()) });

@@ -29,6 +29,16 @@ export interface ItemFilter {
 }
 
 /** `!` escapes LIKE in both MySQL/MariaDB and SQLite (a backslash is not an escape in SQLite, and is one in MySQL strings). */
+/** overdue.rules: the item was handed over to its unit (not 已立项, not 草稿). Parameter `:open` = OPEN_STATES. */
+const ASSIGNED_SQL = "i.state IN (:...open) AND i.state <> 'registered' AND i.assigned_at IS NOT NULL";
+/** overdue.rules standingAt(…) = 'late' on an open item — the red light and the 逾期 filter. Parameters `:open`, `:now`. */
+export const UNIT_LATE_SQL = `${ASSIGNED_SQL} AND i.answered_at IS NULL AND i.deadline_at < :now`;
+/** overdue.rules lightOf(), case by case. Parameters `:open`, `:now`, `:soon` (now + 24 h). */
+export const LIGHT_SQL = `CASE WHEN i.state NOT IN (:...open) THEN 'done'
+  WHEN ${UNIT_LATE_SQL} THEN 'red'
+  WHEN ${ASSIGNED_SQL} AND i.answered_at IS NOT NULL THEN 'green'
+  WHEN i.deadline_at <= :soon THEN 'yellow' ELSE 'green' END`;
+
 export const LIKE_ESCAPE = '!';
 export const likeLiteral = (text: string): string => text.replace(/[!%_]/g, (c) => `${LIKE_ESCAPE}${c}`);
 
@@ -121,12 +131,9 @@ export class ItemQueriesService {
     if (f.registeredFrom) qb.andWhere('i.registered_at >= :rf', { rf: f.registeredFrom });
     if (f.registeredTo) qb.andWhere('i.registered_at < :rt', { rt: f.registeredTo });
     if (f.overdue !== undefined) {
-      const now = this.clock.now();
-      qb.andWhere(
-        f.overdue
-          ? new Brackets((w) => w.where('i.state IN (:...open)', { open: OPEN_STATES }).andWhere('i.deadline_at < :now', { now }))
-          : new Brackets((w) => w.where('i.state NOT IN (:...open)', { open: OPEN_STATES }).orWhere('i.deadline_at >= :now', { now })),
-      );
+      // A1, B3: overdue = the unit is late now (overdue.rules standingAt 'late' on an open item) — the red light.
+      const late = `(${UNIT_LATE_SQL})`;
+      qb.andWhere(f.overdue ? late : `NOT ${late}`, { now: this.clock.now(), open: OPEN_STATES });
     }
     return qb;
   }

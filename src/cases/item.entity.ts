@@ -51,6 +51,12 @@ export class Item {
   @BoolColumn({ default: false }) keySupervision!: boolean;
   @DateTimeColumn() registeredAt!: Date;
   @DateTimeColumn({ nullable: true }) assignedAt!: Date | null;
+  /**
+   * A1, B1, B3: when the lead unit answered the current node — its first standing report (反馈) or closure request
+   * (申请办结). Cleared when that answer is returned (F2) or an extension starts a new node (E1). The fact only:
+   * what it means (on time, late, awaiting approval) is overdue.rules.ts.
+   */
+  @DateTimeColumn({ nullable: true }) answeredAt!: Date | null;
   @DateTimeColumn({ nullable: true }) closedAt!: Date | null;
   /** D3: 销号 — the number is retired and never handed out again. */
   @DateTimeColumn({ nullable: true }) numberRetiredAt!: Date | null;

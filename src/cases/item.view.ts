@@ -1,4 +1,5 @@
-import { HOUR_MS, toShanghaiIso } from '../shared/shanghai-time';
+import { toShanghaiIso } from '../shared/shanghai-time';
+import { lightOf } from './overdue.rules';
 import type { Person } from '../org/person.entity';
 import type { Unit } from '../org/unit.entity';
 import type { ItemEvent } from './item-event.entity';
@@ -6,15 +7,19 @@ import type { ItemUnit } from './item-unit.entity';
 import type { Item } from './item.entity';
 import { BOARDS, CATEGORIES, OPEN_STATES, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
 
-/** B3: green on track, yellow due within 24 h, red overdue; closed and archived items show done. */
+/** B3: green on track, yellow due within 24 h (or past due and never handed over), red = the unit late (A1); closed and archived items show done. */
 export type TrafficLight = 'green' | 'yellow' | 'red' | 'done';
-export const LIGHT_LABELS: Record<TrafficLight, string> = { green: '绿灯（正常）', yellow: '黄灯（24小时内到期）', red: '红灯（逾期）', done: '已办结' };
+export const LIGHT_LABELS: Record<TrafficLight, string> = {
+  green: '绿灯（正常）',
+  yellow: '黄灯（24小时内到期，或已过期限尚未交办）',
+  red: '红灯（承办单位逾期未反馈）',
+  done: '已办结',
+};
 
-export function trafficLight(item: Pick<Item, 'state' | 'deadlineAt'>, now: Date): TrafficLight {
+/** B3 by the one meaning of overdue (A1): red only when the unit's answer did not come by the deadline. */
+export function trafficLight(item: Pick<Item, 'state' | 'deadlineAt' | 'assignedAt' | 'answeredAt' | 'closedAt'>, now: Date): TrafficLight {
   if (!OPEN_STATES.includes(item.state)) return 'done';
-  const left = item.deadlineAt.getTime() - now.getTime();
-  if (left < 0) return 'red';
-  return left <= 24 * HOUR_MS ? 'yellow' : 'green';
+  return lightOf(item, now);
 }
 
 export interface Directory {

@@ -126,7 +126,7 @@ describe('renderLedgerXlsx (B3 台账)', () => {
       '2026-03-01 09:00',
       '2026-03-10 18:00',
       '办理中',
-      '红灯（逾期）',
+      '红灯（承办单位逾期未反馈）',
       '2026-03-04 16:05',
       undefined, // no rating yet: a blank cell, not an empty string
       '是',
@@ -138,7 +138,12 @@ describe('renderLedgerXlsx (B3 台账)', () => {
 
   it('fills the 预警 cell red, yellow, green and grey', async () => {
     const ws = await readBack(rows);
-    expect(['M3', 'M4', 'M5', 'M6'].map((a) => ws.getCell(a).text)).toEqual(['红灯（逾期）', '黄灯（24小时内到期）', '绿灯（正常）', '已办结']);
+    expect(['M3', 'M4', 'M5', 'M6'].map((a) => ws.getCell(a).text)).toEqual([
+      '红灯（承办单位逾期未反馈）',
+      '黄灯（24小时内到期，或已过期限尚未交办）',
+      '绿灯（正常）',
+      '已办结',
+    ]);
     expect(fillOf(ws, 'M3')).toBe('FFFF0000');
     expect(fillOf(ws, 'M4')).toBe('FFFFFF00');
     expect(fillOf(ws, 'M5')).toBe('FF00B050');

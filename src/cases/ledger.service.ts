@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import type { Item } from './item.entity';
-import { ItemFilter, ItemQueriesService } from './item-queries.service';
+import { ItemFilter, ItemQueriesService, LIGHT_SQL } from './item-queries.service';
 import type { ItemView } from './item.view';
 import { OPEN_STATES } from '../shared/vocabulary';
 import type { LedgerRow } from './ledger.render';
@@ -60,11 +60,7 @@ export class LedgerService {
     const soon = new Date(now.getTime() + 24 * 3600_000);
     const raw = await this.queries
       .filtered(f, actor)
-      .select(
-        `CASE WHEN i.state NOT IN (:...open) THEN 'done'
-              WHEN i.deadline_at < :now THEN 'red' WHEN i.deadline_at <= :soon THEN 'yellow' ELSE 'green' END`,
-        'light',
-      )
+      .select(LIGHT_SQL, 'light')
       .addSelect('COUNT(*)', 'n')
       .setParameters({ now, soon, open: OPEN_STATES })
       .groupBy('light')

@@ -103,9 +103,16 @@ function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
     state: item.state,
     stateLabel: item.stateLabel,
     deadline: deadlineText(item),
-    timeLeft: item.light === 'done' || openEnded ? '' : timeLeft(item.deadline, now),
+    timeLeft: item.light === 'done' || openEnded ? '' : pastDue(item, now) ? PAST_DUE[item.light] : timeLeft(item.deadline, now),
   };
 }
+
+/**
+ * A1: past the deadline, only a red item (the unit did not answer in time) is "已逾期"; a green one was answered by
+ * the unit (it waits on others), a yellow one was never handed over (cases/overdue.rules lightOf).
+ */
+const PAST_DUE: Record<CardItem['light'], string> = { red: '', green: '承办单位已反馈', yellow: '已过期限尚未交办，请尽快交办', done: '' };
+const pastDue = (item: CardItem, now: Date) => item.light !== 'red' && !!item.deadline && new Date(item.deadline).getTime() < now.getTime();
 
 /** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
 export function unitButtons(item: CardItem, who: ActorRelation, signed = false): CardButton[] {

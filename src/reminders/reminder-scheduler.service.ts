@@ -386,6 +386,7 @@ export class ReminderScheduler {
         registeredAt: item.registeredAt,
         deadlineAt: item.deadlineAt,
         lastReportAt: facts.lastReport.get(item.id) ?? null,
+        answeredAt: item.answeredAt,
         nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt,
       },
       policy,

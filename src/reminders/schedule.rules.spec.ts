@@ -145,6 +145,17 @@ describe('R3: 承办单位提前报送情况的，对应提醒自动取消', () 
   });
 });
 
+describe('R3 and A1 agree on what answers the deadline node (one meaning of overdue)', () => {
+  it("R3 — the node is answered by the unit's answer (item.answered_at): a report or a closure request before the deadline cancels the node", () => {
+    expect(plan({ answeredAt: sh('2026-03-03 02:00'), lastReportAt: null })).toEqual([]);
+  });
+
+  it('R3 — an older report that still stands does not answer the node once the answer was returned (退回, F2): reminders resume, as A1 counts the unit late', () => {
+    // The unit reported at 02:00 and again at 06:00; the owner returned the 06:00 report — the 02:00 one is still "submitted".
+    expect(rows(plan({ answeredAt: null, lastReportAt: sh('2026-03-03 02:00') }))).toEqual(TIMELINE_1D);
+  });
+});
+
 describe('R10: quiet hours 22:00–08:00 and one digest per recipient and instant', () => {
   it.each([
     ['2026-03-02 23:00', '2026-03-03 08:00', '23:00 → 08:00 next day'],

@@ -46,6 +46,12 @@ export interface ScheduleInput {
     deadlineAt: Date;
     /** The latest report that still stands (a returned report, F2, does not count — the caller leaves it out). */
     lastReportAt: Date | null;
+    /**
+     * R3 + A1: when the unit answered the current node (item.answered_at — its first standing report or closure
+     * request; cleared by a return or an extension). When given, it alone answers the deadline node's reminders
+     * (R1/R4/R5/R9), so reminders and the A1 clue agree (cases/overdue.rules); absent, lastReportAt does.
+     */
+    answeredAt?: Date | null;
     kind?: 'rectification';
     /** When the current node began: registration, or the approval of the latest extension (E1/E2). Default registeredAt. */
     nodeStartAt?: Date;
@@ -169,15 +175,11 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   const deadline = rectification ? rectificationDueAt(item.registeredAt, policy, calendar) : item.deadlineAt;
   assertInstant(deadline, 'deadlineAt');
   const ctx = { policy, calendar, from, until, startAt, deadline, board: item.board };
-  const candidates = [
-    ...nodeReminders(deadline, policy, rectification, start, calendar),
-    ...weeklyReminders(ctx),
-    ...monthEndReminders(ctx),
-    ...quarterlyReminders(ctx),
-    ...fixedReportReminders(ctx),
-  ];
+  const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar));
+  const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx)];
 
-  const report = item.lastReportAt?.getTime();
+  const lastReport = item.lastReportAt?.getTime();
+  const nodeAnswer = item.answeredAt === undefined ? lastReport : (item.answeredAt?.getTime() ?? undefined);
   const kept = new Map<string, Candidate & { hold: ReturnType<typeof holdForQuiet> }>();
   for (const c of candidates) {
     const t = c.dueAt.getTime();
@@ -185,7 +187,9 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
     // Nothing before the node began: an item registered 3 h before its deadline gets no "5 h before".
     if (t <= start) continue;
     // R3 up to the moment it would be sent: a reminder held over a holiday is pointless once a report came meanwhile.
+    // The deadline node is answered by the unit's answer (overdue.rules, A1); the periodic series by any report.
     const hold = holdForQuiet(c.dueAt, policy, calendar);
+    const report = node.has(c) ? nodeAnswer : lastReport;
     if (report !== undefined && c.answeredFrom !== null && report >= c.answeredFrom && report <= hold.sendAt.getTime()) continue;
     const slot = `${t}|${c.audience}|${GROUP[c.kind]}`;
     const prev = kept.get(slot);

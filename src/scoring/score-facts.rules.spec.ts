@@ -29,7 +29,22 @@ describe('score facts from an item timeline (DOMAIN §5)', () => {
       ev(6, 'reported', '2026-03-05T17:00:00'),
       ev(7, 'reported', '2026-03-06T09:00:00'),
     ];
-    expect(kinds(events)).toEqual(['report_late:1@3', 'report_late:1@7']);
+    // A1, one meaning of overdue: the 08:00 report answered the node in time, so later reports are not late answers;
+    // after the extension the 17:00 report answered the new node in time too.
+    expect(kinds(events)).toEqual([]);
+    // Without the on-time answers: one late report per deadline.
+    expect(kinds(events.filter((e) => e.id !== 2 && e.id !== 6))).toEqual(['report_late:1@3', 'report_late:1@7']);
+  });
+
+  it('S5 with A1 — a returned answer (退回, F2) no longer stands: the next report past the deadline is a late report', () => {
+    const events = [
+      ev(1, 'registered', '2026-03-02T09:00:00', { deadline: t('2026-03-03T09:00:00').toISOString() }),
+      ev(2, 'closure_requested', '2026-03-03T08:00:00'),
+      ev(3, 'reported', '2026-03-03T10:00:00'),
+      ev(4, 'returned', '2026-03-03T11:00:00', { returnNo: 1 }),
+      ev(5, 'reported', '2026-03-04T10:00:00'),
+    ];
+    expect(kinds(events)).toEqual(['returned:1@4', 'report_late:1@5']);
   });
 
   it('S7, S2/S8, S6: returns numbered per item, ratings and 重点督办 — on the lead unit (P4)', () => {

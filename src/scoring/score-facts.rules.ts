@@ -32,8 +32,10 @@ const dateOf = (v: unknown): Date | null => {
 /**
  * Replays one item's events (in id order) into facts:
  * - S1 `assigned` (the first time): the item is included for the lead and every co-unit.
- * - S5 `reported` after the deadline in force: one late report per deadline (the first one after it; an approved
- *   extension sets a new deadline and a new chance to be late). Reporting more often is never punished.
+ * - S5 `reported` after the deadline in force, while the node is unanswered (A1, one meaning of overdue — as
+ *   item.answered_at: a report or closure request in time answers it; a return, F2, or a 不合格 rating takes the
+ *   answer back): one late report per deadline (an approved extension sets a new deadline and a new chance to be
+ *   late). Reporting more often is never punished.
  * - S7 `returned`: the nth return of this item (F2) — only the lead unit reports (P4), so the nth is per item.
  * - S2/S8 `rated`: the owner's rating of the result (D2).
  * - S6 `key_supervision`: the item entered 重点督办 (R5, or the 督查室 by hand) — once per item (001 积分 §10.2
@@ -44,6 +46,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
   const out: ScoreFact[] = [];
   let deadline: Date | null = null;
   let lateCounted = false;
+  let answered = false;
   let included = false;
   let returns = 0;
   let keySupervised = false;
@@ -56,6 +59,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
       case 'extension_approved':
         deadline = dateOf(data.to) ?? deadline;
         lateCounted = false;
+        answered = false;
         break;
       case 'assigned':
         if (included) break;
@@ -66,18 +70,24 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         }
         break;
       case 'reported':
-        if (lead && deadline && e.at.getTime() > deadline.getTime() && !lateCounted) {
+        if (lead && deadline && e.at.getTime() > deadline.getTime() && !answered && !lateCounted) {
           lateCounted = true;
           out.push({ type: 'report_late', itemId, leadUnitId: lead.unitId, at: e.at, eventId: e.id });
         }
+        answered = true;
+        break;
+      case 'closure_requested':
+        answered = true;
         break;
       case 'returned': {
         returns++;
+        answered = false;
         const nth = typeof data.returnNo === 'number' && data.returnNo >= 1 ? data.returnNo : returns;
         if (lead) out.push({ type: 'returned', itemId, leadUnitId: lead.unitId, nth, at: e.at, eventId: e.id });
         break;
       }
       case 'rated':
+        if (data.rating === 'fail') answered = false;
         if (lead && typeof data.rating === 'string' && data.rating in RATINGS) {
           out.push({ type: 'rated', itemId, leadUnitId: lead.unitId, rating: data.rating as Rating, at: e.at, eventId: e.id });
         }

@@ -4,6 +4,8 @@ import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
+import { Item } from '../../src/cases/item.entity';
+import type { DeadlineSpec } from '../../src/cases/deadline.rules';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
@@ -20,25 +22,27 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
   });
   afterAll(() => t?.close());
 
-  async function openItem(title: string, node: '1d' | '7d' = '1d'): Promise<string> {
+  async function openItem(title: string, node: '1d' | '7d' | DeadlineSpec = '1d', assign = true): Promise<string> {
+    const deadline = typeof node === 'string' ? { node } : node;
     const item = await t
       .get(RegistrationService)
       .register(
-        { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline: { node } },
+        { title, content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, deadline },
         org.supervisor.actor,
       );
+    if (!assign) return item.number;
     await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
     await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
     return item.number;
   }
 
-  it('A1: overdue exactly 2 days opens nothing; a minute more opens one clue, once, and tells the 督查室', async () => {
+  it('A1 — 超过规定落实时限2天以上: a minute short of 2 days opens nothing; exactly 2 days (以上 includes the number) opens one clue, once, and tells the 督查室', async () => {
     t.clock.set(shanghaiInstant('2026-03-02', '09:00'));
     const number = await openItem('逾期未办');
     const s = t.get(AccountabilityService);
-    // Deadline Tue 03-03 18:00 (C3: a 1d node ends at the day end); 2 days later is Thu 03-05 18:00.
-    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '18:00'))).toBe(0);
-    expect(await s.scanOverdue(new Date(shanghaiInstant('2026-03-05', '18:00').getTime() + 60_000))).toBe(1);
+    // Deadline Tue 03-03 18:00 (C3: a 1d node ends at the day end); 2 working days later is Thu 03-05 18:00 — 以上 includes it.
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '17:59'))).toBe(0);
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '18:00'))).toBe(1);
     expect(await s.scanOverdue(shanghaiInstant('2026-03-05', '19:00'))).toBe(0);
     const clues = await t.db.getRepository(Clue).find();
     expect(clues).toHaveLength(1);
@@ -114,6 +118,29 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     });
     // A finished procedure takes no more steps.
     expect((await step(org.supervisor, 'implement', { note: '再来' })).body.code).toBe('ACCOUNTABILITY.ILLEGAL_TRANSITION');
+  });
+
+  it('A1 — the unit is late only if its answer did not come: a report before the deadline and an item never 交办 open nothing; the 2 days are working days, and clues wait for a working morning', async () => {
+    t.clock.set(shanghaiInstant('2026-03-02', '09:00'));
+    const s = t.get(AccountabilityService);
+    const late = await openItem('周三到期未反馈', { date: '2026-03-04' });
+    const answered = await openItem('按期反馈', { date: '2026-03-04' });
+    await t.get(ItemCommandsService).report(answered, org.leadContact.actor, '已按期完成排查'); // Monday, before the deadline
+    const never = await openItem('已立项未交办', { date: '2026-03-04' }, false);
+    // Deadline Wed 03-04 18:00: 2 working days later is Fri 03-06 18:00.
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-06', '17:59'))).toBe(0);
+    // Saturday, then Monday before 08:00 (quiet hours): held to the next working morning.
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-07', '10:00'))).toBe(0);
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-09', '07:59'))).toBe(0);
+    expect(await s.scanOverdue(shanghaiInstant('2026-03-09', '08:00'))).toBe(1);
+    const ids = async (n: string) => (await t.db.getRepository(Item).findOneByOrFail({ number: n })).id;
+    const clued = (await t.db.getRepository(Clue).findBy({ trigger: 'overdue' })).map((c) => c.itemId);
+    expect(clued).toContain(await ids(late));
+    expect(clued).not.toContain(await ids(answered));
+    expect(clued).not.toContain(await ids(never));
+    const clue = (await t.db.getRepository(Clue).findOneByOrFail({ trigger: 'overdue', itemId: await ids(late) })).summary;
+    expect(clue).not.toMatch(/^A1/);
+    expect(clue).toContain('超过规定落实时限2天以上');
   });
 
   it('A3: an opinion with a wrong measure is refused in Chinese and nothing moves', async () => {

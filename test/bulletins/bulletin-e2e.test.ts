@@ -213,7 +213,7 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     const http = t.http();
     await http.get('/api/statistics?from=2026-03-01&to=2026-03-31').set(auth('fgw')).expect(403);
     const s = (await http.get('/api/statistics?from=2026-03-01&to=2026-03-31').set(auth('leader')).expect(200)).body;
-    expect(s.totals).toEqual({ registered: 2, closed: 1, onTime: 1, overdue: 1, returned: 1, failed: 0, keySupervision: 1 });
+    expect(s.totals).toEqual({ registered: 2, closed: 1, onTime: 1, overdue: 1, awaiting: 0, returned: 1, failed: 0, keySupervision: 1 });
     expect(
       s.byUnit.map((u: { label: string; registered: number; closed: number; keySupervision: number }) => [u.label, u.registered, u.closed, u.keySupervision]),
     ).toEqual([
@@ -224,7 +224,9 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
       ['会议议定事项', 1],
       ['领导批示', 1],
     ]);
-    expect(s.byMonth).toEqual([{ label: '2026年3月登记', registered: 2, closed: 1, onTime: 1, overdue: 1, returned: 0, failed: 0, keySupervision: 0 }]);
+    expect(s.byMonth).toEqual([
+      { label: '2026年3月登记', registered: 2, closed: 1, onTime: 1, overdue: 1, awaiting: 0, returned: 0, failed: 0, keySupervision: 0 },
+    ]);
     expect(s.items).toBe(2);
     await http.get('/api/statistics?from=2026-3-1').set(auth('leader')).expect(400);
     const xlsx = await http
@@ -240,7 +242,7 @@ describe('the monthly 通报 from draft to the groups (B1, B2)', () => {
     await wb.xlsx.load(xlsx.body as never);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['按单位', '按来源', '按登记月份', '按事项']);
     expect(wb.getWorksheet('按事项')!.getRow(3).getCell(2).value).toBe('推进政务服务一网通办');
-    expect(wb.getWorksheet('按单位')!.getRow(5).values).toEqual([undefined, '合计', 2, 1, 1, 1, 1, 0, 1, '100.0%']);
+    expect(wb.getWorksheet('按单位')!.getRow(5).values).toEqual([undefined, '合计', 2, 1, 1, 1, 0, 1, 0, 1, '100.0%']);
   });
 
   it('B1: a quarterly 通报 and an ad-hoc 重点督办 通报 come from the same data, numbered in their own series', async () => {

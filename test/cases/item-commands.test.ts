@@ -6,6 +6,9 @@ import { Item } from '../../src/cases/item.entity';
 import { ItemEvent } from '../../src/cases/item-event.entity';
 import { RegisterInput, RegistrationService } from '../../src/cases/registration.service';
 import { SettingsService } from '../../src/settings/settings.service';
+import { LedgerService } from '../../src/cases/ledger.service';
+import { CalendarService } from '../../src/calendar/calendar.service';
+import { unitStanding } from '../../src/cases/overdue.rules';
 import { Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -80,6 +83,37 @@ describe('item commands on MariaDB', () => {
     const notices = await t.db.getRepository(OutboxMessage).findBy({ itemId: item.id, kind: 'returned_notice' });
     expect(notices.map((m) => m.target)).toEqual([`group:${org.groups.lead}`]);
     expect(notices[0].payload).toMatchObject({ rating: 'fail', reason: '问题未解决' });
+  });
+
+  const answeredAt = async (n: string) => (await t.db.getRepository(Item).findOneByOrFail({ number: n })).answeredAt;
+
+  it("A1 — the unit's answer is a stored fact: the first report (反馈) of the node sets item.answered_at, a later one keeps it, 退回 (F2) clears it", async () => {
+    const n = await inProgress();
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T02:00:00Z'));
+    await cmd.report(n, org.leadContact.actor, '已开展排查');
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T02:00:00Z'));
+    t.clock.set(new Date('2026-03-02T03:00:00Z'));
+    await cmd.report(n, org.leadContact.actor, '进展');
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T02:00:00Z'));
+    await cmd.returnWork(n, org.owner.actor, '情况不实');
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T01:00:00Z'));
+  });
+
+  it('A1 — a closure request (申请办结) answers the node; 不合格 returns it and clears the answer; an approved extension starts a new node', async () => {
+    const n = await inProgress({ deadline: { date: '2026-03-20' } });
+    t.clock.set(new Date('2026-03-02T04:00:00Z'));
+    await cmd.requestClosure(n, org.leadContact.actor, { summary: '已办结' });
+    expect(await answeredAt(n)).toEqual(new Date('2026-03-02T04:00:00Z'));
+    await cmd.rate(n, org.owner.actor, 'fail', '问题未解决');
+    expect(await answeredAt(n)).toBeNull();
+    await cmd.report(n, org.leadContact.actor, '重新办理中');
+    expect(await answeredAt(n)).not.toBeNull();
+    const { requestId } = await cmd.requestExtension(n, org.leadContact.actor, { newDeadline: new Date('2026-03-27T10:00:00Z'), reason: '理由', plan: '方案' });
+    await cmd.decideExtension(n, org.owner.actor, requestId, true);
+    expect(await answeredAt(n)).toBeNull();
+    t.clock.set(new Date('2026-03-02T01:00:00Z'));
   });
 
   it('F2: returning when there is no report to return is refused', async () => {
@@ -164,6 +198,50 @@ describe('item commands on MariaDB', () => {
     await cmd.assign(item.number, org.owner.actor);
     const cards = await t.db.getRepository(OutboxMessage).findBy({ itemId: item.id, kind: 'assignment_card' });
     expect(cards.map((c) => c.target)).toEqual([`person:${org.otherContact.id}`]);
+  });
+
+  it("B3 — 红灯 means one thing, the unit's answer did not come by the deadline (A1): the lights, the SQL 逾期 filter and the light counts agree with unitStanding()", async () => {
+    const q = t.get(ItemQueriesService);
+    const ledger = t.get(LedgerService);
+    const mk = (title: string, date: string) => inProgress({ title, source: 'superior', deadline: { date } });
+    t.clock.set(new Date('2026-03-02T01:00:00Z')); // Monday 09:00
+    const silent = await mk('未反馈', '2026-03-03');
+    const reported = await mk('按期反馈', '2026-03-03');
+    await cmd.report(reported, org.leadContact.actor, '已完成排查');
+    const asked = await mk('按期申请办结', '2026-03-03');
+    await cmd.requestClosure(asked, org.leadContact.actor, { summary: '已办结' });
+    const never = (await reg.register(base({ title: '未交办', source: 'superior', deadline: { date: '2026-03-03' } }), org.supervisor.actor)).number;
+    const soon = await mk('明日到期', '2026-03-05');
+    const later = await mk('下周到期', '2026-03-13');
+    const done = await mk('已办结', '2026-03-03');
+    await cmd.requestClosure(done, org.leadContact.actor, { summary: '完成' });
+    await cmd.rate(done, org.owner.actor, 'good');
+    t.clock.set(new Date('2026-03-04T12:00:00Z')); // Wednesday 20:00: the 03-03 deadlines have passed
+    await cmd.signOff(done, org.leader.actor); // the leader signs late: the unit is not late for it
+    const expected: Record<string, string> = {
+      [silent]: 'red',
+      [reported]: 'green',
+      [asked]: 'green',
+      [never]: 'yellow',
+      [soon]: 'yellow',
+      [later]: 'green',
+      [done]: 'done',
+    };
+    const all = await q.list({ source: 'superior', pageSize: 500 }, org.supervisor.actor);
+    expect(Object.fromEntries(all.items.map((i) => [i.number, i.light]))).toEqual(expected);
+    const items = await t.db.getRepository(Item).findBy({ source: 'superior' });
+    const cal = await t.get(CalendarService).calendar();
+    const late = items.filter((i) => unitStanding(i, t.clock.now(), cal).standing === 'late' && !['closed', 'archived'].includes(i.state)).map((i) => i.number);
+    expect(late).toEqual([silent]);
+    expect((await q.list({ source: 'superior', overdue: true }, org.supervisor.actor)).items.map((i) => i.number)).toEqual(late);
+    expect((await q.list({ source: 'superior', overdue: false, pageSize: 500 }, org.supervisor.actor)).items.map((i) => i.number).sort()).toEqual(
+      items
+        .map((i) => i.number)
+        .filter((n) => !late.includes(n))
+        .sort(),
+    );
+    expect((await ledger.page({ source: 'superior' }, org.supervisor.actor)).lights).toEqual({ red: 1, yellow: 2, green: 3, done: 1 });
+    t.clock.set(new Date('2026-03-02T01:00:00Z'));
   });
 
   it('lists filter by unit, source, state and overdue', async () => {

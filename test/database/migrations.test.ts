@@ -113,4 +113,53 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
       expect(cols.map((c) => c.cs)).toEqual(['utf8mb4']);
     }
   });
+
+  it('A1 — item.answered_at is backfilled from the answers that still stand: the first report or closure request of the current node', async () => {
+    // Back to just before the migration that adds the column (and those after it), then a few items as they stood.
+    const at = ds.migrations.findIndex((m) => m.name === 'AnsweredAtSchema1764800100000');
+    expect(at).toBeGreaterThan(0);
+    for (let i = at; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+    const ts = (iso: string) => (kind === 'sqlite' ? iso.replace('T', ' ').replace('Z', '') : new Date(iso));
+    const item = async (id: number, state: string) =>
+      ds.query(
+        `INSERT INTO item (id, number, title, content, source, board, category, state, owner_id, leader_id, deadline_at, deadline_spec, registered_at, assigned_at)
+         VALUES (?, ?, '事项', '内容', 'meeting', 'daily', 'decision', ?, 1, 1, ?, '7d', ?, ?)`,
+        [id, `DB2026-90${id}`, state, ts('2026-03-09T10:00:00Z'), ts('2026-03-02T01:00:00Z'), state === 'registered' ? null : ts('2026-03-02T02:00:00Z')],
+      );
+    const report = (itemId: number, atIso: string, status: string, returnedIso: string | null = null) =>
+      ds.query(
+        `INSERT INTO report (item_id, unit_id, author_id, content, channel, submitted_at, status, returned_at) VALUES (?, 1, 1, '反馈', 'api', ?, ?, ?)`,
+        [itemId, ts(atIso), status, returnedIso ? ts(returnedIso) : null],
+      );
+    const request = (itemId: number, kindOf: string, status: string, atIso: string, decidedIso: string | null = null) =>
+      ds.query(`INSERT INTO item_request (item_id, kind, status, requested_by_id, requested_at, text, decided_at) VALUES (?, ?, ?, 1, ?, '说明', ?)`, [
+        itemId,
+        kindOf,
+        status,
+        ts(atIso),
+        decidedIso ? ts(decidedIso) : null,
+      ]);
+    await item(1, 'in_progress'); // two standing reports: the first answers
+    await report(1, '2026-03-03T02:00:00Z', 'submitted');
+    await report(1, '2026-03-04T02:00:00Z', 'submitted');
+    await item(2, 'in_progress'); // an older report still "submitted", then a returned one: the return took the answer back
+    await report(2, '2026-03-03T02:00:00Z', 'submitted');
+    await report(2, '2026-03-04T02:00:00Z', 'returned', '2026-03-05T02:00:00Z');
+    await item(3, 'closure_requested'); // answered by the closure request
+    await request(3, 'closure', 'pending', '2026-03-06T02:00:00Z');
+    await item(4, 'in_progress'); // a report before an approved extension belongs to the old node
+    await report(4, '2026-03-03T02:00:00Z', 'submitted');
+    await request(4, 'extension', 'approved', '2026-03-04T02:00:00Z', '2026-03-05T02:00:00Z');
+    await item(5, 'registered'); // never handed over
+    await ds.runMigrations({ transaction: 'each' });
+    const rows = (await ds.query('SELECT id, answered_at AS a FROM item WHERE id IN (1, 2, 3, 4, 5) ORDER BY id')) as { id: number; a: unknown }[];
+    const iso = (v: unknown) => (v === null ? null : new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}Z`).toISOString());
+    expect(rows.map((r) => [Number(r.id), iso(r.a)])).toEqual([
+      [1, '2026-03-03T02:00:00.000Z'],
+      [2, null],
+      [3, '2026-03-06T02:00:00.000Z'],
+      [4, null],
+      [5, null],
+    ]);
+  });
 });

@@ -29,6 +29,8 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     numbers.green = (await reg.register({ ...base, title: '绿灯事项', deadline: { node: '7d' }, source: 'hotline' }, org.supervisor.actor)).number;
     numbers.done = (await reg.register({ ...base, title: '已办结事项', deadline: { node: '1d' } }, org.supervisor.actor)).number;
     const cmd = t.get(ItemCommandsService);
+    // A1, B3: red is the unit's lateness, so the overdue item must have been handed over to it (交办).
+    await cmd.assign(numbers.red, org.owner.actor);
     await cmd.assign(numbers.done, org.owner.actor);
     await cmd.sign(numbers.done, org.leadContact.actor);
     await cmd.report(numbers.done, org.leadContact.actor, '已完成');
