@@ -336,8 +336,9 @@ export class ReminderScheduler {
         continue;
       }
       // R10: held later now than when planned (a day declared a rest day since, or a policy's quiet hours/days
-      // changed): held again, to the new send time, not sent today.
-      if (stillPlanned.sendAt.getTime() > now.getTime()) {
+      // changed): held again, to the new send time, not sent today. Only a hold moves it: a reminder whose planned
+      // instant is simply still ahead (its send time was brought forward by hand) goes out.
+      if (stillPlanned.held !== null && stillPlanned.sendAt.getTime() > now.getTime()) {
         heldAgain.push({ id: r.id, dueAt: stillPlanned.sendAt });
         continue;
       }

@@ -82,12 +82,13 @@ describe('three instances, 10,000 reminders, one kill -9 (issue 6)', () => {
     // Each item's deadline is 5 h and 10 min away: the instances plan its R1 "5 h before" reminder for 10 minutes from
     // now (as in service, where reminders are planned hours ahead); once all 10,000 are planned they are made due at
     // once (due_at only — the planned instant, which the dispatch re-check reads, stays). Whatever the hour
-    // — the daily policy's quiet hours are switched off in a new version (policies are data), so CI at 03:00 works.
+    // — the daily policy's quiet hours and quiet days are switched off in a new version (policies are data), so CI at 03:00
+    // or on a Sunday works.
     const daily = DEFAULT_POLICIES.find((p) => p.id === 'daily')!;
     await ds.getRepository(ReminderPolicyRow).insert({
       id: 'daily',
       version: daily.version + 1,
-      body: { ...daily, version: daily.version + 1, quietHours: { start: '00:00', end: '00:00' } },
+      body: { ...daily, version: daily.version + 1, quietHours: { start: '00:00', end: '00:00' }, quietDays: false, overdueClock: 'calendar' },
       createdById: null,
     });
     const [owner, leader] = await ds.getRepository(Person).save([{ name: '李秘书长' }, { name: '赵副市长' }]);
