@@ -13,7 +13,7 @@ import { Report } from '../cases/report.entity';
 import { TimelineWriter } from '../cases/timeline.writer';
 import { inTransaction } from '../database/transaction';
 import { Setting } from '../settings/setting.entity';
-import { policyFor, ReminderPolicy } from './reminder.policy';
+import { policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
 import { coalesce, deferForQuietHours, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
@@ -53,7 +53,7 @@ export class ReminderScheduler {
     private readonly policyService: ReminderPolicyService,
   ) {}
 
-  policies(): Promise<ReminderPolicy[]> {
+  policies(): Promise<PolicyRow[]> {
     return this.policyService.current();
   }
 
@@ -61,7 +61,7 @@ export class ReminderScheduler {
    * Issue 6 §5: what a policy would send, to whom, over the next `days` — for one item or all open items —
    * computed with a candidate policy before it is saved. Nothing is stored.
    */
-  async preview(input: { candidate?: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+  async preview(input: { candidate?: PolicyRow; itemIds?: number[]; from: Date; days: number; limit?: number }) {
     const cal = await this.calendar.calendar();
     const policies = await this.policies();
     const inForce = input.candidate ? [...policies.filter((p) => p.id !== input.candidate!.id), input.candidate] : policies;
@@ -84,7 +84,7 @@ export class ReminderScheduler {
         audience: r.audience,
         plannedAt: r.dueAt,
         sendAt: deferForQuietHours(r.dueAt, policy.quietHours),
-        policy: `${policy.id}@${policy.version}`,
+        policy: policyLabel(policy),
       }));
     });
   }
@@ -146,7 +146,9 @@ export class ReminderScheduler {
             plannedAt: r.dueAt,
             dueAt: deferForQuietHours(r.dueAt, policy.quietHours),
             status: 'pending' as const,
-            policyId: policy.id,
+            // The base policy's id, or the composed label of base and add-ons ('key_task@1+work_report@2'); the
+            // version is the base's.
+            policyId: policy.composedOf ? policyLabel(policy) : policy.id,
             policyVersion: policy.version,
             sentAt: null,
           }));
@@ -211,7 +213,7 @@ export class ReminderScheduler {
    * sees the change (on any instance) clears every open item's mark, so this and the following batches plan them
    * all again. What was planned under the old rules and no longer applies is cancelled at dispatch (the re-check).
    */
-  private async replanIfRulesChanged(policies: ReminderPolicy[], calendarStamp: string): Promise<void> {
+  private async replanIfRulesChanged(policies: PolicyRow[], calendarStamp: string): Promise<void> {
     const stamp = createHash('sha1')
       .update(JSON.stringify([policies.map((p) => `${p.id}@${p.version}`), calendarStamp]))
       .digest('hex');

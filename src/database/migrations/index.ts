@@ -11,6 +11,7 @@ import { BulletinSchema1764655200000 } from './1764655200000-BulletinSchema';
 import { CallbackSignatureSchema1764741600000 } from './1764741600000-CallbackSignatureSchema';
 import { BulletinTrustSchema1764742000000 } from './1764742000000-BulletinTrustSchema';
 import { InboxFailureSchema1764745200000 } from './1764745200000-InboxFailureSchema';
+import { PolicyLayersSchema1764800200000 } from './1764800200000-PolicyLayersSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CallbackSignatureSchema1764741600000,
   BulletinTrustSchema1764742000000,
   InboxFailureSchema1764745200000,
+  PolicyLayersSchema1764800200000,
 ];
