@@ -20,6 +20,8 @@ export interface DeadlinePolicy {
   extensionMinDaysBefore: number;
   /** E2: an extended item that cannot finish within this many days of registration moves to 持续跟进. */
   ongoingAfterDays: number;
+  /** E2: a key task or reform extended beyond this many calendar months of registration turns to 持续推进 (cases/ongoing.rules.ts). */
+  keyTaskOngoingAfterMonths: number;
 }
 
 export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
@@ -29,4 +31,5 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
   reasonBeyondMonths: 1,
   extensionMinDaysBefore: 2,
   ongoingAfterDays: 7,
+  keyTaskOngoingAfterMonths: 1,
 };
