@@ -22,6 +22,8 @@ export interface DeadlinePolicy {
   ongoingAfterDays: number;
   /** E2: a key task or reform extended beyond this many calendar months of registration turns to 持续推进 (cases/ongoing.rules.ts). */
   keyTaskOngoingAfterMonths: number;
+  /** R7 年底清零: the open key tasks and reforms are listed to their owners on this many last working days of December (0 = off). */
+  yearEndCheckWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
@@ -32,4 +34,5 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
   extensionMinDaysBefore: 2,
   ongoingAfterDays: 7,
   keyTaskOngoingAfterMonths: 1,
+  yearEndCheckWorkingDays: 5,
 };

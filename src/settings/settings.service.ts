@@ -53,7 +53,9 @@ function checkDeadlinePolicy(value: unknown): DeadlinePolicy {
     const v = p[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid('SETTING.BAD_VALUE', `「${k}」须为非负整数。`, { field: k });
   };
-  (['specialWorkingDays', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays', 'keyTaskOngoingAfterMonths'] as const).forEach(nonNeg);
+  (
+    ['specialWorkingDays', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays', 'keyTaskOngoingAfterMonths', 'yearEndCheckWorkingDays'] as const
+  ).forEach(nonNeg);
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(p.dayEnd)) throw invalid('SETTING.BAD_VALUE', '「dayEnd」须为 HH:MM，如 18:00。', { field: 'dayEnd' });
   for (const [board, node] of Object.entries(p.defaultNodeByBoard)) {
     if (!(TIME_NODES as readonly string[]).includes(node)) {
