@@ -21,6 +21,8 @@ export function policyProblems(p: unknown): { field: string; message: string }[]
   if (layer !== undefined && layer !== 'base' && layer !== 'add_on')
     return [{ field: 'layer', message: '「layer」须为 base（完整策略）或 add_on（只在事项的策略之上加定期报送日期）。' }];
   const q = p as Partial<ReminderPolicy>;
+  if ('composedOf' in p)
+    out.push({ field: 'composedOf', message: '「composedOf」是系统合成事项策略时的标注，不能保存；请去掉该项，分别保存基础策略和附加策略。' });
   if (q.fixedReportDates !== undefined || layer === 'add_on') {
     const problem = datesProblems(q.fixedReportDates);
     if (problem) out.push({ field: 'fixedReportDates', message: problem });
