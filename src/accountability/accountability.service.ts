@@ -20,7 +20,7 @@ import { isClueLate, OVERDUE_CLUE_AFTER_MS, unitStanding } from '../cases/overdu
 import { CalendarService } from '../calendar/calendar.service';
 import { addWorkingTime } from '../calendar/working-time';
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
-import { DEFAULT_POLICIES } from '../reminders/reminder.policy';
+import { DEFAULT_POLICIES, isAddOn, ReminderPolicy } from '../reminders/reminder.policy';
 import { deferForQuietHours } from '../reminders/schedule.rules';
 import { OPEN_STATES } from '../shared/vocabulary';
 import {
@@ -130,7 +130,7 @@ export class AccountabilityService implements OnModuleInit {
    */
   async scanOverdue(now: Date): Promise<number> {
     const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
-    const quiet = (policies.find((p) => p.id === 'default') ?? DEFAULT_POLICIES[0]).quietHours;
+    const quiet = ((policies.find((p) => p.id === 'default' && !isAddOn(p)) ?? DEFAULT_POLICIES[0]) as ReminderPolicy).quietHours;
     if (!cal.isWorkday(shanghaiDate(now)) || deferForQuietHours(now, quiet).getTime() !== now.getTime()) return 0;
     // A deadline at or before `line` is 2 working days late or more at `now`.
     const line = addWorkingTime(now, -OVERDUE_CLUE_AFTER_MS, cal);

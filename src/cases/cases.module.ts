@@ -15,6 +15,8 @@ import { TimelineWriter } from './timeline.writer';
 import { JobsModule } from '../jobs/jobs.module';
 import { CloseFinishedParentsJob } from './close-finished-parents.job';
 import { CardRefresher } from './card-refresher';
+import { YearEndJob } from './year-end.job';
+import { YearEndService } from './year-end.service';
 
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
@@ -30,7 +32,9 @@ import { CardRefresher } from './card-refresher';
     TimelineWriter,
     CloseFinishedParentsJob,
     CardRefresher,
+    YearEndService,
+    YearEndJob,
   ],
-  exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter],
+  exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter, YearEndService],
 })
 export class CasesModule {}

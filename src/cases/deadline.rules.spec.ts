@@ -16,7 +16,6 @@ import {
   ResolvedDeadline,
   checkExtensionRequest,
   lastExtensionDay,
-  movesToOngoing,
   openEndedDeadline,
   resolveDeadline,
 } from './deadline.rules';
@@ -303,17 +302,5 @@ describe('E1: extension requests (001 §16: 承办单位须提前2天提出延�
     });
     expect(check(early, { ...good, newDeadline: sh('2026-03-15T18:00') })?.code).toBe('EXTENSION.NOT_LATER');
     expect(check(early, { ...good, newDeadline: sh('2026-03-20T18:01') })).toBeNull();
-  });
-});
-
-describe('E2: an approved extension beyond 7 days of registration moves the item to 持续跟进', () => {
-  const registeredAt = sh('2026-03-02T09:00');
-  it('E2: exactly 7 days after registration stays; one minute more moves', () => {
-    expect(movesToOngoing(registeredAt, sh('2026-03-09T09:00'), policy)).toBe(false);
-    expect(movesToOngoing(registeredAt, sh('2026-03-09T09:01'), policy)).toBe(true);
-    expect(movesToOngoing(registeredAt, sh('2026-04-02T09:00'), policy)).toBe(true);
-  });
-  it('E2: the threshold is policy data', () => {
-    expect(movesToOngoing(registeredAt, sh('2026-03-20T18:00'), { ...policy, ongoingAfterDays: 30 })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Deadlines (DOMAIN C3) and extensions (E1, E2). Pure: `now` and the calendar are parameters.
+ * Deadlines (DOMAIN C3) and extension requests (E1); where an approved extension takes the item (E2) is ongoing.rules.ts. Pure: `now` and the calendar are parameters.
  */
 import { addDays, weekday } from '../calendar/local-date';
 import { addMonthsShanghai, DAY_MS, formatShanghai, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
@@ -184,9 +184,4 @@ export function checkExtensionRequest(
     };
   }
   return null;
-}
-
-/** E2: an approved extension that cannot finish within the 7-day node of registration moves the item to 持续跟进. */
-export function movesToOngoing(registeredAt: Date, newDeadline: Date, policy: DeadlinePolicy): boolean {
-  return newDeadline.getTime() - registeredAt.getTime() > policy.ongoingAfterDays * DAY_MS;
 }

@@ -7,7 +7,9 @@ import { CalendarService } from '../calendar/calendar.service';
 import { SettingsService } from '../settings/settings.service';
 import { CommandContext } from './command-context';
 import { CommandRunner } from './command-runner';
-import { checkExtensionRequest, movesToOngoing } from './deadline.rules';
+import { checkExtensionRequest } from './deadline.rules';
+import { extensionTrack, extensionTrackText } from './ongoing.rules';
+import { ItemEvent } from './item-event.entity';
 import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
 import { checkLength } from './text-limits';
@@ -150,7 +152,7 @@ export class ItemCommandsService {
     });
   }
 
-  /** E1 decision by the owner; E2: an approved extension beyond the 7-day node moves the item to 持续跟进. */
+  /** E1 decision by the owner; E2: an approved extension beyond the node moves a daily item to 持续跟进, a key task or reform to 持续推进. */
   decideExtension(number: string, actor: Actor, requestId: number, approve: boolean, note = '') {
     checkLength('decisionNote', note, 'note');
     return this.runner.run(number, actor, 'decide_extension', async (c) => {
@@ -166,18 +168,30 @@ export class ItemCommandsService {
       }
       const policy = await this.settings.deadlinePolicy(c.em);
       const newDeadline = req.proposedDeadline!;
-      const toOngoing = c.item.board !== 'ongoing' && movesToOngoing(c.item.registeredAt, newDeadline, policy);
+      // E2 by board (ongoing.rules.ts): a daily item moves to 持续跟进; a key task or reform stays on its board, marked
+      // 持续推进 on this event (data.track), once — a later extension of a 持续推进 item only changes the date.
+      let track = extensionTrack(c.item, newDeadline, policy);
+      if (track === 'continuing') {
+        const earlier = await c.em.find(ItemEvent, { where: { itemId: c.item.id, type: 'extension_approved' }, select: { data: true } });
+        if (earlier.some((ev) => ev.data?.track === 'continuing')) track = null;
+      }
       const e = await c.transition(
         c.item.state,
-        // E1: a new node begins; it has no answer yet (A1).
-        { deadlineAt: newDeadline, answeredAt: null, ...(toOngoing ? { board: 'ongoing' as const } : {}) },
+        // E1: a new node begins; it has no answer yet (A1). E2: a daily item may move to 持续跟进.
+        { deadlineAt: newDeadline, answeredAt: null, ...(track === 'ongoing' ? { board: 'ongoing' as const } : {}) },
         {
           type: 'extension_approved',
-          summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}${toOngoing ? '，转入「持续跟进」版块' : ''}`,
-          data: { requestId, from: c.item.deadlineAt.toISOString(), to: newDeadline.toISOString(), board: toOngoing ? 'ongoing' : c.item.board },
+          summary: `同意延期：期限由 ${formatShanghai(c.item.deadlineAt)} 改为 ${formatShanghai(newDeadline)}。${extensionTrackText(track)}`,
+          data: {
+            requestId,
+            from: c.item.deadlineAt.toISOString(),
+            to: newDeadline.toISOString(),
+            board: track === 'ongoing' ? 'ongoing' : c.item.board,
+            ...(track ? { track } : {}),
+          },
         },
       );
-      await c.send(e, 'extension_decided', notice, { approved: true });
+      await c.send(e, 'extension_decided', notice, { approved: true, ...(track ? { track } : {}) });
     });
   }
 

@@ -9,6 +9,7 @@ import { Item } from './item.entity';
 import { Report } from './report.entity';
 import { Clock } from '../shared/clock';
 import { keySupervisionNotice, KeySupervisionOrigin, parseUrgeMethod, urgingNotice } from './urging.rules';
+import { extensionTrackText, ExtensionTrack } from './ongoing.rules';
 
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -54,7 +55,7 @@ export class ItemMessages implements OnModuleInit {
     });
     text('extension_decided', ({ payload: p }, item, head) => ({
       title: '延期审批',
-      text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。` : `未同意延期：${String(p.note ?? '')}`}`,
+      text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。${extensionTrackText((p.track as ExtensionTrack) ?? null)}` : `未同意延期：${String(p.note ?? '')}`}`,
     }));
     text('closure_not_agreed', ({ payload: p }, _item, head) => ({
       title: '办结未获同意',

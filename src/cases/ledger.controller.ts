@@ -1,12 +1,20 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Actor } from '../shared/actor';
-import { CurrentActor } from '../auth/auth.guard';
+import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { Clock } from '../shared/clock';
 import { ItemListQuery } from './dto/item.dto';
 import { toFilter } from './dto/item-mapping';
 import { LedgerService } from './ledger.service';
 import { renderLedgerXlsx } from './ledger.render';
+import { shanghaiYear } from '../shared/shanghai-time';
+import { YearEndService } from './year-end.service';
+
+class YearEndQuery {
+  @ApiPropertyOptional({ description: '年度，默认今年', example: 2026 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+}
 
 /** B3: the 台账 — items with traffic lights, and the same list as a spreadsheet. */
 @ApiTags('ledger 台账')
@@ -16,7 +24,17 @@ export class LedgerController {
   constructor(
     private readonly ledger: LedgerService,
     private readonly clock: Clock,
+    private readonly yearEnd: YearEndService,
   ) {}
+
+  @Get('year-end')
+  @RequireRoles('supervisor', 'admin', 'leader', 'owner')
+  @ApiOperation({
+    summary: '年底清零：尚未办结的重点工作任务、重大改革事项（按立项主体），及当年提醒立项主体的日期（12月最后几个工作日）',
+  })
+  yearEndPage(@Query() q: YearEndQuery) {
+    return this.yearEnd.overview(q.year ?? shanghaiYear(this.clock.now()));
+  }
 
   @Get()
   @ApiOperation({ summary: '台账：红灯逾期、黄灯24小时内到期、绿灯正常' })

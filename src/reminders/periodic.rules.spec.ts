@@ -1,14 +1,15 @@
 /** Date-based series through planReminders, on the real 2023–2026 calendar (holidays and 调休). */
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { CalendarOverride, WorkCalendar } from '../calendar/work-calendar';
-import { DEFAULT_POLICIES } from './reminder.policy';
-import { fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
+import { DEFAULT_POLICIES, policyFor, ReminderPolicy } from './reminder.policy';
+import { deferForQuietHours, fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 const sh = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
 const utc = (s: string) => sh(s).toISOString();
-const policy = (id: string) => DEFAULT_POLICIES.find((p) => p.id === id)!;
+const policy = (id: string) => DEFAULT_POLICIES.find((p) => p.id === id) as ReminderPolicy;
 
+/** policyId 'composed': the policy policyFor gives the item (base and R8 add-ons). */
 function plan(over: Partial<ScheduleInput['item']>, policyId: string, from: string, until: string, rule?: string) {
   const item: ScheduleInput['item'] = {
     id: 7,
@@ -20,7 +21,13 @@ function plan(over: Partial<ScheduleInput['item']>, policyId: string, from: stri
     lastReportAt: null,
     ...over,
   };
-  const rs = planReminders({ item, policy: policy(policyId), calendar, from: sh(from), until: sh(until) });
+  const rs = planReminders({
+    item,
+    policy: policyId === 'composed' ? policyFor(item, DEFAULT_POLICIES) : policy(policyId),
+    calendar,
+    from: sh(from),
+    until: sh(until),
+  });
   return rs.filter((r) => rule === undefined || r.rule === rule);
 }
 const rows = (rs: PlannedReminder[]) => rs.map((r) => [r.dueAt.toISOString(), r.kind, r.audience]);
@@ -150,14 +157,14 @@ describe('R2, R7, R8 dates already sit on working days: quiet days do not hold t
       ),
       ...plan(
         { source: 'work_report', registeredAt: sh('2026-01-05 10:00'), deadlineAt: sh('2026-12-31 18:00') },
-        'work_report',
+        'composed',
         '2026-01-05 10:00',
         '2026-12-31 00:00',
         'R8',
       ),
       ...plan(
         { source: 'livelihood', registeredAt: sh('2026-01-05 10:00'), deadlineAt: sh('2026-12-31 18:00') },
-        'livelihood',
+        'composed',
         '2026-01-05 10:00',
         '2026-12-31 00:00',
         'R8',
@@ -199,20 +206,20 @@ describe('R8: fixed report dates per source', () => {
   const fixed = (rs: PlannedReminder[]) => rs.filter((r) => r.kind === 'fixed_report').map((r) => r.dueAt.toISOString());
 
   it('政府工作报告: 于每年4月10日、7月10日、10月10日、12月10日 — 10-10 is a 国庆 调休 Saturday, a working day, so it stays', () => {
-    expect(fixed(plan(workReport, 'work_report', '2026-03-01 10:00', '2027-01-01 00:00'))).toEqual(
+    expect(fixed(plan(workReport, 'composed', '2026-03-01 10:00', '2027-01-01 00:00'))).toEqual(
       ['2026-04-10 09:00', '2026-07-10 09:00', '2026-10-10 09:00', '2026-12-10 09:00'].map(utc),
     );
   });
 
   it('R3: a report on 06-01 answers the 07-10 date only', () => {
-    const rs = plan({ ...workReport, lastReportAt: sh('2026-06-01 10:00') }, 'work_report', '2026-03-01 10:00', '2027-01-01 00:00');
+    const rs = plan({ ...workReport, lastReportAt: sh('2026-06-01 10:00') }, 'composed', '2026-03-01 10:00', '2027-01-01 00:00');
     expect(fixed(rs)).toEqual(['2026-04-10 09:00', '2026-10-10 09:00', '2026-12-10 09:00'].map(utc));
   });
 
-  it('十件实事 每月10日: a 10th on a rest day is reminded on the working day before (01-10 Sat → 01-09; 05-10 Sun → 05-09 调休 Saturday)', () => {
+  it('十件实事 于每月10日、每月15日: a date on a rest day is reminded on the working day before (01-10 Sat → 01-09; 02-15 春节 → 02-14 调休 Saturday; 03-15 Sun → 03-13; 05-10 Sun → 05-09 调休 Saturday)', () => {
     const over = { source: 'livelihood' as const, registeredAt: sh('2025-12-20 10:00'), deadlineAt: sh('2026-12-20 18:00') };
-    expect(fixed(plan(over, 'livelihood', '2026-01-01 00:00', '2026-06-01 00:00'))).toEqual(
-      ['2026-01-09 09:00', '2026-02-10 09:00', '2026-03-10 09:00', '2026-04-10 09:00', '2026-05-09 09:00'].map(utc),
+    expect(fixed(plan(over, 'composed', '2026-01-01 00:00', '2026-06-01 00:00'))).toEqual(
+      ['01-09', '01-15', '02-10', '02-14', '03-10', '03-13', '04-10', '04-15', '05-09', '05-15'].map((d) => utc(`2026-${d} 09:00`)),
     );
   });
 

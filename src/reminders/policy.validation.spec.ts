@@ -1,7 +1,7 @@
 import { policyProblems } from './policy.validation';
-import { DEFAULT_POLICIES } from './reminder.policy';
+import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
 
-const daily = DEFAULT_POLICIES.find((p) => p.id === 'daily')!;
+const daily = DEFAULT_POLICIES.find((p) => p.id === 'daily')! as ReminderPolicy;
 
 describe('R10: a policy is checked before it is saved', () => {
   it('every seeded policy passes', () => {

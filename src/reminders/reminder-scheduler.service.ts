@@ -16,7 +16,7 @@ import { ItemEvent } from '../cases/item-event.entity';
 import { keySupervisionSummary } from '../cases/urging.rules';
 import { inTransaction } from '../database/transaction';
 import { Setting } from '../settings/setting.entity';
-import { policyFor, ReminderPolicy } from './reminder.policy';
+import { policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
 import { coalesce, diffPlans, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
@@ -56,7 +56,7 @@ export class ReminderScheduler {
     private readonly policyService: ReminderPolicyService,
   ) {}
 
-  policies(): Promise<ReminderPolicy[]> {
+  policies(): Promise<PolicyRow[]> {
     return this.policyService.current();
   }
 
@@ -65,7 +65,7 @@ export class ReminderScheduler {
    * computed with a candidate policy before it is saved. Nothing is stored. `held`: why a reminder goes out
    * later than planned (night, or a weekend / holiday — R10 with quiet days).
    */
-  async preview(input: { candidate?: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+  async preview(input: { candidate?: PolicyRow; itemIds?: number[]; from: Date; days: number; limit?: number }) {
     const { cal, policies, items, facts, until } = await this.previewFacts(input);
     const inForce = input.candidate ? withCandidate(policies, input.candidate) : policies;
     return items.flatMap((item) => {
@@ -78,7 +78,7 @@ export class ReminderScheduler {
         plannedAt: r.dueAt,
         sendAt: r.sendAt,
         held: r.held,
-        policy: `${policy.id}@${policy.version}`,
+        policy: policyLabel(policy),
       }));
     });
   }
@@ -88,7 +88,7 @@ export class ReminderScheduler {
    * per item, the reminders added, removed or moved (to whom, planned instant, send instant, held and why), against
    * the policies in force. Items the change does not touch are left out. Nothing is stored.
    */
-  async previewChanges(input: { candidate: ReminderPolicy; itemIds?: number[]; from: Date; days: number; limit?: number }) {
+  async previewChanges(input: { candidate: PolicyRow; itemIds?: number[]; from: Date; days: number; limit?: number }) {
     const { cal, policies, items, facts, until } = await this.previewFacts(input);
     const inForce = withCandidate(policies, input.candidate);
     const out: { item: Item; policyBefore: string; policyAfter: string; changes: PlanChange[] }[] = [];
@@ -100,8 +100,8 @@ export class ReminderScheduler {
       if (changes.length)
         out.push({
           item,
-          policyBefore: `${before.id}@${before.version}`,
-          policyAfter: after === input.candidate ? `${after.id}（待保存）` : `${after.id}@${after.version}`,
+          policyBefore: policyLabel(before),
+          policyAfter: after === input.candidate ? `${after.id}（待保存）` : policyLabel(after),
           changes,
         });
     }
@@ -182,7 +182,9 @@ export class ReminderScheduler {
             plannedAt: r.dueAt,
             dueAt: r.sendAt,
             status: 'pending' as const,
-            policyId: policy.id,
+            // The base policy's id, or the composed label of base and add-ons ('key_task@1+work_report@2'); the
+            // version is the base's.
+            policyId: policy.composedOf ? policyLabel(policy) : policy.id,
             policyVersion: policy.version,
             sentAt: null,
           }));
@@ -247,7 +249,7 @@ export class ReminderScheduler {
    * sees the change (on any instance) clears every open item's mark, so this and the following batches plan them
    * all again. What was planned under the old rules and no longer applies is cancelled at dispatch (the re-check).
    */
-  private async replanIfRulesChanged(policies: ReminderPolicy[], calendarStamp: string): Promise<void> {
+  private async replanIfRulesChanged(policies: PolicyRow[], calendarStamp: string): Promise<void> {
     const stamp = createHash('sha1')
       .update(JSON.stringify([policies.map((p) => `${p.id}@${p.version}`), calendarStamp]))
       .digest('hex');
@@ -476,7 +478,7 @@ export class ReminderScheduler {
 }
 
 /** The policies as they would be with the candidate saved (it replaces the policy of the same id). */
-function withCandidate(policies: ReminderPolicy[], candidate: ReminderPolicy): ReminderPolicy[] {
+function withCandidate(policies: PolicyRow[], candidate: PolicyRow): PolicyRow[] {
   // In its place: the seed order decides ties (policyFor), so a candidate must not win one only by being last.
   return policies.some((p) => p.id === candidate.id) ? policies.map((p) => (p.id === candidate.id ? candidate : p)) : [...policies, candidate];
 }

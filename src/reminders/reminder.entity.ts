@@ -22,7 +22,8 @@ export class Reminder {
   @DateTimeColumn() plannedAt!: Date;
   @DateTimeColumn() dueAt!: Date;
   @StringColumn(16) status!: ReminderStatus;
-  @StringColumn(32) policyId!: string;
+  /** The policy id ('daily'), or base and add-ons with their versions when composed ('key_task@1+work_report@2'). */
+  @StringColumn(191) policyId!: string;
   @IntColumn() policyVersion!: number;
   @DateTimeColumn({ nullable: true }) sentAt!: Date | null;
   @CreatedAtColumn() createdAt!: Date;

@@ -1,9 +1,9 @@
 import type { Board, Source } from '../shared/vocabulary';
-import { DEFAULT_POLICIES, policyFor, ReminderPolicy, specificity } from './reminder.policy';
+import { DEFAULT_POLICIES, isAddOn, LANDED_POLICY_VERSIONS, policyFor, ReminderPolicy, specificity } from './reminder.policy';
 
-const byId = (id: string) => {
+const byId = (id: string): ReminderPolicy => {
   const p = DEFAULT_POLICIES.find((x) => x.id === id);
-  if (!p) throw new Error(`no seed policy ${id}`);
+  if (!p || isAddOn(p)) throw new Error(`no whole seed policy ${id}`);
   return p;
 };
 
@@ -12,10 +12,20 @@ describe('DEFAULT_POLICIES — DOMAIN §4 seeded as data (R10)', () => {
     expect(JSON.parse(JSON.stringify(DEFAULT_POLICIES))).toEqual(DEFAULT_POLICIES);
   });
 
-  it('ids are unique, every policy is version 1, and exactly one catch-all (appliesTo {}) exists', () => {
+  it('ids are unique, each default is newer than its landed versions, and exactly one catch-all (appliesTo {}) exists', () => {
     const ids = DEFAULT_POLICIES.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(DEFAULT_POLICIES.every((p) => p.version === 1)).toBe(true);
+    expect(DEFAULT_POLICIES.map((p) => `${p.id}@${p.version}`)).toEqual([
+      'default@1',
+      'daily@1',
+      'key_task@1',
+      'ongoing@1',
+      'work_report@2',
+      'livelihood@2',
+      'rectification@1',
+      'open_ended@1',
+    ]);
+    for (const old of LANDED_POLICY_VERSIONS) expect(DEFAULT_POLICIES.find((p) => p.id === old.id)!.version).toBeGreaterThan(old.version);
     expect(DEFAULT_POLICIES.filter((p) => Object.keys(p.appliesTo).length === 0).map((p) => p.id)).toEqual(['default']);
   });
 
@@ -28,7 +38,7 @@ describe('DEFAULT_POLICIES — DOMAIN §4 seeded as data (R10)', () => {
     }
   });
 
-  it.each(['default', 'daily', 'key_task', 'ongoing', 'work_report', 'livelihood'])(
+  it.each(['default', 'daily', 'key_task', 'ongoing'])(
     'R1/R4/R5 in %s: 截止时限前5小时和逾期5小时、1天、2天; 逾期1天内每3小时、逾期2天内每2小时; 逾期3天重点督办',
     (id) => {
       const p = byId(id);
@@ -61,13 +71,26 @@ describe('DEFAULT_POLICIES — DOMAIN §4 seeded as data (R10)', () => {
   });
 
   it('R7: 季度小结 only on the key_task/reform boards (重点工作任务、重大改革事项制度)', () => {
-    expect(DEFAULT_POLICIES.filter((p) => p.quarterlySummary).map((p) => p.id)).toEqual(['key_task']);
+    expect(DEFAULT_POLICIES.filter((p) => !isAddOn(p) && p.quarterlySummary).map((p) => p.id)).toEqual(['key_task']);
     expect(byId('key_task').appliesTo).toEqual({ boards: ['key_task', 'reform'] });
   });
 
-  it('R8: 政府工作报告 于每年4月10日、7月10日、10月10日、12月10日; 十件实事 每月10日', () => {
-    expect(byId('work_report').fixedReportDates).toEqual([{ months: [4, 7, 10, 12], day: 10 }]);
-    expect(byId('livelihood').fixedReportDates).toEqual({ monthly: [10] });
+  it('R8: 政府工作报告 于每年4月10日、7月10日、10月10日、12月10日; 十件实事 于每月10日、每月15日 — add-ons on top of the item’s own policy', () => {
+    const addOn = (id: string) => DEFAULT_POLICIES.find((p) => p.id === id)!;
+    expect(addOn('work_report')).toEqual({
+      id: 'work_report',
+      version: 2,
+      layer: 'add_on',
+      appliesTo: { sources: ['work_report'] },
+      fixedReportDates: [{ months: [4, 7, 10, 12], day: 10 }],
+    });
+    expect(addOn('livelihood')).toEqual({
+      id: 'livelihood',
+      version: 2,
+      layer: 'add_on',
+      appliesTo: { sources: ['livelihood'] },
+      fixedReportDates: { monthly: [10, 15] },
+    });
   });
 
   it('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前报送 — no cadence, no leader, no 重点督办', () => {
@@ -90,15 +113,15 @@ describe('DEFAULT_POLICIES — DOMAIN §4 seeded as data (R10)', () => {
   });
 });
 
-describe('policyFor — most specific match wins: kind > source > board > default', () => {
+describe('policyFor — the most specific whole policy wins: kind > source > board > default; add-ons layer on top', () => {
   it.each<[Board, Source, 'rectification' | 'open_ended' | undefined, string]>([
     ['daily', 'meeting', undefined, 'daily'],
     ['key_task', 'instruction', undefined, 'key_task'],
     ['reform', 'reform', undefined, 'key_task'],
     ['ongoing', 'hotline', undefined, 'ongoing'],
-    ['key_task', 'work_report', undefined, 'work_report'], // source beats board
-    ['daily', 'livelihood', undefined, 'livelihood'],
-    ['ongoing', 'livelihood', undefined, 'livelihood'],
+    ['key_task', 'work_report', undefined, 'key_task+work_report'], // R6/R7 kept, R8 on top
+    ['daily', 'livelihood', undefined, 'daily+livelihood'],
+    ['ongoing', 'livelihood', undefined, 'ongoing+livelihood'],
     ['daily', 'work_report', 'rectification', 'rectification'], // kind beats source
     ['key_task', 'meeting', 'rectification', 'rectification'],
     ['key_task', 'livelihood', 'open_ended', 'open_ended'], // an item without a time limit, whatever its board and source
@@ -122,13 +145,14 @@ describe('policyFor — most specific match wins: kind > source > board > defaul
     expect(specificity(item, { boards: [], sources: [] })).toBe(0);
   });
 
-  const base: ReminderPolicy = { ...DEFAULT_POLICIES[0], id: 'x', appliesTo: {} };
+  const base: ReminderPolicy = { ...byId('default'), id: 'x', appliesTo: {} };
 
   it('a policy constraining source and board beats one constraining the source only', () => {
     const both = { ...base, id: 'both', appliesTo: { sources: ['work_report' as Source], boards: ['key_task' as Board] } };
     const policies = [...DEFAULT_POLICIES, both];
-    expect(policyFor({ board: 'key_task', source: 'work_report' }, policies).id).toBe('both');
-    expect(policyFor({ board: 'daily', source: 'work_report' }, policies).id).toBe('work_report');
+    expect(policyFor({ board: 'key_task', source: 'work_report' }, policies).id).toBe('both+work_report');
+    const bySource = { ...base, id: 'by_source', appliesTo: { sources: ['work_report' as Source] } };
+    expect(policyFor({ board: 'daily', source: 'work_report' }, [...policies, bySource]).id).toBe('by_source+work_report');
   });
 
   it('only the highest version of an id counts, wherever it is listed', () => {

@@ -20,6 +20,12 @@ export interface PolicyScope {
 export interface ReminderPolicy {
   id: string;
   version: number;
+  /**
+   * 'base' (the default when absent): a whole policy; one base policy reminds an item, the most specific that applies.
+   * An 'add_on' row (AddOnPolicy) only adds fixed report dates on top of it (R8: 政府工作报告、十件实事 dates come on top of
+   * a key task's R6/R7, not instead).
+   */
+  layer?: 'base';
   appliesTo: PolicyScope;
   /** R1: 截止时限前5小时. */
   beforeDeadline: { hours: number }[];
@@ -59,7 +65,30 @@ export interface ReminderPolicy {
    * working days (从下月1日开始…连续提醒2日 → the first 2 working days of the next month).
    */
   quietDays?: boolean;
+  /**
+   * Set only on the effective policy policyFor builds when add-ons apply — `${id}@${version}` of the base, then of each
+   * add-on — never stored. The reminder rows and the preview name the policy by it (policyLabel).
+   */
+  composedOf?: string[];
 }
+
+/**
+ * R8 as a layer: fixed report dates for the items it applies to, added to whatever base policy reminds them. Its scope
+ * usually names sources (政府工作报告, 十件实事). Kind policies (整改, items without a time limit) replace everything, add-ons
+ * included. Notices go out at the base policy's notifyAt, deferred by its quiet hours.
+ */
+export interface AddOnPolicy {
+  id: string;
+  version: number;
+  layer: 'add_on';
+  appliesTo: PolicyScope;
+  fixedReportDates: FixedReportDates;
+}
+
+/** A stored policy row, either kind. */
+export type PolicyRow = ReminderPolicy | AddOnPolicy;
+
+export const isAddOn = (p: PolicyRow): p is AddOnPolicy => p.layer === 'add_on';
 
 /** R1, R4, R5 and R10 — the 13710 deadline-node core every item policy starts from. */
 const NODE_RULES = {
@@ -71,10 +100,10 @@ const NODE_RULES = {
   ],
   escalateToLeaderAfterHours: 48,
   keySupervisionAfterHours: 72,
-  notifyAt: '09:00',
-  quietHours: { start: '22:00', end: '08:00' },
   overdueClock: 'working' as const,
   quietDays: true,
+  notifyAt: '09:00',
+  quietHours: { start: '22:00', end: '08:00' },
 };
 
 /** R6: 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 … 超过时限2日未上报的事项，交由市政府督查室. */
@@ -82,7 +111,12 @@ const MONTH_END = { urgeAt: ['08:00', '15:00'], urgeDays: 2, escalateAfterDays: 
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-export const DEFAULT_POLICIES: ReminderPolicy[] = [
+/**
+ * The default of every policy id, at its current version. A default that changes gets a new version here (the landed
+ * one moves to LANDED_POLICY_VERSIONS, never edited): databases with no saved version of that id follow it at once,
+ * and migration 1764800200000 appends it after a saved one (reminder-policy.service.ts).
+ */
+export const DEFAULT_POLICIES: PolicyRow[] = [
   // Fallback for a board or source with no policy of its own: the 13710 node rules only.
   { id: 'default', version: 1, appliesTo: {}, ...clone(NODE_RULES) },
   // "1"版块 日常管理: R1–R5, and R2 对推进1个月以上的事项…每周短信提醒一次. 28 days because 以上 includes the
@@ -106,22 +140,12 @@ export const DEFAULT_POLICIES: ReminderPolicy[] = [
     weeklyWhenLongerThanDays: 0,
     monthEndReport: clone(MONTH_END),
   },
-  // R8 / 002 §2.2: 于每年4月10日、7月10日、10月10日、12月10日分四次向县政府督查室反馈.
-  {
-    id: 'work_report',
-    version: 1,
-    appliesTo: { sources: ['work_report'] },
-    ...clone(NODE_RULES),
-    fixedReportDates: [{ months: [4, 7, 10, 12], day: 10 }],
-  },
-  // R8 / 002 §2.3: 十件实事 每月10日 (DOMAIN R8). The seed's 每月15日 variant is an admin edit: { monthly: [10, 15] }.
-  {
-    id: 'livelihood',
-    version: 1,
-    appliesTo: { sources: ['livelihood'] },
-    ...clone(NODE_RULES),
-    fixedReportDates: { monthly: [10] },
-  },
+  // R8 / 002 §2.2: 于每年4月10日、7月10日、10月10日、12月10日分四次向县政府督查室反馈 — on top of the item's own policy
+  // (a key task keeps R6/R7). Version 2: version 1 was a whole policy that replaced the board's (LANDED_POLICY_VERSIONS).
+  { id: 'work_report', version: 2, layer: 'add_on', appliesTo: { sources: ['work_report'] }, fixedReportDates: [{ months: [4, 7, 10, 12], day: 10 }] },
+  // R8 / 002 §2.3: 十件实事落实情况于每月10日、每月15日向县政府督查室反馈. Version 2: version 1 had only the 10th and replaced
+  // the board's policy.
+  { id: 'livelihood', version: 2, layer: 'add_on', appliesTo: { sources: ['livelihood'] }, fixedReportDates: { monthly: [10, 15] } },
   // R9 / 003 §2.5: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送，逾期不报视为未整改. The 督查室 issued the
   // order itself, so there is no cadence, leader step or 重点督办: a missing report is recorded as 未整改.
   {
@@ -151,6 +175,12 @@ export const DEFAULT_POLICIES: ReminderPolicy[] = [
   },
 ];
 
+/** Earlier default versions, as they landed: history for the versions list, never in force. */
+export const LANDED_POLICY_VERSIONS: PolicyRow[] = [
+  { id: 'work_report', version: 1, appliesTo: { sources: ['work_report'] }, ...clone(NODE_RULES), fixedReportDates: [{ months: [4, 7, 10, 12], day: 10 }] },
+  { id: 'livelihood', version: 1, appliesTo: { sources: ['livelihood'] }, ...clone(NODE_RULES), fixedReportDates: { monthly: [10] } },
+];
+
 const has = <T>(list: T[] | undefined, v: T | undefined): boolean | undefined =>
   list === undefined || list.length === 0 ? undefined : v !== undefined && list.includes(v);
 
@@ -172,22 +202,41 @@ export function specificity(item: { board: Board; source: Source; kind?: ItemKin
   return score;
 }
 
-/**
- * R10: the policy an item is reminded by. Only the highest version of each policy id counts (older versions
- * are history). Then the most specific match wins — kind > source > board > default (see specificity); on a
- * tie the policy listed first wins, so the answer never depends on anything but the data. Throws when
- * nothing matches: the seed rows include a catch-all, and deleting it is a data error to surface, not to guess.
- */
-export function policyFor(item: { board: Board; source: Source; kind?: ItemKind }, policies: ReminderPolicy[]): ReminderPolicy {
-  const latest = new Map<string, ReminderPolicy>();
+type PolicyItem = { board: Board; source: Source; kind?: ItemKind };
+
+/** Only the highest version of each policy id counts (older versions are history), in the order listed. */
+function latestVersions(policies: PolicyRow[]): PolicyRow[] {
+  const latest = new Map<string, PolicyRow>();
   for (const p of policies) {
     const seen = latest.get(p.id);
     if (!seen || p.version > seen.version) latest.set(p.id, p);
   }
+  return policies.filter((p) => latest.get(p.id) === p);
+}
+
+/** R8: several date specs as one (a date named twice is reminded once: fixedReportDays de-duplicates). */
+function mergeDates(specs: FixedReportDates[]): FixedReportDates {
+  if (specs.length === 1) return specs[0];
+  const months = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  return specs.flatMap((s) => (Array.isArray(s) ? s : s.monthly.map((day) => ({ months, day }))));
+}
+
+/**
+ * R10: the policy an item is reminded by (issue 13 §4: policies that fit the item).
+ * 1. The base: among whole policies ('base'), the most specific match — kind > source > board > default (see
+ *    specificity); on a tie the policy listed first wins, so the answer never depends on anything but the data.
+ * 2. A kind policy (R9 整改) replaces everything. Otherwise every add-on that applies adds its fixed report dates
+ *    (R8) on top, so a 政府工作报告 key task keeps R6 逐月反馈 and R7 季度小结 and gets 4月10日… as well.
+ * The result is one effective policy; when add-ons applied, its id joins the ids ('key_task+work_report') and
+ * composedOf names every part with its version. Throws when no base matches: the seed rows include a catch-all,
+ * and deleting it is a data error to surface, not to guess.
+ */
+export function policyFor(item: PolicyItem, policies: PolicyRow[]): ReminderPolicy {
+  const current = latestVersions(policies);
   let best: ReminderPolicy | undefined;
   let bestScore = -1;
-  for (const p of policies) {
-    if (latest.get(p.id) !== p) continue;
+  for (const p of current) {
+    if (isAddOn(p)) continue;
     const score = specificity(item, p.appliesTo);
     if (score > bestScore) {
       best = p;
@@ -199,5 +248,19 @@ export function policyFor(item: { board: Board; source: Source; kind?: ItemKind 
       `no reminder policy applies to board=${item.board} source=${item.source}${item.kind ? ` kind=${item.kind}` : ''}; keep a catch-all policy (appliesTo {})`,
     );
   }
-  return best;
+  if (best.appliesTo.kinds?.length) return best;
+  const addOns = current.filter((p): p is AddOnPolicy => isAddOn(p) && specificity(item, p.appliesTo) >= 0);
+  if (addOns.length === 0) return best;
+  const specs = [...(best.fixedReportDates ? [best.fixedReportDates] : []), ...addOns.map((a) => a.fixedReportDates)];
+  return {
+    ...best,
+    id: [best.id, ...addOns.map((a) => a.id)].join('+'),
+    fixedReportDates: mergeDates(specs),
+    composedOf: [best, ...addOns].map((p) => `${p.id}@${p.version}`),
+  };
+}
+
+/** How a reminder row and the preview name the policy that planned it: 'daily@1', or 'key_task@1+work_report@2'. */
+export function policyLabel(p: ReminderPolicy): string {
+  return p.composedOf ? p.composedOf.join('+') : `${p.id}@${p.version}`;
 }

@@ -8,12 +8,12 @@ import { Clock } from '../shared/clock';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { ReminderScheduler } from './reminder-scheduler.service';
-import type { ReminderPolicy } from './reminder.policy';
+import type { PolicyRow, ReminderPolicy } from './reminder.policy';
 import { HOLD_LABELS, HoldReason, ReminderTiming } from './schedule.rules';
 import type { Audience, ReminderKind } from './schedule.types';
 
 class PreviewDto {
-  @ApiPropertyOptional({ description: '待保存的策略（不传则用现行策略）' }) @IsOptional() @IsObject() policy?: ReminderPolicy;
+  @ApiPropertyOptional({ description: '待保存的策略（不传则用现行策略）' }) @IsOptional() @IsObject() policy?: PolicyRow;
   @ApiPropertyOptional({ description: '只看这一事项；不传则看全部在办事项' }) @IsOptional() @IsString() number?: string;
   @ApiPropertyOptional({ default: 7 }) @IsOptional() @IsInt() @Min(1) @Max(90) days?: number;
 }

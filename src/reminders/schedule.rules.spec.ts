@@ -7,7 +7,7 @@ const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
 const sh = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
 const utc = (s: string) => sh(s).toISOString();
-const policy = (id: string): ReminderPolicy => DEFAULT_POLICIES.find((p) => p.id === id)!;
+const policy = (id: string): ReminderPolicy => DEFAULT_POLICIES.find((p) => p.id === id) as ReminderPolicy;
 const QUIET = { start: '22:00', end: '08:00' };
 
 function plan(

@@ -41,6 +41,10 @@ export interface DeadlinePolicy {
   extensionDaysUnit: DayCount;
   /** E2: an extended item that cannot finish within this many days of registration moves to 持续跟进. */
   ongoingAfterDays: number;
+  /** E2: a key task or reform extended beyond this many calendar months of registration turns to 持续推进 (cases/ongoing.rules.ts). */
+  keyTaskOngoingAfterMonths: number;
+  /** R7 年底清零: the open key tasks and reforms are listed to their owners on this many last working days of December (0 = off). */
+  yearEndCheckWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
@@ -58,4 +62,6 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
   extensionMinDaysBefore: 2,
   extensionDaysUnit: 'working_day',
   ongoingAfterDays: 7,
+  keyTaskOngoingAfterMonths: 1,
+  yearEndCheckWorkingDays: 5,
 };

@@ -56,7 +56,17 @@ function checkDeadlinePolicy(value: unknown): DeadlinePolicy {
     const v = p[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid('SETTING.BAD_VALUE', `「${k}」须为非负整数。`, { field: k });
   };
-  (['specialWorkingDays', 'specialCeilingMonths', 'reasonBeyondMonths', 'extensionMinDaysBefore', 'ongoingAfterDays'] as const).forEach(nonNeg);
+  (
+    [
+      'specialWorkingDays',
+      'specialCeilingMonths',
+      'reasonBeyondMonths',
+      'extensionMinDaysBefore',
+      'ongoingAfterDays',
+      'keyTaskOngoingAfterMonths',
+      'yearEndCheckWorkingDays',
+    ] as const
+  ).forEach(nonNeg);
   if (!(DAY_COUNTS as readonly string[]).includes(p.extensionDaysUnit)) {
     throw invalid('SETTING.BAD_VALUE', '「extensionDaysUnit」须为 working_day（工作日）或 calendar_day（自然日）。', { field: 'extensionDaysUnit' });
   }

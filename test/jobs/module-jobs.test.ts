@@ -26,9 +26,14 @@ describe('periodic jobs, one per module (issue 12)', () => {
 
   it('the registry lists each module’s job by name; with the reminder tick gone, the A1 scan still opens its clue', async () => {
     t = await startTestApp({ now: shanghaiInstant('2026-03-02', '09:00'), env: { DUBAN_REMINDER_TICK_MS: '200' } });
-    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual(['accountability.scan', 'cases.close-finished-parents', 'reminders.tick']);
+    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual([
+      'accountability.scan',
+      'cases.close-finished-parents',
+      'cases.year-end-check',
+      'reminders.tick',
+    ]);
     t.get(JobsService).remove('reminders.tick');
-    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual(['accountability.scan', 'cases.close-finished-parents']);
+    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual(['accountability.scan', 'cases.close-finished-parents', 'cases.year-end-check']);
 
     const org = await seedOrg(t);
     const item = await t.get(RegistrationService).register(

@@ -196,6 +196,7 @@ const RULES: Record<string, Rule> = {
   },
   'GET /api/ledger': { allow: SIGNED_IN, call: () => ({ path: '/api/ledger' }) }, // rows scoped: read-scope.test.ts
   'GET /api/ledger/export.xlsx': { allow: SIGNED_IN, call: () => ({ path: '/api/ledger/export.xlsx' }) },
+  'GET /api/ledger/year-end': { allow: OVERSIGHT, call: () => ({ path: '/api/ledger/year-end?year=2026' }) }, // 年底清零: every unit's key tasks
 
   'GET /api/outbox/dead': { allow: ADMIN, call: () => ({ path: '/api/outbox/dead' }) },
   'POST /api/outbox/:id/retry': { allow: ADMIN, call: (f) => ({ path: `/api/outbox/${f.deadLetter}/retry`, body: {} }) },

@@ -12,6 +12,7 @@ import { CallbackSignatureSchema1764741600000 } from './1764741600000-CallbackSi
 import { BulletinTrustSchema1764742000000 } from './1764742000000-BulletinTrustSchema';
 import { InboxFailureSchema1764745200000 } from './1764745200000-InboxFailureSchema';
 import { AnsweredAtSchema1764800100000 } from './1764800100000-AnsweredAtSchema';
+import { PolicyLayersSchema1764800200000 } from './1764800200000-PolicyLayersSchema';
 import { OwnerOfficeSchema1764800300000 } from './1764800300000-OwnerOfficeSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   BulletinTrustSchema1764742000000,
   InboxFailureSchema1764745200000,
   AnsweredAtSchema1764800100000,
+  PolicyLayersSchema1764800200000,
   OwnerOfficeSchema1764800300000,
 ];
