@@ -66,7 +66,7 @@ describe('policies that fit the item (R6, R7, R8, R10)', () => {
         .set(admin)
         .send({ layer: 'add_on', appliesTo: { sources: ['livelihood'] }, fixedReportDates: { monthly: [10] }, notifyAt: '09:00' })
         .expect(400);
-      expect(extra.body.message).toContain('「notifyAt」');
+      expect(extra.body.message).toContain('「日常提醒时刻」');
       const saved = await t
         .http()
         .put('/api/reminder-policies/livelihood')
