@@ -2,7 +2,7 @@
  * Deadlines (DOMAIN C3) and extension requests (E1); where an approved extension takes the item (E2) is ongoing.rules.ts. Pure: `now` and the calendar are parameters.
  */
 import { addDays, weekday } from '../calendar/local-date';
-import { addMonthsShanghai, DAY_MS, formatShanghai, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
+import { addMonthsShanghai, formatShanghai, shanghaiDate, shanghaiInstant, shanghaiYear } from '../shared/shanghai-time';
 import type { Board, Category } from '../shared/vocabulary';
 import type { DeadlinePolicy, NodeLength, TimeNode } from '../settings/deadline-policy';
 

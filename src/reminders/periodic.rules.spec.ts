@@ -2,7 +2,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { CalendarOverride, WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, policyFor, ReminderPolicy } from './reminder.policy';
-import { deferForQuietHours, fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
+import { fixedReportDays, planReminders, PlannedReminder, quarterlySummaryDate, rectificationDueAt, ScheduleInput } from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 const sh = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
