@@ -11,7 +11,7 @@ import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
 import type { Audience, ReminderKind, WorkingCalendarLike } from './schedule.types';
-import { addWorkingTime, nextWorkingMorning } from '../calendar/working-time';
+import { addWorkingTime, isWorkdayAt, nextWorkingMorning } from '../calendar/working-time';
 import type { WorkdayTest } from '../calendar/working-time';
 
 export { fixedReportDays, quarterlySummaryDate, timeOfDayMs } from './periodic.rules';
@@ -219,7 +219,8 @@ export function deferForQuietHours(dueAt: Date, quiet: { start: string; end: str
   const e = timeOfDayMs(quiet.end);
   const t = dueAt.getTime();
   if (s === e) return new Date(t);
-  const localMidnight = shanghaiInstant(shanghaiDate(dueAt)).getTime();
+  // Local midnight by arithmetic (UTC+8, no daylight saving): this runs for every reminder the tick plans.
+  const localMidnight = Math.floor((t + 8 * HOUR_MS) / DAY_MS) * DAY_MS - 8 * HOUR_MS;
   const ms = t - localMidnight;
   const crosses = s > e;
   const inside = crosses ? ms >= s || ms < e : ms >= s && ms < e;
@@ -239,7 +240,7 @@ export function holdForQuiet(
   calendar: WorkdayTest,
 ): { sendAt: Date; held: HoldReason | null } {
   const night = deferForQuietHours(dueAt, policy.quietHours);
-  if (policy.quietDays !== false && (!calendar.isWorkday(shanghaiDate(dueAt)) || !calendar.isWorkday(shanghaiDate(night)))) {
+  if (policy.quietDays !== false && (!isWorkdayAt(dueAt, calendar) || !isWorkdayAt(night, calendar))) {
     return { sendAt: nextWorkingMorning(night, policy.quietHours.end, calendar), held: 'rest_day' };
   }
   return { sendAt: night, held: night.getTime() === dueAt.getTime() ? null : 'night' };
