@@ -404,8 +404,7 @@ describe('A1: triggerClue', () => {
       trigger: 'overdue',
       unitId: 7,
       itemId: 42,
-      summary:
-        '市住建局办理事项 DB2026-0042（时限 2026-05-11 18:00）逾期2天5小时（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。',
+      summary: '市住建局办理事项 DB2026-0042（时限 2026-05-11 18:00）逾期2天5小时（按工作日计），超过规定落实时限2天以上且无正当理由。',
       dedupeKey: 'overdue:42:7',
     });
   });
@@ -442,8 +441,7 @@ describe('A1: triggerClue', () => {
   it('A1: an R6 month-end node gets its own clue key', () => {
     expect(triggerClue(overdue(49 * H + 30 * 60_000, { node: '2026-05' }))).toMatchObject({
       dedupeKey: 'overdue:42:7:2026-05',
-      summary:
-        '市住建局办理事项 DB2026-0042（2026-05 报送节点）逾期2天1小时30分钟（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。',
+      summary: '市住建局办理事项 DB2026-0042（2026-05 报送节点）逾期2天1小时30分钟（按工作日计），超过规定落实时限2天以上且无正当理由。',
     });
   });
 

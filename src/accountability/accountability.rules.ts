@@ -79,7 +79,7 @@ export function triggerClue(fact: ClueFact): ClueDraft | null {
       if (fact.acceptedReason || late < OVERDUE_CLUE_AFTER_MS) return null;
       const node = fact.node ? `${fact.node} 报送节点` : `时限 ${formatShanghai(fact.deadlineAt)}`;
       const key = `overdue:${fact.itemId}:${fact.unitId}${fact.node ? `:${fact.node}` : ''}`;
-      const summary = `${fact.unitName}办理事项 ${fact.itemNumber}（${node}）逾期${spell(late)}（按工作日计），超过规定落实时限2天以上且无正当理由。请督查室核实后移交或不予追究。`;
+      const summary = `${fact.unitName}办理事项 ${fact.itemNumber}（${node}）逾期${spell(late)}（按工作日计），超过规定落实时限2天以上且无正当理由。`;
       return { ...base, trigger: 'overdue', itemId: fact.itemId, summary, dedupeKey: key };
     }
     case 'rated':

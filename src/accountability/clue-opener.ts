@@ -57,7 +57,7 @@ export class ClueOpener implements OnModuleInit {
     });
     const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
     await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
-    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请按程序移交处理。`, 'opened', at);
+    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请核实后按程序移交，或不予追究。`, 'opened', at);
     new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
     return clue;
   }
