@@ -21,7 +21,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { addWorkingTime } from '../calendar/working-time';
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
 import { DEFAULT_POLICIES, isAddOn, ReminderPolicy } from '../reminders/reminder.policy';
-import { deferForQuietHours } from '../reminders/schedule.rules';
+import { holdForQuiet } from '../reminders/schedule.rules';
 import { OPEN_STATES } from '../shared/vocabulary';
 import {
   PERSON_MEASURES,
@@ -130,8 +130,9 @@ export class AccountabilityService implements OnModuleInit {
    */
   async scanOverdue(now: Date): Promise<number> {
     const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
-    const quiet = ((policies.find((p) => p.id === 'default' && !isAddOn(p)) ?? DEFAULT_POLICIES[0]) as ReminderPolicy).quietHours;
-    if (!cal.isWorkday(shanghaiDate(now)) || deferForQuietHours(now, quiet).getTime() !== now.getTime()) return 0;
+    // The same hold as reminders (R10 quiet hours and quiet days of the default policy): nothing opens at night or on a rest day.
+    const policy = (policies.find((p) => p.id === 'default' && !isAddOn(p)) ?? DEFAULT_POLICIES[0]) as ReminderPolicy;
+    if (holdForQuiet(now, policy, cal).held !== null) return 0;
     // A deadline at or before `line` is 2 working days late or more at `now`.
     const line = addWorkingTime(now, -OVERDUE_CLUE_AFTER_MS, cal);
     const from = this.scannedTo ?? new Date(line.getTime() - 30 * 86_400_000);
