@@ -85,7 +85,8 @@ function bodyParagraph(f: Fonts, text: string): Paragraph {
 
 /** Relative column widths: long text columns get more room. */
 function columnWidths(headers: string[]): number[] {
-  const weight = (h: string) => (/名称|具体情况|标题/.test(h) ? 4 : /单位|来源/.test(h) ? 2.4 : 1);
+  // A number (DB2026-0001), a date and a stage name must stay on one line: they get room for it.
+  const weight = (h: string) => (/名称|具体情况|标题/.test(h) ? 4 : /单位|来源/.test(h) ? 2.4 : /编号|时间|日期|环节|阶段/.test(h) ? 2.6 : 1);
   const sum = headers.reduce((s, h) => s + weight(h), 0);
   const widths = headers.map((h) => Math.floor((TEXT_WIDTH * weight(h)) / sum));
   widths[0] += TEXT_WIDTH - widths.reduce((s, w) => s + w, 0);
