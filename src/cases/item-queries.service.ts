@@ -152,7 +152,16 @@ export class ItemQueriesService {
 
   /** /我的: open items of the person's units, or that they own or lead, soonest deadline first. */
   async openFor(actor: Actor, limit: number): Promise<ItemView[]> {
+    return this.views(await this.openItemsFor(actor, limit));
+  }
+
+  /**
+   * The open items a person works on: their units' (lead or co), those they lead, and those their office registered
+   * (P4 谁立项、谁督办: any owner-role person of the owner office), soonest deadline first.
+   */
+  async openItemsFor(actor: Actor, limit: number): Promise<Item[]> {
     const units = unitsOf(actor);
+    const office = actor.grants.some((g) => g.role === 'owner') && actor.officeId ? actor.officeId : null;
     const qb = this.db
       .getRepository(Item)
       .createQueryBuilder('i')
@@ -160,12 +169,14 @@ export class ItemQueriesService {
       .andWhere(
         new Brackets((w) => {
           w.where('i.owner_id = :p OR i.leader_id = :p', { p: actor.personId ?? -1 });
+          if (office !== null) w.orWhere('i.owner_unit_id = :office', { office });
           if (units.length) w.orWhere('i.id IN (SELECT iu.item_id FROM item_unit iu WHERE iu.unit_id IN (:...units))', { units });
         }),
       )
       .orderBy('i.deadline_at', 'ASC')
+      .addOrderBy('i.id', 'ASC')
       .take(limit);
-    return this.views(await qb.getMany());
+    return qb.getMany();
   }
 
   async timeline(numberInput: string, actor: Actor) {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { formatShanghai } from '../shared/shanghai-time';
+import { RATINGS } from '../shared/vocabulary';
 import { Unit } from '../org/unit.entity';
 import { MessageKinds } from '../outbox/message-kinds';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
@@ -94,6 +95,10 @@ export class ItemMessages implements OnModuleInit {
       const as = p.role === 'owner' ? '立项主体' : '分管领导';
       return { title: '督办调整', text: `【督办调整】${head}\n经督查室调整，本事项的${as}改由您担任。${why}\n请在督办系统中查看事项并跟进办理。` };
     });
-    text('closed_notice', (_msg, _item, head) => ({ title: '办结销号', text: `【办结】${head}\n已经分管领导审定办结，编号销号。` }));
+    // D2, D3 (issue 14): the unit is told the rating its result was given.
+    text('closed_notice', (_msg, item, head) => ({
+      title: '办结销号',
+      text: `【办结】${head}\n已经分管领导审定办结，${item?.rating ? `办理结果评定为${RATINGS[item.rating]}，` : ''}编号销号。`,
+    }));
   }
 }

@@ -13,6 +13,12 @@ export interface BotEvent {
   conversation: { type: 'group' | 'direct'; id: string };
   /** The platform's id for this delivery (robot msgId, card callback id…): repeats are recognised by it. */
   eventId: string;
+  /**
+   * Issue 14: the message was meant for the bot — a one-to-one message, or a group message that @-mentions it (DingTalk
+   * `isInAtList`, the WeCom AI bot's group messages). Unset: one-to-one counts as addressed, a group message does not.
+   * Text addressed to the bot that is no command gets a short answer; ordinary group chat stays unanswered.
+   */
+  addressed?: boolean;
   /** A typed command, as received (mentions and full-width characters are dealt with by the parser). */
   text?: string;
   /** A card button: the action id and the card's parameters (the item number travels in `params.number`). */

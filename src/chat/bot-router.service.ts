@@ -83,7 +83,9 @@ export class BotRouter {
         await this.fillCardNumber(em, event);
         const actor = await this.identity.resolve(event, em);
         const outcome = await this.decide(event, actor);
-        if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
+        // A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the
+        // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed).
+        if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
         await em.update(
           InboxEvent,
           { platform: event.platform, eventId: event.eventId },
@@ -191,8 +193,10 @@ export class BotRouter {
 
   private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'>> {
     const parsed = this.parse(event);
-    if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return {}; // ordinary chat: stay silent
+    // Ordinary group chat stays unanswered; text meant for the bot that is no command gets a short answer (issue 14).
+    if (!parsed.ok && parsed.code === 'NOT_A_COMMAND' && !addressed(event)) return {};
     if (!actor) return { reply: IdentityService.bindingHint(event) };
+    if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return { reply: await this.executor.greet(actor, event.text ?? '') };
     if (!parsed.ok) return { reply: parsed.message };
     // Texts longer than their columns are refused here, in words, instead of failing in the database.
     const long = tooLongInChat(parsed.command);
@@ -246,6 +250,9 @@ export class BotRouter {
 }
 
 export type { BotCommand };
+
+/** Issue 14: one-to-one messages are meant for the bot; a group message when the platform says it @-mentions the bot. */
+const addressed = (event: BotEvent): boolean => event.addressed ?? event.conversation.type === 'direct';
 
 /** How many times handling one platform event may fail before it is recorded as failed and acknowledged. */
 export const MAX_ATTEMPTS = 3;

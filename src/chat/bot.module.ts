@@ -8,6 +8,7 @@ import { SettingsModule } from '../settings/settings.module';
 import { BotRouter } from './bot-router.service';
 import { CardViewService } from './card-view.service';
 import { CommandExecutor } from './command.executor';
+import { MyWorkService } from './my-work.service';
 import { DINGTALK_CONTROLLERS, DINGTALK_PLATFORM, DINGTALK_PROVIDERS } from './platforms/dingtalk/dingtalk.parts';
 import { WECOM_CONTROLLERS, WECOM_PLATFORM, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
 import { IdentityService } from './identity.service';
@@ -31,6 +32,7 @@ import { JobsModule } from '../jobs/jobs.module';
     BotRouter,
     IdentityService,
     CommandExecutor,
+    MyWorkService,
     CardViewService,
     OutboundComposer,
     ChatDeliverer,

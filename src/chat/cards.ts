@@ -26,6 +26,8 @@ export interface CardItem {
   coUnits: readonly { name: string }[];
   sourceLabel: string;
   ratingLabel: string | null;
+  /** C1: the 办理要求 (the item's content), shown on the assignment card; each platform cuts it to its limit. */
+  content?: string;
 }
 
 /** A card's button (the neutral decision's button, src/outbox/message-kinds.ts). */
@@ -45,6 +47,8 @@ export interface AssignmentCardView extends CardBase {
   leadUnit: string;
   coUnits: string;
   source: string;
+  /** The 办理要求, whole: each platform cuts it to its limit with 「…（全文见详情）」. */
+  content: string;
 }
 export interface ReviewCardView extends CardBase {
   kind: 'review';
@@ -95,15 +99,20 @@ export function deadlineText(item: Pick<CardItem, 'deadline' | 'deadlineSpec'>):
   return item.deadlineSpec?.startsWith('open:') ? `无固定时限（${at.slice(0, 10)}前报送年度书面报告）` : at;
 }
 
-function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
+/** The time note a card and /我的 show: time left, 已逾期…, or what a past deadline means when the unit is not late. */
+export function timeNote(item: Pick<CardItem, 'light' | 'deadline' | 'deadlineSpec'>, now: Date): string {
   const openEnded = item.deadlineSpec?.startsWith('open:') ?? false;
+  return item.light === 'done' || openEnded ? '' : pastDue(item, now) ? PAST_DUE[item.light] : timeLeft(item.deadline, now);
+}
+
+function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
   return {
     number: item.number,
     title: item.title,
     state: item.state,
     stateLabel: item.stateLabel,
     deadline: deadlineText(item),
-    timeLeft: item.light === 'done' || openEnded ? '' : pastDue(item, now) ? PAST_DUE[item.light] : timeLeft(item.deadline, now),
+    timeLeft: timeNote(item, now),
   };
 }
 
@@ -112,7 +121,7 @@ function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
  * the unit (it waits on others), a yellow one was never handed over (cases/overdue.rules lightOf).
  */
 const PAST_DUE: Record<CardItem['light'], string> = { red: '', green: '承办单位已反馈', yellow: '已过期限尚未交办，请尽快交办', done: '' };
-const pastDue = (item: CardItem, now: Date) => item.light !== 'red' && !!item.deadline && new Date(item.deadline).getTime() < now.getTime();
+const pastDue = (item: Pick<CardItem, 'light' | 'deadline'>, now: Date) => item.light !== 'red' && !!item.deadline && new Date(item.deadline).getTime() < now.getTime();
 
 /** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
 export function unitButtons(item: CardItem, who: ActorRelation, signed = false): CardButton[] {
@@ -126,6 +135,7 @@ export function assignmentCard(item: CardItem, who: ActorRelation | null, now: D
     leadUnit: item.leadUnit?.name ?? '',
     coUnits: item.coUnits.map((u) => u.name).join('、'),
     source: item.sourceLabel,
+    content: item.content ?? '',
     buttons: who ? unitButtons(item, who, signed) : [],
   };
 }

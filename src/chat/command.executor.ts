@@ -10,8 +10,14 @@ import { ScoringService } from '../scoring/scoring.service';
 import { AccountabilityService } from '../accountability/accountability.service';
 import { BulletinService } from '../bulletins/bulletin.service';
 import type { BotResult } from './bot-event';
-import { BotCommand, commandHelp } from './command.parser';
+import { BotCommand } from './command.parser';
 import { deadlineText, timeLeft } from './cards';
+import { DomainError } from '../shared/errors';
+import { ItemUnit } from '../cases/item-unit.entity';
+import { unitsOf } from '../shared/actor';
+import { roleHelp } from './parser/messages';
+import { greetingText, mineText, waitingLine } from './my-work.rules';
+import { MyWorkService } from './my-work.service';
 
 /** A parsed chat command → the same item commands the HTTP API runs, and a short Chinese answer. */
 @Injectable()
@@ -23,13 +29,14 @@ export class CommandExecutor {
     private readonly scoring: ScoringService,
     private readonly accountability: AccountabilityService,
     private readonly bulletins: BulletinService,
+    private readonly work: MyWorkService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(cmd: BotCommand, actor: Actor): Promise<Omit<BotResult, 'duplicate'>> {
     switch (cmd.name) {
       case 'help':
-        return { reply: commandHelp({ numberPrefix: this.config.numberPrefix, today: shanghaiDate(this.queries.now()) }) };
+        return { reply: await this.help(actor) };
       case 'mine':
         return { reply: await this.mine(actor) };
       case 'score':
@@ -46,11 +53,15 @@ export class CommandExecutor {
       }
       case 'query':
         return { reply: await this.query(cmd.number, actor), itemNumber: cmd.number };
-      case 'sign':
+      case 'sign': {
         await this.commands.sign(cmd.number, actor);
-        return this.done(cmd.number, '已签收');
+        // Issue 14: a co-unit is told what signing means for it (谁主办、谁反馈); the lead unit what comes next.
+        return (await this.signedAs(cmd.number, actor)) === 'co'
+          ? this.done(cmd.number, '已签收（协办）。主办单位负责反馈，贵单位请配合办理')
+          : this.done(cmd.number, `已签收。办理中请随时反馈：/反馈 ${cmd.number} 办理进展`);
+      }
       case 'report':
-        await this.commands.report(cmd.number, actor, cmd.content);
+        await this.signFirst(cmd.number, actor, '反馈', () => this.commands.report(cmd.number, actor, cmd.content));
         return this.done(cmd.number, '反馈已记录，并已告知立项主体');
       case 'extend': {
         const policy = await this.settings.deadlinePolicy();
@@ -65,7 +76,9 @@ export class CommandExecutor {
       case 'close': {
         // D1: people say whether the 服务对象 agreed in their own words.
         const agreed = /服务对象(已)?不同意/.test(cmd.summary) ? false : /服务对象(已)?同意/.test(cmd.summary) ? true : undefined;
-        const r = await this.commands.requestClosure(cmd.number, actor, { summary: cmd.summary, servedPartyAgreed: agreed });
+        const r = await this.signFirst(cmd.number, actor, '申请办结', () =>
+          this.commands.requestClosure(cmd.number, actor, { summary: cmd.summary, servedPartyAgreed: agreed }),
+        );
         if (r.status === 'failed_agreement') {
           return this.done(
             cmd.number,
@@ -102,9 +115,56 @@ export class CommandExecutor {
     ].join('\n');
   }
 
+  /** /我的 (issue 14): what waits on me first, then 主办 and 协办 (and what I registered or lead), each with its next command. */
   private async mine(actor: Actor): Promise<string> {
-    const items = await this.queries.openFor(actor, 10);
-    if (items.length === 0) return '您目前没有在办的督办事项。';
-    return ['您在办的督办事项：', ...items.map((i) => `${i.number} ${i.title}｜${i.stateLabel}｜${timeLeft(i.deadline, this.queries.now())}`)].join('\n');
+    const { entries, waiting } = await this.work.read(actor);
+    return mineText(actor.name, entries, waiting, this.work.now());
+  }
+
+  /** /帮助 by role (issue 14): the person's own waiting items first, then what each of their roles can type. */
+  private async help(actor: Actor): Promise<string> {
+    const { entries, waiting, roles } = await this.work.read(actor);
+    const own = entries.find((e) => e.unit?.role === 'lead') ?? entries[0];
+    return roleHelp(
+      { name: actor.name, roles, waiting: waiting.map(waitingLine), ownNumber: waiting[0]?.number ?? own?.item.number },
+      { numberPrefix: this.config.numberPrefix, today: shanghaiDate(this.queries.now()) },
+    );
+  }
+
+  /** Issue 14: text addressed to the bot that is no command — a greeting back, with what waits on the person. */
+  async greet(actor: Actor, typed: string): Promise<string> {
+    const { waiting } = await this.work.read(actor);
+    return greetingText(actor.name, typed, waiting);
+  }
+
+  /** Which of the person's units' rows on the item: the lead's, else a co-unit's. */
+  private async signedAs(number: string, actor: Actor): Promise<'lead' | 'co' | null> {
+    const item = await this.queries.load(number);
+    const mine = unitsOf(actor);
+    const links = mine.length ? await this.db().getRepository(ItemUnit).findBy({ itemId: item.id }) : [];
+    const own = links.filter((l) => mine.includes(l.unitId));
+    return own.some((l) => l.role === 'lead') ? 'lead' : own.length ? 'co' : null;
+  }
+
+  /**
+   * Issue 14: a unit that has not signed for an item is told to sign first, with the command and its own number —
+   * not the state the refusal names (C5 keeps the refusal; this is its answer in chat).
+   */
+  private async signFirst<T>(number: string, actor: Actor, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code !== 'CASE.ILLEGAL_TRANSITION') throw e;
+      const item = await this.queries.loadFor(number, actor).catch(() => null);
+      if (!item || item.state !== 'assigned') throw e;
+      const mine = unitsOf(actor);
+      const links = await this.db().getRepository(ItemUnit).findBy({ itemId: item.id });
+      if (!links.some((l) => mine.includes(l.unitId) && l.signedAt === null)) throw e;
+      throw new DomainError(e.code, `${item.number} 贵单位尚未签收，暂不能${what}。请先签收：/签收 ${item.number}`, 'conflict');
+    }
+  }
+
+  private db() {
+    return this.work.dataSource;
   }
 }

@@ -274,16 +274,14 @@ describe('missing parts → a specific Chinese message with the full form and an
 
 describe('unknown command words → a near-miss suggestion', () => {
   it('/返馈 (exact message)', () => {
-    expect(parse(`/返馈 ${N} 已完成初稿`)).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: `您是不是想输入 /反馈？${USE.report}` });
+    expect(parse(`/返馈 ${N} 已完成初稿`)).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: `您是不是想输入：/反馈 ${N} 已完成初稿\n如是，请按这一行重新发送。` });
   });
 
   it.each<[string, string, string]>([
     ['/返馈', '反馈', USE.report],
-    [`/回复 ${N} 已完成`, '反馈', USE.report],
     ['/汇报', '反馈', USE.report],
     ['/反馈情况', '反馈', USE.report],
     ['/reprot', '反馈', USE.report],
-    [`/签到 ${N}`, '签收', USE.sign],
     ['/接收', '签收', USE.sign],
     ['/sing', '签收', USE.sign],
     ['/延长', '延期', USE.extend],
@@ -305,10 +303,18 @@ describe('unknown command words → a near-miss suggestion', () => {
     ['/hlep', '帮助', USE.help],
     ['/我的事项', '我的', USE.mine],
     ['/待办', '我的', USE.mine],
-    [`/反 ${N} 已完成`, '反馈', USE.report],
     ['/回', '反馈', USE.report], // tie between 回复 and 退回: the one starting like the typed word wins
   ])('%s → /%s', (text, word, usage) => {
     expect(parse(text)).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: `您是不是想输入 /${word}？${usage}` });
+  });
+
+  it.each<[string, string]>([
+    [`/回复 ${N} 已完成`, `/反馈 ${N} 已完成`],
+    [`/签到 ${N}`, `/签收 ${N}`],
+    [`/反 ${N} 已完成`, `/反馈 ${N} 已完成`],
+    [`/返馈  ${N}　已完成 `, `/反馈 ${N}　已完成`],
+  ])('%s → the whole command corrected: %s', (text, corrected) => {
+    expect(parse(text)).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: `您是不是想输入：${corrected}\n如是，请按这一行重新发送。` });
   });
 
   it('a stray space inside a Chinese command word is joined and accepted (decision: the join is unambiguous)', () => {

@@ -52,7 +52,7 @@ describe('bot router (issue 4 §2)', () => {
 
   it('a card click (签收) by the lead contact signs, and answers with the card as it now stands', async () => {
     const r = await router.handle({ ...text('dt-5', ''), text: undefined, cardAction: { action: 'sign', params: { number: n } } });
-    expect(r).toMatchObject({ duplicate: false, itemNumber: n, reply: `${n}：已签收。` });
+    expect(r).toMatchObject({ duplicate: false, itemNumber: n, reply: `${n}：已签收。办理中请随时反馈：/反馈 ${n} 办理进展。` });
     expect(r.card).toMatchObject({ kind: 'assignment', number: n, state: 'in_progress', stateLabel: '办理中' });
     expect(r.card!.buttons.map((b) => b.id)).toEqual(['report', 'extend', 'close']);
     expect((await item()).state).toBe('in_progress');

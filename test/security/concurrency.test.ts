@@ -50,8 +50,8 @@ describe('concurrent commands (issue 11)', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => router.handle(chat('dt-5', `/签收 ${n}`))));
     const signed = await t.db.getRepository(ItemEvent).findBy({ itemId: item.id, type: 'signed' });
     expect(signed).toHaveLength(1);
-    expect(results.filter((r) => r.reply === `${n}：已签收。`)).toHaveLength(1);
-    const refused = results.filter((r) => r.reply !== `${n}：已签收。`);
+    expect(results.filter((r) => r.reply === `${n}：已签收。办理中请随时反馈：/反馈 ${n} 办理进展。`)).toHaveLength(1);
+    const refused = results.filter((r) => r.reply !== `${n}：已签收。办理中请随时反馈：/反馈 ${n} 办理进展。`);
     expect(refused).toHaveLength(19);
     for (const r of refused) expect(r.reply).toMatch(/已于 .* 签收事项/);
     const lead = await t.db.getRepository(ItemUnit).findOneByOrFail({ itemId: item.id, role: 'lead' });
@@ -150,7 +150,7 @@ describe('concurrent commands (issue 11)', () => {
       const c2 = (userId: string, eventId: string): BotEvent => ({ ...click(userId, eventId), cardAction: { action: 'sign', params: { number: n2 } } });
       const rs = await Promise.all([t.get(BotRouter).handle(c2('dt-5', 'card:two-a')), b.get(BotRouter).handle(c2('dt-5', 'card:two-b'))]);
       expect(await t.db.getRepository(ItemEvent).countBy({ itemId: id2, type: 'signed' })).toBe(1);
-      expect(rs.filter((r) => r.reply === `${n2}：已签收。`)).toHaveLength(1);
+      expect(rs.filter((r) => r.reply === `${n2}：已签收。办理中请随时反馈：/反馈 ${n2} 办理进展。`)).toHaveLength(1);
       expect(rs.filter((r) => /已于 .* 签收事项/.test(r.reply ?? ''))).toHaveLength(1);
     });
   });

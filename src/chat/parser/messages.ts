@@ -106,5 +106,72 @@ export function commandHelp(opts: ParseOptions): string {
   ].join('\n');
 }
 
+/** The roles /帮助 has a section for (P2); a person holding several gets one section each, in this order. */
+export type HelpRole = 'unit' | 'owner' | 'leader' | 'supervisor';
+
+/**
+ * Issue 14: what each role can do in chat, one line a command. Another role's commands are not listed to it. (New
+ * commands of a role — 批准延期, 驳回延期, 撤回 — go into that role's list.)
+ */
+export const ROLE_HELP: Record<HelpRole, { title: string; lines: string[] }> = {
+  unit: {
+    title: '承办单位',
+    lines: [
+      '/签收 编号（签收交办的事项）',
+      '/反馈 编号 进展情况（主办单位报送办理进展）',
+      '/延期 编号 新日期 理由（在期限前申请延期）',
+      '/办结 编号 办结情况（主办单位申请办结）',
+      '/积分（本单位激励积分）',
+    ],
+  },
+  owner: {
+    title: '立项主体',
+    lines: ['/评定 编号 等次 意见（审核办结申请，等次为优秀、良好、合格或不合格，意见可不写）', '/退回 编号 理由（退回不符合要求的反馈或办结申请）'],
+  },
+  leader: {
+    title: '分管领导',
+    lines: [
+      '/审定 编号（审定办结）',
+      '/问责审核 线索编号 同意，或 /问责审核 线索编号 退回 理由',
+      '/通报审定 通报编号 同意，或 /通报审定 通报编号 退回 理由',
+      '/积分 单位名（查看单位激励积分）',
+    ],
+  },
+  supervisor: {
+    title: '督查室',
+    lines: ['/查询 编号（可查看全部事项）', '/积分 单位名（查看单位激励积分）', '立项、交办、催办、重点督办和通报请在督办系统中办理。'],
+  },
+};
+const HELP_ORDER: HelpRole[] = ['unit', 'owner', 'leader', 'supervisor'];
+
+/**
+ * Issue 14: /帮助 by role — the person's own waiting items first (lines already written), then a section per role they
+ * hold, the commands everyone has, and an example with one of their own numbers.
+ */
+export function roleHelp(
+  p: { name: string; roles: readonly HelpRole[]; waiting: readonly string[]; ownNumber?: string },
+  opts: ParseOptions,
+): string {
+  const ctx = makeCtx(opts);
+  const roles = HELP_ORDER.filter((r) => p.roles.includes(r));
+  const n = p.ownNumber ?? ctx.exNumber;
+  const ex = roles.includes('unit')
+    ? `/反馈 ${n} 已完成初稿`
+    : roles.includes('owner')
+      ? `/评定 ${n} 良好`
+      : roles.includes('leader')
+        ? `/审定 ${n}`
+        : `/查询 ${n}`;
+  return [
+    `${p.name}，您好。督办助手命令如下（命令、编号和内容之间空一格）：`,
+    ...(p.waiting.length ? ['等您办理的：', ...p.waiting.slice(0, 5)] : []),
+    ...roles.flatMap((r) => [`${ROLE_HELP[r].title}：`, ...ROLE_HELP[r].lines]),
+    '都可使用：',
+    '/查询 编号　/我的（我的事项）　/帮助（本说明）',
+    `例如：${ex}`,
+    ...(roles.includes('unit') ? [`日期也可写成 12月20日 或 ${ctx.exDate.slice(0, 4)}1220。`] : []),
+  ].join('\n');
+}
+
 /** The /帮助 text with the default prefix 'DB' (examples in 2026); prefer commandHelp() with the configured prefix. */
 export const COMMAND_HELP: string = commandHelp({ numberPrefix: 'DB', today: '2026-01-01' });

@@ -16,7 +16,7 @@ import { takeNumber } from './fields/item-number';
 import { Cursor, MENTION, nf, normalizeWord, originalPrefixLength } from './lexer';
 import { example, fail, makeCtx, NOT_A_COMMAND, shown, usage, type Ctx } from './messages';
 import { suggestCommand } from './suggest';
-import type { ParseOptions, ParseResult } from './types';
+import type { CommandName, ParseOptions, ParseResult } from './types';
 import { CHINESE_WORDS, COMMANDS, EXACT } from './vocabulary';
 
 /**
@@ -79,7 +79,7 @@ export function parseCommand(text: string, opts: ParseOptions): ParseResult {
   }
 
   const suggestion = suggestCommand(token);
-  if (suggestion) return fail('UNKNOWN_COMMAND', `您是不是想输入 /${COMMANDS[suggestion].word}？${usage(suggestion, ctx)}`);
+  if (suggestion) return fail('UNKNOWN_COMMAND', nearMiss(suggestion, text.slice(tokenStart + token.length), ctx));
   return fail('UNKNOWN_COMMAND', `没有“/${shown(nf(token))}”这个命令，${usage('help', ctx)}`);
 }
 
@@ -95,4 +95,16 @@ function parseWithoutSlash(cur: Cursor, ctx: Ctx): ParseResult {
   if (!takeNumber(probe, ctx.prefix).ok) return NOT_A_COMMAND;
   cur.pos = afterWord;
   return parseArguments(name, cur, ctx);
+}
+
+/**
+ * Issue 14: a near miss with something after the word is offered back whole, corrected — the person's own number and
+ * text (`/返馈 DB2026-0007 已完成` → 「您是不是想输入：/反馈 DB2026-0007 已完成」); a bare word gets the usage line.
+ */
+function nearMiss(name: CommandName, after: string, ctx: Ctx): string {
+  const rest = after.trim();
+  if (rest === '') return `您是不是想输入 /${COMMANDS[name].word}？${usage(name, ctx)}`;
+  const chars = Array.from(rest);
+  const quoted = chars.length > 200 ? `${chars.slice(0, 200).join('')}…` : rest;
+  return `您是不是想输入：/${COMMANDS[name].word} ${quoted}\n如是，请按这一行重新发送。`;
 }

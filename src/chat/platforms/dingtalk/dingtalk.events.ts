@@ -15,6 +15,8 @@ export interface DingTalkRobotMessage {
   sessionWebhookExpiredTime?: number;
   msgtype?: string;
   text?: { content?: string };
+  /** Groups only: whether the robot was @-mentioned (the robot hears only such group messages). */
+  isInAtList?: boolean;
 }
 
 export interface DingTalkCardCallback {
@@ -92,6 +94,7 @@ export function robotMessageToEvent(m: DingTalkRobotMessage): BotEvent {
     userName: m.senderNick,
     conversation: { type: group ? 'group' : 'direct', id: group ? m.conversationId : userId },
     eventId: `msg:${m.msgId}`,
+    addressed: !group || m.isInAtList !== false,
     text: m.msgtype === undefined || m.msgtype === 'text' ? (m.text?.content ?? '') : '',
     replyHint: m.sessionWebhook ? { sessionWebhook: m.sessionWebhook, sessionWebhookExpiredTime: m.sessionWebhookExpiredTime } : undefined,
   };

@@ -6,12 +6,16 @@
 import type { CardView } from '../../cards';
 
 const KB = 1024;
-const clip = (s: string, bytes = KB) => {
+const clip = (s: string, bytes = KB, tail = '…') => {
   if (Buffer.byteLength(s, 'utf8') <= bytes) return s;
   let out = s;
-  while (Buffer.byteLength(`${out}…`, 'utf8') > bytes) out = out.slice(0, -1);
-  return `${out}…`;
+  while (Buffer.byteLength(`${out}${tail}`, 'utf8') > bytes) out = out.slice(0, -1);
+  return `${out}${tail}`;
 };
+/** Issue 14: the 办理要求 cut to fit says where the rest is. */
+export const MORE_IN_DETAILS = '…（全文见详情）';
+/** How much of the 办理要求 the markdown fallback card shows. */
+const ACTION_CARD_CONTENT_BYTES = 900;
 
 /** The template variables (public card data). `buttons` is a JSON string the template's button list binds to. */
 export function cardParamMap(card: CardView): Record<string, string> {
@@ -27,7 +31,7 @@ export function cardParamMap(card: CardView): Record<string, string> {
   };
   const extra: Record<string, string> =
     card.kind === 'assignment'
-      ? { leadUnit: card.leadUnit, coUnits: card.coUnits, source: card.source }
+      ? { leadUnit: card.leadUnit, coUnits: card.coUnits, source: card.source, content: clip(card.content, KB, MORE_IN_DETAILS) }
       : card.kind === 'review'
         ? { summary: card.summary, criteria: card.criteria.join('；') }
         : card.kind === 'decision'
@@ -50,7 +54,10 @@ export function cardCallbackResponse(card: CardView, notice?: string): Record<st
 /** Without a card template: a sampleActionCard with the same facts and a link to the item. */
 export function actionCardParam(card: CardView, itemUrl: string): Record<string, string> {
   const lines = [`### ${card.number} ${card.title}`, `- 状态：${card.stateLabel}`, `- 期限：${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}`];
-  if (card.kind === 'assignment') lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
+  if (card.kind === 'assignment') {
+    lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
+    if (card.content) lines.push(`- 办理要求：${clip(card.content, ACTION_CARD_CONTENT_BYTES, MORE_IN_DETAILS)}`);
+  }
   else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
   else lines.push(`- 办结情况：${card.summary}`);
   if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);

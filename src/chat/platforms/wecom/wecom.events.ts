@@ -69,7 +69,8 @@ export function botPayloadToEvent(p: BotPayload, corpId: string, replyHint?: Rec
     eventId: `bot:${p.msgid}`,
     replyHint: { via: 'bot', ...(p.response_url ? { responseUrl: p.response_url } : {}), ...(replyHint ?? {}) },
   };
-  if (p.msgtype === 'text' || p.msgtype === 'mixed') return { ...base, text: p.text?.content ?? '' };
+  // The AI bot hears a group message only when it is @-mentioned: every text it gets was meant for it.
+  if (p.msgtype === 'text' || p.msgtype === 'mixed') return { ...base, addressed: true, text: p.text?.content ?? '' };
   const card = p.event?.template_card_event ?? (p.event?.event_key ? { event_key: p.event.event_key, task_id: p.event.task_id } : undefined);
   if (p.msgtype === 'event' && p.event?.eventtype === 'template_card_event' && card?.event_key) {
     return { ...base, cardAction: { action: card.event_key, params: {}, outTrackId: card.task_id } };

@@ -13,6 +13,7 @@ const card: CardView = {
   leadUnit: '市发展改革委',
   coUnits: '市财政局',
   source: '会议议定事项',
+  content: '年内开工30个小区，每月5日前报送进度',
   buttons: [
     { id: 'sign', label: '签收', style: 'primary' },
     { id: 'extend', label: '申请延期', input: { key: 'reason', placeholder: '' } },
@@ -35,17 +36,26 @@ describe('WeCom rendering (PLATFORMS.md: limits are UTF-8 bytes)', () => {
     expect(m.markdown.content).toContain('全文见 http://x/api/items/DB2026-0001');
   });
 
+  it('issue 14: the 办理要求 is cut to the 336 bytes of sub_title_text, saying where the rest is', () => {
+    const long = templateCard({ ...card, content: '按会议纪要落实'.repeat(40) }, 't');
+    const sub = String(long.sub_title_text);
+    expect(Buffer.byteLength(sub, 'utf8')).toBeLessThanOrEqual(336);
+    expect(sub.startsWith('办理要求：按会议纪要落实')).toBe(true);
+    expect(sub.endsWith('…（全文见详情）')).toBe(true);
+  });
+
   it('renders a button_interaction card: task id, facts, buttons keyed by action id', () => {
     expect(templateCard(card, 'dbn-7-0')).toEqual({
       card_type: 'button_interaction',
       source: { desc: '督办', desc_color: 0 },
       main_title: { title: 'DB2026-0001 推进老旧小区改造', desc: '已交办' },
-      sub_title_text: '来源：会议议定事项',
+      sub_title_text: '办理要求：年内开工30个小区，每月5日前报送进度',
       horizontal_content_list: [
         { type: 0, keyname: '状态', value: '已交办' },
         { type: 0, keyname: '期限', value: '2026-11-30 18:00（剩余7天）' },
         { type: 0, keyname: '主办', value: '市发展改革委' },
         { type: 0, keyname: '协办', value: '市财政局' },
+        { type: 0, keyname: '来源', value: '会议议定事项' },
       ],
       task_id: 'dbn-7-0',
       button_list: [

@@ -44,6 +44,7 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
   if (card.kind === 'assignment') {
     facts.push({ keyname: '主办', value: card.leadUnit });
     if (card.coUnits) facts.push({ keyname: '协办', value: card.coUnits });
+    facts.push({ keyname: '来源', value: card.source });
   } else if (card.kind === 'approval') {
     facts.push({ keyname: '评定', value: card.rating });
   } else if (card.kind === 'decision') {
@@ -51,7 +52,7 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
   }
   const sub =
     card.kind === 'assignment'
-      ? `来源：${card.source}`
+      ? `办理要求：${card.content}`
       : card.kind === 'review'
         ? `办结情况：${card.summary}\n审核要点：${card.criteria.join('、')}`
         : card.kind === 'decision'
@@ -60,7 +61,7 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
   const common = {
     source: { desc: '督办', desc_color: 0 },
     main_title: { title: fitBytes(`${card.number} ${card.title}`, 108), desc: fitBytes(card.stateLabel, 44) },
-    sub_title_text: fitBytes(sub, 336),
+    sub_title_text: fitBytes(sub, 336, '…（全文见详情）'),
     horizontal_content_list: facts.slice(0, 6).map((f) => ({ type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) })),
     task_id: taskId,
   };
