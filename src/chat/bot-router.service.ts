@@ -197,7 +197,7 @@ export class BotRouter {
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND' && !addressed(event)) return {};
     if (!actor) return { reply: IdentityService.bindingHint(event) };
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return { reply: await this.executor.greet(actor, event.text ?? '') };
-    if (!parsed.ok) return { reply: parsed.message };
+    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction)) || parsed.message };
     // Texts longer than their columns are refused here, in words, instead of failing in the database.
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
@@ -250,6 +250,22 @@ export class BotRouter {
 }
 
 export type { BotCommand };
+
+/**
+ * Issue 14: a button that needs words (a WeCom button has no input box; a DingTalk one may be sent empty) answers with
+ * the command to type, this item's number filled in.
+ */
+function buttonHint(action: NonNullable<BotEvent['cardAction']>): string | null {
+  const n = action.params.number;
+  if (!n) return null;
+  const hints: Record<string, string> = {
+    report: `请写上办理进展后 @督办助手 发送：/反馈 ${n} 办理进展`,
+    extend: `请写上新日期和理由后 @督办助手 发送：/延期 ${n} 新日期 理由`,
+    close: `请写上办结情况后 @督办助手 发送：/办结 ${n} 办结情况`,
+    return: `请写上退回理由后 @督办助手 发送：/退回 ${n} 理由`,
+  };
+  return hints[action.action] ?? null;
+}
 
 /** Issue 14: one-to-one messages are meant for the bot; a group message when the platform says it @-mentions the bot. */
 const addressed = (event: BotEvent): boolean => event.addressed ?? event.conversation.type === 'direct';

@@ -14,6 +14,9 @@ import { BotCommand } from './command.parser';
 import { deadlineText, timeLeft } from './cards';
 import { DomainError } from '../shared/errors';
 import { ItemUnit } from '../cases/item-unit.entity';
+import { Item } from '../cases/item.entity';
+import { EntityManager, In } from 'typeorm';
+import { currentManager } from '../database/transaction';
 import { unitsOf } from '../shared/actor';
 import { roleHelp } from './parser/messages';
 import { greetingText, mineText, waitingLine } from './my-work.rules';
@@ -137,12 +140,12 @@ export class CommandExecutor {
     return greetingText(actor.name, typed, waiting);
   }
 
-  /** Which of the person's units' rows on the item: the lead's, else a co-unit's. */
+  /** Which of the person's units' rows on the item: the lead's, else a co-unit's (read in the event's own transaction). */
   private async signedAs(number: string, actor: Actor): Promise<'lead' | 'co' | null> {
-    const item = await this.queries.load(number);
+    const em = this.em();
+    const item = await em.findOneBy(Item, { number: number.normalize('NFKC').trim().toUpperCase() });
     const mine = unitsOf(actor);
-    const links = mine.length ? await this.db().getRepository(ItemUnit).findBy({ itemId: item.id }) : [];
-    const own = links.filter((l) => mine.includes(l.unitId));
+    const own = item && mine.length ? await em.findBy(ItemUnit, { itemId: item.id, unitId: In(mine) }) : [];
     return own.some((l) => l.role === 'lead') ? 'lead' : own.length ? 'co' : null;
   }
 
@@ -155,16 +158,19 @@ export class CommandExecutor {
       return await run();
     } catch (e) {
       if (!(e instanceof DomainError) || e.code !== 'CASE.ILLEGAL_TRANSITION') throw e;
-      const item = await this.queries.loadFor(number, actor).catch(() => null);
+      // The refusal already checked that this person may act on the item (P4): only its state stood in the way.
+      const em = this.em();
+      const item = await em.findOneBy(Item, { number: number.normalize('NFKC').trim().toUpperCase() });
       if (!item || item.state !== 'assigned') throw e;
       const mine = unitsOf(actor);
-      const links = await this.db().getRepository(ItemUnit).findBy({ itemId: item.id });
-      if (!links.some((l) => mine.includes(l.unitId) && l.signedAt === null)) throw e;
+      const links = mine.length ? await em.findBy(ItemUnit, { itemId: item.id, unitId: In(mine) }) : [];
+      if (!links.some((l) => l.signedAt === null)) throw e;
       throw new DomainError(e.code, `${item.number} 贵单位尚未签收，暂不能${what}。请先签收：/签收 ${item.number}`, 'conflict');
     }
   }
 
-  private db() {
-    return this.work.dataSource;
+  /** The chat event's own transaction (see currentManager), else the pool. */
+  private em(): EntityManager {
+    return currentManager() ?? this.work.dataSource.manager;
   }
 }

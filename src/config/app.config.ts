@@ -2,7 +2,7 @@
  * Configuration is read and checked once, at boot (STYLE: nothing else reads process.env).
  * A bad value stops start-up with a sentence that names the variable.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export interface AppConfig {
   port: number;
@@ -13,6 +13,11 @@ export interface AppConfig {
   demoSeed: boolean;
   numberPrefix: string;
   publicBaseUrl: string;
+  /**
+   * Issue 14: signs the 查看详情 links in chat (the item's mobile page, /m/items/…). DUBAN_LINK_SECRET, else derived from
+   * DUBAN_ADMIN_TOKEN — with neither set, links made before a restart stop working after it.
+   */
+  linkSecret: string;
   /** null when DingTalk is not configured: the service runs without it. */
   dingtalk: DingTalkConfig | null;
   /** null when WeCom is not configured. */
@@ -69,10 +74,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (given !== undefined && given !== '' && given.length < 16) throw new ConfigError('DUBAN_ADMIN_TOKEN must be at least 16 characters long.');
   const numberPrefix = (env.DUBAN_NUMBER_PREFIX ?? 'DB').trim().toUpperCase();
   if (!/^[A-Z]{1,8}$/.test(numberPrefix)) throw new ConfigError(`DUBAN_NUMBER_PREFIX must be 1–8 Latin letters, got "${env.DUBAN_NUMBER_PREFIX}".`);
+  const adminToken = given || randomBytes(24).toString('base64url');
+  const linkSecret = env.DUBAN_LINK_SECRET?.trim();
+  if (linkSecret !== undefined && linkSecret !== '' && linkSecret.length < 16) throw new ConfigError('DUBAN_LINK_SECRET must be at least 16 characters long.');
   return {
     port,
     databaseUrl,
-    adminToken: given || randomBytes(24).toString('base64url'),
+    adminToken,
+    linkSecret: linkSecret || createHmac('sha256', adminToken).update('duban item page links').digest('base64url'),
     adminTokenGenerated: !given,
     demoSeed: bool('DUBAN_DEMO_SEED', env.DUBAN_DEMO_SEED, true),
     numberPrefix,

@@ -23,6 +23,13 @@ export interface TransactionOptions {
 const current = new AsyncLocalStorage<EntityManager>();
 
 /**
+ * The transaction the current call chain is inside, if any: a read made while a chat event's transaction holds its
+ * connection (and perhaps an item lock) must use it — asking the pool for a second connection can wait for ever when
+ * every connection is held by a transaction waiting for that lock.
+ */
+export const currentManager = (): EntityManager | undefined => current.getStore();
+
+/**
  * One transaction; a deadlock victim (InnoDB rolls it back whole) is simply run again, a few times,
  * so two people clicking at once both get an answer instead of a database error.
  *

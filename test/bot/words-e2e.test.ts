@@ -51,6 +51,7 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     ids.co = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: ids.lead, purpose: 'unit' });
     await org.createGroup({ platform: 'wecom', externalId: 'wrCZJ', name: '财政局督办群', unitId: ids.co, purpose: 'unit' });
+    await org.createGroup({ platform: 'wecom', externalId: 'wrFGW', name: '发改委企业微信群', unitId: ids.lead, purpose: 'unit' });
     const person = async (name: string, key: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
       (
         await org.createPerson({
@@ -189,6 +190,41 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     await wx.botCardClick({ chatId: 'wrCZJ', userId: 'wx-co', taskId: wxCard.taskId, eventKey: 'sign' });
     await wx.waitFor(() => wxTexts(wx.groupMessages('wrCZJ')).some((m) => m.includes('已签收')), 5_000);
     expect(wxTexts(wx.groupMessages('wrCZJ')).filter((m) => m.includes('已签收'))).toEqual([`**督办助手**\n${n.a}：已签收（协办）。主办单位负责反馈，贵单位请配合办理。`]);
+  });
+
+  it('查看详情 opens a mobile page (not the API), signed and expiring, with the 办理要求 and the commands to type', async () => {
+    const wxCard = [...wx.cards().values()].find((c) => c.chatId === 'wrCZJ')!;
+    await wx.waitFor(() => (wxCard.current.card_action as { url?: string } | undefined)?.url, 5_000);
+    const url = new URL((wxCard.current.card_action as { url: string }).url);
+    expect(url.pathname).toBe(`/m/items/${n.a}`);
+    const page = await fetch(`${t.url}${url.pathname}${url.search}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await page.text();
+    for (const part of [`${n.a}`, '推进老旧小区改造', CONTENT, '市发展改革委', '市财政局', '办理要求', '2026-03-13 18:00', `/签收 ${n.a}`]) expect(html).toContain(part);
+
+    const forged = await fetch(`${t.url}/m/items/${n.b}${url.search}`);
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('链接无效');
+    const exp = Number(url.searchParams.get('exp'));
+    const jump = (exp + 60) * 1000 - clock.now().getTime();
+    clock.advance(jump);
+    const expired = await fetch(`${t.url}${url.pathname}${url.search}`);
+    clock.advance(-jump);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('链接已过期');
+    expect((await fetch(`${t.url}/api/items/${n.a}`)).status).toBe(401);
+  });
+
+  it('a WeCom button that needs words (申请延期) answers with the command to type, the number filled in', async () => {
+    const card = await wx.waitFor(() => [...wx.cards().values()].find((c) => c.chatId === 'wrFGW' && JSON.stringify(c.card).includes(n.b)));
+    await wx.botCardClick({ chatId: 'wrFGW', userId: 'wx-lead', taskId: card.taskId, eventKey: 'extend' });
+    const said = () => wxTexts(wx.groupMessages('wrFGW')).filter((m) => m !== '');
+    await wx.waitFor(() => said().length > 0, 5_000);
+    expect(said()).toEqual([`**督办助手**\n请写上新日期和理由后 @督办助手 发送：/延期 ${n.b} 新日期 理由`]);
   });
 
   it('the closure notice says the rating', async () => {

@@ -79,6 +79,8 @@ const RULES: Record<string, Rule> = {
   'POST /callbacks/wecom/app': { allow: 'public', call: () => ({ path: '/callbacks/wecom/app?msg_signature=x&timestamp=1&nonce=n', body: {} }) },
   'POST /callbacks/wecom/bot': { allow: 'public', call: () => ({ path: '/callbacks/wecom/bot?msg_signature=x&timestamp=1&nonce=n', body: {} }) },
   'GET /public/bulletins/:token': { allow: 'public', call: () => ({ path: '/public/bulletins/no-such-token' }) },
+  // Issue 14: 查看详情 on a phone — the signed link is the permission; without it the page is 403 for everyone.
+  'GET /m/items/:number': { allow: 'public', call: () => ({ path: '/m/items/DB2026-0001?exp=1&sig=forged' }) },
   'GET /public/bulletins/:token/chart.png': { allow: 'public', call: () => ({ path: '/public/bulletins/no-such-token/chart.png' }) },
 
   'GET /api/demo/clock': { allow: ADMIN, call: () => ({ path: '/api/demo/clock' }) },

@@ -7,6 +7,7 @@ import { DingTalkApi } from './dingtalk.api';
 import { DingTalkCallbackController } from './dingtalk.controller';
 import { DingTalkSender } from './dingtalk.sender';
 import { DingTalkStream } from './dingtalk.stream';
+import { itemLinker } from '../../item-link';
 
 /** Holds the Stream receiver when DingTalk is configured in stream mode (the chat module starts and stops it). */
 @Injectable()
@@ -23,7 +24,7 @@ export const dingtalkSenderFactory = {
   provide: DingTalkSender,
   inject: [APP_CONFIG, Clock],
   useFactory: (config: AppConfig, clock: Clock) =>
-    config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), config.publicBaseUrl) : null,
+    config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), itemLinker(config, clock)) : null,
 };
 
 /** The provider token of DingTalk's ChatPlatform (the chat module collects every platform's into CHAT_PLATFORMS). */

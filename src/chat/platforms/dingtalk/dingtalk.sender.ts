@@ -19,7 +19,8 @@ export class DingTalkSender implements ChatSender {
   constructor(
     private readonly cfg: DingTalkConfig,
     private readonly api: DingTalkApi,
-    private readonly publicBaseUrl: string,
+    /** Issue 14: the item's mobile page (signed, expiring), the 查看详情 of a card. */
+    private readonly itemLink: (number: string) => string,
   ) {}
 
   /** PLATFORMS.md: ≈20 QPS per app per API; a custom robot 20 a minute (then 10 minutes of silence). */
@@ -75,7 +76,7 @@ export class DingTalkSender implements ChatSender {
   ): Promise<void> {
     if (!this.cfg.cardTemplateId) {
       // No template built yet: the same facts as a sampleActionCard (buttons become typed commands).
-      const param = JSON.stringify(actionCardParam(outbound.card, `${this.publicBaseUrl}/api/items/${outbound.card.number}`));
+      const param = JSON.stringify(actionCardParam(outbound.card, this.itemLink(outbound.card.number)));
       if (where.group) return this.toGroup(where.group, { msgKey: 'sampleActionCard', msgParam: param });
       return this.toUser(where.user, { msgKey: 'sampleActionCard', msgParam: param });
     }
@@ -85,7 +86,8 @@ export class DingTalkSender implements ChatSender {
         outTrackId: outbound.outTrackId,
         // Clicks come back over the connection this deployment uses (PLATFORMS: STREAM only for Stream-created cards).
         callbackType: this.cfg.mode === 'stream' ? 'STREAM' : 'HTTP',
-        cardData: { cardParamMap: cardParamMap(outbound.card) },
+        // Issue 14: the template's 查看详情 opens the item's mobile page (decision cards have their own subject, no page).
+        cardData: { cardParamMap: { ...cardParamMap(outbound.card), ...(outbound.card.kind === 'decision' ? {} : { detailUrl: this.itemLink(outbound.card.number) }) } },
         openSpaceId,
         ...space,
         userIdType: 1,

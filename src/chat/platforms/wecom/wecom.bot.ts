@@ -34,12 +34,9 @@ export class WeComBotConnection implements ChatReceiver {
   constructor(
     private readonly cfg: WeComConfig,
     private readonly handle: (event: BotEvent) => Promise<BotResult>,
-    private readonly publicBaseUrl = '',
+    /** Issue 14: the item's mobile page (signed, expiring), where a card without buttons leads. */
+    private readonly itemLink: (number: string) => string = () => '',
   ) {}
-
-  private itemLink(number: string): string {
-    return `${this.publicBaseUrl}/api/items/${number}`;
-  }
 
   start(): void {
     const bot = this.cfg.bot!;

@@ -8,15 +8,16 @@ import { WeComApi } from './wecom.api';
 import { WeComBotConnection } from './wecom.bot';
 import { WeComCallbackController } from './wecom.controller';
 import { WeComSender } from './wecom.sender';
+import { itemLinker } from '../../item-link';
 
 /** Holds the AI bot's long-connection receiver (WECOM_BOT_MODE=ws); the chat module opens it at start, closes it at shutdown. */
 @Injectable()
 export class WeComLifecycle {
   readonly bot: WeComBotConnection | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute, clock: Clock) {
     const wc = config.wecom;
-    this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e), config.publicBaseUrl) : null;
+    this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e), itemLinker(config, clock)) : null;
   }
 }
 
@@ -26,7 +27,7 @@ export const wecomSenderFactory = {
   useFactory: (config: AppConfig, db: DataSource, clock: Clock, life: WeComLifecycle) => {
     const wc = config.wecom;
     if (!wc) return null;
-    return new WeComSender(wc, db, new WeComApi(wc.apiBase, wc.corpId, wc.app?.secret ?? '', clock), life.bot, config.publicBaseUrl, clock);
+    return new WeComSender(wc, db, new WeComApi(wc.apiBase, wc.corpId, wc.app?.secret ?? '', clock), life.bot, itemLinker(config, clock), clock);
   },
 };
 

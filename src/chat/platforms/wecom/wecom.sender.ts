@@ -26,7 +26,8 @@ export class WeComSender implements ChatSender {
     private readonly db: DataSource,
     private readonly api: WeComApi,
     private readonly bot: WeComBotConnection | null,
-    private readonly publicBaseUrl: string,
+    /** Issue 14: the item's mobile page (signed, expiring), the link of a card or a long text. */
+    private readonly itemLink: (number: string) => string,
     /** The service clock (the demo clock too): a response_code's age is measured on it. */
     private readonly clock: Clock,
   ) {}
@@ -39,7 +40,7 @@ export class WeComSender implements ChatSender {
   }
 
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
-    const link = outbound.type === 'card' ? `${this.publicBaseUrl}/api/items/${outbound.card.number}` : undefined;
+    const link = outbound.type === 'card' ? this.itemLink(outbound.card.number) : undefined;
     if (outbound.type === 'card') {
       if (to.type === 'card') return this.updateCard(to.card, outbound.card, link!);
       const card = templateCard(outbound.card, outbound.outTrackId ?? `dbn-${message.id}`, link);
