@@ -121,7 +121,8 @@ function base(item: CardItem, now: Date): Omit<CardBase, 'buttons'> {
  * the unit (it waits on others), a yellow one was never handed over (cases/overdue.rules lightOf).
  */
 const PAST_DUE: Record<CardItem['light'], string> = { red: '', green: '承办单位已反馈', yellow: '已过期限尚未交办，请尽快交办', done: '' };
-const pastDue = (item: Pick<CardItem, 'light' | 'deadline'>, now: Date) => item.light !== 'red' && !!item.deadline && new Date(item.deadline).getTime() < now.getTime();
+const pastDue = (item: Pick<CardItem, 'light' | 'deadline'>, now: Date) =>
+  item.light !== 'red' && !!item.deadline && new Date(item.deadline).getTime() < now.getTime();
 
 /** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
 export function unitButtons(item: CardItem, who: ActorRelation, signed = false): CardButton[] {

@@ -274,7 +274,11 @@ describe('missing parts → a specific Chinese message with the full form and an
 
 describe('unknown command words → a near-miss suggestion', () => {
   it('/返馈 (exact message)', () => {
-    expect(parse(`/返馈 ${N} 已完成初稿`)).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: `您是不是想输入：/反馈 ${N} 已完成初稿\n如是，请按这一行重新发送。` });
+    expect(parse(`/返馈 ${N} 已完成初稿`)).toEqual({
+      ok: false,
+      code: 'UNKNOWN_COMMAND',
+      message: `您是不是想输入：/反馈 ${N} 已完成初稿\n如是，请按这一行重新发送。`,
+    });
   });
 
   it.each<[string, string, string]>([

@@ -14,7 +14,8 @@
  * - Without a slash, a message is a command only when it starts with a Chinese command word that takes a number,
  *   followed by white space and a valid item number (`反馈 DB2026-0042 已完成初稿`); anything else is NOT_A_COMMAND.
  * - Accepted command words: the ten Chinese words and the ten English aliases (case-insensitive). Synonyms and typos
- *   (`/回复`, `/返馈`, `/帮忙`) are never executed, they get "您是不是想输入 /反馈？" with the usage line. One
+ *   (`/回复`, `/返馈`, `/帮忙`) are never executed, they get "您是不是想输入 /反馈？" with the usage line, or — when
+ *   something follows the word — the whole command corrected (「您是不是想输入：/反馈 DB2026-0007 已完成」). One
  *   exception: a single stray space inside a Chinese command word (`/反 馈`) is joined and accepted, because the
  *   join is unambiguous and a long report should not be lost over it.
  * - Also forgiven: a space after the slash (`/ 反馈`), a colon after the command word (`/反馈：DB2026-0042`), the

@@ -60,7 +60,8 @@ export function itemPageHtml(p: ItemPageInput): string {
   const co = p.units.filter((u) => u.role === 'co');
   const reports = [...p.reports].slice(-LATEST_REPORTS).reverse();
   const events = [...p.events].slice(-LATEST_EVENTS).reverse();
-  const list = <T>(xs: T[], render: (x: T) => string) => (xs.length ? `<ul>${xs.map((x) => `<li>${render(x)}</li>`).join('')}</ul>` : '<p class="no">（暂无）</p>');
+  const list = <T>(xs: T[], render: (x: T) => string) =>
+    xs.length ? `<ul>${xs.map((x) => `<li>${render(x)}</li>`).join('')}</ul>` : '<p class="no">（暂无）</p>';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${i.number} ${i.title}`)}</title><style>${STYLE}</style></head>

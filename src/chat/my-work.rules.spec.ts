@@ -18,7 +18,9 @@ describe('what waits on a person (issue 14)', () => {
     expect(waitingOn(entry({ item: item('DB2026-0001', { state: 'assigned', stateLabel: '已交办' }), unit: { role: 'lead', signed: false } }), now)).toEqual([
       { number: 'DB2026-0001', title: '推进老旧小区改造', what: '待签收', command: '/签收 DB2026-0001' },
     ]);
-    expect(waitingOn(entry({ unit: { role: 'co', signed: false } }), now).map(waitingLine)).toEqual(['DB2026-0001「推进老旧小区改造」待签收（协办）：/签收 DB2026-0001']);
+    expect(waitingOn(entry({ unit: { role: 'co', signed: false } }), now).map(waitingLine)).toEqual([
+      'DB2026-0001「推进老旧小区改造」待签收（协办）：/签收 DB2026-0001',
+    ]);
     const late = entry({ item: item('DB2026-0002', { deadline: '2026-03-01T18:00:00+08:00', light: 'red' }), unit: { role: 'lead', signed: true } });
     expect(waitingOn(late, now).map(waitingLine)).toEqual(['DB2026-0002「推进老旧小区改造」已逾期16小时未反馈：/反馈 DB2026-0002 办理进展']);
     expect(waitingOn(entry({ unit: { role: 'co', signed: true } }), now)).toEqual([]);

@@ -31,12 +31,7 @@ export class MyWorkService {
     // Signing first, then the rest in deadline order (entries already are).
     waiting.sort((a, b) => rank(a) - rank(b));
     if (hasRole(actor, 'supervisor')) {
-      const late = await this.queries
-        .filtered({ overdue: true }, actor)
-        .orderBy('i.deadline_at', 'ASC')
-        .addOrderBy('i.id', 'ASC')
-        .take(5)
-        .getMany();
+      const late = await this.queries.filtered({ overdue: true }, actor).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').take(5).getMany();
       const seen = new Set(waiting.map((w) => w.number));
       for (const v of await this.queries.views(late)) if (!seen.has(v.number)) waiting.push(lateForSupervisor(v, now));
     }

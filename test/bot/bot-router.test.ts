@@ -108,6 +108,10 @@ describe('bot router (issue 4 §2)', () => {
 
   it('plain chat is ignored silently; a near miss gets a suggestion; /帮助 lists the commands', async () => {
     expect(await router.handle(text('dt-5', '大家好，今天下午开会'))).toEqual({ duplicate: false });
+    expect(await router.handle(text('dt-5', '大家好，今天下午开会', { addressed: false }))).toEqual({ duplicate: false });
+    // Issue 14: the same words @-addressed to the bot (or one to one) get a short answer with the next step.
+    expect((await router.handle(text('dt-5', '大家好', { addressed: true }))).reply).toMatch(/^.+，您好！(等您办理的有\d+项：|目前没有等您办理的督办事项。)/);
+    expect((await router.handle(text('dt-5', '今天开会吗', { conversation: { type: 'direct', id: 'dt-5' } }))).reply).toContain('没有看懂这句话');
     expect((await router.handle(text('dt-5', `/返馈 ${n} 内容`))).reply).toContain('您是不是想输入');
     expect((await router.handle(text('dt-5', '/帮助'))).reply).toContain('/反馈');
   });

@@ -71,10 +71,12 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     await person('周主任', 'multi', [{ role: 'owner' }, { role: 'leader' }]);
     supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
     const reg = (title: string, content: string, coUnitIds: number[] = []) =>
-      t.get(RegistrationService).register(
-        { title, content, source: 'meeting', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds, deadline: { date: '2026-03-13' } },
-        supervisor,
-      );
+      t
+        .get(RegistrationService)
+        .register(
+          { title, content, source: 'meeting', ownerId: ids.owner, leaderId: ids.leader, leadUnitId: ids.lead, coUnitIds, deadline: { date: '2026-03-13' } },
+          supervisor,
+        );
     n.a = (await reg('推进老旧小区改造', CONTENT, [ids.co])).number;
     n.b = (await reg('整治背街小巷', '完成20条背街小巷整治'.repeat(80))).number;
     await t.get(ItemCommandsService).assign(n.a, supervisor);
@@ -94,10 +96,22 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     return String(x.msgParam?.text ?? x.msgParam?.content ?? x.markdown?.text ?? x.text?.content ?? '').replace(/ {2}\n/g, '\n');
   };
   /** What DingTalk shows in a group as text, cards left out (app-robot markdown turns \n into two spaces and a newline). */
-  const dtTexts = (conv: string): string[] => dt.groupMessages(conv).filter((m) => (m as { via?: string }).via !== 'card').map(textOf);
-  const dtDirect = (user: string): string[] => dt.directMessages(user).filter((m) => (m as { via?: string }).via !== 'card').map(textOf);
+  const dtTexts = (conv: string): string[] =>
+    dt
+      .groupMessages(conv)
+      .filter((m) => (m as { via?: string }).via !== 'card')
+      .map(textOf);
+  const dtDirect = (user: string): string[] =>
+    dt
+      .directMessages(user)
+      .filter((m) => (m as { via?: string }).via !== 'card')
+      .map(textOf);
   const wxTexts = (msgs: object[]): string[] =>
-    msgs.map((m) => String((m as { markdown?: { content?: string }; text?: { content?: string } }).markdown?.content ?? (m as { text?: { content?: string } }).text?.content ?? ''));
+    msgs.map((m) =>
+      String(
+        (m as { markdown?: { content?: string }; text?: { content?: string } }).markdown?.content ?? (m as { text?: { content?: string } }).text?.content ?? '',
+      ),
+    );
   /** Say something in the lead unit's DingTalk group and wait for the answer that follows it. */
   const askDt = async (user: string, text: string, conv = 'cidFGW'): Promise<string> => {
     const before = dtTexts(conv).length;
@@ -189,7 +203,9 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     const wxCard = [...wx.cards().values()].find((c) => c.chatId === 'wrCZJ')!;
     await wx.botCardClick({ chatId: 'wrCZJ', userId: 'wx-co', taskId: wxCard.taskId, eventKey: 'sign' });
     await wx.waitFor(() => wxTexts(wx.groupMessages('wrCZJ')).some((m) => m.includes('已签收')), 5_000);
-    expect(wxTexts(wx.groupMessages('wrCZJ')).filter((m) => m.includes('已签收'))).toEqual([`**督办助手**\n${n.a}：已签收（协办）。主办单位负责反馈，贵单位请配合办理。`]);
+    expect(wxTexts(wx.groupMessages('wrCZJ')).filter((m) => m.includes('已签收'))).toEqual([
+      `**督办助手**\n${n.a}：已签收（协办）。主办单位负责反馈，贵单位请配合办理。`,
+    ]);
   });
 
   it('查看详情 opens a mobile page (not the API), signed and expiring, with the 办理要求 and the commands to type', async () => {
@@ -204,7 +220,8 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     const html = await page.text();
-    for (const part of [`${n.a}`, '推进老旧小区改造', CONTENT, '市发展改革委', '市财政局', '办理要求', '2026-03-13 18:00', `/签收 ${n.a}`]) expect(html).toContain(part);
+    for (const part of [`${n.a}`, '推进老旧小区改造', CONTENT, '市发展改革委', '市财政局', '办理要求', '2026-03-13 18:00', `/签收 ${n.a}`])
+      expect(html).toContain(part);
 
     const forged = await fetch(`${t.url}/m/items/${n.b}${url.search}`);
     expect(forged.status).toBe(403);

@@ -148,10 +148,7 @@ const HELP_ORDER: HelpRole[] = ['unit', 'owner', 'leader', 'supervisor'];
  * Issue 14: /帮助 by role — the person's own waiting items first (lines already written), then a section per role they
  * hold, the commands everyone has, and an example with one of their own numbers.
  */
-export function roleHelp(
-  p: { name: string; roles: readonly HelpRole[]; waiting: readonly string[]; ownNumber?: string },
-  opts: ParseOptions,
-): string {
+export function roleHelp(p: { name: string; roles: readonly HelpRole[]; waiting: readonly string[]; ownNumber?: string }, opts: ParseOptions): string {
   const ctx = makeCtx(opts);
   const roles = HELP_ORDER.filter((r) => p.roles.includes(r));
   const n = p.ownNumber ?? ctx.exNumber;

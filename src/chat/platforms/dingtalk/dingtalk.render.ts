@@ -57,8 +57,7 @@ export function actionCardParam(card: CardView, itemUrl: string): Record<string,
   if (card.kind === 'assignment') {
     lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
     if (card.content) lines.push(`- 办理要求：${clip(card.content, ACTION_CARD_CONTENT_BYTES, MORE_IN_DETAILS)}`);
-  }
-  else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
+  } else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
   else lines.push(`- 办结情况：${card.summary}`);
   if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);
   return { title: `${card.number} ${card.title}`, text: lines.join('\n'), singleTitle: '查看详情', singleURL: itemUrl };

@@ -87,7 +87,9 @@ export class DingTalkSender implements ChatSender {
         // Clicks come back over the connection this deployment uses (PLATFORMS: STREAM only for Stream-created cards).
         callbackType: this.cfg.mode === 'stream' ? 'STREAM' : 'HTTP',
         // Issue 14: the template's 查看详情 opens the item's mobile page (decision cards have their own subject, no page).
-        cardData: { cardParamMap: { ...cardParamMap(outbound.card), ...(outbound.card.kind === 'decision' ? {} : { detailUrl: this.itemLink(outbound.card.number) }) } },
+        cardData: {
+          cardParamMap: { ...cardParamMap(outbound.card), ...(outbound.card.kind === 'decision' ? {} : { detailUrl: this.itemLink(outbound.card.number) }) },
+        },
         openSpaceId,
         ...space,
         userIdType: 1,
