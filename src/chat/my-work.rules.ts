@@ -126,7 +126,7 @@ export function mineText(name: string, entries: readonly WorkEntry[], waiting: r
   return [...head, ...lines].join('\n');
 }
 
-const GREETING = /^(你好|您好|hi|hello|哈喽|嗨|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早|谢谢|辛苦了|收到)/i;
+const GREETING = /^(你好|您好|大家好|各位好|老师好|hi|hello|哈喽|嗨|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早|谢谢|辛苦了|收到)/i;
 const NEXT = '发送 /我的 查看全部事项，发送 /帮助 查看可用的命令。';
 
 /** Issue 14: a greeting or unknown text addressed to the bot gets a short, friendly answer with the person's next step. */
