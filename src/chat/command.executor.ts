@@ -109,12 +109,15 @@ export class CommandExecutor {
   /** P4: only within the asker's read scope; outside it the answer is the one for a number that does not exist. */
   private async query(number: string, actor: Actor): Promise<string> {
     const i = await this.queries.get(number, actor);
+    // Issue 14: the answer ends with what waits on the asker, and the command that does it.
+    const waiting = await this.work.waitingFor(actor, await this.queries.loadFor(number, actor));
     const left = i.light === 'done' || i.deadlineSpec.startsWith('open:') ? '' : `（${timeLeft(i.deadline, this.queries.now())}）`;
     return [
       `${i.number}「${i.title}」`,
       `状态：${i.stateLabel}；期限：${deadlineText(i)}${left}`,
       `主办：${i.leadUnit?.name ?? ''}${i.coUnits.length ? `；协办：${i.coUnits.map((u) => u.name).join('、')}` : ''}`,
       `反馈 ${i.reports.length} 次${i.returnCount ? `，退回 ${i.returnCount} 次` : ''}`,
+      ...waiting.map((w) => `待您办理：${w.what}，请发送 ${w.command}`),
     ].join('\n');
   }
 

@@ -131,7 +131,8 @@ const NEXT = '发送 /我的 查看全部事项，发送 /帮助 查看可用的
 
 /** Issue 14: a greeting or unknown text addressed to the bot gets a short, friendly answer with the person's next step. */
 export function greetingText(name: string, typed: string, waiting: readonly Waiting[]): string {
-  const greeted = GREETING.test(typed.trim()) || typed.trim() === '';
+  const words = typed.replace(/^(\s*[@＠]\S+)+/, '').trim(); // WeCom keeps the @-mention in the text
+  const greeted = words === '' || GREETING.test(words);
   const hello = `${name}，您好！${greeted ? '' : '督办助手只能办理督办命令，没有看懂这句话。'}`;
   if (waiting.length === 0) return `${hello}目前没有等您办理的督办事项。${NEXT}`;
   return [`${hello}等您办理的有${waiting.length}项：`, ...waiting.slice(0, 5).map(waitingLine), ...(waiting.length > 5 ? ['……'] : []), NEXT].join('\n');

@@ -38,6 +38,12 @@ export class MyWorkService {
     return { entries, waiting, roles: rolesOf(actor) };
   }
 
+  /** What waits on this person for one item (/查询 ends with it). */
+  async waitingFor(actor: Actor, item: Item): Promise<Waiting[]> {
+    const [entry] = await this.entries(actor, [item]);
+    return entry ? waitingOn(entry, this.queries.now()) : [];
+  }
+
   private async entries(actor: Actor, items: Item[]): Promise<WorkEntry[]> {
     if (items.length === 0) return [];
     const ids = items.map((i) => i.id);

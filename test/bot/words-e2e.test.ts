@@ -189,6 +189,26 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     expect(wxTexts(wx.userMessages('wx-sup'))[0]).toContain('王督查，您好！目前没有等您办理的督办事项。发送 /我的 查看全部事项，发送 /帮助 查看可用的命令。');
   });
 
+  it('/查询 ends with what waits on the asker and the command to type', async () => {
+    expect(await askDt('dt-lead', `/查询 ${n.b}`)).toBe(
+      [
+        `${n.b}「整治背街小巷」`,
+        `状态：已交办；期限：2026-03-13 18:00（${left()}）`,
+        '主办：市发展改革委',
+        '反馈 0 次',
+        `待您办理：待签收，请发送 /签收 ${n.b}`,
+      ].join('\n'),
+    );
+  });
+
+  it('a WeCom group @-mention that is no command gets the short answer too', async () => {
+    await wx.botGroupText({ chatId: 'wrCZJ', userId: 'wx-co', text: '@督办助手 你好' });
+    await wx.waitFor(() => wxTexts(wx.groupMessages('wrCZJ')).some((m) => m.includes('吴联络，您好！')), 5_000);
+    expect(wxTexts(wx.groupMessages('wrCZJ')).filter((m) => m.includes('吴联络，您好！'))).toEqual([
+      `**督办助手**\n吴联络，您好！等您办理的有1项：\n${n.a}「推进老旧小区改造」待签收（协办）：/签收 ${n.a}\n发送 /我的 查看全部事项，发送 /帮助 查看可用的命令。`,
+    ]);
+  });
+
   it('cards carry the 办理要求, cut to the platform limit with 「…（全文见详情）」', async () => {
     const card = await dt.waitFor(() => [...dt.cards().values()].find((c) => c.openSpaceId.endsWith('IM_GROUP.cidFGW') && c.cardParamMap.number === n.a));
     expect(card.cardParamMap.content).toBe(CONTENT);
