@@ -119,6 +119,12 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     await dt.waitFor(() => dtTexts(conv).length > before, 5_000);
     return dtTexts(conv)[before]!;
   };
+  const askDirect = async (user: string, text: string): Promise<string> => {
+    const before = dtDirect(user).length;
+    await dt.sendDirectText({ senderStaffId: user, text });
+    await dt.waitFor(() => dtDirect(user).length > before, 5_000);
+    return dtDirect(user)[before]!;
+  };
   const left = () => timeLeft('2026-03-13T18:00:00+08:00', clock.now());
 
   it('/反馈 before 签收 is told to sign first, with its own number', async () => {
@@ -271,7 +277,23 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     const c = t.get(ItemCommandsService);
     await c.sign(n.a, contact);
     await c.requestClosure(n.a, contact, { summary: '30个小区已全部开工' });
+    // The owner's /我的 (one to one): the closure to rate comes first, with the command.
+    const ownerMine = await askDirect('dt-owner', '/我的');
+    expect(ownerMine).toBe(
+      [
+        '李秘书长，等您办理的（1项）：',
+        `1. ${n.a}「推进老旧小区改造」办结申请待您评定（优秀、良好、合格、不合格）：/评定 ${n.a} 良好`,
+        '立项督办的事项（2项）：',
+        `· ${n.a}「推进老旧小区改造」已申请办结，${left()}：/评定 ${n.a} 良好`,
+        `· ${n.b}「整治背街小巷」已交办，${left()}：/查询 ${n.b}`,
+      ].join('\n'),
+    );
     await c.rate(n.a, owner, 'good', '');
+    // The leader's: the 审定 waiting on him.
+    expect((await askDirect('dt-leader', '/我的')).split('\n').slice(0, 2)).toEqual([
+      '赵副市长，等您办理的（1项）：',
+      `1. ${n.a}「推进老旧小区改造」待您审定办结：/审定 ${n.a}`,
+    ]);
     await c.signOff(n.a, leader);
     const closed = `【办结】${n.a}「推进老旧小区改造」\n已经分管领导审定办结，办理结果评定为良好，编号销号。`;
     await dt.waitFor(() => dtTexts('cidFGW').includes(closed), 5_000);
