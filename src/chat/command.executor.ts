@@ -130,9 +130,10 @@ export class CommandExecutor {
   /** /帮助 by role (issue 14): the person's own waiting items first, then what each of their roles can type. */
   private async help(actor: Actor): Promise<string> {
     const { entries, waiting, roles } = await this.work.read(actor);
-    const own = entries.find((e) => e.unit?.role === 'lead') ?? entries[0];
+    // The example uses one of the person's own numbers: an item they can report on now, else what waits on them.
+    const reportable = entries.find((e) => e.unit?.role === 'lead' && e.item.state === 'in_progress');
     return roleHelp(
-      { name: actor.name, roles, waiting: waiting.map(waitingLine), ownNumber: waiting[0]?.number ?? own?.item.number },
+      { name: actor.name, roles, waiting: waiting.map(waitingLine), ownNumber: reportable?.item.number ?? waiting[0]?.number ?? entries[0]?.item.number },
       { numberPrefix: this.config.numberPrefix, today: shanghaiDate(this.queries.now()) },
     );
   }
