@@ -407,7 +407,7 @@ export class BulletinService implements OnModuleInit {
       if (b.state !== 'draft' || submitted > 0) {
         const why =
           b.state === 'draft' ? '已提请过领导审定（被退回），审定记录须留存' : `已${b.state === 'pending_approval' ? '提请领导审定' : BULLETIN_STATE_LABELS[b.state]}`;
-        const next = b.state === 'pending_approval' ? '如需撤回，请请领导退回后修改。' : b.state === 'draft' ? '可修改后重新提请审定。' : '已审定的通报须存档备查。';
+        const next = b.state === 'pending_approval' ? '如需撤回，请商请领导退回后再修改。' : b.state === 'draft' ? '可修改后重新提请审定。' : '已审定的通报须存档备查。';
         throw new DomainError('BULLETIN.NOT_DELETABLE', `通报 ${b.number} ${why}，不能删除；${next}`, 'conflict');
       }
       await em.delete(BulletinChart, { bulletinId: b.id });
