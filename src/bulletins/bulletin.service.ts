@@ -8,7 +8,7 @@ import { formatItemNumber } from '../cases/item-number.rules';
 import { nextInSequence } from '../cases/numbering.service';
 import { Clock } from '../shared/clock';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../shared/errors';
-import { formatShanghai, shanghaiDate, shanghaiYear } from '../shared/shanghai-time';
+import { formatShanghai, shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
 import { ChatGroup } from '../org/chat-group.entity';
@@ -131,7 +131,11 @@ export class BulletinService implements OnModuleInit {
     return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
       const { groupIds, ...text } = patch;
       // Issue 14 (defect 1): the summary and the card quote the edited sections, not the facts the draft was made from.
-      return { draft: withHighlights({ ...b.draft, ...text }), edited: Object.keys(text).length > 0 || b.edited, ...(groupIds !== undefined ? { groupIds } : {}) };
+      return {
+        draft: withHighlights({ ...b.draft, ...text }),
+        edited: Object.keys(text).length > 0 || b.edited,
+        ...(groupIds !== undefined ? { groupIds } : {}),
+      };
     });
   }
 
@@ -406,8 +410,11 @@ export class BulletinService implements OnModuleInit {
       const submitted = await em.countBy(BulletinEvent, { bulletinId: b.id, action: 'submitted' });
       if (b.state !== 'draft' || submitted > 0) {
         const why =
-          b.state === 'draft' ? '已提请过领导审定（被退回），审定记录须留存' : `已${b.state === 'pending_approval' ? '提请领导审定' : BULLETIN_STATE_LABELS[b.state]}`;
-        const next = b.state === 'pending_approval' ? '如需撤回，请商请领导退回后再修改。' : b.state === 'draft' ? '可修改后重新提请审定。' : '已审定的通报须存档备查。';
+          b.state === 'draft'
+            ? '已提请过领导审定（被退回），审定记录须留存'
+            : `已${b.state === 'pending_approval' ? '提请领导审定' : BULLETIN_STATE_LABELS[b.state]}`;
+        const next =
+          b.state === 'pending_approval' ? '如需撤回，请商请领导退回后再修改。' : b.state === 'draft' ? '可修改后重新提请审定。' : '已审定的通报须存档备查。';
         throw new DomainError('BULLETIN.NOT_DELETABLE', `通报 ${b.number} ${why}，不能删除；${next}`, 'conflict');
       }
       await em.delete(BulletinChart, { bulletinId: b.id });

@@ -160,7 +160,12 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     // The group's messages from the 通报 on (the assignment cards came before).
     const wxMessages = () => {
       const all = wx.groupMessages('wrCZJa') as Record<string, unknown>[];
-      return all.slice(Math.max(0, all.findIndex((m) => JSON.stringify(m).includes('政务督查'))));
+      return all.slice(
+        Math.max(
+          0,
+          all.findIndex((m) => JSON.stringify(m).includes('政务督查')),
+        ),
+      );
     };
     await wx.waitFor(() => (wxMessages().length >= 2 && JSON.stringify(wxMessages()[0]).includes('政务督查')) || undefined);
     const [wxText, wxImage] = wxMessages();
@@ -210,9 +215,7 @@ describe('通报: the edited, approved draft is what every output says (issue 14
         .map((m) => JSON.stringify(m))
         .find((m) => m.includes(number)),
     );
-    expect(told).toContain(
-      `通报 ${number}（关于2026年第一季度督查督办事项落实情况的通报）被赵副市长退回修改，理由：请补充各县区情况。请修改后重新提请审定。`,
-    );
+    expect(told).toContain(`通报 ${number}（关于2026年第一季度督查督办事项落实情况的通报）被赵副市长退回修改，理由：请补充各县区情况。请修改后重新提请审定。`);
     const gone = await http.get(fullText).expect(404);
     expect(gone.body.message).toBe(`通报 ${number} 已退回修改，正在重新起草；再次提请审定后，请打开新的审定卡片查看全文。`);
   });

@@ -35,9 +35,7 @@ describe('通报 periods, numbers and deleting a draft (issue 14)', () => {
     const http = t.http();
     const month = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'monthly', period: '2026-12' }).expect(400)).body;
     expect(month).toMatchObject({ code: 'BULLETIN.PERIOD_NOT_OVER' });
-    expect(month.message).toBe(
-      '2026年12月尚未结束，月度通报须在2027年1月1日以后生成（届时数据才完整）；如需通报目前的重点督办情况，可生成重点督办通报。',
-    );
+    expect(month.message).toBe('2026年12月尚未结束，月度通报须在2027年1月1日以后生成（届时数据才完整）；如需通报目前的重点督办情况，可生成重点督办通报。');
     const quarter = (await http.post('/api/bulletins').set(auth('sup')).send({ kind: 'quarterly', period: '2026Q4' }).expect(400)).body;
     expect(quarter.message).toBe(
       '2026年第四季度尚未结束，季度通报须在2027年1月1日以后生成（届时数据才完整）；如需通报目前的重点督办情况，可生成重点督办通报。',

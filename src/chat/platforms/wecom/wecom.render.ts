@@ -78,7 +78,11 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
  * (a 通报's summary: issue 14, the title was said twice).
  */
 export function markdown(title: string, text: string, maxBytes = APP_TEXT_BYTES, link?: string): { msgtype: 'markdown'; markdown: { content: string } } {
-  const first = text.split('\n', 1)[0].replace(/^#{1,6}\s*/, '').replace(/^\*\*(.*)\*\*$/, '$1').trim();
+  const first = text
+    .split('\n', 1)[0]
+    .replace(/^#{1,6}\s*/, '')
+    .replace(/^\*\*(.*)\*\*$/, '$1')
+    .trim();
   const content = title && first !== title.trim() ? `**${title}**\n${text}` : text;
   return { msgtype: 'markdown', markdown: { content: fitBytes(content, maxBytes, longTextTail(link)) } };
 }
