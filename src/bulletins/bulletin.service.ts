@@ -194,6 +194,7 @@ export class BulletinService implements OnModuleInit {
       const ids = groupIds ?? b.groupIds ?? (await em.find(ChatGroup, { select: { id: true } })).map((g) => g.id);
       const groups = ids.length ? await em.findBy(ChatGroup, { id: In(ids) }) : [];
       if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', '还没有可推送的工作群，请先选择要推送的工作群。', { field: 'groupIds' });
+      const dueAt = await this.sendAt(); // published at night or on a rest day: the groups get it the next working morning
       await this.outbox.enqueue(
         em,
         groups.map((g) => ({
@@ -203,7 +204,7 @@ export class BulletinService implements OnModuleInit {
           itemId: null,
           payload: { bulletinId: b.id },
           dedupeKey: `bulletin:${b.id}:broadcast:${g.id}`,
-          dueAt: this.clock.now(),
+          dueAt,
         })),
       );
       return { groupIds: groups.map((g) => g.id), publishedAt: this.clock.now() };

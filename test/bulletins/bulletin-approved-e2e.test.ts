@@ -31,13 +31,13 @@ describe('通报: the edited, approved draft is what every output says (issue 14
   let clock: FixedClock;
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  let groups: { ding: number; wx: number };
+  let groups: { ding: number; wx: number; hook: number };
   const numbers: string[] = [];
 
   beforeAll(async () => {
     clock = new FixedClock(shanghaiInstant('2026-03-02', '09:00'));
     ding = await FakeDingTalk.start({ ...DING, cardTemplateIds: ['tpl'], now: () => clock.now().getTime() });
-    wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, now: () => clock.now().getTime() });
+    wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, webhooks: [{ key: 'hook-broadcast' }], now: () => clock.now().getTime() });
     t = await startTestApp({
       clock,
       listen: true,
@@ -51,6 +51,16 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     groups = {
       ding: (await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGWa', name: '发改委督办群', unitId: fgw, purpose: 'unit' })).id,
       wx: (await org.createGroup({ platform: 'wecom', externalId: 'wrCZJa', name: '财政局督办群', unitId: czj, purpose: 'unit' })).id,
+      // A send-only broadcast group with the group webhook robot.
+      hook: (
+        await org.createGroup({
+          platform: 'wecom',
+          externalId: 'wrBROADCAST',
+          name: '全市督办通报群',
+          purpose: 'broadcast',
+          webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=hook-broadcast`,
+        })
+      ).id,
     };
     const person = async (key: string, name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => {
       const p = await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] });
@@ -103,6 +113,14 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     // The 督查室 finds two rows false (the 发改委's) and removes them, with the sentence that named them.
     const [late1, , late3] = numbers; // 发改委's two items
     const sections = (made.draft.sections as Section[]).map((s) => {
+      if (s.heading.includes('总体情况')) {
+        // …and the overview's count with them.
+        const [first, ...rest] = s.blocks;
+        return {
+          heading: s.heading,
+          blocks: [{ type: 'paragraph' as const, text: (first as { text: string }).text.replace('未办结事项4件', '未办结事项2件') }, ...rest],
+        };
+      }
       if (!s.heading.includes('批评')) return s;
       return {
         heading: s.heading,
@@ -125,6 +143,7 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     );
     expect(card.cardParamMap.title).toBe('政务督查 2026年第3期');
     expect(card.cardParamMap.facts).toContain('批评：2项');
+    expect(card.cardParamMap.summary).toContain('未办结事项2件');
     const fullText = /全文：(\S+)/.exec(card.cardParamMap.facts)![1];
     expect(fullText.startsWith(`${BASE}/public/bulletins/review/${number}?sig=`)).toBe(true);
     const review = await http.get(fullText.slice(BASE.length)).expect(200);
@@ -148,7 +167,7 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     await http
       .post(`/api/bulletins/${number}/publish`)
       .set(auth('sup'))
-      .send({ groupIds: [groups.ding, groups.wx] })
+      .send({ groupIds: [groups.ding, groups.wx, groups.hook] })
       .expect(200);
     const token = (await t.db.getRepository(Bulletin).findOneByOrFail({ number })).publicToken;
     const inDing = await ding.waitFor(() =>
@@ -170,6 +189,7 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     await wx.waitFor(() => (wxMessages().length >= 2 && JSON.stringify(wxMessages()[0]).includes('政务督查')) || undefined);
     const [wxText, wxImage] = wxMessages();
     for (const m of [inDing, JSON.stringify(wxText)]) {
+      expect(m).toContain('承办单位未按期反馈的未办结事项2件');
       expect(m).toContain('**批评**（2项）');
       expect(m).not.toContain('（4项）');
       expect(m).not.toContain(late1);
@@ -185,6 +205,14 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     expect(wxImage).toMatchObject({ msgtype: 'image', image: { media_id: expect.any(String) } });
     const png = wx.media((wxImage.image as { media_id: string }).media_id);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+
+    // The webhook robot's group: the same text, then the chart as base64 + md5.
+    const hooked = await wx.waitFor(() =>
+      wx.webhookMessages('hook-broadcast').length >= 2 ? (wx.webhookMessages('hook-broadcast') as Record<string, unknown>[]) : undefined,
+    );
+    expect(hooked.map((m) => m.msgtype)).toEqual(['markdown', 'image']);
+    expect((hooked[0].markdown as { content: string }).content).toBe(wxContent);
+    expect(Buffer.from((hooked[1].image as { base64: string }).base64, 'base64').equals(png)).toBe(true);
 
     // The public page and the .docx: the edited text.
     const page = await http.get(`/public/bulletins/${token}`).expect(200);

@@ -1,4 +1,5 @@
 import { TokenService } from '../../src/auth/token.service';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { OrgService } from '../../src/org/org.service';
 import { FixedClock } from '../../src/shared/clock';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
@@ -68,5 +69,24 @@ describe('通报 periods, numbers and deleting a draft (issue 14)', () => {
     const returned = (await http.delete('/api/bulletins/TB2026-0002').set(auth('sup')).expect(409)).body;
     expect(returned.message).toBe('通报 TB2026-0002 已提请过领导审定（被退回），审定记录须留存，不能删除；可修改后重新提请审定。');
     await http.get('/api/bulletins/TB2026-0002').set(auth('sup')).expect(200);
+  });
+
+  it("no message at night: submitted at 23:10 and approved at 23:20, the card and the 督查室's notice wait for 08:00", async () => {
+    const http = t.http();
+    clock.set(shanghaiInstant('2027-01-04', '23:10'));
+    await http.post('/api/bulletins/TB2026-0003/submit').set(auth('sup')).expect(200);
+    clock.set(shanghaiInstant('2027-01-04', '23:20'));
+    await http.post('/api/bulletins/TB2026-0003/approve').set(auth('leader')).send({}).expect(200);
+    const rows = await t.db
+      .getRepository(OutboxMessage)
+      .find({ where: [{ kind: 'bulletin_approval_card' }, { kind: 'bulletin_notice' }], order: { id: 'ASC' } });
+    const ours = rows.filter((r) => r.dueAt >= shanghaiInstant('2027-01-04', '12:00'));
+    expect(ours.map((r) => [r.kind, r.dueAt.toISOString()])).toEqual([
+      ['bulletin_approval_card', shanghaiInstant('2027-01-05', '08:00').toISOString()],
+      ['bulletin_notice', shanghaiInstant('2027-01-05', '08:00').toISOString()],
+    ]);
+    expect(ours[1].payload.text).toBe(
+      '通报 TB2026-0003（关于2026年第四季度督查督办事项落实情况的通报）已由赵副市长审定同意。请在督办系统中印发，推送至各工作群。',
+    );
   });
 });

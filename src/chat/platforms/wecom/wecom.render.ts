@@ -62,7 +62,14 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
     source: { desc: '督办', desc_color: 0 },
     main_title: { title: fitBytes(`${card.number} ${card.title}`, 108), desc: fitBytes(card.stateLabel, 44) },
     sub_title_text: fitBytes(sub, 336),
-    horizontal_content_list: facts.slice(0, 6).map((f) => ({ type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) })),
+    // A fact that is a link (a 通报's 全文 under review) is a link line, not a URL cut at 90 bytes (issue 14).
+    horizontal_content_list: facts
+      .slice(0, 6)
+      .map((f) =>
+        /^https?:\/\/\S+$/.test(f.value)
+          ? { type: 1, keyname: f.keyname, value: '点击查看', url: f.value }
+          : { type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) },
+      ),
     task_id: taskId,
   };
   if (card.buttons.length === 0) return { card_type: 'text_notice', ...common, card_action: { type: 1, url: link || 'https://work.weixin.qq.com' } };
