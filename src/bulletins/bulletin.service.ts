@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole } from '../shared/actor';
-import { DecisionView, MessageKinds } from '../outbox/message-kinds';
+import { DecisionView, MessageKinds, type MessageText } from '../outbox/message-kinds';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { nextInSequence } from '../cases/numbering.service';
@@ -34,6 +34,13 @@ const DEFAULT_OFFICE = '市人民政府督查室';
 const SUMMARY_BYTES = 1900;
 /** 18 random bytes in base64url. */
 const PUBLIC_TOKEN = /^[A-Za-z0-9_-]{24}$/;
+/** What can be done with a 通报 in each state: the next step a refused action names. */
+const NEXT_STEP: Record<BulletinState, string> = {
+  draft: '请先修改定稿，再提请领导审定。',
+  pending_approval: '请等待领导审定；如需修改，请商请领导退回。',
+  approved: '已审定的通报不能再修改，可以直接印发。',
+  published: '该通报已印发，存档备查。',
+};
 /** The review link's signature: 16 bytes of HMAC-SHA256 in base64url. */
 const REVIEW_SIG = /^[A-Za-z0-9_-]{22}$/;
 
@@ -169,7 +176,8 @@ export class BulletinService implements OnModuleInit {
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
     if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', '通报须由领导审定，请转请分管领导审定。');
     if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
-    // Issue 11 (defect 8): the chart is drawn here, once, in the approval's transaction, and kept for the public link.
+    // Issue 11 (defect 8), issue 14: the chart drawn at submission (the one the leader saw) is kept for the public link;
+    // one submitted before charts were drawn at submission is drawn here, in the approval's transaction.
     return this.change(
       number,
       ['pending_approval'],
@@ -325,7 +333,7 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** What the groups read: the summary within every platform's limit, with the chart and the link to the full text. */
-  async broadcastText(bulletinId: number): Promise<{ title: string; text: string }> {
+  async broadcastText(bulletinId: number): Promise<MessageText> {
     const b = await this.db.getRepository(Bulletin).findOneByOrFail({ id: bulletinId });
     const links = this.links(b);
     const png = await this.storedChart(b.id);
@@ -493,7 +501,11 @@ export class BulletinService implements OnModuleInit {
       const b = await qb.getOne();
       if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
       if (!from.includes(b.state))
-        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+        throw new DomainError(
+          'BULLETIN.ILLEGAL_TRANSITION',
+          `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。${NEXT_STEP[b.state]}`,
+          'conflict',
+        );
       const changes = await patch(b, em, b);
       await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
       Object.assign(b, changes, { state: to, version: b.version + 1 });

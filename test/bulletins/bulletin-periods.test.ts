@@ -69,6 +69,10 @@ describe('通报 periods, numbers and deleting a draft (issue 14)', () => {
     const returned = (await http.delete('/api/bulletins/TB2026-0002').set(auth('sup')).expect(409)).body;
     expect(returned.message).toBe('通报 TB2026-0002 已提请过领导审定（被退回），审定记录须留存，不能删除；可修改后重新提请审定。');
     await http.get('/api/bulletins/TB2026-0002').set(auth('sup')).expect(200);
+    // Any step out of turn says why and what comes next.
+    expect((await http.post('/api/bulletins/TB2026-0002/publish').set(auth('sup')).send({}).expect(409)).body.message).toBe(
+      '通报 TB2026-0002 当前为「草稿」，不能印发并推送至工作群。请先修改定稿，再提请领导审定。',
+    );
   });
 
   it("no message at night: submitted at 23:10 and approved at 23:20, the card and the 督查室's notice wait for 08:00", async () => {
