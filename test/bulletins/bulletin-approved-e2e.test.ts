@@ -154,7 +154,8 @@ describe('通报: the edited, approved draft is what every output says (issue 14
     await http.get(`/public/bulletins/review/${number}?sig=${'A'.repeat(22)}`).expect(404);
 
     const click = await ding.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'bulletin:approve' });
-    await click.ack;
+    const ack = (await click.ack) as { userPrivateData: { cardParamMap: Record<string, string> } };
+    expect(ack.userPrivateData.cardParamMap.notice).toBe(`${number} 已审定同意，已告知督查室印发推送。`);
     // Defect 2: the 督查室 is told, one to one (no supervision group here).
     const told = await ding.waitFor(() =>
       ding
