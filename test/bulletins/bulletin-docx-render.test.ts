@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -75,6 +75,8 @@ maybe('通报 .docx rendered by LibreOffice (issue 14)', () => {
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(out, 'png', 'page')]);
     console.log(`bulletin .docx pages drawn: ${readdirSync(join(out, 'png')).length} PNGs in ${join(out, 'png')}`);
   }, 180_000);
+  // The pages stay to be looked at; LibreOffice's profile (some MB) goes.
+  afterAll(() => rmSync(join(out, 'profile'), { recursive: true, force: true }));
 
   it('every item number, date, 问题类型 and 办理环节 stands on one line', () => {
     const lines = layout.split('\n');
