@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -34,8 +34,11 @@ export class AiBotGateway {
   private readonly open = new Map<string, Connection>();
   private readonly pushed = new Map<string, Pushed>();
   private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly uploads: MediaUploads;
 
-  constructor(private readonly ctx: FakeContext) {}
+  constructor(private readonly ctx: FakeContext) {
+    this.uploads = new MediaUploads(ctx);
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
@@ -114,6 +117,12 @@ export class AiBotGateway {
         origin.updated = true;
         return OK;
       }
+      case 'aibot_upload_media_init':
+        return this.uploads.init(body);
+      case 'aibot_upload_media_chunk':
+        return this.uploads.chunk(body);
+      case 'aibot_upload_media_finish':
+        return this.uploads.finish(body);
       case 'aibot_send_msg': {
         const problem = applyBotSend(this.ctx, body);
         return problem ? fail(problem) : OK;
@@ -184,5 +193,69 @@ export class AiBotGateway {
   close(): void {
     this.dropAll();
     this.wss.close();
+  }
+}
+
+/** unverified: the size limits of temporary media by type (WeCom's media/upload: image 10 MB JPG/PNG, voice 2 MB, video 10 MB, file 20 MB). */
+const MEDIA_MAX: Record<string, number> = { image: 10 * 1024 * 1024, voice: 2 * 1024 * 1024, video: 10 * 1024 * 1024, file: 20 * 1024 * 1024 };
+const CHUNK_MAX = 512 * 1024;
+const CHUNKS_MAX = 100;
+
+/**
+ * The long connection's three-step upload of temporary media, as the SDK's uploadMedia drives it: init {type, filename,
+ * total_size, total_chunks, md5} → upload_id; chunk {upload_id, chunk_index, base64_data} × total_chunks (≤ 512 KB each
+ * before base64, ≤ 100; the SDK numbers them from 0 though its typings say from 1 — the fake takes the SDK's numbering);
+ * finish {upload_id} → {type, media_id, created_at} once every chunk is there, the size and the md5 agree, and an image
+ * is a PNG or a JPG. unverified: the errcodes (the SDK only checks errcode !== 0).
+ */
+class MediaUploads {
+  private readonly open = new Map<string, { type: string; filename: string; size: number; total: number; md5?: string; chunks: Map<number, Buffer> }>();
+
+  constructor(private readonly ctx: FakeContext) {}
+
+  init(body: unknown): Ack {
+    const b = isPlainObject(body) ? body : {};
+    const type = String(b.type ?? '');
+    if (!(type in MEDIA_MAX)) return fail(`type invalid: ${type}`);
+    if (typeof b.filename !== 'string' || !b.filename) return fail('filename missing');
+    const size = Number(b.total_size);
+    const total = Number(b.total_chunks);
+    if (!Number.isInteger(size) || size <= 0) return fail('total_size invalid');
+    if (size > MEDIA_MAX[type]) return fail(`${type} size exceed max ${MEDIA_MAX[type]}`, 40009);
+    if (!Number.isInteger(total) || total < 1 || total > CHUNKS_MAX || total !== Math.ceil(size / CHUNK_MAX)) return fail('total_chunks invalid');
+    const uploadId = randomBytes(12).toString('hex');
+    this.open.set(uploadId, { type, filename: b.filename, size, total, md5: typeof b.md5 === 'string' ? b.md5 : undefined, chunks: new Map() });
+    return { ...OK, body: { upload_id: uploadId } };
+  }
+
+  chunk(body: unknown): Ack {
+    const b = isPlainObject(body) ? body : {};
+    const up = this.open.get(String(b.upload_id ?? ''));
+    if (!up) return fail('invalid upload_id');
+    const index = Number(b.chunk_index);
+    if (!Number.isInteger(index) || index < 0 || index >= up.total) return fail('chunk_index invalid');
+    if (typeof b.base64_data !== 'string' || !b.base64_data) return fail('base64_data missing');
+    const data = Buffer.from(b.base64_data, 'base64');
+    if (data.length > CHUNK_MAX) return fail(`chunk exceed max ${CHUNK_MAX}`);
+    up.chunks.set(index, data);
+    return OK;
+  }
+
+  finish(body: unknown): Ack {
+    const b = isPlainObject(body) ? body : {};
+    const uploadId = String(b.upload_id ?? '');
+    const up = this.open.get(uploadId);
+    if (!up) return fail('invalid upload_id');
+    if (up.chunks.size !== up.total) return fail(`chunks missing: ${up.chunks.size} of ${up.total}`);
+    const data = Buffer.concat([...up.chunks.entries()].sort((x, y) => x[0] - y[0]).map(([, c]) => c));
+    this.open.delete(uploadId);
+    if (data.length !== up.size) return fail(`total_size ${up.size} does not match ${data.length}`);
+    if (up.md5 && createHash('md5').update(data).digest('hex') !== up.md5) return fail('md5 not match');
+    const png = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const jpg = data[0] === 0xff && data[1] === 0xd8;
+    if (up.type === 'image' && !png && !jpg) return fail('image must be JPG or PNG', 40005);
+    const mediaId = `3${randomBytes(20).toString('hex')}`;
+    this.ctx.world.media.set(mediaId, { type: up.type, filename: up.filename, data });
+    return { ...OK, body: { type: up.type, media_id: mediaId, created_at: String(Math.floor(this.ctx.clock() / 1000)) } };
   }
 }

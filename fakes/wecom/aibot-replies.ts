@@ -22,6 +22,7 @@ export interface BotOrigin {
 const STREAM_MAX = 20480;
 const REPLY_TYPES = ['stream', 'template_card', 'stream_with_template_card', 'markdown', 'text', 'image', 'file', 'voice', 'video'];
 const SEND_TYPES = ['markdown', 'template_card', 'image', 'file', 'voice', 'video'];
+const MEDIA_TYPES = ['image', 'file', 'voice', 'video'];
 
 function place(ctx: FakeContext, chatId: string | undefined, userId: string, message: Record<string, unknown>): void {
   const stream = isPlainObject(message.stream) ? message.stream : undefined;
@@ -53,6 +54,15 @@ function checkBody(ctx: FakeContext, body: Record<string, unknown>, allowed: str
   if (type === 'markdown' || type === 'text') {
     const part = body[type];
     if (!isPlainObject(part) || typeof part.content !== 'string' || !part.content) return `${type}.content missing`;
+  }
+  if (MEDIA_TYPES.includes(type)) {
+    // A media message names temporary media uploaded before (aibot_upload_media_*), of its own type.
+    const part = body[type];
+    const id = isPlainObject(part) && typeof part.media_id === 'string' ? part.media_id : '';
+    if (!id) return `${type}.media_id missing`;
+    const media = ctx.world.media.get(id);
+    if (!media) return `invalid media_id ${id}`;
+    if (media.type !== type) return `media_id ${id} is ${media.type}, not ${type}`;
   }
   if (type === 'template_card' || (type === 'stream_with_template_card' && body.template_card !== undefined)) {
     return botCard(ctx, body.template_card, chatId, userId);

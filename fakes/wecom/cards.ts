@@ -28,6 +28,12 @@ export function checkTemplateCard(card: unknown): string | undefined {
   }
   if (type === 'text_notice' && !isPlainObject(card.card_action)) return 'template_card.card_action required for text_notice';
   if (list(card.horizontal_content_list).length > 6) return 'template_card.horizontal_content_list exceed max count 6';
+  for (const raw of list(card.horizontal_content_list)) {
+    const h = obj(raw);
+    if (!str(h.keyname)) return 'template_card.horizontal_content_list.keyname missing';
+    // type 1 is a link line: it needs its url.
+    if (h.type === 1 && !str(h.url)) return 'template_card.horizontal_content_list.url missing';
+  }
   if (type === 'button_interaction') {
     const buttons = list(card.button_list);
     if (!buttons.length) return 'template_card.button_list missing';

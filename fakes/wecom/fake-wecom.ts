@@ -260,6 +260,13 @@ export class FakeWeCom {
     return this.ctx.cardBook.cards;
   }
 
+  /** The bytes of temporary media the AI bot uploaded (a media_id from an image message). */
+  media(mediaId: string): Buffer {
+    const m = this.ctx.world.media.get(mediaId);
+    if (!m) throw new Error(`fake WeCom: no media ${mediaId}`);
+    return m.data;
+  }
+
   webhookMessages(key: string): object[] {
     return this.ctx.world.webhookMessages(key);
   }

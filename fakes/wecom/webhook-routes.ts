@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FakeContext, RouteTable } from './context';
 import { forcedFailure } from './context';
 import { badParam, byteLength, isPlainObject, ok, wecomError } from './errors';
@@ -42,7 +43,16 @@ export function webhookRoutes(ctx: FakeContext): RouteTable {
           // Webhook cards carry no buttons: only the two notice kinds.
           if (part.card_type !== 'text_notice' && part.card_type !== 'news_notice') return badParam(ip, 'template_card.card_type invalid');
           break;
-        case 'image':
+        case 'image': {
+          // PLATFORMS.md: image{base64, md5} ≤ 2 MB, JPG or PNG. unverified: the errcodes for each refusal.
+          if (typeof part.base64 !== 'string' || !part.base64 || typeof part.md5 !== 'string') return badParam(ip, 'image.base64 or image.md5 missing');
+          const data = Buffer.from(part.base64, 'base64');
+          if (data.length > 2 * 1024 * 1024) return wecomError(40009, ip, 'image size exceed max 2MB');
+          if (createHash('md5').update(data).digest('hex') !== part.md5.toLowerCase()) return badParam(ip, 'image.md5 not match');
+          const png = data.subarray(0, 4).toString('latin1') === '\x89PNG';
+          if (!png && !(data[0] === 0xff && data[1] === 0xd8)) return badParam(ip, 'image must be JPG or PNG');
+          break;
+        }
         case 'file':
         case 'voice':
           break;

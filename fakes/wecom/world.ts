@@ -14,6 +14,8 @@ export class World extends Recorder {
   readonly knownGroups = new Set<string>();
   /** Userids that have talked to the AI bot. */
   readonly knownUsers = new Set<string>();
+  /** Temporary media the AI bot uploaded over its long connection (aibot_upload_media_*), by media_id. */
+  readonly media = new Map<string, { type: string; filename: string; data: Buffer }>();
   private readonly groups = new Map<string, object[]>();
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { renderChartSvg, svgToPng } from './bulletin.chart';
 import type { Bulletin } from './bulletin.entity';
-import type { BulletinFacts } from './bulletin.rules';
+import { unitChartRows, type BulletinDraft, type BulletinFacts } from './bulletin.rules';
 
 /**
  * The 通报's bar chart (closed and registered items by unit, the 15 busiest), drawn from its facts. Drawing takes the
@@ -14,8 +14,13 @@ export class BulletinChartRenderer {
   /** Charts drawn by this process (logged; a test reads it to see the public link never draws). */
   rendered = 0;
 
-  render(b: Pick<Bulletin, 'facts' | 'periodLabel' | 'number'>): Buffer {
-    const units = ((b.facts as unknown as BulletinFacts).byUnit ?? [])
+  render(b: Pick<Bulletin, 'facts' | 'periodLabel' | 'number'> & { draft?: Pick<BulletinDraft, 'sections'> }): Buffer {
+    // Issue 14: drawn from the draft's unit table when it has one (what the leader approves), else from the facts.
+    const fromDraft = b.draft ? unitChartRows(b.draft) : null;
+    const rows = fromDraft
+      ? fromDraft.map((u, i) => ({ unitName: u.name, closed: u.closed, registered: u.registered, unitId: i }))
+      : ((b.facts as unknown as BulletinFacts).byUnit ?? []);
+    const units = rows
       .slice()
       .sort((x, y) => y.closed - x.closed || y.registered - x.registered || x.unitId - y.unitId)
       .slice(0, 15);

@@ -33,9 +33,9 @@ describe('B2 bulletin chart', () => {
     expect(svg).not.toContain('<style');
   });
 
-  it('is deterministic and defaults to 800×400', () => {
+  it('is deterministic and defaults to 800×500', () => {
     expect(renderChartSvg(rows, { title: '各单位按期办结情况', width: 600, height: 300 })).toBe(svg);
-    expect(renderChartSvg(rows, { title: 't' })).toMatch(/<svg[^>]* width="800" height="400"/);
+    expect(renderChartSvg(rows, { title: 't' })).toMatch(/<svg[^>]* width="800" height="500"/);
   });
 
   it('rasterises to a PNG twice the SVG width, same aspect ratio', () => {

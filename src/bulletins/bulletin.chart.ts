@@ -61,21 +61,39 @@ export interface ChartRow {
   value: number;
 }
 
+/**
+ * Issue 14 (defect 3): the chart is printed across the 公文 type area (15.6 cm for 800 px): its type is set so that it
+ * prints at 五号 or more — labels, values and the axis 20 px (≈ 11 pt), the title 26 px (≈ 14 pt).
+ */
+export const CHART_FONT_PX = { title: 26, label: 20, value: 20, axis: 20 };
+
 /** A bar chart as an SVG string; labels rotate once there are more than six bars. */
 export function renderChartSvg(rows: ChartRow[], opts: { title: string; width?: number; height?: number }): string {
   const width = opts.width ?? 800;
-  const height = opts.height ?? 400;
+  const height = opts.height ?? 500;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
       textStyle: { fontFamily: CHART_FONT_FAMILY },
-      title: { text: opts.title, left: 'center', top: 12, textStyle: { fontSize: 18, fontFamily: CHART_FONT_FAMILY } },
-      grid: { left: 48, right: 24, top: 64, bottom: 40, outerBounds: { left: 8, right: 16, top: 8, bottom: 12 } },
-      xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0, fontSize: 12 } },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: rows.map((r) => r.value), barMaxWidth: 48, itemStyle: { color: '#2f5597' }, label: { show: true, position: 'top' } }],
+      title: { text: opts.title, left: 'center', top: 12, textStyle: { fontSize: CHART_FONT_PX.title, fontFamily: CHART_FONT_FAMILY } },
+      grid: { left: 56, right: 24, top: 76, bottom: 48, outerBounds: { left: 8, right: 16, top: 8, bottom: 12 } },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => r.name),
+        axisLabel: { interval: 0, rotate: rows.length > 5 ? 35 : 0, fontSize: CHART_FONT_PX.label, color: '#222' },
+      },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: CHART_FONT_PX.axis, color: '#222' } },
+      series: [
+        {
+          type: 'bar',
+          data: rows.map((r) => r.value),
+          barMaxWidth: 56,
+          itemStyle: { color: '#2f5597' },
+          label: { show: true, position: 'top', fontSize: CHART_FONT_PX.value, color: '#222' },
+        },
+      ],
     });
     return staticSvg(chart.renderToSVGString());
   } finally {

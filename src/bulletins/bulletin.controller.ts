@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Put, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Actor } from '../shared/actor';
@@ -59,6 +59,13 @@ export class BulletinController {
     return this.bulletins.get((await this.bulletins.edit(number, checkDraftPatch(body), actor)).number);
   }
 
+  @Delete(':number')
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '删除未提请审定的通报草稿' })
+  remove(@Param('number') number: string, @CurrentActor() actor: Actor) {
+    return this.bulletins.remove(number, actor);
+  }
+
   @Post(':number/submit')
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
@@ -113,6 +120,26 @@ export class BulletinController {
 @Controller('public/bulletins')
 export class PublicBulletinController {
   constructor(private readonly bulletins: BulletinService) {}
+
+  /** Issue 14 (defect 1): the text under review, for the leader who approves it — signed link from the 审定 card. */
+  @Get('review/:number')
+  @Public()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', BULLETIN_PAGE_CSP)
+  @Header('Cache-Control', 'no-store')
+  async review(@Param('number') number: string, @Query('sig') sig: string | undefined) {
+    const b = await this.bulletins.byReviewLink(number, String(sig ?? ''));
+    const note = b.state === 'pending_approval' ? '送审稿（待领导审定）' : null;
+    return bulletinHtml(b.draft, `${encodeURIComponent(b.number)}/chart.png?sig=${encodeURIComponent(String(sig))}`, note);
+  }
+
+  @Get('review/:number/chart.png')
+  @Public()
+  @Header('Content-Type', 'image/png')
+  @Header('Cache-Control', 'no-store')
+  async reviewChart(@Param('number') number: string, @Query('sig') sig: string | undefined) {
+    return new StreamableFile(await this.bulletins.reviewChart(number, String(sig ?? '')));
+  }
 
   @Get(':token')
   @Public()

@@ -80,14 +80,14 @@ describe('B2 renderBulletinDocx: the 公文 .docx', () => {
     expect(Object.keys(zip.files).filter((p) => p.startsWith('word/media/'))).toEqual([]);
   });
 
-  it('embeds the chart PNG ~15 cm wide, keeping its aspect ratio', async () => {
+  it('embeds the chart PNG across the type area (15.6 cm), keeping its aspect ratio', async () => {
     const { zip: z, xml: x } = await readBack(await renderBulletinDocx(draft, { ...opts, chartPng: png() }));
     const media = Object.keys(z.files).filter((p) => p.startsWith('word/media/'));
     expect(media).toHaveLength(1);
     const bytes = await z.file(media[0])!.async('nodebuffer');
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    // 567 px at 96 dpi = 15.0 cm; 1 px = 9525 EMU; 400×200 → 567×284.
-    expect(x).toContain(`<wp:extent cx="${567 * 9525}" cy="${284 * 9525}"/>`);
+    // Issue 14: across the type area — 589 px at 96 dpi = 15.6 cm; 1 px = 9525 EMU; 400×200 → 589×295.
+    expect(x).toContain(`<wp:extent cx="${589 * 9525}" cy="${295 * 9525}"/>`);
     // Placed at the end of 一、总体情况, before 二、表扬.
     expect(x.indexOf('<w:drawing>')).toBeGreaterThan(x.indexOf('一、总体情况'));
     expect(x.indexOf('<w:drawing>')).toBeLessThan(x.indexOf('二、表扬'));

@@ -22,6 +22,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlignTable,
@@ -55,8 +56,8 @@ const SIZE = { masthead: 60, title: 44, body: 32, caption: 28, table: 24 };
 /** 28.95 pt in twips, exact: GB/T 9704's 22 lines on the type area. */
 const LINE = Math.round(28.95 * 20);
 const INDENT_2 = { firstLine: 2 * 320, firstLineChars: 200 };
-/** 15 cm at 96 px to the inch. */
-const CHART_WIDTH_PX = Math.round((15 / 2.54) * 96);
+/** Issue 14 (defect 3): the chart across the whole type area (15.6 cm), at 96 px to the inch. */
+const CHART_WIDTH_PX = Math.floor((TEXT_WIDTH / 1440) * 96);
 
 export interface BulletinDocxOptions {
   office: string;
@@ -83,14 +84,63 @@ function bodyParagraph(f: Fonts, text: string): Paragraph {
   return new Paragraph({ children, indent: INDENT_2, spacing: bodySpacing, alignment: AlignmentType.JUSTIFIED });
 }
 
-/** Relative column widths: long text columns get more room. */
-function columnWidths(headers: string[]): number[] {
-  // A number (DB2026-0001), a date and a stage name must stay on one line: they get room for it.
-  const weight = (h: string) => (/名称|具体情况|标题/.test(h) ? 4 : /单位|来源/.test(h) ? 2.4 : /编号|时间|日期|环节|阶段/.test(h) ? 2.6 : 1);
-  const sum = headers.reduce((s, h) => s + weight(h), 0);
-  const widths = headers.map((h) => Math.floor((TEXT_WIDTH * weight(h)) / sum));
-  widths[0] += TEXT_WIDTH - widths.reduce((s, w) => s + w, 0);
-  return widths;
+/**
+ * Issue 14 (defect 3): fixed column widths in twips, on the 15.6 cm type area, 小四 (12 pt = 240 twips a character)
+ * plus the cell's 0.19 cm margins each side. What must never wrap gets room to stand on one line: 序号, an item number
+ * up to DB2026-10000, a date, a 问题类型 (5 characters), a 办理环节 (7), a 评定等次; a count column takes two
+ * characters of its heading a line. The text columns (名称, 具体情况, the unit) share what is left, a unit at least 5
+ * characters wide. A table of known columns only fills the width in proportion.
+ */
+type ColumnSpec = { fixed: number } | { flex: number; min?: number };
+const COLUMN_SPECS: Record<string, ColumnSpec> = {
+  序号: { fixed: 780 },
+  名次: { fixed: 780 },
+  事项编号: { fixed: 1800 },
+  评定等次: { fixed: 1200 },
+  问题类型: { fixed: 1450 },
+  办理环节: { fixed: 1920 },
+  办结日期: { fixed: 1400 },
+  申请办结日期: { fixed: 1400 },
+  总分: { fixed: 1100 },
+  本年增减: { fixed: 1300 },
+  事项名称: { flex: 1.2 },
+  具体情况: { flex: 1 },
+  承办单位: { flex: 1, min: 1450 },
+  单位: { flex: 1, min: 1450 },
+  事项来源: { flex: 1, min: 1450 },
+};
+/** A count column of a wide table (登记, 办结, 单位逾期未办结, 退回（件次）…): digits, and its heading two characters a line. */
+const COUNT_COLUMN = 760;
+
+export function columnWidths(headers: string[], total = TEXT_WIDTH): number[] {
+  const spec = (h: string, i: number): ColumnSpec => COLUMN_SPECS[h] ?? (i > 0 && headers.length > 6 ? { fixed: COUNT_COLUMN } : { flex: 1 });
+  const specs = headers.map(spec);
+  const widths = specs.map((s) => ('fixed' in s ? s.fixed : 0));
+  let flex = specs.map((s, i) => ('flex' in s ? i : -1)).filter((i) => i >= 0);
+  if (flex.length === 0) {
+    // Only fixed columns: widened in proportion to fill the line.
+    const sum = widths.reduce((a, b) => a + b, 0);
+    const scaled = widths.map((w) => Math.floor((w * total) / sum));
+    scaled[0] += total - scaled.reduce((a, b) => a + b, 0);
+    return scaled;
+  }
+  // Share the rest by weight; a column that falls under its minimum takes the minimum, and the others share again.
+  for (;;) {
+    const left = total - widths.reduce((a, b, i) => a + (flex.includes(i) ? 0 : b), 0);
+    const weight = flex.reduce((a, i) => a + (specs[i] as { flex: number }).flex, 0);
+    const short = flex.find((i) => Math.floor((left * (specs[i] as { flex: number }).flex) / weight) < ((specs[i] as { min?: number }).min ?? 0));
+    if (short === undefined) {
+      for (const i of flex) widths[i] = Math.floor((left * (specs[i] as { flex: number }).flex) / weight);
+      widths[flex[0]] += total - widths.reduce((a, b) => a + b, 0);
+      return widths;
+    }
+    widths[short] = (specs[short] as { min: number }).min;
+    flex = flex.filter((i) => i !== short);
+    if (flex.length === 0) {
+      widths[short] += total - widths.reduce((a, b) => a + b, 0);
+      return widths;
+    }
+  }
 }
 
 const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
@@ -121,7 +171,8 @@ function table(f: Fonts, t: BulletinTable): (Paragraph | Table)[] {
   ];
   return [
     caption,
-    new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, borders }),
+    // Fixed layout: Word and LibreOffice keep the widths given instead of fitting the columns to their content.
+    new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, layout: TableLayoutType.FIXED, borders }),
     new Paragraph({ spacing: { after: 120 }, children: [] }),
   ];
 }

@@ -15,7 +15,8 @@ caption{text-align:left;font-weight:bold}img{max-width:100%}.issue{text-align:ce
  */
 export const BULLETIN_PAGE_CSP = `default-src 'none'; img-src 'self'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
-export function bulletinHtml(draft: BulletinDraft, chartUrl: string | null): string {
+/** `note`: a line above the title, e.g. 送审稿（待领导审定） on the page a leader reads before approving. */
+export function bulletinHtml(draft: BulletinDraft, chartUrl: string | null, note: string | null = null): string {
   const body = draft.sections
     .map((s, i) => {
       const blocks = s.blocks
@@ -33,7 +34,7 @@ export function bulletinHtml(draft: BulletinDraft, chartUrl: string | null): str
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(draft.title)}</title>
 <style>${STYLE}</style></head>
-<body><div class="head">${escapeHtml(draft.office)}</div><p class="issue">${escapeHtml(draft.issueLabel)}</p>
+<body>${note ? `<p class="issue">${escapeHtml(note)}</p>` : ''}<div class="head">${escapeHtml(draft.office)}</div><p class="issue">${escapeHtml(draft.issueLabel)}</p>
 <h1>${escapeHtml(draft.title)}</h1>${draft.subtitle ? `<p class="issue">${escapeHtml(draft.subtitle)}</p>` : ''}
 ${draft.recipients ? `<p>${escapeHtml(draft.recipients)}：</p>` : ''}<p>${escapeHtml(draft.intro)}</p>
 ${body}

@@ -345,18 +345,60 @@ function requirementsSection(f: BulletinFacts): BulletinSection {
   };
 }
 
-function highlights(f: BulletinFacts, overview: string): BulletinDraft['highlights'] {
-  const praise = sortPraise(f.praise);
-  const criticism = sortCriticism(f.criticism);
+/** The cells of a table's rows by header name ('' when the table has no such column). */
+function columns(t: BulletinTable, ...names: string[]): string[][] {
+  const at = names.map((n) => t.headers.indexOf(n));
+  return t.rows.map((r) => at.map((i) => (i >= 0 ? oneLine(r[i] ?? '') : '')));
+}
+
+/** The first table of a section whose heading names `heading`, with a column named `marker`. */
+function findTable(sections: readonly BulletinSection[], heading: string, marker: string): BulletinTable | null {
+  for (const s of sections) {
+    if (!s.heading.includes(heading)) continue;
+    for (const b of s.blocks) if (b.type === 'table' && b.table.headers.includes(marker)) return b.table;
+  }
+  return null;
+}
+
+/**
+ * Issue 14 (defect 1): what the short summary and the leader's card quote, read from the draft's own sections — the
+ * 总体情况 paragraph, the rows of the praise table (评定等次) and of the criticism table (问题类型) — so an edit of the
+ * draft is what they say. For a draft just composed from facts this gives exactly the lines composed from the facts.
+ */
+export function highlightsOf(sections: readonly BulletinSection[]): BulletinDraft['highlights'] {
+  const general = sections.find((s) => s.heading.includes('总体情况')) ?? sections[0];
+  const first = general?.blocks.find((b) => b.type === 'paragraph');
+  const praiseTable = findTable(sections, '表扬', '评定等次');
+  const criticismTable = findTable(sections, '批评', '问题类型');
+  const praise = praiseTable ? columns(praiseTable, '事项编号', '事项名称', '承办单位', '评定等次') : [];
+  const criticism = criticismTable ? columns(criticismTable, '事项编号', '事项名称', '承办单位', '问题类型', '具体情况') : [];
+  const rated = (r: string) => (r && r !== '—' ? r : '按期办结');
   return {
-    overview,
-    praise: praise.slice(0, HIGHLIGHTS).map((i) => `${i.number} ${oneLine(i.title)}（${i.unitName}，${i.rating ? RATINGS[i.rating] : '按期办结'}）`),
+    overview: first?.type === 'paragraph' ? first.text : '',
+    praise: praise.slice(0, HIGHLIGHTS).map(([n, t, u, r]) => `${n} ${t}（${u}，${rated(r)}）`),
     praiseCount: praise.length,
-    criticism: criticism
-      .slice(0, HIGHLIGHTS)
-      .map((i) => `${i.number} ${oneLine(i.title)}（${i.unitName}，${CRITICISM_LABELS[i.reason]}${i.detail.trim() ? `：${oneLine(i.detail)}` : ''}）`),
+    criticism: criticism.slice(0, HIGHLIGHTS).map(([n, t, u, why, detail]) => `${n} ${t}（${u}，${why}${detail ? `：${detail}` : ''}）`),
     criticismCount: criticism.length,
   };
+}
+
+/**
+ * Issue 14 (defect 1): the chart's bars from the draft's own 各单位办理情况 table (承办单位 and 办结), so a figure the
+ * 督查室 corrected is the figure drawn; null when the draft has no such table (the chart is then drawn from the facts).
+ */
+export function unitChartRows(draft: Pick<BulletinDraft, 'sections'>): { name: string; closed: number; registered: number }[] | null {
+  for (const s of draft.sections)
+    for (const b of s.blocks) {
+      if (b.type !== 'table' || b.table.headers[0] !== '承办单位' || !b.table.headers.includes('办结')) continue;
+      const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : 0);
+      return columns(b.table, '承办单位', '办结', '登记').map(([name, closed, registered]) => ({ name, closed: num(closed), registered: num(registered) }));
+    }
+  return null;
+}
+
+/** The draft with its highlights read again from its sections (after an edit; before any summary or card is made). */
+export function withHighlights(draft: BulletinDraft): BulletinDraft {
+  return { ...draft, highlights: highlightsOf(draft.sections) };
 }
 
 /** B1: the structured draft — 一、总体情况 … 六、下步工作要求, tables numbered 表1, 表2… in order of appearance. */
@@ -386,7 +428,7 @@ export function composeBulletin(facts: BulletinFacts): BulletinDraft {
     periodLabel: facts.period.label,
     recipients: facts.recipients?.trim() || null,
     sections,
-    highlights: highlights(facts, overview),
+    highlights: highlightsOf(sections),
   };
 }
 

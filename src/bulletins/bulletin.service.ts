@@ -1,14 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole } from '../shared/actor';
-import { DecisionView, MessageKinds } from '../outbox/message-kinds';
+import { DecisionView, MessageKinds, type MessageText } from '../outbox/message-kinds';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { nextInSequence } from '../cases/numbering.service';
 import { Clock } from '../shared/clock';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../shared/errors';
-import { formatShanghai, shanghaiDate, shanghaiYear } from '../shared/shanghai-time';
+import { formatShanghai, shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
 import { ChatGroup } from '../org/chat-group.entity';
@@ -19,7 +19,12 @@ import { renderBulletinDocx } from './bulletin.docx';
 import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
-import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinKind } from './bulletin.rules';
+import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, withHighlights, type BulletinDraft, type BulletinKind } from './bulletin.rules';
+import { CalendarService } from '../calendar/calendar.service';
+import { ReminderPolicyService } from '../reminders/reminder-policy.service';
+import { DEFAULT_POLICIES, isAddOn, type ReminderPolicy } from '../reminders/reminder.policy';
+import { holdForQuiet } from '../reminders/schedule.rules';
+import { supervisionTargets } from '../org/message-targets';
 
 export const BULLETIN_PREFIX = 'TB';
 /** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
@@ -29,6 +34,15 @@ const DEFAULT_OFFICE = '市人民政府督查室';
 const SUMMARY_BYTES = 1900;
 /** 18 random bytes in base64url. */
 const PUBLIC_TOKEN = /^[A-Za-z0-9_-]{24}$/;
+/** What can be done with a 通报 in each state: the next step a refused action names. */
+const NEXT_STEP: Record<BulletinState, string> = {
+  draft: '请先修改定稿，再提请领导审定。',
+  pending_approval: '请等待领导审定；如需修改，请商请领导退回。',
+  approved: '已审定的通报不能再修改，可以直接印发。',
+  published: '该通报已印发，存档备查。',
+};
+/** The review link's signature: 16 bytes of HMAC-SHA256 in base64url. */
+const REVIEW_SIG = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * Issue 7 §3 (B1, B2): a 通报 goes draft (generated from the data) → edited by the 督查室 → submitted → approved by a
@@ -47,6 +61,8 @@ export class BulletinService implements OnModuleInit {
     private readonly kinds: MessageKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly charts: BulletinChartRenderer,
+    private readonly calendar: CalendarService,
+    private readonly policies: ReminderPolicyService,
   ) {}
 
   onModuleInit(): void {
@@ -54,12 +70,15 @@ export class BulletinService implements OnModuleInit {
     this.kinds.decision(BULLETIN_PREFIX, (subject, viewer) => this.card(subject, viewer));
     this.kinds.card('bulletin_approval_card', 'decision');
     this.kinds.text('bulletin_broadcast', (msg) => this.broadcastText(Number(msg.payload.bulletinId)));
+    // Issue 14 (defect 2): the 督查室 is told when a leader approved a 通报 or sent it back.
+    this.kinds.text('bulletin_notice', (msg) => Promise.resolve({ title: '通报审定', text: String(msg.payload.text ?? '') }));
   }
 
   /** B2: a draft from the data of the period. The issue number counts the kind's bulletins of the year. */
   async generate(input: { kind: BulletinKind; period: string; office?: string; recipients?: string; groupIds?: number[] }, actor: Actor): Promise<Bulletin> {
     this.mustBeOffice(actor);
     const period = this.facts.period(input.kind, input.period);
+    this.mustBeOver(input.kind, period);
     const office = input.office?.trim() || DEFAULT_OFFICE;
     return inTransaction(this.db, async (em) => {
       const issueNo =
@@ -70,8 +89,9 @@ export class BulletinService implements OnModuleInit {
             : await this.next(em, KEY_SUPERVISION_SERIES, period.year);
       const facts = await this.facts.collect(input.kind, period, { year: period.year, number: issueNo }, office, input.recipients?.trim() || undefined);
       const draft = composeBulletin(facts);
-      const seq = await this.next(em, BULLETIN_PREFIX, shanghaiYear(this.clock.now()));
-      const number = formatItemNumber(BULLETIN_PREFIX, shanghaiYear(this.clock.now()), seq);
+      // Issue 14 (defect 5): a period's 通报 is numbered by the period's own year (December 2026's is TB2026-…, even drafted in January).
+      const seq = await this.next(em, BULLETIN_PREFIX, period.year);
+      const number = formatItemNumber(BULLETIN_PREFIX, period.year, seq);
       const saved = await em.save(Bulletin, {
         number,
         kind: input.kind,
@@ -117,7 +137,12 @@ export class BulletinService implements OnModuleInit {
     const patch = checkDraftPatch(input);
     return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
       const { groupIds, ...text } = patch;
-      return { draft: { ...b.draft, ...text }, edited: Object.keys(text).length > 0 || b.edited, ...(groupIds !== undefined ? { groupIds } : {}) };
+      // Issue 14 (defect 1): the summary and the card quote the edited sections, not the facts the draft was made from.
+      return {
+        draft: withHighlights({ ...b.draft, ...text }),
+        edited: Object.keys(text).length > 0 || b.edited,
+        ...(groupIds !== undefined ? { groupIds } : {}),
+      };
     });
   }
 
@@ -126,7 +151,11 @@ export class BulletinService implements OnModuleInit {
     this.mustBeOffice(actor);
     return this.change(number, ['draft'], 'pending_approval', actor, 'submitted', '提请领导审定', async (_b, em, b) => {
       const leaders = [...new Set((await em.findBy(RoleGrant, { role: 'leader' })).map((g) => g.personId))];
-      if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', 'B2：没有可审定通报的领导，请先在人员中设置 leader 角色。');
+      if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', '没有可审定通报的领导，请先在人员中为分管领导设置“领导”角色，再提请审定。');
+      // The chart of the text under review, drawn afresh (an edit after a return changes it): the leader sees what goes out.
+      await em.delete(BulletinChart, { bulletinId: b.id });
+      await this.keepChart(em, b);
+      const dueAt = await this.sendAt();
       await this.outbox.enqueue(
         em,
         leaders.map((id) => ({
@@ -136,7 +165,7 @@ export class BulletinService implements OnModuleInit {
           itemId: null,
           payload: { subject: b.number },
           dedupeKey: `bulletin:${b.id}:v${b.version}:approve:${id}`,
-          dueAt: this.clock.now(),
+          dueAt,
         })),
       );
       return {};
@@ -145,9 +174,10 @@ export class BulletinService implements OnModuleInit {
 
   /** B2: the leader approves (or sends back with a reason) — from the card, chat or the API. */
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
-    if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', 'B2：通报须由领导审定。');
+    if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', '通报须由领导审定，请转请分管领导审定。');
     if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
-    // Issue 11 (defect 8): the chart is drawn here, once, in the approval's transaction, and kept for the public link.
+    // Issue 11 (defect 8), issue 14: the chart drawn at submission (the one the leader saw) is kept for the public link;
+    // one submitted before charts were drawn at submission is drawn here, in the approval's transaction.
     return this.change(
       number,
       ['pending_approval'],
@@ -156,6 +186,7 @@ export class BulletinService implements OnModuleInit {
       approve ? 'approved' : 'returned',
       approve ? `领导审定同意${note.trim() ? `：${note.trim()}` : ''}` : `领导退回修改：${note.trim()}`,
       async (b, em) => {
+        await this.tellOffice(em, b, approve, note.trim(), actor);
         if (!approve) return {};
         await this.keepChart(em, b);
         return { approvedById: actor.personId, approvedAt: this.clock.now() };
@@ -170,7 +201,8 @@ export class BulletinService implements OnModuleInit {
       await this.keepChart(em, b); // approved before charts were kept: drawn now, before its link goes out
       const ids = groupIds ?? b.groupIds ?? (await em.find(ChatGroup, { select: { id: true } })).map((g) => g.id);
       const groups = ids.length ? await em.findBy(ChatGroup, { id: In(ids) }) : [];
-      if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', 'B2：请选择要推送的工作群（groupIds）。', { field: 'groupIds' });
+      if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', '还没有可推送的工作群，请先选择要推送的工作群。', { field: 'groupIds' });
+      const dueAt = await this.sendAt(); // published at night or on a rest day: the groups get it the next working morning
       await this.outbox.enqueue(
         em,
         groups.map((g) => ({
@@ -180,7 +212,7 @@ export class BulletinService implements OnModuleInit {
           itemId: null,
           payload: { bulletinId: b.id },
           dedupeKey: `bulletin:${b.id}:broadcast:${g.id}`,
-          dueAt: this.clock.now(),
+          dueAt,
         })),
       );
       return { groupIds: groups.map((g) => g.id), publishedAt: this.clock.now() };
@@ -301,32 +333,42 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** What the groups read: the summary within every platform's limit, with the chart and the link to the full text. */
-  async broadcastText(bulletinId: number): Promise<{ title: string; text: string }> {
+  async broadcastText(bulletinId: number): Promise<MessageText> {
     const b = await this.db.getRepository(Bulletin).findOneByOrFail({ id: bulletinId });
     const links = this.links(b);
-    return { title: b.draft.title, text: draftToMarkdown(b.draft, { chartUrl: links.chart, fullTextUrl: links.fullText, maxBytes: SUMMARY_BYTES }) };
+    const png = await this.storedChart(b.id);
+    return {
+      title: b.draft.title,
+      text: draftToMarkdown(withHighlights(b.draft), { chartUrl: links.chart, fullTextUrl: links.fullText, maxBytes: SUMMARY_BYTES }),
+      // Issue 14 (defect 4): a platform whose markdown shows no pictures sends the chart itself after the text.
+      ...(png ? { image: { url: links.chart, alt: '图表', png } } : {}),
+    };
   }
 
-  /** The leader's 审定 card: the issue, the period, the overview, and 同意 / 退回 while it waits for approval. */
+  /**
+   * The leader's 审定 card: the issue, the overview and the counts of the draft as edited, and a 全文 link that opens the
+   * text under review (issue 14, defect 1) — then 同意 / 退回 while it waits for approval. The title says the issue once.
+   */
   async card(subject: string, viewer: Actor | null): Promise<DecisionView | null> {
     const b = await this.db.getRepository(Bulletin).findOneBy({ number: subject.toUpperCase() });
     if (!b) return null;
+    const draft = withHighlights(b.draft);
     const mayDecide = b.state === 'pending_approval' && viewer !== null && hasRole(viewer, 'leader');
     return {
       kind: 'decision',
       number: b.number,
-      title: `${b.draft.title}（${b.draft.issueLabel}）审定`,
+      title: cardTitle(draft),
       state: b.state,
       stateLabel: BULLETIN_STATE_LABELS[b.state],
       deadline: '',
       timeLeft: '',
-      summary: b.draft.highlights.overview,
+      summary: draft.highlights.overview,
       facts: [
         { label: '类别', value: BULLETIN_KINDS[b.kind] },
-        { label: '期间', value: b.periodLabel },
-        { label: '表扬', value: `${b.draft.highlights.praiseCount}项` },
-        { label: '批评', value: `${b.draft.highlights.criticismCount}项` },
-        { label: '全文', value: this.links(b).fullText },
+        ...(draft.title.includes(b.periodLabel) ? [] : [{ label: '期间', value: b.periodLabel }]),
+        { label: '表扬', value: `${draft.highlights.praiseCount}项` },
+        { label: '批评', value: `${draft.highlights.criticismCount}项` },
+        { label: '全文', value: b.state === 'published' ? this.links(b).fullText : this.reviewLink(b) },
       ],
       buttons: mayDecide
         ? [
@@ -337,8 +379,104 @@ export class BulletinService implements OnModuleInit {
     };
   }
 
+  /** Issue 14 (defect 1): the link on the leader's card — signed for this 通报, it opens the text under review. */
+  reviewLink(b: Bulletin): string {
+    return `${this.config.publicBaseUrl}/public/bulletins/review/${encodeURIComponent(b.number)}?sig=${reviewSignature(b)}`;
+  }
+
+  /**
+   * The 通报 a review link opens: the signature is right for its number, and the text is under review, approved or
+   * published. Sent back (a draft again), it opens nothing until it is submitted again; a draft never submitted, nothing.
+   */
+  async byReviewLink(number: string, sig: string): Promise<Bulletin> {
+    const gone = () => notFound('BULLETIN.NOT_FOUND', '没有这份通报，或链接不完整。请从审定卡片重新打开。');
+    const b = await this.db.getRepository(Bulletin).findOneBy({ number: number.normalize('NFKC').trim().toUpperCase() });
+    if (!b || !REVIEW_SIG.test(sig)) throw gone();
+    const want = Buffer.from(reviewSignature(b));
+    if (!timingSafeEqual(want, Buffer.from(sig.padEnd(want.length).slice(0, want.length)))) throw gone();
+    if (b.state === 'draft') {
+      throw notFound('BULLETIN.UNDER_REVISION', `通报 ${b.number} 已退回修改，正在重新起草；再次提请审定后，请打开新的审定卡片查看全文。`);
+    }
+    return b;
+  }
+
+  /** The chart of the text under review, by the review link (the stored bytes only: drawn at submission). */
+  async reviewChart(number: string, sig: string): Promise<Buffer> {
+    const b = await this.byReviewLink(number, sig);
+    const png = await this.storedChart(b.id);
+    if (!png) throw notFound('BULLETIN.NO_CHART', '这份通报的图表尚未生成，请联系督查室重新提请审定。');
+    return png;
+  }
+
+  /** A draft never submitted may be deleted by the 督查室 (issue 14, defect 5); once submitted it is kept on record. */
+  async remove(number: string, actor: Actor): Promise<{ number: string; deleted: true }> {
+    this.mustBeOffice(actor);
+    return inTransaction(this.db, async (em) => {
+      const qb = em.createQueryBuilder(Bulletin, 'b').where('b.number = :n', { n: number.normalize('NFKC').trim().toUpperCase() });
+      if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+      const b = await qb.getOne();
+      if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报（编号形如 TB2026-0001）。`);
+      const submitted = await em.countBy(BulletinEvent, { bulletinId: b.id, action: 'submitted' });
+      if (b.state !== 'draft' || submitted > 0) {
+        const why =
+          b.state === 'draft'
+            ? '已提请过领导审定（被退回），审定记录须留存'
+            : `已${b.state === 'pending_approval' ? '提请领导审定' : BULLETIN_STATE_LABELS[b.state]}`;
+        const next =
+          b.state === 'pending_approval' ? '如需撤回，请商请领导退回后再修改。' : b.state === 'draft' ? '可修改后重新提请审定。' : '已审定的通报须存档备查。';
+        throw new DomainError('BULLETIN.NOT_DELETABLE', `通报 ${b.number} ${why}，不能删除；${next}`, 'conflict');
+      }
+      await em.delete(BulletinChart, { bulletinId: b.id });
+      await em.delete(BulletinEvent, { bulletinId: b.id });
+      await em.delete(Bulletin, { id: b.id });
+      this.log.log(JSON.stringify({ event: 'bulletin_deleted', number: b.number, by: actor.personId }));
+      return { number: b.number, deleted: true as const };
+    });
+  }
+
+  /** Issue 14 (defect 2): the 督查室's notice of the leader's decision, in the decision's transaction, outside quiet hours. */
+  private async tellOffice(em: EntityManager, b: Bulletin, approved: boolean, note: string, actor: Actor): Promise<void> {
+    const what = `通报 ${b.number}（${b.draft.title}）`;
+    const reason = note.replace(/[。.！!；;，,\s]+$/u, '');
+    const text = approved
+      ? `${what}已由${actor.name}审定同意${reason ? `，意见：${reason}` : ''}。请在督办系统中印发，推送至各工作群。`
+      : `${what}被${actor.name}退回修改，理由：${reason}。请修改后重新提请审定。`;
+    const dueAt = await this.sendAt();
+    await this.outbox.enqueue(
+      em,
+      (await supervisionTargets(em)).map((t) => ({
+        kind: 'bulletin_notice',
+        target: t.target,
+        platform: t.platform ?? null,
+        itemId: null,
+        payload: { text, bulletinId: b.id },
+        dedupeKey: `bulletin:${b.id}:v${b.version}:${approved ? 'approved' : 'returned'}:${t.target}`,
+        dueAt,
+      })),
+    );
+  }
+
+  /** Now, or — in quiet hours or on a rest day (the default reminder policy's) — the next working morning. */
+  private async sendAt(): Promise<Date> {
+    const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
+    const policy = (policies.find((p) => p.id === 'default' && !isAddOn(p)) ?? DEFAULT_POLICIES[0]) as ReminderPolicy;
+    return holdForQuiet(this.clock.now(), policy, cal).sendAt;
+  }
+
+  /** Issue 14 (defect 5): a month's or a quarter's 通报 is drafted once the period is over (its figures are then final). */
+  private mustBeOver(kind: BulletinKind, period: { to: Date; label: string }): void {
+    if (kind === 'key_supervision' || period.to <= this.clock.now()) return;
+    const [y, m, d] = shanghaiDate(period.to).split('-').map(Number);
+    const what = kind === 'monthly' ? '月度' : '季度';
+    throw invalid(
+      'BULLETIN.PERIOD_NOT_OVER',
+      `${period.label}尚未结束，${what}通报须在${y}年${m}月${d}日以后生成（届时数据才完整）；如需通报目前的重点督办情况，可生成重点督办通报。`,
+      { field: 'period' },
+    );
+  }
+
   private mustBeOffice(actor: Actor): void {
-    if (!actor.isAdmin && !hasRole(actor, 'supervisor')) throw forbidden('BULLETIN.OFFICE_ONLY', 'B2：通报由督查室起草、修改和印发。');
+    if (!actor.isAdmin && !hasRole(actor, 'supervisor')) throw forbidden('BULLETIN.OFFICE_ONLY', '通报由督查室起草、修改和印发，请联系督查室。');
   }
 
   private async load(number: string): Promise<Bulletin> {
@@ -363,7 +501,11 @@ export class BulletinService implements OnModuleInit {
       const b = await qb.getOne();
       if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
       if (!from.includes(b.state))
-        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `B2：通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+        throw new DomainError(
+          'BULLETIN.ILLEGAL_TRANSITION',
+          `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。${NEXT_STEP[b.state]}`,
+          'conflict',
+        );
       const changes = await patch(b, em, b);
       await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
       Object.assign(b, changes, { state: to, version: b.version + 1 });
@@ -388,4 +530,14 @@ export class BulletinService implements OnModuleInit {
   private next(em: EntityManager, prefix: string, year: number): Promise<number> {
     return nextInSequence(em, prefix, year);
   }
+}
+
+/** The card's title: the 通报's title, with its issue when the title does not already carry it (《政务督查》 does). */
+export function cardTitle(draft: Pick<BulletinDraft, 'title' | 'issueLabel'>): string {
+  return draft.title.includes(draft.issueLabel) ? draft.title : `${draft.title}（${draft.issueLabel}）`;
+}
+
+/** 16 bytes of HMAC-SHA256 over the number, keyed by the 通报's own unguessable token (never shown before it is published). */
+function reviewSignature(b: Pick<Bulletin, 'number' | 'publicToken'>): string {
+  return createHmac('sha256', b.publicToken).update(`bulletin-review:${b.number}`).digest().subarray(0, 16).toString('base64url');
 }

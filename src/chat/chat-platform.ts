@@ -1,6 +1,7 @@
 import type { Platform } from '../shared/vocabulary';
 import type { ChatGroup } from '../org/chat-group.entity';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
+import type { MessageText } from '../outbox/message-views';
 import type { RateLimit } from '../outbox/rate-limiter';
 import type { CardInstance, CardKind } from './card-instance.entity';
 import type { CardView } from './cards';
@@ -9,7 +10,7 @@ import type { ChatReceiver } from './receiver';
 /** A platform-neutral message, ready for a platform to render. */
 export type Outbound =
   | { type: 'card'; kind: CardKind; card: CardView; itemId: number | null; subject?: string; outTrackId?: string }
-  | { type: 'text'; title: string; text: string; mentionUserIds?: string[] };
+  | { type: 'text'; title: string; text: string; mentionUserIds?: string[]; image?: MessageText['image'] };
 
 /** Where it goes, resolved from the outbox target. */
 export type Destination =

@@ -52,7 +52,8 @@ export class CommandExecutor {
       }
       case 'bulletin_approve': {
         const b = await this.bulletins.decide(cmd.number, cmd.approve, cmd.text, actor);
-        return { reply: `${b.number} 已${cmd.approve ? '审定同意，督查室可印发推送' : '退回督查室修改'}。`, itemNumber: b.number };
+        // Issue 14: the 督查室 is told of the decision (BulletinService.decide); the leader is told that it was.
+        return { reply: `${b.number} 已${cmd.approve ? '审定同意，已告知督查室印发推送' : '退回修改，退回理由已告知督查室'}。`, itemNumber: b.number };
       }
       case 'query':
         return { reply: await this.query(cmd.number, actor), itemNumber: cmd.number };

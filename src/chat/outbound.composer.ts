@@ -5,7 +5,7 @@ import { Item } from '../cases/item.entity';
 import type { Platform } from '../shared/vocabulary';
 import { ChatGroup } from '../org/chat-group.entity';
 import { PersonIdentity } from '../org/person-identity.entity';
-import { MessageKinds } from '../outbox/message-kinds';
+import { MessageKinds, type MessageText } from '../outbox/message-kinds';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
 import { CardInstance } from './card-instance.entity';
 import { CardViewService } from './card-view.service';
@@ -102,7 +102,7 @@ export class OutboundComposer implements OnModuleInit {
   }
 
   /** A text kind as its feature registered it; a kind nobody registered is a plain notice about the item. */
-  private async text(msg: OutboxMessage, item: Item | null): Promise<{ title: string; text: string }> {
+  private async text(msg: OutboxMessage, item: Item | null): Promise<MessageText> {
     const compose = this.kinds.textOf(msg.kind);
     if (compose) return compose(msg);
     return { title: '督办通知', text: `【督办通知】${item ? `${item.number}「${item.title}」` : ''}` };

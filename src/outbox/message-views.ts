@@ -5,6 +5,11 @@ import type { Actor } from '../shared/actor';
 export interface MessageText {
   title: string;
   text: string;
+  /**
+   * A picture the text shows as `![alt](url)` (issue 14: the 通报's chart). A platform whose markdown shows no pictures
+   * (WeCom) turns that line into a link and sends `png` as an image message after the text.
+   */
+  image?: { url: string; alt: string; png: Buffer };
 }
 
 /**

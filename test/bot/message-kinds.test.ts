@@ -34,6 +34,7 @@ describe('the registry of message kinds', () => {
       'key_supervision_notice',
       'reminder_digest',
       'bulletin_broadcast',
+      'bulletin_notice',
       'clue_notice',
       'bot_reply',
     ]) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { FakeWeCom } from '../../fakes/wecom';
 
 /**
@@ -309,6 +310,19 @@ describe('webhook robot', () => {
     expect(await hook({ msgtype: 'text', text: { content: 'x' } }, 'unknown-key')).toMatchObject({ errcode: 93000 });
     expect(await hook({ msgtype: 'template_card', template_card: buttonCard('hook_card') })).toMatchObject({ errcode: 40058 });
     expect(fake.webhookMessages(HOOK)).toHaveLength(2);
+  });
+
+  it('an image is base64 + md5 of a PNG or JPG of at most 2 MB (issue 14: the 通报 chart); a wrong md5, another format or more is refused', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]);
+    const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+    expect(await hook({ msgtype: 'image', image: { base64: png.toString('base64'), md5: md5(png) } })).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect(await hook({ msgtype: 'image', image: { base64: png.toString('base64'), md5: md5(Buffer.from('x')) } })).toMatchObject({ errcode: 40058 });
+    expect(await hook({ msgtype: 'image', image: { base64: png.toString('base64') } })).toMatchObject({ errcode: 40058 });
+    const gif = Buffer.from('GIF89a....');
+    expect(await hook({ msgtype: 'image', image: { base64: gif.toString('base64'), md5: md5(gif) } })).toMatchObject({ errcode: 40058 });
+    const big = Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]);
+    expect(await hook({ msgtype: 'image', image: { base64: big.toString('base64'), md5: md5(big) } })).toMatchObject({ errcode: 40009 });
+    expect(fake.webhookMessages(HOOK)).toEqual([expect.objectContaining({ msgtype: 'image' })]);
   });
 
   it('answers the 21st message within a minute with 45009 and takes messages again a minute after the first', async () => {

@@ -215,6 +215,18 @@ describe('AI bot long connection with the real SDK', () => {
     ).rejects.toMatchObject({ errcode: expect.any(Number) });
   });
 
+  it('uploadMedia (init → chunks → finish) gives a media_id an image message may name; an unknown media_id is refused (issue 14)', async () => {
+    await start();
+    const c = await connected();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(700 * 1024, 3)]); // two chunks
+    const { media_id } = await c.uploadMedia(png, { type: 'image', filename: 'chart.png' });
+    expect(fake.media(media_id).equals(png)).toBe(true);
+    await expect(c.sendMediaMessage('wrGroupFinance', 'image', media_id)).resolves.toMatchObject({ errcode: 0 });
+    expect(fake.groupMessages('wrGroupFinance')).toEqual([expect.objectContaining({ via: 'bot-send', msgtype: 'image', image: { media_id } })]);
+    await expect(c.sendMediaMessage('wrGroupFinance', 'image', 'no-such-media')).rejects.toMatchObject({ errcode: expect.any(Number) });
+    await expect(c.uploadMedia(Buffer.from('GIF89a'), { type: 'image', filename: 'x.gif' })).rejects.toBeDefined();
+  });
+
   it('a second connection evicts the first with disconnected_event; the first does not come back', async () => {
     await start();
     const first = await connected();

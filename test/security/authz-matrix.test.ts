@@ -38,6 +38,7 @@ interface Fixtures {
   clue: string;
   document: number;
   bulletin: string;
+  spareBulletin: string;
   units: Org['units'];
   leader: number;
   seq: () => number;
@@ -82,6 +83,8 @@ const RULES: Record<string, Rule> = {
   // Issue 14: 查看详情 on a phone — the signed link is the permission; without it the page is 403 for everyone.
   'GET /m/items/:number': { allow: 'public', call: () => ({ path: '/m/items/DB2026-0001?exp=1&sig=forged' }) },
   'GET /public/bulletins/:token/chart.png': { allow: 'public', call: () => ({ path: '/public/bulletins/no-such-token/chart.png' }) },
+  'GET /public/bulletins/review/:number': { allow: 'public', call: (f) => ({ path: `/public/bulletins/review/${f.bulletin}?sig=forged` }) },
+  'GET /public/bulletins/review/:number/chart.png': { allow: 'public', call: (f) => ({ path: `/public/bulletins/review/${f.bulletin}/chart.png?sig=forged` }) },
 
   'GET /api/demo/clock': { allow: ADMIN, call: () => ({ path: '/api/demo/clock' }) },
   'POST /api/demo/clock': { allow: ADMIN, call: () => ({ path: '/api/demo/clock', body: { advanceMinutes: 0 } }) },
@@ -251,6 +254,8 @@ const RULES: Record<string, Rule> = {
   'GET /api/bulletins': { allow: CLUES, call: () => ({ path: '/api/bulletins' }) },
   'GET /api/bulletins/:number': { allow: CLUES, call: (f) => ({ path: `/api/bulletins/${f.bulletin}` }) },
   'PUT /api/bulletins/:number/draft': { allow: OFFICE, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/draft`, body: { subtitle: '矩阵' } }) },
+  // Issue 14: a draft never submitted may be deleted by the 督查室 (its own spare draft: the others still need theirs).
+  'DELETE /api/bulletins/:number': { allow: OFFICE, call: (f) => ({ path: `/api/bulletins/${f.spareBulletin}` }) },
   'POST /api/bulletins/:number/submit': { allow: OFFICE, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/submit`, body: {} }) },
   'POST /api/bulletins/:number/approve': { allow: ['leader'], call: (f) => ({ path: `/api/bulletins/${f.bulletin}/approve`, body: {} }) },
   'POST /api/bulletins/:number/reject': { allow: ['leader'], call: (f) => ({ path: `/api/bulletins/${f.bulletin}/reject`, body: { note: '请修改' } }) },
@@ -347,6 +352,7 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
         .expect(201)
     ).body;
     const bulletin = (await t.http().post('/api/bulletins').set(sup).send({ kind: 'monthly', period: '2026-02' }).expect(201)).body.number as string;
+    const spareBulletin = (await t.http().post('/api/bulletins').set(sup).send({ kind: 'monthly', period: '2026-01' }).expect(201)).body.number as string;
     let n = 0;
     f = {
       item,
@@ -357,6 +363,7 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
       clue,
       document: (document.id ?? document.document?.id ?? document.documents?.[0]?.id) as number,
       bulletin,
+      spareBulletin,
       units: org.units,
       leader: org.leader.id,
       seq: () => ++n,

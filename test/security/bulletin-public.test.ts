@@ -96,7 +96,7 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
     expect((await t.http().get('/api/bulletins/TB2026-0001').set(ADMIN).expect(200)).body.draft).toEqual(before);
   });
 
-  it('defect 8: the chart is drawn once, at approval, and every public request is served the stored bytes', async () => {
+  it('defect 8: the chart is drawn once, at submission (kept through approval), and every public request is served the stored bytes', async () => {
     const renderer = t.get(BulletinChartRenderer);
     // A well-formed edit with a table passes.
     const sections = [
@@ -109,8 +109,10 @@ describe('the 通报 in public: chart kept at approval, strict drafts, exact tok
       },
     ];
     await t.http().put('/api/bulletins/TB2026-0001/draft').set(ADMIN).send({ title: '政务督查', sections }).expect(200);
-    await t.http().post('/api/bulletins/TB2026-0001/submit').set(ADMIN).expect(200);
+    // Issue 14: drawn once when submitted (the leader's review page shows it), and that chart is the one approved.
     const drawnBefore = renderer.rendered;
+    await t.http().post('/api/bulletins/TB2026-0001/submit').set(ADMIN).expect(200);
+    expect(renderer.rendered).toBe(drawnBefore + 1);
     await t.http().post('/api/bulletins/TB2026-0001/approve').set(leader).send({}).expect(200);
     expect(renderer.rendered).toBe(drawnBefore + 1);
     const b = await t.db.getRepository(Bulletin).findOneByOrFail({ number: 'TB2026-0001' });

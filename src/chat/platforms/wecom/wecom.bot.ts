@@ -124,6 +124,13 @@ export class WeComBotConnection implements ChatReceiver {
     await ack.ackAndWait({ notRecorded: content });
   }
 
+  /** A picture into a group or a one-to-one chat: uploaded over the long connection (temporary media), then sent by its media_id. */
+  async sendImage(chatId: string, png: Buffer, filename: string): Promise<void> {
+    if (!this.client || !this.connected) throw new Error('企业微信智能机器人长连接未建立');
+    const { media_id } = await this.client.uploadMedia(png, { type: 'image', filename });
+    await this.client.sendMediaMessage(chatId, 'image', media_id);
+  }
+
   /** A proactive message into a group (chatid) or a one-to-one chat (userid). */
   async send(chatId: string, body: Record<string, unknown>): Promise<void> {
     if (!this.client || !this.connected) throw new Error('企业微信智能机器人长连接未建立');

@@ -1,6 +1,7 @@
 import type { CardView } from '../../cards';
 import { appXmlToEvent, botPayloadToEvent } from './wecom.events';
-import { fitBytes, markdown, templateCard } from './wecom.render';
+import { createHash } from 'node:crypto';
+import { fitBytes, markdown, pictureAsLink, templateCard, webhookImage } from './wecom.render';
 
 const card: CardView = {
   kind: 'assignment',
@@ -158,5 +159,55 @@ describe('decision cards on WeCom (A2 审核, B2 审定)', () => {
     const card = templateCard({ ...decision, buttons: [] }, 'task-1', 'https://duban.example/x') as Record<string, unknown>;
     expect(card.card_type).toBe('text_notice');
     expect(card.card_action).toEqual({ type: 1, url: 'https://duban.example/x' });
+  });
+});
+
+/** Issue 14 (defect 4): the 通报 in a WeCom group — the title once, the picture as a link, then an image message. */
+describe('WeCom markdown of a 通报 summary', () => {
+  const summary = '### 政务督查 2026年第3期\n**2026年3月督查督办事项落实情况**\n\n![图表](https://x/chart.png)\n\n[查看通报全文](https://x/full)';
+
+  it('a text that opens with its own title is not given the title again; any other text is', () => {
+    expect(markdown('政务督查 2026年第3期', summary, 4096).markdown.content).toBe(summary);
+    expect(markdown('通报审定', '通报 TB2026-0001 已审定。').markdown.content).toBe('**通报审定**\n通报 TB2026-0001 已审定。');
+  });
+
+  it('the picture line becomes a link (WeCom markdown shows no pictures)', () => {
+    expect(pictureAsLink(summary, { url: 'https://x/chart.png', alt: '图表' })).toContain('[查看图表](https://x/chart.png)');
+    expect(pictureAsLink(summary, { url: 'https://x/chart.png', alt: '图表' })).not.toContain('![');
+  });
+
+  it('the webhook image message: base64 and md5 of the bytes; nothing over 2 MB', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    expect(webhookImage(png)).toEqual({ msgtype: 'image', image: { base64: png.toString('base64'), md5: createHash('md5').update(png).digest('hex') } });
+    expect(webhookImage(Buffer.alloc(2 * 1024 * 1024 + 1))).toBeNull();
+  });
+});
+
+describe('a 通报 审定 card on WeCom (issue 14)', () => {
+  it('the 全文 fact is a link line (type 1 with its url), not a URL cut at 90 bytes', () => {
+    const url = `https://duban.example.gov.cn/public/bulletins/review/TB2026-0001?sig=${'A'.repeat(22)}`;
+    const card = templateCard(
+      {
+        kind: 'decision',
+        number: 'TB2026-0001',
+        title: '政务督查 2026年第3期',
+        state: 'pending_approval',
+        stateLabel: '待领导审定',
+        deadline: '',
+        timeLeft: '',
+        summary: '三月总体平稳。',
+        facts: [
+          { label: '批评', value: '2项' },
+          { label: '全文', value: url },
+        ],
+        buttons: [{ id: 'bulletin:approve', label: '同意印发', style: 'primary' }],
+      },
+      'task-2',
+    ) as { horizontal_content_list: object[] };
+    expect(card.horizontal_content_list).toEqual([
+      { type: 0, keyname: '状态', value: '待领导审定' },
+      { type: 0, keyname: '批评', value: '2项' },
+      { type: 1, keyname: '全文', value: '点击查看', url },
+    ]);
   });
 });

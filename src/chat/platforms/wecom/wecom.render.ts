@@ -3,6 +3,7 @@
  * Every limit is in UTF-8 BYTES (a Chinese character is 3): long text is cut with a pointer to the full text,
  * never rejected.
  */
+import { createHash } from 'node:crypto';
 import type { CardButton, CardView } from '../../cards';
 
 /** Cut `text` to at most `maxBytes` UTF-8 bytes, ending with `tail` when something was cut. */
@@ -62,7 +63,14 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
     source: { desc: '督办', desc_color: 0 },
     main_title: { title: fitBytes(`${card.number} ${card.title}`, 108), desc: fitBytes(card.stateLabel, 44) },
     sub_title_text: fitBytes(sub, 336, '…（全文见详情）'),
-    horizontal_content_list: facts.slice(0, 6).map((f) => ({ type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) })),
+    // A fact that is a link (a 通报's 全文 under review) is a link line, not a URL cut at 90 bytes (issue 14).
+    horizontal_content_list: facts
+      .slice(0, 6)
+      .map((f) =>
+        /^https?:\/\/\S+$/.test(f.value)
+          ? { type: 1, keyname: f.keyname, value: '点击查看', url: f.value }
+          : { type: 0, keyname: f.keyname, value: fitBytes(f.value, 90) },
+      ),
     task_id: taskId,
   };
   if (card.buttons.length === 0) return { card_type: 'text_notice', ...common, card_action: { type: 1, url: link || 'https://work.weixin.qq.com' } };
@@ -73,6 +81,28 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
   };
 }
 
+/**
+ * A text as WeCom markdown: the title in bold above it — unless the text opens with its own heading of that title
+ * (a 通报's summary: issue 14, the title was said twice).
+ */
 export function markdown(title: string, text: string, maxBytes = APP_TEXT_BYTES, link?: string): { msgtype: 'markdown'; markdown: { content: string } } {
-  return { msgtype: 'markdown', markdown: { content: fitBytes(`**${title}**\n${text}`, maxBytes, longTextTail(link)) } };
+  const first = text
+    .split('\n', 1)[0]
+    .replace(/^#{1,6}\s*/, '')
+    .replace(/^\*\*(.*)\*\*$/, '$1')
+    .trim();
+  const content = title && first !== title.trim() ? `**${title}**\n${text}` : text;
+  return { msgtype: 'markdown', markdown: { content: fitBytes(content, maxBytes, longTextTail(link)) } };
+}
+
+/** WeCom markdown shows no pictures (issue 14): `![图表](url)` becomes the link 「查看图表」; the picture is sent after the text. */
+export function pictureAsLink(text: string, image: { url: string; alt: string }): string {
+  return text.split(`![${image.alt}](${image.url})`).join(`[查看${image.alt}](${image.url})`);
+}
+
+/** The group webhook robot's image message (PLATFORMS.md): base64 and md5 of a JPG or PNG of at most 2 MB. */
+export const WEBHOOK_IMAGE_BYTES = 2 * 1024 * 1024;
+export function webhookImage(png: Buffer): { msgtype: 'image'; image: { base64: string; md5: string } } | null {
+  if (png.length === 0 || png.length > WEBHOOK_IMAGE_BYTES) return null;
+  return { msgtype: 'image', image: { base64: png.toString('base64'), md5: createHash('md5').update(png).digest('hex') } };
 }

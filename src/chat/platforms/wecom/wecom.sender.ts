@@ -9,7 +9,10 @@ import type { ChatSender, Destination, Outbound } from '../../chat-platform';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
 import type { WeComApi } from './wecom.api';
 import type { WeComBotConnection } from './wecom.bot';
-import { APP_TEXT_BYTES, fitBytes, longTextTail, markdown, templateCard, WEBHOOK_MARKDOWN_BYTES } from './wecom.render';
+import { APP_TEXT_BYTES, fitBytes, longTextTail, markdown, pictureAsLink, templateCard, WEBHOOK_MARKDOWN_BYTES, webhookImage } from './wecom.render';
+import { Logger } from '@nestjs/common';
+import type { ChatGroup } from '../../../org/chat-group.entity';
+import type { MessageText } from '../../../outbox/message-views';
 
 /** WeCom keeps a response_code 72 hours; leave a margin. */
 const RESPONSE_CODE_MS = 70 * 3600_000;
@@ -20,6 +23,7 @@ const RESPONSE_CODE_MS = 70 * 3600_000;
  */
 export class WeComSender implements ChatSender {
   readonly platform = 'wecom' as const;
+  private readonly log = new Logger('wecom');
 
   constructor(
     private readonly cfg: WeComConfig,
@@ -53,12 +57,33 @@ export class WeComSender implements ChatSender {
       // 智能机器人 in API mode cannot push: it answers through the message's response_url (one use, one hour).
       return this.api.responseUrl(responseUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
     }
+    if (to.type === 'group' && outbound.type === 'text' && outbound.image) return this.withPicture(to.group, outbound, outbound.image);
     if (to.type === 'group') return this.toGroup(to.group.externalId, to.group.webhookUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
     if (to.type === 'person') return this.textToPerson(to.userId, text.title, text.text, message.id);
     if (to.type === 'reply') {
       const conv = to.replyTo.conversation as { type: 'group' | 'direct'; id: string } | undefined;
       if (conv?.type === 'group') return this.toGroup(conv.id, null, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
       return this.textToPerson(String(to.replyTo.userId), text.title, text.text, message.id, to.replyTo.via === 'bot');
+    }
+  }
+
+  /**
+   * Issue 14 (defect 4): WeCom markdown shows no pictures — the text goes with the picture as a link, then the picture
+   * as an image message (webhook: base64 + md5; 智能机器人: uploaded over the long connection, sent by media_id). The
+   * text is not sent again if the picture fails: the failure is logged, and the text's link still shows the picture.
+   */
+  private async withPicture(group: ChatGroup, text: { title: string; text: string }, image: NonNullable<MessageText['image']>): Promise<void> {
+    await this.toGroup(group.externalId, group.webhookUrl, markdown(text.title, pictureAsLink(text.text, image), WEBHOOK_MARKDOWN_BYTES));
+    try {
+      if (group.webhookUrl) {
+        const body = webhookImage(image.png);
+        if (!body) throw new Error(`图片 ${image.png.length} 字节，超过企业微信 2MB 的限制`);
+        await this.api.webhook(group.webhookUrl, body);
+      } else if (this.bot) {
+        await this.bot.sendImage(group.externalId, image.png, 'chart.png');
+      }
+    } catch (e) {
+      this.log.warn(JSON.stringify({ event: 'wecom_picture_not_sent', group: group.id, error: e instanceof Error ? e.message : String(e) }));
     }
   }
 
