@@ -54,17 +54,13 @@ export function cardCallbackResponse(card: CardView, notice?: string): Record<st
 /** Without a card template: a sampleActionCard with the same facts and a link to the item. */
 export function actionCardParam(card: CardView, itemUrl: string): Record<string, string> {
   const lines = [`### ${card.number} ${card.title}`, `- 状态：${card.stateLabel}`, `- 期限：${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}`];
-<<<<<<< HEAD
   if (card.kind === 'assignment') {
     lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
     if (card.content) lines.push(`- 办理要求：${clip(card.content, ACTION_CARD_CONTENT_BYTES, MORE_IN_DETAILS)}`);
-  } else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
-=======
-  if (card.kind === 'assignment') lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
+  }
   // A fact that is a link (a 通报's 全文 under review, issue 14) is a markdown link.
   else if (card.kind === 'decision')
     lines.push(...card.facts.map((f) => `- ${f.label}：${/^https?:\/\/\S+$/.test(f.value) ? `[点击查看](${f.value})` : f.value}`), '', card.summary);
->>>>>>> h1-bulletin
   else lines.push(`- 办结情况：${card.summary}`);
   if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);
   return { title: `${card.number} ${card.title}`, text: lines.join('\n'), singleTitle: '查看详情', singleURL: itemUrl };
