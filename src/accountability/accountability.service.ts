@@ -229,7 +229,7 @@ export class AccountabilityService implements OnModuleInit {
   /** A2: a document for the clue's file (a 核查报告, an opinion, a result); steps cite it as `doc:<id>`. */
   async attach(number: string, file: { name: string; mime: string; content: Buffer }, actor: Actor) {
     if (!rolesOf(actor).includes('supervisor') && !hasRole(actor, 'leader'))
-      throw new DomainError('CLUE.FORBIDDEN', 'A2：程序文书由督查室或领导上传。', 'forbidden');
+      throw new DomainError('CLUE.FORBIDDEN', '程序文书由督查室或领导上传。', 'forbidden');
     const name = file.name.normalize('NFC').trim();
     if (!name || name.length > 200) throw new DomainError('CLUE.BAD_FILE_NAME', '请在 name 参数中给出文件名（200字以内），例如 核查报告.pdf。', 'invalid');
     if (file.content.length === 0) throw new DomainError('CLUE.EMPTY_FILE', '上传的文件是空的。', 'invalid');
@@ -282,7 +282,7 @@ export class AccountabilityService implements OnModuleInit {
     if (missing.length)
       throw new DomainError(
         'CLUE.DOCUMENT_NOT_FOUND',
-        `A2：文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`,
+        `文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`,
         'invalid',
       );
   }

@@ -126,7 +126,7 @@ export class BulletinService implements OnModuleInit {
     this.mustBeOffice(actor);
     return this.change(number, ['draft'], 'pending_approval', actor, 'submitted', '提请领导审定', async (_b, em, b) => {
       const leaders = [...new Set((await em.findBy(RoleGrant, { role: 'leader' })).map((g) => g.personId))];
-      if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', 'B2：没有可审定通报的领导，请先在人员中设置 leader 角色。');
+      if (leaders.length === 0) throw conflict('BULLETIN.NO_LEADER', '还没有可审定通报的领导，请先在人员管理中为分管领导设置“领导”角色。');
       await this.outbox.enqueue(
         em,
         leaders.map((id) => ({
@@ -145,7 +145,7 @@ export class BulletinService implements OnModuleInit {
 
   /** B2: the leader approves (or sends back with a reason) — from the card, chat or the API. */
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
-    if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', 'B2：通报须由领导审定。');
+    if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', '通报须由领导审定，请提请分管领导审定。');
     if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
     // Issue 11 (defect 8): the chart is drawn here, once, in the approval's transaction, and kept for the public link.
     return this.change(
@@ -170,7 +170,7 @@ export class BulletinService implements OnModuleInit {
       await this.keepChart(em, b); // approved before charts were kept: drawn now, before its link goes out
       const ids = groupIds ?? b.groupIds ?? (await em.find(ChatGroup, { select: { id: true } })).map((g) => g.id);
       const groups = ids.length ? await em.findBy(ChatGroup, { id: In(ids) }) : [];
-      if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', 'B2：请选择要推送的工作群（groupIds）。', { field: 'groupIds' });
+      if (groups.length === 0) throw invalid('BULLETIN.NO_GROUPS', '请选择要推送通报的工作群。', { field: 'groupIds' });
       await this.outbox.enqueue(
         em,
         groups.map((g) => ({
@@ -338,7 +338,7 @@ export class BulletinService implements OnModuleInit {
   }
 
   private mustBeOffice(actor: Actor): void {
-    if (!actor.isAdmin && !hasRole(actor, 'supervisor')) throw forbidden('BULLETIN.OFFICE_ONLY', 'B2：通报由督查室起草、修改和印发。');
+    if (!actor.isAdmin && !hasRole(actor, 'supervisor')) throw forbidden('BULLETIN.OFFICE_ONLY', '通报由督查室起草、修改和印发；如需修改通报，请联系督查室。');
   }
 
   private async load(number: string): Promise<Bulletin> {
@@ -363,7 +363,7 @@ export class BulletinService implements OnModuleInit {
       const b = await qb.getOne();
       if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
       if (!from.includes(b.state))
-        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `B2：通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
       const changes = await patch(b, em, b);
       await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
       Object.assign(b, changes, { state: to, version: b.version + 1 });

@@ -90,12 +90,12 @@ export class ItemCommandsService {
   /** F2: the owner returns the latest report, or a closure under way, with a reason; the unit must resubmit. */
   returnWork(number: string, actor: Actor, reason: string) {
     return this.runner.run(number, actor, 'return', async (c) => {
-      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', 'F2：退回须写明理由。', { field: 'reason' });
+      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', `退回须写明理由，例如：/退回 ${c.item.number} 缺少现场照片。`, { field: 'reason' });
       checkLength('returnReason', reason, 'reason');
       let what: string;
       if (c.item.state === 'in_progress') {
         const latest = await c.em.findOne(Report, { where: { itemId: c.item.id, status: 'submitted' }, order: { id: 'DESC' } });
-        if (!latest) throw conflict('RETURN.NOTHING', `F2：事项 ${c.item.number} 没有待审的反馈可退回。`);
+        if (!latest) throw conflict('RETURN.NOTHING', `事项 ${c.item.number} 目前没有待审的反馈可退回；主办单位报送反馈后再审阅。`);
         await c.em.update(Report, { id: latest.id }, { status: 'returned', returnedAt: c.now, returnedById: actor.personId, returnReason: reason });
         what = '反馈';
       } else {
@@ -202,7 +202,7 @@ export class ItemCommandsService {
       if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
       const hasServed = !!c.item.servedParty;
       if (hasServed && input.servedPartyAgreed === undefined) {
-        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `D1：本事项有服务对象「${c.item.servedParty}」，须说明其是否同意办结（servedPartyAgreed）。`, {
+        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `本事项有服务对象「${c.item.servedParty}」，申请办结时须说明服务对象是否同意办结。`, {
           field: 'servedPartyAgreed',
         });
       }
@@ -255,7 +255,7 @@ export class ItemCommandsService {
       if (c.item.failedClosureAttempts < CLOSURE_ATTEMPTS_BEFORE_VERIFICATION) {
         throw conflict(
           'CLOSURE.VERIFICATION_TOO_EARLY',
-          `D1：服务对象不同意办结满 ${CLOSURE_ATTEMPTS_BEFORE_VERIFICATION} 次后才可组织核验，本事项目前 ${c.item.failedClosureAttempts} 次。`,
+          `服务对象不同意办结满 ${CLOSURE_ATTEMPTS_BEFORE_VERIFICATION} 次后才可组织核验，本事项目前 ${c.item.failedClosureAttempts} 次。`,
         );
       }
       const label = input.method === 'expert_review' ? '专家论证' : '公众评价';
@@ -417,7 +417,7 @@ export class ItemCommandsService {
       p.transition(
         'closed',
         { closedAt: now, numberRetiredAt: now },
-        { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` },
+        { type: 'closed_by_children', summary: `${siblings.length} 个子事项全部办结，母事项办结` },
       ),
     );
     return true;

@@ -90,13 +90,13 @@ describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)
   });
 
   it.each<[string, ScoreFact, string, string]>([
-    ['S7: a 0th return', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 0, at: AT }, 'SCORE.BAD_NTH', 'S7：退回次数须为正整数（给定 0）。'],
+    ['S7: a 0th return', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 0, at: AT }, 'SCORE.BAD_NTH', '退回次数须为正整数（给定 0）。'],
     ['S5: no valid instant', { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: new Date('x') }, 'SCORE.BAD_TIME', '积分事实须有有效的发生时间。'],
     [
       'S3: a negative count of urged nodes',
       { type: 'quarter_closed', unitId: LEAD, quarter: { year: 2026, quarter: 1 }, urgedNodes: -1 },
       'SCORE.BAD_URGED',
-      'S3：被催办的时间节点数须为非负整数。',
+      '被催办的时间节点数须为非负整数。',
     ],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
@@ -242,7 +242,7 @@ describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', 
     expect(rows(linesForEvent(fact, T))).toEqual(expected);
   });
 
-  const S9_RANGE = 'S9：因协办单位原因造成的问题，主办单位扣分须在 0 到 −3 之间、精确到 0.1 分';
+  const S9_RANGE = '因协办单位原因造成的问题，主办单位扣分须在 0 到 −3 之间、精确到 0.1 分';
   it.each<[string, ManualFact, string, string]>([
     [
       'S9: lead −4 is out of range',
@@ -272,27 +272,32 @@ describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', 
       'S9: caused by a unit that is not a co-unit',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: LEAD, leadPoints: -1 }),
       'SCORE.S9_CAUSE_NOT_CO',
-      'S9：造成问题的单位须是本事项的协办单位。',
+      '造成问题的单位须是本事项的协办单位。',
     ],
     [
       'S9: a lead value when no co-unit caused it',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], leadPoints: -2 }),
       'SCORE.S9_LEAD_POINTS_UNEXPECTED',
-      'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。',
+      '只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。',
     ],
     [
       'S10: 0 days late',
       manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 0 }),
       'SCORE.BAD_DAYS',
-      'S10：迟报天数须为正整数（给定 0）。',
+      '迟报天数须为正整数（给定 0）。',
     ],
     [
       'S10: 1.5 days late',
       manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 1.5 }),
       'SCORE.BAD_DAYS',
-      'S10：迟报天数须为正整数（给定 1.5）。',
+      '迟报天数须为正整数（给定 1.5）。',
     ],
-    ['S4: no reason', manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: null, reason: '  ' }), 'SCORE.REASON_REQUIRED', 'S4：手工记分须写明事由。'],
+    [
+      'S4: no reason',
+      manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: null, reason: '  ' }),
+      'SCORE.REASON_REQUIRED',
+      '手工记分须写明事由，例如表彰文件名称或督查发现的问题。',
+    ],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
   });

@@ -177,7 +177,7 @@ export class ScoringService {
 
   private mayRead(actor: Actor, unitId: number): void {
     if (mayReadUnit(actor, unitId)) return; // P4: the one read-scope rule
-    throw forbidden('SCORE.NOT_YOUR_UNIT', 'P2：承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
+    throw forbidden('SCORE.NOT_YOUR_UNIT', '承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
   }
 
   /** S4, S9, S10: the 督查室 enters points by hand, always with a reason; the lines name who and why. */
@@ -190,7 +190,7 @@ export class ScoringService {
     let fact: ManualFact;
     if (entry.rule === 'S9') {
       const lead = units.find((u) => u.role === 'lead');
-      if (!item || !lead) throw invalid('SCORE.ITEM_REQUIRED', 'S9：督查发现的问题须指明事项编号。', { field: 'itemNumber' });
+      if (!item || !lead) throw invalid('SCORE.ITEM_REQUIRED', '督查发现的问题须指明事项编号。', { field: 'itemNumber' });
       fact = {
         type: 'manual',
         rule: 'S9',
@@ -258,7 +258,7 @@ export class ScoringService {
     const from = quarterStart(q);
     const to = quarterEnd(q);
     if (to.getTime() > this.clock.now().getTime())
-      throw invalid('SCORE.QUARTER_OPEN', `S3：${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
+      throw invalid('SCORE.QUARTER_OPEN', `${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
     const nodes = await this.db
       .createQueryBuilder(ItemUnit, 'iu')
       .innerJoin(Item, 'i', 'i.id = iu.item_id')

@@ -201,7 +201,7 @@ describe('激励积分 ledger over a quarter (S1–S10, ranking, recompute)', ()
     const mine = await s.explainText(org.coContact.actor, undefined);
     expect(mine.split('\n')[0]).toBe('【激励积分】市财政局 2026年度：81.5 分（基准 100，第 4 名 / 共 4 个单位）');
     expect(mine).toContain('S8 办理结果评定为不合格 −5');
-    expect(await s.explainText(org.coContact.actor, '市发展改革委')).toMatch(/^P2：/);
+    expect(await s.explainText(org.coContact.actor, '市发展改革委')).toBe('承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
     expect((await s.explainText(org.leader.actor, '市发展改革委')).split('\n')[0]).toContain('128 分');
     expect(await s.explainText(org.leader.actor, '不存在的局')).toContain('没有名为「不存在的局」的单位');
   });
