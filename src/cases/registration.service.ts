@@ -90,7 +90,7 @@ export class RegistrationService {
       throw invalid('CASE.CLASSIFIED', '涉密事项不得录入本系统，请按保密规定线下办理。', { field: 'classified' });
     }
     const ownerId = input.ownerId ?? actor.personId; // P4: 谁立项、谁督办
-    if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定立项主体（ownerId）。', { field: 'ownerId' });
+    if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定本事项的立项主体。', { field: 'ownerId' });
     const coUnitIds = [...new Set(input.coUnitIds ?? [])];
     if (coUnitIds.includes(input.leadUnitId)) throw invalid('CASE.LEAD_ALSO_CO', '主办单位不能同时是协办单位。', { field: 'coUnitIds' });
     return inTransaction(this.db, async (em) => {

@@ -204,7 +204,7 @@ export class ScoringService {
       };
     } else {
       if (entry.unitId === undefined || !(await this.db.getRepository(Unit).existsBy({ id: entry.unitId })))
-        throw invalid('SCORE.UNIT_REQUIRED', '请指明单位（unitId）。', { field: 'unitId' });
+        throw invalid('SCORE.UNIT_REQUIRED', '请指明要记分的单位。', { field: 'unitId' });
       fact =
         entry.rule === 'S4'
           ? { type: 'manual', rule: 'S4', at, reason: entry.reason, unitId: entry.unitId, unitRole: entry.unitRole ?? 'lead', itemId: item?.id ?? null }
@@ -257,8 +257,7 @@ export class ScoringService {
     const q = { year, quarter };
     const from = quarterStart(q);
     const to = quarterEnd(q);
-    if (to.getTime() > this.clock.now().getTime())
-      throw invalid('SCORE.QUARTER_OPEN', `${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
+    if (to.getTime() > this.clock.now().getTime()) throw invalid('SCORE.QUARTER_OPEN', `${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
     const nodes = await this.db
       .createQueryBuilder(ItemUnit, 'iu')
       .innerJoin(Item, 'i', 'i.id = iu.item_id')
