@@ -490,7 +490,7 @@ describe('A1: triggerClue', () => {
   });
 
   describe('A1, S11: a scoring S11 candidate (bottom two, below base, two years running) opens a clue', () => {
-    const EXPL = 'S11 连续2年得分低于基础分100且位列倒数2名以内（2025年95分、第20名/共20名；2026年92.5分、第19名/共20名），移交责任追究线索（A1）';
+    const EXPL = '连续2年得分低于基础分100且位列倒数2名以内（2025年95分、第20名/共20名；2026年92.5分、第19名/共20名），移交责任追究线索';
     const ranking = (years: number[], explanation = EXPL) => triggerClue({ kind: 'ranking', ...unit, years, explanation });
 
     it('A1, S11: one clue per window of years, keyed by its last year', () => {

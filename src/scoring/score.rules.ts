@@ -52,7 +52,7 @@ export interface ScoreLine {
   /** Signed points, always a whole number of tenths. */
   points: number;
   at: Date;
-  /** One Chinese sentence a unit can read: 'S7 报告第2次被退回 −1.5'. */
+  /** One Chinese sentence a unit can read: '报告第2次被退回 −1.5' (the rule id is `rule`, never in the words). */
   explanation: string;
   tableVersion: number;
   eventId: number | null;
@@ -94,7 +94,7 @@ function line(
     itemId,
     points,
     at,
-    explanation: `${rule} ${what} ${formatPoints(points)}${why}`,
+    explanation: `${what} ${formatPoints(points)}${why}`, // the rule is its own column (issue 14: no ids in words)
     tableVersion: table.version,
     eventId: eventId ?? null,
   };
@@ -170,7 +170,8 @@ function factProblem(fact: ScoreFact): ScoreProblem | null {
   if (fact.type === 'returned' && (!Number.isInteger(fact.nth) || fact.nth < 1)) {
     return problem('SCORE.BAD_NTH', 'nth', `退回次数须为正整数（给定 ${fact.nth}）。`);
   }
-  if (fact.type === 'manual' && !fact.reason?.trim()) return problem('SCORE.REASON_REQUIRED', 'reason', '手工记分须写明事由，例如表彰文件名称或督查发现的问题。');
+  if (fact.type === 'manual' && !fact.reason?.trim())
+    return problem('SCORE.REASON_REQUIRED', 'reason', '手工记分须写明事由，例如表彰文件名称或督查发现的问题。');
   return null;
 }
 
@@ -372,7 +373,7 @@ export function s11Candidates(
       out.push({
         unitId: u.unitId,
         years,
-        explanation: `S11 连续${rule.years}年得分低于基础分${base}且位列倒数${rule.bottom}名以内（${detail}），移交责任追究线索（A1）`,
+        explanation: `连续${rule.years}年得分低于基础分${base}且位列倒数${rule.bottom}名以内（${detail}），移交责任追究线索`,
       });
     }
   }

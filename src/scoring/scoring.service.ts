@@ -1,3 +1,4 @@
+import { withoutScoreRuleId } from '../shared/rule-id-text';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -133,7 +134,7 @@ export class ScoringService {
         at: formatShanghai(r.at),
         rule: r.rule,
         points: r.pointsTenths / 10,
-        explanation: r.explanation,
+        explanation: withoutScoreRuleId(r.explanation),
         itemNumber: r.itemId === null ? null : (numbers.get(r.itemId) ?? null),
         source: r.source,
         reason: r.reason,
@@ -168,7 +169,7 @@ export class ScoringService {
       `【激励积分】${e.unit.name} ${year}年度：${formatPoints(e.total).replace(/^\+/, '')} 分（基准 ${e.base}，第 ${e.rank} 名 / 共 ${e.of} 个单位）`,
       q,
       recent.length ? `最近${recent.length}条明细：` : '本年度尚无加减分记录。',
-      ...recent.map((l) => `${l.at.slice(5, 10)} ${l.explanation}${l.itemNumber ? ` ${l.itemNumber}` : ''}`),
+      ...recent.map((l) => `${l.at.slice(5, 10)} ${withoutScoreRuleId(l.explanation)}${l.itemNumber ? ` ${l.itemNumber}` : ''}`),
       e.lines.length > recent.length ? `共 ${e.lines.length} 条，完整明细见 GET /api/scores/units/${e.unit.id}?year=${year}` : '',
     ]
       .filter(Boolean)
