@@ -280,11 +280,7 @@ export class AccountabilityService implements OnModuleInit {
     const found = await em.findBy(DocumentFile, { id: In(refs), ownerKind: 'clue', ownerId: clue.id });
     const missing = refs.filter((id) => !found.some((d) => d.id === id));
     if (missing.length)
-      throw new DomainError(
-        'CLUE.DOCUMENT_NOT_FOUND',
-        `文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`,
-        'invalid',
-      );
+      throw new DomainError('CLUE.DOCUMENT_NOT_FOUND', `文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`, 'invalid');
   }
 
   async get(number: string) {

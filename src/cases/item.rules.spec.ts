@@ -249,7 +249,9 @@ describe('P2–P4: who may do what', () => {
   });
 
   it('P4: a supervisor who is not the owner cannot rate (谁立项、谁督办)', () => {
-    expect(forbiddenIn('rate', ACTORS.supervisor)?.message).toBe('办理结果由本事项的立项主体评定，您不能评定事项 DB2026-0042。如有需要，请联系本事项的立项主体。');
+    expect(forbiddenIn('rate', ACTORS.supervisor)?.message).toBe(
+      '办理结果由本事项的立项主体评定，您不能评定事项 DB2026-0042。如有需要，请联系本事项的立项主体。',
+    );
     expect(forbiddenIn('rate', { ...ACTORS.supervisor, isOwner: true })).toBeNull();
   });
 

@@ -206,19 +206,11 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
 };
 
 /** P2–P4 then C5: may this person take this action on an item in this state? */
-export function checkAction(
-  action: ItemAction,
-  state: ItemState,
-  who: ActorRelation,
-  itemNumber: string,
-  context: RefusalContext = {},
-): Refusal | null {
+export function checkAction(action: ItemAction, state: ItemState, who: ActorRelation, itemNumber: string, context: RefusalContext = {}): Refusal | null {
   const rule = ACTION_RULES[action];
   if (!rule.who(who)) {
     const message =
-      who.unitRole === 'co' && rule.coUnit
-        ? rule.coUnit(itemNumber, context)
-        : `${rule.whoRule(itemNumber, context)}${rule.next?.(itemNumber, context) ?? ''}`;
+      who.unitRole === 'co' && rule.coUnit ? rule.coUnit(itemNumber, context) : `${rule.whoRule(itemNumber, context)}${rule.next?.(itemNumber, context) ?? ''}`;
     return { code: 'CASE.FORBIDDEN', kind: 'forbidden', message };
   }
   if (!rule.from.includes(state)) {

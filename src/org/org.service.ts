@@ -141,7 +141,9 @@ export class OrgService {
     }
     for (const r of roles) {
       if (UNIT_ROLES.includes(r.role) && (r.unitId === null || r.unitId === undefined)) {
-        throw invalid('ORG.UNIT_REQUIRED', `「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位，请选择该人员所在的承办单位。`, { field: 'roles' });
+        throw invalid('ORG.UNIT_REQUIRED', `「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位，请选择该人员所在的承办单位。`, {
+          field: 'roles',
+        });
       }
     }
     // Delete by primary key only what exists: a DELETE over an empty range takes gap locks that make

@@ -16,8 +16,7 @@ function sourceFiles(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts'))
-      out.push(full);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) out.push(full);
   }
   return out;
 }
@@ -29,11 +28,7 @@ function isLogCall(call: ts.CallExpression): boolean {
     const receiver = callee.expression.getText();
     if (callee.name.text === 'stringify' && receiver === 'JSON') {
       const arg = call.arguments[0];
-      return (
-        !!arg &&
-        ts.isObjectLiteralExpression(arg) &&
-        arg.properties.some((p) => p.name !== undefined && p.name.getText() === 'event')
-      );
+      return !!arg && ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => p.name !== undefined && p.name.getText() === 'event');
     }
     if (LOG_METHODS.has(callee.name.text) && /(^|\.)(log|logger|Logger|console)$/.test(receiver)) return true;
   }

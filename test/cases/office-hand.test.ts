@@ -202,7 +202,9 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
     }
     for (const who of [org.leadContact, org.leader, org.owner]) {
       const r = await keySupervision(who, item.number, { on: true, reason: '领导要求' }).expect(403);
-      expect(r.body.message).toBe(`重点督办由督查室列入或取消，您不能调整事项 ${item.number} 的重点督办。如需列入重点督办，请告知督查室，由督查室按您的要求办理。`);
+      expect(r.body.message).toBe(
+        `重点督办由督查室列入或取消，您不能调整事项 ${item.number} 的重点督办。如需列入重点督办，请告知督查室，由督查室按您的要求办理。`,
+      );
     }
     const bad = await urge(org.supervisor, item.number, { method: '打电话', record: 'x' }).expect(400);
     expect(bad.body.message).toContain('「方式」须为以下之一：电话催办、现场督办、函询、约谈、限期整改');

@@ -84,29 +84,38 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
     },
     { cmd: 'closure-request', state: 'reported', body: { summary: '办结' }, wrong: ['coContact', 'otherContact', 'owner'], rule: '办结由主办单位申请' },
     { cmd: 'review', state: 'closure_requested', wrong: ['leadContact', 'leader', 'supervisor'], rule: '办结审核由本事项的立项主体办理' },
-    { cmd: 'rate', state: 'under_review', body: { rating: 'excellent' }, wrong: ['leadContact', 'coContact', 'leader', 'supervisor'], rule: '办理结果由本事项的立项主体评定' },
+    {
+      cmd: 'rate',
+      state: 'under_review',
+      body: { rating: 'excellent' },
+      wrong: ['leadContact', 'coContact', 'leader', 'supervisor'],
+      rule: '办理结果由本事项的立项主体评定',
+    },
     { cmd: 'sign-off', state: 'pending_approval', wrong: ['owner', 'supervisor', 'leadContact', 'otherLeader'], rule: '审定由本事项的分管领导办理' },
     { cmd: 'archive', state: 'closed', wrong: ['leadContact', 'leader'], rule: '归档由督查室或立项主体办理' },
   ];
 
-  it.each(cases)('$cmd by $wrong is refused with 403 saying why (「$rule」) with the item number and no rule id, and nothing is written', async ({ cmd, state, body, wrong, rule }) => {
-    const { n } = await itemAt(state);
-    const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    const events = await t.db.getRepository(ItemEvent).countBy({ itemId: item.id });
-    const messages = await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id });
-    for (const who of wrong) {
-      const r = await post(`/api/items/${n}/${cmd}`, org[who] as Someone, body).expect(403);
-      expect(r.body.code).toBe('CASE.FORBIDDEN');
-      expect(r.body.message).toContain(rule);
-      expect(r.body.message).toContain(n);
-      expect(r.body.message).not.toMatch(/[A-Z]\d+[：:]/);
-    }
-    const after = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    expect(after.state).toBe(item.state);
-    expect(after.version).toBe(item.version);
-    expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id })).toBe(events);
-    expect(await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id })).toBe(messages);
-  });
+  it.each(cases)(
+    '$cmd by $wrong is refused with 403 saying why (「$rule」) with the item number and no rule id, and nothing is written',
+    async ({ cmd, state, body, wrong, rule }) => {
+      const { n } = await itemAt(state);
+      const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
+      const events = await t.db.getRepository(ItemEvent).countBy({ itemId: item.id });
+      const messages = await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id });
+      for (const who of wrong) {
+        const r = await post(`/api/items/${n}/${cmd}`, org[who] as Someone, body).expect(403);
+        expect(r.body.code).toBe('CASE.FORBIDDEN');
+        expect(r.body.message).toContain(rule);
+        expect(r.body.message).toContain(n);
+        expect(r.body.message).not.toMatch(/[A-Z]\d+[：:]/);
+      }
+      const after = await t.db.getRepository(Item).findOneByOrFail({ number: n });
+      expect(after.state).toBe(item.state);
+      expect(after.version).toBe(item.version);
+      expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id })).toBe(events);
+      expect(await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id })).toBe(messages);
+    },
+  );
 
   it('extension decisions: only the owner approves or refuses (E1)', async () => {
     const { n, requestId } = await itemAt('extension');
