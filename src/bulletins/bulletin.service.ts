@@ -21,6 +21,14 @@ import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
 import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, type BulletinKind } from './bulletin.rules';
 
+/** Issue 14: what a 通报's stage means for the 督查室, and what comes next — in words rather than a state name. */
+const BULLETIN_STATE_WORDS: Record<Bulletin['state'], [string, string]> = {
+  draft: ['还是草稿，尚未报领导审定', '请先提交领导审定。'],
+  pending_approval: ['正在等待领导审定', '请待领导审定后再办理。'],
+  approved: ['已经领导审定', ''],
+  published: ['已经印发', '已印发的通报不能再改动，如需更正，请另发通报。'],
+};
+
 export const BULLETIN_PREFIX = 'TB';
 /** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
 const KEY_SUPERVISION_SERIES = 'TBK';
@@ -363,7 +371,11 @@ export class BulletinService implements OnModuleInit {
       const b = await qb.getOne();
       if (!b) throw notFound('BULLETIN.NOT_FOUND', `没有编号为「${number}」的通报。`);
       if (!from.includes(b.state))
-        throw new DomainError('BULLETIN.ILLEGAL_TRANSITION', `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。`, 'conflict');
+        throw new DomainError(
+          'BULLETIN.ILLEGAL_TRANSITION',
+          `通报 ${b.number} ${BULLETIN_STATE_WORDS[b.state][0]}，现在不能${summary}。${BULLETIN_STATE_WORDS[b.state][1]}`,
+          'conflict',
+        );
       const changes = await patch(b, em, b);
       await em.update(Bulletin, { id: b.id }, { ...changes, state: to, version: b.version + 1 } as never);
       Object.assign(b, changes, { state: to, version: b.version + 1 });
