@@ -247,7 +247,9 @@ function nextStep(action: ItemAction, state: ItemState, n: string): string {
   }
   if (UNIT_ACTIONS.includes(action)) {
     if (state === 'assigned') return `请先签收：/签收 ${n}`;
-    if (action === 'sign') return '贵单位已签收，无需再签收。';
+    if (action === 'sign') return '主办单位已申请办结，无需再签收。';
+    if (action === 'request_extension') return '办结申请已提交，无需再申请延期；如情况有变化，请联系立项主体。';
+    if (action === 'request_closure') return '办结申请已提交，无需重复申请；如需补充材料，请联系立项主体。';
     return '如需补充材料，请联系立项主体。';
   }
   switch (action) {
@@ -261,7 +263,8 @@ function nextStep(action: ItemAction, state: ItemState, n: string): string {
       return state === 'assigned' ? '主办单位签收并反馈后，才有可退回的材料。' : '如需改变评定结果，请联系分管领导。';
     case 'rate':
     case 'start_review':
-      return state === 'pending_approval' ? '已评定，如需改变评定结果，请联系分管领导。' : '待主办单位申请办结后再审核、评定。';
+      if (state === 'pending_approval') return '已评定，如需改变评定结果，请联系分管领导。';
+      return state === 'under_review' ? '审核已经开始，请直接评定。' : '待主办单位申请办结后再审核、评定。';
     case 'verify':
       return '组织核验须在主办单位办理期间、办结申请前进行。';
     case 'decide_extension':
