@@ -1,4 +1,5 @@
 import { FakeDingTalk } from '../../fakes/dingtalk';
+import { FakeWeCom } from '../../fakes/wecom';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
@@ -8,6 +9,26 @@ import { OrgService } from '../../src/org/org.service';
 import type { Actor } from '../../src/shared/actor';
 import { eventually } from '../support/eventually';
 import { startTestApp, TestApp } from '../support/test-app';
+import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
+
+/** The texts of one message, unwrapped from the platform's envelope (DingTalk's msgParam is JSON in a string). */
+const textsOf = (m: unknown): string[] => {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.startsWith('{')) {
+        try {
+          return walk(JSON.parse(v));
+        } catch {
+          /* plain text that starts with a brace */
+        }
+      }
+      out.push(v);
+    } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(m);
+  return out;
+};
 
 const APP = { clientId: 'dingwords', clientSecret: 'dingwords-secret-0123456789', robotCode: 'dingwords' };
 
@@ -74,24 +95,6 @@ describe('refusals in chat say why and what next, without rule ids (issue 14, Di
     await fake?.stop();
   });
 
-  /** The texts of one message, unwrapped from DingTalk's envelope (msgParam is JSON in a string). */
-  const textsOf = (m: unknown): string[] => {
-    const out: string[] = [];
-    const walk = (v: unknown): void => {
-      if (typeof v === 'string') {
-        if (v.startsWith('{')) {
-          try {
-            return walk(JSON.parse(v));
-          } catch {
-            /* plain text that starts with a brace */
-          }
-        }
-        out.push(v);
-      } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-    };
-    walk(m);
-    return out;
-  };
   const textsIn = (conv: string): string[] => fake.groupMessages(conv).flatMap(textsOf);
   /** Says something in a group and returns the robot's answer, exactly as it arrives (the message's text). */
   async function answer(user: string, text: string, conv: string): Promise<string> {
@@ -127,5 +130,68 @@ describe('refusals in chat say why and what next, without rule ids (issue 14, Di
 
   it('no answer in either group carries a rule id', () => {
     for (const conv of ['cidFGW', 'cidCZJ']) for (const s of textsIn(conv)) expect(s).not.toMatch(/(?<![0-9A-Za-z])[A-Z]\d+[：:]/);
+  });
+});
+
+/** The same refusals on WeCom (AI bot in the unit groups): the words come from the one rule core, so they match. */
+describe('refusals in chat say why and what next, without rule ids (issue 14, WeCom)', () => {
+  let fake: FakeWeCom;
+  let t: TestApp;
+  let n: string;
+
+  beforeAll(async () => {
+    fake = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
+    t = await startTestApp({ clock: new OffsetClock(), listen: true, env: wecomEnv(fake) });
+    fake.setAppCallbackUrl(AGENT.agentId, `${t.url}/callbacks/wecom/app`);
+    const org = t.get(OrgService);
+    const lead = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    const co = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
+    await org.createGroup({ platform: 'wecom', externalId: 'wrFGW', name: '发改委督办群', unitId: lead, purpose: 'unit' });
+    await org.createGroup({ platform: 'wecom', externalId: 'wrCZJ', name: '财政局督办群', unitId: co, purpose: 'unit' });
+    const person = async (name: string, wx: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await org.createPerson({ name, roles, identities: [{ platform: 'wecom', externalUserId: wx }] })).id;
+    const sup = await person('王督查', 'wx-sup', [{ role: 'supervisor' }]);
+    const owner = await person('李秘书长', 'wx-owner', [{ role: 'owner' }]);
+    const leader = await person('赵副市长', 'wx-leader', [{ role: 'leader' }]);
+    await person('陈联络', 'wx-lead', [{ role: 'unit_contact', unitId: lead }]);
+    await person('吴联络', 'wx-co', [{ role: 'unit_contact', unitId: co }]);
+    const supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
+    await fake.waitFor(() => fake.botConnections() > 0, 10_000);
+    const reg = await t.get(RegistrationService).register(
+      {
+        title: '推进老旧小区改造',
+        content: '年内开工30个小区',
+        source: 'meeting',
+        ownerId: owner,
+        leaderId: leader,
+        leadUnitId: lead,
+        coUnitIds: [co],
+        deadline: { node: '7d' },
+      },
+      supervisor,
+    );
+    n = reg.number;
+    await t.get(ItemCommandsService).assign(n, supervisor);
+    await fake.waitFor(() => fake.groupMessages('wrFGW').length > 0 && fake.groupMessages('wrCZJ').length > 0, 10_000);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  /** @s the bot in a group and returns its answer as the group sees it: WeCom markdown, headed by the bot's name. */
+  async function answer(user: string, text: string, chatId: string): Promise<string> {
+    const before = fake.groupMessages(chatId).length;
+    await fake.botGroupText({ chatId, userId: user, text: `@督办助手 ${text}` });
+    const reply = await fake.waitFor(() => fake.groupMessages(chatId)[before], 10_000);
+    return textsOf(reply).at(-1)!;
+  }
+
+  it('/反馈 before 签收, and by a co-unit: the exact words, with the number and the lead unit', async () => {
+    const first = `事项 ${n} 已交办，主办单位尚未签收，现在不能反馈。请先签收：/签收 ${n}`;
+    expect(await answer('wx-lead', `/反馈 ${n} 已完成初稿`, 'wrFGW')).toBe(`**督办助手**\n${first}`);
+    const co = `只有主办单位可以反馈事项 ${n}；贵单位是协办单位，请把材料交主办单位（市发展改革委）汇总后反馈。`;
+    expect(await answer('wx-co', `/反馈 ${n} 协办材料`, 'wrCZJ')).toBe(`**督办助手**\n${co}`);
+    for (const chat of ['wrFGW', 'wrCZJ']) for (const s of fake.groupMessages(chat).flatMap(textsOf)) expect(s).not.toMatch(/(?<![0-9A-Za-z])[A-Z]\d+[：:]/);
   });
 });
