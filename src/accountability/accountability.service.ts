@@ -1,3 +1,4 @@
+import { withoutRuleId } from '../shared/rule-id-text';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole, SYSTEM_ACTOR } from '../shared/actor';
@@ -298,7 +299,7 @@ export class AccountabilityService implements OnModuleInit {
         to: e.toState,
         actor: e.actorName,
         channel: e.channel,
-        summary: e.summary,
+        summary: withoutRuleId(e.summary), // lines stored before issue 14 began with "A2："
       })),
     };
   }
