@@ -272,6 +272,16 @@ describe('P2–P4: who may do what', () => {
     expect(forbiddenIn('key_supervision', ACTORS.owner)?.code).toBe('CASE.FORBIDDEN');
   });
 
+  it('a reason written as a plain string still names the action and the number, and the next step follows', () => {
+    const saved = ACTION_RULES.urge;
+    try {
+      ACTION_RULES.urge = { ...saved, whoRule: '催办由督查室办理', next: '如需催办，请联系督查室。' };
+      expect(forbiddenIn('urge', ACTORS.leadUnit)?.message).toBe('催办由督查室办理，您不能催办事项 DB2026-0042。如需催办，请联系督查室。');
+    } finally {
+      ACTION_RULES.urge = saved;
+    }
+  });
+
   it('P2: one person may hold several roles (owner and leader may both rate and sign off)', () => {
     const both: ActorRelation = { ...nobody, isOwner: true, isLeader: true };
     expect([forbiddenIn('rate', both), forbiddenIn('sign_off', both)]).toEqual([null, null]);

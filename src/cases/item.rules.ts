@@ -80,10 +80,13 @@ const lead = (c: RefusalContext) => (c.leadUnitName ? `主办单位（${c.leadUn
 interface ActionRule {
   from: readonly ItemState[];
   who: Who;
-  /** Why a person who may not do this is refused, in the domain's words (rule ids stay in comments: issue 14). */
-  whoRule: Say;
+  /**
+   * Why a person who may not do this is refused, in the domain's words (rule ids stay in comments: issue 14). A plain
+   * string is a reason without the item: 「…，您不能<action>事项 <number>。」 is added to it.
+   */
+  whoRule: Say | string;
   /** What such a person can do instead (issue 13: a refusal says what to do next). */
-  next?: Say;
+  next?: Say | string;
   /** What a co-unit is told instead (P4 谁主办、谁反馈: it works through the lead unit). */
   coUnit?: Say;
 }
@@ -209,8 +212,9 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
 export function checkAction(action: ItemAction, state: ItemState, who: ActorRelation, itemNumber: string, context: RefusalContext = {}): Refusal | null {
   const rule = ACTION_RULES[action];
   if (!rule.who(who)) {
-    const message =
-      who.unitRole === 'co' && rule.coUnit ? rule.coUnit(itemNumber, context) : `${rule.whoRule(itemNumber, context)}${rule.next?.(itemNumber, context) ?? ''}`;
+    const why = typeof rule.whoRule === 'string' ? `${rule.whoRule}，您不能${ACTION_LABELS[action]}事项 ${itemNumber}。` : rule.whoRule(itemNumber, context);
+    const next = typeof rule.next === 'string' ? rule.next : (rule.next?.(itemNumber, context) ?? '');
+    const message = who.unitRole === 'co' && rule.coUnit ? rule.coUnit(itemNumber, context) : `${why}${next}`;
     return { code: 'CASE.FORBIDDEN', kind: 'forbidden', message };
   }
   if (!rule.from.includes(state)) {
