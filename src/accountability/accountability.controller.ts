@@ -48,7 +48,7 @@ export class AccountabilityController {
 
   @Post('clues')
   @RequireRoles('admin', 'supervisor')
-  @ApiOperation({ summary: 'A1：督查室手工登记问题线索' })
+  @ApiOperation({ summary: '督查室手工登记问题线索' })
   async open(@Body() dto: ManualClueDto, @CurrentActor() actor: Actor) {
     const unit = await this.db.getRepository(Unit).findOneBy({ id: dto.unitId });
     if (!unit) throw notFound('UNIT.NOT_FOUND', `没有编号为 ${dto.unitId} 的单位。`);
@@ -64,14 +64,14 @@ export class AccountabilityController {
   @Post('ranking/:year')
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
-  @ApiOperation({ summary: 'S11：年度积分低于基准且连续两年倒数后2位的单位，各开一条线索（每年1月也自动进行）' })
+  @ApiOperation({ summary: '年度积分低于基准且连续两年倒数后2位的单位，各开一条线索（每年1月也自动进行）' })
   ranking(@Param('year', ParseIntPipe) year: number, @CurrentActor() actor: Actor) {
     return this.service.openRankingClues(year, actor);
   }
 
   @Post('clues/:number/documents')
   @RequireRoles('admin', 'supervisor', 'leader')
-  @ApiOperation({ summary: 'A2：上传程序文书（请求体为文件本身，Content-Type 为其类型，?name=文件名）；之后在步骤中以 doc:<编号> 引用' })
+  @ApiOperation({ summary: '上传程序文书（请求体为文件本身，Content-Type 为其类型，?name=文件名）；之后在步骤中以 doc:<编号> 引用' })
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   attach(
     @Param('number') number: string,
@@ -107,7 +107,7 @@ export class AccountabilityController {
         '各步骤所需内容：hand_over {proposal}；skip_verification {reason}；verify {report:{title,ref}}；propose_opinion {targets:[{target,name,measures}]}；audit_approve {note?}；audit_reject {reason}；recheck_return {reason}；implement {note}；report_result {result}；apply_result {scope}；dismiss {reason, report?}；均可附 documents:[{title,ref}]',
     },
   })
-  @ApiOperation({ summary: 'A2：办理一步程序（移交、核查、处理意见、审核、复核、实施、结果、运用），由相应角色办理' })
+  @ApiOperation({ summary: '办理一步程序（移交、核查、处理意见、审核、复核、实施、结果、运用），由相应角色办理' })
   act(@Param('number') number: string, @Param('action') action: string, @Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
     if (!PROCEDURE_ACTIONS.includes(action as ProcedureAction))
       throw invalid('CLUE.BAD_ACTION', `没有「${action}」这一步骤，可用：${PROCEDURE_ACTIONS.join('、')}。`, { field: 'action' });

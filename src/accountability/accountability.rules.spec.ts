@@ -80,7 +80,8 @@ describe('A2: decide over every (action × state) pair, by a role allowed to act
       expect(got).toMatchObject({ ok: true, next: TABLE[action][1] });
     } else {
       expect(got).toMatchObject({ ok: false, code: 'ACCOUNTABILITY.ILLEGAL_TRANSITION', kind: 'conflict' });
-      expect(!got.ok && got.message).toContain(`A2：该责任追究当前为「${LABEL[state]}」`);
+      expect(!got.ok && got.message).toContain(`该责任追究目前处于“${LABEL[state]}”阶段`);
+      expect(!got.ok && got.message).not.toMatch(/[A-Z]\d+[：:]/);
     }
   });
 
@@ -89,10 +90,10 @@ describe('A2: decide over every (action × state) pair, by a role allowed to act
       ok: false,
       code: 'ACCOUNTABILITY.ILLEGAL_TRANSITION',
       kind: 'conflict',
-      message: 'A2：该责任追究当前为「已移交」，不能「提出问责处理意见」（仅在「提出问责处理意见」时可以）。',
+      message: '该责任追究目前处于“已移交”阶段，现在不能提出问责处理意见；提出问责处理意见须在“提出问责处理意见”阶段办理。',
     });
     expect(run('opinion', 'dismiss')).toMatchObject({
-      message: 'A2：该责任追究当前为「提出问责处理意见」，不能「不予追究」（仅在「问题线索」、「核查中」时可以）。',
+      message: '该责任追究目前处于“提出问责处理意见”阶段，现在不能不予追究；不予追究须在“问题线索或核查中”阶段办理。',
     });
   });
 
@@ -158,7 +159,7 @@ describe('A2: the paths through the procedure', () => {
     expect(run('handed_over', 'skip_verification')).toEqual({
       ok: true,
       next: 'opinion',
-      timelineSummary: 'A2：事实清楚、证据确凿，不进行核查，直接提出问责处理意见（理由：逾期事实经系统记录，证据确凿）',
+      timelineSummary: '事实清楚、证据确凿，不进行核查，直接提出问责处理意见（理由：逾期事实经系统记录，证据确凿）',
     });
   });
 
@@ -168,7 +169,7 @@ describe('A2: the paths through the procedure', () => {
     expect(run('recheck', 'recheck_return')).toEqual({
       ok: true,
       next: 'opinion',
-      timelineSummary: 'A2：督查室复核认为问责处理意见不当，退回重新提出（理由：问责范围不全）',
+      timelineSummary: '督查室复核认为问责处理意见不当，退回重新提出（理由：问责范围不全）',
     });
   });
 
@@ -176,7 +177,7 @@ describe('A2: the paths through the procedure', () => {
     expect(run('audit', 'audit_reject')).toEqual({
       ok: true,
       next: 'opinion',
-      timelineSummary: 'A2：分管领导审核不同意，退回重新提出问责处理意见（理由：处理偏轻）',
+      timelineSummary: '分管领导审核不同意，退回重新提出问责处理意见（理由：处理偏轻）',
     });
   });
 
@@ -184,24 +185,24 @@ describe('A2: the paths through the procedure', () => {
     expect(run('clue_opened', 'dismiss', ['supervisor'], { reason: '已批准延期' })).toEqual({
       ok: true,
       next: 'dismissed',
-      timelineSummary: 'A2：线索不予追究（理由：已批准延期）',
+      timelineSummary: '线索不予追究（理由：已批准延期）',
     });
     expect(run('verifying', 'dismiss', ['supervisor'], { reason: '线索不实' })).toEqual({
       ok: false,
       code: 'ACCOUNTABILITY.INVALID_INPUT',
       kind: 'invalid',
-      message: 'A2：核查后不予追究须附核查报告。',
+      message: '核查后不予追究须附核查报告。',
     });
     expect(run('verifying', 'dismiss', ['supervisor'], { reason: '线索不实', report: REPORT })).toMatchObject({
       ok: true,
       next: 'dismissed',
-      timelineSummary: 'A2：经核查线索不实，不予追究（理由：线索不实；核查报告《关于某局逾期问题的核查报告》）',
+      timelineSummary: '经核查线索不实，不予追究（理由：线索不实；核查报告《关于某局逾期问题的核查报告》）',
     });
   });
 
   it('A2: each step writes its timeline line', () => {
-    expect(run('clue_opened', 'hand_over')).toMatchObject({ timelineSummary: 'A2：督查室移交问题线索，问责建议：建议对该局予以通报' });
-    expect(run('verifying', 'verify')).toMatchObject({ timelineSummary: 'A2：核查完成，核查报告《关于某局逾期问题的核查报告》（HC2026-003）' });
+    expect(run('clue_opened', 'hand_over')).toMatchObject({ timelineSummary: '督查室移交问题线索，问责建议：建议对该局予以通报' });
+    expect(run('verifying', 'verify')).toMatchObject({ timelineSummary: '核查完成，核查报告《关于某局逾期问题的核查报告》（HC2026-003）' });
     expect(
       run('opinion', 'propose_opinion', ['supervisor'], {
         targets: [
@@ -209,10 +210,10 @@ describe('A2: the paths through the procedure', () => {
           { target: 'person', name: '张三', measures: ['admonition', 'self_examination'] },
         ],
       }),
-    ).toMatchObject({ next: 'audit', timelineSummary: 'A2：提出问责处理意见——单位「市住建局」：通报、约谈主要负责人；工作人员「张三」：诫勉、检查' });
-    expect(run('audit', 'audit_approve')).toMatchObject({ timelineSummary: 'A2：分管领导审核同意问责处理意见，报督查室复核' });
+    ).toMatchObject({ next: 'audit', timelineSummary: '提出问责处理意见——单位「市住建局」：通报、约谈主要负责人；工作人员「张三」：诫勉、检查' });
+    expect(run('audit', 'audit_approve')).toMatchObject({ timelineSummary: '分管领导审核同意问责处理意见，报督查室复核' });
     expect(run('result_reported', 'apply_result', ['supervisor'], { scope: 'public' })).toMatchObject({
-      timelineSummary: 'A2：结果运用：抄送组织部门，并公开通报（政府门户网站、新闻媒体）',
+      timelineSummary: '结果运用：抄送组织部门，并公开通报（政府门户网站、新闻媒体）',
     });
   });
 });
@@ -226,7 +227,8 @@ describe('A2: who takes each step', () => {
       expect(got).toMatchObject({ ok: true, next: TABLE[action][1] });
     } else {
       expect(got).toMatchObject({ ok: false, code: 'ACCOUNTABILITY.FORBIDDEN', kind: 'forbidden' });
-      expect(!got.ok && got.message.startsWith('A2：')).toBe(true);
+      expect(!got.ok && got.message).not.toMatch(/[A-Z]\d+[：:]/);
+      expect(!got.ok && got.message).toContain('如有需要，请联系督查室。');
     }
   });
 
@@ -241,7 +243,7 @@ describe('A2: who takes each step', () => {
       ok: false,
       code: 'ACCOUNTABILITY.FORBIDDEN',
       kind: 'forbidden',
-      message: 'A2：问责处理意见由分管领导审核，您不能「审核同意」。',
+      message: '问责处理意见由分管领导审核，您不能办理“审核同意”。如有需要，请联系督查室。',
     });
     expect(availableActions('audit', ['leader'])).toEqual(['audit_approve', 'audit_reject']);
     expect(availableActions('audit', ['supervisor'])).toEqual([]);
@@ -269,18 +271,18 @@ describe('A2: who takes each step', () => {
 
 describe('A2: each step checks what it needs', () => {
   const missing: [ProcedureAction, object, string][] = [
-    ['hand_over', { proposal: '  ' }, 'A2：移交问题线索须同时提出问责建议。'],
-    ['skip_verification', {}, 'A2：不经核查直接处理须说明事实清楚、证据确凿的理由。'],
-    ['verify', { report: { title: '核查报告', ref: '' } }, 'A2：核查须形成核查报告（标题和文件）。'],
-    ['verify', {}, 'A2：核查须形成核查报告（标题和文件）。'],
-    ['audit_reject', { reason: '' }, 'A2：审核不同意须说明理由。'],
-    ['recheck_return', {}, 'A2：复核退回须说明理由。'],
-    ['implement', { note: '' }, 'A2：请写明实施了哪项问责。'],
-    ['report_result', {}, 'A2：报送问责结果须写明结果。'],
-    ['apply_result', { scope: 'website' }, 'A2：结果运用须选择内部通报或公开通报。'],
-    ['dismiss', {}, 'A2：不予追究须说明理由。'],
-    ['propose_opinion', { targets: [] }, 'A3：问责处理意见须列明问责对象及问责方式。'],
-    ['propose_opinion', {}, 'A3：问责处理意见须列明问责对象及问责方式。'],
+    ['hand_over', { proposal: '  ' }, '移交问题线索须同时提出问责建议。'],
+    ['skip_verification', {}, '不经核查直接处理须说明事实清楚、证据确凿的理由。'],
+    ['verify', { report: { title: '核查报告', ref: '' } }, '核查须形成核查报告（标题和文件）。'],
+    ['verify', {}, '核查须形成核查报告（标题和文件）。'],
+    ['audit_reject', { reason: '' }, '审核不同意须说明理由。'],
+    ['recheck_return', {}, '复核退回须说明理由。'],
+    ['implement', { note: '' }, '请写明实施了哪项问责。'],
+    ['report_result', {}, '报送问责结果须写明结果。'],
+    ['apply_result', { scope: 'website' }, '结果运用须选择内部通报或公开通报。'],
+    ['dismiss', {}, '不予追究须说明理由。'],
+    ['propose_opinion', { targets: [] }, '问责处理意见须列明问责对象及问责方式。'],
+    ['propose_opinion', {}, '问责处理意见须列明问责对象及问责方式。'],
   ];
   it.each(missing)('A2: %s with %j is refused', (action, input, message) => {
     const got = decide(TABLE[action][0][0], action, by(action), input as never);
@@ -304,9 +306,9 @@ describe('A2: each step checks what it needs', () => {
       code: 'ACCOUNTABILITY.TALK_WITHOUT_BULLETIN',
       kind: 'invalid',
       message:
-        'A3：对单位「市住建局」约谈主要负责人须与通报同时使用。' +
-        'A3：「约谈主要负责人」不适用于工作人员「张三」，可选：检查、通报、诫勉、组织调整或组织处理、纪律处分。' +
-        'A3：「fine」不是问责方式，对工作人员「张三」可选：检查、通报、诫勉、组织调整或组织处理、纪律处分。',
+        '对单位「市住建局」约谈主要负责人须与通报同时使用。' +
+        '「约谈主要负责人」不适用于工作人员「张三」，可选：检查、通报、诫勉、组织调整或组织处理、纪律处分。' +
+        '「fine」不是问责方式，对工作人员「张三」可选：检查、通报、诫勉、组织调整或组织处理、纪律处分。',
     });
   });
 
@@ -317,7 +319,7 @@ describe('A2: each step checks what it needs', () => {
         { target: 'person', name: ' 张三 ', measures: ['admonition'] },
       ],
     });
-    expect(twice).toMatchObject({ ok: false, code: 'ACCOUNTABILITY.DUPLICATE_TARGET', message: 'A3：工作人员「张三」重复列出，请合并其问责方式。' });
+    expect(twice).toMatchObject({ ok: false, code: 'ACCOUNTABILITY.DUPLICATE_TARGET', message: '工作人员「张三」重复列出，请合并其问责方式。' });
     const nameless = run('opinion', 'propose_opinion', ['supervisor'], { targets: [{ target: 'person', name: '', measures: ['bulletin'] }] });
     expect(nameless).toMatchObject({ ok: false, code: 'ACCOUNTABILITY.INVALID_INPUT' });
     const kindless = decide('opinion', 'propose_opinion', ['supervisor'], { targets: [{ target: 'team', name: '某组', measures: ['bulletin'] }] } as never);
@@ -367,15 +369,15 @@ describe('A3: validateMeasures', () => {
   it('A3: the messages say what is wrong and what may be chosen, in Chinese', () => {
     expect(validateMeasures('unit', [])).toEqual({
       ok: false,
-      problems: [{ code: 'ACCOUNTABILITY.NO_MEASURE', message: 'A3：对单位须至少提出一种问责方式（可选：检查、通报、约谈主要负责人）。' }],
+      problems: [{ code: 'ACCOUNTABILITY.NO_MEASURE', message: '对单位须至少提出一种问责方式（可选：检查、通报、约谈主要负责人）。' }],
     });
     expect(validateMeasures('unit', ['admonition'], '市住建局')).toEqual({
       ok: false,
-      problems: [{ code: 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', message: 'A3：「诫勉」不适用于单位「市住建局」，可选：检查、通报、约谈主要负责人。' }],
+      problems: [{ code: 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', message: '「诫勉」不适用于单位「市住建局」，可选：检查、通报、约谈主要负责人。' }],
     });
     expect(validateMeasures('person', ['bulletin', 'bulletin'], '张三')).toEqual({
       ok: false,
-      problems: [{ code: 'ACCOUNTABILITY.DUPLICATE_MEASURE', message: 'A3：对工作人员「张三」的问责方式「通报」重复。' }],
+      problems: [{ code: 'ACCOUNTABILITY.DUPLICATE_MEASURE', message: '对工作人员「张三」的问责方式「通报」重复。' }],
     });
   });
 });
@@ -488,7 +490,7 @@ describe('A1: triggerClue', () => {
   });
 
   describe('A1, S11: a scoring S11 candidate (bottom two, below base, two years running) opens a clue', () => {
-    const EXPL = 'S11 连续2年得分低于基础分100且位列倒数2名以内（2025年95分、第20名/共20名；2026年92.5分、第19名/共20名），移交责任追究线索（A1）';
+    const EXPL = '连续2年得分低于基础分100且位列倒数2名以内（2025年95分、第20名/共20名；2026年92.5分、第19名/共20名），移交责任追究线索';
     const ranking = (years: number[], explanation = EXPL) => triggerClue({ kind: 'ranking', ...unit, years, explanation });
 
     it('A1, S11: one clue per window of years, keyed by its last year', () => {

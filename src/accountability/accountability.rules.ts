@@ -178,21 +178,21 @@ export function validateMeasures(target: MeasureTarget, measures: readonly strin
   const problems: Problem[] = [];
   const seen = new Set<string>();
   if (measures.length === 0) {
-    problems.push({ code: 'ACCOUNTABILITY.NO_MEASURE', message: `A3：对${who}须至少提出一种问责方式（可选：${choices}）。` });
+    problems.push({ code: 'ACCOUNTABILITY.NO_MEASURE', message: `对${who}须至少提出一种问责方式（可选：${choices}）。` });
   }
   for (const m of measures) {
     if (!Object.prototype.hasOwnProperty.call(ALL_MEASURE_LABELS, m)) {
-      problems.push({ code: 'ACCOUNTABILITY.UNKNOWN_MEASURE', message: `A3：「${m}」不是问责方式，对${who}可选：${choices}。` });
+      problems.push({ code: 'ACCOUNTABILITY.UNKNOWN_MEASURE', message: `「${m}」不是问责方式，对${who}可选：${choices}。` });
     } else if (!Object.prototype.hasOwnProperty.call(allowed, m)) {
       const label = ALL_MEASURE_LABELS[m as Measure];
-      problems.push({ code: 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', message: `A3：「${label}」不适用于${who}，可选：${choices}。` });
+      problems.push({ code: 'ACCOUNTABILITY.MEASURE_NOT_FOR_TARGET', message: `「${label}」不适用于${who}，可选：${choices}。` });
     } else if (seen.has(m)) {
-      problems.push({ code: 'ACCOUNTABILITY.DUPLICATE_MEASURE', message: `A3：对${who}的问责方式「${allowed[m]}」重复。` });
+      problems.push({ code: 'ACCOUNTABILITY.DUPLICATE_MEASURE', message: `对${who}的问责方式「${allowed[m]}」重复。` });
     }
     seen.add(m);
   }
   if (target === 'unit' && seen.has('talk') && !seen.has('bulletin')) {
-    problems.push({ code: 'ACCOUNTABILITY.TALK_WITHOUT_BULLETIN', message: `A3：对${who}约谈主要负责人须与通报同时使用。` });
+    problems.push({ code: 'ACCOUNTABILITY.TALK_WITHOUT_BULLETIN', message: `对${who}约谈主要负责人须与通报同时使用。` });
   }
   return problems.length ? { ok: false, problems } : { ok: true, measures: [...seen] as Measure[] };
 }
@@ -229,22 +229,22 @@ const SUP: readonly Role[] = ['supervisor'];
 
 /** A2: every legal step, as data. The next state depends on the step alone. */
 export const PROCEDURE: Record<ProcedureAction, Step> = {
-  hand_over: { from: ['clue_opened'], to: 'handed_over', roles: SUP, whoRule: 'A2：问题线索由督查室移交并提出问责建议' },
-  start_verification: { from: ['handed_over'], to: 'verifying', roles: SUP, whoRule: 'A2：核查由督查室登记' },
-  skip_verification: { from: ['handed_over'], to: 'opinion', roles: SUP, whoRule: 'A2：不经核查直接处理由督查室登记' },
-  verify: { from: ['verifying'], to: 'opinion', roles: SUP, whoRule: 'A2：核查报告由督查室登记' },
-  propose_opinion: { from: ['opinion'], to: 'audit', roles: SUP, whoRule: 'A2：问责处理意见由督查室登记' },
-  audit_approve: { from: ['audit'], to: 'recheck', roles: ['leader'], whoRule: 'A2：问责处理意见由分管领导审核' },
-  audit_reject: { from: ['audit'], to: 'opinion', roles: ['leader'], whoRule: 'A2：问责处理意见由分管领导审核' },
-  recheck_approve: { from: ['recheck'], to: 'implementing', roles: SUP, whoRule: 'A2：问责处理意见由督查室复核' },
-  recheck_return: { from: ['recheck'], to: 'opinion', roles: SUP, whoRule: 'A2：问责处理意见由督查室复核' },
+  hand_over: { from: ['clue_opened'], to: 'handed_over', roles: SUP, whoRule: '问题线索由督查室移交并提出问责建议' },
+  start_verification: { from: ['handed_over'], to: 'verifying', roles: SUP, whoRule: '核查由督查室登记' },
+  skip_verification: { from: ['handed_over'], to: 'opinion', roles: SUP, whoRule: '不经核查直接处理由督查室登记' },
+  verify: { from: ['verifying'], to: 'opinion', roles: SUP, whoRule: '核查报告由督查室登记' },
+  propose_opinion: { from: ['opinion'], to: 'audit', roles: SUP, whoRule: '问责处理意见由督查室登记' },
+  audit_approve: { from: ['audit'], to: 'recheck', roles: ['leader'], whoRule: '问责处理意见由分管领导审核' },
+  audit_reject: { from: ['audit'], to: 'opinion', roles: ['leader'], whoRule: '问责处理意见由分管领导审核' },
+  recheck_approve: { from: ['recheck'], to: 'implementing', roles: SUP, whoRule: '问责处理意见由督查室复核' },
+  recheck_return: { from: ['recheck'], to: 'opinion', roles: SUP, whoRule: '问责处理意见由督查室复核' },
   // Carrying out takes several acts (检查 received, 通报 issued, 约谈 held): each is recorded, the state stays.
-  implement: { from: ['implementing'], to: 'implementing', roles: SUP, whoRule: 'A2：问责实施情况由督查室登记' },
-  report_result: { from: ['implementing'], to: 'result_reported', roles: SUP, whoRule: 'A2：问责结果由督查室登记' },
-  apply_result: { from: ['result_reported'], to: 'applied', roles: SUP, whoRule: 'A2：问责结果运用由督查室办理' },
+  implement: { from: ['implementing'], to: 'implementing', roles: SUP, whoRule: '问责实施情况由督查室登记' },
+  report_result: { from: ['implementing'], to: 'result_reported', roles: SUP, whoRule: '问责结果由督查室登记' },
+  apply_result: { from: ['result_reported'], to: 'applied', roles: SUP, whoRule: '问责结果运用由督查室办理' },
   // §4 事实清楚、证据确凿: a clue is dropped before hand-over, or on a 核查报告 — not after a clear-cut case skipped
   // 核查 (§10 具备问责条件), and not once an opinion exists (a wrong opinion is returned, never silently dropped).
-  dismiss: { from: ['clue_opened', 'verifying'], to: 'dismissed', roles: SUP, whoRule: 'A2：不予追究由督查室决定' },
+  dismiss: { from: ['clue_opened', 'verifying'], to: 'dismissed', roles: SUP, whoRule: '不予追究由督查室决定' },
 };
 
 export type Refusal = { ok: false; code: string; kind: 'forbidden' | 'conflict' | 'invalid'; message: string };
@@ -255,11 +255,13 @@ export function decide<A extends ProcedureAction>(state: ProcedureState, action:
   const step = PROCEDURE[action];
   const label = PROCEDURE_ACTION_LABELS[action];
   if (!step.roles.some((r) => actorRoles.includes(r))) {
-    return { ok: false, code: 'ACCOUNTABILITY.FORBIDDEN', kind: 'forbidden', message: `${step.whoRule}，您不能「${label}」。` };
+    const message = `${step.whoRule}，您不能办理“${label}”。如有需要，请联系督查室。`;
+    return { ok: false, code: 'ACCOUNTABILITY.FORBIDDEN', kind: 'forbidden', message };
   }
   if (!step.from.includes(state)) {
-    const where = step.from.map((s) => `「${PROCEDURE_STATE_LABELS[s]}」`).join('、');
-    const message = `A2：该责任追究当前为「${PROCEDURE_STATE_LABELS[state]}」，不能「${label}」（仅在${where}时可以）。`;
+    // A2, in words: the stage it is at, and the stage this step belongs to.
+    const where = step.from.map((s) => PROCEDURE_STATE_LABELS[s]).join('或');
+    const message = `该责任追究目前处于“${PROCEDURE_STATE_LABELS[state]}”阶段，现在不能${label}；${label}须在“${where}”阶段办理。`;
     return { ok: false, code: 'ACCOUNTABILITY.ILLEGAL_TRANSITION', kind: 'conflict', message };
   }
   const summary = SUMMARISE[action]((input ?? {}) as Loose, state);
@@ -284,55 +286,55 @@ const doc = (v: unknown): DocumentRef | null => {
 /** A required text field, or the refusal that names it. */
 const need = (v: unknown, what: string, then: (t: string) => string): string | Refusal => {
   const t = text(v);
-  return t ? then(t) : invalid(`A2：${what}。`);
+  return t ? then(t) : invalid(`${what}。`);
 };
 
 /** Checks a step's input and writes its timeline line (C6), or refuses. */
 const SUMMARISE: Record<ProcedureAction, (i: Loose, state: ProcedureState) => string | Refusal> = {
-  hand_over: (i) => need(i.proposal, '移交问题线索须同时提出问责建议', (p) => `A2：督查室移交问题线索，问责建议：${p}`),
-  start_verification: (i) => `A2：主管部门开始核查${text(i.note) ? `：${text(i.note)}` : ''}`,
+  hand_over: (i) => need(i.proposal, '移交问题线索须同时提出问责建议', (p) => `督查室移交问题线索，问责建议：${p}`),
+  start_verification: (i) => `主管部门开始核查${text(i.note) ? `：${text(i.note)}` : ''}`,
   skip_verification: (i) =>
-    need(i.reason, '不经核查直接处理须说明事实清楚、证据确凿的理由', (r) => `A2：事实清楚、证据确凿，不进行核查，直接提出问责处理意见（理由：${r}）`),
+    need(i.reason, '不经核查直接处理须说明事实清楚、证据确凿的理由', (r) => `事实清楚、证据确凿，不进行核查，直接提出问责处理意见（理由：${r}）`),
   verify: (i) => {
     const d = doc(i.report);
-    return d ? `A2：核查完成，核查报告《${d.title}》（${d.ref}）` : invalid('A2：核查须形成核查报告（标题和文件）。');
+    return d ? `核查完成，核查报告《${d.title}》（${d.ref}）` : invalid('核查须形成核查报告（标题和文件）。');
   },
   propose_opinion: (i) => opinionSummary(i.targets),
-  audit_approve: (i) => `A2：分管领导审核同意问责处理意见，报督查室复核${text(i.note) ? `（${text(i.note)}）` : ''}`,
-  audit_reject: (i) => need(i.reason, '审核不同意须说明理由', (r) => `A2：分管领导审核不同意，退回重新提出问责处理意见（理由：${r}）`),
-  recheck_approve: (i) => `A2：督查室复核同意，转有关单位实施问责${text(i.note) ? `（${text(i.note)}）` : ''}`,
-  recheck_return: (i) => need(i.reason, '复核退回须说明理由', (r) => `A2：督查室复核认为问责处理意见不当，退回重新提出（理由：${r}）`),
-  implement: (i) => need(i.note, '请写明实施了哪项问责', (n) => `A2：实施问责：${n}`),
-  report_result: (i) => need(i.result, '报送问责结果须写明结果', (r) => `A2：报送问责结果：${r}`),
+  audit_approve: (i) => `分管领导审核同意问责处理意见，报督查室复核${text(i.note) ? `（${text(i.note)}）` : ''}`,
+  audit_reject: (i) => need(i.reason, '审核不同意须说明理由', (r) => `分管领导审核不同意，退回重新提出问责处理意见（理由：${r}）`),
+  recheck_approve: (i) => `督查室复核同意，转有关单位实施问责${text(i.note) ? `（${text(i.note)}）` : ''}`,
+  recheck_return: (i) => need(i.reason, '复核退回须说明理由', (r) => `督查室复核认为问责处理意见不当，退回重新提出（理由：${r}）`),
+  implement: (i) => need(i.note, '请写明实施了哪项问责', (n) => `实施问责：${n}`),
+  report_result: (i) => need(i.result, '报送问责结果须写明结果', (r) => `报送问责结果：${r}`),
   apply_result: (i) =>
     typeof i.scope === 'string' && Object.prototype.hasOwnProperty.call(RESULT_SCOPES, i.scope)
-      ? `A2：结果运用：抄送组织部门，并${RESULT_SCOPES[i.scope as ResultScope]}`
-      : invalid('A2：结果运用须选择内部通报或公开通报。'),
+      ? `结果运用：抄送组织部门，并${RESULT_SCOPES[i.scope as ResultScope]}`
+      : invalid('结果运用须选择内部通报或公开通报。'),
   dismiss: (i, state) => {
     const reason = text(i.reason);
-    if (!reason) return invalid('A2：不予追究须说明理由。');
-    if (state !== 'verifying') return `A2：线索不予追究（理由：${reason}）`;
+    if (!reason) return invalid('不予追究须说明理由。');
+    if (state !== 'verifying') return `线索不予追究（理由：${reason}）`;
     const d = doc(i.report);
-    return d ? `A2：经核查线索不实，不予追究（理由：${reason}；核查报告《${d.title}》）` : invalid('A2：核查后不予追究须附核查报告。');
+    return d ? `经核查线索不实，不予追究（理由：${reason}；核查报告《${d.title}》）` : invalid('核查后不予追究须附核查报告。');
   },
 };
 
 /** A3 on every target of an opinion; all problems are reported together. */
 function opinionSummary(raw: unknown): string | Refusal {
   const targets = Array.isArray(raw) ? (raw as Loose[]) : [];
-  if (targets.length === 0) return invalid('A3：问责处理意见须列明问责对象及问责方式。', 'ACCOUNTABILITY.NO_TARGET');
+  if (targets.length === 0) return invalid('问责处理意见须列明问责对象及问责方式。', 'ACCOUNTABILITY.NO_TARGET');
   const problems: Problem[] = [];
   const lines: string[] = [];
   const names = new Set<string>();
   for (const t of targets) {
     const name = text(t.name);
     if ((t.target !== 'unit' && t.target !== 'person') || !name) {
-      problems.push({ code: 'ACCOUNTABILITY.INVALID_INPUT', message: 'A3：每个问责对象须写明是单位还是工作人员，以及名称。' });
+      problems.push({ code: 'ACCOUNTABILITY.INVALID_INPUT', message: '每个问责对象须写明是单位还是工作人员，以及名称。' });
       continue;
     }
     const key = `${t.target}:${name}`;
     if (names.has(key)) {
-      problems.push({ code: 'ACCOUNTABILITY.DUPLICATE_TARGET', message: `A3：${MEASURE_TARGET_LABELS[t.target]}「${name}」重复列出，请合并其问责方式。` });
+      problems.push({ code: 'ACCOUNTABILITY.DUPLICATE_TARGET', message: `${MEASURE_TARGET_LABELS[t.target]}「${name}」重复列出，请合并其问责方式。` });
       continue;
     }
     names.add(key);
@@ -341,5 +343,5 @@ function opinionSummary(raw: unknown): string | Refusal {
     else lines.push(`${MEASURE_TARGET_LABELS[t.target]}「${name}」：${check.measures.map((m) => ALL_MEASURE_LABELS[m]).join('、')}`);
   }
   if (problems.length) return invalid(problems.map((p) => p.message).join(''), problems[0].code);
-  return `A2：提出问责处理意见——${lines.join('；')}`;
+  return `提出问责处理意见——${lines.join('；')}`;
 }

@@ -1,3 +1,4 @@
+import { withoutRuleId } from '../shared/rule-id-text';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, hasRole, SYSTEM_ACTOR } from '../shared/actor';
@@ -229,7 +230,7 @@ export class AccountabilityService implements OnModuleInit {
   /** A2: a document for the clue's file (a 核查报告, an opinion, a result); steps cite it as `doc:<id>`. */
   async attach(number: string, file: { name: string; mime: string; content: Buffer }, actor: Actor) {
     if (!rolesOf(actor).includes('supervisor') && !hasRole(actor, 'leader'))
-      throw new DomainError('CLUE.FORBIDDEN', 'A2：程序文书由督查室或领导上传。', 'forbidden');
+      throw new DomainError('CLUE.FORBIDDEN', '程序文书由督查室或领导上传。', 'forbidden');
     const name = file.name.normalize('NFC').trim();
     if (!name || name.length > 200) throw new DomainError('CLUE.BAD_FILE_NAME', '请在 name 参数中给出文件名（200字以内），例如 核查报告.pdf。', 'invalid');
     if (file.content.length === 0) throw new DomainError('CLUE.EMPTY_FILE', '上传的文件是空的。', 'invalid');
@@ -280,11 +281,7 @@ export class AccountabilityService implements OnModuleInit {
     const found = await em.findBy(DocumentFile, { id: In(refs), ownerKind: 'clue', ownerId: clue.id });
     const missing = refs.filter((id) => !found.some((d) => d.id === id));
     if (missing.length)
-      throw new DomainError(
-        'CLUE.DOCUMENT_NOT_FOUND',
-        `A2：文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`,
-        'invalid',
-      );
+      throw new DomainError('CLUE.DOCUMENT_NOT_FOUND', `文书 ${missing.map((id) => `doc:${id}`).join('、')} 不属于线索 ${clue.number}，请先上传。`, 'invalid');
   }
 
   async get(number: string) {
@@ -302,7 +299,7 @@ export class AccountabilityService implements OnModuleInit {
         to: e.toState,
         actor: e.actorName,
         channel: e.channel,
-        summary: e.summary,
+        summary: withoutRuleId(e.summary), // lines stored before issue 14 began with "A2："
       })),
     };
   }

@@ -38,7 +38,7 @@ export class BulletinController {
 
   @Post()
   @RequireRoles('admin', 'supervisor')
-  @ApiOperation({ summary: 'B2：按期间从数据生成通报草稿' })
+  @ApiOperation({ summary: '按期间从数据生成通报草稿' })
   async generate(@Body() dto: GenerateBulletinDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.generate(dto, actor)).number);
   }
@@ -100,7 +100,7 @@ export class BulletinController {
 
   @Get(':number/reproduce')
   @RequireRoles('admin', 'supervisor', 'leader')
-  @ApiOperation({ summary: 'B2：从数据库重新生成，与存档逐行比对' })
+  @ApiOperation({ summary: '从数据库重新生成，与存档逐行比对' })
   reproduce(@Param('number') number: string) {
     return this.bulletins.reproduce(number);
   }

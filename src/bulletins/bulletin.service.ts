@@ -26,6 +26,14 @@ import { DEFAULT_POLICIES, isAddOn, type ReminderPolicy } from '../reminders/rem
 import { holdForQuiet } from '../reminders/schedule.rules';
 import { supervisionTargets } from '../org/message-targets';
 
+/** Issue 14: what a 通报's stage means for the 督查室, and what comes next — in words rather than a state name. */
+const BULLETIN_STATE_WORDS: Record<Bulletin['state'], [string]> = {
+  draft: ['还是草稿，尚未报领导审定'],
+  pending_approval: ['正在等待领导审定'],
+  approved: ['已经领导审定'],
+  published: ['已经印发'],
+};
+
 export const BULLETIN_PREFIX = 'TB';
 /** The number series of ad-hoc 重点督办 通报 (monthly and quarterly ones take the month or quarter as their issue). */
 const KEY_SUPERVISION_SERIES = 'TBK';
@@ -503,7 +511,7 @@ export class BulletinService implements OnModuleInit {
       if (!from.includes(b.state))
         throw new DomainError(
           'BULLETIN.ILLEGAL_TRANSITION',
-          `通报 ${b.number} 当前为「${BULLETIN_STATE_LABELS[b.state]}」，不能${summary}。${NEXT_STEP[b.state]}`,
+          `通报 ${b.number} ${BULLETIN_STATE_WORDS[b.state][0]}，现在不能${summary}。${NEXT_STEP[b.state]}`,
           'conflict',
         );
       const changes = await patch(b, em, b);

@@ -25,7 +25,7 @@ export class StatisticsController {
 
   @Get()
   @RequireRoles('admin', 'supervisor', 'leader', 'owner')
-  @ApiOperation({ summary: 'B4：按单位、来源、登记月份统计（from、to 为日期，含两端）' })
+  @ApiOperation({ summary: '按单位、来源、登记月份统计（from、to 为日期，含两端）' })
   async get(@Query('from') from?: string, @Query('to') to?: string) {
     const s = await this.compute(from, to);
     return { ...s, items: s.items.length };
@@ -33,7 +33,7 @@ export class StatisticsController {
 
   @Get('export.xlsx')
   @RequireRoles('admin', 'supervisor', 'leader', 'owner')
-  @ApiOperation({ summary: 'B4：统计表导出 .xlsx（按单位、按来源、按登记月份、按事项）' })
+  @ApiOperation({ summary: '统计表导出 .xlsx（按单位、按来源、按登记月份、按事项）' })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @Header('Content-Disposition', `attachment; filename="statistics.xlsx"; filename*=UTF-8''${encodeURIComponent('督查督办统计.xlsx')}`)
   async export(@Query('from') from?: string, @Query('to') to?: string) {

@@ -42,8 +42,8 @@ export class CalendarController {
   @ApiOperation({ summary: '从某日起第 N 个工作日（不含当天）' })
   async workingDays(@Query('from') from: string, @Query('n') n: string) {
     const count = Number(n);
-    if (!isValidLocalDate(from ?? '')) throw invalid('CALENDAR.BAD_DATE', '「from」须为日期，如 2026-12-01。', { field: 'from' });
-    if (!Number.isInteger(count) || count < 0 || count > 250) throw invalid('CALENDAR.BAD_N', '「n」须为 0 到 250 的整数。', { field: 'n' });
+    if (!isValidLocalDate(from ?? '')) throw invalid('CALENDAR.BAD_DATE', '「起始日」须为日期，如 2026-12-01。', { field: 'from' });
+    if (!Number.isInteger(count) || count < 0 || count > 250) throw invalid('CALENDAR.BAD_N', '「工作日数」须为 0 到 250 的整数。', { field: 'n' });
     const cal = await this.calendar.calendar();
     const date = cal.addWorkingDays(from, count);
     return { from, n: count, date, uncoveredYears: cal.uncoveredYearsBetween(from, date) };

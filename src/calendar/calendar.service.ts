@@ -55,7 +55,8 @@ export class CalendarService {
 
   async putOverride(date: string, kind: DayKind, note = ''): Promise<HolidayOverride> {
     if (!isValidLocalDate(date)) throw invalid('CALENDAR.BAD_DATE', `日期「${date}」无效，请写成 2027-01-01 的格式。`, { field: 'date' });
-    if (kind !== 'workday' && kind !== 'restday') throw invalid('CALENDAR.BAD_KIND', '「kind」须为 workday（上班）或 restday（休息）。', { field: 'kind' });
+    if (kind !== 'workday' && kind !== 'restday')
+      throw invalid('CALENDAR.BAD_KIND', '「日期类型」须为工作日（workday，上班）或休息日（restday，休息）。', { field: 'kind' });
     const saved = await this.db.getRepository(HolidayOverride).save({ date, kind, note });
     this.current = null;
     return saved;

@@ -7,6 +7,7 @@ import { DomainError, conflict, notFound } from '../shared/errors';
 import { CommandContext } from './command-context';
 import { Item } from './item.entity';
 import { ItemUnit } from './item-unit.entity';
+import { Unit } from '../org/unit.entity';
 import { ActorRelation, ItemAction, checkAction } from './item.rules';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
@@ -59,10 +60,17 @@ export class CommandRunner {
     if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
     const units = await em.findBy(ItemUnit, { itemId: item.id });
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
-      throw conflict('CASE.DECOMPOSED', `C4：事项 ${number} 已分解立项，请在它的子事项上办理。`);
+      // C4
+      throw conflict('CASE.DECOMPOSED', `事项 ${number} 已分解立项，请在它的子事项上办理。`);
     }
     const relation = relationOf(actor, item, units);
-    const refusal = checkAction(action, item.state, relation, number);
+    let refusal = checkAction(action, item.state, relation, number);
+    if (refusal?.code === 'CASE.FORBIDDEN' && relation.unitRole === 'co') {
+      // P4 谁主办、谁反馈: tell the co-unit which unit reports for it.
+      const leadUnitId = units.find((u) => u.role === 'lead')?.unitId;
+      const leadUnit = leadUnitId === undefined ? null : await em.findOneBy(Unit, { id: leadUnitId });
+      refusal = checkAction(action, item.state, relation, number, { leadUnitName: leadUnit?.name });
+    }
     if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.kind);
     const ctx = new CommandContext(em, item, units, actor, relation, this.clock.now(), this.timeline, this.outbox);
     return body(ctx);

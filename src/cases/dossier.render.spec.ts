@@ -142,6 +142,26 @@ describe('renderDossierHtml (C6 一事一卷)', () => {
     expect(html).toContain('<td>钉钉</td><td class="text">提交反馈</td><td></td>');
   });
 
+  it('issue 14: no rule id in the timeline — lines written before ids were dropped read without them', () => {
+    nextId = 1;
+    const html = render({
+      events: [
+        ev('2026-03-05T08:00:00+08:00', 'R5：逾期已满3天，转入重点督办（督查室跟踪督办，列入下期通报）', 'in_progress', 'in_progress'),
+        ev('2026-03-06T09:00:00+08:00', 'C4：2 个子事项全部办结，母事项办结', 'in_progress', 'closed'),
+        ev('2026-03-06T10:00:00+08:00', '函询：请说明进度', 'in_progress', 'in_progress'),
+      ],
+    });
+    expect(html).toContain('<td class="text">逾期已满3天，转入重点督办（督查室跟踪督办，列入下期通报）</td>');
+    expect(html).toContain('<td class="text">2 个子事项全部办结，母事项办结</td>');
+    expect(html).toContain('<td class="text">函询：请说明进度</td>');
+    expect(html).not.toMatch(/[A-Z]\d+[：:]/);
+  });
+
+  it('issue 14: a 整改 deadline reads as its hours and an open-ended one as such, not as a stored code', () => {
+    expect(render({ item: itemView({ deadlineSpec: 'R9:48h' }) })).toContain('2026-03-10 18:00（整改时限48小时）');
+    expect(render({ item: itemView({ deadlineSpec: 'open:2026' }) })).toContain('2026-03-10 18:00（无固定时限，2026年底前报送书面报告）');
+  });
+
   it("shows a returned report's reason, and names the author from the timeline", () => {
     const html = render({
       events: [ev('2026-03-03T10:00:00+08:00', '提交反馈', null, null, { actor: { id: 3, name: '王联络' }, actorName: '王联络' })],

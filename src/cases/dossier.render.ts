@@ -1,3 +1,4 @@
+import { withoutRuleId } from '../shared/rule-id-text';
 import { formatShanghai } from '../shared/shanghai-time';
 import type { Channel } from '../shared/vocabulary';
 import type { eventView, ItemView } from './item.view';
@@ -90,6 +91,8 @@ export function deadlineSpecLabel(spec: string): string {
   if ((m = spec.match(/^(\d+)m$/))) return `${m[1]}个月`;
   if ((m = spec.match(/^wd:(\d+)$/))) return `${m[1]}个工作日`;
   if (spec.startsWith('date:')) return '指定日期';
+  if ((m = spec.match(/^R9:(\d+)h$/))) return `整改时限${m[1]}小时`;
+  if ((m = spec.match(/^open:(\d{4})$/))) return `无固定时限，${m[1]}年底前报送书面报告`;
   return spec;
 }
 
@@ -148,7 +151,7 @@ function timeline(events: DossierEvent[]): string {
     .map((e) => {
       // Only a real move is a 状态变化: events that keep the state (a reminder, an extension) leave the cell empty.
       const change = e.fromState === e.toState ? '' : e.fromStateLabel && e.toStateLabel ? `${e.fromStateLabel} → ${e.toStateLabel}` : (e.toStateLabel ?? '');
-      return `<tr><td class="t">${when(e.at)}</td><td>${escapeHtml(e.actorName)}</td><td>${channel(e.channel)}</td><td class="text">${escapeHtml(e.summary)}</td><td>${escapeHtml(change)}</td></tr>`;
+      return `<tr><td class="t">${when(e.at)}</td><td>${escapeHtml(e.actorName)}</td><td>${channel(e.channel)}</td><td class="text">${escapeHtml(withoutRuleId(e.summary))}</td><td>${escapeHtml(change)}</td></tr>`;
     });
   if (!rows.length) return '<p class="none">（无）</p>';
   return `<table class="list"><colgroup><col class="t"><col class="who"><col class="ch"><col><col class="st"></colgroup><thead><tr><th>时间</th><th>经办人</th><th>渠道</th><th>事项</th><th>状态变化</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

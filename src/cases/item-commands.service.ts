@@ -52,7 +52,7 @@ export class ItemCommandsService {
   sign(number: string, actor: Actor) {
     return this.runner.run(number, actor, 'sign', async (c) => {
       const mine = c.units.find((u) => u.role === c.relation.unitRole && unitsOf(actor).includes(u.unitId))!;
-      if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}。`);
+      if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}，无需重复签收。`);
       await c.em.update(ItemUnit, { id: mine.id }, { signedAt: c.now, signedById: actor.personId });
       mine.signedAt = c.now;
       const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
@@ -66,7 +66,7 @@ export class ItemCommandsService {
   report(number: string, actor: Actor, content: string) {
     return this.runner.run(number, actor, 'report', async (c) => {
       const text = content.trim();
-      if (!text) throw invalid('REPORT.EMPTY', '反馈内容不能为空。', { field: 'content' });
+      if (!text) throw invalid('REPORT.EMPTY', `反馈须写明办理进展，例如：/反馈 ${c.item.number} 已完成现场核查，正在整改。`, { field: 'content' });
       checkLength('report', text, 'content');
       const report = await c.em.save(Report, {
         itemId: c.item.id,
@@ -90,12 +90,12 @@ export class ItemCommandsService {
   /** F2: the owner returns the latest report, or a closure under way, with a reason; the unit must resubmit. */
   returnWork(number: string, actor: Actor, reason: string) {
     return this.runner.run(number, actor, 'return', async (c) => {
-      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', 'F2：退回须写明理由。', { field: 'reason' });
+      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', `退回须写明理由，例如：/退回 ${c.item.number} 缺少现场照片。`, { field: 'reason' });
       checkLength('returnReason', reason, 'reason');
       let what: string;
       if (c.item.state === 'in_progress') {
         const latest = await c.em.findOne(Report, { where: { itemId: c.item.id, status: 'submitted' }, order: { id: 'DESC' } });
-        if (!latest) throw conflict('RETURN.NOTHING', `F2：事项 ${c.item.number} 没有待审的反馈可退回。`);
+        if (!latest) throw conflict('RETURN.NOTHING', `事项 ${c.item.number} 目前没有待审的反馈可退回；主办单位报送反馈后再审阅。`);
         await c.em.update(Report, { id: latest.id }, { status: 'returned', returnedAt: c.now, returnedById: actor.personId, returnReason: reason });
         what = '反馈';
       } else {
@@ -129,7 +129,7 @@ export class ItemCommandsService {
           ? conflict(problem.code, problem.message)
           : invalid(problem.code, problem.message, { field: problem.field });
       if (await c.em.existsBy(ItemRequest, { itemId: c.item.id, kind: 'extension', status: 'pending' })) {
-        throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请待审批。`);
+        throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请正在等待立项主体审批，请待审批结果出来后再申请。`);
       }
       const req = await c.em.save(ItemRequest, {
         itemId: c.item.id,
@@ -158,7 +158,7 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'decide_extension', async (c) => {
       const req = await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
       if (!req || req.status !== 'pending') throw conflict('EXTENSION.NOT_PENDING', `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`);
-      if (!approve && !note.trim()) throw invalid('EXTENSION.NOTE_REQUIRED', '不同意延期须写明意见。', { field: 'note' });
+      if (!approve && !note.trim()) throw invalid('EXTENSION.NOTE_REQUIRED', '不同意延期须写明意见，说明不同意的理由和下一步要求。', { field: 'note' });
       await c.em.update(ItemRequest, { id: req.id }, decided(approve ? 'approved' : 'refused', actor, c.now, note));
       const notice = await c.unitTargets([c.leadUnit.unitId]);
       if (!approve) {
@@ -199,10 +199,11 @@ export class ItemCommandsService {
   requestClosure(number: string, actor: Actor, input: { summary: string; servedPartyAgreed?: boolean }) {
     checkLength('closureSummary', input.summary, 'summary');
     return this.runner.run(number, actor, 'request_closure', async (c) => {
-      if (!input.summary.trim()) throw invalid('CLOSURE.SUMMARY_REQUIRED', '申请办结须写明办理情况。', { field: 'summary' });
+      if (!input.summary.trim())
+        throw invalid('CLOSURE.SUMMARY_REQUIRED', `申请办结须写明办理情况，例如：/办结 ${c.item.number} 已全部完成，附验收记录。`, { field: 'summary' });
       const hasServed = !!c.item.servedParty;
       if (hasServed && input.servedPartyAgreed === undefined) {
-        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `D1：本事项有服务对象「${c.item.servedParty}」，须说明其是否同意办结（servedPartyAgreed）。`, {
+        throw invalid('CLOSURE.AGREEMENT_REQUIRED', `本事项有服务对象「${c.item.servedParty}」，申请办结时须说明服务对象是否同意办结。`, {
           field: 'servedPartyAgreed',
         });
       }
@@ -255,7 +256,7 @@ export class ItemCommandsService {
       if (c.item.failedClosureAttempts < CLOSURE_ATTEMPTS_BEFORE_VERIFICATION) {
         throw conflict(
           'CLOSURE.VERIFICATION_TOO_EARLY',
-          `D1：服务对象不同意办结满 ${CLOSURE_ATTEMPTS_BEFORE_VERIFICATION} 次后才可组织核验，本事项目前 ${c.item.failedClosureAttempts} 次。`,
+          `服务对象不同意办结满 ${CLOSURE_ATTEMPTS_BEFORE_VERIFICATION} 次后才可组织核验，本事项目前 ${c.item.failedClosureAttempts} 次。`,
         );
       }
       const label = input.method === 'expert_review' ? '专家论证' : '公众评价';
@@ -417,7 +418,7 @@ export class ItemCommandsService {
       p.transition(
         'closed',
         { closedAt: now, numberRetiredAt: now },
-        { type: 'closed_by_children', summary: `C4：${siblings.length} 个子事项全部办结，母事项办结` },
+        { type: 'closed_by_children', summary: `${siblings.length} 个子事项全部办结，母事项办结` },
       ),
     );
     return true;

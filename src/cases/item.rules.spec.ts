@@ -58,28 +58,28 @@ const ACTORS = {
 type ActorName = keyof typeof ACTORS;
 const ACTOR_NAMES = Object.keys(ACTORS) as ActorName[];
 
-/** P2–P4: who may take each action, and the rule id the refusal names. */
+/** P2–P4: who may take each action, and the reason the refusal gives, in the domain's words (no rule ids: issue 14). */
 const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
-  submit: [['supervisor', 'owner'], 'P2'],
-  assign: [['supervisor', 'owner'], 'P2'],
-  decompose: [['supervisor', 'owner'], 'C4'],
-  sign: [['leadUnit', 'coUnit'], 'P1'],
-  report: [['leadUnit'], 'P4'],
-  return: [['owner'], 'F2'],
-  request_extension: [['leadUnit'], 'E1'],
-  decide_extension: [['owner'], 'E1'],
-  request_closure: [['leadUnit'], 'D1'],
-  start_review: [['owner'], 'D2'],
-  verify: [['owner'], 'D1'],
-  rate: [['owner'], 'D2'],
-  sign_off: [['leader'], 'D3'],
-  archive: [['supervisor', 'owner'], 'C6'],
-  close_by_children: [['system'], 'C4'],
-  reassign: [['supervisor'], 'P2'], // the 督查室 only, not the owner office itself
-  // No rule id in these refusals: people read them (issue 13).
-  urge: [['supervisor', 'owner'], ''], // 001 §13: 督查室, or the 立项主体 (兼为督办主体) by 电话催办
-  key_supervision: [['supervisor'], ''], // 001 §14: 由市政府督查室…进行重点督办
+  submit: [['supervisor', 'owner'], '立项由督查室或立项主体办理'], // P2
+  assign: [['supervisor', 'owner'], '交办由督查室或立项主体办理'], // P2
+  decompose: [['supervisor', 'owner'], '分解立项由督查室或立项主体办理'], // C4
+  sign: [['leadUnit', 'coUnit'], '签收由承办单位的联络员或负责人办理'], // P1
+  report: [['leadUnit'], '只有主办单位可以反馈'], // P4
+  return: [['owner'], '退回由本事项的立项主体办理'], // F2
+  request_extension: [['leadUnit'], '延期由主办单位申请'], // E1
+  decide_extension: [['owner'], '延期由本事项的立项主体审批'], // E1
+  request_closure: [['leadUnit'], '办结由主办单位申请'], // D1
+  start_review: [['owner'], '办结审核由本事项的立项主体办理'], // D2
+  verify: [['owner'], '核验由本事项的立项主体组织'], // D1
+  rate: [['owner'], '办理结果由本事项的立项主体评定'], // D2
+  sign_off: [['leader'], '审定由本事项的分管领导办理'], // D3
+  archive: [['supervisor', 'owner'], '归档由督查室或立项主体办理'], // C6
+  close_by_children: [['system'], '在子事项全部办结后自动办结'], // C4
+  reassign: [['supervisor'], '由督查室办理'], // P2: the 督查室 only, not the owner office itself
+  urge: [['supervisor', 'owner'], '催办由督查室或本事项的立项主体办理'], // 001 §13: 督查室, or the 立项主体 (兼为督办主体) by 电话催办
+  key_supervision: [['supervisor'], '重点督办由督查室列入或取消'], // 001 §14: 由市政府督查室…进行重点督办
 };
+const RULE_ID = /[A-Z]\d+[：:]/;
 const ACTIONS = Object.keys(LEGAL_FROM) as ItemAction[];
 const allowedActor = (a: ItemAction) => ACTORS[ALLOWED[a][0][0]];
 
@@ -100,20 +100,31 @@ describe('C5: checkAction over every (action × state) pair, by an actor allowed
       expect(got).not.toBeNull();
       expect(got!.code).toBe('CASE.ILLEGAL_TRANSITION');
       expect(got!.kind).toBe('conflict');
-      expect(got!.message).toContain('C5');
+      // Issue 14: what the state means and the next step, in words — no rule id, no state name in quotes.
+      expect(got!.message).not.toMatch(RULE_ID);
+      expect(got!.message).not.toContain(`「${LABEL[state]}」`);
       expect(got!.message).toContain(NO);
-      expect(got!.message).toContain(`当前为「${LABEL[state]}」`);
+      expect(got!.message).toMatch(/现在不能[^。]+。.+/);
     }
   });
 
-  it('C5: the refusal names the state, the action and where it would be legal', () => {
+  it('C5 (issue 14): the refusal says what the state means for the person and what to do next', () => {
     expect(checkAction('report', 'closed', ACTORS.leadUnit, NO)).toEqual({
       code: 'CASE.ILLEGAL_TRANSITION',
       kind: 'conflict',
-      message: 'C5：事项 DB2026-0042 当前为「已办结」，不能「反馈」（仅在「办理中」时可以）。',
+      message: '事项 DB2026-0042 已办结，现在不能反馈。无需再办理。如需查看办理情况，请发送：/查询 DB2026-0042',
     });
     expect(illegalTransition('rate', 'in_progress', 'DB2026-0007').message).toBe(
-      'C5：事项 DB2026-0007 当前为「办理中」，不能「评定」（仅在「已申请办结」、「审核中」时可以）。',
+      '事项 DB2026-0007 正在办理，主办单位尚未申请办结，现在不能评定。待主办单位申请办结后再审核、评定。',
+    );
+    expect(illegalTransition('report', 'assigned', 'DB2026-0004').message).toBe(
+      '事项 DB2026-0004 已交办，主办单位尚未签收，现在不能反馈。请先签收：/签收 DB2026-0004',
+    );
+    expect(illegalTransition('report', 'closure_requested', 'DB2026-0001').message).toBe(
+      '事项 DB2026-0001 已申请办结，正在等待立项主体审核，现在不能反馈。如需补充材料，请联系立项主体。',
+    );
+    expect(illegalTransition('sign_off', 'under_review', 'DB2026-0001').message).toBe(
+      '事项 DB2026-0001 的办结申请正在由立项主体审核，现在不能审定。待立项主体评定后再审定，届时会通知您。',
     );
   });
 
@@ -190,7 +201,7 @@ describe('C5: nextState for each legal transition', () => {
 describe('P2–P4: who may do what', () => {
   const pairs = ACTIONS.flatMap((a) => ACTOR_NAMES.map((n) => [a, n] as const));
   it.each(pairs)('P2–P4: %s by %s', (action, name) => {
-    const [allowed, ruleId] = ALLOWED[action];
+    const [allowed, why] = ALLOWED[action];
     const got = checkAction(action, LEGAL_FROM[action][0], ACTORS[name], NO);
     if (allowed.includes(name)) {
       expect(got).toBeNull();
@@ -198,8 +209,8 @@ describe('P2–P4: who may do what', () => {
       expect(got).not.toBeNull();
       expect(got!.code).toBe('CASE.FORBIDDEN');
       expect(got!.kind).toBe('forbidden');
-      if (ruleId) expect(got!.message.startsWith(`${ruleId}：`)).toBe(true);
-      else expect(got!.message).not.toMatch(/[A-Z]\d+：/);
+      expect(got!.message).toContain(why);
+      expect(got!.message).not.toMatch(RULE_ID);
       expect(got!.message).toContain(NO);
     }
   });
@@ -211,8 +222,12 @@ describe('P2–P4: who may do what', () => {
     expect(forbiddenIn('report', ACTORS.coUnit)).toEqual({
       code: 'CASE.FORBIDDEN',
       kind: 'forbidden',
-      message: 'P4：谁主办、谁反馈——只有主办单位可以反馈，您不能对 DB2026-0042「反馈」。',
+      message: '只有主办单位可以反馈事项 DB2026-0042；贵单位是协办单位，请把材料交主办单位汇总后反馈。',
     });
+    expect(checkAction('report', 'in_progress', ACTORS.coUnit, NO, { leadUnitName: '市住建局' })?.message).toBe(
+      '只有主办单位可以反馈事项 DB2026-0042；贵单位是协办单位，请把材料交主办单位（市住建局）汇总后反馈。',
+    );
+    expect(forbiddenIn('report', ACTORS.owner)?.message).toBe('只有主办单位可以反馈事项 DB2026-0042。如需了解进展，请发送：/查询 DB2026-0042');
   });
 
   it('P4: a co-unit cannot report, request an extension or request closure, but may sign', () => {
@@ -222,8 +237,8 @@ describe('P2–P4: who may do what', () => {
 
   it('P2: a unit contact (lead or co) cannot rate or sign off', () => {
     for (const unit of [ACTORS.leadUnit, ACTORS.coUnit]) {
-      expect(forbiddenIn('rate', unit)?.message).toBe('D2：办理结果由立项主体评定，您不能对 DB2026-0042「评定」。');
-      expect(forbiddenIn('sign_off', unit)?.message).toBe('D3：审定由本事项的分管领导办理，您不能对 DB2026-0042「审定」。');
+      expect(forbiddenIn('rate', unit)?.message).toBe('办理结果由本事项的立项主体评定，您不能评定事项 DB2026-0042。如有需要，请联系本事项的立项主体。');
+      expect(forbiddenIn('sign_off', unit)?.message).toBe('审定由本事项的分管领导办理，您不能审定事项 DB2026-0042。请等待分管领导审定，审定后会通知有关单位。');
     }
   });
 
@@ -234,7 +249,9 @@ describe('P2–P4: who may do what', () => {
   });
 
   it('P4: a supervisor who is not the owner cannot rate (谁立项、谁督办)', () => {
-    expect(forbiddenIn('rate', ACTORS.supervisor)?.message).toBe('D2：办理结果由立项主体评定，您不能对 DB2026-0042「评定」。');
+    expect(forbiddenIn('rate', ACTORS.supervisor)?.message).toBe(
+      '办理结果由本事项的立项主体评定，您不能评定事项 DB2026-0042。如有需要，请联系本事项的立项主体。',
+    );
     expect(forbiddenIn('rate', { ...ACTORS.supervisor, isOwner: true })).toBeNull();
   });
 
@@ -248,11 +265,21 @@ describe('P2–P4: who may do what', () => {
   });
 
   it('R5 — 由督办主体进行电话催办 / 由市政府督查室…进行重点督办: a unit or a leader is refused in Chinese and told whom to ask', () => {
-    expect(forbiddenIn('urge', ACTORS.leadUnit)?.message).toBe('催办由督查室或本事项的立项主体办理，您不能对 DB2026-0042「催办」。如需催办，请联系督查室。');
+    expect(forbiddenIn('urge', ACTORS.leadUnit)?.message).toBe('催办由督查室或本事项的立项主体办理，您不能催办事项 DB2026-0042。如需催办，请联系督查室。');
     expect(forbiddenIn('key_supervision', ACTORS.leader)?.message).toBe(
-      '重点督办由督查室列入或取消，您不能对 DB2026-0042「重点督办」。如需列入重点督办，请告知督查室，由督查室按您的要求办理。',
+      '重点督办由督查室列入或取消，您不能调整事项 DB2026-0042 的重点督办。如需列入重点督办，请告知督查室，由督查室按您的要求办理。',
     );
     expect(forbiddenIn('key_supervision', ACTORS.owner)?.code).toBe('CASE.FORBIDDEN');
+  });
+
+  it('a reason written as a plain string still names the action and the number, and the next step follows', () => {
+    const saved = ACTION_RULES.urge;
+    try {
+      ACTION_RULES.urge = { ...saved, whoRule: '催办由督查室办理', next: '如需催办，请联系督查室。' };
+      expect(forbiddenIn('urge', ACTORS.leadUnit)?.message).toBe('催办由督查室办理，您不能催办事项 DB2026-0042。如需催办，请联系督查室。');
+    } finally {
+      ACTION_RULES.urge = saved;
+    }
   });
 
   it('P2: one person may hold several roles (owner and leader may both rate and sign off)', () => {

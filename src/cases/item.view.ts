@@ -1,3 +1,4 @@
+import { withoutRuleId } from '../shared/rule-id-text';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { lightOf } from './overdue.rules';
 import type { Person } from '../org/person.entity';
@@ -88,7 +89,7 @@ export function eventView(e: ItemEvent) {
     toState: e.toState,
     fromStateLabel: e.fromState ? STATE_LABELS[e.fromState] : null,
     toStateLabel: e.toState ? STATE_LABELS[e.toState] : null,
-    summary: e.summary,
+    summary: withoutRuleId(e.summary),
     data: e.data,
   };
 }

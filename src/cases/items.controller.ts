@@ -164,7 +164,7 @@ export class ItemsController {
 
   @Post(':number/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: '组织核验（D1：专家论证/公众评价）' })
+  @ApiOperation({ summary: '组织核验（专家论证/公众评价）' })
   verify(@Param('number') n: string, @Body() dto: VerifyDto, @CurrentActor() a: Actor) {
     return this.answer(n, a, this.commands.verify(n, a, dto));
   }

@@ -83,14 +83,14 @@ export class RegistrationService {
   /** register(), plus what the person registering should be told about the deadline (the HTTP answer shows it). */
   async registerWithWarnings(input: RegisterInput, actor: Actor): Promise<Registered> {
     if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner')) {
-      throw new DomainError('CASE.FORBIDDEN', 'P2：立项由督查室或立项主体办理，您不能登记督办事项。', 'forbidden');
+      throw new DomainError('CASE.FORBIDDEN', '立项由督查室或立项主体办理，您不能登记督办事项。', 'forbidden');
     }
     // C2: classified matters never enter the system.
     if (input.classified || carriesSecrecyMark(input.title, input.content, input.sourceRef)) {
-      throw invalid('CASE.CLASSIFIED', 'C2：涉密事项不得录入本系统，请按保密规定线下办理。', { field: 'classified' });
+      throw invalid('CASE.CLASSIFIED', '涉密事项不得录入本系统，请按保密规定线下办理。', { field: 'classified' });
     }
     const ownerId = input.ownerId ?? actor.personId; // P4: 谁立项、谁督办
-    if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定立项主体（ownerId）。', { field: 'ownerId' });
+    if (ownerId === null || ownerId === undefined) throw invalid('VALIDATION', '请指定本事项的立项主体。', { field: 'ownerId' });
     const coUnitIds = [...new Set(input.coUnitIds ?? [])];
     if (coUnitIds.includes(input.leadUnitId)) throw invalid('CASE.LEAD_ALSO_CO', '主办单位不能同时是协办单位。', { field: 'coUnitIds' });
     return inTransaction(this.db, async (em) => {
@@ -107,9 +107,9 @@ export class RegistrationService {
   async decomposeWithWarnings(number: string, children: ChildInput[], actor: Actor): Promise<Registered[]> {
     if (children.length === 0) throw invalid('VALIDATION', '分解立项至少要有一个子事项。', { field: 'children' });
     const unitIds = children.map((c) => c.unitId);
-    if (new Set(unitIds).size !== unitIds.length) throw invalid('CASE.DUPLICATE_CHILD_UNIT', 'C4：分解立项每个单位一项，单位不能重复。', { field: 'children' });
+    if (new Set(unitIds).size !== unitIds.length) throw invalid('CASE.DUPLICATE_CHILD_UNIT', '分解立项每个单位一项，单位不能重复。', { field: 'children' });
     return this.runner.run(number, actor, 'decompose', async (c) => {
-      if (c.item.parentId !== null) throw invalid('CASE.NESTED_DECOMPOSE', 'C4：子事项不能再分解。');
+      if (c.item.parentId !== null) throw invalid('CASE.NESTED_DECOMPOSE', '子事项不能再分解。');
       await this.checkPeopleAndUnits(c.em, c.item.ownerId, c.item.leaderId, unitIds);
       const units = await c.em.findBy(Unit, { id: In(unitIds) });
       const created: Registered[] = [];
@@ -322,10 +322,10 @@ export class RegistrationService {
     const grants = await em.findBy(RoleGrant, { personId: In([ownerId, leaderId]) });
     const people = await em.findBy(Person, { id: In([ownerId, leaderId]) });
     if (!people.some((p) => p.id === ownerId) || !grants.some((g) => g.personId === ownerId && (g.role === 'owner' || g.role === 'supervisor'))) {
-      throw invalid('CASE.BAD_OWNER', `P2：人员 ${ownerId} 不是立项主体或督查室人员，不能作为本事项的立项主体。`, { field: 'ownerId' });
+      throw invalid('CASE.BAD_OWNER', `人员 ${ownerId} 不是立项主体或督查室人员，不能作为本事项的立项主体。`, { field: 'ownerId' });
     }
     if (!people.some((p) => p.id === leaderId) || !grants.some((g) => g.personId === leaderId && g.role === 'leader')) {
-      throw invalid('CASE.BAD_LEADER', `P2：人员 ${leaderId} 不是分管领导，不能审定本事项。`, { field: 'leaderId' });
+      throw invalid('CASE.BAD_LEADER', `人员 ${leaderId} 不是分管领导，不能审定本事项。`, { field: 'leaderId' });
     }
     const found = await em.findBy(Unit, { id: In(unitIds) });
     const missing = unitIds.filter((id) => !found.some((u) => u.id === id));

@@ -1,4 +1,8 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BOARDS, CATEGORIES, ITEM_KINDS, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
+import { URGE_METHODS } from '../cases/urging.rules';
+import { ROLE_NAMES } from '../org/grant.rules';
+import { BULLETIN_KINDS } from '../bulletins/bulletin.rules';
 
 /**
  * What a person calls each input field, so a refusal never shows a program's field name (the `problems` list keeps the
@@ -86,7 +90,53 @@ export const FIELD_LABELS: Record<string, string> = {
   office: '科室',
   itemNumber: '事项编号',
   personId: '人员',
+  recipients: '主送单位',
+  unitRole: '主办或协办',
 };
+
+/**
+ * Issue 14: the choices of an enum field as a person calls them (「来源」须为以下之一：会议议定事项、领导批示…); the
+ * codes stay in `problems[].allowed` for programs. By field first, where one code means different things
+ * (source reform 重大改革事项, board reform 重大改革), then by code.
+ */
+const VALUE_LABELS_BY_FIELD: Record<string, Record<string, string>> = {
+  source: SOURCES,
+  board: BOARDS,
+  category: CATEGORIES,
+  rating: RATINGS,
+  state: STATE_LABELS,
+  role: ROLE_NAMES,
+  overdue: { true: '是', false: '否' },
+  unitRole: { lead: '主办', co: '协办' },
+  purpose: { unit: '承办单位工作群', broadcast: '通报群', supervision: '督查室工作群' },
+};
+const VALUE_LABELS: Record<string, string> = {
+  ...ITEM_KINDS,
+  ...URGE_METHODS,
+  ...BULLETIN_KINDS,
+  '1d': '1天',
+  '3d': '3天',
+  '7d': '7天',
+  '1m': '1个月',
+  expert_review: '专家论证',
+  public_evaluation: '公众评价',
+  dingtalk: '钉钉',
+  wecom: '企业微信',
+  S4: '表彰加分',
+  S9: '督查发现问题扣分',
+  S10: '阻挠督查或迟报材料扣分',
+  obstruction: '阻挠、妨碍督查',
+  late_material: '迟报材料',
+  workday: '工作日',
+  restday: '休息日',
+};
+
+/** The Chinese label of one choice of a field (the code itself when there is none). */
+export function valueLabel(field: string, code: string): string {
+  const own = VALUE_LABELS_BY_FIELD[field];
+  if (own && Object.prototype.hasOwnProperty.call(own, code)) return own[code];
+  return Object.prototype.hasOwnProperty.call(VALUE_LABELS, code) ? VALUE_LABELS[code] : code;
+}
 
 /** 「标题」, or 「子事项第 2 项的标题」 for a nested field. */
 export function fieldLabel(field: string): string {
@@ -105,9 +155,9 @@ const CONSTRAINT_ZH: Record<string, (label: string, v: ValidationError) => strin
   isDefined: (f) => `缺少${f}`,
   isString: (f) => `${f}须为文字`,
   isInt: (f) => `${f}须为整数`,
-  isBoolean: (f) => `${f}须为 true 或 false`,
-  isIn: (f, v) => `${f}须为以下之一：${allowed(v)}`,
-  isEnum: (f, v) => `${f}须为以下之一：${allowed(v)}`,
+  isBoolean: (f) => `${f}须为“是”或“否”（true 或 false）`,
+  isIn: (f, v) => `${f}须为以下之一：${allowedLabels(v)}`,
+  isEnum: (f, v) => `${f}须为以下之一：${allowedLabels(v)}`,
   maxLength: (f, v) => `${f}过长（最多 ${constraintArg(v, 'maxLength')} 个字）`,
   minLength: (f, v) => `${f}过短（至少 ${constraintArg(v, 'minLength')} 个字）`,
   min: (f, v) => `${f}不能小于 ${constraintArg(v, 'min')}`,
@@ -127,15 +177,22 @@ function constraintArg(v: ValidationError, key: string): string {
   const m = /(\d+)/.exec(v.constraints?.[key] ?? '');
   return m ? m[1] : '';
 }
-function allowed(v: ValidationError): string {
-  const msg = Object.values(v.constraints ?? {})[0] ?? '';
+/** The codes an isIn/isEnum constraint allows, from class-validator's message (…one of the following values: a, b). */
+function allowedCodes(v: ValidationError): string[] {
+  const msg = v.constraints?.isIn ?? v.constraints?.isEnum ?? '';
   const m = /following values: (.*)$/.exec(msg);
-  return m ? m[1] : '';
+  return m ? m[1].split(/,\s*/).filter(Boolean) : [];
+}
+/** The same choices by their Chinese labels, each once (a field may accept a code or its label). */
+function allowedLabels(v: ValidationError): string {
+  return [...new Set(allowedCodes(v).map((c) => valueLabel(v.property, c)))].join('、');
 }
 
 export interface FieldProblem {
   field: string;
   message: string;
+  /** For programs: the codes an enum field accepts. */
+  allowed?: string[];
 }
 
 const MISSING = ['isDefined', 'isNotEmpty', 'arrayNotEmpty', 'whitelistValidation'];
@@ -150,7 +207,9 @@ export function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] 
     const key = keys.find((k) => MISSING.includes(k)) ?? keys.find((k) => TYPE_CHECKS.includes(k)) ?? keys[0];
     if (key !== undefined) {
       const zh = CONSTRAINT_ZH[key];
-      out.push({ field, message: zh ? zh(fieldLabel(field), e) : `${fieldLabel(field)}不符合要求` });
+      const problem: FieldProblem = { field, message: zh ? zh(fieldLabel(field), e) : `${fieldLabel(field)}不符合要求` };
+      if (key === 'isIn' || key === 'isEnum') problem.allowed = allowedCodes(e);
+      out.push(problem);
     }
     if (e.children?.length) out.push(...flatten(e.children, field));
   }

@@ -141,7 +141,9 @@ export class OrgService {
     }
     for (const r of roles) {
       if (UNIT_ROLES.includes(r.role) && (r.unitId === null || r.unitId === undefined)) {
-        throw invalid('ORG.UNIT_REQUIRED', `P1：「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位（unitId）。`, { field: 'roles' });
+        throw invalid('ORG.UNIT_REQUIRED', `「${r.role === 'unit_contact' ? '联络员' : '负责人'}」角色须指定所属单位，请选择该人员所在的承办单位。`, {
+          field: 'roles',
+        });
       }
     }
     // Delete by primary key only what exists: a DELETE over an empty range takes gap locks that make
@@ -186,7 +188,7 @@ export class OrgService {
 
   async createGroup(input: GroupInput, em: EntityManager = this.db.manager): Promise<GroupView> {
     if (input.purpose === 'unit' && (input.unitId === null || input.unitId === undefined)) {
-      throw invalid('ORG.UNIT_REQUIRED', 'P1：单位群须指定所属单位（unitId）。', { field: 'unitId' });
+      throw invalid('ORG.UNIT_REQUIRED', '单位群须指定所属单位，请选择该群对应的承办单位。', { field: 'unitId' });
     }
     if (input.unitId !== null && input.unitId !== undefined && !(await em.existsBy(Unit, { id: input.unitId }))) {
       throw invalid('ORG.UNKNOWN_UNIT', `没有编号为 ${input.unitId} 的单位。`, { field: 'unitId' });

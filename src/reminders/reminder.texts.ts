@@ -68,6 +68,6 @@ export function reminderLine(r: ReminderLine): string {
     case 'rectification_due':
       return `【整改期满】${head}48小时整改期已到，未见整改报告，视为未整改。`;
     default:
-      return `【督办提醒】${head}（${r.rule}）`;
+      return `【督办提醒】${head}请按时办理。`;
   }
 }

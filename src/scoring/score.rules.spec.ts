@@ -52,32 +52,32 @@ describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)
     [
       'S1: lead unit included +0.5',
       { type: 'included', itemId: ITEM, unitId: LEAD, unitRole: 'lead', at: AT },
-      [['S1', LEAD, ITEM, 0.5, 'S1 纳入督办事项（主办单位） +0.5']],
+      [['S1', LEAD, ITEM, 0.5, '纳入督办事项（主办单位） +0.5']],
     ],
     [
       'S1: co-unit included +0.5 as well',
       { type: 'included', itemId: ITEM, unitId: CO, unitRole: 'co', at: AT },
-      [['S1', CO, ITEM, 0.5, 'S1 纳入督办事项（协办单位） +0.5']],
+      [['S1', CO, ITEM, 0.5, '纳入督办事项（协办单位） +0.5']],
     ],
     ['S1: 被动纳入/推动不力 gives nothing', { type: 'included', itemId: ITEM, unitId: LEAD, unitRole: 'lead', at: AT, passive: true }, []],
     [
       'S2: 优秀 +3 to the lead unit (P4)',
       { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'excellent', at: AT },
-      [['S2', LEAD, ITEM, 3, 'S2 办理结果评定为优秀 +3']],
+      [['S2', LEAD, ITEM, 3, '办理结果评定为优秀 +3']],
     ],
-    ['S2: 良好 +1', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'good', at: AT }, [['S2', LEAD, ITEM, 1, 'S2 办理结果评定为良好 +1']]],
+    ['S2: 良好 +1', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'good', at: AT }, [['S2', LEAD, ITEM, 1, '办理结果评定为良好 +1']]],
     ['S2: 合格 scores nothing', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'pass', at: AT }, []],
-    ['S8: 不合格 −5', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'fail', at: AT }, [['S8', LEAD, ITEM, -5, 'S8 办理结果评定为不合格 −5']]],
+    ['S8: 不合格 −5', { type: 'rated', itemId: ITEM, leadUnitId: LEAD, rating: 'fail', at: AT }, [['S8', LEAD, ITEM, -5, '办理结果评定为不合格 −5']]],
     [
       'S5: a late report −0.5 to the lead unit (P4: only it reports)',
       { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: AT },
-      [['S5', LEAD, ITEM, -0.5, 'S5 逾期报送反馈 −0.5']],
+      [['S5', LEAD, ITEM, -0.5, '逾期报送反馈 −0.5']],
     ],
-    ['S6: entering 重点督办 −5', { type: 'key_supervision', itemId: ITEM, leadUnitId: LEAD, at: AT }, [['S6', LEAD, ITEM, -5, 'S6 事项转入重点督办 −5']]],
-    ['S7: 1st return −0.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 1, at: AT }, [['S7', LEAD, ITEM, -0.5, 'S7 报告第1次被退回 −0.5']]],
-    ['S7: 2nd return −1.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 2, at: AT }, [['S7', LEAD, ITEM, -1.5, 'S7 报告第2次被退回 −1.5']]],
-    ['S7: 3rd return −2.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 3, at: AT }, [['S7', LEAD, ITEM, -2.5, 'S7 报告第3次被退回 −2.5']]],
-    ['S7: 6th return −5.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 6, at: AT }, [['S7', LEAD, ITEM, -5.5, 'S7 报告第6次被退回 −5.5']]],
+    ['S6: entering 重点督办 −5', { type: 'key_supervision', itemId: ITEM, leadUnitId: LEAD, at: AT }, [['S6', LEAD, ITEM, -5, '事项转入重点督办 −5']]],
+    ['S7: 1st return −0.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 1, at: AT }, [['S7', LEAD, ITEM, -0.5, '报告第1次被退回 −0.5']]],
+    ['S7: 2nd return −1.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 2, at: AT }, [['S7', LEAD, ITEM, -1.5, '报告第2次被退回 −1.5']]],
+    ['S7: 3rd return −2.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 3, at: AT }, [['S7', LEAD, ITEM, -2.5, '报告第3次被退回 −2.5']]],
+    ['S7: 6th return −5.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 6, at: AT }, [['S7', LEAD, ITEM, -5.5, '报告第6次被退回 −5.5']]],
   ])('%s', (_name, fact, expected) => {
     expect(rows(linesForEvent(fact, T))).toEqual(expected);
   });
@@ -90,13 +90,13 @@ describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)
   });
 
   it.each<[string, ScoreFact, string, string]>([
-    ['S7: a 0th return', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 0, at: AT }, 'SCORE.BAD_NTH', 'S7：退回次数须为正整数（给定 0）。'],
+    ['S7: a 0th return', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 0, at: AT }, 'SCORE.BAD_NTH', '退回次数须为正整数（给定 0）。'],
     ['S5: no valid instant', { type: 'report_late', itemId: ITEM, leadUnitId: LEAD, at: new Date('x') }, 'SCORE.BAD_TIME', '积分事实须有有效的发生时间。'],
     [
       'S3: a negative count of urged nodes',
       { type: 'quarter_closed', unitId: LEAD, quarter: { year: 2026, quarter: 1 }, urgedNodes: -1 },
       'SCORE.BAD_URGED',
-      'S3：被催办的时间节点数须为非负整数。',
+      '被催办的时间节点数须为非负整数。',
     ],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
@@ -157,7 +157,7 @@ describe('S3: quarterlyBonus', () => {
       LEAD,
       null,
       5,
-      'S3 2026年第1季度所有时间节点均未被催办 +5',
+      '2026年第1季度所有时间节点均未被催办 +5',
       '2026-03-31T15:59:59.999Z',
     ]);
     expect(quarterOf(l.at)).toEqual({ year: 2026, quarter: 1 });
@@ -172,7 +172,7 @@ describe('S3: quarterlyBonus', () => {
   it('S3: the quarter_closed fact goes through the same rule', () => {
     const q = { year: 2026, quarter: 3 } as const;
     expect(rows(linesForEvent({ type: 'quarter_closed', unitId: CO, quarter: q, urgedNodes: 0 }, T))).toEqual([
-      ['S3', CO, null, 5, 'S3 2026年第3季度所有时间节点均未被催办 +5'],
+      ['S3', CO, null, 5, '2026年第3季度所有时间节点均未被催办 +5'],
     ]);
     expect(ok(linesForEvent({ type: 'quarter_closed', unitId: CO, quarter: q, urgedNodes: 2 }, T))).toEqual([]);
   });
@@ -183,66 +183,66 @@ describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', 
     [
       'S4: commended as lead unit +20',
       manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: ITEM, reason: '获省政府通报表扬' }),
-      [['S4', LEAD, ITEM, 20, 'S4 获市级及以上表彰（主办单位） +20（获省政府通报表扬）']],
+      [['S4', LEAD, ITEM, 20, '获市级及以上表彰（主办单位） +20（获省政府通报表扬）']],
     ],
     [
       'S4: commended as co-unit +10',
       manual({ rule: 'S4', unitId: CO, unitRole: 'co', itemId: null, reason: '获市委通报表扬' }),
-      [['S4', CO, null, 10, 'S4 获市级及以上表彰（协办单位） +10（获市委通报表扬）']],
+      [['S4', CO, null, 10, '获市级及以上表彰（协办单位） +10（获市委通报表扬）']],
     ],
     [
       'S9: finding → lead −5, every co-unit −3',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO, CO2] }),
       [
-        ['S9', LEAD, ITEM, -5, 'S9 督查发现问题（主办单位） −5（市委督查组暗访发现）'],
-        ['S9', CO, ITEM, -3, 'S9 督查发现问题（协办单位） −3（市委督查组暗访发现）'],
-        ['S9', CO2, ITEM, -3, 'S9 督查发现问题（协办单位） −3（市委督查组暗访发现）'],
+        ['S9', LEAD, ITEM, -5, '督查发现问题（主办单位） −5（市委督查组暗访发现）'],
+        ['S9', CO, ITEM, -3, '督查发现问题（协办单位） −3（市委督查组暗访发现）'],
+        ['S9', CO2, ITEM, -3, '督查发现问题（协办单位） −3（市委督查组暗访发现）'],
       ],
     ],
     [
       'S9: caused by a co-unit, lead 0 → that co-unit −5, lead a recorded 0, the other co-unit nothing',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO, CO2], causedByUnitId: CO2, leadPoints: 0 }),
       [
-        ['S9', CO2, ITEM, -5, 'S9 督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
-        ['S9', LEAD, ITEM, 0, 'S9 督查发现问题，系协办单位原因（主办单位） 0（市委督查组暗访发现）'],
+        ['S9', CO2, ITEM, -5, '督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
+        ['S9', LEAD, ITEM, 0, '督查发现问题，系协办单位原因（主办单位） 0（市委督查组暗访发现）'],
       ],
     ],
     [
       'S9: caused by a co-unit, lead −3 (the end of the range)',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -3 }),
       [
-        ['S9', CO, ITEM, -5, 'S9 督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
-        ['S9', LEAD, ITEM, -3, 'S9 督查发现问题，系协办单位原因（主办单位） −3（市委督查组暗访发现）'],
+        ['S9', CO, ITEM, -5, '督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
+        ['S9', LEAD, ITEM, -3, '督查发现问题，系协办单位原因（主办单位） −3（市委督查组暗访发现）'],
       ],
     ],
     [
       'S9: caused by a co-unit, lead −1.5',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: CO, leadPoints: -1.5 }),
       [
-        ['S9', CO, ITEM, -5, 'S9 督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
-        ['S9', LEAD, ITEM, -1.5, 'S9 督查发现问题，系协办单位原因（主办单位） −1.5（市委督查组暗访发现）'],
+        ['S9', CO, ITEM, -5, '督查发现问题，系本单位原因（协办单位） −5（市委督查组暗访发现）'],
+        ['S9', LEAD, ITEM, -1.5, '督查发现问题，系协办单位原因（主办单位） −1.5（市委督查组暗访发现）'],
       ],
     ],
     [
       'S10: obstructing inspection −5',
       manual({ rule: 'S10', unitId: CO, itemId: null, kind: 'obstruction', reason: '拒不提供台账' }),
-      [['S10', CO, null, -5, 'S10 阻挠、妨碍督查 −5（拒不提供台账）']],
+      [['S10', CO, null, -5, '阻挠、妨碍督查 −5（拒不提供台账）']],
     ],
     [
       'S10: material 3 days late −3',
       manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 3, reason: '材料应于3月5日报送' }),
-      [['S10', LEAD, ITEM, -3, 'S10 迟报材料3天 −3（材料应于3月5日报送）']],
+      [['S10', LEAD, ITEM, -3, '迟报材料3天 −3（材料应于3月5日报送）']],
     ],
     [
       'S10: material 1 day late −1',
       manual({ rule: 'S10', unitId: LEAD, itemId: ITEM, kind: 'late_material', days: 1 }),
-      [['S10', LEAD, ITEM, -1, 'S10 迟报材料1天 −1（市委督查组暗访发现）']],
+      [['S10', LEAD, ITEM, -1, '迟报材料1天 −1（市委督查组暗访发现）']],
     ],
   ])('%s', (_name, fact, expected) => {
     expect(rows(linesForEvent(fact, T))).toEqual(expected);
   });
 
-  const S9_RANGE = 'S9：因协办单位原因造成的问题，主办单位扣分须在 0 到 −3 之间、精确到 0.1 分';
+  const S9_RANGE = '因协办单位原因造成的问题，主办单位扣分须在 0 到 −3 之间、精确到 0.1 分';
   it.each<[string, ManualFact, string, string]>([
     [
       'S9: lead −4 is out of range',
@@ -272,27 +272,32 @@ describe('manual points (S4, S9, S10): entered by the 督查室 with a reason', 
       'S9: caused by a unit that is not a co-unit',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], causedByUnitId: LEAD, leadPoints: -1 }),
       'SCORE.S9_CAUSE_NOT_CO',
-      'S9：造成问题的单位须是本事项的协办单位。',
+      '造成问题的单位须是本事项的协办单位。',
     ],
     [
       'S9: a lead value when no co-unit caused it',
       manual({ rule: 'S9', itemId: ITEM, leadUnitId: LEAD, coUnitIds: [CO], leadPoints: -2 }),
       'SCORE.S9_LEAD_POINTS_UNEXPECTED',
-      'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。',
+      '只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。',
     ],
     [
       'S10: 0 days late',
       manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 0 }),
       'SCORE.BAD_DAYS',
-      'S10：迟报天数须为正整数（给定 0）。',
+      '迟报天数须为正整数（给定 0）。',
     ],
     [
       'S10: 1.5 days late',
       manual({ rule: 'S10', unitId: LEAD, itemId: null, kind: 'late_material', days: 1.5 }),
       'SCORE.BAD_DAYS',
-      'S10：迟报天数须为正整数（给定 1.5）。',
+      '迟报天数须为正整数（给定 1.5）。',
     ],
-    ['S4: no reason', manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: null, reason: '  ' }), 'SCORE.REASON_REQUIRED', 'S4：手工记分须写明事由。'],
+    [
+      'S4: no reason',
+      manual({ rule: 'S4', unitId: LEAD, unitRole: 'lead', itemId: null, reason: '  ' }),
+      'SCORE.REASON_REQUIRED',
+      '手工记分须写明事由，例如表彰文件名称或督查发现的问题。',
+    ],
   ])('%s is refused', (_name, fact, code, message) => {
     expect(refused(linesForEvent(fact, T))).toMatchObject({ code, message });
   });
@@ -380,7 +385,7 @@ describe('S11: below base and bottom 2, two years running → accountability clu
       {
         unitId: 4,
         years: [2025, 2026],
-        explanation: 'S11 连续2年得分低于基础分100且位列倒数2名以内（2025年97分、第4名/共4名；2026年98.5分、第3名/共4名），移交责任追究线索（A1）',
+        explanation: '连续2年得分低于基础分100且位列倒数2名以内（2025年97分、第4名/共4名；2026年98.5分、第3名/共4名），移交责任追究线索',
       },
     ]);
   });

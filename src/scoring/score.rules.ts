@@ -52,7 +52,7 @@ export interface ScoreLine {
   /** Signed points, always a whole number of tenths. */
   points: number;
   at: Date;
-  /** One Chinese sentence a unit can read: 'S7 报告第2次被退回 −1.5'. */
+  /** One Chinese sentence a unit can read: '报告第2次被退回 −1.5' (the rule id is `rule`, never in the words). */
   explanation: string;
   tableVersion: number;
   eventId: number | null;
@@ -94,7 +94,7 @@ function line(
     itemId,
     points,
     at,
-    explanation: `${rule} ${what} ${formatPoints(points)}${why}`,
+    explanation: `${what} ${formatPoints(points)}${why}`, // the rule is its own column (issue 14: no ids in words)
     tableVersion: table.version,
     eventId: eventId ?? null,
   };
@@ -163,14 +163,15 @@ export function numberReturns(returns: readonly Omit<ReturnedFact, 'type' | 'nth
 /** Input a caller could get wrong; refused with a coded problem, never thrown. */
 function factProblem(fact: ScoreFact): ScoreProblem | null {
   if (fact.type === 'quarter_closed') {
-    if (!Number.isInteger(fact.urgedNodes) || fact.urgedNodes < 0) return problem('SCORE.BAD_URGED', 'urgedNodes', 'S3：被催办的时间节点数须为非负整数。');
+    if (!Number.isInteger(fact.urgedNodes) || fact.urgedNodes < 0) return problem('SCORE.BAD_URGED', 'urgedNodes', '被催办的时间节点数须为非负整数。');
     return null;
   }
   if (!isInstant(fact.at)) return problem('SCORE.BAD_TIME', 'at', '积分事实须有有效的发生时间。');
   if (fact.type === 'returned' && (!Number.isInteger(fact.nth) || fact.nth < 1)) {
-    return problem('SCORE.BAD_NTH', 'nth', `S7：退回次数须为正整数（给定 ${fact.nth}）。`);
+    return problem('SCORE.BAD_NTH', 'nth', `退回次数须为正整数（给定 ${fact.nth}）。`);
   }
-  if (fact.type === 'manual' && !fact.reason?.trim()) return problem('SCORE.REASON_REQUIRED', 'reason', `${fact.rule}：手工记分须写明事由。`);
+  if (fact.type === 'manual' && !fact.reason?.trim())
+    return problem('SCORE.REASON_REQUIRED', 'reason', '手工记分须写明事由，例如表彰文件名称或督查发现的问题。');
   return null;
 }
 
@@ -217,7 +218,7 @@ function manualLines(f: ManualFact, table: ScoreTable): ScoreLine[] | ScoreProbl
       return inspectionLines(f, L.S9, mk);
     case 'S10':
       if (f.kind === 'obstruction') return [mk('S10', f.unitId, f.itemId, L.S10.obstruction, '阻挠、妨碍督查')];
-      if (!Number.isInteger(f.days) || f.days < 1) return problem('SCORE.BAD_DAYS', 'days', `S10：迟报天数须为正整数（给定 ${f.days}）。`);
+      if (!Number.isInteger(f.days) || f.days < 1) return problem('SCORE.BAD_DAYS', 'days', `迟报天数须为正整数（给定 ${f.days}）。`);
       return [mk('S10', f.unitId, f.itemId, (f.days * tenths(L.S10.lateMaterialPerDay)) / 10, `迟报材料${f.days}天`)];
   }
 }
@@ -234,7 +235,7 @@ function inspectionLines(
 ): ScoreLine[] | ScoreProblem {
   if (f.causedByUnitId === undefined) {
     if (f.leadPoints !== undefined) {
-      return problem('SCORE.S9_LEAD_POINTS_UNEXPECTED', 'leadPoints', 'S9：只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。');
+      return problem('SCORE.S9_LEAD_POINTS_UNEXPECTED', 'leadPoints', '只有因协办单位原因造成的问题，才由督查室给定主办单位的扣分。');
     }
     return [
       mk('S9', f.leadUnitId, f.itemId, s9.lead, '督查发现问题（主办单位）'),
@@ -242,7 +243,7 @@ function inspectionLines(
     ];
   }
   if (!f.coUnitIds.includes(f.causedByUnitId)) {
-    return problem('SCORE.S9_CAUSE_NOT_CO', 'causedByUnitId', 'S9：造成问题的单位须是本事项的协办单位。');
+    return problem('SCORE.S9_CAUSE_NOT_CO', 'causedByUnitId', '造成问题的单位须是本事项的协办单位。');
   }
   const { leadMin, leadMax, co } = s9.coCaused;
   const v = f.leadPoints;
@@ -250,7 +251,7 @@ function inspectionLines(
     return problem(
       'SCORE.S9_LEAD_OUT_OF_RANGE',
       'leadPoints',
-      `S9：因协办单位原因造成的问题，主办单位扣分须在 ${formatPoints(leadMax)} 到 ${formatPoints(leadMin)} 之间、精确到 0.1 分（给定 ${v ?? '空'}）。`,
+      `因协办单位原因造成的问题，主办单位扣分须在 ${formatPoints(leadMax)} 到 ${formatPoints(leadMin)} 之间、精确到 0.1 分（给定 ${v ?? '空'}）。`,
     );
   }
   return [
@@ -372,7 +373,7 @@ export function s11Candidates(
       out.push({
         unitId: u.unitId,
         years,
-        explanation: `S11 连续${rule.years}年得分低于基础分${base}且位列倒数${rule.bottom}名以内（${detail}），移交责任追究线索（A1）`,
+        explanation: `连续${rule.years}年得分低于基础分${base}且位列倒数${rule.bottom}名以内（${detail}），移交责任追究线索`,
       });
     }
   }

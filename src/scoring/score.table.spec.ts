@@ -63,35 +63,39 @@ describe('scoreTableProblems: an edited table is refused with a Chinese message 
     [
       'S5: a deduction entered as a positive number',
       (t) => (t.lines.S5.perLateReport = 0.5),
-      [{ field: 'lines.S5.perLateReport', message: 'S5：「lines.S5.perLateReport」须为不大于 0 的数（扣分），且为 0.1 的整数倍。' }],
+      [{ field: 'lines.S5.perLateReport', message: '积分表「lines.S5.perLateReport」须为不大于 0 的数（扣分），且为 0.1 的整数倍。' }],
     ],
     [
       'S1: an award finer than 0.1 point',
       (t) => (t.lines.S1.perItem = 0.25),
-      [{ field: 'lines.S1.perItem', message: 'S1：「lines.S1.perItem」须为不小于 0 的数（加分），且为 0.1 的整数倍。' }],
+      [{ field: 'lines.S1.perItem', message: '积分表「lines.S1.perItem」须为不小于 0 的数（加分），且为 0.1 的整数倍。' }],
     ],
     [
       'S4: an award entered as a deduction',
       (t) => (t.lines.S4.co = -10),
-      [{ field: 'lines.S4.co', message: 'S4：「lines.S4.co」须为不小于 0 的数（加分），且为 0.1 的整数倍。' }],
+      [{ field: 'lines.S4.co', message: '积分表「lines.S4.co」须为不小于 0 的数（加分），且为 0.1 的整数倍。' }],
     ],
-    ['S7: a rule left out', (t) => delete (t.lines as Partial<ScoreTable['lines']>).S7, [{ field: 'lines.S7', message: 'S7：缺少该条规则的分值。' }]],
+    [
+      'S7: a rule left out',
+      (t) => delete (t.lines as Partial<ScoreTable['lines']>).S7,
+      [{ field: 'lines.S7', message: '积分表缺少「lines.S7」一条的分值，请补上后再保存。' }],
+    ],
     [
       'S9: the co-caused range upside down',
       (t) => (t.lines.S9.coCaused = { co: -5, leadMin: 0, leadMax: -3 }),
-      [{ field: 'lines.S9.coCaused', message: 'S9：协办单位原因时主办单位扣分范围须 leadMin ≤ leadMax（如 −3 到 0）。' }],
+      [{ field: 'lines.S9.coCaused', message: '协办单位原因造成问题时，主办单位扣分的下限（leadMin）不能高于上限（leadMax），例如 −3 到 0。' }],
     ],
     [
       'S10: late material per day not a number',
       (t) => ((t.lines.S10 as unknown as Record<string, unknown>).lateMaterialPerDay = '-1'),
-      [{ field: 'lines.S10.lateMaterialPerDay', message: 'S10：「lines.S10.lateMaterialPerDay」须为不大于 0 的数（扣分），且为 0.1 的整数倍。' }],
+      [{ field: 'lines.S10.lateMaterialPerDay', message: '积分表「lines.S10.lateMaterialPerDay」须为不大于 0 的数（扣分），且为 0.1 的整数倍。' }],
     ],
     [
       'S11: bottom 0 and years 1.5',
       (t) => (t.lines.S11 = { bottom: 0, years: 1.5 }),
       [
-        { field: 'lines.S11.bottom', message: 'S11：「lines.S11.bottom」（倒数名次）须为正整数。' },
-        { field: 'lines.S11.years', message: 'S11：「lines.S11.years」（连续年数）须为正整数。' },
+        { field: 'lines.S11.bottom', message: '积分表「lines.S11.bottom」（倒数名次）须为正整数。' },
+        { field: 'lines.S11.years', message: '积分表「lines.S11.years」（连续年数）须为正整数。' },
       ],
     ],
     [

@@ -118,7 +118,7 @@ export function scoreTableProblems(t: unknown): TableProblem[] {
   if (typeof q.lines !== 'object' || q.lines === null) return [...out, { field: 'lines', message: '「lines」须为对象，包含 S1–S11 各条规则。' }];
   const present = (id: ScoreRuleId) => typeof get(q.lines, [id]) === 'object' && get(q.lines, [id]) !== null;
   for (const id of SCORE_RULE_IDS) {
-    if (!present(id)) out.push({ field: `lines.${id}`, message: `${id}：缺少该条规则的分值。` });
+    if (!present(id)) out.push({ field: `lines.${id}`, message: `积分表缺少「lines.${id}」一条的分值，请补上后再保存。` });
   }
   for (const [id, path, sign] of POINT_FIELDS) {
     if (!present(id)) continue; // already reported as missing
@@ -126,17 +126,17 @@ export function scoreTableProblems(t: unknown): TableProblem[] {
     const ok = isTenths(v) && (sign === 'award' ? v >= 0 : v <= 0);
     if (!ok) {
       const what = sign === 'award' ? '不小于 0 的数（加分）' : '不大于 0 的数（扣分）';
-      out.push({ field: `lines.${id}.${path}`, message: `${id}：「lines.${id}.${path}」须为${what}，且为 0.1 的整数倍。` });
+      out.push({ field: `lines.${id}.${path}`, message: `积分表「lines.${id}.${path}」须为${what}，且为 0.1 的整数倍。` });
     }
   }
   const cc = present('S9') ? q.lines.S9!.coCaused : undefined;
   if (cc && isTenths(cc.leadMin) && isTenths(cc.leadMax) && cc.leadMin > cc.leadMax) {
-    out.push({ field: 'lines.S9.coCaused', message: 'S9：协办单位原因时主办单位扣分范围须 leadMin ≤ leadMax（如 −3 到 0）。' });
+    out.push({ field: 'lines.S9.coCaused', message: '协办单位原因造成问题时，主办单位扣分的下限（leadMin）不能高于上限（leadMax），例如 −3 到 0。' });
   }
   const s11 = q.lines.S11;
   if (present('S11')) {
-    if (!isPositiveInt(s11!.bottom)) out.push({ field: 'lines.S11.bottom', message: 'S11：「lines.S11.bottom」（倒数名次）须为正整数。' });
-    if (!isPositiveInt(s11!.years)) out.push({ field: 'lines.S11.years', message: 'S11：「lines.S11.years」（连续年数）须为正整数。' });
+    if (!isPositiveInt(s11!.bottom)) out.push({ field: 'lines.S11.bottom', message: '积分表「lines.S11.bottom」（倒数名次）须为正整数。' });
+    if (!isPositiveInt(s11!.years)) out.push({ field: 'lines.S11.years', message: '积分表「lines.S11.years」（连续年数）须为正整数。' });
   }
   return out;
 }

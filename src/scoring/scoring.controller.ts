@@ -14,10 +14,10 @@ class ManualScoreDto {
   @ApiProperty({ description: '理由（必填，写入积分明细）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
   @ApiPropertyOptional({ description: '单位（S4、S10 必填）' }) @IsOptional() @IsInt() unitId?: number;
   @ApiPropertyOptional({ description: '事项编号（S9 必填）' }) @IsOptional() @IsString() @MaxLength(32) itemNumber?: string;
-  @ApiPropertyOptional({ enum: ['lead', 'co'], description: 'S4：主办或协办' }) @IsOptional() @IsIn(['lead', 'co']) unitRole?: 'lead' | 'co';
-  @ApiPropertyOptional({ description: 'S9：造成问题的协办单位' }) @IsOptional() @IsInt() causedByUnitId?: number;
-  @ApiPropertyOptional({ description: 'S9：协办单位原因时主办单位扣分（0 到 −3）' }) @IsOptional() @IsNumber() leadPoints?: number;
-  @ApiPropertyOptional({ enum: ['obstruction', 'late_material'], description: 'S10：阻挠督查或迟报材料' })
+  @ApiPropertyOptional({ enum: ['lead', 'co'], description: '主办或协办' }) @IsOptional() @IsIn(['lead', 'co']) unitRole?: 'lead' | 'co';
+  @ApiPropertyOptional({ description: '造成问题的协办单位' }) @IsOptional() @IsInt() causedByUnitId?: number;
+  @ApiPropertyOptional({ description: '协办单位原因时主办单位扣分（0 到 −3）' }) @IsOptional() @IsNumber() leadPoints?: number;
+  @ApiPropertyOptional({ enum: ['obstruction', 'late_material'], description: '阻挠督查或迟报材料' })
   @IsOptional()
   @IsIn(['obstruction', 'late_material'])
   kind?: 'obstruction' | 'late_material';

@@ -1,3 +1,4 @@
+import { withoutScoreRuleId } from '../shared/rule-id-text';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -133,7 +134,7 @@ export class ScoringService {
         at: formatShanghai(r.at),
         rule: r.rule,
         points: r.pointsTenths / 10,
-        explanation: r.explanation,
+        explanation: withoutScoreRuleId(r.explanation),
         itemNumber: r.itemId === null ? null : (numbers.get(r.itemId) ?? null),
         source: r.source,
         reason: r.reason,
@@ -168,7 +169,7 @@ export class ScoringService {
       `【激励积分】${e.unit.name} ${year}年度：${formatPoints(e.total).replace(/^\+/, '')} 分（基准 ${e.base}，第 ${e.rank} 名 / 共 ${e.of} 个单位）`,
       q,
       recent.length ? `最近${recent.length}条明细：` : '本年度尚无加减分记录。',
-      ...recent.map((l) => `${l.at.slice(5, 10)} ${l.explanation}${l.itemNumber ? ` ${l.itemNumber}` : ''}`),
+      ...recent.map((l) => `${l.at.slice(5, 10)} ${withoutScoreRuleId(l.explanation)}${l.itemNumber ? ` ${l.itemNumber}` : ''}`),
       e.lines.length > recent.length ? `共 ${e.lines.length} 条，完整明细见 GET /api/scores/units/${e.unit.id}?year=${year}` : '',
     ]
       .filter(Boolean)
@@ -177,7 +178,7 @@ export class ScoringService {
 
   private mayRead(actor: Actor, unitId: number): void {
     if (mayReadUnit(actor, unitId)) return; // P4: the one read-scope rule
-    throw forbidden('SCORE.NOT_YOUR_UNIT', 'P2：承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
+    throw forbidden('SCORE.NOT_YOUR_UNIT', '承办单位只能查看本单位的积分；其他单位的积分由督查室和领导查看。');
   }
 
   /** S4, S9, S10: the 督查室 enters points by hand, always with a reason; the lines name who and why. */
@@ -190,7 +191,7 @@ export class ScoringService {
     let fact: ManualFact;
     if (entry.rule === 'S9') {
       const lead = units.find((u) => u.role === 'lead');
-      if (!item || !lead) throw invalid('SCORE.ITEM_REQUIRED', 'S9：督查发现的问题须指明事项编号。', { field: 'itemNumber' });
+      if (!item || !lead) throw invalid('SCORE.ITEM_REQUIRED', '督查发现的问题须指明事项编号。', { field: 'itemNumber' });
       fact = {
         type: 'manual',
         rule: 'S9',
@@ -204,7 +205,7 @@ export class ScoringService {
       };
     } else {
       if (entry.unitId === undefined || !(await this.db.getRepository(Unit).existsBy({ id: entry.unitId })))
-        throw invalid('SCORE.UNIT_REQUIRED', '请指明单位（unitId）。', { field: 'unitId' });
+        throw invalid('SCORE.UNIT_REQUIRED', '请指明要记分的单位。', { field: 'unitId' });
       fact =
         entry.rule === 'S4'
           ? { type: 'manual', rule: 'S4', at, reason: entry.reason, unitId: entry.unitId, unitRole: entry.unitRole ?? 'lead', itemId: item?.id ?? null }
@@ -257,8 +258,7 @@ export class ScoringService {
     const q = { year, quarter };
     const from = quarterStart(q);
     const to = quarterEnd(q);
-    if (to.getTime() > this.clock.now().getTime())
-      throw invalid('SCORE.QUARTER_OPEN', `S3：${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
+    if (to.getTime() > this.clock.now().getTime()) throw invalid('SCORE.QUARTER_OPEN', `${year}年第${quarter}季度尚未结束，不能结算。`, { field: 'quarter' });
     const nodes = await this.db
       .createQueryBuilder(ItemUnit, 'iu')
       .innerJoin(Item, 'i', 'i.id = iu.item_id')

@@ -159,7 +159,7 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
       .set(bearer(org.supervisor))
       .send({ targets: [{ target: 'unit', name: '市教育局', measures: ['talk'] }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/^A3：/);
+    expect(bad.body.message).toBe('对单位「市教育局」约谈主要负责人须与通报同时使用。');
     expect((await http.get(`/api/accountability/clues/${n}`).set(bearer(org.supervisor))).body.state).toBe('opinion');
   });
 

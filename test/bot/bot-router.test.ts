@@ -96,14 +96,15 @@ describe('bot router (issue 4 §2)', () => {
   it('a contact of another unit is refused in Chinese, and nothing changes', async () => {
     const before = await t.db.getRepository(ItemEvent).countBy({ itemId: (await item()).id });
     const r = await router.handle(text('dt-7', `/反馈 ${n} 越权反馈`));
-    expect(r.reply).toContain('P4');
-    expect(r.reply).toContain('只有主办单位可以反馈');
+    expect(r.reply).toContain(`只有主办单位可以反馈事项 ${n}。如需了解进展，请发送：/查询 ${n}`);
     expect(await t.db.getRepository(ItemEvent).countBy({ itemId: (await item()).id })).toBe(before);
   });
 
   it('a co-unit contact may not report (谁主办谁反馈), nor may the owner sign off as the leader', async () => {
-    expect((await router.handle(text('dt-6', `/反馈 ${n} 协办反馈`))).reply).toContain('P4');
-    expect((await router.handle(text('dt-2', `/审定 ${n}`))).reply).toContain('D3');
+    expect((await router.handle(text('dt-6', `/反馈 ${n} 协办反馈`))).reply).toContain(
+      `只有主办单位可以反馈事项 ${n}；贵单位是协办单位，请把材料交主办单位（市发展改革委）汇总后反馈。`,
+    );
+    expect((await router.handle(text('dt-2', `/审定 ${n}`))).reply).toContain(`审定由本事项的分管领导办理，您不能审定事项 ${n}。`);
   });
 
   it('plain chat is ignored silently; a near miss gets a suggestion; /帮助 lists the commands', async () => {

@@ -161,7 +161,8 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('audit');
     // Someone else clicking the leader's card is refused by the rules (A2), whatever the card showed.
     const stranger = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-lead', actionId: 'clue:approve' }));
-    expect(stranger.userPrivateData.cardParamMap.notice).toContain('A2');
+    expect(stranger.userPrivateData.cardParamMap.notice).toContain('问责处理意见由分管领导审核');
+    expect(stranger.userPrivateData.cardParamMap.notice).not.toMatch(/[A-Z]\d+[：:]/);
     const approved = await ack(fake.clickCardButton({ outTrackId: card.outTrackId, userId: 'dt-leader', actionId: 'clue:approve' }));
     expect(approved.cardData.cardParamMap).toMatchObject({ stateLabel: '督查室复核', buttons: '[]' });
     expect((await t.db.getRepository(Clue).findOneByOrFail({ number: clue.number })).state).toBe('recheck');
@@ -172,7 +173,7 @@ describe('DingTalk end to end through the fake (issue 4)', () => {
     const reply = await fake.waitFor(() => textsIn('cidFGW').find((m) => m.includes('【激励积分】市发展改革委')));
     expect(reply).toMatch(/【激励积分】市发展改革委 \d{4}年度：[\d.]+ 分（基准 100，第 \d 名 \/ 共 3 个单位）/);
     await say('dt-lead', '／积分 市财政局');
-    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('P2：承办单位只能查看本单位的积分')));
+    await fake.waitFor(() => textsIn('cidFGW').some((m) => m.includes('承办单位只能查看本单位的积分')));
   });
 
   it('the same frame three times, and a frame pushed again after its ACK, each make one effect', async () => {

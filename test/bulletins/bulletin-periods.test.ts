@@ -71,7 +71,7 @@ describe('通报 periods, numbers and deleting a draft (issue 14)', () => {
     await http.get('/api/bulletins/TB2026-0002').set(auth('sup')).expect(200);
     // Any step out of turn says why and what comes next.
     expect((await http.post('/api/bulletins/TB2026-0002/publish').set(auth('sup')).send({}).expect(409)).body.message).toBe(
-      '通报 TB2026-0002 当前为「草稿」，不能印发并推送至工作群。请先修改定稿，再提请领导审定。',
+      '通报 TB2026-0002 还是草稿，尚未报领导审定，现在不能印发并推送至工作群。请先修改定稿，再提请领导审定。',
     );
   });
 

@@ -198,11 +198,13 @@ describe('R5 the office\u2019s own hand: 催办 and 重点督办 by hand', () =>
     for (const who of [org.leadContact, org.leader, org.otherContact]) {
       const r = await urge(who, item.number, { method: 'letter', record: '请说明' });
       expect(r.status === 403 || r.status === 404).toBe(true);
-      if (r.status === 403) expect(r.body.message).toBe(`催办由督查室或本事项的立项主体办理，您不能对 ${item.number}「催办」。如需催办，请联系督查室。`);
+      if (r.status === 403) expect(r.body.message).toBe(`催办由督查室或本事项的立项主体办理，您不能催办事项 ${item.number}。如需催办，请联系督查室。`);
     }
     for (const who of [org.leadContact, org.leader, org.owner]) {
       const r = await keySupervision(who, item.number, { on: true, reason: '领导要求' }).expect(403);
-      expect(r.body.message).toBe(`重点督办由督查室列入或取消，您不能对 ${item.number}「重点督办」。如需列入重点督办，请告知督查室，由督查室按您的要求办理。`);
+      expect(r.body.message).toBe(
+        `重点督办由督查室列入或取消，您不能调整事项 ${item.number} 的重点督办。如需列入重点督办，请告知督查室，由督查室按您的要求办理。`,
+      );
     }
     const bad = await urge(org.supervisor, item.number, { method: '打电话', record: 'x' }).expect(400);
     expect(bad.body.message).toContain('「方式」须为以下之一：电话催办、现场督办、函询、约谈、限期整改');

@@ -85,8 +85,10 @@ describe.each(['mariadb', 'sqlite'] as const)('C3 deadlines over HTTP on %s', (d
     const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     const put = (value: object) => t.http().put('/api/settings/deadline').set(admin).send(value);
     const bad = await put({ nodes: { '3d': { n: 3, unit: 'hours' } } }).expect(400);
-    expect(bad.body.message).toContain('「nodes.3d」须为');
-    expect((await put({ extensionDaysUnit: 'weeks' }).expect(400)).body.message).toContain('working_day（工作日）');
+    expect(bad.body.message).toContain('「时间节点的长度」（nodes）中的「3d」须为');
+    expect((await put({ extensionDaysUnit: 'weeks' }).expect(400)).body.message).toBe(
+      '「延期提前天数的计法」（extensionDaysUnit）须为工作日（working_day）或自然日（calendar_day）。',
+    );
     const ok = await put({ nodes: { '3d': { n: 3, unit: 'calendar_day' } } }).expect(200);
     expect(ok.body.value.nodes).toMatchObject({ '1d': { n: 1, unit: 'working_day' }, '3d': { n: 3, unit: 'calendar_day' }, '1m': { n: 1, unit: 'month' } });
     // 3 calendar days from 04-30: 05-03, in the holiday → 05-06 18:00 (3 working days would be 05-08).

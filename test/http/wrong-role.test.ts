@@ -70,41 +70,52 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
 
   type Case = { cmd: string; state: Parameters<typeof itemAt>[0]; body?: object; wrong: (keyof Org)[]; rule: string };
   const cases: Case[] = [
-    { cmd: 'submit', state: 'draft', wrong: ['leadContact', 'leader'], rule: 'P2' },
-    { cmd: 'assign', state: 'registered', wrong: ['leadContact', 'leader', 'coContact'], rule: 'P2' },
-    { cmd: 'sign', state: 'assigned', wrong: ['otherContact', 'owner', 'leader'], rule: 'P1' },
-    { cmd: 'reports', state: 'in_progress', body: { content: '越权反馈' }, wrong: ['coContact', 'otherContact', 'owner'], rule: 'P4' },
-    { cmd: 'return', state: 'reported', body: { reason: '不合要求' }, wrong: ['leadContact', 'leader', 'supervisor'], rule: 'F2' },
+    { cmd: 'submit', state: 'draft', wrong: ['leadContact', 'leader'], rule: '立项由督查室或立项主体办理' },
+    { cmd: 'assign', state: 'registered', wrong: ['leadContact', 'leader', 'coContact'], rule: '交办由督查室或立项主体办理' },
+    { cmd: 'sign', state: 'assigned', wrong: ['otherContact', 'owner', 'leader'], rule: '签收由承办单位的联络员或负责人办理' },
+    { cmd: 'reports', state: 'in_progress', body: { content: '越权反馈' }, wrong: ['coContact', 'otherContact', 'owner'], rule: '只有主办单位可以反馈' },
+    { cmd: 'return', state: 'reported', body: { reason: '不合要求' }, wrong: ['leadContact', 'leader', 'supervisor'], rule: '退回由本事项的立项主体办理' },
     {
       cmd: 'extension-requests',
       state: 'in_progress',
       body: { newDeadline: '2026-03-20T18:00:00+08:00', reason: '理由', plan: '方案' },
       wrong: ['coContact', 'otherContact', 'owner'],
-      rule: 'E1',
+      rule: '延期由主办单位申请',
     },
-    { cmd: 'closure-request', state: 'reported', body: { summary: '办结' }, wrong: ['coContact', 'otherContact', 'owner'], rule: 'D1' },
-    { cmd: 'review', state: 'closure_requested', wrong: ['leadContact', 'leader', 'supervisor'], rule: 'D2' },
-    { cmd: 'rate', state: 'under_review', body: { rating: 'excellent' }, wrong: ['leadContact', 'coContact', 'leader', 'supervisor'], rule: 'D2' },
-    { cmd: 'sign-off', state: 'pending_approval', wrong: ['owner', 'supervisor', 'leadContact', 'otherLeader'], rule: 'D3' },
-    { cmd: 'archive', state: 'closed', wrong: ['leadContact', 'leader'], rule: 'C6' },
+    { cmd: 'closure-request', state: 'reported', body: { summary: '办结' }, wrong: ['coContact', 'otherContact', 'owner'], rule: '办结由主办单位申请' },
+    { cmd: 'review', state: 'closure_requested', wrong: ['leadContact', 'leader', 'supervisor'], rule: '办结审核由本事项的立项主体办理' },
+    {
+      cmd: 'rate',
+      state: 'under_review',
+      body: { rating: 'excellent' },
+      wrong: ['leadContact', 'coContact', 'leader', 'supervisor'],
+      rule: '办理结果由本事项的立项主体评定',
+    },
+    { cmd: 'sign-off', state: 'pending_approval', wrong: ['owner', 'supervisor', 'leadContact', 'otherLeader'], rule: '审定由本事项的分管领导办理' },
+    { cmd: 'archive', state: 'closed', wrong: ['leadContact', 'leader'], rule: '归档由督查室或立项主体办理' },
   ];
 
-  it.each(cases)('$cmd by $wrong is refused with 403 naming $rule, and nothing is written', async ({ cmd, state, body, wrong, rule }) => {
-    const { n } = await itemAt(state);
-    const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    const events = await t.db.getRepository(ItemEvent).countBy({ itemId: item.id });
-    const messages = await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id });
-    for (const who of wrong) {
-      const r = await post(`/api/items/${n}/${cmd}`, org[who] as Someone, body).expect(403);
-      expect(r.body.code).toBe('CASE.FORBIDDEN');
-      expect(r.body.message).toContain(rule);
-    }
-    const after = await t.db.getRepository(Item).findOneByOrFail({ number: n });
-    expect(after.state).toBe(item.state);
-    expect(after.version).toBe(item.version);
-    expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id })).toBe(events);
-    expect(await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id })).toBe(messages);
-  });
+  it.each(cases)(
+    '$cmd by $wrong is refused with 403 saying why (「$rule」) with the item number and no rule id, and nothing is written',
+    async ({ cmd, state, body, wrong, rule }) => {
+      const { n } = await itemAt(state);
+      const item = await t.db.getRepository(Item).findOneByOrFail({ number: n });
+      const events = await t.db.getRepository(ItemEvent).countBy({ itemId: item.id });
+      const messages = await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id });
+      for (const who of wrong) {
+        const r = await post(`/api/items/${n}/${cmd}`, org[who] as Someone, body).expect(403);
+        expect(r.body.code).toBe('CASE.FORBIDDEN');
+        expect(r.body.message).toContain(rule);
+        expect(r.body.message).toContain(n);
+        expect(r.body.message).not.toMatch(/[A-Z]\d+[：:]/);
+      }
+      const after = await t.db.getRepository(Item).findOneByOrFail({ number: n });
+      expect(after.state).toBe(item.state);
+      expect(after.version).toBe(item.version);
+      expect(await t.db.getRepository(ItemEvent).countBy({ itemId: item.id })).toBe(events);
+      expect(await t.db.getRepository(OutboxMessage).countBy({ itemId: item.id })).toBe(messages);
+    },
+  );
 
   it('extension decisions: only the owner approves or refuses (E1)', async () => {
     const { n, requestId } = await itemAt('extension');
@@ -123,7 +134,7 @@ describe('every command as the wrong role is refused (P2–P4)', () => {
       leaderId: org.leader.id,
       leadUnitId: org.units.lead,
     }).expect(403);
-    expect(r.body.message).toContain('P2');
+    expect(r.body.message).toBe('立项由督查室或立项主体办理，您不能登记督办事项。');
     await post(`/api/people/${org.leadContact.id}/tokens`, org.owner).expect(403);
     await t
       .http()

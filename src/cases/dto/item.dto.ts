@@ -73,12 +73,12 @@ export class RegisterItemDto extends DeadlineFields {
   @IsOptional()
   @IsIn(keys(ITEM_KINDS))
   kind?: ItemKind;
-  @ApiPropertyOptional({ description: 'P4：默认为登记人' }) @IsOptional() @IsInt() ownerId?: number;
+  @ApiPropertyOptional({ description: '默认为登记人' }) @IsOptional() @IsInt() ownerId?: number;
   @ApiProperty() @IsInt() leaderId!: number;
   @ApiProperty() @IsInt() leadUnitId!: number;
   @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsInt({ each: true }) coUnitIds?: number[];
   @ApiPropertyOptional({ description: 'D1 服务对象' }) @IsOptional() @IsString() @MaxLength(100) servedParty?: string;
-  @ApiPropertyOptional({ description: 'C2：涉密事项——为 true 时拒绝登记' }) @IsOptional() @IsBoolean() classified?: boolean;
+  @ApiPropertyOptional({ description: '涉密事项——为 true 时拒绝登记' }) @IsOptional() @IsBoolean() classified?: boolean;
   @ApiPropertyOptional({ description: '存为草稿，稍后提交立项' }) @IsOptional() @IsBoolean() draft?: boolean;
 }
 
@@ -131,7 +131,7 @@ export class DecisionDto {
 
 export class ClosureRequestDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT_LIMITS.closureSummary.max) summary!: string;
-  @ApiPropertyOptional({ description: 'D1：服务对象是否同意（事项有服务对象时必填）' }) @IsOptional() @IsBoolean() servedPartyAgreed?: boolean;
+  @ApiPropertyOptional({ description: '服务对象是否同意（事项有服务对象时必填）' }) @IsOptional() @IsBoolean() servedPartyAgreed?: boolean;
 }
 
 export class VerifyDto {
