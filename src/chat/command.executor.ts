@@ -12,7 +12,6 @@ import { BulletinService } from '../bulletins/bulletin.service';
 import type { BotResult } from './bot-event';
 import { BotCommand } from './command.parser';
 import { deadlineText, timeLeft } from './cards';
-import { DomainError } from '../shared/errors';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { EntityManager, In } from 'typeorm';
@@ -65,7 +64,7 @@ export class CommandExecutor {
           : this.done(cmd.number, `已签收。办理中请随时反馈：/反馈 ${cmd.number} 办理进展`);
       }
       case 'report':
-        await this.signFirst(cmd.number, actor, '反馈', () => this.commands.report(cmd.number, actor, cmd.content));
+        await this.commands.report(cmd.number, actor, cmd.content);
         return this.done(cmd.number, '反馈已记录，并已告知立项主体');
       case 'extend': {
         const policy = await this.settings.deadlinePolicy();
@@ -80,9 +79,7 @@ export class CommandExecutor {
       case 'close': {
         // D1: people say whether the 服务对象 agreed in their own words.
         const agreed = /服务对象(已)?不同意/.test(cmd.summary) ? false : /服务对象(已)?同意/.test(cmd.summary) ? true : undefined;
-        const r = await this.signFirst(cmd.number, actor, '申请办结', () =>
-          this.commands.requestClosure(cmd.number, actor, { summary: cmd.summary, servedPartyAgreed: agreed }),
-        );
+        const r = await this.commands.requestClosure(cmd.number, actor, { summary: cmd.summary, servedPartyAgreed: agreed });
         if (r.status === 'failed_agreement') {
           return this.done(
             cmd.number,
@@ -152,26 +149,6 @@ export class CommandExecutor {
     const mine = unitsOf(actor);
     const own = item && mine.length ? await em.findBy(ItemUnit, { itemId: item.id, unitId: In(mine) }) : [];
     return own.some((l) => l.role === 'lead') ? 'lead' : own.length ? 'co' : null;
-  }
-
-  /**
-   * Issue 14: a unit that has not signed for an item is told to sign first, with the command and its own number —
-   * not the state the refusal names (C5 keeps the refusal; this is its answer in chat).
-   */
-  private async signFirst<T>(number: string, actor: Actor, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (e) {
-      if (!(e instanceof DomainError) || e.code !== 'CASE.ILLEGAL_TRANSITION') throw e;
-      // The refusal already checked that this person may act on the item (P4): only its state stood in the way.
-      const em = this.em();
-      const item = await em.findOneBy(Item, { number: number.normalize('NFKC').trim().toUpperCase() });
-      if (!item || item.state !== 'assigned') throw e;
-      const mine = unitsOf(actor);
-      const links = mine.length ? await em.findBy(ItemUnit, { itemId: item.id, unitId: In(mine) }) : [];
-      if (!links.some((l) => l.signedAt === null)) throw e;
-      throw new DomainError(e.code, `${item.number} 贵单位尚未签收，暂不能${what}。请先签收：/签收 ${item.number}`, 'conflict');
-    }
   }
 
   /** The chat event's own transaction (see currentManager), else the pool. */

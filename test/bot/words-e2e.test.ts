@@ -128,8 +128,8 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
   const left = () => timeLeft('2026-03-13T18:00:00+08:00', clock.now());
 
   it('/反馈 before 签收 is told to sign first, with its own number', async () => {
-    expect(await askDt('dt-lead', `/反馈 ${n.a} 已完成初稿`)).toBe(`${n.a} 贵单位尚未签收，暂不能反馈。请先签收：/签收 ${n.a}`);
-    expect(await askDt('dt-lead', `/办结 ${n.a} 已全部完成`)).toBe(`${n.a} 贵单位尚未签收，暂不能申请办结。请先签收：/签收 ${n.a}`);
+    expect(await askDt('dt-lead', `/反馈 ${n.a} 已完成初稿`)).toBe(`事项 ${n.a} 已交办，主办单位尚未签收，现在不能反馈。请先签收：/签收 ${n.a}`);
+    expect(await askDt('dt-lead', `/办结 ${n.a} 已全部完成`)).toBe(`事项 ${n.a} 已交办，主办单位尚未签收，现在不能申请办结。请先签收：/签收 ${n.a}`);
   });
 
   it('a near miss offers the very command corrected, with the number and text typed', async () => {
