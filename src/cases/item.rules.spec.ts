@@ -31,6 +31,8 @@ const LEGAL_FROM: Record<ItemAction, ItemState[]> = {
   sign: ['assigned', 'in_progress'], // co-units may still sign after the lead unit
   report: ['in_progress'], // F1
   return: ['in_progress', 'closure_requested', 'under_review'], // F2: a report or a closure under way
+  leader_return: ['pending_approval'], // D3 (issue 14): the leader sends back what he will not approve
+  withdraw: ['assigned', 'in_progress', 'closure_requested'], // issue 14: the unit withdraws its own pending request
   request_extension: ['assigned', 'in_progress'], // E1
   decide_extension: ['assigned', 'in_progress'], // E1
   request_closure: ['in_progress'], // D1
@@ -66,6 +68,8 @@ const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
   sign: [['leadUnit', 'coUnit'], 'P1'],
   report: [['leadUnit'], 'P4'],
   return: [['owner'], 'F2'],
+  leader_return: [['leader'], ''],
+  withdraw: [['leadUnit'], ''],
   request_extension: [['leadUnit'], 'E1'],
   decide_extension: [['owner'], 'E1'],
   request_closure: [['leadUnit'], 'D1'],

@@ -11,6 +11,8 @@ export type ItemAction =
   | 'sign'
   | 'report'
   | 'return'
+  | 'leader_return'
+  | 'withdraw'
   | 'request_extension'
   | 'decide_extension'
   | 'request_closure'
@@ -31,6 +33,8 @@ export const ACTION_LABELS: Record<ItemAction, string> = {
   sign: '签收',
   report: '反馈',
   return: '退回',
+  leader_return: '退回',
+  withdraw: '撤回申请',
   request_extension: '申请延期',
   decide_extension: '审批延期',
   request_closure: '申请办结',
@@ -88,6 +92,10 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
   sign: { from: ['assigned', 'in_progress'], who: anyUnit, whoRule: 'P1：签收由承办单位的联络员或负责人办理' },
   report: { from: ['in_progress'], who: leadUnit, whoRule: 'P4：谁主办、谁反馈——只有主办单位可以反馈' },
   return: { from: ['in_progress', 'closure_requested', 'under_review'], who: owner, whoRule: 'F2：只有立项主体可以退回' },
+  // D3, 001 §17–18 (issue 14): the leader who does not approve sends the item back — see ItemCommandsService.leaderReturn.
+  leader_return: { from: ['pending_approval'], who: leader, whoRule: '待审定的事项只能由本事项的分管领导退回' },
+  // Issue 14: the lead unit withdraws its own pending extension or closure request (then files a corrected one).
+  withdraw: { from: ['assigned', 'in_progress', 'closure_requested'], who: leadUnit, whoRule: '延期或办结申请只能由主办单位撤回' },
   request_extension: { from: ['assigned', 'in_progress'], who: leadUnit, whoRule: 'E1：延期由主办单位申请' },
   decide_extension: { from: ['assigned', 'in_progress'], who: owner, whoRule: 'E1：延期由立项主体审批' },
   request_closure: { from: ['in_progress'], who: leadUnit, whoRule: 'D1：办结由主办单位申请' },
@@ -146,6 +154,7 @@ export function nextState(action: ItemAction, state: ItemState, input: { rating?
       // The item is "signed for" when its lead unit signs; a co-unit's signature is recorded on its own row.
       return state === 'assigned' && input.leadSigned ? 'in_progress' : state;
     case 'return':
+    case 'leader_return':
       return 'in_progress'; // F2, C5: returned work goes back to the unit
     case 'request_closure':
       return 'closure_requested';

@@ -83,12 +83,14 @@ export class BotRouter {
         await this.fillCardNumber(em, event);
         const actor = await this.identity.resolve(event, em);
         const outcome = await this.decide(event, actor);
-        if (outcome.reply !== undefined && !event.cardAction) await this.queueReply(em, event, actor, outcome.reply);
+        // A click is answered with its card; a hint to type the command (issue 14: WeCom's buttons carry no text) is sent too.
+        if (outcome.reply !== undefined && (!event.cardAction || outcome.typeHint)) await this.queueReply(em, event, actor, outcome.reply);
         await em.update(
           InboxEvent,
           { platform: event.platform, eventId: event.eventId },
           { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
         );
+        delete outcome.typeHint;
         return { duplicate: false, ...outcome, actor };
       },
       { isolation: 'READ COMMITTED' },
@@ -189,7 +191,9 @@ export class BotRouter {
     }
   }
 
-  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'>> {
+  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
+    const hint = actor ? typeHint(event) : null;
+    if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: true };
     const parsed = this.parse(event);
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return {}; // ordinary chat: stay silent
     if (!actor) return { reply: IdentityService.bindingHint(event) };
@@ -220,6 +224,8 @@ export class BotRouter {
       approve: `/审定 ${n}`,
       'clue:approve': `/问责审核 ${n} 同意 ${params.note ?? ''}`,
       'clue:reject': `/问责审核 ${n} 退回 ${params.reason ?? ''}`,
+      'ext:approve': `/批准延期 ${n} ${params.note ?? ''}`,
+      'ext:reject': `/驳回延期 ${n} ${params.reason ?? ''}`,
       'bulletin:approve': `/通报审定 ${n} 同意 ${params.note ?? ''}`,
       'bulletin:reject': `/通报审定 ${n} 退回 ${params.reason ?? ''}`,
     };
@@ -252,6 +258,26 @@ export const MAX_ATTEMPTS = 3;
 
 const FAILED_REPLY = `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
 
+/**
+ * Issue 14: a button that needs text (a report, a reason) clicked where the platform carries none — WeCom's template
+ * cards have no input box — answers with the exact command to type, with the item's number filled in.
+ */
+const TYPE_INSTEAD: Record<string, { key: string; command: string }> = {
+  report: { key: 'content', command: '/反馈 {n} 进展内容' },
+  extend: { key: 'reason', command: '/延期 {n} 新日期 理由' },
+  close: { key: 'summary', command: '/办结 {n} 办理情况' },
+  return: { key: 'reason', command: '/退回 {n} 理由' },
+  'ext:reject': { key: 'reason', command: '/驳回延期 {n} 理由' },
+};
+function typeHint(event: BotEvent): string | null {
+  const action = event.cardAction;
+  if (!action || event.platform !== 'wecom') return null;
+  const need = TYPE_INSTEAD[action.action];
+  const n = action.params.number;
+  if (!need || !n || (action.params[need.key] ?? '').trim() !== '') return null;
+  return `请直接回复：${need.command.replace('{n}', n)}`;
+}
+
 function tooLongInChat(cmd: BotCommand): string | null {
   switch (cmd.name) {
     case 'report':
@@ -267,6 +293,10 @@ function tooLongInChat(cmd: BotCommand): string | null {
     case 'clue_audit':
     case 'bulletin_approve':
       return tooLong('auditNote', cmd.text);
+    case 'refuse_extension':
+      return tooLong('decisionNote', cmd.reason);
+    case 'approve_extension':
+      return tooLong('decisionNote', cmd.note);
     default:
       return null;
   }

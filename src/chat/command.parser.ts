@@ -30,6 +30,6 @@
  * - suggest.ts — near misses ("您是不是想输入…"); messages.ts — examples, usage lines and the /帮助 text.
  */
 export type { BotCommand, CommandName, ParseErrorCode, ParseOptions, ParseResult } from './parser/types';
-export { commandHelp, COMMAND_HELP } from './parser/messages';
+export { commandHelp, COMMAND_HELP, roleCommandHelp } from './parser/messages';
 export { suggestCommand } from './parser/suggest';
 export { parseCommand } from './parser/parse';

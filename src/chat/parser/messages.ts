@@ -56,6 +56,14 @@ export function example(name: CommandName, ctx: Ctx): string {
       return '/通报审定 TB2026-0001 同意';
     case 'help':
       return '/帮助';
+    case 'approve_extension':
+      return `/批准延期 ${n} 同意，请按期完成`;
+    case 'refuse_extension':
+      return `/驳回延期 ${n} 理由不充分`;
+    case 'withdraw':
+      return `/撤回 ${n}`;
+    case 'confirm':
+      return '/确认';
   }
 }
 
@@ -73,6 +81,10 @@ const FORMS: Record<CommandName, string> = {
   clue_audit: '/问责审核 线索编号 同意 或 /问责审核 线索编号 退回 理由',
   bulletin_approve: '/通报审定 通报编号 同意 或 /通报审定 通报编号 退回 理由',
   help: '/帮助',
+  approve_extension: '/批准延期 编号 意见（意见可不写）',
+  refuse_extension: '/驳回延期 编号 理由',
+  withdraw: '/撤回 编号',
+  confirm: '/确认',
 };
 
 /** The usage sentence: the full form and an example. */
@@ -80,6 +92,7 @@ export function usage(name: CommandName, ctx: Ctx): string {
   if (name === 'mine') return '发送 /我的 可查看您的待办事项。';
   if (name === 'score') return '发送 /积分 可查看本单位的激励积分，督查室和领导可发送 /积分 单位名。';
   if (name === 'help') return '发送 /帮助 可查看全部命令和例子。';
+  if (name === 'confirm') return '发送 /确认 可办理督办助手刚才向您确认的申请。';
   return `请写成：${FORMS[name]}，例如 ${example(name, ctx)}。`;
 }
 
@@ -104,6 +117,19 @@ export function commandHelp(opts: ParseOptions): string {
     '评定意见可以不写。',
     `日期也可写成 12月20日 或 ${ctx.exDate.slice(0, 4)}1220。`,
   ].join('\n');
+}
+
+/**
+ * Issue 14 (H2): the help lines of the commands that let each role finish in chat, by role — for the role-aware /帮助
+ * (the full list above is already at a phone screen's 14 lines).
+ */
+export function roleCommandHelp(opts: ParseOptions): { owner: string[]; leader: string[]; unit: string[] } {
+  const ctx = makeCtx(opts);
+  return {
+    owner: [`${example('approve_extension', ctx)}（同意延期）`, `${example('refuse_extension', ctx)}（不同意延期）`],
+    leader: [`/审定 ${ctx.exNumber}　/退回 ${ctx.exNumber} 理由`],
+    unit: [`${example('withdraw', ctx)}（撤回待审批的申请）`],
+  };
 }
 
 /** The /帮助 text with the default prefix 'DB' (examples in 2026); prefer commandHelp() with the configured prefix. */

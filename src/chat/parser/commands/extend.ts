@@ -9,5 +9,5 @@ export function parseExtend(number: string, cur: Cursor, ctx: Ctx): ParseResult 
   if (!date.ok) return fail(date.code, date.message);
   const reason = cur.rest();
   if (reason === '') return fail('MISSING_REASON', `缺少延期理由。${usage('extend', ctx)}`);
-  return { ok: true, command: { name: 'extend', number, date: date.value, reason } };
+  return { ok: true, command: { name: 'extend', number, date: date.value, reason, ...(date.yearGuessed ? { yearGuessed: true } : {}) } };
 }

@@ -32,18 +32,26 @@ export function cardParamMap(card: CardView): Record<string, string> {
         ? { summary: card.summary, criteria: card.criteria.join('；') }
         : card.kind === 'decision'
           ? { summary: card.summary, facts: card.facts.map((f) => `${f.label}：${f.value}`).join('\n') }
-          : { summary: card.summary, rating: card.rating };
+          : card.kind === 'extension'
+            ? { proposed: card.proposed, summary: card.reason, requestStatus: card.requestStatus }
+            : { summary: card.summary, rating: card.rating };
   const all = { ...common, ...extra };
   return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, clip(v)]));
 }
 
-/** The answer to a button click, given in the Stream ACK within 2 s: the clicker sees the new state at once. */
+/**
+ * The answer to a button click, given in the Stream ACK within 2 s: everyone in the card's space sees the new state at
+ * once (public data: the card as its group or person sees it). Issue 14: the clicker's private data carries only the
+ * notice, and replaces (not merges) what an earlier click left there — buttons kept in private data once stayed on
+ * the clicker's card after later changes (a closure request by command still showed 反馈/延期/办结), because the
+ * refresh updates public data only.
+ */
 export function cardCallbackResponse(card: CardView, notice?: string): Record<string, unknown> {
   const params = cardParamMap(card);
   return {
     cardData: { cardParamMap: params },
-    userPrivateData: { cardParamMap: { buttons: params.buttons, notice: clip(notice ?? '') } },
-    cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+    userPrivateData: { cardParamMap: { notice: clip(notice ?? '') } },
+    cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: false },
   };
 }
 
@@ -52,6 +60,7 @@ export function actionCardParam(card: CardView, itemUrl: string): Record<string,
   const lines = [`### ${card.number} ${card.title}`, `- 状态：${card.stateLabel}`, `- 期限：${card.deadline}${card.timeLeft ? `（${card.timeLeft}）` : ''}`];
   if (card.kind === 'assignment') lines.push(`- 主办：${card.leadUnit}`, ...(card.coUnits ? [`- 协办：${card.coUnits}`] : []));
   else if (card.kind === 'decision') lines.push(...card.facts.map((f) => `- ${f.label}：${f.value}`), '', card.summary);
+  else if (card.kind === 'extension') lines.push(`- 申请延期至：${card.proposed}（${card.requestStatus}）`, `- 理由：${card.reason}`);
   else lines.push(`- 办结情况：${card.summary}`);
   if (card.buttons.length) lines.push('', `可在群里 @督办助手 回复：${card.buttons.map((b) => commandFor(b.id, card.number)).join('  ')}`);
   return { title: `${card.number} ${card.title}`, text: lines.join('\n'), singleTitle: '查看详情', singleURL: itemUrl };
@@ -62,6 +71,8 @@ function commandFor(button: string, number: string): string {
   if (button === 'clue:reject') return `/问责审核 ${number} 退回 理由`;
   if (button === 'bulletin:approve') return `/通报审定 ${number} 同意`;
   if (button === 'bulletin:reject') return `/通报审定 ${number} 退回 理由`;
+  if (button === 'ext:approve') return `/批准延期 ${number}`;
+  if (button === 'ext:reject') return `/驳回延期 ${number} 理由`;
   const map: Record<string, string> = { sign: '/签收', report: '/反馈', extend: '/延期', close: '/办结', return: '/退回', approve: '/审定' };
   if (button.startsWith('rate:')) return `/评定 ${number} 良好`;
   return `${map[button] ?? ''} ${number}`;
