@@ -4,7 +4,6 @@ import { formatShanghai } from '../shared/shanghai-time';
 import { Unit } from '../org/unit.entity';
 import { MessageKinds } from '../outbox/message-kinds';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
-import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
 import { Report } from './report.entity';
 import { ItemUnit } from './item-unit.entity';

@@ -20,7 +20,14 @@ describe('the registry of message kinds', () => {
     const kinds = t.get(MessageKinds);
     // cases: the item's cards; accountability: the 审核 card (A2); bulletins: the 审定 card.
     // Issue 14: the extension request is a card the owner decides on (同意延期 / 不同意), no longer a text.
-    expect(kinds.cardKinds().sort()).toEqual(['approval_card', 'assignment_card', 'bulletin_approval_card', 'clue_audit_card', 'extension_card', 'review_card']);
+    expect(kinds.cardKinds().sort()).toEqual([
+      'approval_card',
+      'assignment_card',
+      'bulletin_approval_card',
+      'clue_audit_card',
+      'extension_card',
+      'review_card',
+    ]);
     expect(kinds.cardOf('extension_card')).toBe('extension');
     expect(kinds.cardOf('clue_audit_card')).toBe('decision');
     expect(kinds.cardOf('assignment_card')).toBe('assignment');

@@ -88,21 +88,19 @@ describe('issue 14: each role finishes its job in DingTalk', () => {
       });
   const item = (number: string) => t.db.getRepository(Item).findOneByOrFail({ number });
   const register = async (title: string, node: '1d' | '7d' = '7d') => {
-    const { number } = await t
-      .get(RegistrationService)
-      .register(
-        {
-          title,
-          content: '按要求办理',
-          source: 'meeting',
-          ownerId: ids.owner,
-          leaderId: ids.leader,
-          leadUnitId: ids.lead,
-          coUnitIds: [ids.co],
-          deadline: { node },
-        },
-        supervisor,
-      );
+    const { number } = await t.get(RegistrationService).register(
+      {
+        title,
+        content: '按要求办理',
+        source: 'meeting',
+        ownerId: ids.owner,
+        leaderId: ids.leader,
+        leadUnitId: ids.lead,
+        coUnitIds: [ids.co],
+        deadline: { node },
+      },
+      supervisor,
+    );
     await t.get(ItemCommandsService).assign(number, supervisor);
     return number;
   };

@@ -74,8 +74,10 @@ function commandFor(button: string, number: string): string {
   if (button === 'ext:approve') return `/批准延期 ${number}`;
   if (button === 'ext:reject') return `/驳回延期 ${number} 理由`;
   const map: Record<string, string> = { sign: '/签收', report: '/反馈', extend: '/延期', close: '/办结', return: '/退回', approve: '/审定' };
+  // Issue 14: what follows the number, for the commands that need text.
+  const then: Record<string, string> = { report: ' 进展内容', extend: ' 新日期 理由', close: ' 办理情况', return: ' 理由' };
   if (button.startsWith('rate:')) return `/评定 ${number} 良好`;
-  return `${map[button] ?? ''} ${number}`;
+  return `${map[button] ?? ''} ${number}${then[button] ?? ''}`;
 }
 
 /** App-robot message parameters: markdown when there is a title line, else plain text. msgParam ≤ 15,000 bytes. */
