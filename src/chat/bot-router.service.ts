@@ -193,7 +193,8 @@ export class BotRouter {
 
   private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
     const hint = actor ? typeHint(event) : null;
-    if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: true };
+    // WeCom shows nothing but the card in answer to a click: the hint goes out as a message; DingTalk shows it on the card.
+    if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: event.platform === 'wecom' };
     const parsed = this.parse(event);
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return {}; // ordinary chat: stay silent
     if (!actor) return { reply: IdentityService.bindingHint(event) };
@@ -259,8 +260,8 @@ export const MAX_ATTEMPTS = 3;
 const FAILED_REPLY = `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
 
 /**
- * Issue 14: a button that needs text (a report, a reason) clicked where the platform carries none — WeCom's template
- * cards have no input box — answers with the exact command to type, with the item's number filled in.
+ * Issue 14: a button that needs text (a report, a reason) clicked without any — WeCom's template cards have no input
+ * box; on DingTalk the box was left empty — answers with the exact command to type, with the item's number filled in.
  */
 const TYPE_INSTEAD: Record<string, { key: string; command: string }> = {
   report: { key: 'content', command: '/反馈 {n} 进展内容' },
@@ -271,7 +272,7 @@ const TYPE_INSTEAD: Record<string, { key: string; command: string }> = {
 };
 function typeHint(event: BotEvent): string | null {
   const action = event.cardAction;
-  if (!action || event.platform !== 'wecom') return null;
+  if (!action) return null;
   const need = TYPE_INSTEAD[action.action];
   const n = action.params.number;
   if (!need || !n || (action.params[need.key] ?? '').trim() !== '') return null;

@@ -255,6 +255,11 @@ describe('issue 14: each role finishes its job in DingTalk', () => {
     const click = await fake.clickCardButton({ outTrackId: leadCard.outTrackId, userId: 'dt-lead', actionId: 'sign' });
     await click.ack;
     expect(buttons(leadCard, 'dt-lead')).toEqual(['report', 'extend', 'close']);
+    // 反馈进展 clicked with its box left empty: the card says what to type, with this item's number.
+    const empty = await fake.clickCardButton({ outTrackId: leadCard.outTrackId, userId: 'dt-lead', actionId: 'report', params: {} });
+    expect(((await empty.ack) as { userPrivateData: { cardParamMap: Record<string, string> } }).userPrivateData.cardParamMap.notice).toBe(
+      `请直接回复：/反馈 ${number} 进展内容`,
+    );
     // A closure request typed in the group: every card, for every viewer, the clicker included, offers nothing more.
     await say('dt-lead', `/办结 ${number} 已全面推行`);
     await fake.waitFor(() => leadCard.cardParamMap.stateLabel === '已申请办结' && coCard.cardParamMap.stateLabel === '已申请办结');
