@@ -117,6 +117,22 @@ export class ItemCommandsService {
   }
 
   /**
+   * 退回 as people say it (chat and the API's return): an item awaiting 审定 is sent back by its leader (D3, below);
+   * anything else is the owner's F2 return. The state is peeked before the command locks the item; if it changes in
+   * between, the command's own rule check refuses, in words.
+   */
+  async sendBack(number: string, actor: Actor, reason: string): Promise<{ by: 'leader' | 'owner' }> {
+    const n = this.runner.normalizeNumber(number);
+    const state = (await this.db.getRepository(Item).findOne({ where: { number: n }, select: { id: true, state: true } }))?.state;
+    if (state === 'pending_approval') {
+      await this.leaderReturn(n, actor, reason);
+      return { by: 'leader' };
+    }
+    await this.returnWork(n, actor, reason);
+    return { by: 'owner' };
+  }
+
+  /**
    * D3, 001 §17–18 (issue 14): the leader will not approve what the owner rated and sends the item back, with a reason.
    * Where it goes: 001 §18 asks that the item be 落实到位 before it is 审定; what the leader refuses is not, so — as §17
    * does for 不合格 — it goes back to the lead unit to continue (in_progress), not to the owner's desk: the owner has
@@ -126,7 +142,7 @@ export class ItemCommandsService {
    */
   leaderReturn(number: string, actor: Actor, reason: string) {
     return this.runner.run(number, actor, 'leader_return', async (c) => {
-      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', `退回须写明理由，请写成：/退回 ${c.item.number} 理由。`, { field: 'reason' });
+      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', '退回须写明理由。', { field: 'reason' });
       checkLength('returnReason', reason, 'reason');
       const e = await c.transition(
         'in_progress',
@@ -226,8 +242,7 @@ export class ItemCommandsService {
             : `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`,
         );
       requestId = req.id;
-      if (!approve && !note.trim())
-        throw invalid('EXTENSION.NOTE_REQUIRED', `不同意延期须写明理由，请写成：/驳回延期 ${c.item.number} 理由。`, { field: 'note' });
+      if (!approve && !note.trim()) throw invalid('EXTENSION.NOTE_REQUIRED', '不同意延期须写明理由。', { field: 'note' });
       await c.em.update(ItemRequest, { id: req.id }, decided(approve ? 'approved' : 'refused', actor, c.now, note));
       const notice = await c.unitTargets([c.leadUnit.unitId]);
       if (!approve) {

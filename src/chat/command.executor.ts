@@ -91,13 +91,8 @@ export class CommandExecutor {
       }
       case 'return': {
         // D3 (issue 14): an item awaiting 审定 is sent back by its leader; anything else is the owner's F2 return.
-        const state = (await this.db.getRepository(Item).findOne({ where: { number: cmd.number }, select: { id: true, state: true } }))?.state;
-        if (state === 'pending_approval') {
-          await this.commands.leaderReturn(cmd.number, actor, cmd.reason);
-          return this.done(cmd.number, '已退回承办单位继续办理，并已告知立项主体');
-        }
-        await this.commands.returnWork(cmd.number, actor, cmd.reason);
-        return this.done(cmd.number, '已退回承办单位');
+        const { by } = await this.commands.sendBack(cmd.number, actor, cmd.reason);
+        return this.done(cmd.number, by === 'leader' ? '已退回承办单位继续办理，并已告知立项主体' : '已退回承办单位');
       }
       case 'approve_extension': {
         const { newDeadline } = await this.commands.decideExtension(cmd.number, actor, null, true, cmd.note);
