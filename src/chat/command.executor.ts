@@ -142,7 +142,8 @@ export class CommandExecutor {
     if (!ask) return null;
     const command = `/延期 ${cmd.number} ${cmd.date} ${cmd.reason}`;
     await inTransaction(this.db, async (em) => {
-      await em.delete(ChatProposal, { personId: actor.personId! });
+      // One per person (the newest wins); expired ones of anybody go too, so the table stays small.
+      await em.createQueryBuilder().delete().from(ChatProposal).where('person_id = :p OR expires_at < :now', { p: actor.personId, now }).execute();
       await em.insert(ChatProposal, { personId: actor.personId!, command, itemNumber: cmd.number, expiresAt: new Date(now.getTime() + PROPOSAL_TTL_MS) });
     });
     const [y, m, d] = cmd.date.split('-').map(Number);
