@@ -2,6 +2,7 @@ import { CardInstance } from './chat/card-instance.entity';
 import { InboxEvent } from './chat/inbox/inbox-event.entity';
 import { CallbackSignature } from './chat/inbox/callback-signature.entity';
 import { InboxFailure } from './chat/inbox/inbox-failure.entity';
+import { ChatProposal } from './chat/chat-proposal.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { RateWindow } from './outbox/rate-window.entity';
 import { HolidayOverride } from './calendar/holiday-override.entity';
@@ -44,6 +45,7 @@ export const ENTITIES = [
   OutboxMessage,
   InboxEvent,
   InboxFailure,
+  ChatProposal,
   HolidayOverride,
   Setting,
   CardInstance,

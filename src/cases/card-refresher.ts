@@ -12,6 +12,8 @@ import type { ItemEventRecorded } from './item.events';
  * Registration and the reminder tick refresh no cards.
  * Order 40: after the score ledger (10) and the clue opener (20), where the command context queued it before.
  */
+const REQUEST_EVENTS = ['extension_requested', 'extension_approved', 'extension_refused', 'request_withdrawn'];
+
 @Injectable()
 export class CardRefresher implements OnModuleInit {
   static readonly ORDER = 40;
@@ -34,7 +36,10 @@ export class CardRefresher implements OnModuleInit {
     const reassigned = event.type === 'reassigned' && item.assignedAt !== null;
     // R5 限期整改: the state stays, but the cards show the deadline, which is now the new limit.
     const newLimit = event.type === 'urged' && typeof event.data?.newLimit === 'string' && item.assignedAt !== null;
-    if (!stateChanged && !coUnitSigned && !reassigned && !newLimit) return;
+    // Issue 14: an extension asked, decided or withdrawn changes what the owner's extension card offers (and an
+    // approval moves the deadline every card shows); a withdrawn request brings back the unit's buttons.
+    const requestChanged = REQUEST_EVENTS.includes(event.type) && item.assignedAt !== null;
+    if (!stateChanged && !coUnitSigned && !reassigned && !newLimit && !requestChanged) return;
     const target = `cards:${item.id}` as const;
     await this.outbox.enqueue(em, [
       {

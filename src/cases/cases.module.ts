@@ -14,6 +14,7 @@ import { RegistrationService } from './registration.service';
 import { TimelineWriter } from './timeline.writer';
 import { JobsModule } from '../jobs/jobs.module';
 import { CloseFinishedParentsJob } from './close-finished-parents.job';
+import { ExtensionCutoffJob } from './extension-cutoff.job';
 import { CardRefresher } from './card-refresher';
 import { YearEndJob } from './year-end.job';
 import { YearEndService } from './year-end.service';
@@ -31,6 +32,7 @@ import { YearEndService } from './year-end.service';
     RegistrationService,
     TimelineWriter,
     CloseFinishedParentsJob,
+    ExtensionCutoffJob,
     CardRefresher,
     YearEndService,
     YearEndJob,

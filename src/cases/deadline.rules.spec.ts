@@ -9,6 +9,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import {
+  extensionNeedsConfirmation,
   DEFAULT_DEADLINE_POLICY,
   DeadlinePolicy,
   DeadlineProblem,
@@ -261,7 +262,8 @@ describe('E1: extension requests (001 §16: 承办单位须提前2天提出延�
     expect(check(sh('2026-03-06T00:00'), { ...good, newDeadline: sh('2026-03-20T18:00') }, policy, monday)).toEqual({
       code: 'EXTENSION.TOO_LATE',
       field: 'newDeadline',
-      message: '延期须在期限前至少2个工作日提出。本事项期限 2026-03-09 18:00，最迟应于 2026年3月5日（含当日）申请，现已超过；请联系立项主体说明情况。',
+      message:
+        '延期须在期限前至少2个工作日提出。本事项期限 2026-03-09 18:00，最迟应于 2026年3月5日（含当日）申请，现已超过，不能再申请延期。请按期申请办结；确实无法按期完成的，请反馈未能按期完成的原因。',
     });
   });
 
@@ -302,5 +304,23 @@ describe('E1: extension requests (001 §16: 承办单位须提前2天提出延�
     });
     expect(check(early, { ...good, newDeadline: sh('2026-03-15T18:00') })?.code).toBe('EXTENSION.NOT_LATER');
     expect(check(early, { ...good, newDeadline: sh('2026-03-20T18:01') })).toBeNull();
+  });
+});
+
+describe('issue 14: a new deadline typed in chat that is probably not what was meant is asked about first', () => {
+  const d = (iso: string) => new Date(`${iso}T10:00:00Z`);
+  const base = { now: d('2026-12-02'), deadlineAt: d('2026-12-09'), startedAt: d('2026-12-02') };
+  it('a date typed without a year that fell into next year', () => {
+    expect(extensionNeedsConfirmation({ ...base, newDeadline: d('2027-12-01'), yearGuessed: true })).toBe(true);
+    expect(extensionNeedsConfirmation({ ...base, newDeadline: d('2027-01-05'), yearGuessed: true })).toBe(true);
+  });
+  it('more than a year away, or more than the whole span so far and more than 30 days', () => {
+    expect(extensionNeedsConfirmation({ ...base, newDeadline: d('2027-12-10') })).toBe(true);
+    expect(extensionNeedsConfirmation({ ...base, newDeadline: d('2027-02-10') })).toBe(true); // +63 days on a 7-day item
+    expect(extensionNeedsConfirmation({ ...base, newDeadline: d('2026-12-31') })).toBe(false); // +22 days: an ordinary slip
+    // a half-year item extended by two months: less than its span
+    expect(extensionNeedsConfirmation({ now: d('2026-06-01'), deadlineAt: d('2026-07-01'), startedAt: d('2026-01-01'), newDeadline: d('2026-09-01') })).toBe(
+      false,
+    );
   });
 });

@@ -161,7 +161,7 @@ export function lastExtensionDay(deadlineAt: Date, calendar: WorkingDays, policy
 /** E1: an extension request must come early enough, give a later date, a reason and a plan. */
 export function checkExtensionRequest(
   input: { newDeadline: Date; reason?: string; plan?: string },
-  ctx: { now: Date; deadlineAt: Date; calendar: WorkingDays; policy: DeadlinePolicy },
+  ctx: { now: Date; deadlineAt: Date; calendar: WorkingDays; policy: DeadlinePolicy; number?: string },
 ): DeadlineProblem | null {
   const lastDay = lastExtensionDay(ctx.deadlineAt, ctx.calendar, ctx.policy);
   if (shanghaiDate(ctx.now) > lastDay) {
@@ -171,7 +171,11 @@ export function checkExtensionRequest(
       field: 'newDeadline',
       message:
         `延期须在期限前至少${ctx.policy.extensionMinDaysBefore}${unit}提出。本事项期限 ${formatShanghai(ctx.deadlineAt)}，` +
-        `最迟应于 ${chineseDay(lastDay)}（含当日）申请，现已超过；请联系立项主体说明情况。`,
+        `最迟应于 ${chineseDay(lastDay)}（含当日）申请，现已超过，不能再申请延期。` +
+        // Issue 14: the next step, with the person's own number.
+        (ctx.number
+          ? `请按期办结：/办结 ${ctx.number} 办理情况；确实无法按期完成的，请反馈原因：/反馈 ${ctx.number} 未能按期完成的原因。`
+          : '请按期申请办结；确实无法按期完成的，请反馈未能按期完成的原因。'),
     };
   }
   if (!input.reason?.trim()) return { code: 'EXTENSION.REASON_REQUIRED', field: 'reason', message: '申请延期须写明理由。' };
@@ -184,4 +188,20 @@ export function checkExtensionRequest(
     };
   }
   return null;
+}
+
+/**
+ * Issue 14: a new deadline typed in chat that is probably not what was meant is asked about (/确认) instead of filed:
+ * - typed without a year and fallen into next year ('12月1日' on 12-02 → next year's 12-01);
+ * - more than a year away — beyond the 年度 frame in which items are followed and reported (C3 year-end report);
+ * - adding more time than the item's whole span so far (交办 → current deadline) AND more than 30 days: a week's slip
+ *   on a 3-day item is ordinary, but doubling a month-long item or more usually is a mistyped month or year.
+ */
+export function extensionNeedsConfirmation(p: { newDeadline: Date; now: Date; deadlineAt: Date; startedAt: Date; yearGuessed?: boolean }): boolean {
+  const DAY = 86_400_000;
+  if (p.yearGuessed) return true;
+  if (p.newDeadline.getTime() - p.now.getTime() > 365 * DAY) return true;
+  const added = p.newDeadline.getTime() - p.deadlineAt.getTime();
+  const span = p.deadlineAt.getTime() - p.startedAt.getTime();
+  return added > 30 * DAY && added > span;
 }

@@ -20,7 +20,7 @@ export interface DossierReport {
 }
 
 type RequestKind = 'extension' | 'closure' | 'verification';
-type RequestStatus = 'pending' | 'approved' | 'refused' | 'returned' | 'failed_agreement' | 'passed' | 'failed';
+type RequestStatus = 'pending' | 'approved' | 'refused' | 'returned' | 'withdrawn' | 'failed_agreement' | 'passed' | 'failed';
 
 /** What the file shows of an extension, closure or verification request (an ItemRequest row fits). */
 export interface DossierRequest {
@@ -53,6 +53,7 @@ const STATUS_LABELS: Record<RequestStatus, string> = {
   pending: '待审批',
   approved: '已同意',
   refused: '不同意',
+  withdrawn: '已撤回',
   returned: '已退回',
   failed_agreement: '服务对象不同意',
   passed: '通过',

@@ -116,6 +116,79 @@ export class ItemCommandsService {
     });
   }
 
+  /**
+   * 退回 as people say it (chat and the API's return): an item awaiting 审定 is sent back by its leader (D3, below);
+   * anything else is the owner's F2 return. The state is peeked before the command locks the item; if it changes in
+   * between, the command's own rule check refuses, in words.
+   */
+  async sendBack(number: string, actor: Actor, reason: string): Promise<{ by: 'leader' | 'owner' }> {
+    const n = this.runner.normalizeNumber(number);
+    const state = (await this.db.getRepository(Item).findOne({ where: { number: n }, select: { id: true, state: true } }))?.state;
+    if (state === 'pending_approval') {
+      await this.leaderReturn(n, actor, reason);
+      return { by: 'leader' };
+    }
+    await this.returnWork(n, actor, reason);
+    return { by: 'owner' };
+  }
+
+  /**
+   * D3, 001 §17–18 (issue 14): the leader will not approve what the owner rated and sends the item back, with a reason.
+   * Where it goes: 001 §18 asks that the item be 落实到位 before it is 审定; what the leader refuses is not, so — as §17
+   * does for 不合格 — it goes back to the lead unit to continue (in_progress), not to the owner's desk: the owner has
+   * nothing to redo until the unit files again, and then rates again (the rating no longer stands). As F2 does, the
+   * closure no longer answers the node (answered_at cleared, A1) and the return is counted. The unit is told what to
+   * do; the owner is told too, because the rating was the owner's.
+   */
+  leaderReturn(number: string, actor: Actor, reason: string) {
+    return this.runner.run(number, actor, 'leader_return', async (c) => {
+      if (!reason.trim()) throw invalid('RETURN.REASON_REQUIRED', '退回须写明理由。', { field: 'reason' });
+      checkLength('returnReason', reason, 'reason');
+      const e = await c.transition(
+        'in_progress',
+        { returnCount: c.item.returnCount + 1, answeredAt: null, rating: null },
+        {
+          type: 'returned',
+          summary: `分管领导退回：${reason}`,
+          data: { returnNo: c.item.returnCount + 1, by: 'leader' },
+        },
+      );
+      await c.send(e, 'returned_notice', await c.unitTargets([c.leadUnit.unitId]), { reason, by: 'leader' });
+      await c.send(e, 'leader_returned_notice', await c.ownerOffice(), { reason });
+    });
+  }
+
+  /**
+   * Issue 14: the lead unit withdraws its own pending request — the extension if one is pending, else the closure
+   * request under way (back to 办理中; the closure no longer answers the node, A1, unless a report answered it before).
+   * The owner office is told; a corrected request may then be filed.
+   */
+  withdraw(number: string, actor: Actor) {
+    return this.runner.run(number, actor, 'withdraw', async (c) => {
+      const ext = await c.em.findOne(ItemRequest, { where: { itemId: c.item.id, kind: 'extension', status: 'pending' }, order: { id: 'DESC' } });
+      const closure =
+        !ext && c.item.state === 'closure_requested'
+          ? await c.em.findOne(ItemRequest, { where: { itemId: c.item.id, kind: 'closure', status: 'pending' }, order: { id: 'DESC' } })
+          : null;
+      const req = ext ?? closure;
+      if (!req) {
+        throw conflict(
+          'REQUEST.NOTHING_TO_WITHDRAW',
+          c.item.state === 'under_review'
+            ? `事项 ${c.item.number} 的办结申请立项主体已开始审核，不能撤回；如需补充，请联系立项主体。`
+            : `事项 ${c.item.number} 没有待审批的延期申请或办结申请，无需撤回。`,
+        );
+      }
+      await c.em.update(ItemRequest, { id: req.id }, { status: 'withdrawn', decidedById: actor.personId, decidedAt: c.now });
+      const what = req.kind === 'extension' ? '延期申请' : '办结申请';
+      const event = { type: 'request_withdrawn', summary: `主办单位撤回${what}`, data: { requestId: req.id, kind: req.kind } };
+      const answeredByThis = c.item.answeredAt !== null && c.item.answeredAt.getTime() === req.requestedAt.getTime();
+      const e = req.kind === 'closure' ? await c.transition('in_progress', answeredByThis ? { answeredAt: null } : {}, event) : await c.record(event);
+      await c.send(e, 'request_withdrawn_notice', await c.ownerOffice(), { kind: req.kind });
+      return { kind: req.kind };
+    });
+  }
+
   /** E1: at least N days before the deadline, with a reason, a plan and a new date. */
   requestExtension(number: string, actor: Actor, input: { newDeadline: Date; reason: string; plan: string }) {
     checkLength('extensionReason', input.reason, 'reason');
@@ -123,13 +196,13 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'request_extension', async (c) => {
       const policy = await this.settings.deadlinePolicy(c.em);
       const calendar = await this.calendar.calendar(c.em);
-      const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, calendar, policy });
+      const problem = checkExtensionRequest(input, { now: c.now, deadlineAt: c.item.deadlineAt, calendar, policy, number: c.item.number });
       if (problem)
         throw problem.code === 'EXTENSION.TOO_LATE'
           ? conflict(problem.code, problem.message)
           : invalid(problem.code, problem.message, { field: problem.field });
       if (await c.em.existsBy(ItemRequest, { itemId: c.item.id, kind: 'extension', status: 'pending' })) {
-        throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请正在等待立项主体审批，请待审批结果出来后再申请。`);
+        throw conflict('EXTENSION.PENDING', `事项 ${c.item.number} 已有一份延期申请待立项主体审批。如需修改，请先撤回：/撤回 ${c.item.number}，再重新申请。`);
       }
       const req = await c.em.save(ItemRequest, {
         itemId: c.item.id,
@@ -153,18 +226,29 @@ export class ItemCommandsService {
   }
 
   /** E1 decision by the owner; E2: an approved extension beyond the node moves a daily item to 持续跟进, a key task or reform to 持续推进. */
-  decideExtension(number: string, actor: Actor, requestId: number, approve: boolean, note = '') {
+  decideExtension(number: string, actor: Actor, requestId: number | null, approve: boolean, note = '') {
     checkLength('decisionNote', note, 'note');
     return this.runner.run(number, actor, 'decide_extension', async (c) => {
-      const req = await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
-      if (!req || req.status !== 'pending') throw conflict('EXTENSION.NOT_PENDING', `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`);
+      // In chat (issue 14) the owner names the item, not the request: null is the item's one pending request.
+      const req =
+        requestId === null
+          ? await c.em.findOne(ItemRequest, { where: { itemId: c.item.id, kind: 'extension', status: 'pending' }, order: { id: 'DESC' } })
+          : await c.em.findOneBy(ItemRequest, { id: requestId, itemId: c.item.id, kind: 'extension' });
+      if (!req || req.status !== 'pending')
+        throw conflict(
+          'EXTENSION.NOT_PENDING',
+          requestId === null
+            ? `事项 ${c.item.number} 没有待审批的延期申请（可能已审批或已被承办单位撤回），无需再审批。可发送 /查询 ${c.item.number} 查看当前情况。`
+            : `事项 ${c.item.number} 没有编号为 ${requestId} 的待审批延期申请。`,
+        );
+      requestId = req.id;
       if (!approve && !note.trim()) throw invalid('EXTENSION.NOTE_REQUIRED', '不同意延期须写明意见，说明不同意的理由和下一步要求。', { field: 'note' });
       await c.em.update(ItemRequest, { id: req.id }, decided(approve ? 'approved' : 'refused', actor, c.now, note));
       const notice = await c.unitTargets([c.leadUnit.unitId]);
       if (!approve) {
         const e = await c.record({ type: 'extension_refused', summary: `不同意延期：${note}`, data: { requestId } });
         await c.send(e, 'extension_decided', notice, { approved: false, note });
-        return;
+        return { newDeadline: null };
       }
       const policy = await this.settings.deadlinePolicy(c.em);
       const newDeadline = req.proposedDeadline!;
@@ -192,6 +276,7 @@ export class ItemCommandsService {
         },
       );
       await c.send(e, 'extension_decided', notice, { approved: true, ...(track ? { track } : {}) });
+      return { newDeadline };
     });
   }
 

@@ -3,7 +3,7 @@ import { BoolColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from 
 
 export type RequestKind = 'extension' | 'closure' | 'verification';
 /** failed_agreement: D1 — the 服务对象 did not agree, the attempt counts towards verification. */
-export type RequestStatus = 'pending' | 'approved' | 'refused' | 'returned' | 'failed_agreement' | 'passed' | 'failed';
+export type RequestStatus = 'pending' | 'approved' | 'refused' | 'returned' | 'withdrawn' | 'failed_agreement' | 'passed' | 'failed';
 
 /** E1 extension and D1 closure requests, and D1 verifications ordered by the owner. */
 @Entity('item_request')

@@ -5,9 +5,9 @@ import { RATINGS } from '../shared/vocabulary';
 import { Unit } from '../org/unit.entity';
 import { MessageKinds } from '../outbox/message-kinds';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
-import { ItemRequest } from './item-request.entity';
 import { Item } from './item.entity';
 import { Report } from './report.entity';
+import { ItemUnit } from './item-unit.entity';
 import { Clock } from '../shared/clock';
 import { keySupervisionNotice, KeySupervisionOrigin, parseUrgeMethod, urgingNotice } from './urging.rules';
 import { extensionTrackText, ExtensionTrack } from './ongoing.rules';
@@ -45,15 +45,23 @@ export class ItemMessages implements OnModuleInit {
     });
     text('returned_notice', ({ payload: p }, _item, head) => ({
       title: '督办退回',
-      text: `【退回】${head}\n${p.rating === 'fail' ? '评定为不合格' : '反馈被退回'}：${String(p.reason ?? '')}\n请按要求修改后重新反馈。`,
+      text:
+        p.by === 'leader'
+          ? `【退回】${head}\n分管领导未予审定，退回继续办理：${String(p.reason ?? '')}\n请按要求继续办理，完成后重新申请办结：/办结 ${_item?.number ?? ''} 办理情况`
+          : `【退回】${head}\n${p.rating === 'fail' ? '评定为不合格' : '反馈被退回'}：${String(p.reason ?? '')}\n请按要求修改后重新反馈。`,
     }));
-    text('extension_card', async ({ payload: p }, _item, head) => {
-      const req = await this.db.getRepository(ItemRequest).findOneBy({ id: Number(p.requestId) });
-      return {
-        title: '延期申请',
-        text: `【延期申请】${head}\n申请延期至 ${formatShanghai(req?.proposedDeadline)}\n理由：${excerpt(req?.text ?? '')}\n请在督办系统中审批。`,
-      };
+    // Issue 14: the extension request reaches the owner office as a card with 同意延期 / 不同意 (cards.ts extensionCard).
+    this.kinds.card('extension_card', 'extension');
+    text('request_withdrawn_notice', async ({ payload: p, itemId }, _item, head) => {
+      const lead = itemId === null ? null : await this.db.getRepository(ItemUnit).findOneBy({ itemId, role: 'lead' });
+      const unit = lead ? await this.db.getRepository(Unit).findOneBy({ id: lead.unitId }) : null;
+      const what = p.kind === 'closure' ? '办结申请' : '延期申请';
+      return { title: '撤回申请', text: `【撤回申请】${head}\n${unit?.name ?? '承办单位'}已撤回${what}，无需再审批。` };
     });
+    text('leader_returned_notice', ({ payload: p }, item, head) => ({
+      title: '分管领导退回',
+      text: `【分管领导退回】${head}\n分管领导未予审定，已退回承办单位继续办理。理由：${String(p.reason ?? '')}\n承办单位重新申请办结后，请重新评定：/评定 ${item?.number ?? ''} 等次 意见`,
+    }));
     text('extension_decided', ({ payload: p }, item, head) => ({
       title: '延期审批',
       text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。${extensionTrackText((p.track as ExtensionTrack) ?? null)}` : `未同意延期：${String(p.note ?? '')}`}`,

@@ -31,6 +31,8 @@ const LEGAL_FROM: Record<ItemAction, ItemState[]> = {
   sign: ['assigned', 'in_progress'], // co-units may still sign after the lead unit
   report: ['in_progress'], // F1
   return: ['in_progress', 'closure_requested', 'under_review'], // F2: a report or a closure under way
+  leader_return: ['pending_approval'], // D3 (issue 14): the leader sends back what he will not approve
+  withdraw: ['assigned', 'in_progress', 'closure_requested'], // issue 14: the unit withdraws its own pending request
   request_extension: ['assigned', 'in_progress'], // E1
   decide_extension: ['assigned', 'in_progress'], // E1
   request_closure: ['in_progress'], // D1
@@ -66,6 +68,8 @@ const ALLOWED: Record<ItemAction, [ActorName[], string]> = {
   sign: [['leadUnit', 'coUnit'], '签收由承办单位的联络员或负责人办理'], // P1
   report: [['leadUnit'], '只有主办单位可以反馈'], // P4
   return: [['owner'], '退回由本事项的立项主体办理'], // F2
+  leader_return: [['leader'], '只能由本事项的分管领导退回'], // D3, 001 §17–18
+  withdraw: [['leadUnit'], '只能由主办单位撤回'],
   request_extension: [['leadUnit'], '延期由主办单位申请'], // E1
   decide_extension: [['owner'], '延期由本事项的立项主体审批'], // E1
   request_closure: [['leadUnit'], '办结由主办单位申请'], // D1

@@ -11,6 +11,8 @@ export type ItemAction =
   | 'sign'
   | 'report'
   | 'return'
+  | 'leader_return'
+  | 'withdraw'
   | 'request_extension'
   | 'decide_extension'
   | 'request_closure'
@@ -31,6 +33,8 @@ export const ACTION_LABELS: Record<ItemAction, string> = {
   sign: '签收',
   report: '反馈',
   return: '退回',
+  leader_return: '退回',
+  withdraw: '撤回申请',
   request_extension: '申请延期',
   decide_extension: '审批延期',
   request_closure: '申请办结',
@@ -129,6 +133,20 @@ export const ACTION_RULES: Record<ItemAction, ActionRule> = {
     who: owner,
     whoRule: (n) => `退回由本事项的立项主体办理，您不能退回事项 ${n}。`,
     next: () => '如认为需要退回，请联系立项主体。',
+  },
+  // D3, 001 §17–18 (issue 14): the leader who does not approve sends the item back — see ItemCommandsService.leaderReturn.
+  leader_return: {
+    from: ['pending_approval'],
+    who: leader,
+    whoRule: (n) => `待审定的事项只能由本事项的分管领导退回，您不能退回事项 ${n}。`,
+    next: () => '如认为需要退回，请联系分管领导。',
+  },
+  // Issue 14: the lead unit withdraws its own pending extension or closure request (then files a corrected one).
+  withdraw: {
+    from: ['assigned', 'in_progress', 'closure_requested'],
+    who: leadUnit,
+    whoRule: (n) => `延期或办结申请只能由主办单位撤回，您不能撤回事项 ${n} 的申请。`,
+    next: askOwner,
   },
   // E1
   request_extension: {
@@ -304,6 +322,7 @@ export function nextState(action: ItemAction, state: ItemState, input: { rating?
       // The item is "signed for" when its lead unit signs; a co-unit's signature is recorded on its own row.
       return state === 'assigned' && input.leadSigned ? 'in_progress' : state;
     case 'return':
+    case 'leader_return':
       return 'in_progress'; // F2, C5: returned work goes back to the unit
     case 'request_closure':
       return 'closure_requested';

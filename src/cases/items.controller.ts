@@ -123,9 +123,16 @@ export class ItemsController {
 
   @Post(':number/return')
   @HttpCode(200)
-  @ApiOperation({ summary: '退回（F2）：退回最近的反馈或办结申请' })
+  @ApiOperation({ summary: '退回：立项主体退回最近的反馈或办结申请（F2）；待审定的事项由分管领导退回承办单位（D3）' })
   returnWork(@Param('number') n: string, @Body() dto: ReasonDto, @CurrentActor() a: Actor) {
-    return this.answer(n, a, this.commands.returnWork(n, a, dto.reason));
+    return this.answer(n, a, this.commands.sendBack(n, a, dto.reason));
+  }
+
+  @Post(':number/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: '撤回：主办单位撤回本单位待审批的延期申请或办结申请' })
+  withdraw(@Param('number') n: string, @CurrentActor() a: Actor) {
+    return this.answer(n, a, this.commands.withdraw(n, a));
   }
 
   @Post(':number/extension-requests')

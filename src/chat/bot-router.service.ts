@@ -84,13 +84,15 @@ export class BotRouter {
         const actor = await this.identity.resolve(event, em);
         const outcome = await this.decide(event, actor);
         // A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the
-        // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed).
+        // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint
+        // to type a command that needs words (WeCom's buttons carry no text).
         if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
         await em.update(
           InboxEvent,
           { platform: event.platform, eventId: event.eventId },
           { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
         );
+        delete outcome.typeHint;
         return { duplicate: false, ...outcome, actor };
       },
       { isolation: 'READ COMMITTED' },
@@ -191,13 +193,16 @@ export class BotRouter {
     }
   }
 
-  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'>> {
+  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
+    const hint = actor ? typeHint(event) : null;
+    // WeCom shows nothing but the card in answer to a click: the hint goes out as a message; DingTalk shows it on the card.
+    if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: event.platform === 'wecom' };
     const parsed = this.parse(event);
     // Ordinary group chat stays unanswered; text meant for the bot that is no command gets a short answer (issue 14).
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND' && !addressed(event)) return {};
     if (!actor) return { reply: IdentityService.bindingHint(event) };
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return { reply: await this.executor.greet(actor, event.text ?? '') };
-    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction)) || parsed.message };
+    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction, event.conversation.type === 'direct')) || parsed.message };
     // Texts longer than their columns are refused here, in words, instead of failing in the database.
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
@@ -224,6 +229,8 @@ export class BotRouter {
       approve: `/审定 ${n}`,
       'clue:approve': `/问责审核 ${n} 同意 ${params.note ?? ''}`,
       'clue:reject': `/问责审核 ${n} 退回 ${params.reason ?? ''}`,
+      'ext:approve': `/批准延期 ${n} ${params.note ?? ''}`,
+      'ext:reject': `/驳回延期 ${n} ${params.reason ?? ''}`,
       'bulletin:approve': `/通报审定 ${n} 同意 ${params.note ?? ''}`,
       'bulletin:reject': `/通报审定 ${n} 退回 ${params.reason ?? ''}`,
     };
@@ -255,14 +262,17 @@ export type { BotCommand };
  * Issue 14: a button that needs words (a WeCom button has no input box; a DingTalk one may be sent empty) answers with
  * the command to type, this item's number filled in.
  */
-function buttonHint(action: NonNullable<BotEvent['cardAction']>): string | null {
+function buttonHint(action: NonNullable<BotEvent['cardAction']>, direct: boolean): string | null {
   const n = action.params.number;
   if (!n) return null;
+  // In a group the bot hears only what @-mentions it; one to one, a plain reply is enough.
+  const send = direct ? '直接回复' : ' @督办助手 发送';
   const hints: Record<string, string> = {
-    report: `请写上办理进展后 @督办助手 发送：/反馈 ${n} 办理进展`,
-    extend: `请写上新日期和理由后 @督办助手 发送：/延期 ${n} 新日期 理由`,
-    close: `请写上办结情况后 @督办助手 发送：/办结 ${n} 办结情况`,
-    return: `请写上退回理由后 @督办助手 发送：/退回 ${n} 理由`,
+    report: `请写上办理进展后${send}：/反馈 ${n} 办理进展`,
+    extend: `请写上新日期和理由后${send}：/延期 ${n} 新日期 理由`,
+    close: `请写上办结情况后${send}：/办结 ${n} 办结情况`,
+    return: `请写上退回理由后${send}：/退回 ${n} 理由`,
+    'ext:reject': `请写上不同意的理由后${send}：/驳回延期 ${n} 理由`,
   };
   return hints[action.action] ?? null;
 }
@@ -274,6 +284,26 @@ const addressed = (event: BotEvent): boolean => event.addressed ?? event.convers
 export const MAX_ATTEMPTS = 3;
 
 const FAILED_REPLY = `抱歉，这条消息系统试了 ${MAX_ATTEMPTS} 次仍未能处理，没有办理任何事项。请核对内容后重新发送；如仍不成功，请把这条消息截图发给督查室。`;
+
+/**
+ * Issue 14: a button that needs text (a report, a reason) clicked without any — WeCom's template cards have no input
+ * box; on DingTalk the box was left empty — answers with the exact command to type, with the item's number filled in.
+ */
+const TYPE_INSTEAD: Record<string, { key: string; command: string }> = {
+  report: { key: 'content', command: '/反馈 {n} 进展内容' },
+  extend: { key: 'reason', command: '/延期 {n} 新日期 理由' },
+  close: { key: 'summary', command: '/办结 {n} 办理情况' },
+  return: { key: 'reason', command: '/退回 {n} 理由' },
+  'ext:reject': { key: 'reason', command: '/驳回延期 {n} 理由' },
+};
+function typeHint(event: BotEvent): string | null {
+  const action = event.cardAction;
+  if (!action) return null;
+  const need = TYPE_INSTEAD[action.action];
+  const n = action.params.number;
+  if (!need || !n || (action.params[need.key] ?? '').trim() !== '') return null;
+  return buttonHint(action, event.conversation.type === 'direct') ?? `请直接回复：${need.command.replace('{n}', n)}`;
+}
 
 function tooLongInChat(cmd: BotCommand): string | null {
   switch (cmd.name) {
@@ -290,6 +320,10 @@ function tooLongInChat(cmd: BotCommand): string | null {
     case 'clue_audit':
     case 'bulletin_approve':
       return tooLong('auditNote', cmd.text);
+    case 'refuse_extension':
+      return tooLong('decisionNote', cmd.reason);
+    case 'approve_extension':
+      return tooLong('decisionNote', cmd.note);
     default:
       return null;
   }

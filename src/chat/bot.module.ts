@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { OrgModule } from '../org/org.module';
 import { SettingsModule } from '../settings/settings.module';
+import { CalendarModule } from '../calendar/calendar.module';
 import { BotRouter } from './bot-router.service';
 import { CardViewService } from './card-view.service';
 import { CommandExecutor } from './command.executor';
@@ -27,7 +28,7 @@ import { JobsModule } from '../jobs/jobs.module';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
-  imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, ScoringModule, AccountabilityModule, BulletinModule],
+  imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, CalendarModule, ScoringModule, AccountabilityModule, BulletinModule],
   controllers: [OutboxController, ItemPageController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,

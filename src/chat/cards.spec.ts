@@ -1,4 +1,4 @@
-import { assignmentCard, CardItem, deadlineText } from './cards';
+import { approvalCard, assignmentCard, CardItem, deadlineText, extensionCard } from './cards';
 
 const item = (over: Partial<CardItem> = {}): CardItem => ({
   number: 'DB2026-0001',
@@ -53,5 +53,40 @@ describe("the card's time line follows the one meaning of overdue (A1)", () => {
 
   it("A1 — never handed over: not the unit's lateness, the card says it still has to be assigned", () => {
     expect(assignmentCard(item('yellow'), null, now).timeLeft).toBe('已过期限尚未交办，请尽快交办');
+  });
+});
+
+/** Issue 14: each role's card offers what that role may do now — and nothing the rules would refuse. */
+describe('issue 14: the buttons each role is offered', () => {
+  const now = new Date('2026-12-02T02:00:00Z');
+  const nobody = { isSupervisor: false, isOwner: false, isLeader: false };
+  const ids = (c: { buttons: { id: string }[] }) => c.buttons.map((b) => b.id);
+
+  it('E1: 申请延期 only while the last day to ask has not passed', () => {
+    const lead = { ...nobody, unitRole: 'lead' as const };
+    expect(ids(assignmentCard(item({ extensionOpen: true }), lead, now))).toEqual(['sign', 'extend']);
+    expect(ids(assignmentCard(item({ extensionOpen: false }), lead, now))).toEqual(['sign']);
+    expect(ids(assignmentCard(item({ state: 'in_progress', extensionOpen: false }), lead, now, true))).toEqual(['report', 'close']);
+  });
+
+  it('D3: the leader is offered 审定 and 退回 (with a reason box); nobody else is', () => {
+    const pending = item({ state: 'pending_approval', stateLabel: '待审定', ratingLabel: '良好' });
+    const card = approvalCard(pending, '已全部整治', { ...nobody, isLeader: true }, now);
+    expect(card.buttons).toEqual([
+      { id: 'approve', label: '审定', style: 'primary' },
+      { id: 'return', label: '退回', style: 'danger', input: { key: 'reason', placeholder: '退回理由' } },
+    ]);
+    expect(ids(approvalCard(pending, '', { ...nobody, isOwner: true }, now))).toEqual([]);
+  });
+
+  it('E1: the owner decides a pending extension on its card; a decided or withdrawn one offers nothing', () => {
+    const owner = { ...nobody, isOwner: true };
+    const req = { proposed: '2026-12-20 18:00', reason: '需等待省厅批复', status: 'pending' };
+    const card = extensionCard(item(), req, owner, now);
+    expect(card).toMatchObject({ kind: 'extension', proposed: '2026-12-20 18:00', reason: '需等待省厅批复', requestStatus: '待审批' });
+    expect(ids(card)).toEqual(['ext:approve', 'ext:reject']);
+    expect(ids(extensionCard(item(), req, { ...nobody, unitRole: 'lead' }, now))).toEqual([]);
+    expect(extensionCard(item(), { ...req, status: 'withdrawn' }, owner, now)).toMatchObject({ requestStatus: '已撤回', buttons: [] });
+    expect(extensionCard(item(), { ...req, status: 'refused' }, owner, now)).toMatchObject({ requestStatus: '未同意', buttons: [] });
   });
 });

@@ -28,6 +28,11 @@ export interface CardItem {
   ratingLabel: string | null;
   /** C1: the 办理要求 (the item's content), shown on the assignment card; each platform cuts it to its limit. */
   content?: string;
+  /**
+   * E1 (issue 14): false once the last day to ask for an extension (deadline.rules lastExtensionDay) has passed — the
+   * card then offers no 申请延期. Undefined: not known, the state alone decides.
+   */
+  extensionOpen?: boolean;
 }
 
 /** A card's button (the neutral decision's button, src/outbox/message-kinds.ts). */
@@ -60,9 +65,18 @@ export interface ApprovalCardView extends CardBase {
   rating: string;
   summary: string;
 }
+/** E1 (issue 14): the owner office decides an extension request on this card. */
+export interface ExtensionCardView extends CardBase {
+  kind: 'extension';
+  /** The deadline asked for, as people read it. */
+  proposed: string;
+  reason: string;
+  /** 待审批, 已同意, 未同意, 已撤回. */
+  requestStatus: string;
+}
 /** A decision about something that is not an item, built by the feature that owns it (MessageKinds), shown as a card. */
 export type DecisionCardView = DecisionView;
-export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView | DecisionCardView;
+export type CardView = AssignmentCardView | ReviewCardView | ApprovalCardView | ExtensionCardView | DecisionCardView;
 
 /** F3: what the reviewer is asked to look at. */
 export const REVIEW_CRITERIA = ['事实是否查清', '问题是否解决', '任务是否落实', '结论是否准确', '处理是否符合法律政策'];
@@ -126,7 +140,12 @@ const pastDue = (item: Pick<CardItem, 'light' | 'deadline'>, now: Date) =>
 
 /** The buttons the rules let this viewer press now (P2–P4, C5): the card never offers what would be refused. */
 export function unitButtons(item: CardItem, who: ActorRelation, signed = false): CardButton[] {
-  return UNIT_BUTTONS.filter(([action]) => !(action === 'sign' && signed) && checkAction(action, item.state, who, item.number) === null).map(([, b]) => b);
+  return UNIT_BUTTONS.filter(
+    ([action]) =>
+      !(action === 'sign' && signed) &&
+      !(action === 'request_extension' && item.extensionOpen === false) &&
+      checkAction(action, item.state, who, item.number) === null,
+  ).map(([, b]) => b);
 }
 
 export function assignmentCard(item: CardItem, who: ActorRelation | null, now: Date, signed = false): AssignmentCardView {
@@ -153,6 +172,35 @@ export function approvalCard(item: CardItem, summary: string, who: ActorRelation
     ...base(item, now),
     rating: item.ratingLabel ?? '',
     summary,
-    buttons: canApprove ? [{ id: 'approve', label: '审定', style: 'primary' }] : [],
+    buttons: [
+      ...(canApprove ? [{ id: 'approve', label: '审定', style: 'primary' as const }] : []),
+      // D3 (issue 14): the leader may send the item back, with a reason.
+      ...(checkAction('leader_return', item.state, who, item.number) === null ? [LEADER_RETURN] : []),
+    ],
+  };
+}
+
+const LEADER_RETURN: CardButton = { id: 'return', label: '退回', style: 'danger', input: { key: 'reason', placeholder: '退回理由' } };
+const EXTENSION_BUTTONS: CardButton[] = [
+  { id: 'ext:approve', label: '同意延期', style: 'primary' },
+  { id: 'ext:reject', label: '不同意', style: 'danger', input: { key: 'reason', placeholder: '不同意的理由' } },
+];
+
+/** E1 (issue 14): an extension request as the owner office sees it; the buttons only while it is pending and theirs to decide. */
+export function extensionCard(
+  item: CardItem,
+  request: { proposed: string; reason: string; status: 'pending' | 'approved' | 'refused' | 'withdrawn' | string },
+  who: ActorRelation,
+  now: Date,
+): ExtensionCardView {
+  const canDecide = request.status === 'pending' && checkAction('decide_extension', item.state, who, item.number) === null;
+  const requestStatus = { pending: '待审批', approved: '已同意', refused: '未同意', withdrawn: '已撤回' }[request.status] ?? request.status;
+  return {
+    kind: 'extension',
+    ...base(item, now),
+    proposed: request.proposed,
+    reason: request.reason,
+    requestStatus,
+    buttons: canDecide ? EXTENSION_BUTTONS : [],
   };
 }

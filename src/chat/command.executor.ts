@@ -14,12 +14,19 @@ import { BotCommand } from './command.parser';
 import { deadlineText, timeLeft } from './cards';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
-import { EntityManager, In } from 'typeorm';
-import { currentManager } from '../database/transaction';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { currentManager, inTransaction } from '../database/transaction';
 import { unitsOf } from '../shared/actor';
 import { roleHelp } from './parser/messages';
 import { greetingText, mineText, waitingLine } from './my-work.rules';
 import { MyWorkService } from './my-work.service';
+import { extensionNeedsConfirmation } from '../cases/deadline.rules';
+import { ChatProposal } from './chat-proposal.entity';
+import { parseCommand } from './command.parser';
+import { formatShanghai } from '../shared/shanghai-time';
+
+/** Issue 14: how long a command asked about waits for /确认. */
+export const PROPOSAL_TTL_MS = 30 * 60_000;
 
 /** A parsed chat command → the same item commands the HTTP API runs, and a short Chinese answer. */
 @Injectable()
@@ -33,6 +40,7 @@ export class CommandExecutor {
     private readonly bulletins: BulletinService,
     private readonly work: MyWorkService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DataSource,
   ) {}
 
   async run(cmd: BotCommand, actor: Actor): Promise<Omit<BotResult, 'duplicate'>> {
@@ -67,6 +75,10 @@ export class CommandExecutor {
         await this.commands.report(cmd.number, actor, cmd.content);
         return this.done(cmd.number, '反馈已记录，并已告知立项主体');
       case 'extend': {
+        if (!cmd.confirmed) {
+          const asked = await this.askFirst(cmd, actor);
+          if (asked) return asked;
+        }
         const policy = await this.settings.deadlinePolicy();
         // Chat has one text for both: E1's reason and plan are the same words here.
         await this.commands.requestExtension(cmd.number, actor, {
@@ -88,9 +100,29 @@ export class CommandExecutor {
         }
         return this.done(cmd.number, '办结申请已提交，等待立项主体审核');
       }
-      case 'return':
-        await this.commands.returnWork(cmd.number, actor, cmd.reason);
-        return this.done(cmd.number, '已退回承办单位');
+      case 'return': {
+        // D3 (issue 14): an item awaiting 审定 is sent back by its leader; anything else is the owner's F2 return.
+        const { by } = await this.commands.sendBack(cmd.number, actor, cmd.reason);
+        return this.done(cmd.number, by === 'leader' ? '已退回承办单位继续办理，并已告知立项主体' : '已退回承办单位');
+      }
+      case 'approve_extension': {
+        const { newDeadline } = await this.commands.decideExtension(cmd.number, actor, null, true, cmd.note);
+        return this.done(cmd.number, `已同意延期，新期限 ${formatShanghai(newDeadline)}，已告知承办单位`);
+      }
+      case 'refuse_extension':
+        await this.commands.decideExtension(cmd.number, actor, null, false, cmd.reason);
+        return this.done(cmd.number, '已不同意延期，理由已告知承办单位');
+      case 'withdraw': {
+        const r = await this.commands.withdraw(cmd.number, actor);
+        return this.done(
+          cmd.number,
+          r.kind === 'extension'
+            ? `已撤回延期申请，并已告知立项主体。如需重新申请：/延期 ${cmd.number} 新日期 理由`
+            : `已撤回办结申请，事项回到办理中，并已告知立项主体。办理完成后可重新申请：/办结 ${cmd.number} 办理情况`,
+        );
+      }
+      case 'confirm':
+        return this.confirm(actor);
       case 'rate':
         await this.commands.rate(cmd.number, actor, cmd.rating, cmd.comment);
         return this.done(cmd.number, cmd.rating === 'fail' ? '已评定为不合格，退回承办单位重办' : `已评定为${RATINGS[cmd.rating]}，已报分管领导审定`);
@@ -98,6 +130,55 @@ export class CommandExecutor {
         await this.commands.signOff(cmd.number, actor);
         return this.done(cmd.number, '已审定办结，编号已销号');
     }
+  }
+
+  /**
+   * Issue 14: a date that is probably not what was meant (deadline.rules extensionNeedsConfirmation) is not filed: the
+   * command, written out with its full date, waits for this person's /确认 (one per person, the newest wins).
+   */
+  private async askFirst(cmd: Extract<BotCommand, { name: 'extend' }>, actor: Actor): Promise<Omit<BotResult, 'duplicate'> | null> {
+    if (actor.personId === null) return null;
+    const item = await (currentManager() ?? this.db.manager).findOneBy(Item, { number: cmd.number });
+    if (!item) return null; // the command itself says the number does not exist
+    const policy = await this.settings.deadlinePolicy();
+    const now = this.queries.now();
+    const newDeadline = shanghaiInstant(cmd.date, policy.dayEnd);
+    const ask = extensionNeedsConfirmation({
+      newDeadline,
+      now,
+      deadlineAt: item.deadlineAt,
+      startedAt: item.assignedAt ?? item.registeredAt,
+      yearGuessed: cmd.yearGuessed,
+    });
+    if (!ask) return null;
+    const command = `/延期 ${cmd.number} ${cmd.date} ${cmd.reason}`;
+    await inTransaction(this.db, async (em) => {
+      // One per person (the newest wins); expired ones of anybody go too, so the table stays small.
+      await em.createQueryBuilder().delete().from(ChatProposal).where('person_id = :p OR expires_at < :now', { p: actor.personId, now }).execute();
+      await em.insert(ChatProposal, { personId: actor.personId!, command, itemNumber: cmd.number, expiresAt: new Date(now.getTime() + PROPOSAL_TTL_MS) });
+    });
+    const [y, m, d] = cmd.date.split('-').map(Number);
+    return {
+      reply: `您是指 ${y}年${m}月${d}日 吗？确认请回复 /确认，或重新输入：/延期 ${cmd.number} 新日期 理由`,
+      itemNumber: cmd.number,
+    };
+  }
+
+  /** Issue 14: files the command this person was asked about — once: the proposal is deleted in the same transaction. */
+  private async confirm(actor: Actor): Promise<Omit<BotResult, 'duplicate'>> {
+    const none = { reply: '您目前没有需要确认的申请（确认须在提问后30分钟内回复）。如需申请延期，请写成：/延期 编号 新日期 理由' };
+    if (actor.personId === null) return none;
+    const now = this.queries.now();
+    return inTransaction(this.db, async (em) => {
+      const p = await em.findOneBy(ChatProposal, { personId: actor.personId! });
+      if (!p) return none;
+      const taken = await em.delete(ChatProposal, { id: p.id });
+      if (!taken.affected || p.expiresAt.getTime() <= now.getTime()) return none;
+      const parsed = parseCommand(p.command, { numberPrefix: this.config.numberPrefix, today: shanghaiDate(now) });
+      if (!parsed.ok) return none;
+      const cmd = parsed.command.name === 'extend' ? { ...parsed.command, confirmed: true } : parsed.command;
+      return this.run(cmd, actor);
+    });
   }
 
   private done(number: string, what: string): Omit<BotResult, 'duplicate'> {

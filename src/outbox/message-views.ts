@@ -16,7 +16,7 @@ export interface MessageText {
  * The views a card message can show: an item's (assignment, review, approval — chat builds them from the item) or a
  * decision about a subject that is not an item (built by the feature that owns the subject, below).
  */
-export type CardViewKind = 'assignment' | 'review' | 'approval' | 'decision';
+export type CardViewKind = 'assignment' | 'review' | 'approval' | 'extension' | 'decision';
 
 /** A button a person may press on a decision; `rate:good` carries its value. */
 export interface ActionButton {

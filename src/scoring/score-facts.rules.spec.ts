@@ -81,4 +81,17 @@ describe('score facts from an item timeline (DOMAIN §5)', () => {
   it('reads the events in id order whatever order they are given in', () => {
     expect(kinds([ev(2, 'assigned', '2026-03-02T10:00:00'), ev(1, 'registered', '2026-03-02T09:00:00')])).toEqual(['included:1@2', 'included:2@2']);
   });
+
+  it("issue 14, D3: the leader's 退回 voids the owner's rating (S2 undone) and counts as a return; the next rating counts", () => {
+    expect(
+      kinds([
+        ev(1, 'assigned', '2026-03-02T10:00:00'),
+        ev(2, 'closure_requested', '2026-03-03T10:00:00'),
+        ev(3, 'rated', '2026-03-03T11:00:00', { rating: 'good' }),
+        ev(4, 'returned', '2026-03-04T09:00:00', { returnNo: 1, by: 'leader' }),
+        ev(5, 'closure_requested', '2026-03-05T10:00:00'),
+        ev(6, 'rated', '2026-03-05T11:00:00', { rating: 'excellent' }),
+      ]),
+    ).toEqual(['included:1@1', 'included:2@1', 'rated:1@3', 'returned:1@4', 'rating_voided:1@4', 'rated:1@6']);
+  });
 });

@@ -50,6 +50,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
   let included = false;
   let returns = 0;
   let keySupervised = false;
+  let lastRating: Rating | null = null;
   for (const e of [...events].sort((a, b) => a.id - b.id)) {
     const data = e.data ?? {};
     switch (e.type) {
@@ -84,12 +85,18 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         answered = false;
         const nth = typeof data.returnNo === 'number' && data.returnNo >= 1 ? data.returnNo : returns;
         if (lead) out.push({ type: 'returned', itemId, leadUnitId: lead.unitId, nth, at: e.at, eventId: e.id });
+        // Issue 14, D3: the leader's 退回 voids the owner's rating; the rating given after the unit files again counts instead.
+        if (lead && data.by === 'leader' && lastRating) {
+          out.push({ type: 'rating_voided', itemId, leadUnitId: lead.unitId, rating: lastRating, at: e.at, eventId: e.id });
+        }
+        lastRating = null;
         break;
       }
       case 'rated':
         if (data.rating === 'fail') answered = false;
         if (lead && typeof data.rating === 'string' && data.rating in RATINGS) {
           out.push({ type: 'rated', itemId, leadUnitId: lead.unitId, rating: data.rating as Rating, at: e.at, eventId: e.id });
+          lastRating = data.rating as Rating;
         }
         break;
       case 'key_supervision':

@@ -77,6 +77,12 @@ describe('linesForEvent: which unit a fact scores and how much (S1, S2, S5–S8)
     ['S7: 1st return −0.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 1, at: AT }, [['S7', LEAD, ITEM, -0.5, '报告第1次被退回 −0.5']]],
     ['S7: 2nd return −1.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 2, at: AT }, [['S7', LEAD, ITEM, -1.5, '报告第2次被退回 −1.5']]],
     ['S7: 3rd return −2.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 3, at: AT }, [['S7', LEAD, ITEM, -2.5, '报告第3次被退回 −2.5']]],
+    [
+      'issue 14: the leader sends the item back — the 良好 it was rated no longer scores',
+      { type: 'rating_voided', itemId: ITEM, leadUnitId: LEAD, rating: 'good', at: AT },
+      [['S2', LEAD, ITEM, -1, '分管领导退回，原评定良好不再计分 −1']],
+    ],
+    ['issue 14: a voided 合格 undoes nothing', { type: 'rating_voided', itemId: ITEM, leadUnitId: LEAD, rating: 'pass', at: AT }, []],
     ['S7: 6th return −5.5', { type: 'returned', itemId: ITEM, leadUnitId: LEAD, nth: 6, at: AT }, [['S7', LEAD, ITEM, -5.5, '报告第6次被退回 −5.5']]],
   ])('%s', (_name, fact, expected) => {
     expect(rows(linesForEvent(fact, T))).toEqual(expected);

@@ -30,6 +30,8 @@ interface Dated {
 export type ScoreFact =
   | (Dated & { type: 'included'; itemId: number; unitId: number; unitRole: UnitRole; passive?: boolean }) // S1
   | (Dated & { type: 'rated'; itemId: number; leadUnitId: number; rating: Rating }) // S2, S8
+  /** Issue 14: the leader sent the item back (D3) — the owner's rating no longer stands, its S2/S8 line is undone. */
+  | (Dated & { type: 'rating_voided'; itemId: number; leadUnitId: number; rating: Rating })
   | (Dated & { type: 'report_late'; itemId: number; leadUnitId: number }) // S5
   | (Dated & { type: 'key_supervision'; itemId: number; leadUnitId: number }) // S6
   | (Dated & { type: 'returned'; itemId: number; leadUnitId: number; nth: number }) // S7: nth return of this unit on this item
@@ -191,6 +193,13 @@ export function linesForEvent(fact: ScoreFact, table: ScoreTable): ScoreLine[] |
       if (!hit) return []; // 合格 scores nothing
       const label = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' }[fact.rating];
       return [line(hit[0], fact.leadUnitId, fact.itemId, tenths(hit[1]), fact.at, `办理结果评定为${label}`, table, fact.eventId)];
+    }
+    case 'rating_voided': {
+      const by: Partial<Record<Rating, [ScoreRuleId, number]>> = { excellent: ['S2', L.S2.excellent], good: ['S2', L.S2.good], fail: ['S8', L.S8.perFail] };
+      const hit = by[fact.rating];
+      if (!hit) return [];
+      const label = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' }[fact.rating];
+      return [line(hit[0], fact.leadUnitId, fact.itemId, -tenths(hit[1]), fact.at, `分管领导退回，原评定${label}不再计分`, table, fact.eventId)];
     }
     case 'report_late':
       return [line('S5', fact.leadUnitId, fact.itemId, tenths(L.S5.perLateReport), fact.at, '逾期报送反馈', table, fact.eventId)];

@@ -19,15 +19,25 @@ describe('the registry of message kinds', () => {
   it('knows every kind the features write: their cards and their texts', () => {
     const kinds = t.get(MessageKinds);
     // cases: the item's cards; accountability: the 审核 card (A2); bulletins: the 审定 card.
-    expect(kinds.cardKinds().sort()).toEqual(['approval_card', 'assignment_card', 'bulletin_approval_card', 'clue_audit_card', 'review_card']);
+    // Issue 14: the extension request is a card the owner decides on (同意延期 / 不同意), no longer a text.
+    expect(kinds.cardKinds().sort()).toEqual([
+      'approval_card',
+      'assignment_card',
+      'bulletin_approval_card',
+      'clue_audit_card',
+      'extension_card',
+      'review_card',
+    ]);
+    expect(kinds.cardOf('extension_card')).toBe('extension');
     expect(kinds.cardOf('clue_audit_card')).toBe('decision');
     expect(kinds.cardOf('assignment_card')).toBe('assignment');
     // cases' notices, reminders' digest (R10), bulletins' broadcast, accountability's clue notice, chat's replies.
     for (const kind of [
       'report_notice',
       'returned_notice',
-      'extension_card',
       'extension_decided',
+      'request_withdrawn_notice',
+      'leader_returned_notice',
       'closure_not_agreed',
       'closed_notice',
       'urging_notice',

@@ -161,7 +161,7 @@ describe('item commands on MariaDB', () => {
     expect(late.kind).toBe('conflict');
     expect(late.message).not.toContain('E1');
     expect(late.message).toBe(
-      '延期须在期限前至少2个工作日提出。本事项期限 2026-03-06 18:00，最迟应于 2026年3月4日（含当日）申请，现已超过；请联系立项主体说明情况。',
+      `延期须在期限前至少2个工作日提出。本事项期限 2026-03-06 18:00，最迟应于 2026年3月4日（含当日）申请，现已超过，不能再申请延期。请按期办结：/办结 ${n} 办理情况；确实无法按期完成的，请反馈原因：/反馈 ${n} 未能按期完成的原因。`,
     );
     // An admin relaxes the policy to 1 day: the same request now goes through.
     await t.get(SettingsService).put('deadline', { extensionMinDaysBefore: 1 });

@@ -14,6 +14,7 @@ const TABLES = [
   'callback_signature',
   'card_instance',
   'chat_group',
+  'chat_proposal',
   'clue',
   'clue_event',
   'document',

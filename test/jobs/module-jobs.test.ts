@@ -29,11 +29,17 @@ describe('periodic jobs, one per module (issue 12)', () => {
     expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual([
       'accountability.scan',
       'cases.close-finished-parents',
+      'cases.extension-cutoff',
       'cases.year-end-check',
       'reminders.tick',
     ]);
     t.get(JobsService).remove('reminders.tick');
-    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual(['accountability.scan', 'cases.close-finished-parents', 'cases.year-end-check']);
+    expect(t.get(SchedulerRegistry).getIntervals().sort()).toEqual([
+      'accountability.scan',
+      'cases.close-finished-parents',
+      'cases.extension-cutoff',
+      'cases.year-end-check',
+    ]);
 
     const org = await seedOrg(t);
     const item = await t.get(RegistrationService).register(

@@ -182,6 +182,8 @@ const RULES: Record<string, Rule> = {
     allow: ['owner'],
     call: (f) => ({ path: `/api/items/${f.item}/extension-requests/${f.extensionId}/refuse`, body: { note: '不同意' } }),
   },
+  // Issue 14: the lead unit withdraws its own pending extension or closure request.
+  'POST /api/items/:number/withdraw': itemCommand(['leadContact'], 'withdraw'),
   // R5: 催办 by the 督查室 or the owner (谁立项、谁督办); 重点督办 set or cleared by the 督查室 only.
   'POST /api/items/:number/urgings': itemCommand(['supervisor', 'owner'], 'urgings', { method: 'phone', contact: '陈主任', record: '对方表示尽快报送' }),
   'PUT /api/items/:number/key-supervision': {

@@ -15,6 +15,7 @@ import type { CommandName, ParseResult } from './types';
 
 export function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
   if (name === 'mine' || name === 'help' || name === 'score') return parseNoNumber(name, cur);
+  if (name === 'confirm') return { ok: true, command: { name } };
   if (name === 'clue_audit' || name === 'bulletin_approve') return parseDecision(name, cur, ctx);
 
   const num = takeNumber(cur, ctx.prefix);
@@ -39,5 +40,14 @@ export function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseR
       return parseExtend(number, cur, ctx);
     case 'rate':
       return parseRate(number, cur, ctx);
+    case 'withdraw':
+      return { ok: true, command: { name, number } };
+    case 'approve_extension':
+      return { ok: true, command: { name, number, note: cur.rest() } };
+    case 'refuse_extension': {
+      const reason = cur.rest();
+      if (reason === '') return fail('MISSING_REASON', `不同意延期须写明理由。请写成：/驳回延期 ${number} 理由。`);
+      return { ok: true, command: { name, number, reason } };
+    }
   }
 }

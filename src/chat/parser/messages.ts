@@ -56,6 +56,14 @@ export function example(name: CommandName, ctx: Ctx): string {
       return '/通报审定 TB2026-0001 同意';
     case 'help':
       return '/帮助';
+    case 'approve_extension':
+      return `/批准延期 ${n} 同意，请按期完成`;
+    case 'refuse_extension':
+      return `/驳回延期 ${n} 理由不充分`;
+    case 'withdraw':
+      return `/撤回 ${n}`;
+    case 'confirm':
+      return '/确认';
   }
 }
 
@@ -73,6 +81,10 @@ const FORMS: Record<CommandName, string> = {
   clue_audit: '/问责审核 线索编号 同意 或 /问责审核 线索编号 退回 理由',
   bulletin_approve: '/通报审定 通报编号 同意 或 /通报审定 通报编号 退回 理由',
   help: '/帮助',
+  approve_extension: '/批准延期 编号 意见（意见可不写）',
+  refuse_extension: '/驳回延期 编号 理由',
+  withdraw: '/撤回 编号',
+  confirm: '/确认',
 };
 
 /** The usage sentence: the full form and an example. */
@@ -80,6 +92,7 @@ export function usage(name: CommandName, ctx: Ctx): string {
   if (name === 'mine') return '发送 /我的 可查看您的待办事项。';
   if (name === 'score') return '发送 /积分 可查看本单位的激励积分，督查室和领导可发送 /积分 单位名。';
   if (name === 'help') return '发送 /帮助 可查看全部命令和例子。';
+  if (name === 'confirm') return '发送 /确认 可办理督办助手刚才向您确认的申请。';
   return `请写成：${FORMS[name]}，例如 ${example(name, ctx)}。`;
 }
 
@@ -110,8 +123,7 @@ export function commandHelp(opts: ParseOptions): string {
 export type HelpRole = 'unit' | 'owner' | 'leader' | 'supervisor';
 
 /**
- * Issue 14: what each role can do in chat, one line a command. Another role's commands are not listed to it. (New
- * commands of a role — 批准延期, 驳回延期, 撤回 — go into that role's list.)
+ * Issue 14: what each role can do in chat, one line a command. Another role's commands are not listed to it.
  */
 export const ROLE_HELP: Record<HelpRole, { title: string; lines: string[] }> = {
   unit: {
@@ -121,17 +133,24 @@ export const ROLE_HELP: Record<HelpRole, { title: string; lines: string[] }> = {
       '/反馈 编号 进展情况（主办单位报送办理进展）',
       '/延期 编号 新日期 理由（在期限前申请延期）',
       '/办结 编号 办结情况（主办单位申请办结）',
+      '/撤回 编号（撤回待审批的延期或办结申请）',
       '/积分（本单位激励积分）',
     ],
   },
   owner: {
     title: '立项主体',
-    lines: ['/评定 编号 等次 意见（审核办结申请，等次为优秀、良好、合格或不合格，意见可不写）', '/退回 编号 理由（退回不符合要求的反馈或办结申请）'],
+    lines: [
+      '/评定 编号 等次 意见（审核办结申请，等次为优秀、良好、合格或不合格，意见可不写）',
+      '/退回 编号 理由（退回不符合要求的反馈或办结申请）',
+      '/批准延期 编号 意见（同意延期，意见可不写）',
+      '/驳回延期 编号 理由（不同意延期）',
+    ],
   },
   leader: {
     title: '分管领导',
     lines: [
       '/审定 编号（审定办结）',
+      '/退回 编号 理由（不予审定，退回承办单位继续办理）',
       '/问责审核 线索编号 同意，或 /问责审核 线索编号 退回 理由',
       '/通报审定 通报编号 同意，或 /通报审定 通报编号 退回 理由',
       '/积分 单位名（查看单位激励积分）',

@@ -7,7 +7,8 @@ import type { Rating } from '../../shared/vocabulary';
 export type BotCommand =
   | { name: 'sign'; number: string }
   | { name: 'report'; number: string; content: string }
-  | { name: 'extend'; number: string; date: string; reason: string }
+  /** `yearGuessed`: the date was typed without a year and fell into next year (issue 14: asked before it is filed). */
+  | { name: 'extend'; number: string; date: string; reason: string; yearGuessed?: boolean; confirmed?: boolean }
   | { name: 'close'; number: string; summary: string }
   | { name: 'return'; number: string; reason: string }
   | { name: 'rate'; number: string; rating: Rating; comment: string }
@@ -20,7 +21,14 @@ export type BotCommand =
   | { name: 'clue_audit'; number: string; approve: boolean; text: string }
   /** B2: the leader's 审定 of a 通报: TB2026-0001 同意 / 退回 理由. */
   | { name: 'bulletin_approve'; number: string; approve: boolean; text: string }
-  | { name: 'help' };
+  | { name: 'help' }
+  /** Issue 14: the owner office decides the item's pending extension; a reason is required to refuse. */
+  | { name: 'approve_extension'; number: string; note: string }
+  | { name: 'refuse_extension'; number: string; reason: string }
+  /** Issue 14: the lead unit withdraws its own pending extension or closure request. */
+  | { name: 'withdraw'; number: string }
+  /** Issue 14: files the command the bot asked about (a date it was not sure of). */
+  | { name: 'confirm' };
 export type CommandName = BotCommand['name'];
 
 export type ParseErrorCode =

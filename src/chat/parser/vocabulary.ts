@@ -25,6 +25,11 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   score: { word: '积分', alias: 'score', synonyms: ['得分', '分数', '排名', '积分排名'], takesNumber: false },
   clue_audit: { word: '问责审核', alias: 'clue-audit', synonyms: ['问责', '审核问责', '问责审批'], takesNumber: false },
   bulletin_approve: { word: '通报审定', alias: 'bulletin-approve', synonyms: ['审定通报', '通报审批', '审通报'], takesNumber: false },
+  // Issue 14: each role finishes its job in chat.
+  approve_extension: { word: '批准延期', alias: 'approve-extension', synonyms: ['同意延期', '准予延期'], takesNumber: true },
+  refuse_extension: { word: '驳回延期', alias: 'refuse-extension', synonyms: ['不同意延期', '拒绝延期'], takesNumber: true },
+  withdraw: { word: '撤回', alias: 'withdraw', synonyms: ['撤销', '取消申请', '撤回申请'], takesNumber: true },
+  confirm: { word: '确认', alias: 'confirm', synonyms: ['确定', '是的'], takesNumber: false },
   help: { word: '帮助', alias: 'help', synonyms: ['?', '菜单', '命令', '说明'], takesNumber: false },
 };
 const NAMES = Object.keys(COMMANDS) as CommandName[];

@@ -14,6 +14,7 @@ import { InboxFailureSchema1764745200000 } from './1764745200000-InboxFailureSch
 import { AnsweredAtSchema1764800100000 } from './1764800100000-AnsweredAtSchema';
 import { PolicyLayersSchema1764800200000 } from './1764800200000-PolicyLayersSchema';
 import { OwnerOfficeSchema1764800300000 } from './1764800300000-OwnerOfficeSchema';
+import { ChatProposalSchema1764900200000 } from './1764900200000-ChatProposalSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AnsweredAtSchema1764800100000,
   PolicyLayersSchema1764800200000,
   OwnerOfficeSchema1764800300000,
+  ChatProposalSchema1764900200000,
 ];

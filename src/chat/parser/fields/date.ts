@@ -11,7 +11,7 @@ import type { ParseErrorCode } from '../types';
 /** Characters a date is typed with (before NFKC). */
 const DATE_CHARS = /[0-9０-９\-－/／.．年月日号]+/y;
 
-export type DateTaken = { ok: true; value: string } | { ok: false; code: ParseErrorCode; message: string };
+export type DateTaken = { ok: true; value: string; yearGuessed?: boolean } | { ok: false; code: ParseErrorCode; message: string };
 
 export function takeDate(cur: Cursor, ctx: Ctx): DateTaken {
   const use = usage('extend', ctx);
@@ -47,6 +47,7 @@ export function takeDate(cur: Cursor, ctx: Ctx): DateTaken {
     return bad();
   }
   const todayYear = Number(ctx.today.slice(0, 4));
+  const typedYear = year !== null;
   if (year === null) {
     // No year: this year, or next year when that day has already passed.
     year = `${pad2(month)}-${pad2(day)}` < ctx.today.slice(5) ? todayYear + 1 : todayYear;
@@ -59,5 +60,6 @@ export function takeDate(cur: Cursor, ctx: Ctx): DateTaken {
   if (date < ctx.today) {
     return { ok: false, code: 'DATE_IN_PAST', message: `新期限 ${date} 早于今天（${ctx.today}），请写今天或以后的日期。${use}` };
   }
-  return { ok: true, value: date };
+  // Issue 14: '12月1日' typed on 12-02 is next year's 12-01 — most likely not what was meant; the caller asks first.
+  return typedYear || Number(date.slice(0, 4)) === todayYear ? { ok: true, value: date } : { ok: true, value: date, yearGuessed: true };
 }

@@ -48,6 +48,8 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
     facts.push({ keyname: '来源', value: card.source });
   } else if (card.kind === 'approval') {
     facts.push({ keyname: '评定', value: card.rating });
+  } else if (card.kind === 'extension') {
+    facts.push({ keyname: '申请延期至', value: card.proposed }, { keyname: '申请状态', value: card.requestStatus });
   } else if (card.kind === 'decision') {
     facts.splice(0, facts.length, { keyname: '状态', value: card.stateLabel }, ...card.facts.map((f) => ({ keyname: f.label, value: f.value })));
   }
@@ -58,7 +60,9 @@ export function templateCard(card: CardView, taskId: string, link = ''): Record<
         ? `办结情况：${card.summary}\n审核要点：${card.criteria.join('、')}`
         : card.kind === 'decision'
           ? card.summary
-          : `办结情况：${card.summary}`;
+          : card.kind === 'extension'
+            ? `延期理由：${card.reason}`
+            : `办结情况：${card.summary}`;
   const common = {
     source: { desc: '督办', desc_color: 0 },
     main_title: { title: fitBytes(`${card.number} ${card.title}`, 108), desc: fitBytes(card.stateLabel, 44) },
