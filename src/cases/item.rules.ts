@@ -295,6 +295,12 @@ function nextStep(action: ItemAction, state: ItemState, n: string): string {
       return AWAITING_OWNER.includes(state) ? '主办单位已申请办结，无需催办。' : '';
     case 'decompose':
       return '主办单位签收后不能再分解立项。';
+    case 'leader_return':
+      return AWAITING_OWNER.includes(state)
+        ? '待立项主体评定、报请审定后，再审定或退回，届时会通知您。'
+        : '分管领导在审定时才能退回；办理中的事项由立项主体督促、退回。';
+    case 'withdraw':
+      return '立项主体已开始审核或已评定，申请不能再撤回；如需补充材料，请联系立项主体。';
     case 'submit':
     case 'assign':
       return '无需重复办理。';
