@@ -19,7 +19,7 @@ import { Setting } from '../settings/setting.entity';
 import { policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
-import { coalesce, diffPlans, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
+import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
 /**
@@ -171,7 +171,12 @@ export class ReminderScheduler {
           // From where the stored plan ends — or, for an item never planned or just changed, from a little before
           // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
           const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
-          return this.planFor(item, policy, cal, facts, from, until).map((r) => ({
+          // Issue 14 (sent late, not lost): the ticks stopped (downtime, a clock jump) after the item was last planned.
+          // What fell in the gap is planned now, due at once: the escalation steps (R4 report, R5 重点督办, R6 核查, R9
+          // 未整改), each once by its key, and of the unit's urges only the latest — one summary, not one per missed slot.
+          const gap = item.remindersPlannedUntil && item.remindersPlannedUntil.getTime() < from.getTime() ? item.remindersPlannedUntil : null;
+          const missed = gap ? catchUp(this.planFor(item, policy, cal, facts, gap, from)) : [];
+          return [...missed, ...this.planFor(item, policy, cal, facts, from, until)].map((r) => ({
             key: r.key,
             itemId: item.id,
             kind: r.kind,
@@ -312,7 +317,7 @@ export class ReminderScheduler {
       // The last recipient's reminders may go on past the batch: leave them whole for the next one (unless the
       // batch is nothing but that recipient).
       const last = due[due.length - 1];
-      const whole = due.filter((r) => !(r.recipientKey === last.recipientKey && r.dueAt.getTime() === last.dueAt.getTime()));
+      const whole = due.filter((r) => r.recipientKey !== last.recipientKey);
       if (whole.length > 0) due = whole;
     }
     const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
@@ -324,6 +329,8 @@ export class ReminderScheduler {
     const heldAgain: { id: number; dueAt: Date }[] = [];
     // A batch holds many reminders for the same few recipients: resolve each one's chats once.
     const recipientsOf = new Map<string, Promise<Target[]>>();
+    // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
+    const entering = new Set<number>();
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
@@ -344,19 +351,32 @@ export class ReminderScheduler {
         heldAgain.push({ id: r.id, dueAt: stillPlanned.sendAt });
         continue;
       }
+      // Issue 14 (R10): a claim that runs in the night or on a rest day (the service back after downtime at 02:22) sends
+      // nothing: what is due waits for the next working morning, and goes out then, merged.
+      const quiet = holdForQuiet(now, policyFor(item, policies), cal);
+      if (quiet.held !== null) {
+        heldAgain.push({ id: r.id, dueAt: quiet.sendAt });
+        continue;
+      }
       // Resolved again now: the lead unit or the owner may have changed since planning.
       const who = recipientKey(item, r.audience, facts);
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
+      // Issue 14: one message per recipient per moment — everything this claim sends goes out as of now, so the night's
+      // digest (due 08:00) and an urge due at 09:00, both claimed at 09:39, are one message with one line per item.
       for (const target of await recipientsOf.get(who)!) {
-        still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
+        still.push({ ...stillPlanned, dueAt: now, recipient: target.target, item, target });
       }
-      if (r.kind === 'key_supervision') await this.markKeySupervision(em, item, now, facts);
+      if (r.kind === 'key_supervision') {
+        await this.markKeySupervision(em, item, now, facts);
+        entering.add(item.id);
+      }
     }
-    const digests = coalesce(still);
+    const sending = still.filter((s) => !(entering.has(s.item.id) && s.audience === 'unit' && NODE_URGES.includes(s.kind)));
+    const digests = coalesce(sending);
     await this.outbox.enqueue(
       em,
       digests.map((d) => {
-        const first = still.find((s) => s.recipient === d.recipient && s.dueAt.getTime() === d.dueAt.getTime())!;
+        const first = sending.find((s) => s.recipient === d.recipient)!;
         return {
           kind: 'reminder_digest',
           target: first.target.target,

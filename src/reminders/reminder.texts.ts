@@ -48,6 +48,7 @@ export function reminderLine(r: ReminderLine): string {
       return `【督办提醒】${head}将于 ${formatShanghai(r.deadlineAt)} 到期，请按时反馈办理情况。`;
     case 'after_deadline':
     case 'overdue_urge':
+    case 'overdue_follow_up':
       return `【催办】${head}已逾期${overdueFor(r.deadlineAt, r.now, r.calendar)}，请立即反馈办理情况。`;
     case 'leader_escalation':
       return escalationLine(r, head);

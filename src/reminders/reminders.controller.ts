@@ -29,6 +29,7 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   before_deadline: '到期前提醒',
   after_deadline: '逾期提醒',
   overdue_urge: '逾期催办',
+  overdue_follow_up: '逾期持续催办',
   leader_escalation: '报请分管领导协调',
   key_supervision: '转入重点督办',
   weekly: '每周提醒',

@@ -76,6 +76,7 @@ const PRIORITY: ReminderKind[] = [
   'rectification_due',
   'after_deadline',
   'overdue_urge',
+  'overdue_follow_up',
   'before_deadline',
   'weekly',
   'month_end_urge',
@@ -88,6 +89,7 @@ const GROUP: Record<ReminderKind, string> = {
   before_deadline: 'node',
   after_deadline: 'node',
   overdue_urge: 'node',
+  overdue_follow_up: 'node',
   weekly: 'node',
   leader_escalation: 'node',
   key_supervision: 'node',
@@ -208,6 +210,31 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
     }));
 }
 
+/** The steps that happen once and must not be lost (issue 14): R4's report, R5's 重点督办, R6's 核查, R9's 未整改. */
+export const ONE_OFF_STEPS: readonly ReminderKind[] = ['leader_escalation', 'key_supervision', 'month_end_escalation', 'rectification_due'];
+/** The unit's reminders about the deadline node: the 重点督办 notice stands in for them at the moment it is sent. */
+export const NODE_URGES: readonly ReminderKind[] = ['before_deadline', 'after_deadline', 'overdue_urge', 'overdue_follow_up', 'weekly'];
+
+/**
+ * Issue 14, a catch-up after downtime (sent late, not lost): of what fell due while nothing ran, every one-off step is
+ * kept (each once: its key), and of each recipient's series (the node's urges, the month's, the quarter's, a fixed date)
+ * only the latest — one line with the current state instead of one per missed slot. Each is due at its planned send time,
+ * already past, so the next claim sends it. Pure.
+ */
+export function catchUp(missed: PlannedReminder[]): PlannedReminder[] {
+  const latest = new Map<string, PlannedReminder>();
+  const out: PlannedReminder[] = [];
+  for (const r of missed) {
+    if (ONE_OFF_STEPS.includes(r.kind)) out.push(r);
+    else {
+      const slot = `${r.audience}|${GROUP[r.kind]}`;
+      const prev = latest.get(slot);
+      if (!prev || prev.dueAt.getTime() <= r.dueAt.getTime()) latest.set(slot, r);
+    }
+  }
+  return [...out, ...latest.values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || rank(a.kind) - rank(b.kind));
+}
+
 /**
  * R10: a reminder due inside the quiet window [start, end) moves to the window's end, in Shanghai time.
  * A window with start > end crosses midnight (22:00–08:00: 23:00 → 08:00 next day, 03:00 → 08:00 same
@@ -261,7 +288,8 @@ export function coalesce(reminders: (PlannedReminder & { recipient: string })[])
     const id = `${r.dueAt.getTime()}\u0000${recipient}`;
     let g = groups.get(id);
     if (!g) groups.set(id, (g = { recipient, dueAt: new Date(r.dueAt.getTime()), byLine: new Map() }));
-    const line = `${r.key.split(':')[0]}|${GROUP[r.kind]}`;
+    // A one-off step (R4's report, R5's 重点督办 …) is a line of its own: a catch-up that brings two of them loses neither.
+    const line = `${r.key.split(':')[0]}|${ONE_OFF_STEPS.includes(r.kind) ? r.kind : GROUP[r.kind]}`;
     const prev = g.byLine.get(line);
     if (!prev || rank(r.kind) < rank(prev.kind) || (rank(r.kind) === rank(prev.kind) && r.key > prev.key)) g.byLine.set(line, r);
   }

@@ -3,6 +3,8 @@ export type ReminderKind =
   | 'before_deadline'
   | 'after_deadline'
   | 'overdue_urge'
+  /** Issue 14: after R4's cadence, a steady, bounded urge (one each working morning) until the unit answers. */
+  | 'overdue_follow_up'
   | 'leader_escalation'
   | 'key_supervision'
   | 'weekly'

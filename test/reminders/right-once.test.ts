@@ -1,0 +1,152 @@
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { AccountabilityService } from '../../src/accountability/accountability.service';
+import { Clue } from '../../src/accountability/clue.entity';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { ItemEvent } from '../../src/cases/item-event.entity';
+import { RegisterInput, RegistrationService } from '../../src/cases/registration.service';
+import { OutboxRelay } from '../../src/outbox/outbox.relay';
+import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { ScoreLineRow } from '../../src/scoring/score-line.entity';
+import { FixedClock } from '../../src/shared/clock';
+import { formatShanghai, shanghaiInstant } from '../../src/shared/shanghai-time';
+import { dingtalkEnv } from '../support/platform-env';
+import { Org, seedOrg } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const APP = { clientId: 'dingonce', clientSecret: 'dingonce-secret-0123456789', robotCode: 'dingonce' };
+const HOUR = 3600_000;
+
+/**
+ * Issue 14, "reminders that are right once", walked through the fake DingTalk with the exact words people receive:
+ * one message per recipient per moment, a catch-up after downtime that sends one summary and still runs the
+ * escalation steps that fell in the gap, an unsigned item urged to 签收, a 整改 order past its 12:00 urged to the unit
+ * and recorded as 未整改, and every notice (clues included) held out of the night.
+ */
+describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, R10, A1)', () => {
+  let fake: FakeDingTalk;
+  let t: TestApp;
+  let org: Org;
+
+  beforeAll(async () => {
+    const clock = new FixedClock(shanghaiInstant('2026-03-02', '09:00'));
+    fake = await FakeDingTalk.start({ ...APP, now: () => clock.now().getTime() });
+    t = await startTestApp({ clock, env: { ...dingtalkEnv(fake, APP), DUBAN_OUTBOX_POLL_MS: '3600000' } });
+    org = await seedOrg(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  type Arrival = { at: string; to: string; text: string };
+  const seen = new Map<string, number>();
+  const inboxes = () => ({
+    unit: fake.groupMessages('cidLEAD'),
+    office: fake.directMessages('dt-1'),
+    owner: fake.directMessages('dt-2'),
+    leader: fake.directMessages('dt-3'),
+  });
+
+  async function deliver(): Promise<Arrival[]> {
+    const relay = t.get(OutboxRelay);
+    await relay.drain();
+    await relay.drain();
+    const out: Arrival[] = [];
+    for (const [to, list] of Object.entries(inboxes())) {
+      for (const m of list.slice(seen.get(to) ?? 0)) out.push({ at: formatShanghai(t.clock.now()), to, text: bodyOf(m) });
+      seen.set(to, list.length);
+    }
+    return out;
+  }
+
+  /** The text a person reads: the markdown of an app-robot message. */
+  const bodyOf = (m: object): string => {
+    const p = (m as { msgParam?: { text?: string; content?: string } }).msgParam;
+    if (!p || (p.text === undefined && p.content === undefined)) return JSON.stringify(m);
+    return String(p.text ?? p.content).replace(/ {2}\n/g, '\n');
+  };
+
+  async function register(input: Partial<RegisterInput> & { title: string }, at: string, sign = true): Promise<string> {
+    t.clock.set(new Date(at));
+    const item = await t
+      .get(RegistrationService)
+      .register(
+        { content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead, ...input },
+        org.supervisor.actor,
+      );
+    await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
+    if (sign) await t.get(ItemCommandsService).sign(item.number, org.leadContact.actor);
+    await deliver();
+    return item.number;
+  }
+
+  async function tick(at: Date): Promise<Arrival[]> {
+    t.clock.set(at);
+    await t.get(ReminderScheduler).plan(t.clock.now());
+    await t.get(ReminderScheduler).dispatch(t.clock.now());
+    await t.get(AccountabilityService).scanOverdue(t.clock.now());
+    return deliver();
+  }
+
+  async function walk(from: string, to: string): Promise<Arrival[]> {
+    const out: Arrival[] = [];
+    for (let at = new Date(from).getTime(); at <= new Date(to).getTime(); at += HOUR) out.push(...(await tick(new Date(at))));
+    return out;
+  }
+
+  const about = (number: string, arrivals: Arrival[]) =>
+    arrivals
+      .filter((a) => a.text.includes(number))
+      .map((a) => ({
+        ...a,
+        text: a.text
+          .split('\n')
+          .filter((line) => line.includes(number) || !/DB\d{4}-/.test(line))
+          .join('\n'),
+      }));
+  const summary = (arrivals: Arrival[]) => arrivals.map((a) => `${a.at} ${a.to} ${(a.text.match(/【[^】]+】/g) ?? []).join('')}`);
+
+  it('issue 14 (1): the night digest and an urge due later but claimed at the same moment are ONE message to the group', async () => {
+    // A 1d node registered Monday 09:00 ends Tuesday 18:00 (C3).
+    const number = await register({ title: '夜间顺延合并的事项', deadline: { node: '1d' } }, '2026-03-02T09:00:00+08:00');
+    await walk('2026-03-03T10:00:00+08:00', '2026-03-04T07:00:00+08:00');
+    // The service was held up from 08:00 to 09:39: the 08:00 digest of the night's urges and the 09:00 urge go out together.
+    const late = about(number, await tick(new Date('2026-03-04T09:39:00+08:00')));
+    expect(late.map((a) => [a.at, a.to, a.text])).toEqual([
+      ['2026-03-04 09:39', 'unit', `【催办】${number}「夜间顺延合并的事项」已逾期15小时，请立即反馈办理情况。`],
+    ]);
+  });
+
+  it('issue 14 (2): after downtime, one summary per recipient with the current state, and the escalation steps that fell in the gap, each once', async () => {
+    // Deadline Tuesday 03-10 18:00; the service runs until 21:00 that evening, then stops until Wednesday 04-01 10:00.
+    const number = await register({ title: '停机期间逾期的事项', deadline: { node: '1d' } }, '2026-03-09T09:00:00+08:00');
+    await walk('2026-03-10T10:00:00+08:00', '2026-03-10T21:00:00+08:00');
+    const back = about(number, await tick(new Date('2026-04-01T10:00:00+08:00')));
+    const again = about(number, await tick(new Date('2026-04-01T10:05:00+08:00')));
+    expect(again).toEqual([]);
+    expect(summary(back)).toEqual([
+      // The unit: 重点督办 (its current state) — not four identical urges. And the A1 clue concerning it.
+      '2026-04-01 10:00 unit 【重点督办】',
+      '2026-04-01 10:00 unit 【问题线索】',
+      // The 督查室 (the owner office names no coordinating leader): the R4 report and R5 重点督办 in one digest, and the clue.
+      '2026-04-01 10:00 office 【重点督办】【逾期报告】',
+      '2026-04-01 10:00 office 【问题线索】',
+      // The owner: R4, once.
+      '2026-04-01 10:00 owner 【逾期报告】',
+    ]);
+    const unit = back.filter((a) => a.to === 'unit').map((a) => a.text);
+    expect(unit[0]).toBe(
+      `【重点督办】${number}「停机期间逾期的事项」\n逾期已满3天仍未反馈，已转入重点督办。\n督查室将跟踪督办，并列入通报。请单位主要负责同志亲自过问，立即反馈办理情况。`,
+    );
+    const clues = await t.db.getRepository(Clue).find();
+    const mine = clues.filter((c) => c.summary.includes(number));
+    expect(mine).toHaveLength(1);
+    expect(unit[1]).toBe(
+      `【问题线索】督查室已就贵单位承办的 ${number}「停机期间逾期的事项」登记问题线索 ${mine[0].number}：${mine[0].summary}\n` +
+        `督查室将核实情况后按程序处理，问题线索不等于问责。如已办理，请尽快反馈：/反馈 ${number}；如有正当理由，请及时向督查室说明。`,
+    );
+    expect(await t.db.getRepository(ItemEvent).countBy({ itemId: mine[0].itemId!, type: 'key_supervision' })).toBe(1);
+    const s6 = await t.db.getRepository(ScoreLineRow).findBy({ rule: 'S6', itemId: mine[0].itemId! });
+    expect(s6.map((l) => l.pointsTenths)).toEqual([-50]);
+  });
+});
