@@ -366,6 +366,7 @@ export class ReminderScheduler {
       for (const target of await recipientsOf.get(who)!) {
         still.push({ ...stillPlanned, dueAt: now, recipient: target.target, item, target });
       }
+      if (r.kind === 'rectification_due' && r.audience === 'supervision_office') await this.markNotRectified(em, item, now);
       if (r.kind === 'key_supervision') {
         await this.markKeySupervision(em, item, now, facts);
         entering.add(item.id);
@@ -462,6 +463,20 @@ export class ReminderScheduler {
     }
     if (key.startsWith('unit:')) return unitTargets(em, [Number(key.slice(5))]);
     return [];
+  }
+
+  /** R9 逾期不报视为未整改: recorded once on the item's timeline (一事一卷) when the order's time is up without a report. */
+  private async markNotRectified(em: EntityManager, item: Item, now: Date): Promise<void> {
+    if (await em.existsBy(ItemEvent, { itemId: item.id, type: 'not_rectified' })) return;
+    await this.timeline.append(em, SYSTEM_ACTOR, {
+      itemId: item.id,
+      type: 'not_rectified',
+      at: now,
+      from: item.state,
+      to: item.state,
+      summary: '整改时限已到，未收到整改报告，按规定视为未整改',
+      data: { origin: 'R9' },
+    });
   }
 
   /**

@@ -59,6 +59,7 @@ export class ReminderMessages implements OnModuleInit {
         audience,
         ownerOffice: office?.name,
         noCoordinatingLeader: !office?.coordinatingLeaderId,
+        signed: item.state !== 'assigned',
       });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);

@@ -150,7 +150,11 @@ function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean
   }
   if (p.keySupervisionAfterHours !== null) add('key_supervision', at(p.keySupervisionAfterHours), 'R5', 'supervision_office');
   // R9: 逾期不报视为未整改 — at the report deadline the 督查室 records it unless the report came (R3).
-  if (rectification) add('rectification_due', deadline, 'R9', 'supervision_office');
+  if (rectification) {
+    add('rectification_due', deadline, 'R9', 'supervision_office');
+    // Issue 14: and the unit is urged at the same instant — its report is still owed.
+    add('rectification_due', deadline, 'R9', 'unit');
+  }
   return out;
 }
 

@@ -149,4 +149,50 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const s6 = await t.db.getRepository(ScoreLineRow).findBy({ rule: 'S6', itemId: mine[0].itemId! });
     expect(s6.map((l) => l.pointsTenths)).toEqual([-50]);
   });
+
+  it('issue 14 (9): an item not yet signed is urged to 签收, with the command and its own number', async () => {
+    // Registered Monday 04-13 09:00 and assigned, never signed: the 1d node ends Tuesday 18:00.
+    const number = await register({ title: '尚未签收的事项', deadline: { node: '1d' } }, '2026-04-13T09:00:00+08:00', false);
+    const got = about(number, await walk('2026-04-14T12:00:00+08:00', '2026-04-14T21:00:00+08:00'));
+    expect(got.map((a) => [a.at, a.to, a.text])).toEqual([
+      ['2026-04-14 13:00', 'unit', `【督办提醒】${number}「尚未签收的事项」将于 2026-04-14 18:00 到期，贵单位尚未签收。请尽快签收：/签收 ${number}`],
+      ['2026-04-14 21:00', 'unit', `【催办】${number}「尚未签收的事项」已逾期3小时，贵单位尚未签收。请尽快签收：/签收 ${number}`],
+    ]);
+  });
+
+  it('issue 14 (5), R9: a 整改 order past its 12:00 — the unit is urged and the item is recorded as 未整改, once', async () => {
+    // Issued Monday 04-20 10:00: Tuesday and Wednesday count, the report is due Thursday 04-23 12:00.
+    const number = await register({ title: '整改通知：占道经营', kind: 'rectification' }, '2026-04-20T10:00:00+08:00');
+    const got = about(number, await walk('2026-04-23T07:00:00+08:00', '2026-04-23T14:00:00+08:00'));
+    expect(got.map((a) => [a.at, a.to, a.text])).toEqual([
+      ['2026-04-23 08:00', 'unit', `【督办提醒】${number}「整改通知：占道经营」将于 2026-04-23 12:00 到期，请按时反馈办理情况。`],
+      ['2026-04-23 12:00', 'unit', `【整改期满】${number}「整改通知：占道经营」整改时限（2026-04-23 12:00）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${number}`],
+      ['2026-04-23 12:00', 'office', `【整改期满】${number}「整改通知：占道经营」48小时整改期已到，未见整改报告，视为未整改。`],
+    ]);
+    const events = await t.db.query(`SELECT e.type, e.summary FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.number = ? AND e.type = 'not_rectified'`, [number]);
+    expect(events).toEqual([{ type: 'not_rectified', summary: '整改时限已到，未收到整改报告，按规定视为未整改' }]);
+  });
+
+  it('issue 14 (6), R10: a clue opened at 02:22 and a catch-up at 02:22 reach nobody before 08:00', async () => {
+    // An item due Tuesday 04-28 18:00; the service stops after 19:00 and comes back at 02:22 on Thursday.
+    const number = await register({ title: '夜间恢复的事项', deadline: { node: '1d' } }, '2026-04-27T09:00:00+08:00');
+    await walk('2026-04-28T17:00:00+08:00', '2026-04-28T19:00:00+08:00');
+    t.clock.set(new Date('2026-04-30T02:22:00+08:00'));
+    await t.get(AccountabilityService).openFrom({
+      kind: 'obstruction',
+      incidentId: 'night-1',
+      unitId: org.units.lead,
+      unitName: '市发展改革委',
+      itemId: null,
+      description: '拒不提供整改台账',
+    });
+    const night = await tick(new Date('2026-04-30T02:22:00+08:00'));
+    expect(night).toEqual([]);
+    const morning = await tick(new Date('2026-04-30T08:00:00+08:00'));
+    expect(summary(morning.filter((a) => a.text.includes(number) || a.text.includes('拒不提供整改台账')))).toEqual([
+      '2026-04-30 08:00 unit 【问题线索】',
+      '2026-04-30 08:00 unit 【催办】',
+      '2026-04-30 08:00 office 【问题线索】',
+    ]);
+  });
 });
