@@ -16,12 +16,17 @@ import { ItemEvent } from '../cases/item-event.entity';
 import { keySupervisionSummary } from '../cases/urging.rules';
 import { inTransaction } from '../database/transaction';
 import { Setting } from '../settings/setting.entity';
-import { policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
+import { DEFAULT_FOLLOW_UP, DEFAULT_MAX_URGES_PER_DAY, policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
+import { nextWorkingMorning } from '../calendar/working-time';
+import { DAY_MS } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
 import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
+/** Local midnight (Asia/Shanghai, UTC+8, no daylight saving) of the day `at` falls on, in ms. */
+const startOfShanghaiDay = (at: Date) => Math.floor((at.getTime() + 8 * HOUR) / DAY_MS) * DAY_MS - 8 * HOUR;
 /**
  * Planning looks this far ahead; an item is planned again when less than half is left. Short enough that an
  * overdue item (an urge every 2–3 h) stores a handful of rows at a time, long enough that a tick rarely plans it.
@@ -331,6 +336,7 @@ export class ReminderScheduler {
     const recipientsOf = new Map<string, Promise<Target[]>>();
     // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
     const entering = new Set<number>();
+    const sentToday = new Map<string, Promise<number>>();
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
@@ -361,6 +367,19 @@ export class ReminderScheduler {
       // Resolved again now: the lead unit or the owner may have changed since planning.
       const who = recipientKey(item, r.audience, facts);
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
+      // Issue 14 (R10): at most maxUrgesPerDay reminder messages a day into a unit's group; the rest wait for the next
+      // working morning and go out there, merged — held, not dropped.
+      const policy = policyFor(item, policies);
+      const cap = policy.maxUrgesPerDay === undefined ? DEFAULT_MAX_URGES_PER_DAY : policy.maxUrgesPerDay;
+      if (cap !== null && who.startsWith('unit:')) {
+        if (!sentToday.has(who)) sentToday.set(who, this.messagesToday(em, await recipientsOf.get(who)!, now));
+        if ((await sentToday.get(who)!) >= cap) {
+          // To the next working morning's follow-up (09:00), where it joins that urge as one line.
+          const morning = (policy.overdueFollowUp === undefined ? DEFAULT_FOLLOW_UP : policy.overdueFollowUp)?.at ?? policy.quietHours.end;
+          heldAgain.push({ id: r.id, dueAt: nextWorkingMorning(new Date(startOfShanghaiDay(now) + DAY_MS), morning, cal) });
+          continue;
+        }
+      }
       // Issue 14: one message per recipient per moment — everything this claim sends goes out as of now, so the night's
       // digest (due 08:00) and an urge due at 09:00, both claimed at 09:39, are one message with one line per item.
       for (const target of await recipientsOf.get(who)!) {
@@ -463,6 +482,21 @@ export class ReminderScheduler {
     }
     if (key.startsWith('unit:')) return unitTargets(em, [Number(key.slice(5))]);
     return [];
+  }
+
+  /** How many reminder messages went to these chats today (Shanghai): one per moment, whatever the number of chats. */
+  private async messagesToday(em: EntityManager, targets: Target[], now: Date): Promise<number> {
+    if (targets.length === 0) return 0;
+    const row = await em
+      .createQueryBuilder(OutboxMessage, 'o')
+      .select('COUNT(DISTINCT o.due_at)', 'n')
+      .where("o.kind = 'reminder_digest' AND o.target = :target AND o.due_at >= :day AND o.due_at <= :now", {
+        target: targets[0].target,
+        day: new Date(startOfShanghaiDay(now)),
+        now,
+      })
+      .getRawOne<{ n: number | string }>();
+    return Number(row?.n ?? 0);
   }
 
   /** R9 逾期不报视为未整改: recorded once on the item's timeline (一事一卷) when the order's time is up without a report. */

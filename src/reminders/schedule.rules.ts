@@ -7,6 +7,7 @@
  */
 import type { Board, ItemState, Source } from '../shared/vocabulary';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
+import { DEFAULT_FOLLOW_UP } from './reminder.policy';
 import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
@@ -128,7 +129,14 @@ export function rectificationDueAt(registeredAt: Date, policy: ReminderPolicy, c
  * Hours before and after the deadline are working time by default (overdueClock): a deadline of 04-30 18:00 is
  * "overdue 1 day" on 05-06 18:00, after 劳动节, not on 05-01.
  */
-function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean, start: number, calendar: WorkdayTest): Candidate[] {
+function nodeReminders(
+  deadline: Date,
+  p: ReminderPolicy,
+  rectification: boolean,
+  start: number,
+  calendar: WorkdayTest,
+  window: { from: Date; until: Date },
+): Candidate[] {
   const working = (p.overdueClock ?? 'working') === 'working';
   const at = (h: number) => (working ? addWorkingTime(deadline, h * HOUR_MS, calendar) : new Date(deadline.getTime() + h * HOUR_MS));
   const out: Candidate[] = [];
@@ -141,6 +149,18 @@ function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean
     if (!(seg.everyHours > 0)) throw new RangeError(`overdue cadence everyHours must be > 0, got ${seg.everyHours}`);
     for (let h = segStart + seg.everyHours; h <= seg.untilHours; h += seg.everyHours) add('overdue_urge', at(h), 'R4', 'unit');
     segStart = seg.untilHours;
+  }
+  // Issue 14: after the cadence, a steady urge each working morning (policy: at, every N working days) until answered (R3).
+  const follow = p.overdueFollowUp === undefined ? (p.overdueCadence.length ? DEFAULT_FOLLOW_UP : null) : p.overdueFollowUp;
+  if (follow && segStart > 0) {
+    const end = at(segStart);
+    const step = Math.max(1, follow.everyWorkingDays);
+    // For every day: start near the window (a long-overdue item does not walk its whole history); every N days: from the end.
+    let t = nextWorkingMorning(new Date(Math.max(end.getTime(), step === 1 ? window.from.getTime() - DAY_MS : 0) + 1), follow.at, calendar);
+    for (let n = 1; t.getTime() < window.until.getTime(); n++) {
+      if (n % step === 0 && t.getTime() > end.getTime() && t.getTime() >= window.from.getTime()) add('overdue_follow_up', t, 'R4', 'unit');
+      t = nextWorkingMorning(new Date(t.getTime() + 1), follow.at, calendar);
+    }
   }
   // R4 (001 §14): 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调 — the owner office is told to report, and its
   // coordinating leader is asked to coordinate; the D3 approver (e.g. 副市长) is not the one to tell.
@@ -181,7 +201,7 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   const deadline = rectification ? rectificationDueAt(item.registeredAt, policy, calendar) : item.deadlineAt;
   assertInstant(deadline, 'deadlineAt');
   const ctx = { policy, calendar, from, until, startAt, deadline, board: item.board };
-  const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar));
+  const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar, { from, until }));
   const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx)];
 
   const lastReport = item.lastReportAt?.getTime();

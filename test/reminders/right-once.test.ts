@@ -189,10 +189,54 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const night = await tick(new Date('2026-04-30T02:22:00+08:00'));
     expect(night).toEqual([]);
     const morning = await tick(new Date('2026-04-30T08:00:00+08:00'));
-    expect(summary(morning.filter((a) => a.text.includes(number) || a.text.includes('拒不提供整改台账')))).toEqual([
+    const mine = morning
+      .map((a) => ({ ...a, text: a.text.split('\n').filter((l) => l.includes(number) || l.includes('拒不提供整改台账')).join('\n') }))
+      .filter((a) => a.text !== '');
+    expect(summary(mine)).toEqual([
       '2026-04-30 08:00 unit 【问题线索】',
       '2026-04-30 08:00 unit 【催办】',
       '2026-04-30 08:00 office 【问题线索】',
     ]);
+  });
+
+  it('issue 14 (3), R4: after the cadence, one urge each working morning at 09:00 until the unit answers — no weeks of silence', async () => {
+    // Deadline Tuesday 05-12 18:00; R4's cadence runs to 48 working hours (Thursday 18:00).
+    const number = await register({ title: '长期未反馈的事项', deadline: { node: '1d' } }, '2026-05-11T09:00:00+08:00');
+    const got = about(number, await walk('2026-05-12T12:00:00+08:00', '2026-05-20T09:00:00+08:00')).filter((a) => a.at >= '2026-05-15');
+    t.clock.set(new Date('2026-05-20T10:00:00+08:00'));
+    await t.get(ItemCommandsService).report(number, org.leadContact.actor, '已完成主体工作');
+    await deliver();
+    const after = about(number, await walk('2026-05-20T11:00:00+08:00', '2026-05-22T12:00:00+08:00'));
+    expect(summary(got.filter((a) => a.to === 'unit'))).toEqual([
+      '2026-05-15 09:00 unit 【催办】',
+      '2026-05-15 18:00 unit 【重点督办】',
+      // Saturday and Sunday: nothing.
+      '2026-05-18 09:00 unit 【催办】',
+      '2026-05-19 09:00 unit 【催办】',
+      '2026-05-20 09:00 unit 【催办】',
+    ]);
+    expect(got.find((a) => a.at === '2026-05-18 09:00')!.text).toBe(
+      `【催办】${number}「长期未反馈的事项」已逾期3天15小时（节假日不计），请立即反馈办理情况。`,
+    );
+    // Answered: the follow-up stops.
+    expect(after.filter((a) => a.to === 'unit')).toEqual([]);
+  });
+
+  it('issue 14 (3), R10: never more than 6 reminder messages a day into a group (the policy value), the rest held to the next morning', async () => {
+    // Two items of the same unit whose deadlines are an hour apart: R4's slots interleave (every hour on day 2).
+    const a = await register({ title: '交错时限事项甲', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
+    const b = await register({ title: '交错时限事项乙', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
+    await t.db.query("UPDATE item SET deadline_at = ?, reminders_planned_until = NULL WHERE number = ?", [new Date('2026-05-26T17:00:00+08:00'), b]);
+    const got = (await walk('2026-05-26T09:00:00+08:00', '2026-05-29T07:00:00+08:00')).filter(
+      (x) => x.to === 'unit' && (x.text.includes(a) || x.text.includes(b)) && x.text.includes('【催办】'),
+    );
+    const perDay = new Map<string, number>();
+    for (const x of got) perDay.set(x.at.slice(0, 10), (perDay.get(x.at.slice(0, 10)) ?? 0) + 1);
+    expect(Math.max(...perDay.values())).toBeLessThanOrEqual(6);
+    expect(perDay.get('2026-05-27')).toBe(6);
+    // Nothing is lost: the next morning's first message carries both items.
+    const next = got.find((x) => x.at.startsWith('2026-05-28'))!;
+    expect(next.text).toContain(a);
+    expect(next.text).toContain(b);
   });
 });
