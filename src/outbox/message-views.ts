@@ -5,6 +5,8 @@ import type { Actor } from '../shared/actor';
 export interface MessageText {
   title: string;
   text: string;
+  /** Issue 14: people to @ where it goes to a group (each platform renders the mention its own way). */
+  mentionPersonIds?: number[];
 }
 
 /**

@@ -329,7 +329,7 @@ export class ReminderScheduler {
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
-    const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
+    const still: (PlannedReminder & { recipient: string; item: Item; target: Target; who: string })[] = [];
     const cancelled: number[] = [];
     const heldAgain: { id: number; dueAt: Date }[] = [];
     // A batch holds many reminders for the same few recipients: resolve each one's chats once.
@@ -383,7 +383,7 @@ export class ReminderScheduler {
       // Issue 14: one message per recipient per moment — everything this claim sends goes out as of now, so the night's
       // digest (due 08:00) and an urge due at 09:00, both claimed at 09:39, are one message with one line per item.
       for (const target of await recipientsOf.get(who)!) {
-        still.push({ ...stillPlanned, dueAt: now, recipient: target.target, item, target });
+        still.push({ ...stillPlanned, dueAt: now, recipient: target.target, item, target, who });
       }
       if (r.kind === 'rectification_due' && r.audience === 'supervision_office') await this.markNotRectified(em, item, now);
       if (r.kind === 'key_supervision') {
@@ -402,7 +402,11 @@ export class ReminderScheduler {
           target: first.target.target,
           platform: first.target.platform ?? null,
           itemId: d.reminders.length === 1 ? first.item.id : null,
-          payload: { reminders: d.reminders.map((x) => ({ key: x.key, kind: x.kind, rule: x.rule, itemId: Number(x.key.split(':')[0]) })) },
+          payload: {
+            reminders: d.reminders.map((x) => ({ key: x.key, kind: x.kind, rule: x.rule, itemId: Number(x.key.split(':')[0]) })),
+            // Issue 14: a unit's group is told with its contacts @-ed.
+            ...(first.who.startsWith('unit:') ? { mentionUnit: Number(first.who.slice(5)) } : {}),
+          },
           dedupeKey: `remd:${d.recipient}:${d.dueAt.toISOString()}:${d.reminders[0].key}`.slice(0, 191),
           dueAt: now,
         };

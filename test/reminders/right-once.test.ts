@@ -15,6 +15,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const APP = { clientId: 'dingonce', clientSecret: 'dingonce-secret-0123456789', robotCode: 'dingonce' };
 const HOUR = 3600_000;
+/** Issue 14 (8): urges in the unit's group name its contact (the app robot's group message has no mention list). */
+const AT = '\n\n@陈联络';
 
 /**
  * Issue 14, "reminders that are right once", walked through the fake DingTalk with the exact words people receive:
@@ -113,7 +115,7 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     // The service was held up from 08:00 to 09:39: the 08:00 digest of the night's urges and the 09:00 urge go out together.
     const late = about(number, await tick(new Date('2026-03-04T09:39:00+08:00')));
     expect(late.map((a) => [a.at, a.to, a.text])).toEqual([
-      ['2026-03-04 09:39', 'unit', `【催办】${number}「夜间顺延合并的事项」已逾期15小时，请立即反馈办理情况。`],
+      ['2026-03-04 09:39', 'unit', `【催办】${number}「夜间顺延合并的事项」已逾期15小时，请立即反馈办理情况。${AT}`],
     ]);
   });
 
@@ -155,8 +157,8 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const number = await register({ title: '尚未签收的事项', deadline: { node: '1d' } }, '2026-04-13T09:00:00+08:00', false);
     const got = about(number, await walk('2026-04-14T12:00:00+08:00', '2026-04-14T21:00:00+08:00'));
     expect(got.map((a) => [a.at, a.to, a.text])).toEqual([
-      ['2026-04-14 13:00', 'unit', `【督办提醒】${number}「尚未签收的事项」将于 2026-04-14 18:00 到期，贵单位尚未签收。请尽快签收：/签收 ${number}`],
-      ['2026-04-14 21:00', 'unit', `【催办】${number}「尚未签收的事项」已逾期3小时，贵单位尚未签收。请尽快签收：/签收 ${number}`],
+      ['2026-04-14 13:00', 'unit', `【督办提醒】${number}「尚未签收的事项」将于 2026-04-14 18:00 到期，贵单位尚未签收。请尽快签收：/签收 ${number}${AT}`],
+      ['2026-04-14 21:00', 'unit', `【催办】${number}「尚未签收的事项」已逾期3小时，贵单位尚未签收。请尽快签收：/签收 ${number}${AT}`],
     ]);
   });
 
@@ -165,8 +167,8 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const number = await register({ title: '整改通知：占道经营', kind: 'rectification' }, '2026-04-20T10:00:00+08:00');
     const got = about(number, await walk('2026-04-23T07:00:00+08:00', '2026-04-23T14:00:00+08:00'));
     expect(got.map((a) => [a.at, a.to, a.text])).toEqual([
-      ['2026-04-23 08:00', 'unit', `【督办提醒】${number}「整改通知：占道经营」将于 2026-04-23 12:00 到期，请按时反馈办理情况。`],
-      ['2026-04-23 12:00', 'unit', `【整改期满】${number}「整改通知：占道经营」整改时限（2026-04-23 12:00）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${number}`],
+      ['2026-04-23 08:00', 'unit', `【督办提醒】${number}「整改通知：占道经营」将于 2026-04-23 12:00 到期，请按时反馈办理情况。${AT}`],
+      ['2026-04-23 12:00', 'unit', `【整改期满】${number}「整改通知：占道经营」整改时限（2026-04-23 12:00）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${number}${AT}`],
       ['2026-04-23 12:00', 'office', `【整改期满】${number}「整改通知：占道经营」48小时整改期已到，未见整改报告，视为未整改。`],
     ]);
     const events = await t.db.query(`SELECT e.type, e.summary FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.number = ? AND e.type = 'not_rectified'`, [number]);
@@ -216,7 +218,7 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
       '2026-05-20 09:00 unit 【催办】',
     ]);
     expect(got.find((a) => a.at === '2026-05-18 09:00')!.text).toBe(
-      `【催办】${number}「长期未反馈的事项」已逾期3天15小时（节假日不计），请立即反馈办理情况。`,
+      `【催办】${number}「长期未反馈的事项」已逾期3天15小时（节假日不计），请立即反馈办理情况。${AT}`,
     );
     // Answered: the follow-up stops.
     expect(after.filter((a) => a.to === 'unit')).toEqual([]);
