@@ -122,4 +122,21 @@ describe('urges in groups @ the unit contacts (DingTalk and WeCom)', () => {
     expect(wecom).toHaveLength(1);
     expect(wecom[0]).toContain(`贵单位尚未签收。请尽快签收：/签收 ${numbers[2]}\\n<@wx-c>`);
   });
+
+  it('issue 13/14 (4): 重点督办 set automatically (R5) reaches every unit group, on DingTalk and on WeCom', async () => {
+    const before = { app: ding.groupMessages('cidAPP').length, hook: ding.groupMessages('cidHOOK').length, wx: wx.groupMessages('wrC').length };
+    // Three working days past Tuesday's 18:00: Friday 18:00; the service ticks again at 18:00.
+    t.clock.set(shanghaiInstant('2026-03-06', '18:00'));
+    await t.get(ReminderScheduler).plan(t.clock.now());
+    await t.get(ReminderScheduler).dispatch(t.clock.now());
+    const relay = t.get(OutboxRelay);
+    await relay.drain();
+    await relay.drain();
+    const said = (list: object[]) => list.map((m) => JSON.stringify(m)).filter((m) => m.includes('【重点督办】'));
+    expect(said(ding.groupMessages('cidAPP').slice(before.app))).toHaveLength(1);
+    expect(said(ding.groupMessages('cidHOOK').slice(before.hook))).toHaveLength(1);
+    const wecom = said(wx.groupMessages('wrC').slice(before.wx));
+    expect(wecom).toHaveLength(1);
+    expect(wecom[0]).toContain('逾期已满3天仍未反馈，已转入重点督办。');
+  });
 });
