@@ -435,6 +435,7 @@ export class ReminderScheduler {
         lastReportAt: facts.lastReport.get(item.id) ?? null,
         answeredAt: item.answeredAt,
         nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt,
+        awaiting: facts.awaiting.get(item.id) ?? [],
       },
       policy,
       calendar: cal,
@@ -450,7 +451,8 @@ export class ReminderScheduler {
     const nodeStart = new Map<number, Date>();
     const leadUnit = new Map<number, number>();
     const coordinatingLeader = new Map<number, number>();
-    if (ids.length === 0) return { lastReport, nodeStart, leadUnit, coordinatingLeader };
+    const awaiting = new Map<number, { kind: 'review' | 'extension' | 'approval'; since: Date }[]>();
+    if (ids.length === 0) return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
     const offices = [...new Set(items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null))];
     if (offices.length) {
       const units = await em.find(Unit, { where: { id: In(offices) }, select: { id: true, coordinatingLeaderId: true } });
@@ -474,7 +476,32 @@ export class ReminderScheduler {
     for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
       if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
     }
-    return { lastReport, nodeStart, leadUnit, coordinatingLeader };
+    // Issue 14: decisions waiting on the owner or the leader, since when — the closure request (审核评定), 报请审定, an
+    // extension request not yet decided.
+    const waiting = items.filter((i) => i.state === 'closure_requested' || i.state === 'under_review' || i.state === 'pending_approval');
+    const add = (itemId: number, kind: 'review' | 'extension' | 'approval', since: Date) =>
+      awaiting.set(itemId, [...(awaiting.get(itemId) ?? []), { kind, since }]);
+    if (waiting.length) {
+      const entered = new Map<string, Date>();
+      for (const e of await em.find(ItemEvent, {
+        where: { itemId: In(waiting.map((i) => i.id)), toState: In(['closure_requested', 'pending_approval']) },
+        select: { itemId: true, toState: true, at: true },
+      })) {
+        const k = `${e.itemId}:${e.toState}`;
+        if (!entered.has(k) || entered.get(k)! < e.at) entered.set(k, e.at);
+      }
+      for (const i of waiting) {
+        const kind = i.state === 'pending_approval' ? 'approval' : 'review';
+        const since = entered.get(`${i.id}:${kind === 'approval' ? 'pending_approval' : 'closure_requested'}`);
+        if (since) add(i.id, kind, since);
+      }
+    }
+    for (const r of await em.find(ItemRequest, {
+      where: { itemId: In(ids), kind: 'extension', status: 'pending' },
+      select: { itemId: true, requestedAt: true },
+    }))
+      add(r.itemId, 'extension', r.requestedAt);
+    return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
   }
 
   private async recipients(em: EntityManager, key: string): Promise<Target[]> {
@@ -562,6 +589,8 @@ interface Facts {
   leadUnit: Map<number, number>;
   /** R4: the coordinating leader of each item's owner office, where one is set. */
   coordinatingLeader: Map<number, number>;
+  /** Issue 14: what each item waits for from the owner or the leader, and since when. */
+  awaiting: Map<number, { kind: 'review' | 'extension' | 'approval'; since: Date }[]>;
 }
 
 /**

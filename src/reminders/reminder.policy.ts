@@ -77,6 +77,12 @@ export interface ReminderPolicy {
    */
   maxUrgesPerDay?: number | null;
   /**
+   * Issue 14 (blame follows custody): a decision waiting on the owner (办结审核评定, 延期审批) or the leader (D3 审定) is
+   * reminded at `at` on the afterWorkingDays-th working day after it arrived, then every everyWorkingDays working days,
+   * until decided. Absent = DEFAULT_DECISION_REMINDERS; null = none.
+   */
+  decisionReminders?: { afterWorkingDays: number; everyWorkingDays: number; at: string } | null;
+  /**
    * Set only on the effective policy policyFor builds when add-ons apply — `${id}@${version}` of the base, then of each
    * add-on — never stored. The reminder rows and the preview name the policy by it (policyLabel).
    */
@@ -120,6 +126,7 @@ const NODE_RULES = {
 /** Issue 14: the follow-up after R4's cadence and the daily cap per group, where a policy does not say (absent). */
 export const DEFAULT_FOLLOW_UP = { at: '09:00', everyWorkingDays: 1 } as const;
 export const DEFAULT_MAX_URGES_PER_DAY = 6;
+export const DEFAULT_DECISION_REMINDERS = { afterWorkingDays: 2, everyWorkingDays: 2, at: '09:00' } as const;
 
 /** R6: 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 … 超过时限2日未上报的事项，交由市政府督查室. */
 const MONTH_END = { urgeAt: ['08:00', '15:00'], urgeDays: 2, escalateAfterDays: 2 };

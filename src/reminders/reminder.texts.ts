@@ -78,7 +78,14 @@ export function reminderLine(r: ReminderLine): string {
       if (r.audience === 'unit')
         return `【整改期满】${head}整改时限（${formatShanghai(r.deadlineAt)}）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${r.number}`;
       return `【整改期满】${head}48小时整改期已到，未见整改报告，视为未整改。`;
+    // Issue 14: the decisions waiting on the owner and the leader, each with what to do.
+    case 'review_pending':
+      return `【待审核】${head}（主办：${r.leadUnit}）已申请办结，尚待审核评定。请审核后评定：/评定 ${r.number} 良好（可改为优秀、合格或不合格）`;
+    case 'extension_pending':
+      return `【待审批】${head}（主办：${r.leadUnit}）已申请延期，尚待审批。请及时审批，以免影响承办单位按期办理。`;
+    case 'approval_pending':
+      return `【待审定】${head}（主办：${r.leadUnit}）已审核评定、报请审定，尚待您审定。请审定：/审定 ${r.number}`;
     default:
-      return `【督办提醒】${head}（${r.rule}）`;
+      return `【督办提醒】${head}`;
   }
 }

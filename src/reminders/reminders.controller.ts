@@ -39,6 +39,9 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   quarterly_summary: '季度小结',
   fixed_report: '定期报送',
   rectification_due: '整改期满',
+  review_pending: '待审核评定提醒',
+  extension_pending: '待审批延期提醒',
+  approval_pending: '待审定提醒',
 };
 const AUDIENCE_LABELS: Record<Audience, string> = {
   unit: '承办单位',

@@ -7,7 +7,7 @@
  */
 import type { Board, ItemState, Source } from '../shared/vocabulary';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
-import { DEFAULT_FOLLOW_UP } from './reminder.policy';
+import { DEFAULT_DECISION_REMINDERS, DEFAULT_FOLLOW_UP } from './reminder.policy';
 import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
@@ -56,6 +56,8 @@ export interface ScheduleInput {
     kind?: 'rectification';
     /** When the current node began: registration, or the approval of the latest extension (E1/E2). Default registeredAt. */
     nodeStartAt?: Date;
+    /** Issue 14: decisions waiting on the owner or the leader, and since when (the closure request, the extension request, 报请审定). */
+    awaiting?: { kind: 'review' | 'extension' | 'approval'; since: Date }[];
   };
   policy: ReminderPolicy;
   calendar: WorkingCalendarLike;
@@ -84,6 +86,9 @@ const PRIORITY: ReminderKind[] = [
   'month_end_report',
   'quarterly_summary',
   'fixed_report',
+  'approval_pending',
+  'review_pending',
+  'extension_pending',
 ];
 const rank = (k: ReminderKind) => PRIORITY.indexOf(k);
 const GROUP: Record<ReminderKind, string> = {
@@ -100,6 +105,9 @@ const GROUP: Record<ReminderKind, string> = {
   month_end_escalation: 'month',
   quarterly_summary: 'quarter',
   fixed_report: 'fixed',
+  review_pending: 'review',
+  extension_pending: 'extension',
+  approval_pending: 'approval',
 };
 
 /**
@@ -192,7 +200,8 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   assertInstant(until, 'until');
   assertInstant(item.registeredAt, 'registeredAt');
   if (until.getTime() < from.getTime()) throw new RangeError('until must not be before from');
-  if (!UNIT_OWES.includes(item.state)) return [];
+  const decisions = decisionCandidates(item.awaiting ?? [], policy, calendar, from, until);
+  if (!UNIT_OWES.includes(item.state)) return finish(item.id, decisions, policy, calendar, from, until, undefined, undefined, new Set());
 
   const startAt = item.nodeStartAt ?? item.registeredAt;
   const start = startAt.getTime();
@@ -202,10 +211,25 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   assertInstant(deadline, 'deadlineAt');
   const ctx = { policy, calendar, from, until, startAt, deadline, board: item.board };
   const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar, { from, until }));
-  const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx)];
-
+  const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx), ...decisions];
   const lastReport = item.lastReportAt?.getTime();
   const nodeAnswer = item.answeredAt === undefined ? lastReport : (item.answeredAt?.getTime() ?? undefined);
+  return finish(item.id, candidates, policy, calendar, from, until, lastReport, nodeAnswer, node, start);
+}
+
+/** R3, R10 and the de-duplication of one instant, shared by every candidate planReminders gathered. */
+function finish(
+  itemId: number,
+  candidates: Candidate[],
+  policy: ReminderPolicy,
+  calendar: WorkingCalendarLike,
+  from: Date,
+  until: Date,
+  lastReport: number | undefined,
+  nodeAnswer: number | undefined,
+  node: Set<Candidate>,
+  start = -Infinity,
+): PlannedReminder[] {
   const kept = new Map<string, Candidate & { hold: ReturnType<typeof holdForQuiet> }>();
   for (const c of candidates) {
     const t = c.dueAt.getTime();
@@ -230,8 +254,41 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
       held: c.hold.held,
       rule: c.rule,
       audience: c.audience,
-      key: `${item.id}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
+      key: `${itemId}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
     }));
+}
+
+const DECISION: Record<'review' | 'extension' | 'approval', { kind: ReminderKind; audience: Audience; rule: string }> = {
+  review: { kind: 'review_pending', audience: 'owner', rule: 'D2' },
+  extension: { kind: 'extension_pending', audience: 'owner', rule: 'E1' },
+  approval: { kind: 'approval_pending', audience: 'leader', rule: 'D3' },
+};
+
+/**
+ * Issue 14: a decision waiting on the owner (办结审核评定, 延期审批) or on the item's leader (D3 审定) — at `at` on the
+ * afterWorkingDays-th working day after it arrived, then every everyWorkingDays working days, until it is decided (then
+ * the item's state or the request no longer says it waits, and nothing more is planned).
+ */
+function decisionCandidates(
+  awaiting: { kind: 'review' | 'extension' | 'approval'; since: Date }[],
+  policy: ReminderPolicy,
+  calendar: WorkingCalendarLike,
+  from: Date,
+  until: Date,
+): Candidate[] {
+  const p = policy.decisionReminders === undefined ? DEFAULT_DECISION_REMINDERS : policy.decisionReminders;
+  if (!p) return [];
+  const out: Candidate[] = [];
+  for (const w of awaiting) {
+    let day = calendar.addWorkingDays(shanghaiDate(w.since), p.afterWorkingDays);
+    for (let guard = 0; guard < 400; guard++) {
+      const at = shanghaiInstant(day, p.at);
+      if (at.getTime() >= until.getTime()) break;
+      if (at.getTime() >= from.getTime()) out.push({ ...DECISION[w.kind], dueAt: at, answeredFrom: null });
+      day = calendar.addWorkingDays(day, p.everyWorkingDays);
+    }
+  }
+  return out;
 }
 
 /** The steps that happen once and must not be lost (issue 14): R4's report, R5's 重点督办, R6's 核查, R9's 未整改. */

@@ -13,7 +13,11 @@ export type ReminderKind =
   | 'month_end_escalation'
   | 'quarterly_summary'
   | 'fixed_report'
-  | 'rectification_due';
+  | 'rectification_due'
+  /** Issue 14: decisions waiting on the owner (办结审核评定, 延期审批) or the leader (D3 审定). */
+  | 'review_pending'
+  | 'extension_pending'
+  | 'approval_pending';
 
 /**
  * Who a reminder is for: the lead unit, the 督查室, the owner office (立项主体: its owner-role people), or the owner

@@ -168,10 +168,17 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const got = about(number, await walk('2026-04-23T07:00:00+08:00', '2026-04-23T14:00:00+08:00'));
     expect(got.map((a) => [a.at, a.to, a.text])).toEqual([
       ['2026-04-23 08:00', 'unit', `【督办提醒】${number}「整改通知：占道经营」将于 2026-04-23 12:00 到期，请按时反馈办理情况。${AT}`],
-      ['2026-04-23 12:00', 'unit', `【整改期满】${number}「整改通知：占道经营」整改时限（2026-04-23 12:00）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${number}${AT}`],
+      [
+        '2026-04-23 12:00',
+        'unit',
+        `【整改期满】${number}「整改通知：占道经营」整改时限（2026-04-23 12:00）已到，未收到整改报告，按规定视为未整改。请立即报送整改情况：/反馈 ${number}${AT}`,
+      ],
       ['2026-04-23 12:00', 'office', `【整改期满】${number}「整改通知：占道经营」48小时整改期已到，未见整改报告，视为未整改。`],
     ]);
-    const events = await t.db.query(`SELECT e.type, e.summary FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.number = ? AND e.type = 'not_rectified'`, [number]);
+    const events = await t.db.query(
+      `SELECT e.type, e.summary FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.number = ? AND e.type = 'not_rectified'`,
+      [number],
+    );
     expect(events).toEqual([{ type: 'not_rectified', summary: '整改时限已到，未收到整改报告，按规定视为未整改' }]);
   });
 
@@ -192,13 +199,15 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     expect(night).toEqual([]);
     const morning = await tick(new Date('2026-04-30T08:00:00+08:00'));
     const mine = morning
-      .map((a) => ({ ...a, text: a.text.split('\n').filter((l) => l.includes(number) || l.includes('拒不提供整改台账')).join('\n') }))
+      .map((a) => ({
+        ...a,
+        text: a.text
+          .split('\n')
+          .filter((l) => l.includes(number) || l.includes('拒不提供整改台账'))
+          .join('\n'),
+      }))
       .filter((a) => a.text !== '');
-    expect(summary(mine)).toEqual([
-      '2026-04-30 08:00 unit 【问题线索】',
-      '2026-04-30 08:00 unit 【催办】',
-      '2026-04-30 08:00 office 【问题线索】',
-    ]);
+    expect(summary(mine)).toEqual(['2026-04-30 08:00 unit 【问题线索】', '2026-04-30 08:00 unit 【催办】', '2026-04-30 08:00 office 【问题线索】']);
   });
 
   it('issue 14 (3), R4: after the cadence, one urge each working morning at 09:00 until the unit answers — no weeks of silence', async () => {
@@ -228,7 +237,7 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     // Two items of the same unit whose deadlines are an hour apart: R4's slots interleave (every hour on day 2).
     const a = await register({ title: '交错时限事项甲', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
     const b = await register({ title: '交错时限事项乙', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
-    await t.db.query("UPDATE item SET deadline_at = ?, reminders_planned_until = NULL WHERE number = ?", [new Date('2026-05-26T17:00:00+08:00'), b]);
+    await t.db.query('UPDATE item SET deadline_at = ?, reminders_planned_until = NULL WHERE number = ?', [new Date('2026-05-26T17:00:00+08:00'), b]);
     const got = (await walk('2026-05-26T09:00:00+08:00', '2026-05-29T07:00:00+08:00')).filter(
       (x) => x.to === 'unit' && (x.text.includes(a) || x.text.includes(b)) && x.text.includes('【催办】'),
     );
@@ -240,5 +249,41 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     const next = got.find((x) => x.at.startsWith('2026-05-28'))!;
     expect(next.text).toContain(a);
     expect(next.text).toContain(b);
+  });
+
+  it('issue 14 (7): a closure request waiting on the owner, then 审定 waiting on the leader, are reminded every 2 working days at 09:00 until decided', async () => {
+    const number = await register({ title: '等待审核审定的事项', deadline: { node: '1d' } }, '2026-06-01T09:00:00+08:00');
+    t.clock.set(new Date('2026-06-02T10:00:00+08:00'));
+    await t.get(ItemCommandsService).requestClosure(number, org.leadContact.actor, { summary: '已全部办结' });
+    await deliver();
+    const review = about(number, await walk('2026-06-02T11:00:00+08:00', '2026-06-05T09:00:00+08:00'));
+    t.clock.set(new Date('2026-06-05T10:00:00+08:00'));
+    await t.get(ItemCommandsService).rate(number, org.owner.actor, 'good');
+    await deliver();
+    const approval = about(number, await walk('2026-06-05T11:00:00+08:00', '2026-06-11T09:00:00+08:00'));
+    t.clock.set(new Date('2026-06-11T10:00:00+08:00'));
+    await t.get(ItemCommandsService).signOff(number, org.leader.actor);
+    await deliver();
+    const after = about(number, await walk('2026-06-11T11:00:00+08:00', '2026-06-16T12:00:00+08:00'));
+    expect(review.map((a) => [a.at, a.to, a.text])).toEqual([
+      [
+        '2026-06-04 09:00',
+        'owner',
+        `【待审核】${number}「等待审核审定的事项」（主办：市发展改革委）已申请办结，尚待审核评定。请审核后评定：/评定 ${number} 良好（可改为优秀、合格或不合格）`,
+      ],
+    ]);
+    expect(approval.map((a) => [a.at, a.to, a.text])).toEqual([
+      [
+        '2026-06-09 09:00',
+        'leader',
+        `【待审定】${number}「等待审核审定的事项」（主办：市发展改革委）已审核评定、报请审定，尚待您审定。请审定：/审定 ${number}`,
+      ],
+      [
+        '2026-06-11 09:00',
+        'leader',
+        `【待审定】${number}「等待审核审定的事项」（主办：市发展改革委）已审核评定、报请审定，尚待您审定。请审定：/审定 ${number}`,
+      ],
+    ]);
+    expect(after.filter((a) => a.to === 'leader' || a.to === 'owner').filter((a) => a.text.includes('【待'))).toEqual([]);
   });
 });
