@@ -286,4 +286,26 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     ]);
     expect(after.filter((a) => a.to === 'leader' || a.to === 'owner').filter((a) => a.text.includes('【待'))).toEqual([]);
   });
+
+  it('issue 14 (7): an extension request waiting on the owner is reminded until it is decided', async () => {
+    const number = await register({ title: '申请延期的事项', deadline: { node: '7d' } }, '2026-06-22T09:00:00+08:00');
+    t.clock.set(new Date('2026-06-22T10:00:00+08:00'));
+    const request = await t.get(ItemCommandsService).requestExtension(number, org.leadContact.actor, {
+      newDeadline: new Date('2026-07-15T18:00:00+08:00'),
+      reason: '需协调多个部门',
+      plan: '7月中旬前完成',
+    });
+    await deliver();
+    const waiting = about(number, await walk('2026-06-22T11:00:00+08:00', '2026-06-26T09:00:00+08:00')).filter((a) => a.to === 'owner');
+    t.clock.set(new Date('2026-06-26T10:00:00+08:00'));
+    await t.get(ItemCommandsService).decideExtension(number, org.owner.actor, request.requestId, true, '同意');
+    await deliver();
+    const after = about(number, await walk('2026-06-26T11:00:00+08:00', '2026-07-02T12:00:00+08:00')).filter((a) => a.text.includes('【待审批】'));
+    const line = `【待审批】${number}「申请延期的事项」（主办：市发展改革委）已申请延期，尚待审批。请及时审批，以免影响承办单位按期办理。`;
+    expect(waiting.map((a) => [a.at, a.to, a.text])).toEqual([
+      ['2026-06-24 09:00', 'owner', line],
+      ['2026-06-26 09:00', 'owner', line],
+    ]);
+    expect(after).toEqual([]);
+  });
 });
