@@ -1,7 +1,17 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { catchUp, coalesce, deferForQuietHours, diffPlans, holdForQuiet, planReminders, PlannedReminder, rectificationDueAt, ScheduleInput } from './schedule.rules';
+import {
+  catchUp,
+  coalesce,
+  deferForQuietHours,
+  diffPlans,
+  holdForQuiet,
+  planReminders,
+  PlannedReminder,
+  rectificationDueAt,
+  ScheduleInput,
+} from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -404,7 +414,10 @@ describe('issue 14: the follow-up after R4 and the catch-up after downtime', () 
       row('2026-03-09 09:00', 'overdue_follow_up'),
       row('2026-03-10 09:00', 'overdue_follow_up'),
     ]);
-    expect(follow({ answeredAt: sh('2026-03-09 10:00') })).toEqual([row('2026-03-06 09:00', 'overdue_follow_up'), row('2026-03-09 09:00', 'overdue_follow_up')]);
+    expect(follow({ answeredAt: sh('2026-03-09 10:00') })).toEqual([
+      row('2026-03-06 09:00', 'overdue_follow_up'),
+      row('2026-03-09 09:00', 'overdue_follow_up'),
+    ]);
   });
 
   it('every 2 working days when the policy says so; none when it says null', () => {

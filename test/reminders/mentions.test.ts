@@ -118,7 +118,10 @@ describe('urges in groups @ the unit contacts (DingTalk and WeCom)', () => {
     );
     expect(hook[0].atList).toEqual({ atUserIds: ['dt-b'], isAtAll: false });
     expect(hook[0].mentioned).toEqual(['dt-b']);
-    const wecom = wx.groupMessages('wrC').slice(before.wx).map((m) => JSON.stringify(m));
+    const wecom = wx
+      .groupMessages('wrC')
+      .slice(before.wx)
+      .map((m) => JSON.stringify(m));
     expect(wecom).toHaveLength(1);
     expect(wecom[0]).toContain(`贵单位尚未签收。请尽快签收：/签收 ${numbers[2]}\\n<@wx-c>`);
   });
