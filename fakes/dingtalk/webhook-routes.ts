@@ -45,7 +45,24 @@ export function checkCustomRobotBody(body: unknown): { ok: true; body: CheckedBo
     default:
       return { ok: false, errcode: 40035, errmsg: `不支持的 msgtype ${body.msgtype}` };
   }
+  // `at` (text and markdown): atUserIds / atMobiles string lists, isAtAll a boolean. A mention notifies only when it is
+  // also written in the text as @userId / @mobile (PLATFORMS: "mention also in the text").
+  if (body.at !== undefined) {
+    const at = body.at;
+    const list = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!isPlainObject(at) || !list(at.atUserIds) || !list(at.atMobiles) || (at.isAtAll !== undefined && typeof at.isAtAll !== 'boolean'))
+      return { ok: false, errcode: 40035, errmsg: '参数 at 不合法' };
+  }
   return { ok: true, body: body as CheckedBody };
+}
+
+/** Who a custom-robot post really @-mentions: the ids in `at.atUserIds` that the text also names as @id. */
+export function mentionedUserIds(body: Record<string, unknown>): string[] {
+  const at = isPlainObject(body.at) ? body.at : {};
+  const ids = Array.isArray(at.atUserIds) ? (at.atUserIds as string[]) : [];
+  const part = body[String(body.msgtype)];
+  const text = isPlainObject(part) ? String(part.text ?? part.content ?? '') : '';
+  return ids.filter((id) => text.includes(`@${id}`));
 }
 
 /** All text a reader would see, for the "custom keywords" security setting. */
@@ -105,7 +122,9 @@ export function webhookRoutes(ctx: FakeContext): RouteTable {
       robot.sentAt.push(now);
       if (msgUuid) robot.seenUuids.add(msgUuid);
       const group = robot.config.conversationId ?? `webhook:${robot.config.accessToken}`;
-      ctx.world.toGroup(group, { via: 'webhook', at: now, ...body });
+      // The record's `at` is when it landed; the body's own `at` (the mention list) is kept as `atList`.
+      const { at: atList, ...rest } = body as Record<string, unknown>;
+      ctx.world.toGroup(group, { via: 'webhook', at: now, ...rest, ...(atList !== undefined ? { atList } : {}), mentioned: mentionedUserIds(body) });
       return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
     },
   };

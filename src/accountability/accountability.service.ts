@@ -34,6 +34,7 @@ import {
   type ProcedureState,
 } from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
+import { QuietHold } from '../reminders/quiet-hold';
 import { CLUE_PREFIX, ClueOpener, recordClueEvent, tellSupervision } from './clue-opener';
 export { CLUE_PREFIX } from './clue-opener';
 import { createHash } from 'node:crypto';
@@ -59,6 +60,7 @@ export class AccountabilityService implements OnModuleInit {
     private readonly clues: ClueOpener,
     private readonly calendar: CalendarService,
     private readonly policies: ReminderPolicyService,
+    private readonly quiet: QuietHold,
   ) {}
 
   onModuleInit(): void {
@@ -352,7 +354,7 @@ export class AccountabilityService implements OnModuleInit {
     }
     if (action === 'audit_approve' || action === 'audit_reject') {
       const text = `【问责审核】${clue.number}：分管领导${action === 'audit_approve' ? '同意问责处理意见，请复核后实施' : '退回问责处理意见，请重新提出'}。`;
-      await tellSupervision(em, this.outbox, clue, text, `v${clue.version}`, now);
+      await tellSupervision(em, this.outbox, clue, text, `v${clue.version}`, await this.quiet.sendAt(now, em));
     }
   }
 

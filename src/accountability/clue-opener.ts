@@ -5,7 +5,8 @@ import { EventDispatcher } from '../events/event-dispatcher';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import type { ItemEventRecorded } from '../cases/item.events';
 import type { ObstructionRecorded } from '../scoring/scoring.events';
-import { supervisionTargets } from '../org/message-targets';
+import { supervisionTargets, unitTargets } from '../org/message-targets';
+import { QuietHold } from '../reminders/quiet-hold';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
@@ -32,6 +33,7 @@ export class ClueOpener implements OnModuleInit {
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly events: EventDispatcher,
+    private readonly quiet: QuietHold,
   ) {}
 
   onModuleInit(): void {
@@ -57,9 +59,35 @@ export class ClueOpener implements OnModuleInit {
     });
     const clue = await em.findOneByOrFail(Clue, { dedupeKey: draft.dedupeKey });
     await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
-    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请核实后按程序移交，或不予追究。`, 'opened', at);
+    // R10 (issue 14): a clue opened in the night or on a rest day is told the next working morning.
+    const dueAt = await this.quiet.sendAt(at, em);
+    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请核实后按程序移交，或不予追究。`, 'opened', dueAt);
+    await this.tellUnit(em, clue, dueAt);
     new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
     return clue;
+  }
+
+  /**
+   * Issue 14: the unit a clue concerns is told, in its groups, plainly and with what happens next — a clue is a fact to
+   * verify, not a punishment (A1) — and what it can do: answer the item, or explain to the 督查室.
+   */
+  private async tellUnit(em: EntityManager, clue: Clue, dueAt: Date): Promise<void> {
+    const item = clue.itemId === null ? null : await em.findOneBy(Item, { id: clue.itemId });
+    const about = item ? `贵单位承办的 ${item.number}「${item.title}」` : '贵单位';
+    const next = item ? `如已办理，请尽快反馈：/反馈 ${item.number}；如有正当理由，请及时向督查室说明。` : '如有正当理由，请及时向督查室说明。';
+    const text = `【问题线索】督查室已就${about}登记问题线索 ${clue.number}：${clue.summary}\n督查室将核实情况后按程序处理，问题线索不等于问责。${next}`;
+    await this.outbox.enqueue(
+      em,
+      (await unitTargets(em, [clue.unitId])).map((t) => ({
+        kind: 'clue_notice',
+        target: t.target,
+        platform: t.platform ?? null,
+        itemId: clue.itemId,
+        payload: { text },
+        dedupeKey: `clue:${clue.id}:opened:unit:${t.target}`,
+        dueAt,
+      })),
+    );
   }
 
   /**

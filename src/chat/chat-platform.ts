@@ -10,7 +10,7 @@ import type { ChatReceiver } from './receiver';
 /** A platform-neutral message, ready for a platform to render. */
 export type Outbound =
   | { type: 'card'; kind: CardKind; card: CardView; itemId: number | null; subject?: string; outTrackId?: string }
-  | { type: 'text'; title: string; text: string; mentionUserIds?: string[]; image?: MessageText['image'] };
+  | { type: 'text'; title: string; text: string; mentionUserIds?: string[]; mentionNames?: string[]; image?: MessageText['image'] };
 
 /** Where it goes, resolved from the outbox target. */
 export type Destination =

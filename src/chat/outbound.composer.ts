@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { Person } from '../org/person.entity';
 import { TokenService } from '../auth/token.service';
 import { Item } from '../cases/item.entity';
 import type { Platform } from '../shared/vocabulary';
@@ -89,7 +90,20 @@ export class OutboundComposer implements OnModuleInit {
       const viewer = await this.viewer(item, to);
       return { type: 'card', kind: cardKind, itemId: item.id, card: await this.cards.build(item, cardKind, viewer.actor, viewer.groupUnitId) };
     }
-    return { type: 'text', ...(await this.text(msg, item)) };
+    const { mentionPersonIds, ...text } = await this.text(msg, item);
+    // Issue 14: in a group, the people to @ — their user ids on the group's platform, and their names.
+    if (mentionPersonIds?.length && to.type === 'group') {
+      const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: In(mentionPersonIds), platform: to.group.platform } });
+      const people = await this.db.getRepository(Person).findBy({ id: In(ids.map((i) => i.personId)) });
+      if (ids.length)
+        return {
+          type: 'text',
+          ...text,
+          mentionUserIds: ids.map((i) => i.externalUserId),
+          mentionNames: ids.map((i) => people.find((p) => p.id === i.personId)?.name ?? i.externalUserId),
+        };
+    }
+    return { type: 'text', ...text };
   }
 
   /** Whose buttons a card shows: the person it is for, or — in a unit's group — the unit's part in the item. */

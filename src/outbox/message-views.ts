@@ -10,6 +10,8 @@ export interface MessageText {
    * (WeCom) turns that line into a link and sends `png` as an image message after the text.
    */
   image?: { url: string; alt: string; png: Buffer };
+  /** Issue 14: people to @ where it goes to a group (each platform renders the mention its own way). */
+  mentionPersonIds?: number[];
 }
 
 /**

@@ -242,11 +242,12 @@ describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…�
 
   const order = { kind: 'rectification' as const, source: 'other' as const, registeredAt: sh('2026-03-02 10:00'), deadlineAt: sh('2026-03-20 18:00') };
 
-  it('plans the 5 h notice (07:00, delivered 08:00 after R10) and 未整改 to the 督查室 at 12:00 on day 3 — nothing more', () => {
+  it('plans the 5 h notice (07:00, delivered 08:00 after R10) and 未整改 at 12:00 on day 3 to the 督查室 and, urged, to the unit (issue 14) — nothing more', () => {
     const rs = plan(order, 'rectification', '2026-03-02 10:00', '2026-04-01 00:00');
     expect(rs.map((r) => [r.dueAt.toISOString(), r.kind, r.audience, r.rule])).toEqual([
       [utc('2026-03-05 07:00'), 'before_deadline', 'unit', 'R1'],
       [utc('2026-03-05 12:00'), 'rectification_due', 'supervision_office', 'R9'],
+      [utc('2026-03-05 12:00'), 'rectification_due', 'unit', 'R9'],
     ]);
     expect(rs[0].sendAt.toISOString()).toBe(utc('2026-03-05 08:00'));
   });

@@ -22,6 +22,9 @@ const LABELS: Record<string, string> = {
   weeklyWhenLongerThanDays: '每周提醒',
   rectificationHours: '整改时限',
   rectificationReportBy: '整改报送时刻',
+  overdueFollowUp: '逾期持续催办',
+  maxUrgesPerDay: '每群每日提醒上限',
+  decisionReminders: '待审核、待审批、待审定提醒',
 };
 
 /** R8: { monthly: [10, 15] } or [{ months: [4, 7, 10, 12], day: 10 }] — months 1–12, days 1–31. */
@@ -51,6 +54,23 @@ export function policyProblems(p: unknown): { field: string; message: string }[]
   if (layer === 'add_on') {
     // R8: an add-on only adds report dates: everything else comes from the item's own policy.
     if (typeof q.id !== 'string' || !/^[a-z0-9_]{1,32}$/.test(q.id)) out.push({ field: 'id', message: '「策略编号」须为 1–32 位小写字母、数字或下划线。' });
+    // Issue 14: absent means the defaults (09:00 each working day; 6 a day) — null switches them off.
+    const f = q.overdueFollowUp;
+    if (f !== undefined && f !== null && !(typeof f.at === 'string' && HHMM.test(f.at) && Number.isInteger(f.everyWorkingDays) && f.everyWorkingDays >= 1))
+      out.push({
+        field: 'overdueFollowUp',
+        message: '「逾期持续催办」须写明时刻和间隔工作日数，如 { "at": "09:00", "everyWorkingDays": 1 }，不启用请填 null。',
+      });
+    if (q.maxUrgesPerDay !== undefined && q.maxUrgesPerDay !== null && !(Number.isInteger(q.maxUrgesPerDay) && q.maxUrgesPerDay >= 1))
+      out.push({ field: 'maxUrgesPerDay', message: '「每群每日提醒上限」须为正整数，不设上限请填 null。' });
+    const d = q.decisionReminders;
+    const days = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
+    if (d !== undefined && d !== null && !(days(d.afterWorkingDays) && days(d.everyWorkingDays) && typeof d.at === 'string' && HHMM.test(d.at)))
+      out.push({
+        field: 'decisionReminders',
+        message:
+          '「待审核、待审批、待审定提醒」须写明首次提醒的工作日数、间隔工作日数和时刻，如 { "afterWorkingDays": 2, "everyWorkingDays": 2, "at": "09:00" }，不启用请填 null。',
+      });
     if (typeof q.appliesTo !== 'object' || q.appliesTo === null) out.push({ field: 'appliesTo', message: '「适用范围」须为对象，写明适用的来源或版块。' });
     const extra = Object.keys(p).filter((k) => !['id', 'version', 'layer', 'appliesTo', 'fixedReportDates'].includes(k));
     if (extra.length)
@@ -92,6 +112,12 @@ export function policyProblems(p: unknown): { field: string; message: string }[]
   if (q.overdueClock !== undefined && q.overdueClock !== 'working' && q.overdueClock !== 'calendar')
     out.push({ field: 'overdueClock', message: '「逾期计时方式」须为 working（只计工作日）或 calendar（按自然时间）。' });
   if (q.quietDays !== undefined && typeof q.quietDays !== 'boolean') out.push({ field: 'quietDays', message: '「节假日不发送」须为 true 或 false。' });
+  // Issue 14: absent means the defaults (09:00 each working day; 6 a day) — null switches them off.
+  const f = q.overdueFollowUp;
+  if (f !== undefined && f !== null && !(typeof f.at === 'string' && HHMM.test(f.at) && Number.isInteger(f.everyWorkingDays) && f.everyWorkingDays >= 1))
+    out.push({ field: 'overdueFollowUp', message: '「逾期持续催办」须写明时刻和间隔工作日数，如 { "at": "09:00", "everyWorkingDays": 1 }，不启用请填 null。' });
+  if (q.maxUrgesPerDay !== undefined && q.maxUrgesPerDay !== null && !(Number.isInteger(q.maxUrgesPerDay) && q.maxUrgesPerDay >= 1))
+    out.push({ field: 'maxUrgesPerDay', message: '「每群每日提醒上限」须为正整数，不设上限请填 null。' });
   if (typeof q.appliesTo !== 'object' || q.appliesTo === null) out.push({ field: 'appliesTo', message: '「适用范围」须为对象（空对象表示默认策略）。' });
   return out;
 }

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { RectificationDeadlines } from '../cases/rectification-deadline.port';
 import { PolicyRectificationDeadlines } from './rectification-deadlines';
 import { ReminderPolicyService } from './reminder-policy.service';
+import { CalendarModule } from '../calendar/calendar.module';
+import { QuietHold } from './quiet-hold';
 
 /**
  * The reminder policies (R10), provided once — one cache — for reminders and, through cases' RectificationDeadlines
@@ -9,7 +11,8 @@ import { ReminderPolicyService } from './reminder-policy.service';
  */
 @Global()
 @Module({
-  providers: [ReminderPolicyService, { provide: RectificationDeadlines, useClass: PolicyRectificationDeadlines }],
-  exports: [ReminderPolicyService, RectificationDeadlines],
+  imports: [CalendarModule],
+  providers: [ReminderPolicyService, QuietHold, { provide: RectificationDeadlines, useClass: PolicyRectificationDeadlines }],
+  exports: [ReminderPolicyService, QuietHold, RectificationDeadlines],
 })
 export class ReminderPolicyModule {}

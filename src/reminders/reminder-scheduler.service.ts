@@ -16,12 +16,17 @@ import { ItemEvent } from '../cases/item-event.entity';
 import { keySupervisionSummary } from '../cases/urging.rules';
 import { inTransaction } from '../database/transaction';
 import { Setting } from '../settings/setting.entity';
-import { policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
+import { DEFAULT_FOLLOW_UP, DEFAULT_MAX_URGES_PER_DAY, policyFor, policyLabel, PolicyRow, ReminderPolicy } from './reminder.policy';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
+import { nextWorkingMorning } from '../calendar/working-time';
+import { DAY_MS } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { Reminder } from './reminder.entity';
-import { coalesce, diffPlans, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
+import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
+/** Local midnight (Asia/Shanghai, UTC+8, no daylight saving) of the day `at` falls on, in ms. */
+const startOfShanghaiDay = (at: Date) => Math.floor((at.getTime() + 8 * HOUR) / DAY_MS) * DAY_MS - 8 * HOUR;
 /**
  * Planning looks this far ahead; an item is planned again when less than half is left. Short enough that an
  * overdue item (an urge every 2–3 h) stores a handful of rows at a time, long enough that a tick rarely plans it.
@@ -171,7 +176,12 @@ export class ReminderScheduler {
           // From where the stored plan ends — or, for an item never planned or just changed, from a little before
           // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
           const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
-          return this.planFor(item, policy, cal, facts, from, until).map((r) => ({
+          // Issue 14 (sent late, not lost): the ticks stopped (downtime, a clock jump) after the item was last planned.
+          // What fell in the gap is planned now, due at once: the escalation steps (R4 report, R5 重点督办, R6 核查, R9
+          // 未整改), each once by its key, and of the unit's urges only the latest — one summary, not one per missed slot.
+          const gap = item.remindersPlannedUntil && item.remindersPlannedUntil.getTime() < from.getTime() ? item.remindersPlannedUntil : null;
+          const missed = gap ? catchUp(this.planFor(item, policy, cal, facts, gap, from)) : [];
+          return [...missed, ...this.planFor(item, policy, cal, facts, from, until)].map((r) => ({
             key: r.key,
             itemId: item.id,
             kind: r.kind,
@@ -312,18 +322,21 @@ export class ReminderScheduler {
       // The last recipient's reminders may go on past the batch: leave them whole for the next one (unless the
       // batch is nothing but that recipient).
       const last = due[due.length - 1];
-      const whole = due.filter((r) => !(r.recipientKey === last.recipientKey && r.dueAt.getTime() === last.dueAt.getTime()));
+      const whole = due.filter((r) => r.recipientKey !== last.recipientKey);
       if (whole.length > 0) due = whole;
     }
     const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
-    const still: (PlannedReminder & { recipient: string; item: Item; target: Target })[] = [];
+    const still: (PlannedReminder & { recipient: string; item: Item; target: Target; who: string })[] = [];
     const cancelled: number[] = [];
     const heldAgain: { id: number; dueAt: Date }[] = [];
     // A batch holds many reminders for the same few recipients: resolve each one's chats once.
     const recipientsOf = new Map<string, Promise<Target[]>>();
+    // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
+    const entering = new Set<number>();
+    const sentToday = new Map<string, Promise<number>>();
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out.
@@ -344,25 +357,56 @@ export class ReminderScheduler {
         heldAgain.push({ id: r.id, dueAt: stillPlanned.sendAt });
         continue;
       }
+      // Issue 14 (R10): a claim that runs in the night or on a rest day (the service back after downtime at 02:22) sends
+      // nothing: what is due waits for the next working morning, and goes out then, merged.
+      const quiet = holdForQuiet(now, policyFor(item, policies), cal);
+      if (quiet.held !== null) {
+        heldAgain.push({ id: r.id, dueAt: quiet.sendAt });
+        continue;
+      }
       // Resolved again now: the lead unit or the owner may have changed since planning.
       const who = recipientKey(item, r.audience, facts);
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
-      for (const target of await recipientsOf.get(who)!) {
-        still.push({ ...stillPlanned, dueAt: r.dueAt, recipient: target.target, item, target });
+      // Issue 14 (R10): at most maxUrgesPerDay reminder messages a day into a unit's group; the rest wait for the next
+      // working morning and go out there, merged — held, not dropped.
+      const policy = policyFor(item, policies);
+      const cap = policy.maxUrgesPerDay === undefined ? DEFAULT_MAX_URGES_PER_DAY : policy.maxUrgesPerDay;
+      if (cap !== null && who.startsWith('unit:')) {
+        if (!sentToday.has(who)) sentToday.set(who, this.messagesToday(em, await recipientsOf.get(who)!, now));
+        if ((await sentToday.get(who)!) >= cap) {
+          // To the next working morning's follow-up (09:00), where it joins that urge as one line.
+          const morning = (policy.overdueFollowUp === undefined ? DEFAULT_FOLLOW_UP : policy.overdueFollowUp)?.at ?? policy.quietHours.end;
+          heldAgain.push({ id: r.id, dueAt: nextWorkingMorning(new Date(startOfShanghaiDay(now) + DAY_MS), morning, cal) });
+          continue;
+        }
       }
-      if (r.kind === 'key_supervision') await this.markKeySupervision(em, item, now, facts);
+      // Issue 14: one message per recipient per moment — everything this claim sends goes out as of now, so the night's
+      // digest (due 08:00) and an urge due at 09:00, both claimed at 09:39, are one message with one line per item.
+      for (const target of await recipientsOf.get(who)!) {
+        still.push({ ...stillPlanned, dueAt: now, recipient: target.target, item, target, who });
+      }
+      if (r.kind === 'rectification_due' && r.audience === 'supervision_office') await this.markNotRectified(em, item, now);
+      if (r.kind === 'key_supervision') {
+        await this.markKeySupervision(em, item, now, facts);
+        entering.add(item.id);
+      }
     }
-    const digests = coalesce(still);
+    const sending = still.filter((s) => !(entering.has(s.item.id) && s.audience === 'unit' && NODE_URGES.includes(s.kind)));
+    const digests = coalesce(sending);
     await this.outbox.enqueue(
       em,
       digests.map((d) => {
-        const first = still.find((s) => s.recipient === d.recipient && s.dueAt.getTime() === d.dueAt.getTime())!;
+        const first = sending.find((s) => s.recipient === d.recipient)!;
         return {
           kind: 'reminder_digest',
           target: first.target.target,
           platform: first.target.platform ?? null,
           itemId: d.reminders.length === 1 ? first.item.id : null,
-          payload: { reminders: d.reminders.map((x) => ({ key: x.key, kind: x.kind, rule: x.rule, itemId: Number(x.key.split(':')[0]) })) },
+          payload: {
+            reminders: d.reminders.map((x) => ({ key: x.key, kind: x.kind, rule: x.rule, itemId: Number(x.key.split(':')[0]) })),
+            // Issue 14: a unit's group is told with its contacts @-ed.
+            ...(first.who.startsWith('unit:') ? { mentionUnit: Number(first.who.slice(5)) } : {}),
+          },
           dedupeKey: `remd:${d.recipient}:${d.dueAt.toISOString()}:${d.reminders[0].key}`.slice(0, 191),
           dueAt: now,
         };
@@ -391,6 +435,7 @@ export class ReminderScheduler {
         lastReportAt: facts.lastReport.get(item.id) ?? null,
         answeredAt: item.answeredAt,
         nodeStartAt: facts.nodeStart.get(item.id) ?? item.registeredAt,
+        awaiting: facts.awaiting.get(item.id) ?? [],
       },
       policy,
       calendar: cal,
@@ -406,7 +451,8 @@ export class ReminderScheduler {
     const nodeStart = new Map<number, Date>();
     const leadUnit = new Map<number, number>();
     const coordinatingLeader = new Map<number, number>();
-    if (ids.length === 0) return { lastReport, nodeStart, leadUnit, coordinatingLeader };
+    const awaiting = new Map<number, { kind: 'review' | 'extension' | 'approval'; since: Date }[]>();
+    if (ids.length === 0) return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
     const offices = [...new Set(items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null))];
     if (offices.length) {
       const units = await em.find(Unit, { where: { id: In(offices) }, select: { id: true, coordinatingLeaderId: true } });
@@ -430,7 +476,32 @@ export class ReminderScheduler {
     for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
       if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
     }
-    return { lastReport, nodeStart, leadUnit, coordinatingLeader };
+    // Issue 14: decisions waiting on the owner or the leader, since when — the closure request (审核评定), 报请审定, an
+    // extension request not yet decided.
+    const waiting = items.filter((i) => i.state === 'closure_requested' || i.state === 'under_review' || i.state === 'pending_approval');
+    const add = (itemId: number, kind: 'review' | 'extension' | 'approval', since: Date) =>
+      awaiting.set(itemId, [...(awaiting.get(itemId) ?? []), { kind, since }]);
+    if (waiting.length) {
+      const entered = new Map<string, Date>();
+      for (const e of await em.find(ItemEvent, {
+        where: { itemId: In(waiting.map((i) => i.id)), toState: In(['closure_requested', 'pending_approval']) },
+        select: { itemId: true, toState: true, at: true },
+      })) {
+        const k = `${e.itemId}:${e.toState}`;
+        if (!entered.has(k) || entered.get(k)! < e.at) entered.set(k, e.at);
+      }
+      for (const i of waiting) {
+        const kind = i.state === 'pending_approval' ? 'approval' : 'review';
+        const since = entered.get(`${i.id}:${kind === 'approval' ? 'pending_approval' : 'closure_requested'}`);
+        if (since) add(i.id, kind, since);
+      }
+    }
+    for (const r of await em.find(ItemRequest, {
+      where: { itemId: In(ids), kind: 'extension', status: 'pending' },
+      select: { itemId: true, requestedAt: true },
+    }))
+      add(r.itemId, 'extension', r.requestedAt);
+    return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
   }
 
   private async recipients(em: EntityManager, key: string): Promise<Target[]> {
@@ -442,6 +513,35 @@ export class ReminderScheduler {
     }
     if (key.startsWith('unit:')) return unitTargets(em, [Number(key.slice(5))]);
     return [];
+  }
+
+  /** How many reminder messages went to these chats today (Shanghai): one per moment, whatever the number of chats. */
+  private async messagesToday(em: EntityManager, targets: Target[], now: Date): Promise<number> {
+    if (targets.length === 0) return 0;
+    const row = await em
+      .createQueryBuilder(OutboxMessage, 'o')
+      .select('COUNT(DISTINCT o.due_at)', 'n')
+      .where("o.kind = 'reminder_digest' AND o.target = :target AND o.due_at >= :day AND o.due_at <= :now", {
+        target: targets[0].target,
+        day: new Date(startOfShanghaiDay(now)),
+        now,
+      })
+      .getRawOne<{ n: number | string }>();
+    return Number(row?.n ?? 0);
+  }
+
+  /** R9 逾期不报视为未整改: recorded once on the item's timeline (一事一卷) when the order's time is up without a report. */
+  private async markNotRectified(em: EntityManager, item: Item, now: Date): Promise<void> {
+    if (await em.existsBy(ItemEvent, { itemId: item.id, type: 'not_rectified' })) return;
+    await this.timeline.append(em, SYSTEM_ACTOR, {
+      itemId: item.id,
+      type: 'not_rectified',
+      at: now,
+      from: item.state,
+      to: item.state,
+      summary: '整改时限已到，未收到整改报告，按规定视为未整改',
+      data: { origin: 'R9' },
+    });
   }
 
   /**
@@ -489,6 +589,8 @@ interface Facts {
   leadUnit: Map<number, number>;
   /** R4: the coordinating leader of each item's owner office, where one is set. */
   coordinatingLeader: Map<number, number>;
+  /** Issue 14: what each item waits for from the owner or the leader, and since when. */
+  awaiting: Map<number, { kind: 'review' | 'extension' | 'approval'; since: Date }[]>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { Item } from '../cases/item.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Unit } from '../org/unit.entity';
+import { RoleGrant } from '../org/role-grant.entity';
 import { Clock } from '../shared/clock';
 import { MessageKinds } from '../outbox/message-kinds';
 import { CalendarService } from '../calendar/calendar.service';
@@ -22,7 +23,14 @@ export class ReminderMessages implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.kinds.text('reminder_digest', (msg) => this.digest(msg.payload.reminders as { key?: string; kind: string; rule: string; itemId: number }[]));
+    this.kinds.text('reminder_digest', async (msg) => {
+      const digest = await this.digest(msg.payload.reminders as { key?: string; kind: string; rule: string; itemId: number }[]);
+      // Issue 14: urges in a unit's group @ its contacts.
+      const unit = typeof msg.payload.mentionUnit === 'number' ? msg.payload.mentionUnit : null;
+      if (unit === null) return digest;
+      const contacts = await this.db.getRepository(RoleGrant).findBy({ unitId: unit, role: 'unit_contact' });
+      return { ...digest, mentionPersonIds: [...new Set(contacts.map((c) => c.personId))] };
+    });
   }
 
   /** R10: every reminder due for one recipient at one instant, in one message. */
@@ -59,6 +67,7 @@ export class ReminderMessages implements OnModuleInit {
         audience,
         ownerOffice: office?.name,
         noCoordinatingLeader: !office?.coordinatingLeaderId,
+        signed: item.state !== 'assigned',
       });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);

@@ -66,6 +66,23 @@ export interface ReminderPolicy {
    */
   quietDays?: boolean;
   /**
+   * R4 after its cadence (issue 14: 14 urges in 48 h, then weeks of silence): one urge at `at` every `everyWorkingDays`
+   * working days, from the end of the cadence until the unit answers. Absent = { at: '09:00', everyWorkingDays: 1 } for a
+   * policy with a cadence (DEFAULT_FOLLOW_UP), nothing for one without; null = none.
+   */
+  overdueFollowUp?: { at: string; everyWorkingDays: number } | null;
+  /**
+   * R10 (issue 14): at most this many reminder messages a day into one unit's group; more are held to the next working
+   * morning and sent there, merged. Absent = DEFAULT_MAX_URGES_PER_DAY; null = no cap.
+   */
+  maxUrgesPerDay?: number | null;
+  /**
+   * Issue 14 (blame follows custody): a decision waiting on the owner (办结审核评定, 延期审批) or the leader (D3 审定) is
+   * reminded at `at` on the afterWorkingDays-th working day after it arrived, then every everyWorkingDays working days,
+   * until decided. Absent = DEFAULT_DECISION_REMINDERS; null = none.
+   */
+  decisionReminders?: { afterWorkingDays: number; everyWorkingDays: number; at: string } | null;
+  /**
    * Set only on the effective policy policyFor builds when add-ons apply — `${id}@${version}` of the base, then of each
    * add-on — never stored. The reminder rows and the preview name the policy by it (policyLabel).
    */
@@ -105,6 +122,11 @@ const NODE_RULES = {
   notifyAt: '09:00',
   quietHours: { start: '22:00', end: '08:00' },
 };
+
+/** Issue 14: the follow-up after R4's cadence and the daily cap per group, where a policy does not say (absent). */
+export const DEFAULT_FOLLOW_UP = { at: '09:00', everyWorkingDays: 1 } as const;
+export const DEFAULT_MAX_URGES_PER_DAY = 6;
+export const DEFAULT_DECISION_REMINDERS = { afterWorkingDays: 2, everyWorkingDays: 2, at: '09:00' } as const;
 
 /** R6: 从下月1日开始，每日8时、15时分别催办一次，连续提醒2日 … 超过时限2日未上报的事项，交由市政府督查室. */
 const MONTH_END = { urgeAt: ['08:00', '15:00'], urgeDays: 2, escalateAfterDays: 2 };

@@ -65,3 +65,48 @@ describe('reminder texts: how overdue an item is, in the time the rules count (R
     expect(line('2026-05-06 08:00')).toBe('【催办】DB-1「节前到期」已逾期5天14小时，请立即反馈办理情况。');
   });
 });
+
+describe('issue 14: what people read carries no rule ids and says what to do, with their own number', () => {
+  const kinds = [
+    'before_deadline',
+    'after_deadline',
+    'overdue_urge',
+    'overdue_follow_up',
+    'leader_escalation',
+    'key_supervision',
+    'weekly',
+    'month_end_report',
+    'month_end_urge',
+    'month_end_escalation',
+    'quarterly_summary',
+    'fixed_report',
+    'rectification_due',
+    'review_pending',
+    'extension_pending',
+    'approval_pending',
+    'something_new',
+  ];
+  const audiences = ['unit', 'owner', 'coordinating_leader', 'supervision_office', 'leader'];
+  it.each(kinds)('%s: no rule id (R4, D3 …) in any audience, signed or not', (kind) => {
+    for (const audience of audiences)
+      for (const signed of [true, false]) {
+        const text = reminderLine({ ...base, kind, rule: 'R4', audience, signed });
+        expect(text).not.toMatch(/[A-Z]\d+[：:）)]/);
+        expect(text).not.toMatch(/（[A-Z]\d+/);
+      }
+  });
+
+  it('an unsigned item is asked to 签收 with its own command; a signed one to 反馈', () => {
+    expect(reminderLine({ ...base, kind: 'overdue_urge', audience: 'unit', signed: false, calendar: undefined })).toBe(
+      '【催办】DB2026-0001「背街小巷整治」已逾期2天，贵单位尚未签收。请尽快签收：/签收 DB2026-0001',
+    );
+    expect(reminderLine({ ...base, kind: 'overdue_urge', audience: 'unit', signed: true })).toBe(
+      '【催办】DB2026-0001「背街小巷整治」已逾期2天，请立即反馈办理情况。',
+    );
+  });
+
+  it('the leader is asked to 审定 with the command; the owner to 评定', () => {
+    expect(reminderLine({ ...base, kind: 'approval_pending', audience: 'leader' })).toContain('请审定：/审定 DB2026-0001');
+    expect(reminderLine({ ...base, kind: 'review_pending', audience: 'owner' })).toContain('/评定 DB2026-0001 良好');
+  });
+});

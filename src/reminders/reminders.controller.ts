@@ -29,6 +29,7 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   before_deadline: '到期前提醒',
   after_deadline: '逾期提醒',
   overdue_urge: '逾期催办',
+  overdue_follow_up: '逾期持续催办',
   leader_escalation: '报请分管领导协调',
   key_supervision: '转入重点督办',
   weekly: '每周提醒',
@@ -38,6 +39,9 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   quarterly_summary: '季度小结',
   fixed_report: '定期报送',
   rectification_due: '整改期满',
+  review_pending: '待审核评定提醒',
+  extension_pending: '待审批延期提醒',
+  approval_pending: '待审定提醒',
 };
 const AUDIENCE_LABELS: Record<Audience, string> = {
   unit: '承办单位',

@@ -1,7 +1,17 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
 import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
-import { coalesce, deferForQuietHours, diffPlans, holdForQuiet, planReminders, PlannedReminder, rectificationDueAt, ScheduleInput } from './schedule.rules';
+import {
+  catchUp,
+  coalesce,
+  deferForQuietHours,
+  diffPlans,
+  holdForQuiet,
+  planReminders,
+  PlannedReminder,
+  rectificationDueAt,
+  ScheduleInput,
+} from './schedule.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 /** '2026-03-02 09:00' Shanghai wall clock → the instant. */
@@ -26,7 +36,8 @@ function plan(
   };
   return planReminders({
     item,
-    policy: { ...policy(opts.policy ?? 'daily'), ...opts.with },
+    // The R1/R4/R5 timelines below end with the cadence: issue 14's follow-up after it is off here and tested on its own.
+    policy: { ...policy(opts.policy ?? 'daily'), overdueFollowUp: null, ...opts.with },
     calendar: opts.cal ?? calendar,
     from: opts.from ? sh(opts.from) : item.registeredAt,
     until: sh(opts.until ?? '2026-12-31 23:59'),
@@ -390,5 +401,40 @@ describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…�
     ['2026-03-07 10:00', '2026-03-11 12:00', 'issued on a Saturday → Mon, Tue, report by Wednesday 12:00'],
   ])('%s → %s (%s)', (issued, due) => {
     expect(rectificationDueAt(sh(issued), policy('rectification'), calendar).toISOString()).toBe(utc(due));
+  });
+});
+
+describe('issue 14: the follow-up after R4 and the catch-up after downtime', () => {
+  it('after the cadence (48 working hours), one urge at 09:00 each working day, none on the weekend; a report stops it (R3)', () => {
+    const item = { registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-03 18:00') };
+    const follow = (over: Partial<ScheduleInput['item']> = {}) =>
+      rows(plan({ ...item, ...over }, { with: { overdueFollowUp: undefined }, until: '2026-03-11 00:00' }).filter((r) => r.kind === 'overdue_follow_up'));
+    expect(follow()).toEqual([
+      row('2026-03-06 09:00', 'overdue_follow_up'),
+      row('2026-03-09 09:00', 'overdue_follow_up'),
+      row('2026-03-10 09:00', 'overdue_follow_up'),
+    ]);
+    expect(follow({ answeredAt: sh('2026-03-09 10:00') })).toEqual([
+      row('2026-03-06 09:00', 'overdue_follow_up'),
+      row('2026-03-09 09:00', 'overdue_follow_up'),
+    ]);
+  });
+
+  it('every 2 working days when the policy says so; none when it says null', () => {
+    const item = { registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-03 18:00') };
+    const got = (v: ReminderPolicy['overdueFollowUp']) =>
+      rows(plan(item, { with: { overdueFollowUp: v }, until: '2026-03-13 00:00' }).filter((r) => r.kind === 'overdue_follow_up'));
+    expect(got({ at: '09:00', everyWorkingDays: 2 })).toEqual([row('2026-03-09 09:00', 'overdue_follow_up'), row('2026-03-11 09:00', 'overdue_follow_up')]);
+    expect(got(null)).toEqual([]);
+  });
+
+  it('a catch-up keeps every one-off step and only the latest of each series', () => {
+    const missed = plan({ registeredAt: sh('2026-03-02 09:00'), deadlineAt: sh('2026-03-03 18:00') }, { until: '2026-03-20 00:00' });
+    expect(rows(catchUp(missed))).toEqual([
+      row('2026-03-05 18:00', 'leader_escalation', 'coordinating_leader'),
+      row('2026-03-05 18:00', 'leader_escalation', 'owner'),
+      row('2026-03-05 18:00', 'after_deadline', 'unit', 'R1'),
+      row('2026-03-06 18:00', 'key_supervision', 'supervision_office', 'R5'),
+    ]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Board, ItemState, Source } from '../shared/vocabulary';
 import { DAY_MS, HOUR_MS, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
+import { DEFAULT_DECISION_REMINDERS, DEFAULT_FOLLOW_UP } from './reminder.policy';
 import type { ReminderPolicy } from './reminder.policy';
 import { fixedReportReminders, monthEndReminders, quarterlyReminders, timeOfDayMs, weeklyReminders } from './periodic.rules';
 import type { Candidate } from './periodic.rules';
@@ -55,6 +56,8 @@ export interface ScheduleInput {
     kind?: 'rectification';
     /** When the current node began: registration, or the approval of the latest extension (E1/E2). Default registeredAt. */
     nodeStartAt?: Date;
+    /** Issue 14: decisions waiting on the owner or the leader, and since when (the closure request, the extension request, 报请审定). */
+    awaiting?: { kind: 'review' | 'extension' | 'approval'; since: Date }[];
   };
   policy: ReminderPolicy;
   calendar: WorkingCalendarLike;
@@ -76,18 +79,23 @@ const PRIORITY: ReminderKind[] = [
   'rectification_due',
   'after_deadline',
   'overdue_urge',
+  'overdue_follow_up',
   'before_deadline',
   'weekly',
   'month_end_urge',
   'month_end_report',
   'quarterly_summary',
   'fixed_report',
+  'approval_pending',
+  'review_pending',
+  'extension_pending',
 ];
 const rank = (k: ReminderKind) => PRIORITY.indexOf(k);
 const GROUP: Record<ReminderKind, string> = {
   before_deadline: 'node',
   after_deadline: 'node',
   overdue_urge: 'node',
+  overdue_follow_up: 'node',
   weekly: 'node',
   leader_escalation: 'node',
   key_supervision: 'node',
@@ -97,6 +105,9 @@ const GROUP: Record<ReminderKind, string> = {
   month_end_escalation: 'month',
   quarterly_summary: 'quarter',
   fixed_report: 'fixed',
+  review_pending: 'review',
+  extension_pending: 'extension',
+  approval_pending: 'approval',
 };
 
 /**
@@ -126,7 +137,14 @@ export function rectificationDueAt(registeredAt: Date, policy: ReminderPolicy, c
  * Hours before and after the deadline are working time by default (overdueClock): a deadline of 04-30 18:00 is
  * "overdue 1 day" on 05-06 18:00, after 劳动节, not on 05-01.
  */
-function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean, start: number, calendar: WorkdayTest): Candidate[] {
+function nodeReminders(
+  deadline: Date,
+  p: ReminderPolicy,
+  rectification: boolean,
+  start: number,
+  calendar: WorkdayTest,
+  window: { from: Date; until: Date },
+): Candidate[] {
   const working = (p.overdueClock ?? 'working') === 'working';
   const at = (h: number) => (working ? addWorkingTime(deadline, h * HOUR_MS, calendar) : new Date(deadline.getTime() + h * HOUR_MS));
   const out: Candidate[] = [];
@@ -140,6 +158,18 @@ function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean
     for (let h = segStart + seg.everyHours; h <= seg.untilHours; h += seg.everyHours) add('overdue_urge', at(h), 'R4', 'unit');
     segStart = seg.untilHours;
   }
+  // Issue 14: after the cadence, a steady urge each working morning (policy: at, every N working days) until answered (R3).
+  const follow = p.overdueFollowUp === undefined ? (p.overdueCadence.length ? DEFAULT_FOLLOW_UP : null) : p.overdueFollowUp;
+  if (follow && segStart > 0) {
+    const end = at(segStart);
+    const step = Math.max(1, follow.everyWorkingDays);
+    // For every day: start near the window (a long-overdue item does not walk its whole history); every N days: from the end.
+    let t = nextWorkingMorning(new Date(Math.max(end.getTime(), step === 1 ? window.from.getTime() - DAY_MS : 0) + 1), follow.at, calendar);
+    for (let n = 1; t.getTime() < window.until.getTime(); n++) {
+      if (n % step === 0 && t.getTime() > end.getTime() && t.getTime() >= window.from.getTime()) add('overdue_follow_up', t, 'R4', 'unit');
+      t = nextWorkingMorning(new Date(t.getTime() + 1), follow.at, calendar);
+    }
+  }
   // R4 (001 §14): 立项主体要及时报请市政府分管副秘书长或办公厅分管领导协调 — the owner office is told to report, and its
   // coordinating leader is asked to coordinate; the D3 approver (e.g. 副市长) is not the one to tell.
   if (p.escalateToLeaderAfterHours !== null) {
@@ -148,7 +178,11 @@ function nodeReminders(deadline: Date, p: ReminderPolicy, rectification: boolean
   }
   if (p.keySupervisionAfterHours !== null) add('key_supervision', at(p.keySupervisionAfterHours), 'R5', 'supervision_office');
   // R9: 逾期不报视为未整改 — at the report deadline the 督查室 records it unless the report came (R3).
-  if (rectification) add('rectification_due', deadline, 'R9', 'supervision_office');
+  if (rectification) {
+    add('rectification_due', deadline, 'R9', 'supervision_office');
+    // Issue 14: and the unit is urged at the same instant — its report is still owed.
+    add('rectification_due', deadline, 'R9', 'unit');
+  }
   return out;
 }
 
@@ -166,7 +200,8 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   assertInstant(until, 'until');
   assertInstant(item.registeredAt, 'registeredAt');
   if (until.getTime() < from.getTime()) throw new RangeError('until must not be before from');
-  if (!UNIT_OWES.includes(item.state)) return [];
+  const decisions = decisionCandidates(item.awaiting ?? [], policy, calendar, from, until);
+  if (!UNIT_OWES.includes(item.state)) return finish(item.id, decisions, policy, calendar, from, until, undefined, undefined, new Set());
 
   const startAt = item.nodeStartAt ?? item.registeredAt;
   const start = startAt.getTime();
@@ -175,11 +210,26 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   const deadline = rectification ? rectificationDueAt(item.registeredAt, policy, calendar) : item.deadlineAt;
   assertInstant(deadline, 'deadlineAt');
   const ctx = { policy, calendar, from, until, startAt, deadline, board: item.board };
-  const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar));
-  const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx)];
-
+  const node = new Set(nodeReminders(deadline, policy, rectification, start, calendar, { from, until }));
+  const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx), ...decisions];
   const lastReport = item.lastReportAt?.getTime();
   const nodeAnswer = item.answeredAt === undefined ? lastReport : (item.answeredAt?.getTime() ?? undefined);
+  return finish(item.id, candidates, policy, calendar, from, until, lastReport, nodeAnswer, node, start);
+}
+
+/** R3, R10 and the de-duplication of one instant, shared by every candidate planReminders gathered. */
+function finish(
+  itemId: number,
+  candidates: Candidate[],
+  policy: ReminderPolicy,
+  calendar: WorkingCalendarLike,
+  from: Date,
+  until: Date,
+  lastReport: number | undefined,
+  nodeAnswer: number | undefined,
+  node: Set<Candidate>,
+  start = -Infinity,
+): PlannedReminder[] {
   const kept = new Map<string, Candidate & { hold: ReturnType<typeof holdForQuiet> }>();
   for (const c of candidates) {
     const t = c.dueAt.getTime();
@@ -204,8 +254,66 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
       held: c.hold.held,
       rule: c.rule,
       audience: c.audience,
-      key: `${item.id}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
+      key: `${itemId}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
     }));
+}
+
+const DECISION: Record<'review' | 'extension' | 'approval', { kind: ReminderKind; audience: Audience; rule: string }> = {
+  review: { kind: 'review_pending', audience: 'owner', rule: 'D2' },
+  extension: { kind: 'extension_pending', audience: 'owner', rule: 'E1' },
+  approval: { kind: 'approval_pending', audience: 'leader', rule: 'D3' },
+};
+
+/**
+ * Issue 14: a decision waiting on the owner (办结审核评定, 延期审批) or on the item's leader (D3 审定) — at `at` on the
+ * afterWorkingDays-th working day after it arrived, then every everyWorkingDays working days, until it is decided (then
+ * the item's state or the request no longer says it waits, and nothing more is planned).
+ */
+function decisionCandidates(
+  awaiting: { kind: 'review' | 'extension' | 'approval'; since: Date }[],
+  policy: ReminderPolicy,
+  calendar: WorkingCalendarLike,
+  from: Date,
+  until: Date,
+): Candidate[] {
+  const p = policy.decisionReminders === undefined ? DEFAULT_DECISION_REMINDERS : policy.decisionReminders;
+  if (!p) return [];
+  const out: Candidate[] = [];
+  for (const w of awaiting) {
+    let day = calendar.addWorkingDays(shanghaiDate(w.since), p.afterWorkingDays);
+    for (let guard = 0; guard < 400; guard++) {
+      const at = shanghaiInstant(day, p.at);
+      if (at.getTime() >= until.getTime()) break;
+      if (at.getTime() >= from.getTime()) out.push({ ...DECISION[w.kind], dueAt: at, answeredFrom: null });
+      day = calendar.addWorkingDays(day, p.everyWorkingDays);
+    }
+  }
+  return out;
+}
+
+/** The steps that happen once and must not be lost (issue 14): R4's report, R5's 重点督办, R6's 核查, R9's 未整改. */
+export const ONE_OFF_STEPS: readonly ReminderKind[] = ['leader_escalation', 'key_supervision', 'month_end_escalation', 'rectification_due'];
+/** The unit's reminders about the deadline node: the 重点督办 notice stands in for them at the moment it is sent. */
+export const NODE_URGES: readonly ReminderKind[] = ['before_deadline', 'after_deadline', 'overdue_urge', 'overdue_follow_up', 'weekly'];
+
+/**
+ * Issue 14, a catch-up after downtime (sent late, not lost): of what fell due while nothing ran, every one-off step is
+ * kept (each once: its key), and of each recipient's series (the node's urges, the month's, the quarter's, a fixed date)
+ * only the latest — one line with the current state instead of one per missed slot. Each is due at its planned send time,
+ * already past, so the next claim sends it. Pure.
+ */
+export function catchUp(missed: PlannedReminder[]): PlannedReminder[] {
+  const latest = new Map<string, PlannedReminder>();
+  const out: PlannedReminder[] = [];
+  for (const r of missed) {
+    if (ONE_OFF_STEPS.includes(r.kind)) out.push(r);
+    else {
+      const slot = `${r.audience}|${GROUP[r.kind]}`;
+      const prev = latest.get(slot);
+      if (!prev || prev.dueAt.getTime() <= r.dueAt.getTime()) latest.set(slot, r);
+    }
+  }
+  return [...out, ...latest.values()].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || rank(a.kind) - rank(b.kind));
 }
 
 /**
@@ -261,7 +369,8 @@ export function coalesce(reminders: (PlannedReminder & { recipient: string })[])
     const id = `${r.dueAt.getTime()}\u0000${recipient}`;
     let g = groups.get(id);
     if (!g) groups.set(id, (g = { recipient, dueAt: new Date(r.dueAt.getTime()), byLine: new Map() }));
-    const line = `${r.key.split(':')[0]}|${GROUP[r.kind]}`;
+    // A one-off step (R4's report, R5's 重点督办 …) is a line of its own: a catch-up that brings two of them loses neither.
+    const line = `${r.key.split(':')[0]}|${ONE_OFF_STEPS.includes(r.kind) ? r.kind : GROUP[r.kind]}`;
     const prev = g.byLine.get(line);
     if (!prev || rank(r.kind) < rank(prev.kind) || (rank(r.kind) === rank(prev.kind) && r.key > prev.key)) g.byLine.set(line, r);
   }

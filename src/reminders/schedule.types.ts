@@ -3,6 +3,8 @@ export type ReminderKind =
   | 'before_deadline'
   | 'after_deadline'
   | 'overdue_urge'
+  /** Issue 14: after R4's cadence, a steady, bounded urge (one each working morning) until the unit answers. */
+  | 'overdue_follow_up'
   | 'leader_escalation'
   | 'key_supervision'
   | 'weekly'
@@ -11,7 +13,11 @@ export type ReminderKind =
   | 'month_end_escalation'
   | 'quarterly_summary'
   | 'fixed_report'
-  | 'rectification_due';
+  | 'rectification_due'
+  /** Issue 14: decisions waiting on the owner (办结审核评定, 延期审批) or the leader (D3 审定). */
+  | 'review_pending'
+  | 'extension_pending'
+  | 'approval_pending';
 
 /**
  * Who a reminder is for: the lead unit, the 督查室, the owner office (立项主体: its owner-role people), or the owner

@@ -49,7 +49,8 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     expect(clues[0]).toMatchObject({ number: 'XS2026-0001', trigger: 'overdue', unitId: org.units.lead, state: 'clue_opened' });
     expect(clues[0].summary).toContain(number);
     const notices = await t.db.getRepository(OutboxMessage).findBy({ kind: 'clue_notice' });
-    expect(notices.map((n) => n.target)).toEqual([`person:${org.supervisor.id}`]);
+    // The 督查室, and (issue 14) the unit's group: the unit is told a clue concerning it opened, and what happens next.
+    expect(notices.map((n) => n.target)).toEqual([`person:${org.supervisor.id}`, `group:${org.groups.lead}`]);
   });
 
   it("A2: the whole procedure — hand-over, 核查, opinion, the leader's 审核 (card), 复核 returning once, 实施, result, 结果运用; a wrong role refused at every step", async () => {

@@ -135,12 +135,17 @@ describe('13710 over 劳动节 2026 at the fake DingTalk (C3, R1, R4, R5, R10, A
       unit('2026-05-07 16:00'),
       // R1 逾期2天 and R4: the 立项主体 (both people of the office) and its coordinating leader, at 05-07 18:00.
       unit('2026-05-07 18:00'),
+      // A1 at 2 working days: the unit is told the clue opened (issue 14).
+      '2026-05-07 18:00 unit 【问题线索】',
       '2026-05-07 18:00 li 【逾期报告】',
       '2026-05-07 18:00 zhang 【逾期报告】',
       '2026-05-07 18:00 coordinator 【报请协调】',
+      // Issue 14: after R4's cadence, one urge each working morning at 09:00 until answered (05-09 is the 调休 Saturday).
+      '2026-05-08 09:00 unit 【催办】',
       // R5 逾期3天: 重点督办 — the unit is told, and the 督查室.
       '2026-05-08 18:00 unit 【重点督办】',
       '2026-05-08 18:00 office 【重点督办】',
+      '2026-05-09 09:00 unit 【催办】',
     ]);
     // Nobody hears anything from 05-01 to 05-05, and nothing in a night.
     expect(mine.filter((a) => a.at >= '2026-05-01' && a.at < '2026-05-06')).toEqual([]);

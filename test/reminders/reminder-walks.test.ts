@@ -131,6 +131,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `${unit('2026-03-05 18:00')} 【催办】`,
       `2026-03-05 18:00 owner 【逾期报告】`,
       `2026-03-05 18:00 office 【逾期报告】`,
+      // Issue 14: after the cadence, one urge each working morning at 09:00 until the unit answers.
+      `${unit('2026-03-06 09:00')} 【催办】`,
       // R5: 3 days overdue — 重点督办, told to the unit (issue 13: it was never told) and to the 督查室.
       `${unit('2026-03-06 18:00')} 【重点督办】`,
       `2026-03-06 18:00 office 【重点督办】`,
@@ -178,10 +180,12 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `${unit('2026-05-07 14:00')} 【催办】`,
       `${unit('2026-05-07 16:00')} 【催办】`,
       // R1 逾期2天 and R4 at 48 working hours: 05-07 18:00, outside quiet hours — the owner, and (its office having
-      // no coordinating leader) the 督查室, asked to name one.
-      `${unit('2026-05-07 18:00')} 【催办】`,
+      // no coordinating leader) the 督查室, asked to name one. The group has had its 6 reminder messages that day (issue
+      // 14: the first test's item is urged at 09:00 each working morning too), so the unit's urge waits for 09:00 the next
+      // working morning, one line with that morning's follow-up.
       `2026-05-07 18:00 owner 【逾期报告】`,
       `2026-05-07 18:00 office 【逾期报告】`,
+      `${unit('2026-05-08 09:00')} 【催办】`,
       // R5 逾期3天 重点督办: 05-08 18:00.
       `${unit('2026-05-08 18:00')} 【重点督办】`,
       `2026-05-08 18:00 office 【重点督办】`,
@@ -252,9 +256,10 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     await deliver();
     const july = about(number, await walk('2026-07-09T08:00:00+08:00', '2026-07-11T08:00:00+08:00'));
     expect(july).toEqual([]);
-    // October 10 2026 is a 调休 Saturday — a working day, so the reminder stays on it.
+    // October 10 2026 is a 调休 Saturday — a working day, so the reminder stays on it. The walk jumps from July to
+    // October: to the service, a downtime — its first tick sends the missed weekly reminders as one (issue 14 catch-up).
     const october = about(number, await walk('2026-10-09T08:00:00+08:00', '2026-10-11T08:00:00+08:00'));
-    expect(summary(october)).toEqual([`2026-10-10 09:00 unit 【定期报送】`]);
+    expect(summary(october)).toEqual([`2026-10-09 08:00 unit 【每周提醒】`, `2026-10-10 09:00 unit 【定期报送】`]);
   });
 
   it('R9 (003 §2.5: 整改时限为2个工作日(48小时)，并于第3日12:00前…报送): an order on a Monday counts Tuesday and Wednesday, due Thursday 12:00; unanswered, the 督查室 records 未整改', async () => {
@@ -263,6 +268,8 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
     expect(summary(got)).toEqual([
       // 5 h before 12:00 is 07:00, in the night → 08:00.
       `2026-03-05 08:00 unit 【督办提醒】`,
+      // Issue 14: the unit is urged at the same moment; the order counts as 未整改.
+      `2026-03-05 12:00 unit 【整改期满】`,
       `2026-03-05 12:00 office 【整改期满】`,
     ]);
     expect(got[0].text).toContain('2026-03-05 12:00');

@@ -53,12 +53,17 @@ export class DingTalkSender implements ChatSender {
     const text =
       outbound.type === 'text' ? outbound : { title: outbound.card.title, text: `${outbound.card.number} ${outbound.card.title}：${outbound.card.stateLabel}` };
     if (to.type === 'group') {
+      // Issue 14: urges @ the unit's contacts. The custom robot takes `at.atUserIds`, the mention also written in the text
+      // (PLATFORMS); the app robot's group message has no mention list, so there the names are written out.
+      const ids = outbound.type === 'text' ? (outbound.mentionUserIds ?? []) : [];
+      const names = outbound.type === 'text' ? (outbound.mentionNames ?? []) : [];
       if (to.group.webhookUrl)
         return this.api.webhook(to.group.webhookUrl, to.group.webhookSecret ?? null, {
-          ...webhookMarkdown(text.title, text.text),
+          ...webhookMarkdown(text.title, ids.length ? `${text.text}\n\n${ids.map((u) => `@${u}`).join(' ')}` : text.text),
+          ...(ids.length ? { at: { atUserIds: ids, isAtAll: false } } : {}),
           msgUuid: `duban-${message.id}`,
         });
-      return this.toGroup(to.group.externalId, textMessage(text.title, text.text));
+      return this.toGroup(to.group.externalId, textMessage(text.title, names.length ? `${text.text}\n\n${names.map((n) => `@${n}`).join(' ')}` : text.text));
     }
     if (to.type === 'person') return this.toUser(to.userId, textMessage(text.title, text.text));
     if (to.type === 'reply') {

@@ -58,7 +58,12 @@ export class WeComSender implements ChatSender {
       return this.api.responseUrl(responseUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
     }
     if (to.type === 'group' && outbound.type === 'text' && outbound.image) return this.withPicture(to.group, outbound, outbound.image);
-    if (to.type === 'group') return this.toGroup(to.group.externalId, to.group.webhookUrl, markdown(text.title, text.text, WEBHOOK_MARKDOWN_BYTES, link));
+    if (to.type === 'group') {
+      // Issue 14: urges @ the unit's contacts — WeCom markdown mentions a member as <@userid>.
+      const ids = outbound.type === 'text' ? (outbound.mentionUserIds ?? []) : [];
+      const body = ids.length ? `${text.text}\n${ids.map((u) => `<@${u}>`).join(' ')}` : text.text;
+      return this.toGroup(to.group.externalId, to.group.webhookUrl, markdown(text.title, body, WEBHOOK_MARKDOWN_BYTES, link));
+    }
     if (to.type === 'person') return this.textToPerson(to.userId, text.title, text.text, message.id);
     if (to.type === 'reply') {
       const conv = to.replyTo.conversation as { type: 'group' | 'direct'; id: string } | undefined;
