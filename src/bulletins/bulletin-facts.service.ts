@@ -180,21 +180,27 @@ export class BulletinFactsService {
       `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt, i.answered_at AS answeredAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${UNIT_LATE_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
       ['lead', 0, to, to, to],
     );
+    const calendar = await this.calendar.calendar();
     const awaiting: AwaitingItem[] = (
       await q(
         `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.answered_at AS askedAt,
-           (SELECT COUNT(*) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ?) AS rated
+           (SELECT MAX(a.decided_at) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ? AND a.decided_at < ?) AS ratedAt
          FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${AWAITING_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
-        [to, 'lead', 0, to, to, to, to],
+        [to, to, 'lead', 0, to, to, to, to],
       )
-    ).map((r) => ({
-      number: String(r.number),
-      title: String(r.title),
-      unitName: String(r.unitName),
-      stage: Number(r.rated) > 0 ? ('approval' as const) : ('review' as const),
-      askedAt: asDate(r.askedAt),
-    }));
-    const calendar = await this.calendar.calendar();
+    ).map((r) => {
+      // Issue 14: the time since the unit answered is the owner's (审核, 评定), then, once rated, the leader's (审定).
+      const ratedAt = r.ratedAt === null || r.ratedAt === undefined ? null : asDate(r.ratedAt);
+      const askedAt = asDate(r.askedAt);
+      return {
+        number: String(r.number),
+        title: String(r.title),
+        unitName: String(r.unitName),
+        stage: ratedAt ? ('approval' as const) : ('review' as const),
+        askedAt,
+        waitedDays: Math.floor(workingTimeBetween(ratedAt ?? askedAt, period.to, calendar) / DAY),
+      };
+    });
     const workingDays = (from: Date, until: Date) => Math.max(1, Math.floor(workingTimeBetween(from, until, calendar) / DAY));
     const flagged: Record<string, unknown>[] = [];
     for (const [type, like] of [
