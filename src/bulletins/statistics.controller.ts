@@ -58,10 +58,11 @@ export class StatisticsController {
     const items = (await this.db.query(
       `SELECT i.number AS number, i.title AS title, u.name AS unit, i.source AS source, i.registered_at AS registeredAt, i.deadline_at AS deadlineAt, i.state AS state, i.closed_at AS closedAt,
          i.assigned_at AS assignedAt, i.answered_at AS answeredAt,
-         (SELECT COUNT(*) FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) AS asked
+         (SELECT COUNT(*) FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) AS asked,
+         (SELECT COUNT(*) FROM item_request x WHERE x.item_id = i.id AND x.kind = 'extension' AND x.requested_at < ? AND (x.status = 'pending' OR x.decided_at >= ?)) AS extensionUndecided
        FROM item i JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead' JOIN unit u ON u.id = iu.unit_id
        WHERE i.state <> 'draft' AND i.registered_at >= ? AND i.registered_at < ? ORDER BY i.number`,
-      [sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
+      [sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
     )) as Record<string, unknown>[];
     const orNull = (v: unknown) => (v === null || v === undefined ? null : asDate(v));
     const byMonth = new Map<string, typeof ZERO>();
@@ -78,7 +79,8 @@ export class StatisticsController {
         c.closed++;
         if (closedOnTime(fact)) c.onTime++;
       } else if (unitLateAt(fact, to)) c.overdue++;
-      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && Number(r.asked) > 0) c.awaiting++;
+      // Answered in time and waiting on the owner (审核, an extension) or the leader (审定): their time, not the unit's.
+      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && (Number(r.asked) > 0 || Number(r.extensionUndecided) > 0)) c.awaiting++;
       byMonth.set(m, c);
       return {
         number: String(r.number),

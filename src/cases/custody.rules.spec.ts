@@ -1,7 +1,7 @@
 import { WorkCalendar } from '../calendar/work-calendar';
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { shanghaiInstant } from '../shared/shanghai-time';
-import { deadlineForNewLeadUnit, nodeWorkingDays } from './custody.rules';
+import { deadlineAfterRefusal, deadlineForNewLeadUnit, nodeWorkingDays } from './custody.rules';
 
 const calendar = new WorkCalendar(chineseDaysSource());
 const at = (d: string, t = '00:00') => shanghaiInstant(d, t);
@@ -33,5 +33,19 @@ describe('issue 14 — blame follows custody: the new lead unit’s own time at 
   it('over a holiday: reassigned on 09-30, the deadline 09-30 past at 19:00 — 1 working day from 09-30 is 10-08', () => {
     const item = { registeredAt: at('2026-09-29', '09:00'), deadlineAt: at('2026-09-30', '18:00') };
     expect(show(deadlineForNewLeadUnit(item, at('2026-09-30', '19:00'), calendar, '18:00'))).toBe(show(at('2026-10-08', '18:00')));
+  });
+});
+
+describe('issue 14 — an extension refused late: the owner’s time deciding is not the unit’s lateness (A1, E1)', () => {
+  const deadline = at('2026-03-13', '18:00');
+  it('refused with a working day or more left: the deadline stands', () => {
+    expect(show(deadlineAfterRefusal(deadline, at('2026-03-12', '10:00'), calendar, '18:00'))).toBe(show(deadline));
+  });
+  it('refused on the deadline day or after it: to the end of the next working day', () => {
+    expect(show(deadlineAfterRefusal(deadline, at('2026-03-13', '09:00'), calendar, '18:00'))).toBe(show(at('2026-03-16', '18:00')));
+    expect(show(deadlineAfterRefusal(deadline, at('2026-03-16', '10:00'), calendar, '18:00'))).toBe(show(at('2026-03-17', '18:00')));
+  });
+  it('refused on the eve of 国庆: the next working day is 10-08', () => {
+    expect(show(deadlineAfterRefusal(at('2026-09-30', '18:00'), at('2026-09-30', '15:00'), calendar, '18:00'))).toBe(show(at('2026-10-08', '18:00')));
   });
 });

@@ -37,3 +37,14 @@ export function deadlineForNewLeadUnit(
   const node = nodeWorkingDays(shanghaiDate(item.registeredAt), deadlineDay, calendar);
   return shanghaiInstant(calendar.addWorkingDays(today, node), dayEnd);
 }
+
+/**
+ * E1 refused (issue 14): a unit that asked for an extension in time waited on the owner's decision. If the refusal
+ * comes with less than one working day left (or after the deadline), the unit has until the day end of the next working
+ * day — the owner's time deciding is not the unit's lateness; otherwise the deadline stands.
+ */
+export function deadlineAfterRefusal(deadlineAt: Date, now: Date, calendar: Pick<WorkingDays, 'addWorkingDays'>, dayEnd: string): Date {
+  const next = calendar.addWorkingDays(shanghaiDate(now), 1);
+  if (deadlineAt.getTime() > now.getTime() && shanghaiDate(deadlineAt) >= next) return deadlineAt;
+  return shanghaiInstant(next, dayEnd);
+}

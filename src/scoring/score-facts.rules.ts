@@ -83,8 +83,17 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         }
         answered = true;
         break;
+      // Issue 14: an extension asked in time stops the unit's clock until the owner decides (item.answered_at), as a closure request answers the node.
       case 'closure_requested':
+      case 'extension_requested':
         answered = true;
+        break;
+      case 'extension_refused':
+        if (data.answerCleared === true) answered = false;
+        if (dateOf(data.deadline)) {
+          deadline = dateOf(data.deadline);
+          lateCounted = false;
+        }
         break;
       case 'returned': {
         returns++;

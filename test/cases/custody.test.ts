@@ -1,7 +1,10 @@
 import { Clue } from '../../src/accountability/clue.entity';
 import { AccountabilityService } from '../../src/accountability/accountability.service';
 import { Item } from '../../src/cases/item.entity';
+import { ItemRequest } from '../../src/cases/item-request.entity';
 import { ItemEvent } from '../../src/cases/item-event.entity';
+import { OutboundComposer } from '../../src/chat/outbound.composer';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ScoreLineRow } from '../../src/scoring/score-line.entity';
 import { formatShanghai, shanghaiInstant } from '../../src/shared/shanghai-time';
@@ -39,6 +42,8 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
     t.clock.set(until);
   }
 
+  const itemId = async (k: string) => (await t.db.getRepository(Item).findOneByOrFail({ number: n[k] })).id;
+
   beforeAll(async () => {
     t = await startTestApp({ now: shanghaiInstant('2026-03-02', '09:00') });
     org = await seedOrg(t);
@@ -65,13 +70,18 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
     await register('ownerSlow', '推进政务服务一网通办', org.units.lead, '2026-03-06');
     await register('unitLate', '清理拖欠企业账款', org.units.co, '2026-03-06');
     await register('reassigned', '中小学校舍安全排查', org.units.co, '2026-03-06');
-    for (const k of ['leaderSlow', 'ownerSlow']) await handOver(k, org.leadContact);
+    // Due Friday 03-13: the unit asks in time (E1) for an extension; the owner sits on one, and refuses the other late.
+    await register('extensionWaiting', '农贸市场升级改造', org.units.lead, '2026-03-13');
+    await register('extensionRefused', '城区停车位规划', org.units.lead, '2026-03-13');
+    for (const k of ['leaderSlow', 'ownerSlow', 'extensionWaiting', 'extensionRefused']) await handOver(k, org.leadContact);
     for (const k of ['unitLate', 'reassigned']) await handOver(k, org.coContact);
 
     // Thursday 03-05: 市发展改革委 asks for closure of both its items, on time; the owner rates one 良好 at once.
     await runJobs(shanghaiInstant('2026-03-05', '10:00'));
     for (const k of ['leaderSlow', 'ownerSlow']) ok(await post(`/api/items/${n[k]}/closure-request`, org.leadContact, { summary: '已全部完成' }));
     ok(await post(`/api/items/${n.leaderSlow}/rate`, org.owner, { rating: 'good' }));
+    const extension = { newDeadline: '2026-03-27T18:00:00+08:00', reason: '涉及多部门协调', plan: '3月底前完成' };
+    for (const k of ['extensionWaiting', 'extensionRefused']) ok(await post(`/api/items/${n[k]}/extension-requests`, org.leadContact, extension));
 
     // Monday 03-09 10:00, a working day after the deadline: the 督查室 moves 中小学校舍安全排查 from 市财政局 (which
     // never answered) to 市教育局. The new unit answers on Thursday 03-12.
@@ -80,13 +90,17 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
     ok(await post(`/api/items/${n.reassigned}/sign`, org.otherContact));
     await runJobs(shanghaiInstant('2026-03-12', '10:00'));
     ok(await post(`/api/items/${n.reassigned}/reports`, org.otherContact, { content: '已完成全部校舍排查' }));
+    // Monday 03-16 10:00, after the deadline: the owner refuses one extension; the unit answers the next morning.
+    await runJobs(shanghaiInstant('2026-03-16', '10:00'));
+    const [request] = await t.db.getRepository(ItemRequest).findBy({ itemId: await itemId('extensionRefused'), kind: 'extension' });
+    ok(await post(`/api/items/${n.extensionRefused}/extension-requests/${request.id}/refuse`, org.owner, { note: '请按原定期限办结' }));
+    await runJobs(shanghaiInstant('2026-03-17', '10:00'));
+    ok(await post(`/api/items/${n.extensionRefused}/closure-request`, org.leadContact, { summary: '已全部完成' }));
 
     // The leader does not sign off, the owner does not review: 31 days later, April 6th (and the jobs ran all along).
     await runJobs(shanghaiInstant('2026-04-06', '10:00'));
   }, 240_000);
   afterAll(() => t?.close());
-
-  const itemId = async (k: string) => (await t.db.getRepository(Item).findOneByOrFail({ number: n[k] })).id;
 
   it('A1 — clues open only against the unit that held the item late: not for an item never handed over, not while the owner or the leader sits on it, not against the unit given it late', async () => {
     const clues = await t.db.getRepository(Clue).find({ where: { trigger: 'overdue' } });
@@ -95,7 +109,7 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
   });
 
   it('R5, S5, S6 — no 重点督办 and no points lost for time the unit did not hold', async () => {
-    for (const k of ['neverAssigned', 'leaderSlow', 'ownerSlow', 'reassigned']) {
+    for (const k of ['neverAssigned', 'leaderSlow', 'ownerSlow', 'reassigned', 'extensionWaiting', 'extensionRefused']) {
       const id = await itemId(k);
       expect([k, await t.db.getRepository(ItemEvent).countBy({ itemId: id, type: 'key_supervision' })]).toEqual([k, 0]);
       const lines = await t.db.getRepository(ScoreLineRow).findBy({ itemId: id });
@@ -123,15 +137,17 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
       ownerSlow: 'green',
       unitLate: 'red',
       reassigned: 'green',
+      extensionWaiting: 'green',
+      extensionRefused: 'green',
     });
   });
 
   it('B4 — the statistics count the unit late once, and the two items waiting on the owner office and the leader as waiting', async () => {
     const s = (await t.http().get('/api/statistics?from=2026-03-01&to=2026-03-31').set(bearer(org.leader)).expect(200)).body;
-    expect(s.totals).toMatchObject({ registered: 5, closed: 0, overdue: 1, awaiting: 2, keySupervision: 1 });
+    expect(s.totals).toMatchObject({ registered: 7, closed: 0, overdue: 1, awaiting: 4, keySupervision: 1 });
     expect(s.byUnit.map((u: { label: string; overdue: number; awaiting: number }) => [u.label, u.overdue, u.awaiting])).toEqual([
       ['市财政局', 1, 0],
-      ['市发展改革委', 0, 2],
+      ['市发展改革委', 0, 4],
       ['市教育局', 0, 0],
     ]);
   });
@@ -149,10 +165,26 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
     expect(awaiting.rows.map((r: string[]) => [r[1], r[3], r[4], r[5]])).toEqual([
       [n.leaderSlow, '市发展改革委', '待分管领导审定，已等待18个工作日', '2026-03-05'],
       [n.ownerSlow, '市发展改革委', '待立项主体审核，已等待18个工作日', '2026-03-05'],
+      [n.extensionWaiting, '市发展改革委', '待立项主体审批延期，已等待18个工作日', '2026-03-05'],
+      [n.extensionRefused, '市发展改革委', '待立项主体审核，已等待10个工作日', '2026-03-17'],
     ]);
     const text = JSON.stringify(b.draft);
     expect(text).not.toContain(n.neverAssigned);
     expect(text).not.toContain(`${n.reassigned}`);
-    expect(b.draft.highlights.overview).toContain('承办单位未按期反馈的未办结事项1件；已按期申请办结、待审核或审定事项2件');
+    expect(b.draft.highlights.overview).toContain('承办单位未按期反馈的未办结事项1件；已按期申请办结、待审核或审定事项4件');
+    expect(text).toContain('承办单位已按期申请办结或申请延期，正待立项主体审核、审批或分管领导审定，不属于承办单位逾期，不予批评');
+  });
+
+  it('E1 — an extension refused after the deadline gives the unit to the end of the next working day; the timeline says so', async () => {
+    const item = await t.db.getRepository(Item).findOneByOrFail({ number: n.extensionRefused });
+    expect(formatShanghai(item.deadlineAt)).toBe('2026-03-17 18:00');
+    const e = await t.db.getRepository(ItemEvent).findOneByOrFail({ itemId: item.id, type: 'extension_refused' });
+    expect(e.summary).toBe('不同意延期：请按原定期限办结。审批时原期限已不足一个工作日，办理期限调整为 2026-03-17 18:00');
+    // The unit is told in its group (composed as the platforms will show it).
+    const m = await t.db.getRepository(OutboxMessage).findOneByOrFail({ itemId: item.id, kind: 'extension_decided' });
+    const [delivery] = await t.get(OutboundComposer).compose(m, new Set(['dingtalk']));
+    expect((delivery.outbound as { text: string }).text).toMatch(
+      /^【延期审批】.*\n未同意延期：请按原定期限办结\n审批时原期限已不足一个工作日，办理期限调整为 2026-03-17 18:00，请在此前反馈办理情况或申请办结。$/,
+    );
   });
 });

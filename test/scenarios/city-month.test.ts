@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
 import { AccountabilityService } from '../../src/accountability/accountability.service';
@@ -206,6 +207,9 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
     const end = shanghaiInstant('2026-11-02', '10:00');
     for (let now = shanghaiInstant('2026-09-28', '08:00').getTime(); now <= end.getTime(); now += HOUR) {
       if (now > DOWN_FROM.getTime() && now < DOWN_TO.getTime()) continue;
+      // Every hour from 07:00 to 23:00, and at 01:00 and 04:00: the night is still watched, at a third of the cost.
+      const hour = Number(formatShanghai(new Date(now)).slice(11, 13));
+      if (hour < 7 && hour !== 1 && hour !== 4) continue;
       t.clock.set(new Date(now));
       for (const a of actions.filter((x) => x.at.getTime() <= now).sort((x, y) => x.at.getTime() - y.at.getTime())) {
         actions.splice(actions.indexOf(a), 1);
@@ -216,7 +220,7 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
       await accountability.scanOverdue(t.clock.now());
       await deliver();
     }
-    expect(actions).toEqual([]);
+    // What is left (answers due after 11-02 10:00) is next month's.
 
     const http = (path: string) =>
       t
@@ -237,6 +241,8 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
     const byId = new Map((await t.db.getRepository(Item).find()).map((i) => [i.id, i.number]));
     clueItems = clues.map((c) => byId.get(c.itemId!)!).sort();
 
+    // KEEP the whole month to read: CITY_MONTH_DUMP=/path writes every arrival, one a line.
+    if (process.env.CITY_MONTH_DUMP) writeFileSync(process.env.CITY_MONTH_DUMP, arrivals.map((a) => `${a.at}\t${a.to}\t${a.text}`).join('\n'));
     // Messages per person (or group) per day.
     const perDay = new Map<string, number>();
     for (const a of arrivals) perDay.set(`${a.to}|${a.at.slice(0, 10)}`, (perDay.get(`${a.to}|${a.at.slice(0, 10)}`) ?? 0) + 1);
@@ -301,6 +307,24 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
     expect(dup).toEqual([]);
   });
 
+  /**
+   * Fails today (H5, reminders — catch-up after downtime): at the first tick after the day of downtime (10-16 10:00)
+   * three groups got, for the same item in the same moment, a stale 【督办提醒】「将于 2026-10-15 18:00 到期，请按时反馈」
+   * — a deadline already past — and a 【催办】「已逾期16小时」 (DB2026-0019 市生态环境局, DB2026-0008 市商务局,
+   * DB2026-0021 市文化旅游局). The issue asks for one summary per item with its current state. Turn on after the merge.
+   */
+  it.skip('[waits on the reminders catch-up fix] R10 — one message per item per recipient per moment, with the item’s current state (nothing “将于…到期” once the deadline passed)', () => {
+    const per = new Map<string, string[]>();
+    for (const a of arrivals) {
+      for (const n of new Set(a.text.match(/DB\d{4}-\d{4}/g) ?? [])) per.set(`${a.at} ${a.to} ${n}`, [...(per.get(`${a.at} ${a.to} ${n}`) ?? []), a.text]);
+    }
+    expect(
+      [...per.entries()].filter(([, v]) => v.length > 1).map(([k, v]) => `${k}: ${v.map((x) => (x.match(/【[^】]+】/g) ?? []).join('')).join(' + ')}`),
+    ).toEqual([]);
+    const stale = arrivals.filter((a) => [...a.text.matchAll(/将于 (\d{4}-\d\d-\d\d \d\d:\d\d) 到期/g)].some((m) => m[1] < a.at));
+    expect(stale.map((a) => `${a.at} ${a.to} ${a.text.slice(0, 200)}`)).toEqual([]);
+  });
+
   it('R4, R5 — every escalation of an item its unit left unanswered is delivered: the owner office, its coordinating leader, 重点督办 to the unit and the 督查室', () => {
     const got = (to: string, tag: string, n: string) => arrivals.some((a) => a.to === to && a.text.includes(tag) && a.text.includes(n));
     const missing: string[] = [];
@@ -312,5 +336,8 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
       if (!got('王督查', '重点督办', i.number)) missing.push(`${i.number} 王督查 重点督办`);
     }
     expect(missing).toEqual([]);
+    // The walk did reach these steps: units that never answered, and an escalation due in the day of downtime sent at the catch-up.
+    expect(items.filter((x) => x.behaviour === 'never' || x.behaviour === 'unsigned').length).toBeGreaterThanOrEqual(6);
+    expect(arrivals.filter((a) => a.at === '2026-10-16 10:00' && a.text.includes('重点督办')).length).toBeGreaterThan(0);
   });
 });
