@@ -7,6 +7,7 @@ import { Clock } from '../shared/clock';
 import { invalid } from '../shared/errors';
 import { shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import { asDate, BulletinFactsService, sqlInstant } from './bulletin-facts.service';
+import { awaitingLabel } from './bulletin.rules';
 import { closedOnTime, unitLateAt } from '../cases/overdue.rules';
 import { renderStatisticsXlsx, Statistics } from './statistics.render';
 
@@ -65,6 +66,8 @@ export class StatisticsController {
       [sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
     )) as Record<string, unknown>[];
     const orNull = (v: unknown) => (v === null || v === undefined ? null : asDate(v));
+    // Issue 14: whose desk an answered item waits on, and for how long (the 通报's list, bulletin-facts.service).
+    const waiting = new Map(f.awaiting?.map((a) => [a.number, awaitingLabel(a)]) ?? []);
     const byMonth = new Map<string, typeof ZERO>();
     const rows = items.map((r) => {
       const registeredAt = asDate(r.registeredAt);
@@ -75,12 +78,22 @@ export class StatisticsController {
       const m = shanghaiDate(registeredAt).slice(0, 7);
       const c = byMonth.get(m) ?? { ...ZERO };
       c.registered++;
+      let custody: string;
       if (closedAt && closedAt < to) {
         c.closed++;
         if (closedOnTime(fact)) c.onTime++;
-      } else if (unitLateAt(fact, to)) c.overdue++;
+        custody = closedOnTime(fact) ? '按期办结' : '逾期办结';
+      } else if (unitLateAt(fact, to)) {
+        c.overdue++;
+        custody = fact.answeredAt && fact.answeredAt < to ? '承办单位逾期反馈' : '承办单位逾期未反馈';
+      }
       // Answered in time and waiting on the owner (审核, an extension) or the leader (审定): their time, not the unit's.
-      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && (Number(r.asked) > 0 || Number(r.extensionUndecided) > 0)) c.awaiting++;
+      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && (Number(r.asked) > 0 || Number(r.extensionUndecided) > 0)) {
+        c.awaiting++;
+        custody = waiting.get(String(r.number)) ?? '已按期申请，待审核或审定';
+      } else if (!fact.assignedAt || fact.assignedAt >= to) custody = '未交办';
+      else if (fact.answeredAt && fact.answeredAt < to) custody = '承办单位已按期反馈';
+      else custody = '未到期';
       byMonth.set(m, c);
       return {
         number: String(r.number),
@@ -92,6 +105,7 @@ export class StatisticsController {
         state: STATE_LABELS[r.state as ItemState] ?? String(r.state),
         closedAt,
         onTime: closedAt ? closedOnTime(fact) : null,
+        custody,
       };
     });
     return {

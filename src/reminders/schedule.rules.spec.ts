@@ -392,3 +392,10 @@ describe('R9: 整改时限为2个工作日(48小时)，并于第3日12:00前…�
     expect(rectificationDueAt(sh(issued), policy('rectification'), calendar).toISOString()).toBe(utc(due));
   });
 });
+
+describe('issue 14 — blame follows custody: an item never handed over is not the unit’s yet (A1, R4, R5)', () => {
+  it('已立项, never 交办: nothing is planned — no urge, no 重点督办 against a unit that never held it; from 交办 the node runs', () => {
+    expect(plan({ state: 'registered' })).toEqual([]);
+    expect(plan({ state: 'assigned' }).map((r) => r.kind)).toContain('key_supervision');
+  });
+});

@@ -1,3 +1,5 @@
+import { Workbook } from 'exceljs';
+import type { Response } from 'superagent';
 import { Clue } from '../../src/accountability/clue.entity';
 import { AccountabilityService } from '../../src/accountability/accountability.service';
 import { Item } from '../../src/cases/item.entity';
@@ -12,6 +14,14 @@ import { bearer, Org, seedOrg, Someone } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
+
+/** supertest leaves binary bodies unparsed; collect the bytes. */
+const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+};
 
 /**
  * Issue 14, "blame follows custody" (DOMAIN A1, B1, B3, B4, S5, S6, R5): a unit's time runs only from 交办 and stops
@@ -150,6 +160,25 @@ describe('blame follows custody (A1, B1, B3, B4, S5, S6)', () => {
       ['市发展改革委', 0, 4],
       ['市教育局', 0, 0],
     ]);
+  });
+
+  it('B4 — the statistics workbook says, item by item, whose time each item is on', async () => {
+    const r = await t.http().get('/api/statistics/export.xlsx?from=2026-03-01&to=2026-03-31').set(bearer(org.leader)).buffer(true).parse(binary).expect(200);
+    const wb = new Workbook();
+    await wb.xlsx.load(r.body);
+    const ws = wb.getWorksheet('按事项')!;
+    const header = (ws.getRow(2).values as unknown[]).slice(1);
+    const rows = Array.from({ length: ws.actualRowCount - 2 }, (_, k) => (ws.getRow(k + 3).values as unknown[]).slice(1));
+    const custody = Object.fromEntries(rows.map((row) => [row[header.indexOf('编号')], row[header.indexOf('时限情况')]]));
+    expect(Object.fromEntries(Object.entries(n).map(([k, v]) => [k, custody[v]]))).toEqual({
+      neverAssigned: '未交办',
+      leaderSlow: '待分管领导审定，已等待18个工作日',
+      ownerSlow: '待立项主体审核，已等待18个工作日',
+      unitLate: '承办单位逾期未反馈',
+      reassigned: '承办单位已按期反馈',
+      extensionWaiting: '待立项主体审批延期，已等待18个工作日',
+      extensionRefused: '待立项主体审核，已等待10个工作日',
+    });
   });
 
   it('B1 — the 通报 criticises only 市财政局; the waiting items are listed as waiting on the owner office and the leader, with the working days waited', async () => {
