@@ -24,8 +24,12 @@ const ZERO: BulletinCounts = { registered: 0, closed: 0, onTime: 0, overdue: 0, 
 const OPEN_PAST_DEADLINE_AT = '(i.closed_at IS NULL OR i.closed_at >= ?) AND i.deadline_at < ? AND i.assigned_at IS NOT NULL AND i.assigned_at < ? ';
 /** unitLateAt: no answer, or one after the deadline. */
 const UNIT_LATE_AT = `${OPEN_PAST_DEADLINE_AT}AND (i.answered_at IS NULL OR i.answered_at > i.deadline_at) `;
-/** Answered in time by a closure request still standing at the period end (`?`): waiting for 审核 (pending) or 审定 (approved). */
-const AWAITING_AT = `${OPEN_PAST_DEADLINE_AT}AND i.answered_at <= i.deadline_at AND EXISTS (SELECT 1 FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) `;
+/**
+ * Answered in time by a closure request still standing at the period end (`?`): waiting for 审核 (pending) or 审定
+ * (approved) — or by an extension request the owner had not decided by then (`?`, `?`; issue 14: the owner's time).
+ */
+const EXTENSION_UNDECIDED_AT = `EXISTS (SELECT 1 FROM item_request x WHERE x.item_id = i.id AND x.kind = 'extension' AND x.requested_at < ? AND (x.status = 'pending' OR x.decided_at >= ?))`;
+const AWAITING_AT = `${OPEN_PAST_DEADLINE_AT}AND i.answered_at <= i.deadline_at AND (EXISTS (SELECT 1 FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) OR ${EXTENSION_UNDECIDED_AT}) `;
 /** closedOnTime: the unit's answer (or, for an item closed before answers were kept, its closing) by the deadline. */
 const ON_TIME = 'COALESCE(i.answered_at, i.closed_at) <= i.deadline_at';
 const CN_Q = ['', '一', '二', '三', '四'];
@@ -124,7 +128,7 @@ export class BulletinFactsService {
     add(
       await q(
         `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${AWAITING_AT}GROUP BY iu.unit_id, i.source`,
-        ['lead', 0, to, to, to, to],
+        ['lead', 0, to, to, to, to, to, to],
       ),
       'awaiting',
     );
@@ -180,21 +184,28 @@ export class BulletinFactsService {
       `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt, i.answered_at AS answeredAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${UNIT_LATE_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
       ['lead', 0, to, to, to],
     );
+    const calendar = await this.calendar.calendar();
     const awaiting: AwaitingItem[] = (
       await q(
         `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.answered_at AS askedAt,
-           (SELECT COUNT(*) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ?) AS rated
+           (SELECT MAX(a.decided_at) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ? AND a.decided_at < ?) AS ratedAt,
+           (SELECT COUNT(*) FROM item_request c WHERE c.item_id = i.id AND c.kind = 'closure' AND c.status IN ('pending', 'approved') AND c.requested_at < ?) AS asked
          FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${AWAITING_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
-        [to, 'lead', 0, to, to, to, to],
+        [to, to, to, 'lead', 0, to, to, to, to, to, to],
       )
-    ).map((r) => ({
-      number: String(r.number),
-      title: String(r.title),
-      unitName: String(r.unitName),
-      stage: Number(r.rated) > 0 ? ('approval' as const) : ('review' as const),
-      askedAt: asDate(r.askedAt),
-    }));
-    const calendar = await this.calendar.calendar();
+    ).map((r) => {
+      // Issue 14: the time since the unit answered is the owner's (审核, 评定), then, once rated, the leader's (审定).
+      const ratedAt = r.ratedAt === null || r.ratedAt === undefined ? null : asDate(r.ratedAt);
+      const askedAt = asDate(r.askedAt);
+      return {
+        number: String(r.number),
+        title: String(r.title),
+        unitName: String(r.unitName),
+        stage: ratedAt ? ('approval' as const) : Number(r.asked) > 0 ? ('review' as const) : ('extension' as const),
+        askedAt,
+        waitedDays: Math.floor(workingTimeBetween(ratedAt ?? askedAt, period.to, calendar) / DAY),
+      };
+    });
     const workingDays = (from: Date, until: Date) => Math.max(1, Math.floor(workingTimeBetween(from, until, calendar) / DAY));
     const flagged: Record<string, unknown>[] = [];
     for (const [type, like] of [

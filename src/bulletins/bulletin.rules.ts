@@ -82,11 +82,20 @@ export interface AwaitingItem {
   number: string;
   title: string;
   unitName: string;
-  stage: 'review' | 'approval';
+  /** Whose desk: the owner's 审核 of the closure, the leader's 审定, or (issue 14) the owner's decision on an extension. */
+  stage: 'review' | 'approval' | 'extension';
   /** When the unit asked for closure. */
   askedAt: Date;
+  /**
+   * Issue 14 (blame follows custody): working days the item has waited at this stage by the period end — on the owner
+   * since the request, on the leader since the owner's rating. Absent in facts stored before.
+   */
+  waitedDays?: number;
 }
-export const AWAITING_LABELS: Record<AwaitingItem['stage'], string> = { review: '待立项主体审核', approval: '待分管领导审定' };
+export const AWAITING_LABELS: Record<AwaitingItem['stage'], string> = { review: '待立项主体审核', approval: '待分管领导审定', extension: '待立项主体审批延期' };
+/** 办理环节 of an awaiting item: whose desk it is on, and for how long (「待分管领导审定，已等待18个工作日」). */
+export const awaitingLabel = (i: AwaitingItem): string =>
+  i.waitedDays === undefined ? AWAITING_LABELS[i.stage] : `${AWAITING_LABELS[i.stage]}，已等待${i.waitedDays}个工作日`;
 
 /** One row of the 激励积分 ranking (score.rules `rank`), with the unit's name. */
 export interface RankingRow {
@@ -300,12 +309,16 @@ function awaitingBlocks(f: BulletinFacts, ref: (t: BulletinTable) => string): Bu
   const items = sortAwaiting(f.awaiting ?? []);
   if (!items.length) return [];
   const units = distinctUnits(items.map((i) => i.unitName));
+  // Issue 14: an extension asked in time and not yet decided is the owner's time too.
+  const extension = items.some((i) => i.stage === 'extension');
   const t = tableBlock(
-    '按期申请办结待审核审定事项',
-    ['序号', '事项编号', '事项名称', '承办单位', '办理环节', '申请办结日期'],
-    items.map((i, n) => [String(n + 1), i.number, oneLine(i.title), i.unitName, AWAITING_LABELS[i.stage], shanghaiDate(i.askedAt)]),
+    extension ? '按期申请办结或延期待审核审定事项' : '按期申请办结待审核审定事项',
+    ['序号', '事项编号', '事项名称', '承办单位', '办理环节', extension ? '申请日期' : '申请办结日期'],
+    items.map((i, n) => [String(n + 1), i.number, oneLine(i.title), i.unitName, awaitingLabel(i), shanghaiDate(i.askedAt)]),
   );
-  const text = `另有${units.join('、')}的${items.length}件事项已过办理时限，但承办单位已按期申请办结，正待审核或审定，不属于承办单位逾期，不予批评（详见${ref(t.table)}）；请立项主体和分管领导抓紧审核、审定。`;
+  const text = extension
+    ? `另有${units.join('、')}的${items.length}件事项已过办理时限，但承办单位已按期申请办结或申请延期，正待立项主体审核、审批或分管领导审定，不属于承办单位逾期，不予批评（详见${ref(t.table)}）；请立项主体和分管领导抓紧审核、审批、审定。`
+    : `另有${units.join('、')}的${items.length}件事项已过办理时限，但承办单位已按期申请办结，正待审核或审定，不属于承办单位逾期，不予批评（详见${ref(t.table)}）；请立项主体和分管领导抓紧审核、审定。`;
   return [para(text), t];
 }
 

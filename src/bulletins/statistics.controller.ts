@@ -7,6 +7,7 @@ import { Clock } from '../shared/clock';
 import { invalid } from '../shared/errors';
 import { shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
 import { asDate, BulletinFactsService, sqlInstant } from './bulletin-facts.service';
+import { awaitingLabel } from './bulletin.rules';
 import { closedOnTime, unitLateAt } from '../cases/overdue.rules';
 import { renderStatisticsXlsx, Statistics } from './statistics.render';
 
@@ -58,12 +59,15 @@ export class StatisticsController {
     const items = (await this.db.query(
       `SELECT i.number AS number, i.title AS title, u.name AS unit, i.source AS source, i.registered_at AS registeredAt, i.deadline_at AS deadlineAt, i.state AS state, i.closed_at AS closedAt,
          i.assigned_at AS assignedAt, i.answered_at AS answeredAt,
-         (SELECT COUNT(*) FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) AS asked
+         (SELECT COUNT(*) FROM item_request q WHERE q.item_id = i.id AND q.kind = 'closure' AND q.status IN ('pending', 'approved') AND q.requested_at < ?) AS asked,
+         (SELECT COUNT(*) FROM item_request x WHERE x.item_id = i.id AND x.kind = 'extension' AND x.requested_at < ? AND (x.status = 'pending' OR x.decided_at >= ?)) AS extensionUndecided
        FROM item i JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead' JOIN unit u ON u.id = iu.unit_id
        WHERE i.state <> 'draft' AND i.registered_at >= ? AND i.registered_at < ? ORDER BY i.number`,
-      [sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
+      [sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, to), sqlInstant(this.db, from), sqlInstant(this.db, to)],
     )) as Record<string, unknown>[];
     const orNull = (v: unknown) => (v === null || v === undefined ? null : asDate(v));
+    // Issue 14: whose desk an answered item waits on, and for how long (the 通报's list, bulletin-facts.service).
+    const waiting = new Map(f.awaiting?.map((a) => [a.number, awaitingLabel(a)]) ?? []);
     const byMonth = new Map<string, typeof ZERO>();
     const rows = items.map((r) => {
       const registeredAt = asDate(r.registeredAt);
@@ -74,11 +78,22 @@ export class StatisticsController {
       const m = shanghaiDate(registeredAt).slice(0, 7);
       const c = byMonth.get(m) ?? { ...ZERO };
       c.registered++;
+      let custody: string;
       if (closedAt && closedAt < to) {
         c.closed++;
         if (closedOnTime(fact)) c.onTime++;
-      } else if (unitLateAt(fact, to)) c.overdue++;
-      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && Number(r.asked) > 0) c.awaiting++;
+        custody = closedOnTime(fact) ? '按期办结' : '逾期办结';
+      } else if (unitLateAt(fact, to)) {
+        c.overdue++;
+        custody = fact.answeredAt && fact.answeredAt < to ? '承办单位逾期反馈' : '承办单位逾期未反馈';
+      }
+      // Answered in time and waiting on the owner (审核, an extension) or the leader (审定): their time, not the unit's.
+      else if (fact.assignedAt && fact.assignedAt < to && deadlineAt < to && (Number(r.asked) > 0 || Number(r.extensionUndecided) > 0)) {
+        c.awaiting++;
+        custody = waiting.get(String(r.number)) ?? '已按期申请，待审核或审定';
+      } else if (!fact.assignedAt || fact.assignedAt >= to) custody = '未交办';
+      else if (fact.answeredAt && fact.answeredAt < to) custody = '承办单位已按期反馈';
+      else custody = '未到期';
       byMonth.set(m, c);
       return {
         number: String(r.number),
@@ -90,6 +105,7 @@ export class StatisticsController {
         state: STATE_LABELS[r.state as ItemState] ?? String(r.state),
         closedAt,
         onTime: closedAt ? closedOnTime(fact) : null,
+        custody,
       };
     });
     return {

@@ -16,6 +16,11 @@ export interface StatisticsItemRow {
   state: string;
   closedAt: Date | null;
   onTime: boolean | null;
+  /**
+   * Issue 14, blame follows custody: whose time the item is on at the period end, in words — 未交办, 未到期, 承办单位已按期反馈,
+   * 承办单位逾期未反馈, 待立项主体审核/待分管领导审定/待立项主体审批延期（已等待N个工作日）, 按期办结, 逾期办结.
+   */
+  custody?: string;
 }
 export interface Statistics {
   periodLabel: string;
@@ -63,7 +68,7 @@ export async function renderStatisticsXlsx(s: Statistics): Promise<Buffer> {
   sheet('按登记月份', '登记月份', s.byMonth);
   const ws = wb.addWorksheet('按事项');
   ws.addRow([title]).font = { name: FONT, bold: true, size: 12 };
-  ws.addRow(['编号', '事项', '主办单位', '来源', '登记时间', '期限', '状态', '办结时间', '是否按期']).font = { name: FONT, bold: true };
+  ws.addRow(['编号', '事项', '主办单位', '来源', '登记时间', '期限', '状态', '办结时间', '是否按期', '时限情况']).font = { name: FONT, bold: true };
   for (const i of s.items)
     ws.addRow(
       [
@@ -76,8 +81,9 @@ export async function renderStatisticsXlsx(s: Statistics): Promise<Buffer> {
         i.state,
         formatShanghai(i.closedAt),
         i.onTime === null ? '' : i.onTime ? '是' : '否',
+        i.custody ?? '',
       ].map(safeCell),
     );
-  ws.columns.forEach((c, i) => (c.width = [14, 40, 20, 16, 17, 17, 10, 17, 8][i]));
+  ws.columns.forEach((c, i) => (c.width = [14, 40, 20, 16, 17, 17, 10, 17, 8, 30][i]));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -8,6 +8,7 @@ import { SettingsService } from '../settings/settings.service';
 import { CommandContext } from './command-context';
 import { CommandRunner } from './command-runner';
 import { checkExtensionRequest } from './deadline.rules';
+import { deadlineAfterRefusal } from './custody.rules';
 import { extensionTrack, extensionTrackText } from './ongoing.rules';
 import { ItemEvent } from './item-event.entity';
 import { ItemRequest } from './item-request.entity';
@@ -215,7 +216,9 @@ export class ItemCommandsService {
         proposedDeadline: input.newDeadline,
         ...undecided,
       });
-      const e = await c.record({
+      // Blame follows custody (issue 14, A1): a request made in time (E1 above) answers the node until the owner decides —
+      // the time the owner takes is the owner's, not the unit's (overdue.rules.ts).
+      const e = await c.transition(c.item.state, answered(c), {
         type: 'extension_requested',
         summary: `申请延期至 ${formatShanghai(input.newDeadline)}：${excerpt(input.reason)}`,
         data: { requestId: req.id },
@@ -246,8 +249,25 @@ export class ItemCommandsService {
       await c.em.update(ItemRequest, { id: req.id }, decided(approve ? 'approved' : 'refused', actor, c.now, note));
       const notice = await c.unitTargets([c.leadUnit.unitId]);
       if (!approve) {
-        const e = await c.record({ type: 'extension_refused', summary: `不同意延期：${note}`, data: { requestId } });
-        await c.send(e, 'extension_decided', notice, { approved: false, note });
+        // Issue 14: the unit's time runs again from the refusal. Its request had stopped the clock (answered_at is the
+        // request's instant, not a report's); a refusal with less than a working day left gives it to the end of the
+        // next working day (custody.rules.ts), so the owner's time deciding never becomes the unit's lateness.
+        const answeredByRequest = c.item.answeredAt?.getTime() === req.requestedAt.getTime();
+        const policy = await this.settings.deadlinePolicy(c.em);
+        const deadlineAt = answeredByRequest
+          ? deadlineAfterRefusal(c.item.deadlineAt, c.now, await this.calendar.calendar(c.em), policy.dayEnd)
+          : c.item.deadlineAt;
+        const moved = deadlineAt.getTime() !== c.item.deadlineAt.getTime();
+        const e = await c.transition(c.item.state, answeredByRequest ? { answeredAt: null, ...(moved ? { deadlineAt } : {}) } : {}, {
+          type: 'extension_refused',
+          summary: `不同意延期：${note}${moved ? `。审批时原期限已不足一个工作日，办理期限调整为 ${formatShanghai(deadlineAt)}` : ''}`,
+          data: {
+            requestId,
+            ...(answeredByRequest ? { answerCleared: true } : {}),
+            ...(moved ? { from: c.item.deadlineAt.toISOString(), deadline: deadlineAt.toISOString() } : {}),
+          },
+        });
+        await c.send(e, 'extension_decided', notice, { approved: false, note, ...(moved ? { deadline: deadlineAt.toISOString() } : {}) });
         return { newDeadline: null };
       }
       const policy = await this.settings.deadlinePolicy(c.em);

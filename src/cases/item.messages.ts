@@ -64,7 +64,7 @@ export class ItemMessages implements OnModuleInit {
     }));
     text('extension_decided', ({ payload: p }, item, head) => ({
       title: '延期审批',
-      text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。${extensionTrackText((p.track as ExtensionTrack) ?? null)}` : `未同意延期：${String(p.note ?? '')}`}`,
+      text: `【延期审批】${head}\n${p.approved ? `已同意延期，新期限 ${formatShanghai(item?.deadlineAt)}。${extensionTrackText((p.track as ExtensionTrack) ?? null)}` : `未同意延期：${String(p.note ?? '')}${typeof p.deadline === 'string' ? `\n审批时原期限已不足一个工作日，办理期限调整为 ${formatShanghai(new Date(p.deadline))}，请在此前反馈办理情况或申请办结。` : ''}`}`,
     }));
     text('closure_not_agreed', ({ payload: p }, _item, head) => ({
       title: '办结未获同意',

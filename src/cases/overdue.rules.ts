@@ -4,7 +4,10 @@
  * make the unit late; an item never handed over (已立项, never 交办) is not yet the unit's at all.
  *
  * The fact is stored (item.answered_at: the first standing answer in the current node; cleared when the report is
- * returned, F2, or an extension is approved, E1); the meaning is computed here, and only here — reminders (R3), the A1
+ * returned, F2, or an extension is approved, E1). Blame follows custody (issue 14): an extension asked in time also
+ * stops the unit's clock while the owner decides (a refusal clears it and, with less than a working day left, gives the
+ * unit to the next working day's end); a reassignment to another lead unit is that unit's own 交办 (assigned_at, and a
+ * deadline not already past for it — custody.rules.ts). The meaning is computed here, and only here — reminders (R3), the A1
  * clue scan, the 台账 lights, the statistics and the 通报 all ask this function (the ledger's SQL filter mirrors it).
  *
  * Pure: the calendar is a parameter; lateness is working time (src/calendar/working-time.ts).

@@ -11,10 +11,11 @@ import { Unit } from '../org/unit.entity';
 import { SettingsService } from '../settings/settings.service';
 import { CommandRunner } from './command-runner';
 import { DeadlineSpec, openEndedDeadline, resolveDeadline } from './deadline.rules';
+import { deadlineForNewLeadUnit } from './custody.rules';
 import { carriesSecrecyMark } from './item-number.rules';
 import { Item } from './item.entity';
 import { ItemUnit } from './item-unit.entity';
-import type { Board, Category, ItemKind, Source } from '../shared/vocabulary';
+import type { Board, Category, ItemKind, ItemState, Source } from '../shared/vocabulary';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
@@ -61,6 +62,9 @@ export interface ChildInput {
   deadline?: DeadlineSpec;
   deadlineReason?: string;
 }
+
+/** The unit has asked for closure and waits on the owner (审核, 评定) or the leader (审定): its answer stands. */
+const AWAITING_OWNER_OR_LEADER: readonly ItemState[] = ['closure_requested', 'under_review', 'pending_approval'];
 
 /** C1–C4: registering items and decomposing a decision into one child per unit. */
 @Injectable()
@@ -205,14 +209,40 @@ export class RegistrationService {
       c.units.splice(0, c.units.length, ...(await c.em.findBy(ItemUnit, { itemId: item.id })));
 
       const ownerUnitId = ownerId === item.ownerId ? item.ownerUnitId : (people.find((p) => p.id === ownerId)?.unitId ?? null);
+      // Blame follows custody (issue 14, A1): a new lead unit of an item already handed over starts its own time now —
+      // its 交办 is this moment, the old unit's answer is not its answer, and a deadline already past (or less than a
+      // working day away) becomes the item's original node counted from today (custody.rules.ts).
+      const custody: Partial<Item> = {};
+      if (leadUnitId !== oldLead && item.assignedAt !== null) {
+        const policy = await this.settings.deadlinePolicy(c.em);
+        const deadlineAt = deadlineForNewLeadUnit(item, c.now, await this.calendar.calendar(c.em), policy.dayEnd);
+        custody.assignedAt = c.now;
+        if (!AWAITING_OWNER_OR_LEADER.includes(item.state)) custody.answeredAt = null;
+        if (deadlineAt.getTime() !== item.deadlineAt.getTime()) {
+          custody.deadlineAt = deadlineAt;
+          changes.push(`办理期限由${formatShanghai(item.deadlineAt)}调整为${formatShanghai(deadlineAt)}（新主办单位自调整之日起重新计算办理时限）`);
+        }
+      }
       // The people and the owner office change with the item's version, in the same update as the event.
       const e = await c.transition(
         item.state,
-        { ownerId, ownerUnitId, leaderId },
+        { ownerId, ownerUnitId, leaderId, ...custody },
         {
           type: 'reassigned',
           summary: `督查室调整：${changes.join('；')}。理由：${reason}`,
-          data: { ownerId, leaderId, leadUnitId, coUnitIds, removedUnitIds: removed, addedUnitIds: added, reason },
+          data: {
+            ownerId,
+            leaderId,
+            leadUnitId,
+            coUnitIds,
+            removedUnitIds: removed,
+            addedUnitIds: added,
+            reason,
+            // Issue 14: whose time is whose (scoring replays it, score-facts.rules.ts).
+            fromLeadUnitId: oldLead,
+            ...(custody.deadlineAt ? { deadline: custody.deadlineAt.toISOString() } : {}),
+            ...(custody.assignedAt ? { answerStands: custody.answeredAt === undefined } : {}),
+          },
         },
       );
 

@@ -438,3 +438,10 @@ describe('issue 14: the follow-up after R4 and the catch-up after downtime', () 
     ]);
   });
 });
+
+describe('issue 14 — blame follows custody: an item never handed over is not the unit’s yet (A1, R4, R5)', () => {
+  it('已立项, never 交办: nothing is planned — no urge, no 重点督办 against a unit that never held it; from 交办 the node runs', () => {
+    expect(plan({ state: 'registered' })).toEqual([]);
+    expect(plan({ state: 'assigned' }).map((r) => r.kind)).toContain('key_supervision');
+  });
+});

@@ -113,9 +113,11 @@ const GROUP: Record<ReminderKind, string> = {
 /**
  * States in which the unit still owes a report. closure_requested / under_review / pending_approval: the
  * unit has asked for closure — its final report (R3) — so nothing is left to remind it of; returned (F2)
- * puts the item back to in_progress and reminders resume. closed, archived, draft: nothing.
+ * puts the item back to in_progress and reminders resume. closed, archived, draft: nothing. registered (已立项,
+ * never 交办): not the unit's yet — no urge, no 重点督办 (R5) against a unit that never held it (issue 14, blame
+ * follows custody); planning starts at 交办.
  */
-const UNIT_OWES: readonly ItemState[] = ['registered', 'assigned', 'in_progress'];
+const UNIT_OWES: readonly ItemState[] = ['assigned', 'in_progress'];
 
 function assertInstant(d: Date, what: string): void {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new RangeError(`${what} must be a valid Date`);

@@ -47,6 +47,32 @@ describe('score facts from an item timeline (DOMAIN §5)', () => {
     expect(kinds(events)).toEqual(['returned:1@4', 'report_late:1@5']);
   });
 
+  it('S5, S6 — blame follows custody (issue 14): reassigned to another lead unit, the new unit’s own deadline counts from then; what came before is the old unit’s', () => {
+    // Unit 3 held the item, let it run into 重点督办 and never answered; the 督查室 gave it to unit 1 (the current lead)
+    // with a new deadline, and unit 1 reported in time for it — late for the old deadline.
+    const events = [
+      ev(1, 'registered', '2026-03-02T09:00:00', { deadline: t('2026-03-06T18:00:00').toISOString() }),
+      ev(2, 'key_supervision', '2026-03-11T18:00:00'),
+      ev(3, 'reassigned', '2026-03-12T10:00:00', {
+        fromLeadUnitId: 3,
+        leadUnitId: 1,
+        coUnitIds: [2],
+        removedUnitIds: [3],
+        addedUnitIds: [1],
+        deadline: t('2026-03-18T18:00:00').toISOString(),
+        answerStands: false,
+      }),
+      ev(4, 'reported', '2026-03-17T10:00:00'),
+    ];
+    expect(kinds(events)).toEqual(['key_supervision:3@2']);
+    // S1 at 交办 went to the units of that moment: unit 3 leading, unit 2 co-handling (unit 1 was added later).
+    expect(kinds([events[0], ev(2, 'assigned', '2026-03-02T10:00:00'), events[2], events[3]])).toEqual(['included:3@2', 'included:2@2']);
+    // Late for its own deadline, it is late.
+    expect(kinds([...events.slice(0, 3), ev(4, 'reported', '2026-03-19T10:00:00')])).toEqual(['key_supervision:3@2', 'report_late:1@4']);
+    // A reassignment that changed only the people (or was recorded before issue 14) changes nothing.
+    expect(kinds([events[0], ev(3, 'reassigned', '2026-03-12T10:00:00', { leadUnitId: 1 }), events[3]])).toEqual(['report_late:1@4']);
+  });
+
   it('S7, S2/S8, S6: returns numbered per item, ratings and 重点督办 — on the lead unit (P4)', () => {
     const facts = scoreFactsFromTimeline(
       9,

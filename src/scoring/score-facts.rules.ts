@@ -40,9 +40,16 @@ const dateOf = (v: unknown): Date | null => {
  * - S2/S8 `rated`: the owner's rating of the result (D2).
  * - S6 `key_supervision`: the item entered 重点督办 (R5, or the 督查室 by hand) — once per item (001 积分 §10.2
  *   "进入重点督办环节的，每项减5分"): cleared and set again is still one S6, and `key_supervision_cleared` refunds nothing.
+ * - `reassigned` to another lead unit (issue 14, blame follows custody): the new unit's time starts then — its own
+ *   deadline (data.deadline when it moved), no answer yet unless the item waits on the owner or the leader
+ *   (data.answerStands); what happened before is the old lead unit's (data.fromLeadUnitId), not the new one's.
  */
 export function scoreFactsFromTimeline(itemId: number, events: readonly TimelineEventLike[], units: readonly ItemUnitLike[]): ScoreFact[] {
-  const lead = units.find((u) => u.role === 'lead');
+  const sorted = [...events].sort((a, b) => a.id - b.id);
+  // The units as they were at each event (issue 14): the current ones, undone reassignment by reassignment.
+  let held: readonly ItemUnitLike[] = units;
+  for (const e of [...sorted].reverse()) if (e.type === 'reassigned') held = unitsBefore(held, e.data ?? {});
+  let lead = held.find((u) => u.role === 'lead');
   const out: ScoreFact[] = [];
   let deadline: Date | null = null;
   let lateCounted = false;
@@ -51,7 +58,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
   let returns = 0;
   let keySupervised = false;
   let lastRating: Rating | null = null;
-  for (const e of [...events].sort((a, b) => a.id - b.id)) {
+  for (const e of sorted) {
     const data = e.data ?? {};
     switch (e.type) {
       case 'registered':
@@ -66,7 +73,7 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         if (included) break;
         included = true;
         // Lead first, then co-units by id: a stable order for the ledger and its recompute.
-        for (const u of [...units].sort((a, b) => (a.role === b.role ? a.unitId - b.unitId : a.role === 'lead' ? -1 : 1))) {
+        for (const u of [...held].sort((a, b) => (a.role === b.role ? a.unitId - b.unitId : a.role === 'lead' ? -1 : 1))) {
           out.push({ type: 'included', itemId, unitId: u.unitId, unitRole: u.role, at: e.at, eventId: e.id });
         }
         break;
@@ -77,8 +84,17 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
         }
         answered = true;
         break;
+      // Issue 14: an extension asked in time stops the unit's clock until the owner decides (item.answered_at), as a closure request answers the node.
       case 'closure_requested':
+      case 'extension_requested':
         answered = true;
+        break;
+      case 'extension_refused':
+        if (data.answerCleared === true) answered = false;
+        if (dateOf(data.deadline)) {
+          deadline = dateOf(data.deadline);
+          lateCounted = false;
+        }
         break;
       case 'returned': {
         returns++;
@@ -99,6 +115,14 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
           lastRating = data.rating as Rating;
         }
         break;
+      case 'reassigned':
+        held = unitsAfter(held, data);
+        lead = held.find((u) => u.role === 'lead');
+        if (typeof data.fromLeadUnitId !== 'number' || typeof data.leadUnitId !== 'number' || data.fromLeadUnitId === data.leadUnitId) break;
+        deadline = dateOf(data.deadline) ?? deadline;
+        lateCounted = false;
+        answered = data.answerStands === true && answered;
+        break;
       case 'key_supervision':
         if (keySupervised) break;
         keySupervised = true;
@@ -107,4 +131,23 @@ export function scoreFactsFromTimeline(itemId: number, events: readonly Timeline
     }
   }
   return out;
+}
+
+const ids = (v: unknown): number[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null);
+
+/** A reassignment as recorded (registration.service.ts): the units after it. Events without the fields change nothing. */
+function unitsAfter(before: readonly ItemUnitLike[], data: Record<string, unknown>): readonly ItemUnitLike[] {
+  const co = ids(data.coUnitIds);
+  if (typeof data.leadUnitId !== 'number' || co === null) return before;
+  return [{ unitId: data.leadUnitId, role: 'lead' }, ...co.map((unitId) => ({ unitId, role: 'co' as const }))];
+}
+
+/** The reverse: the units before a reassignment, from those after it (only when it recorded where the lead came from). */
+function unitsBefore(after: readonly ItemUnitLike[], data: Record<string, unknown>): readonly ItemUnitLike[] {
+  const added = ids(data.addedUnitIds);
+  const removed = ids(data.removedUnitIds);
+  if (typeof data.fromLeadUnitId !== 'number' || added === null || removed === null) return after;
+  const from = data.fromLeadUnitId;
+  const members = [...new Set([...after.map((u) => u.unitId).filter((u) => !added.includes(u)), ...removed])];
+  return [{ unitId: from, role: 'lead' as const }, ...members.filter((u) => u !== from).map((unitId) => ({ unitId, role: 'co' as const }))];
 }

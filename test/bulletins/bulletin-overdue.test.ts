@@ -62,7 +62,9 @@ describe('B1, B4 — the 通报 judges the unit by its answer, not by the leader
     const criticised = criticism.blocks.flatMap((x) => (x.type === 'table' && x.table.caption.includes('通报批评') ? x.table.rows.map((r) => r[1]) : []));
     expect(criticised).toEqual([n.late]);
     const awaiting = criticism.blocks.find((x) => x.type === 'table' && x.table.caption.includes('待审'));
-    expect(awaiting?.type === 'table' && awaiting.table.rows.map((r) => [r[1], r[3], r[4]])).toEqual([[n.waiting, '市发展改革委', '待分管领导审定']]);
+    expect(awaiting?.type === 'table' && awaiting.table.rows.map((r) => [r[1], r[3], r[4]])).toEqual([
+      [n.waiting, '市发展改革委', '待分管领导审定，已等待18个工作日'],
+    ]);
     expect(text).toContain('承办单位已按期申请办结');
     expect(text).not.toMatch(/市发展改革委[^\n]*未在规定时限内/);
     // The item the leader signed late is praised as on time: the unit's answer came before the deadline.

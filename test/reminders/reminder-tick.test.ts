@@ -192,6 +192,8 @@ describe('reminder policies over HTTP', () => {
         },
         org.supervisor.actor,
       );
+      // Issue 14: an item is reminded once it is the unit's (交办); one never handed over is not urged.
+      await t.get(ItemCommandsService).assign(item.number, org.owner.actor);
       const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
       const current = await t.http().get('/api/reminder-policies').set(admin).expect(200);
       const daily = current.body.find((p: { id: string }) => p.id === 'daily');
