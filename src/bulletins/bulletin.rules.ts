@@ -12,12 +12,12 @@
  * - items by number (numeric-aware, so DB2026-9999 < DB2026-10000), then criticism reason in CRITICISM_REASONS order;
  * - ranking by rank, then unit name.
  */
-import { RATINGS, SOURCES, type Rating, type Source } from '../shared/vocabulary';
+import { BULLETIN_KIND_LABELS, RATINGS, SOURCES, type Rating, type Source } from '../shared/vocabulary';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { formatPoints } from '../scoring/score.rules';
 
 export type BulletinKind = 'monthly' | 'quarterly' | 'key_supervision';
-export const BULLETIN_KINDS: Record<BulletinKind, string> = { monthly: '月度通报', quarterly: '季度通报', key_supervision: '重点督办通报' };
+export const BULLETIN_KINDS: Record<BulletinKind, string> = BULLETIN_KIND_LABELS;
 
 /** The figures of a period, for all items, one unit or one source. */
 export interface BulletinCounts {

@@ -6,14 +6,9 @@
  * No clock, no database: `now` and the calendar are parameters. The texts are what people read: no rule ids.
  */
 import { formatShanghai, shanghaiDate, shanghaiInstant } from '../shared/shanghai-time';
+import { URGE_METHOD_LABELS } from '../shared/vocabulary';
 
-export const URGE_METHODS = {
-  phone: '电话催办',
-  on_site: '现场督办',
-  letter: '函询',
-  interview: '约谈',
-  rectify: '限期整改',
-} as const;
+export const URGE_METHODS = URGE_METHOD_LABELS;
 export type UrgeMethod = keyof typeof URGE_METHODS;
 export const URGE_METHOD_CODES = Object.keys(URGE_METHODS) as UrgeMethod[];
 

@@ -1,8 +1,5 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { BOARDS, CATEGORIES, ITEM_KINDS, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
-import { URGE_METHODS } from '../cases/urging.rules';
-import { ROLE_NAMES } from '../org/grant.rules';
-import { BULLETIN_KINDS } from '../bulletins/bulletin.rules';
+import { BOARDS, BULLETIN_KIND_LABELS, CATEGORIES, ITEM_KINDS, RATINGS, ROLE_LABELS, SOURCES, STATE_LABELS, URGE_METHOD_LABELS } from '../shared/vocabulary';
 
 /**
  * What a person calls each input field, so a refusal never shows a program's field name (the `problems` list keeps the
@@ -105,15 +102,15 @@ const VALUE_LABELS_BY_FIELD: Record<string, Record<string, string>> = {
   category: CATEGORIES,
   rating: RATINGS,
   state: STATE_LABELS,
-  role: ROLE_NAMES,
+  role: ROLE_LABELS,
   overdue: { true: '是', false: '否' },
   unitRole: { lead: '主办', co: '协办' },
   purpose: { unit: '承办单位工作群', broadcast: '通报群', supervision: '督查室工作群' },
 };
 const VALUE_LABELS: Record<string, string> = {
   ...ITEM_KINDS,
-  ...URGE_METHODS,
-  ...BULLETIN_KINDS,
+  ...URGE_METHOD_LABELS,
+  ...BULLETIN_KIND_LABELS,
   '1d': '1天',
   '3d': '3天',
   '7d': '7天',

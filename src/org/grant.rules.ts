@@ -1,4 +1,4 @@
-import type { Role } from '../shared/vocabulary';
+import { ROLE_LABELS, type Role } from '../shared/vocabulary';
 import { forbidden } from '../shared/errors';
 import type { Actor } from '../shared/actor';
 
@@ -14,14 +14,8 @@ import type { Actor } from '../shared/actor';
  */
 export const PRIVILEGED_ROLES: readonly Role[] = ['admin', 'supervisor', 'owner', 'leader'];
 
-export const ROLE_NAMES: Record<Role, string> = {
-  admin: '管理员',
-  supervisor: '督查员',
-  owner: '立项主体',
-  leader: '领导',
-  unit_contact: '联络员',
-  unit_head: '负责人',
-};
+/** What each role is called (kept in the shared vocabulary, where the 400 messages read it too). */
+export const ROLE_NAMES: Record<Role, string> = ROLE_LABELS;
 
 export const isPrivileged = (roles: readonly Role[]): boolean => roles.some((r) => PRIVILEGED_ROLES.includes(r));
 

@@ -67,3 +67,25 @@ export type Platform = 'dingtalk' | 'wecom';
 export type UnitRole = 'lead' | 'co';
 
 export const isKeyOf = <T extends object>(obj: T, k: unknown): k is keyof T => typeof k === 'string' && Object.prototype.hasOwnProperty.call(obj, k);
+
+/** What each role is called (P2); org/grant.rules and the 400 messages (src/http/validation) read it here. */
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '管理员',
+  supervisor: '督查员',
+  owner: '立项主体',
+  leader: '领导',
+  unit_contact: '联络员',
+  unit_head: '负责人',
+};
+
+/** The office's own ways of urging (R5): 电话, 现场, 函询, 约谈, 限期整改 — cases/urging.rules builds on these. */
+export const URGE_METHOD_LABELS = {
+  phone: '电话催办',
+  on_site: '现场督办',
+  letter: '函询',
+  interview: '约谈',
+  rectify: '限期整改',
+} as const;
+
+/** The kinds of 通报 (B1) — bulletins/bulletin.rules builds on these. */
+export const BULLETIN_KIND_LABELS = { monthly: '月度通报', quarterly: '季度通报', key_supervision: '重点督办通报' } as const;
