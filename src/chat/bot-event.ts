@@ -22,7 +22,13 @@ export interface BotEvent {
   /** A typed command, as received (mentions and full-width characters are dealt with by the parser). */
   text?: string;
   /** A card button: the action id and the card's parameters (the item number travels in `params.number`). */
-  cardAction?: { action: string; params: Record<string, string>; outTrackId?: string };
+  cardAction?: {
+    action: string;
+    params: Record<string, string>;
+    outTrackId?: string;
+    /** Set by the router from the card's own record: the card sits in a group (a DingTalk click arrives as one-to-one). */
+    inGroup?: boolean;
+  };
   /** Where to answer when there is no known group or person (e.g. DingTalk's sessionWebhook). */
   replyHint?: Record<string, unknown>;
 }

@@ -168,6 +168,7 @@ export class BotRouter {
     const action = event.cardAction;
     if (!action?.outTrackId) return;
     const card = await em.findOneBy(CardInstance, { outTrackId: action.outTrackId });
+    if (card) action.inGroup = card.target.startsWith('group:');
     if (card?.subject) {
       action.params = { ...action.params, number: card.subject };
       return;
@@ -202,7 +203,7 @@ export class BotRouter {
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND' && !addressed(event)) return {};
     if (!actor) return { reply: IdentityService.bindingHint(event) };
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return { reply: await this.executor.greet(actor, event.text ?? '') };
-    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction, event.conversation.type === 'direct')) || parsed.message };
+    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction, !inGroup(event))) || parsed.message };
     // Texts longer than their columns are refused here, in words, instead of failing in the database.
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
@@ -277,6 +278,9 @@ function buttonHint(action: NonNullable<BotEvent['cardAction']>, direct: boolean
   return hints[action.action] ?? null;
 }
 
+/** Where the person will type the command a hint asks for: the card's place for a click, else the conversation. */
+const inGroup = (event: BotEvent): boolean => event.cardAction?.inGroup ?? event.conversation.type === 'group';
+
 /** Issue 14: one-to-one messages are meant for the bot; a group message when the platform says it @-mentions the bot. */
 const addressed = (event: BotEvent): boolean => event.addressed ?? event.conversation.type === 'direct';
 
@@ -302,7 +306,7 @@ function typeHint(event: BotEvent): string | null {
   const need = TYPE_INSTEAD[action.action];
   const n = action.params.number;
   if (!need || !n || (action.params[need.key] ?? '').trim() !== '') return null;
-  return buttonHint(action, event.conversation.type === 'direct') ?? `请直接回复：${need.command.replace('{n}', n)}`;
+  return buttonHint(action, !inGroup(event)) ?? `请直接回复：${need.command.replace('{n}', n)}`;
 }
 
 function tooLongInChat(cmd: BotCommand): string | null {

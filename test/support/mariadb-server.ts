@@ -150,7 +150,18 @@ export class PrivateMariaDb {
 
   /** SIGSTOP: the server still holds its port and sockets but answers nothing (a hung host or a full disk looks like this). */
   freeze(): void {
+    const pid = this.proc?.pid;
     this.proc?.kill('SIGSTOP');
+    // The signal stops the server's threads a moment later, not at once: a query already on its way could still be
+    // answered (seen once under load — /health said "up" right after the freeze). Wait until the kernel says stopped.
+    const stopped = () => {
+      try {
+        return / T /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\)/, ''));
+      } catch {
+        return true;
+      }
+    };
+    for (let i = 0; pid && i < 200 && !stopped(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
   }
 
   /** SIGCONT after freeze(). */
