@@ -49,7 +49,8 @@ export class ItemPageController {
       item = await this.queries.load(number);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(404).send(linkProblemHtml('missing', shown));
+      // A clue's or a 通报's card (XS…, TB…) links here too when it has no page of its own: say what it is.
+      res.status(404).send(linkProblemHtml(/^(XS|TB)/i.test(shown) ? 'decision' : 'missing', shown));
       return;
     }
     const [view] = await this.queries.views([item]);

@@ -82,13 +82,15 @@ ${i.ratingLabel ? `<dt>评定</dt><dd>${escapeHtml(i.ratingLabel)}</dd>` : ''}</
 }
 
 /** A link that cannot be read: expired (410), altered (403), or an item that is not there (404) — each says what to do. */
-export function linkProblemHtml(kind: 'expired' | 'bad' | 'missing', number: string): string {
+export function linkProblemHtml(kind: 'expired' | 'bad' | 'missing' | 'decision', number: string): string {
   const [title, text] =
-    kind === 'expired'
-      ? ['链接已过期', `这个链接已超过有效期。请在督办群里 @督办助手 发送 /查询 ${number} 查看最新情况，或发送 /我的 查看您的事项。`]
-      : kind === 'bad'
-        ? ['链接无效', '这个链接不完整或已被改动。请回到督办群里重新点开卡片上的“查看详情”，或 @督办助手 发送 /查询 事项编号。']
-        : ['没有找到这个事项', `督办系统中没有编号为「${number}」的事项。请核对编号，或在督办群里 @督办助手 发送 /我的 查看您的事项。`];
+    kind === 'decision'
+      ? ['请在卡片上办理', `「${number}」是问题线索或通报的编号，不是督办事项。审核意见请直接在卡片上点选或回复；全文和材料请向督查室索取。`]
+      : kind === 'expired'
+        ? ['链接已过期', `这个链接已超过有效期。请在督办群里 @督办助手 发送 /查询 ${number} 查看最新情况，或发送 /我的 查看您的事项。`]
+        : kind === 'bad'
+          ? ['链接无效', '这个链接不完整或已被改动。请回到督办群里重新点开卡片上的“查看详情”，或 @督办助手 发送 /查询 事项编号。']
+          : ['没有找到这个事项', `督办系统中没有编号为「${number}」的事项。请核对编号，或在督办群里 @督办助手 发送 /我的 查看您的事项。`];
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${STYLE}</style></head>

@@ -7,6 +7,8 @@ import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import type { Actor } from '../../src/shared/actor';
 import { timeLeft } from '../../src/chat/cards';
+import { itemLinker } from '../../src/chat/item-link';
+import { APP_CONFIG } from '../../src/config/app.config';
 import { startTestApp, TestApp } from '../support/test-app';
 import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
 
@@ -253,6 +255,11 @@ describe('words in chat: help and 我的 by role, the next step in every answer 
     const forged = await fetch(`${t.url}/m/items/${n.b}${url.search}`);
     expect(forged.status).toBe(403);
     expect(await forged.text()).toContain('链接无效');
+    // A clue's card (no page of its own) says what the number is instead of "no such item".
+    const clue = new URL(itemLinker(t.app.get(APP_CONFIG), clock)('XS2026-0001'));
+    const cluePage = await fetch(`${t.url}${clue.pathname}${clue.search}`);
+    expect(cluePage.status).toBe(404);
+    expect(await cluePage.text()).toContain('「XS2026-0001」是问题线索或通报的编号，不是督办事项');
     const exp = Number(url.searchParams.get('exp'));
     const jump = (exp + 60) * 1000 - clock.now().getTime();
     clock.advance(jump);

@@ -1,3 +1,4 @@
+import { cardLink } from '../../item-link';
 import { Logger } from '@nestjs/common';
 import type { DingTalkConfig } from '../../../config/app.config';
 import type { OutboxMessage } from '../../../outbox/outbox-message.entity';
@@ -81,7 +82,7 @@ export class DingTalkSender implements ChatSender {
   ): Promise<void> {
     if (!this.cfg.cardTemplateId) {
       // No template built yet: the same facts as a sampleActionCard (buttons become typed commands).
-      const param = JSON.stringify(actionCardParam(outbound.card, this.itemLink(outbound.card.number)));
+      const param = JSON.stringify(actionCardParam(outbound.card, cardLink(outbound.card, this.itemLink)));
       if (where.group) return this.toGroup(where.group, { msgKey: 'sampleActionCard', msgParam: param });
       return this.toUser(where.user, { msgKey: 'sampleActionCard', msgParam: param });
     }

@@ -1,3 +1,4 @@
+import { cardLink } from '../../item-link';
 import { Logger } from '@nestjs/common';
 import { WSClient } from '@wecom/aibot-node-sdk';
 import type { WeComConfig } from '../../../config/app.config';
@@ -86,7 +87,9 @@ export class WeComBotConnection implements ChatReceiver {
       ack = this.ackFor(frame);
       const result = await this.handle(event);
       const card =
-        event.cardAction && result.card && this.client ? templateCard(result.card, event.cardAction.outTrackId ?? '', this.itemLink(result.card.number)) : null;
+        event.cardAction && result.card && this.client
+          ? templateCard(result.card, event.cardAction.outTrackId ?? '', cardLink(result.card, this.itemLink))
+          : null;
       await ack.ackAndWait(card ? { card, userId: event.userId } : null);
       this.outage.succeeded();
     } catch (e) {

@@ -14,7 +14,7 @@ import { ACK_DEADLINES_MS, Acknowledgement, ChatReceiver, InboundRoute, settling
 import { decrypt, encrypt, signature, verifySignature, WeComCryptoError } from './wecom.crypto';
 import { AppXml, appInbound, botInbound } from './wecom.events';
 import { templateCard } from './wecom.render';
-import { itemLinker } from '../../item-link';
+import { cardLink, itemLinker } from '../../item-link';
 
 interface SignedQuery {
   msg_signature?: string;
@@ -166,7 +166,7 @@ export class WeComCallbackController implements ChatReceiver {
       const reply = JSON.stringify({
         response_type: 'update_template_card',
         userids: [event.userId],
-        template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', itemLinker(this.config, this.clock)(result.card.number)),
+        template_card: templateCard(result.card, event.cardAction.outTrackId ?? '', cardLink(result.card, itemLinker(this.config, this.clock))),
       });
       const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
       const nonce = randomBytes(8).toString('hex');

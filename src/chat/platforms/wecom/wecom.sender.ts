@@ -1,3 +1,4 @@
+import { cardLink } from '../../item-link';
 import { DataSource } from 'typeorm';
 import type { WeComConfig } from '../../../config/app.config';
 import type { Clock } from '../../../shared/clock';
@@ -44,7 +45,7 @@ export class WeComSender implements ChatSender {
   }
 
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
-    const link = outbound.type === 'card' ? this.itemLink(outbound.card.number) : undefined;
+    const link = outbound.type === 'card' ? cardLink(outbound.card, this.itemLink) : undefined;
     if (outbound.type === 'card') {
       if (to.type === 'card') return this.updateCard(to.card, outbound.card, link!);
       const card = templateCard(outbound.card, outbound.outTrackId ?? `dbn-${message.id}`, link);
