@@ -4,18 +4,10 @@
  * each and `now` are parameters.
  */
 import type { ItemState } from '../shared/vocabulary';
-import { timeNote } from './cards';
+import { timeNote, type CardItem } from './cards';
 
-/** The item as these texts read it (fields of cases/item.view's ItemView). */
-export interface WorkItem {
-  number: string;
-  title: string;
-  state: ItemState;
-  stateLabel: string;
-  deadline: string | null;
-  deadlineSpec?: string;
-  light: 'green' | 'yellow' | 'red' | 'done';
-}
+/** The item as these texts read it: the card's fields that say what it is and how it stands. */
+export type WorkItem = Pick<CardItem, 'number' | 'title' | 'state' | 'stateLabel' | 'deadline' | 'deadlineSpec' | 'light'>;
 
 /** One open item and how the person stands to it. */
 export interface WorkEntry {
