@@ -23,8 +23,9 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
   let t: TestApp;
   let org: Org;
   const relay = () => t.get(OutboxRelay);
-  const unitGroup = () => fake.groupMessages('cidLEAD').map((m) => JSON.stringify(m));
-  const ownerInbox = () => fake.directMessages('dt-2').map((m) => JSON.stringify(m));
+  const text = (m: object) => JSON.stringify((m as { msgParam?: unknown }).msgParam ?? m);
+  const unitGroup = () => fake.groupMessages('cidLEAD').map(text);
+  const ownerInbox = () => fake.directMessages('dt-2').map(text);
   const at = async (date: string, time: string) => {
     t.clock.set(shanghaiInstant(date, time));
     await relay().drain();
@@ -50,8 +51,8 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
 
   beforeAll(async () => {
     const clock = new FixedClock(shanghaiInstant('2026-03-06', '09:00'));
-    fake = await FakeDingTalk.start({ ...APP, now: () => clock.now().getTime() });
-    t = await startTestApp({ clock, env: { ...dingtalkEnv(fake, APP), DINGTALK_MODE: 'stream', DUBAN_OUTBOX_POLL_MS: '3600000' } });
+    fake = await FakeDingTalk.start({ ...APP, cardTemplateIds: ['tpl-quiet'], now: () => clock.now().getTime() });
+    t = await startTestApp({ clock, env: { ...dingtalkEnv(fake, APP, 'tpl-quiet'), DINGTALK_MODE: 'stream', DUBAN_OUTBOX_POLL_MS: '3600000' } });
     org = await seedOrg(t);
     await fake.waitFor(() => fake.connections() > 0, 10_000);
   });
@@ -66,12 +67,7 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
     const before = unitGroup().length;
 
     t.clock.set(shanghaiInstant('2026-03-06', '23:00'));
-    await t
-      .http()
-      .put(`/api/items/${number}/key-supervision`)
-      .set(bearer(org.supervisor))
-      .send({ on: true, reason: '市领导批示要求加快进度' })
-      .expect(200);
+    await t.http().put(`/api/items/${number}/key-supervision`).set(bearer(org.supervisor)).send({ on: true, reason: '市领导批示要求加快进度' }).expect(200);
     for (const [date, time] of [
       ['2026-03-06', '23:00'],
       ['2026-03-07', '10:00'],
@@ -89,9 +85,12 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
     await at('2026-03-09', '08:00');
     await at('2026-03-09', '08:30');
     const arrived = unitGroup().slice(before);
-    expect(arrived).toHaveLength(1);
-    expect(arrived[0]).toContain('重点督办');
-    expect(arrived[0]).toContain(number);
+    expect(arrived.map((m) => JSON.parse(m) as object)).toEqual([
+      {
+        title: '重点督办',
+        text: `【重点督办】${number}「推进老旧小区改造」  \n已列为重点督办事项：市领导批示要求加快进度。  \n督查室将跟踪督办，并列入通报。请单位主要负责同志亲自过问，于 2026-03-20 18:00 前反馈办理情况。`,
+      },
+    ]);
   });
 
   it("a unit's /反馈 at 22:30 before 劳动节 is answered at once; the owner hears of it on the first working morning", async () => {
@@ -107,8 +106,12 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
       await relay().drain();
       return unitGroup().length > groupBefore;
     });
-    expect(unitGroup().slice(groupBefore)).toHaveLength(1);
-    expect(unitGroup()[groupBefore]).toContain('反馈已记录');
+    // It does not say the owner has been told: he will be, on the working morning.
+    expect(
+      unitGroup()
+        .slice(groupBefore)
+        .map((m) => JSON.parse(m) as object),
+    ).toEqual([{ title: '督办助手', text: `${number}：反馈已记录，将于 5月6日 08:00 告知立项主体。` }]);
     expect(ownerInbox().slice(ownerBefore)).toEqual([]);
 
     for (const [date, time] of [
@@ -123,8 +126,52 @@ describe('quiet hours hold every notice, not only reminders (R10)', () => {
     await at('2026-05-06', '08:00');
     await at('2026-05-06', '09:00');
     const told = ownerInbox().slice(ownerBefore);
-    expect(told).toHaveLength(1);
-    expect(told[0]).toContain('督办反馈');
-    expect(told[0]).toContain('已完成管网排查');
+    // Told five days later, the owner reads when the unit reported.
+    expect(told.map((m) => JSON.parse(m) as object)).toEqual([
+      { title: '督办反馈', text: `【督办反馈】${number}「排水管网改造」  \n市发展改革委于 2026-04-30 22:30 反馈：已完成管网排查` },
+    ]);
+  });
+
+  it('交办 at 23:00: the card reaches the group at 08:00, created before any refresh, showing what happened in the night', async () => {
+    t.clock.set(shanghaiInstant('2026-06-03', '22:50'));
+    const { number } = await t.get(RegistrationService).register(
+      {
+        title: '夜间交办的河道保洁事项',
+        content: '按要求推进',
+        source: 'meeting',
+        ownerId: org.owner.id,
+        leaderId: org.leader.id,
+        leadUnitId: org.units.lead,
+        deadline: { date: '2026-06-30' },
+      },
+      org.supervisor.actor,
+    );
+    t.clock.set(shanghaiInstant('2026-06-03', '23:00'));
+    await t.get(ItemCommandsService).assign(number, org.supervisor.actor);
+    const card = () => [...fake.cards().values()].find((c) => c.openSpaceId.endsWith('IM_GROUP.cidLEAD') && c.cardParamMap.number === number);
+    await at('2026-06-03', '23:00');
+    expect(card()).toBeUndefined();
+
+    // A contact who heard of it otherwise signs at 23:10: he is answered at once; the card that is not there yet is not touched.
+    const groupBefore = unitGroup().length;
+    t.clock.set(shanghaiInstant('2026-06-03', '23:10'));
+    await fake.sendGroupText({ conversationId: 'cidLEAD', senderStaffId: 'dt-5', text: `/签收 ${number}` });
+    await eventually(async () => {
+      await relay().drain();
+      return unitGroup().length > groupBefore;
+    });
+    expect(
+      unitGroup()
+        .slice(groupBefore)
+        .map((m) => JSON.parse(m) as object),
+    ).toEqual([{ title: '督办助手', text: `${number}：已签收。办理中请随时反馈：/反馈 ${number} 办理进展。` }]);
+    await at('2026-06-04', '07:59');
+    expect(card()).toBeUndefined();
+
+    await at('2026-06-04', '08:00');
+    await at('2026-06-04', '08:01');
+    expect(card()).toMatchObject({ updates: 0, cardParamMap: { number, stateLabel: '办理中' } });
+    expect(JSON.parse(card()!.cardParamMap.buttons).map((b: { id: string }) => b.id)).not.toContain('sign');
+    expect(await t.db.getRepository(OutboxMessage).countBy({ status: 'dead' })).toBe(0);
   });
 });
