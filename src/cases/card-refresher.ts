@@ -50,6 +50,7 @@ export class CardRefresher implements OnModuleInit {
         payload: { itemNumber: item.number, eventId: event.id, state: event.toState },
         dedupeKey: `evt:${event.id}:card_refresh:${target}`,
         dueAt: event.at,
+        hold: false, // R10: a silent redraw (a click's own card among them) wakes nobody; stale buttons overnight would mislead
       },
     ]);
   }

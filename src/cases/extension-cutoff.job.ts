@@ -89,6 +89,7 @@ export class ExtensionCutoffJob implements OnApplicationBootstrap {
           payload: { itemNumber: item.number, reason: 'extension_cutoff' },
           dedupeKey: key,
           dueAt: now,
+          hold: false, // a silent redraw: 申请延期 leaves the cards when E1 no longer allows it, day or night
         })),
       ),
     );

@@ -41,7 +41,10 @@ export class ItemMessages implements OnModuleInit {
     text('report_notice', async ({ payload: p }, _item, head) => {
       const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
       const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;
-      return { title: '督办反馈', text: `【督办反馈】${head}\n${unit?.name ?? ''}反馈：${excerpt(report?.content ?? '')}` };
+      // R10: a report of the evening is told the next working morning — then the owner reads when it came.
+      const late = report && this.clock.now().getTime() - report.submittedAt.getTime() >= 3600_000;
+      const when = late ? `于 ${formatShanghai(report.submittedAt)} ` : '';
+      return { title: '督办反馈', text: `【督办反馈】${head}\n${unit?.name ?? ''}${when}反馈：${excerpt(report?.content ?? '')}` };
     });
     text('returned_notice', ({ payload: p }, _item, head) => ({
       title: '督办退回',

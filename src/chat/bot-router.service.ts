@@ -252,6 +252,7 @@ export class BotRouter {
         payload: { text, replyTo: { platform: event.platform, conversation: event.conversation, userId: event.userId, ...(event.replyHint ?? {}) } },
         dedupeKey: `inbox:${event.platform}:${event.eventId}:reply`,
         dueAt: this.clock.now(),
+        hold: false, // R10: the answer to his own command — he is awake and waiting for it
       },
     ]);
   }

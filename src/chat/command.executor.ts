@@ -24,6 +24,8 @@ import { extensionNeedsConfirmation } from '../cases/deadline.rules';
 import { ChatProposal } from './chat-proposal.entity';
 import { parseCommand } from './command.parser';
 import { formatShanghai } from '../shared/shanghai-time';
+import { Clock } from '../shared/clock';
+import { QuietHold } from '../reminders/quiet-hold';
 
 /** Issue 14: how long a command asked about waits for /确认. */
 export const PROPOSAL_TTL_MS = 30 * 60_000;
@@ -41,6 +43,8 @@ export class CommandExecutor {
     private readonly work: MyWorkService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly quiet: QuietHold,
   ) {}
 
   async run(cmd: BotCommand, actor: Actor): Promise<Omit<BotResult, 'duplicate'>> {
@@ -181,8 +185,21 @@ export class CommandExecutor {
     });
   }
 
-  private done(number: string, what: string): Omit<BotResult, 'duplicate'> {
-    return { reply: `${number}：${what}。`, itemNumber: number };
+  private async done(number: string, what: string): Promise<Omit<BotResult, 'duplicate'>> {
+    return { reply: `${number}：${await this.toldWhen(what)}。`, itemNumber: number };
+  }
+
+  /**
+   * R10 (issue 14): in quiet hours or on a rest day the others' notices wait for the working morning, so the answer
+   * does not say they have been told: 「反馈已记录，将于 5月6日 08:00 告知立项主体」.
+   */
+  private async toldWhen(what: string): Promise<string> {
+    if (!what.includes('已告知')) return what;
+    const now = this.clock.now();
+    const at = await this.quiet.sendAt(now);
+    if (at.getTime() <= now.getTime()) return what;
+    const [, m, d, hm] = /^\d{4}-(\d{2})-(\d{2}) (\d{2}:\d{2})$/.exec(formatShanghai(at))!;
+    return what.replace(/并?已告知/g, `将于 ${Number(m)}月${Number(d)}日 ${hm} 告知`);
   }
 
   /** P4: only within the asker's read scope; outside it the answer is the one for a number that does not exist. */

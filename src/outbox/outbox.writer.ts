@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OutboxMessage, OutboxTarget } from './outbox-message.entity';
+import { QUIET_HOURS, type QuietHours } from './quiet-hours.port';
 
 export interface OutgoingMessage {
   /** What to render: assignment_card, review_card, approval_card, notice… */
@@ -12,13 +13,33 @@ export interface OutgoingMessage {
   /** Unique per cause and target, so a retried command never queues a message twice. */
   dedupeKey: string;
   dueAt: Date;
+  /**
+   * R10 (issue 14): every message is held out of quiet hours and rest days (QUIET_HOURS) unless this says `false`:
+   * - the answer to a person's own chat command or card click (bot_reply) — he is awake and waiting for it;
+   * - a silent redraw of cards already delivered (card_refresh) — it notifies nobody, and a card left stale overnight
+   *   would offer buttons that no longer apply; a card not yet delivered (its create held) is not touched by it;
+   * - a message whose time its feature already chose with a policy of its own (the reminder digests: the item's
+   *   reminder policy, which may have other quiet hours than the default one).
+   * Nothing a person asks for is sent in the night to someone else: there is no "send now" for notices.
+   */
+  hold?: boolean;
 }
 
 /** Principle 2: rows written in the command's transaction; the relay sends them after commit. */
 @Injectable()
 export class OutboxWriter {
+  constructor(@Optional() @Inject(QUIET_HOURS) private readonly quiet?: QuietHours) {}
+
   async enqueue(em: EntityManager, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // R10 at the one place every message passes: a notice written at 23:00 (a command, a job) is due the next working
+    // morning. Its dedupeKey stays; the relay sends due rows by (due_at, id), so rows held to the same morning keep the
+    // order they were written in (a card's create before its later notices).
+    const held = new Map<number, Date>();
+    for (const m of messages) {
+      if (m.hold === false || !this.quiet || held.has(m.dueAt.getTime())) continue;
+      held.set(m.dueAt.getTime(), await this.quiet.sendAt(m.dueAt, em));
+    }
     // save() rather than insert(): the JSON transformer must run on the payload.
     await em.save(
       OutboxMessage,
@@ -31,7 +52,7 @@ export class OutboxWriter {
         dedupeKey: m.dedupeKey,
         status: 'pending' as const,
         attempts: 0,
-        dueAt: m.dueAt,
+        dueAt: m.hold === false ? m.dueAt : (held.get(m.dueAt.getTime()) ?? m.dueAt),
       })),
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
+import type { QuietHours } from '../outbox/quiet-hours.port';
 import { DEFAULT_POLICIES, isAddOn, ReminderPolicy } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { holdForQuiet } from './schedule.rules';
@@ -11,7 +12,7 @@ import { holdForQuiet } from './schedule.rules';
  * the night or on a rest day is due the next working morning at 08:00.
  */
 @Injectable()
-export class QuietHold {
+export class QuietHold implements QuietHours {
   constructor(
     private readonly calendar: CalendarService,
     private readonly policies: ReminderPolicyService,

@@ -409,6 +409,7 @@ export class ReminderScheduler {
           },
           dedupeKey: `remd:${d.recipient}:${d.dueAt.toISOString()}:${d.reminders[0].key}`.slice(0, 191),
           dueAt: now,
+          hold: false, // already held by the item's own reminder policy (holdForQuiet), whose quiet hours may differ
         };
       }),
     );

@@ -7,7 +7,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { setUpApp } from '../../src/app.setup';
-import { Clock, FixedClock } from '../../src/shared/clock';
+import { Clock, FixedClock, OffsetClock } from '../../src/shared/clock';
+import { awakeAllDay } from './awake';
 import { loadConfig } from '../../src/config/app.config';
 import { createTestDatabase } from './test-db';
 
@@ -33,7 +34,11 @@ export interface TestApp {
 export async function startTestApp(
   opts: {
     now?: Date;
-    /** A clock of the test's own (e.g. an OffsetClock that follows real time, for tests that talk to the fakes). */
+    /**
+     * A clock of the test's own (e.g. an OffsetClock that follows real time, for tests that talk to the fakes). On an
+     * OffsetClock the default policy's quiet hours and quiet days are switched off (awakeAllDay): what such a test
+     * checks must not depend on the hour it runs.
+     */
     clock?: Clock;
     overrides?: { provide: Type<unknown>; useClass: Type<unknown> }[];
     database?: 'mariadb' | 'sqlite';
@@ -67,7 +72,7 @@ export async function startTestApp(
   setUpApp(app);
   if (opts.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
-  return {
+  const t: TestApp = {
     app,
     db: app.get(DataSource),
     clock: opts.clock instanceof FixedClock ? opts.clock : fixed,
@@ -80,4 +85,6 @@ export async function startTestApp(
       await database.drop();
     },
   };
+  if (opts.clock instanceof OffsetClock) await awakeAllDay(t);
+  return t;
 }
