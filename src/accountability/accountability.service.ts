@@ -190,7 +190,9 @@ export class AccountabilityService implements OnModuleInit {
         if (clue) opened++;
       }
     }
-    this.scannedTo = line;
+    // Inside a caller's transaction (the reminders' dispatch, issue 14) the window is not moved on: should that
+    // transaction roll back, the job's own scan still looks at these deadlines (opening a clue twice is a no-op).
+    if (!em) this.scannedTo = line;
     return opened;
   }
 
