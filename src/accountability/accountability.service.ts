@@ -35,6 +35,8 @@ import {
 } from './accountability.types';
 import { Clue, ClueData, ClueEvent, DocumentFile } from './clue.entity';
 import { QuietHold } from '../reminders/quiet-hold';
+import { EventDispatcher } from '../events/event-dispatcher';
+import type { RemindersDispatching } from '../reminders/reminder-scheduler.service';
 import { CLUE_PREFIX, ClueOpener, recordClueEvent, tellSupervision } from './clue-opener';
 export { CLUE_PREFIX } from './clue-opener';
 import { createHash } from 'node:crypto';
@@ -61,6 +63,7 @@ export class AccountabilityService implements OnModuleInit {
     private readonly calendar: CalendarService,
     private readonly policies: ReminderPolicyService,
     private readonly quiet: QuietHold,
+    private readonly events: EventDispatcher,
   ) {}
 
   onModuleInit(): void {
@@ -68,6 +71,11 @@ export class AccountabilityService implements OnModuleInit {
     this.kinds.decision(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
     this.kinds.card('clue_audit_card', 'decision');
     this.kinds.text('clue_notice', (msg) => Promise.resolve({ title: '问题线索', text: String(msg.payload.text ?? '') }));
+    // Issue 14 (R10): before the reminders claim what is due, the clues of this moment open, so their notices leave in
+    // the same message as the moment's urges whichever of the two jobs runs first (ClueOpener.tellThroughReminders).
+    this.events.on('reminders.dispatching', { order: 10, name: 'accountability.overdue-scan' }, (em, e: RemindersDispatching) =>
+      this.scanOverdue(e.now, em).then(() => undefined),
+    );
   }
 
   /**
@@ -131,7 +139,8 @@ export class AccountabilityService implements OnModuleInit {
    * reason). Clues do not open on rest days or in quiet hours (the default reminder policy's): the scan holds them to
    * the next working morning. Each scan looks only at deadlines that crossed the line since the last one.
    */
-  async scanOverdue(now: Date): Promise<number> {
+  async scanOverdue(now: Date, em?: EntityManager): Promise<number> {
+    const db = em ?? this.db.manager;
     const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
     // The same hold as reminders (R10 quiet hours and quiet days of the default policy): nothing opens at night or on a rest day.
     const policy = (policies.find((p) => p.id === 'default' && !isAddOn(p)) ?? DEFAULT_POLICIES[0]) as ReminderPolicy;
@@ -142,7 +151,7 @@ export class AccountabilityService implements OnModuleInit {
     let opened = 0;
     let lastId = 0;
     for (;;) {
-      const items = await this.db
+      const items = await db
         .getRepository(Item)
         .createQueryBuilder('i')
         .where('i.state IN (:...open) AND i.assigned_at IS NOT NULL AND i.deadline_at > :from AND i.deadline_at <= :line AND i.id > :lastId', {
@@ -156,28 +165,34 @@ export class AccountabilityService implements OnModuleInit {
         .getMany();
       if (items.length === 0) break;
       lastId = items[items.length - 1].id;
-      const leads = await this.db.getRepository(ItemUnit).findBy({ itemId: In(items.map((i) => i.id)), role: 'lead' });
-      const units = await this.db.getRepository(Unit).findBy({ id: In([...new Set(leads.map((l) => l.unitId))]) });
+      const leads = await db.getRepository(ItemUnit).findBy({ itemId: In(items.map((i) => i.id)), role: 'lead' });
+      const units = await db.getRepository(Unit).findBy({ id: In([...new Set(leads.map((l) => l.unitId))]) });
       for (const item of items) {
         const lead = leads.find((l) => l.itemId === item.id);
         const unit = units.find((u) => u.id === lead?.unitId);
         if (!lead || !unit || !isClueLate(unitStanding(item, now, cal))) continue;
-        const clue = await this.openFrom({
-          kind: 'overdue',
-          unitId: unit.id,
-          unitName: unit.name,
-          itemId: item.id,
-          itemNumber: item.number,
-          deadlineAt: item.deadlineAt,
-          now,
-          doneAt: item.answeredAt,
-          acceptedReason: false,
-          calendar: cal,
-        });
+        const clue = await this.openFrom(
+          {
+            kind: 'overdue',
+            unitId: unit.id,
+            unitName: unit.name,
+            itemId: item.id,
+            itemNumber: item.number,
+            deadlineAt: item.deadlineAt,
+            now,
+            doneAt: item.answeredAt,
+            acceptedReason: false,
+            calendar: cal,
+          },
+          SYSTEM_ACTOR,
+          em,
+        );
         if (clue) opened++;
       }
     }
-    this.scannedTo = line;
+    // Inside a caller's transaction (the reminders' dispatch, issue 14) the window is not moved on: should that
+    // transaction roll back, the job's own scan still looks at these deadlines (opening a clue twice is a no-op).
+    if (!em) this.scannedTo = line;
     return opened;
   }
 

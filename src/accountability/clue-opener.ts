@@ -16,6 +16,8 @@ import { Unit } from '../org/unit.entity';
 import { triggerClue } from './accountability.rules';
 import type { ClueDraft, ProcedureState } from './accountability.types';
 import { Clue, ClueEvent } from './clue.entity';
+import { clueOfficeNotice, clueUnitNotice } from './clue-notice.texts';
+import { Reminder } from '../reminders/reminder.entity';
 
 /** The prefix of clue numbers (XS = 线索): XS2026-0001. */
 export const CLUE_PREFIX = 'XS';
@@ -61,8 +63,12 @@ export class ClueOpener implements OnModuleInit {
     await recordClueEvent(em, clue, 'opened', null, 'clue_opened', actor, at, draft.summary);
     // R10 (issue 14): a clue opened in the night or on a rest day is told the next working morning.
     const dueAt = await this.quiet.sendAt(at, em);
-    await tellSupervision(em, this.outbox, clue, `【问题线索】${clue.number}：${clue.summary}\n请核实后按程序移交，或不予追究。`, 'opened', dueAt);
-    await this.tellUnit(em, clue, dueAt);
+    if (clue.trigger === 'overdue' && clue.itemId !== null) {
+      await this.tellThroughReminders(em, clue, at, dueAt);
+    } else {
+      await tellSupervision(em, this.outbox, clue, clueOfficeNotice({ clueNumber: clue.number, summary: clue.summary, item: null }), 'opened', dueAt);
+      await this.tellUnit(em, clue, dueAt);
+    }
     new Logger('accountability').log(JSON.stringify({ event: 'clue_opened', number, trigger: draft.trigger, unitId: draft.unitId, itemId: draft.itemId }));
     return clue;
   }
@@ -73,9 +79,11 @@ export class ClueOpener implements OnModuleInit {
    */
   private async tellUnit(em: EntityManager, clue: Clue, dueAt: Date): Promise<void> {
     const item = clue.itemId === null ? null : await em.findOneBy(Item, { id: clue.itemId });
-    const about = item ? `贵单位承办的 ${item.number}「${item.title}」` : '贵单位';
-    const next = item ? `如已办理，请尽快反馈：/反馈 ${item.number}；如有正当理由，请及时向督查室说明。` : '如有正当理由，请及时向督查室说明。';
-    const text = `【问题线索】督查室已就${about}登记问题线索 ${clue.number}：${clue.summary}\n督查室将核实情况后按程序处理，问题线索不等于问责。${next}`;
+    const text = clueUnitNotice({
+      clueNumber: clue.number,
+      summary: clue.summary,
+      item: item ? { number: item.number, title: item.title, signed: item.state !== 'assigned' } : null,
+    });
     await this.outbox.enqueue(
       em,
       (await unitTargets(em, [clue.unitId])).map((t) => ({
@@ -88,6 +96,35 @@ export class ClueOpener implements OnModuleInit {
         dueAt,
       })),
     );
+  }
+
+  /**
+   * Issue 14 (R10: one message per recipient per moment). An overdue clue opens at the very moment the item becomes 2
+   * working days late — the moment R1/R4 urge the unit (and, without a coordinating leader, report to the 督查室). Sent
+   * on its own, the notice was a second message about the same item in that moment. So it is not sent on its own: it
+   * is stored as a reminder of that moment for the unit and for the 督查室, and the reminders' dispatch sends it in the
+   * recipient's one digest — to the unit as a sentence added to the item's urge (or to its 重点督办 notice), or as the
+   * full notice when nothing else is due for the item. The dispatch opens due clues itself before it claims (the
+   * 'reminders.dispatching' event), so whichever job runs first in a moment, the clue and the urge leave together; an
+   * urge is never dropped for it, and a clue notice never waits for an urge (it is due at once, held only by quiet hours).
+   */
+  private async tellThroughReminders(em: EntityManager, clue: Clue, at: Date, dueAt: Date): Promise<void> {
+    const row = (audience: 'unit' | 'supervision_office', recipientKey: string) => ({
+      // `${itemId}:${kind}:${audience}:…` as planned keys are (the digest reads the item and the audience from it).
+      key: `${clue.itemId}:clue_opened:${audience}:${clue.number}`,
+      itemId: clue.itemId!,
+      kind: 'clue_opened',
+      rule: 'A1',
+      audience,
+      recipientKey,
+      plannedAt: at,
+      dueAt,
+      status: 'pending' as const,
+      policyId: 'accountability',
+      policyVersion: 0,
+      sentAt: null,
+    });
+    await em.insert(Reminder, [row('unit', `unit:${clue.unitId}`), row('supervision_office', 'office')]);
   }
 
   /**

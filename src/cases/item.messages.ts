@@ -87,16 +87,18 @@ export class ItemMessages implements OnModuleInit {
       });
       return notice ?? { title: '督办通知', text: `【督办通知】${head}` };
     });
-    text('key_supervision_notice', ({ payload: p }, item, head) =>
-      keySupervisionNotice({
+    text('key_supervision_notice', ({ payload: p }, item, head) => {
+      const notice = keySupervisionNotice({
         head,
         origin: (p.origin === 'R5' ? 'R5' : 'office') as KeySupervisionOrigin,
         reason: typeof p.reason === 'string' ? p.reason : null,
         requestedBy: typeof p.requestedBy === 'string' ? p.requestedBy : null,
         deadlineAt: item?.deadlineAt ?? this.clock.now(),
         now: this.clock.now(),
-      }),
-    );
+      });
+      // Issue 14 (R10): an overdue clue opened in the same moment (a catch-up after downtime) is told here, not apart.
+      return typeof p.clueNote === 'string' ? { ...notice, text: `${notice.text}\n${p.clueNote}` } : notice;
+    });
     // P2, P4 (issue 13): a reassignment by the 督查室, told to the unit that no longer handles the item and to the new owner or leader.
     text('reassigned_notice', ({ payload: p }, _item, head) => {
       const why = `调整理由：${String(p.reason ?? '')}`;

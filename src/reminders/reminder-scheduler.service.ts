@@ -21,7 +21,10 @@ import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { nextWorkingMorning } from '../calendar/working-time';
 import { DAY_MS } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
+import { EventDispatcher } from '../events/event-dispatcher';
+import { clueUnitTail } from '../accountability/clue-notice.texts';
 import { Reminder } from './reminder.entity';
+import type { Audience } from './schedule.types';
 import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
 
 const HOUR = 3600_000;
@@ -42,6 +45,16 @@ const PLAN_STAMP = 'reminders.plan_stamp';
 /** MySQL/MariaDB named lock that keeps one claim of due reminders from interleaving with another instance's. */
 const CLAIM_LOCK = 'duban_reminder_claim';
 
+/** Published before a dispatch claims what is due: what opens at this moment and is told by reminders (an overdue clue) opens first. */
+export interface RemindersDispatching {
+  now: Date;
+}
+declare module '../events/event-dispatcher' {
+  interface DomainEvents {
+    'reminders.dispatching': RemindersDispatching;
+  }
+}
+
 /**
  * Issue 6 §3, the tick: `plan` stores the reminders the next hours bring (idempotent by key), `dispatch` claims
  * due ones — FOR UPDATE SKIP LOCKED on MySQL/MariaDB, so several instances never take the same row — re-checks
@@ -59,6 +72,7 @@ export class ReminderScheduler {
     private readonly outbox: OutboxWriter,
     private readonly timeline: TimelineWriter,
     private readonly policyService: ReminderPolicyService,
+    private readonly events: EventDispatcher,
   ) {}
 
   policies(): Promise<PolicyRow[]> {
@@ -284,6 +298,14 @@ export class ReminderScheduler {
 
   /** Claims and sends what is due, batch after batch. Returns the number of reminders handled (sent or cancelled). */
   async dispatch(now: Date): Promise<number> {
+    // Issue 14 (R10 with A1): the A1 scan runs on its own job too, in any order with this one. Run here first, a clue
+    // that opens at this moment stores its notices as reminders due now (ClueOpener), so this claim sends them with the
+    // urges of the moment, as one message. In its own transaction: a failing scan never holds up the reminders.
+    try {
+      await inTransaction(this.db, (em) => this.events.publish(em, 'reminders.dispatching', { now }));
+    } catch (e) {
+      this.log.warn(JSON.stringify({ event: 'reminders_dispatching_hook_failed', error: e instanceof Error ? e.message : String(e) }));
+    }
     let handled = 0;
     for (;;) {
       const { handled: n, more } = await inTransaction(this.db, (em) => this.dispatchBatch(em, now));
@@ -337,11 +359,16 @@ export class ReminderScheduler {
     // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
     const entering = new Set<number>();
     const sentToday = new Map<string, Promise<number>>();
+    // Issue 14: overdue clues told by this claim to the unit, by item — folded into the item's 重点督办 notice when it enters now.
+    const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     for (const r of due) {
       const item = items.find((i) => i.id === r.itemId);
-      // R3 and state changes: only what the rules would still plan at that instant goes out.
-      const stillPlanned =
-        item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+      // R3 and state changes: only what the rules would still plan at that instant goes out. A clue's notice (A1) is a
+      // fact, not a plan: it goes out as stored, to the unit the clue concerns.
+      const clue = r.kind === 'clue_opened';
+      const stillPlanned = clue
+        ? { key: r.key, kind: 'clue_opened' as const, rule: r.rule, audience: r.audience as Audience, dueAt: r.plannedAt, sendAt: r.dueAt, held: null }
+        : item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       // R5 sets 重点督办 once per item: an item that has been in it (by R5 or by hand, even if the 督查室 cleared it since)
       // is not entered again, and the 督查室 is not told "转入重点督办" again.
       const enteredBefore =
@@ -365,13 +392,13 @@ export class ReminderScheduler {
         continue;
       }
       // Resolved again now: the lead unit or the owner may have changed since planning.
-      const who = recipientKey(item, r.audience, facts);
+      const who = clue ? r.recipientKey : recipientKey(item, r.audience, facts);
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
       // Issue 14 (R10): at most maxUrgesPerDay reminder messages a day into a unit's group; the rest wait for the next
       // working morning and go out there, merged — held, not dropped.
       const policy = policyFor(item, policies);
       const cap = policy.maxUrgesPerDay === undefined ? DEFAULT_MAX_URGES_PER_DAY : policy.maxUrgesPerDay;
-      if (cap !== null && who.startsWith('unit:')) {
+      if (cap !== null && who.startsWith('unit:') && !clue) {
         if (!sentToday.has(who)) sentToday.set(who, this.messagesToday(em, await recipientsOf.get(who)!, now));
         if ((await sentToday.get(who)!) >= cap) {
           // To the next working morning's follow-up (09:00), where it joins that urge as one line.
@@ -387,11 +414,14 @@ export class ReminderScheduler {
       }
       if (r.kind === 'rectification_due' && r.audience === 'supervision_office') await this.markNotRectified(em, item, now);
       if (r.kind === 'key_supervision') {
-        await this.markKeySupervision(em, item, now, facts);
+        await this.markKeySupervision(em, item, now, facts, clueToUnit.get(item.id));
         entering.add(item.id);
       }
     }
-    const sending = still.filter((s) => !(entering.has(s.item.id) && s.audience === 'unit' && NODE_URGES.includes(s.kind)));
+    // The 重点督办 notice carries the clue of the same moment too (markKeySupervision): one message about the item.
+    const sending = still.filter(
+      (s) => !(entering.has(s.item.id) && s.audience === 'unit' && (NODE_URGES.includes(s.kind) || (s.kind === 'clue_opened' && clueToUnit.has(s.item.id)))),
+    );
     const digests = coalesce(sending);
     await this.outbox.enqueue(
       em,
@@ -549,7 +579,7 @@ export class ReminderScheduler {
    * R5: overdue 3 days — 重点督办, a flag on the open item, on its timeline and in the next 通报; the lead unit is told
    * in its groups, in the same transaction (one outbox row per group, de-duplicated by the event).
    */
-  private async markKeySupervision(em: EntityManager, item: Item, now: Date, facts: Facts): Promise<void> {
+  private async markKeySupervision(em: EntityManager, item: Item, now: Date, facts: Facts, clueNumber?: string): Promise<void> {
     await em.update(Item, { id: item.id }, { keySupervision: true });
     item.keySupervision = true;
     const event = await this.timeline.append(em, SYSTEM_ACTOR, {
@@ -570,7 +600,8 @@ export class ReminderScheduler {
         target: t.target,
         platform: t.platform ?? null,
         itemId: item.id,
-        payload: { itemNumber: item.number, eventId: event.id, origin: 'R5' },
+        // Issue 14: an overdue clue opened in the same moment is said here, not in a message of its own.
+        payload: { itemNumber: item.number, eventId: event.id, origin: 'R5', ...(clueNumber ? { clueNote: clueUnitTail({ clueNumber }) } : {}) },
         dedupeKey: `evt:${event.id}:key_supervision_notice:${t.target}`,
         dueAt: now,
       })),

@@ -10,6 +10,8 @@ import { CalendarService } from '../calendar/calendar.service';
 import { reminderLine } from './reminder.texts';
 import { policyFor } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
+import { Clue } from '../accountability/clue.entity';
+import { clueOfficeNotice, clueUnitNotice, clueUnitTail } from '../accountability/clue-notice.texts';
 
 /** The reminders' message (issue 12: each feature composes its own): the digest of what is due for one recipient. */
 @Injectable()
@@ -46,9 +48,25 @@ export class ReminderMessages implements OnModuleInit {
     const cal = await this.calendar.calendar();
     const policies = await this.policies.current();
     const lines: string[] = [];
+    // Issue 14 (R10 with A1): an overdue clue opened in this moment is told in this one message. To the unit, after the
+    // item's urge of the moment (which says how late it is and asks for the report) as one more sentence on its line;
+    // alone, as the full notice. To the 督查室, as a line of its own.
+    const clueNumbers = reminders.filter((r) => r.kind === 'clue_opened').map((r) => r.key?.split(':')[3] ?? '');
+    const clues = clueNumbers.length ? await this.db.getRepository(Clue).findBy({ number: In(clueNumbers) }) : [];
+    const urgeLine = new Map<number, number>();
+    const clueLines: string[] = [];
     for (const r of reminders) {
       const item = items.find((i) => i.id === r.itemId);
       if (!item) continue;
+      if (r.kind === 'clue_opened') {
+        const clue = clues.find((c) => c.number === r.key?.split(':')[3]);
+        if (!clue) continue;
+        const facts = { clueNumber: clue.number, summary: clue.summary, item: { number: item.number, title: item.title, signed: item.state !== 'assigned' } };
+        if (r.key?.split(':')[2] !== 'unit') clueLines.push(clueOfficeNotice(facts));
+        else if (urgeLine.has(item.id)) lines[urgeLine.get(item.id)!] += clueUnitTail(facts);
+        else clueLines.push(clueUnitNotice(facts));
+        continue;
+      }
       const lead = leads.find((l) => l.itemId === item.id);
       const unit = units.find((u) => u.id === lead?.unitId);
       const office = units.find((u) => u.id === item.ownerUnitId);
@@ -71,7 +89,10 @@ export class ReminderMessages implements OnModuleInit {
       });
       // R10: urges deferred out of the night arrive together; the same sentence is said once (the digest keeps every key).
       if (!lines.includes(line)) lines.push(line);
+      if (audience === 'unit' || audience === undefined) urgeLine.set(item.id, lines.indexOf(line));
     }
-    return { title: lines.length > 1 ? `督办提醒（${lines.length}项）` : '督办提醒', text: lines.join('\n') };
+    for (const line of clueLines) if (!lines.includes(line)) lines.push(line);
+    const onlyClues = clueLines.length > 0 && lines.length === clueLines.length;
+    return { title: lines.length > 1 ? `督办提醒（${lines.length}项）` : onlyClues ? '问题线索' : '督办提醒', text: lines.join('\n') };
   }
 }

@@ -42,6 +42,7 @@ const KIND_LABELS: Record<ReminderKind, string> = {
   review_pending: '待审核评定提醒',
   extension_pending: '待审批延期提醒',
   approval_pending: '待审定提醒',
+  clue_opened: '问题线索告知',
 };
 const AUDIENCE_LABELS: Record<Audience, string> = {
   unit: '承办单位',

@@ -89,6 +89,7 @@ const PRIORITY: ReminderKind[] = [
   'approval_pending',
   'review_pending',
   'extension_pending',
+  'clue_opened',
 ];
 const rank = (k: ReminderKind) => PRIORITY.indexOf(k);
 const GROUP: Record<ReminderKind, string> = {
@@ -108,6 +109,7 @@ const GROUP: Record<ReminderKind, string> = {
   review_pending: 'review',
   extension_pending: 'extension',
   approval_pending: 'approval',
+  clue_opened: 'clue',
 };
 
 /**

@@ -17,7 +17,12 @@ export type ReminderKind =
   /** Issue 14: decisions waiting on the owner (办结审核评定, 延期审批) or the leader (D3 审定). */
   | 'review_pending'
   | 'extension_pending'
-  | 'approval_pending';
+  | 'approval_pending'
+  /**
+   * Issue 14 (R10 with A1): an overdue clue opened on the item, told to the unit and the 督查室 by the reminders' digest
+   * of that moment (folded into the unit's urge), not by a message of its own. Not planned: the clue opener stores it.
+   */
+  | 'clue_opened';
 
 /**
  * Who a reminder is for: the lead unit, the 督查室, the owner office (立项主体: its owner-role people), or the owner

@@ -1,6 +1,7 @@
 import { AccountabilityService } from '../../src/accountability/accountability.service';
 import { Clue, ClueEvent } from '../../src/accountability/clue.entity';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
@@ -48,9 +49,13 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
     expect(clues).toHaveLength(1);
     expect(clues[0]).toMatchObject({ number: 'XS2026-0001', trigger: 'overdue', unitId: org.units.lead, state: 'clue_opened' });
     expect(clues[0].summary).toContain(number);
-    const notices = await t.db.getRepository(OutboxMessage).findBy({ kind: 'clue_notice' });
-    // The 督查室, and (issue 14) the unit's group: the unit is told a clue concerning it opened, and what happens next.
-    expect(notices.map((n) => n.target)).toEqual([`person:${org.supervisor.id}`, `group:${org.groups.lead}`]);
+    // The 督查室, and (issue 14) the unit's group: the unit is told a clue concerning it opened, and what happens next — in
+    // the reminders' one message of that moment (R10), with the unit's urge, not as a message of its own.
+    expect(await t.db.getRepository(OutboxMessage).countBy({ kind: 'clue_notice' })).toBe(0);
+    await t.get(ReminderScheduler).dispatch(shanghaiInstant('2026-03-05', '18:00'));
+    const digests = await t.db.getRepository(OutboxMessage).findBy({ kind: 'reminder_digest' });
+    const withClue = digests.filter((d) => JSON.stringify(d.payload).includes(`clue_opened`) && JSON.stringify(d.payload).includes(clues[0].number));
+    expect(withClue.map((n) => n.target).sort()).toEqual([`group:${org.groups.lead}`, `person:${org.supervisor.id}`].sort());
   });
 
   it("A2: the whole procedure — hand-over, 核查, opinion, the leader's 审核 (card), 复核 returning once, 实施, result, 结果运用; a wrong role refused at every step", async () => {

@@ -64,7 +64,13 @@ describe('periodic jobs, one per module (issue 12)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await clues()).toBe(1);
-    // …and the reminder tick, removed, planned nothing.
-    expect(await t.db.getRepository(Reminder).count()).toBe(0);
+    // …and the reminder tick, removed, planned nothing. (Issue 14: the clue's own notices wait as reminders of that moment —
+    // the reminders' digest carries them, R10 — for the unit and the 督查室.)
+    const rows = await t.db.getRepository(Reminder).find();
+    expect(rows.filter((r) => r.kind !== 'clue_opened')).toEqual([]);
+    expect(rows.map((r) => [r.kind, r.audience]).sort()).toEqual([
+      ['clue_opened', 'supervision_office'],
+      ['clue_opened', 'unit'],
+    ]);
   });
 });

@@ -135,8 +135,7 @@ describe('13710 over 劳动节 2026 at the fake DingTalk (C3, R1, R4, R5, R10, A
       unit('2026-05-07 16:00'),
       // R1 逾期2天 and R4: the 立项主体 (both people of the office) and its coordinating leader, at 05-07 18:00.
       unit('2026-05-07 18:00'),
-      // A1 at 2 working days: the unit is told the clue opened (issue 14).
-      '2026-05-07 18:00 unit 【问题线索】',
+      // A1 at 2 working days: the unit is told the clue opened (issue 14) — in that urge, one message (R10; below).
       '2026-05-07 18:00 li 【逾期报告】',
       '2026-05-07 18:00 zhang 【逾期报告】',
       '2026-05-07 18:00 coordinator 【报请协调】',
@@ -146,6 +145,18 @@ describe('13710 over 劳动节 2026 at the fake DingTalk (C3, R1, R4, R5, R10, A
       '2026-05-08 18:00 unit 【重点督办】',
       '2026-05-08 18:00 office 【重点督办】',
       '2026-05-09 09:00 unit 【催办】',
+    ]);
+    const clue = (await t.db.getRepository(Clue).findOneByOrFail({ itemId: item.id })).number;
+    expect(
+      mine
+        .filter((a) => a.at === '2026-05-07 18:00' && a.to === 'unit')
+        .map((a) =>
+          String((JSON.parse(a.text) as { msgParam: { text: string } }).msgParam.text)
+            .split('\n')[0]
+            .trimEnd(),
+        ),
+    ).toEqual([
+      `【催办】${item.number}「${item.title}」已逾期2天（节假日不计），请立即反馈办理情况。督查室已就此登记问题线索 ${clue}，将核实情况后按程序处理（问题线索不等于问责）；如有正当理由，请及时向督查室说明。`,
     ]);
     // Nobody hears anything from 05-01 to 05-05, and nothing in a night.
     expect(mine.filter((a) => a.at >= '2026-05-01' && a.at < '2026-05-06')).toEqual([]);

@@ -128,9 +128,11 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       `${unit('2026-03-05 16:00')} 【催办】`,
       // R1 2 d after; R4 then the owner, one to one, and — the owner's office having no coordinating leader — the
       // 督查室, asked to name one (立项主体要及时报请…分管领导协调, 001 §14; never the D3 leader).
+      // Issue 14 (R10 with A1): the clue that opens at that moment rides in the same messages — a sentence on the unit's
+      // urge, a line of the 督查室's digest (the dispatch opens it: this walk runs no scan of its own).
       `${unit('2026-03-05 18:00')} 【催办】`,
       `2026-03-05 18:00 owner 【逾期报告】`,
-      `2026-03-05 18:00 office 【逾期报告】`,
+      `2026-03-05 18:00 office 【逾期报告】【问题线索】`,
       // Issue 14: after the cadence, one urge each working morning at 09:00 until the unit answers.
       `${unit('2026-03-06 09:00')} 【催办】`,
       // R5: 3 days overdue — 重点督办, told to the unit (issue 13: it was never told) and to the 督查室.
@@ -182,9 +184,11 @@ describe('13710 timelines at the fake DingTalk (R1–R10)', () => {
       // R1 逾期2天 and R4 at 48 working hours: 05-07 18:00, outside quiet hours — the owner, and (its office having
       // no coordinating leader) the 督查室, asked to name one. The group has had its 6 reminder messages that day (issue
       // 14: the first test's item is urged at 09:00 each working morning too), so the unit's urge waits for 09:00 the next
-      // working morning, one line with that morning's follow-up.
+      // working morning, one line with that morning's follow-up. The clue opened at that moment is not an urge: the unit
+      // is told it at once, as its one message of the moment (issue 14), and the 督查室 in its digest.
+      `2026-05-07 18:00 unit 【问题线索】`,
       `2026-05-07 18:00 owner 【逾期报告】`,
-      `2026-05-07 18:00 office 【逾期报告】`,
+      `2026-05-07 18:00 office 【逾期报告】【问题线索】`,
       `${unit('2026-05-08 09:00')} 【催办】`,
       // R5 逾期3天 重点督办: 05-08 18:00.
       `${unit('2026-05-08 18:00')} 【重点督办】`,

@@ -308,12 +308,12 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
   });
 
   /**
-   * Fails today (H5, reminders — catch-up after downtime): at the first tick after the day of downtime (10-16 10:00)
-   * three groups got, for the same item in the same moment, a stale 【督办提醒】「将于 2026-10-15 18:00 到期，请按时反馈」
-   * — a deadline already past — and a 【催办】「已逾期16小时」 (DB2026-0019 市生态环境局, DB2026-0008 市商务局,
-   * DB2026-0021 市文化旅游局). The issue asks for one summary per item with its current state. Turn on after the merge.
+   * Issue 14 (R10): for one item, one recipient gets one message per moment, saying the item's current state. Failed
+   * before the catch-up fix (a stale 【督办提醒】「将于 2026-10-15 18:00 到期」 beside a 【催办】 at 10-16 10:00), then at each
+   * 2-working-days mark (【催办】 + 【问题线索】 to the unit's group, e.g. 2026-10-12 18:00 市农业农村局督办群 DB2026-0005):
+   * the clue's notice now rides in the moment's reminder digest, whichever of the reminder tick and the A1 scan runs first.
    */
-  it.skip('[waits on the reminders catch-up fix] R10 — one message per item per recipient per moment, with the item’s current state (nothing “将于…到期” once the deadline passed)', () => {
+  it('R10 — one message per item per recipient per moment, with the item’s current state (nothing “将于…到期” once the deadline passed)', () => {
     const per = new Map<string, string[]>();
     for (const a of arrivals) {
       for (const n of new Set(a.text.match(/DB\d{4}-\d{4}/g) ?? [])) per.set(`${a.at} ${a.to} ${n}`, [...(per.get(`${a.at} ${a.to} ${n}`) ?? []), a.text]);
