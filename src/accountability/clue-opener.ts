@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { OutboxWriter } from '../outbox/outbox.writer';
@@ -7,6 +7,7 @@ import type { ItemEventRecorded } from '../cases/item.events';
 import type { ObstructionRecorded } from '../scoring/scoring.events';
 import { supervisionTargets, unitTargets } from '../org/message-targets';
 import { QuietHold } from '../reminders/quiet-hold';
+import { ClueSummaries } from '../reminders/clue-summaries';
 import { formatItemNumber } from '../cases/item-number.rules';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
@@ -16,7 +17,7 @@ import { Unit } from '../org/unit.entity';
 import { triggerClue } from './accountability.rules';
 import type { ClueDraft, ProcedureState } from './accountability.types';
 import { Clue, ClueEvent } from './clue.entity';
-import { clueOfficeNotice, clueUnitNotice } from './clue-notice.texts';
+import { clueOfficeNotice, clueUnitNotice } from '../reminders/clue-notice.texts';
 import { Reminder } from '../reminders/reminder.entity';
 
 /** The prefix of clue numbers (XS = 线索): XS2026-0001. */
@@ -36,9 +37,15 @@ export class ClueOpener implements OnModuleInit {
     private readonly outbox: OutboxWriter,
     private readonly events: EventDispatcher,
     private readonly quiet: QuietHold,
+    private readonly summaries: ClueSummaries,
+    private readonly db: DataSource,
   ) {}
 
   onModuleInit(): void {
+    // Issue 14: the reminders' digest tells an overdue clue in the moment's one message; it reads the clue through this.
+    this.summaries.provide(async (numbers) =>
+      (await this.db.getRepository(Clue).findBy({ number: In(numbers) })).map((c) => ({ number: c.number, summary: c.summary })),
+    );
     this.events.on('item.event-recorded', { order: ClueOpener.ORDER, name: 'accountability.clues' }, (em, e) => this.forItemEvent(em, e));
     this.events.on('scoring.obstruction-recorded', { order: ClueOpener.ORDER, name: 'accountability.clues' }, (em, e) => this.forObstruction(em, e));
   }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ClueSummaries } from './clue-summaries';
 import { RectificationDeadlines } from '../cases/rectification-deadline.port';
 import { PolicyRectificationDeadlines } from './rectification-deadlines';
 import { ReminderPolicyService } from './reminder-policy.service';
@@ -15,12 +16,13 @@ import { QUIET_HOURS } from '../outbox/quiet-hours.port';
 @Module({
   imports: [CalendarModule],
   providers: [
+    ClueSummaries,
     ReminderPolicyService,
     QuietHold,
     { provide: RectificationDeadlines, useClass: PolicyRectificationDeadlines },
     // R10 for every notice (issue 14): the outbox holds each message it is given with this same hold.
     { provide: QUIET_HOURS, useExisting: QuietHold },
   ],
-  exports: [ReminderPolicyService, QuietHold, RectificationDeadlines, QUIET_HOURS],
+  exports: [ReminderPolicyService, QuietHold, RectificationDeadlines, QUIET_HOURS, ClueSummaries],
 })
 export class ReminderPolicyModule {}

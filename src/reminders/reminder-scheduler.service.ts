@@ -22,7 +22,7 @@ import { nextWorkingMorning } from '../calendar/working-time';
 import { DAY_MS } from '../shared/shanghai-time';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { EventDispatcher } from '../events/event-dispatcher';
-import { clueUnitTail } from '../accountability/clue-notice.texts';
+import { clueUnitTail } from './clue-notice.texts';
 import { Reminder } from './reminder.entity';
 import type { Audience } from './schedule.types';
 import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';

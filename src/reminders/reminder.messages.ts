@@ -10,8 +10,8 @@ import { CalendarService } from '../calendar/calendar.service';
 import { reminderLine } from './reminder.texts';
 import { policyFor } from './reminder.policy';
 import { ReminderPolicyService } from './reminder-policy.service';
-import { Clue } from '../accountability/clue.entity';
-import { clueOfficeNotice, clueUnitNotice, clueUnitTail } from '../accountability/clue-notice.texts';
+import { ClueSummaries } from './clue-summaries';
+import { clueOfficeNotice, clueUnitNotice, clueUnitTail } from './clue-notice.texts';
 
 /** The reminders' message (issue 12: each feature composes its own): the digest of what is due for one recipient. */
 @Injectable()
@@ -22,6 +22,7 @@ export class ReminderMessages implements OnModuleInit {
     private readonly kinds: MessageKinds,
     private readonly calendar: CalendarService,
     private readonly policies: ReminderPolicyService,
+    private readonly clueSummaries: ClueSummaries,
   ) {}
 
   onModuleInit(): void {
@@ -52,7 +53,7 @@ export class ReminderMessages implements OnModuleInit {
     // item's urge of the moment (which says how late it is and asks for the report) as one more sentence on its line;
     // alone, as the full notice. To the 督查室, as a line of its own.
     const clueNumbers = reminders.filter((r) => r.kind === 'clue_opened').map((r) => r.key?.split(':')[3] ?? '');
-    const clues = clueNumbers.length ? await this.db.getRepository(Clue).findBy({ number: In(clueNumbers) }) : [];
+    const clues = await this.clueSummaries.load(clueNumbers);
     const urgeLine = new Map<number, number>();
     const clueLines: string[] = [];
     for (const r of reminders) {

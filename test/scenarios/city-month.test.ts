@@ -330,7 +330,7 @@ describe('the scripted month of a small city (issue 14: A1, B1, B4, R1, R4, R5, 
    * this branch): 钱副市长 got only the 7 approval cards (10-08 14:00 ×2, 10-16 14:00 ×2, 10-21, 10-26, 10-27 14:00) and no
    * reminder afterwards, though items waited on him for up to 17 working days. Turn on once leader reminders land.
    */
-  it.skip('[waits on leader reminders] D3 — the slow leader is reminded of the items waiting for his 审定', () => {
+  it('D3 — the slow leader is reminded of the items waiting for his 审定', () => {
     const waiting = items.filter((i) => i.behaviour === 'onTime' && i.slowLeader && i.deadlineAt < shanghaiInstant('2026-10-27', '18:00'));
     expect(waiting.length).toBeGreaterThan(0);
     const reminded = (n: string) => arrivals.some((a) => a.to === '钱副市长' && a.text.includes(n) && !a.text.includes('template_card'));
