@@ -13,6 +13,7 @@ import { ItemUnit } from './cases/item-unit.entity';
 import { NumberSequence } from './cases/number-sequence.entity';
 import { Report } from './cases/report.entity';
 import { ApiToken } from './org/api-token.entity';
+import { ConsoleSession, LoginCode } from './auth/console-session.entity';
 import { ChatGroup } from './org/chat-group.entity';
 import { Person } from './org/person.entity';
 import { PersonIdentity } from './org/person-identity.entity';
@@ -36,6 +37,8 @@ export const ENTITIES = [
   RoleGrant,
   ChatGroup,
   ApiToken,
+  ConsoleSession,
+  LoginCode,
   Item,
   ItemUnit,
   ItemEvent,

@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './http/http-exception.filter';
 import { JSON_BODY_LIMIT, publicHeaders, requireKnownContentType, requireTokenBeforeUpload, verifyJsonDepth } from './http/http-input';
 import { TokenService } from './auth/token.service';
+import { SessionService } from './auth/session.service';
+import { sessionFromCookieHeader } from './auth/session.rules';
 import { validationPipe } from './http/validation';
 
 /** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
@@ -12,7 +14,16 @@ export function setUpApp(app: INestApplication): void {
   // (checked on the raw bytes before parsing); Nest then skips its own default parsers, which had no such limits.
   app.use(requireKnownContentType);
   const tokens = app.get(TokenService, { strict: false });
-  app.use(requireTokenBeforeUpload((t) => tokens.resolve(t)));
+  const sessions = app.get(SessionService, { strict: false });
+  app.use(
+    requireTokenBeforeUpload(
+      (t) => tokens.resolve(t),
+      (cookie) => {
+        const value = sessionFromCookieHeader(cookie);
+        return value ? sessions.resolve(value) : null;
+      },
+    ),
+  );
   app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonDepth }));
   app.use(urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   // WeCom app callbacks are XML: read them as text.
@@ -27,7 +38,9 @@ export function setUpApp(app: INestApplication): void {
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Duban 督办')
-    .setDescription('督查督办：立项、交办、签收、反馈、延期、办结、评定、审定、归档，一事一卷与台账。所有 /api 接口需 Authorization: Bearer <令牌>。')
+    .setDescription(
+      '督查督办：立项、交办、签收、反馈、延期、办结、评定、审定、归档，一事一卷与台账。所有 /api 接口需 Authorization: Bearer <令牌>，或督办系统登录后的会话 Cookie。',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();

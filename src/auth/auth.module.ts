@@ -1,9 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { OrgModule } from '../org/org.module';
 import { AuthController } from './auth.controller';
+import { SessionController } from './session.controller';
+import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 
-/** Access tokens: issued and revoked here, resolved by the app-wide AuthGuard on every request — hence global. */
+/**
+ * Access tokens: issued and revoked here, resolved by the app-wide AuthGuard on every request — hence global. Issue 15:
+ * the console's sessions (cookie) and the bot's one-time sign-in codes live here too.
+ */
 @Global()
-@Module({ imports: [OrgModule], controllers: [AuthController], providers: [TokenService], exports: [TokenService] })
+@Module({
+  imports: [OrgModule],
+  controllers: [AuthController, SessionController],
+  providers: [TokenService, SessionService],
+  exports: [TokenService, SessionService],
+})
 export class AuthModule {}

@@ -3,6 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { ApiToken } from '../org/api-token.entity';
+import { ConsoleSession } from './console-session.entity';
 import { Person } from '../org/person.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import type { Actor } from '../shared/actor';
@@ -59,10 +60,16 @@ export class TokenService {
     return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.createdAt, revokedAt: r.revokedAt }));
   }
 
-  /** Every token the person still holds, revoked at once (someone leaves, a phone is lost); how many. */
+  /**
+   * Every token the person still holds, revoked at once (someone leaves, a phone is lost); how many. Issue 15: their
+   * console sessions end with them (not counted).
+   */
   async revokeAll(personId: number, now: Date): Promise<number> {
-    const r = await this.db.getRepository(ApiToken).update({ personId, revokedAt: IsNull() }, { revokedAt: now });
-    return r.affected ?? 0;
+    return this.db.transaction(async (em) => {
+      const r = await em.update(ApiToken, { personId, revokedAt: IsNull() }, { revokedAt: now });
+      await em.update(ConsoleSession, { personId, revokedAt: IsNull() }, { revokedAt: now });
+      return r.affected ?? 0;
+    });
   }
 
   async revoke(tokenId: number, now: Date): Promise<boolean> {

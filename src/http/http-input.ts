@@ -117,10 +117,22 @@ export const UPLOAD_ROUTES = [/^\/api\/import\/?$/, /^\/api\/accountability\/clu
  * Before a large upload is read, the caller must be signed in: an anonymous or revoked caller is refused with 401
  * without the body being read into memory (the route's guard checks the roles afterwards, as for every route).
  */
-export function requireTokenBeforeUpload(resolve: (token: string) => Promise<unknown>) {
+export function requireTokenBeforeUpload(
+  resolve: (token: string) => Promise<unknown>,
+  /** Issue 15: the console's session, from the request's Cookie header (null: no session cookie in it). */
+  resolveSession: (cookieHeader: string) => Promise<unknown> | null = () => null,
+) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.method !== 'POST' || !UPLOAD_ROUTES.some((r) => r.test(req.path))) return next();
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const session = m ? null : resolveSession(req.headers.cookie ?? '');
+    if (session) {
+      session.then(
+        (actor) => next(actor ? undefined : new DomainError('AUTH.SESSION_EXPIRED', '登录已过期或已退出，请重新登录督办系统。', 'unauthenticated')),
+        (e: unknown) => next(e),
+      );
+      return;
+    }
     if (!m) return next(new DomainError('AUTH.MISSING_TOKEN', '缺少访问令牌：请在请求头中加上 Authorization: Bearer <令牌>。', 'unauthenticated'));
     resolve(m[1]).then(
       (actor) => next(actor ? undefined : new DomainError('AUTH.BAD_TOKEN', '访问令牌无效或已吊销，请向管理员重新申请。', 'unauthenticated')),

@@ -15,6 +15,7 @@ import { AnsweredAtSchema1764800100000 } from './1764800100000-AnsweredAtSchema'
 import { PolicyLayersSchema1764800200000 } from './1764800200000-PolicyLayersSchema';
 import { OwnerOfficeSchema1764800300000 } from './1764800300000-OwnerOfficeSchema';
 import { ChatProposalSchema1764900200000 } from './1764900200000-ChatProposalSchema';
+import { ConsoleSessionSchema1764901000000 } from './1764901000000-ConsoleSessionSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   PolicyLayersSchema1764800200000,
   OwnerOfficeSchema1764800300000,
   ChatProposalSchema1764900200000,
+  ConsoleSessionSchema1764901000000,
 ];

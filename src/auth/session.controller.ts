@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { Public } from '../http/route-access';
+import { DomainError } from '../shared/errors';
+import { clearedCookie, crossSite, sameSite, sessionCookie, sessionFromCookieHeader } from './session.rules';
+import { SessionService, sessionView, type SessionView } from './session.service';
+import { TokenService } from './token.service';
+
+export class SignInDto {
+  @ApiProperty({ description: '管理员令牌或个人访问令牌' }) @IsString() @IsNotEmpty() @MaxLength(200) token!: string;
+}
+
+export class SignInLinkDto {
+  @ApiProperty({ description: '督办助手 /登录 发来的链接中的 code' }) @IsString() @IsNotEmpty() @MaxLength(200) code!: string;
+}
+
+const NOT_SIGNED_IN = () => new DomainError('SESSION.NONE', '尚未登录或登录已过期，请重新登录督办系统。', 'unauthenticated');
+
+/**
+ * Issue 15 (sign-in): the console's session — opened with a token (the admin token for bootstrap, or a person's) or
+ * with the one-time code of a /登录 link; read; closed. The cookie is httpOnly and SameSite=Lax (session.rules.ts).
+ */
+@ApiTags('session 登录')
+@Controller('api/session')
+export class SessionController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: '用令牌登录督办系统（设置会话 Cookie）' })
+  async signIn(@Body() dto: SignInDto, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    const actor = await this.tokens.resolve(dto.token);
+    if (!actor) {
+      throw new DomainError('SESSION.BAD_TOKEN', '令牌无效或已吊销，无法登录。请核对令牌，或在督办助手中发送 /登录 获取登录链接。', 'unauthenticated');
+    }
+    res.append('Set-Cookie', sessionCookie(await this.sessions.open(actor), this.sessions.secure));
+    return sessionView(actor);
+  }
+
+  @Post('link')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: '用督办助手发来的一次性链接登录（10分钟内有效，仅可使用一次）' })
+  async signInWithLink(@Body() dto: SignInLinkDto, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    const actor = await this.sessions.redeemLoginCode(dto.code);
+    if (!actor) throw new DomainError('SESSION.BAD_LINK', '登录链接已使用、已过期或无效。请在督办助手中重新发送 /登录 获取新的链接。', 'unauthenticated');
+    res.append('Set-Cookie', sessionCookie(await this.sessions.open(actor), this.sessions.secure));
+    return sessionView(actor);
+  }
+
+  @Get()
+  @Public() // answered here: by the cookie, or by a Bearer token
+  @ApiOperation({ summary: '当前登录的人员与角色' })
+  async current(@Req() req: Request): Promise<SessionView> {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (bearer) {
+      const actor = await this.tokens.resolve(bearer[1]);
+      if (!actor) throw NOT_SIGNED_IN();
+      return sessionView(actor);
+    }
+    const value = sessionFromCookieHeader(req.headers.cookie);
+    const found = value ? await this.sessions.resolve(value) : null;
+    if (!found) throw NOT_SIGNED_IN();
+    return sessionView(found.actor);
+  }
+
+  @Delete()
+  @Public() // logging out twice, or with an expired session, is not an error
+  @HttpCode(204)
+  @ApiOperation({ summary: '退出登录（会话在服务器端作废，Cookie 清除）' })
+  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const value = sessionFromCookieHeader(req.headers.cookie);
+    if (!value) {
+      res.append('Set-Cookie', clearedCookie(this.sessions.secure));
+      return;
+    }
+    const from = { method: req.method, origin: req.headers.origin, referer: req.headers.referer, host: req.headers.host };
+    if (!sameSite(from, this.sessions.publicBaseUrl)) throw crossSite();
+    await this.sessions.revoke(value);
+    res.append('Set-Cookie', clearedCookie(this.sessions.secure));
+  }
+}
