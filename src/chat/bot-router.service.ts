@@ -208,7 +208,7 @@ export class BotRouter {
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
     try {
-      return await this.executor.run(parsed.command, actor);
+      return await this.executor.run(parsed.command, actor, { inGroup: inGroup(event) });
     } catch (e) {
       if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
       throw e;

@@ -26,6 +26,7 @@ import { parseCommand } from './command.parser';
 import { formatShanghai } from '../shared/shanghai-time';
 import { Clock } from '../shared/clock';
 import { QuietHold } from '../reminders/quiet-hold';
+import { SessionService } from '../auth/session.service';
 
 /** Issue 14: how long a command asked about waits for /确认. */
 export const PROPOSAL_TTL_MS = 30 * 60_000;
@@ -45,10 +46,14 @@ export class CommandExecutor {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly quiet: QuietHold,
+    private readonly sessions: SessionService,
   ) {}
 
-  async run(cmd: BotCommand, actor: Actor): Promise<Omit<BotResult, 'duplicate'>> {
+  /** `where.inGroup` (issue 15): the command was typed in a group — /登录 then posts no link. */
+  async run(cmd: BotCommand, actor: Actor, where?: { inGroup: boolean }): Promise<Omit<BotResult, 'duplicate'>> {
     switch (cmd.name) {
+      case 'login':
+        return { reply: await this.loginLink(actor, where?.inGroup !== false) };
       case 'help':
         return { reply: await this.help(actor) };
       case 'mine':
@@ -215,6 +220,16 @@ export class CommandExecutor {
       `反馈 ${i.reports.length} 次${i.returnCount ? `，退回 ${i.returnCount} 次` : ''}`,
       ...waiting.map((w) => `待您办理：${w.what}，请发送 ${w.command}`),
     ].join('\n');
+  }
+
+  /**
+   * Issue 15: /登录 — a one-time link to the console (single use, 10 minutes), written in the chat event's transaction
+   * with its reply. Never in a group: anyone there could use it.
+   */
+  private async loginLink(actor: Actor, inGroup: boolean): Promise<string> {
+    if (inGroup || actor.personId === null) return '登录链接只能私聊发送，请私聊督办助手发送 /登录';
+    const code = await this.sessions.issueLoginCode(actor.personId, currentManager() ?? this.db.manager);
+    return `点击链接登录督办系统（10分钟内有效，仅可使用一次）：${this.sessions.loginLink(code)}`;
   }
 
   /** /我的 (issue 14): what waits on me first, then 主办 and 协办 (and what I registered or lead), each with its next command. */

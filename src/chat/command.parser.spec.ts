@@ -542,3 +542,13 @@ describe('issue 14: the commands that let each role finish in chat', () => {
     expect(parse(`/退回 ${N} 缺少现场照片`)).toEqual(ok({ name: 'return', number: N, reason: '缺少现场照片' }));
   });
 });
+
+describe('issue 15: /登录 asks for a one-time sign-in link', () => {
+  it('/登录 and /login take nothing; a near miss is offered the word', () => {
+    expect(parse('/登录')).toEqual(ok({ name: 'login' }));
+    expect(parse('/login')).toEqual(ok({ name: 'login' }));
+    expect(parse('@督办助手 /登录')).toEqual(ok({ name: 'login' }));
+    expect(parse('/登陆')).toEqual({ ok: false, code: 'UNKNOWN_COMMAND', message: '您是不是想输入 /登录？私聊督办助手发送 /登录 可获取督办系统的登录链接。' });
+    expect(parse('登录')).toEqual({ ok: false, code: 'NOT_A_COMMAND' });
+  });
+});

@@ -83,13 +83,13 @@ describe('/登录 in chat: a one-time sign-in link, one to one only (issue 15)',
     const before = wx.userMessages(user).length;
     await wx.botDirectText({ userId: user, text });
     await wx.waitFor(() => wx.userMessages(user).length > before, 5_000);
-    return textOf(wx.userMessages(user)[before]!);
+    return textOf(wx.userMessages(user)[before]!).replace(/^\*\*督办助手\*\*\n/, ''); // WeCom markdown: the bot's name heads it
   };
   const wxGroup = async (user: string, text: string): Promise<string> => {
     const before = wx.groupMessages('wrLogin').length;
     await wx.botGroupText({ chatId: 'wrLogin', userId: user, text });
     await wx.waitFor(() => wx.groupMessages('wrLogin').length > before, 5_000);
-    return textOf(wx.groupMessages('wrLogin')[before]!);
+    return textOf(wx.groupMessages('wrLogin')[before]!).replace(/^\*\*督办助手\*\*\n/, '');
   };
 
   const LINK = /^点击链接登录督办系统（10分钟内有效，仅可使用一次）：(https:\/\/duban\.example\.gov\.cn\/%E7%99%BB%E5%BD%95\?code=([A-Za-z0-9_-]{32,}))$/;

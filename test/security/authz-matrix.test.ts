@@ -266,6 +266,12 @@ const RULES: Record<string, Rule> = {
   'GET /api/bulletins/:number/docx': { allow: CLUES, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/docx` }) },
   'GET /api/statistics': { allow: OVERSIGHT, call: () => ({ path: '/api/statistics' }) },
   'GET /api/statistics/export.xlsx': { allow: OVERSIGHT, call: () => ({ path: '/api/statistics/export.xlsx' }) },
+  // Issue 15: signing in is open to all (the token or the one-time code in the body is what is checked); who am I needs
+  // a token or a session; logging out is never refused.
+  'POST /api/session': { allow: 'public', call: () => ({ path: '/api/session', body: { token: 'not-a-token-0123456789' } }) },
+  'POST /api/session/link': { allow: 'public', call: () => ({ path: '/api/session/link', body: { code: 'not-a-code' } }) },
+  'GET /api/session': { allow: SIGNED_IN, call: () => ({ path: '/api/session' }) },
+  'DELETE /api/session': { allow: 'public', call: () => ({ path: '/api/session' }) },
 };
 
 /** Every route the running app answers, as "METHOD path", read from Express's router stack. */
@@ -286,11 +292,16 @@ interface Layer {
 
 const AUTH_CODES = ['AUTH.MISSING_TOKEN', 'AUTH.BAD_TOKEN', 'AUTH.FORBIDDEN'];
 
-describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
+/**
+ * Issue 15: the matrix runs twice — with the Bearer header, and with the console's session cookie (signed in with the
+ * same token, requests from the console's own origin): same person, same roles, same refusals.
+ */
+describe.each(['bearer', 'cookie'] as const)('authorisation matrix (%s): every route × seven callers (P2–P4)', (via) => {
   let t: TestApp;
   let org: Org;
   let f: Fixtures;
   const tokens = {} as Record<Who, string | null>;
+  const cookies = {} as Record<string, string>;
   let checks = 0;
 
   beforeAll(async () => {
@@ -305,6 +316,7 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
       leadContact: org.leadContact.token,
       otherContact: org.otherContact.token,
     });
+    if (via === 'cookie') for (const who of SIGNED_IN) cookies[tokens[who]!] = await signIn(tokens[who]!);
     const reg = t.get(RegistrationService);
     const cmd = t.get(ItemCommandsService);
     const item = (
@@ -390,10 +402,18 @@ describe('authorisation matrix: every route × seven callers (P2–P4)', () => {
   async function send(method: string, call: Call, token: string | null): Promise<Response> {
     const http = t.http();
     let req = (http as unknown as Record<string, (p: string) => ReturnType<typeof http.get>>)[method.toLowerCase()](call.path);
-    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    if (token && via === 'bearer') req = req.set('Authorization', `Bearer ${token}`);
+    // Logging out ends the session it is called with: that call gets a session of its own.
+    const logout = method === 'DELETE' && call.path === '/api/session';
+    if (token && via === 'cookie') req = req.set('Cookie', logout ? await signIn(token) : cookies[token]).set('Origin', 'http://localhost:3000');
     if (call.raw) return req.set('Content-Type', call.raw.type).send(call.raw.data);
     if (call.body !== undefined) return req.send(call.body);
     return req;
+  }
+
+  async function signIn(token: string): Promise<string> {
+    const r = await t.http().post('/api/session').send({ token }).expect(200);
+    return ([] as string[]).concat(r.headers['set-cookie'])[0]!.split(';')[0]!;
   }
 
   const refused = (r: Response) => r.status === 401 || r.status === 403 || (r.status === 404 && r.body?.code === 'CASE.NOT_FOUND');

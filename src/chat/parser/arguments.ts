@@ -15,7 +15,7 @@ import type { CommandName, ParseResult } from './types';
 
 export function parseArguments(name: CommandName, cur: Cursor, ctx: Ctx): ParseResult {
   if (name === 'mine' || name === 'help' || name === 'score') return parseNoNumber(name, cur);
-  if (name === 'confirm') return { ok: true, command: { name } };
+  if (name === 'confirm' || name === 'login') return { ok: true, command: { name } };
   if (name === 'clue_audit' || name === 'bulletin_approve') return parseDecision(name, cur, ctx);
 
   const num = takeNumber(cur, ctx.prefix);

@@ -64,6 +64,8 @@ export function example(name: CommandName, ctx: Ctx): string {
       return `/撤回 ${n}`;
     case 'confirm':
       return '/确认';
+    case 'login':
+      return '/登录';
   }
 }
 
@@ -85,6 +87,7 @@ const FORMS: Record<CommandName, string> = {
   refuse_extension: '/驳回延期 编号 理由',
   withdraw: '/撤回 编号',
   confirm: '/确认',
+  login: '/登录',
 };
 
 /** The usage sentence: the full form and an example. */
@@ -93,6 +96,7 @@ export function usage(name: CommandName, ctx: Ctx): string {
   if (name === 'score') return '发送 /积分 可查看本单位的激励积分，督查室和领导可发送 /积分 单位名。';
   if (name === 'help') return '发送 /帮助 可查看全部命令和例子。';
   if (name === 'confirm') return '发送 /确认 可办理督办助手刚才向您确认的申请。';
+  if (name === 'login') return '私聊督办助手发送 /登录 可获取督办系统的登录链接。';
   return `请写成：${FORMS[name]}，例如 ${example(name, ctx)}。`;
 }
 
@@ -183,7 +187,7 @@ export function roleHelp(p: { name: string; roles: readonly HelpRole[]; waiting:
     ...(p.waiting.length ? ['等您办理的：', ...p.waiting.slice(0, 5)] : []),
     ...roles.flatMap((r) => [`${ROLE_HELP[r].title}：`, ...ROLE_HELP[r].lines]),
     '都可使用：',
-    '/查询 编号　/我的（我的事项）　/帮助（本说明）',
+    '/查询 编号　/我的（我的事项）　/登录（获取督办系统登录链接）　/帮助（本说明）',
     `例如：${ex}`,
     ...(roles.includes('unit') ? [`日期也可写成 12月20日 或 ${ctx.exDate.slice(0, 4)}1220。`] : []),
   ].join('\n');

@@ -22,6 +22,8 @@ export type BotCommand =
   /** B2: the leader's 审定 of a 通报: TB2026-0001 同意 / 退回 理由. */
   | { name: 'bulletin_approve'; number: string; approve: boolean; text: string }
   | { name: 'help' }
+  /** Issue 15: a one-time sign-in link to the console, sent one to one only. */
+  | { name: 'login' }
   /** Issue 14: the owner office decides the item's pending extension; a reason is required to refuse. */
   | { name: 'approve_extension'; number: string; note: string }
   | { name: 'refuse_extension'; number: string; reason: string }

@@ -30,6 +30,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   refuse_extension: { word: '驳回延期', alias: 'refuse-extension', synonyms: ['不同意延期', '拒绝延期'], takesNumber: true },
   withdraw: { word: '撤回', alias: 'withdraw', synonyms: ['撤销', '取消申请', '撤回申请'], takesNumber: true },
   confirm: { word: '确认', alias: 'confirm', synonyms: ['确定', '是的'], takesNumber: false },
+  // Issue 15: a one-time link to the console (one to one only).
+  login: { word: '登录', alias: 'login', synonyms: ['登陆', '登入', '网页登录'], takesNumber: false },
   help: { word: '帮助', alias: 'help', synonyms: ['?', '菜单', '命令', '说明'], takesNumber: false },
 };
 const NAMES = Object.keys(COMMANDS) as CommandName[];
