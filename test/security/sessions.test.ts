@@ -111,6 +111,17 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
     await t.http().get('/api/session').set('Cookie', c).expect(401);
   });
 
+  it('an admin-token session ends when the admin token is changed (another instance started with a new one)', async () => {
+    const c = await signIn(ADMIN_TOKEN);
+    const next = await startTestApp({ attachTo: t, env: { DUBAN_ADMIN_TOKEN: 'a-new-admin-token-9876543210' } });
+    try {
+      await next.http().get('/api/session').set('Cookie', c).expect(401);
+      await t.http().get('/api/session').set('Cookie', c).expect(200);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('a session ends after 8 hours without use, and after 7 days whatever the use', async () => {
     const idle = await signIn(org.otherContact.token);
     t.clock.advance(8 * 3600_000 + 1000);
