@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Public } from '../http/route-access';
@@ -14,6 +14,14 @@ export class SignInDto {
 
 export class SignInLinkDto {
   @ApiProperty({ description: '督办助手 /登录 发来的链接中的 code' }) @IsString() @IsNotEmpty() @MaxLength(200) code!: string;
+}
+
+/** Who signed in, as the console is told (the OpenAPI shape of SessionView). */
+export class SessionViewDto implements SessionView {
+  @ApiProperty({ type: Number, nullable: true, description: '人员编号；用管理员令牌登录时为 null' }) personId!: number | null;
+  @ApiProperty({ description: '姓名' }) name!: string;
+  @ApiProperty({ type: [String], description: '角色：admin、supervisor、owner、leader、unit_contact、unit_head' }) roles!: string[];
+  @ApiProperty({ description: '是否管理员' }) isAdmin!: boolean;
 }
 
 const NOT_SIGNED_IN = () => new DomainError('SESSION.NONE', '尚未登录或登录已过期，请重新登录督办系统。', 'unauthenticated');
@@ -34,6 +42,8 @@ export class SessionController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: '用令牌登录督办系统（设置会话 Cookie）' })
+  @ApiOkResponse({ type: SessionViewDto })
+  @ApiUnauthorizedResponse({ description: '令牌、链接或会话无效：{ code, message }' })
   async signIn(@Body() dto: SignInDto, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
     const actor = await this.tokens.resolve(dto.token);
     if (!actor) {
@@ -47,6 +57,8 @@ export class SessionController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: '用督办助手发来的一次性链接登录（10分钟内有效，仅可使用一次）' })
+  @ApiOkResponse({ type: SessionViewDto })
+  @ApiUnauthorizedResponse({ description: '令牌、链接或会话无效：{ code, message }' })
   async signInWithLink(@Body() dto: SignInLinkDto, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
     const actor = await this.sessions.redeemLoginCode(dto.code);
     if (!actor) throw new DomainError('SESSION.BAD_LINK', '登录链接已使用、已过期或无效。请在督办助手中重新发送 /登录 获取新的链接。', 'unauthenticated');
@@ -57,7 +69,9 @@ export class SessionController {
   @Get()
   @Public() // answered here: by the cookie, or by a Bearer token
   @ApiOperation({ summary: '当前登录的人员与角色' })
-  async current(@Req() req: Request): Promise<SessionView> {
+  @ApiOkResponse({ type: SessionViewDto })
+  @ApiUnauthorizedResponse({ description: '令牌、链接或会话无效：{ code, message }' })
+  async current(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (bearer) {
       const actor = await this.tokens.resolve(bearer[1]);
@@ -67,6 +81,7 @@ export class SessionController {
     const value = sessionFromCookieHeader(req.headers.cookie);
     const found = value ? await this.sessions.resolve(value) : null;
     if (!found) throw NOT_SIGNED_IN();
+    if (found.renewed) res.append('Set-Cookie', sessionCookie(value!, this.sessions.secure));
     return sessionView(found.actor);
   }
 
@@ -74,6 +89,7 @@ export class SessionController {
   @Public() // logging out twice, or with an expired session, is not an error
   @HttpCode(204)
   @ApiOperation({ summary: '退出登录（会话在服务器端作废，Cookie 清除）' })
+  @ApiNoContentResponse()
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const value = sessionFromCookieHeader(req.headers.cookie);
     if (!value) {

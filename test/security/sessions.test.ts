@@ -122,6 +122,22 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
     }
   });
 
+  it("a session in use is renewed: the browser's cookie gets another 8 hours with it", async () => {
+    const c = await signIn(org.supervisor.token);
+    const soon = await t.http().get('/api/statistics').set('Cookie', c).expect(200);
+    expect(soon.headers['set-cookie']).toBeUndefined(); // written at most every few minutes
+    t.clock.advance(6 * 60_000);
+    const later = await t.http().get('/api/statistics').set('Cookie', c).expect(200);
+    expect(([] as string[]).concat(later.headers['set-cookie'])).toEqual([`${c}; HttpOnly; SameSite=Lax; Path=/; Max-Age=28800`]);
+  });
+
+  it('the session routes are in the OpenAPI document, with the answer they give', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths['/api/session']).sort()).toEqual(['delete', 'get', 'post']);
+    expect(Object.keys(doc.paths['/api/session/link'])).toEqual(['post']);
+    expect(Object.keys(doc.components.schemas.SessionViewDto.properties).sort()).toEqual(['isAdmin', 'name', 'personId', 'roles']);
+  });
+
   it('a session ends after 8 hours without use, and after 7 days whatever the use', async () => {
     const idle = await signIn(org.otherContact.token);
     t.clock.advance(8 * 3600_000 + 1000);
