@@ -56,6 +56,8 @@ export class SessionService {
   async open(actor: Actor): Promise<string> {
     const value = randomBytes(32).toString('base64url');
     const now = this.clock.now();
+    // Sessions past their absolute end can never come back: they go, so the table stays small.
+    await this.db.createQueryBuilder().delete().from(ConsoleSession).where('expires_at < :now', { now }).execute();
     await this.db.getRepository(ConsoleSession).insert({
       personId: actor.personId,
       adminKey: actor.personId === null ? this.adminKey : null,
