@@ -28,6 +28,15 @@ describe('the console at /', () => {
     const r = await t.http().get('/assets/index-AbC123.js').expect(200);
     expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     await t.http().get('/assets/index-gone.js').expect(404);
+    await t.http().get('/favicon.ico').expect(404);
+  });
+
+  it('no file outside web/dist is reachable', async () => {
+    for (const path of ['/..%2f..%2fpackage.json', '/assets/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json']) {
+      const r = await t.http().get(path);
+      expect(r.status).toBe(404);
+      expect(r.text).not.toContain('"name"');
+    }
   });
 
   it('leaves /api, /public, /m, /callbacks, /health and /docs to the service (JSON 404, not the page)', async () => {
