@@ -7,7 +7,8 @@
  * With CONSOLE_TOKEN and no session endpoint on the service yet, the token is sent as a bearer header on /api calls
  * and GET /api/session is answered here with the token's person (from GET /api/people/me-like data given in CONSOLE_ME).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
       const problems: string[] = [];
       page.on('console', (m) => m.type() !== 'log' && problems.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      const scripts = new Set<string>();
+      page.on('response', (r) => r.request().resourceType() === 'script' && scripts.add(new URL(r.url()).pathname));
       await page.goto(`${url}/登录`, { waitUntil: 'networkidle' });
+      if (size === 'desk') console.log(`first-load JS of /登录: ${firstLoadKb(scripts)}`);
       await shot(page, join(out, `login-${size}.png`));
       if (token) {
         await page.route('**/api/**', async (route) => {
@@ -55,6 +59,18 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
+}
+
+/** gzip size of the scripts the page loaded, read from web/dist (what a server compressing them would send). */
+function firstLoadKb(paths: Set<string>): string {
+  let raw = 0;
+  let gz = 0;
+  for (const p of paths) {
+    const bytes = readFileSync(join(__dirname, '..', 'web', 'dist', p));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+  }
+  return `${paths.size} files, ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip`;
 }
 
 async function shot(page: Page, file: string): Promise<void> {

@@ -31,6 +31,18 @@ describe('the console at /', () => {
     await t.http().get('/favicon.ico').expect(404);
   });
 
+  it('sends the scripts gzip-compressed to a browser that accepts it, and plain to one that does not', async () => {
+    const gz = await t.http().get('/assets/index-AbC123.js').set('Accept-Encoding', 'gzip, deflate, br').expect(200);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['vary']).toMatch(/Accept-Encoding/);
+    expect(gz.headers['content-type']).toMatch(/javascript/);
+    expect(gz.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gz.text).toBe('console.log(1)'); // supertest inflates it
+    const plain = await t.http().get('/assets/index-AbC123.js').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe('console.log(1)');
+  });
+
   it('no file outside web/dist is reachable', async () => {
     for (const path of ['/..%2f..%2fpackage.json', '/assets/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json']) {
       const r = await t.http().get(path);
