@@ -54,12 +54,14 @@ export function App() {
         }
       />
     );
-  if (onLogin)
+  if (onLogin) {
+    document.title = '登录 · 督查督办';
     return (
       <Suspense fallback={<Loading />}>
         <LoginPage />
       </Suspense>
     );
+  }
   if (!me) return <Loading />;
   return <Shell />;
 }
@@ -99,6 +101,11 @@ function Shell() {
   const [drawer, setDrawer] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const selected = place.path === '/ledger' ? '/台账' : place.path;
+  useEffect(() => {
+    const item = match('/items/:number', place.path);
+    const name = item ? `事项 ${item.number}` : (MENU.find((m) => m.key === selected)?.label ?? '');
+    document.title = name ? `${name} · 督查督办` : '督查督办';
+  }, [place.path, selected]);
   const menu = (
     <Menu
       mode="inline"

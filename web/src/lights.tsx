@@ -17,3 +17,6 @@ export function LightTag({ light }: { light: Light }) {
     </Tag>
   );
 }
+
+/** The figure's colour in the counts. */
+export const LIGHT_COLOURS: Record<Light, string | undefined> = { red: '#cf1322', yellow: '#d48806', green: '#389e0d', done: undefined };

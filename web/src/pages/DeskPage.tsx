@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Card, Col, List, Row, Space, Statistic, Typography } from 'antd';
 import { api, type LedgerPage, type Light, messageOf, query } from '../api';
 import { when } from '../format';
-import { LIGHTS, LightTag } from '../lights';
+import { LIGHT_COLOURS, LIGHTS, LightTag } from '../lights';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -50,7 +50,7 @@ export default function DeskPage() {
   }, [me?.personId]);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>
         工作台
       </Typography.Title>
@@ -63,7 +63,7 @@ export default function DeskPage() {
                 <Statistic
                   title={<span title={LIGHTS[l].meaning}>{l === 'done' ? '已办结' : `${LIGHTS[l].word}灯`}</span>}
                   value={lights ? lights[l] : '—'}
-                  valueStyle={{ color: l === 'red' ? '#cf1322' : l === 'yellow' ? '#d48806' : l === 'green' ? '#389e0d' : undefined }}
+                  styles={{ content: { color: LIGHT_COLOURS[l] } }}
                 />
               </Link>
             </Card>

@@ -62,7 +62,7 @@ export default function ItemPage({ number }: { number: string }) {
     );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap align="center">
         <LightTag light={item.light} />
         <Typography.Title level={4} style={{ margin: 0 }}>

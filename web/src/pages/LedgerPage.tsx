@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Form, Grid, Select, Space, Statistic, Table, type TableColumnsType, Typography } from 'antd';
 import { api, type ItemRow, type LedgerPage as Page, type Light, messageOf, query, type Ref } from '../api';
 import { dayjs, when } from '../format';
-import { LIGHTS, LightTag } from '../lights';
+import { LIGHT_COLOURS, LIGHTS, LightTag } from '../lights';
 import { Link, navigate, useLocation } from '../router';
 import { BOARDS, SOURCES, STATE_LABELS } from '../../../src/shared/vocabulary';
 
@@ -97,7 +97,7 @@ export default function LedgerPage() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>
         台账
       </Typography.Title>
@@ -152,7 +152,7 @@ export default function LedgerPage() {
               key={l}
               title={l === 'done' ? '已办结' : `${LIGHTS[l].word}灯`}
               value={data.lights[l]}
-              valueStyle={{ color: l === 'red' ? '#cf1322' : l === 'yellow' ? '#d48806' : l === 'green' ? '#389e0d' : undefined }}
+              styles={{ content: { color: LIGHT_COLOURS[l] } }}
             />
           ))}
         </Space>
