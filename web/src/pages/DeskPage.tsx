@@ -46,7 +46,6 @@ export default function DeskPage() {
         .then((p) => setQueues((s) => ({ ...s, [q.key]: { total: p.total, items: p.items } })))
         .catch((e: unknown) => (e as Error).name !== 'AbortError' && setError(messageOf(e)));
     return () => ctl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [me?.personId]);
 
   return (

@@ -51,7 +51,6 @@ export default function LedgerPage() {
       unitId: filters.unitId ? Number(filters.unitId) : undefined,
       registered: filters.registeredFrom && filters.registeredTo ? [dayjs(filters.registeredFrom), dayjs(filters.registeredTo)] : undefined,
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [qs]);
 
   const go = (f: Filters, p = 1, size = pageSize) =>
