@@ -7,9 +7,10 @@ import { TokenService } from './auth/token.service';
 import { SessionService } from './auth/session.service';
 import { sessionFromCookieHeader } from './auth/session.rules';
 import { validationPipe } from './http/validation';
+import { serveConsole } from './app.console';
 
-/** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs. */
-export function setUpApp(app: INestApplication): void {
+/** What main.ts and the HTTP tests share: validation, error mapping, OpenAPI at /api/docs, the console at /. */
+export function setUpApp(app: INestApplication, opts: { webDist?: string } = {}): void {
   // Issue 11 (defect 9): a body must be of a type its route takes (415 otherwise), JSON at most 2 MB and 32 levels deep
   // (checked on the raw bytes before parsing); Nest then skips its own default parsers, which had no such limits.
   app.use(requireKnownContentType);
@@ -33,6 +34,8 @@ export function setUpApp(app: INestApplication): void {
   // Issue 11 (defect 14): the public links (no login) are served with a strict policy; the page widens it for its own
   // stylesheet and chart only.
   app.use('/public', publicHeaders);
+  // Issue 15: the web console (web/dist) at /, client routes falling back to its index.html.
+  serveConsole(app, opts.webDist);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

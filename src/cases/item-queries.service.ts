@@ -21,6 +21,8 @@ export interface ItemFilter {
   board?: Board;
   state?: ItemState;
   overdue?: boolean;
+  /** B3: one traffic light (LIGHT_SQL). */
+  light?: 'green' | 'yellow' | 'red' | 'done';
   number?: string;
   registeredFrom?: Date;
   registeredTo?: Date;
@@ -130,6 +132,10 @@ export class ItemQueriesService {
     if (f.number) qb.andWhere(`i.number LIKE :number ESCAPE '${LIKE_ESCAPE}'`, { number: `%${likeLiteral(f.number.normalize('NFKC').trim().toUpperCase())}%` });
     if (f.registeredFrom) qb.andWhere('i.registered_at >= :rf', { rf: f.registeredFrom });
     if (f.registeredTo) qb.andWhere('i.registered_at < :rt', { rt: f.registeredTo });
+    if (f.light) {
+      const now = this.clock.now();
+      qb.andWhere(`(${LIGHT_SQL}) = :light`, { light: f.light, now, soon: new Date(now.getTime() + 24 * 3600_000), open: OPEN_STATES });
+    }
     if (f.overdue !== undefined) {
       // A1, B3: overdue = the unit is late now (overdue.rules standingAt 'late' on an open item) — the red light.
       const late = `(${UNIT_LATE_SQL})`;

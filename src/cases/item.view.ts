@@ -9,7 +9,8 @@ import type { Item } from './item.entity';
 import { BOARDS, CATEGORIES, OPEN_STATES, RATINGS, SOURCES, STATE_LABELS } from '../shared/vocabulary';
 
 /** B3: green on track, yellow due within 24 h (or past due and never handed over), red = the unit late (A1); closed and archived items show done. */
-export type TrafficLight = 'green' | 'yellow' | 'red' | 'done';
+export const TRAFFIC_LIGHTS = ['green', 'yellow', 'red', 'done'] as const;
+export type TrafficLight = (typeof TRAFFIC_LIGHTS)[number];
 export const LIGHT_LABELS: Record<TrafficLight, string> = {
   green: '绿灯（正常）',
   yellow: '黄灯（24小时内到期，或已过期限尚未交办）',

@@ -44,6 +44,7 @@ export const FIELD_LABELS: Record<string, string> = {
   comment: '评定意见',
   state: '状态',
   overdue: '是否逾期',
+  light: '预警灯',
   number: '编号',
   registeredFrom: '登记起始日',
   registeredTo: '登记截止日',
@@ -104,6 +105,7 @@ const VALUE_LABELS_BY_FIELD: Record<string, Record<string, string>> = {
   state: STATE_LABELS,
   role: ROLE_LABELS,
   overdue: { true: '是', false: '否' },
+  light: { green: '绿灯', yellow: '黄灯', red: '红灯', done: '已办结' },
   unitRole: { lead: '主办', co: '协办' },
   purpose: { unit: '承办单位工作群', broadcast: '通报群', supervision: '督查室工作群' },
 };

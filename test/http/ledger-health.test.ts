@@ -52,6 +52,21 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     expect(all.body).toMatchObject({ total: 4, pageSize: 1, lights: { green: 1, yellow: 1, red: 1, done: 1 } });
   });
 
+  it('B3: the 台账 filters by light (the 灯 filter of the console); the counts then cover that light', async () => {
+    for (const light of ['red', 'yellow', 'green', 'done'] as const) {
+      const r = await t.http().get(`/api/ledger?light=${light}`).set(bearer(org.supervisor)).expect(200);
+      expect(r.body.items.map((i: { number: string }) => i.number)).toEqual([numbers[light]]);
+      expect(r.body.total).toBe(1);
+      expect(r.body.lights[light]).toBe(1);
+    }
+    const xlsx = await t.http().get('/api/ledger/export.xlsx?light=yellow').set(bearer(org.supervisor)).buffer(true).parse(binary).expect(200);
+    const wb = new Workbook();
+    await wb.xlsx.load(xlsx.body);
+    expect(wb.getWorksheet('督办台账')!.actualRowCount).toBe(3);
+    const bad = await t.http().get('/api/ledger?light=blue').set(bearer(org.supervisor)).expect(400);
+    expect(bad.body.message).toContain('「预警灯」须为以下之一：绿灯、黄灯、红灯、已办结');
+  });
+
   it('B3: the .xlsx export has a row per item, in Chinese, with the light text', async () => {
     const r = await t.http().get('/api/ledger/export.xlsx?overdue=true').set(bearer(org.supervisor)).buffer(true).parse(binary).expect(200);
     expect(r.headers['content-type']).toContain('spreadsheetml');

@@ -52,6 +52,8 @@ export async function startTestApp(
     databaseUrl?: string;
     /** Where the service logs (default: errors only, to the console) — e.g. a recorder a test counts lines in. */
     logger?: LoggerService;
+    /** Where the built console is (issue 15; default web/dist of the repository). */
+    webDist?: string;
   } = {},
 ): Promise<TestApp> {
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
@@ -69,7 +71,7 @@ export async function startTestApp(
   for (const o of opts.overrides ?? []) builder = builder.overrideProvider(o.provide).useClass(o.useClass);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
-  setUpApp(app);
+  setUpApp(app, { webDist: opts.webDist });
   if (opts.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   const t: TestApp = {

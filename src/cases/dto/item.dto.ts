@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { TIME_NODES, TimeNode } from '../deadline.rules';
 import { TEXT_LIMITS } from '../text-limits';
+import { TRAFFIC_LIGHTS, type TrafficLight } from '../item.view';
 import { URGE_METHOD_CODES, URGE_METHODS } from '../urging.rules';
 import { BOARDS, Board, CATEGORIES, Category, ITEM_KINDS, ITEM_STATES, ItemKind, ItemState, RATINGS, Rating, SOURCES, Source } from '../../shared/vocabulary';
 
@@ -199,6 +200,11 @@ export class ItemListQuery {
   @ApiPropertyOptional({ enum: keys(BOARDS) }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
   @ApiPropertyOptional({ enum: ITEM_STATES }) @IsOptional() @IsIn(ITEM_STATES) state?: ItemState;
   @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) overdue?: 'true' | 'false';
+  /** B3: the 台账's traffic light (the console's 灯 filter). */
+  @ApiPropertyOptional({ enum: TRAFFIC_LIGHTS, description: '预警灯：green 绿灯、yellow 黄灯、red 红灯、done 已办结' })
+  @IsOptional()
+  @IsIn(TRAFFIC_LIGHTS)
+  light?: TrafficLight;
   @ApiPropertyOptional({ description: '编号（可部分）' }) @IsOptional() @IsString() @MaxLength(32) number?: string;
   @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredFrom?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: '含当天' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredTo?: string;

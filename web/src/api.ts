@@ -1,0 +1,145 @@
+/**
+ * The console talks to the same /api as everyone else, with the session cookie (same origin). Errors arrive as
+ * `{ code, message }` with a Chinese message; a network failure and a non-JSON answer are told in Chinese here.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problems?: { field?: string; message?: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export const NETWORK_MESSAGE = '网络连接失败，未能连上督办服务：请检查网络后重试，已填写的内容仍在。';
+
+let onUnauthorized: (() => void) | null = null;
+/** The shell says what a lost session (401) does: back to sign-in, then to where the person was. */
+export function whenUnauthorized(f: () => void): void {
+  onUnauthorized = f;
+}
+
+export interface ApiOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Sign-in calls answer 401 for a wrong token: that is the form's error, not a lost session. */
+  quiet401?: boolean;
+}
+
+export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      credentials: 'same-origin',
+      headers: opts.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK', NETWORK_MESSAGE);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (res.ok) return body as T;
+  const err = (body ?? {}) as { code?: string; message?: string; problems?: ApiError['problems'] };
+  if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
+  throw new ApiError(
+    res.status,
+    err.code ?? `HTTP.${res.status}`,
+    err.message ?? (res.status >= 500 ? `督办服务暂时不可用（HTTP ${res.status}），请稍后重试。` : `请求未成功（HTTP ${res.status}），请刷新页面后重试。`),
+    err.problems,
+  );
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof ApiError ? e.message : '出现意外错误，请刷新页面后重试。';
+}
+
+/** A query string from the filled fields only. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface Me {
+  personId: number | null;
+  name: string;
+  roles: string[];
+  isAdmin: boolean;
+}
+
+export interface Ref {
+  id: number;
+  name: string;
+}
+
+export type Light = 'green' | 'yellow' | 'red' | 'done';
+
+export interface ItemRow {
+  number: string;
+  title: string;
+  content: string;
+  source: string;
+  sourceLabel: string;
+  sourceRef: string | null;
+  board: string;
+  boardLabel: string;
+  categoryLabel: string;
+  state: string;
+  stateLabel: string;
+  owner: Ref | null;
+  ownerOffice: Ref | null;
+  leader: Ref | null;
+  leadUnit: (Ref & { signedAt: string | null }) | null;
+  coUnits: (Ref & { signedAt: string | null })[];
+  deadline: string | null;
+  deadlineReason: string | null;
+  light: Light;
+  keySupervision: boolean;
+  servedParty: string | null;
+  parentNumber: string | null;
+  ratingLabel: string | null;
+  registeredAt: string | null;
+  assignedAt: string | null;
+  closedAt: string | null;
+  archivedAt: string | null;
+  lastReportAt?: string | null;
+}
+
+export interface LedgerPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  lights: Record<Light, number>;
+  items: ItemRow[];
+}
+
+export interface ItemDetail extends ItemRow {
+  reports: { id: number; content: string; submittedAt: string; status: string; returnReason: string | null }[];
+  requests: { id: number; kind: string; status: string; text: string; requestedAt: string; proposedDeadline: string | null; decisionNote: string | null }[];
+  children: string[];
+}
+
+export interface TimelineEvent {
+  id: number;
+  type: string;
+  at: string;
+  actorName: string | null;
+  channel: string;
+  fromStateLabel: string | null;
+  toStateLabel: string | null;
+  summary: string;
+}
