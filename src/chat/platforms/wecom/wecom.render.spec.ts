@@ -2,6 +2,7 @@ import type { CardView } from '../../cards';
 import { appXmlToEvent, botPayloadToEvent } from './wecom.events';
 import { createHash } from 'node:crypto';
 import { fitBytes, markdown, pictureAsLink, templateCard, webhookImage } from './wecom.render';
+import { bulletinApprovalCard } from '../../cards.fixtures';
 
 const card: CardView = {
   kind: 'assignment',
@@ -185,25 +186,8 @@ describe('WeCom markdown of a 通报 summary', () => {
 
 describe('a 通报 审定 card on WeCom (issue 14)', () => {
   it('the 全文 fact is a link line (type 1 with its url), not a URL cut at 90 bytes', () => {
-    const url = `https://duban.example.gov.cn/public/bulletins/review/TB2026-0001?sig=${'A'.repeat(22)}`;
-    const card = templateCard(
-      {
-        kind: 'decision',
-        number: 'TB2026-0001',
-        title: '政务督查 2026年第3期',
-        state: 'pending_approval',
-        stateLabel: '待领导审定',
-        deadline: '',
-        timeLeft: '',
-        summary: '三月总体平稳。',
-        facts: [
-          { label: '批评', value: '2项' },
-          { label: '全文', value: url },
-        ],
-        buttons: [{ id: 'bulletin:approve', label: '同意印发', style: 'primary' }],
-      },
-      'task-2',
-    ) as { horizontal_content_list: object[] };
+    const { card: view, url } = bulletinApprovalCard();
+    const card = templateCard(view, 'task-2') as { horizontal_content_list: object[] };
     expect(card.horizontal_content_list).toEqual([
       { type: 0, keyname: '状态', value: '待领导审定' },
       { type: 0, keyname: '批评', value: '2项' },
