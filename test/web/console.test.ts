@@ -1,41 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
+import { DESK, launchBrowser, openPage, PHONE, shot } from '../support/browser';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
-const ROOT = join(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-/** Where each test leaves its screenshot (git ignores it). */
-const SHOTS = join(ROOT, 'test-output', 'console');
 const APP = { clientId: 'dingconsole', clientSecret: 'dingconsole-secret-0123456789', robotCode: 'dingconsole' };
-
-/** The newest modification time under a folder. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** The console as `npm start` builds it: built again when its sources are newer than the build (a fresh clone has none). */
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'web', 'dist', 'index.html');
-  const sources = Math.max(newest(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
 
 /**
  * Issue 15, first step: the console in real headless Chromium (Debian's chromium through playwright-core), on the
@@ -48,9 +21,6 @@ describe('the console in a browser (issue 15)', () => {
   const n = { late: '', fresh: '', other: '' };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) and run the tests again.`);
-    ensureConsoleBuilt();
-    mkdirSync(SHOTS, { recursive: true });
     fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400 });
     const clock = new OffsetClock();
     clock.advance(new Date('2026-03-16T02:00:00Z').getTime() - Date.now()); // Monday 10:00 in Shanghai
@@ -91,10 +61,7 @@ describe('the console in a browser (issue 15)', () => {
     n.fresh = await reg('整治背街小巷', '完成20条背街小巷整治。', fgw, '2026-04-10');
     n.other = await reg('落实惠企资金兑付', '按季度兑付惠企资金。', czj, '2026-04-10');
     await fake.waitFor(() => fake.connections() > 0, 10_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -102,10 +69,10 @@ describe('the console in a browser (issue 15)', () => {
     await fake?.stop();
   });
 
-  const open = async (width: number, height: number): Promise<Page> => (await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })).newPage();
+  const open = (size: typeof DESK): Promise<Page> => openPage(browser, size);
 
   it('the 督查室 signs in with the admin token at the desk, and the 台账 shows the items with their lights', async () => {
-    const page = await open(1280, 800);
+    const page = await open(DESK);
     await page.goto(`${t.url}/台账`);
     // Not signed in: the sign-in page, and back to the 台账 afterwards.
     await page.getByPlaceholder('管理令牌或个人令牌').fill(ADMIN_TOKEN);
@@ -116,7 +83,7 @@ describe('the console in a browser (issue 15)', () => {
     expect(await row(n.late).innerText()).toContain('红');
     expect(await row(n.fresh).innerText()).toContain('绿');
     expect(await row(n.other).innerText()).toContain('市财政局');
-    await page.screenshot({ path: join(SHOTS, 'desk-ledger.png'), fullPage: true });
+    await shot(page, 'desk-ledger');
     // Signed out, the API refuses the cookie that was.
     const status = await page.evaluate(async () => (await fetch('/api/session', { method: 'DELETE' })).status);
     expect(status).toBe(204);
@@ -131,15 +98,15 @@ describe('the console in a browser (issue 15)', () => {
     // The link names DUBAN_PUBLIC_URL (unset here: localhost:3000); the test app listens on a port of its own.
     const at = new URL(link);
     const local = `${t.url}${at.pathname}${at.search}`;
-    const page = await open(375, 812);
+    const page = await open(PHONE);
     await page.goto(local);
     await page.waitForURL((u) => !u.search.includes('code='));
     await page.getByText('陈联络').first().waitFor();
     await page.goto(`${t.url}/items/${n.late}`);
     await page.getByText('每月报送进度和现场照片').first().waitFor();
-    await page.screenshot({ path: join(SHOTS, 'phone-item.png'), fullPage: true });
+    await shot(page, 'phone-item');
     // The link was for one use: opened again, it signs nobody in.
-    const again = await open(375, 812);
+    const again = await open(PHONE);
     await again.goto(local);
     await again.getByText('登录链接未能使用').waitFor();
     // P4 through the console: another unit's item is not this contact's to see.

@@ -1,18 +1,39 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Button, Drawer, Grid, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
-import { whenUnauthorized } from './api';
+import { type Me, whenUnauthorized } from './api';
+import { ROUTES, type Route, visibleTo } from './routes';
 import { match, navigate, useLocation } from './router';
 import { ROLE_LABELS, useSession } from './session';
 
 const LoginPage = lazy(() => import('./pages/LoginPage'));
-const DeskPage = lazy(() => import('./pages/DeskPage'));
-const LedgerPage = lazy(() => import('./pages/LedgerPage'));
-const ItemPage = lazy(() => import('./pages/ItemPage'));
 
-const MENU = [
-  { key: '/', label: '工作台' },
-  { key: '/台账', label: '台账' },
-];
+/** The route answering this path, with its parameters (aliases included). */
+function routeFor(path: string): { route: Route; params: Record<string, string> } | null {
+  for (const route of ROUTES)
+    for (const p of [route.path, ...(route.aliases ?? [])]) {
+      const params = match(p, path);
+      if (params) return { route, params };
+    }
+  return null;
+}
+
+type MenuEntry = { key: string; label: string; children?: MenuEntry[] };
+
+function menuFor(me: Me | null | undefined): MenuEntry[] {
+  const entries: MenuEntry[] = [];
+  for (const r of ROUTES) {
+    if (!r.menu || !visibleTo(r, me)) continue;
+    const entry = { key: r.path, label: r.menu };
+    if (!r.group) {
+      entries.push(entry);
+      continue;
+    }
+    let group = entries.find((e) => e.key === `group:${r.group}`);
+    if (!group) entries.push((group = { key: `group:${r.group}`, label: r.group, children: [] }));
+    group.children!.push(entry);
+  }
+  return entries;
+}
 
 const LOGIN_PATHS = ['/登录', '/login'];
 
@@ -75,10 +96,11 @@ function Loading() {
 }
 
 function page(path: string) {
-  if (path === '/') return <DeskPage />;
-  if (path === '/台账' || path === '/ledger') return <LedgerPage />;
-  const item = match('/items/:number', path);
-  if (item) return <ItemPage number={item.number} />;
+  const found = routeFor(path);
+  if (found) {
+    const Page = found.route.page;
+    return <Page key={path} {...found.params} />;
+  }
   return (
     <Result
       status="404"
@@ -100,17 +122,23 @@ function Shell() {
   const desk = screens.md !== false; // ≥ 768 px (until measured, assume the desk)
   const [drawer, setDrawer] = useState(false);
   const [leaving, setLeaving] = useState(false);
-  const selected = place.path === '/ledger' ? '/台账' : place.path;
+  const found = routeFor(place.path);
+  const selected = found?.route.path ?? place.path;
+  const items = menuFor(me);
+  const groups = items.filter((e) => e.children).map((e) => e.key);
   useEffect(() => {
-    const item = match('/items/:number', place.path);
-    const name = item ? `事项 ${item.number}` : (MENU.find((m) => m.key === selected)?.label ?? '');
+    const r = routeFor(place.path);
+    const name = r?.params.number
+      ? `${r.route.path.startsWith('/items') ? '事项' : (r.route.menu ?? ROUTES.find((x) => x.menu && r.route.path.startsWith(x.path))?.menu ?? '')} ${r.params.number}`
+      : (r?.route.menu ?? '');
     document.title = name ? `${name} · 督查督办` : '督查督办';
-  }, [place.path, selected]);
+  }, [place.path]);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={[selected]}
-      items={MENU}
+      defaultOpenKeys={groups}
+      items={items}
       onClick={({ key }) => {
         setDrawer(false);
         navigate(key);

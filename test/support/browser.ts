@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Browser tests of the console (issue 15): real headless Chromium (Debian's package) through playwright-core,
+ * against the console as `npm start` builds it and the service listening on a real port.
+ */
+const ROOT = join(__dirname, '../..');
+export const CHROMIUM = '/usr/bin/chromium';
+/** Where browser tests leave their screenshots (git ignores it). */
+export const SHOTS = join(ROOT, 'test-output', 'console');
+/** The flags without which Chromium hangs on this closed network. */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The newest modification time under a folder. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** The console as `npm start` builds it: built again when its sources are newer than the build (a fresh clone has none). */
+export function ensureConsoleBuilt(): void {
+  const index = join(ROOT, 'web', 'dist', 'index.html');
+  const sources = Math.max(newest(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
+}
+
+/** Chromium started headless, after making sure the console is built; says what is missing when Chromium is. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) and run the tests again.`);
+  ensureConsoleBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** The desk is 1280×800; a phone is 375×812. */
+export const DESK = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 812 };
+
+/** A fresh page in a context of its own (no cookies shared with other pages). */
+export async function openPage(browser: Browser, size: { width: number; height: number } = DESK): Promise<Page> {
+  return (await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+}
+
+/**
+ * Signed in through the console's own sign-in page with a token (the admin token, or a person's token from
+ * TokenService.issue), then at `path`.
+ */
+export async function signInWithToken(page: Page, baseUrl: string, token: string, path = '/'): Promise<void> {
+  await page.goto(`${baseUrl}${path === '/' ? '/' : `/登录?next=${encodeURIComponent(path)}`}`);
+  await page.getByPlaceholder('管理令牌或个人令牌').fill(token);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((u) => decodeURIComponent(u.pathname) === path);
+}
+
+export function shot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
