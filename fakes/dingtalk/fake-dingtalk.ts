@@ -51,8 +51,6 @@ export class FakeDingTalk {
   readonly oapiBase: string;
   /** The stand-in for dingtalk.open.js (the service's DINGTALK_JSAPI_URL). */
   readonly jsapiUrl: string;
-  /** Who holds the phone the console is opened on (putOnPhone); null = nobody signed in to DingTalk. */
-  private phone: string | null = null;
   private httpCallbackUrl?: string;
   private pingTimer?: NodeJS.Timeout;
 
@@ -71,7 +69,7 @@ export class FakeDingTalk {
    * minutes); null = nobody, and they fail.
    */
   putOnPhone(userId: string | null, nick?: string): void {
-    this.phone = userId;
+    this.ctx.world.phone = userId;
     if (userId && nick) this.ctx.world.nicks.set(userId, nick);
   }
 
@@ -87,8 +85,7 @@ export class FakeDingTalk {
       oapiBase: '',
     };
     const gateway = new StreamGateway(ctx);
-    let fake: FakeDingTalk | undefined;
-    const signIn = authCodeRoutes(ctx, new AuthCodeBook(opts.now), () => fake?.phone ?? null);
+    const signIn = authCodeRoutes(ctx, new AuthCodeBook(opts.now), () => ctx.world.phone);
     const routes = { ...gateway.routes(), ...tokenRoutes(ctx), ...cardRoutes(ctx), ...robotRoutes(ctx), ...webhookRoutes(ctx), ...signIn };
     const server = createFakeHttpServer(ctx, routes, (req, socket, head) => gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((ok, fail) => {
@@ -97,7 +94,7 @@ export class FakeDingTalk {
     });
     const { port } = server.address() as AddressInfo;
     ctx.apiBase = ctx.oapiBase = `http://127.0.0.1:${port}`;
-    fake = new FakeDingTalk(ctx, gateway, server);
+    const fake = new FakeDingTalk(ctx, gateway, server);
     if (opts.pingIntervalMs > 0) {
       fake.pingTimer = setInterval(() => void gateway.ping(), opts.pingIntervalMs);
       fake.pingTimer.unref();

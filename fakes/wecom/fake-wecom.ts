@@ -62,8 +62,6 @@ export class FakeWeCom {
   readonly aibotWsUrl: string;
   /** Where the fake's authorize page is (it stands for https://open.weixin.qq.com): the service's WECOM_OAUTH_BASE. */
   readonly oauthBase: string;
-  /** Who holds the phone the authorize page is opened on (putOnPhone); null = not inside WeCom. */
-  private phone: PhoneUser | null = null;
 
   private constructor(
     private readonly ctx: FakeContext,
@@ -94,8 +92,7 @@ export class FakeWeCom {
     const sender = new CallbackSender(ctx, timers);
     const gateway = new AiBotGateway(ctx);
     const botHttp = new AiBotHttp(ctx, sender);
-    let fake: FakeWeCom | undefined;
-    const oauth = oauthRoutes(ctx, new OAuthCodeBook(opts.now), () => fake?.phone ?? null);
+    const oauth = oauthRoutes(ctx, new OAuthCodeBook(opts.now), () => ctx.world.phone);
     const routes = { ...tokenRoutes(ctx), ...messageRoutes(ctx), ...appchatRoutes(ctx), ...webhookRoutes(ctx), ...botHttp.routes(), ...oauth };
     const server = createFakeHttpServer(ctx, routes, (req, socket, head) => gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((ok, fail) => {
@@ -103,8 +100,7 @@ export class FakeWeCom {
       server.listen(options.port ?? 0, '127.0.0.1', () => ok());
     });
     ctx.apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fake = new FakeWeCom(ctx, server, timers, gateway, botHttp, new AppCallbacks(ctx, sender), sender);
-    return fake;
+    return new FakeWeCom(ctx, server, timers, gateway, botHttp, new AppCallbacks(ctx, sender), sender);
   }
 
   /**
@@ -113,7 +109,7 @@ export class FakeWeCom {
    * WeCom (the page asks to open the link in the WeCom client). Codes are single use and live 5 minutes.
    */
   putOnPhone(who: string | PhoneUser | null): void {
-    this.phone = typeof who === 'string' ? { userId: who } : who;
+    this.ctx.world.phone = typeof who === 'string' ? { userId: who } : who;
   }
 
   async stop(): Promise<void> {

@@ -146,7 +146,7 @@ describe('sign-in by DingTalk 免登 and WeCom web authorisation (issue 15)', ()
       const session = cookieOf(res, 'duban_session')!;
       expect((await t.http().get('/api/session').set('Cookie', session).expect(200)).body.name).toBe('陈联络');
       // The round trip is over: its cookie is cleared, and the same code does not sign anyone in again.
-      expect((res.headers['set-cookie'] as string[]).some((c) => /^duban_oauth=;.*Max-Age=0/.test(c))).toBe(true);
+      expect((res.headers['set-cookie'] as unknown as string[]).some((c) => /^duban_oauth=;.*Max-Age=0/.test(c))).toBe(true);
       const { trip: trip2 } = await start();
       const replay = await callback(new URL(`${back.pathname}?code=${back.searchParams.get('code')}&state=${(await start()).authorize.searchParams.get('state')}`, 'http://x'), trip2);
       expect(failure(replay).get('signin')).toBe('state'); // another round trip's state is not this browser's

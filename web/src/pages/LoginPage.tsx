@@ -12,7 +12,11 @@ interface Failure {
   text: string;
   /** false: the account is not (or cannot be) registered — a page saying whom to ask, no point retrying. */
   retry: boolean;
+  /** The platform's user id the 督查室 needs to register the person. */
+  userId?: string | null;
 }
+
+const NOT_REGISTERED_TEXT = '请把下面的用户ID和您的姓名、单位发给督查室（或本单位联络员）。登记后重新打开本页面，即可自动登录。';
 
 /**
  * 登录. Inside DingTalk (its browser, or `?dd=1`) the page signs in by 免登; inside WeCom (its browser) through WeCom's
@@ -34,7 +38,7 @@ export default function LoginPage() {
   const [failure, setFailure] = useState<Failure | null>(() => {
     if (!wecomReturn) return null;
     const f = wecomFailureText(wecomReturn, place.search.get('uid'));
-    return { platform: 'wecom', title: f.title, text: f.text, retry: f.registered };
+    return { platform: 'wecom', title: f.title, text: f.text, retry: f.registered, userId: place.search.get('uid') };
   });
   const tried = useRef<string | null>(null);
   const triedPlatform = useRef(false);
@@ -67,8 +71,9 @@ export default function LoginPage() {
         setFailure({
           platform,
           title: notRegistered ? `您的${PLATFORM_NAMES[platform]}账号还没有登记到督办系统` : `未能通过${PLATFORM_NAMES[platform]}自动登录`,
-          text: e instanceof PlatformFailure ? e.message : messageOf(e),
+          text: notRegistered ? NOT_REGISTERED_TEXT : e instanceof PlatformFailure ? e.message : messageOf(e),
           retry: !notRegistered,
+          userId: notRegistered ? (/用户ID：([^）]+)）/.exec(e.message)?.[1] ?? null) : null,
         });
         setAuto(null);
       }
@@ -142,7 +147,16 @@ export default function LoginPage() {
         title={failure.title}
         subTitle={failure.text}
         style={{ padding: '16px 0' }}
-        extra={<Typography.Text type="secondary">督查室登记后，重新打开本页面即可自动登录。</Typography.Text>}
+        extra={
+          failure.userId ? (
+            <div>
+              您的{PLATFORM_NAMES[failure.platform]}用户ID：
+              <Typography.Text code copyable={{ tooltips: ['复制', '已复制'] }}>
+                {failure.userId}
+              </Typography.Text>
+            </div>
+          ) : undefined
+        }
       />,
     );
 

@@ -66,7 +66,9 @@ export function wecomFailureText(reason: string, userId: string | null): { title
     case 'unregistered':
       return {
         title: '您的企业微信账号还没有登记到督办系统',
-        text: `请把您的企业微信用户ID「${userId ?? ''}」和姓名、单位发给督查室（或本单位联络员），登记后重新打开本页面即可自动登录。`,
+        text: userId
+          ? '请把下面的用户ID和您的姓名、单位发给督查室（或本单位联络员）。登记后重新打开本页面，即可自动登录。'
+          : '请把您的姓名、单位发给督查室（或本单位联络员）。登记后重新打开本页面，即可自动登录。',
         registered: false,
       };
     case 'outsider':
