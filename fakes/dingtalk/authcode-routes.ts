@@ -95,7 +95,11 @@ export function authCodeRoutes(ctx: FakeContext, codes: AuthCodeBook, onPhone: (
       const name = ctx.world.nicks.get(userid) ?? userid;
       return {
         status: 200,
-        body: { errcode: 0, errmsg: 'ok', result: { userid, name, device_id: 'fake-device', sys: false, sys_level: 0, associated_unionid: '', unionid: `union-${userid}` } },
+        body: {
+          errcode: 0,
+          errmsg: 'ok',
+          result: { userid, name, device_id: 'fake-device', sys: false, sys_level: 0, associated_unionid: '', unionid: `union-${userid}` },
+        },
       };
     }),
   };

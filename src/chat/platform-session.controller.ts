@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -63,6 +64,7 @@ export class PlatformSessionController {
   @ApiOkResponse({ description: '登录的人员与角色（同 GET /api/session），并设置会话 Cookie' })
   @ApiUnauthorizedResponse({ description: '授权码无效、已使用或已过期：{ code, message }' })
   @ApiForbiddenResponse({ description: '钉钉账号尚未登记到督办系统：{ code, message, userId }' })
+  @ApiNotFoundResponse({ description: '督办系统未开通钉钉免登（未设置 DINGTALK_CORP_ID）' })
   @ApiServiceUnavailableResponse({ description: '暂时连不上钉钉' })
   async dingtalk(@Body() dto: DingTalkSignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
     // Login CSRF: only the console's own page may sign its browser in.

@@ -18,11 +18,11 @@ export interface PlatformsView {
   wecom: boolean;
 }
 
-/** 501: this service has the platform's sign-in not set up. */
+/** 404: this service has no sign-in by that platform (not set up). */
 const unavailable = (platform: string) =>
   new HttpException(
     { code: 'SESSION.PLATFORM_OFF', message: `督办系统尚未开通${platform}自动登录。请在督办机器人里发送「/登录」取得登录链接，或向督查室要登录令牌。` },
-    501,
+    404,
   );
 
 /**

@@ -108,7 +108,10 @@ describe('sign-in by DingTalk 免登 and WeCom web authorisation (issue 15)', ()
 
     /** start → the authorize URL and the round-trip cookie. */
     const start = async (next = NEXT) => {
-      const res = await t.http().get(`/api/session/wecom/start?next=${encodeURIComponent(next)}`).expect(302);
+      const res = await t
+        .http()
+        .get(`/api/session/wecom/start?next=${encodeURIComponent(next)}`)
+        .expect(302);
       return { authorize: new URL(res.headers.location as string), trip: cookieOf(res, 'duban_oauth')! };
     };
     /** The fake's authorize page → back to the callback URL it redirects to. */
@@ -148,7 +151,10 @@ describe('sign-in by DingTalk 免登 and WeCom web authorisation (issue 15)', ()
       // The round trip is over: its cookie is cleared, and the same code does not sign anyone in again.
       expect((res.headers['set-cookie'] as unknown as string[]).some((c) => /^duban_oauth=;.*Max-Age=0/.test(c))).toBe(true);
       const { trip: trip2 } = await start();
-      const replay = await callback(new URL(`${back.pathname}?code=${back.searchParams.get('code')}&state=${(await start()).authorize.searchParams.get('state')}`, 'http://x'), trip2);
+      const replay = await callback(
+        new URL(`${back.pathname}?code=${back.searchParams.get('code')}&state=${(await start()).authorize.searchParams.get('state')}`, 'http://x'),
+        trip2,
+      );
       expect(failure(replay).get('signin')).toBe('state'); // another round trip's state is not this browser's
     });
 
@@ -163,7 +169,10 @@ describe('sign-in by DingTalk 免登 and WeCom web authorisation (issue 15)', ()
       expect(failure(used).get('signin')).toBe('code');
       expect(cookieOf(used, 'duban_session')).toBeUndefined();
       const third = await start();
-      const madeUp = await callback(new URL(`/api/session/wecom/callback?code=nope&state=${third.authorize.searchParams.get('state')}`, 'http://x'), third.trip);
+      const madeUp = await callback(
+        new URL(`/api/session/wecom/callback?code=nope&state=${third.authorize.searchParams.get('state')}`, 'http://x'),
+        third.trip,
+      );
       expect(failure(madeUp).get('signin')).toBe('code');
     });
 

@@ -12,7 +12,7 @@ import { OffsetClock } from '../../src/shared/clock';
 import { eventually } from '../support/eventually';
 import { DESK, launchBrowser, PHONE, shot } from '../support/browser';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 const DT_APP = { clientId: 'dingweb', clientSecret: 'dingweb-secret-0123456789', robotCode: 'dingweb' };
 const DT_CORP = 'dingwebcorp00000000000000000001';
@@ -96,7 +96,15 @@ describe('signing in by the platform in a browser (issue 15)', () => {
       await t
         .get(RegistrationService)
         .register(
-          { title: '推进老旧小区改造', content: '年底前完成12个老旧小区改造，每月报送进度和现场照片。', source: 'meeting', ownerId: owner, leaderId: leader, leadUnitId: fgw, deadline: { node: '7d' } },
+          {
+            title: '推进老旧小区改造',
+            content: '年底前完成12个老旧小区改造，每月报送进度和现场照片。',
+            source: 'meeting',
+            ownerId: owner,
+            leaderId: leader,
+            leadUnitId: fgw,
+            deadline: { node: '7d' },
+          },
           supervisor,
         )
     ).number;
@@ -113,7 +121,9 @@ describe('signing in by the platform in a browser (issue 15)', () => {
   });
 
   const inside = async (userAgent: string, size = PHONE): Promise<Page> => {
-    const page = await (await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', userAgent, isMobile: size === PHONE })).newPage();
+    const page = await (
+      await browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', userAgent, isMobile: size === PHONE })
+    ).newPage();
     page.setDefaultTimeout(120_000); // a shared, busy machine: waiting for what must appear, never timing it
     return page;
   };
@@ -145,7 +155,9 @@ describe('signing in by the platform in a browser (issue 15)', () => {
 
   it("a WeCom card's 申请延期 links to the item's 延期 form; opened in WeCom it goes through the authorisation and arrives signed in", async () => {
     type WxCard = ReturnType<FakeWeCom['cards']> extends Map<string, infer C> ? C : never;
-    const card = await wx.waitFor(() => [...wx.cards().values()].find((c: WxCard) => c.via === 'bot' && c.chatId === 'wrFGW' && JSON.stringify(c.card).includes(number)));
+    const card = await wx.waitFor(() =>
+      [...wx.cards().values()].find((c: WxCard) => c.via === 'bot' && c.chatId === 'wrFGW' && JSON.stringify(c.card).includes(number)),
+    );
     await wx.botCardClick({ chatId: 'wrFGW', userId: 'wx-chen', taskId: card.taskId, eventKey: 'sign' });
     await eventually(async () => (await t.db.getRepository(Item).findOneByOrFail({ number })).state === 'in_progress');
     await wx.waitFor(() => ((card.current.button_list as { key: string }[]) ?? []).some((b) => b.key === 'extend'));
@@ -162,7 +174,9 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     wx.putOnPhone('wx-chen');
     const page = await inside(WECOM_UA);
     await page.goto(link);
-    await page.waitForURL((u) => u.pathname === `/items/${number}` && u.searchParams.get('do') === '延期' && wx.received.some((c) => c.path === '/cgi-bin/auth/getuserinfo'));
+    await page.waitForURL(
+      (u) => u.pathname === `/items/${number}` && u.searchParams.get('do') === '延期' && wx.received.some((c) => c.path === '/cgi-bin/auth/getuserinfo'),
+    );
     await page.getByText('陈联络').first().waitFor();
     await page.getByText('每月报送进度和现场照片').first().waitFor();
     expect(new URL(page.url()).searchParams.get('do')).toBe('延期');
@@ -183,5 +197,18 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     expect(text).toContain('wx-stranger');
     expect(text).toContain('督查室');
     await shot(page, 'signin-wecom-unregistered-phone');
+  }, 300_000);
+
+  it('when 免登 does not work (nobody signed in to DingTalk), the page says so and the token form still signs in', async () => {
+    dt.putOnPhone(null);
+    const page = await inside(DINGTALK_UA);
+    await page.goto(`${front.url}/items/${number}`);
+    await page.getByText('未能通过钉钉自动登录').waitFor();
+    expect(await page.locator('body').innerText()).toContain('发送「/登录」');
+    await shot(page, 'signin-dingtalk-failed-phone');
+    await page.getByPlaceholder('管理令牌或个人令牌').fill(ADMIN_TOKEN);
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname === `/items/${number}`);
+    await page.getByText('每月报送进度和现场照片').first().waitFor();
   }, 300_000);
 });

@@ -3,7 +3,16 @@ import { Alert, Button, Card, Form, Input, Result, Spin, Typography } from 'antd
 import { api, ApiError, type Me, messageOf } from '../api';
 import { navigate, safeNext, useLocation } from '../router';
 import { useSession } from '../session';
-import { detectPlatform, PLATFORM_NAMES, type Platform, PlatformFailure, type Platforms, signInWithDingTalk, wecomFailureText, wecomStartUrl } from './login/platform';
+import {
+  detectPlatform,
+  PLATFORM_NAMES,
+  type Platform,
+  PlatformFailure,
+  type Platforms,
+  signInWithDingTalk,
+  wecomFailureText,
+  wecomStartUrl,
+} from './login/platform';
 
 /** Why signing in by the platform did not work, and whether the person can do anything but ask the 督查室. */
 interface Failure {
@@ -198,7 +207,8 @@ export default function LoginPage() {
         <>
           {!failure && (
             <Typography.Paragraph type="secondary">
-              在钉钉或企业微信里打开督办系统会自动登录。也可以向督办机器人发送「/登录」，点开回复的链接即可登录（链接 10 分钟内有效，只能用一次）。管理员也可以输入令牌登录。
+              在钉钉或企业微信里打开督办系统会自动登录。也可以向督办机器人发送「/登录」，点开回复的链接即可登录（链接 10
+              分钟内有效，只能用一次）。管理员也可以输入令牌登录。
             </Typography.Paragraph>
           )}
           <Form layout="vertical" onFinish={submit} requiredMark={false} disabled={busy}>

@@ -70,10 +70,9 @@ export class WeComApi {
   async userByOAuthCode(code: string): Promise<{ userId: string } | { openId: string } | 'bad_code'> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
-      const body = await this.request(
-        `${this.apiBase}/cgi-bin/auth/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`,
-        { method: 'GET' },
-      );
+      const body = await this.request(`${this.apiBase}/cgi-bin/auth/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`, {
+        method: 'GET',
+      });
       if (!body.errcode && typeof body.userid === 'string' && body.userid) return { userId: body.userid };
       if (!body.errcode && typeof body.openid === 'string') return { openId: body.openid };
       if (body.errcode === 40029) return 'bad_code';
