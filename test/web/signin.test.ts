@@ -93,20 +93,18 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     await person('陈联络', { dingtalk: 'dt-chen', wecom: 'wx-chen' }, [{ role: 'unit_contact', unitId: fgw }]);
     const supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
     number = (
-      await t
-        .get(RegistrationService)
-        .register(
-          {
-            title: '推进老旧小区改造',
-            content: '年底前完成12个老旧小区改造，每月报送进度和现场照片。',
-            source: 'meeting',
-            ownerId: owner,
-            leaderId: leader,
-            leadUnitId: fgw,
-            deadline: { node: '7d' },
-          },
-          supervisor,
-        )
+      await t.get(RegistrationService).register(
+        {
+          title: '推进老旧小区改造',
+          content: '年底前完成12个老旧小区改造，每月报送进度和现场照片。',
+          source: 'meeting',
+          ownerId: owner,
+          leaderId: leader,
+          leadUnitId: fgw,
+          deadline: { node: '7d' },
+        },
+        supervisor,
+      )
     ).number;
     await t.get(ItemCommandsService).assign(number, supervisor);
     await wx.waitFor(() => wx.botConnections() > 0, 10_000);
