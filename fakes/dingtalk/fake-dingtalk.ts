@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuthCodeBook, authCodeRoutes } from './authcode-routes';
 import { cardRoutes } from './card-routes';
 import { applyCardChange, changeFromCallbackResponse, parseOpenSpaceId } from './cards';
 import type { FakeContext } from './context';
@@ -48,6 +49,8 @@ function resolve(opts: FakeDingTalkOptions): ResolvedOptions {
 export class FakeDingTalk {
   readonly apiBase: string;
   readonly oapiBase: string;
+  /** The stand-in for dingtalk.open.js (the service's DINGTALK_JSAPI_URL). */
+  readonly jsapiUrl: string;
   private httpCallbackUrl?: string;
   private pingTimer?: NodeJS.Timeout;
 
@@ -58,6 +61,16 @@ export class FakeDingTalk {
   ) {
     this.apiBase = ctx.apiBase;
     this.oapiBase = ctx.oapiBase;
+    this.jsapiUrl = `${ctx.apiBase}/jsapi/dingtalk.open.js`;
+  }
+
+  /**
+   * Who is "on the phone": the JSAPI's requestAuthCode / getAuthCode give a 免登 code for this user id (one use, 5
+   * minutes); null = nobody, and they fail.
+   */
+  putOnPhone(userId: string | null, nick?: string): void {
+    this.ctx.world.phone = userId;
+    if (userId && nick) this.ctx.world.nicks.set(userId, nick);
   }
 
   static async start(options: FakeDingTalkOptions): Promise<FakeDingTalk> {
@@ -72,7 +85,8 @@ export class FakeDingTalk {
       oapiBase: '',
     };
     const gateway = new StreamGateway(ctx);
-    const routes = { ...gateway.routes(), ...tokenRoutes(ctx), ...cardRoutes(ctx), ...robotRoutes(ctx), ...webhookRoutes(ctx) };
+    const signIn = authCodeRoutes(ctx, new AuthCodeBook(opts.now), () => ctx.world.phone);
+    const routes = { ...gateway.routes(), ...tokenRoutes(ctx), ...cardRoutes(ctx), ...robotRoutes(ctx), ...webhookRoutes(ctx), ...signIn };
     const server = createFakeHttpServer(ctx, routes, (req, socket, head) => gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);

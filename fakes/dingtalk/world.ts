@@ -20,6 +20,8 @@ export class World extends Recorder {
   readonly sessions = new Map<string, Session>();
   /** Nicknames seen for user ids (from sendGroupText), served by the user lookup. */
   readonly nicks = new Map<string, string>();
+  /** Issue 15: who holds the phone the console is opened on (FakeDingTalk.putOnPhone); null = nobody signed in to DingTalk. */
+  phone: string | null = null;
   /** Space ids ("cid…" or a user id) where delivery fails, as when the robot is not in the group. */
   readonly undeliverable = new Set<string>();
   /** User ids that batchSend reports in flowControlledStaffIdList, n more times each. */

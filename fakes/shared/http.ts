@@ -24,6 +24,8 @@ export interface FakeResponse {
   body: unknown;
   /** Defaults to the server's JSON content type. */
   contentType?: string;
+  /** Extra headers (a redirect's Location, CORS on a script's calls). */
+  headers?: Record<string, string>;
 }
 
 export type Route = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -86,7 +88,7 @@ async function handle(o: RecordingServerOptions, req: IncomingMessage, res: Serv
     response: answer.body,
   });
   const text = typeof answer.body === 'string' && answer.contentType ? answer.body : JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? o.jsonContentType });
+  res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? o.jsonContentType, ...answer.headers });
   res.end(text);
 }
 

@@ -12,6 +12,7 @@ import { createFakeHttpServer } from './http-server';
 import { waitFor } from '../shared/http';
 import { ForcedFailures } from './limits';
 import { messageRoutes } from './message-routes';
+import { OAuthCodeBook, oauthRoutes, type PhoneUser } from './oauth-routes';
 import { botCardEventBody, botMsgId, botTextBody } from './people';
 import { Timers } from './timers';
 import { tokenRoutes } from './token-routes';
@@ -59,6 +60,8 @@ export interface BotDelivery {
 export class FakeWeCom {
   readonly apiBase: string;
   readonly aibotWsUrl: string;
+  /** Where the fake's authorize page is (it stands for https://open.weixin.qq.com): the service's WECOM_OAUTH_BASE. */
+  readonly oauthBase: string;
 
   private constructor(
     private readonly ctx: FakeContext,
@@ -71,6 +74,7 @@ export class FakeWeCom {
   ) {
     this.apiBase = ctx.apiBase;
     this.aibotWsUrl = ctx.apiBase.replace(/^http/, 'ws');
+    this.oauthBase = ctx.apiBase;
   }
 
   static async start(options: FakeWeComOptions): Promise<FakeWeCom> {
@@ -88,7 +92,8 @@ export class FakeWeCom {
     const sender = new CallbackSender(ctx, timers);
     const gateway = new AiBotGateway(ctx);
     const botHttp = new AiBotHttp(ctx, sender);
-    const routes = { ...tokenRoutes(ctx), ...messageRoutes(ctx), ...appchatRoutes(ctx), ...webhookRoutes(ctx), ...botHttp.routes() };
+    const oauth = oauthRoutes(ctx, new OAuthCodeBook(opts.now), () => ctx.world.phone);
+    const routes = { ...tokenRoutes(ctx), ...messageRoutes(ctx), ...appchatRoutes(ctx), ...webhookRoutes(ctx), ...botHttp.routes(), ...oauth };
     const server = createFakeHttpServer(ctx, routes, (req, socket, head) => gateway.handleUpgrade(req, socket, head));
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -96,6 +101,15 @@ export class FakeWeCom {
     });
     ctx.apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return new FakeWeCom(ctx, server, timers, gateway, botHttp, new AppCallbacks(ctx, sender), sender);
+  }
+
+  /**
+   * Who is "on the phone": the authorize page (GET {oauthBase}/connect/oauth2/authorize) redirects straight back with a
+   * code for this corp member (a userid) or, given `{ openId }`, for someone outside the corp; null = opened outside
+   * WeCom (the page asks to open the link in the WeCom client). Codes are single use and live 5 minutes.
+   */
+  putOnPhone(who: string | PhoneUser | null): void {
+    this.ctx.world.phone = typeof who === 'string' ? { userId: who } : who;
   }
 
   async stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { PhoneUser } from './oauth-routes';
 import type { CallbackAttempt, CardRecord } from './types';
 import { Recorder } from '../shared/http';
 
@@ -14,6 +15,8 @@ export class World extends Recorder {
   readonly knownGroups = new Set<string>();
   /** Userids that have talked to the AI bot. */
   readonly knownUsers = new Set<string>();
+  /** Issue 15: who holds the phone WeCom's authorize page is opened on (FakeWeCom.putOnPhone); null = not inside WeCom. */
+  phone: PhoneUser | null = null;
   /** Temporary media the AI bot uploaded over its long connection (aibot_upload_media_*), by media_id. */
   readonly media = new Map<string, { type: string; filename: string; data: Buffer }>();
   private readonly groups = new Map<string, object[]>();

@@ -17,6 +17,7 @@ import { InboxEvent } from './inbox/inbox-event.entity';
 import { InboxFailure } from './inbox/inbox-failure.entity';
 import { tooLong } from '../cases/text-limits';
 import { IdentityService } from './identity.service';
+import { itemFormLink } from './platform-session.rules';
 import { CardViewService } from './card-view.service';
 import { CardInstance } from './card-instance.entity';
 import { Item } from '../cases/item.entity';
@@ -195,7 +196,7 @@ export class BotRouter {
   }
 
   private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
-    const hint = actor ? typeHint(event) : null;
+    const hint = actor ? typeHint(event, this.formLink(event)) : null;
     // WeCom shows nothing but the card in answer to a click: the hint goes out as a message; DingTalk shows it on the card.
     if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: event.platform === 'wecom' };
     const parsed = this.parse(event);
@@ -203,7 +204,7 @@ export class BotRouter {
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND' && !addressed(event)) return {};
     if (!actor) return { reply: IdentityService.bindingHint(event) };
     if (!parsed.ok && parsed.code === 'NOT_A_COMMAND') return { reply: await this.executor.greet(actor, event.text ?? '') };
-    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction, !inGroup(event))) || parsed.message };
+    if (!parsed.ok) return { reply: (event.cardAction && buttonHint(event.cardAction, !inGroup(event), this.formLink(event))) || parsed.message };
     // Texts longer than their columns are refused here, in words, instead of failing in the database.
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
@@ -213,6 +214,16 @@ export class BotRouter {
       if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
       throw e;
     }
+  }
+
+  /**
+   * Issue 15: where DUBAN_PUBLIC_URL is set, a button that needs text also offers the console's page of the item with
+   * that form open (`/items/{number}?do=延期`); opened in WeCom or DingTalk, the console signs the person in on the way.
+   */
+  private formLink(event: BotEvent): string | null {
+    const action = event.cardAction;
+    if (!action?.params.number || !this.config.publicUrlGiven) return null;
+    return itemFormLink(this.config.publicBaseUrl, action.params.number, action.action);
   }
 
   /** Card buttons are turned into the same commands people type, so both paths share parsing and rules. */
@@ -264,7 +275,7 @@ export type { BotCommand };
  * Issue 14: a button that needs words (a WeCom button has no input box; a DingTalk one may be sent empty) answers with
  * the command to type, this item's number filled in.
  */
-function buttonHint(action: NonNullable<BotEvent['cardAction']>, direct: boolean): string | null {
+function buttonHint(action: NonNullable<BotEvent['cardAction']>, direct: boolean, link: string | null = null): string | null {
   const n = action.params.number;
   if (!n) return null;
   // In a group the bot hears only what @-mentions it; one to one, a plain reply is enough.
@@ -276,7 +287,9 @@ function buttonHint(action: NonNullable<BotEvent['cardAction']>, direct: boolean
     return: `请写上退回理由后${send}：/退回 ${n} 理由`,
     'ext:reject': `请写上不同意的理由后${send}：/驳回延期 ${n} 理由`,
   };
-  return hints[action.action] ?? null;
+  const hint = hints[action.action];
+  if (!hint) return null;
+  return link ? `${hint}\n也可以点开链接，在督办系统里填写：${link}` : hint;
 }
 
 /** Where the person will type the command a hint asks for: the card's place for a click, else the conversation. */
@@ -301,13 +314,13 @@ const TYPE_INSTEAD: Record<string, { key: string; command: string }> = {
   return: { key: 'reason', command: '/退回 {n} 理由' },
   'ext:reject': { key: 'reason', command: '/驳回延期 {n} 理由' },
 };
-function typeHint(event: BotEvent): string | null {
+function typeHint(event: BotEvent, link: string | null): string | null {
   const action = event.cardAction;
   if (!action) return null;
   const need = TYPE_INSTEAD[action.action];
   const n = action.params.number;
   if (!need || !n || (action.params[need.key] ?? '').trim() !== '') return null;
-  return buttonHint(action, !inGroup(event)) ?? `请直接回复：${need.command.replace('{n}', n)}`;
+  return buttonHint(action, !inGroup(event), link) ?? `请直接回复：${need.command.replace('{n}', n)}`;
 }
 
 function tooLongInChat(cmd: BotCommand): string | null {

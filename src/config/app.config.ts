@@ -13,6 +13,8 @@ export interface AppConfig {
   demoSeed: boolean;
   numberPrefix: string;
   publicBaseUrl: string;
+  /** Issue 15: DUBAN_PUBLIC_URL was set (not the localhost default): chat messages may carry links into the console. */
+  publicUrlGiven: boolean;
   /**
    * Issue 14: signs the 查看详情 links in chat (the item's mobile page, /m/items/…). DUBAN_LINK_SECRET, else derived from
    * DUBAN_ADMIN_TOKEN — with neither set, links made before a restart stop working after it.
@@ -38,6 +40,8 @@ export interface WeComConfig {
   bot: { botId: string; secret: string; mode: 'ws' | 'http'; token: string; encodingAESKey: string } | null;
   apiBase: string;
   aibotWsUrl: string;
+  /** Issue 15: where WeCom's web authorisation page is (WECOM_OAUTH_BASE, https://open.weixin.qq.com; a fake in tests). */
+  oauthBase: string;
 }
 
 export interface DingTalkConfig {
@@ -52,6 +56,8 @@ export interface DingTalkConfig {
   apiBase: string;
   oapiBase: string;
   corpId: string;
+  /** Issue 15: the JSAPI (dingtalk.open.js) the console loads inside DingTalk for 免登 (DINGTALK_JSAPI_URL). */
+  jsapiUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -85,7 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminTokenGenerated: !given,
     demoSeed: bool('DUBAN_DEMO_SEED', env.DUBAN_DEMO_SEED, true),
     numberPrefix,
-    publicBaseUrl: (env.DUBAN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicBaseUrl: (env.DUBAN_PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrlGiven: !!env.DUBAN_PUBLIC_URL?.trim(),
     dingtalk: loadDingTalk(env),
     wecom: loadWeCom(env),
     outboxPollMs: positiveInt('DUBAN_OUTBOX_POLL_MS', env.DUBAN_OUTBOX_POLL_MS, 1000),
@@ -124,6 +131,7 @@ function loadDingTalk(env: NodeJS.ProcessEnv): DingTalkConfig | null {
     apiBase: url('DINGTALK_API_BASE', 'https://api.dingtalk.com'),
     oapiBase: url('DINGTALK_OAPI_BASE', 'https://oapi.dingtalk.com'),
     corpId: env.DINGTALK_CORP_ID?.trim() ?? '',
+    jsapiUrl: url('DINGTALK_JSAPI_URL', 'https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.12/dingtalk.open.js'),
   };
 }
 
@@ -170,5 +178,6 @@ function loadWeCom(env: NodeJS.ProcessEnv): WeComConfig | null {
     bot,
     apiBase: url('WECOM_API_BASE', 'https://qyapi.weixin.qq.com'),
     aibotWsUrl: url('WECOM_AIBOT_WS_URL', 'wss://openws.work.weixin.qq.com'),
+    oauthBase: url('WECOM_OAUTH_BASE', 'https://open.weixin.qq.com'),
   };
 }

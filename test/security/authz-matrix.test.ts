@@ -272,6 +272,11 @@ const RULES: Record<string, Rule> = {
   'POST /api/session/link': { allow: 'public', call: () => ({ path: '/api/session/link', body: { code: 'not-a-code' } }) },
   'GET /api/session': { allow: SIGNED_IN, call: () => ({ path: '/api/session' }) },
   'DELETE /api/session': { allow: 'public', call: () => ({ path: '/api/session' }) },
+  // Issue 15, signing in by the platform: open to all — the platform's code (and the round trip's signed state) is what is checked.
+  'GET /api/session/platforms': { allow: 'public', call: () => ({ path: '/api/session/platforms' }) },
+  'POST /api/session/dingtalk': { allow: 'public', call: () => ({ path: '/api/session/dingtalk', body: { authCode: 'not-a-code' } }) },
+  'GET /api/session/wecom/start': { allow: 'public', call: () => ({ path: '/api/session/wecom/start?next=%2F' }) },
+  'GET /api/session/wecom/callback': { allow: 'public', call: () => ({ path: '/api/session/wecom/callback?code=x&state=y' }) },
 };
 
 /** Every route the running app answers, as "METHOD path", read from Express's router stack. */

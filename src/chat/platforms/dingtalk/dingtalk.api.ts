@@ -65,6 +65,27 @@ export class DingTalkApi {
     }
   }
 
+  /**
+   * Issue 15, 免登: the user behind a JSAPI auth code (`POST {oapi}/topapi/v2/user/getuserinfo?access_token=` `{code}`).
+   * 'bad_code' when DingTalk does not know it (40078: unknown, used, or past its 5 minutes); a DeliveryError when
+   * DingTalk cannot be reached or refuses for another reason.
+   */
+  async userByAuthCode(code: string): Promise<{ userId: string; name: string } | 'bad_code'> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const res = await this.fetch(`${this.cfg.oapiBase}/topapi/v2/user/getuserinfo?access_token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      const json = (await res.json().catch(() => ({}))) as ApiError & { result?: { userid?: string; name?: string } };
+      if (res.ok && json.errcode === 0 && json.result?.userid) return { userId: json.result.userid, name: json.result.name ?? '' };
+      if (json.errcode === 40078) return 'bad_code';
+      if ((json.errcode === 40014 || json.errcode === 42001) && attempt === 0) continue;
+      throw new DeliveryError(res.status >= 500 ? 'retry' : 'permanent', `钉钉免登失败：${res.status} ${json.errcode ?? ''} ${json.errmsg ?? ''}`.trim());
+    }
+  }
+
   /** A custom robot's webhook (加签): HMAC-SHA256 over "timestamp\nsecret", errors as HTTP 200 {errcode}. */
   async webhook(url: string, secret: string | null, body: unknown): Promise<void> {
     const u = new URL(url);

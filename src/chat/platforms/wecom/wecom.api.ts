@@ -63,6 +63,24 @@ export class WeComApi {
     }
   }
 
+  /**
+   * Issue 15, web authorisation: who came back from the authorize page with this code (`GET /cgi-bin/auth/getuserinfo`):
+   * a member's userid, an outsider's openid, or 'bad_code' (40029: unknown, used, or past its 5 minutes).
+   */
+  async userByOAuthCode(code: string): Promise<{ userId: string } | { openId: string } | 'bad_code'> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const body = await this.request(`${this.apiBase}/cgi-bin/auth/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`, {
+        method: 'GET',
+      });
+      if (!body.errcode && typeof body.userid === 'string' && body.userid) return { userId: body.userid };
+      if (!body.errcode && typeof body.openid === 'string') return { openId: body.openid };
+      if (body.errcode === 40029) return 'bad_code';
+      if (body.errcode && TOKEN_INVALID.has(body.errcode) && attempt === 0) continue;
+      throw this.classify('auth/getuserinfo', body);
+    }
+  }
+
   /** A group webhook robot (send-only, 20 a minute). */
   async webhook(url: string, payload: unknown): Promise<void> {
     const body = await this.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
