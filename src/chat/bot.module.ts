@@ -11,6 +11,8 @@ import { CardViewService } from './card-view.service';
 import { CommandExecutor } from './command.executor';
 import { MyWorkService } from './my-work.service';
 import { ItemPageController } from './item-page.controller';
+import { DeskController } from './desk.controller';
+import { DeskService } from './desk.service';
 import { DINGTALK_CONTROLLERS, DINGTALK_PLATFORM, DINGTALK_PROVIDERS } from './platforms/dingtalk/dingtalk.parts';
 import { WECOM_CONTROLLERS, WECOM_PLATFORM, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
 import { IdentityService } from './identity.service';
@@ -29,12 +31,13 @@ import { JobsModule } from '../jobs/jobs.module';
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
   imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, CalendarModule, ScoringModule, AccountabilityModule, BulletinModule],
-  controllers: [OutboxController, ItemPageController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
+  controllers: [OutboxController, ItemPageController, DeskController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,
     IdentityService,
     CommandExecutor,
     MyWorkService,
+    DeskService,
     CardViewService,
     OutboundComposer,
     ChatDeliverer,
