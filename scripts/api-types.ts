@@ -1,9 +1,9 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { format, resolveConfig } from 'prettier';
 import { AppModule } from '../src/app.module';
 import { setUpApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/app.config';
@@ -16,10 +16,13 @@ import { type OpenApiDocument, renderApiTypes } from './api-types.render';
  */
 export const API_GEN = join(__dirname, '..', 'web', 'src', 'api.gen.ts');
 
-/** The file's text for a document: rendered, then formatted as the repository's prettier formats web/ (format:check). */
-export async function apiGenText(doc: OpenApiDocument): Promise<string> {
-  const options = (await resolveConfig(API_GEN)) ?? {};
-  return format(renderApiTypes(doc), { ...options, filepath: API_GEN });
+/**
+ * The file's text for a document: rendered, then formatted as the repository's prettier formats web/ (format:check).
+ * Prettier runs as its own process: its CommonJS entry loads itself by a dynamic import, which jest's CommonJS refuses.
+ */
+export function apiGenText(doc: OpenApiDocument): string {
+  const prettier = join(__dirname, '..', 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+  return execFileSync(process.execPath, [prettier, '--stdin-filepath', API_GEN], { input: renderApiTypes(doc), encoding: 'utf8', cwd: join(__dirname, '..') });
 }
 
 async function documentFromUrl(base: string): Promise<OpenApiDocument> {
@@ -49,7 +52,7 @@ async function documentFromOwnService(): Promise<OpenApiDocument> {
 async function main(): Promise<void> {
   const url = process.argv[2];
   const doc = url ? await documentFromUrl(url) : await documentFromOwnService();
-  writeFileSync(API_GEN, await apiGenText(doc));
+  writeFileSync(API_GEN, apiGenText(doc));
   console.log(`web/src/api.gen.ts: ${Object.keys(doc.components?.schemas ?? {}).length} schemas, ${Object.keys(doc.paths ?? {}).length} paths`);
 }
 

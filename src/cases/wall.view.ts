@@ -8,7 +8,7 @@ export type WallBoard = (typeof WALL_BOARDS)[number];
 export class WallQuery {
   @ApiPropertyOptional({ description: '版块：key_task 重点工作（默认）、reform 重大改革、all 两者', enum: WALL_BOARDS })
   @IsOptional()
-  @IsIn(WALL_BOARDS, { message: '「版块」须为以下之一：key_task（重点工作）、reform（重大改革）、all（两者）' })
+  @IsIn(WALL_BOARDS)
   board?: WallBoard;
 }
 

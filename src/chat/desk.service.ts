@@ -3,7 +3,7 @@ import type { Actor } from '../shared/actor';
 import { ItemQueriesService, LIGHT_SQL } from '../cases/item-queries.service';
 import { ItemUnit } from '../cases/item-unit.entity';
 import type { ItemView } from '../cases/item.view';
-import { addDaysShanghai, shanghaiDate, toShanghaiIso } from '../shared/shanghai-time';
+import { addDaysShanghai, HOUR_MS, shanghaiDate, toShanghaiIso } from '../shared/shanghai-time';
 import { OPEN_STATES, SOURCES, isKeyOf, type ItemState } from '../shared/vocabulary';
 import { timeNote } from './cards';
 import { MyWorkService, rolesOf } from './my-work.service';
@@ -32,7 +32,7 @@ export class DeskService {
   async desk(actor: Actor): Promise<DeskView> {
     const now = this.queries.now();
     const today = shanghaiDate(now);
-    const dow = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+    const dow = new Date(now.getTime() + 8 * HOUR_MS).getUTCDay(); // in Shanghai; 0 = Sunday
     const weekEnd = addDaysShanghai(today, (8 - dow) % 7 || 7); // next Monday 00:00
     const [entries, lights, dueThisWeek, overdue, keySupervision, byUnit, bySource] = await Promise.all([
       this.myWork.entriesFor(actor, READ_LIMIT),

@@ -15,22 +15,20 @@ describe('GET /api/desk and GET /api/wall', () => {
     t = await startTestApp({ now: shanghaiInstant('2026-03-04', '10:00') }); // a Wednesday
     org = await seedOrg(t);
     const reg = async (title: string, board: Board, leadUnitId: number, date: string) => {
-      const item = await t
-        .get(RegistrationService)
-        .register(
-          {
-            title,
-            content: '内容',
-            source: 'work_report',
-            board,
-            ownerId: org.owner.id,
-            leaderId: org.leader.id,
-            leadUnitId,
-            coUnitIds: [],
-            deadline: { date },
-          },
-          org.supervisor.actor,
-        );
+      const item = await t.get(RegistrationService).register(
+        {
+          title,
+          content: '内容',
+          source: 'work_report',
+          board,
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId,
+          coUnitIds: [],
+          deadline: { date },
+        },
+        org.supervisor.actor,
+      );
       await t.get(ItemCommandsService).assign(item.number, org.supervisor.actor);
       return item.number;
     };
@@ -76,7 +74,7 @@ describe('GET /api/desk and GET /api/wall', () => {
 
   it('a board the wall does not know is refused in Chinese, with the choices', async () => {
     const res = await t.http().get('/api/wall?board=daily').set(bearer(org.supervisor)).expect(400);
-    expect(res.body.message).toContain('「版块」须为以下之一');
+    expect(res.body.message).toContain('「板块」须为以下之一：重点工作、重大改革、全部');
   });
 
   it('nobody signed in gets neither', async () => {

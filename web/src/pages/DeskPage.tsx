@@ -40,7 +40,8 @@ export default function DeskPage() {
           工作台
         </Typography.Title>
         <Typography.Text type="secondary">
-          {me?.name ? `${me.name}，` : ''}今天是{dayjs().tz(ZONE).format('YYYY年M月D日 dddd')}
+          {me?.name ? `${me.name}，` : ''}
+          {desk ? `今天是${dayjs(desk.generatedAt).tz(ZONE).format('YYYY年M月D日 dddd')}` : '正在读取您的事项……'}
           {desk && queues.length > 0 && (waiting ? `，有 ${waiting} 项等您办理。` : '，目前没有等您办理的事项。')}
         </Typography.Text>
       </div>
@@ -174,7 +175,7 @@ function ItemsCard(props: {
                 </Link>
               }
               description={
-                <span style={{ wordBreak: 'break-all' }}>
+                <span>
                   <Typography.Text type={i.light === 'red' ? 'danger' : undefined}>{i.note}</Typography.Text>
                   {` · ${i.leadUnitName ?? '尚未确定主办单位'} · 期限 ${when(i.deadline)}`}
                 </span>

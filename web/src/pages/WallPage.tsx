@@ -42,8 +42,8 @@ export default function WallPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <style>{printStyle(paper)}</style>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-end', justifyContent: 'space-between' }}>
+        <style>{printStyle(paper)}</style>
         <div>
           <Typography.Title level={4} style={{ margin: 0 }}>
             {wall?.title ?? '挂图作战'}

@@ -32,6 +32,7 @@ const WORDS = { red: '红灯', yellow: '黄灯', green: '绿灯', done: '已办�
 export function unitChart(rows: DeskUnitCount[], narrow: boolean): ChartOption {
   const shown = [...rows].slice(0, 12).reverse(); // the bar chart draws from the bottom
   return {
+    animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0, itemWidth: 12, itemHeight: 10 },
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
@@ -55,6 +56,7 @@ export function unitChart(rows: DeskUnitCount[], narrow: boolean): ChartOption {
 /** Items by source, as a ring. */
 export function sourceChart(rows: DeskSourceCount[], narrow: boolean): ChartOption {
   return {
+    animation: false,
     tooltip: { trigger: 'item', formatter: '{b}：{c}项（{d}%）' },
     legend: narrow ? { bottom: 0, type: 'scroll' } : { orient: 'vertical', right: 0, top: 'middle', type: 'scroll' },
     series: [
