@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../shared/actor';
+import { type Actor, hasRole } from '../shared/actor';
 import { ItemQueriesService, LIGHT_SQL } from '../cases/item-queries.service';
 import { ItemUnit } from '../cases/item-unit.entity';
 import type { ItemView } from '../cases/item.view';
@@ -34,8 +34,12 @@ export class DeskService {
     const today = shanghaiDate(now);
     const dow = new Date(now.getTime() + 8 * HOUR_MS).getUTCDay(); // in Shanghai; 0 = Sunday
     const weekEnd = addDaysShanghai(today, (8 - dow) % 7 || 7); // next Monday 00:00
-    const [entries, lights, dueThisWeek, overdue, keySupervision, byUnit, bySource] = await Promise.all([
+    const [entries, registered, lights, dueThisWeek, overdue, keySupervision, byUnit, bySource] = await Promise.all([
       this.myWork.entriesFor(actor, READ_LIMIT),
+      // The 督查室 hands over whatever is registered; an owner, what its office registered (the entries below).
+      hasRole(actor, 'supervisor')
+        ? this.queries.filtered({ state: 'registered' }, actor).orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC').take(READ_LIMIT).getMany()
+        : Promise.resolve(null),
       this.lights(actor),
       this.list(
         this.queries
@@ -60,6 +64,12 @@ export class DeskService {
       weekEndsAt: toShanghaiIso(weekEnd)!,
       roles: rolesOf(actor),
       lights,
+      toAssign: registered
+        ? (await this.queries.views(registered)).map((v) => deskItem(v, '已立项，待交办'))
+        : pick(
+            (e) => e.asOwner && e.item.state === 'registered',
+            () => '已立项，待交办',
+          ),
       toSign: pick(
         (e) => !!e.unit && !e.unit.signed && SIGNABLE.includes(e.item.state),
         (e) => (e.unit!.role === 'lead' ? '待签收' : '待签收（协办）'),

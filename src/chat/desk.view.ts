@@ -50,6 +50,7 @@ export class DeskView {
   @ApiProperty({ enum: ['unit', 'owner', 'leader', 'supervisor'], isArray: true, description: '读者在事项中的身份' })
   roles!: ('unit' | 'owner' | 'leader' | 'supervisor')[];
   @ApiProperty({ type: DeskLights, description: '可见事项按预警灯计数' }) lights!: DeskLights;
+  @ApiProperty({ type: [DeskItem], description: '已立项、待交办（督查室可见的全部，立项主体本科室的）' }) toAssign!: DeskItem[];
   @ApiProperty({ type: [DeskItem], description: '本单位待签收' }) toSign!: DeskItem[];
   @ApiProperty({ type: [DeskItem], description: '本单位主办、办理中，需按期反馈' }) toReport!: DeskItem[];
   @ApiProperty({ type: [DeskItem], description: '办结申请待立项主体评定' }) toRate!: DeskItem[];

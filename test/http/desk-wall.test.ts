@@ -9,12 +9,12 @@ import { startTestApp, TestApp } from '../support/test-app';
 describe('GET /api/desk and GET /api/wall', () => {
   let t: TestApp;
   let org: Org;
-  const n = { mine: '', theirs: '', daily: '' };
+  const n = { mine: '', theirs: '', daily: '', unassigned: '' };
 
   beforeAll(async () => {
     t = await startTestApp({ now: shanghaiInstant('2026-03-04', '10:00') }); // a Wednesday
     org = await seedOrg(t);
-    const reg = async (title: string, board: Board, leadUnitId: number, date: string) => {
+    const reg = async (title: string, board: Board, leadUnitId: number, date: string, assign = true) => {
       const item = await t.get(RegistrationService).register(
         {
           title,
@@ -29,18 +29,20 @@ describe('GET /api/desk and GET /api/wall', () => {
         },
         org.supervisor.actor,
       );
-      await t.get(ItemCommandsService).assign(item.number, org.supervisor.actor);
+      if (assign) await t.get(ItemCommandsService).assign(item.number, org.supervisor.actor);
       return item.number;
     };
     n.mine = await reg('发改委的重点任务', 'key_task', org.units.lead, '2026-03-06');
     n.theirs = await reg('教育局的重点任务', 'key_task', org.units.other, '2026-03-20');
     n.daily = await reg('发改委的日常事项', 'daily', org.units.lead, '2026-03-20');
+    n.unassigned = await reg('教育局的待交办事项', 'daily', org.units.other, '2026-03-27', false);
   });
   afterAll(() => t.close());
 
   it("a unit contact's desk: its items to sign, the week's deadline, nothing of another unit", async () => {
     const res = await t.http().get('/api/desk').set(bearer(org.leadContact)).expect(200);
     expect(res.body.roles).toEqual(['unit']);
+    expect(res.body.toAssign).toEqual([]);
     expect(res.body.toSign.map((i: { number: string }) => i.number).sort()).toEqual([n.mine, n.daily].sort());
     expect(res.body.toSign[0].note).toBe('待签收');
     expect(res.body.dueThisWeek.items.map((i: { number: string }) => i.number)).toEqual([n.mine]);
@@ -54,7 +56,8 @@ describe('GET /api/desk and GET /api/wall', () => {
     const res = await t.http().get('/api/desk').set(bearer(org.supervisor)).expect(200);
     expect(res.body.roles).toEqual(['supervisor']);
     expect(res.body.toSign).toEqual([]);
-    expect(res.body.bySource).toEqual([{ source: 'work_report', label: '政府工作报告重点工作', count: 3 }]);
+    expect(res.body.toAssign.map((i: { number: string; note: string }) => `${i.number} ${i.note}`)).toEqual([`${n.unassigned} 已立项，待交办`]);
+    expect(res.body.bySource).toEqual([{ source: 'work_report', label: '政府工作报告重点工作', count: 4 }]);
     expect(res.body.byUnit.map((u: { unitName: string }) => u.unitName).sort()).toEqual(['市发展改革委', '市教育局'].sort());
   });
 

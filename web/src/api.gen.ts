@@ -134,6 +134,8 @@ export interface DeskView {
   roles: ('unit' | 'owner' | 'leader' | 'supervisor')[];
   /** 可见事项按预警灯计数 */
   lights: DeskLights;
+  /** 已立项、待交办（督查室可见的全部，立项主体本科室的） */
+  toAssign: DeskItem[];
   /** 本单位待签收 */
   toSign: DeskItem[];
   /** 本单位主办、办理中，需按期反馈 */

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Col, Empty, Grid, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import { messageOf } from '../api';
 import type { DeskItem, DeskList, DeskView } from '../api.gen';
@@ -7,8 +7,10 @@ import { LIGHT_COLOURS, LIGHTS, LightTag } from '../lights';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { apiGet } from '../typed-api';
-import { Chart } from './desk/Chart';
 import { OVERVIEW, QUEUES, sourceChart, unitChart, unitChartHeight } from './desk/desk';
+
+// ECharts comes in its own chunk: the lists show while the charts load.
+const Chart = lazy(() => import('./desk/Chart'));
 
 /** 工作台 (issue 15): what waits on me by my part in the items, and the picture of everything I may see — one call. */
 export default function DeskPage() {
@@ -30,7 +32,7 @@ export default function DeskPage() {
 
   const units = useMemo(() => (desk ? unitChart(desk.byUnit, narrow) : null), [desk, narrow]);
   const sources = useMemo(() => (desk ? sourceChart(desk.bySource, narrow) : null), [desk, narrow]);
-  const queues = desk ? QUEUES.filter((q) => desk.roles.includes(q.role)) : [];
+  const queues = desk ? QUEUES.filter((q) => q.roles.some((r) => desk.roles.includes(r))) : [];
   const waiting = desk ? queues.reduce((n, q) => n + desk[q.key].length, 0) : 0;
 
   return (
@@ -76,7 +78,7 @@ export default function DeskPage() {
       {desk && queues.length > 0 && (
         <Row gutter={[12, 12]}>
           {queues.map((q) => (
-            <Col key={q.key} xs={24} lg={queues.length === 1 ? 24 : 12}>
+            <Col key={q.key} xs={24} lg={24 / Math.min(queues.length, 3)}>
               <ItemsCard queue={q.key} title={q.title} count={desk[q.key].length} hint={q.hint} empty={q.empty} items={desk[q.key]} urgent />
             </Col>
           ))}
@@ -107,7 +109,9 @@ export default function DeskPage() {
           <Col xs={24} lg={14}>
             <Card size="small" title="各主办单位事项（按预警灯）">
               {desk.byUnit.length ? (
-                <Chart name="unit" label="各主办单位事项数，按红灯、黄灯、绿灯、已办结分段" option={units} height={unitChartHeight(desk.byUnit.length)} />
+                <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: unitChartHeight(desk.byUnit.length) }} />}>
+                  <Chart name="unit" label="各主办单位事项数，按红灯、黄灯、绿灯、已办结分段" option={units} height={unitChartHeight(desk.byUnit.length)} />
+                </Suspense>
               ) : (
                 <Empty description="暂无事项" />
               )}
@@ -116,7 +120,9 @@ export default function DeskPage() {
           <Col xs={24} lg={10}>
             <Card size="small" title="事项来源">
               {desk.bySource.length ? (
-                <Chart name="source" label="各来源事项数" option={sources} height={narrow ? 300 : unitChartHeight(desk.byUnit.length)} />
+                <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: 240 }} />}>
+                  <Chart name="source" label="各来源事项数" option={sources} height={narrow ? 300 : unitChartHeight(desk.byUnit.length)} />
+                </Suspense>
               ) : (
                 <Empty description="暂无事项" />
               )}

@@ -33,3 +33,5 @@ export function Chart({ option, height, name, label }: { option: ChartOption; he
   }, [option]);
   return <div ref={box} data-chart={name} role="img" aria-label={label} style={{ width: '100%', height }} />;
 }
+
+export default Chart;

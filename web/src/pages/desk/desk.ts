@@ -3,17 +3,18 @@ import type { ChartOption } from './Chart';
 
 /** The lists of what waits on the reader, by their part in the items (the desk shows those of their roles). */
 export const QUEUES: {
-  key: 'toSign' | 'toReport' | 'toRate' | 'extensions' | 'toApprove';
+  key: 'toAssign' | 'toSign' | 'toReport' | 'toRate' | 'extensions' | 'toApprove';
   title: string;
-  role: DeskView['roles'][number];
+  roles: DeskView['roles'][number][];
   hint: string;
   empty: string;
 }[] = [
-  { key: 'toSign', title: '待签收', role: 'unit', hint: '已交办给本单位，请打开事项核对办理要求后签收。', empty: '没有待签收的事项。' },
-  { key: 'toReport', title: '待反馈', role: 'unit', hint: '本单位主办、正在办理的事项，请在期限前反馈进展。', empty: '没有需要反馈的事项。' },
-  { key: 'toRate', title: '待评定', role: 'owner', hint: '承办单位已申请办结，请审核后评定（优秀、良好、合格、不合格）。', empty: '没有待评定的办结申请。' },
-  { key: 'extensions', title: '延期待批', role: 'owner', hint: '承办单位申请延期，请批准或驳回。', empty: '没有待审批的延期申请。' },
-  { key: 'toApprove', title: '待审定', role: 'leader', hint: '立项主体已评定，请审定办结。', empty: '没有待审定的事项。' },
+  { key: 'toAssign', title: '待交办', roles: ['supervisor', 'owner'], hint: '已立项、尚未交办的事项，请核对后交办给承办单位。', empty: '没有待交办的事项。' },
+  { key: 'toSign', title: '待签收', roles: ['unit'], hint: '已交办给本单位，请打开事项核对办理要求后签收。', empty: '没有待签收的事项。' },
+  { key: 'toReport', title: '待反馈', roles: ['unit'], hint: '本单位主办、正在办理的事项，请在期限前反馈进展。', empty: '没有需要反馈的事项。' },
+  { key: 'toRate', title: '待评定', roles: ['owner'], hint: '承办单位已申请办结，请审核后评定（优秀、良好、合格、不合格）。', empty: '没有待评定的办结申请。' },
+  { key: 'extensions', title: '延期待批', roles: ['owner'], hint: '承办单位申请延期，请批准或驳回。', empty: '没有待审批的延期申请。' },
+  { key: 'toApprove', title: '待审定', roles: ['leader'], hint: '立项主体已评定，请审定办结。', empty: '没有待审定的事项。' },
 ];
 
 /** The overview lists everyone gets, within what they may see. */
