@@ -18,10 +18,12 @@ import { ExtensionCutoffJob } from './extension-cutoff.job';
 import { CardRefresher } from './card-refresher';
 import { YearEndJob } from './year-end.job';
 import { YearEndService } from './year-end.service';
+import { WallController } from './wall.controller';
+import { WallService } from './wall.service';
 
 @Module({
   imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
-  controllers: [ItemsController, LedgerController],
+  controllers: [ItemsController, LedgerController, WallController],
   providers: [
     CommandRunner,
     ItemMessages,
@@ -36,6 +38,7 @@ import { YearEndService } from './year-end.service';
     CardRefresher,
     YearEndService,
     YearEndJob,
+    WallService,
   ],
   exports: [ItemCommandsService, ItemQueriesService, RegistrationService, TimelineWriter, YearEndService],
 })

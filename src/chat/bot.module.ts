@@ -13,6 +13,8 @@ import { MyWorkService } from './my-work.service';
 import { ItemPageController } from './item-page.controller';
 import { PlatformSessionController } from './platform-session.controller';
 import { PlatformSessionService } from './platform-session.service';
+import { DeskController } from './desk.controller';
+import { DeskService } from './desk.service';
 import { DINGTALK_CONTROLLERS, DINGTALK_PLATFORM, DINGTALK_PROVIDERS } from './platforms/dingtalk/dingtalk.parts';
 import { WECOM_CONTROLLERS, WECOM_PLATFORM, WECOM_PROVIDERS } from './platforms/wecom/wecom.parts';
 import { IdentityService } from './identity.service';
@@ -31,13 +33,14 @@ import { JobsModule } from '../jobs/jobs.module';
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
   imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, CalendarModule, ScoringModule, AccountabilityModule, BulletinModule],
-  controllers: [OutboxController, ItemPageController, PlatformSessionController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
+  controllers: [OutboxController, ItemPageController, PlatformSessionController, DeskController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,
     IdentityService,
     PlatformSessionService,
     CommandExecutor,
     MyWorkService,
+    DeskService,
     CardViewService,
     OutboundComposer,
     ChatDeliverer,

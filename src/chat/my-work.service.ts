@@ -5,6 +5,7 @@ import { ItemQueriesService } from '../cases/item-queries.service';
 import { ItemRequest } from '../cases/item-request.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
+import type { ItemView } from '../cases/item.view';
 import type { HelpRole } from './parser/messages';
 import { lateForSupervisor, Waiting, waitingOn, WorkEntry } from './my-work.rules';
 
@@ -44,7 +45,12 @@ export class MyWorkService {
     return entry ? waitingOn(entry, this.queries.now()) : [];
   }
 
-  private async entries(actor: Actor, items: Item[]): Promise<WorkEntry[]> {
+  /** The console's 工作台 (issue 15): the same entries as /我的, over more items, with the whole item view. */
+  async entriesFor(actor: Actor, limit: number): Promise<(WorkEntry & { item: ItemView })[]> {
+    return this.entries(actor, await this.queries.openItemsFor(actor, limit));
+  }
+
+  private async entries(actor: Actor, items: Item[]): Promise<(WorkEntry & { item: ItemView })[]> {
     if (items.length === 0) return [];
     const ids = items.map((i) => i.id);
     const mine = unitsOf(actor);

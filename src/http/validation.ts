@@ -117,6 +117,7 @@ const VALUE_LABELS: Record<string, string> = {
   '3d': '3天',
   '7d': '7天',
   '1m': '1个月',
+  all: '全部',
   expert_review: '专家论证',
   public_evaluation: '公众评价',
   dingtalk: '钉钉',
