@@ -43,15 +43,27 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     // S10: 教育局 sent its material 3 days late (−3), entered by the 督查室 on 3 March.
     await t
       .get(ScoringService)
-      .manual({ rule: 'S10', kind: 'late_material', days: 3, unitId: org.units.other, reason: '一季度材料迟报', at: shanghaiInstant('2026-03-03', '12:00') }, org.supervisor.actor);
+      .manual(
+        { rule: 'S10', kind: 'late_material', days: 3, unitId: org.units.other, reason: '一季度材料迟报', at: shanghaiInstant('2026-03-03', '12:00') },
+        org.supervisor.actor,
+      );
     // A1: a clue the 督查室 registered by hand.
-    const opened = await t.get(AccountabilityService).openFrom(
-      { kind: 'manual', unitId: org.units.other, unitName: '市教育局', requestId: 'seed-1', itemId: null, reason: '督查发现市教育局对群众反映问题推诿不办' },
-      org.supervisor.actor,
-    );
+    const opened = await t
+      .get(AccountabilityService)
+      .openFrom(
+        { kind: 'manual', unitId: org.units.other, unitName: '市教育局', requestId: 'seed-1', itemId: null, reason: '督查发现市教育局对群众反映问题推诿不办' },
+        org.supervisor.actor,
+      );
     clue = opened!.number;
     browser = await launchBrowser();
-  }, 240_000);
+  }, 600_000);
+  /** A fresh page; waits are long because 8 helpers share 2 cores here — a wait, never a timed assertion. */
+  async function open(size: typeof DESK): Promise<Page> {
+    const page = await openPage(browser, size);
+    page.setDefaultTimeout(120_000);
+    return page;
+  }
+
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -64,7 +76,7 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
   }
 
   it('the 督查室 reads the ranking and a unit’s lines, and enters points by hand (a refusal shows next to its field)', async () => {
-    const page = await openPage(browser, DESK);
+    const page = await open(DESK);
     await signInWithToken(page, t.url, org.supervisor.token, '/积分');
     const row = (name: string) => page.locator('.ant-table-row', { hasText: name });
     await row('市教育局').waitFor();
@@ -75,7 +87,9 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await page.getByText('排名靠后').first().waitFor();
 
     // A unit's lines: date, reason in Chinese, points.
-    await row('市教育局').getByRole('button', { name: /明\s?细/ }).click();
+    await row('市教育局')
+      .getByRole('button', { name: /明\s?细/ })
+      .click();
     const drawer = page.getByRole('dialog');
     await drawer.getByText('迟报材料3天').waitFor();
     expect(await drawer.innerText()).toContain('2026-03-03');
@@ -83,7 +97,9 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     expect(await drawer.innerText()).toContain('−3');
     await drawer.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
-    await row('市发展改革委').getByRole('button', { name: /明\s?细/ }).click();
+    await row('市发展改革委')
+      .getByRole('button', { name: /明\s?细/ })
+      .click();
     await drawer.getByRole('link', { name: item }).waitFor();
     await drawer.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
@@ -91,11 +107,15 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     // A commendation, entered through the form (the kind in words, never the rule id).
     await page.getByRole('button', { name: '手工加减分' }).click();
     const modal = page.getByRole('dialog');
-    await choose(page, '单位', '市发展改革委');
     await choose(page, '加减分事项', '获市级及以上表彰（主办单位）');
+    await choose(page, '单位', '市发展改革委');
     await modal.getByText('+20 分').waitFor();
     await modal.getByLabel('理由').fill('获全省城市更新工作先进集体表彰');
-    await modal.getByRole('button', { name: '记 分' }).or(modal.getByRole('button', { name: '记分' })).first().click();
+    await modal
+      .getByRole('button', { name: '记 分' })
+      .or(modal.getByRole('button', { name: '记分' }))
+      .first()
+      .click();
     await modal.waitFor({ state: 'hidden' });
     await row('市发展改革委').filter({ hasText: '120.5' }).waitFor();
 
@@ -106,7 +126,11 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await choose(page, '造成问题的协办单位', '市财政局');
     await modal.getByLabel('主办单位扣分').fill('-5');
     await modal.getByLabel('理由').fill('实地督查发现进度不实');
-    await modal.getByRole('button', { name: '记 分' }).or(modal.getByRole('button', { name: '记分' })).first().click();
+    await modal
+      .getByRole('button', { name: '记 分' })
+      .or(modal.getByRole('button', { name: '记分' }))
+      .first()
+      .click();
     const help = modal.locator('.ant-form-item', { has: page.getByLabel('主办单位扣分') }).locator('.ant-form-item-explain');
     await help.getByText('主办单位扣分须在').waitFor();
     // What was typed stays.
@@ -115,10 +139,10 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await page.keyboard.press('Escape');
     // Nothing was recorded for the refused entry.
     expect(await row('市财政局').innerText()).toContain('100.5');
-  }, 180_000);
+  }, 600_000);
 
   it('the 督查室 opens a clue, hands it over with its form, uploads a document and downloads the same bytes', async () => {
-    const page = await openPage(browser, DESK);
+    const page = await open(DESK);
     await signInWithToken(page, t.url, org.supervisor.token, '/责任追究');
     const row = page.locator('.ant-table-row', { hasText: clue });
     await row.waitFor();
@@ -133,7 +157,11 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     const modal = page.getByRole('dialog');
     await modal.waitFor();
     await modal.getByLabel('问责建议').fill('建议对市教育局予以通报');
-    await modal.getByRole('button', { name: '确 定' }).or(modal.getByRole('button', { name: '确定' })).first().click();
+    await modal
+      .getByRole('button', { name: '确 定' })
+      .or(modal.getByRole('button', { name: '确定' }))
+      .first()
+      .click();
     await modal.waitFor({ state: 'hidden' });
     await page.locator('.clue-state', { hasText: '已移交' }).waitFor();
     await page.getByText('建议对市教育局予以通报').first().waitFor();
@@ -146,10 +174,10 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(Buffer.compare(readFileSync((await download.path())!), bytes)).toBe(0);
     await shot(page, 'desk-clue');
-  }, 180_000);
+  }, 600_000);
 
   it('a leader at phone size reads the clue', async () => {
-    const page = await openPage(browser, PHONE);
+    const page = await open(PHONE);
     await signInWithToken(page, t.url, org.leader.token, `/责任追究/${clue}`);
     await page.getByText('市教育局').first().waitFor();
     await page.locator('.clue-state', { hasText: '已移交' }).waitFor();
@@ -160,5 +188,5 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(375);
     await shot(page, 'phone-clue');
-  }, 120_000);
+  }, 600_000);
 });

@@ -78,7 +78,7 @@ export default function CluePage({ number }: { number: string }) {
         </Tag>
       </Space>
       <Alert
-        type={mine.length ? 'info' : 'success'}
+        type={!mine.length && !clue.next.supervisor.length && !clue.next.leader.length ? 'success' : 'info'}
         showIcon
         title={`下一步：${nextStep(clue)}`}
         description={

@@ -184,7 +184,11 @@ export default function StepForm({
                       <Form.Item name={[f.name, 'name']} label={kind === 'unit' ? '单位名称' : '姓名及职务'} rules={required('请填写问责对象')}>
                         <Input maxLength={100} />
                       </Form.Item>
-                      <Form.Item name={[f.name, 'measures']} label="问责措施" rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一项措施' }]}>
+                      <Form.Item
+                        name={[f.name, 'measures']}
+                        label="问责措施"
+                        rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一项措施' }]}
+                      >
                         <Checkbox.Group options={options(kind === 'unit' ? UNIT_MEASURES : PERSON_MEASURES)} />
                       </Form.Item>
                     </Card>

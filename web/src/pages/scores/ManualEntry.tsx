@@ -43,7 +43,9 @@ function preview(v: Values, t: ScoreTable | null): string | null {
     case 'obstruction':
       return `将记 ${signed(L.S10.obstruction)} 分，并同时登记一条问题线索`;
     case 'late':
-      return v.days ? `将记 ${signed(Math.round(v.days * L.S10.lateMaterialPerDay * 10) / 10)} 分（每天 ${signed(L.S10.lateMaterialPerDay)}）` : `每迟报1天记 ${signed(L.S10.lateMaterialPerDay)} 分`;
+      return v.days
+        ? `将记 ${signed(Math.round(v.days * L.S10.lateMaterialPerDay * 10) / 10)} 分（每天 ${signed(L.S10.lateMaterialPerDay)}）`
+        : `每迟报1天记 ${signed(L.S10.lateMaterialPerDay)} 分`;
   }
 }
 
@@ -78,7 +80,8 @@ export default function ManualEntry({
     }
     const body: Record<string, unknown> = { reason: v.reason, date: v.date?.format('YYYY-MM-DD') };
     if (v.itemNumber?.trim()) body.itemNumber = v.itemNumber.trim();
-    if (v.kind === 'award_lead' || v.kind === 'award_co') Object.assign(body, { rule: 'S4', unitId: v.unitId, unitRole: v.kind === 'award_lead' ? 'lead' : 'co' });
+    if (v.kind === 'award_lead' || v.kind === 'award_co')
+      Object.assign(body, { rule: 'S4', unitId: v.unitId, unitRole: v.kind === 'award_lead' ? 'lead' : 'co' });
     if (v.kind === 'finding') {
       Object.assign(body, { rule: 'S9' });
       if (v.causedByUnitId) Object.assign(body, { causedByUnitId: v.causedByUnitId, leadPoints: v.leadPoints ?? undefined });
@@ -115,9 +118,7 @@ export default function ManualEntry({
       okButtonProps={{ disabled: busy }}
       forceRender
     >
-      <Typography.Paragraph type="secondary">
-        表彰、督查发现的问题、阻挠督查和迟报材料由督查室登记，每一笔都写明理由，计入单位的积分明细。
-      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">表彰、督查发现的问题、阻挠督查和迟报材料由督查室登记，每一笔都写明理由，计入单位的积分明细。</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" initialValues={{ date: dayjs() }} onValuesChange={() => setError(null)}>
         <Form.Item name="kind" label="加减分事项" rules={[{ required: true, message: '请选择加减分事项' }]}>
