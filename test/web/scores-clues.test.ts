@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { AccountabilityService } from '../../src/accountability/accountability.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { ScoringService } from '../../src/scoring/scoring.service';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
-import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
+import { DESK, launchBrowser, openPage, PHONE, shot, SHOTS, signInWithToken } from '../support/browser';
 import { Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -135,8 +136,10 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await help.getByText('主办单位扣分须在').waitFor();
     // What was typed stays.
     expect(await modal.getByLabel('理由').inputValue()).toBe('实地督查发现进度不实');
+    await page.screenshot({ path: join(SHOTS, 'desk-scores-refused.png') });
+    await modal.getByRole('button', { name: /取\s?消/ }).click();
+    await modal.waitFor({ state: 'hidden' });
     await shot(page, 'desk-scores');
-    await page.keyboard.press('Escape');
     // Nothing was recorded for the refused entry.
     expect(await row('市财政局').innerText()).toContain('100.5');
   }, 600_000);
@@ -149,6 +152,7 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     expect(await row.innerText()).toContain('市教育局');
     expect(await row.innerText()).toContain('督查室移交');
     expect(await row.innerText()).toContain('问题线索');
+    await shot(page, 'desk-clues');
     await row.getByRole('link', { name: clue }).click();
     await page.waitForURL((u) => decodeURIComponent(u.pathname) === `/责任追究/${clue}`);
 
@@ -185,8 +189,14 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     // Not the leader's step now: no buttons for the 督查室's steps, and the page says whose turn it is.
     expect(await page.getByRole('button', { name: '开始核查' }).count()).toBe(0);
     await page.getByText('督查室').first().waitFor();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(375);
     await shot(page, 'phone-clue');
+    // The ranking on the phone: a leader reads it and a unit's lines.
+    await page.goto(`${t.url}/积分`);
+    await page.locator('.ant-table-row', { hasText: '市教育局' }).waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    expect(await page.getByRole('button', { name: '手工加减分' }).count()).toBe(0);
+    await shot(page, 'phone-scores');
   }, 600_000);
 });
