@@ -68,7 +68,7 @@ export default function CluesPage() {
       width: 130,
       render: (s: string, r) => <Tag color={TERMINAL.includes(r.state) ? 'default' : r.next.leader.length ? 'gold' : 'blue'}>{s}</Tag>,
     },
-    { title: '下一步', key: 'next', render: (_: unknown, r) => nextStep(r), responsive: ['md'] },
+    { title: '下一步', key: 'next', width: 240, render: (_: unknown, r) => nextStep(r), responsive: ['md'] },
     { title: '登记时间', dataIndex: 'openedAt', width: 150, responsive: ['lg'] },
   ];
 

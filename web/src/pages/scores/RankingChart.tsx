@@ -25,9 +25,9 @@ export default function RankingChart({ bars, base, unit }: { bars: Bar[]; base: 
     const pad = Math.max(1, (max - min) * 0.15);
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: base !== null ? 24 : 8, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${v} ${unit}` },
-      xAxis: { type: 'value', min: base !== null ? Math.floor(min - pad) : undefined, max: base !== null ? Math.ceil(max + pad) : undefined },
+      xAxis: { type: 'value', splitNumber: 4, min: base !== null ? Math.floor(min - pad) : undefined, max: base !== null ? Math.ceil(max + pad) : undefined },
       yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 96, overflow: 'truncate' } },
       series: [
         {
@@ -37,7 +37,12 @@ export default function RankingChart({ bars, base, unit }: { bars: Bar[]; base: 
           label: { show: true, position: 'right', formatter: '{c}' },
           markLine:
             base !== null
-              ? { symbol: 'none', label: { formatter: `基准 ${base}` }, lineStyle: { type: 'dashed', color: '#8c8c8c' }, data: [{ xAxis: base }] }
+              ? {
+                  symbol: 'none',
+                  label: { formatter: `基准 ${base}`, position: 'end' },
+                  lineStyle: { type: 'dashed', color: '#8c8c8c' },
+                  data: [{ xAxis: base }],
+                }
               : undefined,
         },
       ],
@@ -49,5 +54,5 @@ export default function RankingChart({ bars, base, unit }: { bars: Bar[]; base: 
       chart.dispose();
     };
   }, [bars, base, unit]);
-  return <div ref={el} role="img" aria-label="积分排名图" style={{ width: '100%', height: 24 + Math.max(1, bars.length) * 34 }} />;
+  return <div ref={el} role="img" aria-label="积分排名图" style={{ width: '100%', height: 48 + Math.max(1, bars.length) * 34 }} />;
 }

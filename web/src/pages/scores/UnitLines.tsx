@@ -62,10 +62,10 @@ export default function UnitLines({ unitId, year, onClose }: { unitId: number | 
             />
           ) : (
             <Table
-              rowKey={(l) => `${l.at}-${l.explanation}-${l.points}-${l.itemNumber}-${l.reason}`}
+              rowKey="key"
               size="small"
               pagination={false}
-              dataSource={data.lines}
+              dataSource={data.lines.map((l, key) => ({ ...l, key }))}
               locale={{ emptyText: '本年度尚无加减分记录' }}
               columns={[
                 { title: '日期', dataIndex: 'at', width: 110, render: (a: string) => a.slice(0, 10) },
