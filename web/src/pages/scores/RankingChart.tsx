@@ -39,7 +39,7 @@ export default function RankingChart({ bars, base, unit }: { bars: Bar[]; base: 
             base !== null
               ? {
                   symbol: 'none',
-                  label: { formatter: `基准 ${base}`, position: 'end' },
+                  label: { formatter: `基准 ${base}`, position: 'start' },
                   lineStyle: { type: 'dashed', color: '#8c8c8c' },
                   data: [{ xAxis: base }],
                 }
