@@ -305,9 +305,12 @@ export class AccountabilityService implements OnModuleInit {
     const clue = await this.db.getRepository(Clue).findOneBy({ number: normalizeClueNumber(number) });
     if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
     const events = await this.db.getRepository(ClueEvent).find({ where: { clueId: clue.id }, order: { id: 'ASC' } });
+    // Issue 15: the files uploaded to this clue (without their bytes), so the console lists them for download.
+    const files = await this.db.getRepository(DocumentFile).find({ where: { ownerKind: 'clue', ownerId: clue.id }, order: { id: 'ASC' } });
     return {
       ...(await this.view([clue]))[0],
       data: clue.data,
+      files: files.map((f) => ({ id: f.id, ref: `doc:${f.id}`, name: f.name, size: f.size, uploadedAt: formatShanghai(f.createdAt) })),
       timeline: events.map((e) => ({
         at: formatShanghai(e.at),
         action: e.action,

@@ -202,6 +202,16 @@ describe('责任追究: A1 triggers and the A2 procedure', () => {
       .expect(200);
     const clue = (await http.get(`/api/accountability/clues/${n}`).set(bearer(org.leader)).expect(200)).body;
     expect(clue.data.verification).toEqual({ title: '核查报告', ref: up.body.ref });
+    // Issue 15: the clue lists its uploaded files (not their bytes), so the console offers them for download.
+    expect(clue.files).toEqual([
+      {
+        id: up.body.id,
+        ref: up.body.ref,
+        name: '核查报告（终稿）.pdf',
+        size: pdf.length,
+        uploadedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
+      },
+    ]);
     expect(clue.timeline.map((e: { action: string }) => e.action)).toEqual(['opened', 'hand_over', 'start_verification', 'attached', 'verify']);
     const down = await http
       .get(`/api/accountability/documents/${up.body.id}`)
