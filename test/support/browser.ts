@@ -32,6 +32,8 @@ export function ensureConsoleBuilt(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts'], {
     cwd: ROOT,
     stdio: 'pipe',
+    // jest sets NODE_ENV=test, which would make a development build of React and antd; test what npm start serves.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
 
