@@ -52,13 +52,14 @@ export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
     body = null;
   }
   if (res.ok) return body as T;
-  const err = (body ?? {}) as { code?: string; message?: string; problems?: ApiError['problems'] };
+  const err = (body ?? {}) as { code?: string; message?: string; problems?: ApiError['problems']; field?: string };
   if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
   throw new ApiError(
     res.status,
     err.code ?? `HTTP.${res.status}`,
     err.message ?? (res.status >= 500 ? `督办服务暂时不可用（HTTP ${res.status}），请稍后重试。` : `请求未成功（HTTP ${res.status}），请刷新页面后重试。`),
-    err.problems,
+    // A rule's refusal names its one field (`field`); a validation refusal lists them (`problems`).
+    err.problems ?? (err.field ? [{ field: err.field, message: err.message }] : undefined),
   );
 }
 
