@@ -1,12 +1,12 @@
 import { Workbook } from 'exceljs';
-import type { Response } from 'superagent';
 import { startTestApp, TestApp } from '../support/test-app';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 
-const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
+const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
 /**
@@ -22,7 +22,7 @@ describe('the deadline preview and the 台账 filter words (issue 15)', () => {
   });
   afterAll(() => t.close());
 
-  const preview = (who: { token: string } | string, body: object) => t.http().post('/api/items/deadline-preview').set(bearer(who)).send(body);
+  const preview = (who: Parameters<typeof bearer>[0], body: object) => t.http().post('/api/items/deadline-preview').set(bearer(who)).send(body);
 
   it('C3: registered 2026-04-30 10:00 with 1d → due 05-06 18:00, said in words before saving; saving gives the same', async () => {
     const r = await preview(org.supervisor, { deadlineNode: '1d' }).expect(200);
@@ -81,7 +81,7 @@ describe('the deadline preview and the 台账 filter words (issue 15)', () => {
       .parse(binary)
       .expect(200);
     const wb = new Workbook();
-    await wb.xlsx.load(x.body as Buffer);
+    await wb.xlsx.load(x.body);
     expect(wb.worksheets[0].getCell('A1').text).toContain('筛选条件：承办单位 市财政局；状态 已立项；关键词「背街」');
   });
 });
