@@ -71,7 +71,11 @@ describe('the deadline preview and the 台账 filter words (issue 15)', () => {
       .set(bearer(org.supervisor))
       .send({ title: '整治背街小巷', content: '完成20条。', source: 'meeting', leaderId: org.leader.id, leadUnitId: org.units.co, workingDays: 10 })
       .expect(201);
-    const found = await t.http().get(`/api/ledger?keyword=${encodeURIComponent('背街')}`).set(bearer(org.supervisor)).expect(200);
+    const found = await t
+      .http()
+      .get(`/api/ledger?keyword=${encodeURIComponent('背街')}`)
+      .set(bearer(org.supervisor))
+      .expect(200);
     expect(found.body.items.map((i: { title: string }) => i.title)).toEqual(['整治背街小巷']);
     const x = await t
       .http()

@@ -58,7 +58,10 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
     const reg = async (title: string, unit: number, date: string) => {
       const item = await t
         .get(RegistrationService)
-        .register({ title, content: `${title}，按期报送。`, source: 'meeting', ownerId: owner, leaderId: leader, leadUnitId: unit, deadline: { date } }, supervisor);
+        .register(
+          { title, content: `${title}，按期报送。`, source: 'meeting', ownerId: owner, leaderId: leader, leadUnitId: unit, deadline: { date } },
+          supervisor,
+        );
       await t.get(ItemCommandsService).assign(item.number, supervisor);
       return item.number;
     };
@@ -120,7 +123,7 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
     // 交办: the assignment card reaches 市发展改革委's DingTalk group at the fake.
     const card = await fake.waitFor(() => fake.groupMessages('cidFGW').find((m) => JSON.stringify(m).includes('推进政务服务一网通办')), 15_000);
     expect(JSON.stringify(card)).toContain(number);
-  }, 180_000);
+  }, 300_000);
 
   it('the 台账 filters by unit and light, and exports what it shows with the filter in Chinese', async () => {
     const page = await openPage(browser, DESK);
@@ -146,7 +149,7 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
       if (/^DB\d{4}-\d{4}$/.test(v)) numbers.push(v);
     });
     expect(numbers).toEqual([n.late]);
-  }, 120_000);
+  }, 300_000);
 
   it('at phone size the 台账 hides its filters behind 「筛选」 and shows cards; the 立项 form fits', async () => {
     const page = await openPage(browser, PHONE);
@@ -163,7 +166,7 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
     expect(Number(overflow)).toBeLessThanOrEqual(0);
     await shot(page, 'phone-register');
-  }, 120_000);
+  }, 300_000);
 
   it('分解立项: the same page with ?parent= makes one child item per unit, each with its own 办理要求 and deadline', async () => {
     const page = await openPage(browser, DESK);
@@ -185,7 +188,10 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
     await page.waitForURL((u) => decodeURIComponent(u.pathname) === `/items/${n.other}`);
     const children = await page.evaluate(async (parent) => ((await (await fetch(`/api/items/${parent}`)).json()) as { children: string[] }).children, n.other);
     expect(children).toHaveLength(2);
-    const first = await page.evaluate(async (c) => (await (await fetch(`/api/items/${c}`)).json()) as { leadUnit: { name: string }; content: string; deadline: string }, children[0]);
+    const first = await page.evaluate(
+      async (c) => (await (await fetch(`/api/items/${c}`)).json()) as { leadUnit: { name: string }; content: string; deadline: string },
+      children[0],
+    );
     expect(first).toMatchObject({ leadUnit: { name: '市教育局' }, content: '教育系统惠企资金兑付，5月底前完成。', deadline: '2026-05-06T18:00:00+08:00' });
-  }, 120_000);
+  }, 300_000);
 });

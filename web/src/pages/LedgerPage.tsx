@@ -1,5 +1,22 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Card, DatePicker, Form, Grid, Input, List, Pagination, Select, Space, Statistic, Table, type TableColumnsType, Typography } from 'antd';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Grid,
+  Input,
+  List,
+  Pagination,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
 import { api, type ItemRow, type LedgerPage as Page, type Light, messageOf, query, type Ref } from '../api';
 import { dayjs, when } from '../format';
 import { LIGHT_COLOURS, LIGHTS, LightTag } from '../lights';
@@ -212,14 +229,14 @@ export default function LedgerPage() {
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: '没有符合条件的事项' }}
           pagination={{
-          current: page,
-          pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100, 200],
-          showTotal: (t: number) => `共 ${t} 项`,
-          onChange: (p: number, size: number) => go(filters, size !== pageSize ? 1 : p, size),
-        }}
+            current: page,
+            pageSize,
+            total: data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [20, 50, 100, 200],
+            showTotal: (t: number) => `共 ${t} 项`,
+            onChange: (p: number, size: number) => go(filters, size !== pageSize ? 1 : p, size),
+          }}
         />
       )}
     </Space>

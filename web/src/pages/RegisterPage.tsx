@@ -40,7 +40,21 @@ const FORM_FIELD: Record<string, keyof Values> = {
   deadlineDate: 'deadline',
   workingDays: 'deadline',
 };
-const FIELDS: (keyof Values)[] = ['title', 'content', 'source', 'sourceRef', 'board', 'category', 'kind', 'ownerId', 'leaderId', 'leadUnitId', 'coUnitIds', 'deadlineReason', 'servedParty'];
+const FIELDS: (keyof Values)[] = [
+  'title',
+  'content',
+  'source',
+  'sourceRef',
+  'board',
+  'category',
+  'kind',
+  'ownerId',
+  'leaderId',
+  'leadUnitId',
+  'coUnitIds',
+  'deadlineReason',
+  'servedParty',
+];
 
 /** 立项 (C1–C3), or 分解立项 (C4) with `?parent=DB2026-0001`. */
 export default function RegisterPage() {
@@ -154,7 +168,14 @@ function RegisterForm() {
         >
           <Row gutter={16}>
             <Col {...col(24)}>
-              <Form.Item name="title" label="标题" rules={[{ required: true, whitespace: true, message: '请填写标题' }, { max: 200, message: '标题最多200个字' }]}>
+              <Form.Item
+                name="title"
+                label="标题"
+                rules={[
+                  { required: true, whitespace: true, message: '请填写标题' },
+                  { max: 200, message: '标题最多200个字' },
+                ]}
+              >
                 <Input placeholder="如：推进政务服务一网通办" maxLength={200} showCount={!phone} />
               </Form.Item>
             </Col>

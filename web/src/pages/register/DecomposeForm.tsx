@@ -88,7 +88,10 @@ export default function DecomposeForm({ parent }: { parent: string }) {
           ...(c.deadlineReason?.trim() ? { deadlineReason: c.deadlineReason.trim() } : {}),
         })),
       };
-      const r = await api<{ children: { number: string }[]; warnings?: string[] }>(`/api/items/${encodeURIComponent(parent)}/decompose`, { method: 'POST', body });
+      const r = await api<{ children: { number: string }[]; warnings?: string[] }>(`/api/items/${encodeURIComponent(parent)}/decompose`, {
+        method: 'POST',
+        body,
+      });
       void message.success(`已分解为 ${r.children.length} 项：${r.children.map((c) => c.number).join('、')}。请在各子事项页面交办。`, 8);
       navigate(`/items/${encodeURIComponent(parent)}`);
     } catch (e) {
@@ -99,7 +102,9 @@ export default function DecomposeForm({ parent }: { parent: string }) {
       const placed = problems
         .map((p) => {
           const m = /^children\.(\d+)\.(\w+)$/.exec(p.field ?? '');
-          return m && CHILD_FIELD[m[2]] ? { name: ['children', Number(m[1]), CHILD_FIELD[m[2]]] as ['children', number, keyof Child], errors: [p.message ?? ''] } : null;
+          return m && CHILD_FIELD[m[2]]
+            ? { name: ['children', Number(m[1]), CHILD_FIELD[m[2]]] as ['children', number, keyof Child], errors: [p.message ?? ''] }
+            : null;
         })
         .filter((x) => x !== null);
       form.setFields(placed);

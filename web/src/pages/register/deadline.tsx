@@ -33,7 +33,11 @@ export function nodeLabel(key: string): string {
 /** What a node means under the policy in force: 「1个工作日」. */
 export function nodeMeaning(len: NodeLength | undefined): string {
   if (!len) return '';
-  return len.unit === 'working_day' ? `${len.n}个工作日` : len.unit === 'calendar_day' ? `${len.n}个自然日（到期日遇休息日顺延）` : `${len.n}个月（到期日遇休息日顺延）`;
+  return len.unit === 'working_day'
+    ? `${len.n}个工作日`
+    : len.unit === 'calendar_day'
+      ? `${len.n}个自然日（到期日遇休息日顺延）`
+      : `${len.n}个月（到期日遇休息日顺延）`;
 }
 
 /** The deadline fields of POST /api/items and of a 分解立项 child. */
@@ -153,7 +157,13 @@ export function useDeadlinePreview(input: {
   kind?: string;
   deadlineReason?: string;
 }): PreviewState {
-  const body = { ...deadlineBody(input.deadline), board: input.board, category: input.category, kind: input.kind, deadlineReason: input.deadlineReason || undefined };
+  const body = {
+    ...deadlineBody(input.deadline),
+    board: input.board,
+    category: input.category,
+    kind: input.kind,
+    deadlineReason: input.deadlineReason || undefined,
+  };
   const incomplete = (input.deadline?.mode === 'date' && !input.deadline.date) || (input.deadline?.mode === 'workingDays' && !input.deadline.workingDays);
   const key = incomplete ? '' : JSON.stringify(body);
   const [state, setState] = useState<PreviewState>({ answer: null, problem: null, loading: false });
