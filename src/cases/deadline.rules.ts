@@ -205,3 +205,28 @@ export function extensionNeedsConfirmation(p: { newDeadline: Date; now: Date; de
   const span = p.deadlineAt.getTime() - p.startedAt.getTime();
   return added > 30 * DAY && added > span;
 }
+
+const WEEKDAY_NAMES = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
+
+/** What the 立项 form shows before saving (issue 15): the due date on the official calendar, and whether holidays moved it. */
+export interface DeadlineDescription {
+  /** 「2026年5月6日（星期三）18:00」 */
+  when: string;
+  /** A 法定节假日 (a weekday off, not a weekend) lies between registration and the due day: the count went past it. */
+  pastHolidays: boolean;
+  /** 「办理期限：2026年5月6日（星期三）18:00，已按法定节假日顺延」 */
+  sentence: string;
+}
+
+export function describeDeadline(at: Date, registeredAt: Date, calendar: Pick<WorkingDays, 'isWorkday'>): DeadlineDescription {
+  const due = shanghaiDate(at);
+  const [y, m, d] = due.split('-').map(Number);
+  const hm = formatShanghai(at).slice(11);
+  const when = `${y}年${m}月${d}日（${WEEKDAY_NAMES[weekday(due)]}）${hm}`;
+  let pastHolidays = false;
+  // At most ~400 days are walked (a deadline is at most 250 working days away, or one year for an open-ended item).
+  for (let day = addDays(shanghaiDate(registeredAt), 1), n = 0; day <= due && n < 800 && !pastHolidays; day = addDays(day, 1), n++) {
+    if (!calendar.isWorkday(day) && ![0, 6].includes(weekday(day))) pastHolidays = true;
+  }
+  return { when, pastHolidays, sentence: `办理期限：${when}${pastHolidays ? '，已按法定节假日顺延' : ''}` };
+}

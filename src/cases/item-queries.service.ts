@@ -24,6 +24,8 @@ export interface ItemFilter {
   /** B3: one traffic light (LIGHT_SQL). */
   light?: 'green' | 'yellow' | 'red' | 'done';
   number?: string;
+  /** Issue 15: a word of the title, or part of the number. */
+  keyword?: string;
   registeredFrom?: Date;
   registeredTo?: Date;
   page?: number;
@@ -130,6 +132,13 @@ export class ItemQueriesService {
     if (f.state) qb.andWhere('i.state = :state', { state: f.state });
     // A part of a number, matched as text: LIKE's own characters (% _ and the escape) stand for themselves.
     if (f.number) qb.andWhere(`i.number LIKE :number ESCAPE '${LIKE_ESCAPE}'`, { number: `%${likeLiteral(f.number.normalize('NFKC').trim().toUpperCase())}%` });
+    const keyword = f.keyword?.normalize('NFKC').trim();
+    if (keyword) {
+      qb.andWhere(`(i.title LIKE :kw ESCAPE '${LIKE_ESCAPE}' OR i.number LIKE :kwn ESCAPE '${LIKE_ESCAPE}')`, {
+        kw: `%${likeLiteral(keyword)}%`,
+        kwn: `%${likeLiteral(keyword.toUpperCase())}%`,
+      });
+    }
     if (f.registeredFrom) qb.andWhere('i.registered_at >= :rf', { rf: f.registeredFrom });
     if (f.registeredTo) qb.andWhere('i.registered_at < :rt', { rt: f.registeredTo });
     if (f.light) {

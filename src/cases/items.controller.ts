@@ -2,11 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query,
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../shared/actor';
-import { CurrentActor } from '../auth/auth.guard';
+import { CurrentActor, RequireRoles } from '../auth/auth.guard';
+import { toShanghaiIso } from '../shared/shanghai-time';
 import { Clock } from '../shared/clock';
 import { renderDossierHtml } from './dossier.render';
 import {
   ClosureRequestDto,
+  DeadlinePreviewDto,
   DecisionDto,
   DecomposeDto,
   ExtensionRequestDto,
@@ -44,6 +46,22 @@ export class ItemsController {
     const { item, warnings } = await this.registration.registerWithWarnings({ ...dto, deadline: deadlineSpec(dto) }, actor);
     // C3: e.g. 「办理期限 2026年5月1日 为法定节假日，已顺延至5月6日 18:00。」 — only when there is something to say.
     return { ...(await this.queries.get(item.number, actor)), ...(warnings.length ? { warnings } : {}) };
+  }
+
+  @Post('deadline-preview')
+  @HttpCode(200)
+  @RequireRoles('supervisor', 'owner')
+  @ApiOperation({ summary: '立项前预览办理期限：按与立项相同的规则（时间节点、截止日期、工作日数，法定节假日顺延，专项督查时限）算出到期时间，不登记事项' })
+  async deadlinePreview(@Body() dto: DeadlinePreviewDto, @CurrentActor() actor: Actor) {
+    const p = await this.registration.previewDeadline({ ...dto, deadline: deadlineSpec(dto) }, actor);
+    return {
+      deadline: toShanghaiIso(p.at),
+      deadlineSpec: p.spec,
+      when: p.description.when,
+      pastHolidays: p.description.pastHolidays,
+      text: p.description.sentence,
+      warnings: p.warnings,
+    };
   }
 
   @Get()

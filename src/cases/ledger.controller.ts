@@ -8,7 +8,7 @@ import { Clock } from '../shared/clock';
 import { ItemListQuery } from './dto/item.dto';
 import { toFilter } from './dto/item-mapping';
 import { LedgerService } from './ledger.service';
-import { renderLedgerXlsx } from './ledger.render';
+import { describeLedgerFilter, renderLedgerXlsx } from './ledger.render';
 import { shanghaiYear } from '../shared/shanghai-time';
 import { YearEndService } from './year-end.service';
 
@@ -48,10 +48,8 @@ export class LedgerController {
   @Header('Content-Disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent('督办台账.xlsx')}`)
   async export(@Query() q: ItemListQuery, @CurrentActor() actor: Actor) {
     const rows = await this.ledger.all(toFilter(q), actor);
-    const described = Object.entries(q)
-      .filter(([k, v]) => v !== undefined && k !== 'page' && k !== 'pageSize')
-      .map(([k, v]) => `${k}=${v}`)
-      .join('，');
-    return new StreamableFile(await renderLedgerXlsx(rows, { generatedAt: this.clock.now(), filterDescription: described || '全部事项' }));
+    // The filter line in words (issue 15): 「承办单位 市财政局；状态 办理中」.
+    const described = describeLedgerFilter(q, q.unitId !== undefined ? await this.ledger.unitName(q.unitId) : null);
+    return new StreamableFile(await renderLedgerXlsx(rows, { generatedAt: this.clock.now(), filterDescription: described }));
   }
 }

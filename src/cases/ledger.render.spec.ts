@@ -1,6 +1,6 @@
 import { Workbook, type Worksheet } from 'exceljs';
 import type { ItemView, TrafficLight } from './item.view';
-import { renderLedgerXlsx, type LedgerRow } from './ledger.render';
+import { describeLedgerFilter, renderLedgerXlsx, type LedgerRow } from './ledger.render';
 
 // A hand-built ItemView: the ledger renderer sees only this plain shape, never the database.
 function itemView(over: Partial<ItemView> = {}): ItemView {
@@ -162,5 +162,15 @@ describe('renderLedgerXlsx (B3 台账)', () => {
     const ws = await readBack(many);
     expect(ws.actualRowCount).toBe(2 + many.length);
     expect(ws.getCell(`B${2 + many.length}`).value).toBe('DB2026-4999');
+  });
+});
+
+describe('the exported 台账 says its filter in words (issue 15)', () => {
+  it('names the unit, the state and the rest in Chinese, never the query keys', () => {
+    expect(describeLedgerFilter({ unitId: 2, state: 'in_progress' }, '市财政局')).toBe('承办单位 市财政局；状态 办理中');
+    expect(
+      describeLedgerFilter({ source: 'meeting', board: 'key_task', light: 'red', registeredFrom: '2026-03-01', registeredTo: '2026-03-31', keyword: ' 小区 ' }),
+    ).toBe('来源 会议议定事项；版块 重点工作；预警 红灯；立项日期 2026-03-01 至 2026-03-31；关键词「小区」');
+    expect(describeLedgerFilter({})).toBe('全部事项');
   });
 });

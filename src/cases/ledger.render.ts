@@ -3,6 +3,7 @@ import * as ExcelJS from 'exceljs';
 import { formatShanghai } from '../shared/shanghai-time';
 import { safeCell } from '../shared/spreadsheet-text';
 import { LIGHT_LABELS, type ItemView, type TrafficLight } from './item.view';
+import { BOARDS, isKeyOf, SOURCES, STATE_LABELS } from '../shared/vocabulary';
 
 /** B3: one ledger line — the item as the API shows it, plus when its lead unit last reported. */
 export interface LedgerRow {
@@ -15,6 +16,39 @@ export interface LedgerMeta {
   generatedAt: Date;
   /** Human-readable summary of the query behind the export, e.g. 「主办单位：市发改委；状态：办理中」. */
   filterDescription: string;
+}
+
+/** The 台账's filter as the query string gives it (GET /api/ledger and its export). */
+export interface LedgerFilterWords {
+  unitId?: number;
+  source?: string;
+  board?: string;
+  state?: string;
+  light?: string;
+  overdue?: string;
+  number?: string;
+  keyword?: string;
+  registeredFrom?: string;
+  registeredTo?: string;
+}
+
+const SHORT_LIGHTS: Record<TrafficLight, string> = { green: '绿灯', yellow: '黄灯', red: '红灯', done: '已办结' };
+
+/** The filter line of the exported 台账, in words: 「承办单位 市财政局；状态 办理中」 — or 「全部事项」. */
+export function describeLedgerFilter(f: LedgerFilterWords, unitName?: string | null): string {
+  const parts: string[] = [];
+  if (f.unitId !== undefined) parts.push(`承办单位 ${unitName ?? `编号为 ${f.unitId} 的单位`}`);
+  if (f.source) parts.push(`来源 ${isKeyOf(SOURCES, f.source) ? SOURCES[f.source] : f.source}`);
+  if (f.board) parts.push(`版块 ${isKeyOf(BOARDS, f.board) ? BOARDS[f.board] : f.board}`);
+  if (f.state) parts.push(`状态 ${isKeyOf(STATE_LABELS, f.state) ? STATE_LABELS[f.state] : f.state}`);
+  if (f.light) parts.push(`预警 ${isKeyOf(SHORT_LIGHTS, f.light) ? SHORT_LIGHTS[f.light] : f.light}`);
+  if (f.overdue) parts.push(f.overdue === 'true' ? '逾期未反馈' : '未逾期');
+  if (f.registeredFrom && f.registeredTo) parts.push(`立项日期 ${f.registeredFrom} 至 ${f.registeredTo}`);
+  else if (f.registeredFrom) parts.push(`立项日期 ${f.registeredFrom} 起`);
+  else if (f.registeredTo) parts.push(`立项日期 ${f.registeredTo} 前（含当天）`);
+  if (f.number?.trim()) parts.push(`编号含「${f.number.trim()}」`);
+  if (f.keyword?.trim()) parts.push(`关键词「${f.keyword.trim()}」`);
+  return parts.length ? parts.join('；') : '全部事项';
 }
 
 export const LEDGER_SHEET_NAME = '督办台账';

@@ -8,6 +8,7 @@ import type { ItemView } from './item.view';
 import { OPEN_STATES } from '../shared/vocabulary';
 import type { LedgerRow } from './ledger.render';
 import { Report } from './report.entity';
+import { Unit } from '../org/unit.entity';
 
 const CHUNK = 1000;
 
@@ -35,6 +36,11 @@ export class LedgerService {
       this.lightCounts(f, actor),
     ]);
     return { total, page, pageSize, lights: lightRows, items: await this.rows(items) };
+  }
+
+  /** A unit's name for the export's filter line (null when there is none by that number). */
+  async unitName(id: number): Promise<string | null> {
+    return (await this.db.getRepository(Unit).findOneBy({ id }))?.name ?? null;
   }
 
   /** Every matching item, for the spreadsheet. */

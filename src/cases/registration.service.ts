@@ -10,7 +10,7 @@ import { RoleGrant } from '../org/role-grant.entity';
 import { Unit } from '../org/unit.entity';
 import { SettingsService } from '../settings/settings.service';
 import { CommandRunner } from './command-runner';
-import { DeadlineSpec, openEndedDeadline, resolveDeadline } from './deadline.rules';
+import { DeadlineDescription, DeadlineSpec, describeDeadline, openEndedDeadline, resolveDeadline } from './deadline.rules';
 import { deadlineForNewLeadUnit } from './custody.rules';
 import { carriesSecrecyMark } from './item-number.rules';
 import { Item } from './item.entity';
@@ -53,6 +53,21 @@ export interface RegisterInput {
 export interface Registered {
   item: Item;
   warnings: string[];
+}
+
+export interface DeadlinePreviewInput {
+  deadline?: DeadlineSpec;
+  deadlineReason?: string;
+  board?: Board;
+  category?: Category;
+  kind?: ItemKind;
+}
+
+export interface DeadlinePreview {
+  at: Date;
+  spec: string;
+  warnings: string[];
+  description: DeadlineDescription;
 }
 
 export interface ChildInput {
@@ -266,28 +281,7 @@ export class RegistrationService {
     const board = input.board ?? 'daily';
     const category = input.category ?? 'decision';
     const kind = input.kind ?? 'task';
-    const calendar = await this.calendar.calendar(em);
-    const policy = await this.settings.deadlinePolicy(em);
-    if (kind === 'rectification' && input.deadline) {
-      throw invalid('DEADLINE.BY_RULE', '整改通知的期限由规则确定（自下达次日起2个工作日，第3个工作日12:00前报送整改报告），请不要填写期限。', {
-        field: 'deadlineNode',
-      });
-    }
-    if (kind === 'open_ended' && input.deadline) {
-      throw invalid('DEADLINE.BY_RULE', '无固定时限事项不填写期限：视情况适时报告进展，年底前报送书面综合报告。需要期限的，请登记为督办事项。', {
-        field: 'deadlineNode',
-      });
-    }
-    const deadline =
-      kind === 'rectification'
-        ? await this.rectification.deadline(now, calendar) // R9: by the rectification policy in force
-        : kind === 'open_ended'
-          ? openEndedDeadline(now, calendar, policy) // C3 (000 §12): the year-end written report
-          : resolveDeadline(
-              { spec: input.deadline, board, category, reason: input.deadlineReason, mayRecordException: hasRole(actor, 'supervisor') },
-              { now, calendar, policy },
-            );
-    if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
+    const { deadline, policy } = await this.deadlineOf(em, { ...input, board, category, kind }, actor, now);
     const { number } = await this.numbering.next(em, shanghaiYear(now));
     this.calendar.warnUncovered(deadline.uncoveredYears, number);
     const state = input.draft ? 'draft' : 'registered';
@@ -345,6 +339,56 @@ export class RegistrationService {
       });
     }
     return { item, warnings: deadline.warnings ?? [] };
+  }
+
+  /**
+   * Issue 15: the 立项 form shows the due date before saving — worked out exactly as register() would at this moment
+   * (C3 time nodes, dates and working days on the official calendar, the 专项督查 ceiling, R9, open-ended items).
+   */
+  async previewDeadline(input: DeadlinePreviewInput, actor: Actor): Promise<DeadlinePreview> {
+    if (!hasRole(actor, 'supervisor') && !hasRole(actor, 'owner') && !actor.isAdmin) {
+      throw new DomainError('CASE.FORBIDDEN', '立项由督查室或立项主体办理，您不能登记督办事项。', 'forbidden');
+    }
+    const now = this.clock.now();
+    const board = input.board ?? 'daily';
+    const category = input.category ?? 'decision';
+    const kind = input.kind ?? 'task';
+    const em = this.db.manager;
+    const { deadline, calendar } = await this.deadlineOf(em, { ...input, board, category, kind }, actor, now);
+    return { at: deadline.at, spec: deadline.spec, warnings: deadline.warnings ?? [], description: describeDeadline(deadline.at, now, calendar) };
+  }
+
+  /** C3, R9: the deadline a new item gets now; a problem is thrown as a field error. */
+  private async deadlineOf(
+    em: EntityManager,
+    input: { deadline?: DeadlineSpec; deadlineReason?: string; board: Board; category: Category; kind: ItemKind },
+    actor: Actor,
+    now: Date,
+  ) {
+    const { kind, board, category } = input;
+    const calendar = await this.calendar.calendar(em);
+    const policy = await this.settings.deadlinePolicy(em);
+    if (kind === 'rectification' && input.deadline) {
+      throw invalid('DEADLINE.BY_RULE', '整改通知的期限由规则确定（自下达次日起2个工作日，第3个工作日12:00前报送整改报告），请不要填写期限。', {
+        field: 'deadlineNode',
+      });
+    }
+    if (kind === 'open_ended' && input.deadline) {
+      throw invalid('DEADLINE.BY_RULE', '无固定时限事项不填写期限：视情况适时报告进展，年底前报送书面综合报告。需要期限的，请登记为督办事项。', {
+        field: 'deadlineNode',
+      });
+    }
+    const deadline =
+      kind === 'rectification'
+        ? await this.rectification.deadline(now, calendar) // R9: by the rectification policy in force
+        : kind === 'open_ended'
+          ? openEndedDeadline(now, calendar, policy) // C3 (000 §12): the year-end written report
+          : resolveDeadline(
+              { spec: input.deadline, board, category, reason: input.deadlineReason, mayRecordException: hasRole(actor, 'supervisor') },
+              { now, calendar, policy },
+            );
+    if ('code' in deadline) throw invalid(deadline.code, deadline.message, { field: deadline.field });
+    return { deadline, calendar, policy };
   }
 
   /** P2: the owner must hold owner or supervisor, the leader leader; units must exist. */

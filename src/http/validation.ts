@@ -46,6 +46,7 @@ export const FIELD_LABELS: Record<string, string> = {
   overdue: '是否逾期',
   light: '预警灯',
   number: '编号',
+  keyword: '关键词',
   registeredFrom: '登记起始日',
   registeredTo: '登记截止日',
   page: '页码',

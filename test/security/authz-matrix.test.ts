@@ -159,6 +159,11 @@ const RULES: Record<string, Rule> = {
       body: { title: '矩阵登记', content: '内容', source: 'other', leaderId: f.leader, leadUnitId: f.units.lead, workingDays: 10 },
     }),
   },
+  // Issue 15: the 立项 form's due-date preview — for those who register (an admin is let through by the guard; nothing is written).
+  'POST /api/items/deadline-preview': {
+    allow: ['admin', 'supervisor', 'owner'],
+    call: () => ({ path: '/api/items/deadline-preview', body: { deadlineNode: '7d' } }),
+  },
   'GET /api/items': { allow: SIGNED_IN, call: () => ({ path: '/api/items' }) },
   'GET /api/items/:number': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}` }) },
   'GET /api/items/:number/timeline': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}/timeline` }) },

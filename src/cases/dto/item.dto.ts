@@ -83,6 +83,13 @@ export class RegisterItemDto extends DeadlineFields {
   @ApiPropertyOptional({ description: '存为草稿，稍后提交立项' }) @IsOptional() @IsBoolean() draft?: boolean;
 }
 
+/** Issue 15: the 立项 form asks what the deadline would be before saving. */
+export class DeadlinePreviewDto extends DeadlineFields {
+  @ApiPropertyOptional({ enum: keys(BOARDS), default: 'daily' }) @IsOptional() @IsIn(keys(BOARDS)) board?: Board;
+  @ApiPropertyOptional({ enum: keys(CATEGORIES), default: 'decision' }) @IsOptional() @IsIn(keys(CATEGORIES)) category?: Category;
+  @ApiPropertyOptional({ enum: keys(ITEM_KINDS), default: 'task' }) @IsOptional() @IsIn(keys(ITEM_KINDS)) kind?: ItemKind;
+}
+
 export class ChildItemDto extends DeadlineFields {
   @ApiProperty() @IsInt() unitId!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) title?: string;
@@ -206,6 +213,7 @@ export class ItemListQuery {
   @IsIn(TRAFFIC_LIGHTS)
   light?: TrafficLight;
   @ApiPropertyOptional({ description: '编号（可部分）' }) @IsOptional() @IsString() @MaxLength(32) number?: string;
+  @ApiPropertyOptional({ description: '关键词：标题或编号中含有的文字' }) @IsOptional() @IsString() @MaxLength(50) keyword?: string;
   @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredFrom?: string;
   @ApiPropertyOptional({ example: '2026-12-31', description: '含当天' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) registeredTo?: string;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;

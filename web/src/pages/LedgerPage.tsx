@@ -1,12 +1,29 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, DatePicker, Form, Grid, Select, Space, Statistic, Table, type TableColumnsType, Typography } from 'antd';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Grid,
+  Input,
+  List,
+  Pagination,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
 import { api, type ItemRow, type LedgerPage as Page, type Light, messageOf, query, type Ref } from '../api';
 import { dayjs, when } from '../format';
 import { LIGHT_COLOURS, LIGHTS, LightTag } from '../lights';
 import { Link, navigate, useLocation } from '../router';
 import { BOARDS, SOURCES, STATE_LABELS } from '../../../src/shared/vocabulary';
 
-const FILTERS = ['unitId', 'source', 'board', 'state', 'light', 'registeredFrom', 'registeredTo'] as const;
+const FILTERS = ['unitId', 'source', 'board', 'state', 'light', 'registeredFrom', 'registeredTo', 'keyword'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
@@ -55,8 +72,20 @@ export default function LedgerPage() {
 
   const go = (f: Filters, p = 1, size = pageSize) =>
     navigate(`${place.path}${query({ ...f, page: p === 1 ? undefined : p, pageSize: size === 50 ? undefined : size })}`);
-  const apply = (v: { unitId?: number; source?: string; board?: string; state?: string; light?: string; registered?: [dayjs.Dayjs, dayjs.Dayjs] | null }) =>
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const activeFilters = FILTERS.filter((k) => filters[k] && k !== 'registeredTo').length;
+  const apply = (v: {
+    unitId?: number;
+    source?: string;
+    board?: string;
+    state?: string;
+    light?: string;
+    keyword?: string;
+    registered?: [dayjs.Dayjs, dayjs.Dayjs] | null;
+  }) => {
+    setFiltersOpen(false);
     go({
+      keyword: v.keyword?.trim() || undefined,
       unitId: v.unitId ? String(v.unitId) : undefined,
       source: v.source,
       board: v.board,
@@ -65,6 +94,7 @@ export default function LedgerPage() {
       registeredFrom: v.registered?.[0]?.format('YYYY-MM-DD'),
       registeredTo: v.registered?.[1]?.format('YYYY-MM-DD'),
     });
+  };
 
   const columns: TableColumnsType<ItemRow> = useMemo(
     () => [
@@ -100,8 +130,21 @@ export default function LedgerPage() {
       <Typography.Title level={4} style={{ margin: 0 }}>
         台账
       </Typography.Title>
-      <Card size="small">
+      {phone && (
+        <Space>
+          <Badge count={activeFilters} size="small">
+            <Button onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen}>
+              {filtersOpen ? '收起筛选' : '筛选'}
+            </Button>
+          </Badge>
+          <Button href={`/api/ledger/export.xlsx${query(filters)}`}>导出 Excel</Button>
+        </Space>
+      )}
+      <Card size="small" style={phone && !filtersOpen ? { display: 'none' } : undefined}>
         <Form form={form} layout={phone ? 'vertical' : 'inline'} onFinish={apply} style={{ rowGap: 8 }}>
+          <Form.Item name="keyword" label="关键词">
+            <Input allowClear placeholder="标题或编号中的字" style={w(180)} maxLength={50} />
+          </Form.Item>
           <Form.Item name="unitId" label="单位">
             <Select
               allowClear
@@ -139,7 +182,7 @@ export default function LedgerPage() {
               <Button onClick={() => go({})} disabled={loading}>
                 清空
               </Button>
-              <Button href={`/api/ledger/export.xlsx${query(filters)}`}>导出 Excel</Button>
+              {!phone && <Button href={`/api/ledger/export.xlsx${query(filters)}`}>导出 Excel</Button>}
             </Space>
           </Form.Item>
         </Form>
@@ -157,24 +200,72 @@ export default function LedgerPage() {
         </Space>
       )}
       {error && <Alert type="error" showIcon title={error} />}
-      <Table<ItemRow>
-        rowKey="number"
-        size="middle"
-        loading={loading}
-        columns={columns}
-        dataSource={data?.items ?? []}
-        scroll={phone ? undefined : { x: 'max-content' }}
-        locale={{ emptyText: '没有符合条件的事项' }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100, 200],
-          showTotal: (t) => `共 ${t} 项`,
-          onChange: (p, size) => go(filters, size !== pageSize ? 1 : p, size),
-        }}
-      />
+      {phone ? (
+        <>
+          <List<ItemRow>
+            loading={loading}
+            dataSource={data?.items ?? []}
+            locale={{ emptyText: '没有符合条件的事项' }}
+            renderItem={(r) => <ItemCard row={r} />}
+            split={false}
+          />
+          <Pagination
+            simple
+            current={page}
+            pageSize={pageSize}
+            total={data?.total ?? 0}
+            showTotal={(t) => `共 ${t} 项`}
+            onChange={(p) => go(filters, p, pageSize)}
+            style={{ textAlign: 'center' }}
+          />
+        </>
+      ) : (
+        <Table<ItemRow>
+          rowKey="number"
+          size="middle"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.items ?? []}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: '没有符合条件的事项' }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [20, 50, 100, 200],
+            showTotal: (t: number) => `共 ${t} 项`,
+            onChange: (p: number, size: number) => go(filters, size !== pageSize ? 1 : p, size),
+          }}
+        />
+      )}
     </Space>
+  );
+}
+
+/** At phone size a 台账 line is a card: light, title, number, lead unit, state and deadline. */
+function ItemCard({ row }: { row: ItemRow }) {
+  return (
+    <Card size="small" style={{ marginBottom: 8 }} styles={{ body: { padding: 12 } }}>
+      <Space align="start" size={8} style={{ width: '100%' }}>
+        <LightTag light={row.light} />
+        <div style={{ minWidth: 0 }}>
+          <Link to={`/items/${row.number}`}>
+            <Typography.Text strong>{row.title}</Typography.Text>
+          </Link>
+          <div>
+            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              {row.number} · {row.leadUnit?.name ?? '—'} · {row.stateLabel}
+            </Typography.Text>
+          </div>
+          <div>
+            <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+              办理期限 {when(row.deadline)}
+              {row.lastReportAt ? ` · 最近反馈 ${when(row.lastReportAt)}` : ''}
+            </Typography.Text>
+          </div>
+        </div>
+      </Space>
+    </Card>
   );
 }
