@@ -54,7 +54,8 @@ export function ActionDialog(props: {
     setError(null);
     setBusy(null);
     inFlight.current = false;
-    form.resetFields();
+    // A new form starts empty (the form's store outlives the dialog); while it is open, what was typed stays.
+    if (action) form.resetFields();
   }, [action, form]);
 
   if (!action) return null;
@@ -167,12 +168,17 @@ export function ActionDialog(props: {
 function Subject({ action, item }: { action: OfferedAction; item: ItemDetail }) {
   const closure = [...item.requests].reverse().find((r) => r.kind === 'closure' && r.status === 'pending');
   const report = [...item.reports].reverse().find((r) => r.status === 'submitted');
-  const about =
+  const rated = [...item.requests].reverse().find((r) => r.kind === 'closure' && r.status === 'approved');
+  const aboutWork =
     action.action === 'rate' || (action.action === 'return' && item.state !== 'in_progress')
       ? closure && { title: `办结申请（${when(closure.requestedAt)}）`, text: closure.text }
       : action.action === 'return'
         ? report && { title: `最近一次反馈（${when(report.submittedAt)}）`, text: report.content }
         : null;
+  const about =
+    action.action === 'sign_off' || action.action === 'leader_return'
+      ? rated && { title: `立项主体评定：${item.ratingLabel ?? '—'}${rated.decisionNote ? `（${rated.decisionNote}）` : ''}`, text: `办结情况：${rated.text}` }
+      : aboutWork;
   if (!about) return null;
   return (
     <Alert
