@@ -148,7 +148,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
       .getByRole('button', { name: name('提交延期申请') })
       .click();
     await page.getByText('延期申请已提交，等待立项主体审批').first().waitFor();
-    await page.getByText(/申请延期至 2026年4月24日/).waitFor();
+    await page.getByText(/申请延期至 2026-04-24 18:00/).waitFor();
     await shot(page, 'item-actions-phone-unit-after');
     // A pending extension: 申请延期 is no longer offered, 撤回申请 is.
     await toolbar(page).getByRole('button', { name: /更多/ }).click();
