@@ -190,6 +190,9 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     await toolbar(page)
       .getByRole('button', { name: name('审定') })
       .click();
+    // The leader sees what is being approved: the owner's grade and the unit's account of the work.
+    await dialog(page).getByText('立项主体评定：良好（按期完成，群众满意。）').waitFor();
+    await screen(page, 'item-actions-phone-signoff-form');
     await dialog(page)
       .getByRole('button', { name: name('同意办结') })
       .click();
