@@ -3,6 +3,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { SettingsModule } from '../settings/settings.module';
 import { CommandRunner } from './command-runner';
+import { ItemActionsService } from './item-actions.service';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
 import { ItemMessages } from './item.messages';
@@ -29,6 +30,7 @@ import { WallService } from './wall.service';
     ItemMessages,
     ItemCommandsService,
     ItemQueriesService,
+    ItemActionsService,
     LedgerService,
     NumberingService,
     RegistrationService,

@@ -23,6 +23,7 @@ import {
   VerifyDto,
 } from './dto/item.dto';
 import { deadlineSpec, toFilter } from './dto/item-mapping';
+import { ItemActionsService } from './item-actions.service';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
 import { RegistrationService } from './registration.service';
@@ -38,6 +39,7 @@ export class ItemsController {
     private readonly commands: ItemCommandsService,
     private readonly queries: ItemQueriesService,
     private readonly clock: Clock,
+    private readonly actionsFor: ItemActionsService,
   ) {}
 
   @Post()
@@ -73,6 +75,14 @@ export class ItemsController {
   @Get(':number')
   get(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.queries.get(number, actor);
+  }
+
+  @Get(':number/actions')
+  @ApiOperation({
+    summary: '当前可办理的操作：本人此刻可对该事项办理的操作（按钮）及各表单所需信息（延期截止日、评定等次、催办方式等）',
+  })
+  actions(@Param('number') number: string, @CurrentActor() actor: Actor) {
+    return this.actionsFor.forViewer(number, actor);
   }
 
   @Get(':number/timeline')

@@ -166,6 +166,7 @@ const RULES: Record<string, Rule> = {
   },
   'GET /api/items': { allow: SIGNED_IN, call: () => ({ path: '/api/items' }) },
   'GET /api/items/:number': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}` }) },
+  'GET /api/items/:number/actions': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}/actions` }) },
   'GET /api/items/:number/timeline': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}/timeline` }) },
   'GET /api/items/:number/dossier': { allow: ITEM_READERS, hidden: ['otherContact'], call: (f) => ({ path: `/api/items/${f.item}/dossier` }) },
   'POST /api/items/:number/submit': itemCommand(['supervisor', 'owner'], 'submit'),

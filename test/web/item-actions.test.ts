@@ -1,0 +1,240 @@
+import { type Browser, type Page } from 'playwright-core';
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { OffsetClock } from '../../src/shared/clock';
+import { join } from 'node:path';
+import { DESK, launchBrowser, openPage, PHONE, shot, SHOTS, signInWithToken } from '../support/browser';
+import { Org, seedOrg } from '../support/fixtures';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const APP = { clientId: 'dingactions', clientSecret: 'dingactions-secret-0123456789', robotCode: 'dingactions' };
+
+/**
+ * Issue 15: the item page's buttons — what THIS person may press now (GET /api/items/{n}/actions), each with its form,
+ * carried out through the API — in real headless Chromium on the service and MariaDB, messages going out to the
+ * faithful fake DingTalk over real sockets. People sign in with their own tokens (TokenService.issue, via seedOrg).
+ */
+describe('the item page: the buttons this person may press now (issue 15)', () => {
+  let fake: FakeDingTalk;
+  let t: TestApp;
+  let org: Org;
+  let browser: Browser;
+  const n = { fresh: '', closing: '', busy: '' };
+
+  beforeAll(async () => {
+    fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400 });
+    const clock = new OffsetClock();
+    clock.advance(new Date('2026-03-16T02:00:00Z').getTime() - Date.now()); // Monday 16 March, 10:00 in Shanghai
+    t = await startTestApp({
+      clock,
+      listen: true,
+      env: {
+        DINGTALK_CLIENT_ID: APP.clientId,
+        DINGTALK_CLIENT_SECRET: APP.clientSecret,
+        DINGTALK_ROBOT_CODE: APP.robotCode,
+        DINGTALK_API_BASE: fake.apiBase,
+        DINGTALK_OAPI_BASE: fake.oapiBase,
+        DUBAN_OUTBOX_POLL_MS: '50',
+      },
+    });
+    org = await seedOrg(t);
+    const reg = t.get(RegistrationService);
+    const cmd = t.get(ItemCommandsService);
+    const item = async (title: string, content: string) => {
+      const i = await reg.register(
+        {
+          title,
+          content,
+          source: 'meeting',
+          ownerId: org.owner.id,
+          leaderId: org.leader.id,
+          leadUnitId: org.units.lead,
+          coUnitIds: [],
+          deadline: { date: '2026-04-10' },
+        },
+        org.supervisor.actor,
+      );
+      await cmd.assign(i.number, org.supervisor.actor);
+      return i.number;
+    };
+    n.fresh = await item('推进老旧小区改造', '年底前完成12个老旧小区改造，每月报送进度和现场照片。');
+    n.closing = await item('整治背街小巷', '完成20条背街小巷整治。');
+    await cmd.sign(n.closing, org.leadContact.actor);
+    await cmd.requestClosure(n.closing, org.leadContact.actor, { summary: '20条背街小巷全部整治完毕，附验收记录。' });
+    n.busy = await item('落实惠企资金兑付', '按季度兑付惠企资金。');
+    await cmd.sign(n.busy, org.leadContact.actor);
+    await fake.waitFor(() => fake.connections() > 0, 10_000);
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await fake?.stop();
+  });
+
+  const pages: Page[] = [];
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.context().close();
+  });
+
+  const signedIn = async (size: typeof DESK, token: string, number: string): Promise<Page> => {
+    const page = await openPage(browser, size);
+    pages.push(page);
+    await signInWithToken(page, t.url, token, `/items/${number}`);
+    await page.getByText('一事一卷').first().waitFor();
+    return page;
+  };
+  const dialog = (page: Page) => page.getByRole('dialog');
+  /** antd writes a two-character button as 「签 收」: the name with or without that space. */
+  const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+  const texts = async (page: Page) => (await toolbar(page).getByRole('button').allInnerTexts()).map((s) => s.replace(/\s/g, ''));
+  /** A phone's screen as it is seen (the bar fixed at the bottom), not the whole page. */
+  const seen = (page: Page, file: string) => page.screenshot({ path: join(SHOTS, `${file}.png`) });
+  /** What the screen shows (a form in a drawer is drawn once it has slid in). */
+  const screen = async (page: Page, file: string) => {
+    await dialog(page).last().waitFor();
+    await page.waitForTimeout(500); // the drawer's slide-in, so the picture is not caught half-way (not an assertion)
+    await page.screenshot({ path: join(SHOTS, `${file}.png`) });
+  };
+  const toolbar = (page: Page) => page.getByRole('toolbar', { name: '可办理' });
+  const reportsOf = (page: Page, number: string) =>
+    page.evaluate(async (num) => ((await (await fetch(`/api/items/${num}`)).json()) as { reports: unknown[] }).reports.length, number);
+
+  it('a unit contact at phone size signs for the item, reports (the text reaches the timeline) and asks for an extension', async () => {
+    const page = await signedIn(PHONE, org.leadContact.token, n.fresh);
+    // Not yet signed: 签收 and 申请延期 in the bar at the bottom; no 反馈 before signing.
+    await toolbar(page)
+      .getByRole('button', { name: name('签收') })
+      .waitFor();
+    expect(await texts(page)).toEqual(['签收', '申请延期']);
+    await seen(page, 'item-actions-phone-unit-bar');
+    await toolbar(page)
+      .getByRole('button', { name: name('签收') })
+      .click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认签收') })
+      .click();
+    await page.getByText('已签收。请按期办理').first().waitFor();
+    await page.getByText('市发展改革委（已签收）').waitFor();
+
+    await toolbar(page)
+      .getByRole('button', { name: name('反馈进展') })
+      .click();
+    await dialog(page).getByLabel('办理进展').fill('已完成5个小区外立面改造，现场照片已上传。');
+    await screen(page, 'item-actions-phone-report-form');
+    await dialog(page)
+      .getByRole('button', { name: name('提交反馈') })
+      .click();
+    await page.getByText('反馈已报送，已告知立项主体').first().waitFor();
+    // In the 一事一卷 timeline (and the reports), read again from the service.
+    await page.getByText('反馈：已完成5个小区外立面改造，现场照片已上传。').waitFor();
+
+    // 申请延期: the form shows the current deadline and the last day to ask (E1: 2 working days before 10 April).
+    await toolbar(page).getByRole('button', { name: /更多/ }).click();
+    await page.getByRole('menuitem', { name: '申请延期' }).click();
+    await dialog(page).getByText('本事项最迟于 2026年4月8日（含当日）申请').waitFor();
+    // Submitted empty: the form says what is missing next to each field, nothing is sent.
+    await dialog(page)
+      .getByRole('button', { name: name('提交延期申请') })
+      .click();
+    await dialog(page).getByText('请写明延期理由。').waitFor();
+    await dialog(page).getByLabel('延期至').fill('2026-04-24');
+    await dialog(page).getByLabel('延期至').press('Enter');
+    await dialog(page).getByLabel('延期理由').fill('两个小区的居民意见尚未统一，需再协调。');
+    await dialog(page).getByLabel('落实方案').fill('4月15日前完成协调，4月24日前完工。');
+    await screen(page, 'item-actions-phone-extension-form');
+    await dialog(page)
+      .getByRole('button', { name: name('提交延期申请') })
+      .click();
+    await page.getByText('延期申请已提交，等待立项主体审批').first().waitFor();
+    await page.getByText(/申请延期至 2026-04-24 18:00/).waitFor();
+    await shot(page, 'item-actions-phone-unit-after');
+    // A pending extension: 申请延期 is no longer offered, 撤回申请 is.
+    await toolbar(page).getByRole('button', { name: /更多/ }).click();
+    await page.getByRole('menuitem', { name: '撤回申请' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '申请延期' }).count()).toBe(0);
+  }, 400_000);
+
+  it('the owner at the desk rates (评定) a closure request', async () => {
+    const page = await signedIn(DESK, org.owner.token, n.closing);
+    await page.getByRole('button', { name: name('评定') }).click();
+    // Submitted without a grade: told next to the grades.
+    await dialog(page)
+      .getByRole('button', { name: name('提交评定') })
+      .click();
+    await dialog(page).getByText('请选择评定等次。').waitFor();
+    for (const grade of ['优秀', '良好', '合格', '不合格']) await dialog(page).getByText(grade, { exact: true }).waitFor();
+    await dialog(page).getByText('良好', { exact: true }).click();
+    await dialog(page)
+      .getByLabel(/评定意见/)
+      .fill('按期完成，群众满意。');
+    await screen(page, 'item-actions-desk-rate-form');
+    await dialog(page)
+      .getByRole('button', { name: name('提交评定') })
+      .click();
+    await page.getByText('已评定为「良好」，已报分管领导审定。').first().waitFor();
+    await page.getByText('待审定', { exact: true }).first().waitFor();
+    // Rated: nothing left for the owner to press on it.
+    expect(await page.getByRole('button', { name: name('评定') }).count()).toBe(0);
+    await shot(page, 'item-actions-desk-owner-after');
+  }, 400_000);
+
+  it('the leader at phone size approves (审定) and the item is 办结', async () => {
+    const page = await signedIn(PHONE, org.leader.token, n.closing);
+    await toolbar(page)
+      .getByRole('button', { name: name('审定') })
+      .waitFor();
+    expect(await texts(page)).toEqual(['审定', '退回']);
+    await seen(page, 'item-actions-phone-leader-bar');
+    await toolbar(page)
+      .getByRole('button', { name: name('审定') })
+      .click();
+    // The leader sees what is being approved: the owner's grade and the unit's account of the work.
+    await dialog(page).getByText('立项主体评定：良好（按期完成，群众满意。）').waitFor();
+    await screen(page, 'item-actions-phone-signoff-form');
+    await dialog(page)
+      .getByRole('button', { name: name('同意办结') })
+      .click();
+    await page.getByText('已审定，事项办结销号').first().waitFor();
+    await page.getByText('已办结', { exact: true }).first().waitFor();
+    await page.getByText(/审定办结，销号/).waitFor();
+    expect(await toolbar(page).count()).toBe(0);
+    await shot(page, 'item-actions-phone-leader-after');
+  }, 400_000);
+
+  it('a person whose role has no action here sees the item without any action button', async () => {
+    const page = await signedIn(DESK, org.otherLeader.token, n.busy);
+    await page.getByText('按季度兑付惠企资金').waitFor();
+    // The page marks how many actions it drew once the service answered: none.
+    await page.locator('[data-actions="0"]').waitFor({ state: 'attached' });
+    expect(await page.getByText('可办理').count()).toBe(0);
+    for (const label of ['签收', '反馈进展', '申请办结', '申请延期', '评定', '审定', '退回', '催办', '归档'])
+      expect(await page.getByRole('button', { name: name(label) }).count()).toBe(0);
+    await shot(page, 'item-actions-desk-no-actions');
+  }, 400_000);
+
+  it('a double click on submit files one report', async () => {
+    const page = await signedIn(DESK, org.leadContact.token, n.busy);
+    expect(await reportsOf(page, n.busy)).toBe(0);
+    await page.getByRole('button', { name: name('反馈进展') }).click();
+    await dialog(page).getByLabel('办理进展').fill('第一季度资金已兑付。');
+    await dialog(page)
+      .getByRole('button', { name: name('提交反馈') })
+      .dblclick();
+    await page.getByText('反馈已报送，已告知立项主体').first().waitFor();
+    await page.getByText('反馈：第一季度资金已兑付。').waitFor();
+    expect(await reportsOf(page, n.busy)).toBe(1);
+  }, 400_000);
+
+  it('?do=反馈 in the address opens the form at once; ?do=退回 for someone who may not says why', async () => {
+    const page = await signedIn(PHONE, org.leadContact.token, n.busy);
+    await page.goto(`${t.url}/items/${n.busy}?do=${encodeURIComponent('反馈')}`);
+    await dialog(page).getByLabel('办理进展').waitFor();
+    await screen(page, 'item-actions-phone-do-report');
+    // 退回 is the owner's: the unit contact is told so, and no form opens.
+    await page.goto(`${t.url}/items/${n.busy}?do=${encodeURIComponent('退回')}`);
+    await page.getByText('您现在不能退回：退回由本事项的立项主体办理').waitFor();
+    expect(await dialog(page).count()).toBe(0);
+  }, 400_000);
+});
