@@ -12,6 +12,7 @@ const facts = (over: Partial<ItemActionFacts> = {}): ItemActionFacts => ({
   number: 'DB2026-0001',
   state: 'in_progress',
   decomposed: false,
+  isChild: false,
   relation: lead,
   mySigned: true,
   standingReport: false,
@@ -96,7 +97,7 @@ describe('item actions: the buttons a person may press now (issue 15)', () => {
   });
 
   it('the 督查室: 交办 a registered item; 催办, 重点督办 and 调整 an open one; 归档 a closed one', () => {
-    expect(keys(facts({ relation: office, state: 'registered' }))).toEqual(['assign', 'key_supervision', 'reassign']);
+    expect(keys(facts({ relation: office, state: 'registered' }))).toEqual(['assign', 'decompose', 'key_supervision', 'reassign']);
     const open = itemActions(facts({ relation: office, keySupervision: true }));
     expect(open.actions.map((a) => a.action)).toEqual(['urge', 'key_supervision', 'reassign']);
     expect(open.actions[1]).toMatchObject({ label: '取消重点督办', form: { on: false } });
@@ -109,6 +110,14 @@ describe('item actions: the buttons a person may press now (issue 15)', () => {
     expect(r.actions).toEqual([]);
     expect(r.unavailable.map((u) => u.action)).toEqual(['report', 'request_extension', 'request_closure', 'return']);
     for (const u of r.unavailable) expect(u.message).not.toMatch(/\b[A-Z]\d{1,2}\b/);
+  });
+
+  it('分解立项 (C4): offered to the 督查室 and the 立项主体 until the lead unit signs, never on a child item', () => {
+    expect(keys(facts({ relation: owner, state: 'assigned' }))).toContain('decompose');
+    expect(keys(facts({ relation: owner, state: 'in_progress' }))).not.toContain('decompose');
+    expect(keys(facts({ relation: lead, state: 'assigned', mySigned: false }))).not.toContain('decompose');
+    expect(keys(facts({ relation: office, state: 'registered', isChild: true }))).not.toContain('decompose');
+    expect(refusalOf('decompose', facts({ relation: office, state: 'registered', isChild: true }))).toBe('子事项不能再分解。');
   });
 
   it('a decomposed item is worked on its children: only 归档 once closed', () => {

@@ -13,6 +13,7 @@ import { URGE_METHOD_CODES, URGE_METHODS, type UrgeMethod } from './urging.rules
 export type OfferedActionKey =
   | 'submit'
   | 'assign'
+  | 'decompose'
   | 'sign'
   | 'report'
   | 'request_extension'
@@ -43,6 +44,8 @@ export interface ItemActionFacts {
   number: string;
   state: ItemState;
   decomposed: boolean;
+  /** A child of a decomposed item (C4: it is not decomposed again). */
+  isChild: boolean;
   relation: ActorRelation;
   /** The viewer's unit row on the item (the one `sign` writes) has signed already. */
   mySigned: boolean;
@@ -94,6 +97,7 @@ export function chineseDate(day: string): string {
 const RULE_OF: Record<OfferedActionKey, ItemAction> = {
   submit: 'submit',
   assign: 'assign',
+  decompose: 'decompose',
   sign: 'sign',
   report: 'report',
   request_extension: 'request_extension',
@@ -126,6 +130,7 @@ const ORDER: OfferedActionKey[] = [
   'leader_return',
   'submit',
   'assign',
+  'decompose',
   'urge',
   'key_supervision',
   'reassign',
@@ -153,6 +158,8 @@ export function refusalOf(action: OfferedActionKey, f: ItemActionFacts): string 
         );
       }
       return f.pendingExtension ? `事项 ${n} 已有一份延期申请待立项主体审批。如需修改，请先撤回，再重新申请。` : null;
+    case 'decompose':
+      return f.isChild ? '子事项不能再分解。' : null;
     case 'withdraw':
       return f.pendingExtension || (f.state === 'closure_requested' && f.pendingClosure) ? null : `事项 ${n} 没有待审批的延期申请或办结申请，无需撤回。`;
     case 'return':
@@ -253,6 +260,8 @@ function offer(action: OfferedActionKey, f: ItemActionFacts): OfferedAction {
       return { action, label: '交办', hint: '交办卡片会推送到各承办单位的群。' };
     case 'archive':
       return { action, label: '归档', hint: '归档后一事一卷封存。' };
+    case 'decompose':
+      return { action, label: '分解立项', hint: '分给几个承办单位各自立项、各自期限，本事项待子事项办结后办结。' };
   }
 }
 

@@ -48,6 +48,7 @@ export class ItemActionsService {
         number: item.number,
         state: item.state,
         decomposed: item.decomposed,
+        isChild: item.parentId !== null,
         relation,
         mySigned: !!mine?.signedAt,
         standingReport,

@@ -45,9 +45,9 @@ describe('the actions a person may take on an item now (issue 15)', () => {
     await t.http().get(`/api/items/${n}/actions`).expect(401);
   });
 
-  it('registered: the 督查室 and the owner may 交办; the units and the leader have nothing to press yet', async () => {
-    expect(await keys(org.supervisor)).toEqual(['assign', 'key_supervision', 'reassign']);
-    expect(await keys(org.owner)).toEqual(['assign']);
+  it('registered: the 督查室 and the owner may 交办 or 分解立项; the units and the leader have nothing to press yet', async () => {
+    expect(await keys(org.supervisor)).toEqual(['assign', 'decompose', 'key_supervision', 'reassign']);
+    expect(await keys(org.owner)).toEqual(['assign', 'decompose']);
     expect(await keys(org.leader)).toEqual([]);
     expect(await keys(org.leadContact)).toEqual([]);
     const why = (await actionsOf(org.leadContact)).unavailable.find((u) => u.action === 'report')!.message;
@@ -58,7 +58,7 @@ describe('the actions a person may take on an item now (issue 15)', () => {
   it('assigned: each unit may 签收 once; the lead unit may ask for an extension, with the E1 cut-off in the form', async () => {
     expect(await keys(org.leadContact)).toEqual(['sign', 'request_extension']);
     expect(await keys(org.coContact)).toEqual(['sign']);
-    expect(await keys(org.owner)).toEqual(['urge']);
+    expect(await keys(org.owner)).toEqual(['decompose', 'urge']);
     expect(await keys(org.leader)).toEqual([]);
     const ext = (await actionsOf(org.leadContact)).actions.find((a) => a.action === 'request_extension')!;
     expect(ext.form).toMatchObject({ currentDeadline: '2026-03-11T18:00:00+08:00', lastDay: '2026-03-09', minDaysBefore: 2 });

@@ -30,6 +30,8 @@ export default function ItemPage({ number }: { number: string }) {
   const [offered, setOffered] = useState<ItemActions | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [open, setOpen] = useState<OfferedAction | null>(null);
+  // 分解立项 has a page of its own (several children, each with its unit and deadline): the 立项 page in decompose mode.
+  const pick = (a: OfferedAction) => (a.action === 'decompose' ? navigate(`/立项?parent=${encodeURIComponent(number)}`) : setOpen(a));
   const [done, setDone] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [round, setRound] = useState(0);
@@ -123,7 +125,7 @@ export default function ItemPage({ number }: { number: string }) {
           <Tag>{item.stateLabel}</Tag>
           {item.keySupervision && <Tag color="volcano">重点督办</Tag>}
         </Space>
-        {!phone && offered && <ActionBar actions={offered.actions} phone={false} onPick={setOpen} />}
+        {!phone && offered && <ActionBar actions={offered.actions} phone={false} onPick={pick} />}
         <Card size="small" title={`事项 ${item.number}`} extra={<a href={`/api/items/${encodeURIComponent(item.number)}/dossier`}>导出一事一卷</a>}>
           <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2, lg: 3 }}>
             <Descriptions.Item label="来源">
@@ -227,7 +229,7 @@ export default function ItemPage({ number }: { number: string }) {
           )}
         </Card>
       </Space>
-      {phone && offered && <ActionBar actions={offered.actions} phone onPick={setOpen} />}
+      {phone && offered && <ActionBar actions={offered.actions} phone onPick={pick} />}
       <ActionDialog number={item.number} item={item} action={open} phone={phone} onClose={() => setOpen(null)} onDone={finished} />
     </div>
   );

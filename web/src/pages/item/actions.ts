@@ -8,6 +8,7 @@ import { when } from '../../format';
 export type ActionKey =
   | 'submit'
   | 'assign'
+  | 'decompose'
   | 'sign'
   | 'report'
   | 'request_extension'
@@ -92,6 +93,9 @@ export function commandFor(number: string, a: OfferedAction, v: FormValues, deci
   const base = `/api/items/${encodeURIComponent(number)}`;
   const post = (path: string, body: object = {}): Command => ({ path: `${base}/${path}`, opts: { method: 'POST', body } });
   switch (a.action) {
+    case 'decompose':
+      // Not a form here: the button opens the 立项 page in 分解立项 mode (ItemPage). Kept for completeness.
+      return { path: `/立项?parent=${encodeURIComponent(number)}`, opts: {} };
     case 'sign':
       return post('sign');
     case 'report':
@@ -197,6 +201,8 @@ export function doneMessage(a: OfferedAction, v: FormValues, answer: Answer, dec
       return '已交办，交办卡片正在推送到各承办单位的群，请等待签收。';
     case 'archive':
       return '已归档，一事一卷已封存，可随时导出。';
+    case 'decompose':
+      return '已分解立项，请在各子事项上交办。';
   }
 }
 
