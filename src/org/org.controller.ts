@@ -120,7 +120,8 @@ export class OrgController {
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
   @ApiOperation({
-    summary: '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入。加 ?dryRun=true 只检查不导入（返回将新增、更新的数目或逐行问题）',
+    summary:
+      '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入。加 ?dryRun=true 只检查不导入（返回将新增、更新的数目或逐行问题）',
   })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'true：只检查，不写入' })
   @ApiConsumes('multipart/form-data', 'application/json')

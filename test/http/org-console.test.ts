@@ -22,7 +22,15 @@ describe('the directory as the console uses it', () => {
 
   it('GET /api/people?q= finds people by part of the name, by mobile, and by DingTalk or WeCom account', async () => {
     const names = async (q: string) =>
-      ((await t.http().get(`/api/people?q=${encodeURIComponent(q)}`).set(admin).expect(200)).body as { name: string }[]).map((p) => p.name);
+      (
+        (
+          await t
+            .http()
+            .get(`/api/people?q=${encodeURIComponent(q)}`)
+            .set(admin)
+            .expect(200)
+        ).body as { name: string }[]
+      ).map((p) => p.name);
     expect(await names('联络')).toEqual(['陈联络', '吴联络', '孙联络']);
     expect(await names('dt-5')).toEqual(['陈联络']);
     expect(await names('wx-2')).toEqual(['李秘书长']);
@@ -30,9 +38,9 @@ describe('the directory as the console uses it', () => {
     await t.http().post('/api/people').set(admin).send({ name: '周手机', mobile: '13912345678' }).expect(201);
     expect(await names('1234567')).toEqual(['周手机']);
     // With a role filter as well: both hold.
-    expect(
-      ((await t.http().get('/api/people?role=unit_contact&q=dt-5').set(admin).expect(200)).body as { name: string }[]).map((p) => p.name),
-    ).toEqual(['陈联络']);
+    expect(((await t.http().get('/api/people?role=unit_contact&q=dt-5').set(admin).expect(200)).body as { name: string }[]).map((p) => p.name)).toEqual([
+      '陈联络',
+    ]);
     expect(((await t.http().get('/api/people?role=leader&q=dt-5').set(admin).expect(200)).body as unknown[]).length).toBe(0);
   });
 
@@ -63,7 +71,10 @@ describe('the directory as the console uses it', () => {
 
   async function workbook(people: (string | undefined)[][]): Promise<Buffer> {
     const wb = new Workbook();
-    wb.addWorksheet('单位').addRows([['编码', '名称'], ['GAJ', '市公安局']]);
+    wb.addWorksheet('单位').addRows([
+      ['编码', '名称'],
+      ['GAJ', '市公安局'],
+    ]);
     wb.addWorksheet('人员').addRows([['姓名', '手机', '单位编码', '角色', '钉钉用户ID', '企业微信用户ID'], ...people]);
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
