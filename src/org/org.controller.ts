@@ -131,8 +131,10 @@ export class OrgController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Req() req: Request,
     @CurrentActor() actor: Actor,
-    @Query('dryRun', DryRunFlag) dryRun: boolean,
+    // Typed unknown on purpose: with `boolean` the global ValidationPipe would turn "maybe" into false before DryRunFlag sees it.
+    @Query('dryRun', DryRunFlag) checkOnly: unknown,
   ) {
+    const dryRun = checkOnly === true;
     if (file) return this.importer.importWorkbook(file.buffer, actor, { dryRun });
     if (req.is('application/json')) return this.importer.importJson(req.body, actor, { dryRun });
     throw invalid('IMPORT.NO_FILE', '请上传 .xlsx 文件（表单字段 file），或以 application/json 提交 { units, people, groups }。', { field: 'file' });
