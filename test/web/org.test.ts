@@ -121,10 +121,10 @@ describe('组织 in a browser (issue 15)', () => {
     await page.getByRole('tab', { name: '人员' }).click();
     await page.getByLabel('查找人员').fill('王督查');
     await page.getByRole('button', { name: /^查\s?找$/ }).click();
-    await page
-      .locator('tbody tr', { hasText: '王督查' })
-      .getByRole('button', { name: /^管\s?理$/ })
-      .click();
+    const manage = page.locator('tbody tr', { hasText: '王督查' }).getByRole('button', { name: /^管\s?理$/ });
+    await manage.waitFor();
+    await shot(page, 'phone-org-people');
+    await manage.click();
     const drawer = page.getByRole('dialog');
     await drawer.getByText('钉钉：dt-sup').waitFor();
     await choose(page, '角色', '管理员', drawer, drawer.getByText('钉钉 / 企业微信账号'));
@@ -178,6 +178,9 @@ describe('组织 in a browser (issue 15)', () => {
     // At phone size the same table, scrolled sideways.
     const phone = await open(PHONE);
     await signInWithToken(phone, t.url, supervisor.token, '/组织');
+    await phone.getByRole('tab', { name: '群' }).click();
+    await phone.getByRole('button', { name: '登记群' }).waitFor();
+    await shot(phone, 'phone-org-groups');
     await phone.getByRole('tab', { name: '导入' }).click();
     await upload(phone, bad);
     await phone.getByRole('button', { name: '检查，不导入' }).click();
