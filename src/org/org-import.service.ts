@@ -17,6 +17,15 @@ export interface ImportSummary {
   units: { created: number; updated: number };
   people: { created: number; updated: number };
   groups: { created: number; updated: number };
+  /** A check only ("检查，不导入"): everything was done and then rolled back, so the counts say what an import would do. */
+  dryRun?: true;
+}
+
+/** Carries a dry run's counts out of its transaction, which it rolls back on the way. */
+class DryRunDone extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run');
+  }
 }
 
 /** Thrown with every problem found; the transaction is rolled back, so nothing from the file is half-imported. */
@@ -55,22 +64,38 @@ export class OrgImportService {
   ) {}
 
   /** `by`: who imports (absent = the service itself: demo seed, the CLI on the server). */
-  async importWorkbook(buffer: Buffer, by?: Actor): Promise<ImportSummary> {
-    return this.apply(await parseOrgWorkbook(buffer, { unitCodes: await this.unitCodes() }), by);
+  async importWorkbook(buffer: Buffer, by?: Actor, opts: { dryRun?: boolean } = {}): Promise<ImportSummary> {
+    return this.apply(await parseOrgWorkbook(buffer, { unitCodes: await this.unitCodes() }), by, opts.dryRun === true);
   }
 
-  async importJson(input: unknown, by?: Actor): Promise<ImportSummary> {
-    return this.apply(parseOrgJson(input, { unitCodes: await this.unitCodes() }), by);
+  async importJson(input: unknown, by?: Actor, opts: { dryRun?: boolean } = {}): Promise<ImportSummary> {
+    return this.apply(parseOrgJson(input, { unitCodes: await this.unitCodes() }), by, opts.dryRun === true);
   }
 
   private async unitCodes(): Promise<Set<string>> {
     return new Set((await this.db.getRepository(Unit).find({ select: { code: true } })).map((u) => u.code));
   }
 
-  private async apply(parsed: ParseResult, by: Actor | undefined): Promise<ImportSummary> {
+  /**
+   * `dryRun`: the same checks against the database, every write made and then rolled back — the 督查室's "检查，不导入"
+   * finds the same problems (and the same counts) the import would, and changes nothing.
+   */
+  private async apply(parsed: ParseResult, by: Actor | undefined, dryRun = false): Promise<ImportSummary> {
     if (!parsed.ok) throw new ImportRefused(parsed.problems);
     const rows: SourceRows = parsed.rows ?? { units: [], people: [], groups: [], noun: '条' };
-    const summary = await inTransaction(this.db, async (em) => {
+    let summary: ImportSummary;
+    try {
+      summary = await this.write(parsed, rows, by, dryRun);
+    } catch (e) {
+      if (e instanceof DryRunDone) return { ...e.summary, dryRun: true };
+      throw e;
+    }
+    this.log.log(JSON.stringify({ event: 'org_imported', ...summary }));
+    return summary;
+  }
+
+  private write(parsed: Extract<ParseResult, { ok: true }>, rows: SourceRows, by: Actor | undefined, dryRun: boolean): Promise<ImportSummary> {
+    return inTransaction(this.db, async (em) => {
       const problems: ImportProblem[] = [];
       const s: ImportSummary = { units: { created: 0, updated: 0 }, people: { created: 0, updated: 0 }, groups: { created: 0, updated: 0 } };
       const unitIds = await this.upsertUnits(em, parsed.data, rows, problems, s);
@@ -80,10 +105,9 @@ export class OrgImportService {
       await this.setCoordinatingLeaders(em, parsed.data, unitIds, rows, problems, mayManagePrivileged(by) ? null : privileged);
       if (privileged.length) throw new ImportPrivileged(privileged);
       if (problems.length) throw new ImportRefused(problems);
+      if (dryRun) throw new DryRunDone(s);
       return s;
     });
-    this.log.log(JSON.stringify({ event: 'org_imported', ...summary }));
-    return summary;
   }
 
   private async upsertUnits(em: EntityManager, data: OrgImport, rows: SourceRows, problems: ImportProblem[], s: ImportSummary): Promise<Map<string, number>> {

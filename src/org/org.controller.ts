@@ -6,6 +6,7 @@ import {
   HttpCode,
   Param,
   ParseIntPipe,
+  type PipeTransform,
   Post,
   Put,
   Query,
@@ -15,7 +16,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../http/route-access';
@@ -26,6 +27,15 @@ import { CoordinatingLeaderDto, CreateGroupDto, CreatePersonDto, CreateUnitDto, 
 import { orgTemplateWorkbook } from './org-import.parser';
 import { OrgImportService } from './org-import.service';
 import { OrgService } from './org.service';
+
+/** `?dryRun=true`: check only. Anything but true/false (1/0) is refused in Chinese rather than read as "import". */
+const DryRunFlag: PipeTransform<unknown, boolean> = {
+  transform(value: unknown): boolean {
+    if (value === undefined || value === '' || value === false || value === 'false' || value === '0') return false;
+    if (value === true || value === 'true' || value === '1') return true;
+    throw invalid('QUERY.BAD_FLAG', '查询参数「只检查」须为 true 或 false，请检查后重试。', { field: 'dryRun' });
+  },
+};
 
 /**
  * P1–P3: the directory. Reading is open to every signed-in person; changing it is for admins and the 督查室 — but privileged
@@ -58,8 +68,9 @@ export class OrgController {
   }
 
   @Get('people')
-  people(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('role') role?: Role) {
-    return this.org.people({ unitId, role });
+  @ApiQuery({ name: 'q', required: false, description: '按姓名、手机号或钉钉/企业微信账号查找' })
+  people(@Query('unitId', OptionalId('单位编号')) unitId?: number, @Query('role') role?: Role, @Query('q') q?: string) {
+    return this.org.people({ unitId, role, ...(typeof q === 'string' && q.trim() ? { q: q.trim().slice(0, 100) } : {}) });
   }
 
   @Get('people/:id') person(@Param('id', ParseIntPipe) id: number) {
@@ -73,8 +84,8 @@ export class OrgController {
   }
 
   @Put('people/:id/roles')
-  @RequireRoles('admin')
-  @ApiOperation({ summary: '设置人员角色（整体替换）' })
+  @RequireRoles('admin', 'supervisor')
+  @ApiOperation({ summary: '设置人员角色（整体替换）；督查室可调整联络员、负责人，涉及领导、立项主体、督查员、管理员的只能由管理员办理' })
   setRoles(@Param('id', ParseIntPipe) id: number, @Body() dto: RolesDto, @CurrentActor() actor: Actor) {
     return this.org.setRoles(id, dto.roles, actor);
   }
@@ -108,13 +119,24 @@ export class OrgController {
   @Post('import')
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
-  @ApiOperation({ summary: '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入' })
+  @ApiOperation({
+    summary:
+      '导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入。加 ?dryRun=true 只检查不导入（返回将新增、更新的数目或逐行问题）',
+  })
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'true：只检查，不写入' })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024 } }))
-  async import(@UploadedFile() file: Express.Multer.File | undefined, @Req() req: Request, @CurrentActor() actor: Actor) {
-    if (file) return this.importer.importWorkbook(file.buffer, actor);
-    if (req.is('application/json')) return this.importer.importJson(req.body, actor);
+  async import(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Req() req: Request,
+    @CurrentActor() actor: Actor,
+    // Typed unknown on purpose: with `boolean` the global ValidationPipe would turn "maybe" into false before DryRunFlag sees it.
+    @Query('dryRun', DryRunFlag) checkOnly: unknown,
+  ) {
+    const dryRun = checkOnly === true;
+    if (file) return this.importer.importWorkbook(file.buffer, actor, { dryRun });
+    if (req.is('application/json')) return this.importer.importJson(req.body, actor, { dryRun });
     throw invalid('IMPORT.NO_FILE', '请上传 .xlsx 文件（表单字段 file），或以 application/json 提交 { units, people, groups }。', { field: 'file' });
   }
 }

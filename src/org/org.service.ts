@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Like } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import { adminOnly, isPrivileged, mayManagePrivileged, privilegedNames } from './grant.rules';
 import { conflict, invalid, notFound } from '../shared/errors';
@@ -83,13 +83,20 @@ export class OrgService {
     return this.personView(id);
   }
 
-  async people(filter: { unitId?: number; role?: Role } = {}) {
+  /** `q`: part of a name or mobile, or a DingTalk / WeCom account (whole or part) — what the 督查室 types to find someone. */
+  async people(filter: { unitId?: number; role?: Role; q?: string } = {}) {
     let ids: number[] | undefined;
     if (filter.role) ids = (await this.db.getRepository(RoleGrant).findBy({ role: filter.role })).map((g) => g.personId);
-    const people = await this.db.getRepository(Person).find({
-      where: { ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}), ...(ids ? { id: In(ids) } : {}) },
-      order: { id: 'ASC' },
-    });
+    const base = { ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}), ...(ids ? { id: In(ids) } : {}) };
+    let where: FindOptionsWhere<Person> | FindOptionsWhere<Person>[] = base;
+    if (filter.q) {
+      const like = Like(`%${filter.q}%`); // a % or _ typed matches loosely: harmless in a search box
+      const byAccount = (await this.db.getRepository(PersonIdentity).findBy({ externalUserId: like })).map((i) => i.personId);
+      const matched = [{ name: like }, { mobile: like }, ...(byAccount.length ? [{ id: In(byAccount) }] : [])];
+      // An id list from the role filter and one from the accounts: both must hold.
+      where = matched.map((m) => ('id' in m && ids ? { ...base, id: In(byAccount.filter((x) => ids.includes(x))) } : { ...base, ...m }));
+    }
+    const people = await this.db.getRepository(Person).find({ where, order: { id: 'ASC' } });
     const pids = people.map((p) => p.id);
     const [idents, grants] = pids.length
       ? await Promise.all([
