@@ -20,6 +20,7 @@ describe('the system pages in a browser (issue 15)', () => {
   let t: TestApp;
   let browser: Browser;
   const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  const pages: Page[] = [];
 
   beforeAll(async () => {
     fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400 });
@@ -65,6 +66,10 @@ describe('the system pages in a browser (issue 15)', () => {
     await fake.waitFor(() => fake.connections() > 0, 10_000);
     browser = await launchBrowser();
   }, 240_000);
+  afterEach(async () => {
+    // A page left open keeps drawing: closed, it leaves the machine to the next test.
+    for (const p of pages.splice(0)) await p.context().close();
+  });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -73,6 +78,9 @@ describe('the system pages in a browser (issue 15)', () => {
 
   const signedIn = async (size: typeof DESK, path: string): Promise<Page> => {
     const page = await openPage(browser, size);
+    // The console is built as the harness builds it, on a machine shared with other runs: slow, never wrong.
+    page.setDefaultTimeout(90_000);
+    pages.push(page);
     await signInWithToken(page, t.url, ADMIN_TOKEN, path);
     return page;
   };
@@ -100,18 +108,18 @@ describe('the system pages in a browser (issue 15)', () => {
     const phone = await signedIn(PHONE, '/提醒策略');
     await phone.getByLabel('截止前第 1 次提醒（小时）').waitFor();
     await shot(phone, 'phone-reminders');
-  }, 120_000);
+  }, 300_000);
 
   it('日历: a day the 督查室 sets as 放假 shows on the calendar and moves the working days the service counts', async () => {
     const page = await signedIn(DESK, '/日历');
     await page.goto(`${t.url}/日历?month=2026-04`);
     // 清明 from chinese-days is marked.
-    await page.locator('td[title="2026-04-05"]').getByText('清明节').waitFor();
-    await page.locator('td[title="2026-04-07"]').click();
+    await page.locator('[data-date="2026-04-05"]').getByText('清明节').waitFor();
+    await page.locator('[data-date="2026-04-07"]').click();
     await page.getByRole('radio', { name: '放假' }).check();
     await page.getByLabel('原因').fill('防汛调休');
     await page.getByRole('button', { name: '保存调整' }).click();
-    await page.locator('td[title="2026-04-07"]').getByText('放假（调整）').waitFor();
+    await page.locator('[data-date="2026-04-07"]').getByText('放假（调整）').waitFor();
     const r = await t.http().get('/api/calendar/working-days?from=2026-04-06&n=1').set(admin).expect(200);
     expect(r.body.date).toBe('2026-04-08');
     await page.getByTestId('overrides').getByText('防汛调休').waitFor();
@@ -121,7 +129,7 @@ describe('the system pages in a browser (issue 15)', () => {
     await later.goto(`${t.url}/日历?month=2027-01`);
     await later.getByText('2027 年的法定节假日').waitFor();
     await shot(later, 'phone-calendar-2027');
-  }, 120_000);
+  }, 300_000);
 
   it('设置: a wrong value comes back from the service and is shown next to its field', async () => {
     const page = await signedIn(DESK, '/设置');
@@ -137,7 +145,7 @@ describe('the system pages in a browser (issue 15)', () => {
     const phone = await signedIn(PHONE, '/设置');
     await phone.getByLabel('每日办理截止时刻').waitFor();
     await shot(phone, 'phone-settings');
-  }, 120_000);
+  }, 300_000);
 
   it('死信: a reply DingTalk refused is listed in words, retried once on a double click, and arrives', async () => {
     fake.failNext('/v1.0/robot/oToMessages/batchSend', 1, { status: 400, code: 'invalidParameter', message: 'robotCode 不合法' });
@@ -160,5 +168,5 @@ describe('the system pages in a browser (issue 15)', () => {
     const phone = await signedIn(PHONE, '/死信');
     await phone.getByText('没有发送失败的消息').waitFor();
     await shot(phone, 'phone-dead-letters');
-  }, 120_000);
+  }, 300_000);
 });
