@@ -64,16 +64,27 @@ export class CalendarService {
     const cal = await this.calendar();
     const overrides = (await this.overrides()).filter((o) => o.date.startsWith(`${year}-`));
     const officialCovered = this.source.covers(year);
-    const days = new Map<string, { date: string; kind: DayKind; name: string | null; source: 'official' | 'override'; officialKind: DayKind | null; note: string }>();
+    const days = new Map<
+      string,
+      { date: string; kind: DayKind; name: string | null; source: 'official' | 'override'; officialKind: DayKind | null; note: string }
+    >();
     if (officialCovered) {
       for (let d = `${year}-01-01`; d.startsWith(`${year}-`); d = nextDay(d)) {
         const name = this.source.name?.(d);
-        if (name !== undefined) days.set(d, { date: d, kind: this.source.kindOf(d)!, name, source: 'official', officialKind: this.source.kindOf(d)!, note: '' });
+        if (name !== undefined)
+          days.set(d, { date: d, kind: this.source.kindOf(d)!, name, source: 'official', officialKind: this.source.kindOf(d)!, note: '' });
       }
     }
     for (const o of overrides) {
       const official = days.get(o.date);
-      days.set(o.date, { date: o.date, kind: o.kind, name: official?.name ?? null, source: 'override', officialKind: officialCovered ? this.source.kindOf(o.date)! : null, note: o.note });
+      days.set(o.date, {
+        date: o.date,
+        kind: o.kind,
+        name: official?.name ?? null,
+        source: 'override',
+        officialKind: officialCovered ? this.source.kindOf(o.date)! : null,
+        note: o.note,
+      });
     }
     return { year, officialCovered, covered: cal.covers(year), days: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)) };
   }

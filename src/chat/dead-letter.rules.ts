@@ -34,11 +34,23 @@ const EXPLANATIONS: { test: RegExp; why: string }[] = [
     test: /不在应用可见范围|invalidStaffIdList|invaliduser|用户.*无效|userid/i,
     why: '平台找不到这个人，或此人不在督办应用的可见范围内（可能已离职、调岗或账号有变）。请在平台管理后台把此人加入应用可见范围，或在“组织”页核对其账号，再点“重试”。',
   },
-  { test: /未启用|未配置|WECOM_|DINGTALK_/i, why: '这个平台还没有接入本系统（管理员未完成配置），消息无处可发。请系统管理员完成该平台的接入配置后再点“重试”。' },
+  {
+    test: /未启用|未配置|WECOM_|DINGTALK_/i,
+    why: '这个平台还没有接入本系统（管理员未完成配置），消息无处可发。请系统管理员完成该平台的接入配置后再点“重试”。',
+  },
   { test: /ApiCountLimit/i, why: '本月调用平台接口的次数已用完（平台按月限量）。请联系平台管理员提升额度，或等下月额度恢复后再点“重试”。' },
-  { test: /accessToken|access_token|InvalidAuthentication|40014|42001|secret/i, why: '平台拒绝了本系统的接入凭据（应用密钥有误或已更换）。请系统管理员核对应用密钥后再点“重试”。' },
-  { test: /robotCode|invalidParameter|40001|40003|参数/i, why: '平台认为消息的参数不对（如机器人编码与应用不符）。请系统管理员核对机器人配置后再点“重试”；如仍失败，请把“平台原话”转给技术人员。' },
-  { test: /群机器人拒收|310000|keywords|关键词/i, why: '群里的自定义机器人拒收了这条消息（如安全设置的关键词或加签不符）。请群主核对机器人安全设置后再点“重试”。' },
+  {
+    test: /accessToken|access_token|InvalidAuthentication|40014|42001|secret/i,
+    why: '平台拒绝了本系统的接入凭据（应用密钥有误或已更换）。请系统管理员核对应用密钥后再点“重试”。',
+  },
+  {
+    test: /robotCode|invalidParameter|40001|40003|参数/i,
+    why: '平台认为消息的参数不对（如机器人编码与应用不符）。请系统管理员核对机器人配置后再点“重试”；如仍失败，请把“平台原话”转给技术人员。',
+  },
+  {
+    test: /群机器人拒收|310000|keywords|关键词/i,
+    why: '群里的自定义机器人拒收了这条消息（如安全设置的关键词或加签不符）。请群主核对机器人安全设置后再点“重试”。',
+  },
   { test: /网络错误|ECONNREFUSED|ETIMEDOUT|fetch failed|timeout/i, why: '多次连不上平台（网络中断或平台故障），已停止自动重发。请确认网络恢复后再点“重试”。' },
 ];
 

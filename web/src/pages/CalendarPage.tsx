@@ -265,7 +265,14 @@ export default function CalendarPage() {
               ]}
             />
           </Form.Item>
-          <Form.Item label="原因" name="note" rules={[{ required: true, message: '请写明原因，如“2027年春节”或“防汛调休”' }, { max: 100, message: '原因最多 100 个字' }]}>
+          <Form.Item
+            label="原因"
+            name="note"
+            rules={[
+              { required: true, message: '请写明原因，如“2027年春节”或“防汛调休”' },
+              { max: 100, message: '原因最多 100 个字' },
+            ]}
+          >
             <Input placeholder="如：2027年春节、防汛调休" maxLength={100} />
           </Form.Item>
         </Form>

@@ -1,5 +1,25 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Empty, Form, Grid, Input, InputNumber, List, Radio, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, message } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Grid,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Select,
+  Space,
+  Spin,
+  Switch,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+  message,
+} from 'antd';
 import { api, ApiError, messageOf } from '../api';
 import { when } from '../format';
 import { useSession } from '../session';
@@ -206,7 +226,13 @@ export default function RemindersPage() {
           <Typography.Paragraph type="secondary">
             {POLICY_HINTS[policy.id] ?? ''}适用于：{scopeText(policy)}。
           </Typography.Paragraph>
-          <Form form={form} layout={phone ? 'vertical' : 'horizontal'} labelCol={phone ? undefined : { flex: '180px' }} labelWrap onValuesChange={() => setPreview(null)}>
+          <Form
+            form={form}
+            layout={phone ? 'vertical' : 'horizontal'}
+            labelCol={phone ? undefined : { flex: '180px' }}
+            labelWrap
+            onValuesChange={() => setPreview(null)}
+          >
             {!addOn && (
               <>
                 <Typography.Title level={5}>截止前后</Typography.Title>
@@ -284,7 +310,12 @@ export default function RemindersPage() {
                   />
                 </Form.Item>
                 <Typography.Title level={5}>发送时间</Typography.Title>
-                <Form.Item label="日常提醒时刻" name="notifyAt" rules={[need('日常提醒时刻'), timeRule]} extra="每周提醒、月度反馈、季度小结等按日期的提醒在这个时刻发出。">
+                <Form.Item
+                  label="日常提醒时刻"
+                  name="notifyAt"
+                  rules={[need('日常提醒时刻'), timeRule]}
+                  extra="每周提醒、月度反馈、季度小结等按日期的提醒在这个时刻发出。"
+                >
                   <Input aria-label="日常提醒时刻" placeholder="09:00" style={{ width: 90 }} />
                 </Form.Item>
                 <Form.Item label="夜间免打扰" extra="这段时间内不发提醒，到结束时刻再发。">
@@ -391,7 +422,12 @@ export default function RemindersPage() {
                     <Form.Item label="整改时限" extra="下发整改通知后须在这个时长内整改完毕（按工作日计，48 小时即 2 个工作日）。">
                       {number(['rectificationHours'], '整改时限（小时）', '小时')}
                     </Form.Item>
-                    <Form.Item label="整改报送时刻" name="rectificationReportBy" rules={[need('整改报送时刻'), timeRule]} extra="整改期满后次日这个时刻前报送整改情况，逾期不报视为未整改。">
+                    <Form.Item
+                      label="整改报送时刻"
+                      name="rectificationReportBy"
+                      rules={[need('整改报送时刻'), timeRule]}
+                      extra="整改期满后次日这个时刻前报送整改情况，逾期不报视为未整改。"
+                    >
                       <Input aria-label="整改报送时刻" style={{ width: 90 }} />
                     </Form.Item>
                   </>

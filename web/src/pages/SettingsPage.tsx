@@ -48,7 +48,12 @@ const NUMBERS: { name: keyof DeadlineSettings; label: string; unit: string; help
   { name: 'reasonBeyondMonths', label: '须说明理由的期限', unit: '个月', help: '立项时定的期限超过这个月数，须写明理由。' },
   { name: 'ongoingAfterDays', label: '转入持续跟进', unit: '天', help: '延期后仍无法在立项后这个天数内办结的事项，转入“持续跟进”版块。' },
   { name: 'keyTaskOngoingAfterMonths', label: '重点工作转入持续推进', unit: '个月', help: '重点工作、重大改革延期超过立项后这个月数，转为持续推进。' },
-  { name: 'yearEndCheckWorkingDays', label: '年底清零核查', unit: '个工作日', help: '12 月最后这几个工作日，向立项主体列出尚未办结的重点工作和重大改革；填 0 不核查。' },
+  {
+    name: 'yearEndCheckWorkingDays',
+    label: '年底清零核查',
+    unit: '个工作日',
+    help: '12 月最后这几个工作日，向立项主体列出尚未办结的重点工作和重大改革；填 0 不核查。',
+  },
 ];
 
 /** C3, E1, E2: the deadline settings as labelled fields, each with what it does; the service checks and says what is wrong where. */

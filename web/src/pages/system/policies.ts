@@ -119,7 +119,11 @@ export function describe(field: string, p: Policy): string {
     case 'keySupervisionAfterHours':
       return p.keySupervisionAfterHours == null ? '不转入' : `逾期 ${hours(p.keySupervisionAfterHours)}后转入`;
     case 'weeklyWhenLongerThanDays':
-      return p.weeklyWhenLongerThanDays === undefined ? '不提醒' : p.weeklyWhenLongerThanDays === 0 ? '所有事项每周提醒' : `办理期限 ${p.weeklyWhenLongerThanDays} 天以上的每周提醒`;
+      return p.weeklyWhenLongerThanDays === undefined
+        ? '不提醒'
+        : p.weeklyWhenLongerThanDays === 0
+          ? '所有事项每周提醒'
+          : `办理期限 ${p.weeklyWhenLongerThanDays} 天以上的每周提醒`;
     case 'monthEndReport':
       return p.monthEndReport
         ? `次月前 ${p.monthEndReport.urgeDays} 个工作日每日 ${p.monthEndReport.urgeAt.join('、')} 催报，超过 ${p.monthEndReport.escalateAfterDays} 日未报转督查室`
@@ -162,7 +166,5 @@ export function describe(field: string, p: Policy): string {
 export function differences(before: Policy | undefined, after: Policy): string[] {
   if (!before) return [];
   const fields = Object.keys(FIELD_LABELS).filter((f) => f !== 'appliesTo' && f !== 'layer');
-  return fields
-    .filter((f) => describe(f, before) !== describe(f, after))
-    .map((f) => `${FIELD_LABELS[f]}：${describe(f, before)} → ${describe(f, after)}`);
+  return fields.filter((f) => describe(f, before) !== describe(f, after)).map((f) => `${FIELD_LABELS[f]}：${describe(f, before)} → ${describe(f, after)}`);
 }

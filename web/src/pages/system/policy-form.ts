@@ -95,7 +95,8 @@ export function fromForm(v: PolicyForm, original: Policy): Policy {
       ? { monthly: [...v.fixedMonthly].sort((a, b) => a - b) }
       : v.fixedYearly.map((s) => ({ months: [...s.months].sort((a, b) => a - b), day: Number(s.day) }))
     : undefined;
-  if (original.layer === 'add_on') return { id: original.id, version: original.version, layer: 'add_on', appliesTo: original.appliesTo, fixedReportDates: fixed };
+  if (original.layer === 'add_on')
+    return { id: original.id, version: original.version, layer: 'add_on', appliesTo: original.appliesTo, fixedReportDates: fixed };
   const p: Policy = {
     ...original,
     beforeDeadline: v.beforeDeadline.map((hours) => ({ hours: Number(hours) })),
