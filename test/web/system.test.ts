@@ -87,6 +87,8 @@ describe('the system pages in a browser (issue 15)', () => {
 
   it('提醒策略: a change made in the form is previewed as a table of what it changes, saved, and appears as a new version', async () => {
     const page = await signedIn(DESK, '/提醒策略');
+    const puts: string[] = [];
+    page.on('request', (r) => r.method() === 'PUT' && puts.push(`${r.url()} ${r.postData()?.slice(0, 200)}`));
     await page.getByRole('tab', { name: '日常管理' }).click();
     const before = page.getByLabel('截止前第 1 次提醒（小时）');
     await before.waitFor();
@@ -104,7 +106,11 @@ describe('the system pages in a browser (issue 15)', () => {
     await versions.getByText('第 2 版').waitFor();
     expect(await versions.innerText()).toContain('截止前提醒');
     const saved = await t.http().get('/api/reminder-policies/daily/versions').set(admin).expect(200);
-    expect(saved.body.at(-1)).toMatchObject({ version: 2, beforeDeadline: [{ hours: 24 }] });
+    expect(saved.body.at(-1)).toMatchObject({ version: 2, beforeDeadline: [{ hours: 24 }], quietHours: { start: '22:00', end: '08:00' }, quietDays: true });
+    // Only the policy changed got a new version.
+    // The page sent one change, for the policy shown.
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toContain('/api/reminder-policies/daily ');
     const phone = await signedIn(PHONE, '/提醒策略');
     await phone.getByLabel('截止前第 1 次提醒（小时）').waitFor();
     await shot(phone, 'phone-reminders');
@@ -127,7 +133,7 @@ describe('the system pages in a browser (issue 15)', () => {
     // 2027 is not in the official data: the page says what to do.
     const later = await signedIn(PHONE, '/日历');
     await later.goto(`${t.url}/日历?month=2027-01`);
-    await later.getByText('2027 年的法定节假日').waitFor();
+    await later.getByText('2027 年的法定节假日和调休安排还没有官方数据').waitFor();
     await shot(later, 'phone-calendar-2027');
   }, 420_000);
 
