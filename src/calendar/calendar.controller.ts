@@ -49,6 +49,12 @@ export class CalendarController {
     return { from, n: count, date, uncoveredYears: cal.uncoveredYearsBetween(from, date) };
   }
 
+  @Get('days')
+  @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置' })
+  async days(@Query('year', OptionalYearPipe('年份')) year?: number) {
+    return this.calendar.yearDays(year ?? new Date().getFullYear());
+  }
+
   @Get('coverage')
   @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
   async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {

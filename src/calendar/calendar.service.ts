@@ -3,7 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { invalid } from '../shared/errors';
 import { chineseDaysSource } from './chinese-days.source';
 import { HolidayOverride } from './holiday-override.entity';
-import { isValidLocalDate } from './local-date';
+import { addDays, isValidLocalDate } from './local-date';
+
+const nextDay = (d: string) => addDays(d, 1);
 import { DayKind, WorkCalendar } from './work-calendar';
 
 /** How long an instance trusts its copy of the overrides (an admin's change on another instance shows within this). */
@@ -47,6 +49,44 @@ export class CalendarService {
         JSON.stringify({ event: 'calendar_year_uncovered', years, context, hint: '该年度法定节假日尚无官方数据，请管理员在 /api/calendar/overrides 中录入' }),
       );
     }
+  }
+
+  /**
+   * Issue 15 (日历 page): the days of a year that are not ordinary — the official holidays and 调休 working days
+   * (chinese-days, where it covers the year) and the admin's overrides, each with what the day is and why.
+   */
+  async yearDays(year: number): Promise<{
+    year: number;
+    officialCovered: boolean;
+    covered: boolean;
+    days: { date: string; kind: DayKind; name: string | null; source: 'official' | 'override'; officialKind: DayKind | null; note: string }[];
+  }> {
+    const cal = await this.calendar();
+    const overrides = (await this.overrides()).filter((o) => o.date.startsWith(`${year}-`));
+    const officialCovered = this.source.covers(year);
+    const days = new Map<
+      string,
+      { date: string; kind: DayKind; name: string | null; source: 'official' | 'override'; officialKind: DayKind | null; note: string }
+    >();
+    if (officialCovered) {
+      for (let d = `${year}-01-01`; d.startsWith(`${year}-`); d = nextDay(d)) {
+        const name = this.source.name?.(d);
+        if (name !== undefined)
+          days.set(d, { date: d, kind: this.source.kindOf(d)!, name, source: 'official', officialKind: this.source.kindOf(d)!, note: '' });
+      }
+    }
+    for (const o of overrides) {
+      const official = days.get(o.date);
+      days.set(o.date, {
+        date: o.date,
+        kind: o.kind,
+        name: official?.name ?? null,
+        source: 'override',
+        officialKind: officialCovered ? this.source.kindOf(o.date)! : null,
+        note: o.note,
+      });
+    }
+    return { year, officialCovered, covered: cal.covers(year), days: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)) };
   }
 
   async overrides(): Promise<HolidayOverride[]> {

@@ -29,11 +29,12 @@ import { OutboxRelay } from '../outbox/outbox.relay';
 import { RateLimiter } from '../outbox/rate-limiter';
 import { OutboxController } from '../outbox/outbox.controller';
 import { JobsModule } from '../jobs/jobs.module';
+import { DeadLettersController } from './dead-letters.controller';
 
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
   imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, CalendarModule, ScoringModule, AccountabilityModule, BulletinModule],
-  controllers: [OutboxController, ItemPageController, PlatformSessionController, DeskController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
+  controllers: [OutboxController, DeadLettersController, ItemPageController, PlatformSessionController, DeskController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
   providers: [
     BotRouter,
     IdentityService,

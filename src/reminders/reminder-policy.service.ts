@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { Person } from '../org/person.entity';
 import { invalid, notFound } from '../shared/errors';
 import { policyProblems } from './policy.validation';
 import { ReminderPolicyRow } from './reminder-policy.entity';
@@ -50,6 +51,22 @@ export class ReminderPolicyService {
     const seeds = [...LANDED_POLICY_VERSIONS, ...DEFAULT_POLICIES].filter((p) => p.id === id && !rows.some((r) => r.version === p.version));
     if (seeds.length === 0 && rows.length === 0) throw notFound('POLICY.NOT_FOUND', `没有名为「${id}」的提醒策略。`);
     return [...seeds, ...rows.map((r) => ({ ...r.body, id: r.id, version: r.version }))].sort((a, b) => a.version - b.version);
+  }
+
+  /**
+   * Issue 15 (提醒策略 page): every version with who saved it and when — the defaults as they landed have neither
+   * (savedAt and savedBy null: 系统默认).
+   */
+  async history(id: string): Promise<{ version: number; savedAt: Date | null; savedBy: string | null; policy: PolicyRow }[]> {
+    const versions = await this.versions(id);
+    const rows = await this.db.getRepository(ReminderPolicyRow).find({ where: { id }, order: { version: 'ASC' } });
+    const ids = rows.map((r) => r.createdById).filter((p): p is number => p !== null);
+    const people = ids.length ? await this.db.getRepository(Person).findBy({ id: In(ids) }) : [];
+    return versions.map((policy) => {
+      const row = rows.find((r) => r.version === policy.version);
+      const by = row ? (row.createdById === null ? '管理员（管理令牌）' : (people.find((p) => p.id === row.createdById)?.name ?? '已删除的人员')) : null;
+      return { version: policy.version, savedAt: row?.createdAt ?? null, savedBy: by, policy };
+    });
   }
 
   /** Checks and saves a new version; the version number is given here, never by the caller. */

@@ -107,6 +107,12 @@ export class RemindersController {
     return this.policies.versions(id);
   }
 
+  @Get(':id/history')
+  @ApiOperation({ summary: '策略的各个版本，含保存人和保存时间（系统默认版本二者为空）' })
+  async history(@Param('id') id: string) {
+    return (await this.policies.history(id)).map((h) => ({ ...h, savedAt: h.savedAt ? toShanghaiIso(h.savedAt) : null }));
+  }
+
   @Put(':id')
   @RequireRoles('admin')
   @ApiOperation({ summary: '保存策略的新版本（旧版本保留）' })
