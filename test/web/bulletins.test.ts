@@ -85,20 +85,39 @@ describe('通报 in the console (issue 15)', () => {
   });
 
   const text = (m: unknown) => JSON.stringify(m);
+  /** A page of its own; waits patiently (the machine is shared), fails on a script error rather than a blank page. */
+  const open = async (size: typeof DESK): Promise<Page> => {
+    const page = await openPage(browser, size);
+    page.setDefaultTimeout(90_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    pageErrors.push(errors);
+    pages.push(page);
+    return page;
+  };
+  const pageErrors: string[][] = [];
+  const pages: Page[] = [];
+  afterEach(async () => {
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-output/console/debug-last-${i}.png`, fullPage: true }).catch(() => undefined);
+    expect(pageErrors.flat()).toEqual([]);
+  });
 
   it('generated, edited in the form, submitted, approved on a phone, published to two chosen groups, downloaded as .docx', async () => {
     // The 督查室 at the desk: April is refused next to the period field, March is generated.
-    const desk: Page = await openPage(browser, DESK);
+    const desk: Page = await open(DESK);
     await signInWithToken(desk, t.url, tokens.sup, '/通报');
     await desk.getByRole('button', { name: '生成通报' }).first().click();
     const period = desk.getByPlaceholder('选择月份');
+    // Nothing chosen: said next to the field.
+    await desk.getByRole('button', { name: '生成草稿' }).click();
+    await desk.locator('.ant-form-item-explain-error', { hasText: '请选择要通报的月份' }).waitFor();
+    // Typed and confirmed with Enter, which also submits the form.
     await period.fill('2026-04');
     await period.press('Enter');
-    await desk.getByRole('button', { name: '生成草稿' }).click();
     await desk.locator('.ant-form-item-explain-error', { hasText: '2026年4月尚未结束' }).waitFor();
+    await shot(desk, 'bulletins-generate-refused-desk');
     await period.fill('2026-03');
     await period.press('Enter');
-    await desk.getByRole('button', { name: '生成草稿' }).click();
     await desk.waitForURL((u) => decodeURIComponent(u.pathname).startsWith('/通报/TB2026-'));
     const number = decodeURIComponent(new URL(desk.url()).pathname).split('/')[2];
     await desk.getByText('政务督查 2026年第3期').first().waitFor();
@@ -121,7 +140,7 @@ describe('通报 in the console (issue 15)', () => {
     await desk.getByText('待领导审定').first().waitFor();
 
     // The leader on a phone: the text under review, then 审定通过.
-    const phone = await openPage(browser, PHONE);
+    const phone = await open(PHONE);
     await signInWithToken(phone, t.url, tokens.leader, `/通报/${number}`);
     await phone.getByText(OVERVIEW).first().waitFor();
     await shot(phone, 'bulletin-review-phone');
@@ -141,8 +160,8 @@ describe('通报 in the console (issue 15)', () => {
     await shot(desk, 'bulletin-published-desk');
 
     for (const m of [
-      await ding.waitFor(() => ding.groupMessages('cidFGWweb').map(text).find((s) => s.includes('政务督查'))),
-      await wx.waitFor(() => wx.groupMessages('wrCZJweb').map(text).find((s) => s.includes('政务督查'))),
+      await ding.waitFor(() => ding.groupMessages('cidFGWweb').map(text).find((s) => s.includes('政务督查')), 60_000),
+      await wx.waitFor(() => wx.groupMessages('wrCZJweb').map(text).find((s) => s.includes('政务督查')), 60_000),
     ]) {
       expect(m).toContain(OVERVIEW);
       expect(m).toContain('**批评**（3项）');
@@ -164,18 +183,18 @@ describe('通报 in the console (issue 15)', () => {
     await row.getByText('已印发').waitFor();
     await row.getByText('赵副市长').waitFor();
     await shot(desk, 'bulletins-list-desk');
-    const list = await openPage(browser, PHONE);
+    const list = await open(PHONE);
     await signInWithToken(list, t.url, tokens.sup, '/通报');
     await list.getByText(number).first().waitFor();
     await shot(list, 'bulletins-list-phone');
-  });
+  }, 900_000);
 
   it('sent back with a reason on the phone: the 督查室 reads the reason; a draft never submitted is deleted after a confirmation', async () => {
     const http = t.http();
     const auth = { Authorization: `Bearer ${tokens.sup}` };
     const number = (await http.post('/api/bulletins').set(auth).send({ kind: 'quarterly', period: '2026Q1' }).expect(201)).body.number as string;
     await http.post(`/api/bulletins/${number}/submit`).set(auth).expect(200);
-    const phone = await openPage(browser, PHONE);
+    const phone = await open(PHONE);
     await signInWithToken(phone, t.url, tokens.leader, `/通报/${number}`);
     await phone.getByRole('button', { name: '退回修改' }).click();
     await phone.getByRole('button', { name: '确定退回' }).click();
@@ -184,9 +203,9 @@ describe('通报 in the console (issue 15)', () => {
     await phone.getByRole('button', { name: '确定退回' }).click();
     await phone.getByText('草稿').first().waitFor();
 
-    const desk = await openPage(browser, DESK);
+    const desk = await open(DESK);
     await signInWithToken(desk, t.url, tokens.sup, `/通报/${number}`);
-    await desk.getByText('请补充各县区情况').waitFor();
+    await desk.locator('.ant-alert', { hasText: '理由：请补充各县区情况' }).waitFor();
     // Once submitted it is kept: no delete button.
     expect(await desk.getByRole('button', { name: '删除草稿' }).count()).toBe(0);
 
@@ -197,5 +216,5 @@ describe('通报 in the console (issue 15)', () => {
     await desk.getByRole('button', { name: '确定删除' }).click();
     await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/通报');
     await http.get(`/api/bulletins/${fresh}`).set(auth).expect(404);
-  });
+  }, 600_000);
 });

@@ -160,6 +160,7 @@ export default function BulletinPage({ number }: { number: string }) {
       {error && <Alert type="warning" showIcon title={`刷新未成功：${error.message}`} />}
       {actionError && <Alert type="error" showIcon title={actionError} closable onClose={() => setActionError(null)} />}
 
+      {office && b.state === 'approved' && <Publish b={b} path={path} onDone={(got) => (setB(got), setText(textOf(got)))} />}
       {leader && b.state === 'pending_approval' && <Decision path={path} onDone={(got) => (setB(got), setText(textOf(got)))} />}
 
       <Card size="small" title={editable ? '预览（随修改即时更新；图表按已保存的稿件绘制）' : '全文'}>
@@ -227,7 +228,6 @@ export default function BulletinPage({ number }: { number: string }) {
         </>
       )}
 
-      {office && b.state === 'approved' && <Publish b={b} path={path} onDone={(got) => (setB(got), setText(textOf(got)))} />}
 
       <Card size="small" title="导出与核对">
         <Space orientation="vertical" style={{ width: '100%' }}>

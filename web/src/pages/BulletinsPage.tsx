@@ -134,7 +134,9 @@ function GenerateForm({ onCancel }: { onCancel(): void }) {
         method: 'POST',
         body: { kind: v.kind, period, ...(v.recipients?.trim() ? { recipients: v.recipients.trim() } : {}) },
       });
-      navigate(`/通报/${made.number}`);
+      // The picker may still hold the focus (Enter submits from it): let it close before its form goes away.
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.setTimeout(() => navigate(`/通报/${made.number}`), 0);
     } catch (e) {
       const f = fieldErrors(e);
       if (Object.keys(f).length) setErrors(f);
