@@ -183,7 +183,8 @@ export class BulletinService implements OnModuleInit {
   /** B2: the leader approves (or sends back with a reason) — from the card, chat or the API. */
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
     if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', '通报须由领导审定，请转请分管领导审定。');
-    if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason', problems: [{ field: 'reason', message: '请写明退回理由。' }] });
+    if (!approve && !note.trim())
+      throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason', problems: [{ field: 'reason', message: '请写明退回理由。' }] });
     // Issue 11 (defect 8), issue 14: the chart drawn at submission (the one the leader saw) is kept for the public link;
     // one submitted before charts were drawn at submission is drawn here, in the approval's transaction.
     return this.change(

@@ -98,9 +98,9 @@ describe('通报 in the console (issue 15)', () => {
   const pageErrors: string[][] = [];
   const pages: Page[] = [];
   afterEach(async () => {
-    for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-output/console/debug-last-${i}.png`, fullPage: true }).catch(() => undefined);
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-output/console/bulletins-last-${i}.png` }).catch(() => undefined);
     expect(pageErrors.flat()).toEqual([]);
-  });
+  }, 120_000);
 
   it('generated, edited in the form, submitted, approved on a phone, published to two chosen groups, downloaded as .docx', async () => {
     // The 督查室 at the desk: April is refused next to the period field, March is generated.
@@ -152,16 +152,30 @@ describe('通报 in the console (issue 15)', () => {
     // The 督查室 refreshes: approved by the leader; publishes to the two groups it ticks.
     await desk.reload();
     await desk.getByText('赵副市长').first().waitFor();
-    await desk.getByRole('checkbox', { name: /发改委督办群/ }).check();
-    await desk.getByRole('checkbox', { name: /财政局督办群/ }).check();
+    await desk.locator('label', { hasText: '发改委督办群' }).click();
+    await desk.locator('label', { hasText: '财政局督办群' }).click();
     await desk.getByRole('button', { name: '印发推送' }).click();
     await desk.getByRole('button', { name: '确定印发' }).click();
     await desk.getByText('已印发').first().waitFor();
     await shot(desk, 'bulletin-published-desk');
 
     for (const m of [
-      await ding.waitFor(() => ding.groupMessages('cidFGWweb').map(text).find((s) => s.includes('政务督查')), 60_000),
-      await wx.waitFor(() => wx.groupMessages('wrCZJweb').map(text).find((s) => s.includes('政务督查')), 60_000),
+      await ding.waitFor(
+        () =>
+          ding
+            .groupMessages('cidFGWweb')
+            .map(text)
+            .find((s) => s.includes('政务督查')),
+        60_000,
+      ),
+      await wx.waitFor(
+        () =>
+          wx
+            .groupMessages('wrCZJweb')
+            .map(text)
+            .find((s) => s.includes('政务督查')),
+        60_000,
+      ),
     ]) {
       expect(m).toContain(OVERVIEW);
       expect(m).toContain('**批评**（3项）');

@@ -36,6 +36,7 @@ export default function BulletinPage({ number }: { number: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [chartKey, setChartKey] = useState(0);
+  const [savedAt, setSavedAt] = useState<Date | null>(null);
   const dirtyRef = useRef(false);
   dirtyRef.current = dirty;
 
@@ -101,7 +102,9 @@ export default function BulletinPage({ number }: { number: string }) {
   };
 
   const path = `/api/bulletins/${encodeURIComponent(number)}`;
-  const save = () => act('save', () => api<BulletinDetail>(`${path}/draft`, { method: 'PUT', body: text }), '草稿已保存');
+  const save = async () => {
+    if (await act('save', () => api<BulletinDetail>(`${path}/draft`, { method: 'PUT', body: text }), '已保存')) setSavedAt(new Date());
+  };
   const submit = () =>
     act(
       'submit',
@@ -179,6 +182,7 @@ export default function BulletinPage({ number }: { number: string }) {
             onChange={(next) => {
               setText(next);
               setDirty(true);
+              setSavedAt(null);
               setErrors({});
             }}
           />
@@ -198,6 +202,11 @@ export default function BulletinPage({ number }: { number: string }) {
                   提交审定
                 </Button>
               </Popconfirm>
+              {savedAt && !dirty && (
+                <Typography.Text type="success">
+                  草稿已保存（{savedAt.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })}），可以提交审定。
+                </Typography.Text>
+              )}
               {dirty && (
                 <Button disabled={busy !== null} onClick={() => (setText(textOf(b)), setDirty(false), setErrors({}))}>
                   放弃修改
@@ -227,7 +236,6 @@ export default function BulletinPage({ number }: { number: string }) {
           </Card>
         </>
       )}
-
 
       <Card size="small" title="导出与核对">
         <Space orientation="vertical" style={{ width: '100%' }}>
@@ -283,7 +291,9 @@ function NextStep({ b, office, leader, dirty }: { b: BulletinDetail; office: boo
     );
   const words: Record<string, [string, string]> = {
     draft: [
-      dirty ? '有尚未保存的修改：请点击「保存草稿」，确认无误后「提交审定」。' : '这是系统按数据生成的草稿：请逐章核对、修改，保存后「提交审定」，分管领导将收到审定卡片。',
+      dirty
+        ? '有尚未保存的修改：请点击「保存草稿」，确认无误后「提交审定」。'
+        : '这是系统按数据生成的草稿：请逐章核对、修改，保存后「提交审定」，分管领导将收到审定卡片。',
       '这份通报还是草稿，督查室修改后会提请您审定。',
     ],
     pending_approval: [
@@ -340,7 +350,13 @@ function Decision({ path, onDone }: { path: string; onDone(b: BulletinDetail): v
               <Input.TextArea id="decide-note" value={note} maxLength={500} autoSize={{ minRows: 1, maxRows: 3 }} onChange={(e) => setNote(e.target.value)} />
             </Form.Item>
             <Space orientation={phone ? 'vertical' : 'horizontal'} style={{ width: phone ? '100%' : undefined }}>
-              <Popconfirm title="审定同意这份通报？" description="通过后督查室即可印发推送。" okText="确定通过" cancelText="再看看" onConfirm={() => void decide(true)}>
+              <Popconfirm
+                title="审定同意这份通报？"
+                description="通过后督查室即可印发推送。"
+                okText="确定通过"
+                cancelText="再看看"
+                onConfirm={() => void decide(true)}
+              >
                 <Button type="primary" size="large" loading={busy} disabled={busy} {...block}>
                   审定通过
                 </Button>
@@ -480,17 +496,22 @@ function ReproduceCheck({ path }: { path: string }) {
   useEffect(check, [check]);
   if (error) return <Alert type="error" showIcon title={`未能核对数据：${error}`} action={<Button onClick={check}>重新核对</Button>} />;
   if (!r) return <Spin size="small" />;
+  const again = (
+    <Button size="small" loading={busy} onClick={check} style={{ marginTop: 4 }}>
+      重新核对
+    </Button>
+  );
   if (r.equal)
     return (
       <Alert
         type="success"
         showIcon
         title="数据可以重现：按数据库重新统计，与生成时的原稿逐行一致。"
-        description="核对的是系统生成的原稿（不含督查室的修改），说明通报中的数字来自数据库、经得起复核。"
-        action={
-          <Button size="small" loading={busy} onClick={check}>
-            重新核对
-          </Button>
+        description={
+          <Space orientation="vertical" size={4}>
+            <span>核对的是系统生成的原稿（不含督查室的修改），说明通报中的数字来自数据库、经得起复核。</span>
+            {again}
+          </Space>
         }
       />
     );
@@ -509,12 +530,8 @@ function ReproduceCheck({ path }: { path: string }) {
               </li>
             ))}
           </ul>
+          {again}
         </div>
-      }
-      action={
-        <Button size="small" loading={busy} onClick={check}>
-          重新核对
-        </Button>
       }
     />
   );

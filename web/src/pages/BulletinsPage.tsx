@@ -177,7 +177,13 @@ function GenerateForm({ onCancel }: { onCancel(): void }) {
           </Form.Item>
         )}
         {kind === 'key_supervision' && (
-          <Form.Item label="通报期间" name="range" validateStatus={periodHelp ? 'error' : undefined} help={periodHelp} extra="重点督办专项通报可以随时生成，统计所选日期内的情况。">
+          <Form.Item
+            label="通报期间"
+            name="range"
+            validateStatus={periodHelp ? 'error' : undefined}
+            help={periodHelp}
+            extra="重点督办专项通报可以随时生成，统计所选日期内的情况。"
+          >
             <DatePicker.RangePicker placeholder={['开始日期', '结束日期']} style={{ width: '100%' }} />
           </Form.Item>
         )}

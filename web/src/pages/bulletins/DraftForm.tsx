@@ -52,7 +52,13 @@ export function DraftForm({
           />
         </Form.Item>
         <Form.Item label="导语" htmlFor="bulletin-intro" {...status(errors.intro)}>
-          <Input.TextArea id="bulletin-intro" value={value.intro} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} onChange={(e) => onChange({ ...value, intro: e.target.value })} />
+          <Input.TextArea
+            id="bulletin-intro"
+            value={value.intro}
+            autoSize={{ minRows: 1, maxRows: 4 }}
+            maxLength={2000}
+            onChange={(e) => onChange({ ...value, intro: e.target.value })}
+          />
         </Form.Item>
       </Card>
       {errors.sections && <Typography.Text type="danger">{errors.sections}</Typography.Text>}
@@ -117,7 +123,8 @@ function TableEditor({
   disabled: boolean;
   onChange(t: BulletinTable): void;
 }) {
-  const setCell = (r: number, c: number, v: string) => onChange({ ...table, rows: table.rows.map((row, i) => (i === r ? row.map((x, j) => (j === c ? v : x)) : row)) });
+  const setCell = (r: number, c: number, v: string) =>
+    onChange({ ...table, rows: table.rows.map((row, i) => (i === r ? row.map((x, j) => (j === c ? v : x)) : row)) });
   const remove = (r: number) => onChange(renumber({ ...table, rows: table.rows.filter((_, i) => i !== r) }));
   const add = () => onChange(renumber({ ...table, rows: [...table.rows, table.headers.map(() => '')] }));
   const wide = (h: string) => /名称|具体情况|备注|单位/.test(h);

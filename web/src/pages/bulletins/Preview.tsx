@@ -57,7 +57,9 @@ export function BulletinPreview({ draft, chartSrc }: { draft: BulletinDraft; cha
               </div>
             ),
           )}
-          {i === 0 && chartSrc && <img src={chartSrc} alt="各单位办结事项数图表" style={{ maxWidth: '100%', display: 'block', margin: '8px auto' }} />}
+          {i === 0 && chartSrc && (
+            <img src={chartSrc} alt="各单位办结事项数图表" style={{ maxWidth: '100%', width: 640, display: 'block', margin: '8px auto' }} />
+          )}
         </section>
       ))}
       <p style={{ textAlign: 'right', marginTop: 16 }}>{draft.office}</p>
