@@ -134,6 +134,20 @@ describe('通报 in the console (issue 15)', () => {
     const saved = (await t.http().get(`/api/bulletins/${number}`).set('Authorization', `Bearer ${tokens.sup}`).expect(200)).body;
     expect(saved.draft.highlights.criticismCount).toBe(3);
     expect(saved.draft.highlights.overview).toBe(OVERVIEW);
+    // The chart the preview shows: drawn for the signed-in 督查室, refused without a session.
+    const chart = await t
+      .http()
+      .get(`/api/bulletins/${number}/chart.png`)
+      .set('Authorization', `Bearer ${tokens.sup}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((chart.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    await t.http().get(`/api/bulletins/${number}/chart.png`).expect(401);
 
     await desk.getByRole('button', { name: '提交审定' }).click();
     await desk.getByRole('button', { name: '确定提交' }).click();
