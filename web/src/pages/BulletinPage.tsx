@@ -406,7 +406,7 @@ function Publish({ b, path, onDone }: { b: BulletinDetail; path: string; onDone(
   const [error, setError] = useState<string | null>(null);
   const [fieldError, setFieldError] = useState<string | undefined>();
   useEffect(() => {
-    api<ChatGroupRow[]>('/api/org/groups').then(setGroups, (e: unknown) => setError(messageOf(e)));
+    api<ChatGroupRow[]>('/api/groups').then(setGroups, (e: unknown) => setError(messageOf(e)));
   }, []);
   const publish = async () => {
     if (busy) return;
