@@ -105,6 +105,15 @@ export class BulletinController {
     return this.bulletins.reproduce(number);
   }
 
+  @Get(':number/chart.png')
+  @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: '通报图表预览（草稿按当前稿绘制；提请审定后为送审时的图表）' })
+  @Header('Content-Type', 'image/png')
+  @Header('Cache-Control', 'no-store')
+  async chart(@Param('number') number: string) {
+    return new StreamableFile(await this.bulletins.previewChart(number));
+  }
+
   @Get(':number/docx')
   @RequireRoles('admin', 'supervisor', 'leader')
   @ApiOperation({ summary: '导出 .docx（公文格式）' })

@@ -115,7 +115,11 @@ export function checkDraftPatch(body: unknown): DraftPatch {
     }
     return out;
   } catch (e) {
-    if (e instanceof Problem) throw invalid('BULLETIN.BAD_DRAFT', `通报稿未保存：${e.message}。请改正后重新提交。`, { field: e.field });
+    if (e instanceof Problem)
+      throw invalid('BULLETIN.BAD_DRAFT', `通报稿未保存：${e.message}。请改正后重新提交。`, {
+        field: e.field,
+        problems: [{ field: e.field, message: e.message }],
+      });
     throw e;
   }
 }

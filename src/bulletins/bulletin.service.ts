@@ -183,7 +183,8 @@ export class BulletinService implements OnModuleInit {
   /** B2: the leader approves (or sends back with a reason) — from the card, chat or the API. */
   async decide(number: string, approve: boolean, note: string, actor: Actor): Promise<Bulletin> {
     if (!hasRole(actor, 'leader')) throw forbidden('BULLETIN.LEADER_ONLY', '通报须由领导审定，请转请分管领导审定。');
-    if (!approve && !note.trim()) throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason' });
+    if (!approve && !note.trim())
+      throw invalid('BULLETIN.REASON_REQUIRED', '退回通报须写明理由。', { field: 'reason', problems: [{ field: 'reason', message: '请写明退回理由。' }] });
     // Issue 11 (defect 8), issue 14: the chart drawn at submission (the one the leader saw) is kept for the public link;
     // one submitted before charts were drawn at submission is drawn here, in the approval's transaction.
     return this.change(
@@ -242,6 +243,11 @@ export class BulletinService implements OnModuleInit {
       groupIds: b.groupIds,
       draft: b.draft,
       links: this.links(b),
+      // Issue 15 (the console): who approved it and when it went out, whether it was ever submitted (then it is kept),
+      // and — sent back — who sent it back and why.
+      ...this.progress(events),
+      approvedAt: formatShanghai(b.approvedAt),
+      publishedAt: formatShanghai(b.publishedAt),
       timeline: events.map((e) => ({
         at: formatShanghai(e.at),
         action: e.action,
@@ -259,15 +265,47 @@ export class BulletinService implements OnModuleInit {
       take: 200,
       select: { id: true, number: true, kind: true, periodLabel: true, state: true, issueYear: true, issueNo: true, publishedAt: true },
     });
+    const approvals = rows.length
+      ? await this.db.getRepository(BulletinEvent).find({ where: { bulletinId: In(rows.map((b) => b.id)), action: 'approved' }, order: { id: 'ASC' } })
+      : [];
+    const approvedBy = new Map(approvals.map((e) => [e.bulletinId, e.actorName]));
     return rows.map((b) => ({
       number: b.number,
       kind: b.kind,
+      kindLabel: BULLETIN_KINDS[b.kind],
       period: b.periodLabel,
+      approvedBy: approvedBy.get(b.id) ?? null,
       issue: `${b.issueYear}年第${b.issueNo}期`,
       state: b.state,
       stateLabel: BULLETIN_STATE_LABELS[b.state],
       publishedAt: formatShanghai(b.publishedAt),
     }));
+  }
+
+  /**
+   * Issue 15: the 通报's way so far, read from its events — who approved it, whether it was ever submitted (a draft
+   * once submitted is kept on record), and the last return with its reason while it is being redrafted.
+   */
+  private progress(events: BulletinEvent[]) {
+    const last = (action: string) => [...events].reverse().find((e) => e.action === action) ?? null;
+    const approved = last('approved');
+    const returned = last('returned');
+    const submitted = last('submitted');
+    const open = returned && (!submitted || submitted.id < returned.id);
+    return {
+      approvedBy: approved?.actorName ?? null,
+      submitted: submitted !== null,
+      returned: open ? { by: returned.actorName, at: formatShanghai(returned.at), reason: returned.summary.replace(/^领导退回修改：/, '') } : null,
+    };
+  }
+
+  /**
+   * Issue 15: the chart as the console previews it — the one kept at submission once submitted (what the leader saw),
+   * and for a draft drawn from the draft as it is now (a signed-in request by the 督查室 or a leader; never public).
+   */
+  async previewChart(number: string): Promise<Buffer> {
+    const b = await this.load(number);
+    return (b.state !== 'draft' ? await this.storedChart(b.id) : null) ?? this.charts.render(b);
   }
 
   /** B2: the same period read from the database again, composed again, compared with what was generated. */
@@ -479,7 +517,8 @@ export class BulletinService implements OnModuleInit {
     throw invalid(
       'BULLETIN.PERIOD_NOT_OVER',
       `${period.label}尚未结束，${what}通报须在${y}年${m}月${d}日以后生成（届时数据才完整）；如需通报目前的重点督办情况，可生成重点督办通报。`,
-      { field: 'period' },
+      // Issue 15: `problems` too, so the console shows the sentence next to the period field.
+      { field: 'period', problems: [{ field: 'period', message: `${period.label}尚未结束，${what}通报须在${y}年${m}月${d}日以后生成。` }] },
     );
   }
 

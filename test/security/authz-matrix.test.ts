@@ -270,6 +270,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/bulletins/:number/publish': { allow: OFFICE, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/publish`, body: {} }) },
   'GET /api/bulletins/:number/reproduce': { allow: CLUES, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/reproduce` }) },
   'GET /api/bulletins/:number/docx': { allow: CLUES, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/docx` }) },
+  'GET /api/bulletins/:number/chart.png': { allow: CLUES, call: (f) => ({ path: `/api/bulletins/${f.bulletin}/chart.png` }) },
   'GET /api/statistics': { allow: OVERSIGHT, call: () => ({ path: '/api/statistics' }) },
   'GET /api/statistics/export.xlsx': { allow: OVERSIGHT, call: () => ({ path: '/api/statistics/export.xlsx' }) },
   // Issue 15: signing in is open to all (the token or the one-time code in the body is what is checked); who am I needs

@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import JSZip from 'jszip';
+import { type Browser, type Page } from 'playwright-core';
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { FakeWeCom } from '../../fakes/wecom';
+import { TokenService } from '../../src/auth/token.service';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { OrgService } from '../../src/org/org.service';
+import { OffsetClock } from '../../src/shared/clock';
+import { shanghaiInstant } from '../../src/shared/shanghai-time';
+import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
+import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const DING = { clientId: 'dingbulletinweb', clientSecret: 'dingbulletinweb-secret-0123456789', robotCode: 'dingbulletinweb' };
+const OVERVIEW = '2026年3月，全市共登记督办事项4件，经督查室逐件核实，承办单位未按期反馈的未办结事项3件，请相关单位抓紧办理。';
+
+/**
+ * Issue 15, part D: the 通报 in the console, from generation to the groups. The 督查室 generates last month's 通报,
+ * removes a row of the criticism and rewrites the overview in the form (not JSON), submits it; the leader on a phone
+ * approves it in the console; the 督查室 publishes it to one DingTalk group and one WeCom group it ticks; the fakes
+ * receive the edited overview and the criticism counted without the removed row, and the .docx downloads.
+ */
+describe('通报 in the console (issue 15)', () => {
+  let ding: FakeDingTalk;
+  let wx: FakeWeCom;
+  let t: TestApp;
+  let browser: Browser;
+  const tokens: Record<string, string> = {};
+  const numbers: string[] = [];
+
+  beforeAll(async () => {
+    const clock = new OffsetClock();
+    clock.advance(shanghaiInstant('2026-03-02', '09:00').getTime() - Date.now());
+    ding = await FakeDingTalk.start({ ...DING, now: () => clock.now().getTime() });
+    wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, webhooks: [{ key: 'hook-bulletin-web' }], now: () => clock.now().getTime() });
+    t = await startTestApp({ clock, listen: true, env: { ...dingtalkEnv(ding, DING), ...wecomEnv(wx) } });
+    await wx.waitFor(() => wx.botConnections() > 0, 10_000);
+    const org = t.get(OrgService);
+    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    const czj = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
+    await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGWweb', name: '发改委督办群', unitId: fgw, purpose: 'unit' });
+    await org.createGroup({ platform: 'wecom', externalId: 'wrCZJweb', name: '财政局督办群', unitId: czj, purpose: 'unit' });
+    // A third group, not ticked: it gets nothing.
+    await org.createGroup({
+      platform: 'wecom',
+      externalId: 'wrALLweb',
+      name: '全市督办通报群',
+      purpose: 'broadcast',
+      webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=hook-bulletin-web`,
+    });
+    const person = async (key: string, name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => {
+      const p = await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] });
+      tokens[key] = (await t.get(TokenService).issue(p.id, 'test')).token;
+      return (await t.get(TokenService).actorFor(p.id, 'api'))!;
+    };
+    const sup = await person('sup', '王督查', [{ role: 'supervisor' }, { role: 'owner' }]);
+    const leader = await person('leader', '赵副市长', [{ role: 'leader' }]);
+    // March: four items with a day to answer, never answered — four rows of criticism.
+    for (const [title, unit] of [
+      ['编制重大项目清单', fgw],
+      ['核查专项资金拨付', czj],
+      ['推进价格监测平台建设', fgw],
+      ['清理政府性债务台账', czj],
+    ] as const) {
+      const it = await t
+        .get(RegistrationService)
+        .register(
+          { title, content: '内容', source: 'meeting', ownerId: sup.personId!, leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '1d' } },
+          sup,
+        );
+      await t.get(ItemCommandsService).assign(it.number, sup);
+      numbers.push(it.number);
+    }
+    // 1 April 2026, a Wednesday morning: March is over, April is not.
+    clock.advance(shanghaiInstant('2026-04-01', '09:00').getTime() - clock.now().getTime());
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await ding?.stop();
+    await wx?.stop();
+  });
+
+  const text = (m: unknown) => JSON.stringify(m);
+  /** A page of its own; waits patiently (the machine is shared), fails on a script error rather than a blank page. */
+  const open = async (size: typeof DESK): Promise<Page> => {
+    const page = await openPage(browser, size);
+    page.setDefaultTimeout(90_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    pageErrors.push(errors);
+    pages.push(page);
+    return page;
+  };
+  const pageErrors: string[][] = [];
+  const pages: Page[] = [];
+  afterEach(async () => {
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-output/console/bulletins-last-${i}.png` }).catch(() => undefined);
+    expect(pageErrors.flat()).toEqual([]);
+  }, 120_000);
+
+  it('generated, edited in the form, submitted, approved on a phone, published to two chosen groups, downloaded as .docx', async () => {
+    // The 督查室 at the desk: April is refused next to the period field, March is generated.
+    const desk: Page = await open(DESK);
+    await signInWithToken(desk, t.url, tokens.sup, '/通报');
+    await desk.getByRole('button', { name: '生成通报' }).first().click();
+    const period = desk.getByPlaceholder('选择月份');
+    // Nothing chosen: said next to the field.
+    await desk.getByRole('button', { name: '生成草稿' }).click();
+    await desk.locator('.ant-form-item-explain-error', { hasText: '请选择要通报的月份' }).waitFor();
+    // Typed and confirmed with Enter, which also submits the form.
+    await period.fill('2026-04');
+    await period.press('Enter');
+    await desk.locator('.ant-form-item-explain-error', { hasText: '2026年4月尚未结束' }).waitFor();
+    await shot(desk, 'bulletins-generate-refused-desk');
+    await period.fill('2026-03');
+    await period.press('Enter');
+    await desk.waitForURL((u) => decodeURIComponent(u.pathname).startsWith('/通报/TB2026-'));
+    const number = decodeURIComponent(new URL(desk.url()).pathname).split('/')[2];
+    await desk.getByText('政务督查 2026年第3期').first().waitFor();
+    await desk.getByText('数据可以重现').waitFor();
+
+    // The form: the overview rewritten, the 发改委's first criticism row removed.
+    await desk.getByLabel('总体情况').fill(OVERVIEW);
+    const criticism = desk.locator('[data-table="通报批评事项"]');
+    await criticism.locator('tr', { hasText: numbers[0] }).getByRole('button', { name: '删除此行' }).click();
+    await criticism.locator('tr', { hasText: numbers[0] }).waitFor({ state: 'detached' });
+    await desk.getByRole('button', { name: '保存草稿' }).click();
+    await desk.getByText('草稿已保存').waitFor();
+    await shot(desk, 'bulletin-edit-desk');
+    const saved = (await t.http().get(`/api/bulletins/${number}`).set('Authorization', `Bearer ${tokens.sup}`).expect(200)).body;
+    expect(saved.draft.highlights.criticismCount).toBe(3);
+    expect(saved.draft.highlights.overview).toBe(OVERVIEW);
+    // The chart the preview shows: drawn for the signed-in 督查室, refused without a session.
+    const chart = await t
+      .http()
+      .get(`/api/bulletins/${number}/chart.png`)
+      .set('Authorization', `Bearer ${tokens.sup}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((chart.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    await t.http().get(`/api/bulletins/${number}/chart.png`).expect(401);
+
+    await desk.getByRole('button', { name: '提交审定' }).click();
+    await desk.getByRole('button', { name: '确定提交' }).click();
+    await desk.getByText('待领导审定').first().waitFor();
+
+    // The leader on a phone: the text under review, then 审定通过.
+    const phone = await open(PHONE);
+    await signInWithToken(phone, t.url, tokens.leader, `/通报/${number}`);
+    await phone.getByText(OVERVIEW).first().waitFor();
+    await shot(phone, 'bulletin-review-phone');
+    await phone.getByRole('button', { name: '审定通过' }).click();
+    await phone.getByRole('button', { name: '确定通过' }).click();
+    await phone.getByText('已审定').first().waitFor();
+    await shot(phone, 'bulletin-approved-phone');
+
+    // The 督查室 refreshes: approved by the leader; publishes to the two groups it ticks.
+    await desk.reload();
+    await desk.getByText('赵副市长').first().waitFor();
+    await desk.locator('label', { hasText: '发改委督办群' }).click();
+    await desk.locator('label', { hasText: '财政局督办群' }).click();
+    await desk.getByRole('button', { name: '印发推送' }).click();
+    await desk.getByRole('button', { name: '确定印发' }).click();
+    await desk.getByText('已印发').first().waitFor();
+    await shot(desk, 'bulletin-published-desk');
+
+    for (const m of [
+      await ding.waitFor(
+        () =>
+          ding
+            .groupMessages('cidFGWweb')
+            .map(text)
+            .find((s) => s.includes('政务督查')),
+        60_000,
+      ),
+      await wx.waitFor(
+        () =>
+          wx
+            .groupMessages('wrCZJweb')
+            .map(text)
+            .find((s) => s.includes('政务督查')),
+        60_000,
+      ),
+    ]) {
+      expect(m).toContain(OVERVIEW);
+      expect(m).toContain('**批评**（3项）');
+      expect(m).not.toContain(numbers[0]);
+    }
+    const after = (await t.http().get(`/api/bulletins/${number}`).set('Authorization', `Bearer ${tokens.sup}`).expect(200)).body;
+    expect(after.groupIds).toHaveLength(2);
+
+    // The .docx, downloaded from the page: the edited text.
+    const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('button', { name: '下载 Word' }).click()]);
+    const zip = await JSZip.loadAsync(readFileSync((await download.path())!));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain('经督查室逐件核实');
+    expect(xml).not.toContain(numbers[0]);
+
+    // The list: the 通报, its state and who approved it.
+    await desk.goto(`${t.url}/通报`);
+    const row = desk.locator('tr', { hasText: number });
+    await row.getByText('已印发').waitFor();
+    await row.getByText('赵副市长').waitFor();
+    await shot(desk, 'bulletins-list-desk');
+    const list = await open(PHONE);
+    await signInWithToken(list, t.url, tokens.sup, '/通报');
+    await list.getByText(number).first().waitFor();
+    await shot(list, 'bulletins-list-phone');
+  }, 900_000);
+
+  it('sent back with a reason on the phone: the 督查室 reads the reason; a draft never submitted is deleted after a confirmation', async () => {
+    const http = t.http();
+    const auth = { Authorization: `Bearer ${tokens.sup}` };
+    const number = (await http.post('/api/bulletins').set(auth).send({ kind: 'quarterly', period: '2026Q1' }).expect(201)).body.number as string;
+    await http.post(`/api/bulletins/${number}/submit`).set(auth).expect(200);
+    const phone = await open(PHONE);
+    await signInWithToken(phone, t.url, tokens.leader, `/通报/${number}`);
+    await phone.getByRole('button', { name: '退回修改' }).click();
+    await phone.getByRole('button', { name: '确定退回' }).click();
+    await phone.locator('.ant-form-item-explain-error', { hasText: '请写明退回理由' }).waitFor();
+    await phone.getByLabel('退回理由').fill('请补充各县区情况');
+    await phone.getByRole('button', { name: '确定退回' }).click();
+    await phone.getByText('草稿').first().waitFor();
+
+    const desk = await open(DESK);
+    await signInWithToken(desk, t.url, tokens.sup, `/通报/${number}`);
+    await desk.locator('.ant-alert', { hasText: '理由：请补充各县区情况' }).waitFor();
+    // Once submitted it is kept: no delete button.
+    expect(await desk.getByRole('button', { name: '删除草稿' }).count()).toBe(0);
+
+    const fresh = (await http.post('/api/bulletins').set(auth).send({ kind: 'key_supervision', period: '2026-03-01~2026-03-31' }).expect(201)).body
+      .number as string;
+    await desk.goto(`${t.url}/通报/${fresh}`);
+    await desk.getByRole('button', { name: '删除草稿' }).click();
+    await desk.getByRole('button', { name: '确定删除' }).click();
+    await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/通报');
+    await http.get(`/api/bulletins/${fresh}`).set(auth).expect(404);
+  }, 600_000);
+});
