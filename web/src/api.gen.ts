@@ -62,6 +62,38 @@ export interface CreateUnitDto {
   name: string;
 }
 
+export interface DeadLetterView {
+  id: number;
+  platform: Record<string, unknown> | null;
+  /** 发给谁：群名或人名 */
+  to: string;
+  /** 什么消息 */
+  what: string;
+  /** 内容摘要 */
+  summary: string;
+  itemNumber?: Record<string, unknown> | null;
+  /** 为何未送达、下一步怎么办（中文说明） */
+  why: string;
+  /** 平台原话（凭据已遮盖） */
+  rawError: Record<string, unknown> | null;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface DeadlinePreviewDto {
+  /** C3 时间节点（自立项起算） */
+  deadlineNode?: '1d' | '3d' | '7d' | '1m';
+  /** 截止日期（北京时间当天下班时间到期） */
+  deadlineDate?: string;
+  /** N 个工作日（按法定节假日与调休计算） */
+  workingDays?: number;
+  /** 期限超过一个月时必填的理由；专项督查超过一个月的，由督查室填写，作为例外记录在案 */
+  deadlineReason?: string;
+  board?: 'daily' | 'key_task' | 'reform' | 'ongoing';
+  category?: 'decision' | 'special' | 'survey' | 'proposal';
+  kind?: 'task' | 'rectification' | 'open_ended';
+}
+
 export interface DecideDto {
   /** 意见；退回时必填 */
   note?: string;
@@ -158,6 +190,18 @@ export interface DeskView {
   bySource: DeskSourceCount[];
 }
 
+export interface DingTalkPlatformDto {
+  /** 钉钉企业 corpId（免登时传给 JSAPI） */
+  corpId: string;
+  /** 钉钉 JSAPI 脚本地址（dingtalk.open.js） */
+  jsapiUrl: string;
+}
+
+export interface DingTalkSignInDto {
+  /** 钉钉 JSAPI（dd.runtime.permission.requestAuthCode / dd.getAuthCode）取得的免登授权码 */
+  authCode: string;
+}
+
 export interface ExtensionRequestDto {
   newDeadline: string;
   reason: string;
@@ -243,6 +287,13 @@ export interface ManualScoreDto {
 export interface OverrideDto {
   kind: 'workday' | 'restday';
   note?: string;
+}
+
+export interface PlatformsViewDto {
+  /** 钉钉免登；未开通为 null */
+  dingtalk: DingTalkPlatformDto | null;
+  /** 是否开通企业微信网页授权登录 */
+  wecom: boolean;
 }
 
 export interface PreviewChangesDto {
@@ -569,6 +620,17 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/bulletins/{number}/chart.png': {
+    /** 通报图表预览（草稿按当前稿绘制；提请审定后为送审时的图表） */
+    get: {
+      params: {
+        number: string;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
   '/api/bulletins/{number}/docx': {
     /** 导出 .docx（公文格式） */
     get: {
@@ -641,6 +703,17 @@ export interface Paths {
       query: {
         from: number;
         to: number;
+      };
+      body: never;
+      response: void;
+    };
+  };
+  '/api/calendar/days': {
+    /** 某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置 */
+    get: {
+      params: Record<string, never>;
+      query: {
+        year: number;
       };
       body: never;
       response: void;
@@ -726,10 +799,13 @@ export interface Paths {
     };
   };
   '/api/import': {
-    /** 导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入 */
+    /** 导入通讯录：上传 .xlsx（字段 file）或提交 JSON { units, people, groups }；有错则整份不导入。加 ?dryRun=true 只检查不导入（返回将新增、更新的数目或逐行问题） */
     post: {
       params: Record<string, never>;
-      query: Record<string, never>;
+      query: {
+        /** true：只检查，不写入 */
+        dryRun?: boolean;
+      };
       body: {
         file?: Blob;
       };
@@ -759,6 +835,8 @@ export interface Paths {
         light?: 'green' | 'yellow' | 'red' | 'done';
         /** 编号（可部分） */
         number?: string;
+        /** 关键词：标题或编号中含有的文字 */
+        keyword?: string;
         registeredFrom?: string;
         /** 含当天 */
         registeredTo?: string;
@@ -776,7 +854,27 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/items/deadline-preview': {
+    /** 立项前预览办理期限：按与立项相同的规则（时间节点、截止日期、工作日数，法定节假日顺延，专项督查时限）算出到期时间，不登记事项 */
+    post: {
+      params: Record<string, never>;
+      query: Record<string, never>;
+      body: DeadlinePreviewDto;
+      response: void;
+    };
+  };
   '/api/items/{number}': {
+    get: {
+      params: {
+        number: string;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/items/{number}/actions': {
+    /** 当前可办理的操作：本人此刻可对该事项办理的操作（按钮）及各表单所需信息（延期截止日、评定等次、催办方式等） */
     get: {
       params: {
         number: string;
@@ -1032,6 +1130,8 @@ export interface Paths {
         light?: 'green' | 'yellow' | 'red' | 'done';
         /** 编号（可部分） */
         number?: string;
+        /** 关键词：标题或编号中含有的文字 */
+        keyword?: string;
         registeredFrom?: string;
         /** 含当天 */
         registeredTo?: string;
@@ -1056,6 +1156,8 @@ export interface Paths {
         light?: 'green' | 'yellow' | 'red' | 'done';
         /** 编号（可部分） */
         number?: string;
+        /** 关键词：标题或编号中含有的文字 */
+        keyword?: string;
         registeredFrom?: string;
         /** 含当天 */
         registeredTo?: string;
@@ -1087,6 +1189,15 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/outbox/dead-letters': {
+    /** 死信（发送失败且不再自动重试的消息），以中文说明发给谁、什么内容、为何失败 */
+    get: {
+      params: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: DeadLetterView[];
+    };
+  };
   '/api/outbox/{id}/retry': {
     /** 重新发送一条死信 */
     post: {
@@ -1103,6 +1214,8 @@ export interface Paths {
       params: Record<string, never>;
       query: {
         unitId: number;
+        /** 按姓名、手机号或钉钉/企业微信账号查找 */
+        q?: string;
       };
       body: never;
       response: void;
@@ -1136,7 +1249,7 @@ export interface Paths {
     };
   };
   '/api/people/{id}/roles': {
-    /** 设置人员角色（整体替换） */
+    /** 设置人员角色（整体替换）；督查室可调整联络员、负责人，涉及领导、立项主体、督查员、管理员的只能由管理员办理 */
     put: {
       params: {
         id: number;
@@ -1212,6 +1325,17 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: Record<string, unknown>;
+      response: void;
+    };
+  };
+  '/api/reminder-policies/{id}/history': {
+    /** 策略的各个版本，含保存人和保存时间（系统默认版本二者为空） */
+    get: {
+      params: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
@@ -1328,6 +1452,15 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/session/dingtalk': {
+    /** 钉钉内免登：用 JSAPI 取得的授权码登录（授权码5分钟内有效，只能使用一次） */
+    post: {
+      params: Record<string, never>;
+      query: Record<string, never>;
+      body: DingTalkSignInDto;
+      response: void;
+    };
+  };
   '/api/session/link': {
     /** 用督办助手发来的一次性链接登录（10分钟内有效，仅可使用一次） */
     post: {
@@ -1335,6 +1468,39 @@ export interface Paths {
       query: Record<string, never>;
       body: SignInLinkDto;
       response: SessionViewDto;
+    };
+  };
+  '/api/session/platforms': {
+    /** 可用的平台登录方式（钉钉免登、企业微信网页授权） */
+    get: {
+      params: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: PlatformsViewDto;
+    };
+  };
+  '/api/session/wecom/callback': {
+    /** 企业微信网页授权回调：核对 state，用 code 换取成员 userid，登录后 302 到原页面 */
+    get: {
+      params: Record<string, never>;
+      query: {
+        state?: unknown;
+        code?: unknown;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  '/api/session/wecom/start': {
+    /** 企业微信内登录：跳转到企业微信网页授权页，授权后回到 next 指定的督办系统页面 */
+    get: {
+      params: Record<string, never>;
+      query: {
+        /** 登录后回到的页面（督办系统内的路径，如 /items/DB2026-0001?do=延期） */
+        next?: unknown;
+      };
+      body: never;
+      response: unknown;
     };
   };
   '/api/settings': {
