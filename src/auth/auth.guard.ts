@@ -45,7 +45,12 @@ export class AuthGuard implements CanActivate {
       return actor;
     }
     const value = sessionFromCookieHeader(req.headers.cookie);
-    if (!value) throw new DomainError('AUTH.MISSING_TOKEN', '尚未登录：请先登录督办系统再操作（程序调用请在请求头中带上访问令牌：Authorization: Bearer <令牌>）。', 'unauthenticated');
+    if (!value)
+      throw new DomainError(
+        'AUTH.MISSING_TOKEN',
+        '尚未登录：请先登录督办系统再操作（程序调用请在请求头中带上访问令牌：Authorization: Bearer <令牌>）。',
+        'unauthenticated',
+      );
     const found = await this.sessions.resolve(value);
     if (!found) throw new DomainError('AUTH.SESSION_EXPIRED', '登录已过期或已退出，请重新登录督办系统。', 'unauthenticated');
     if (!sameSite({ method: req.method, origin: req.headers.origin, referer: req.headers.referer, host: req.headers.host }, this.sessions.publicBaseUrl)) {

@@ -34,7 +34,15 @@ import { DeadLettersController } from './dead-letters.controller';
 /** Everything chat: the platform-neutral core and, in their own folders, the platform adapters. */
 @Module({
   imports: [OutboxModule, JobsModule, CasesModule, OrgModule, SettingsModule, CalendarModule, ScoringModule, AccountabilityModule, BulletinModule],
-  controllers: [OutboxController, DeadLettersController, ItemPageController, PlatformSessionController, DeskController, ...DINGTALK_CONTROLLERS, ...WECOM_CONTROLLERS],
+  controllers: [
+    OutboxController,
+    DeadLettersController,
+    ItemPageController,
+    PlatformSessionController,
+    DeskController,
+    ...DINGTALK_CONTROLLERS,
+    ...WECOM_CONTROLLERS,
+  ],
   providers: [
     BotRouter,
     IdentityService,

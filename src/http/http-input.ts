@@ -133,7 +133,14 @@ export function requireTokenBeforeUpload(
       );
       return;
     }
-    if (!m) return next(new DomainError('AUTH.MISSING_TOKEN', '尚未登录：请先登录督办系统再操作（程序调用请在请求头中带上访问令牌：Authorization: Bearer <令牌>）。', 'unauthenticated'));
+    if (!m)
+      return next(
+        new DomainError(
+          'AUTH.MISSING_TOKEN',
+          '尚未登录：请先登录督办系统再操作（程序调用请在请求头中带上访问令牌：Authorization: Bearer <令牌>）。',
+          'unauthenticated',
+        ),
+      );
     resolve(m[1]).then(
       (actor) => next(actor ? undefined : new DomainError('AUTH.BAD_TOKEN', '访问令牌无效或已吊销，请向管理员重新申请。', 'unauthenticated')),
       (e: unknown) => next(e),
