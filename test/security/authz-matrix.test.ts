@@ -149,6 +149,9 @@ const RULES: Record<string, Rule> = {
   'PUT /api/calendar/overrides/:date': { allow: ADMIN, call: () => ({ path: '/api/calendar/overrides/2026-05-09', body: { kind: 'workday' } }) },
   'DELETE /api/calendar/overrides/:date': { allow: ADMIN, call: () => ({ path: '/api/calendar/overrides/2026-05-09' }) },
   'GET /api/calendar/working-days': { allow: SIGNED_IN, call: () => ({ path: '/api/calendar/working-days?from=2026-03-02&n=3' }) },
+  'GET /api/calendar/days': { allow: SIGNED_IN, call: () => ({ path: '/api/calendar/days?year=2026' }) },
+  'GET /api/desk': { allow: SIGNED_IN, call: () => ({ path: '/api/desk' }) }, // each person's own: desk-wall.test.ts
+  'GET /api/wall': { allow: SIGNED_IN, call: () => ({ path: '/api/wall' }) }, // each person's own: desk-wall.test.ts
   'GET /api/calendar/coverage': { allow: SIGNED_IN, call: () => ({ path: '/api/calendar/coverage' }) },
 
   // C1–C6: registration by the 督查室 or an owner; reads within the P4 scope; commands by the item's people.
@@ -212,10 +215,12 @@ const RULES: Record<string, Rule> = {
   'GET /api/ledger/year-end': { allow: OVERSIGHT, call: () => ({ path: '/api/ledger/year-end?year=2026' }) }, // 年底清零: every unit's key tasks
 
   'GET /api/outbox/dead': { allow: ADMIN, call: () => ({ path: '/api/outbox/dead' }) },
+  'GET /api/outbox/dead-letters': { allow: ADMIN, call: () => ({ path: '/api/outbox/dead-letters' }) },
   'POST /api/outbox/:id/retry': { allow: ADMIN, call: (f) => ({ path: `/api/outbox/${f.deadLetter}/retry`, body: {} }) },
 
   'GET /api/reminder-policies': { allow: SIGNED_IN, call: () => ({ path: '/api/reminder-policies' }) },
   'GET /api/reminder-policies/:id/versions': { allow: SIGNED_IN, call: () => ({ path: '/api/reminder-policies/daily/versions' }) },
+  'GET /api/reminder-policies/:id/history': { allow: SIGNED_IN, call: () => ({ path: '/api/reminder-policies/daily/history' }) },
   'PUT /api/reminder-policies/:id': { allow: ADMIN, call: () => ({ path: '/api/reminder-policies/daily', body: {} }) },
   'POST /api/reminder-policies/preview': { allow: OFFICE, call: (f) => ({ path: '/api/reminder-policies/preview', body: { number: f.item, days: 1 } }) },
   'POST /api/reminder-policies/preview/changes': {
