@@ -1,81 +1,82 @@
 /**
- * A look at the console in headless Chromium (issue 15): screenshots of the sign-in page and, given a token, of the
- * pages behind it, at desk (1280×800) and phone (375×812) size. Not a test: the browser tests assert; this shows.
+ * A look at every page of the console in headless Chromium (issue 15), as a person signed in with a token: screenshots
+ * at desk (1280×800) and phone (375×812) size, and a line for every page that shows an error or logs one. Not a test —
+ * the browser tests under test/web assert; this shows what a running service (e.g. `npm start` on the demo
+ * organisation) looks like.
  *
- *   CONSOLE_URL=http://localhost:3000 CONSOLE_TOKEN=<bearer> npx ts-node --transpile-only scripts/console-look.ts out/
+ *   CONSOLE_URL=http://localhost:3000 CONSOLE_TOKEN=<token> npx ts-node --transpile-only scripts/console-look.ts out/
  *
- * With CONSOLE_TOKEN and no session endpoint on the service yet, the token is sent as a bearer header on /api calls
- * and GET /api/session is answered here with the token's person (from GET /api/people/me-like data given in CONSOLE_ME).
+ * CONSOLE_PAGES (comma-separated addresses) overrides the list of pages.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 
 const url = process.env.CONSOLE_URL ?? 'http://localhost:3000';
 const token = process.env.CONSOLE_TOKEN;
-const me = process.env.CONSOLE_ME ? JSON.parse(process.env.CONSOLE_ME) : { personId: null, name: '管理员', roles: [], isAdmin: true };
-const out = process.argv[2] ?? 'bench/out/console';
-const pages = (process.env.CONSOLE_PAGES ?? '/,/台账').split(',').filter(Boolean);
+const out = process.argv[2] ?? 'test-output/look';
+const PAGES = ['/', '/立项', '/台账', '/挂图作战', '/通报', '/积分', '/责任追究', '/组织', '/提醒策略', '/日历', '/设置', '/死信'];
+const pages = process.env.CONSOLE_PAGES ? process.env.CONSOLE_PAGES.split(',').filter(Boolean) : PAGES;
+/** What a page shows when something went wrong (the console's own words for failures). */
+const TROUBLE = /出现意外错误|督办服务暂时不可用|请求未成功|网络连接失败|暂时连不上督办服务|没有这个页面/;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+  if (!token) {
+    console.error('CONSOLE_TOKEN is needed: the admin token the service printed, or a token from data/demo-tokens.txt');
+    return 2;
+  }
   mkdirSync(out, { recursive: true });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  let troubles = 0;
   try {
     for (const [size, viewport] of [
       ['desk', { width: 1280, height: 800 }],
       ['phone', { width: 375, height: 812 }],
     ] as const) {
-      const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: size === 'phone' ? 2 : 1 });
+      const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
       const page = await ctx.newPage();
       const problems: string[] = [];
-      page.on('console', (m) => m.type() !== 'log' && problems.push(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-      const scripts = new Set<string>();
-      page.on('response', (r) => r.request().resourceType() === 'script' && scripts.add(new URL(r.url()).pathname));
-      await page.goto(`${url}/登录`, { waitUntil: 'networkidle' });
-      if (size === 'desk') console.log(`first-load JS of /登录: ${firstLoadKb(scripts)}`);
-      await shot(page, join(out, `login-${size}.png`));
-      if (token) {
-        await page.route('**/api/**', async (route) => {
-          const req = route.request();
-          if (new URL(req.url()).pathname === '/api/session' && req.method() === 'GET')
-            return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(me) });
-          return route.continue({ headers: { ...req.headers(), authorization: `Bearer ${token}` } });
-        });
-        for (const p of pages) {
-          await page.goto(`${url}${p}`, { waitUntil: 'networkidle' });
-          await page.waitForTimeout(300);
-          const name = p === '/' ? 'desk' : p.replace(/^\//, '').replace(/[/?=&]/g, '_');
-          await shot(page, join(out, `${name}-${size}.png`));
-        }
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      // Signed in as the console does it: the token to POST /api/session, the cookie kept by the browser context.
+      await page.goto(`${url}/登录`);
+      const signedIn = await page.evaluate(
+        async (t) =>
+          (await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: t }) })).status,
+        token,
+      );
+      if (signedIn !== 200) throw new Error(`signing in with CONSOLE_TOKEN answered ${signedIn}`);
+      for (const p of pages) {
+        problems.length = 0;
+        await page.goto(`${url}${p}`, { waitUntil: 'networkidle' });
+        await page.waitForTimeout(500);
+        const text = await page.locator('body').innerText();
+        const trouble = TROUBLE.exec(text)?.[0];
+        const wide = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth + 1');
+        const name = p === '/' ? 'desk' : p.replace(/^\//, '').replace(/[/?=&]/g, '_');
+        const file = join(out, `${name}-${size}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        const notes = [trouble && `shows 「${trouble}」`, wide && 'wider than the screen', ...problems.map((m) => `logged: ${m.slice(0, 160)}`)].filter(
+          Boolean,
+        );
+        troubles += notes.length ? 1 : 0;
+        console.log(`${size} ${p}: ${notes.length ? notes.join('; ') : 'ok'} → ${file}`);
       }
-      if (problems.length) console.log(`${size}:\n  ${problems.join('\n  ')}`);
       await ctx.close();
     }
   } finally {
     await browser.close();
   }
+  return troubles ? 1 : 0;
 }
 
-/** gzip size of the scripts the page loaded, read from web/dist (what a server compressing them would send). */
-function firstLoadKb(paths: Set<string>): string {
-  let raw = 0;
-  let gz = 0;
-  for (const p of paths) {
-    const bytes = readFileSync(join(__dirname, '..', 'web', 'dist', p));
-    raw += bytes.length;
-    gz += gzipSync(bytes, { level: 9 }).length;
-  }
-  return `${paths.size} files, ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip`;
-}
-
-async function shot(page: Page, file: string): Promise<void> {
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(file);
-}
-
-void main();
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

@@ -71,5 +71,20 @@ export class DemoSeedService implements OnApplicationBootstrap {
       },
       supervisor,
     );
+    // A key task of the 政府工作报告 shared by two units, so the 挂图作战 wall has something to show.
+    const c = await this.registration.register(
+      {
+        title: '建成城市数字经济产业园一期',
+        content: '政府工作报告重点工作：年内建成数字经济产业园一期并引进企业20家，每月报送建设进度。',
+        source: 'work_report',
+        board: 'key_task',
+        leaderId: by('赵副市长').id,
+        leadUnitId: unit('FGW'),
+        coUnitIds: [unit('CZJ'), unit('ZJJ')],
+        deadline: { node: '1m' },
+      },
+      supervisor,
+    );
+    await this.commands.assign(c.number, supervisor);
   }
 }

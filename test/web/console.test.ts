@@ -112,5 +112,10 @@ describe('the console in a browser (issue 15)', () => {
     // P4 through the console: another unit's item is not this contact's to see.
     const status = await page.evaluate(async (number) => (await fetch(`/api/items/${number}`)).status, n.other);
     expect(status).toBe(404);
+    // A page not meant for this role, reached by its address: said in words, with the way back (no form that would fail).
+    await page.goto(`${t.url}/立项`);
+    await page.getByText('此页面不在您的职责范围内').waitFor();
+    expect(await page.locator('body').innerText()).toContain('您当前的身份是承办单位联络员');
+    expect(await page.getByText('保存立项').count()).toBe(0);
   }, 120_000);
 });

@@ -212,6 +212,13 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     for (const label of ['签收', '反馈进展', '申请办结', '申请延期', '评定', '审定', '退回', '催办', '归档'])
       expect(await page.getByRole('button', { name: name(label) }).count()).toBe(0);
     await shot(page, 'item-actions-desk-no-actions');
+    // Nor can the page call what it does not show: the API refuses the same person, in Chinese.
+    const refused = await page.evaluate(async (num) => {
+      const r = await fetch(`/api/items/${num}/sign-off`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return { status: r.status, body: (await r.json()) as { message: string } };
+    }, n.busy);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/[\u4e00-\u9fa5]/);
   }, 400_000);
 
   it('a double click on submit files one report', async () => {

@@ -5,6 +5,7 @@ import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
+import { ItemRequest } from '../../src/cases/item-request.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
@@ -126,6 +127,11 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     return page;
   };
 
+  /** antd writes a two-character button as 「签 收」: the name with or without that space. */
+  const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+  const dialog = (page: Page) => page.getByRole('dialog');
+  const toolbar = (page: Page) => page.getByRole('toolbar', { name: '可办理' });
+
   it('inside DingTalk the console signs the person in by 免登, nothing typed, and shows their name', async () => {
     dt.putOnPhone('dt-chen');
     const page = await inside(DINGTALK_UA);
@@ -138,6 +144,31 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     const exchanges = dt.received.filter((c) => c.path === '/topapi/v2/user/getuserinfo');
     expect(exchanges.map((c) => (c.response as { errcode: number }).errcode)).toEqual([0]);
     expect(await page.getByPlaceholder('管理令牌或个人令牌').count()).toBe(0);
+
+    // Still at phone size, from the item page: 签收, then 反馈 — it reaches the item's record.
+    await page.getByText('推进老旧小区改造').first().click();
+    await page.waitForURL((u) => u.pathname === `/items/${number}`);
+    await toolbar(page)
+      .getByRole('button', { name: name('签收') })
+      .click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认签收') })
+      .click();
+    await page.getByText('已签收。请按期办理').first().waitFor();
+    await toolbar(page)
+      .getByRole('button', { name: name('反馈进展') })
+      .click();
+    await dialog(page).getByLabel('办理进展').fill('已完成3个小区的入户调查，方案正在征求意见。');
+    await dialog(page)
+      .getByRole('button', { name: name('提交反馈') })
+      .click();
+    await page.getByText('反馈已报送，已告知立项主体').first().waitFor();
+    const reports = await page.evaluate(
+      async (num) => ((await (await fetch(`/api/items/${num}`)).json()) as { reports: { content: string }[] }).reports,
+      number,
+    );
+    expect(reports.map((r) => r.content)).toEqual(['已完成3个小区的入户调查，方案正在征求意见。']);
+    await shot(page, 'signin-dingtalk-phone-reported');
   }, 300_000);
 
   it('inside DingTalk, an account nobody registered is told to give its user id to the 督查室', async () => {
@@ -184,6 +215,21 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     expect(authorize[0].query).toMatchObject({ appid: CORP, scope: 'snsapi_base', agentid: String(AGENT.agentId) });
     expect(wx.received.filter((c) => c.path === '/cgi-bin/auth/getuserinfo').map((c) => (c.response as { userid?: string }).userid)).toEqual(['wx-chen']);
     await shot(page, 'signin-wecom-phone-item');
+
+    // The 延期 form is open already: the contact asks for an extension from the phone.
+    const item = await t.db.getRepository(Item).findOneByOrFail({ number });
+    const later = new Date(item.deadlineAt.getTime() + 14 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await dialog(page).getByLabel('延期至').fill(later);
+    await dialog(page).getByLabel('延期至').press('Enter');
+    await dialog(page).getByLabel('延期理由').fill('两个小区的居民意见尚未统一，需再协调。');
+    await dialog(page).getByLabel('落实方案').fill('两周内完成协调，随后完工。');
+    await dialog(page)
+      .getByRole('button', { name: name('提交延期申请') })
+      .click();
+    await page.getByText('延期申请已提交，等待立项主体审批').first().waitFor();
+    const asked = await t.db.getRepository(ItemRequest).findBy({ itemId: item.id, kind: 'extension' });
+    expect(asked.map((r) => r.status)).toEqual(['pending']);
+    await shot(page, 'signin-wecom-phone-extension');
   }, 300_000);
 
   it('in WeCom, a member nobody registered arrives at a page saying whom to ask, with their user id', async () => {

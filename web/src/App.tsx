@@ -95,8 +95,29 @@ function Loading() {
   );
 }
 
-function page(path: string) {
+/** Who a page is for, in words: 「督查室、立项主体」; the administrator's own pages say 管理员. */
+function audience(route: Route): string {
+  return route.roles.length ? [...route.roles.map((r) => ROLE_LABELS[r] ?? r), '管理员'].join('、') : '管理员';
+}
+
+function page(path: string, me: Me | null | undefined) {
   const found = routeFor(path);
+  if (found && !visibleTo(found.route, me)) {
+    // Reached by its address without the role (an old link, a shared bookmark): say so, rather than a form that fails.
+    const mine = me?.roles.length ? me.roles.map((r) => ROLE_LABELS[r] ?? r).join('、') : '未分配角色';
+    return (
+      <Result
+        status="403"
+        title="此页面不在您的职责范围内"
+        subTitle={`此页面供${audience(found.route)}使用，您当前的身份是${mine}。如确需使用，请联系督查室或管理员调整您的角色。`}
+        extra={
+          <Button type="primary" onClick={() => navigate('/')}>
+            回到工作台
+          </Button>
+        }
+      />
+    );
+  }
   if (found) {
     const Page = found.route.page;
     return <Page key={path} {...found.params} />;
@@ -199,7 +220,7 @@ function Shell() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: desk ? 24 : 12 }}>
-          <Suspense fallback={<Loading />}>{page(place.path)}</Suspense>
+          <Suspense fallback={<Loading />}>{page(place.path, me)}</Suspense>
         </Layout.Content>
       </Layout>
     </Layout>
