@@ -156,6 +156,23 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     expect(await page.getByRole('menuitem', { name: '申请延期' }).count()).toBe(0);
   }, 400_000);
 
+  it('the owner at the desk decides the extension: 同意延期 moves the deadline to the date asked for', async () => {
+    const page = await signedIn(DESK, org.owner.token, n.fresh);
+    await page.getByRole('button', { name: name('审批延期') }).click();
+    // The form names the request being decided.
+    await dialog(page).getByText('两个小区的居民意见尚未统一，需再协调。').waitFor();
+    await dialog(page)
+      .getByRole('button', { name: name('同意延期') })
+      .click();
+    await page
+      .getByText(/已同意延期，办理期限改为 2026年4月24日/)
+      .first()
+      .waitFor();
+    await page.getByText('2026年4月24日 18:00').first().waitFor();
+    expect(await page.getByRole('button', { name: name('审批延期') }).count()).toBe(0);
+    await shot(page, 'item-actions-desk-extension-approved');
+  }, 400_000);
+
   it('the owner at the desk rates (评定) a closure request', async () => {
     const page = await signedIn(DESK, org.owner.token, n.closing);
     await page.getByRole('button', { name: name('评定') }).click();
