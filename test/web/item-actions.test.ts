@@ -20,7 +20,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
   let t: TestApp;
   let org: Org;
   let browser: Browser;
-  const n = { fresh: '', closing: '', busy: '' };
+  const n = { fresh: '', closing: '', busy: '', urge: '', back: '' };
 
   beforeAll(async () => {
     fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400 });
@@ -64,6 +64,19 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     await cmd.requestClosure(n.closing, org.leadContact.actor, { summary: '20条背街小巷全部整治完毕，附验收记录。' });
     n.busy = await item('落实惠企资金兑付', '按季度兑付惠企资金。');
     await cmd.sign(n.busy, org.leadContact.actor);
+    // For the remaining forms: an item with a report and a pending extension; one awaiting the leader's 审定.
+    n.urge = await item('推进农贸市场升级改造', '年内完成8个农贸市场升级改造。');
+    await cmd.sign(n.urge, org.leadContact.actor);
+    await cmd.report(n.urge, org.leadContact.actor, '已完成3个市场的方案设计。');
+    await cmd.requestExtension(n.urge, org.leadContact.actor, {
+      newDeadline: new Date('2026-04-30T10:00:00Z'),
+      reason: '招标延后。',
+      plan: '4月20日前完成招标。',
+    });
+    n.back = await item('规范停车收费管理', '清理规范道路停车收费。');
+    await cmd.sign(n.back, org.leadContact.actor);
+    await cmd.requestClosure(n.back, org.leadContact.actor, { summary: '已完成清理，收费公示到位。' });
+    await cmd.rate(n.back, org.owner.actor, 'good', '按期完成。');
     await fake.waitFor(() => fake.connections() > 0, 10_000);
     browser = await launchBrowser();
   }, 240_000);
@@ -260,5 +273,85 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     await page.goto(`${t.url}/items/${n.busy}?do=${encodeURIComponent('退回')}`);
     await page.getByText('您现在不能退回：退回由本事项的立项主体办理').waitFor();
     expect(await dialog(page).count()).toBe(0);
+  }, 400_000);
+  it('the unit withdraws its pending extension (撤回申请) at phone size, and may ask again', async () => {
+    const page = await signedIn(PHONE, org.leadContact.token, n.urge);
+    await toolbar(page).getByRole('button', { name: /更多/ }).click();
+    await page.getByRole('menuitem', { name: '撤回申请' }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认撤回') })
+      .click();
+    await page
+      .getByText(/已撤回/)
+      .first()
+      .waitFor();
+    await toolbar(page).getByRole('button', { name: /更多/ }).click();
+    await page.getByRole('menuitem', { name: '申请延期' }).waitFor();
+  }, 400_000);
+
+  it('the owner at the desk sends a report back (退回) with its reason', async () => {
+    const page = await signedIn(DESK, org.owner.token, n.urge);
+    await page.getByRole('button', { name: name('退回反馈') }).click();
+    // Empty: the reason is asked for next to the field, nothing is sent.
+    await dialog(page)
+      .getByRole('button', { name: name('确认退回') })
+      .click();
+    await dialog(page)
+      .getByText(/请写明/)
+      .first()
+      .waitFor();
+    await dialog(page)
+      .getByLabel(/退回理由/)
+      .fill('未附现场照片，请补充后重新报送。');
+    await dialog(page)
+      .getByRole('button', { name: name('确认退回') })
+      .click();
+    await page.getByText('已退回，主办单位会收到退回理由').first().waitFor();
+    await page
+      .getByText(/已退回：未附现场照片/)
+      .first()
+      .waitFor();
+  }, 400_000);
+
+  it('the 督查室 at the desk records a 催办 by telephone and puts the item under 重点督办', async () => {
+    const page = await signedIn(DESK, org.supervisor.token, n.urge);
+    await page.getByRole('button', { name: name('催办') }).click();
+    await dialog(page).getByLabel('催办方式').click();
+    await page.getByTitle('电话催办').click();
+    await dialog(page).getByLabel('致电对象').fill('市发展改革委 陈联络');
+    await dialog(page).getByLabel('催办记录').fill('电话提醒按期报送现场照片，对方承诺本周内补报。');
+    await dialog(page)
+      .getByRole('button', { name: name('记录催办') })
+      .click();
+    await page
+      .getByText(/催办已记入一事一卷/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: name('列入重点督办') }).click();
+    await dialog(page).getByLabel('列入理由').fill('经催办仍进展缓慢。');
+    await dialog(page)
+      .getByRole('button', { name: name('列入重点督办') })
+      .click();
+    await page.getByText('已列入重点督办，主办单位会收到通知。').first().waitFor();
+    await page.locator('.ant-tag', { hasText: '重点督办' }).first().waitFor();
+    await shot(page, 'item-actions-desk-urged');
+  }, 400_000);
+
+  it('the leader at phone size sends the item back (退回) instead of approving it', async () => {
+    const page = await signedIn(PHONE, org.leader.token, n.back);
+    await toolbar(page)
+      .getByRole('button', { name: name('退回') })
+      .click();
+    await dialog(page)
+      .getByLabel(/退回理由/)
+      .fill('收费公示不全，请补齐后再报。');
+    await dialog(page)
+      .getByRole('button', { name: name('确认退回') })
+      .click();
+    await page
+      .getByText(/已退回主办单位继续办理/)
+      .first()
+      .waitFor();
+    await page.getByText('办理中').first().waitFor();
   }, 400_000);
 });
