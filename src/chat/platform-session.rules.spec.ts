@@ -46,6 +46,8 @@ describe('WeCom web authorisation: the state and its cookie (issue 15)', () => {
   it('safeNext keeps console paths only', () => {
     expect(safeNext('/台账?light=red')).toBe('/台账?light=red');
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', '/api/session', undefined, 3]) expect(safeNext(bad)).toBe('/');
+    // Browsers drop tabs and line breaks from an address: 「/<tab>/evil.example」 would become 「//evil.example」, another site.
+    for (const bad of ['/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '/x\\y']) expect(safeNext(bad)).toBe('/');
   });
 
   it('the authorize URL is the one WeCom documents', () => {

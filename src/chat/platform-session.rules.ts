@@ -37,9 +37,12 @@ export function checkOAuthState(secret: string, state: unknown, cookieNonce: str
   return Number(exp) <= now.getTime() ? 'expired' : 'ok';
 }
 
+/** A control character (below U+0020, or DEL) or a backslash: browsers drop tabs and line breaks, so 「/\t/evil」 is 「//evil」. */
+const unsafeChar = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || c === '\\');
+
 /** Only a path of this console, never another site (an open redirect). */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/api/') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !unsafeChar(next) && !next.startsWith('/api/') ? next : '/';
 }
 
 export function oauthCookie(nonce: string, next: string, secure: boolean): string {
