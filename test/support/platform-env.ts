@@ -44,3 +44,13 @@ export const dingtalkEnv = (
   DINGTALK_API_BASE: fake.apiBase,
   DINGTALK_OAPI_BASE: fake.oapiBase,
 });
+
+/** The same DingTalk app over the Stream connection (the default mode), with a quick outbox — as the console's browser tests run it. */
+export const dingtalkStreamEnv = (fake: FakeDingTalk, app: { clientId: string; clientSecret: string; robotCode: string }): Record<string, string> => ({
+  DINGTALK_CLIENT_ID: app.clientId,
+  DINGTALK_CLIENT_SECRET: app.clientSecret,
+  DINGTALK_ROBOT_CODE: app.robotCode,
+  DINGTALK_API_BASE: fake.apiBase,
+  DINGTALK_OAPI_BASE: fake.oapiBase,
+  DUBAN_OUTBOX_POLL_MS: '50',
+});

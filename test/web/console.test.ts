@@ -7,6 +7,7 @@ import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { DESK, launchBrowser, openPage, PHONE, shot } from '../support/browser';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
+import { dingtalkStreamEnv } from '../support/platform-env';
 
 const APP = { clientId: 'dingconsole', clientSecret: 'dingconsole-secret-0123456789', robotCode: 'dingconsole' };
 
@@ -27,14 +28,7 @@ describe('the console in a browser (issue 15)', () => {
     t = await startTestApp({
       clock,
       listen: true,
-      env: {
-        DINGTALK_CLIENT_ID: APP.clientId,
-        DINGTALK_CLIENT_SECRET: APP.clientSecret,
-        DINGTALK_ROBOT_CODE: APP.robotCode,
-        DINGTALK_API_BASE: fake.apiBase,
-        DINGTALK_OAPI_BASE: fake.oapiBase,
-        DUBAN_OUTBOX_POLL_MS: '50',
-      },
+      env: dingtalkStreamEnv(fake, APP),
     });
     const org = t.get(OrgService);
     const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;

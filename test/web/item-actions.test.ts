@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DESK, launchBrowser, openPage, PHONE, shot, SHOTS, signInWithToken } from '../support/browser';
 import { Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
+import { dingtalkStreamEnv } from '../support/platform-env';
 
 const APP = { clientId: 'dingactions', clientSecret: 'dingactions-secret-0123456789', robotCode: 'dingactions' };
 
@@ -29,14 +30,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     t = await startTestApp({
       clock,
       listen: true,
-      env: {
-        DINGTALK_CLIENT_ID: APP.clientId,
-        DINGTALK_CLIENT_SECRET: APP.clientSecret,
-        DINGTALK_ROBOT_CODE: APP.robotCode,
-        DINGTALK_API_BASE: fake.apiBase,
-        DINGTALK_OAPI_BASE: fake.oapiBase,
-        DUBAN_OUTBOX_POLL_MS: '50',
-      },
+      env: dingtalkStreamEnv(fake, APP),
     });
     org = await seedOrg(t);
     const reg = t.get(RegistrationService);
