@@ -19,6 +19,18 @@ interface Pushed extends BotOrigin {
 }
 
 type Ack = { errcode: number; errmsg: string; body?: unknown };
+
+/**
+ * A test's hold on one up frame that WeCom accepts: it lands (the message is in the chat), but its ack waits for
+ * `before()`, then goes out — or, with `then: 'drop'`, the connection is cut instead and the sender never hears back.
+ */
+export interface AckHold {
+  cmd: string;
+  match: (body: unknown) => boolean;
+  before: () => Promise<void> | void;
+  then: 'ack' | 'drop';
+}
+
 const OK: Ack = { errcode: 0, errmsg: 'ok' };
 // unverified: the errcodes the long connection answers with; the SDK only checks errcode !== 0.
 const fail = (errmsg: string, errcode = 40058): Ack => ({ errcode, errmsg });
@@ -35,6 +47,7 @@ export class AiBotGateway {
   private readonly pushed = new Map<string, Pushed>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly uploads: MediaUploads;
+  private readonly holds: AckHold[] = [];
 
   constructor(private readonly ctx: FakeContext) {
     this.uploads = new MediaUploads(ctx);
@@ -85,8 +98,25 @@ export class AiBotGateway {
       status: 200,
       response: reply,
     });
+    const held = ack.errcode === 0 ? this.holds.findIndex((h) => h.cmd === cmd && h.match(frame.body)) : -1;
+    if (held >= 0) {
+      const [hold] = this.holds.splice(held, 1);
+      this.ctx.world.note({ kind: 'ack-held', cmd, reqId, then: hold.then });
+      void Promise.resolve()
+        .then(hold.before)
+        .finally(() => {
+          if (hold.then === 'drop') conn.socket.terminate();
+          else if (conn.socket.readyState === WebSocket.OPEN) conn.socket.send(JSON.stringify(reply));
+        });
+      return;
+    }
     if (conn.socket.readyState === WebSocket.OPEN) conn.socket.send(JSON.stringify(reply));
     if (cmd === 'aibot_subscribe' && ack.errcode !== 0) conn.socket.close(1000, 'auth failed');
+  }
+
+  /** The next accepted frame `cmd` whose body matches: it lands, and its ack waits for `before()` (or never comes: 'drop'). */
+  holdAck(hold: AckHold): void {
+    this.holds.push(hold);
   }
 
   private handle(conn: Connection, cmd: string, reqId: string, body: unknown): Ack {

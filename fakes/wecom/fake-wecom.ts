@@ -232,6 +232,15 @@ export class FakeWeCom {
     this.gateway.dropAll();
   }
 
+  /**
+   * The ambiguous send: the next long-connection frame `cmd` (e.g. 'aibot_send_msg') whose body matches lands in the
+   * chat as usual, but its ack is held until `before()` has run — the moment to pull the plug on the sender's database
+   * — and then sent, or, with `then: 'drop'`, the connection is cut instead, so the sender never learns it went out.
+   */
+  holdBotAck(cmd: string, match: (body: unknown) => boolean, before: () => Promise<void> | void, then: 'ack' | 'drop' = 'ack'): void {
+    this.gateway.holdAck({ cmd, match, before, then });
+  }
+
   expireAllTokens(): void {
     this.ctx.tokens.expireAll();
   }

@@ -33,6 +33,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private draining: Promise<number> | null = null;
   /** Targets whose send window is full, until when (this instance's view; the database holds the truth). */
   private readonly held = new Map<string, number>();
+  /**
+   * P2: rows this instance delivered — the platform said ok — but could not mark sent, because the database went away
+   * in between (issue 11). Only this instance knows they went out: the note is written first when the database answers
+   * again, before anything is claimed, so the row is not sent a second time once its lease has run out.
+   */
+  private readonly unrecorded = new Map<number, { sentAt: Date; attempts: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -68,7 +74,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** JobsService has stopped the polling and waited for its tick already; a drain started by anyone else is waited for here. */
   async onApplicationShutdown(): Promise<void> {
     this.jobs.remove(OutboxRelay.JOB);
-    await this.draining;
+    await this.draining?.catch(() => undefined);
+    if (this.unrecorded.size === 0) return;
+    try {
+      await this.recordLate();
+    } catch {
+      // The database is still away: these went out, and will go out again after their lease (no one else knows).
+      this.log.warn(JSON.stringify({ event: 'outbox_sent_unrecorded_at_shutdown', ids: [...this.unrecorded.keys()] }));
+    }
   }
 
   /** Claims and delivers everything due now, batch after batch; returns how many rows it handled. One drain at a time per instance. */
@@ -77,6 +90,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       let total = 0;
       try {
         for (;;) {
+          // What went out before the database went away is written down before anything is claimed (P2).
+          if (this.unrecorded.size > 0) await this.recordLate();
           const claimedAt = this.clock.now().getTime();
           const rows = await this.claim(batch);
           if (rows.length === 0) return total;
@@ -170,6 +185,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async deliver(row: OutboxMessage): Promise<void> {
     const repo = this.db.getRepository(OutboxMessage);
     const release = { lockedBy: null, lockedUntil: null };
+    let sentAt: Date;
     try {
       const plan = await this.deliverer!.plan(row);
       if (plan.type === 'fan-out') return await this.fanOut(row, plan);
@@ -192,7 +208,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         }
         await d.send();
       }
-      await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: null, ...release });
+      sentAt = this.clock.now();
     } catch (e) {
       let err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
       // Refused for good only because something it needs is still on its way (issue 11 D12: a card's create): that passes.
@@ -206,6 +222,47 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.log.warn(
         JSON.stringify({ event: dead ? 'outbox_dead_letter' : 'outbox_retry', id: row.id, kind: row.kind, target: row.target, attempts, error: err.message }),
       );
+      return;
+    }
+    await this.recordSent(row, sentAt);
+  }
+
+  /**
+   * The platform took the message: the row becomes sent. When even that write fails (the database died just after
+   * the platform's answer, issue 11), the message is not "failed" — a retry would show it twice (P2): the row stays
+   * leased, this instance keeps the note and writes it first when the database answers again (recordLate). The error
+   * goes on, so the drain stops while the database is away.
+   */
+  private async recordSent(row: OutboxMessage, sentAt: Date): Promise<void> {
+    const attempts = row.attempts + 1;
+    try {
+      await this.db
+        .getRepository(OutboxMessage)
+        .update({ id: row.id }, { status: 'sent', sentAt, attempts, lastError: null, lockedBy: null, lockedUntil: null });
+    } catch (e) {
+      this.unrecorded.set(row.id, { sentAt, attempts });
+      this.log.warn(
+        JSON.stringify({
+          event: 'outbox_sent_unrecorded',
+          id: row.id,
+          kind: row.kind,
+          target: row.target,
+          error: e instanceof Error ? e.message : String(e),
+        }),
+      );
+      throw e;
+    }
+  }
+
+  /** The rows that went out while their write failed (recordSent), marked sent now; throws while the database is still away. */
+  private async recordLate(): Promise<void> {
+    for (const [id, { sentAt, attempts }] of [...this.unrecorded]) {
+      // Only a row still pending: one that another instance sent after the lease ran out (it could not know) keeps its record.
+      await this.db
+        .getRepository(OutboxMessage)
+        .update({ id, status: 'pending' }, { status: 'sent', sentAt, attempts, lastError: null, lockedBy: null, lockedUntil: null });
+      this.unrecorded.delete(id);
+      this.log.log(JSON.stringify({ event: 'outbox_sent_recorded_late', instance: this.instanceId, id }));
     }
   }
 

@@ -162,8 +162,9 @@ export class WeComSender implements ChatSender {
       markdown: { content: fitBytes(`**${title}**\n${text}`, APP_TEXT_BYTES, longTextTail()) },
       // No enable_duplicate_check for texts: WeCom's check compares contents, so it would also drop every genuine second
       // message with the same words within the interval (a second 「反馈已记录」, /帮助 asked twice). The relay's lease
-      // already keeps instances from sending a row twice; what is left is a crash between WeCom's answer and the commit
-      // that marks the row sent, which may show that one text twice. Cards keep the check: each carries its own task_id.
+      // already keeps instances from sending a row twice, and a database outage between WeCom's answer and the write
+      // that marks the row sent is bridged by the relay's note (OutboxRelay.recordSent); what is left is the process
+      // dying in that moment, which may show that one text twice. Cards keep the check: each carries its own task_id.
     });
     if (
       String(r.invaliduser ?? '')
