@@ -11,8 +11,11 @@ import { OutboxMessage } from './outbox-message.entity';
 import { RateLimiter } from './rate-limiter';
 import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
+import { isDatabaseUnavailable } from '../database/outage';
 
 const MAX_ATTEMPTS = 12;
+/** How many drains a note of a row that went out may fail to be written for a reason other than an outage (recordLate). */
+const MAX_NOTE_FAILURES = 3;
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
 
@@ -38,7 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * in between (issue 11). Only this instance knows they went out: the note is written first when the database answers
    * again, before anything is claimed, so the row is not sent a second time once its lease has run out.
    */
-  private readonly unrecorded = new Map<number, { sentAt: Date; attempts: number }>();
+  private readonly unrecorded = new Map<number, { sentAt: Date; attempts: number; failures: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -240,7 +243,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .getRepository(OutboxMessage)
         .update({ id: row.id }, { status: 'sent', sentAt, attempts, lastError: null, lockedBy: null, lockedUntil: null });
     } catch (e) {
-      this.unrecorded.set(row.id, { sentAt, attempts });
+      this.unrecorded.set(row.id, { sentAt, attempts, failures: 0 });
       this.log.warn(
         JSON.stringify({
           event: 'outbox_sent_unrecorded',
@@ -254,13 +257,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** The rows that went out while their write failed (recordSent), marked sent now; throws while the database is still away. */
+  /**
+   * The rows that went out while their write failed (recordSent), marked sent now; throws while the database is still
+   * away. A note the database keeps refusing for another reason is given up after a few drains, so it cannot hold the
+   * relay up for ever: that row is then sent again after its lease, as before there were notes.
+   */
   private async recordLate(): Promise<void> {
-    for (const [id, { sentAt, attempts }] of [...this.unrecorded]) {
-      // Only a row still pending: one that another instance sent after the lease ran out (it could not know) keeps its record.
-      await this.db
-        .getRepository(OutboxMessage)
-        .update({ id, status: 'pending' }, { status: 'sent', sentAt, attempts, lastError: null, lockedBy: null, lockedUntil: null });
+    for (const [id, note] of [...this.unrecorded]) {
+      try {
+        // Only a row still pending: one that another instance sent after the lease ran out (it could not know) keeps its record.
+        await this.db
+          .getRepository(OutboxMessage)
+          .update(
+            { id, status: 'pending' },
+            { status: 'sent', sentAt: note.sentAt, attempts: note.attempts, lastError: null, lockedBy: null, lockedUntil: null },
+          );
+      } catch (e) {
+        if (isDatabaseUnavailable(e) || ++note.failures < MAX_NOTE_FAILURES) throw e;
+        this.unrecorded.delete(id);
+        this.log.error(JSON.stringify({ event: 'outbox_sent_note_dropped', id, error: e instanceof Error ? e.message : String(e) }));
+        continue;
+      }
       this.unrecorded.delete(id);
       this.log.log(JSON.stringify({ event: 'outbox_sent_recorded_late', instance: this.instanceId, id }));
     }
