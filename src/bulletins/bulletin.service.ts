@@ -19,6 +19,7 @@ import { renderBulletinDocx } from './bulletin.docx';
 import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
+import { recountSections } from './bulletin-counts.rules';
 import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, withHighlights, type BulletinDraft, type BulletinKind } from './bulletin.rules';
 import { CalendarService } from '../calendar/calendar.service';
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
@@ -144,11 +145,18 @@ export class BulletinService implements OnModuleInit {
     // Issue 11 (defect 10): checked strictly here, whoever calls (the API, a script): a draft that reaches approval renders.
     const patch = checkDraftPatch(input);
     return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
-      const { groupIds, ...text } = patch;
+      const { groupIds, highlights, ...text } = patch;
+      const next: BulletinDraft = { ...b.draft, ...text };
+      // Issue 15 (B2): the sentences that count a table's rows say what the rows say once saved — what is approved,
+      // and then published unchanged, never counts a row that was removed.
+      if (text.sections) next.sections = recountSections(text.sections);
+      // Issue 15: lines of the summary chosen by hand are kept; null reads them from the tables again.
+      if (highlights === null) next.highlights = { ...next.highlights, edited: false };
+      else if (highlights) next.highlights = { ...next.highlights, ...highlights, edited: true };
       // Issue 14 (defect 1): the summary and the card quote the edited sections, not the facts the draft was made from.
       return {
-        draft: withHighlights({ ...b.draft, ...text }),
-        edited: Object.keys(text).length > 0 || b.edited,
+        draft: withHighlights(next),
+        edited: Object.keys(text).length > 0 || highlights !== undefined || b.edited,
         ...(groupIds !== undefined ? { groupIds } : {}),
       };
     });
