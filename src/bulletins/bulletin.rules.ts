@@ -435,23 +435,20 @@ const LEADING_NUMBER = /^([A-Z][A-Z0-9]*\d{4}-\d+)(?:\s|$)/;
 export function withHighlights(draft: BulletinDraft): BulletinDraft {
   const read = highlightsOf(draft.sections);
   if (!draft.highlights?.edited) return { ...draft, highlights: read };
+  return { ...draft, highlights: { ...read, ...stillQuoted(draft.sections, draft.highlights), edited: true } };
+}
+
+/** Issue 15: the lines chosen by hand, without those quoting an item no longer in its table (praise or criticism). */
+export function stillQuoted(sections: readonly BulletinSection[], lines: { praise: string[]; criticism: string[] }): { praise: string[]; criticism: string[] } {
   const still = (heading: string, marker: string) => {
-    const t = findTable(draft.sections, heading, marker);
+    const t = findTable(sections, heading, marker);
     const numbers = new Set(t ? columns(t, '事项编号').map(([n]) => n) : []);
     return (line: string) => {
       const m = LEADING_NUMBER.exec(line.trim());
       return !m || numbers.has(m[1]);
     };
   };
-  return {
-    ...draft,
-    highlights: {
-      ...read,
-      praise: draft.highlights.praise.filter(still('表扬', '评定等次')),
-      criticism: draft.highlights.criticism.filter(still('批评', '问题类型')),
-      edited: true,
-    },
-  };
+  return { praise: lines.praise.filter(still('表扬', '评定等次')), criticism: lines.criticism.filter(still('批评', '问题类型')) };
 }
 
 /** B1: the structured draft — 一、总体情况 … 六、下步工作要求, tables numbered 表1, 表2… in order of appearance. */

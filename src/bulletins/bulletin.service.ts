@@ -20,6 +20,7 @@ import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_L
 import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
 import { recountSections } from './bulletin-counts.rules';
+import type { BulletinDetailView, BulletinReproductionView, BulletinRowView } from './bulletin.view';
 import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, withHighlights, type BulletinDraft, type BulletinKind } from './bulletin.rules';
 import { CalendarService } from '../calendar/calendar.service';
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
@@ -236,7 +237,7 @@ export class BulletinService implements OnModuleInit {
     });
   }
 
-  async get(number: string) {
+  async get(number: string): Promise<BulletinDetailView> {
     const b = await this.load(number);
     const events = await this.db.getRepository(BulletinEvent).find({ where: { bulletinId: b.id }, order: { id: 'ASC' } });
     return {
@@ -267,7 +268,7 @@ export class BulletinService implements OnModuleInit {
     };
   }
 
-  async list() {
+  async list(): Promise<BulletinRowView[]> {
     const rows = await this.db.getRepository(Bulletin).find({
       order: { id: 'DESC' },
       take: 200,
@@ -317,7 +318,7 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** B2: the same period read from the database again, composed again, compared with what was generated. */
-  async reproduce(number: string) {
+  async reproduce(number: string): Promise<BulletinReproductionView> {
     const b = await this.load(number);
     const facts = await this.facts.collect(
       b.kind,
