@@ -335,5 +335,11 @@ describe('通报 in the console (issue 15)', () => {
     await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/台账');
     expect(await desk.locator('.ant-modal-confirm').count()).toBe(0);
     expect(dialogs).toBe(0);
+
+    // The same form on a phone: each line of the summary readable, its buttons under it.
+    const phone = await open(PHONE);
+    await signInWithToken(phone, t.url, tokens.sup, `/通报/${number}`);
+    await phone.locator('[data-highlights="criticism"]').getByLabel('批评摘要第2行', { exact: true }).scrollIntoViewIfNeeded();
+    await shot(phone, 'bulletin-highlights-phone');
   }, 600_000);
 });

@@ -61,8 +61,10 @@ export function HighlightsEditor({
                 const err = errors[`highlights.${key}.${i}`];
                 return (
                   <Form.Item key={i} style={{ marginBottom: 6 }} validateStatus={err ? 'error' : undefined} help={err}>
-                    <Space.Compact style={{ width: '100%' }}>
+                    {/* On a phone the line takes the whole width and its buttons wrap under it. */}
+                    <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4 }}>
                       <Input
+                        style={{ flex: '1 1 260px' }}
                         aria-label={`${label}摘要第${i + 1}行`}
                         value={line}
                         maxLength={300}
@@ -73,26 +75,28 @@ export function HighlightsEditor({
                           )
                         }
                       />
-                      <Button disabled={disabled || i === 0} aria-label={`${label}摘要第${i + 1}行上移`} onClick={() => move(i, -1)}>
-                        上移
-                      </Button>
-                      <Button disabled={disabled || i === list.length - 1} aria-label={`${label}摘要第${i + 1}行下移`} onClick={() => move(i, 1)}>
-                        下移
-                      </Button>
-                      <Button
-                        danger
-                        disabled={disabled}
-                        aria-label={`删除${label}摘要第${i + 1}行`}
-                        onClick={() =>
-                          set(
-                            key,
-                            list.filter((_, j) => j !== i),
-                          )
-                        }
-                      >
-                        删除
-                      </Button>
-                    </Space.Compact>
+                      <Space.Compact>
+                        <Button disabled={disabled || i === 0} aria-label={`${label}摘要第${i + 1}行上移`} onClick={() => move(i, -1)}>
+                          上移
+                        </Button>
+                        <Button disabled={disabled || i === list.length - 1} aria-label={`${label}摘要第${i + 1}行下移`} onClick={() => move(i, 1)}>
+                          下移
+                        </Button>
+                        <Button
+                          danger
+                          disabled={disabled}
+                          aria-label={`删除${label}摘要第${i + 1}行`}
+                          onClick={() =>
+                            set(
+                              key,
+                              list.filter((_, j) => j !== i),
+                            )
+                          }
+                        >
+                          删除
+                        </Button>
+                      </Space.Compact>
+                    </div>
                   </Form.Item>
                 );
               })}
