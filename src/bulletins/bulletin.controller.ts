@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, Public, RequireRoles } from '../auth/auth.guard';
@@ -7,6 +7,7 @@ import { BULLETIN_PAGE_CSP, bulletinHtml } from './bulletin.html';
 import type { BulletinKind } from './bulletin.rules';
 import { checkDraftPatch } from './bulletin.draft-check';
 import { BulletinService } from './bulletin.service';
+import { BulletinDeleted, BulletinDetailView, BulletinDraftEdit, BulletinReproductionView, BulletinRowView } from './bulletin.view';
 
 class GenerateBulletinDto {
   @ApiProperty({ enum: ['monthly', 'quarterly', 'key_supervision'] }) @IsIn(['monthly', 'quarterly', 'key_supervision']) kind!: BulletinKind;
@@ -39,22 +40,32 @@ export class BulletinController {
   @Post()
   @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '按期间从数据生成通报草稿' })
+  @ApiCreatedResponse({ type: BulletinDetailView })
   async generate(@Body() dto: GenerateBulletinDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.generate(dto, actor)).number);
   }
 
-  @Get() @RequireRoles('admin', 'supervisor', 'leader') list() {
+  @Get()
+  @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: '通报列表（最近 200 份）' })
+  @ApiOkResponse({ type: [BulletinRowView] })
+  list() {
     return this.bulletins.list();
   }
 
-  @Get(':number') @RequireRoles('admin', 'supervisor', 'leader') get(@Param('number') number: string) {
+  @Get(':number')
+  @RequireRoles('admin', 'supervisor', 'leader')
+  @ApiOperation({ summary: '一份通报：稿件、状态、审定和印发情况、办理记录' })
+  @ApiOkResponse({ type: BulletinDetailView })
+  get(@Param('number') number: string) {
     return this.bulletins.get(number);
   }
 
   @Put(':number/draft')
   @RequireRoles('admin', 'supervisor')
-  @ApiBody({ schema: { type: 'object', description: 'title、subtitle、intro、recipients、sections（章节数组）、groupIds 任选' } })
+  @ApiBody({ type: BulletinDraftEdit, description: '标题、副标题、导语、主送机关、章节、推送摘要行、推送的工作群，任选' })
   @ApiOperation({ summary: '督查室修改通报稿（草稿或被退回时）' })
+  @ApiOkResponse({ type: BulletinDetailView })
   async edit(@Param('number') number: string, @Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.edit(number, checkDraftPatch(body), actor)).number);
   }
@@ -62,6 +73,7 @@ export class BulletinController {
   @Delete(':number')
   @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '删除未提请审定的通报草稿' })
+  @ApiOkResponse({ type: BulletinDeleted })
   remove(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.bulletins.remove(number, actor);
   }
@@ -70,23 +82,26 @@ export class BulletinController {
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '提请领导审定（领导收到一对一审定卡片）' })
+  @ApiOkResponse({ type: BulletinDetailView })
   async submit(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.submit(number, actor)).number);
   }
 
-  @Post(':number/approve') @HttpCode(200) @RequireRoles('leader') async approve(
-    @Param('number') number: string,
-    @Body() dto: DecideDto,
-    @CurrentActor() actor: Actor,
-  ) {
+  @Post(':number/approve')
+  @HttpCode(200)
+  @RequireRoles('leader')
+  @ApiOperation({ summary: '领导审定同意' })
+  @ApiOkResponse({ type: BulletinDetailView })
+  async approve(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.decide(number, true, dto.note ?? '', actor)).number);
   }
 
-  @Post(':number/reject') @HttpCode(200) @RequireRoles('leader') async reject(
-    @Param('number') number: string,
-    @Body() dto: DecideDto,
-    @CurrentActor() actor: Actor,
-  ) {
+  @Post(':number/reject')
+  @HttpCode(200)
+  @RequireRoles('leader')
+  @ApiOperation({ summary: '领导退回修改（须写明理由）' })
+  @ApiOkResponse({ type: BulletinDetailView })
+  async reject(@Param('number') number: string, @Body() dto: DecideDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.decide(number, false, dto.note ?? '', actor)).number);
   }
 
@@ -94,6 +109,7 @@ export class BulletinController {
   @HttpCode(200)
   @RequireRoles('admin', 'supervisor')
   @ApiOperation({ summary: '印发：推送至所选钉钉、企业微信工作群并归档' })
+  @ApiOkResponse({ type: BulletinDetailView })
   async publish(@Param('number') number: string, @Body() dto: PublishDto, @CurrentActor() actor: Actor) {
     return this.bulletins.get((await this.bulletins.publish(number, dto.groupIds, actor)).number);
   }
@@ -101,6 +117,7 @@ export class BulletinController {
   @Get(':number/reproduce')
   @RequireRoles('admin', 'supervisor', 'leader')
   @ApiOperation({ summary: '从数据库重新生成，与存档逐行比对' })
+  @ApiOkResponse({ type: BulletinReproductionView })
   reproduce(@Param('number') number: string) {
     return this.bulletins.reproduce(number);
   }

@@ -6,7 +6,12 @@
 import { invalid } from '../shared/errors';
 import type { BulletinBlock, BulletinDraft, BulletinSection } from './bulletin.rules';
 
-export type DraftPatch = Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & { groupIds?: number[] };
+/** Issue 15: the lines of praise and criticism the summary quotes, as the 督查室 chose them; null: read them from the tables again. */
+export type HighlightLines = { praise: string[]; criticism: string[] };
+export type DraftPatch = Partial<Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'sections' | 'recipients'>> & {
+  groupIds?: number[];
+  highlights?: HighlightLines | null;
+};
 
 export const DRAFT_LIMITS = {
   title: 100,
@@ -23,9 +28,19 @@ export const DRAFT_LIMITS = {
   rows: 5000,
   cell: 1000,
   groupIds: 500,
+  highlightLines: 20,
+  highlightLine: 300,
 };
 
-const FIELDS: Record<string, string> = { title: '标题', subtitle: '副标题', intro: '导语', recipients: '主送机关', sections: '章节', groupIds: '推送的工作群' };
+const FIELDS: Record<string, string> = {
+  title: '标题',
+  subtitle: '副标题',
+  intro: '导语',
+  recipients: '主送机关',
+  sections: '章节',
+  groupIds: '推送的工作群',
+  highlights: '推送摘要',
+};
 
 class Problem extends Error {
   constructor(
@@ -90,6 +105,28 @@ function section(v: unknown, n: number): BulletinSection {
   return { heading, blocks: v.blocks.map((b, i) => block(b, `${where}第${i + 1}段`, `${field}.blocks.${i}`)) };
 }
 
+const LIST_NAMES = { praise: '表扬', criticism: '批评' } as const;
+
+/** Issue 15: the summary's lines, each a line of text (no empty line), at most 20 a list; null goes back to the tables. */
+function highlightLines(v: unknown): HighlightLines | null {
+  if (v === null) return null;
+  if (!isObj(v)) throw new Problem('highlights', '推送摘要须包含表扬和批评两组摘要行');
+  onlyKeys(v, ['praise', 'criticism'], '推送摘要', 'highlights');
+  const list = (key: keyof typeof LIST_NAMES): string[] => {
+    const lines = v[key] ?? [];
+    const where = `推送摘要的${LIST_NAMES[key]}`;
+    if (!Array.isArray(lines)) throw new Problem(`highlights.${key}`, `${where}须为摘要行的列表`);
+    if (lines.length > DRAFT_LIMITS.highlightLines) throw new Problem(`highlights.${key}`, `${where}最多 ${DRAFT_LIMITS.highlightLines} 行`);
+    return lines.map((l, i) => {
+      const field = `highlights.${key}.${i}`;
+      const line = text(l, `${where}第${i + 1}行`, field, DRAFT_LIMITS.highlightLine, { required: true })!;
+      if (/[\r\n]/.test(line)) throw new Problem(field, `${where}第${i + 1}行须为一行文字，不能换行`);
+      return line.trim();
+    });
+  };
+  return { praise: list('praise'), criticism: list('criticism') };
+}
+
 /** The edit as typed values, or a 400 naming the first thing that is wrong and where. */
 export function checkDraftPatch(body: unknown): DraftPatch {
   try {
@@ -106,6 +143,7 @@ export function checkDraftPatch(body: unknown): DraftPatch {
       if (body.sections.length > DRAFT_LIMITS.sections) throw new Problem('sections', `章节过多（最多 ${DRAFT_LIMITS.sections} 章）`);
       out.sections = body.sections.map((s, i) => section(s, i + 1));
     }
+    if ('highlights' in body) out.highlights = highlightLines(body.highlights);
     if ('groupIds' in body) {
       const g = body.groupIds;
       if (!Array.isArray(g) || g.length > DRAFT_LIMITS.groupIds || !g.every((id) => Number.isInteger(id) && id > 0 && id <= 2_147_483_647)) {

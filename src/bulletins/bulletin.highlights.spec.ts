@@ -72,3 +72,29 @@ describe('columnWidths', () => {
     expect(w[4]).toBe(1920);
   });
 });
+
+/** Issue 15: the praise and criticism lines the 督查室 chose by hand (added, removed, reordered). */
+describe('withHighlights: lines chosen by hand', () => {
+  const draft = composeBulletin(marchFacts());
+
+  it('kept in their order across edits; the overview and the counts are still read from the sections', () => {
+    const chosen = { ...draft.highlights, praise: ['DB2026-0031 推进老旧小区改造（市住建局，优秀）', '各单位普遍提速'], criticism: [], edited: true };
+    const h = withHighlights({ ...draft, highlights: chosen }).highlights;
+    expect(h).toEqual({ ...draft.highlights, praise: chosen.praise, criticism: [], edited: true });
+  });
+
+  it('a line quoting an item whose row was removed from its table goes; lines of the 督查室 without a number stay', () => {
+    const chosen = { ...draft.highlights, criticism: ['本月另有一件事项正在核实', ...draft.highlights.criticism], edited: true };
+    const sections = draft.sections.map((s) => ({
+      ...s,
+      blocks: s.blocks.map((b) =>
+        b.type === 'table' && b.table.headers.includes('问题类型')
+          ? { ...b, table: { ...b.table, rows: b.table.rows.filter((r) => r[1] !== 'DB2026-0012') } }
+          : b,
+      ),
+    }));
+    const h = withHighlights({ ...draft, sections, highlights: chosen }).highlights;
+    expect(h.criticism).toEqual(['本月另有一件事项正在核实', ...draft.highlights.criticism.filter((l) => !l.startsWith('DB2026-0012'))]);
+    expect(h.criticismCount).toBe(2);
+  });
+});

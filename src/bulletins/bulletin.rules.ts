@@ -151,7 +151,21 @@ export interface BulletinDraft {
   intro: string;
   sections: BulletinSection[];
   /** What the short chat summary quotes: the 总体情况 paragraph and the first lines of praise and criticism. */
-  highlights: { overview: string; praise: string[]; praiseCount: number; criticism: string[]; criticismCount: number };
+  highlights: BulletinHighlights;
+}
+
+/**
+ * What the short chat summary and the leader's card quote. The overview and the counts are always read from the
+ * sections; the lines of praise and criticism too, unless the 督查室 chose them by hand (issue 15: `edited`).
+ */
+export interface BulletinHighlights {
+  overview: string;
+  praise: string[];
+  praiseCount: number;
+  criticism: string[];
+  criticismCount: number;
+  /** Issue 15: the praise and criticism lines were written, removed or reordered by the 督查室 (kept across edits). */
+  edited?: boolean;
 }
 
 export interface BulletinProblem {
@@ -274,7 +288,8 @@ function praiseSection(f: BulletinFacts, ref: (t: BulletinTable) => string): Bul
   return { heading: '二、表扬', blocks: [para(text), t] };
 }
 
-const CRITICISM_SENTENCES: Record<CriticismReason, (units: string, n: number) => string> = {
+/** The sentence of each kind of criticism (the count is of items); bulletin-counts.rules rewrites it after an edit. */
+export const CRITICISM_SENTENCES: Record<CriticismReason, (units: string, n: number) => string> = {
   late: (u, n) => `逾期办理。${u}共${n}件事项未在规定时限内办理反馈。`,
   returned: (u, n) => `办理报告被退回。${u}共${n}件事项的办理报告不符合要求，被退回重新办理。`,
   failed: (u, n) => `办理结果不合格。${u}共${n}件事项的办理结果被评定为不合格。`,
@@ -409,9 +424,31 @@ export function unitChartRows(draft: Pick<BulletinDraft, 'sections'>): { name: s
   return null;
 }
 
-/** The draft with its highlights read again from its sections (after an edit; before any summary or card is made). */
+/** An item number at the start of a line (DB2026-0042): the line quotes that item. */
+const LEADING_NUMBER = /^([A-Z][A-Z0-9]*\d{4}-\d+)(?:\s|$)/;
+
+/**
+ * The draft with its highlights read again from its sections (after an edit; before any summary or card is made).
+ * Issue 15: lines the 督查室 chose by hand are kept, in their order — except a line quoting an item whose row is no
+ * longer in its table (what goes out never names a row that was removed); the overview and the counts are read anew.
+ */
 export function withHighlights(draft: BulletinDraft): BulletinDraft {
-  return { ...draft, highlights: highlightsOf(draft.sections) };
+  const read = highlightsOf(draft.sections);
+  if (!draft.highlights?.edited) return { ...draft, highlights: read };
+  return { ...draft, highlights: { ...read, ...stillQuoted(draft.sections, draft.highlights), edited: true } };
+}
+
+/** Issue 15: the lines chosen by hand, without those quoting an item no longer in its table (praise or criticism). */
+export function stillQuoted(sections: readonly BulletinSection[], lines: { praise: string[]; criticism: string[] }): { praise: string[]; criticism: string[] } {
+  const still = (heading: string, marker: string) => {
+    const t = findTable(sections, heading, marker);
+    const numbers = new Set(t ? columns(t, '事项编号').map(([n]) => n) : []);
+    return (line: string) => {
+      const m = LEADING_NUMBER.exec(line.trim());
+      return !m || numbers.has(m[1]);
+    };
+  };
+  return { praise: lines.praise.filter(still('表扬', '评定等次')), criticism: lines.criticism.filter(still('批评', '问题类型')) };
 }
 
 /** B1: the structured draft — 一、总体情况 … 六、下步工作要求, tables numbered 表1, 表2… in order of appearance. */

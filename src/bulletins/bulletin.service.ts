@@ -19,6 +19,8 @@ import { renderBulletinDocx } from './bulletin.docx';
 import { Bulletin, BulletinChart, BulletinEvent, BulletinState, BULLETIN_STATE_LABELS } from './bulletin.entity';
 import { BulletinFactsService } from './bulletin-facts.service';
 import { checkDraftPatch } from './bulletin.draft-check';
+import { recountSections } from './bulletin-counts.rules';
+import type { BulletinDetailView, BulletinReproductionView, BulletinRowView } from './bulletin.view';
 import { BULLETIN_KINDS, composeBulletin, draftToMarkdown, draftToPlainText, withHighlights, type BulletinDraft, type BulletinKind } from './bulletin.rules';
 import { CalendarService } from '../calendar/calendar.service';
 import { ReminderPolicyService } from '../reminders/reminder-policy.service';
@@ -144,11 +146,18 @@ export class BulletinService implements OnModuleInit {
     // Issue 11 (defect 10): checked strictly here, whoever calls (the API, a script): a draft that reaches approval renders.
     const patch = checkDraftPatch(input);
     return this.change(number, ['draft'], 'draft', actor, 'edited', '修改通报稿', (b) => {
-      const { groupIds, ...text } = patch;
+      const { groupIds, highlights, ...text } = patch;
+      const next: BulletinDraft = { ...b.draft, ...text };
+      // Issue 15 (B2): the sentences that count a table's rows say what the rows say once saved — what is approved,
+      // and then published unchanged, never counts a row that was removed.
+      if (text.sections) next.sections = recountSections(text.sections);
+      // Issue 15: lines of the summary chosen by hand are kept; null reads them from the tables again.
+      if (highlights === null) next.highlights = { ...next.highlights, edited: false };
+      else if (highlights) next.highlights = { ...next.highlights, ...highlights, edited: true };
       // Issue 14 (defect 1): the summary and the card quote the edited sections, not the facts the draft was made from.
       return {
-        draft: withHighlights({ ...b.draft, ...text }),
-        edited: Object.keys(text).length > 0 || b.edited,
+        draft: withHighlights(next),
+        edited: Object.keys(text).length > 0 || highlights !== undefined || b.edited,
         ...(groupIds !== undefined ? { groupIds } : {}),
       };
     });
@@ -228,7 +237,7 @@ export class BulletinService implements OnModuleInit {
     });
   }
 
-  async get(number: string) {
+  async get(number: string): Promise<BulletinDetailView> {
     const b = await this.load(number);
     const events = await this.db.getRepository(BulletinEvent).find({ where: { bulletinId: b.id }, order: { id: 'ASC' } });
     return {
@@ -259,7 +268,7 @@ export class BulletinService implements OnModuleInit {
     };
   }
 
-  async list() {
+  async list(): Promise<BulletinRowView[]> {
     const rows = await this.db.getRepository(Bulletin).find({
       order: { id: 'DESC' },
       take: 200,
@@ -309,7 +318,7 @@ export class BulletinService implements OnModuleInit {
   }
 
   /** B2: the same period read from the database again, composed again, compared with what was generated. */
-  async reproduce(number: string) {
+  async reproduce(number: string): Promise<BulletinReproductionView> {
     const b = await this.load(number);
     const facts = await this.facts.collect(
       b.kind,

@@ -245,4 +245,101 @@ describe('通报 in the console (issue 15)', () => {
     await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/通报');
     await http.get(`/api/bulletins/${fresh}`).set(auth).expect(404);
   }, 600_000);
+
+  /** antd puts a space inside two-character labels. */
+  const label = (text: string) => new RegExp('^' + [...text].join('\\s?') + '$');
+
+  it('issue 15: a criticism row removed in the form — its sentence counts again at once; the summary lines reordered, added, removed; leaving unsaved asks first, saved it does not', async () => {
+    // Self-contained: a 通报 of its own whose criticism is two rows of one unit and one of another, set through the API.
+    const http = t.http();
+    const auth = { Authorization: `Bearer ${tokens.sup}` };
+    const made = (await http.post('/api/bulletins').set(auth).send({ kind: 'key_supervision', period: '2026-02-01~2026-02-28' }).expect(201)).body;
+    const number = made.number as string;
+    const rows = [
+      ['1', 'DB2026-9001', '整治背街小巷环境', '市城管局', '逾期办理', '逾期4天未办结'],
+      ['2', 'DB2026-9002', '更新老旧供水管网', '市水务局', '逾期办理', '逾期2天未办结'],
+      ['3', 'DB2026-9003', '增设城区停车泊位', '市城管局', '逾期办理', '逾期1天未办结'],
+    ];
+    const sections = [
+      { heading: '一、总体情况', blocks: [{ type: 'paragraph', text: '2月重点督办事项总体推进有序。' }] },
+      {
+        heading: '二、批评',
+        blocks: [
+          { type: 'paragraph', text: '（一）逾期办理。某单位共9件事项未在规定时限内办理反馈。' },
+          { type: 'paragraph', text: '对上述单位予以通报批评（详见表1），请认真分析原因，切实整改到位。' },
+          { type: 'table', table: { caption: '表1　通报批评事项', headers: ['序号', '事项编号', '事项名称', '承办单位', '问题类型', '具体情况'], rows } },
+        ],
+      },
+    ];
+    const saved = (await http.put(`/api/bulletins/${number}/draft`).set(auth).send({ sections }).expect(200)).body;
+    // Saved through the API, the sentence already says what the rows say.
+    expect(saved.draft.sections[1].blocks[0].text).toBe('（一）逾期办理。市城管局、市水务局共3件事项未在规定时限内办理反馈。');
+
+    const desk = await open(DESK);
+    // From the list, so that 「back」 stays inside the console.
+    await signInWithToken(desk, t.url, tokens.sup, '/通报');
+    await desk.getByRole('link', { name: number }).click();
+    const criticism = desk.locator('[data-table="通报批评事项"]');
+    await criticism.locator('tr', { hasText: 'DB2026-9002' }).getByRole('button', { name: '删除此行' }).click();
+    // The sentence in the form and in the preview: one unit, two items — before anything is saved.
+    const sentence = '（一）逾期办理。市城管局共2件事项未在规定时限内办理反馈。';
+    for (let i = 0; (await desk.locator('#s1-b0').inputValue()) !== sentence; i++) {
+      if (i > 100) expect(await desk.locator('#s1-b0').inputValue()).toBe(sentence);
+      await desk.waitForTimeout(100);
+    }
+    await desk.locator('article p', { hasText: sentence }).waitFor();
+
+    // The summary's lines: read from the table, then moved, added to and cut by hand.
+    const lines = desk.locator('[data-highlights="criticism"]');
+    await expect(lines.getByLabel('批评摘要第1行', { exact: true }).inputValue()).resolves.toContain('DB2026-9001');
+    await lines.getByLabel('批评摘要第1行下移').click();
+    await expect(lines.getByLabel('批评摘要第1行', { exact: true }).inputValue()).resolves.toContain('DB2026-9003');
+    await lines.getByRole('button', { name: '添加批评摘要行' }).click();
+    await lines.getByLabel('批评摘要第3行', { exact: true }).fill('两件事项已约谈承办单位负责人');
+    await lines.getByLabel('删除批评摘要第1行').click();
+    await shot(desk, 'bulletin-highlights-desk');
+
+    // Leaving by the menu asks; staying keeps every edit.
+    await desk.getByRole('menuitem', { name: '台账' }).click();
+    const ask = desk.locator('.ant-modal-confirm', { hasText: '有尚未保存的修改，确定离开吗？' });
+    await ask.waitFor();
+    await shot(desk, 'bulletin-leave-ask-desk');
+    await ask.getByRole('button', { name: '留在本页' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect(decodeURIComponent(new URL(desk.url()).pathname)).toBe(`/通报/${number}`);
+    // Back in the browser asks too.
+    await desk.goBack({ timeout: 5_000 }).catch(() => undefined);
+    await ask.waitFor();
+    await ask.getByRole('button', { name: '留在本页' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect(decodeURIComponent(new URL(desk.url()).pathname)).toBe(`/通报/${number}`);
+    // Reloading the tab: the browser asks (its own dialog); dismissed, nothing is lost.
+    const unload = new Promise<string>((resolve) => desk.once('dialog', (d) => void d.dismiss().then(() => resolve(d.type()))));
+    await desk.reload({ timeout: 5_000 }).catch(() => undefined);
+    expect(await unload).toBe('beforeunload');
+    await expect(lines.getByLabel('批评摘要第2行', { exact: true }).inputValue()).resolves.toBe('两件事项已约谈承办单位负责人');
+
+    await desk.getByRole('button', { name: label('保存草稿') }).click();
+    await desk.getByText('草稿已保存').waitFor();
+    const after = (await http.get(`/api/bulletins/${number}`).set(auth).expect(200)).body;
+    expect(after.draft.sections[1].blocks[0].text).toBe(sentence);
+    expect(after.draft.highlights).toMatchObject({ criticismCount: 2, edited: true });
+    expect(after.draft.highlights.criticism[1]).toBe('两件事项已约谈承办单位负责人');
+    expect(after.draft.highlights.criticism[0]).toContain('DB2026-9001');
+    expect(after.draft.highlights.criticism.join()).not.toContain('DB2026-9002');
+
+    // Saved: leaving asks nothing.
+    let dialogs = 0;
+    desk.on('dialog', (d) => void (dialogs++, d.dismiss()));
+    await desk.getByRole('menuitem', { name: '台账' }).click();
+    await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/台账');
+    expect(await desk.locator('.ant-modal-confirm').count()).toBe(0);
+    expect(dialogs).toBe(0);
+
+    // The same form on a phone: each line of the summary readable, its buttons under it.
+    const phone = await open(PHONE);
+    await signInWithToken(phone, t.url, tokens.sup, `/通报/${number}`);
+    await phone.locator('[data-highlights="criticism"]').getByLabel('批评摘要第2行', { exact: true }).scrollIntoViewIfNeeded();
+    await shot(phone, 'bulletin-highlights-phone');
+  }, 600_000);
 });

@@ -3,6 +3,169 @@
  * test/http/api-types.test.ts fails when this file is not what the running service publishes.
  */
 
+export interface BulletinDeleted {
+  number: string;
+  /** 已删除 */
+  deleted: boolean;
+}
+
+export interface BulletinDetailView {
+  /** 编号，如 TB2026-0001 */
+  number: string;
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  kindLabel: string;
+  /** 期间 */
+  period: string;
+  /** 期号 */
+  issue: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  stateLabel: string;
+  /** 督查室改过稿件 */
+  edited: boolean;
+  /** 推送的工作群 */
+  groupIds: number[] | null;
+  draft: BulletinDraftView;
+  links: BulletinLinks;
+  /** 审定的领导 */
+  approvedBy: string | null;
+  /** 审定时间（北京时间；未审定为空） */
+  approvedAt: string;
+  /** 印发时间（北京时间；未印发为空） */
+  publishedAt: string;
+  /** 提请过审定（此后留存，不能删除） */
+  submitted: boolean;
+  /** 被退回修改时：谁、何时、理由 */
+  returned: BulletinReturn | null;
+  timeline: BulletinTimelineEntry[];
+}
+
+export interface BulletinDifference {
+  /** 行号 */
+  line: number;
+  /** 存档原稿的这一行 */
+  archived: string | null;
+  /** 重新生成的这一行 */
+  now: string | null;
+}
+
+export interface BulletinDraftEdit {
+  title?: string;
+  subtitle?: string | null;
+  intro?: string;
+  recipients?: string | null;
+  sections?: BulletinSectionView[];
+  /** 推送摘要行；null 为按表格重新生成 */
+  highlights?: HighlightLinesDto | null;
+  groupIds?: number[];
+}
+
+export interface BulletinDraftView {
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  title: string;
+  subtitle: string | null;
+  /** 期号，如「2026年第3期」 */
+  issueLabel: string;
+  /** 发文机关 */
+  office: string;
+  /** 期间，如「2026年3月」 */
+  periodLabel: string;
+  /** 主送机关 */
+  recipients: string | null;
+  /** 导语 */
+  intro: string;
+  sections: BulletinSectionView[];
+  /** 推送摘要和审定卡片引用的内容 */
+  highlights: BulletinHighlightsView;
+}
+
+export interface BulletinHighlightsView {
+  /** 总体情况（第一章第一段） */
+  overview: string;
+  /** 推送摘要引用的表扬行 */
+  praise: string[];
+  /** 表扬表的行数 */
+  praiseCount: number;
+  /** 推送摘要引用的批评行 */
+  criticism: string[];
+  /** 批评表的行数 */
+  criticismCount: number;
+  /** 摘要行由督查室选定（否则按表格生成） */
+  edited?: boolean;
+}
+
+export interface BulletinLinks {
+  /** 公开全文页（审定后可打开） */
+  fullText: string;
+  /** 公开图表 */
+  chart: string;
+}
+
+export interface BulletinParagraphBlock {
+  type: 'paragraph';
+  /** 段落文字 */
+  text: string;
+}
+
+export interface BulletinReproductionView {
+  number: string;
+  /** 按数据库重新生成，与原稿逐行一致 */
+  equal: boolean;
+  /** 不同的行（最多 20 处） */
+  differences: BulletinDifference[];
+}
+
+export interface BulletinReturn {
+  /** 退回的领导 */
+  by: string;
+  /** 退回时间（北京时间） */
+  at: string;
+  /** 退回理由 */
+  reason: string;
+}
+
+export interface BulletinRowView {
+  number: string;
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  kindLabel: string;
+  period: string;
+  approvedBy: string | null;
+  issue: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  stateLabel: string;
+  publishedAt: string;
+}
+
+export interface BulletinSectionView {
+  /** 章节标题，如「三、批评」 */
+  heading: string;
+  /** 段落和表格，按先后 */
+  blocks: (BulletinParagraphBlock | BulletinTableBlock)[];
+}
+
+export interface BulletinTableBlock {
+  type: 'table';
+  table: BulletinTableView;
+}
+
+export interface BulletinTableView {
+  /** 表题，如「表3　通报批评事项」 */
+  caption: string;
+  /** 表头 */
+  headers: string[];
+  /** 各行，每行与表头同宽 */
+  rows: string[][];
+}
+
+export interface BulletinTimelineEntry {
+  /** 时间（北京时间） */
+  at: string;
+  action: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  actor: string;
+  channel: string;
+  summary: string;
+}
+
 export interface ChildItemDto {
   /** C3 时间节点（自立项起算） */
   deadlineNode?: '1d' | '3d' | '7d' | '1m';
@@ -217,6 +380,13 @@ export interface GenerateBulletinDto {
   recipients?: string;
   /** 印发时推送的工作群（默认全部） */
   groupIds?: number[];
+}
+
+export interface HighlightLinesDto {
+  /** 表扬摘要行（最多 20 行） */
+  praise: string[];
+  /** 批评摘要行（最多 20 行） */
+  criticism: string[];
 }
 
 export interface IdentitiesDto {
@@ -576,28 +746,30 @@ export interface Paths {
     };
   };
   '/api/bulletins': {
+    /** 通报列表（最近 200 份） */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinRowView[];
     };
     /** 按期间从数据生成通报草稿 */
     post: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: GenerateBulletinDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}': {
+    /** 一份通报：稿件、状态、审定和印发情况、办理记录 */
     get: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDetailView;
     };
     /** 删除未提请审定的通报草稿 */
     delete: {
@@ -606,17 +778,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDeleted;
     };
   };
   '/api/bulletins/{number}/approve': {
+    /** 领导审定同意 */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/chart.png': {
@@ -648,8 +821,8 @@ export interface Paths {
         number: string;
       };
       query: Record<string, never>;
-      body: Record<string, unknown>;
-      response: void;
+      body: BulletinDraftEdit;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/publish': {
@@ -660,17 +833,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: PublishDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/reject': {
+    /** 领导退回修改（须写明理由） */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/reproduce': {
@@ -681,7 +855,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinReproductionView;
     };
   };
   '/api/bulletins/{number}/submit': {
@@ -692,7 +866,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/calendar/coverage': {

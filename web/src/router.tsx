@@ -1,19 +1,64 @@
-import { type MouseEvent, type ReactNode, useSyncExternalStore } from 'react';
+import { type MouseEvent, type ReactNode, useEffect, useSyncExternalStore } from 'react';
 
 /** A small router on the History API: the console has a handful of pages, so no routing library. */
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
-window.addEventListener('popstate', notify);
+const currentHref = () => window.location.pathname + window.location.search;
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (to === currentHref()) return;
-  if (opts.replace) window.history.replaceState(null, '', to);
+/**
+ * Issue 15: a page with unsaved work asks before the console leaves it. The guard is called with what leaving would
+ * do; it calls that once the person agreed (or at once when there is nothing to lose).
+ */
+export type LeaveGuard = (leave: () => void) => void;
+let guard: LeaveGuard | null = null;
+/** Where the console is: the address a refused 「back」 returns to. */
+let here = currentHref();
+
+function go(to: string, replace: boolean): void {
+  if (replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
+  here = currentHref();
   window.scrollTo(0, 0);
   notify();
 }
 
-const currentHref = () => window.location.pathname + window.location.search;
+window.addEventListener('popstate', () => {
+  const to = currentHref();
+  if (guard && to !== here) {
+    // The browser already went back: stay on the page until the person agreed, then go where they were going.
+    window.history.pushState(null, '', here);
+    guard(() => go(to, false));
+    return;
+  }
+  here = to;
+  notify();
+});
+
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === currentHref()) return;
+  if (guard) guard(() => go(to, !!opts.replace));
+  else go(to, !!opts.replace);
+}
+
+/**
+ * While `ask` is set, leaving the page inside the console (a menu, a link, 「back」) goes through it, and closing or
+ * reloading the tab makes the browser ask (its own words: browsers do not show a page's text there).
+ */
+export function useLeaveGuard(ask: LeaveGuard | null): void {
+  useEffect(() => {
+    if (!ask) return;
+    guard = ask;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = ''; // older browsers ask only when this is set
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      if (guard === ask) guard = null;
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [ask]);
+}
 
 function subscribe(l: () => void) {
   listeners.add(l);

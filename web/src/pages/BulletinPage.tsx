@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Grid, Input, Popconfirm, Result, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { api, ApiError, messageOf } from '../api';
-import { navigate } from '../router';
+import { type LeaveGuard, navigate, useLeaveGuard } from '../router';
+import { recountSections } from '../../../src/bulletins/bulletin-counts.rules';
 import { useSession } from '../session';
 import { DraftForm, type DraftText } from './bulletins/DraftForm';
 import { BulletinPreview } from './bulletins/Preview';
@@ -16,6 +17,7 @@ const textOf = (b: BulletinDetail): DraftText => ({
   intro: b.draft.intro,
   recipients: b.draft.recipients,
   sections: b.draft.sections,
+  highlights: b.draft.highlights.edited ? { praise: b.draft.highlights.praise, criticism: b.draft.highlights.criticism } : null,
 });
 
 /**
@@ -23,7 +25,7 @@ const textOf = (b: BulletinDetail): DraftText => ({
  * 审定通过 / 退回修改 (phone first), 印发推送 to the groups ticked, the .docx, the reproduction check and the record.
  */
 export default function BulletinPage({ number }: { number: string }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const phone = Grid.useBreakpoint().md === false;
   const { me } = useSession();
   const office = !!me && (me.isAdmin || me.roles.includes('admin') || me.roles.includes('supervisor'));
@@ -39,6 +41,23 @@ export default function BulletinPage({ number }: { number: string }) {
   const [savedAt, setSavedAt] = useState<Date | null>(null);
   const dirtyRef = useRef(false);
   dirtyRef.current = dirty;
+
+  // Issue 15: unsaved edits are not lost by leaving the page (a menu, a link, 「back」, closing or reloading the tab).
+  const askToLeave = useCallback<LeaveGuard>(
+    (leave) => {
+      if (!dirtyRef.current) return leave();
+      modal.confirm({
+        title: '有尚未保存的修改，确定离开吗？',
+        content: '离开后，本页尚未保存的修改将会丢失。如需保留，请留在本页，点击「保存草稿」。',
+        okText: '放弃修改并离开',
+        okButtonProps: { danger: true },
+        cancelText: '留在本页',
+        onOk: leave,
+      });
+    },
+    [modal],
+  );
+  useLeaveGuard(dirty ? askToLeave : null);
 
   const load = useCallback(
     async (signal?: AbortSignal) => {
@@ -137,7 +156,10 @@ export default function BulletinPage({ number }: { number: string }) {
     );
 
   const editable = office && b.state === 'draft';
-  const preview = editable ? { ...b.draft, ...text } : b.draft;
+  // The text as it will be saved: the sentences counting rows rewritten, an emptied table left out (as the service does).
+  const preview = editable
+    ? { ...b.draft, title: text.title, subtitle: text.subtitle, intro: text.intro, recipients: text.recipients, sections: recountSections(text.sections) }
+    : b.draft;
   const chartSrc = `${path}/chart.png?v=${chartKey}-${b.timeline.length}`;
 
   return (
@@ -222,6 +244,7 @@ export default function BulletinPage({ number }: { number: string }) {
                   onConfirm={() =>
                     void act('delete', async () => {
                       await api(`${path}`, { method: 'DELETE' });
+                      dirtyRef.current = false; // deleted: nothing left to save
                       void message.success(`通报 ${b.number} 的草稿已删除`);
                       navigate('/通报');
                     })

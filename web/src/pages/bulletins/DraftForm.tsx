@@ -1,8 +1,15 @@
 import { Button, Card, Form, Input, Space, Table, Typography } from 'antd';
+import type { HighlightLinesDto } from '../../api.gen';
+import { countsTableRows, recountSections } from '../../../../src/bulletins/bulletin-counts.rules';
+import { stillQuoted } from '../../../../src/bulletins/bulletin.rules';
+import { HighlightsEditor } from './HighlightsEditor';
 import { type BulletinBlock, type BulletinDraft, type BulletinSection, type BulletinTable, captionName, errorUnder, renumber } from './types';
 
-/** What the 督查室 edits: the title lines and the sections (paragraphs, and the rows of each table). */
-export type DraftText = Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'recipients' | 'sections'>;
+/**
+ * What the 督查室 edits: the title lines, the sections (paragraphs, and the rows of each table) and the lines the
+ * summary quotes — null while they are read from the tables, the lines once the 督查室 changed one of them.
+ */
+export type DraftText = Pick<BulletinDraft, 'title' | 'subtitle' | 'intro' | 'recipients' | 'sections'> & { highlights: HighlightLinesDto | null };
 
 const status = (msg: string | undefined) => (msg ? { validateStatus: 'error' as const, help: msg } : {});
 
@@ -25,6 +32,15 @@ export function DraftForm({
   const setBlock = (si: number, bi: number, b: BulletinBlock) => {
     const s = value.sections[si];
     setSection(si, { ...s, blocks: s.blocks.map((x, i) => (i === bi ? b : x)) });
+  };
+  /** A table's rows changed: the sentences counting them say so at once (an emptied table stays, for a row to come back). */
+  const setTable = (si: number, bi: number, t: BulletinTable) => {
+    const sections = value.sections.map((s, i) =>
+      i === si ? { ...s, blocks: s.blocks.map((x, j) => (j === bi ? { type: 'table' as const, table: t } : x)) } : s,
+    );
+    const recounted = recountSections(sections, { dropEmpty: false });
+    // Lines of the summary chosen by hand that quote a row just removed go with it (as the service does on saving).
+    onChange({ ...value, sections: recounted, highlights: value.highlights && stillQuoted(recounted, value.highlights) });
   };
 
   return (
@@ -78,7 +94,13 @@ export function DraftForm({
                     key={bi}
                     label={bi === overview ? '总体情况' : '段落'}
                     htmlFor={id}
-                    extra={bi === overview ? '推送到工作群的摘要和领导的审定卡片引用这一段。' : undefined}
+                    extra={
+                      bi === overview
+                        ? '推送到工作群的摘要和领导的审定卡片引用这一段。'
+                        : countsTableRows(b.text)
+                          ? '本段中的单位和件数随下表增删行自动更新，保存时再核对一次。'
+                          : undefined
+                    }
                     {...status(err)}
                   >
                     <Input.TextArea
@@ -98,13 +120,14 @@ export function DraftForm({
                   table={b.table}
                   error={err}
                   disabled={disabled}
-                  onChange={(t) => setBlock(si, bi, { type: 'table', table: t })}
+                  onChange={(t) => (t.rows === b.table.rows ? setBlock(si, bi, { type: 'table', table: t }) : setTable(si, bi, t))}
                 />
               );
             })}
           </Card>
         );
       })}
+      <HighlightsEditor value={value} errors={errors} disabled={disabled} onChange={(highlights) => onChange({ ...value, highlights })} />
     </Form>
   );
 }
@@ -139,7 +162,7 @@ function TableEditor({
         pagination={false}
         scroll={{ x: 'max-content' }}
         dataSource={table.rows.map((cells, key) => ({ key, cells }))}
-        locale={{ emptyText: '本表已无内容。可添加一行，或在上面的段落中说明本期无此类事项。' }}
+        locale={{ emptyText: '本表已无内容：保存后不再印发本表，上面的段落改为「本期无此类事项」。需要时可先添加一行。' }}
         columns={[
           ...table.headers.map((h, c) => ({
             title: h,

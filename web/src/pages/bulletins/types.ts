@@ -1,73 +1,24 @@
-/** The 通报 as the API gives it (src/bulletins/bulletin.service.ts get/list), and small helpers of the pages. */
+/**
+ * The 通报 as the API gives it — the types generated from the service's OpenAPI document (web/src/api.gen.ts,
+ * `npm run api:types`; src/bulletins/bulletin.view.ts) under the pages' names — and small helpers of the pages.
+ */
 import { ApiError } from '../../api';
+import type { BulletinDetailView, BulletinDraftView, BulletinReproductionView, BulletinRowView, BulletinSectionView, BulletinTableView } from '../../api.gen';
 
-export type BulletinKind = 'monthly' | 'quarterly' | 'key_supervision';
-export type BulletinState = 'draft' | 'pending_approval' | 'approved' | 'published';
+export type BulletinDetail = BulletinDetailView;
+export type BulletinRow = BulletinRowView;
+export type BulletinDraft = BulletinDraftView;
+export type BulletinSection = BulletinSectionView;
+export type BulletinBlock = BulletinSectionView['blocks'][number];
+export type BulletinTable = BulletinTableView;
+export type Reproduction = BulletinReproductionView;
+export type BulletinKind = BulletinDetailView['kind'];
+export type BulletinState = BulletinDetailView['state'];
 
 export const KIND_LABELS: Record<BulletinKind, string> = { monthly: '月度通报', quarterly: '季度通报', key_supervision: '重点督办专项通报' };
 export const STATE_COLORS: Record<BulletinState, string> = { draft: 'default', pending_approval: 'processing', approved: 'success', published: 'blue' };
 
-export interface BulletinTable {
-  caption: string;
-  headers: string[];
-  rows: string[][];
-}
-export type BulletinBlock = { type: 'paragraph'; text: string } | { type: 'table'; table: BulletinTable };
-export interface BulletinSection {
-  heading: string;
-  blocks: BulletinBlock[];
-}
-export interface BulletinDraft {
-  kind: BulletinKind;
-  title: string;
-  subtitle: string | null;
-  issueLabel: string;
-  office: string;
-  periodLabel: string;
-  recipients: string | null;
-  intro: string;
-  sections: BulletinSection[];
-  highlights: { overview: string; praise: string[]; praiseCount: number; criticism: string[]; criticismCount: number };
-}
-
-export interface BulletinRow {
-  number: string;
-  kind: BulletinKind;
-  kindLabel?: string;
-  period: string;
-  issue: string;
-  state: BulletinState;
-  stateLabel: string;
-  approvedBy: string | null;
-  publishedAt: string;
-}
-
-export interface BulletinDetail {
-  number: string;
-  kind: BulletinKind;
-  kindLabel: string;
-  period: string;
-  issue: string;
-  state: BulletinState;
-  stateLabel: string;
-  edited: boolean;
-  groupIds: number[] | null;
-  draft: BulletinDraft;
-  links: { fullText: string; chart: string };
-  approvedBy: string | null;
-  approvedAt: string;
-  publishedAt: string;
-  submitted: boolean;
-  returned: { by: string; at: string; reason: string } | null;
-  timeline: { at: string; action: string; state: BulletinState; actor: string; channel: string; summary: string }[];
-}
-
-export interface Reproduction {
-  number: string;
-  equal: boolean;
-  differences: { line: number; archived: string | null; now: string | null }[];
-}
-
+/** The group directory's row (the org pages' shape; /api/groups is not described in OpenAPI yet). */
 export interface ChatGroupRow {
   id: number;
   platform: 'dingtalk' | 'wecom';
