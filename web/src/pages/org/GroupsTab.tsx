@@ -195,11 +195,7 @@ function EditGroup({ group, units, onClose, onSaved }: { group: Group | null; un
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const { message } = App.useApp();
-  useEffect(() => {
-    setFormError(null);
-    form.resetFields();
-    if (group) form.setFieldsValue({ name: group.name, purpose: group.purpose, unitId: group.unitId ?? undefined });
-  }, [group, form]);
+  useEffect(() => setFormError(null), [group]);
   const save = async (v: GroupForm) => {
     if (!group) return;
     setSaving(true);
@@ -235,14 +231,21 @@ function EditGroup({ group, units, onClose, onSaved }: { group: Group | null; un
       cancelText="取消"
       confirmLoading={saving}
       onOk={() => form.submit()}
-      forceRender
+      destroyOnHidden
     >
       {group && (
         <p style={{ marginTop: 0 }}>
           {PLATFORMS[group.platform]}群 {group.externalId}（平台和群标识不能修改；如绑错了群，请移除后重新登记）
         </p>
       )}
-      <Form form={form} layout="vertical" name="editGroup" onFinish={save} aria-label="修改群">
+      <Form
+        form={form}
+        layout="vertical"
+        name="editGroup"
+        initialValues={group ? { name: group.name, purpose: group.purpose, unitId: group.unitId ?? undefined } : undefined}
+        onFinish={save}
+        aria-label="修改群"
+      >
         <Form.Item name="name" label="群名称" rules={[{ required: true, whitespace: true, message: '请填写群名称' }]}>
           <Input maxLength={100} />
         </Form.Item>

@@ -44,12 +44,12 @@ export default function PersonDrawer({ personId, units, onClose, onChanged }: { 
             <Descriptions.Item label="所在单位">{unitName(person.unitId)}</Descriptions.Item>
             <Descriptions.Item label="状态">{person.active ? '在职' : <Tag color="default">已停用</Tag>}</Descriptions.Item>
           </Descriptions>
-          <Divider titlePlacement="start">基本信息</Divider>
-          <Basics person={person} units={units} onChanged={changed} />
           <Divider titlePlacement="start">钉钉 / 企业微信账号</Divider>
           <Identities person={person} onChanged={changed} />
           <Divider titlePlacement="start">角色</Divider>
           <Roles person={person} units={units} onChanged={changed} />
+          <Divider titlePlacement="start">基本信息</Divider>
+          <Basics person={person} units={units} onChanged={changed} />
           {admin && (
             <>
               <Divider titlePlacement="start">个人令牌</Divider>

@@ -185,10 +185,7 @@ function EditUnit({ unit, onClose, onSaved }: { unit: Unit | null; onClose(): vo
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const { message } = App.useApp();
-  useEffect(() => {
-    setFormError(null);
-    if (unit) form.setFieldsValue({ code: unit.code, name: unit.name });
-  }, [unit, form]);
+  useEffect(() => setFormError(null), [unit]);
   const save = async (v: { code: string; name: string }) => {
     if (!unit) return;
     setSaving(true);
@@ -212,9 +209,16 @@ function EditUnit({ unit, onClose, onSaved }: { unit: Unit | null; onClose(): vo
       cancelText="取消"
       confirmLoading={saving}
       onOk={() => form.submit()}
-      forceRender
+      destroyOnHidden
     >
-      <Form form={form} layout="vertical" name="editUnit" onFinish={save} aria-label="修改单位">
+      <Form
+        form={form}
+        layout="vertical"
+        name="editUnit"
+        initialValues={unit ? { code: unit.code, name: unit.name } : undefined}
+        onFinish={save}
+        aria-label="修改单位"
+      >
         <Form.Item
           name="code"
           label="单位编码"
