@@ -15,6 +15,7 @@ import { Report } from './cases/report.entity';
 import { ApiToken } from './org/api-token.entity';
 import { ConsoleSession, LoginCode } from './auth/console-session.entity';
 import { ChatGroup } from './org/chat-group.entity';
+import { OrgChange } from './org/org-change.entity';
 import { Person } from './org/person.entity';
 import { PersonIdentity } from './org/person-identity.entity';
 import { RoleGrant } from './org/role-grant.entity';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   RoleGrant,
   ChatGroup,
   ApiToken,
+  OrgChange,
   ConsoleSession,
   LoginCode,
   Item,

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { OrgModule } from '../org/org.module';
 import { AuthController } from './auth.controller';
+import { PersonRetiredSubscriber } from './person-retired.subscriber';
 import { SessionController } from './session.controller';
 import { SessionService } from './session.service';
 import { TokenService } from './token.service';
@@ -13,7 +14,7 @@ import { TokenService } from './token.service';
 @Module({
   imports: [OrgModule],
   controllers: [AuthController, SessionController],
-  providers: [TokenService, SessionService],
+  providers: [TokenService, SessionService, PersonRetiredSubscriber],
   exports: [TokenService, SessionService],
 })
 export class AuthModule {}

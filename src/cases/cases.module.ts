@@ -17,6 +17,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { CloseFinishedParentsJob } from './close-finished-parents.job';
 import { ExtensionCutoffJob } from './extension-cutoff.job';
 import { CardRefresher } from './card-refresher';
+import { OrgRetirementGuard } from './org-retirement.guard';
 import { YearEndJob } from './year-end.job';
 import { YearEndService } from './year-end.service';
 import { WallController } from './wall.controller';
@@ -38,6 +39,7 @@ import { WallService } from './wall.service';
     CloseFinishedParentsJob,
     ExtensionCutoffJob,
     CardRefresher,
+    OrgRetirementGuard,
     YearEndService,
     YearEndJob,
     WallService,

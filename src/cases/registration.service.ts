@@ -401,8 +401,19 @@ export class RegistrationService {
     if (!people.some((p) => p.id === leaderId) || !grants.some((g) => g.personId === leaderId && g.role === 'leader')) {
       throw invalid('CASE.BAD_LEADER', `人员 ${leaderId} 不是分管领导，不能审定本事项。`, { field: 'leaderId' });
     }
+    // Issue 15: people and units retired (停用) are given no item.
+    const retired = people.filter((p) => !p.active);
+    if (retired.length) {
+      const field = retired.some((p) => p.id === ownerId) ? 'ownerId' : 'leaderId';
+      throw invalid('CASE.PERSON_RETIRED', `${retired.map((p) => p.name).join('、')}已停用，请另选在职人员。`, { field });
+    }
     const found = await em.findBy(Unit, { id: In(unitIds) });
     const missing = unitIds.filter((id) => !found.some((u) => u.id === id));
     if (missing.length) throw invalid('CASE.UNKNOWN_UNIT', `没有编号为 ${missing.join('、')} 的单位。`, { field: 'leadUnitId' });
+    const retiredUnits = found.filter((u) => !u.active);
+    if (retiredUnits.length) {
+      const field = retiredUnits.some((u) => u.id === unitIds[0]) ? 'leadUnitId' : 'coUnitIds';
+      throw invalid('CASE.UNIT_RETIRED', `${retiredUnits.map((u) => `「${u.name}」`).join('、')}已停用，不能承办新事项，请另选单位。`, { field });
+    }
   }
 }

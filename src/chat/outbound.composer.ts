@@ -57,6 +57,8 @@ export class OutboundComposer implements OnModuleInit {
       return group ? [{ platform: group.platform, to: { type: 'group', group } }] : [];
     }
     if (kind === 'person') {
+      // Issue 15: a person retired (停用) after the message was queued gets nothing — a reminder, a card — any more.
+      if (!(await this.db.getRepository(Person).existsBy({ id: Number(id), active: true }))) return [];
       const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: Number(id) }, order: { id: 'ASC' } });
       // A person bound on both platforms gets an answer where they wrote (the message names the platform), anything
       // else on the first platform this deployment has switched on.

@@ -17,7 +17,11 @@ export async function unitTargets(em: EntityManager, unitIds: number[]): Promise
   const withoutGroup = unitIds.filter((id) => !groups.some((g) => g.unitId === id));
   if (withoutGroup.length) {
     const contacts = await em.findBy(RoleGrant, { unitId: In(withoutGroup), role: In(['unit_contact', 'unit_head']) });
-    for (const pid of new Set(contacts.map((c) => c.personId))) out.push({ target: `person:${pid}` });
+    for (const pid of await stillActive(
+      em,
+      contacts.map((c) => c.personId),
+    ))
+      out.push({ target: `person:${pid}` });
   }
   return out;
 }
@@ -27,7 +31,20 @@ export async function supervisionTargets(em: EntityManager): Promise<Target[]> {
   const groups = await em.findBy(ChatGroup, { purpose: 'supervision' });
   if (groups.length) return groups.map((g) => ({ target: `group:${g.id}`, platform: g.platform }));
   const staff = await em.findBy(RoleGrant, { role: 'supervisor' });
-  return [...new Set(staff.map((s) => s.personId))].map((id) => ({ target: `person:${id}` as const }));
+  return (
+    await stillActive(
+      em,
+      staff.map((s) => s.personId),
+    )
+  ).map((id) => ({ target: `person:${id}` as const }));
+}
+
+/** Issue 15: people retired (停用) are sent nothing; ids in the order given, once each. */
+async function stillActive(em: EntityManager, ids: number[]): Promise<number[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  const active = new Set((await em.findBy(Person, { id: In(unique), active: true })).map((p) => p.id));
+  return unique.filter((id) => active.has(id));
 }
 
 /**

@@ -32,6 +32,14 @@ export interface GroupInput {
 
 const UNIT_ROLES: Role[] = ['unit_contact', 'unit_head'];
 
+export type PeopleStatus = 'active' | 'retired' | 'all';
+export interface PeopleFilter {
+  unitId?: number;
+  role?: Role;
+  q?: string;
+  status?: PeopleStatus;
+}
+
 /** P1–P3: units, people with their platform identities and roles, chat groups. */
 @Injectable()
 export class OrgService {
@@ -46,7 +54,7 @@ export class OrgService {
     const name = input.name.normalize('NFKC').trim();
     if (await em.existsBy(Unit, { code })) throw conflict('ORG.UNIT_CODE_TAKEN', `单位编码 ${code} 已被使用。`, { field: 'code' });
     if (await em.existsBy(Unit, { name })) throw conflict('ORG.UNIT_NAME_TAKEN', `单位「${name}」已存在。`, { field: 'name' });
-    return em.save(Unit, { code, name });
+    return em.save(Unit, { code, name, active: true });
   }
 
   /**
@@ -83,20 +91,45 @@ export class OrgService {
     return this.personView(id);
   }
 
-  /** `q`: part of a name or mobile, or a DingTalk / WeCom account (whole or part) — what the 督查室 types to find someone. */
-  async people(filter: { unitId?: number; role?: Role; q?: string } = {}) {
+  /**
+   * `q`: part of a name or mobile, or a DingTalk / WeCom account (whole or part) — what the 督查室 types to find someone.
+   * `status` (issue 15): people in post (default: the pickers offer no one retired), retired ones, or all.
+   */
+  async people(filter: PeopleFilter = {}): Promise<PersonView[]> {
+    const where = await this.peopleWhere(filter);
+    if (where === null) return [];
+    return this.views(await this.db.getRepository(Person).find({ where, order: { id: 'ASC' } }));
+  }
+
+  /** The same, one page at a time (the 组织 page over a city's thousands of contacts). */
+  async peoplePage(filter: PeopleFilter & { page: number; pageSize: number }): Promise<{ total: number; page: number; pageSize: number; items: PersonView[] }> {
+    const { page, pageSize } = filter;
+    const where = await this.peopleWhere(filter);
+    if (where === null) return { total: 0, page, pageSize, items: [] };
+    const [rows, total] = await this.db.getRepository(Person).findAndCount({ where, order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize });
+    return { total, page, pageSize, items: await this.views(rows) };
+  }
+
+  /** null: nobody can match. */
+  private async peopleWhere(filter: PeopleFilter): Promise<FindOptionsWhere<Person> | FindOptionsWhere<Person>[] | null> {
     let ids: number[] | undefined;
-    if (filter.role) ids = (await this.db.getRepository(RoleGrant).findBy({ role: filter.role })).map((g) => g.personId);
-    const base = { ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}), ...(ids ? { id: In(ids) } : {}) };
-    let where: FindOptionsWhere<Person> | FindOptionsWhere<Person>[] = base;
-    if (filter.q) {
-      const like = Like(`%${filter.q}%`); // a % or _ typed matches loosely: harmless in a search box
-      const byAccount = (await this.db.getRepository(PersonIdentity).findBy({ externalUserId: like })).map((i) => i.personId);
-      const matched = [{ name: like }, { mobile: like }, ...(byAccount.length ? [{ id: In(byAccount) }] : [])];
-      // An id list from the role filter and one from the accounts: both must hold.
-      where = matched.map((m) => ('id' in m && ids ? { ...base, id: In(byAccount.filter((x) => ids.includes(x))) } : { ...base, ...m }));
-    }
-    const people = await this.db.getRepository(Person).find({ where, order: { id: 'ASC' } });
+    if (filter.role) ids = [...new Set((await this.db.getRepository(RoleGrant).findBy({ role: filter.role })).map((g) => g.personId))];
+    if (ids && !ids.length) return null;
+    const status = filter.status ?? 'active';
+    const base: FindOptionsWhere<Person> = {
+      ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}),
+      ...(ids ? { id: In(ids) } : {}),
+      ...(status === 'all' ? {} : { active: status === 'active' }),
+    };
+    if (!filter.q) return base;
+    const like = Like(`%${filter.q}%`); // a % or _ typed matches loosely: harmless in a search box
+    const byAccount = [...new Set((await this.db.getRepository(PersonIdentity).findBy({ externalUserId: like })).map((i) => i.personId))];
+    // An id list from the role filter and one from the accounts: both must hold.
+    const accounts = ids ? byAccount.filter((x) => ids.includes(x)) : byAccount;
+    return [{ ...base, name: like }, { ...base, mobile: like }, ...(accounts.length ? [{ ...base, id: In(accounts) }] : [])];
+  }
+
+  private async views(people: Person[]): Promise<PersonView[]> {
     const pids = people.map((p) => p.id);
     const [idents, grants] = pids.length
       ? await Promise.all([
@@ -247,7 +280,7 @@ function view(p: Person, idents: PersonIdentity[], grants: RoleGrant[]) {
     mobile: p.mobile,
     unitId: p.unitId,
     active: p.active,
-    identities: idents.filter((i) => i.personId === p.id).map((i) => ({ platform: i.platform, corpId: i.corpId, externalUserId: i.externalUserId })),
+    identities: idents.filter((i) => i.personId === p.id).map((i) => ({ id: i.id, platform: i.platform, corpId: i.corpId, externalUserId: i.externalUserId })),
     roles: grants.filter((g) => g.personId === p.id).map((g) => ({ role: g.role, unitId: g.unitId })),
   };
 }

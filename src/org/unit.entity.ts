@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
+import { BoolColumn, CreatedAtColumn, IntColumn, StringColumn } from '../database/columns';
 
 /** P1: a 承办单位 (county government, department, street office…). */
 @Entity('unit')
@@ -15,5 +15,7 @@ export class Unit {
    * leader role), to whom the owner reports an item 2 days overdue. Set by the admin only (grant.rules: privileged).
    */
   @IntColumn({ nullable: true }) coordinatingLeaderId!: number | null;
+  /** Issue 15: a retired (停用) unit keeps its history but is given no new items. */
+  @BoolColumn({ default: true }) active!: boolean;
   @CreatedAtColumn() createdAt!: Date;
 }

@@ -67,7 +67,7 @@ describe('org import', () => {
     expect(await counts()).toEqual([2, 3, 1]);
     const wu = await t.http().get('/api/people').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
     const person = wu.body.find((p: { name: string }) => p.name === '吴联络');
-    expect(person.identities).toEqual([{ platform: 'wecom', corpId: '', externalUserId: 'wx-wu' }]);
+    expect(person.identities).toEqual([{ id: expect.any(Number), platform: 'wecom', corpId: '', externalUserId: 'wx-wu' }]);
     expect(person.roles.map((r: { role: string }) => r.role).sort()).toEqual(['unit_contact', 'unit_head']);
     expect(await t.db.getRepository(PersonIdentity).countBy({ externalUserId: 'dt-zhao' })).toBe(1);
   });

@@ -41,6 +41,13 @@ interface Fixtures {
   spareBulletin: string;
   units: Org['units'];
   leader: number;
+  /** Issue 15: a unit, a person, accounts and groups the change and retire routes may use up. */
+  spareUnit: number;
+  retiree: number;
+  spareIdentity: number;
+  leaderIdentity: number;
+  spareGroup: number;
+  doomedGroup: number;
   seq: () => number;
 }
 
@@ -125,6 +132,27 @@ const RULES: Record<string, Rule> = {
   'GET /api/people/:id/tokens': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens` }) },
   'POST /api/people/:id/tokens/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/people/${f.spare}/tokens/revoke`, body: {} }) },
   'POST /api/tokens/:id/revoke': { allow: ADMIN, call: (f) => ({ path: `/api/tokens/${f.spareTokenId}/revoke`, body: {} }) },
+  // Issue 15: changing and retiring — the same callers as creating; a privileged person only by an admin.
+  'PUT /api/units/:id': { allow: OFFICE, call: (f) => ({ path: `/api/units/${f.spareUnit}`, body: { name: `矩阵改名单位${f.seq()}` } }) },
+  'POST /api/units/:id/deactivate': { allow: OFFICE, call: (f) => ({ path: `/api/units/${f.spareUnit}/deactivate` }) },
+  'POST /api/units/:id/reactivate': { allow: OFFICE, call: (f) => ({ path: `/api/units/${f.spareUnit}/reactivate` }) },
+  'GET /api/units/:id/changes': { allow: OFFICE, call: (f) => ({ path: `/api/units/${f.spareUnit}/changes` }) },
+  'PUT /api/people/:id': {
+    allow: OFFICE,
+    call: (f) => ({ path: `/api/people/${f.retiree}`, body: { mobile: `138000000${String(f.seq()).padStart(2, '0')}` } }),
+    also: [{ label: 'a leader', allow: ADMIN, call: (f) => ({ path: `/api/people/${f.leader}`, body: { name: '赵副市长' } }) }],
+  },
+  'POST /api/people/:id/deactivate': { allow: OFFICE, call: (f) => ({ path: `/api/people/${f.retiree}/deactivate` }) },
+  'POST /api/people/:id/reactivate': { allow: OFFICE, call: (f) => ({ path: `/api/people/${f.retiree}/reactivate` }) },
+  'GET /api/people/:id/changes': { allow: OFFICE, call: (f) => ({ path: `/api/people/${f.retiree}/changes` }) },
+  'DELETE /api/people/:id/identities/:identityId': {
+    allow: OFFICE, // the first allowed caller removes it; the next finds it gone (404, not a refusal)
+    call: (f) => ({ path: `/api/people/${f.retiree}/identities/${f.spareIdentity}` }),
+    also: [{ label: 'of a leader', allow: ADMIN, call: (f) => ({ path: `/api/people/${f.leader}/identities/${f.leaderIdentity}` }) }],
+  },
+  'PUT /api/groups/:id': { allow: OFFICE, call: (f) => ({ path: `/api/groups/${f.spareGroup}`, body: { name: `矩阵改名群${f.seq()}` } }) },
+  'DELETE /api/groups/:id': { allow: OFFICE, call: (f) => ({ path: `/api/groups/${f.doomedGroup}` }) },
+  'GET /api/groups/:id/changes': { allow: OFFICE, call: (f) => ({ path: `/api/groups/${f.spareGroup}/changes` }) },
   'GET /api/groups': { allow: SIGNED_IN, call: () => ({ path: '/api/groups' }) },
   'POST /api/groups': {
     allow: OFFICE,
@@ -384,8 +412,23 @@ describe.each(['bearer', 'cookie'] as const)('authorisation matrix (%s): every r
     ).body;
     const bulletin = (await t.http().post('/api/bulletins').set(sup).send({ kind: 'monthly', period: '2026-02' }).expect(201)).body.number as string;
     const spareBulletin = (await t.http().post('/api/bulletins').set(sup).send({ kind: 'monthly', period: '2026-01' }).expect(201)).body.number as string;
+    const orgs = t.get(OrgService);
+    const spareUnit = (await orgs.createUnit({ code: 'MSPARE', name: '矩阵备用单位' })).id;
+    const retiree = await orgs.createPerson({
+      name: '矩阵离岗联络员',
+      roles: [{ role: 'unit_contact', unitId: spareUnit }],
+      identities: [{ platform: 'dingtalk', externalUserId: 'dt-matrix-retiree' }],
+    });
+    const leaderIdentity = (await orgs.personView(org.leader.id)).identities.find((i) => i.platform === 'dingtalk')!.id;
+    const group = (externalId: string) => orgs.createGroup({ platform: 'dingtalk', externalId, name: '矩阵备用群', purpose: 'broadcast' });
     let n = 0;
     f = {
+      spareUnit,
+      retiree: retiree.id,
+      spareIdentity: retiree.identities[0].id,
+      leaderIdentity,
+      spareGroup: (await group('cidMSPARE')).id,
+      doomedGroup: (await group('cidMDOOMED')).id,
       item,
       extensionId: ext.requestId,
       spare,

@@ -1,7 +1,9 @@
 import { Workbook } from 'exceljs';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { TokenService } from '../../src/auth/token.service';
+import { RegistrationService } from '../../src/cases/registration.service';
 import { OrgService } from '../../src/org/org.service';
+import { ChatGroup } from '../../src/org/chat-group.entity';
 import { Person } from '../../src/org/person.entity';
 import { PersonIdentity } from '../../src/org/person-identity.entity';
 import { RoleGrant } from '../../src/org/role-grant.entity';
@@ -204,6 +206,126 @@ describe('组织 in a browser (issue 15)', () => {
     await shot(page, 'desk-org-import-done');
     await page.getByRole('tab', { name: '人员' }).click();
     await page.locator('tr', { hasText: '郑统计' }).waitFor();
+    await page.close();
+  }, 300_000);
+  it('at phone size the 督查室 renames a unit, is told why a busy unit cannot be retired, retires an idle one, corrects and retires a contact who left, removes a wrong account and a group', async () => {
+    // Its own cast, whatever the file's shared set-up holds.
+    const org = t.get(OrgService);
+    const water = (await org.createUnit({ code: 'SWJ9', name: '市水务局' })).id;
+    const forest = (await org.createUnit({ code: 'LYJ9', name: '市林业局' })).id;
+    const owner = await org.createPerson({ name: '韩秘书', roles: [{ role: 'owner' }] });
+    const leader = await org.createPerson({ name: '杨副市长', roles: [{ role: 'leader' }] });
+    const jiang = await org.createPerson({
+      name: '蒋联络',
+      mobile: '13500000009',
+      unitId: water,
+      roles: [{ role: 'unit_contact', unitId: water }],
+      identities: [
+        { platform: 'dingtalk', externalUserId: 'dt-jiang' },
+        { platform: 'wecom', externalUserId: 'wx-jiang-wrong' },
+      ],
+    });
+    const jiangToken = (await t.get(TokenService).issue(jiang.id, 'test')).token;
+    await org.createGroup({ platform: 'dingtalk', externalId: 'cidSWJ9', name: '水务局督办群', unitId: water, purpose: 'unit' });
+    const sup = await org.createPerson({ name: '曹督查', roles: [{ role: 'supervisor' }] });
+    const supToken = (await t.get(TokenService).issue(sup.id, 'test')).token;
+    const item = (
+      await t.get(RegistrationService).register(
+        {
+          title: '防汛设施检修',
+          content: '汛前完成',
+          source: 'meeting',
+          ownerId: owner.id,
+          leaderId: leader.id,
+          leadUnitId: water,
+          deadline: { workingDays: 10 },
+        },
+        (await t.get(TokenService).actorFor(sup.id, 'api'))!,
+      )
+    ).number;
+    const button = (label: string) => new RegExp('^' + [...label].join('\\s?') + '$');
+    const confirm = (page: Page, label: string) =>
+      page
+        .locator('.ant-popover:visible')
+        .getByRole('button', { name: button(label) })
+        .click();
+
+    const page = await open(PHONE);
+    await signInWithToken(page, t.url, supToken, '/组织');
+    await page.getByRole('tab', { name: '单位' }).waitFor();
+
+    // 单位: a name another unit has is refused next to the field; then the rename lands, on the change record.
+    await page.getByRole('button', { name: '修改市林业局' }).click();
+    const unitDialog = page.getByRole('dialog', { name: '修改单位：市林业局' });
+    await unitDialog.getByLabel('单位名称').fill('市水务局');
+    await unitDialog.getByRole('button', { name: button('保存') }).click();
+    await unitDialog.locator('#editUnit_name_help', { hasText: '已有名为「市水务局」的单位' }).waitFor();
+    await unitDialog.getByLabel('单位名称').fill('市林业和草原局');
+    await unitDialog.getByRole('button', { name: button('保存') }).click();
+    await page.locator('tr', { hasText: '市林业和草原局' }).waitFor();
+
+    // A unit with an open item is not retired: the answer names the item and says what to do first.
+    await page.getByRole('button', { name: '停用市水务局' }).click();
+    await confirm(page, '停用');
+    const refusal = page.locator('.ant-modal-confirm');
+    await refusal.getByText(item, { exact: false }).waitFor();
+    expect(await refusal.innerText()).toContain('调整承办');
+    await page.waitForTimeout(500); // the dialog's opening animation, for the picture
+    await shot(page, 'phone-org-unit-refused');
+    await refusal.getByRole('button', { name: '知道了' }).click();
+    await page.getByRole('button', { name: '停用市林业和草原局' }).click();
+    await confirm(page, '停用');
+    await page.locator('tr', { hasText: '市林业和草原局' }).getByText('已停用').waitFor();
+    expect(await t.db.getRepository(Unit).findOneByOrFail({ id: forest })).toMatchObject({ name: '市林业和草原局', active: false });
+    expect(await t.db.getRepository(Unit).findOneByOrFail({ id: water })).toMatchObject({ active: true });
+    await shot(page, 'phone-org-units-edited');
+
+    // 人员: the contact found, a bad mobile refused next to its field, the wrong WeCom account removed, the contact retired.
+    await page.getByRole('tab', { name: '人员' }).click();
+    await page.getByLabel('查找人员').fill('蒋联络');
+    await page.getByRole('button', { name: /^查\s?找$/ }).click();
+    await page
+      .locator('tbody tr', { hasText: '蒋联络' })
+      .getByRole('button', { name: button('管理') })
+      .click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('企业微信：wx-jiang-wrong').waitFor();
+    await drawer.getByLabel('手机号').fill('1350000');
+    await drawer.getByRole('button', { name: '保存基本信息' }).click();
+    await drawer.locator('#personBasics_mobile_help', { hasText: '手机号应为 1 开头的 11 位数字' }).waitFor();
+    await drawer.getByLabel('手机号').fill('13500000010');
+    await drawer.getByRole('button', { name: '保存基本信息' }).click();
+    await drawer.getByText('手机号改为 13500000010').waitFor(); // on the change record
+    await drawer.getByRole('button', { name: '解除企业微信账号 wx-jiang-wrong' }).click();
+    await confirm(page, '解除');
+    await drawer.getByText('企业微信：wx-jiang-wrong').waitFor({ state: 'detached' });
+    await drawer.getByRole('button', { name: '停用此人' }).click();
+    await confirm(page, '停用');
+    await drawer.getByText('已停用', { exact: true }).first().waitFor();
+    await shot(page, 'phone-org-person-retired');
+    expect(await t.db.getRepository(Person).findOneByOrFail({ id: jiang.id })).toMatchObject({ mobile: '13500000010', active: false });
+    expect((await t.db.getRepository(PersonIdentity).findBy({ personId: jiang.id })).map((i) => i.externalUserId)).toEqual(['dt-jiang']);
+    expect(await t.get(TokenService).resolve(jiangToken)).toBeNull();
+    await page.keyboard.press('Escape');
+    // In post only, by default: the retired contact is listed under 已停用.
+    await page.locator('tbody tr', { hasText: '蒋联络' }).waitFor({ state: 'detached' });
+    await page.getByLabel('在职状态', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已停用' }).click();
+    await page.locator('tbody tr', { hasText: '蒋联络' }).getByText('已停用').waitFor();
+
+    // 群: renamed, then removed — the unit is then reached one to one.
+    await page.getByRole('tab', { name: '群' }).click();
+    await page.getByRole('button', { name: '修改水务局督办群' }).click();
+    const groupDialog = page.getByRole('dialog', { name: '修改群：水务局督办群' });
+    await groupDialog.getByLabel('群名称').fill('水务局工作群');
+    await groupDialog.getByRole('button', { name: button('保存') }).click();
+    await page.locator('tr', { hasText: '水务局工作群' }).waitFor();
+    await page.getByRole('button', { name: '移除水务局工作群' }).click();
+    await confirm(page, '移除');
+    await page.getByText('已没有单位群').waitFor();
+    await page.locator('tr', { hasText: '水务局工作群' }).waitFor({ state: 'detached' });
+    expect(await t.db.getRepository(ChatGroup).countBy({ unitId: water })).toBe(0);
+    await shot(page, 'phone-org-group-removed');
     await page.close();
   }, 300_000);
 });

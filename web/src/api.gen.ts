@@ -598,6 +598,31 @@ export interface SignInLinkDto {
   code: string;
 }
 
+export interface UpdateGroupDto {
+  name?: string;
+  purpose?: 'unit' | 'broadcast' | 'supervision';
+  /** null 表示不属于任何单位（通报群、督查群） */
+  unitId?: number | null;
+  /** 机器人 Webhook 地址；null 表示删除（连同加签密钥） */
+  webhookUrl?: string | null;
+  /** 自定义机器人加签密钥（SEC…）；null 表示删除 */
+  webhookSecret?: string | null;
+}
+
+export interface UpdatePersonDto {
+  name?: string;
+  /** 手机号；null 表示删除 */
+  mobile?: string | null;
+  /** 所在单位；调整后，其在原单位的联络员、负责人角色随之调整到新单位 */
+  unitId?: number | null;
+}
+
+export interface UpdateUnitDto {
+  /** 单位编码（Excel 导入按编码对应单位） */
+  code?: string;
+  name?: string;
+}
+
 export interface UrgingDto {
   /** 催办方式：phone=电话催办，on_site=现场督办，letter=函询，interview=约谈，rectify=限期整改（也可直接写中文名称） */
   method: 'phone' | 'on_site' | 'letter' | 'interview' | 'rectify' | '电话催办' | '现场督办' | '函询' | '约谈' | '限期整改';
@@ -968,6 +993,37 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: CreateGroupDto;
+      response: void;
+    };
+  };
+  '/api/groups/{id}': {
+    /** 修改群的名称、用途、所属单位或机器人 Webhook（平台和群标识不能改：请移除后重新登记） */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdateGroupDto;
+      response: void;
+    };
+    /** 移除群：机器人不再往该群发消息；单位没有其他单位群时，通知改为一对一发给其联络员和负责人 */
+    delete: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/groups/{id}/changes': {
+    /** 群的变更记录，新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
@@ -1383,12 +1439,19 @@ export interface Paths {
     };
   };
   '/api/people': {
+    /** 查找人员。默认只列在职人员（供选择）；status=retired 只列已停用的，status=all 全部。带 page 或 pageSize 时分页，返回 { total, page, pageSize, items }，否则返回全部匹配的人员 */
     get: {
       params: Record<string, never>;
       query: {
-        unitId: number;
+        unitId?: number;
         /** 按姓名、手机号或钉钉/企业微信账号查找 */
         q?: string;
+        /** 第几页，从 1 开始 */
+        page?: number;
+        /** 每页条数，1–200 */
+        pageSize?: number;
+        status?: 'active' | 'retired' | 'all';
+        role?: 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
       };
       body: never;
       response: void;
@@ -1409,6 +1472,37 @@ export interface Paths {
       body: never;
       response: void;
     };
+    /** 修改人员姓名、手机号或所在单位；担任领导、立项主体、督查员、管理员的人员只能由管理员修改 */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdatePersonDto;
+      response: void;
+    };
+  };
+  '/api/people/{id}/changes': {
+    /** 人员的变更记录（谁、何时、改了什么），新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/people/{id}/deactivate': {
+    /** 停用人员（离岗）：登录会话和个人令牌失效，不再接收提醒，不再作为人员选项，历史记录保留；仍是未办结事项的立项主体或分管领导时不能停用 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
   };
   '/api/people/{id}/identities': {
     /** 绑定钉钉/企业微信账号（P3） */
@@ -1418,6 +1512,29 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: IdentitiesDto;
+      response: void;
+    };
+  };
+  '/api/people/{id}/identities/{identityId}': {
+    /** 解除误绑的钉钉/企业微信账号（P3）；担任领导、立项主体、督查员、管理员的人员只能由管理员办理 */
+    delete: {
+      params: {
+        id: number;
+        identityId: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/people/{id}/reactivate': {
+    /** 恢复启用已停用的人员（原有令牌仍无效，需要时重新签发） */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
@@ -1743,6 +1860,28 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/units/{id}': {
+    /** 修改单位名称或编码（Excel 导入按编码对应单位） */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdateUnitDto;
+      response: void;
+    };
+  };
+  '/api/units/{id}/changes': {
+    /** 单位的变更记录（谁、何时、改了什么），新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
   '/api/units/{id}/coordinating-leader': {
     /** 设置科室（立项主体）的分管领导：事项逾期2天仍未反馈时，立项主体报请其协调（管理员办理） */
     put: {
@@ -1751,6 +1890,28 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: CoordinatingLeaderDto;
+      response: void;
+    };
+  };
+  '/api/units/{id}/deactivate': {
+    /** 停用单位：还有未办结事项（承办、协办或作为立项主体科室）时不能停用；停用后不再作为新事项的承办单位，历史记录保留 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/units/{id}/reactivate': {
+    /** 恢复启用已停用的单位 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };

@@ -16,6 +16,7 @@ import { PolicyLayersSchema1764800200000 } from './1764800200000-PolicyLayersSch
 import { OwnerOfficeSchema1764800300000 } from './1764800300000-OwnerOfficeSchema';
 import { ChatProposalSchema1764900200000 } from './1764900200000-ChatProposalSchema';
 import { ConsoleSessionSchema1764901000000 } from './1764901000000-ConsoleSessionSchema';
+import { OrgChangeSchema1796194501580 } from './1796194501580-OrgChangeSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OwnerOfficeSchema1764800300000,
   ChatProposalSchema1764900200000,
   ConsoleSessionSchema1764901000000,
+  OrgChangeSchema1796194501580,
 ];

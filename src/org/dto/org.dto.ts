@@ -64,3 +64,49 @@ export class CreateGroupDto {
 export class IssueTokenDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) label?: string;
 }
+
+/** Issue 15: what of a unit may change (its id, history and groups stay). */
+export class UpdateUnitDto {
+  @ApiPropertyOptional({ example: 'FGW', description: '单位编码（Excel 导入按编码对应单位）' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/)
+  code?: string;
+  @ApiPropertyOptional({ example: '市发展改革委' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) name?: string;
+}
+
+/** Issue 15: a person's own facts; roles and accounts have their own routes. */
+export class UpdatePersonDto {
+  @ApiPropertyOptional({ example: '张三' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50) name?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: '手机号；null 表示删除' })
+  @IsOptional()
+  @Matches(/^1\d{10}$/)
+  mobile?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: '所在单位；调整后，其在原单位的联络员、负责人角色随之调整到新单位' })
+  @IsOptional()
+  @IsInt()
+  unitId?: number | null;
+}
+
+/** Issue 15: a group's name, purpose, unit and robot; its platform and chat id are what it is. */
+export class UpdateGroupDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) name?: string;
+  @ApiPropertyOptional({ enum: ['unit', 'broadcast', 'supervision'] })
+  @IsOptional()
+  @IsIn(['unit', 'broadcast', 'supervision'])
+  purpose?: 'unit' | 'broadcast' | 'supervision';
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'null 表示不属于任何单位（通报群、督查群）' })
+  @IsOptional()
+  @IsInt()
+  unitId?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: '机器人 Webhook 地址；null 表示删除（连同加签密钥）' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+  @MaxLength(500)
+  webhookUrl?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: '自定义机器人加签密钥（SEC…）；null 表示删除' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  webhookSecret?: string | null;
+}

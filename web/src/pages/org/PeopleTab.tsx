@@ -2,7 +2,24 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Grid, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, query } from '../../api';
 import PersonDrawer from './PersonDrawer';
-import { options, type Person, PLATFORMS, type Role, ROLES, showErrors, type Unit, UNIT_ROLES, useIsAdmin, useList } from './org';
+import {
+  options,
+  PEOPLE_STATUS,
+  type PeoplePage,
+  type PeopleStatus,
+  type Person,
+  PLATFORMS,
+  type Role,
+  ROLES,
+  showErrors,
+  type Unit,
+  UNIT_ROLES,
+  useFetched,
+  useIsAdmin,
+  useList,
+} from './org';
+
+const PAGE_SIZE = 20;
 
 interface NewPerson {
   name: string;
@@ -13,11 +30,21 @@ interface NewPerson {
   wecom?: string;
 }
 
-/** 人员: find people, add one with a chat account and roles, and open a person to manage accounts, roles and tokens. */
+/**
+ * 人员: find people — searched and paged by the service (a city has thousands of contacts), in post, retired or all —,
+ * add one with a chat account and roles, and open a person to change or retire them and manage accounts, roles and tokens.
+ */
 export default function PeopleTab() {
   const [q, setQ] = useState('');
   const [unitId, setUnitId] = useState<number | undefined>();
-  const people = useList<Person>(`/api/people${query({ q, unitId })}`);
+  const [status, setStatus] = useState<PeopleStatus>('active');
+  const [page, setPage] = useState(1);
+  const people = useFetched<PeoplePage>(`/api/people${query({ q, unitId, status, page, pageSize: PAGE_SIZE })}`, {
+    total: 0,
+    page: 1,
+    pageSize: PAGE_SIZE,
+    items: [],
+  });
   const units = useList<Unit>('/api/units');
   const admin = useIsAdmin();
   const phone = Grid.useBreakpoint().md === false;
@@ -90,7 +117,7 @@ export default function PeopleTab() {
                 allowClear
                 showSearch={{ optionFilterProp: 'label' }}
                 placeholder="选择单位"
-                options={units.data.map((u) => ({ value: u.id, label: u.name }))}
+                options={units.data.filter((u) => u.active).map((u) => ({ value: u.id, label: u.name }))}
               />
             </Form.Item>
             <Form.Item name="roles" label="角色" extra={admin ? undefined : '领导、立项主体、督查员、管理员只能由管理员授予'}>
@@ -116,7 +143,10 @@ export default function PeopleTab() {
           aria-label="查找人员"
           enterButton="查找"
           style={{ width: phone ? '100%' : 340 }}
-          onSearch={(v) => setQ(v.trim())}
+          onSearch={(v) => {
+            setQ(v.trim());
+            setPage(1);
+          }}
         />
         <Select
           allowClear
@@ -124,8 +154,22 @@ export default function PeopleTab() {
           placeholder="全部单位"
           style={{ width: phone ? '100%' : 200 }}
           value={unitId}
-          onChange={setUnitId}
+          onChange={(v?: number) => {
+            setUnitId(v);
+            setPage(1);
+          }}
           options={units.data.map((u) => ({ value: u.id, label: u.name }))}
+          aria-label="按单位筛选"
+        />
+        <Select
+          style={{ width: phone ? '100%' : 120 }}
+          value={status}
+          onChange={(v: PeopleStatus) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          options={options(PEOPLE_STATUS)}
+          aria-label="在职状态"
         />
       </Space>
       {people.error && <Alert type="error" showIcon title={people.error} action={<Button onClick={people.reload}>重试</Button>} />}
@@ -133,17 +177,34 @@ export default function PeopleTab() {
         rowKey="id"
         size="middle"
         loading={people.loading}
-        dataSource={people.data}
+        dataSource={people.data.items}
         scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (t) => `共 ${t} 人` }}
-        locale={{ emptyText: q || unitId ? '没有找到符合条件的人员，请换个关键词再查。' : '还没有人员：请在上方添加，或到「导入」页用 Excel 批量导入。' }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: people.data.total,
+          hideOnSinglePage: true,
+          showSizeChanger: false,
+          size: phone ? 'small' : undefined,
+          showTotal: (t) => `共 ${t} 人`,
+          onChange: setPage,
+        }}
+        locale={{
+          emptyText:
+            q || unitId || status !== 'active'
+              ? '没有找到符合条件的人员，请换个关键词或筛选条件再查。'
+              : '还没有人员：请在上方添加，或到「导入」页用 Excel 批量导入。',
+        }}
         columns={[
           {
             title: '姓名',
             dataIndex: 'name',
             render: (n: string, p) => (
               <Space orientation="vertical" size={0}>
-                <Typography.Link onClick={() => setOpen(p.id)}>{n}</Typography.Link>
+                <Space size={4}>
+                  <Typography.Link onClick={() => setOpen(p.id)}>{n}</Typography.Link>
+                  {!p.active && <Tag>已停用</Tag>}
+                </Space>
                 {phone && <Typography.Text type="secondary">{unitName(p.unitId)}</Typography.Text>}
               </Space>
             ),

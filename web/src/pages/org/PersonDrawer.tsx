@@ -2,9 +2,14 @@ import { useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, Form, Grid, Input, List, Popconfirm, Select, Space, Spin, Tag, Typography } from 'antd';
 import { api, messageOf } from '../../api';
 import { when } from '../../format';
+import ChangeLog from './ChangeLog';
 import { options, type Person, type Platform, PLATFORMS, type Role, ROLES, showErrors, type Token, type Unit, UNIT_ROLES, useIsAdmin } from './org';
 
-/** One person: their chat accounts (add), their roles (edit, with the grant rules' refusals) and, for the administrator, personal tokens. */
+/**
+ * One person: their own facts (name, mobile, unit — edit), retiring someone who left and bringing them back, their chat
+ * accounts (add, remove one bound by mistake), their roles (edit, with the grant rules' refusals), for the
+ * administrator personal tokens, and the change record.
+ */
 export default function PersonDrawer({ personId, units, onClose, onChanged }: { personId: number | null; units: Unit[]; onClose(): void; onChanged(): void }) {
   const phone = Grid.useBreakpoint().md === false;
   const admin = useIsAdmin();
@@ -37,18 +42,22 @@ export default function PersonDrawer({ personId, units, onClose, onChanged }: { 
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label="手机号">{person.mobile ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="所在单位">{unitName(person.unitId)}</Descriptions.Item>
-            <Descriptions.Item label="状态">{person.active ? '在职' : '已停用'}</Descriptions.Item>
+            <Descriptions.Item label="状态">{person.active ? '在职' : <Tag color="default">已停用</Tag>}</Descriptions.Item>
           </Descriptions>
           <Divider titlePlacement="start">钉钉 / 企业微信账号</Divider>
           <Identities person={person} onChanged={changed} />
           <Divider titlePlacement="start">角色</Divider>
           <Roles person={person} units={units} onChanged={changed} />
+          <Divider titlePlacement="start">基本信息</Divider>
+          <Basics person={person} units={units} onChanged={changed} />
           {admin && (
             <>
               <Divider titlePlacement="start">个人令牌</Divider>
-              <Tokens person={person} />
+              <Tokens key={String(person.active)} person={person} />
             </>
           )}
+          <Divider titlePlacement="start">变更记录</Divider>
+          <ChangeLog key={JSON.stringify(person)} path={`/api/people/${person.id}/changes`} />
         </>
       )}
     </Drawer>
@@ -79,15 +88,38 @@ function Identities({ person, onChanged }: { person: Person; onChanged(p: Person
       setSaving(false);
     }
   };
+  const remove = async (identityId: number, what: string) => {
+    setFormError(null);
+    try {
+      const p = await api<Person>(`/api/people/${person.id}/identities/${identityId}`, { method: 'DELETE' });
+      message.success(`已解除${what}。`);
+      onChanged(p);
+    } catch (e) {
+      setFormError(messageOf(e));
+    }
+  };
   return (
     <>
       {person.identities.length ? (
         <Space wrap style={{ marginBottom: 12 }}>
           {person.identities.map((i) => (
-            <Tag key={`${i.platform}${i.corpId}${i.externalUserId}`} color={i.platform === 'dingtalk' ? 'blue' : 'green'}>
-              {PLATFORMS[i.platform]}：{i.externalUserId}
-              {i.corpId ? `（企业 ${i.corpId}）` : ''}
-            </Tag>
+            <Space.Compact key={i.id}>
+              <Tag color={i.platform === 'dingtalk' ? 'blue' : 'green'} style={{ marginInlineEnd: 0, display: 'flex', alignItems: 'center' }}>
+                {PLATFORMS[i.platform]}：{i.externalUserId}
+                {i.corpId ? `（企业 ${i.corpId}）` : ''}
+              </Tag>
+              <Popconfirm
+                title={`解除${PLATFORMS[i.platform]}账号 ${i.externalUserId}？`}
+                description="解除后，这个账号在群里的操作不再算作此人的。"
+                okText="解除"
+                cancelText="取消"
+                onConfirm={() => remove(i.id, `${PLATFORMS[i.platform]}账号 ${i.externalUserId}`)}
+              >
+                <Button size="small" danger aria-label={`解除${PLATFORMS[i.platform]}账号 ${i.externalUserId}`}>
+                  解除
+                </Button>
+              </Popconfirm>
+            </Space.Compact>
           ))}
         </Space>
       ) : (
@@ -153,7 +185,11 @@ function Roles({ person, units, onChanged }: { person: Person; units: Unit[]; on
         {({ getFieldValue }) =>
           (getFieldValue('roles') as Role[] | undefined)?.some((r) => UNIT_ROLES.includes(r)) ? (
             <Form.Item name="unitId" label="联络员、负责人所属单位" rules={[{ required: true, message: '联络员、负责人须选择所属单位' }]}>
-              <Select showSearch={{ optionFilterProp: 'label' }} placeholder="选择单位" options={units.map((u) => ({ value: u.id, label: u.name }))} />
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder="选择单位"
+                options={units.filter((u) => u.active || person.roles.some((r) => r.unitId === u.id)).map((u) => ({ value: u.id, label: u.name }))}
+              />
             </Form.Item>
           ) : null
         }
@@ -285,6 +321,96 @@ function Tokens({ person }: { person: Person }) {
           </Button>
         </Popconfirm>
       )}
+    </>
+  );
+}
+
+interface BasicsForm {
+  name: string;
+  mobile?: string;
+  unitId?: number;
+}
+
+/** 基本信息: name, mobile and unit (a contact's unit roles move with them), and 停用 / 恢复启用. */
+function Basics({ person, units, onChanged }: { person: Person; units: Unit[]; onChanged(p: Person): void }) {
+  const [form] = Form.useForm<BasicsForm>();
+  const [saving, setSaving] = useState(false);
+  const [switching, setSwitching] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const { message, modal } = App.useApp();
+  const initial = { name: person.name, mobile: person.mobile ?? undefined, unitId: person.unitId ?? undefined };
+  useEffect(() => form.setFieldsValue({ name: person.name, mobile: person.mobile ?? undefined, unitId: person.unitId ?? undefined }), [person, form]);
+  const save = async (v: BasicsForm) => {
+    setSaving(true);
+    setFormError(null);
+    try {
+      const p = await api<Person>(`/api/people/${person.id}`, {
+        method: 'PUT',
+        body: { name: v.name.trim(), mobile: v.mobile?.trim() ? v.mobile.trim() : null, unitId: v.unitId ?? null },
+      });
+      message.success(`已保存「${p.name}」的基本信息。`);
+      onChanged(p);
+    } catch (e) {
+      setFormError(
+        showErrors(form, e, { 'ORG.UNIT_RETIRED': 'unitId', 'ORG.UNKNOWN_UNIT': 'unitId', 'ORG.UNIT_REQUIRED': 'unitId', 'ORG.NAME_REQUIRED': 'name' }),
+      );
+    } finally {
+      setSaving(false);
+    }
+  };
+  const setActive = async (active: boolean) => {
+    setSwitching(true);
+    try {
+      const p = await api<Person>(`/api/people/${person.id}/${active ? 'reactivate' : 'deactivate'}`, { method: 'POST' });
+      message.success(active ? `已恢复启用「${p.name}」。如需登录，请重新签发令牌或发送登录链接。` : `已停用「${p.name}」：其登录和令牌已失效，不再接收提醒。`);
+      onChanged(p);
+    } catch (e) {
+      modal.error({ title: active ? '未能恢复启用' : '暂不能停用', content: messageOf(e), okText: '知道了' });
+    } finally {
+      setSwitching(false);
+    }
+  };
+  return (
+    <>
+      <Form form={form} layout="vertical" initialValues={initial} name="personBasics" onFinish={save} aria-label="基本信息">
+        <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="mobile" label="手机号" rules={[{ pattern: /^1\d{10}$/, message: '手机号应为 1 开头的 11 位数字' }]}>
+          <Input maxLength={11} inputMode="numeric" placeholder="选填" />
+        </Form.Item>
+        <Form.Item name="unitId" label="所在单位" extra="调整单位后，此人在原单位的联络员、负责人角色随之调整到新单位。">
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="选择单位"
+            options={units.filter((u) => u.active || u.id === person.unitId).map((u) => ({ value: u.id, label: u.name }))}
+          />
+        </Form.Item>
+        {formError && <Alert style={{ marginBottom: 12 }} type="error" showIcon title={formError} />}
+        <Space wrap>
+          <Button type="primary" htmlType="submit" loading={saving}>
+            保存基本信息
+          </Button>
+          {person.active ? (
+            <Popconfirm
+              title={`停用「${person.name}」？`}
+              description="用于离岗人员：其登录和令牌立即失效，不再接收提醒，也不再出现在人员选项中；已办理的记录保留。"
+              okText="停用"
+              cancelText="取消"
+              onConfirm={() => setActive(false)}
+            >
+              <Button danger loading={switching}>
+                停用此人
+              </Button>
+            </Popconfirm>
+          ) : (
+            <Button loading={switching} onClick={() => void setActive(true)}>
+              恢复启用
+            </Button>
+          )}
+        </Space>
+      </Form>
     </>
   );
 }

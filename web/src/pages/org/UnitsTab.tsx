@@ -1,9 +1,13 @@
-import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Grid, Input, Select, Space, Table, Typography } from 'antd';
-import { api } from '../../api';
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Divider, Form, Grid, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { api, messageOf } from '../../api';
+import ChangeLog from './ChangeLog';
 import { type Person, showErrors, type Unit, useIsAdmin, useList } from './org';
 
-/** 单位: the units, adding one (督查室), and an office's 分管领导 (administrator: a privileged binding, grant rules). */
+/**
+ * 单位: the units, adding one (督查室), changing its name or code, retiring (停用) one that handles no open item and
+ * bringing it back, and an office's 分管领导 (administrator: a privileged binding, grant rules).
+ */
 export default function UnitsTab() {
   const units = useList<Unit>('/api/units');
   const leaders = useList<Person>('/api/people?role=leader');
@@ -14,6 +18,23 @@ export default function UnitsTab() {
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [leaderSaving, setLeaderSaving] = useState<number | null>(null);
+  const [editing, setEditing] = useState<Unit | null>(null);
+  const [switching, setSwitching] = useState<number | null>(null);
+  const { modal } = App.useApp();
+
+  /** 停用 / 启用: a refusal (the unit still handles open items) is shown whole, with what to do first. */
+  const setActive = async (unit: Unit, active: boolean) => {
+    setSwitching(unit.id);
+    try {
+      await api<Unit>(`/api/units/${unit.id}/${active ? 'reactivate' : 'deactivate'}`, { method: 'POST' });
+      message.success(active ? `已恢复启用「${unit.name}」。` : `已停用「${unit.name}」：它不再作为新事项的承办单位，历史事项仍然保留。`);
+      units.reload();
+    } catch (e) {
+      modal.error({ title: active ? '未能恢复启用' : '暂不能停用', content: messageOf(e), okText: '知道了' });
+    } finally {
+      setSwitching(null);
+    }
+  };
 
   const add = async (v: { code: string; name: string }) => {
     setSaving(true);
@@ -81,7 +102,16 @@ export default function UnitsTab() {
         locale={{ emptyText: '还没有单位：请在上方添加，或到「导入」页用 Excel 批量导入。' }}
         columns={[
           { title: '编码', dataIndex: 'code', width: 100 },
-          { title: '名称', dataIndex: 'name' },
+          {
+            title: '名称',
+            dataIndex: 'name',
+            render: (n: string, u) => (
+              <Space size={4} wrap>
+                {n}
+                {!u.active && <Tag>已停用</Tag>}
+              </Space>
+            ),
+          },
           {
             title: '分管领导',
             key: 'leader',
@@ -105,9 +135,112 @@ export default function UnitsTab() {
                 leaderName(u.coordinatingLeaderId)
               ),
           },
+          {
+            title: '操作',
+            key: 'actions',
+            width: 150,
+            render: (_: unknown, u) => (
+              <Space size={4}>
+                <Button size="small" aria-label={`修改${u.name}`} onClick={() => setEditing(u)}>
+                  修改
+                </Button>
+                {u.active ? (
+                  <Popconfirm
+                    title={`停用「${u.name}」？`}
+                    description="停用后不再作为新事项的承办单位；还有未办结事项的单位不能停用。"
+                    okText="停用"
+                    cancelText="取消"
+                    onConfirm={() => setActive(u, false)}
+                  >
+                    <Button size="small" danger loading={switching === u.id} aria-label={`停用${u.name}`}>
+                      停用
+                    </Button>
+                  </Popconfirm>
+                ) : (
+                  <Button size="small" loading={switching === u.id} aria-label={`启用${u.name}`} onClick={() => void setActive(u, true)}>
+                    启用
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
         ]}
+      />
+      <EditUnit
+        unit={editing}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null);
+          units.reload();
+        }}
       />
       {!admin && <Typography.Text type="secondary">科室的分管领导（事项逾期未反馈时报请其协调）由管理员设置。</Typography.Text>}
     </Space>
+  );
+}
+
+/** 修改单位: name and code (Excel imports find a unit by its code), with the refusals next to their fields and the change record. */
+function EditUnit({ unit, onClose, onSaved }: { unit: Unit | null; onClose(): void; onSaved(): void }) {
+  const [form] = Form.useForm<{ code: string; name: string }>();
+  const [saving, setSaving] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const { message } = App.useApp();
+  useEffect(() => setFormError(null), [unit]);
+  const save = async (v: { code: string; name: string }) => {
+    if (!unit) return;
+    setSaving(true);
+    setFormError(null);
+    try {
+      const u = await api<Unit>(`/api/units/${unit.id}`, { method: 'PUT', body: { code: v.code.trim(), name: v.name.trim() } });
+      message.success(`已保存「${u.name}」。`);
+      onSaved();
+    } catch (e) {
+      setFormError(showErrors(form, e, { 'ORG.UNIT_CODE_TAKEN': 'code', 'ORG.UNIT_NAME_TAKEN': 'name', 'ORG.NAME_REQUIRED': 'name' }));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Modal
+      open={unit !== null}
+      title={unit ? `修改单位：${unit.name}` : '修改单位'}
+      onCancel={onClose}
+      okText="保存"
+      cancelText="取消"
+      confirmLoading={saving}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        name="editUnit"
+        initialValues={unit ? { code: unit.code, name: unit.name } : undefined}
+        onFinish={save}
+        aria-label="修改单位"
+      >
+        <Form.Item
+          name="code"
+          label="单位编码"
+          extra="Excel 导入按编码对应单位，改后请用新编码。"
+          rules={[
+            { required: true, message: '请填写单位编码' },
+            { pattern: /^[A-Za-z0-9_-]{1,32}$/, message: '编码只能用字母、数字、下划线或短横线，最多 32 位（如 FGW）' },
+          ]}
+        >
+          <Input maxLength={32} />
+        </Form.Item>
+        <Form.Item name="name" label="单位名称" rules={[{ required: true, whitespace: true, message: '请填写单位名称' }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+      </Form>
+      {formError && <Alert type="error" showIcon title={formError} />}
+      {unit && (
+        <>
+          <Divider titlePlacement="start">变更记录</Divider>
+          <ChangeLog key={`${unit.id}:${unit.code}:${unit.name}`} path={`/api/units/${unit.id}/changes`} />
+        </>
+      )}
+    </Modal>
   );
 }

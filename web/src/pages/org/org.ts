@@ -10,10 +10,13 @@ export interface Unit {
   code: string;
   name: string;
   coordinatingLeaderId: number | null;
+  /** false: retired (停用) — kept for its history, given no new item. */
+  active: boolean;
 }
 export type Platform = 'dingtalk' | 'wecom';
 export type Role = keyof typeof ROLE_LABELS;
 export interface Identity {
+  id: number;
   platform: Platform;
   corpId: string;
   externalUserId: string;
@@ -38,6 +41,24 @@ export interface Group {
   purpose: Purpose;
   hasWebhook: boolean;
 }
+/** One line of a unit's, person's or group's change record. */
+export interface OrgChange {
+  id: number;
+  action: string;
+  summary: string;
+  byName: string;
+  at: string;
+}
+/** A page of people as GET /api/people?page= answers it. */
+export interface PeoplePage {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: Person[];
+}
+export type PeopleStatus = 'active' | 'retired' | 'all';
+export const PEOPLE_STATUS: Record<PeopleStatus, string> = { active: '在职', retired: '已停用', all: '全部' };
+
 export interface Token {
   id: number;
   label: string;
@@ -85,7 +106,12 @@ export function showErrors(form: FormInstance, e: unknown, byCode: Record<string
 
 /** A list from the API, loaded again when `path` changes or `reload()` is called. */
 export function useList<T>(path: string | null): { data: T[]; loading: boolean; error: string | null; reload: () => void } {
-  const [data, setData] = useState<T[]>([]);
+  return useFetched<T[]>(path, []);
+}
+
+/** Anything from the API (a list, a page), loaded again when `path` changes or `reload()` is called. */
+export function useFetched<T>(path: string | null, empty: T): { data: T; loading: boolean; error: string | null; reload: () => void } {
+  const [data, setData] = useState<T>(empty);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [n, setN] = useState(0);
@@ -94,7 +120,7 @@ export function useList<T>(path: string | null): { data: T[]; loading: boolean; 
     const ctl = new AbortController();
     setLoading(true);
     setError(null);
-    api<T[]>(path, { signal: ctl.signal })
+    api<T>(path, { signal: ctl.signal })
       .then(setData)
       .catch((e: unknown) => {
         if ((e as Error).name !== 'AbortError') setError(messageOf(e));
