@@ -1,3 +1,5 @@
+import { LEDGER_PATHS, ledgerPlace, ledgerRequest } from './pages/ledger/address';
+
 /**
  * The console talks to the same /api as everyone else, with the session cookie (same origin). Errors arrive as
  * `{ code, message }` with a Chinese message; a network failure and a non-JSON answer are told in Chinese here.
@@ -29,7 +31,60 @@ export interface ApiOptions {
   quiet401?: boolean;
 }
 
+/**
+ * Issue 15: a GET started while the console starts (before the session is checked and the page's code is loaded),
+ * for the page in the address bar; the page's own `api()` call of the same address takes its answer, once.
+ * Only a 2xx answer is handed over: anything else (not signed in yet, a failure) is asked again as usual.
+ */
+interface Early {
+  answer: Promise<unknown>;
+  /** The parsed answer, once it has arrived with 2xx. */
+  value?: unknown;
+}
+const early = new Map<string, Early>();
+/** An unclaimed early answer is dropped after this long: a page shown later asks afresh. */
+const EARLY_MS = 10_000;
+
+function startEarly(path: string): void {
+  const e: Early = {
+    answer: fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((v: unknown) => (e.value = v)),
+  };
+  e.answer.catch(() => early.delete(path));
+  early.set(path, e);
+  setTimeout(() => early.delete(path), EARLY_MS);
+}
+
+/** The early answer for this address if it has already arrived (the page's first render can show it at once). */
+export function earlyAnswer<T>(path: string): T | undefined {
+  return early.get(path)?.value as T | undefined;
+}
+
+// The 台账 opened by its address: its first page is asked for now, alongside the session check.
+if (typeof window !== 'undefined') {
+  let here = window.location.pathname;
+  try {
+    here = decodeURIComponent(here).replace(/(.)\/+$/, '$1');
+  } catch {
+    /* a malformed address starts nothing */
+  }
+  if (LEDGER_PATHS.includes(here)) startEarly(ledgerRequest(ledgerPlace(new URLSearchParams(window.location.search))));
+}
+
 export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
+  const pending = (opts.method ?? 'GET') === 'GET' ? early.get(path) : undefined;
+  if (pending) {
+    early.delete(path);
+    try {
+      const value = (await pending.answer) as T;
+      if (opts.signal?.aborted) throw new DOMException('The request was aborted.', 'AbortError');
+      return value;
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      /* not answered with 2xx: asked again below, so a 401 or a failure is handled as for any call */
+    }
+  }
   let res: Response;
   try {
     res = await fetch(path, {
