@@ -91,7 +91,7 @@ describe('fake WeCom: watch()', () => {
   it('tells a watcher of app messages, webhook posts and template card updates as they happen', async () => {
     const heard: WeComEvent[] = [];
     fake.watch((e) => heard.push(e));
-    const token = (await (await fetch(`${fake.apiBase}/cgi-bin/gettoken?corpid=${CORP}&corpsecret=${APP.secret}`)).json()).access_token as string;
+    const token = ((await (await fetch(`${fake.apiBase}/cgi-bin/gettoken?corpid=${CORP}&corpsecret=${APP.secret}`)).json()) as Json).access_token as string;
     const card = {
       card_type: 'button_interaction',
       main_title: { title: 'DB2026-0001 待审定' },
