@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Badge, Button, Empty, Grid, Input, Select, Space, Spin, Typography, message } from 'antd';
 import { api, messageOf } from '../api';
-import { COLORS, MessageView } from './simulator/render';
+import { COLORS, MessageBoundary, MessageView, preview } from './simulator/render';
 import type { SimCard, SimChat, SimChatLog, SimClick, SimMessage } from './simulator/types';
 
 /** Each chat's messages by seq (a refreshed streamed reply replaces its earlier self). */
@@ -189,16 +189,6 @@ export default function SimulatorPage() {
   );
 }
 
-function preview(m: SimMessage): string {
-  if (m.from === 'person')
-    return `${m.sender?.name ?? ''}：${m.body.msgtype === 'click' ? `点击了「${String(m.body.label ?? '')}」` : String((m.body.text as { content?: string })?.content ?? '')}`;
-  if (m.cardId || m.body.msgtype === 'template_card') return '[卡片]';
-  const p = m.body.msgParam
-    ? (JSON.parse(String(m.body.msgParam)) as Record<string, unknown>)
-    : (m.body[String(m.body.msgtype)] as Record<string, unknown> | undefined);
-  return String(p?.title ?? p?.content ?? p?.text ?? '').slice(0, 40);
-}
-
 function ChatPane(props: {
   chat: SimChat;
   messages: SimMessage[];
@@ -278,15 +268,16 @@ function ChatPane(props: {
       <div style={{ flex: 1, overflowY: 'auto', padding: '4px 10px' }}>
         {messages.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无消息" />}
         {messages.map((m) => (
-          <MessageView
-            key={m.seq}
-            message={m}
-            platform={chat.platform}
-            card={m.cardId ? props.cards[m.cardId] : undefined}
-            me={member?.userId}
-            busy={busy}
-            onClick={(c) => void click(c)}
-          />
+          <MessageBoundary key={m.seq}>
+            <MessageView
+              message={m}
+              platform={chat.platform}
+              card={m.cardId ? props.cards[m.cardId] : undefined}
+              me={member?.userId}
+              busy={busy}
+              onClick={(c) => void click(c)}
+            />
+          </MessageBoundary>
         ))}
         <div ref={end} />
       </div>

@@ -1,4 +1,4 @@
-import { type ReactNode, useState } from 'react';
+import { Component, type ReactNode, useState } from 'react';
 import { Button, Input, Tag } from 'antd';
 import type { SimCard, SimClick, SimMessage, SimPlatform } from './types';
 
@@ -239,7 +239,8 @@ function WeComCard({
 /** DingTalk robot and session messages: sampleMarkdown, sampleText, sampleActionCard, and custom-robot bodies. */
 function DingBody({ body }: { body: Record<string, unknown> }) {
   if (typeof body.msgKey === 'string') {
-    const p = obj(parseJson(str(body.msgParam)));
+    // The fake keeps msgParam parsed (robot-routes checkMessage); a string is parsed here.
+    const p = obj(typeof body.msgParam === 'string' ? parseJson(body.msgParam) : body.msgParam);
     if (body.msgKey === 'sampleActionCard')
       return (
         <div style={{ background: '#fff', borderRadius: 8, border: '1px solid #e3e8ef', overflow: 'hidden', width: '100%' }}>
@@ -278,6 +279,14 @@ function WeComBody({ body }: { body: Record<string, unknown> }) {
   if (type === 'file') return <span style={{ color: '#888' }}>[文件]</span>;
   if (type === 'textcard') return <Markdown text={`**${str(part.title)}**\n${str(part.description)}`} />;
   return <Markdown text={str(part.content ?? obj(body.stream).content)} />;
+}
+
+/** A line for the chat list: what the last message says. */
+export function preview(m: SimMessage): string {
+  if (m.from === 'person') return `${m.sender?.name ?? ''}：${m.body.msgtype === 'click' ? `点击了「${str(m.body.label)}」` : str(obj(m.body.text).content)}`;
+  if (m.cardId || m.body.msgtype === 'template_card' || m.body.msgKey === 'sampleActionCard') return '[卡片]';
+  const p = m.body.msgKey ? obj(typeof m.body.msgParam === 'string' ? parseJson(m.body.msgParam) : m.body.msgParam) : obj(m.body[str(m.body.msgtype)]);
+  return str(p.title ?? p.content ?? p.text ?? obj(m.body.stream).content).slice(0, 40);
 }
 
 export function isCardMessage(m: SimMessage, platform: SimPlatform): boolean {
@@ -370,4 +379,15 @@ export function MessageView(props: {
       </div>
     </div>
   );
+}
+
+/** One message the page cannot draw shows as a line saying so, instead of taking the whole page down. */
+export class MessageBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  render() {
+    return this.state.failed ? <div style={{ color: '#999', fontSize: 12, margin: '6px 0' }}>（这条消息无法显示）</div> : this.props.children;
+  }
 }
