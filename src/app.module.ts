@@ -20,14 +20,22 @@ import { ScoringModule } from './scoring/scoring.module';
 import { AccountabilityModule } from './accountability/accountability.module';
 import { BulletinModule } from './bulletins/bulletin.module';
 import { SettingsModule } from './settings/settings.module';
+import { SimulatorController } from './demo/simulator.controller';
+import { SIMULATOR, type SimulatorPort } from './demo/simulator.port';
+
+/** What only `npm run demo` brings (issue 16): the chat simulator over the platform fakes. */
+export interface DemoParts {
+  simulator?: SimulatorPort;
+}
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, clock?: Clock): DynamicModule {
+  static register(config: AppConfig, clock?: Clock, demo: DemoParts = {}): DynamicModule {
+    const sim = demo.simulator;
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config, clock),
+        ConfigModule.register(config, clock, { simulator: !!sim }),
         DatabaseModule.forRoot(ENTITIES),
         EventsModule,
         OrgModule,
@@ -41,8 +49,9 @@ export class AppModule {
         AccountabilityModule,
         BulletinModule,
       ],
-      controllers: [HealthController, DemoClockController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService],
+      // The simulator's endpoints exist only when the demo brought the port.
+      controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController] : [])],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService, ...(sim ? [{ provide: SIMULATOR, useValue: sim }] : [])],
     };
   }
 }

@@ -70,6 +70,7 @@ export function cardRoutes(ctx: FakeContext): RouteTable {
         updateCardDataByKey: options.updateCardDataByKey === true,
         updatePrivateDataByKey: options.updatePrivateDataByKey === true,
       });
+      ctx.world.cardChanged(card.outTrackId);
       return { status: 200, body: { success: true, result: true } };
     }),
   };

@@ -16,7 +16,7 @@ import { tokenRoutes } from './token-routes';
 import { TokenBook } from './tokens';
 import type { AckRecord, CardRecord, FakeDingTalkOptions, PushRecord, RecordedCall, ResolvedOptions } from './types';
 import { webhookRoutes } from './webhook-routes';
-import { World } from './world';
+import { World, type WorldEvent } from './world';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
 export const TOPIC_CARD = '/v1.0/card/instances/callback';
@@ -166,7 +166,10 @@ export class FakeDingTalk {
           this.gateway.cancel(timer);
           const response = isPlainObject(body) ? body.response : undefined;
           const change = changeFromCallbackResponse(response, p.userId);
-          if (change) applyCardChange(card, change);
+          if (change) {
+            applyCardChange(card, change);
+            this.ctx.world.cardChanged(card.outTrackId);
+          }
           resolveAck(response);
         },
       });
@@ -283,6 +286,14 @@ export class FakeDingTalk {
 
   cards(): Map<string, CardRecord> {
     return this.ctx.world.cards;
+  }
+
+  /**
+   * Hear, as it happens, every message that lands in a group or a one-to-one chat and every change of an interactive
+   * card's data (the demo's chat simulator shows them live). Returns the way to stop listening.
+   */
+  watch(listener: (e: WorldEvent) => void): () => void {
+    return this.ctx.world.watch(listener);
   }
 
   groupMessages(conversationId: string): object[] {

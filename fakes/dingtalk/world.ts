@@ -1,6 +1,13 @@
 import type { AckRecord, CardRecord, PushRecord } from './types';
 import { Recorder } from '../shared/http';
 
+/**
+ * What a watcher hears as it happens (the demo's chat simulator shows it live): a message landing in a group or a
+ * one-to-one chat (`index` = its place in that chat's list), or an interactive card's data changing (an update PUT or a
+ * click's ACK).
+ */
+export type WorldEvent = { kind: 'group' | 'user'; id: string; index: number; message: object } | { kind: 'card'; outTrackId: string };
+
 /** A sessionWebhook handed out with a robot message: where a reply to it lands, and until when it works. */
 export interface Session {
   conversationId: string;
@@ -28,17 +35,42 @@ export class World extends Recorder {
   readonly flowControlled = new Map<string, number>();
   private readonly groups = new Map<string, object[]>();
   private readonly directs = new Map<string, object[]>();
+  private readonly watchers = new Set<(e: WorldEvent) => void>();
 
   toGroup(conversationId: string, message: object): void {
     const list = this.groups.get(conversationId) ?? [];
     list.push(message);
     this.groups.set(conversationId, list);
+    this.emit({ kind: 'group', id: conversationId, index: list.length - 1, message });
   }
 
   toUser(userId: string, message: object): void {
     const list = this.directs.get(userId) ?? [];
     list.push(message);
     this.directs.set(userId, list);
+    this.emit({ kind: 'user', id: userId, index: list.length - 1, message });
+  }
+
+  /** Called after a card's data changed (cards.ts applyCardChange). */
+  cardChanged(outTrackId: string): void {
+    this.emit({ kind: 'card', outTrackId });
+  }
+
+  /** Hear every landing and card change from now on; returns the way to stop. */
+  watch(listener: (e: WorldEvent) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private emit(e: WorldEvent): void {
+    for (const w of this.watchers) {
+      try {
+        w(e);
+      } catch (err) {
+        // A watcher's fault must not change what the fake answers.
+        this.note({ kind: 'watcher-error', error: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 
   groupMessages(conversationId: string): object[] {

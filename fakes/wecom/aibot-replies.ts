@@ -93,6 +93,7 @@ export function applyBotCardUpdate(ctx: FakeContext, origin: BotOrigin, body: un
   if (!card || card.via !== 'bot') return 'card not found';
   const userids = Array.isArray(body.userids) ? body.userids.map(String) : undefined;
   applyUpdate(card, { at: ctx.clock(), via, templateCard, ...(userids ? { userids } : {}) });
+  ctx.world.cardChanged(card.taskId);
   place(ctx, card.chatId, card.touser, { via: 'bot-update', at: ctx.clock(), taskId: card.taskId, ...body });
   return undefined;
 }

@@ -93,12 +93,16 @@ export class AppCallbacks {
     switch (inner.MsgType) {
       case 'update_button': {
         const name = isPlainObject(inner.Button) ? inner.Button.ReplaceName : undefined;
-        if (card && typeof name === 'string') applyUpdate(card, { at: now, via: 'passive-reply', replaceName: name, userids: [userId] });
+        if (card && typeof name === 'string') {
+          applyUpdate(card, { at: now, via: 'passive-reply', replaceName: name, userids: [userId] });
+          this.ctx.world.cardChanged(card.taskId);
+        }
         break;
       }
       case 'update_template_card':
         if (card && isPlainObject(inner.TemplateCard)) {
           applyUpdate(card, { at: now, via: 'passive-reply', templateCard: inner.TemplateCard, userids: [userId] });
+          this.ctx.world.cardChanged(card.taskId);
         }
         break;
       case 'text':

@@ -19,7 +19,7 @@ import { tokenRoutes } from './token-routes';
 import { TokenBook } from './tokens';
 import type { CallbackAttempt, CardRecord, FakeWeComOptions, RecordedCall, ResolvedOptions } from './types';
 import { webhookRoutes } from './webhook-routes';
-import { World } from './world';
+import { World, type WorldEvent } from './world';
 
 function resolve(o: FakeWeComOptions): ResolvedOptions {
   return {
@@ -281,6 +281,14 @@ export class FakeWeCom {
 
   cards(): Map<string, CardRecord> {
     return this.ctx.cardBook.cards;
+  }
+
+  /**
+   * Hear, as it happens, every message that lands in a group, a one-to-one chat or a webhook robot's group, and every
+   * template card change (the demo's chat simulator shows them live). Returns the way to stop listening.
+   */
+  watch(listener: (e: WorldEvent) => void): () => void {
+    return this.ctx.world.watch(listener);
   }
 
   /** The bytes of temporary media the AI bot uploaded (a media_id from an image message). */

@@ -2,3 +2,4 @@
 export { FakeWeCom, type BotDelivery } from './fake-wecom';
 export { CallbackCrypto, decrypt, encrypt, signature } from './crypto';
 export type { AgentConfig, AiBotConfig, CallbackAttempt, CardRecord, CardUpdate, FakeWeComOptions, RecordedCall } from './types';
+export type { WorldEvent } from './world';

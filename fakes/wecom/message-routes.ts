@@ -169,6 +169,7 @@ export function messageRoutes(ctx: FakeContext): RouteTable {
       ...(userids ? { userids } : {}),
       ...(templateCard ? { templateCard } : { replaceName: replaceName as string }),
     });
+    ctx.world.cardChanged(card.taskId);
     return ok({ invaliduser });
   }
 

@@ -3,6 +3,15 @@ import type { CallbackAttempt, CardRecord } from './types';
 import { Recorder } from '../shared/http';
 
 /**
+ * What a watcher hears as it happens (the demo's chat simulator shows it live): a message landing in a group, a
+ * one-to-one chat or a webhook robot's group (`index` = its place in that list; `replaced` when a streamed reply
+ * refreshed the message at that place), or a template card changing (update_template_card, a passive reply, the AI
+ * bot's update in its answer to a click).
+ */
+export type WorldEvent =
+  { kind: 'group' | 'user' | 'webhook'; id: string; index: number; replaced: boolean; message: object } | { kind: 'card'; taskId: string };
+
+/**
  * Everything the fake has seen and everything that "landed" in WeCom, for tests to look at. Messages are kept as the
  * caller sent them plus a few fields the fake adds (`via`, `at`, ids).
  */
@@ -22,6 +31,7 @@ export class World extends Recorder {
   private readonly groups = new Map<string, object[]>();
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();
+  private readonly watchers = new Set<(e: WorldEvent) => void>();
 
   drop(entry: object): void {
     this.dropped.push(entry);
@@ -29,23 +39,48 @@ export class World extends Recorder {
   }
 
   toGroup(chatId: string, message: object): void {
-    push(this.groups, chatId, message);
+    this.emit({ kind: 'group', id: chatId, index: push(this.groups, chatId, message), replaced: false, message });
   }
 
   toUser(userId: string, message: object): void {
-    push(this.users, userId, message);
+    this.emit({ kind: 'user', id: userId, index: push(this.users, userId, message), replaced: false, message });
   }
 
   toWebhook(key: string, message: object): void {
-    push(this.webhooks, key, message);
+    this.emit({ kind: 'webhook', id: key, index: push(this.webhooks, key, message), replaced: false, message });
   }
 
   /** Replace a streamed reply in place (a stream refresh updates one message), else append. */
   upsertStream(target: 'group' | 'user', id: string, streamId: string, message: object): void {
     const list = (target === 'group' ? this.groups : this.users).get(id) ?? [];
     const i = list.findIndex((m) => (m as { stream?: { id?: unknown } }).stream?.id === streamId);
-    if (i >= 0) list[i] = message;
-    else push(target === 'group' ? this.groups : this.users, id, message);
+    if (i >= 0) {
+      list[i] = message;
+      this.emit({ kind: target, id, index: i, replaced: true, message });
+    } else if (target === 'group') this.toGroup(id, message);
+    else this.toUser(id, message);
+  }
+
+  /** Called after a template card changed (cards.ts applyUpdate). */
+  cardChanged(taskId: string): void {
+    this.emit({ kind: 'card', taskId });
+  }
+
+  /** Hear every landing and card change from now on; returns the way to stop. */
+  watch(listener: (e: WorldEvent) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private emit(e: WorldEvent): void {
+    for (const w of this.watchers) {
+      try {
+        w(e);
+      } catch (err) {
+        // A watcher's fault must not change what the fake answers.
+        this.note({ kind: 'watcher-error', error: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 
   groupMessages(chatId: string): object[] {
@@ -61,8 +96,10 @@ export class World extends Recorder {
   }
 }
 
-function push(map: Map<string, object[]>, key: string, message: object): void {
+/** Appends and returns the message's place in its list. */
+function push(map: Map<string, object[]>, key: string, message: object): number {
   const list = map.get(key) ?? [];
   list.push(message);
   map.set(key, list);
+  return list.length - 1;
 }

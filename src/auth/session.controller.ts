@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
+import { DEMO_SIMULATOR_ON } from '../config/config.module';
 import { Public } from '../http/route-access';
+import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/errors';
 import { clearedCookie, crossSite, sameSite, sessionCookie, sessionFromCookieHeader } from './session.rules';
 import { SessionService, sessionView, type SessionView } from './session.service';
@@ -22,6 +24,7 @@ export class SessionViewDto implements SessionView {
   @ApiProperty({ description: '姓名' }) name!: string;
   @ApiProperty({ type: [String], description: '角色：admin、supervisor、owner、leader、unit_contact、unit_head' }) roles!: string[];
   @ApiProperty({ description: '是否管理员' }) isAdmin!: boolean;
+  @ApiPropertyOptional({ description: '演示模式（npm run demo）时为 true：控制台提供演示页面' }) demo?: boolean;
 }
 
 const NOT_SIGNED_IN = () => new DomainError('SESSION.NONE', '尚未登录或登录已过期，请重新登录督办系统。', 'unauthenticated');
@@ -36,7 +39,13 @@ export class SessionController {
   constructor(
     private readonly sessions: SessionService,
     private readonly tokens: TokenService,
+    @Inject(DEMO_SIMULATOR_ON) private readonly demo: boolean,
   ) {}
+
+  /** Who signed in; in demo mode (issue 16) also that the demo's pages are there. */
+  private view(actor: Actor): SessionView & { demo?: true } {
+    return this.demo ? { ...sessionView(actor), demo: true } : sessionView(actor);
+  }
 
   @Post()
   @Public()
@@ -50,7 +59,7 @@ export class SessionController {
       throw new DomainError('SESSION.BAD_TOKEN', '令牌无效或已吊销，无法登录。请核对令牌，或在督办助手中发送 /登录 获取登录链接。', 'unauthenticated');
     }
     res.append('Set-Cookie', sessionCookie(await this.sessions.open(actor), this.sessions.secure));
-    return sessionView(actor);
+    return this.view(actor);
   }
 
   @Post('link')
@@ -63,7 +72,7 @@ export class SessionController {
     const actor = await this.sessions.redeemLoginCode(dto.code);
     if (!actor) throw new DomainError('SESSION.BAD_LINK', '登录链接已使用、已过期或无效。请在督办助手中重新发送 /登录 获取新的链接。', 'unauthenticated');
     res.append('Set-Cookie', sessionCookie(await this.sessions.open(actor), this.sessions.secure));
-    return sessionView(actor);
+    return this.view(actor);
   }
 
   @Get()
@@ -76,13 +85,13 @@ export class SessionController {
     if (bearer) {
       const actor = await this.tokens.resolve(bearer[1]);
       if (!actor) throw NOT_SIGNED_IN();
-      return sessionView(actor);
+      return this.view(actor);
     }
     const value = sessionFromCookieHeader(req.headers.cookie);
     const found = value ? await this.sessions.resolve(value) : null;
     if (!found) throw NOT_SIGNED_IN();
     if (found.renewed) res.append('Set-Cookie', sessionCookie(value!, this.sessions.secure));
-    return sessionView(found.actor);
+    return this.view(found.actor);
   }
 
   @Delete()

@@ -17,6 +17,7 @@ const DTO_MODULES = [
   '../calendar/calendar.controller',
   '../reminders/reminders.controller',
   '../demo/demo-clock.controller',
+  '../demo/simulator.controller',
 ];
 
 interface Meta {

@@ -91,6 +91,10 @@ export const FIELD_LABELS: Record<string, string> = {
   personId: '人员',
   recipients: '主送单位',
   unitRole: '主办或协办',
+  chatId: '聊天',
+  userId: '发言人',
+  cardId: '卡片',
+  input: '填写内容',
 };
 
 /**

@@ -6,6 +6,7 @@ import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
 import { DEFAULT_POLICIES } from '../../src/reminders/reminder.policy';
 import { bearer, Org, seedOrg } from '../support/fixtures';
+import { StubSimulator } from '../support/stub-simulator';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -95,6 +96,22 @@ const RULES: Record<string, Rule> = {
 
   'GET /api/demo/clock': { allow: ADMIN, call: () => ({ path: '/api/demo/clock' }) },
   'POST /api/demo/clock': { allow: ADMIN, call: () => ({ path: '/api/demo/clock', body: { advanceMinutes: 0 } }) },
+  // Issue 16: the demo's chat simulator (demo mode only; here over a stub port) — the 督查室 and admins.
+  'GET /api/demo/sim/status': { allow: OFFICE, call: () => ({ path: '/api/demo/sim/status' }) },
+  'GET /api/demo/sim/chats': { allow: OFFICE, call: () => ({ path: '/api/demo/sim/chats' }) },
+  'GET /api/demo/sim/chats/:chatId/messages': {
+    allow: OFFICE,
+    call: () => ({ path: `/api/demo/sim/chats/${encodeURIComponent('dingtalk:group:cidSTUB')}/messages` }),
+  },
+  'GET /api/demo/sim/events': { allow: OFFICE, call: () => ({ path: '/api/demo/sim/events' }) },
+  'POST /api/demo/sim/say': {
+    allow: OFFICE,
+    call: () => ({ path: '/api/demo/sim/say', body: { chatId: 'dingtalk:group:cidSTUB', userId: 'dt-stub', text: '/帮助' } }),
+  },
+  'POST /api/demo/sim/click': {
+    allow: OFFICE,
+    call: () => ({ path: '/api/demo/sim/click', body: { chatId: 'dingtalk:group:cidSTUB', userId: 'dt-stub', cardId: 'card', action: 'sign' } }),
+  },
 
   // P1–P3: the directory. Reading for everyone signed in; keeping it for the 督查室; privileged grants only for admins.
   'GET /api/units': { allow: SIGNED_IN, call: () => ({ path: '/api/units' }) },
@@ -350,7 +367,7 @@ describe.each(['bearer', 'cookie'] as const)('authorisation matrix (%s): every r
   let checks = 0;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ simulator: new StubSimulator() });
     org = await seedOrg(t);
     Object.assign(tokens, {
       anonymous: null,

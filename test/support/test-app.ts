@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
+import type { SimulatorPort } from '../../src/demo/simulator.port';
 import { setUpApp } from '../../src/app.setup';
 import { Clock, FixedClock, OffsetClock } from '../../src/shared/clock';
 import { awakeAllDay } from './awake';
@@ -54,6 +55,8 @@ export async function startTestApp(
     logger?: LoggerService;
     /** Where the built console is (issue 15; default web/dist of the repository). */
     webDist?: string;
+    /** Issue 16: the demo's chat simulator (demo mode); without it its endpoints do not exist. */
+    simulator?: SimulatorPort;
   } = {},
 ): Promise<TestApp> {
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
@@ -67,7 +70,7 @@ export async function startTestApp(
   const fixed = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
   const clock = opts.clock ?? fixed;
   const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0', ...opts.env });
-  let builder = Test.createTestingModule({ imports: [AppModule.register(config, clock)] });
+  let builder = Test.createTestingModule({ imports: [AppModule.register(config, clock, { simulator: opts.simulator })] });
   for (const o of opts.overrides ?? []) builder = builder.overrideProvider(o.provide).useClass(o.useClass);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });

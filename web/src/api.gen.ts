@@ -586,6 +586,8 @@ export interface SessionViewDto {
   roles: string[];
   /** 是否管理员 */
   isAdmin: boolean;
+  /** 演示模式（npm run demo）时为 true：控制台提供演示页面 */
+  demo?: boolean;
 }
 
 export interface SignInDto {

@@ -135,6 +135,8 @@ export interface Me {
   name: string;
   roles: string[];
   isAdmin: boolean;
+  /** Issue 16: the service runs the demo (`npm run demo`), so the console offers 演示. */
+  demo?: boolean;
 }
 
 export interface Ref {

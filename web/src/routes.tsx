@@ -16,6 +16,8 @@ export interface Route {
   group?: string;
   /** Roles that see the menu entry; empty: everyone signed in. `admin` always sees everything. */
   roles: string[];
+  /** Only where the service runs the demo (`npm run demo`, issue 16: GET /api/session says `demo`). */
+  demo?: boolean;
   page: LazyExoticComponent<ComponentType<Record<string, string>>>;
 }
 
@@ -44,11 +46,13 @@ export const ROUTES: Route[] = [
   { path: '/日历', aliases: ['/calendar'], menu: '日历', group: '系统', roles: ['supervisor'], page: load(() => import('./pages/CalendarPage')) },
   { path: '/设置', aliases: ['/settings'], menu: '设置', group: '系统', roles: [], page: load(() => import('./pages/SettingsPage')) },
   { path: '/死信', aliases: ['/dead-letters'], menu: '死信', group: '系统', roles: [], page: load(() => import('./pages/DeadLettersPage')) },
+  { path: '/演示', aliases: ['/demo'], menu: '演示', roles: ['supervisor'], demo: true, page: load(() => import('./pages/SimulatorPage')) },
 ];
 
 /** Whether this person's menu shows the route (`roles: []` with a group: the administrator only). */
 export function visibleTo(route: Route, me: Me | null | undefined): boolean {
   if (!me) return false;
+  if (route.demo && !me.demo) return false;
   if (me.isAdmin || me.roles.includes('admin')) return true;
   if (route.roles.length === 0) return !route.group;
   return me.roles.some((r) => route.roles.includes(r));
