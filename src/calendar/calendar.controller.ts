@@ -7,6 +7,8 @@ import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';
 import type { DayKind } from './work-calendar';
 import { OptionalYearPipe } from '../http/http-input';
+import { Clock } from '../shared/clock';
+import { shanghaiYear } from '../shared/shanghai-time';
 
 class OverrideDto {
   @ApiProperty({ enum: ['workday', 'restday'] }) @IsIn(['workday', 'restday']) kind!: DayKind;
@@ -18,7 +20,10 @@ class OverrideDto {
 @ApiBearerAuth()
 @Controller('api/calendar')
 export class CalendarController {
-  constructor(private readonly calendar: CalendarService) {}
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('overrides') overrides() {
     return this.calendar.overrides();
@@ -52,7 +57,8 @@ export class CalendarController {
   @Get('days')
   @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置' })
   async days(@Query('year', OptionalYearPipe('年份')) year?: number) {
-    return this.calendar.yearDays(year ?? new Date().getFullYear());
+    // Principle 6: this year is the service clock's, in Asia/Shanghai.
+    return this.calendar.yearDays(year ?? shanghaiYear(this.clock.now()));
   }
 
   @Get('coverage')
