@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequireRoles } from '../http/route-access';
 import { invalid, notFound } from '../shared/errors';
+import { OverrideView, YearCoverageView, YearDaysView } from './calendar.responses';
 import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';
 import type { DayKind } from './work-calendar';
@@ -25,13 +26,17 @@ export class CalendarController {
     private readonly clock: Clock,
   ) {}
 
-  @Get('overrides') overrides() {
+  @Get('overrides')
+  @ApiOperation({ summary: '管理员对官方日历的调整' })
+  @ApiOkResponse({ type: [OverrideView] })
+  overrides() {
     return this.calendar.overrides();
   }
 
   @Put('overrides/:date')
   @RequireRoles('admin')
   @ApiOperation({ summary: '设置某日为上班日或休息日（覆盖官方日历）' })
+  @ApiOkResponse({ type: OverrideView })
   put(@Param('date') date: string, @Body() dto: OverrideDto) {
     return this.calendar.putOverride(date, dto.kind, dto.note);
   }
@@ -55,7 +60,8 @@ export class CalendarController {
   }
 
   @Get('days')
-  @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置' })
+  @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置（不给年份为今年）' })
+  @ApiOkResponse({ type: YearDaysView })
   async days(@Query('year', OptionalYearPipe('年份')) year?: number) {
     // Principle 6: this year is the service clock's, in Asia/Shanghai.
     return this.calendar.yearDays(year ?? shanghaiYear(this.clock.now()));
@@ -63,6 +69,7 @@ export class CalendarController {
 
   @Get('coverage')
   @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
+  @ApiOkResponse({ type: [YearCoverageView] })
   async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {
     const cal = await this.calendar.calendar();
     const a = from ?? 2025;

@@ -3,6 +3,74 @@
  * test/http/api-types.test.ts fails when this file is not what the running service publishes.
  */
 
+export interface ActionFormView {
+  /** 申请延期：现在的办理期限（北京时间） */
+  currentDeadline?: string;
+  /** 申请延期：最迟可申请的一天（YYYY-MM-DD） */
+  lastDay?: string;
+  /** 申请延期：须提前的天数 */
+  minDaysBefore?: number;
+  daysUnit?: 'working_day' | 'calendar_day';
+  /** 下班时间 */
+  dayEnd?: string;
+  /** 申请办结：服务对象 */
+  servedParty?: string | null;
+  /** 撤回、退回的对象 */
+  what?: string;
+  /** 撤回对象的名称 */
+  whatLabel?: string;
+  /** 审批延期：待审批的申请 */
+  request?: PendingExtensionView | null;
+  /** 评定：等次 */
+  grades?: OptionView[];
+  /** 催办：方式 */
+  methods?: UrgeMethodView[];
+  /** 重点督办：true 列入，false 取消 */
+  on?: boolean;
+}
+
+export interface ActionRefusalView {
+  action:
+    | 'submit'
+    | 'assign'
+    | 'decompose'
+    | 'sign'
+    | 'report'
+    | 'request_extension'
+    | 'request_closure'
+    | 'withdraw'
+    | 'return'
+    | 'leader_return'
+    | 'decide_extension'
+    | 'verify'
+    | 'rate'
+    | 'sign_off'
+    | 'urge'
+    | 'key_supervision'
+    | 'reassign'
+    | 'archive';
+  /** 为何现在不能办理、该怎么办（中文） */
+  message: string;
+}
+
+export interface BoardNodesView {
+  /** 日常管理 */
+  daily: '1d' | '3d' | '7d' | '1m';
+  /** 重点工作 */
+  key_task: '1d' | '3d' | '7d' | '1m';
+  /** 重大改革 */
+  reform: '1d' | '3d' | '7d' | '1m';
+  /** 持续跟进 */
+  ongoing: '1d' | '3d' | '7d' | '1m';
+}
+
+export interface CadenceStepView {
+  /** 逾期到这么多小时为止 */
+  untilHours: number;
+  /** 每隔这么多小时催办一次 */
+  everyHours: number;
+}
+
 export interface ChildItemDto {
   /** C3 时间节点（自立项起算） */
   deadlineNode?: '1d' | '3d' | '7d' | '1m';
@@ -63,20 +131,44 @@ export interface CreateUnitDto {
 
 export interface DeadLetterView {
   id: number;
-  platform: Record<string, unknown> | null;
+  platform: string | null;
   /** 发给谁：群名或人名 */
   to: string;
   /** 什么消息 */
   what: string;
   /** 内容摘要 */
   summary: string;
-  itemNumber?: Record<string, unknown> | null;
+  itemNumber?: string | null;
   /** 为何未送达、下一步怎么办（中文说明） */
   why: string;
   /** 平台原话（凭据已遮盖） */
-  rawError: Record<string, unknown> | null;
+  rawError: string | null;
   attempts: number;
   createdAt: string;
+}
+
+export interface DeadlinePolicyView {
+  /** 各版块默认时间节点 */
+  defaultNodeByBoard: BoardNodesView;
+  /** 各时间节点的长度（自立项次日起算） */
+  nodes: NodeLengthsView;
+  /** 专项督查默认工作日数 */
+  specialWorkingDays: number;
+  /** 下班时间（期限到期时刻） */
+  dayEnd: string;
+  /** 专项督查期限上限（月） */
+  specialCeilingMonths: number;
+  /** 期限超过这个月数须写明理由 */
+  reasonBeyondMonths: number;
+  /** 延期须在期限前至少这么多天申请 */
+  extensionMinDaysBefore: number;
+  extensionDaysUnit: 'working_day' | 'calendar_day';
+  /** 延期后立项这么多天内仍办不完的转入持续跟进 */
+  ongoingAfterDays: number;
+  /** 重点工作、重大改革延期超过立项后这么多个月转为持续推进 */
+  keyTaskOngoingAfterMonths: number;
+  /** 12月最后几个工作日提示年底清零（0 为不提示） */
+  yearEndCheckWorkingDays: number;
 }
 
 export interface DeadlinePreviewDto {
@@ -100,6 +192,12 @@ export interface DecideDto {
 
 export interface DecisionDto {
   note?: string;
+}
+
+export interface DecisionRemindersView {
+  afterWorkingDays: number;
+  everyWorkingDays: number;
+  at: string;
 }
 
 export interface DecomposeDto {
@@ -208,6 +306,18 @@ export interface ExtensionRequestDto {
   plan: string;
 }
 
+export interface FixedDateView {
+  /** 月份 */
+  months: number[];
+  /** 日 */
+  day: number;
+}
+
+export interface FollowUpView {
+  at: string;
+  everyWorkingDays: number;
+}
+
 export interface GenerateBulletinDto {
   kind: 'monthly' | 'quarterly' | 'key_supervision';
   /** 月度 2026-03；季度 2026Q1；专项 2026-03-01~2026-03-15 */
@@ -217,6 +327,10 @@ export interface GenerateBulletinDto {
   recipients?: string;
   /** 印发时推送的工作群（默认全部） */
   groupIds?: number[];
+}
+
+export interface HoursView {
+  hours: number;
 }
 
 export interface IdentitiesDto {
@@ -234,6 +348,86 @@ export interface IssueTokenDto {
   label?: string;
 }
 
+export interface ItemActionsView {
+  number: string;
+  /** 本人此刻可办理的操作 */
+  actions: OfferedActionView[];
+  /** 此刻不能办理的操作及原因 */
+  unavailable: ActionRefusalView[];
+}
+
+export interface ItemDetailView {
+  number: string;
+  title: string;
+  /** 办理要求 */
+  content: string;
+  source: 'meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other';
+  /** 来源名称 */
+  sourceLabel: string;
+  /** 来源文号或出处 */
+  sourceRef: string | null;
+  board: 'daily' | 'key_task' | 'reform' | 'ongoing';
+  /** 版块名称 */
+  boardLabel: string;
+  category: 'decision' | 'special' | 'survey' | 'proposal';
+  /** 类别名称 */
+  categoryLabel: string;
+  state: 'draft' | 'registered' | 'assigned' | 'in_progress' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'archived';
+  /** 状态名称 */
+  stateLabel: string;
+  /** 立项主体（人） */
+  owner: RefView | null;
+  /** 立项主体（科室） */
+  ownerOffice: RefView | null;
+  /** 分管领导 */
+  leader: RefView | null;
+  /** 主办单位 */
+  leadUnit: ItemUnitView | null;
+  /** 协办单位 */
+  coUnits: ItemUnitView[];
+  /** 办理期限（北京时间） */
+  deadline: string | null;
+  /** 期限如何给出：7d、date:2026-12-10、wd:10 */
+  deadlineSpec: string;
+  /** 期限说明 */
+  deadlineReason: string | null;
+  /** 承办单位逾期未反馈（红灯） */
+  overdue: boolean;
+  /** 预警灯 */
+  light: 'green' | 'yellow' | 'red' | 'done';
+  /** 重点督办 */
+  keySupervision: boolean;
+  /** 服务对象 */
+  servedParty: string | null;
+  /** 上级事项编号（分解立项的子事项） */
+  parentNumber: string | null;
+  /** 已分解立项 */
+  decomposed: boolean;
+  /** 被退回的次数 */
+  returnCount: number;
+  /** 服务对象不同意办结的次数 */
+  failedClosureAttempts: number;
+  rating: 'excellent' | 'good' | 'pass' | 'fail' | null;
+  /** 评定等次名称 */
+  ratingLabel: string | null;
+  /** 立项时间（北京时间） */
+  registeredAt: string | null;
+  /** 交办时间（北京时间） */
+  assignedAt: string | null;
+  /** 办结时间（北京时间） */
+  closedAt: string | null;
+  /** 编号作废时间（北京时间） */
+  numberRetiredAt: string | null;
+  /** 归档时间（北京时间） */
+  archivedAt: string | null;
+  /** 进展反馈 */
+  reports: ReportView[];
+  /** 延期、办结与核验申请 */
+  requests: ItemRequestView[];
+  /** 分解出的子事项编号（读者可见的） */
+  children: string[];
+}
+
 export interface ItemReminderChangesView {
   number: string;
   title: string;
@@ -242,6 +436,42 @@ export interface ItemReminderChangesView {
   /** 保存后适用的策略 */
   policyAfter: string;
   changes: ReminderChangeView[];
+}
+
+export interface ItemRequestView {
+  id: number;
+  itemId: number;
+  kind: 'extension' | 'closure' | 'verification';
+  status: 'pending' | 'approved' | 'refused' | 'returned' | 'withdrawn' | 'failed_agreement' | 'passed' | 'failed';
+  requestedById: number;
+  /** 申请时间（ISO，UTC） */
+  requestedAt: string;
+  /** 理由或办结情况 */
+  text: string;
+  /** 延期后的工作计划 */
+  plan: string | null;
+  /** 申请延至（ISO，UTC） */
+  proposedDeadline: string | null;
+  /** 服务对象是否同意 */
+  servedPartyAgreed: boolean | null;
+  /** 核验方式 */
+  method: string | null;
+  decidedById: number | null;
+  decidedAt: string | null;
+  /** 审批或评定意见 */
+  decisionNote: string | null;
+}
+
+export interface ItemTimelineView {
+  number: string;
+  events: TimelineEventView[];
+}
+
+export interface ItemUnitView {
+  id: number;
+  name: string;
+  /** 签收时间（北京时间）；未签收为空 */
+  signedAt: string | null;
 }
 
 export interface KeySupervisionDto {
@@ -283,9 +513,86 @@ export interface ManualScoreDto {
   date?: string;
 }
 
+export interface MonthEndReportView {
+  /** 下月初每日催报的时刻 */
+  urgeAt: string[];
+  /** 连续催报的天数 */
+  urgeDays: number;
+  /** 超过这么多天未报交督查室 */
+  escalateAfterDays: number;
+}
+
+export interface MonthlyDatesView {
+  /** 每月的这些日子 */
+  monthly: number[];
+}
+
+export interface NodeLengthView {
+  n: number;
+  /** working_day 工作日，calendar_day 自然日，month 月 */
+  unit: 'working_day' | 'calendar_day' | 'month';
+}
+
+export interface NodeLengthsView {
+  '1d': NodeLengthView;
+  '3d': NodeLengthView;
+  '7d': NodeLengthView;
+  '1m': NodeLengthView;
+}
+
+export interface OfferedActionView {
+  action:
+    | 'submit'
+    | 'assign'
+    | 'decompose'
+    | 'sign'
+    | 'report'
+    | 'request_extension'
+    | 'request_closure'
+    | 'withdraw'
+    | 'return'
+    | 'leader_return'
+    | 'decide_extension'
+    | 'verify'
+    | 'rate'
+    | 'sign_off'
+    | 'urge'
+    | 'key_supervision'
+    | 'reassign'
+    | 'archive';
+  /** 按钮文字 */
+  label: string;
+  /** 按钮旁的说明 */
+  hint: string;
+  form?: ActionFormView;
+}
+
+export interface OptionView {
+  value: string;
+  label: string;
+}
+
 export interface OverrideDto {
   kind: 'workday' | 'restday';
   note?: string;
+}
+
+export interface OverrideView {
+  date: string;
+  kind: 'workday' | 'restday';
+  note: string;
+  /** 设置时间（ISO，UTC） */
+  createdAt: string;
+}
+
+export interface PendingExtensionView {
+  id: number;
+  /** 申请延至（北京时间） */
+  proposedDeadline: string | null;
+  reason: string;
+  plan: string | null;
+  /** 申请时间（北京时间） */
+  requestedAt: string | null;
 }
 
 export interface PlatformsViewDto {
@@ -293,6 +600,68 @@ export interface PlatformsViewDto {
   dingtalk: DingTalkPlatformDto | null;
   /** 是否开通企业微信网页授权登录 */
   wecom: boolean;
+}
+
+export interface PolicyScopeView {
+  /** 适用的版块 */
+  boards?: ('daily' | 'key_task' | 'reform' | 'ongoing')[];
+  /** 适用的来源 */
+  sources?: ('meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other')[];
+  /** 适用的事项类型（整改通知、无固定时限事项） */
+  kinds?: ('rectification' | 'open_ended')[];
+}
+
+export interface PolicyVersionView {
+  version: number;
+  /** 保存时间（北京时间）；系统默认版本为空 */
+  savedAt: string | null;
+  /** 保存人；系统默认版本为空 */
+  savedBy: string | null;
+  policy: PolicyView;
+}
+
+export interface PolicyView {
+  id: string;
+  version: number;
+  /** base 完整策略（不写即是），add_on 在事项本身的提醒之外另加报送日期 */
+  layer?: 'base' | 'add_on';
+  appliesTo: PolicyScopeView;
+  /** 截止前几小时提醒 */
+  beforeDeadline?: HoursView[];
+  /** 逾期后几小时提醒 */
+  afterDeadline?: HoursView[];
+  /** 逾期催办频次 */
+  overdueCadence?: CadenceStepView[];
+  /** 逾期这么多小时报请分管领导 */
+  escalateToLeaderAfterHours?: number | null;
+  /** 逾期这么多小时转入重点督办 */
+  keySupervisionAfterHours?: number | null;
+  /** 办理期超过这么多天的每周提醒（0 为一律每周） */
+  weeklyWhenLongerThanDays?: number;
+  /** 逐月反馈 */
+  monthEndReport?: MonthEndReportView;
+  /** 季度小结 */
+  quarterlySummary?: boolean;
+  /** 固定报送日期：每年某几个月的某日，或每月的某几日 */
+  fixedReportDates?: FixedDateView[] | MonthlyDatesView;
+  /** 整改时限（小时） */
+  rectificationHours?: number;
+  /** 整改报送截止时刻 */
+  rectificationReportBy?: string;
+  /** 按日期发送的提醒的时刻 */
+  notifyAt?: string;
+  /** 夜间免打扰 */
+  quietHours?: QuietHoursView;
+  /** 逾期时长按工作时间还是自然时间计 */
+  overdueClock?: 'working' | 'calendar';
+  /** 周末和节假日不发提醒 */
+  quietDays?: boolean;
+  /** 催办频次用完后的持续催办 */
+  overdueFollowUp?: FollowUpView | null;
+  /** 每群每日最多几条提醒 */
+  maxUrgesPerDay?: number | null;
+  /** 待立项主体或领导决定的提醒 */
+  decisionReminders?: DecisionRemindersView | null;
 }
 
 export interface PreviewChangesDto {
@@ -313,6 +682,11 @@ export interface PreviewDto {
 
 export interface PublishDto {
   groupIds?: number[];
+}
+
+export interface QuietHoursView {
+  start: string;
+  end: string;
 }
 
 export interface RateDto {
@@ -336,6 +710,11 @@ export interface ReassignDto {
   coUnitIds?: number[];
   /** 调整理由（记入一事一卷） */
   reason: string;
+}
+
+export interface RefView {
+  id: number;
+  name: string;
 }
 
 export interface RegisterItemDto {
@@ -375,7 +754,25 @@ export interface ReminderChangeView {
   what: string;
   /** 发给谁 */
   to: string;
-  kind: Record<string, unknown>;
+  /** 提醒种类 */
+  kind:
+    | 'before_deadline'
+    | 'after_deadline'
+    | 'overdue_urge'
+    | 'overdue_follow_up'
+    | 'leader_escalation'
+    | 'key_supervision'
+    | 'weekly'
+    | 'month_end_report'
+    | 'month_end_urge'
+    | 'month_end_escalation'
+    | 'quarterly_summary'
+    | 'fixed_report'
+    | 'rectification_due'
+    | 'review_pending'
+    | 'extension_pending'
+    | 'approval_pending'
+    | 'clue_opened';
   rule: string;
   audience: 'unit' | 'leader' | 'coordinating_leader' | 'supervision_office' | 'owner';
   /** 现行策略下（新增时无） */
@@ -395,6 +792,22 @@ export interface ReminderTimingView {
 
 export interface ReportDto {
   content: string;
+}
+
+export interface ReportView {
+  id: number;
+  itemId: number;
+  unitId: number;
+  authorId: number;
+  content: string;
+  channel: 'api' | 'dingtalk' | 'wecom' | 'system' | 'import';
+  /** 报送时间（ISO，UTC） */
+  submittedAt: string;
+  status: 'submitted' | 'returned';
+  returnedAt: string | null;
+  returnedById: number | null;
+  /** 退回理由 */
+  returnReason: string | null;
 }
 
 export interface RoleDto {
@@ -418,6 +831,13 @@ export interface SessionViewDto {
   isAdmin: boolean;
 }
 
+export interface SettingView {
+  key: 'deadline';
+  value: DeadlinePolicyView;
+  /** 保存的版本（0 为系统默认） */
+  version: number;
+}
+
 export interface SignInDto {
   /** 管理员令牌或个人访问令牌 */
   token: string;
@@ -426,6 +846,48 @@ export interface SignInDto {
 export interface SignInLinkDto {
   /** 督办助手 /登录 发来的链接中的 code */
   code: string;
+}
+
+export interface SpecialDayView {
+  date: string;
+  /** workday 上班，restday 放假 */
+  kind: 'workday' | 'restday';
+  /** 节日名称（官方数据） */
+  name: string | null;
+  /** official 官方放假通知，override 管理员调整 */
+  source: 'official' | 'override';
+  /** 官方安排（被调整前） */
+  officialKind: 'workday' | 'restday' | null;
+  /** 调整说明 */
+  note: string;
+}
+
+export interface TimelineEventView {
+  id: number;
+  /** 事件类型 */
+  type: string;
+  /** 时间（北京时间） */
+  at: string | null;
+  actor: RefView | null;
+  actorName: string | null;
+  /** 经由何处：控制台、钉钉、企业微信、系统、导入 */
+  channel: 'api' | 'dingtalk' | 'wecom' | 'system' | 'import';
+  fromState: string | null;
+  toState: string | null;
+  fromStateLabel: string | null;
+  toStateLabel: string | null;
+  /** 发生了什么（中文） */
+  summary: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface UrgeMethodView {
+  value: string;
+  label: string;
+  /** 须填写联系人（电话催办、约谈） */
+  needsContact: boolean;
+  /** 须填写整改期限（限期整改） */
+  needsLimit: boolean;
 }
 
 export interface UrgingDto {
@@ -496,6 +958,22 @@ export interface WallView {
   tasks: WallTask[];
   /** 单位 × 任务：有承办关系的格子 */
   cells: WallCell[];
+}
+
+export interface YearCoverageView {
+  year: number;
+  /** 官方节假日数据是否含这一年 */
+  covered: boolean;
+}
+
+export interface YearDaysView {
+  year: number;
+  /** 系统自带的官方节假日数据是否含这一年 */
+  officialCovered: boolean;
+  /** 这一年是否已有节假日安排（官方数据或管理员录入） */
+  covered: boolean;
+  /** 与平常（周一至周五上班）不同的日子 */
+  days: SpecialDayView[];
 }
 
 /** Every operation: its path parameters, query, JSON body and the JSON of its successful answer. */
@@ -704,26 +1182,27 @@ export interface Paths {
         to: number;
       };
       body: never;
-      response: void;
+      response: YearCoverageView[];
     };
   };
   '/api/calendar/days': {
-    /** 某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置 */
+    /** 某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置（不给年份为今年） */
     get: {
       params: Record<string, never>;
       query: {
         year: number;
       };
       body: never;
-      response: void;
+      response: YearDaysView;
     };
   };
   '/api/calendar/overrides': {
+    /** 管理员对官方日历的调整 */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: OverrideView[];
     };
   };
   '/api/calendar/overrides/{date}': {
@@ -734,7 +1213,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: OverrideDto;
-      response: void;
+      response: OverrideView;
     };
     delete: {
       params: {
@@ -863,13 +1342,14 @@ export interface Paths {
     };
   };
   '/api/items/{number}': {
+    /** 事项详情：基本情况、进展反馈、各项申请和分解出的子事项 */
     get: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemDetailView;
     };
   };
   '/api/items/{number}/actions': {
@@ -880,7 +1360,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemActionsView;
     };
   };
   '/api/items/{number}/archive': {
@@ -1079,7 +1559,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemTimelineView;
     };
   };
   '/api/items/{number}/urgings': {
@@ -1295,7 +1775,7 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyView[];
     };
   };
   '/api/reminder-policies/preview': {
@@ -1324,7 +1804,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: Record<string, unknown>;
-      response: void;
+      response: PolicyView;
     };
   };
   '/api/reminder-policies/{id}/history': {
@@ -1335,17 +1815,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyVersionView[];
     };
   };
   '/api/reminder-policies/{id}/versions': {
+    /** 策略的各个版本 */
     get: {
       params: {
         id: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyView[];
     };
   };
   '/api/score-table': {
@@ -1503,11 +1984,12 @@ export interface Paths {
     };
   };
   '/api/settings': {
+    /** 策略参数（未修改的为系统默认值） */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: SettingView[];
     };
   };
   '/api/settings/{key}': {
@@ -1518,7 +2000,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: Record<string, unknown>;
-      response: void;
+      response: SettingView;
     };
   };
   '/api/statistics': {
