@@ -34,6 +34,13 @@ describe('times come from the service clock, not the database or the machine (is
     }
   });
 
+  it('C3: an admin’s change to the calendar is recorded at the service’s time', async () => {
+    const put = await t.http().put('/api/calendar/overrides/2025-10-11').set(bearer(ADMIN_TOKEN)).send({ kind: 'restday', note: '本地调整' }).expect(200);
+    expect(new Date(put.body.createdAt).toISOString()).toBe(NOW.toISOString());
+    const listed = (await t.http().get('/api/calendar/overrides').set(bearer(ADMIN_TOKEN)).expect(200)).body;
+    expect(listed.map((o: { createdAt: string }) => new Date(o.createdAt).toISOString())).toEqual([NOW.toISOString()]);
+  });
+
   it('A2: a clue document’s upload time is the service’s', async () => {
     const http = t.http();
     const n = (await http.post('/api/accountability/clues').set(bearer(org.supervisor)).send({ unitId: org.units.co, reason: '台账造假' }).expect(201)).body
