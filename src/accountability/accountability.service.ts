@@ -255,6 +255,8 @@ export class AccountabilityService implements OnModuleInit {
       const clue = await em.findOneBy(Clue, { number: normalizeClueNumber(number) });
       if (!clue) throw notFound('CLUE.NOT_FOUND', `没有编号为「${number}」的问题线索。`);
       const sha256 = createHash('sha256').update(file.content).digest('hex');
+      // Principle 6: uploaded at the service's time (the column's database default would be the database server's).
+      const now = this.clock.now();
       const saved = await em.save(DocumentFile, {
         ownerKind: 'clue' as const,
         ownerId: clue.id,
@@ -264,6 +266,7 @@ export class AccountabilityService implements OnModuleInit {
         sha256,
         content: file.content,
         uploadedById: actor.personId,
+        createdAt: now,
       });
       await recordClueEvent(
         em,
@@ -272,7 +275,7 @@ export class AccountabilityService implements OnModuleInit {
         clue.state,
         clue.state,
         actor,
-        this.clock.now(),
+        now,
         `上传文书：${name}（doc:${saved.id}，${Math.ceil(file.content.length / 1024)} KB）`,
       );
       return { id: saved.id, ref: `doc:${saved.id}`, name, mime: saved.mime, size: saved.size, sha256 };

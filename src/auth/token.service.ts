@@ -7,6 +7,7 @@ import { ConsoleSession } from './console-session.entity';
 import { Person } from '../org/person.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import type { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -18,6 +19,7 @@ export class TokenService {
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.adminDigest = sha256(config.adminToken);
   }
@@ -50,7 +52,10 @@ export class TokenService {
   /** Issues a new token; the plain text is returned once and never stored. */
   async issue(personId: number, label = ''): Promise<{ id: number; token: string }> {
     const token = `dbt_${randomBytes(24).toString('base64url')}`;
-    const row = await this.db.getRepository(ApiToken).save({ personId, label, tokenHash: sha256(token).toString('hex'), revokedAt: null });
+    // Principle 6: issued at the service's time, like its revocation.
+    const row = await this.db
+      .getRepository(ApiToken)
+      .save({ personId, label, tokenHash: sha256(token).toString('hex'), revokedAt: null, createdAt: this.clock.now() });
     return { id: row.id, token };
   }
 

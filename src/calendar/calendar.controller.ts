@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequireRoles } from '../http/route-access';
 import { invalid, notFound } from '../shared/errors';
+import { OverrideView, YearCoverageView, YearDaysView } from './calendar.responses';
 import { CalendarService } from './calendar.service';
 import { isValidLocalDate } from './local-date';
 import type { DayKind } from './work-calendar';
 import { OptionalYearPipe } from '../http/http-input';
+import { Clock } from '../shared/clock';
+import { shanghaiYear } from '../shared/shanghai-time';
 
 class OverrideDto {
   @ApiProperty({ enum: ['workday', 'restday'] }) @IsIn(['workday', 'restday']) kind!: DayKind;
@@ -18,15 +21,22 @@ class OverrideDto {
 @ApiBearerAuth()
 @Controller('api/calendar')
 export class CalendarController {
-  constructor(private readonly calendar: CalendarService) {}
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+  ) {}
 
-  @Get('overrides') overrides() {
+  @Get('overrides')
+  @ApiOperation({ summary: '管理员对官方日历的调整' })
+  @ApiOkResponse({ type: [OverrideView] })
+  overrides() {
     return this.calendar.overrides();
   }
 
   @Put('overrides/:date')
   @RequireRoles('admin')
   @ApiOperation({ summary: '设置某日为上班日或休息日（覆盖官方日历）' })
+  @ApiOkResponse({ type: OverrideView })
   put(@Param('date') date: string, @Body() dto: OverrideDto) {
     return this.calendar.putOverride(date, dto.kind, dto.note);
   }
@@ -50,13 +60,16 @@ export class CalendarController {
   }
 
   @Get('days')
-  @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置' })
+  @ApiOperation({ summary: '某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置（不给年份为今年）' })
+  @ApiOkResponse({ type: YearDaysView })
   async days(@Query('year', OptionalYearPipe('年份')) year?: number) {
-    return this.calendar.yearDays(year ?? new Date().getFullYear());
+    // Principle 6: this year is the service clock's, in Asia/Shanghai.
+    return this.calendar.yearDays(year ?? shanghaiYear(this.clock.now()));
   }
 
   @Get('coverage')
   @ApiOperation({ summary: '官方节假日数据覆盖的年份' })
+  @ApiOkResponse({ type: [YearCoverageView] })
   async coverage(@Query('from', OptionalYearPipe('起始年份')) from?: number, @Query('to', OptionalYearPipe('截止年份')) to?: number) {
     const cal = await this.calendar.calendar();
     const a = from ?? 2025;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../shared/clock';
 import { invalid } from '../shared/errors';
 import { chineseDaysSource } from './chinese-days.source';
 import { HolidayOverride } from './holiday-override.entity';
@@ -19,7 +20,10 @@ export class CalendarService {
   private current: Promise<WorkCalendar & { stamp: string }> | null = null;
   private loadedAt = 0;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** `em` lets a caller inside a transaction load through its own connection (no second pool connection). */
   calendar(em?: EntityManager): Promise<WorkCalendar & { stamp: string }> {
@@ -97,7 +101,8 @@ export class CalendarService {
     if (!isValidLocalDate(date)) throw invalid('CALENDAR.BAD_DATE', `日期「${date}」无效，请写成 2027-01-01 的格式。`, { field: 'date' });
     if (kind !== 'workday' && kind !== 'restday')
       throw invalid('CALENDAR.BAD_KIND', '「日期类型」须为工作日（workday，上班）或休息日（restday，休息）。', { field: 'kind' });
-    const saved = await this.db.getRepository(HolidayOverride).save({ date, kind, note });
+    // Principle 6: recorded at the service's time, not the database server's.
+    const saved = await this.db.getRepository(HolidayOverride).save({ date, kind, note, createdAt: this.clock.now() });
     this.current = null;
     return saved;
   }

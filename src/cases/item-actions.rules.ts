@@ -115,6 +115,9 @@ const RULE_OF: Record<OfferedActionKey, ItemAction> = {
   archive: 'archive',
 };
 
+/** Every action the console may be offered (the API's description lists them). */
+export const OFFERED_ACTIONS = Object.keys(RULE_OF) as OfferedActionKey[];
+
 /** The order of the buttons: the unit's work first, then the owner's, the leader's, the office's. */
 const ORDER: OfferedActionKey[] = [
   'sign',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
@@ -26,6 +26,7 @@ import { deadlineSpec, toFilter } from './dto/item-mapping';
 import { ItemActionsService } from './item-actions.service';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
+import { ItemActionsView, ItemDetailView, ItemTimelineView } from './item.responses';
 import { RegistrationService } from './registration.service';
 import { parseUrgeMethod } from './urging.rules';
 
@@ -73,6 +74,8 @@ export class ItemsController {
   }
 
   @Get(':number')
+  @ApiOperation({ summary: '事项详情：基本情况、进展反馈、各项申请和分解出的子事项' })
+  @ApiOkResponse({ type: ItemDetailView })
   get(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.queries.get(number, actor);
   }
@@ -81,12 +84,14 @@ export class ItemsController {
   @ApiOperation({
     summary: '当前可办理的操作：本人此刻可对该事项办理的操作（按钮）及各表单所需信息（延期截止日、评定等次、催办方式等）',
   })
+  @ApiOkResponse({ type: ItemActionsView })
   actions(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.actionsFor.forViewer(number, actor);
   }
 
   @Get(':number/timeline')
   @ApiOperation({ summary: '一事一卷：时间线（C6）' })
+  @ApiOkResponse({ type: ItemTimelineView })
   timeline(@Param('number') number: string, @CurrentActor() actor: Actor) {
     return this.queries.timeline(number, actor);
   }

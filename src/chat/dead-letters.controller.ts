@@ -18,13 +18,13 @@ const PLATFORM_LABELS: Record<string, string> = { dingtalk: '钉钉', wecom: '�
 
 class DeadLetterView {
   @ApiProperty() id!: number;
-  @ApiProperty({ example: '钉钉', nullable: true }) platform!: string | null;
+  @ApiProperty({ type: String, example: '钉钉', nullable: true }) platform!: string | null;
   @ApiProperty({ example: '发改委督办群（群）', description: '发给谁：群名或人名' }) to!: string;
   @ApiProperty({ example: '交办卡片', description: '什么消息' }) what!: string;
   @ApiProperty({ example: 'DB2026-0001「推进老旧小区改造」', description: '内容摘要' }) summary!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'DB2026-0001' }) itemNumber!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'DB2026-0001' }) itemNumber!: string | null;
   @ApiProperty({ description: '为何未送达、下一步怎么办（中文说明）' }) why!: string;
-  @ApiProperty({ nullable: true, description: '平台原话（凭据已遮盖）' }) rawError!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '平台原话（凭据已遮盖）' }) rawError!: string | null;
   @ApiProperty() attempts!: number;
   @ApiProperty({ example: '2026-03-16T10:00:00+08:00' }) createdAt!: string;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OutboxMessage, OutboxTarget } from './outbox-message.entity';
+import { Clock } from '../shared/clock';
 import { QUIET_HOURS, type QuietHours } from './quiet-hours.port';
 
 export interface OutgoingMessage {
@@ -28,7 +29,10 @@ export interface OutgoingMessage {
 /** Principle 2: rows written in the command's transaction; the relay sends them after commit. */
 @Injectable()
 export class OutboxWriter {
-  constructor(@Optional() @Inject(QUIET_HOURS) private readonly quiet?: QuietHours) {}
+  constructor(
+    private readonly clock: Clock,
+    @Optional() @Inject(QUIET_HOURS) private readonly quiet?: QuietHours,
+  ) {}
 
   async enqueue(em: EntityManager, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
@@ -40,6 +44,8 @@ export class OutboxWriter {
       if (m.hold === false || !this.quiet || held.has(m.dueAt.getTime())) continue;
       held.set(m.dueAt.getTime(), await this.quiet.sendAt(m.dueAt, em));
     }
+    // Principle 6: written at the service's time (the 死信 list shows it), not the database server's.
+    const now = this.clock.now();
     // save() rather than insert(): the JSON transformer must run on the payload.
     await em.save(
       OutboxMessage,
@@ -53,6 +59,7 @@ export class OutboxWriter {
         status: 'pending' as const,
         attempts: 0,
         dueAt: m.hold === false ? m.dueAt : (held.get(m.dueAt.getTime()) ?? m.dueAt),
+        createdAt: now,
       })),
     );
   }

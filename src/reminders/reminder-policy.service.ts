@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Person } from '../org/person.entity';
+import { Clock } from '../shared/clock';
 import { invalid, notFound } from '../shared/errors';
 import { policyProblems } from './policy.validation';
 import { ReminderPolicyRow } from './reminder-policy.entity';
@@ -22,7 +23,10 @@ export class ReminderPolicyService {
   private cache: Promise<PolicyRow[]> | null = null;
   private loadedAt = 0;
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   current(): Promise<PolicyRow[]> {
     // A version saved on another instance is read here within CACHE_MS.
@@ -77,7 +81,8 @@ export class ReminderPolicyService {
       const seed = DEFAULT_POLICIES.find((p) => p.id === id);
       const version = Math.max(rows[0]?.version ?? 0, seed?.version ?? 0) + 1;
       const policy = { ...candidate, id, version };
-      await em.insert(ReminderPolicyRow, { id, version, body: policy, createdById: byPersonId });
+      // Principle 6: saved at the service's time (the 提醒策略 page shows it), not the database server's.
+      await em.insert(ReminderPolicyRow, { id, version, body: policy, createdById: byPersonId, createdAt: this.clock.now() });
       this.cache = null;
       return policy;
     });

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
 import { ItemQueriesService } from '../cases/item-queries.service';
 import { Clock } from '../shared/clock';
 import { toShanghaiIso } from '../shared/shanghai-time';
+import { FixedDateView, MonthlyDatesView, PolicyVersionView, PolicyView } from './reminder-policy.responses';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { ReminderScheduler } from './reminder-scheduler.service';
 import type { PolicyRow, ReminderPolicy } from './reminder.policy';
@@ -63,7 +64,7 @@ class ReminderChangeView {
   @ApiProperty({ enum: ['新增', '取消', '改期'] }) change!: string;
   @ApiProperty({ example: '逾期催办' }) what!: string;
   @ApiProperty({ example: '承办单位', description: '发给谁' }) to!: string;
-  @ApiProperty({ example: 'overdue_urge' }) kind!: ReminderKind;
+  @ApiProperty({ enum: Object.keys(KIND_LABELS), example: 'overdue_urge', description: '提醒种类' }) kind!: ReminderKind;
   @ApiProperty({ example: 'R4' }) rule!: string;
   @ApiProperty({ enum: ['unit', 'leader', 'coordinating_leader', 'supervision_office', 'owner'] }) audience!: Audience;
   @ApiPropertyOptional({ type: ReminderTimingView, description: '现行策略下（新增时无）' }) before?: ReminderTimingView;
@@ -88,6 +89,7 @@ const timingView = (t: ReminderTiming): ReminderTimingView => ({
 /** Issue 6 §1 and §5: reminder policies as versioned data, and a preview before a change is saved. */
 @ApiTags('reminders 提醒策略')
 @ApiBearerAuth()
+@ApiExtraModels(FixedDateView, MonthlyDatesView)
 @Controller('api/reminder-policies')
 export class RemindersController {
   constructor(
@@ -99,16 +101,21 @@ export class RemindersController {
 
   @Get()
   @ApiOperation({ summary: '现行提醒策略（13710 默认值或管理员修改后的最新版本）' })
+  @ApiOkResponse({ type: [PolicyView] })
   current() {
     return this.policies.current();
   }
 
-  @Get(':id/versions') versions(@Param('id') id: string) {
+  @Get(':id/versions')
+  @ApiOperation({ summary: '策略的各个版本' })
+  @ApiOkResponse({ type: [PolicyView] })
+  versions(@Param('id') id: string) {
     return this.policies.versions(id);
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: '策略的各个版本，含保存人和保存时间（系统默认版本二者为空）' })
+  @ApiOkResponse({ type: [PolicyVersionView] })
   async history(@Param('id') id: string) {
     return (await this.policies.history(id)).map((h) => ({ ...h, savedAt: h.savedAt ? toShanghaiIso(h.savedAt) : null }));
   }
@@ -117,6 +124,7 @@ export class RemindersController {
   @RequireRoles('admin')
   @ApiOperation({ summary: '保存策略的新版本（旧版本保留）' })
   @ApiBody({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: PolicyView })
   save(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.policies.save(id, body, actor.personId);
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRoles } from '../http/route-access';
+import { SettingView } from './settings.responses';
 import { SettingsService } from './settings.service';
 
 @ApiTags('settings 策略参数')
@@ -9,7 +10,10 @@ import { SettingsService } from './settings.service';
 export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
-  @Get() all() {
+  @Get()
+  @ApiOperation({ summary: '策略参数（未修改的为系统默认值）' })
+  @ApiOkResponse({ type: [SettingView] })
+  all() {
     return this.settings.all();
   }
 
@@ -28,6 +32,7 @@ export class SettingsController {
       },
     },
   })
+  @ApiOkResponse({ type: SettingView })
   put(@Param('key') key: string, @Body() value: unknown) {
     return this.settings.put(key, value);
   }

@@ -8,6 +8,7 @@ import { ReminderPolicyService } from '../../src/reminders/reminder-policy.servi
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { policyFor } from '../../src/reminders/reminder.policy';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { SystemClock } from '../../src/shared/clock';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { bearer, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp } from '../support/test-app';
@@ -103,7 +104,7 @@ describe('policies that fit the item (R6, R7, R8, R10)', () => {
     const ds = await new DataSource(dataSourceOptions(db.url)).initialize();
     try {
       await ds.runMigrations({ transaction: 'each' });
-      const policies = await new ReminderPolicyService(ds).current();
+      const policies = await new ReminderPolicyService(ds, new SystemClock()).current();
       const live = policies.find((p) => p.id === 'livelihood')!;
       expect(live).toEqual({ id: 'livelihood', version: 3, layer: 'add_on', appliesTo: { sources: ['livelihood'] }, fixedReportDates: { monthly: [10, 15] } });
       expect(policies.find((p) => p.id === 'work_report')).toMatchObject({ version: 3, layer: 'add_on', fixedReportDates: [{ months: [6, 12], day: 20 }] });

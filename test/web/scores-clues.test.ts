@@ -144,6 +144,37 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     expect(await row('市财政局').innerText()).toContain('100.5');
   }, 600_000);
 
+  it('Principle 6: a manual entry left without a date is dated by the service’s clock, not the browser’s', async () => {
+    // The service stands on 2026-03-16; the browser's own calendar says another day.
+    const page = await open(DESK);
+    await signInWithToken(page, t.url, org.supervisor.token, '/积分');
+    const row = (name: string) => page.locator('.ant-table-row', { hasText: name });
+    await row('市教育局').waitFor();
+    await page.getByRole('button', { name: '手工加减分' }).click();
+    const modal = page.getByRole('dialog');
+    await choose(page, '加减分事项', '迟报材料');
+    await choose(page, '单位', '市教育局');
+    await modal.getByLabel('迟报天数').fill('1');
+    await modal.getByLabel('理由').fill('二季度材料迟报一天');
+    // No date is put in by the browser: the field says the service's today is used.
+    expect(await modal.getByLabel('发生日期').inputValue()).toBe('');
+    await modal.getByPlaceholder('不选即为今天').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'desk-scores-manual-date.png') });
+    await modal
+      .getByRole('button', { name: '记 分' })
+      .or(modal.getByRole('button', { name: '记分' }))
+      .first()
+      .click();
+    await modal.waitFor({ state: 'hidden' });
+    await row('市教育局')
+      .getByRole('button', { name: /明\s?细/ })
+      .click();
+    const drawer = page.getByRole('dialog');
+    const line = drawer.locator('.ant-table-row', { hasText: '二季度材料迟报一天' });
+    await line.waitFor();
+    expect(await line.innerText()).toContain('2026-03-16');
+  }, 600_000);
+
   it('the 督查室 opens a clue, hands it over with its form, uploads a document and downloads the same bytes', async () => {
     const page = await open(DESK);
     await signInWithToken(page, t.url, org.supervisor.token, '/责任追究');

@@ -3,167 +3,72 @@
  * test/http/api-types.test.ts fails when this file is not what the running service publishes.
  */
 
-export interface BulletinDeleted {
-  number: string;
-  /** 已删除 */
-  deleted: boolean;
+export interface ActionFormView {
+  /** 申请延期：现在的办理期限（北京时间） */
+  currentDeadline?: string;
+  /** 申请延期：最迟可申请的一天（YYYY-MM-DD） */
+  lastDay?: string;
+  /** 申请延期：须提前的天数 */
+  minDaysBefore?: number;
+  daysUnit?: 'working_day' | 'calendar_day';
+  /** 下班时间 */
+  dayEnd?: string;
+  /** 申请办结：服务对象 */
+  servedParty?: string | null;
+  /** 撤回、退回的对象 */
+  what?: string;
+  /** 撤回对象的名称 */
+  whatLabel?: string;
+  /** 审批延期：待审批的申请 */
+  request?: PendingExtensionView | null;
+  /** 评定：等次 */
+  grades?: OptionView[];
+  /** 催办：方式 */
+  methods?: UrgeMethodView[];
+  /** 重点督办：true 列入，false 取消 */
+  on?: boolean;
 }
 
-export interface BulletinDetailView {
-  /** 编号，如 TB2026-0001 */
-  number: string;
-  kind: 'monthly' | 'quarterly' | 'key_supervision';
-  kindLabel: string;
-  /** 期间 */
-  period: string;
-  /** 期号 */
-  issue: string;
-  state: 'draft' | 'pending_approval' | 'approved' | 'published';
-  stateLabel: string;
-  /** 督查室改过稿件 */
-  edited: boolean;
-  /** 推送的工作群 */
-  groupIds: number[] | null;
-  draft: BulletinDraftView;
-  links: BulletinLinks;
-  /** 审定的领导 */
-  approvedBy: string | null;
-  /** 审定时间（北京时间；未审定为空） */
-  approvedAt: string;
-  /** 印发时间（北京时间；未印发为空） */
-  publishedAt: string;
-  /** 提请过审定（此后留存，不能删除） */
-  submitted: boolean;
-  /** 被退回修改时：谁、何时、理由 */
-  returned: BulletinReturn | null;
-  timeline: BulletinTimelineEntry[];
+export interface ActionRefusalView {
+  action:
+    | 'submit'
+    | 'assign'
+    | 'decompose'
+    | 'sign'
+    | 'report'
+    | 'request_extension'
+    | 'request_closure'
+    | 'withdraw'
+    | 'return'
+    | 'leader_return'
+    | 'decide_extension'
+    | 'verify'
+    | 'rate'
+    | 'sign_off'
+    | 'urge'
+    | 'key_supervision'
+    | 'reassign'
+    | 'archive';
+  /** 为何现在不能办理、该怎么办（中文） */
+  message: string;
 }
 
-export interface BulletinDifference {
-  /** 行号 */
-  line: number;
-  /** 存档原稿的这一行 */
-  archived: string | null;
-  /** 重新生成的这一行 */
-  now: string | null;
+export interface BoardNodesView {
+  /** 日常管理 */
+  daily: '1d' | '3d' | '7d' | '1m';
+  /** 重点工作 */
+  key_task: '1d' | '3d' | '7d' | '1m';
+  /** 重大改革 */
+  reform: '1d' | '3d' | '7d' | '1m';
+  /** 持续跟进 */
+  ongoing: '1d' | '3d' | '7d' | '1m';
 }
 
-export interface BulletinDraftEdit {
-  title?: string;
-  subtitle?: string | null;
-  intro?: string;
-  recipients?: string | null;
-  sections?: BulletinSectionView[];
-  /** 推送摘要行；null 为按表格重新生成 */
-  highlights?: HighlightLinesDto | null;
-  groupIds?: number[];
-}
-
-export interface BulletinDraftView {
-  kind: 'monthly' | 'quarterly' | 'key_supervision';
-  title: string;
-  subtitle: string | null;
-  /** 期号，如「2026年第3期」 */
-  issueLabel: string;
-  /** 发文机关 */
-  office: string;
-  /** 期间，如「2026年3月」 */
-  periodLabel: string;
-  /** 主送机关 */
-  recipients: string | null;
-  /** 导语 */
-  intro: string;
-  sections: BulletinSectionView[];
-  /** 推送摘要和审定卡片引用的内容 */
-  highlights: BulletinHighlightsView;
-}
-
-export interface BulletinHighlightsView {
-  /** 总体情况（第一章第一段） */
-  overview: string;
-  /** 推送摘要引用的表扬行 */
-  praise: string[];
-  /** 表扬表的行数 */
-  praiseCount: number;
-  /** 推送摘要引用的批评行 */
-  criticism: string[];
-  /** 批评表的行数 */
-  criticismCount: number;
-  /** 摘要行由督查室选定（否则按表格生成） */
-  edited?: boolean;
-}
-
-export interface BulletinLinks {
-  /** 公开全文页（审定后可打开） */
-  fullText: string;
-  /** 公开图表 */
-  chart: string;
-}
-
-export interface BulletinParagraphBlock {
-  type: 'paragraph';
-  /** 段落文字 */
-  text: string;
-}
-
-export interface BulletinReproductionView {
-  number: string;
-  /** 按数据库重新生成，与原稿逐行一致 */
-  equal: boolean;
-  /** 不同的行（最多 20 处） */
-  differences: BulletinDifference[];
-}
-
-export interface BulletinReturn {
-  /** 退回的领导 */
-  by: string;
-  /** 退回时间（北京时间） */
-  at: string;
-  /** 退回理由 */
-  reason: string;
-}
-
-export interface BulletinRowView {
-  number: string;
-  kind: 'monthly' | 'quarterly' | 'key_supervision';
-  kindLabel: string;
-  period: string;
-  approvedBy: string | null;
-  issue: string;
-  state: 'draft' | 'pending_approval' | 'approved' | 'published';
-  stateLabel: string;
-  publishedAt: string;
-}
-
-export interface BulletinSectionView {
-  /** 章节标题，如「三、批评」 */
-  heading: string;
-  /** 段落和表格，按先后 */
-  blocks: (BulletinParagraphBlock | BulletinTableBlock)[];
-}
-
-export interface BulletinTableBlock {
-  type: 'table';
-  table: BulletinTableView;
-}
-
-export interface BulletinTableView {
-  /** 表题，如「表3　通报批评事项」 */
-  caption: string;
-  /** 表头 */
-  headers: string[];
-  /** 各行，每行与表头同宽 */
-  rows: string[][];
-}
-
-export interface BulletinTimelineEntry {
-  /** 时间（北京时间） */
-  at: string;
-  action: string;
-  state: 'draft' | 'pending_approval' | 'approved' | 'published';
-  actor: string;
-  channel: string;
-  summary: string;
+export interface CadenceStepView {
+  /** 逾期到这么多小时为止 */
+  untilHours: number;
+  /** 每隔这么多小时催办一次 */
+  everyHours: number;
 }
 
 export interface ChildItemDto {
@@ -226,20 +131,44 @@ export interface CreateUnitDto {
 
 export interface DeadLetterView {
   id: number;
-  platform: Record<string, unknown> | null;
+  platform: string | null;
   /** 发给谁：群名或人名 */
   to: string;
   /** 什么消息 */
   what: string;
   /** 内容摘要 */
   summary: string;
-  itemNumber?: Record<string, unknown> | null;
+  itemNumber?: string | null;
   /** 为何未送达、下一步怎么办（中文说明） */
   why: string;
   /** 平台原话（凭据已遮盖） */
-  rawError: Record<string, unknown> | null;
+  rawError: string | null;
   attempts: number;
   createdAt: string;
+}
+
+export interface DeadlinePolicyView {
+  /** 各版块默认时间节点 */
+  defaultNodeByBoard: BoardNodesView;
+  /** 各时间节点的长度（自立项次日起算） */
+  nodes: NodeLengthsView;
+  /** 专项督查默认工作日数 */
+  specialWorkingDays: number;
+  /** 下班时间（期限到期时刻） */
+  dayEnd: string;
+  /** 专项督查期限上限（月） */
+  specialCeilingMonths: number;
+  /** 期限超过这个月数须写明理由 */
+  reasonBeyondMonths: number;
+  /** 延期须在期限前至少这么多天申请 */
+  extensionMinDaysBefore: number;
+  extensionDaysUnit: 'working_day' | 'calendar_day';
+  /** 延期后立项这么多天内仍办不完的转入持续跟进 */
+  ongoingAfterDays: number;
+  /** 重点工作、重大改革延期超过立项后这么多个月转为持续推进 */
+  keyTaskOngoingAfterMonths: number;
+  /** 12月最后几个工作日提示年底清零（0 为不提示） */
+  yearEndCheckWorkingDays: number;
 }
 
 export interface DeadlinePreviewDto {
@@ -263,6 +192,12 @@ export interface DecideDto {
 
 export interface DecisionDto {
   note?: string;
+}
+
+export interface DecisionRemindersView {
+  afterWorkingDays: number;
+  everyWorkingDays: number;
+  at: string;
 }
 
 export interface DecomposeDto {
@@ -371,6 +306,18 @@ export interface ExtensionRequestDto {
   plan: string;
 }
 
+export interface FixedDateView {
+  /** 月份 */
+  months: number[];
+  /** 日 */
+  day: number;
+}
+
+export interface FollowUpView {
+  at: string;
+  everyWorkingDays: number;
+}
+
 export interface GenerateBulletinDto {
   kind: 'monthly' | 'quarterly' | 'key_supervision';
   /** 月度 2026-03；季度 2026Q1；专项 2026-03-01~2026-03-15 */
@@ -382,11 +329,8 @@ export interface GenerateBulletinDto {
   groupIds?: number[];
 }
 
-export interface HighlightLinesDto {
-  /** 表扬摘要行（最多 20 行） */
-  praise: string[];
-  /** 批评摘要行（最多 20 行） */
-  criticism: string[];
+export interface HoursView {
+  hours: number;
 }
 
 export interface IdentitiesDto {
@@ -404,6 +348,86 @@ export interface IssueTokenDto {
   label?: string;
 }
 
+export interface ItemActionsView {
+  number: string;
+  /** 本人此刻可办理的操作 */
+  actions: OfferedActionView[];
+  /** 此刻不能办理的操作及原因 */
+  unavailable: ActionRefusalView[];
+}
+
+export interface ItemDetailView {
+  number: string;
+  title: string;
+  /** 办理要求 */
+  content: string;
+  source: 'meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other';
+  /** 来源名称 */
+  sourceLabel: string;
+  /** 来源文号或出处 */
+  sourceRef: string | null;
+  board: 'daily' | 'key_task' | 'reform' | 'ongoing';
+  /** 版块名称 */
+  boardLabel: string;
+  category: 'decision' | 'special' | 'survey' | 'proposal';
+  /** 类别名称 */
+  categoryLabel: string;
+  state: 'draft' | 'registered' | 'assigned' | 'in_progress' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'archived';
+  /** 状态名称 */
+  stateLabel: string;
+  /** 立项主体（人） */
+  owner: RefView | null;
+  /** 立项主体（科室） */
+  ownerOffice: RefView | null;
+  /** 分管领导 */
+  leader: RefView | null;
+  /** 主办单位 */
+  leadUnit: ItemUnitView | null;
+  /** 协办单位 */
+  coUnits: ItemUnitView[];
+  /** 办理期限（北京时间） */
+  deadline: string | null;
+  /** 期限如何给出：7d、date:2026-12-10、wd:10 */
+  deadlineSpec: string;
+  /** 期限说明 */
+  deadlineReason: string | null;
+  /** 承办单位逾期未反馈（红灯） */
+  overdue: boolean;
+  /** 预警灯 */
+  light: 'green' | 'yellow' | 'red' | 'done';
+  /** 重点督办 */
+  keySupervision: boolean;
+  /** 服务对象 */
+  servedParty: string | null;
+  /** 上级事项编号（分解立项的子事项） */
+  parentNumber: string | null;
+  /** 已分解立项 */
+  decomposed: boolean;
+  /** 被退回的次数 */
+  returnCount: number;
+  /** 服务对象不同意办结的次数 */
+  failedClosureAttempts: number;
+  rating: 'excellent' | 'good' | 'pass' | 'fail' | null;
+  /** 评定等次名称 */
+  ratingLabel: string | null;
+  /** 立项时间（北京时间） */
+  registeredAt: string | null;
+  /** 交办时间（北京时间） */
+  assignedAt: string | null;
+  /** 办结时间（北京时间） */
+  closedAt: string | null;
+  /** 编号作废时间（北京时间） */
+  numberRetiredAt: string | null;
+  /** 归档时间（北京时间） */
+  archivedAt: string | null;
+  /** 进展反馈 */
+  reports: ReportView[];
+  /** 延期、办结与核验申请 */
+  requests: ItemRequestView[];
+  /** 分解出的子事项编号（读者可见的） */
+  children: string[];
+}
+
 export interface ItemReminderChangesView {
   number: string;
   title: string;
@@ -412,6 +436,42 @@ export interface ItemReminderChangesView {
   /** 保存后适用的策略 */
   policyAfter: string;
   changes: ReminderChangeView[];
+}
+
+export interface ItemRequestView {
+  id: number;
+  itemId: number;
+  kind: 'extension' | 'closure' | 'verification';
+  status: 'pending' | 'approved' | 'refused' | 'returned' | 'withdrawn' | 'failed_agreement' | 'passed' | 'failed';
+  requestedById: number;
+  /** 申请时间（ISO，UTC） */
+  requestedAt: string;
+  /** 理由或办结情况 */
+  text: string;
+  /** 延期后的工作计划 */
+  plan: string | null;
+  /** 申请延至（ISO，UTC） */
+  proposedDeadline: string | null;
+  /** 服务对象是否同意 */
+  servedPartyAgreed: boolean | null;
+  /** 核验方式 */
+  method: string | null;
+  decidedById: number | null;
+  decidedAt: string | null;
+  /** 审批或评定意见 */
+  decisionNote: string | null;
+}
+
+export interface ItemTimelineView {
+  number: string;
+  events: TimelineEventView[];
+}
+
+export interface ItemUnitView {
+  id: number;
+  name: string;
+  /** 签收时间（北京时间）；未签收为空 */
+  signedAt: string | null;
 }
 
 export interface KeySupervisionDto {
@@ -453,9 +513,86 @@ export interface ManualScoreDto {
   date?: string;
 }
 
+export interface MonthEndReportView {
+  /** 下月初每日催报的时刻 */
+  urgeAt: string[];
+  /** 连续催报的天数 */
+  urgeDays: number;
+  /** 超过这么多天未报交督查室 */
+  escalateAfterDays: number;
+}
+
+export interface MonthlyDatesView {
+  /** 每月的这些日子 */
+  monthly: number[];
+}
+
+export interface NodeLengthView {
+  n: number;
+  /** working_day 工作日，calendar_day 自然日，month 月 */
+  unit: 'working_day' | 'calendar_day' | 'month';
+}
+
+export interface NodeLengthsView {
+  '1d': NodeLengthView;
+  '3d': NodeLengthView;
+  '7d': NodeLengthView;
+  '1m': NodeLengthView;
+}
+
+export interface OfferedActionView {
+  action:
+    | 'submit'
+    | 'assign'
+    | 'decompose'
+    | 'sign'
+    | 'report'
+    | 'request_extension'
+    | 'request_closure'
+    | 'withdraw'
+    | 'return'
+    | 'leader_return'
+    | 'decide_extension'
+    | 'verify'
+    | 'rate'
+    | 'sign_off'
+    | 'urge'
+    | 'key_supervision'
+    | 'reassign'
+    | 'archive';
+  /** 按钮文字 */
+  label: string;
+  /** 按钮旁的说明 */
+  hint: string;
+  form?: ActionFormView;
+}
+
+export interface OptionView {
+  value: string;
+  label: string;
+}
+
 export interface OverrideDto {
   kind: 'workday' | 'restday';
   note?: string;
+}
+
+export interface OverrideView {
+  date: string;
+  kind: 'workday' | 'restday';
+  note: string;
+  /** 设置时间（ISO，UTC） */
+  createdAt: string;
+}
+
+export interface PendingExtensionView {
+  id: number;
+  /** 申请延至（北京时间） */
+  proposedDeadline: string | null;
+  reason: string;
+  plan: string | null;
+  /** 申请时间（北京时间） */
+  requestedAt: string | null;
 }
 
 export interface PlatformsViewDto {
@@ -463,6 +600,68 @@ export interface PlatformsViewDto {
   dingtalk: DingTalkPlatformDto | null;
   /** 是否开通企业微信网页授权登录 */
   wecom: boolean;
+}
+
+export interface PolicyScopeView {
+  /** 适用的版块 */
+  boards?: ('daily' | 'key_task' | 'reform' | 'ongoing')[];
+  /** 适用的来源 */
+  sources?: ('meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other')[];
+  /** 适用的事项类型（整改通知、无固定时限事项） */
+  kinds?: ('rectification' | 'open_ended')[];
+}
+
+export interface PolicyVersionView {
+  version: number;
+  /** 保存时间（北京时间）；系统默认版本为空 */
+  savedAt: string | null;
+  /** 保存人；系统默认版本为空 */
+  savedBy: string | null;
+  policy: PolicyView;
+}
+
+export interface PolicyView {
+  id: string;
+  version: number;
+  /** base 完整策略（不写即是），add_on 在事项本身的提醒之外另加报送日期 */
+  layer?: 'base' | 'add_on';
+  appliesTo: PolicyScopeView;
+  /** 截止前几小时提醒 */
+  beforeDeadline?: HoursView[];
+  /** 逾期后几小时提醒 */
+  afterDeadline?: HoursView[];
+  /** 逾期催办频次 */
+  overdueCadence?: CadenceStepView[];
+  /** 逾期这么多小时报请分管领导 */
+  escalateToLeaderAfterHours?: number | null;
+  /** 逾期这么多小时转入重点督办 */
+  keySupervisionAfterHours?: number | null;
+  /** 办理期超过这么多天的每周提醒（0 为一律每周） */
+  weeklyWhenLongerThanDays?: number;
+  /** 逐月反馈 */
+  monthEndReport?: MonthEndReportView;
+  /** 季度小结 */
+  quarterlySummary?: boolean;
+  /** 固定报送日期：每年某几个月的某日，或每月的某几日 */
+  fixedReportDates?: FixedDateView[] | MonthlyDatesView;
+  /** 整改时限（小时） */
+  rectificationHours?: number;
+  /** 整改报送截止时刻 */
+  rectificationReportBy?: string;
+  /** 按日期发送的提醒的时刻 */
+  notifyAt?: string;
+  /** 夜间免打扰 */
+  quietHours?: QuietHoursView;
+  /** 逾期时长按工作时间还是自然时间计 */
+  overdueClock?: 'working' | 'calendar';
+  /** 周末和节假日不发提醒 */
+  quietDays?: boolean;
+  /** 催办频次用完后的持续催办 */
+  overdueFollowUp?: FollowUpView | null;
+  /** 每群每日最多几条提醒 */
+  maxUrgesPerDay?: number | null;
+  /** 待立项主体或领导决定的提醒 */
+  decisionReminders?: DecisionRemindersView | null;
 }
 
 export interface PreviewChangesDto {
@@ -483,6 +682,11 @@ export interface PreviewDto {
 
 export interface PublishDto {
   groupIds?: number[];
+}
+
+export interface QuietHoursView {
+  start: string;
+  end: string;
 }
 
 export interface RateDto {
@@ -506,6 +710,11 @@ export interface ReassignDto {
   coUnitIds?: number[];
   /** 调整理由（记入一事一卷） */
   reason: string;
+}
+
+export interface RefView {
+  id: number;
+  name: string;
 }
 
 export interface RegisterItemDto {
@@ -545,7 +754,25 @@ export interface ReminderChangeView {
   what: string;
   /** 发给谁 */
   to: string;
-  kind: Record<string, unknown>;
+  /** 提醒种类 */
+  kind:
+    | 'before_deadline'
+    | 'after_deadline'
+    | 'overdue_urge'
+    | 'overdue_follow_up'
+    | 'leader_escalation'
+    | 'key_supervision'
+    | 'weekly'
+    | 'month_end_report'
+    | 'month_end_urge'
+    | 'month_end_escalation'
+    | 'quarterly_summary'
+    | 'fixed_report'
+    | 'rectification_due'
+    | 'review_pending'
+    | 'extension_pending'
+    | 'approval_pending'
+    | 'clue_opened';
   rule: string;
   audience: 'unit' | 'leader' | 'coordinating_leader' | 'supervision_office' | 'owner';
   /** 现行策略下（新增时无） */
@@ -567,6 +794,22 @@ export interface ReportDto {
   content: string;
 }
 
+export interface ReportView {
+  id: number;
+  itemId: number;
+  unitId: number;
+  authorId: number;
+  content: string;
+  channel: 'api' | 'dingtalk' | 'wecom' | 'system' | 'import';
+  /** 报送时间（ISO，UTC） */
+  submittedAt: string;
+  status: 'submitted' | 'returned';
+  returnedAt: string | null;
+  returnedById: number | null;
+  /** 退回理由 */
+  returnReason: string | null;
+}
+
 export interface RoleDto {
   role: 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
   /** 联络员、负责人须指定单位 */
@@ -586,8 +829,13 @@ export interface SessionViewDto {
   roles: string[];
   /** 是否管理员 */
   isAdmin: boolean;
-  /** 演示模式（npm run demo）时为 true：控制台提供演示页面 */
-  demo?: boolean;
+}
+
+export interface SettingView {
+  key: 'deadline';
+  value: DeadlinePolicyView;
+  /** 保存的版本（0 为系统默认） */
+  version: number;
 }
 
 export interface SignInDto {
@@ -600,29 +848,46 @@ export interface SignInLinkDto {
   code: string;
 }
 
-export interface UpdateGroupDto {
-  name?: string;
-  purpose?: 'unit' | 'broadcast' | 'supervision';
-  /** null 表示不属于任何单位（通报群、督查群） */
-  unitId?: number | null;
-  /** 机器人 Webhook 地址；null 表示删除（连同加签密钥） */
-  webhookUrl?: string | null;
-  /** 自定义机器人加签密钥（SEC…）；null 表示删除 */
-  webhookSecret?: string | null;
+export interface SpecialDayView {
+  date: string;
+  /** workday 上班，restday 放假 */
+  kind: 'workday' | 'restday';
+  /** 节日名称（官方数据） */
+  name: string | null;
+  /** official 官方放假通知，override 管理员调整 */
+  source: 'official' | 'override';
+  /** 官方安排（被调整前） */
+  officialKind: 'workday' | 'restday' | null;
+  /** 调整说明 */
+  note: string;
 }
 
-export interface UpdatePersonDto {
-  name?: string;
-  /** 手机号；null 表示删除 */
-  mobile?: string | null;
-  /** 所在单位；调整后，其在原单位的联络员、负责人角色随之调整到新单位 */
-  unitId?: number | null;
+export interface TimelineEventView {
+  id: number;
+  /** 事件类型 */
+  type: string;
+  /** 时间（北京时间） */
+  at: string | null;
+  actor: RefView | null;
+  actorName: string | null;
+  /** 经由何处：控制台、钉钉、企业微信、系统、导入 */
+  channel: 'api' | 'dingtalk' | 'wecom' | 'system' | 'import';
+  fromState: string | null;
+  toState: string | null;
+  fromStateLabel: string | null;
+  toStateLabel: string | null;
+  /** 发生了什么（中文） */
+  summary: string;
+  data: Record<string, unknown> | null;
 }
 
-export interface UpdateUnitDto {
-  /** 单位编码（Excel 导入按编码对应单位） */
-  code?: string;
-  name?: string;
+export interface UrgeMethodView {
+  value: string;
+  label: string;
+  /** 须填写联系人（电话催办、约谈） */
+  needsContact: boolean;
+  /** 须填写整改期限（限期整改） */
+  needsLimit: boolean;
 }
 
 export interface UrgingDto {
@@ -693,6 +958,22 @@ export interface WallView {
   tasks: WallTask[];
   /** 单位 × 任务：有承办关系的格子 */
   cells: WallCell[];
+}
+
+export interface YearCoverageView {
+  year: number;
+  /** 官方节假日数据是否含这一年 */
+  covered: boolean;
+}
+
+export interface YearDaysView {
+  year: number;
+  /** 系统自带的官方节假日数据是否含这一年 */
+  officialCovered: boolean;
+  /** 这一年是否已有节假日安排（官方数据或管理员录入） */
+  covered: boolean;
+  /** 与平常（周一至周五上班）不同的日子 */
+  days: SpecialDayView[];
 }
 
 /** Every operation: its path parameters, query, JSON body and the JSON of its successful answer. */
@@ -773,30 +1054,28 @@ export interface Paths {
     };
   };
   '/api/bulletins': {
-    /** 通报列表（最近 200 份） */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: BulletinRowView[];
+      response: void;
     };
     /** 按期间从数据生成通报草稿 */
     post: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: GenerateBulletinDto;
-      response: BulletinDetailView;
+      response: void;
     };
   };
   '/api/bulletins/{number}': {
-    /** 一份通报：稿件、状态、审定和印发情况、办理记录 */
     get: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: never;
-      response: BulletinDetailView;
+      response: void;
     };
     /** 删除未提请审定的通报草稿 */
     delete: {
@@ -805,18 +1084,17 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: BulletinDeleted;
+      response: void;
     };
   };
   '/api/bulletins/{number}/approve': {
-    /** 领导审定同意 */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: BulletinDetailView;
+      response: void;
     };
   };
   '/api/bulletins/{number}/chart.png': {
@@ -848,8 +1126,8 @@ export interface Paths {
         number: string;
       };
       query: Record<string, never>;
-      body: BulletinDraftEdit;
-      response: BulletinDetailView;
+      body: Record<string, unknown>;
+      response: void;
     };
   };
   '/api/bulletins/{number}/publish': {
@@ -860,18 +1138,17 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: PublishDto;
-      response: BulletinDetailView;
+      response: void;
     };
   };
   '/api/bulletins/{number}/reject': {
-    /** 领导退回修改（须写明理由） */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: BulletinDetailView;
+      response: void;
     };
   };
   '/api/bulletins/{number}/reproduce': {
@@ -882,7 +1159,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: BulletinReproductionView;
+      response: void;
     };
   };
   '/api/bulletins/{number}/submit': {
@@ -893,7 +1170,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: BulletinDetailView;
+      response: void;
     };
   };
   '/api/calendar/coverage': {
@@ -905,26 +1182,27 @@ export interface Paths {
         to: number;
       };
       body: never;
-      response: void;
+      response: YearCoverageView[];
     };
   };
   '/api/calendar/days': {
-    /** 某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置 */
+    /** 某年的特殊日子：法定节假日、调休上班日（官方数据）和管理员的覆盖设置（不给年份为今年） */
     get: {
       params: Record<string, never>;
       query: {
         year: number;
       };
       body: never;
-      response: void;
+      response: YearDaysView;
     };
   };
   '/api/calendar/overrides': {
+    /** 管理员对官方日历的调整 */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: OverrideView[];
     };
   };
   '/api/calendar/overrides/{date}': {
@@ -935,7 +1213,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: OverrideDto;
-      response: void;
+      response: OverrideView;
     };
     delete: {
       params: {
@@ -995,37 +1273,6 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: CreateGroupDto;
-      response: void;
-    };
-  };
-  '/api/groups/{id}': {
-    /** 修改群的名称、用途、所属单位或机器人 Webhook（平台和群标识不能改：请移除后重新登记） */
-    put: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: UpdateGroupDto;
-      response: void;
-    };
-    /** 移除群：机器人不再往该群发消息；单位没有其他单位群时，通知改为一对一发给其联络员和负责人 */
-    delete: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
-  };
-  '/api/groups/{id}/changes': {
-    /** 群的变更记录，新的在前 */
-    get: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
       response: void;
     };
   };
@@ -1095,13 +1342,14 @@ export interface Paths {
     };
   };
   '/api/items/{number}': {
+    /** 事项详情：基本情况、进展反馈、各项申请和分解出的子事项 */
     get: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemDetailView;
     };
   };
   '/api/items/{number}/actions': {
@@ -1112,7 +1360,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemActionsView;
     };
   };
   '/api/items/{number}/archive': {
@@ -1311,7 +1559,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: ItemTimelineView;
     };
   };
   '/api/items/{number}/urgings': {
@@ -1441,19 +1689,12 @@ export interface Paths {
     };
   };
   '/api/people': {
-    /** 查找人员。默认只列在职人员（供选择）；status=retired 只列已停用的，status=all 全部。带 page 或 pageSize 时分页，返回 { total, page, pageSize, items }，否则返回全部匹配的人员 */
     get: {
       params: Record<string, never>;
       query: {
-        unitId?: number;
+        unitId: number;
         /** 按姓名、手机号或钉钉/企业微信账号查找 */
         q?: string;
-        /** 第几页，从 1 开始 */
-        page?: number;
-        /** 每页条数，1–200 */
-        pageSize?: number;
-        status?: 'active' | 'retired' | 'all';
-        role?: 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
       };
       body: never;
       response: void;
@@ -1474,37 +1715,6 @@ export interface Paths {
       body: never;
       response: void;
     };
-    /** 修改人员姓名、手机号或所在单位；担任领导、立项主体、督查员、管理员的人员只能由管理员修改 */
-    put: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: UpdatePersonDto;
-      response: void;
-    };
-  };
-  '/api/people/{id}/changes': {
-    /** 人员的变更记录（谁、何时、改了什么），新的在前 */
-    get: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
-  };
-  '/api/people/{id}/deactivate': {
-    /** 停用人员（离岗）：登录会话和个人令牌失效，不再接收提醒，不再作为人员选项，历史记录保留；仍是未办结事项的立项主体或分管领导时不能停用 */
-    post: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
   };
   '/api/people/{id}/identities': {
     /** 绑定钉钉/企业微信账号（P3） */
@@ -1514,29 +1724,6 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: IdentitiesDto;
-      response: void;
-    };
-  };
-  '/api/people/{id}/identities/{identityId}': {
-    /** 解除误绑的钉钉/企业微信账号（P3）；担任领导、立项主体、督查员、管理员的人员只能由管理员办理 */
-    delete: {
-      params: {
-        id: number;
-        identityId: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
-  };
-  '/api/people/{id}/reactivate': {
-    /** 恢复启用已停用的人员（原有令牌仍无效，需要时重新签发） */
-    post: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
       response: void;
     };
   };
@@ -1588,7 +1775,7 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyView[];
     };
   };
   '/api/reminder-policies/preview': {
@@ -1617,7 +1804,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: Record<string, unknown>;
-      response: void;
+      response: PolicyView;
     };
   };
   '/api/reminder-policies/{id}/history': {
@@ -1628,17 +1815,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyVersionView[];
     };
   };
   '/api/reminder-policies/{id}/versions': {
+    /** 策略的各个版本 */
     get: {
       params: {
         id: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: PolicyView[];
     };
   };
   '/api/score-table': {
@@ -1796,11 +1984,12 @@ export interface Paths {
     };
   };
   '/api/settings': {
+    /** 策略参数（未修改的为系统默认值） */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: SettingView[];
     };
   };
   '/api/settings/{key}': {
@@ -1811,7 +2000,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: Record<string, unknown>;
-      response: void;
+      response: SettingView;
     };
   };
   '/api/statistics': {
@@ -1862,28 +2051,6 @@ export interface Paths {
       response: void;
     };
   };
-  '/api/units/{id}': {
-    /** 修改单位名称或编码（Excel 导入按编码对应单位） */
-    put: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: UpdateUnitDto;
-      response: void;
-    };
-  };
-  '/api/units/{id}/changes': {
-    /** 单位的变更记录（谁、何时、改了什么），新的在前 */
-    get: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
-  };
   '/api/units/{id}/coordinating-leader': {
     /** 设置科室（立项主体）的分管领导：事项逾期2天仍未反馈时，立项主体报请其协调（管理员办理） */
     put: {
@@ -1892,28 +2059,6 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: CoordinatingLeaderDto;
-      response: void;
-    };
-  };
-  '/api/units/{id}/deactivate': {
-    /** 停用单位：还有未办结事项（承办、协办或作为立项主体科室）时不能停用；停用后不再作为新事项的承办单位，历史记录保留 */
-    post: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
-      response: void;
-    };
-  };
-  '/api/units/{id}/reactivate': {
-    /** 恢复启用已停用的单位 */
-    post: {
-      params: {
-        id: number;
-      };
-      query: Record<string, never>;
-      body: never;
       response: void;
     };
   };

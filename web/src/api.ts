@@ -1,4 +1,5 @@
 import { LEDGER_PATHS, ledgerPlace, ledgerRequest } from './pages/ledger/address';
+import type { ResponseOf } from './api.gen';
 
 /**
  * The console talks to the same /api as everyone else, with the session cookie (same origin). Errors arrive as
@@ -185,19 +186,8 @@ export interface LedgerPage {
   items: ItemRow[];
 }
 
-export interface ItemDetail extends ItemRow {
-  reports: { id: number; content: string; submittedAt: string; status: string; returnReason: string | null }[];
-  requests: { id: number; kind: string; status: string; text: string; requestedAt: string; proposedDeadline: string | null; decisionNote: string | null }[];
-  children: string[];
-}
+/** An item with its reports, requests and children (GET /api/items/{number}), as the service describes it. */
+export type ItemDetail = ResponseOf<'/api/items/{number}', 'get'>;
 
-export interface TimelineEvent {
-  id: number;
-  type: string;
-  at: string;
-  actorName: string | null;
-  channel: string;
-  fromStateLabel: string | null;
-  toStateLabel: string | null;
-  summary: string;
-}
+/** One event of the 一事一卷 timeline (GET /api/items/{number}/timeline). */
+export type TimelineEvent = ResponseOf<'/api/items/{number}/timeline', 'get'>['events'][number];

@@ -1,33 +1,16 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Calendar, Card, Form, Grid, Input, List, Modal, Popconfirm, Radio, Space, Table, Tag, Typography, message } from 'antd';
 import { api, ApiError, messageOf } from '../api';
+import type { OverrideView, SpecialDayView, YearCoverageView, YearDaysView } from '../api.gen';
 import { dayjs } from '../format';
 import { useSession } from '../session';
 import { useLocation } from '../router';
 
-type Kind = 'workday' | 'restday';
-
-interface SpecialDay {
-  date: string;
-  kind: Kind;
-  name: string | null;
-  source: 'official' | 'override';
-  officialKind: Kind | null;
-  note: string;
-}
-
-interface YearDays {
-  year: number;
-  officialCovered: boolean;
-  covered: boolean;
-  days: SpecialDay[];
-}
-
-interface Override {
-  date: string;
-  kind: Kind;
-  note: string;
-}
+/** The calendar's answers as the service describes them (web/src/api.gen.ts). */
+type SpecialDay = SpecialDayView;
+type YearDays = YearDaysView;
+type Override = OverrideView;
+type Kind = SpecialDay['kind'];
 
 const KIND_WORDS: Record<Kind, string> = { restday: '放假', workday: '上班' };
 
@@ -70,7 +53,7 @@ export default function CalendarPage() {
       .catch(() => setOverrides([]));
   }, [reload]);
   useEffect(() => {
-    api<{ year: number; covered: boolean }[]>('/api/calendar/coverage?from=2020&to=2035')
+    api<YearCoverageView[]>('/api/calendar/coverage?from=2020&to=2035')
       .then((ys) => setLastCovered(Math.max(...ys.filter((y) => y.covered).map((y) => y.year))))
       .catch(() => setLastCovered(null));
   }, []);

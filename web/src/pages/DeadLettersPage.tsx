@@ -1,21 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Empty, Grid, List, Space, Spin, Table, Tag, Typography, message } from 'antd';
 import { api, messageOf } from '../api';
+import type { DeadLetterView } from '../api.gen';
 import { when } from '../format';
 import { Link } from '../router';
 
-interface DeadLetter {
-  id: number;
-  platform: string | null;
-  to: string;
-  what: string;
-  summary: string;
-  itemNumber: string | null;
-  why: string;
-  rawError: string | null;
-  attempts: number;
-  createdAt: string;
-}
+/** A dead letter as GET /api/outbox/dead-letters describes it. */
+type DeadLetter = DeadLetterView;
 
 /** 死信: messages a platform refused for good, in words — to whom, what, why and what to do — and 重试, once per click. */
 export default function DeadLettersPage() {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Empty, Grid, Result, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { api, ApiError, type ItemDetail, messageOf, type TimelineEvent } from '../api';
+import type { ResponseOf } from '../api.gen';
 import { when } from '../format';
 import { LightTag } from '../lights';
 import { Link, navigate, useLocation } from '../router';
@@ -56,10 +57,7 @@ export default function ItemPage({ number }: { number: string }) {
     };
     const path = `/api/items/${encodeURIComponent(number)}`;
     api<ItemDetail>(path, { signal: ctl.signal }).then(setItem, fail);
-    api<{ events: TimelineEvent[] } | TimelineEvent[]>(`${path}/timeline`, { signal: ctl.signal }).then(
-      (t) => setEvents(Array.isArray(t) ? t : t.events),
-      fail,
-    );
+    api<ResponseOf<'/api/items/{number}/timeline', 'get'>>(`${path}/timeline`, { signal: ctl.signal }).then((t) => setEvents(t.events), fail);
     api<ItemActions>(`${path}/actions`, { signal: ctl.signal }).then(setOffered, fail);
     return () => ctl.abort();
   }, [number, round]);

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Form, Grid, Input, InputNumber, Radio, Select, Space, Spin, Typography, message } from 'antd';
 import { api, ApiError, messageOf } from '../api';
+import type { DeadlinePolicyView, SettingView } from '../api.gen';
 import { useSession } from '../session';
 import { BOARDS } from '../../../src/shared/vocabulary';
 
-type Unit = 'working_day' | 'calendar_day' | 'month';
 const NODES = ['1d', '3d', '7d', '1m'] as const;
 const NODE_NAMES: Record<string, string> = { '1d': '“1天”节点', '3d': '“3天”节点', '7d': '“7天”节点', '1m': '“1个月”节点' };
 const NODE_OPTIONS = [
@@ -19,25 +19,9 @@ const UNIT_OPTIONS = [
   { value: 'month', label: '个月' },
 ];
 
-interface DeadlineSettings {
-  defaultNodeByBoard: Record<string, string>;
-  nodes: Record<string, { n: number; unit: Unit }>;
-  specialWorkingDays: number;
-  dayEnd: string;
-  specialCeilingMonths: number;
-  reasonBeyondMonths: number;
-  extensionMinDaysBefore: number;
-  extensionDaysUnit: 'working_day' | 'calendar_day';
-  ongoingAfterDays: number;
-  keyTaskOngoingAfterMonths: number;
-  yearEndCheckWorkingDays: number;
-}
-
-interface SettingRow {
-  key: string;
-  value: DeadlineSettings;
-  version: number;
-}
+/** The deadline settings as GET /api/settings describes them (web/src/api.gen.ts). */
+type DeadlineSettings = DeadlinePolicyView;
+type SettingRow = SettingView;
 
 /** The service names the field in Chinese and then its key in brackets (for API users): people read the Chinese only. */
 const readable = (text: string) => text.replace(/（[A-Za-z_]+）/g, '').replace(/[（(]?"?[a-z]+_[a-z_]+"?[）)]?/g, '');

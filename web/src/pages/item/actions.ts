@@ -3,61 +3,13 @@
  * what body, and what the person is told afterwards. The service decides what is offered; this file only carries it out.
  */
 import { ApiError, type ApiOptions } from '../../api';
+import type { ResponseOf } from '../../api.gen';
 import { when } from '../../format';
 
-export type ActionKey =
-  | 'submit'
-  | 'assign'
-  | 'decompose'
-  | 'sign'
-  | 'report'
-  | 'request_extension'
-  | 'request_closure'
-  | 'withdraw'
-  | 'return'
-  | 'leader_return'
-  | 'decide_extension'
-  | 'verify'
-  | 'rate'
-  | 'sign_off'
-  | 'urge'
-  | 'key_supervision'
-  | 'reassign'
-  | 'archive';
-
-export interface PendingExtension {
-  id: number;
-  proposedDeadline: string | null;
-  reason: string;
-  plan: string | null;
-  requestedAt: string | null;
-}
-
-export interface OfferedAction {
-  action: ActionKey;
-  label: string;
-  hint: string;
-  form?: {
-    currentDeadline?: string;
-    lastDay?: string;
-    minDaysBefore?: number;
-    daysUnit?: 'working_day' | 'calendar_day';
-    dayEnd?: string;
-    servedParty?: string | null;
-    what?: string;
-    whatLabel?: string;
-    request?: PendingExtension | null;
-    grades?: { value: string; label: string }[];
-    methods?: { value: string; label: string; needsContact: boolean; needsLimit: boolean }[];
-    on?: boolean;
-  };
-}
-
-export interface ItemActions {
-  number: string;
-  actions: OfferedAction[];
-  unavailable: { action: ActionKey; message: string }[];
-}
+/** What GET /api/items/{n}/actions answers, as the service describes it (web/src/api.gen.ts). */
+export type ItemActions = ResponseOf<'/api/items/{number}/actions', 'get'>;
+export type OfferedAction = ItemActions['actions'][number];
+export type ActionKey = OfferedAction['action'];
 
 /** `?do=` in the address (chat buttons that cannot carry text link here): the word → the actions it may mean. */
 export const DO_WORDS: Record<string, ActionKey[]> = {

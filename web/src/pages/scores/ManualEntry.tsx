@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, DatePicker, Form, Input, InputNumber, Modal, Select, Typography } from 'antd';
 import { api, ApiError, messageOf, type Ref } from '../../api';
-import { dayjs } from '../../format';
+import type { dayjs } from '../../format';
 import { fieldErrors, type ScoreTable, signed } from './model';
 
 /** The kinds of points the 督查室 enters by hand, in the words of the 积分办法 (the API's rule keys stay inside). */
@@ -78,7 +78,9 @@ export default function ManualEntry({
     } catch {
       return;
     }
-    const body: Record<string, unknown> = { reason: v.reason, date: v.date?.format('YYYY-MM-DD') };
+    // Without a chosen date the service dates the entry by its own clock: the browser's calendar may be another day.
+    const body: Record<string, unknown> = { reason: v.reason };
+    if (v.date) body.date = v.date.format('YYYY-MM-DD');
     if (v.itemNumber?.trim()) body.itemNumber = v.itemNumber.trim();
     if (v.kind === 'award_lead' || v.kind === 'award_co')
       Object.assign(body, { rule: 'S4', unitId: v.unitId, unitRole: v.kind === 'award_lead' ? 'lead' : 'co' });
@@ -95,7 +97,6 @@ export default function ManualEntry({
       const name = (id: number) => units.find((u) => u.id === id)?.name ?? '';
       onSaved(`已记分：${lines.map((l) => `${name(l.unitId)} ${signed(l.points)} 分`).join('，')}。`);
       form.resetFields();
-      form.setFieldValue('date', dayjs());
     } catch (e) {
       const fields = fieldErrors(e, FIELDS);
       if (fields.length) form.setFields(fields.map((f) => ({ ...f, name: f.name as keyof Values })));
@@ -120,7 +121,7 @@ export default function ManualEntry({
     >
       <Typography.Paragraph type="secondary">表彰、督查发现的问题、阻挠督查和迟报材料由督查室登记，每一笔都写明理由，计入单位的积分明细。</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" initialValues={{ date: dayjs() }} onValuesChange={() => setError(null)}>
+      <Form form={form} layout="vertical" onValuesChange={() => setError(null)}>
         <Form.Item name="kind" label="加减分事项" rules={[{ required: true, message: '请选择加减分事项' }]}>
           <Select placeholder="请选择" options={KINDS} />
         </Form.Item>
@@ -162,8 +163,8 @@ export default function ManualEntry({
         <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '请写明理由' }]}>
           <Input.TextArea rows={3} maxLength={500} showCount placeholder="例如 获全省城市更新工作先进集体表彰" />
         </Form.Item>
-        <Form.Item name="date" label="发生日期" rules={[{ required: true, message: '请选择发生日期' }]}>
-          <DatePicker allowClear={false} />
+        <Form.Item name="date" label="发生日期" extra="不是今天发生的，请选择发生的日期">
+          <DatePicker placeholder="不选即为今天" style={{ width: 160 }} />
         </Form.Item>
       </Form>
       {text && <Alert type="info" title={text} />}

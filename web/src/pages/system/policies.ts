@@ -1,58 +1,12 @@
 /** 提醒策略 in the 督查室's words: the policy data the API keeps (R1–R10), named, described and compared. */
+import type { ItemReminderChangesView, PolicyVersionView, PolicyView, ReminderChangeView, ReminderTimingView } from '../../api.gen';
 
-export interface Policy {
-  id: string;
-  version: number;
-  layer?: 'base' | 'add_on';
-  appliesTo: { boards?: string[]; sources?: string[]; kinds?: string[] };
-  beforeDeadline?: { hours: number }[];
-  afterDeadline?: { hours: number }[];
-  overdueCadence?: { untilHours: number; everyHours: number }[];
-  escalateToLeaderAfterHours?: number | null;
-  keySupervisionAfterHours?: number | null;
-  weeklyWhenLongerThanDays?: number;
-  monthEndReport?: { urgeAt: string[]; urgeDays: number; escalateAfterDays: number };
-  quarterlySummary?: boolean;
-  fixedReportDates?: { months: number[]; day: number }[] | { monthly: number[] };
-  rectificationHours?: number;
-  rectificationReportBy?: string;
-  notifyAt?: string;
-  quietHours?: { start: string; end: string };
-  overdueClock?: 'working' | 'calendar';
-  quietDays?: boolean;
-  overdueFollowUp?: { at: string; everyWorkingDays: number } | null;
-  maxUrgesPerDay?: number | null;
-  decisionReminders?: { afterWorkingDays: number; everyWorkingDays: number; at: string } | null;
-}
-
-export interface PolicyVersion {
-  version: number;
-  savedAt: string | null;
-  savedBy: string | null;
-  policy: Policy;
-}
-
-export interface TimingView {
-  plannedAt: string;
-  sendAt: string;
-  held: string | null;
-}
-
-export interface ChangeView {
-  change: '新增' | '取消' | '改期';
-  what: string;
-  to: string;
-  before?: TimingView;
-  after?: TimingView;
-}
-
-export interface ItemChanges {
-  number: string;
-  title: string;
-  policyBefore: string;
-  policyAfter: string;
-  changes: ChangeView[];
-}
+/** The policies' answers as the service describes them (web/src/api.gen.ts). */
+export type Policy = PolicyView;
+export type PolicyVersion = PolicyVersionView;
+export type TimingView = ReminderTimingView;
+export type ChangeView = ReminderChangeView;
+export type ItemChanges = ItemReminderChangesView;
 
 /** What each policy is for, as the 督查室 knows them (the ids are the API's). */
 export const POLICY_NAMES: Record<string, string> = {
