@@ -64,6 +64,169 @@ export interface BoardNodesView {
   ongoing: '1d' | '3d' | '7d' | '1m';
 }
 
+export interface BulletinDeleted {
+  number: string;
+  /** 已删除 */
+  deleted: boolean;
+}
+
+export interface BulletinDetailView {
+  /** 编号，如 TB2026-0001 */
+  number: string;
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  kindLabel: string;
+  /** 期间 */
+  period: string;
+  /** 期号 */
+  issue: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  stateLabel: string;
+  /** 督查室改过稿件 */
+  edited: boolean;
+  /** 推送的工作群 */
+  groupIds: number[] | null;
+  draft: BulletinDraftView;
+  links: BulletinLinks;
+  /** 审定的领导 */
+  approvedBy: string | null;
+  /** 审定时间（北京时间；未审定为空） */
+  approvedAt: string;
+  /** 印发时间（北京时间；未印发为空） */
+  publishedAt: string;
+  /** 提请过审定（此后留存，不能删除） */
+  submitted: boolean;
+  /** 被退回修改时：谁、何时、理由 */
+  returned: BulletinReturn | null;
+  timeline: BulletinTimelineEntry[];
+}
+
+export interface BulletinDifference {
+  /** 行号 */
+  line: number;
+  /** 存档原稿的这一行 */
+  archived: string | null;
+  /** 重新生成的这一行 */
+  now: string | null;
+}
+
+export interface BulletinDraftEdit {
+  title?: string;
+  subtitle?: string | null;
+  intro?: string;
+  recipients?: string | null;
+  sections?: BulletinSectionView[];
+  /** 推送摘要行；null 为按表格重新生成 */
+  highlights?: HighlightLinesDto | null;
+  groupIds?: number[];
+}
+
+export interface BulletinDraftView {
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  title: string;
+  subtitle: string | null;
+  /** 期号，如「2026年第3期」 */
+  issueLabel: string;
+  /** 发文机关 */
+  office: string;
+  /** 期间，如「2026年3月」 */
+  periodLabel: string;
+  /** 主送机关 */
+  recipients: string | null;
+  /** 导语 */
+  intro: string;
+  sections: BulletinSectionView[];
+  /** 推送摘要和审定卡片引用的内容 */
+  highlights: BulletinHighlightsView;
+}
+
+export interface BulletinHighlightsView {
+  /** 总体情况（第一章第一段） */
+  overview: string;
+  /** 推送摘要引用的表扬行 */
+  praise: string[];
+  /** 表扬表的行数 */
+  praiseCount: number;
+  /** 推送摘要引用的批评行 */
+  criticism: string[];
+  /** 批评表的行数 */
+  criticismCount: number;
+  /** 摘要行由督查室选定（否则按表格生成） */
+  edited?: boolean;
+}
+
+export interface BulletinLinks {
+  /** 公开全文页（审定后可打开） */
+  fullText: string;
+  /** 公开图表 */
+  chart: string;
+}
+
+export interface BulletinParagraphBlock {
+  type: 'paragraph';
+  /** 段落文字 */
+  text: string;
+}
+
+export interface BulletinReproductionView {
+  number: string;
+  /** 按数据库重新生成，与原稿逐行一致 */
+  equal: boolean;
+  /** 不同的行（最多 20 处） */
+  differences: BulletinDifference[];
+}
+
+export interface BulletinReturn {
+  /** 退回的领导 */
+  by: string;
+  /** 退回时间（北京时间） */
+  at: string;
+  /** 退回理由 */
+  reason: string;
+}
+
+export interface BulletinRowView {
+  number: string;
+  kind: 'monthly' | 'quarterly' | 'key_supervision';
+  kindLabel: string;
+  period: string;
+  approvedBy: string | null;
+  issue: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  stateLabel: string;
+  publishedAt: string;
+}
+
+export interface BulletinSectionView {
+  /** 章节标题，如「三、批评」 */
+  heading: string;
+  /** 段落和表格，按先后 */
+  blocks: (BulletinParagraphBlock | BulletinTableBlock)[];
+}
+
+export interface BulletinTableBlock {
+  type: 'table';
+  table: BulletinTableView;
+}
+
+export interface BulletinTableView {
+  /** 表题，如「表3　通报批评事项」 */
+  caption: string;
+  /** 表头 */
+  headers: string[];
+  /** 各行，每行与表头同宽 */
+  rows: string[][];
+}
+
+export interface BulletinTimelineEntry {
+  /** 时间（北京时间） */
+  at: string;
+  action: string;
+  state: 'draft' | 'pending_approval' | 'approved' | 'published';
+  actor: string;
+  channel: string;
+  summary: string;
+}
+
 export interface CadenceStepView {
   /** 逾期到这么多小时为止 */
   untilHours: number;
@@ -327,6 +490,13 @@ export interface GenerateBulletinDto {
   recipients?: string;
   /** 印发时推送的工作群（默认全部） */
   groupIds?: number[];
+}
+
+export interface HighlightLinesDto {
+  /** 表扬摘要行（最多 20 行） */
+  praise: string[];
+  /** 批评摘要行（最多 20 行） */
+  criticism: string[];
 }
 
 export interface HoursView {
@@ -829,6 +999,8 @@ export interface SessionViewDto {
   roles: string[];
   /** 是否管理员 */
   isAdmin: boolean;
+  /** 演示模式（npm run demo）时为 true：控制台提供演示页面 */
+  demo?: boolean;
 }
 
 export interface SettingView {
@@ -879,6 +1051,31 @@ export interface TimelineEventView {
   /** 发生了什么（中文） */
   summary: string;
   data: Record<string, unknown> | null;
+}
+
+export interface UpdateGroupDto {
+  name?: string;
+  purpose?: 'unit' | 'broadcast' | 'supervision';
+  /** null 表示不属于任何单位（通报群、督查群） */
+  unitId?: number | null;
+  /** 机器人 Webhook 地址；null 表示删除（连同加签密钥） */
+  webhookUrl?: string | null;
+  /** 自定义机器人加签密钥（SEC…）；null 表示删除 */
+  webhookSecret?: string | null;
+}
+
+export interface UpdatePersonDto {
+  name?: string;
+  /** 手机号；null 表示删除 */
+  mobile?: string | null;
+  /** 所在单位；调整后，其在原单位的联络员、负责人角色随之调整到新单位 */
+  unitId?: number | null;
+}
+
+export interface UpdateUnitDto {
+  /** 单位编码（Excel 导入按编码对应单位） */
+  code?: string;
+  name?: string;
 }
 
 export interface UrgeMethodView {
@@ -1054,28 +1251,30 @@ export interface Paths {
     };
   };
   '/api/bulletins': {
+    /** 通报列表（最近 200 份） */
     get: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinRowView[];
     };
     /** 按期间从数据生成通报草稿 */
     post: {
       params: Record<string, never>;
       query: Record<string, never>;
       body: GenerateBulletinDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}': {
+    /** 一份通报：稿件、状态、审定和印发情况、办理记录 */
     get: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDetailView;
     };
     /** 删除未提请审定的通报草稿 */
     delete: {
@@ -1084,17 +1283,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDeleted;
     };
   };
   '/api/bulletins/{number}/approve': {
+    /** 领导审定同意 */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/chart.png': {
@@ -1126,8 +1326,8 @@ export interface Paths {
         number: string;
       };
       query: Record<string, never>;
-      body: Record<string, unknown>;
-      response: void;
+      body: BulletinDraftEdit;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/publish': {
@@ -1138,17 +1338,18 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: PublishDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/reject': {
+    /** 领导退回修改（须写明理由） */
     post: {
       params: {
         number: string;
       };
       query: Record<string, never>;
       body: DecideDto;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/bulletins/{number}/reproduce': {
@@ -1159,7 +1360,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinReproductionView;
     };
   };
   '/api/bulletins/{number}/submit': {
@@ -1170,7 +1371,7 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: never;
-      response: void;
+      response: BulletinDetailView;
     };
   };
   '/api/calendar/coverage': {
@@ -1273,6 +1474,37 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: CreateGroupDto;
+      response: void;
+    };
+  };
+  '/api/groups/{id}': {
+    /** 修改群的名称、用途、所属单位或机器人 Webhook（平台和群标识不能改：请移除后重新登记） */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdateGroupDto;
+      response: void;
+    };
+    /** 移除群：机器人不再往该群发消息；单位没有其他单位群时，通知改为一对一发给其联络员和负责人 */
+    delete: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/groups/{id}/changes': {
+    /** 群的变更记录，新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
@@ -1689,12 +1921,19 @@ export interface Paths {
     };
   };
   '/api/people': {
+    /** 查找人员。默认只列在职人员（供选择）；status=retired 只列已停用的，status=all 全部。带 page 或 pageSize 时分页，返回 { total, page, pageSize, items }，否则返回全部匹配的人员 */
     get: {
       params: Record<string, never>;
       query: {
-        unitId: number;
+        unitId?: number;
         /** 按姓名、手机号或钉钉/企业微信账号查找 */
         q?: string;
+        /** 第几页，从 1 开始 */
+        page?: number;
+        /** 每页条数，1–200 */
+        pageSize?: number;
+        status?: 'active' | 'retired' | 'all';
+        role?: 'supervisor' | 'owner' | 'leader' | 'unit_contact' | 'unit_head' | 'admin';
       };
       body: never;
       response: void;
@@ -1715,6 +1954,37 @@ export interface Paths {
       body: never;
       response: void;
     };
+    /** 修改人员姓名、手机号或所在单位；担任领导、立项主体、督查员、管理员的人员只能由管理员修改 */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdatePersonDto;
+      response: void;
+    };
+  };
+  '/api/people/{id}/changes': {
+    /** 人员的变更记录（谁、何时、改了什么），新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/people/{id}/deactivate': {
+    /** 停用人员（离岗）：登录会话和个人令牌失效，不再接收提醒，不再作为人员选项，历史记录保留；仍是未办结事项的立项主体或分管领导时不能停用 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
   };
   '/api/people/{id}/identities': {
     /** 绑定钉钉/企业微信账号（P3） */
@@ -1724,6 +1994,29 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: IdentitiesDto;
+      response: void;
+    };
+  };
+  '/api/people/{id}/identities/{identityId}': {
+    /** 解除误绑的钉钉/企业微信账号（P3）；担任领导、立项主体、督查员、管理员的人员只能由管理员办理 */
+    delete: {
+      params: {
+        id: number;
+        identityId: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/people/{id}/reactivate': {
+    /** 恢复启用已停用的人员（原有令牌仍无效，需要时重新签发） */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
@@ -2051,6 +2344,28 @@ export interface Paths {
       response: void;
     };
   };
+  '/api/units/{id}': {
+    /** 修改单位名称或编码（Excel 导入按编码对应单位） */
+    put: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: UpdateUnitDto;
+      response: void;
+    };
+  };
+  '/api/units/{id}/changes': {
+    /** 单位的变更记录（谁、何时、改了什么），新的在前 */
+    get: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
   '/api/units/{id}/coordinating-leader': {
     /** 设置科室（立项主体）的分管领导：事项逾期2天仍未反馈时，立项主体报请其协调（管理员办理） */
     put: {
@@ -2059,6 +2374,28 @@ export interface Paths {
       };
       query: Record<string, never>;
       body: CoordinatingLeaderDto;
+      response: void;
+    };
+  };
+  '/api/units/{id}/deactivate': {
+    /** 停用单位：还有未办结事项（承办、协办或作为立项主体科室）时不能停用；停用后不再作为新事项的承办单位，历史记录保留 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
+      response: void;
+    };
+  };
+  '/api/units/{id}/reactivate': {
+    /** 恢复启用已停用的单位 */
+    post: {
+      params: {
+        id: number;
+      };
+      query: Record<string, never>;
+      body: never;
       response: void;
     };
   };
