@@ -2,7 +2,13 @@ import { createConnection } from 'mysql2/promise';
 
 export const BENCH_SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
-/** A fresh utf8mb4 database for one benchmark run, and how to drop it; `pool` sets the service's connection pool. */
+/** KEEP=1 (any value but empty or 0): the benches leave their databases behind, to look at afterwards. */
+export const KEEP = Boolean(process.env.KEEP) && process.env.KEEP !== '0';
+
+/**
+ * A fresh utf8mb4 database for one benchmark run; `pool` sets the service's connection pool. `drop()` drops it —
+ * or, with KEEP=1, says where it stays — and always closes the admin connection, or the bench would never exit.
+ */
 export async function benchDatabase(prefix: string, pool: number): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const u = new URL(BENCH_SERVER);
   const name = `${prefix}_${Date.now()}`;
@@ -19,8 +25,12 @@ export async function benchDatabase(prefix: string, pool: number): Promise<{ nam
     name,
     url: u.toString(),
     drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
+      try {
+        if (KEEP) console.log(`[bench] KEEP=1: database ${name} kept`);
+        else await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await admin.end();
+      }
     },
   };
 }
