@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     log(`  → reproduces: ${again.equal}`);
   } finally {
     await app.close();
-    if (!process.env.KEEP) await db.drop();
+    await db.drop(); // KEEP=1 keeps it (and still closes the admin connection)
   }
 }
 

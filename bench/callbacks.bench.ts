@@ -5,13 +5,23 @@
  * Starts the fake DingTalk and the service (its real Stream client, relay and database), registers ITEMS items with
  * their cards delivered, then clicks 反馈 on the cards CLICKS times, CONCURRENCY at a time, timing each click from
  * the push to the ACK at the fake. Creates and drops its own database.
+ *
+ * Also counted: the SQL statements per click (every statement the service sent while the clicks ran, by origin: the
+ * click's own handling — inbox, command, the card read back for the answer —, the outbox relay meanwhile, and the
+ * rest), and InnoDB's deadlocks during the run. The last line is
+ * `ack_p99_ms=… clicks_per_s=… statements_per_click=…` (DingTalk's ACK; WeCom's figures when only WeCom runs), where
+ * statements_per_click counts the click's own handling.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { DataSource } from 'typeorm';
 import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
-import { benchDatabase, percentile } from './support';
+import { benchDatabase, countStatements, type Deadlocks, percentile, tagStatementOrigins } from './support';
+import { BotRouter } from '../src/chat/bot-router.service';
+import { OutboxRelay } from '../src/outbox/outbox.relay';
 import { AppModule } from '../src/app.module';
 import { TokenService } from '../src/auth/token.service';
 import { ItemCommandsService } from '../src/cases/item-commands.service';
@@ -29,15 +39,53 @@ const pct = percentile;
 const WECOM_ITEMS = Number(process.env.WECOM_ITEMS ?? 500);
 const PLATFORM = process.env.PLATFORM ?? 'both';
 
-async function main(): Promise<void> {
-  if (PLATFORM !== 'wecom') await dingtalk();
-  if (PLATFORM !== 'dingtalk') await wecom();
+/** What one platform's run measured, for the closing line. */
+interface Figures {
+  p99: number;
+  clicksPerSecond: number;
+  statementsPerClick: number;
 }
 
-async function dingtalk(): Promise<void> {
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+async function main(): Promise<void> {
+  tagStatementOrigins(BotRouter, OutboxRelay);
+  log(`load average ${load()} (1, 5, 15 min) at the start`);
+  const ding = PLATFORM !== 'wecom' ? await dingtalk() : null;
+  const wx = PLATFORM !== 'dingtalk' ? await wecom() : null;
+  log(`load average ${load()} at the end`);
+  const f = (ding ?? wx)!;
+  console.log(`ack_p99_ms=${f.p99.toFixed(1)} clicks_per_s=${f.clicksPerSecond.toFixed(1)} statements_per_click=${f.statementsPerClick.toFixed(1)}`);
+}
+
+/** Counts statements from here on: the returned function gives the statements per click since then, by origin, and logs them. */
+function statementsFromHere(nest: { get<T>(t: abstract new (...a: never[]) => T): T }) {
+  const counts = countStatements(nest.get(DataSource));
+  const from = counts();
+  return (label: string, clicks: number): number => {
+    const now = counts();
+    const per = (k: keyof typeof now) => (now[k] - from[k]) / clicks;
+    log(
+      `${label} SQL statements per click: ${per('click').toFixed(1)} in the click (inbox, command, the card read back; ${per('clickControl').toFixed(1)} of them transaction control); meanwhile ${per('relay').toFixed(1)} by the outbox relay and ${per('other').toFixed(1)} other`,
+    );
+    return per('click');
+  };
+}
+
+/** InnoDB's deadlocks since `before` (this run's setup and clicks): how many on the server, and whether the latest was in this run's database. */
+function logDeadlocks(label: string, before: Deadlocks, now: Deadlocks): void {
+  const where = now.latestAt ? `; the latest on the server (${now.latestAt}) ${now.latestHere ? 'was in this database' : 'was elsewhere'}` : '';
+  log(`${label} InnoDB deadlocks during this run: ${now.count - before.count} on the server (all databases)${where}`);
+}
+
+async function dingtalk(): Promise<Figures> {
   const app = { clientId: 'dingbench', clientSecret: 'dingbench-secret-0123456789', robotCode: 'dingbench' };
   const fake = await FakeDingTalk.start({ ...app, qpsLimitPerApi: 1_000_000, cardCallbackTimeoutMs: 30_000 });
   const db = await benchDatabase('duban_bench_cb', CONCURRENCY + 4);
+  const deadlocksBefore = await db.deadlocks();
   const dbName = db.name;
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -80,6 +128,7 @@ async function dingtalk(): Promise<void> {
     }, 120_000);
     log(`[dingtalk] ${cards.length} cards delivered; clicking`);
 
+    const phase = statementsFromHere(nest);
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
@@ -107,6 +156,9 @@ async function dingtalk(): Promise<void> {
       `[dingtalk] ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`,
     );
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+    const statementsPerClick = phase('[dingtalk]', CLICKS);
+    logDeadlocks('[dingtalk]', deadlocksBefore, await db.deadlocks());
+    return { p99: pct(latencies, 99), clicksPerSecond: CLICKS / secs, statementsPerClick };
   } finally {
     await nest.close();
     await fake.stop();
@@ -115,12 +167,13 @@ async function dingtalk(): Promise<void> {
 }
 
 /** WeCom: WECOM_ITEMS items, each clicked 签收 once (a real state change), CONCURRENCY at a time. */
-async function wecom(): Promise<void> {
+async function wecom(): Promise<Figures> {
   const corp = 'wwbench00000001';
   const agent = { agentId: 1000002, secret: 'wecom-bench-secret-0123', token: 'BenchToken', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
   const bot = { botId: 'aibbench', secret: 'wecom-bench-bot-secret', token: 'BotBench', encodingAESKey: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt' };
   const fake = await FakeWeCom.start({ corpId: corp, agents: [agent], aibot: bot, memberPerMinute: 1_000_000 });
   const db = await benchDatabase('duban_bench_wx', CONCURRENCY + 4);
+  const deadlocksBefore = await db.deadlocks();
   const dbName = db.name;
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -164,6 +217,7 @@ async function wecom(): Promise<void> {
       return all.length >= WECOM_ITEMS ? all : false;
     }, 120_000);
     log(`[wecom] ${cards.length} cards in the group; clicking`);
+    const phase = statementsFromHere(nest);
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
@@ -183,6 +237,9 @@ async function wecom(): Promise<void> {
     log(
       `[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`,
     );
+    const statementsPerClick = phase('[wecom]', cards.length);
+    logDeadlocks('[wecom]', deadlocksBefore, await db.deadlocks());
+    return { p99: pct(latencies, 99), clicksPerSecond: cards.length / secs, statementsPerClick };
   } finally {
     await nest.close();
     await fake.stop();

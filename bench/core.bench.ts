@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
   } finally {
     await app.close();
-    if (process.env.KEEP !== '1') await db.drop();
+    await db.drop(); // KEEP=1 keeps it (and still closes the admin connection)
   }
 }
 

@@ -127,7 +127,7 @@ async function tickBench(): Promise<void> {
     log(`  reminder rows ${Number(n).toLocaleString()}, digests in the outbox ${Number(d).toLocaleString()}`);
   } finally {
     await app.close();
-    if (!process.env.KEEP) await db.drop();
+    await db.drop(); // KEEP=1 keeps it (and still closes the admin connection)
   }
 }
 
@@ -157,7 +157,7 @@ async function engineFire(): Promise<{ schedule: number; fire: number; rss: numb
     return { schedule: schedule.ms, fire: fire.ms, rss: Math.max(schedule.peakRss, fire.peakRss) };
   } finally {
     await app.close();
-    if (!process.env.KEEP) await db.drop();
+    await db.drop(); // KEEP=1 keeps it (and still closes the admin connection)
   }
 }
 

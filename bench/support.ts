@@ -1,9 +1,20 @@
-import { createConnection } from 'mysql2/promise';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import type { DataSource, Logger as OrmLogger } from 'typeorm';
 
 export const BENCH_SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
-/** A fresh utf8mb4 database for one benchmark run, and how to drop it; `pool` sets the service's connection pool. */
-export async function benchDatabase(prefix: string, pool: number): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+/** KEEP=1 (any value but empty or 0): the benches leave their databases behind, to look at afterwards. */
+export const KEEP = Boolean(process.env.KEEP) && process.env.KEEP !== '0';
+
+/**
+ * A fresh utf8mb4 database for one benchmark run; `pool` sets the service's connection pool. `drop()` drops it —
+ * or, with KEEP=1, says where it stays — and always closes the admin connection, or the bench would never exit.
+ */
+export async function benchDatabase(
+  prefix: string,
+  pool: number,
+): Promise<{ name: string; url: string; drop: () => Promise<void>; deadlocks: () => Promise<Deadlocks> }> {
   const u = new URL(BENCH_SERVER);
   const name = `${prefix}_${Date.now()}`;
   const admin = await createConnection({
@@ -18,9 +29,20 @@ export async function benchDatabase(prefix: string, pool: number): Promise<{ nam
   return {
     name,
     url: u.toString(),
+    deadlocks: async () => {
+      const [status] = await admin.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'");
+      const [engine] = await admin.query<RowDataPacket[]>('SHOW ENGINE INNODB STATUS');
+      const text = String(engine[0]?.Status ?? '');
+      const latest = /LATEST DETECTED DEADLOCK\n-+\n([\s\S]*?)\n-+\nTRANSACTIONS/.exec(text)?.[1] ?? '';
+      return { count: Number(status[0]?.Value ?? 0), latestHere: latest.includes(`\`${name}\`.`), latestAt: latest.split('\n')[0] ?? '' };
+    },
     drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
+      try {
+        if (KEEP) console.log(`[bench] KEEP=1: database ${name} kept`);
+        else await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await admin.end();
+      }
     },
   };
 }
@@ -29,4 +51,66 @@ export async function benchDatabase(prefix: string, pool: number): Promise<{ nam
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** InnoDB's deadlock count (the whole server: other work on it counts too) and whether the latest one it recorded was in this database. */
+export interface Deadlocks {
+  count: number;
+  latestHere: boolean;
+  /** When the latest deadlock on the server was detected ('' if none since the server started). */
+  latestAt: string;
+}
+
+export type StatementOrigin = 'click' | 'relay' | 'other';
+
+const origin = new AsyncLocalStorage<StatementOrigin>();
+let tagged = false;
+
+/**
+ * Tags what runs inside a chat event's handling (`BotRouter.handle` — for a card click: the inbox, the command and the
+ * card read back for the answer) and inside an outbox drain (`OutboxRelay.drain`), by wrapping the two methods on their
+ * classes (AsyncLocalStorage carries the tag through every await below them). Call it before the service starts: a
+ * drain begun earlier would go untagged.
+ */
+export function tagStatementOrigins(
+  router: { prototype: { handle: (e: never) => Promise<unknown> } },
+  relay: { prototype: { drain: (batch?: number) => Promise<number> } },
+): void {
+  if (tagged) return;
+  tagged = true;
+  const handle = router.prototype.handle;
+  router.prototype.handle = function (this: unknown, e: never) {
+    return origin.run('click', () => handle.call(this, e));
+  };
+  const drain = relay.prototype.drain;
+  relay.prototype.drain = function (this: unknown, batch?: number) {
+    return origin.run('relay', () => drain.call(this, batch));
+  };
+}
+
+/**
+ * Counts every SQL statement the service sends through TypeORM (SET TRANSACTION, START TRANSACTION and COMMIT
+ * included) by origin (tagStatementOrigins; 'other' is everything else: jobs, the bench's own reads). The DataSource's
+ * logger is replaced by one that counts — TypeORM calls logQuery once per statement, whatever the logging option — and
+ * passes errors on.
+ */
+export function countStatements(ds: DataSource): () => Record<StatementOrigin | 'clickControl', number> {
+  // clickControl: those of the click's statements that only open, mark or end its transaction.
+  const counts: Record<StatementOrigin | 'clickControl', number> = { click: 0, clickControl: 0, relay: 0, other: 0 };
+  const control = /^\s*(SET TRANSACTION|START TRANSACTION|BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|COMMIT)\b/i;
+  const previous = ds.logger;
+  const counting: OrmLogger = {
+    logQuery: (query: string) => {
+      const o = origin.getStore() ?? 'other';
+      counts[o]++;
+      if (o === 'click' && control.test(query)) counts.clickControl++;
+    },
+    logQueryError: (...a) => previous.logQueryError(...a),
+    logQuerySlow: (...a) => previous.logQuerySlow(...a),
+    logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
+    logMigration: (...a) => previous.logMigration(...a),
+    log: (...a) => previous.log(...a),
+  };
+  (ds as { logger: OrmLogger }).logger = counting;
+  return () => ({ ...counts });
 }

@@ -42,7 +42,9 @@ export async function nextInSequence(em: EntityManager, prefix: string, year: nu
       .where('prefix = :prefix AND year = :year', { prefix, year })
       .execute();
   if (((await bump()).affected ?? 0) === 0) {
-    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().execute();
+    // updateEntity(false): an ignored insert has no row of its own to read back (issue 17: with a defaulted or generated
+    // column TypeORM would fail looking for it, as the card_instance insert did).
+    await em.createQueryBuilder().insert().into(NumberSequence).values({ prefix, year, lastSeq: 0 }).orIgnore().updateEntity(false).execute();
     await bump();
   }
   return (await em.findOneByOrFail(NumberSequence, { prefix, year })).lastSeq;

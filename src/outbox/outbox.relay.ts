@@ -123,34 +123,45 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Claims up to `limit` due rows: on MySQL/MariaDB the candidates are read FOR UPDATE SKIP LOCKED and leased in the
    * same short transaction, so instances never wait on each other; the lease (locked_until) brings a crashed
    * instance's rows back. Delivery happens after the claim commits — no lock is held across a network call.
+   *
+   * READ COMMITTED (issue 17): under REPEATABLE READ the locking read takes next-key locks on all it scans — on a small
+   * table the whole primary key up to its supremum, the gap every new row goes into — and its UPDATE then waited for a
+   * row a command had inserted and not yet committed, while that command's next outbox INSERT waited for the claim's
+   * gap lock: a deadlock. Under READ COMMITTED there are no gap locks, rows that do not match are let go at once, and
+   * the UPDATE passes over a row someone else is still writing (semi-consistent read) instead of waiting for it; the
+   * claim takes exactly the rows it locked (test/security/outbox-claim-locks.test.ts).
    */
   private async claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.config.outboxLeaseMs);
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
-    const ids = await inTransaction(this.db, async (em) => {
-      // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
-      const qb = em
-        .createQueryBuilder(OutboxMessage, 'o')
-        .select('o.id', 'id')
-        .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
-        .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.platforms] })
-        .orderBy('o.due_at', 'ASC')
-        .addOrderBy('o.id', 'ASC')
-        .limit(limit);
-      if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const found = (await qb.getRawMany<{ id: number }>()).map((c) => Number(c.id));
-      if (found.length === 0) return [];
-      // The WHERE repeats the "free" test: without row locks (SQLite), of two racing claims only one UPDATE matches.
-      await em
-        .createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ lockedBy: this.instanceId, lockedUntil: until })
-        .where({ id: In(found) })
-        .andWhere("status = 'pending' AND (locked_until IS NULL OR locked_until < :now)", { now })
-        .execute();
-      return found;
-    });
+    const ids = await inTransaction(
+      this.db,
+      async (em) => {
+        // Rows for a platform this instance has not switched on wait (pending) until one that has picks them up.
+        const qb = em
+          .createQueryBuilder(OutboxMessage, 'o')
+          .select('o.id', 'id')
+          .where("o.status = 'pending' AND o.due_at <= :now AND (o.locked_until IS NULL OR o.locked_until < :now)", { now })
+          .andWhere('(o.platform IS NULL OR o.platform IN (:...enabled))', { enabled: [...this.platforms] })
+          .orderBy('o.due_at', 'ASC')
+          .addOrderBy('o.id', 'ASC')
+          .limit(limit);
+        if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const found = (await qb.getRawMany<{ id: number }>()).map((c) => Number(c.id));
+        if (found.length === 0) return [];
+        // The WHERE repeats the "free" test: without row locks (SQLite), of two racing claims only one UPDATE matches.
+        await em
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ lockedBy: this.instanceId, lockedUntil: until })
+          .where({ id: In(found) })
+          .andWhere("status = 'pending' AND (locked_until IS NULL OR locked_until < :now)", { now })
+          .execute();
+        return found;
+      },
+      { isolation: 'READ COMMITTED' },
+    );
     if (ids.length === 0) return [];
     return this.db.getRepository(OutboxMessage).find({ where: { id: In(ids), lockedBy: this.instanceId, lockedUntil: until }, order: { id: 'ASC' } });
   }
