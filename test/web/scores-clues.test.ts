@@ -283,7 +283,7 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await again();
     await step(desk, '复核同意', nothing, '实施问责');
     await step(desk, '记录问责实施情况', (m) => m.getByLabel('实施情况').fill('已于3月20日印发通报'), '实施问责');
-    await desk.getByText('已于3月20日印发通报').waitFor();
+    await desk.getByText('已于3月20日印发通报', { exact: true }).waitFor();
     await step(desk, '报送问责结果', (m) => m.getByLabel('问责结果').fill('对市教育局予以通报批评'), '问责结果已报送');
     await step(desk, '结果运用', (m) => m.getByText('内部通报', { exact: true }).click(), '结果已运用');
     await desk.getByText('下一步：已办结').waitFor();
@@ -344,14 +344,13 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await refused.waitFor({ state: 'hidden' });
     // 1 April: the quarter is over.
     t.clock.set(shanghaiInstant('2026-04-01', '09:00'));
-    await close();
-    await page.getByText('2026年一季度已结算：1 个单位有时限节点，本次为 1 个单位各加 5 分。').waitFor();
-    // 100 + 0.5 for each of its two items (S1) + 5 (S3).
+    const closed = await close();
+    await closed.waitFor({ state: 'hidden' });
+    // 100 + 0.5 for each of its two items (S1) + 5 (S3); the ranking is read again.
     await row('市财政局').filter({ hasText: '106' }).waitFor();
     await shot(page, 'desk-scores-quarter-closed');
     // Again: nothing twice.
-    await close();
-    await page.getByText('本次没有新增加分（已加过的不再重复）').waitFor();
+    await (await close()).waitFor({ state: 'hidden' });
     const lines = await t.http().get(`/api/scores/units/${org.units.co}?year=2026`).set(bearer(org.supervisor)).expect(200);
     expect((lines.body as { lines: { rule: string }[] }).lines.filter((l) => l.rule === 'S3')).toHaveLength(1);
   }, 600_000);

@@ -144,7 +144,7 @@ describe('the system pages in a browser (issue 15)', () => {
   it('死信: a reply DingTalk refused is listed in words, retried once on a double click, and arrives', async () => {
     fake.failNext('/v1.0/robot/oToMessages/batchSend', 1, { status: 400, code: 'invalidParameter', message: 'robotCode 不合法' });
     await fake.sendDirectText({ senderStaffId: 'dt-lead', text: '/帮助' });
-    await eventually(async () => ((await t.http().get('/api/outbox/dead').set(admin)).body.length ? true : null));
+    await eventually(async () => ((await t.http().get('/api/outbox/dead').set(admin)).body.length ? true : null), 60_000, 'a dead letter');
     expect(fake.directMessages('dt-lead')).toHaveLength(0);
     const page = await signedIn(DESK, '/死信');
     const row = page.locator('tr', { hasText: '陈联络' });
@@ -155,7 +155,7 @@ describe('the system pages in a browser (issue 15)', () => {
     const retries: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().includes('/retry') && retries.push(r.url()));
     await row.getByRole('button', { name: '重试' }).dblclick();
-    await fake.waitFor(() => fake.directMessages('dt-lead').length === 1, 10_000);
+    await fake.waitFor(() => fake.directMessages('dt-lead').length === 1, 60_000);
     await page.getByText('没有发送失败的消息').waitFor();
     expect(retries).toHaveLength(1);
     expect(fake.directMessages('dt-lead')).toHaveLength(1);
