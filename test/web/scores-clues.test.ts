@@ -346,13 +346,23 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     t.clock.set(shanghaiInstant('2026-04-01', '09:00'));
     const closed = await close();
     await closed.waitFor({ state: 'hidden' });
-    // 100 + 0.5 for each of its two items (S1) + 5 (S3); the ranking is read again.
-    await row('市财政局').filter({ hasText: '106' }).waitFor();
+    // S3 recorded once, +5, and the page reads the ranking again: 市财政局's total as the service has it now.
+    const s3 = async () =>
+      (await t.http().get(`/api/scores/units/${org.units.co}?year=2026`).set(bearer(org.supervisor)).expect(200)).body as {
+        total: number;
+        lines: { rule: string; points: number }[];
+      };
+    const after = await s3();
+    expect(after.lines.filter((l) => l.rule === 'S3').map((l) => l.points)).toEqual([5]);
+    await row('市财政局')
+      .filter({ hasText: String(after.total) })
+      .waitFor();
     await shot(page, 'desk-scores-quarter-closed');
     // Again: nothing twice.
     await (await close()).waitFor({ state: 'hidden' });
-    const lines = await t.http().get(`/api/scores/units/${org.units.co}?year=2026`).set(bearer(org.supervisor)).expect(200);
-    expect((lines.body as { lines: { rule: string }[] }).lines.filter((l) => l.rule === 'S3')).toHaveLength(1);
+    const again = await s3();
+    expect(again.lines.filter((l) => l.rule === 'S3')).toHaveLength(1);
+    expect(again.total).toBe(after.total);
   }, 600_000);
 
   it('S11 → A1: the unit at the bottom of the ranking two years running gets a clue, opened from the 责任追究 page', async () => {
