@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { lap } from './timings';
 
 /**
  * Browser tests of the console (issue 15): real headless Chromium (Debian's package) through playwright-core,
@@ -40,9 +41,13 @@ export function ensureConsoleBuilt(): void {
 /** Chromium started headless, after making sure the console is built; says what is missing when Chromium is. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) and run the tests again.`);
+  const started = Date.now();
   ensureConsoleBuilt();
+  lap('console build checked', started);
   mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  lap('Chromium launched', started);
+  return browser;
 }
 
 /** The desk is 1280×800; a phone is 375×812. */
@@ -63,6 +68,17 @@ export async function signInWithToken(page: Page, baseUrl: string, token: string
   await page.getByPlaceholder('管理令牌或个人令牌').fill(token);
   await page.locator('button[type=submit]').click();
   await page.waitForURL((u) => decodeURIComponent(u.pathname) === path);
+}
+
+/**
+ * Once every finite animation and transition on the page has run its course (a drawer sliding in, a modal zooming
+ * open) — for a screenshot that should not catch it half-way. Endless ones (a spinner) are not waited for.
+ */
+export async function settled(page: Page): Promise<void> {
+  // A string, not a function: the tests are compiled without the DOM's types.
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime))).map((a) => a.finished.catch(() => undefined))).then(() => true)',
+  );
 }
 
 export function shot(page: Page, name: string): Promise<Buffer> {

@@ -11,7 +11,8 @@ import { setUpApp } from '../../src/app.setup';
 import { Clock, FixedClock, OffsetClock } from '../../src/shared/clock';
 import { awakeAllDay } from './awake';
 import { loadConfig } from '../../src/config/app.config';
-import { createTestDatabase } from './test-db';
+import { createMigratedTestDatabase, createTestDatabase } from './test-db';
+import { lap } from './timings';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -57,8 +58,15 @@ export async function startTestApp(
     webDist?: string;
     /** Issue 16: the demo's chat simulator (demo mode); without it its endpoints do not exist. */
     simulator?: SimulatorPort;
+    /**
+     * MariaDB only: 'template' starts on a copy of the schema the migrations build (test-db.ts, built once per
+     * migration set) instead of migrating a new database from nothing — for tests that do not test the migrations
+     * (the browser tests). The service still runs its migrations at start and finds none pending.
+     */
+    schema?: 'migrate' | 'template';
   } = {},
 ): Promise<TestApp> {
+  const started = Date.now();
   // CI runs everything on MariaDB; a few suites also run on the embedded SQLite file `npm start` uses.
   const database = opts.attachTo
     ? { url: opts.attachTo.databaseUrl, drop: async () => undefined }
@@ -66,7 +74,9 @@ export async function startTestApp(
       ? { url: opts.databaseUrl, drop: async () => undefined }
       : opts.database === 'sqlite'
         ? { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'duban-test-')), 'duban.sqlite')}`, drop: async () => undefined }
-        : await createTestDatabase();
+        : opts.schema === 'template'
+          ? await createMigratedTestDatabase()
+          : await createTestDatabase();
   const fixed = new FixedClock(opts.now ?? new Date('2026-03-02T01:00:00Z'));
   const clock = opts.clock ?? fixed;
   const config = loadConfig({ DATABASE_URL: database.url, DUBAN_ADMIN_TOKEN: ADMIN_TOKEN, DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0', ...opts.env });
@@ -91,5 +101,6 @@ export async function startTestApp(
     },
   };
   if (opts.clock instanceof OffsetClock) await awakeAllDay(t);
+  lap('service started on a fresh database, migrated', started);
   return t;
 }

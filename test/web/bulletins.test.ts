@@ -35,7 +35,7 @@ describe('通报 in the console (issue 15)', () => {
     clock.advance(shanghaiInstant('2026-03-02', '09:00').getTime() - Date.now());
     ding = await FakeDingTalk.start({ ...DING, now: () => clock.now().getTime() });
     wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, webhooks: [{ key: 'hook-bulletin-web' }], now: () => clock.now().getTime() });
-    t = await startTestApp({ clock, listen: true, env: { ...dingtalkEnv(ding, DING), ...wecomEnv(wx) } });
+    t = await startTestApp({ clock, listen: true, schema: 'template', env: { ...dingtalkEnv(ding, DING), ...wecomEnv(wx) } });
     await wx.waitFor(() => wx.botConnections() > 0, 10_000);
     const org = t.get(OrgService);
     const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;

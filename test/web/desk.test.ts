@@ -20,7 +20,7 @@ describe('工作台 and 挂图作战 in a browser (issue 15)', () => {
   const n = { sign: '', report: '', late: '', rate: '', approve: '' };
 
   beforeAll(async () => {
-    t = await startTestApp({ now: shanghaiInstant('2026-03-02', '09:00'), listen: true }); // a Monday
+    t = await startTestApp({ now: shanghaiInstant('2026-03-02', '09:00'), listen: true, schema: 'template' }); // a Monday
     org = await seedOrg(t);
     const cmd = t.get(ItemCommandsService);
     const reg = async (title: string, source: Source, board: Board, leadUnitId: number, date: string, coUnitIds: number[] = []) => {

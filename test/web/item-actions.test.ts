@@ -4,8 +4,8 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { join } from 'node:path';
-import { DESK, launchBrowser, openPage, PHONE, shot, SHOTS, signInWithToken } from '../support/browser';
-import { Org, seedOrg } from '../support/fixtures';
+import { DESK, launchBrowser, openPage, PHONE, settled, shot, SHOTS, signInWithToken } from '../support/browser';
+import { bearer, Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dingtalkStreamEnv } from '../support/platform-env';
 
@@ -21,13 +21,14 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
   let t: TestApp;
   let org: Org;
   let browser: Browser;
-  const n = { fresh: '', closing: '', busy: '', urge: '', back: '' };
+  const n = { fresh: '', closing: '', busy: '', urge: '', back: '', refuse: '', moved: '', served: '', draft: '' };
 
   beforeAll(async () => {
     fake = await FakeDingTalk.start({ ...APP, redeliverAfterMs: 400 });
     const clock = new OffsetClock();
     clock.advance(new Date('2026-03-16T02:00:00Z').getTime() - Date.now()); // Monday 16 March, 10:00 in Shanghai
     t = await startTestApp({
+      schema: 'template',
       clock,
       listen: true,
       env: dingtalkStreamEnv(fake, APP),
@@ -35,7 +36,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     org = await seedOrg(t);
     const reg = t.get(RegistrationService);
     const cmd = t.get(ItemCommandsService);
-    const item = async (title: string, content: string) => {
+    const item = async (title: string, content: string, more: { servedParty?: string; draft?: boolean } = {}) => {
       const i = await reg.register(
         {
           title,
@@ -46,10 +47,11 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
           leadUnitId: org.units.lead,
           coUnitIds: [],
           deadline: { date: '2026-04-10' },
+          ...more,
         },
         org.supervisor.actor,
       );
-      await cmd.assign(i.number, org.supervisor.actor);
+      if (!more.draft) await cmd.assign(i.number, org.supervisor.actor);
       return i.number;
     };
     n.fresh = await item('推进老旧小区改造', '年底前完成12个老旧小区改造，每月报送进度和现场照片。');
@@ -71,6 +73,21 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
     await cmd.sign(n.back, org.leadContact.actor);
     await cmd.requestClosure(n.back, org.leadContact.actor, { summary: '已完成清理，收费公示到位。' });
     await cmd.rate(n.back, org.owner.actor, 'good', '按期完成。');
+    // E1: an extension the owner will refuse; C5: one the 督查室 hands to other units, one still a draft.
+    n.refuse = await item('推进城区排水管网改造', '汛期前完成城区排水管网改造。');
+    await cmd.sign(n.refuse, org.leadContact.actor);
+    await cmd.requestExtension(n.refuse, org.leadContact.actor, {
+      newDeadline: new Date('2026-05-08T10:00:00Z'),
+      reason: '等待省级专项资金下达。',
+      plan: '资金到位后30日内完工。',
+    });
+    n.moved = await item('建设智慧停车平台', '年内建成全市智慧停车平台。');
+    n.draft = await item('开展营商环境满意度调查', '6月底前完成营商环境满意度调查。', { draft: true });
+    // D1: an item with a 服务对象 who has twice not agreed to close it.
+    n.served = await item('解决安置小区供暖问题', '本采暖季内解决安置小区供暖不达标问题。', { servedParty: '安置小区业主委员会' });
+    await cmd.sign(n.served, org.leadContact.actor);
+    for (const summary of ['已更换换热站设备。', '已完成管网保温改造。'])
+      await cmd.requestClosure(n.served, org.leadContact.actor, { summary, servedPartyAgreed: false });
     await fake.waitFor(() => fake.connections() > 0, 10_000);
     browser = await launchBrowser();
   }, 240_000);
@@ -101,7 +118,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
   /** What the screen shows (a form in a drawer is drawn once it has slid in). */
   const screen = async (page: Page, file: string) => {
     await dialog(page).last().waitFor();
-    await page.waitForTimeout(500); // the drawer's slide-in, so the picture is not caught half-way (not an assertion)
+    await settled(page); // the drawer's slide-in, so the picture is not caught half-way (not an assertion)
     await page.screenshot({ path: join(SHOTS, `${file}.png`) });
   };
   const toolbar = (page: Page) => page.getByRole('toolbar', { name: '可办理' });
@@ -347,5 +364,135 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
       .first()
       .waitFor();
     await page.getByText('办理中').first().waitFor();
+  }, 400_000);
+
+  it('E1: the owner at the desk refuses an extension (不同意) with its reason, and the unit sees it refused', async () => {
+    const page = await signedIn(DESK, org.owner.token, n.refuse);
+    await page.getByRole('button', { name: name('审批延期') }).click();
+    await dialog(page).getByText('等待省级专项资金下达。').waitFor();
+    // Refused without a word: the opinion is asked for next to its field, nothing is sent.
+    await dialog(page)
+      .getByRole('button', { name: name('不同意') })
+      .click();
+    await dialog(page).getByText('不同意延期须写明意见').waitFor();
+    await dialog(page)
+      .getByLabel(/审批意见/)
+      .fill('专项资金已由市级先行垫付，请按原期限完成。');
+    await dialog(page)
+      .getByRole('button', { name: name('不同意') })
+      .click();
+    await page.getByText('已不同意延期，已通知主办单位按原期限办理。').first().waitFor();
+    // The deadline stands; the request is marked refused with the opinion.
+    await page.getByText('2026年4月10日 18:00').first().waitFor();
+    await page.getByText('意见：专项资金已由市级先行垫付，请按原期限完成。').waitFor();
+    expect(await page.getByRole('button', { name: name('审批延期') }).count()).toBe(0);
+    await shot(page, 'item-actions-desk-extension-refused');
+
+    // The unit, on its phone: the refusal with its reason, on the page and in its group; it may ask again.
+    const unit = await signedIn(PHONE, org.leadContact.token, n.refuse);
+    await unit.getByText(/延期申请 · 已驳回/).waitFor();
+    await unit.getByText('意见：专项资金已由市级先行垫付，请按原期限完成。').waitFor();
+    await unit.getByText(/不同意延期：专项资金已由市级先行垫付/).waitFor();
+    await fake.waitFor(() => fake.groupMessages('cidLEAD').some((m) => JSON.stringify(m).includes('未同意延期：专项资金已由市级先行垫付')), 15_000);
+    await shot(unit, 'item-actions-phone-extension-refused');
+    await toolbar(unit).getByRole('button', { name: /更多/ }).click();
+    await unit.getByRole('menuitem', { name: '申请延期' }).waitFor();
+  }, 400_000);
+
+  it('P2: the 督查室 at the desk hands the item to other units (调整承办), the reason asked for first', async () => {
+    const page = await signedIn(DESK, org.supervisor.token, n.moved);
+    await page.getByRole('button', { name: name('调整承办') }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认调整') })
+      .click();
+    await dialog(page).getByText('请写明调整理由，记入一事一卷。').waitFor();
+    await dialog(page).getByLabel('主办单位', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市财政局' }).first().click();
+    await dialog(page).getByText('调整协办单位').click();
+    await dialog(page).getByLabel('协办单位（整体替换）').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市教育局' }).first().click();
+    await dialog(page).getByLabel('调整理由').fill('停车平台由财政局统筹建设，教育局配合校园周边停车。');
+    await screen(page, 'item-actions-desk-reassign-form');
+    await dialog(page)
+      .getByRole('button', { name: name('确认调整') })
+      .click();
+    await page.getByText('已调整，调整理由已记入一事一卷').first().waitFor();
+    await page.getByText('市财政局（未签收）').waitFor();
+    await page.getByText('市教育局（未签收）').waitFor();
+    await page.getByText(/主办单位由市发展改革委调整为市财政局/).waitFor();
+    await page.getByText(/理由：停车平台由财政局统筹建设/).waitFor();
+    await shot(page, 'item-actions-desk-reassigned');
+    // P4: the item is the new lead unit's now — it may sign — and no longer the old one's to see.
+    const actions = await t.http().get(`/api/items/${n.moved}/actions`).set(bearer(org.coContact)).expect(200);
+    expect((actions.body as { actions: { action: string }[] }).actions.map((a) => a.action)).toContain('sign');
+    await t.http().get(`/api/items/${n.moved}`).set(bearer(org.leadContact)).expect(404);
+  }, 400_000);
+
+  it('D1: after the third 不同意 of the 服务对象 (sent by the unit on its phone) the owner records a 核验 and the item goes to review', async () => {
+    const unit = await signedIn(PHONE, org.leadContact.token, n.served);
+    await toolbar(unit).getByRole('button', { name: /更多/ }).click();
+    await unit.getByRole('menuitem', { name: '申请办结' }).click();
+    await dialog(unit).getByLabel('办理情况').fill('供暖温度已达标，业主委员会仍不认可。');
+    await dialog(unit).getByText('不同意', { exact: true }).click();
+    await dialog(unit)
+      .getByRole('button', { name: name('提交办结申请') })
+      .click();
+    await unit.getByText('已记录服务对象不同意办结（第 3 次）').first().waitFor();
+
+    const page = await signedIn(DESK, org.owner.token, n.served);
+    await page.getByRole('button', { name: name('组织核验') }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('记录核验结果') })
+      .click();
+    await dialog(page).getByText('请选择核验方式。').waitFor();
+    await dialog(page).getByText('公众评价', { exact: true }).click();
+    await dialog(page).getByText('通过', { exact: true }).click();
+    await dialog(page).getByLabel('核验说明').fill('入户测温20户，满意率90%。');
+    await screen(page, 'item-actions-desk-verify-form');
+    await dialog(page)
+      .getByRole('button', { name: name('记录核验结果') })
+      .click();
+    await page.getByText('核验通过，事项进入审核，请评定。').first().waitFor();
+    await page.locator('.ant-tag', { hasText: '审核中' }).first().waitFor();
+    await page.getByText(/核验 · 核验通过/).waitFor();
+    await page.getByRole('button', { name: name('评定') }).waitFor();
+    expect(await page.getByRole('button', { name: name('组织核验') }).count()).toBe(0);
+  }, 400_000);
+
+  it('C5: the 督查室 submits a draft (提交立项), then hands it out (交办) — each offered only when the state allows — and the card reaches the group', async () => {
+    const page = await signedIn(DESK, org.supervisor.token, n.draft);
+    await page.locator('.ant-tag', { hasText: '草稿' }).first().waitFor();
+    await page.getByRole('button', { name: name('提交立项') }).waitFor();
+    expect(await page.getByRole('button', { name: name('交办') }).count()).toBe(0);
+    await page.getByRole('button', { name: name('提交立项') }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('提交立项') })
+      .click();
+    await page.getByText('已提交立项，下一步请交办。').first().waitFor();
+    await page.locator('.ant-tag', { hasText: '已立项' }).first().waitFor();
+    expect(await page.getByRole('button', { name: name('提交立项') }).count()).toBe(0);
+    await page.getByRole('button', { name: name('交办') }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认交办') })
+      .click();
+    await page.getByText('已交办，交办卡片正在推送到各承办单位的群').first().waitFor();
+    await page.locator('.ant-tag', { hasText: '已交办' }).first().waitFor();
+    expect(await page.getByRole('button', { name: name('交办') }).count()).toBe(0);
+    await fake.waitFor(() => fake.groupMessages('cidLEAD').some((m) => JSON.stringify(m).includes(n.draft)), 15_000);
+    await shot(page, 'item-actions-desk-assigned');
+  }, 400_000);
+
+  it('C5: a closed item is archived (归档) by the 督查室, and then nothing is left to press', async () => {
+    // n.closing was approved by the leader above (办结).
+    const page = await signedIn(DESK, org.supervisor.token, n.closing);
+    await page.getByRole('button', { name: name('归档') }).click();
+    await dialog(page)
+      .getByRole('button', { name: name('确认归档') })
+      .click();
+    await page.getByText('已归档，一事一卷已封存，可随时导出。').first().waitFor();
+    await page.locator('.ant-tag', { hasText: '已归档' }).first().waitFor();
+    await page.locator('[data-actions="0"]').waitFor({ state: 'attached' });
+    expect(await page.getByRole('button', { name: name('归档') }).count()).toBe(0);
+    await shot(page, 'item-actions-desk-archived');
   }, 400_000);
 });

@@ -23,7 +23,7 @@ describe('组织 in a browser (issue 15)', () => {
   let supervisor = { id: 0, token: '' };
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true });
+    t = await startTestApp({ listen: true, schema: 'template' });
     const org = t.get(OrgService);
     await org.createUnit({ code: 'FGW', name: '市发展改革委' });
     const sup = await org.createPerson({ name: '王督查', roles: [{ role: 'supervisor' }], identities: [{ platform: 'dingtalk', externalUserId: 'dt-sup' }] });

@@ -4,10 +4,9 @@ import { type Browser, type Locator, type Page } from 'playwright-core';
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { TokenService } from '../../src/auth/token.service';
-import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
+import { OFFICE_CAST, seedCast } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dingtalkStreamEnv } from '../support/platform-env';
 
@@ -32,23 +31,14 @@ describe('立项 and the 台账 in a browser (issue 15)', () => {
     const clock = new OffsetClock();
     clock.advance(new Date('2026-04-30T02:00:00Z').getTime() - Date.now()); // Thursday 10:00 in Shanghai, before 劳动节
     t = await startTestApp({
+      schema: 'template',
       clock,
       listen: true,
       env: dingtalkStreamEnv(fake, APP),
     });
-    const org = t.get(OrgService);
-    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
-    const czj = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
-    await org.createUnit({ code: 'JYJ', name: '市教育局' });
-    await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: fgw, purpose: 'unit' });
-    const person = async (name: string, key: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
-      (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] })).id;
-    const sup = await person('王督查', 'sup', [{ role: 'supervisor' }]);
-    const owner = await person('李秘书长', 'owner', [{ role: 'owner' }]);
-    const leader = await person('赵副市长', 'leader', [{ role: 'leader' }]);
-    await person('陈联络', 'lead', [{ role: 'unit_contact', unitId: fgw }]);
-    token = (await t.get(TokenService).issue(sup, 'browser')).token;
-    const supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
+    const { units, people } = await seedCast(t, { ...OFFICE_CAST, units: { ...OFFICE_CAST.units, JYJ: '市教育局' } });
+    const [fgw, czj, owner, leader, supervisor] = [units.FGW, units.CZJ, people.owner.id, people.leader.id, people.sup.actor];
+    token = people.sup.token;
     const reg = async (title: string, unit: number, date: string) => {
       const item = await t
         .get(RegistrationService)

@@ -7,10 +7,9 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { Item } from '../../src/cases/item.entity';
 import { ItemRequest } from '../../src/cases/item-request.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { TokenService } from '../../src/auth/token.service';
-import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { eventually } from '../support/eventually';
+import { seedCast } from '../support/fixtures';
 import { DESK, launchBrowser, PHONE, shot } from '../support/browser';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
@@ -62,6 +61,7 @@ describe('signing in by the platform in a browser (issue 15)', () => {
     wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
     front = await forwarder();
     t = await startTestApp({
+      schema: 'template',
       clock: new OffsetClock(),
       listen: true,
       env: {
@@ -74,25 +74,17 @@ describe('signing in by the platform in a browser (issue 15)', () => {
       },
     });
     front.to(Number(new URL(t.url).port));
-    const org = t.get(OrgService);
-    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
-    await org.createGroup({ platform: 'wecom', externalId: 'wrFGW', name: '发改委督办群', unitId: fgw, purpose: 'unit' });
-    const person = async (name: string, ids: { dingtalk?: string; wecom?: string }, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
-      (
-        await org.createPerson({
-          name,
-          roles,
-          identities: [
-            ...(ids.dingtalk ? [{ platform: 'dingtalk' as const, externalUserId: ids.dingtalk }] : []),
-            ...(ids.wecom ? [{ platform: 'wecom' as const, externalUserId: ids.wecom }] : []),
-          ],
-        })
-      ).id;
-    const sup = await person('王督查', { wecom: 'wx-sup' }, [{ role: 'supervisor' }]);
-    const owner = await person('李秘书长', { wecom: 'wx-owner' }, [{ role: 'owner' }]);
-    const leader = await person('赵副市长', { wecom: 'wx-leader' }, [{ role: 'leader' }]);
-    await person('陈联络', { dingtalk: 'dt-chen', wecom: 'wx-chen' }, [{ role: 'unit_contact', unitId: fgw }]);
-    const supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
+    const { units, people } = await seedCast(t, {
+      units: { FGW: '市发展改革委' },
+      groups: [{ platform: 'wecom', externalId: 'wrFGW', name: '发改委督办群', unit: 'FGW' }],
+      people: {
+        sup: { name: '王督查', roles: [{ role: 'supervisor' }], wecom: 'wx-sup' },
+        owner: { name: '李秘书长', roles: [{ role: 'owner' }], wecom: 'wx-owner' },
+        leader: { name: '赵副市长', roles: [{ role: 'leader' }], wecom: 'wx-leader' },
+        chen: { name: '陈联络', roles: [{ role: 'unit_contact', unit: 'FGW' }], dingtalk: 'dt-chen', wecom: 'wx-chen' },
+      },
+    });
+    const [fgw, owner, leader, supervisor] = [units.FGW, people.owner.id, people.leader.id, people.sup.actor];
     number = (
       await t.get(RegistrationService).register(
         {

@@ -2,11 +2,10 @@ import { type Browser, type Page } from 'playwright-core';
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
-import { TokenService } from '../../src/auth/token.service';
-import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
 import { eventually } from '../support/eventually';
+import { OFFICE_CAST, seedCast } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 import { dingtalkStreamEnv } from '../support/platform-env';
 
@@ -28,20 +27,14 @@ describe('the system pages in a browser (issue 15)', () => {
     const clock = new OffsetClock();
     clock.advance(new Date('2026-03-16T02:00:00Z').getTime() - Date.now()); // Monday 10:00 in Shanghai
     t = await startTestApp({
+      schema: 'template',
       clock,
       listen: true,
       env: dingtalkStreamEnv(fake, APP),
     });
-    const org = t.get(OrgService);
-    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
-    await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGW', name: '发改委督办群', unitId: fgw, purpose: 'unit' });
-    const person = async (name: string, key: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
-      (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] })).id;
-    const sup = await person('王督查', 'sup', [{ role: 'supervisor' }]);
-    const owner = await person('李秘书长', 'owner', [{ role: 'owner' }]);
-    const leader = await person('赵副市长', 'leader', [{ role: 'leader' }]);
-    await person('陈联络', 'lead', [{ role: 'unit_contact', unitId: fgw }]);
-    const supervisor = (await t.get(TokenService).actorFor(sup, 'api'))!;
+    // 市发展改革委 alone, with its DingTalk group.
+    const { units, people } = await seedCast(t, { ...OFFICE_CAST, units: { FGW: OFFICE_CAST.units.FGW } });
+    const [fgw, owner, leader, supervisor] = [units.FGW, people.owner.id, people.leader.id, people.sup.actor];
     // A 日常管理 item due on Wednesday: its reminders before the deadline are what a policy change moves.
     const item = await t.get(RegistrationService).register(
       {
@@ -151,7 +144,7 @@ describe('the system pages in a browser (issue 15)', () => {
   it('死信: a reply DingTalk refused is listed in words, retried once on a double click, and arrives', async () => {
     fake.failNext('/v1.0/robot/oToMessages/batchSend', 1, { status: 400, code: 'invalidParameter', message: 'robotCode 不合法' });
     await fake.sendDirectText({ senderStaffId: 'dt-lead', text: '/帮助' });
-    await eventually(async () => ((await t.http().get('/api/outbox/dead').set(admin)).body.length ? true : null));
+    await eventually(async () => ((await t.http().get('/api/outbox/dead').set(admin)).body.length ? true : null), 60_000, 'a dead letter');
     expect(fake.directMessages('dt-lead')).toHaveLength(0);
     const page = await signedIn(DESK, '/死信');
     const row = page.locator('tr', { hasText: '陈联络' });
@@ -162,7 +155,7 @@ describe('the system pages in a browser (issue 15)', () => {
     const retries: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().includes('/retry') && retries.push(r.url()));
     await row.getByRole('button', { name: '重试' }).dblclick();
-    await fake.waitFor(() => fake.directMessages('dt-lead').length === 1, 10_000);
+    await fake.waitFor(() => fake.directMessages('dt-lead').length === 1, 60_000);
     await page.getByText('没有发送失败的消息').waitFor();
     expect(retries).toHaveLength(1);
     expect(fake.directMessages('dt-lead')).toHaveLength(1);
