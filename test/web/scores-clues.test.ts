@@ -80,8 +80,13 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
 
   /** Picks an option of the antd Select labelled `label`. */
   async function choose(page: Page, label: string, option: string) {
+    // A dropdown still fading out from the previous pick is also :visible; wait until none is, then open this one.
+    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' }).catch(() => undefined);
     await page.getByLabel(label, { exact: true }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+    const dropdown = page.locator('.ant-select-dropdown:visible');
+    await dropdown.waitFor();
+    await dropdown.locator('.ant-select-item-option', { hasText: option }).first().click();
+    await dropdown.waitFor({ state: 'hidden' });
   }
 
   it('the 督查室 reads the ranking and a unit’s lines, and enters points by hand (a refusal shows next to its field)', async () => {
@@ -344,7 +349,7 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
 
   // Skipped, not passing: the refusal while the quarter runs works, but after 1 April the close reported success and no
   // S3 line was found for 市财政局 (lines []). Not yet known whether the page, the service or this test's premise is wrong.
-  it.skip('S3: 季度结算 is refused while the quarter runs, then awards the unit none of whose nodes needed urging, once', async () => {
+  it('S3: 季度结算 is refused while the quarter runs, then awards the unit none of whose nodes needed urging, once', async () => {
     // A node of 市财政局 due in the first quarter, never urged.
     const due = await t.get(RegistrationService).register(
       {
@@ -376,7 +381,10 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
     await refused.getByRole('button', { name: name('取消') }).click();
     await refused.waitFor({ state: 'hidden' });
     // 1 April: the quarter is over.
+    // Sixteen days later the console session has ended (its lifetime runs on the service clock): sign in again.
     t.clock.set(shanghaiInstant('2026-04-01', '09:00'));
+    await signInWithToken(page, t.url, org.supervisor.token, '/积分');
+    await row('市财政局').waitFor();
     const closed = await close();
     await closed.waitFor({ state: 'hidden' });
     // S3 recorded once, +5, and the page reads the ranking again: 市财政局's total as the service has it now.
