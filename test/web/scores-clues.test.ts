@@ -81,7 +81,10 @@ describe('积分 and 责任追究 in the console (issue 15)', () => {
   /** Picks an option of the antd Select labelled `label`. */
   async function choose(page: Page, label: string, option: string) {
     // A dropdown still fading out from the previous pick is also :visible; wait until none is, then open this one.
-    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .locator('.ant-select-dropdown:visible')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await page.getByLabel(label, { exact: true }).click();
     const dropdown = page.locator('.ant-select-dropdown:visible');
     await dropdown.waitFor();
