@@ -1,42 +1,11 @@
 /**
- * The chat simulator's shapes (issue 16), as GET /api/demo/sim/* answers them — src/demo/simulator.port.ts on the
- * server. Written out here because the simulator's endpoints exist only in demo mode, so web/src/api.gen.ts (generated
- * from a service without the demo) does not list them.
+ * The chat simulator's shapes (issue 16), as GET /api/demo/sim/* answers them: the server's own port types
+ * (src/demo/simulator.port.ts, which imports nothing). web/src/api.gen.ts cannot list them — it is generated from a
+ * service without the demo, where these endpoints do not exist.
  */
-export type SimPlatform = 'dingtalk' | 'wecom';
+import type { SimCard, SimMessage } from '../../../../src/demo/simulator.port';
 
-export interface SimPerson {
-  userId: string;
-  name: string;
-}
-
-export interface SimChat {
-  id: string;
-  platform: SimPlatform;
-  kind: 'group' | 'direct';
-  title: string;
-  members: SimPerson[];
-}
-
-export interface SimMessage {
-  chatId: string;
-  seq: number;
-  at: string;
-  from: 'bot' | 'person';
-  sender?: SimPerson;
-  body: Record<string, unknown>;
-  cardId?: string;
-}
-
-export interface SimCard {
-  id: string;
-  platform: SimPlatform;
-  params?: Record<string, string>;
-  privateParams?: Record<string, Record<string, string>>;
-  templateCard?: Record<string, unknown>;
-  replacedName?: string;
-  updates: number;
-}
+export type { SimCard, SimChat, SimMessage, SimPerson, SimPlatform } from '../../../../src/demo/simulator.port';
 
 export interface SimChatLog {
   messages: SimMessage[];
