@@ -8,6 +8,7 @@ import { Person } from '../org/person.entity';
 import { RoleGrant } from '../org/role-grant.entity';
 import type { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
+import { inTransaction } from '../database/transaction';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -70,7 +71,7 @@ export class TokenService {
    * console sessions end with them (not counted).
    */
   async revokeAll(personId: number, now: Date): Promise<number> {
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const r = await em.update(ApiToken, { personId, revokedAt: IsNull() }, { revokedAt: now });
       await em.update(ConsoleSession, { personId, revokedAt: IsNull() }, { revokedAt: now });
       return r.affected ?? 0;

@@ -30,6 +30,26 @@ const current = new AsyncLocalStorage<EntityManager>();
 export const currentManager = (): EntityManager | undefined => current.getStore();
 
 /**
+ * SQLite (the embedded database of `npm start`) has one connection per process, so a second BEGIN while a transaction
+ * is open fails (「cannot start a transaction within a transaction」) and any other statement would run inside the open
+ * one. Top-level transactions on SQLite therefore take turns: each waits for the one before it to end.
+ */
+const turns = new WeakMap<DataSource, Promise<unknown>>();
+function inTurn<T>(db: DataSource, run: () => Promise<T>): Promise<T> {
+  if (db.options.type !== 'better-sqlite3') return run();
+  const before = turns.get(db) ?? Promise.resolve();
+  const mine = before.then(run, run);
+  turns.set(
+    db,
+    mine.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return mine;
+}
+
+/**
  * One transaction; a deadlock victim (InnoDB rolls it back whole) is simply run again, a few times,
  * so two people clicking at once both get an answer instead of a database error.
  *
@@ -48,7 +68,7 @@ export async function inTransaction<T>(db: DataSource, work: (em: EntityManager)
   for (let i = 1; ; i++) {
     try {
       const run = (em: EntityManager) => current.run(em, () => work(em));
-      return await (level ? db.transaction(level, run) : db.transaction(run));
+      return await inTurn(db, () => (level ? db.transaction(level, run) : db.transaction(run)));
     } catch (e) {
       if (i >= attempts || !retryable(e)) throw e;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));

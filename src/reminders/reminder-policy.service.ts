@@ -6,6 +6,7 @@ import { invalid, notFound } from '../shared/errors';
 import { policyProblems } from './policy.validation';
 import { ReminderPolicyRow } from './reminder-policy.entity';
 import { DEFAULT_POLICIES, LANDED_POLICY_VERSIONS, PolicyRow } from './reminder.policy';
+import { inTransaction } from '../database/transaction';
 
 const CACHE_MS = 30_000;
 
@@ -76,7 +77,7 @@ export class ReminderPolicyService {
   /** Checks and saves a new version; the version number is given here, never by the caller. */
   async save(id: string, body: unknown, byPersonId: number | null): Promise<PolicyRow> {
     const candidate = this.check({ ...(body as object), id });
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const rows = await em.find(ReminderPolicyRow, { where: { id }, order: { version: 'DESC' }, take: 1 });
       const seed = DEFAULT_POLICIES.find((p) => p.id === id);
       const version = Math.max(rows[0]?.version ?? 0, seed?.version ?? 0) + 1;

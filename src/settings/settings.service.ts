@@ -4,6 +4,7 @@ import { invalid } from '../shared/errors';
 import { DAY_COUNTS, DEFAULT_DEADLINE_POLICY, DeadlinePolicy, NODE_UNITS, TIME_NODES } from './deadline-policy';
 import { Setting } from './setting.entity';
 import { BOARDS } from '../shared/vocabulary';
+import { inTransaction } from '../database/transaction';
 
 const BOARD_NAMES: Record<string, string> = BOARDS;
 
@@ -42,7 +43,7 @@ export class SettingsService {
   async put(key: string, value: unknown): Promise<{ key: string; value: unknown; version: number }> {
     if (key !== 'deadline') throw invalid('SETTING.UNKNOWN', `没有名为「${key}」的设置项，可用：${Object.keys(SETTING_DEFAULTS).join('、')}。`);
     const merged = checkDeadlinePolicy(value);
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const row = await em.findOneBy(Setting, { key });
       const saved = await em.save(Setting, { key, value: merged, version: (row?.version ?? 0) + 1 });
       this.cache.delete(key);
