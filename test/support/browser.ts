@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { lap } from './timings';
 
 /**
@@ -83,4 +83,24 @@ export async function settled(page: Page): Promise<void> {
 
 export function shot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Picks `option` in the antd single Select that `opener` opens, and waits for its list to close. A list still fading
+ * out from an earlier pick also counts as visible, and a click made while a list is still opening can be lost (the
+ * list then stays open over the rest of the form): so wait for the earlier one to go, and click again if needed.
+ */
+export async function pickOption(page: Page, opener: Locator, option: string): Promise<void> {
+  const open = page.locator('.ant-select-dropdown:visible');
+  await open.first().waitFor({ state: 'hidden' });
+  await opener.click();
+  await open.first().waitFor();
+  const item = open.locator('.ant-select-item-option', { hasText: option }).first();
+  await item.click();
+  try {
+    await open.first().waitFor({ state: 'hidden', timeout: 3000 });
+  } catch {
+    if (await item.isVisible()) await item.click();
+    await open.first().waitFor({ state: 'hidden' });
+  }
 }

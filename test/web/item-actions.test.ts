@@ -4,7 +4,7 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { join } from 'node:path';
-import { DESK, launchBrowser, openPage, PHONE, settled, shot, SHOTS, signInWithToken } from '../support/browser';
+import { DESK, launchBrowser, openPage, PHONE, pickOption, settled, shot, SHOTS, signInWithToken } from '../support/browser';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dingtalkStreamEnv } from '../support/platform-env';
@@ -406,8 +406,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
       .getByRole('button', { name: name('确认调整') })
       .click();
     await dialog(page).getByText('请写明调整理由，记入一事一卷。').waitFor();
-    await dialog(page).getByLabel('主办单位', { exact: true }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市财政局' }).first().click();
+    await pickOption(page, dialog(page).getByLabel('主办单位', { exact: true }), '市财政局');
     await dialog(page).getByText('调整协办单位').click();
     await dialog(page).getByLabel('协办单位（整体替换）').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '市教育局' }).first().click();
