@@ -28,6 +28,7 @@ const TABLES = [
   'item_unit',
   'login_code',
   'number_sequence',
+  'org_change',
   'outbox_message',
   'person',
   'person_identity',

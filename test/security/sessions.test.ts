@@ -135,7 +135,7 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
     const doc = (await t.http().get('/api/docs-json').expect(200)).body;
     expect(Object.keys(doc.paths['/api/session']).sort()).toEqual(['delete', 'get', 'post']);
     expect(Object.keys(doc.paths['/api/session/link'])).toEqual(['post']);
-    expect(Object.keys(doc.components.schemas.SessionViewDto.properties).sort()).toEqual(['isAdmin', 'name', 'personId', 'roles']);
+    expect(Object.keys(doc.components.schemas.SessionViewDto.properties).sort()).toEqual(['demo', 'isAdmin', 'name', 'personId', 'roles']);
   });
 
   it('a session ends after 8 hours without use, and after 7 days whatever the use', async () => {
