@@ -8,7 +8,7 @@ import { Person } from '../../src/org/person.entity';
 import { PersonIdentity } from '../../src/org/person-identity.entity';
 import { RoleGrant } from '../../src/org/role-grant.entity';
 import { Unit } from '../../src/org/unit.entity';
-import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
+import { DESK, launchBrowser, openPage, PHONE, pickOption, shot, signInWithToken } from '../support/browser';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -309,8 +309,7 @@ describe('组织 in a browser (issue 15)', () => {
     await page.keyboard.press('Escape');
     // In post only, by default: the retired contact is listed under 已停用.
     await page.locator('tbody tr', { hasText: '蒋联络' }).waitFor({ state: 'detached' });
-    await page.getByLabel('在职状态', { exact: true }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已停用' }).click();
+    await pickOption(page, page.getByLabel('在职状态', { exact: true }), '已停用');
     await page.locator('tbody tr', { hasText: '蒋联络' }).getByText('已停用').waitFor();
 
     // 群: renamed, then removed — the unit is then reached one to one.

@@ -116,7 +116,9 @@ export default function StepForm({
       confirmLoading={busy}
       okButtonProps={{ disabled: busy, danger: action === 'dismiss' || action === 'audit_reject' || action === 'recheck_return' }}
       width={action === 'propose_opinion' ? 640 : undefined}
-      forceRender
+      // Not kept in the page while closed: a kept footer held the 确定 button's spinner from the last step half-faded
+      // (a hidden element never ends its animation), and screen readers then read 「loading 确定」 on the next step.
+      destroyOnHidden
     >
       {action && HINTS[action] && <Typography.Paragraph type="secondary">{HINTS[action]}</Typography.Paragraph>}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}

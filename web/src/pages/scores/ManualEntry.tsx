@@ -117,7 +117,8 @@ export default function ManualEntry({
       onCancel={onClose}
       confirmLoading={busy}
       okButtonProps={{ disabled: busy }}
-      forceRender
+      // Not kept while closed: see the clue page's step form (a hidden button's spinner never finishes fading out).
+      destroyOnHidden
     >
       <Typography.Paragraph type="secondary">表彰、督查发现的问题、阻挠督查和迟报材料由督查室登记，每一笔都写明理由，计入单位的积分明细。</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
