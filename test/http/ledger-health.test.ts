@@ -20,7 +20,7 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
   let org: Org;
   const numbers: Record<string, string> = {};
   beforeAll(async () => {
-    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z'), database }); // Monday 09:00 Shanghai
+    t = await startTestApp({ now: new Date('2026-03-02T01:00:00Z'), database, schema: 'migrate' }); // Monday 09:00 Shanghai; the one service start that migrates an empty database itself
     org = await seedOrg(t);
     const reg = t.get(RegistrationService);
     const base = { content: '内容', source: 'livelihood' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead };
