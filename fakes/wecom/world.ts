@@ -1,6 +1,7 @@
 import type { PhoneUser } from './oauth-routes';
 import type { CallbackAttempt, CardRecord } from './types';
 import { Recorder } from '../shared/http';
+import { Watchers } from '../shared/watchers';
 
 /**
  * What a watcher hears as it happens (the demo's chat simulator shows it live): a message landing in a group, a
@@ -31,7 +32,7 @@ export class World extends Recorder {
   private readonly groups = new Map<string, object[]>();
   private readonly users = new Map<string, object[]>();
   private readonly webhooks = new Map<string, object[]>();
-  private readonly watchers = new Set<(e: WorldEvent) => void>();
+  private readonly watchers = new Watchers<WorldEvent>((error) => this.note({ kind: 'watcher-error', error }));
 
   drop(entry: object): void {
     this.dropped.push(entry);
@@ -68,19 +69,11 @@ export class World extends Recorder {
 
   /** Hear every landing and card change from now on; returns the way to stop. */
   watch(listener: (e: WorldEvent) => void): () => void {
-    this.watchers.add(listener);
-    return () => this.watchers.delete(listener);
+    return this.watchers.add(listener);
   }
 
   private emit(e: WorldEvent): void {
-    for (const w of this.watchers) {
-      try {
-        w(e);
-      } catch (err) {
-        // A watcher's fault must not change what the fake answers.
-        this.note({ kind: 'watcher-error', error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    this.watchers.tell(e);
   }
 
   groupMessages(chatId: string): object[] {

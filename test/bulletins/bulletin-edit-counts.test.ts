@@ -3,13 +3,11 @@ import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
 import { Bulletin } from '../../src/bulletins/bulletin.entity';
 import { draftToPlainText, type BulletinDraft } from '../../src/bulletins/bulletin.rules';
-import { ItemCommandsService } from '../../src/cases/item-commands.service';
-import { RegistrationService } from '../../src/cases/registration.service';
-import { TokenService } from '../../src/auth/token.service';
 import { OrgService } from '../../src/org/org.service';
 import { FixedClock } from '../../src/shared/clock';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
+import { seedUnansweredMarch } from '../support/bulletin-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const DING = { clientId: 'dingcounts', clientSecret: 'dingcounts-secret-0123456789', robotCode: 'dingcounts' };
@@ -39,33 +37,11 @@ describe('通报: rows removed, counts rewritten, the approved text is the publi
       env: { ...dingtalkEnv(ding, DING, 'tpl'), DINGTALK_MODE: 'stream', ...wecomEnv(wx), DUBAN_PUBLIC_URL: BASE },
     });
     await ding.waitFor(() => ding.connections() > 0, 10_000);
-    const org = t.get(OrgService);
-    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
-    const czj = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
-    groupId = (await org.createGroup({ platform: 'dingtalk', externalId: 'cidCounts', name: '发改委督办群', unitId: fgw, purpose: 'unit' })).id;
-    const person = async (key: string, name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => {
-      const p = await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] });
-      tokens[key] = (await t.get(TokenService).issue(p.id, 'test')).token;
-      return (await t.get(TokenService).actorFor(p.id, 'api'))!;
-    };
-    const sup = await person('sup', '王督查', [{ role: 'supervisor' }, { role: 'owner' }]);
-    const leader = await person('leader', '赵副市长', [{ role: 'leader' }]);
-    // March: four items handed over with a day to answer and never answered — four rows of criticism, two per unit.
-    for (const [title, unit] of [
-      ['编制重大项目清单', fgw],
-      ['核查专项资金拨付', czj],
-      ['推进价格监测平台建设', fgw],
-      ['清理政府性债务台账', czj],
-    ] as const) {
-      const it = await t
-        .get(RegistrationService)
-        .register(
-          { title, content: '内容', source: 'meeting', ownerId: sup.personId!, leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '1d' } },
-          sup,
-        );
-      await t.get(ItemCommandsService).assign(it.number, sup);
-      numbers.push(it.number);
-    }
+    const { cast, numbers: made } = await seedUnansweredMarch(t, [{ platform: 'dingtalk', externalId: 'cidCounts', name: '发改委督办群', unit: 'FGW' }]);
+    tokens.sup = cast.people.sup.token;
+    tokens.leader = cast.people.leader.token;
+    numbers.push(...made);
+    groupId = (await t.get(OrgService).groups()).find((g) => g.externalId === 'cidCounts')!.id;
     clock.set(shanghaiInstant('2026-04-01', '09:00'));
   }, 60_000);
   afterAll(async () => {

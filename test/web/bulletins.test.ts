@@ -3,14 +3,11 @@ import JSZip from 'jszip';
 import { type Browser, type Page } from 'playwright-core';
 import { FakeDingTalk } from '../../fakes/dingtalk';
 import { FakeWeCom } from '../../fakes/wecom';
-import { TokenService } from '../../src/auth/token.service';
-import { ItemCommandsService } from '../../src/cases/item-commands.service';
-import { RegistrationService } from '../../src/cases/registration.service';
-import { OrgService } from '../../src/org/org.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { shanghaiInstant } from '../../src/shared/shanghai-time';
 import { DESK, launchBrowser, openPage, PHONE, shot, signInWithToken } from '../support/browser';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
+import { seedUnansweredMarch } from '../support/bulletin-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const DING = { clientId: 'dingbulletinweb', clientSecret: 'dingbulletinweb-secret-0123456789', robotCode: 'dingbulletinweb' };
@@ -37,42 +34,21 @@ describe('通报 in the console (issue 15)', () => {
     wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, webhooks: [{ key: 'hook-bulletin-web' }], now: () => clock.now().getTime() });
     t = await startTestApp({ clock, listen: true, schema: 'template', env: { ...dingtalkEnv(ding, DING), ...wecomEnv(wx) } });
     await wx.waitFor(() => wx.botConnections() > 0, 10_000);
-    const org = t.get(OrgService);
-    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
-    const czj = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
-    await org.createGroup({ platform: 'dingtalk', externalId: 'cidFGWweb', name: '发改委督办群', unitId: fgw, purpose: 'unit' });
-    await org.createGroup({ platform: 'wecom', externalId: 'wrCZJweb', name: '财政局督办群', unitId: czj, purpose: 'unit' });
     // A third group, not ticked: it gets nothing.
-    await org.createGroup({
-      platform: 'wecom',
-      externalId: 'wrALLweb',
-      name: '全市督办通报群',
-      purpose: 'broadcast',
-      webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=hook-bulletin-web`,
-    });
-    const person = async (key: string, name: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) => {
-      const p = await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: `dt-${key}` }] });
-      tokens[key] = (await t.get(TokenService).issue(p.id, 'test')).token;
-      return (await t.get(TokenService).actorFor(p.id, 'api'))!;
-    };
-    const sup = await person('sup', '王督查', [{ role: 'supervisor' }, { role: 'owner' }]);
-    const leader = await person('leader', '赵副市长', [{ role: 'leader' }]);
-    // March: four items with a day to answer, never answered — four rows of criticism.
-    for (const [title, unit] of [
-      ['编制重大项目清单', fgw],
-      ['核查专项资金拨付', czj],
-      ['推进价格监测平台建设', fgw],
-      ['清理政府性债务台账', czj],
-    ] as const) {
-      const it = await t
-        .get(RegistrationService)
-        .register(
-          { title, content: '内容', source: 'meeting', ownerId: sup.personId!, leaderId: leader.personId!, leadUnitId: unit, deadline: { node: '1d' } },
-          sup,
-        );
-      await t.get(ItemCommandsService).assign(it.number, sup);
-      numbers.push(it.number);
-    }
+    const { cast, numbers: made } = await seedUnansweredMarch(t, [
+      { platform: 'dingtalk', externalId: 'cidFGWweb', name: '发改委督办群', unit: 'FGW' },
+      { platform: 'wecom', externalId: 'wrCZJweb', name: '财政局督办群', unit: 'CZJ' },
+      {
+        platform: 'wecom',
+        externalId: 'wrALLweb',
+        name: '全市督办通报群',
+        purpose: 'broadcast',
+        webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=hook-bulletin-web`,
+      },
+    ]);
+    tokens.sup = cast.people.sup.token;
+    tokens.leader = cast.people.leader.token;
+    numbers.push(...made);
     // 1 April 2026, a Wednesday morning: March is over, April is not.
     clock.advance(shanghaiInstant('2026-04-01', '09:00').getTime() - clock.now().getTime());
     browser = await launchBrowser();
