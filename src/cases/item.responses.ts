@@ -99,6 +99,11 @@ export class ItemDetailView extends ItemFactsView {
   @ApiProperty({ type: [String], description: '分解出的子事项编号（读者可见的）' }) children!: string[];
 }
 
+/** C1–C3: the item just registered, and what the 督查室 should know about its deadline (C3's postponement). */
+export class RegisteredItemView extends ItemDetailView {
+  @ApiPropertyOptional({ type: [String], description: '提示，如办理期限遇节假日已顺延' }) warnings?: string[];
+}
+
 /** C6: one event of the 一事一卷 timeline (eventView). */
 export class TimelineEventView {
   @ApiProperty() id!: number;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../shared/actor';
 import { CurrentActor, RequireRoles } from '../auth/auth.guard';
@@ -26,7 +26,7 @@ import { deadlineSpec, toFilter } from './dto/item-mapping';
 import { ItemActionsService } from './item-actions.service';
 import { ItemCommandsService } from './item-commands.service';
 import { ItemQueriesService } from './item-queries.service';
-import { ItemActionsView, ItemDetailView, ItemTimelineView } from './item.responses';
+import { ItemActionsView, ItemDetailView, RegisteredItemView, ItemTimelineView } from './item.responses';
 import { RegistrationService } from './registration.service';
 import { parseUrgeMethod } from './urging.rules';
 
@@ -45,6 +45,7 @@ export class ItemsController {
 
   @Post()
   @ApiOperation({ summary: '立项登记（C1–C3）' })
+  @ApiCreatedResponse({ type: RegisteredItemView })
   async register(@Body() dto: RegisterItemDto, @CurrentActor() actor: Actor) {
     const { item, warnings } = await this.registration.registerWithWarnings({ ...dto, deadline: deadlineSpec(dto) }, actor);
     // C3: e.g. 「办理期限 2026年5月1日 为法定节假日，已顺延至5月6日 18:00。」 — only when there is something to say.

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Actor } from '../shared/actor';
@@ -8,6 +8,7 @@ import { Clock } from '../shared/clock';
 import { ItemListQuery } from './dto/item.dto';
 import { toFilter } from './dto/item-mapping';
 import { LedgerService } from './ledger.service';
+import { LedgerPageView } from './ledger.responses';
 import { describeLedgerFilter, renderLedgerXlsx } from './ledger.render';
 import { shanghaiYear } from '../shared/shanghai-time';
 import { YearEndService } from './year-end.service';
@@ -38,6 +39,7 @@ export class LedgerController {
 
   @Get()
   @ApiOperation({ summary: '台账：红灯逾期、黄灯24小时内到期、绿灯正常' })
+  @ApiOkResponse({ type: LedgerPageView })
   ledgerPage(@Query() q: ItemListQuery, @CurrentActor() actor: Actor) {
     return this.ledger.page(toFilter(q), actor);
   }

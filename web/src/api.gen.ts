@@ -652,6 +652,94 @@ export interface KeySupervisionDto {
   requestedBy?: string;
 }
 
+export interface LedgerPageView {
+  /** 符合筛选条件的事项总数 */
+  total: number;
+  page: number;
+  pageSize: number;
+  lights: LightCountsView;
+  items: LedgerRowView[];
+}
+
+export interface LedgerRowView {
+  number: string;
+  title: string;
+  /** 办理要求 */
+  content: string;
+  source: 'meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other';
+  /** 来源名称 */
+  sourceLabel: string;
+  /** 来源文号或出处 */
+  sourceRef: string | null;
+  board: 'daily' | 'key_task' | 'reform' | 'ongoing';
+  /** 版块名称 */
+  boardLabel: string;
+  category: 'decision' | 'special' | 'survey' | 'proposal';
+  /** 类别名称 */
+  categoryLabel: string;
+  state: 'draft' | 'registered' | 'assigned' | 'in_progress' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'archived';
+  /** 状态名称 */
+  stateLabel: string;
+  /** 立项主体（人） */
+  owner: RefView | null;
+  /** 立项主体（科室） */
+  ownerOffice: RefView | null;
+  /** 分管领导 */
+  leader: RefView | null;
+  /** 主办单位 */
+  leadUnit: ItemUnitView | null;
+  /** 协办单位 */
+  coUnits: ItemUnitView[];
+  /** 办理期限（北京时间） */
+  deadline: string | null;
+  /** 期限如何给出：7d、date:2026-12-10、wd:10 */
+  deadlineSpec: string;
+  /** 期限说明 */
+  deadlineReason: string | null;
+  /** 承办单位逾期未反馈（红灯） */
+  overdue: boolean;
+  /** 预警灯 */
+  light: 'green' | 'yellow' | 'red' | 'done';
+  /** 重点督办 */
+  keySupervision: boolean;
+  /** 服务对象 */
+  servedParty: string | null;
+  /** 上级事项编号（分解立项的子事项） */
+  parentNumber: string | null;
+  /** 已分解立项 */
+  decomposed: boolean;
+  /** 被退回的次数 */
+  returnCount: number;
+  /** 服务对象不同意办结的次数 */
+  failedClosureAttempts: number;
+  rating: 'excellent' | 'good' | 'pass' | 'fail' | null;
+  /** 评定等次名称 */
+  ratingLabel: string | null;
+  /** 立项时间（北京时间） */
+  registeredAt: string | null;
+  /** 交办时间（北京时间） */
+  assignedAt: string | null;
+  /** 办结时间（北京时间） */
+  closedAt: string | null;
+  /** 编号作废时间（北京时间） */
+  numberRetiredAt: string | null;
+  /** 归档时间（北京时间） */
+  archivedAt: string | null;
+  /** 最近一次反馈时间（北京时间）；尚无反馈为空 */
+  lastReportAt: string | null;
+}
+
+export interface LightCountsView {
+  /** 绿灯 */
+  green: number;
+  /** 黄灯（24小时内到期） */
+  yellow: number;
+  /** 红灯（逾期） */
+  red: number;
+  /** 已办结 */
+  done: number;
+}
+
 export interface ManualClueDto {
   unitId: number;
   /** 相关事项编号 */
@@ -917,6 +1005,80 @@ export interface RegisterItemDto {
   classified?: boolean;
   /** 存为草稿，稍后提交立项 */
   draft?: boolean;
+}
+
+export interface RegisteredItemView {
+  number: string;
+  title: string;
+  /** 办理要求 */
+  content: string;
+  source: 'meeting' | 'instruction' | 'work_report' | 'reform' | 'livelihood' | 'npc_suggestion' | 'cppcc_proposal' | 'hotline' | 'superior' | 'other';
+  /** 来源名称 */
+  sourceLabel: string;
+  /** 来源文号或出处 */
+  sourceRef: string | null;
+  board: 'daily' | 'key_task' | 'reform' | 'ongoing';
+  /** 版块名称 */
+  boardLabel: string;
+  category: 'decision' | 'special' | 'survey' | 'proposal';
+  /** 类别名称 */
+  categoryLabel: string;
+  state: 'draft' | 'registered' | 'assigned' | 'in_progress' | 'closure_requested' | 'under_review' | 'pending_approval' | 'closed' | 'archived';
+  /** 状态名称 */
+  stateLabel: string;
+  /** 立项主体（人） */
+  owner: RefView | null;
+  /** 立项主体（科室） */
+  ownerOffice: RefView | null;
+  /** 分管领导 */
+  leader: RefView | null;
+  /** 主办单位 */
+  leadUnit: ItemUnitView | null;
+  /** 协办单位 */
+  coUnits: ItemUnitView[];
+  /** 办理期限（北京时间） */
+  deadline: string | null;
+  /** 期限如何给出：7d、date:2026-12-10、wd:10 */
+  deadlineSpec: string;
+  /** 期限说明 */
+  deadlineReason: string | null;
+  /** 承办单位逾期未反馈（红灯） */
+  overdue: boolean;
+  /** 预警灯 */
+  light: 'green' | 'yellow' | 'red' | 'done';
+  /** 重点督办 */
+  keySupervision: boolean;
+  /** 服务对象 */
+  servedParty: string | null;
+  /** 上级事项编号（分解立项的子事项） */
+  parentNumber: string | null;
+  /** 已分解立项 */
+  decomposed: boolean;
+  /** 被退回的次数 */
+  returnCount: number;
+  /** 服务对象不同意办结的次数 */
+  failedClosureAttempts: number;
+  rating: 'excellent' | 'good' | 'pass' | 'fail' | null;
+  /** 评定等次名称 */
+  ratingLabel: string | null;
+  /** 立项时间（北京时间） */
+  registeredAt: string | null;
+  /** 交办时间（北京时间） */
+  assignedAt: string | null;
+  /** 办结时间（北京时间） */
+  closedAt: string | null;
+  /** 编号作废时间（北京时间） */
+  numberRetiredAt: string | null;
+  /** 归档时间（北京时间） */
+  archivedAt: string | null;
+  /** 进展反馈 */
+  reports: ReportView[];
+  /** 延期、办结与核验申请 */
+  requests: ItemRequestView[];
+  /** 分解出的子事项编号（读者可见的） */
+  children: string[];
+  /** 提示，如办理期限遇节假日已顺延 */
+  warnings?: string[];
 }
 
 export interface ReminderChangeView {
@@ -1561,7 +1723,7 @@ export interface Paths {
       params: Record<string, never>;
       query: Record<string, never>;
       body: RegisterItemDto;
-      response: void;
+      response: RegisteredItemView;
     };
   };
   '/api/items/deadline-preview': {
@@ -1850,7 +2012,7 @@ export interface Paths {
         pageSize?: number;
       };
       body: never;
-      response: void;
+      response: LedgerPageView;
     };
   };
   '/api/ledger/export.xlsx': {

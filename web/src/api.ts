@@ -1,4 +1,3 @@
-import { LEDGER_PATHS, ledgerPlace, ledgerRequest } from './pages/ledger/address';
 import type { ResponseOf } from './api.gen';
 
 /**
@@ -46,7 +45,7 @@ const early = new Map<string, Early>();
 /** An unclaimed early answer is dropped after this long: a page shown later asks afresh. */
 const EARLY_MS = 10_000;
 
-function startEarly(path: string): void {
+export function startEarly(path: string): void {
   const e: Early = {
     answer: fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
@@ -60,17 +59,6 @@ function startEarly(path: string): void {
 /** The early answer for this address if it has already arrived (the page's first render can show it at once). */
 export function earlyAnswer<T>(path: string): T | undefined {
   return early.get(path)?.value as T | undefined;
-}
-
-// The 台账 opened by its address: its first page is asked for now, alongside the session check.
-if (typeof window !== 'undefined') {
-  let here = window.location.pathname;
-  try {
-    here = decodeURIComponent(here).replace(/(.)\/+$/, '$1');
-  } catch {
-    /* a malformed address starts nothing */
-  }
-  if (LEDGER_PATHS.includes(here)) startEarly(ledgerRequest(ledgerPlace(new URLSearchParams(window.location.search))));
 }
 
 export async function api<T>(path: string, opts: ApiOptions = {}): Promise<T> {
@@ -147,44 +135,11 @@ export interface Ref {
 
 export type Light = 'green' | 'yellow' | 'red' | 'done';
 
-export interface ItemRow {
-  number: string;
-  title: string;
-  content: string;
-  source: string;
-  sourceLabel: string;
-  sourceRef: string | null;
-  board: string;
-  boardLabel: string;
-  categoryLabel: string;
-  state: string;
-  stateLabel: string;
-  owner: Ref | null;
-  ownerOffice: Ref | null;
-  leader: Ref | null;
-  leadUnit: (Ref & { signedAt: string | null }) | null;
-  coUnits: (Ref & { signedAt: string | null })[];
-  deadline: string | null;
-  deadlineReason: string | null;
-  light: Light;
-  keySupervision: boolean;
-  servedParty: string | null;
-  parentNumber: string | null;
-  ratingLabel: string | null;
-  registeredAt: string | null;
-  assignedAt: string | null;
-  closedAt: string | null;
-  archivedAt: string | null;
-  lastReportAt?: string | null;
-}
+/** One page of the 台账 (GET /api/ledger), as the service describes it. */
+export type LedgerPage = ResponseOf<'/api/ledger', 'get'>;
 
-export interface LedgerPage {
-  total: number;
-  page: number;
-  pageSize: number;
-  lights: Record<Light, number>;
-  items: ItemRow[];
-}
+/** One row of the 台账: the item as the API shows it, with its latest report's time. */
+export type ItemRow = LedgerPage['items'][number];
 
 /** An item with its reports, requests and children (GET /api/items/{number}), as the service describes it. */
 export type ItemDetail = ResponseOf<'/api/items/{number}', 'get'>;

@@ -5,6 +5,9 @@ import zhCN from 'antd/locale/zh_CN';
 import './format';
 import { SessionProvider } from './session';
 import { App } from './App';
+import { startFirstRequest } from './routes';
+
+startFirstRequest(window.location);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

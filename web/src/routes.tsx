@@ -1,5 +1,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { Me } from './api';
+import { type Me, startEarly } from './api';
+import { ledgerPlace, ledgerRequest } from './pages/ledger/address';
+import { match } from './router';
 
 /**
  * Every page of the console, in one table: its address, its menu entry and who sees it. The menu shows a page only
@@ -19,6 +21,11 @@ export interface Route {
   /** Only where the service runs the demo (`npm run demo`, issue 16: GET /api/session says `demo`). */
   demo?: boolean;
   page: LazyExoticComponent<ComponentType<Record<string, string>>>;
+  /**
+   * The GET the page makes first, from its address's query: asked for as the console starts, beside the session check
+   * and before the page's code has loaded (api.ts startEarly); the page's own call of that address takes the answer.
+   */
+  first?: (query: URLSearchParams) => string;
 }
 
 // Each page module's default export takes its route parameters as string props.
@@ -27,7 +34,14 @@ const load = (f: () => Promise<{ default: ComponentType<never> }>) => lazy(f as 
 export const ROUTES: Route[] = [
   { path: '/', menu: '工作台', roles: [], page: load(() => import('./pages/DeskPage')) },
   { path: '/立项', aliases: ['/register'], menu: '立项', roles: ['supervisor', 'owner'], page: load(() => import('./pages/RegisterPage')) },
-  { path: '/台账', aliases: ['/ledger'], menu: '台账', roles: [], page: load(() => import('./pages/LedgerPage')) },
+  {
+    path: '/台账',
+    aliases: ['/ledger'],
+    menu: '台账',
+    roles: [],
+    page: load(() => import('./pages/LedgerPage')),
+    first: (query) => ledgerRequest(ledgerPlace(query)),
+  },
   { path: '/items/:number', roles: [], page: load(() => import('./pages/ItemPage')) },
   {
     path: '/挂图作战',
@@ -56,4 +70,16 @@ export function visibleTo(route: Route, me: Me | null | undefined): boolean {
   if (me.isAdmin || me.roles.includes('admin')) return true;
   if (route.roles.length === 0) return !route.group;
   return me.roles.some((r) => route.roles.includes(r));
+}
+
+/** The page in the address bar asks for its first answer now, if its route names one (the 台账: its first page). */
+export function startFirstRequest(location: Location): void {
+  let here = location.pathname;
+  try {
+    here = decodeURIComponent(here).replace(/(.)\/+$/, '$1');
+  } catch {
+    return; // a malformed address starts nothing
+  }
+  const route = ROUTES.find((r) => r.first && [r.path, ...(r.aliases ?? [])].some((p) => match(p, here)));
+  if (route?.first) startEarly(route.first(new URLSearchParams(location.search)));
 }

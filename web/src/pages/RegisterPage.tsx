@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Col, Form, Grid, Input, Row, Select, Space, Typography } from 'antd';
-import { api, ApiError, type ItemRow, messageOf } from '../api';
+import { api, ApiError, messageOf } from '../api';
+import type { ResponseOf } from '../api.gen';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { BOARDS, CATEGORIES, SOURCES } from '../../../src/shared/vocabulary';
@@ -114,7 +115,7 @@ function RegisterForm() {
         deadlineReason: v.deadlineReason || undefined,
         ...(v.kind === 'task' ? deadlineBody(v.deadline) : {}),
       };
-      const item = await api<ItemRow>('/api/items', { method: 'POST', body });
+      const item = await api<ResponseOf<'/api/items', 'post'>>('/api/items', { method: 'POST', body });
       let assigned = false;
       if (v.assign) {
         try {

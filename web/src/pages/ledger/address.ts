@@ -1,10 +1,8 @@
 /**
  * B3: the 台账's address and the request it makes, in one place with no imports, so that the console's start-up
- * (api.ts) can ask for the first page of a 台账 opened by its address before the page's own code has loaded.
+ * (routes.tsx, the route's first request) can ask for the first page of a 台账 opened by its address before the
+ * page's own code has loaded.
  */
-
-/** The addresses of the 台账 (as in routes.tsx). */
-export const LEDGER_PATHS = ['/台账', '/ledger'];
 
 /** The filters the address bar carries, in the order the request names them. */
 export const FILTERS = ['unitId', 'source', 'board', 'state', 'light', 'registeredFrom', 'registeredTo', 'keyword'] as const;
