@@ -75,6 +75,25 @@ describe('the console in a browser (issue 15)', () => {
     expect(await page.evaluate(async () => (await fetch('/api/ledger')).status)).toBe(401);
   }, 120_000);
 
+  it("the 台账 opened by its address asks for its first page as the console starts, before the page's code arrives, and shows it", async () => {
+    const page = await open(DESK);
+    await page.goto(`${t.url}/登录?next=${encodeURIComponent('/')}`);
+    await page.getByPlaceholder('管理令牌或个人令牌').fill(ADMIN_TOKEN);
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL((u) => decodeURIComponent(u.pathname) === '/');
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(decodeURIComponent(new URL(r.url()).pathname + new URL(r.url()).search)));
+    await page.goto(`${t.url}/台账?light=red`);
+    await page.locator('tr', { hasText: n.late }).waitFor();
+    const first = asked.findIndex((u) => u.startsWith('/api/ledger?'));
+    const chunk = asked.findIndex((u) => /\/assets\/LedgerPage-[^/]+\.js$/.test(u));
+    expect(asked[first]).toContain('light=red');
+    expect(chunk).toBeGreaterThan(-1);
+    expect(first).toBeLessThan(chunk);
+    // Only the red item: the filter in the address reached the early request.
+    expect(await page.locator('tr', { hasText: n.fresh }).count()).toBe(0);
+  }, 120_000);
+
   it("a unit contact at phone size signs in by the bot's one-time link and reads its own item", async () => {
     await fake.sendDirectText({ senderStaffId: 'dt-lead', text: '/登录' });
     const texts = () => fake.directMessages('dt-lead').map((m) => JSON.stringify(m));
