@@ -5,7 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { BotModule } from './chat/bot.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CasesModule } from './cases/cases.module';
-import type { Clock } from './shared/clock';
+import type { Clock, SecurityClock } from './shared/clock';
 import type { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -26,6 +26,8 @@ import { SIMULATOR, type SimulatorPort } from './demo/simulator.port';
 /** What only `npm run demo` brings (issue 16): the chat simulator over the platform fakes. */
 export interface DemoParts {
   simulator?: SimulatorPort;
+  /** The clock of sessions, sign-in codes, signed links and platform signatures (default: see ConfigModule). */
+  securityClock?: SecurityClock;
 }
 
 @Module({})
@@ -35,7 +37,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config, clock, { simulator: !!sim }),
+        ConfigModule.register(config, clock, { simulator: !!sim, securityClock: demo.securityClock }),
         DatabaseModule.forRoot(ENTITIES),
         EventsModule,
         OrgModule,
