@@ -21,6 +21,8 @@ import { AccountabilityModule } from './accountability/accountability.module';
 import { BulletinModule } from './bulletins/bulletin.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulatorController } from './demo/simulator.controller';
+import { DemoTimeController } from './demo/demo-time.controller';
+import { ReminderPolicyModule } from './reminders/reminder-policy.module';
 import { SIMULATOR, type SimulatorPort } from './demo/simulator.port';
 
 /** What only `npm run demo` brings (issue 16): the chat simulator over the platform fakes. */
@@ -50,9 +52,11 @@ export class AppModule {
         ScoringModule,
         AccountabilityModule,
         BulletinModule,
+        // The demo's time strip (DemoTimeController) holds its jumps out of quiet hours with the reminders' QuietHold.
+        ReminderPolicyModule,
       ],
       // The simulator's endpoints exist only when the demo brought the port.
-      controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController] : [])],
+      controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController, DemoTimeController] : [])],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService, ...(sim ? [{ provide: SIMULATOR, useValue: sim }] : [])],
     };
   }
