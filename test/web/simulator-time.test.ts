@@ -10,7 +10,7 @@ import { Person } from '../../src/org/person.entity';
 import { Unit } from '../../src/org/unit.entity';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { Reminder } from '../../src/reminders/reminder.entity';
-import { DESK, launchBrowser, openPage, PHONE, shot } from '../support/browser';
+import { DESK, launchBrowser, openPage, PHONE, pickOption, shot } from '../support/browser';
 import { eventually } from '../support/eventually';
 
 /**
@@ -186,6 +186,18 @@ it('the strip shows the demo time and whom the next reminders are for; 到下一
   await strip.locator('li', { hasText: '已发出' }).filter({ hasText: label }).first().waitFor();
   await desk.evaluate('window.scrollTo(0, 0)');
   await shot(desk, 'simulator-time-ladder');
+});
+
+it('倍速: at 60 the demo clock runs an hour a minute, and the strip shows it ticking', async () => {
+  const strip = desk.getByRole('group', { name: '演示时间' });
+  await pickOption(desk, strip.getByLabel('倍速'), '60倍（1分钟=1小时）');
+  await eventually(() => demo.clock.state().speed === 60, 30_000, 'the demo clock at 60');
+  const shown = strip.getByTestId('demo-now');
+  const first = await shown.innerText();
+  // A simulated minute passes every real second: the minute shown changes without anybody pressing anything.
+  await eventually(async () => (await shown.innerText()) !== first, 30_000, 'the demo time shown moving on');
+  await desk.evaluate('window.scrollTo(0, 0)');
+  await shot(desk, 'simulator-time-speed');
 });
 
 it('on a phone the strip sits above the chat list, its timeline scrolling sideways', async () => {

@@ -180,7 +180,7 @@ export default function TimeStrip() {
           <Select
             aria-label="倍速"
             size="small"
-            style={{ width: 170 }}
+            style={{ width: 210 }}
             value={time.speed}
             disabled={!admin || busy}
             options={speeds}
