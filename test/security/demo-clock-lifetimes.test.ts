@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { CallbackCrypto, FakeWeCom } from '../../fakes/wecom';
+import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
+import { OrgService } from '../../src/org/org.service';
+import { AGENT, BOT, CORP, wecomEnv } from '../support/platform-env';
 import { SessionService } from '../../src/auth/session.service';
 import { itemPageUrl } from '../../src/chat/item-link.rules';
 import { DemoClock, FixedClock } from '../../src/shared/clock';
@@ -55,6 +60,43 @@ describe('security lifetimes run on real time while the demo clock jumps (issue 
     // Not 410 (链接已过期): the link is checked, found good, and the number looked up — there is no such item (404).
     const res = await t.http().get(`${url.pathname}${url.search}`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe("a platform's callbacks are fresh by real time, not by the demo clock (issue 16)", () => {
+  let fake: FakeWeCom;
+  let t: TestApp;
+  const clock = new DemoClock();
+  const app = new CallbackCrypto(AGENT.token, AGENT.encodingAESKey, CORP);
+
+  beforeAll(async () => {
+    fake = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT });
+    t = await startTestApp({
+      clock,
+      listen: true,
+      env: { ...wecomEnv(fake), WECOM_BOT_MODE: 'http', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_ENCODING_AES_KEY: BOT.encodingAESKey },
+    });
+    await t.get(OrgService).createPerson({ name: '陈联络', identities: [{ platform: 'wecom', externalUserId: 'wx-1' }] });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  });
+
+  it('D11: a WeCom app callback signed just now is accepted after the demo clock jumped a day (the leader 审定 on the phone)', async () => {
+    clock.advance(DAY);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(6).toString('hex');
+    const plain = `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[wx-1]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/帮助]]></Content><MsgId>${Date.now()}</MsgId><AgentID>${AGENT.agentId}</AgentID></xml>`;
+    const sealed = app.seal(plain, timestamp, nonce);
+    const before = await t.db.getRepository(InboxEvent).count();
+    const res = await fetch(`${t.url}/callbacks/wecom/app?msg_signature=${sealed.signature}&timestamp=${timestamp}&nonce=${nonce}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body: `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><Encrypt><![CDATA[${sealed.encrypt}]]></Encrypt><AgentID><![CDATA[${AGENT.agentId}]]></AgentID></xml>`,
+    });
+    expect(res.status).toBe(200);
+    expect(await t.db.getRepository(InboxEvent).count()).toBe(before + 1);
   });
 });
 
