@@ -5,7 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { BotModule } from './chat/bot.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CasesModule } from './cases/cases.module';
-import type { Clock } from './shared/clock';
+import type { Clock, SecurityClock } from './shared/clock';
 import type { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -21,11 +21,15 @@ import { AccountabilityModule } from './accountability/accountability.module';
 import { BulletinModule } from './bulletins/bulletin.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulatorController } from './demo/simulator.controller';
+import { DemoTimeController } from './demo/demo-time.controller';
+import { ReminderPolicyModule } from './reminders/reminder-policy.module';
 import { SIMULATOR, type SimulatorPort } from './demo/simulator.port';
 
 /** What only `npm run demo` brings (issue 16): the chat simulator over the platform fakes. */
 export interface DemoParts {
   simulator?: SimulatorPort;
+  /** The clock of sessions, sign-in codes, signed links and platform signatures (default: see ConfigModule). */
+  securityClock?: SecurityClock;
 }
 
 @Module({})
@@ -35,7 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config, clock, { simulator: !!sim }),
+        ConfigModule.register(config, clock, { simulator: !!sim, securityClock: demo.securityClock }),
         DatabaseModule.forRoot(ENTITIES),
         EventsModule,
         OrgModule,
@@ -48,9 +52,11 @@ export class AppModule {
         ScoringModule,
         AccountabilityModule,
         BulletinModule,
+        // The demo's time strip (DemoTimeController) holds its jumps out of quiet hours with the reminders' QuietHold.
+        ReminderPolicyModule,
       ],
       // The simulator's endpoints exist only when the demo brought the port.
-      controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController] : [])],
+      controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController, DemoTimeController] : [])],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DemoSeedService, ...(sim ? [{ provide: SIMULATOR, useValue: sim }] : [])],
     };
   }

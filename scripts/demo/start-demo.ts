@@ -34,7 +34,7 @@ export interface DemoOptions {
   port?: number;
   /** The fakes' ports; 0 = any free one. Default 9100 and 9200. */
   fakePorts?: { dingtalk: number; wecom: number };
-  /** The demo clock's speed (1 = real time). */
+  /** The demo clock's speed (1 = real time; `npm run demo` uses 60). Sessions and sign-in links run on real time. */
   speed?: number;
   /** Nest's log levels (default errors and warnings). */
   logger?: LogLevel[];
@@ -50,7 +50,7 @@ export interface RunningDemo {
   wx: FakeWeCom;
   clock: DemoClock;
   simulator: FakesSimulator;
-  /** A one-time link (10 minutes on the demo clock) that signs in as the administrator and opens the simulator. */
+  /** A one-time link (10 real minutes, whatever the demo clock does) that signs in as the administrator and opens the simulator. */
   signInLink(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -119,6 +119,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     WECOM_API_BASE: wx.apiBase,
     WECOM_AIBOT_WS_URL: wx.aibotWsUrl,
   });
+  // Sessions, sign-in links and platform signatures run on the system clock (ConfigModule: the demo clock is not theirs).
   const app = await NestFactory.create(AppModule.register(config, clock, { simulator }), { logger: opts.logger ?? ['error', 'warn'] });
   setUpApp(app, { webDist: opts.webDist });
   await app.listen(port);

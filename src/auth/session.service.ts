@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import type { Actor } from '../shared/actor';
-import { Clock } from '../shared/clock';
+import { SecurityClock } from '../shared/clock';
 import { ConsoleSession, LoginCode } from './console-session.entity';
 import { LOGIN_CODE_TTL_MS, SESSION_MAX_MS, SESSION_TOUCH_MS, sessionAlive } from './session.rules';
 import { TokenService } from './token.service';
@@ -37,7 +37,7 @@ export class SessionService {
   constructor(
     private readonly db: DataSource,
     private readonly tokens: TokenService,
-    private readonly clock: Clock,
+    private readonly clock: SecurityClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.adminKey = sha256hex(`duban console admin session:${config.adminToken}`);

@@ -24,7 +24,7 @@ import { extensionNeedsConfirmation } from '../cases/deadline.rules';
 import { ChatProposal } from './chat-proposal.entity';
 import { parseCommand } from './command.parser';
 import { formatShanghai } from '../shared/shanghai-time';
-import { Clock } from '../shared/clock';
+import { Clock, SecurityClock } from '../shared/clock';
 import { QuietHold } from '../reminders/quiet-hold';
 import { SessionService } from '../auth/session.service';
 
@@ -47,6 +47,8 @@ export class CommandExecutor {
     private readonly clock: Clock,
     private readonly quiet: QuietHold,
     private readonly sessions: SessionService,
+    /** The 30 minutes to answer /确认 are a person's real minutes (issue 16: not the demo clock's). */
+    private readonly security: SecurityClock,
   ) {}
 
   /** `where.inGroup` (issue 15): the command was typed in a group — /登录 then posts no link. */
@@ -163,8 +165,9 @@ export class CommandExecutor {
     const command = `/延期 ${cmd.number} ${cmd.date} ${cmd.reason}`;
     await inTransaction(this.db, async (em) => {
       // One per person (the newest wins); expired ones of anybody go too, so the table stays small.
-      await em.createQueryBuilder().delete().from(ChatProposal).where('person_id = :p OR expires_at < :now', { p: actor.personId, now }).execute();
-      await em.insert(ChatProposal, { personId: actor.personId!, command, itemNumber: cmd.number, expiresAt: new Date(now.getTime() + PROPOSAL_TTL_MS) });
+      const real = this.security.now();
+      await em.createQueryBuilder().delete().from(ChatProposal).where('person_id = :p OR expires_at < :now', { p: actor.personId, now: real }).execute();
+      await em.insert(ChatProposal, { personId: actor.personId!, command, itemNumber: cmd.number, expiresAt: new Date(real.getTime() + PROPOSAL_TTL_MS) });
     });
     const [y, m, d] = cmd.date.split('-').map(Number);
     return {
@@ -182,7 +185,7 @@ export class CommandExecutor {
       const p = await em.findOneBy(ChatProposal, { personId: actor.personId! });
       if (!p) return none;
       const taken = await em.delete(ChatProposal, { id: p.id });
-      if (!taken.affected || p.expiresAt.getTime() <= now.getTime()) return none;
+      if (!taken.affected || p.expiresAt.getTime() <= this.security.now().getTime()) return none;
       const parsed = parseCommand(p.command, { numberPrefix: this.config.numberPrefix, today: shanghaiDate(now) });
       if (!parsed.ok) return none;
       const cmd = parsed.command.name === 'extend' ? { ...parsed.command, confirmed: true } : parsed.command;

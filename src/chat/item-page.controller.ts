@@ -9,7 +9,7 @@ import { ItemEvent } from '../cases/item-event.entity';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { Report } from '../cases/report.entity';
 import { Unit } from '../org/unit.entity';
-import { Clock } from '../shared/clock';
+import { Clock, SecurityClock } from '../shared/clock';
 import { DomainError } from '../shared/errors';
 import { checkItemLink } from './item-link.rules';
 import { ITEM_PAGE_CSP, itemPageHtml, linkProblemHtml } from './item-page.html';
@@ -27,6 +27,8 @@ export class ItemPageController {
     private readonly db: DataSource,
     private readonly queries: ItemQueriesService,
     private readonly clock: Clock,
+    /** The link's 30 days are real days (issue 16: the demo clock jumping does not expire it). */
+    private readonly security: SecurityClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -39,7 +41,7 @@ export class ItemPageController {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
     const shown = number.slice(0, 40);
-    const check = checkItemLink(this.config.linkSecret, number, exp, sig, this.clock.now());
+    const check = checkItemLink(this.config.linkSecret, number, exp, sig, this.security.now());
     if (check !== 'ok') {
       res.status(check === 'expired' ? 410 : 403).send(linkProblemHtml(check, shown));
       return;

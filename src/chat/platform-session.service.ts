@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { SessionService } from '../auth/session.service';
 import type { Actor } from '../shared/actor';
-import { Clock } from '../shared/clock';
+import { SecurityClock } from '../shared/clock';
 import { DomainError } from '../shared/errors';
 import { IdentityService } from './identity.service';
 import { DingTalkApi } from './platforms/dingtalk/dingtalk.api';
@@ -38,7 +38,7 @@ export class PlatformSessionService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly clock: Clock,
+    private readonly clock: SecurityClock,
     private readonly identity: IdentityService,
     readonly sessions: SessionService,
   ) {

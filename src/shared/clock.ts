@@ -12,6 +12,18 @@ export class SystemClock extends Clock {
   }
 }
 
+/**
+ * Issue 16: the clock of security lifetimes — console sessions and the one-time sign-in codes, the signed item links,
+ * the platform sign-in's OAuth state, callback signature windows and replay records, the platforms' access tokens and
+ * response codes. They measure real time, whatever the service clock does: the demo clock runs fast and jumps a day
+ * at a time, and a visitor must not be signed out by it (nor a platform's callback refused as stale). It is the
+ * system clock in the demo (and in production, where the two are the same); a test gives it its own clock to see
+ * things expire (ConfigModule: by default the clock the service was given, unless that is the demo clock).
+ */
+export abstract class SecurityClock {
+  abstract now(): Date;
+}
+
 /** A clock tests set by hand. */
 export class FixedClock extends Clock {
   constructor(private current: Date) {

@@ -112,6 +112,10 @@ const RULES: Record<string, Rule> = {
     allow: OFFICE,
     call: () => ({ path: '/api/demo/sim/click', body: { chatId: 'dingtalk:group:cidSTUB', userId: 'dt-stub', cardId: 'card', action: 'sign' } }),
   },
+  // Issue 16 (time): the planned reminders are read by the simulator's viewers; moving the clock to the next one is an
+  // admin's, like POST /api/demo/clock (here the clock is not the demo clock: the admin gets 「演示时钟未启用」, not a refusal).
+  'GET /api/demo/sim/reminders': { allow: OFFICE, call: () => ({ path: '/api/demo/sim/reminders?limit=5' }) },
+  'POST /api/demo/sim/next-reminder': { allow: ADMIN, call: () => ({ path: '/api/demo/sim/next-reminder', body: {} }) },
 
   // P1–P3: the directory. Reading for everyone signed in; keeping it for the 督查室; privileged grants only for admins.
   'GET /api/units': { allow: SIGNED_IN, call: () => ({ path: '/api/units' }) },

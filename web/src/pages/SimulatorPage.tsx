@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Empty, Grid, Input, Select, Space, Spin, Typograp
 import { api, messageOf } from '../api';
 import { COLORS, MessageBoundary, MessageView, preview } from './simulator/render';
 import type { SimCard, SimChat, SimChatLog, SimClick, SimMessage } from './simulator/types';
+import TimeStrip from './simulator/TimeStrip';
 
 /** Each chat's messages by seq (a refreshed streamed reply replaces its earlier self). */
 type Logs = Record<string, SimMessage[]>;
@@ -165,6 +166,7 @@ export default function SimulatorPage() {
     const chat = chats.find((c) => c.id === open);
     return (
       <div>
+        <TimeStrip />
         <div style={{ marginBottom: 8 }}>{picker}</div>
         {chat ? pane(chat) : chatList}
       </div>
@@ -172,6 +174,7 @@ export default function SimulatorPage() {
   }
   return (
     <div>
+      <TimeStrip />
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 12, flexWrap: 'wrap', gap: 8 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           演示：钉钉与企业微信里的督办

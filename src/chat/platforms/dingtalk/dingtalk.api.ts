@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Clock } from '../../../shared/clock';
+import type { SecurityClock } from '../../../shared/clock';
 import type { DingTalkConfig } from '../../../config/app.config';
 import { DeliveryError } from '../../../outbox/delivery';
 import { TokenCache } from '../../../outbox/token-cache';
@@ -25,7 +25,7 @@ export class DingTalkApi {
 
   constructor(
     private readonly cfg: DingTalkConfig,
-    private readonly clock: Clock,
+    private readonly clock: SecurityClock,
   ) {
     this.tokens = new TokenCache(clock, async () => {
       const res = await this.fetch(`${this.cfg.apiBase}/v1.0/oauth2/accessToken`, {

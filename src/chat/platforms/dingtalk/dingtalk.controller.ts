@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../../auth/auth.guard';
-import { Clock } from '../../../shared/clock';
+import { SecurityClock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/errors';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
 import { DataSource } from 'typeorm';
@@ -34,7 +34,7 @@ export class DingTalkCallbackController implements ChatReceiver {
 
   constructor(
     private readonly router: InboundRoute,
-    private readonly clock: Clock,
+    private readonly clock: SecurityClock,
     db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {

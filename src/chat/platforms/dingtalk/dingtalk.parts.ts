@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../../shared/clock';
+import { SecurityClock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
 import { ChatPlatform, chatPlatform } from '../../chat-platform';
 import { InboundRoute } from '../../receiver';
@@ -22,8 +22,8 @@ export class DingTalkLifecycle {
 
 export const dingtalkSenderFactory = {
   provide: DingTalkSender,
-  inject: [APP_CONFIG, Clock],
-  useFactory: (config: AppConfig, clock: Clock) =>
+  inject: [APP_CONFIG, SecurityClock],
+  useFactory: (config: AppConfig, clock: SecurityClock) =>
     config.dingtalk ? new DingTalkSender(config.dingtalk, new DingTalkApi(config.dingtalk, clock), itemLinker(config, clock)) : null,
 };
 

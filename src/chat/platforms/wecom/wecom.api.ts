@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '../../../shared/clock';
+import type { SecurityClock } from '../../../shared/clock';
 import { DeliveryError } from '../../../outbox/delivery';
 import { TokenCache } from '../../../outbox/token-cache';
 
@@ -32,7 +32,7 @@ export class WeComApi {
     private readonly apiBase: string,
     private readonly corpId: string,
     private readonly secret: string,
-    clock: Clock,
+    clock: SecurityClock,
   ) {
     this.tokens = new TokenCache(clock, async () => {
       const url = `${this.apiBase}/cgi-bin/gettoken?corpid=${encodeURIComponent(this.corpId)}&corpsecret=${encodeURIComponent(this.secret)}`;

@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Public } from '../../../auth/auth.guard';
-import { Clock } from '../../../shared/clock';
+import { SecurityClock } from '../../../shared/clock';
 import { DomainError } from '../../../shared/errors';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
 import { isDatabaseUnavailable } from '../../../database/outage';
@@ -57,7 +57,7 @@ export class WeComCallbackController implements ChatReceiver {
   constructor(
     private readonly router: InboundRoute,
     private readonly db: DataSource,
-    private readonly clock: Clock,
+    private readonly clock: SecurityClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../../shared/clock';
+import { SecurityClock } from '../../../shared/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app.config';
 import { ChatPlatform, chatPlatform } from '../../chat-platform';
 import { InboundRoute } from '../../receiver';
@@ -15,7 +15,7 @@ import { itemLinker } from '../../item-link';
 export class WeComLifecycle {
   readonly bot: WeComBotConnection | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute, clock: Clock) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, router: InboundRoute, clock: SecurityClock) {
     const wc = config.wecom;
     this.bot = wc?.bot?.mode === 'ws' ? new WeComBotConnection(wc, (e) => router.handle(e), itemLinker(config, clock)) : null;
   }
@@ -23,8 +23,8 @@ export class WeComLifecycle {
 
 export const wecomSenderFactory = {
   provide: WeComSender,
-  inject: [APP_CONFIG, DataSource, Clock, WeComLifecycle],
-  useFactory: (config: AppConfig, db: DataSource, clock: Clock, life: WeComLifecycle) => {
+  inject: [APP_CONFIG, DataSource, SecurityClock, WeComLifecycle],
+  useFactory: (config: AppConfig, db: DataSource, clock: SecurityClock, life: WeComLifecycle) => {
     const wc = config.wecom;
     if (!wc) return null;
     return new WeComSender(wc, db, new WeComApi(wc.apiBase, wc.corpId, wc.app?.secret ?? '', clock), life.bot, itemLinker(config, clock), clock);

@@ -1,7 +1,7 @@
 import { cardLink } from '../../item-link';
 import { DataSource } from 'typeorm';
 import type { WeComConfig } from '../../../config/app.config';
-import type { Clock } from '../../../shared/clock';
+import type { SecurityClock } from '../../../shared/clock';
 import { PersonIdentity } from '../../../org/person-identity.entity';
 import { CardInstance } from '../../card-instance.entity';
 import type { CardView } from '../../cards';
@@ -33,8 +33,8 @@ export class WeComSender implements ChatSender {
     private readonly bot: WeComBotConnection | null,
     /** Issue 14: the item's mobile page (signed, expiring), the link of a card or a long text. */
     private readonly itemLink: (number: string) => string,
-    /** The service clock (the demo clock too): a response_code's age is measured on it. */
-    private readonly clock: Clock,
+    /** Real time (the security clock, issue 16): a response_code's age is measured as WeCom measures it, not on the demo clock. */
+    private readonly clock: SecurityClock,
   ) {}
 
   /** PLATFORMS.md: a group webhook robot takes 20 a minute; a member 30 a minute from an app (above that WeCom drops silently). */
