@@ -20,9 +20,9 @@
  * flatter the figure, so the first window is left out: the sustained figure is the MEAN number of accepted sends in a
  * window (t, t+W] over all window positions with t0+W ≤ t ≤ t_end−W (windows wholly inside [t0+W, t_end]) — the
  * platform's own way of counting, and unlike "sends in an interval / its length" it does not jump by a whole burst
- * with where the interval happens to end. fraction = that mean / N. The relay's sliding log keeps a margin
- * (rate-limit.rules.ts: max(50 ms, 2 % of the window)), so the best it can do is W / (W + margin): the `ceiling`
- * column. `peak` is the most accepted sends in any window of the phase (must stay ≤ N); `slot lag` is how long, on
+ * with where the interval happens to end. fraction = that mean / N. The relay's sliding log counts each send from its
+ * answer and keeps a margin for clocks (rate-limit.rules.ts: max(10 ms, 0.5 % of the window)), so the best it can
+ * do is W / (W + margin + the platform's answer time): the `ceiling` column leaves the answer time out. `peak` is the most accepted sends in any window of the phase (must stay ≤ N); `slot lag` is how long, on
  * average (simulated ms), a slot stood free before the relay used it (send k arrived this long after send k−N's time
  * plus the relay's span) — what separates `fraction` from `ceiling`.
  *

@@ -215,12 +215,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const d of plan.deliveries) {
         const limits = await d.prepare();
         // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
-        const wait = await this.limiter.acquire(limits, this.clock.now());
+        const startedAt = this.clock.now();
+        const wait = await this.limiter.acquire(limits, startedAt);
         if (wait > 0) {
           await this.holdTarget(row, wait);
           return;
         }
-        await d.send();
+        try {
+          await d.send();
+        } finally {
+          // Issue 17: the platform counted this send somewhere between its start and now; its slot counts from now.
+          await this.limiter
+            .settle(limits, startedAt, this.clock.now())
+            .catch((e: unknown) =>
+              this.log.warn(JSON.stringify({ event: 'rate_settle_failed', target: row.target, error: e instanceof Error ? e.message : String(e) })),
+            );
+        }
       }
       sentAt = this.clock.now();
     } catch (e) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../database/transaction';
-import { formatLog, parseLog, slide } from './rate-limit.rules';
+import { formatLog, parseLog, settle, slide, started } from './rate-limit.rules';
 import { RateWindow } from './rate-window.entity';
 
 export interface RateLimit {
@@ -21,7 +21,10 @@ export interface RateLimit {
 export class RateLimiter {
   constructor(private readonly db: DataSource) {}
 
-  /** Takes one slot in every bucket, or none: returns 0, or how long to wait before trying again. */
+  /**
+   * Takes one slot in every bucket, or none: returns 0, or how long to wait before trying again. A slot taken is held
+   * as "under way" until `settle` records when the platform answered (rate-limit.rules.ts).
+   */
   async acquire(limits: RateLimit[], now: Date): Promise<number> {
     if (limits.length === 0) return 0;
     const t = now.getTime();
@@ -48,8 +51,30 @@ export class RateLimiter {
           logs.push({ bucket: l.bucket, log: r.log });
         }
         if (wait > 0) return wait;
-        for (const { bucket, log } of logs) await em.update(RateWindow, { bucket }, { sentAt: formatLog([...log, t]) });
+        for (const { bucket, log } of logs) await em.update(RateWindow, { bucket }, { sentAt: formatLog([...log, started(t)]) });
         return 0;
+      },
+      6,
+    );
+  }
+
+  /**
+   * The send that took its slots at `startedAt` has its answer (or gave up) at `answeredAt`: from now on its slots count
+   * from then. Not called, or failing, the slot is only held longer (IN_FLIGHT_MAX_MS), never given twice.
+   */
+  async settle(limits: RateLimit[], startedAt: Date, answeredAt: Date): Promise<void> {
+    if (limits.length === 0) return;
+    await inTransaction(
+      this.db,
+      async (em) => {
+        for (const l of [...limits].sort((a, b) => (a.bucket < b.bucket ? -1 : 1))) {
+          const qb = em.createQueryBuilder(RateWindow, 'w').where('w.bucket = :b', { b: l.bucket });
+          if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
+          const row = await qb.getOne();
+          if (!row) continue;
+          const log = settle(parseLog(row.sentAt), startedAt.getTime(), answeredAt.getTime());
+          await em.update(RateWindow, { bucket: l.bucket }, { sentAt: formatLog(log) });
+        }
       },
       6,
     );
