@@ -186,7 +186,10 @@ export default function SimulatorPage() {
       )}
       <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
         <div style={{ width: 230, flex: '0 0 230px', maxHeight: 'calc(100vh - 190px)', overflowY: 'auto' }}>{chatList}</div>
-        <div style={{ display: 'flex', gap: 12, overflowX: 'auto', flex: 1, paddingBottom: 8 }}>{chats.map(pane)}</div>
+        {/* Panes snap to their start: scrolling the strip never leaves one cut in half beside the chat list. */}
+        <div style={{ display: 'flex', gap: 12, overflowX: 'auto', flex: 1, minWidth: 0, paddingBottom: 8, scrollSnapType: 'x mandatory' }}>
+          {chats.map(pane)}
+        </div>
       </div>
     </div>
   );
@@ -243,6 +246,7 @@ function ChatPane(props: {
       style={{
         width: props.phone ? '100%' : 360,
         flex: props.phone ? undefined : '0 0 360px',
+        scrollSnapAlign: 'start',
         height: props.phone ? 'calc(100vh - 150px)' : 'calc(100vh - 190px)',
         minHeight: 420,
         display: 'flex',
