@@ -5,7 +5,9 @@ import type { Request, Response } from 'express';
 import { DEMO_SIMULATOR_ON } from '../config/config.module';
 import { Public } from '../http/route-access';
 import type { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
 import { DomainError } from '../shared/errors';
+import { shanghaiDate } from '../shared/shanghai-time';
 import { clearedCookie, crossSite, sameSite, sessionCookie, sessionFromCookieHeader } from './session.rules';
 import { SessionService, sessionView, type SessionView } from './session.service';
 import { TokenService } from './token.service';
@@ -25,6 +27,8 @@ export class SessionViewDto implements SessionView {
   @ApiProperty({ type: [String], description: '角色：admin、supervisor、owner、leader、unit_contact、unit_head' }) roles!: string[];
   @ApiProperty({ description: '是否管理员' }) isAdmin!: boolean;
   @ApiPropertyOptional({ description: '演示模式（npm run demo）时为 true：控制台提供演示页面' }) demo?: boolean;
+  @ApiProperty({ description: '督办系统的当前日期（北京时间，YYYY-MM-DD）：控制台据此确定“今年”等默认值，不用浏览器的时钟', example: '2026-03-02' })
+  today!: string;
 }
 
 const NOT_SIGNED_IN = () => new DomainError('SESSION.NONE', '尚未登录或登录已过期，请重新登录督办系统。', 'unauthenticated');
@@ -40,11 +44,16 @@ export class SessionController {
     private readonly sessions: SessionService,
     private readonly tokens: TokenService,
     @Inject(DEMO_SIMULATOR_ON) private readonly demo: boolean,
+    private readonly clock: Clock,
   ) {}
 
-  /** Who signed in; in demo mode (issue 16) also that the demo's pages are there. */
-  private view(actor: Actor): SessionView & { demo?: true } {
-    return this.demo ? { ...sessionView(actor), demo: true } : sessionView(actor);
+  /**
+   * Who signed in, and the service's date (Principle 6: the console's "this year" is the service's, not the
+   * browser's); in demo mode (issue 16) also that the demo's pages are there.
+   */
+  private view(actor: Actor): SessionView & { today: string; demo?: true } {
+    const view = { ...sessionView(actor), today: shanghaiDate(this.clock.now()) };
+    return this.demo ? { ...view, demo: true } : view;
   }
 
   @Post()

@@ -104,7 +104,7 @@ describe('/登录 in chat: a one-time sign-in link, one to one only (issue 15)',
     const answer = await dtDirect('dt-lead', '/登录');
     const code = codeOf(answer);
     const first = await redeem(code).expect(200);
-    expect(first.body).toEqual({ personId: contactId, name: '陈联络', roles: ['unit_contact'], isAdmin: false });
+    expect(first.body).toEqual({ personId: contactId, name: '陈联络', roles: ['unit_contact'], isAdmin: false, today: '2026-03-02' });
     const cookie = ([] as string[]).concat(first.headers['set-cookie'])[0]!;
     // DUBAN_PUBLIC_URL is https: the cookie is Secure.
     expect(cookie).toMatch(/^duban_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=28800; Secure$/);

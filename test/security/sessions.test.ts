@@ -31,7 +31,7 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
 
   it('the admin token signs in: who, and an httpOnly SameSite cookie for 8 hours', async () => {
     const r = await t.http().post('/api/session').send({ token: ADMIN_TOKEN }).expect(200);
-    expect(r.body).toEqual({ personId: null, name: '系统管理员', roles: ['admin'], isAdmin: true });
+    expect(r.body).toEqual({ personId: null, name: '系统管理员', roles: ['admin'], isAdmin: true, today: '2026-03-02' });
     const set = ([] as string[]).concat(r.headers['set-cookie']);
     expect(set).toHaveLength(1);
     expect(set[0]).toMatch(/^duban_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=28800$/);
@@ -39,7 +39,7 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
 
   it("a person's token signs in as that person, with their roles", async () => {
     const r = await t.http().post('/api/session').send({ token: org.leadContact.token }).expect(200);
-    expect(r.body).toEqual({ personId: org.leadContact.id, name: '陈联络', roles: ['unit_contact'], isAdmin: false });
+    expect(r.body).toEqual({ personId: org.leadContact.id, name: '陈联络', roles: ['unit_contact'], isAdmin: false, today: '2026-03-02' });
     const me = await t.http().get('/api/session').set('Cookie', cookieOf(r)).expect(200);
     expect(me.body).toEqual(r.body);
   });
@@ -135,7 +135,19 @@ describe('console sessions: sign in with a token, the cookie, logout, expiry, CS
     const doc = (await t.http().get('/api/docs-json').expect(200)).body;
     expect(Object.keys(doc.paths['/api/session']).sort()).toEqual(['delete', 'get', 'post']);
     expect(Object.keys(doc.paths['/api/session/link'])).toEqual(['post']);
-    expect(Object.keys(doc.components.schemas.SessionViewDto.properties).sort()).toEqual(['demo', 'isAdmin', 'name', 'personId', 'roles']);
+    expect(Object.keys(doc.components.schemas.SessionViewDto.properties).sort()).toEqual(['demo', 'isAdmin', 'name', 'personId', 'roles', 'today']);
+  });
+
+  it("Principle 6: the session's answer names the service's date (Shanghai), from which the console takes this year — not the browser's", async () => {
+    const was = t.clock.now();
+    t.clock.set(new Date('2026-12-31T16:30:00Z')); // 1 January 2027, 00:30 in Shanghai; still 31 December in UTC
+    try {
+      const c = await signIn(org.supervisor.token);
+      expect((await t.http().get('/api/session').set('Cookie', c).expect(200)).body.today).toBe('2027-01-01');
+      expect((await t.http().post('/api/session').send({ token: org.supervisor.token }).expect(200)).body.today).toBe('2027-01-01');
+    } finally {
+      t.clock.set(was);
+    }
   });
 
   it('a session ends after 8 hours without use, and after 7 days whatever the use', async () => {

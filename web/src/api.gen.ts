@@ -1163,6 +1163,8 @@ export interface SessionViewDto {
   isAdmin: boolean;
   /** 演示模式（npm run demo）时为 true：控制台提供演示页面 */
   demo?: boolean;
+  /** 督办系统的当前日期（北京时间，YYYY-MM-DD）：控制台据此确定“今年”等默认值，不用浏览器的时钟 */
+  today: string;
 }
 
 export interface SettingView {

@@ -126,6 +126,8 @@ export interface Me {
   isAdmin: boolean;
   /** Issue 16: the service runs the demo (`npm run demo`), so the console offers 演示. */
   demo?: boolean;
+  /** The service's date (Shanghai, YYYY-MM-DD) when the session was read: "this year" is the service's, not the browser's. */
+  today?: string;
 }
 
 export interface Ref {

@@ -1,3 +1,4 @@
+import { dayjs } from './format';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { api, ApiError, type Me } from './api';
 
@@ -55,3 +56,12 @@ export const ROLE_LABELS: Record<string, string> = {
   unit_head: '承办单位负责人',
   admin: '管理员',
 };
+
+/**
+ * This year as the service counts it (Principle 6: the service's clock, not the browser's — a demo's clock may run
+ * ahead, and a PC's may be wrong); the browser's only before the session has been read.
+ */
+export function useServiceYear(): number {
+  const { me } = useSession();
+  return me?.today ? Number(me.today.slice(0, 4)) : dayjs().tz().year();
+}

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Form, Grid, InputNumber, Modal, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { api, messageOf, query } from '../api';
-import { dayjs } from '../format';
 import { Link, navigate, useLocation } from '../router';
-import { useSession } from '../session';
+import { useServiceYear, useSession } from '../session';
 import { PROCEDURE_STATE_LABELS } from '../../../src/accountability/accountability.types';
 import { CLUE_TRIGGERS, type ClueRow, isOffice, nextStep } from './clues/model';
 
@@ -122,7 +121,7 @@ export default function CluesPage() {
 
 /** S11 → A1 by hand: the year just closed by default (January does it by itself too). */
 function RankingClues({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: (text: string) => void }) {
-  const [year, setYear] = useState(dayjs().tz().year() - 1);
+  const [year, setYear] = useState(useServiceYear() - 1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {

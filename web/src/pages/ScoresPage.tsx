@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Form, Grid, Segmented, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { api, messageOf, type Ref } from '../api';
-import { dayjs } from '../format';
-import { useSession } from '../session';
+import { useServiceYear, useSession } from '../session';
 import ManualEntry from './scores/ManualEntry';
 import { lowest, type Ranking, type ScoreTable, signed } from './scores/model';
 import QuarterClose from './scores/QuarterClose';
@@ -25,7 +24,7 @@ export default function ScoresPage() {
   const { message } = App.useApp();
   const office = !!me && (me.isAdmin || me.roles.includes('supervisor') || me.roles.includes('admin'));
   const phone = Grid.useBreakpoint().md === false;
-  const thisYear = dayjs().tz().year();
+  const thisYear = useServiceYear();
   const [year, setYear] = useState(thisYear);
   const [quarter, setQuarter] = useState<0 | 1 | 2 | 3 | 4>(0);
   const [ranking, setRanking] = useState<Ranking | null>(null);
