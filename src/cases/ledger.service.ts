@@ -27,15 +27,15 @@ export class LedgerService {
     const page = Math.max(1, f.page ?? 1);
     const pageSize = Math.min(500, Math.max(1, f.pageSize ?? 50));
     // Issue 17: no COUNT of its own — every item of the filter has exactly one light, so the total is their sum.
-    const [{ items, last }, lights] = await Promise.all([this.pageItems(f, actor, (page - 1) * pageSize, pageSize), this.lightCounts(f, actor)]);
+    const [items, lights] = await Promise.all([this.pageItems(f, actor, (page - 1) * pageSize, pageSize), this.lightCounts(f, actor)]);
     const total = lights.green + lights.yellow + lights.red + lights.done;
-    return { total, page, pageSize, lights, items: await this.rows(items, last) };
+    return { total, page, pageSize, lights, items: await this.rows(items) };
   }
 
   /** The page's items in the 台账's order (deadline, then id): the first rows of ix_item_deadline that pass the filter. */
-  private async pageItems(f: ItemFilter, actor: Actor, offset: number, size: number): Promise<Paged> {
+  private async pageItems(f: ItemFilter, actor: Actor, offset: number, size: number): Promise<Item[]> {
     const ordered = (qb: SelectQueryBuilder<Item>) => qb.orderBy('i.deadline_at', 'ASC').addOrderBy('i.id', 'ASC');
-    if (f.light !== 'yellow') return withLastReports(ordered(this.queries.filtered(f, actor)).skip(offset).take(size));
+    if (f.light !== 'yellow') return ordered(this.queries.filtered(f, actor)).skip(offset).take(size).getMany();
     // B3 yellow (issue 17): the deadline within 24 h from now — or already past on an item not yet handed over (已立项:
     // no unit can be late on it). Walking the deadline index from its start for these would pass every item past its
     // deadline (the red and the done: most of a register), so the page is read as its two parts, each a range of an
@@ -44,16 +44,15 @@ export class LedgerService {
     // 已立项 only by 交办, which sets assigned_at (C5), so no other item past its deadline is yellow. `:now` is the
     // instant filtered() judged the light by.
     const overdueUnassigned = () => this.queries.filtered(f, actor).andWhere("i.state = 'registered'").andWhere('i.deadline_at < :now');
-    const first = await withLastReports(ordered(overdueUnassigned()).skip(offset).take(size));
-    if (first.items.length === size) return first;
+    const first = await ordered(overdueUnassigned()).skip(offset).take(size).getMany();
+    if (first.length === size) return first;
     // Fewer than the page: the second part starts at 0 — or, when the page lies wholly after the first part, past what is left of the offset.
-    const skip = first.items.length > 0 ? 0 : Math.max(0, offset - (await overdueUnassigned().getCount()));
-    const rest = await withLastReports(
-      ordered(this.queries.filtered(f, actor).andWhere('i.deadline_at >= :now'))
-        .skip(skip)
-        .take(size - first.items.length),
-    );
-    return { items: [...first.items, ...rest.items], last: new Map([...first.last, ...rest.last]) };
+    const skip = first.length > 0 ? 0 : Math.max(0, offset - (await overdueUnassigned().getCount()));
+    const rest = await ordered(this.queries.filtered(f, actor).andWhere('i.deadline_at >= :now'))
+      .skip(skip)
+      .take(size - first.length)
+      .getMany();
+    return [...first, ...rest];
   }
 
   /** A unit's name for the export's filter line (null when there is none by that number). */
@@ -67,18 +66,14 @@ export class LedgerService {
     return (await this.rows(items)).map(({ lastReportAt, ...item }) => ({ item: item as ItemView, lastReportAt }));
   }
 
-  /** The items as the 台账 shows them; `known`: their latest reports when the items' query brought them already (a page). */
-  private async rows(items: Item[], known?: Map<number, string | null>): Promise<(ItemView & { lastReportAt: string | null })[]> {
+  private async rows(items: Item[]): Promise<(ItemView & { lastReportAt: string | null })[]> {
     const views: ItemView[] = [];
-    const last = new Map<number, string | null>(known ?? []);
+    const last = new Map<number, string | null>();
     for (let i = 0; i < items.length; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
-      if (known) views.push(...(await this.queries.views(chunk)));
-      else {
-        const [chunkViews, reports] = await Promise.all([this.queries.views(chunk), this.lastReports(chunk.map((x) => x.id))]);
-        views.push(...chunkViews);
-        for (const [id, at] of reports) last.set(id, at);
-      }
+      const [chunkViews, reports] = await Promise.all([this.queries.views(chunk), this.lastReports(chunk.map((x) => x.id))]);
+      views.push(...chunkViews);
+      for (const [id, at] of reports) last.set(id, at);
     }
     return views.map((v, i) => ({ ...v, lastReportAt: last.get(items[i].id) ?? null }));
   }
@@ -120,22 +115,6 @@ export class LedgerService {
       .getRawMany<{ itemId: number; last: Date | string }>();
     return new Map(rows.map((r) => [Number(r.itemId), toShanghaiIso(asDate(r.last))]));
   }
-}
-
-interface Paged {
-  items: Item[];
-  /** Item id → the time of its latest report (none: absent). */
-  last: Map<number, string | null>;
-}
-
-/** Issue 17: a page's items and, in the same query, each one's latest report (the subquery walks ix_report_item), one query fewer per page. */
-async function withLastReports(qb: SelectQueryBuilder<Item>): Promise<Paged> {
-  const { entities, raw } = await qb
-    .addSelect('(SELECT MAX(r.submitted_at) FROM report r WHERE r.item_id = i.id)', 'last_report_at')
-    .getRawAndEntities<{ i_id: number | string; last_report_at: Date | string | null }>();
-  const last = new Map<number, string | null>();
-  for (const r of raw) if (r.last_report_at !== null) last.set(Number(r.i_id), toShanghaiIso(asDate(r.last_report_at)));
-  return { items: entities, last };
 }
 
 /** Raw aggregates come back as Date (mysql2) or as 'YYYY-MM-DD HH:MM:SS.SSS' UTC text (SQLite). */
