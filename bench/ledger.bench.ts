@@ -5,7 +5,8 @@
  * the other in turn for: the first page, a unit's items, each light, a state, and the second page.
  *  1. Each URL once, cold (the first ask after start) and once more: its time, rows and total.
  *  2. One connection for SOLO_SECONDS (5), then CONNECTIONS (10) for SECONDS (20): requests, rps, p50, p99, worst,
- *     per URL p50/p99, and the CPU the service process and MariaDB used meanwhile (where the time goes).
+ *     per URL p50/p99, the CPU the service process and MariaDB used meanwhile (where the time goes), and the SQL
+ *     statements per request (counted through TypeORM's logger).
  * The load runs in a worker thread, not on the service's event loop. Prints the server's settings and the load
  * average (other work on the machine slows every figure); asserts nothing. Last line: `rps=<n> p99_ms=<n>`.
  */
@@ -21,7 +22,7 @@ import { setUpApp } from '../src/app.setup';
 import { TokenService } from '../src/auth/token.service';
 import { loadConfig } from '../src/config/app.config';
 import { FixedClock } from '../src/shared/clock';
-import { benchDatabase, BENCH_SERVER, percentile, printServerSettings } from './support';
+import { benchDatabase, BENCH_SERVER, countStatements, percentile, printServerSettings } from './support';
 
 const ITEMS = Number(process.env.ITEMS ?? 100_000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
@@ -95,8 +96,9 @@ function mariadbCpu(): number | null {
   }
 }
 
-async function run(label: string, base: string, token: string, connections: number, seconds: number) {
+async function run(label: string, base: string, token: string, connections: number, seconds: number, statements: () => number) {
   const loadBefore = load();
+  const statements0 = statements();
   const cpu0 = process.cpuUsage();
   const db0 = mariadbCpu();
   const t0 = performance.now();
@@ -106,6 +108,7 @@ async function run(label: string, base: string, token: string, connections: numb
   const db1 = mariadbCpu();
   const all = times.flat();
   const rps = all.length / seconds;
+  const perRequest = (statements() - statements0) / Math.max(1, all.length + errors);
   log(
     `${label}: ${connections} connection(s) for ${seconds} s — ${all.length} requests (${errors} failed), rps ${rps.toFixed(1)}, p50 ${ms(percentile(all, 50))} ms, p99 ${ms(percentile(all, 99))} ms, worst ${ms(Math.max(...all))} ms`,
   );
@@ -119,7 +122,7 @@ async function run(label: string, base: string, token: string, connections: numb
   log(
     `    CPU during the run (${wall.toFixed(1)} s): this process ${node.toFixed(1)} s (the service, and the load's worker thread)` +
       (db0 !== null && db1 !== null ? `, MariaDB ${(db1 - db0).toFixed(1)} s (all of its work, other databases' too)` : '') +
-      `; load average before ${loadBefore}, after ${load()} (on ${availableParallelism()} cores)`,
+      `; ${perRequest.toFixed(1)} SQL statements per request; load average before ${loadBefore}, after ${load()} (on ${availableParallelism()} cores)`,
   );
   return { rps, p99: percentile(all, 99) };
 }
@@ -162,6 +165,8 @@ async function main(): Promise<void> {
     const rows = Number((await ds.query('SELECT COUNT(*) AS n FROM item'))[0].n);
     log(`  seeded ${rows.toLocaleString()} items in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const { token } = await app.get(TokenService).issue(1, 'bench');
+    const counted = countStatements(ds);
+    const statements = () => Object.values(counted()).reduce((a, b) => a + b, 0) - counted().clickControl;
 
     // 1. Each URL alone: the first ask (cold) and the next.
     for (const path of PATHS) {
@@ -178,8 +183,8 @@ async function main(): Promise<void> {
     }
 
     // 2. Under load.
-    if (SOLO_SECONDS > 0) await run('one connection', base, token, 1, SOLO_SECONDS);
-    const { rps, p99 } = await run(`${CONNECTIONS} connections`, base, token, CONNECTIONS, SECONDS);
+    if (SOLO_SECONDS > 0) await run('one connection', base, token, 1, SOLO_SECONDS, statements);
+    const { rps, p99 } = await run(`${CONNECTIONS} connections`, base, token, CONNECTIONS, SECONDS, statements);
     console.log(`rps=${Math.round(rps)} p99_ms=${Math.round(p99)}`);
   } finally {
     await app.close();
