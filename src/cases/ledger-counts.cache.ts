@@ -33,12 +33,13 @@ interface Entry {
  * → red at the deadline), so counts are anyway only true "as of" the moment they were read.
  *
  * And within this process they are never stale after a change: every write of an item or of its units (through
- * TypeORM: commands, registration, import — the service writes no item by raw SQL) drops all kept counts, at the
+ * TypeORM: registration, commands, jobs — the service writes no item by raw SQL) drops all kept counts, at the
  * write and again when its transaction commits, so a command followed by a read of the 台账 sees the new counts. A
  * read that began before a write does not keep what it read (the generation moved on). What remains is another
  * service process's writes, or writes around TypeORM (a database console): those show within LIGHT_COUNTS_STALE_MS at
- * most, within LIGHT_COUNTS_TTL_MS on a 台账 in use. Age counts by real time and by the service's time, whichever is
- * more, so a test or the demo moving the clock ahead (which moves the lights) gets counts read at the new time.
+ * most, within about LIGHT_COUNTS_TTL_MS on a 台账 in use. Age counts by real time and by the service's time, whichever
+ * is more, so a test or the demo moving the clock ahead by hours or days (which moves the lights) gets counts read at
+ * the new time; a clock moved back drops them too.
  */
 @Injectable()
 export class LedgerCountsCache implements EntitySubscriberInterface, OnModuleInit {
