@@ -53,6 +53,34 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+/**
+ * Prints the MariaDB/MySQL server a bench runs against and the settings that move its figures: the version, the
+ * InnoDB buffer pool (a working set larger than it reads from disk), the log flush on commit, the sort and temporary
+ * table sizes (ORDER BY and GROUP BY without an index), and the connection limit.
+ */
+export async function printServerSettings(log: (s: string) => void = console.log, server: string = BENCH_SERVER): Promise<void> {
+  const u = new URL(server);
+  const c = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
+  try {
+    const [rows] = await c.query<RowDataPacket[]>(
+      `SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush,
+              @@sort_buffer_size AS sort, @@tmp_table_size AS tmp, @@max_connections AS conns`,
+    );
+    const r = rows[0];
+    const mib = (b: unknown) => `${(Number(b) / 1048576).toFixed(0)} MiB`;
+    log(
+      `[server] ${u.hostname}:${u.port || 3306} version ${r.version}; innodb_buffer_pool_size ${mib(r.pool)}, innodb_flush_log_at_trx_commit ${r.flush}, sort_buffer_size ${(Number(r.sort) / 1024).toFixed(0)} KiB, tmp_table_size ${mib(r.tmp)}, max_connections ${r.conns}`,
+    );
+  } finally {
+    await c.end();
+  }
+}
+
 /** InnoDB's deadlock count (the whole server: other work on it counts too) and whether the latest one it recorded was in this database. */
 export interface Deadlocks {
   count: number;

@@ -10,6 +10,7 @@ import { ItemMessages } from './item.messages';
 import { ItemsController } from './items.controller';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
+import { LedgerCountsCache } from './ledger-counts.cache';
 import { NumberingService } from './numbering.service';
 import { RegistrationService } from './registration.service';
 import { TimelineWriter } from './timeline.writer';
@@ -33,6 +34,7 @@ import { WallService } from './wall.service';
     ItemQueriesService,
     ItemActionsService,
     LedgerService,
+    LedgerCountsCache,
     NumberingService,
     RegistrationService,
     TimelineWriter,

@@ -6,6 +6,8 @@ import type { UnitRole } from '../shared/vocabulary';
 @Entity('item_unit')
 @Index('uq_item_unit', ['itemId', 'unitId'], { unique: true })
 @Index('ix_item_unit_unit', ['unitId', 'role'])
+/** Issue 17: a unit's items (the 台账's unit filter, P4's read scope) from the index alone. */
+@Index('ix_item_unit_unit_item', ['unitId', 'itemId'])
 export class ItemUnit {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @IntColumn() itemId!: number;

@@ -10,6 +10,8 @@ import type { Board, Category, ItemKind, ItemState, Rating, Source } from '../sh
 @Index('ix_item_source', ['source'])
 @Index('ix_item_registered', ['registeredAt'])
 @Index('ix_item_plan', ['state', 'remindersPlannedUntil'])
+/** Issue 17: the 台账's order (deadline, then id) read from an index, not sorted. */
+@Index('ix_item_deadline', ['deadlineAt', 'id'])
 export class Item {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @StringColumn(32) number!: string;

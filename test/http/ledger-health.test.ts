@@ -1,5 +1,6 @@
 import { Workbook } from 'exceljs';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { ItemQueriesService, type ItemFilter } from '../../src/cases/item-queries.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
@@ -100,5 +101,88 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     expect(after.body).toEqual({ from: '2027-02-05', n: 1, date: '2027-02-09', uncoveredYears: [] });
     await t.http().put('/api/calendar/overrides/2027-02-30').set(admin).send({ kind: 'restday' }).expect(400);
     await t.http().put('/api/calendar/overrides/2027-02-09').set(bearer(org.supervisor)).send({ kind: 'restday' }).expect(403);
+  });
+
+  type Page = { total: number; lights: Record<string, number>; items: { number: string; light: string }[] };
+  const ledger = async (query: string, who = org.supervisor): Promise<Page> => (await t.http().get(`/api/ledger?${query}`).set(bearer(who)).expect(200)).body;
+
+  it('B3, issue 17: the total is the number of items the filter finds — whole, by unit, by light, by both, within the read scope', async () => {
+    const queries = t.get(ItemQueriesService);
+    const filters: [string, ItemFilter][] = [
+      ['', {}],
+      [`unitId=${org.units.lead}`, { unitId: org.units.lead }],
+      [`unitId=${org.units.other}`, { unitId: org.units.other }],
+      ['light=red', { light: 'red' }],
+      ['light=done', { light: 'done' }],
+      [`unitId=${org.units.lead}&light=yellow`, { unitId: org.units.lead, light: 'yellow' }],
+      ['source=livelihood&light=green', { source: 'livelihood', light: 'green' }],
+      ['overdue=false', { overdue: false }],
+    ];
+    for (const [query, filter] of filters) {
+      const r = await ledger(`${query}&pageSize=500`);
+      const counted = await queries.filtered(filter, org.supervisor.actor).getCount();
+      expect([query, r.total]).toEqual([query, counted]);
+      expect([query, r.items.length]).toEqual([query, counted]);
+      expect(Object.values(r.lights).reduce((a, b) => a + b, 0)).toBe(counted);
+    }
+    // P4: a unit's contact counts only what the unit may see.
+    const mine = await ledger('pageSize=500', org.leadContact);
+    expect(mine.total).toBe(await queries.filtered({}, org.leadContact.actor).getCount());
+    expect(mine.total).toBe(mine.items.length);
+    expect((await ledger('pageSize=500', org.otherContact)).total).toBe(0);
+  });
+
+  it('B3, issue 17: an item registered or handed over shows in the counts and the total at once (kept counts are dropped on every write)', async () => {
+    const before = await ledger('pageSize=1');
+    const beforeLead = await ledger(`unitId=${org.units.lead}&pageSize=1`);
+    const reg = t.get(RegistrationService);
+    const input = { content: '内容', source: 'livelihood' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead };
+    const added = (await reg.register({ ...input, title: '新登记的事项', deadline: { node: '7d' } }, org.supervisor.actor)).number;
+    const after = await ledger('pageSize=1');
+    expect(after.total).toBe(before.total + 1);
+    expect(after.lights.green).toBe(before.lights.green + 1);
+    expect((await ledger(`unitId=${org.units.lead}&pageSize=1`)).total).toBe(beforeLead.total + 1);
+    // A command: handed over, still green; a second unit added by the reassignment form would change the unit counts.
+    await t.get(ItemCommandsService).assign(added, org.owner.actor);
+    expect((await ledger(`number=${added}`)).items.map((i) => i.light)).toEqual(['green']);
+    // The clock moved on (two weeks: past the new item's deadline): the lights are counted again at the new time.
+    const red = (await ledger('light=red')).total;
+    t.clock.advance(14 * 24 * 3600_000);
+    expect((await ledger('light=red')).total).toBe(red + 1);
+    expect((await ledger(`number=${added}`)).items.map((i) => i.light)).toEqual(['red']);
+    expect((await ledger('pageSize=1')).lights.red).toBe(red + 1);
+  });
+
+  it('B3, issue 17: the yellow page holds, in deadline order, the items not yet handed over past their deadline and then those due within 24 h, page by page', async () => {
+    const reg = t.get(RegistrationService);
+    const input = { content: '内容', source: 'hotline' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.co };
+    // Two never handed over whose deadlines pass (yellow, not red: no unit is late), and two due within the next 24 h.
+    await reg.register({ ...input, title: '未交办已过期一', deadline: { node: '1d' } }, org.supervisor.actor);
+    await reg.register({ ...input, title: '未交办已过期二', deadline: { node: '1d' } }, org.supervisor.actor);
+    t.clock.advance(24 * 3600_000); // Wednesday 19:00 → Thursday 19:00: the first two are past their deadline (Thursday 18:00)
+    await reg.register({ ...input, title: '即将到期一', deadline: { node: '1d' } }, org.supervisor.actor);
+    const dueSoon = (await reg.register({ ...input, title: '即将到期二', deadline: { node: '1d' } }, org.supervisor.actor)).number;
+    await t.get(ItemCommandsService).assign(dueSoon, org.owner.actor);
+    const all = await ledger('pageSize=500');
+    const yellow = all.items.filter((i) => i.light === 'yellow').map((i) => i.number);
+    expect(yellow.length).toBeGreaterThanOrEqual(4);
+    const r = await ledger('light=yellow&pageSize=500');
+    expect(r.items.map((i) => i.number)).toEqual(yellow);
+    expect(r.total).toBe(yellow.length);
+    expect(r.lights.yellow).toBe(yellow.length);
+    // Pages of 1 and of 3 (one page spans both parts), and a page past the end.
+    for (const size of [1, 3]) {
+      const paged: string[] = [];
+      for (let page = 1; page <= Math.ceil(yellow.length / size) + 1; page++) {
+        const p = await ledger(`light=yellow&pageSize=${size}&page=${page}`);
+        expect(p.total).toBe(yellow.length);
+        paged.push(...p.items.map((i) => i.number));
+      }
+      expect(paged).toEqual(yellow);
+    }
+    // With the unit filter the same holds: the four above are the co-unit's (as lead unit), in the same order.
+    const coYellow = (await ledger(`light=yellow&unitId=${org.units.co}&pageSize=500`)).items.map((i) => i.number);
+    expect(coYellow).toHaveLength(4);
+    expect(yellow.filter((n) => coYellow.includes(n))).toEqual(coYellow);
   });
 });
