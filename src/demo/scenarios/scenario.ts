@@ -1,0 +1,38 @@
+import type { ScenarioDriver } from './scenario-driver';
+
+/**
+ * Issue 16 §5: a guided scenario of the demo — steps that play themselves, each with a caption saying what a visitor
+ * should notice. A step acts only the way a visitor could: as a demo person in a chat (the simulator's say/click, so
+ * through the fake platform's real path), as the 督查室 or a leader in the console (the services the console's API
+ * calls, as that person), or on the demo clock.
+ */
+export interface ScenarioStep {
+  /** Shown large while the step plays: what happens and what to look at (Chinese, for a 督查室 director). */
+  caption: string;
+  /** Does it and waits until its effect shows in the chats; may return one line saying what came of it. */
+  act: (d: ScenarioDriver) => Promise<string | void>;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** One sentence: what the scenario shows. */
+  summary: string;
+  steps: ScenarioStep[];
+}
+
+/** The visitor pressed 停止: the step in play ends where it is. */
+export class ScenarioStopped extends Error {
+  constructor() {
+    super('stopped');
+    this.name = 'ScenarioStopped';
+  }
+}
+
+/** Something the scenario cannot do (a chat or a card that did not come): said to the visitor. */
+export class ScenarioTrouble extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioTrouble';
+  }
+}
