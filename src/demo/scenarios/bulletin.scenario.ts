@@ -52,7 +52,8 @@ export function bulletinScenario(): Scenario {
         },
       },
       {
-        caption: '王督查在控制台点「印发」，选中全市督查通报群（钉钉和企业微信各一个）。请看这两个群：钉钉群收到通报摘要和图表，企业微信群收到摘要，图表随后单独发出（企业微信的 markdown 不显示图片）。',
+        caption:
+          '王督查在控制台点「印发」，选中全市督查通报群（钉钉和企业微信各一个）。请看这两个群：钉钉群收到通报摘要和图表，企业微信群收到摘要，图表随后单独发出（企业微信的 markdown 不显示图片）。',
         act: async (d) => {
           const groups = await d.services.db.getRepository(ChatGroup).findBy({ purpose: In(['broadcast']) });
           await d.services.bulletins.publish(

@@ -61,8 +61,7 @@ export class ScenarioRunner implements OnModuleDestroy {
     // A fresh copy each time: a scenario keeps what its steps made (an item's number) for its later steps.
     const scenario = scenarios().find((s) => s.id === id);
     if (!scenario) throw notFound('DEMO.NO_SCENARIO', '没有这个演示场景。请刷新页面，从「演示场景」的列表中选择。');
-    if (this.progress.state === 'running')
-      throw conflict('DEMO.SCENARIO_RUNNING', `「${this.progress.title}」正在播放。请先点「停止」，再开始另一个场景。`);
+    if (this.progress.state === 'running') throw conflict('DEMO.SCENARIO_RUNNING', `「${this.progress.title}」正在播放。请先点「停止」，再开始另一个场景。`);
     const abort = new AbortController();
     this.abort = abort;
     this.set({ state: 'running', scenarioId: scenario.id, title: scenario.title, step: 0, total: scenario.steps.length, done: [] });
@@ -103,6 +102,7 @@ export class ScenarioRunner implements OnModuleDestroy {
       },
       signal,
       this.pace.patienceMs,
+      Math.min(this.pace.pauseMs, 1_500),
     );
     try {
       for (const [i, step] of scenario.steps.entries()) {

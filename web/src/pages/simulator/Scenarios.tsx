@@ -57,7 +57,12 @@ export default function Scenarios() {
           onChange={setChosen}
           options={list.map((s) => ({ value: s.id, label: s.title }))}
         />
-        <Button type="primary" disabled={running || !chosen} loading={busy && !running} onClick={() => void call(`/api/demo/scenarios/${encodeURIComponent(chosen!)}/start`)}>
+        <Button
+          type="primary"
+          disabled={running || !chosen}
+          loading={busy && !running}
+          onClick={() => void call(`/api/demo/scenarios/${encodeURIComponent(chosen!)}/start`)}
+        >
           开始
         </Button>
         <Button danger disabled={!running} onClick={() => void call('/api/demo/scenarios/stop')}>
