@@ -14,7 +14,7 @@ import type { Actor } from '../../shared/actor';
 import { type Clock, DemoClock } from '../../shared/clock';
 import { shanghaiDate, toShanghaiIso } from '../../shared/shanghai-time';
 import type { SimCard, SimChat, SimMessage, SimPlatform, SimulatorPort } from '../simulator.port';
-import { ScenarioStopped, ScenarioTrouble } from './scenario';
+import { ScenarioStopped, ScenarioTrouble } from './scenario-errors';
 
 /** What a scenario may use: the chats (as a visitor acts in them), the console's services (as a person), the demo clock. */
 export interface ScenarioServices {
