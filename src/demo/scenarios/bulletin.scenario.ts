@@ -22,6 +22,11 @@ export function bulletinScenario(): Scenario {
     id: 'bulletin',
     title: '月度通报：从起草到推送工作群',
     summary: '督查室生成上月通报并提请审定，分管领导在钉钉上同意印发，通报推送到钉钉和企业微信的通报群。',
+    needs: [
+      { title: '赵副市长', platform: 'dingtalk' },
+      { title: '全市督查通报群（钉钉）', platform: 'dingtalk' },
+      { title: '全市督查通报群（企业微信）', platform: 'wecom' },
+    ],
     steps: [
       {
         caption: '督查室王督查在控制台「通报」页生成上个月的月度通报草稿。通报里的每个数字都由系统从督办数据中统计，可随时重新核对。',

@@ -45,6 +45,7 @@ export function overdueScenario(): Scenario {
     id: 'overdue',
     title: '逾期催办：从到期提醒到重点督办',
     summary: '一件「1天」时限的事项无人反馈：演示时钟一路拨快，看到期提醒、逾期催办的节奏、夜间顺延、报请分管领导和重点督办依次发生。',
+    needs: [{ title: GROUP, platform: 'wecom' }],
     steps: [
       {
         caption: `督查室王督查立项并交办一件时间节点为「1天」的事项，主办市教育局。期限是下一个工作日的18:00。请看「${GROUP}」（企业微信）。`,

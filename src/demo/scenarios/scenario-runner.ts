@@ -63,6 +63,13 @@ export class ScenarioRunner implements OnModuleDestroy {
     const scenario = scenarios().find((s) => s.id === id);
     if (!scenario) throw notFound('DEMO.NO_SCENARIO', '没有这个演示场景。请刷新页面，从「演示场景」的列表中选择。');
     if (this.progress.state === 'running') throw conflict('DEMO.SCENARIO_RUNNING', `「${this.progress.title}」正在播放。请先点「停止」，再开始另一个场景。`);
+    const chats = this.sim.chats();
+    const missing = scenario.needs.filter((n) => !chats.some((c) => c.title === n.title && c.platform === n.platform));
+    if (missing.length)
+      throw conflict(
+        'DEMO.SCENARIO_CHATS_MISSING',
+        `演示中没有「${missing.map((m) => m.title).join('」「')}」，无法播放「${scenario.title}」。请用 npm run demo 启动演示（它自带演示组织和这些聊天）。`,
+      );
     const abort = new AbortController();
     this.abort = abort;
     this.set({ state: 'running', scenarioId: scenario.id, title: scenario.title, step: 0, total: scenario.steps.length, done: [] });

@@ -1,3 +1,4 @@
+import type { SimPlatform } from '../simulator.port';
 import type { ScenarioDriver } from './scenario-driver';
 
 /**
@@ -18,5 +19,7 @@ export interface Scenario {
   title: string;
   /** One sentence: what the scenario shows. */
   summary: string;
+  /** The chats it plays in: without them (not the demo organisation) it does not start. */
+  needs: { title: string; platform: SimPlatform }[];
   steps: ScenarioStep[];
 }

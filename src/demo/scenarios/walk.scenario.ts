@@ -113,6 +113,7 @@ export function walkScenario(): Scenario {
     id: 'walk',
     title: '交办到审定：钉钉和企业微信各走一遍',
     summary: '一件事项从交办、签收、反馈、办结，到立项主体评定、分管领导审定，先在钉钉群、再在企业微信群里走完。',
+    needs: [DING, WECOM].map((w) => ({ title: w.group, platform: w.platform })),
     steps: [...walk(DING, ding), ...walk(WECOM, wecom)],
   };
 }

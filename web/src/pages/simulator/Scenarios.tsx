@@ -16,7 +16,7 @@ export default function Scenarios() {
   const [list, setList] = useState<ScenarioInfo[]>([]);
   const [chosen, setChosen] = useState<string>();
   const [progress, setProgress] = useState<ScenarioProgress>(IDLE);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'start' | 'stop' | null>(null);
 
   useEffect(() => {
     const source = new EventSource('/api/demo/scenarios/events', { withCredentials: true });
@@ -31,14 +31,15 @@ export default function Scenarios() {
   }, []);
 
   const running = progress.state === 'running';
-  const call = async (path: string) => {
-    setBusy(true);
+  const call = async (what: 'start' | 'stop', path: string) => {
+    if (busy) return;
+    setBusy(what);
     try {
       setProgress(await api<ScenarioProgress>(path, { method: 'POST' }));
     } catch (e) {
       void message.error(messageOf(e));
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
   const info = list.find((s) => s.id === (running ? progress.scenarioId : chosen));
@@ -60,12 +61,12 @@ export default function Scenarios() {
         <Button
           type="primary"
           disabled={running || !chosen}
-          loading={busy && !running}
-          onClick={() => void call(`/api/demo/scenarios/${encodeURIComponent(chosen!)}/start`)}
+          loading={busy === 'start'}
+          onClick={() => void call('start', `/api/demo/scenarios/${encodeURIComponent(chosen!)}/start`)}
         >
           开始
         </Button>
-        <Button danger disabled={!running} onClick={() => void call('/api/demo/scenarios/stop')}>
+        <Button danger disabled={!running} loading={busy === 'stop'} onClick={() => void call('stop', '/api/demo/scenarios/stop')}>
           停止（我来操作）
         </Button>
         {info && !running && <Typography.Text type="secondary">{info.summary}</Typography.Text>}
