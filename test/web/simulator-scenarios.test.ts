@@ -96,6 +96,13 @@ it('B2: the 月度通报 scenario plays to the end — captions step by step, th
       .waitFor();
     await group.scrollIntoViewIfNeeded();
   }
+  // DingTalk's markdown shows the chart itself, from the 通报's public link.
+  const chart = pane(desk, '全市督查通报群（钉钉）', '钉钉').locator('img[alt="图表"]').first();
+  await chart.waitFor();
+  await desk.waitForFunction(
+    (img) => (img as { complete: boolean; naturalWidth: number }).complete && (img as { naturalWidth: number }).naturalWidth > 0,
+    await chart.elementHandle(),
+  );
   // The leader approved on the DingTalk card: his copy no longer offers 同意印发.
   const leader = pane(desk, '赵副市长', '钉钉', '单聊');
   const card = leader.locator('[data-card]').filter({ hasText: number });

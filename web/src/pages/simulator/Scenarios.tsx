@@ -60,13 +60,13 @@ export default function Scenarios() {
         />
         <Button
           type="primary"
-          disabled={running || !chosen}
-          loading={busy === 'start'}
+          // Disabled while it works, not antd's loading: its icon's exit animation can linger in the button's name.
+          disabled={running || !chosen || busy !== null}
           onClick={() => void call('start', `/api/demo/scenarios/${encodeURIComponent(chosen!)}/start`)}
         >
           开始
         </Button>
-        <Button danger disabled={!running} loading={busy === 'stop'} onClick={() => void call('stop', '/api/demo/scenarios/stop')}>
+        <Button danger disabled={!running || busy !== null} onClick={() => void call('stop', '/api/demo/scenarios/stop')}>
           停止（我来操作）
         </Button>
         {info && !running && <Typography.Text type="secondary">{info.summary}</Typography.Text>}
