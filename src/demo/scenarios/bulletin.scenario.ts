@@ -35,7 +35,10 @@ export function bulletinScenario(): Scenario {
           const b = await d.services.bulletins.generate({ kind: 'monthly', period: lastMonth(d) }, await d.as('王督查'));
           number = b.number;
           title = b.draft.title;
-          return `${moved ? `演示时间已拨到工作时间 ${moved}。` : ''}已生成通报 ${number}《${title}》草稿。`;
+          const totals = (b.facts as { totals?: { registered?: number; closed?: number } }).totals;
+          // A fresh demo database has nothing in last month: say so, rather than let zeros look like a fault.
+          const empty = !totals?.registered && !totals?.closed ? '演示数据库是新建的，上个月没有督办事项，所以各项数字为0。' : '';
+          return `${moved ? `演示时间已拨到工作时间 ${moved}。` : ''}已生成通报 ${number}《${title}》草稿。${empty}`;
         },
       },
       {
