@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../scripts/demo/start-demo';
+import { DataSource } from 'typeorm';
+import { TokenService } from '../../src/auth/token.service';
+import { BulletinService } from '../../src/bulletins/bulletin.service';
+import { Person } from '../../src/org/person.entity';
+import { shanghaiDate } from '../../src/shared/shanghai-time';
 import { DESK, launchBrowser, openPage, pickOption, shot } from '../support/browser';
 
 /**
@@ -63,6 +68,23 @@ async function start(page: Page, title: string): Promise<void> {
     .click();
 }
 
+it("a DingTalk card sent one to one shows at once with its buttons — the leader's 审定 card, before anyone presses anything", async () => {
+  // The page is up with the leader's chat (so the card comes over the live stream, not with the first load).
+  await pane(desk, '赵副市长', '钉钉', '单聊').waitFor();
+  await desk.getByText('● 实时').waitFor();
+  // The 督查室 submits a 通报 in the console (the service the API calls, as 王督查); the leader's card reaches his chat.
+  const people = demo.app.get(DataSource).getRepository(Person);
+  const wang = (await demo.app.get(TokenService).actorFor((await people.findOneByOrFail({ name: '王督查' })).id, 'api'))!;
+  const bulletins = demo.app.get(BulletinService);
+  const [y, m] = shanghaiDate(demo.clock.now()).split('-').map(Number);
+  const b = await bulletins.generate({ kind: 'monthly', period: m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}` }, wang);
+  await bulletins.submit(b.number, wang);
+  const card = pane(desk, '赵副市长', '钉钉', '单聊').locator('[data-card]').filter({ hasText: b.number });
+  await card.getByRole('button', { name: name('同意印发') }).waitFor();
+  await show(desk, pane(desk, '赵副市长', '钉钉', '单聊'));
+  await shot(desk, 'simulator-scenario-leader-card');
+});
+
 it('B2: the 月度通报 scenario plays to the end — captions step by step, the 通报 arrives in a DingTalk and a WeCom group pane', async () => {
   await start(desk, '月度通报：从起草到推送工作群');
   const caption = panel(desk).locator('[data-scenario-caption]');
@@ -108,6 +130,8 @@ it('B2: the 月度通报 scenario plays to the end — captions step by step, th
   const card = leader.locator('[data-card]').filter({ hasText: number });
   await card.waitFor();
   expect(await card.getByRole('button', { name: name('同意印发') }).count()).toBe(0);
+  await show(desk, leader);
+  await shot(desk, 'simulator-scenario-bulletin-leader');
   await show(desk, pane(desk, '全市督查通报群（钉钉）', '钉钉'));
   await shot(desk, 'simulator-scenario-bulletin-done');
 });
