@@ -24,12 +24,16 @@ import { SimulatorController } from './demo/simulator.controller';
 import { DemoTimeController } from './demo/demo-time.controller';
 import { ReminderPolicyModule } from './reminders/reminder-policy.module';
 import { SIMULATOR, type SimulatorPort } from './demo/simulator.port';
+import { ScenariosModule } from './demo/scenarios/scenarios.module';
+import type { ScenarioPace } from './demo/scenarios/scenario-runner';
 
 /** What only `npm run demo` brings (issue 16): the chat simulator over the platform fakes. */
 export interface DemoParts {
   simulator?: SimulatorPort;
   /** The clock of sessions, sign-in codes, signed links and platform signatures (default: see ConfigModule). */
   securityClock?: SecurityClock;
+  /** The guided scenarios' pace (default: a pause of a few seconds before each step). */
+  scenarioPace?: Partial<ScenarioPace>;
 }
 
 @Module({})
@@ -54,6 +58,8 @@ export class AppModule {
         BulletinModule,
         // The demo's time strip (DemoTimeController) holds its jumps out of quiet hours with the reminders' QuietHold.
         ReminderPolicyModule,
+        // Issue 16 §5: the guided scenarios play over the simulator, so they exist only with it.
+        ...(sim ? [ScenariosModule.register(sim, demo.scenarioPace)] : []),
       ],
       // The simulator's endpoints exist only when the demo brought the port.
       controllers: [HealthController, DemoClockController, ...(sim ? [SimulatorController, DemoTimeController] : [])],

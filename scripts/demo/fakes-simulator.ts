@@ -184,8 +184,12 @@ export class FakesSimulator implements SimulatorPort {
     const log = this.logs.get(`dingtalk:${e.kind === 'group' ? 'group' : 'direct'}:${e.id}`);
     if (!log) return;
     const body = e.message as Record<string, unknown>;
-    const slot = this.add(log, { from: 'bot', body, cardId: body.via === 'card' ? str(body.outTrackId) : undefined });
+    const cardId = body.via === 'card' ? str(body.outTrackId) : undefined;
+    const slot = this.add(log, { from: 'bot', body, cardId });
     log.bySlot.set(e.index, slot.seq);
+    // The fake tells of a card when it changes, not when it lands: a card never updated (the leader's 审定 card before he
+    // decides) would show as an empty message until the page is reloaded.
+    if (cardId) this.cardChanged('dingtalk', cardId);
   }
 
   private fromWeCom(e: WeComEvent): void {

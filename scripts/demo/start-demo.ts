@@ -11,6 +11,7 @@ import { setUpApp } from '../../src/app.setup';
 import { SessionService } from '../../src/auth/session.service';
 import { loadConfig } from '../../src/config/app.config';
 import { DEMO_ORG } from '../../src/demo/demo-org';
+import type { ScenarioPace } from '../../src/demo/scenarios/scenario-runner';
 import { DemoClock } from '../../src/shared/clock';
 import { FakesSimulator } from './fakes-simulator';
 import { DataSource } from 'typeorm';
@@ -40,6 +41,8 @@ export interface DemoOptions {
   logger?: LogLevel[];
   /** Where the built console is (default web/dist). */
   webDist?: string;
+  /** The guided scenarios' pause before each step and patience for a chat (default 3.5 s and 90 s). */
+  scenarioPace?: Partial<ScenarioPace>;
 }
 
 export interface RunningDemo {
@@ -120,7 +123,9 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     WECOM_AIBOT_WS_URL: wx.aibotWsUrl,
   });
   // Sessions, sign-in links and platform signatures run on the system clock (ConfigModule: the demo clock is not theirs).
-  const app = await NestFactory.create(AppModule.register(config, clock, { simulator }), { logger: opts.logger ?? ['error', 'warn'] });
+  const app = await NestFactory.create(AppModule.register(config, clock, { simulator, scenarioPace: opts.scenarioPace }), {
+    logger: opts.logger ?? ['error', 'warn'],
+  });
   setUpApp(app, { webDist: opts.webDist });
   await app.listen(port);
   // The self-built app's cards (the leader's 审定 on the phone) are clicked through its encrypted callback.

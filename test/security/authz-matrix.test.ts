@@ -116,6 +116,13 @@ const RULES: Record<string, Rule> = {
   // admin's, like POST /api/demo/clock (here the clock is not the demo clock: the admin gets 「演示时钟未启用」, not a refusal).
   'GET /api/demo/sim/reminders': { allow: OFFICE, call: () => ({ path: '/api/demo/sim/reminders?limit=5' }) },
   'POST /api/demo/sim/next-reminder': { allow: ADMIN, call: () => ({ path: '/api/demo/sim/next-reminder', body: {} }) },
+  // Issue 16 §5: the guided scenarios (demo mode only) — the 督查室 and admins. Over the stub port (none of the demo's
+  // chats) a start is the 409 that says so, not a refusal: nothing is played here.
+  'GET /api/demo/scenarios': { allow: OFFICE, call: () => ({ path: '/api/demo/scenarios' }) },
+  'GET /api/demo/scenarios/status': { allow: OFFICE, call: () => ({ path: '/api/demo/scenarios/status' }) },
+  'GET /api/demo/scenarios/events': { allow: OFFICE, call: () => ({ path: '/api/demo/scenarios/events' }) },
+  'POST /api/demo/scenarios/:id/start': { allow: OFFICE, call: () => ({ path: '/api/demo/scenarios/bulletin/start', body: {} }) },
+  'POST /api/demo/scenarios/stop': { allow: OFFICE, call: () => ({ path: '/api/demo/scenarios/stop', body: {} }) },
 
   // P1–P3: the directory. Reading for everyone signed in; keeping it for the 督查室; privileged grants only for admins.
   'GET /api/units': { allow: SIGNED_IN, call: () => ({ path: '/api/units' }) },

@@ -4,6 +4,7 @@ import { api, messageOf } from '../api';
 import { COLORS, MessageBoundary, MessageView, preview } from './simulator/render';
 import type { SimCard, SimChat, SimChatLog, SimClick, SimMessage } from './simulator/types';
 import TimeStrip from './simulator/TimeStrip';
+import Scenarios from './simulator/Scenarios';
 
 /** Each chat's messages by seq (a refreshed streamed reply replaces its earlier self). */
 type Logs = Record<string, SimMessage[]>;
@@ -181,6 +182,7 @@ export default function SimulatorPage() {
         </Typography.Title>
         {picker}
       </div>
+      <Scenarios />
       {!me && (
         <Alert type="info" showIcon style={{ marginBottom: 12 }} message="先在右上角「我是」中选一位演示人员，就能以他的身份在群里发言、点卡片上的按钮。" />
       )}

@@ -21,10 +21,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** **bold**, [text](url) and WeCom's <@userid> / <font> inside one line. */
+/** **bold**, ![alt](picture), [text](url) and WeCom's <@userid> / <font> inside one line. */
 function inline(text: string, key: string): ReactNode[] {
   const out: ReactNode[] = [];
-  const re = /\*\*(.+?)\*\*|\[([^\]]+)\]\(([^)\s]+)\)|<@([^>]+)>|<\/?font[^>]*>/g;
+  const re = /\*\*(.+?)\*\*|\[([^\]]+)\]\(([^)\s]+)\)|<@([^>]+)>|<\/?font[^>]*>|!\[([^\]]*)\]\((https?:\/\/[^)\s]+)\)/g;
   let last = 0;
   let m: RegExpExecArray | null;
   let n = 0;
@@ -38,6 +38,9 @@ function inline(text: string, key: string): ReactNode[] {
         </a>,
       );
     else if (m[4] !== undefined) out.push(<span key={`${key}-${n++}`} style={{ color: '#1677ff' }}>{`@${m[4]}`}</span>);
+    // A picture in DingTalk markdown (the 通报's chart): shown as the phone shows it.
+    else if (m[6] !== undefined)
+      out.push(<img key={`${key}-${n++}`} src={m[6]} alt={m[5] || '图片'} style={{ display: 'block', maxWidth: '100%', margin: '4px 0' }} />);
     last = re.lastIndex;
   }
   if (last < text.length) out.push(text.slice(last));
