@@ -43,6 +43,8 @@ export interface DemoOptions {
   webDist?: string;
   /** The guided scenarios' pause before each step and patience for a chat (default 3.5 s and 90 s). */
   scenarioPace?: Partial<ScenarioPace>;
+  /** How often (real time) the reminder tick runs; 1 s by default, faster in tests. */
+  reminderTickMs?: number;
 }
 
 export interface RunningDemo {
@@ -104,7 +106,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     DUBAN_PUBLIC_URL: url,
     DATABASE_URL: databaseUrl,
     DUBAN_DEMO_SEED: 'true',
-    DUBAN_REMINDER_TICK_MS: '1000',
+    DUBAN_REMINDER_TICK_MS: String(opts.reminderTickMs ?? 1000),
     DUBAN_OUTBOX_POLL_MS: '200',
     DINGTALK_CLIENT_ID: DEMO_DING.clientId,
     DINGTALK_CLIENT_SECRET: DEMO_DING.clientSecret,

@@ -27,7 +27,10 @@ beforeAll(async () => {
     port: 0,
     fakePorts: { dingtalk: 0, wecom: 0 },
     logger: ['error'],
-    scenarioPace: { pauseMs: 100, patienceMs: 120_000 },
+    // A faster reminder tick, and settle()'s two looks just over one tick apart: the overdue ladder's ~50 clock jumps
+    // each wait for them (with the demo's 1 s tick and 1.2 s looks the file took over two minutes).
+    reminderTickMs: 200,
+    scenarioPace: { pauseMs: 100, patienceMs: 120_000, settleLookMs: 300 },
   });
   runner = demo.app.get(ScenarioRunner, { strict: false });
 }, 150_000);

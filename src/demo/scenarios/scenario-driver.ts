@@ -31,7 +31,6 @@ export interface ScenarioServices {
 const PLATFORM_NAMES: Record<SimPlatform, string> = { dingtalk: '钉钉', wecom: '企业微信' };
 const POLL_MS = 250;
 /** A little more than the demo's reminder tick (1 s) and outbox poll. */
-const SETTLE_LOOK_MS = 1_200;
 const CLOSED = ['closed', 'archived'];
 
 /** A card's buttons as one person sees them now (DingTalk: their private ones if the card keeps some for them). */
@@ -67,6 +66,8 @@ export class ScenarioDriver {
     private readonly patienceMs: number,
     /** A short pause (real time) between things a step shows one after another. */
     private readonly beatMs = 1_000,
+    /** Between the two looks of settle(): longer than one reminder tick. */
+    private readonly settleLookMs = 1_200,
   ) {}
 
   /** The runner calls this as each step begins. */
@@ -320,7 +321,7 @@ export class ScenarioDriver {
     let calm = 0;
     while (calm < 2 && Date.now() < end) {
       calm = (await quiet()) ? calm + 1 : 0;
-      await this.pause(SETTLE_LOOK_MS);
+      await this.pause(this.settleLookMs);
     }
   }
 

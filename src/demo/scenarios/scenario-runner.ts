@@ -18,9 +18,11 @@ import { scenarios } from './scenarios';
 export interface ScenarioPace {
   pauseMs: number;
   patienceMs: number;
+  /** Between the two looks that find nothing left due before a clock jump: longer than one reminder tick. */
+  settleLookMs: number;
 }
 export const SCENARIO_PACE = Symbol('SCENARIO_PACE');
-export const DEFAULT_PACE: ScenarioPace = { pauseMs: 3_500, patienceMs: 90_000 };
+export const DEFAULT_PACE: ScenarioPace = { pauseMs: 3_500, patienceMs: 90_000, settleLookMs: 1_200 }; // the demo ticks every second
 
 /**
  * Issue 16 §5: plays one guided scenario at a time, step after step with a pause between, publishing its progress;
@@ -111,6 +113,7 @@ export class ScenarioRunner implements OnModuleDestroy {
       signal,
       this.pace.patienceMs,
       Math.min(this.pace.pauseMs, 1_500),
+      this.pace.settleLookMs,
     );
     try {
       for (const [i, step] of scenario.steps.entries()) {
