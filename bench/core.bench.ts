@@ -18,7 +18,7 @@ import { RegistrationService } from '../src/cases/registration.service';
 import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { OrgService } from '../src/org/org.service';
-import { BENCH_SERVER as SERVER, benchDatabase, percentile } from './support';
+import { BENCH_SERVER as SERVER, benchDatabase, percentile, printServerSettings } from './support';
 
 const ITEMS = Number(process.env.ITEMS ?? 10_000);
 const LEDGER_ITEMS = Number(process.env.LEDGER_ITEMS ?? 100_000);
@@ -38,6 +38,7 @@ async function pool<T>(n: number, work: (i: number) => Promise<T>): Promise<void
 }
 
 async function main(): Promise<void> {
+  await printServerSettings(); // issue 17: every bench says which server settings its figures were taken with
   const db = await benchDatabase('duban_bench', CONCURRENCY + 2);
   const dbName = db.name;
   const clock = new FixedClock(new Date('2026-03-02T01:00:00Z'));

@@ -36,7 +36,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource, Like } from 'typeorm';
 import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
-import { benchDatabase } from './support';
+import { benchDatabase, printServerSettings } from './support';
 import { AppModule } from '../src/app.module';
 import { OutboxMessage } from '../src/outbox/outbox-message.entity';
 import { OutboxWriter, type OutgoingMessage } from '../src/outbox/outbox.writer';
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
   const hookKeys = Array.from({ length: HOOKS }, (_, i) => `wxbench-hook-${i + 1}`);
   const ding = await FakeDingTalk.start({ ...DING, customRobots: hookTokens, now });
   const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], webhooks: hookKeys.map((key) => ({ key })), now });
+  await printServerSettings(); // issue 17: every bench says which server settings its figures were taken with
   const db = await benchDatabase('duban_bench_ob', 8);
   const config = loadConfig({
     DATABASE_URL: db.url,

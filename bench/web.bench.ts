@@ -20,7 +20,7 @@ import { setUpApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/app.config';
 import { FixedClock } from '../src/shared/clock';
 import { ensureConsoleBuilt } from '../test/support/browser';
-import { benchDatabase, BENCH_SERVER, percentile } from './support';
+import { BENCH_SERVER, benchDatabase, percentile, printServerSettings } from './support';
 
 const ITEMS = Number(process.env.ITEMS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/chromium')) throw new Error('bench:web needs Chromium at /usr/bin/chromium (apt-get install -y chromium).');
   // The console as it is now: built again when web/src is newer than web/dist (it used to measure any build it found).
   ensureConsoleBuilt();
+  await printServerSettings(); // issue 17: every bench says which server settings its figures were taken with
   const db = await benchDatabase('duban_bench_web', 8);
   const clock = new FixedClock(new Date('2026-03-16T02:00:00Z')); // Monday 10:00 in Shanghai
   const config = loadConfig({ DATABASE_URL: db.url, DUBAN_ADMIN_TOKEN: ADMIN, DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0' });
