@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { DeliveryError } from './delivery';
 import { DeliveryPlan, OUTBOX_DELIVERER, OutboxDeliverer } from './outbox.deliverer';
 import { OutboxMessage } from './outbox-message.entity';
-import { RateLimiter } from './rate-limiter';
+import { type RateLimit, RateLimiter } from './rate-limiter';
 import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
 import { isDatabaseUnavailable } from '../database/outage';
@@ -196,7 +196,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.db.getRepository(OutboxMessage).update({ id: In(rows.map((r) => r.id)), lockedBy: this.instanceId }, { lockedBy: null, lockedUntil: null });
   }
 
+  /**
+   * Issue 17: each send's answer time is written into its rate windows (RateLimiter.settle) once the row's own outcome
+   * is recorded — the answer time is taken when the answer comes, so writing it a moment later changes nothing but
+   * how soon the slot is seen free; the row's 'sent' comes first.
+   */
   private async deliver(row: OutboxMessage): Promise<void> {
+    const answered: { limits: RateLimit[]; startedAt: Date; answeredAt: Date }[] = [];
+    try {
+      await this.deliverOnce(row, answered);
+    } finally {
+      for (const a of answered)
+        await this.limiter
+          .settle(a.limits, a.startedAt, a.answeredAt)
+          .catch((e: unknown) =>
+            this.log.warn(JSON.stringify({ event: 'rate_settle_failed', target: row.target, error: e instanceof Error ? e.message : String(e) })),
+          );
+    }
+  }
+
+  private async deliverOnce(row: OutboxMessage, answered: { limits: RateLimit[]; startedAt: Date; answeredAt: Date }[]): Promise<void> {
     const repo = this.db.getRepository(OutboxMessage);
     const release = { lockedBy: null, lockedUntil: null };
     let sentAt: Date;
@@ -224,12 +243,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         try {
           await d.send();
         } finally {
-          // Issue 17: the platform counted this send somewhere between its start and now; its slot counts from now.
-          await this.limiter
-            .settle(limits, startedAt, this.clock.now())
-            .catch((e: unknown) =>
-              this.log.warn(JSON.stringify({ event: 'rate_settle_failed', target: row.target, error: e instanceof Error ? e.message : String(e) })),
-            );
+          // The platform counted this send somewhere between its start and now.
+          if (limits.length) answered.push({ limits, startedAt, answeredAt: this.clock.now() });
         }
       }
       sentAt = this.clock.now();

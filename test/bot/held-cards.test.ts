@@ -126,6 +126,8 @@ describe('a card held back by the send limit or throttled is sent on a later try
     clock.advance(61_500);
     await arrives('the WeCom card', () => hooked().length > 0);
 
+    // The card is at its fake a moment before its row is written as sent.
+    await eventually(async () => (await rows()).every((r) => r.status === 'sent'), 10_000, 'both rows written as sent');
     const after = await rows();
     expect(after.map((r) => [r.platform, r.status, r.lastError])).toEqual(
       expect.arrayContaining([
