@@ -120,6 +120,7 @@ async function main(): Promise<void> {
       if (process.env.DOCX_OUT) writeFileSync(process.env.DOCX_OUT, docx.body);
       return saved;
     });
+    log(`  → charts drawn: ${app.get(BulletinChartRenderer).rendered}`);
     const genMs = Math.round(gen.ms);
     const peakMib = Math.round(gen.peakRss / 1048576);
     log(
