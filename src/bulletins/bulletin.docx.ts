@@ -146,6 +146,7 @@ export function tableXml(f: Fonts, t: BulletinTable): string {
     `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${widths[i]}"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:jc w:val="${header || text.length <= 6 ? 'center' : 'left'}"/></w:pPr>` +
     `<w:r><w:rPr>${fonts}${bold[`${header}`]}<w:sz w:val="${SIZE.table}"/><w:szCs w:val="${SIZE.table}"/></w:rPr><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p></w:tc>`;
   const border = (side: string) => `<w:${side} w:val="single" w:color="000000" w:sz="4"/>`;
+  // Fixed layout: Word and LibreOffice keep the widths given instead of fitting the columns to their content.
   const out = [
     `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH}"/><w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>` +
       `<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>${widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`,
