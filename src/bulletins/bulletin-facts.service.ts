@@ -39,6 +39,25 @@ const DAY = 86_400_000;
  * returned, 不合格, 重点督办 each) — the gravest first — while every count covers all of them.
  */
 export const LIST_MAX = 100;
+/** Issue 17: a 通报's reads run this many at a time (the connection pool is shared with everything else). */
+const READS_AT_ONCE = 3;
+
+/** `f` with at most `n` calls running at a time; the others start, in the order made, as those end. */
+function limited<A extends unknown[], R>(n: number, f: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (...a: A) => {
+    if (running < n) running++;
+    else await new Promise<void>((go) => waiting.push(go)); // a call that ends hands its place over
+    try {
+      return await f(...a);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
 
 /**
  * B1/B2: the figures of a period, straight from the database — every count of a bulletin is one of these queries, so
@@ -93,7 +112,9 @@ export class BulletinFactsService {
     // SQLite keeps instants as UTC text ('2026-03-01 16:00:00.000'); MySQL/MariaDB take the Date (UTC connection).
     const from = sqlInstant(this.db, period.from);
     const to = sqlInstant(this.db, period.to);
-    const q = (sql: string, params: unknown[]) => this.db.query(sql, params) as Promise<Record<string, unknown>[]>;
+    // Issue 17: the reads below are independent — up to READS_AT_ONCE run at a time on the pool's connections (the
+    // database works on several while the service waits), started in a fixed order and used in that order.
+    const q = limited(READS_AT_ONCE, (sql: string, params: unknown[]) => this.db.query(sql, params) as Promise<Record<string, unknown>[]>);
     const lead = 'JOIN item_unit iu ON iu.item_id = i.id AND iu.role = ? ';
     const live = "i.state <> 'draft' AND i.decomposed = ? ";
     const cells = new Map<string, BulletinCounts & { unitId: number; source: Source }>();
@@ -105,38 +126,81 @@ export class BulletinFactsService {
     const add = (rows: Record<string, unknown>[], field: keyof BulletinCounts, col = 'n') => {
       for (const r of rows) cell(Number(r.unitId), r.source as Source)[field] += Number(r[col] ?? 0);
     };
-    add(
-      await q(
-        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at >= ? AND i.registered_at < ? GROUP BY iu.unit_id, i.source`,
-        ['lead', 0, from, to],
-      ),
-      'registered',
+    const registeredRows = q(
+      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND i.registered_at >= ? AND i.registered_at < ? GROUP BY iu.unit_id, i.source`,
+      ['lead', 0, from, to],
     );
-    const closed = await q(
+    const closedRows = q(
       `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n, SUM(CASE WHEN ${ON_TIME} THEN 1 ELSE 0 END) AS onTime FROM item i ${lead}WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? GROUP BY iu.unit_id, i.source`,
       ['lead', 0, from, to],
     );
-    add(closed, 'closed');
-    add(closed, 'onTime', 'onTime');
-    add(
-      await q(
-        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${UNIT_LATE_AT}GROUP BY iu.unit_id, i.source`,
-        ['lead', 0, to, to, to],
-      ),
-      'overdue',
+    const overdueRows = q(
+      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${UNIT_LATE_AT}GROUP BY iu.unit_id, i.source`,
+      ['lead', 0, to, to, to],
     );
-    add(
-      await q(
-        `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${AWAITING_AT}GROUP BY iu.unit_id, i.source`,
-        ['lead', 0, to, to, to, to, to, to],
-      ),
-      'awaiting',
+    const awaitingRows = q(
+      `SELECT iu.unit_id AS unitId, i.source AS source, COUNT(*) AS n FROM item i ${lead}WHERE ${live}AND ${AWAITING_AT}GROUP BY iu.unit_id, i.source`,
+      ['lead', 0, to, to, to, to, to, to],
     );
-    const events = await q(
+    const eventRows = q(
       // 重点督办 counts items (R5: set, cleared and set again by the 督查室 is one item in 重点督办); the rest count events.
       `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(DISTINCT CASE WHEN e.type = 'key_supervision' THEN e.item_id ELSE e.id END) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
       ['lead', from, to, 'returned', 'key_supervision', 'rated', '%"rating":"fail"%'],
     );
+    const unitRows = q('SELECT id, name FROM unit', []);
+    // The lists' reads start now too (below, each awaited where it is used).
+    const praiseRows = q(
+      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND ${ON_TIME} AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
+      ['lead', 0, from, to, 'excellent', 'good', 'excellent'],
+    );
+    const lateRows = q(
+      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt, i.answered_at AS answeredAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${UNIT_LATE_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
+      ['lead', 0, to, to, to],
+    );
+    const awaitingListRows = q(
+      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.answered_at AS askedAt,
+         (SELECT MAX(a.decided_at) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ? AND a.decided_at < ?) AS ratedAt,
+         (SELECT COUNT(*) FROM item_request c WHERE c.item_id = i.id AND c.kind = 'closure' AND c.status IN ('pending', 'approved') AND c.requested_at < ?) AS asked
+       FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${AWAITING_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
+      [to, to, to, 'lead', 0, to, to, to, to, to, to],
+    );
+    const flaggedRows = (
+      [
+        ['key_supervision', '%'],
+        ['rated', '%"rating":"fail"%'],
+        ['returned', '%'],
+      ] as const
+    ).map(([type, like]) =>
+      q(
+        `SELECT i.number AS number, i.title AS title, u.name AS unitName, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e JOIN item i ON i.id = e.item_id ${lead}JOIN unit u ON u.id = iu.unit_id WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
+        ['lead', from, to, type, like],
+      ),
+    );
+    const rankingRows = this.scoring.ranking(period.year);
+    const calendarRead = this.calendar.calendar();
+    // Read to the end before anything is thrown: no read is left running unawaited.
+    await Promise.allSettled([
+      registeredRows,
+      closedRows,
+      overdueRows,
+      awaitingRows,
+      eventRows,
+      unitRows,
+      praiseRows,
+      lateRows,
+      awaitingListRows,
+      ...flaggedRows,
+      rankingRows,
+      calendarRead,
+    ]);
+
+    add(await registeredRows, 'registered');
+    const closed = await closedRows;
+    add(closed, 'closed');
+    add(closed, 'onTime', 'onTime');
+    add(await overdueRows, 'overdue');
+    add(await awaitingRows, 'awaiting');
+    const events = await eventRows;
     add(
       events.filter((r) => r.type === 'returned'),
       'returned',
@@ -150,7 +214,7 @@ export class BulletinFactsService {
       'failed',
     );
 
-    const units = (await q('SELECT id, name FROM unit', [])).map((u) => ({ id: Number(u.id), name: String(u.name) }));
+    const units = (await unitRows).map((u) => ({ id: Number(u.id), name: String(u.name) }));
     const nameOf = new Map(units.map((u) => [u.id, u.name]));
     const byUnit = new Map<number, UnitFigures>();
     const bySource = new Map<Source, SourceFigures>();
@@ -168,32 +232,16 @@ export class BulletinFactsService {
     }
 
     // B1 lists: praise (closed on time in the period and rated 优秀/良好), criticism (late, returned, 不合格, 重点督办).
-    const praise: PraiseItem[] = (
-      await q(
-        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.rating AS rating, i.closed_at AS closedAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND i.closed_at >= ? AND i.closed_at < ? AND ${ON_TIME} AND i.rating IN (?, ?) ORDER BY CASE WHEN i.rating = ? THEN 0 ELSE 1 END, i.closed_at, i.id LIMIT ${LIST_MAX}`,
-        ['lead', 0, from, to, 'excellent', 'good', 'excellent'],
-      )
-    ).map((r) => ({
+    const praise: PraiseItem[] = (await praiseRows).map((r) => ({
       number: String(r.number),
       title: String(r.title),
       unitName: String(r.unitName),
       rating: r.rating as Rating,
       closedAt: asDate(r.closedAt),
     }));
-    const late = await q(
-      `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.deadline_at AS deadlineAt, i.answered_at AS answeredAt FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${UNIT_LATE_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
-      ['lead', 0, to, to, to],
-    );
-    const calendar = await this.calendar.calendar();
-    const awaiting: AwaitingItem[] = (
-      await q(
-        `SELECT i.number AS number, i.title AS title, u.name AS unitName, i.answered_at AS askedAt,
-           (SELECT MAX(a.decided_at) FROM item_request a WHERE a.item_id = i.id AND a.kind = 'closure' AND a.status = 'approved' AND a.requested_at < ? AND a.decided_at < ?) AS ratedAt,
-           (SELECT COUNT(*) FROM item_request c WHERE c.item_id = i.id AND c.kind = 'closure' AND c.status IN ('pending', 'approved') AND c.requested_at < ?) AS asked
-         FROM item i ${lead}JOIN unit u ON u.id = iu.unit_id WHERE ${live}AND ${AWAITING_AT}ORDER BY i.deadline_at, i.id LIMIT ${LIST_MAX}`,
-        [to, to, to, 'lead', 0, to, to, to, to, to, to],
-      )
-    ).map((r) => {
+    const late = await lateRows;
+    const calendar = await calendarRead;
+    const awaiting: AwaitingItem[] = (await awaitingListRows).map((r) => {
       // Issue 14: the time since the unit answered is the owner's (审核, 评定), then, once rated, the leader's (审定).
       const ratedAt = r.ratedAt === null || r.ratedAt === undefined ? null : asDate(r.ratedAt);
       const askedAt = asDate(r.askedAt);
@@ -207,19 +255,7 @@ export class BulletinFactsService {
       };
     });
     const workingDays = (from: Date, until: Date) => Math.max(1, Math.floor(workingTimeBetween(from, until, calendar) / DAY));
-    const flagged: Record<string, unknown>[] = [];
-    for (const [type, like] of [
-      ['key_supervision', '%'],
-      ['rated', '%"rating":"fail"%'],
-      ['returned', '%'],
-    ] as const) {
-      flagged.push(
-        ...(await q(
-          `SELECT i.number AS number, i.title AS title, u.name AS unitName, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e JOIN item i ON i.id = e.item_id ${lead}JOIN unit u ON u.id = iu.unit_id WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
-          ['lead', from, to, type, like],
-        )),
-      );
-    }
+    const flagged: Record<string, unknown>[] = (await Promise.all(flaggedRows)).flat();
     const criticism: CriticismItem[] = [
       ...late.map((r) => {
         // A1: how late the unit was, in working days — to its late answer, or to the period end if none came by then.
@@ -247,7 +283,7 @@ export class BulletinFactsService {
         }),
     ];
 
-    const ranking = (await this.scoring.ranking(period.year)).units.map((u) => ({
+    const ranking = (await rankingRows).units.map((u) => ({
       rank: u.rank,
       unitName: u.unitName,
       total: u.total,

@@ -1,8 +1,22 @@
 import { Resvg } from '@resvg/resvg-js';
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+} from 'docx';
 import JSZip from 'jszip';
 import { marchFacts } from './bulletin.fixtures';
-import { PAGE_MARGINS_TWIPS, renderBulletinDocx } from './bulletin.docx';
-import { composeBulletin } from './bulletin.rules';
+import { BULLETIN_FONTS, columnWidths, PAGE_MARGINS_TWIPS, renderBulletinDocx, tableXml, type BulletinFonts } from './bulletin.docx';
+import { composeBulletin, type BulletinTable } from './bulletin.rules';
 
 const draft = composeBulletin(marchFacts());
 const opts = { office: '市人民政府督查室', date: '2026年4月1日' };
@@ -109,5 +123,66 @@ describe('B2 renderBulletinDocx: the 公文 .docx', () => {
     const b = await readBack(await renderBulletinDocx(draft, opts));
     expect(b.xml).toBe(a.xml);
     expect(strip(await b.zip.file('docProps/core.xml')!.async('string'))).toBe(strip(await a.zip.file('docProps/core.xml')!.async('string')));
+  });
+
+  describe('issue 17: a table is written as text, the same XML docx writes for it', () => {
+    /** The table built with docx's own Table, cells and runs, as the .docx was made before issue 17. */
+    async function byDocx(f: BulletinFonts, t: BulletinTable): Promise<string> {
+      const widths = columnWidths(t.headers);
+      const font = { ascii: f.latin, hAnsi: f.latin, eastAsia: f.body, cs: f.latin };
+      const cell = (text: string, i: number, header: boolean) =>
+        new TableCell({
+          width: { size: widths[i], type: WidthType.DXA },
+          verticalAlign: VerticalAlignTable.CENTER,
+          children: [
+            new Paragraph({
+              alignment: header || text.length <= 6 ? AlignmentType.CENTER : AlignmentType.LEFT,
+              children: [new TextRun({ text, font, size: 24, bold: header })],
+            }),
+          ],
+        });
+      const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+      const table = new Table({
+        rows: [
+          new TableRow({ tableHeader: true, cantSplit: true, children: t.headers.map((h, i) => cell(h, i, true)) }),
+          ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, i, false)) })),
+        ],
+        width: { size: 8845, type: WidthType.DXA },
+        columnWidths: widths,
+        layout: TableLayoutType.FIXED,
+        borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
+      });
+      const x = (await readBack(await Packer.toBuffer(new Document({ sections: [{ children: [table] }] })))).xml;
+      return x.slice(x.indexOf('<w:tbl>'), x.lastIndexOf('</w:tbl>') + '</w:tbl>'.length);
+    }
+    const t: BulletinTable = {
+      caption: '表9　测试',
+      headers: ['序号', '事项编号', '事项名称', '承办单位', '具体情况'],
+      rows: [
+        ['1', 'DB2026-0001', '推进老旧小区改造和城市更新工作', '市住建局', '逾期5个工作日才反馈'],
+        ['2', '', 'A&B <c> "d" \'e\'', '市交通\u0007运输局', ''],
+      ],
+    };
+
+    it('cells of every kind: header, short and long text, empty, characters XML escapes or cannot carry', async () => {
+      expect(tableXml(BULLETIN_FONTS, t)).toBe(await byDocx(BULLETIN_FONTS, t));
+    });
+
+    it('in the fonts an office names', async () => {
+      const f = { ...BULLETIN_FONTS, body: '仿宋', latin: 'Arial' };
+      expect(tableXml(f, t)).toBe(await byDocx(f, t));
+    });
+
+    it('in place in the document: every table of the draft, between its caption and the space after it', async () => {
+      const tables = draft.sections.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'table' ? [b.table] : [])));
+      expect(tables.length).toBeGreaterThan(2);
+      let from = 0;
+      for (const table of tables) {
+        const at = xml.indexOf(tableXml(BULLETIN_FONTS, table), from);
+        expect(at).toBeGreaterThan(xml.lastIndexOf(`>${table.caption}<`, at));
+        from = at + 1;
+      }
+      expect(xml).not.toContain('bulletin-table-');
+    });
   });
 });

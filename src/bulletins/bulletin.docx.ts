@@ -10,26 +10,10 @@
  * and an altName (方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体): a machine without the 方正/GB2312 fonts
  * substitutes the named common font. An office that wants other fonts outright passes `fonts`.
  */
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Footer,
-  ImageRun,
-  LineRuleType,
-  Packer,
-  PageNumber,
-  Paragraph,
-  Table,
-  TableCell,
-  TableLayoutType,
-  TableRow,
-  TextRun,
-  VerticalAlignTable,
-  WidthType,
-  type IRunOptions,
-} from 'docx';
+import { AlignmentType, BorderStyle, Document, Footer, ImageRun, LineRuleType, Packer, PageNumber, Paragraph, TextRun, type IRunOptions } from 'docx';
+import { randomBytes } from 'node:crypto';
 import type { BulletinBlock, BulletinDraft, BulletinTable } from './bulletin.rules';
+import { readZipText, replaceZipText } from './docx-zip';
 
 export const BULLETIN_FONTS = {
   masthead: '方正小标宋简体',
@@ -143,38 +127,48 @@ export function columnWidths(headers: string[], total = TEXT_WIDTH): number[] {
   }
 }
 
-const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const borders = { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line };
+/** XML text and attribute values escaped as docx escapes them (characters XML cannot carry are left out). */
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&apos;', '<': '&lt;', '>': '&gt;' };
+// eslint-disable-next-line no-control-regex
+const escapeXml = (v: string) => v.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g, (c) => XML_ESCAPES[c] ?? '');
 
-function table(f: Fonts, t: BulletinTable): (Paragraph | Table)[] {
+/**
+ * Issue 17: a table as WordprocessingML text, written row by row — the XML docx writes for the same table (fixed
+ * layout, single borders, a repeated header row, rows that do not split, each cell's run in the body font at 小四),
+ * byte for byte (bulletin.docx.spec.ts holds it to docx's), without the object tree docx builds for every cell of a
+ * 500-unit table on the way (most of the time and memory of a large 通报's .docx).
+ */
+export function tableXml(f: Fonts, t: BulletinTable): string {
   const widths = columnWidths(t.headers);
+  const fonts = `<w:rFonts w:ascii="${escapeXml(f.latin)}" w:cs="${escapeXml(f.latin)}" w:eastAsia="${escapeXml(f.body)}" w:hAnsi="${escapeXml(f.latin)}"/>`;
+  const bold = { true: '<w:b/><w:bCs/>', false: '<w:b w:val="false"/><w:bCs w:val="false"/>' };
   const cell = (text: string, i: number, header: boolean) =>
-    new TableCell({
-      width: { size: widths[i], type: WidthType.DXA },
-      verticalAlign: VerticalAlignTable.CENTER,
-      children: [
-        new Paragraph({
-          alignment: header || text.length <= 6 ? AlignmentType.CENTER : AlignmentType.LEFT,
-          children: [run(f, text, f.body, SIZE.table, { bold: header })],
-        }),
-      ],
-    });
+    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${widths[i]}"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:jc w:val="${header || text.length <= 6 ? 'center' : 'left'}"/></w:pPr>` +
+    `<w:r><w:rPr>${fonts}${bold[`${header}`]}<w:sz w:val="${SIZE.table}"/><w:szCs w:val="${SIZE.table}"/></w:rPr><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p></w:tc>`;
+  const border = (side: string) => `<w:${side} w:val="single" w:color="000000" w:sz="4"/>`;
+  // Fixed layout: Word and LibreOffice keep the widths given instead of fitting the columns to their content.
+  const out = [
+    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH}"/><w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>` +
+      `<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>${widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`,
+    `<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>${t.headers.map((h, i) => cell(h, i, true)).join('')}</w:tr>`,
+  ];
+  for (const r of t.rows) out.push(`<w:tr><w:trPr><w:cantSplit/></w:trPr>${r.map((v, i) => cell(v, i, false)).join('')}</w:tr>`);
+  out.push('</w:tbl>');
+  return out.join('');
+}
+
+/**
+ * A table's caption, a paragraph standing in for the table (its XML goes in its place once docx has written the
+ * document), and the space after it.
+ */
+function table(f: Fonts, t: BulletinTable, placeholder: string): Paragraph[] {
   const caption = new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { before: 120, after: 60 },
     keepNext: true,
     children: [run(f, t.caption, f.heading, SIZE.caption)],
   });
-  const rows = [
-    new TableRow({ tableHeader: true, cantSplit: true, children: t.headers.map((h, i) => cell(h, i, true)) }),
-    ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, i, false)) })),
-  ];
-  return [
-    caption,
-    // Fixed layout: Word and LibreOffice keep the widths given instead of fitting the columns to their content.
-    new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, layout: TableLayoutType.FIXED, borders }),
-    new Paragraph({ spacing: { after: 120 }, children: [] }),
-  ];
+  return [caption, new Paragraph({ children: [new TextRun(placeholder)] }), new Paragraph({ spacing: { after: 120 }, children: [] })];
 }
 
 /** Pixel size from a PNG's IHDR (bytes 16–23), to keep the chart's aspect ratio. */
@@ -192,8 +186,11 @@ function chart(png: Buffer): Paragraph {
   });
 }
 
-function block(f: Fonts, b: BulletinBlock): (Paragraph | Table)[] {
-  return b.type === 'paragraph' ? [bodyParagraph(f, b.text)] : table(f, b.table);
+function block(f: Fonts, b: BulletinBlock, tables: Map<string, BulletinTable>): Paragraph[] {
+  if (b.type === 'paragraph') return [bodyParagraph(f, b.text)];
+  const placeholder = `bulletin-table-${randomBytes(12).toString('hex')}`;
+  tables.set(placeholder, b.table);
+  return table(f, b.table, placeholder);
 }
 
 function head(f: Fonts, draft: BulletinDraft, office: string): Paragraph[] {
@@ -235,12 +232,15 @@ function fontTable(f: Fonts): string {
   );
 }
 
+const DOCUMENT_XML = 'word/document.xml';
+
 export async function renderBulletinDocx(draft: BulletinDraft, opts: BulletinDocxOptions): Promise<Buffer> {
   const f: Fonts = { ...BULLETIN_FONTS, ...opts.fonts };
-  const body: (Paragraph | Table)[] = [...head(f, draft, opts.office)];
+  const body: Paragraph[] = [...head(f, draft, opts.office)];
+  const tables = new Map<string, BulletinTable>();
   draft.sections.forEach((s, i) => {
     body.push(new Paragraph({ indent: INDENT_2, spacing: bodySpacing, keepNext: true, children: [run(f, s.heading, f.heading, SIZE.body)] }));
-    for (const b of s.blocks) body.push(...block(f, b));
+    for (const b of s.blocks) body.push(...block(f, b, tables));
     if (i === 0 && opts.chartPng) body.push(chart(opts.chartPng));
   });
   body.push(...signature(f, opts.office, opts.date));
@@ -265,5 +265,19 @@ export async function renderBulletinDocx(draft: BulletinDraft, opts: BulletinDoc
       },
     ],
   });
-  return Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: fontTable(f) }]);
+  const packed = await Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: fontTable(f) }]);
+  if (tables.size === 0) return packed;
+  // Issue 17: each table's XML in place of its stand-in paragraph; the rest of the package as docx wrote it.
+  const xml = readZipText(packed, DOCUMENT_XML);
+  const parts: string[] = [];
+  let from = 0;
+  for (const [placeholder, t] of tables) {
+    const stand = `<w:p><w:r><w:t xml:space="preserve">${placeholder}</w:t></w:r></w:p>`;
+    const at = xml.indexOf(stand, from);
+    if (at < 0) throw new Error('a table of the 通报 has no place in the document');
+    parts.push(xml.slice(from, at), tableXml(f, t));
+    from = at + stand.length;
+  }
+  parts.push(xml.slice(from));
+  return replaceZipText(packed, DOCUMENT_XML, parts.join(''));
 }

@@ -19,6 +19,7 @@ import {
   ScoreLine,
   ScoreProblem,
   totals,
+  totalsFromSums,
   UnitTotal,
 } from './score.rules';
 import { DEFAULT_SCORE_TABLE, ScoreTable } from './score.table';
@@ -344,6 +345,25 @@ describe('totals: base + the year’s lines, and each quarter (Shanghai calendar
     const tenLines = Array.from({ length: 10 }, () => L(LEAD, 0.1, '2026-05-01T10:00'));
     expect(totals(tenLines, 2026, 100)[0]).toMatchObject({ points: 1, total: 101, quarters: [0, 1, 0, 0] });
     expect(totals([L(CO, 0.1, '2026-05-01T10:00'), L(CO, 0.2, '2026-05-02T10:00')], 2026, 99.9)[0]).toMatchObject({ points: 0.3, total: 100.2 });
+  });
+
+  it('issue 17: sums per unit and quarter in tenths (as SQL gives them) make the same totals as the lines', () => {
+    const lines = [
+      L(LEAD, 0.5, '2026-01-01T00:00'),
+      L(LEAD, -1.5, '2026-03-31T23:59'),
+      L(LEAD, 5, '2026-04-01T00:00'),
+      L(LEAD, -5, '2026-12-31T23:59'),
+      L(CO, -0.5, '2026-08-15T10:00'),
+      L(CO, 0.1, '2026-08-16T10:00'),
+    ];
+    const sums = [
+      { unitId: CO, quarter: 3 as const, tenths: -4 },
+      { unitId: LEAD, quarter: 1 as const, tenths: -10 },
+      { unitId: LEAD, quarter: 2 as const, tenths: 50 },
+      { unitId: LEAD, quarter: 4 as const, tenths: -30 },
+      { unitId: LEAD, quarter: 4 as const, tenths: -20 },
+    ];
+    expect(totalsFromSums(sums, 2026, 100, [CO2, LEAD])).toEqual(totals(lines, 2026, 100, [CO2, LEAD]));
   });
 });
 

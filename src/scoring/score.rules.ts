@@ -311,13 +311,31 @@ export interface UnitTotal {
 
 /** Yearly score per unit ("base 100 per unit per year; scored each quarter"), sorted by unitId. `units` adds units with no lines. */
 export function totals(lines: readonly ScoreLine[], year: number, base: number, units: readonly number[] = []): UnitTotal[] {
-  const byUnit = new Map<number, number[]>(units.map((u) => [u, [0, 0, 0, 0]]));
+  const sums: QuarterSum[] = [];
   for (const l of lines) {
     const q = quarterOf(l.at);
-    if (q.year !== year) continue;
-    const sums = byUnit.get(l.unitId) ?? [0, 0, 0, 0];
-    sums[q.quarter - 1] += tenths(l.points);
-    byUnit.set(l.unitId, sums);
+    if (q.year === year) sums.push({ unitId: l.unitId, quarter: q.quarter, tenths: tenths(l.points) });
+  }
+  return totalsFromSums(sums, year, base, units);
+}
+
+/** The points of a unit's lines in one quarter of the year, in tenths (what the database sums). */
+export interface QuarterSum {
+  unitId: number;
+  quarter: Quarter['quarter'];
+  tenths: number;
+}
+
+/**
+ * The same totals from sums per unit and quarter — issue 17: the ranking sums the year's lines in SQL instead of
+ * reading every line. Any number of sums for the same unit and quarter add up.
+ */
+export function totalsFromSums(sums: readonly QuarterSum[], year: number, base: number, units: readonly number[] = []): UnitTotal[] {
+  const byUnit = new Map<number, number[]>(units.map((u) => [u, [0, 0, 0, 0]]));
+  for (const s of sums) {
+    const q = byUnit.get(s.unitId) ?? [0, 0, 0, 0];
+    q[s.quarter - 1] += s.tenths;
+    byUnit.set(s.unitId, q);
   }
   return [...byUnit.entries()]
     .sort(([a], [b]) => a - b)

@@ -19,7 +19,19 @@ import type { ObstructionRecorded } from './scoring.events';
 import { scoreFactsFromTimeline } from './score-facts.rules';
 import { eventLineKey, forgetScoreTables, insertLines, scoreTables, tableAt } from './score-ledger';
 import { ScoreLineRow, ScoreTableRow } from './score-line.entity';
-import { formatPoints, ledgerDiff, linesForEvent, ManualFact, quarterEnd, quarterlyBonus, quarterStart, rank, ScoreLine, totals } from './score.rules';
+import {
+  formatPoints,
+  ledgerDiff,
+  linesForEvent,
+  ManualFact,
+  quarterEnd,
+  quarterlyBonus,
+  quarterStart,
+  QuarterSum,
+  rank,
+  ScoreLine,
+  totalsFromSums,
+} from './score.rules';
 import { DEFAULT_SCORE_TABLE, ScoreTable, scoreTableProblems } from './score.table';
 
 /** Reminders that mean a unit's time node "needed urging" (S3). */
@@ -100,10 +112,17 @@ export class ScoringService {
   /** S11 ranking material: every unit's total for the year (base + its lines), ranked; ties share a rank. */
   async ranking(year: number) {
     const table = tableAt(await scoreTables(this.db.manager), shanghaiInstant(`${year}-12-31`, '23:59'));
-    const units = await this.db.getRepository(Unit).find({ order: { id: 'ASC' } });
+    const units = await this.db.getRepository(Unit).find({ select: { id: true, name: true }, order: { id: 'ASC' } });
+    // Issue 17: summed per unit and quarter in SQL (ix_score_line_year_unit) — not every line of the year read into
+    // memory. insertLines stores each line's year and quarter as quarterOf(at) gives them, so the sums equal totals().
+    const sums = (
+      (await this.db.query('SELECT unit_id AS unitId, quarter, SUM(points_tenths) AS tenths FROM score_line WHERE year = ? GROUP BY unit_id, quarter', [
+        year,
+      ])) as { unitId: unknown; quarter: unknown; tenths: unknown }[]
+    ).map((r) => ({ unitId: Number(r.unitId), quarter: Number(r.quarter) as QuarterSum['quarter'], tenths: Number(r.tenths) }));
     const ranked = rank(
-      totals(
-        (await this.lines(year)).map(toLine),
+      totalsFromSums(
+        sums,
         year,
         table.base,
         units.map((u) => u.id),
