@@ -30,20 +30,18 @@ export async function seedUnansweredMarch(
     ['推进价格监测平台建设', 'FGW'],
     ['清理政府性债务台账', 'CZJ'],
   ] as const) {
-    const item = await t
-      .get(RegistrationService)
-      .register(
-        {
-          title,
-          content: '内容',
-          source: 'meeting',
-          ownerId: cast.people.sup.id,
-          leaderId: cast.people.leader.id,
-          leadUnitId: cast.units[unit],
-          deadline: { node: '1d' },
-        },
-        sup,
-      );
+    const item = await t.get(RegistrationService).register(
+      {
+        title,
+        content: '内容',
+        source: 'meeting',
+        ownerId: cast.people.sup.id,
+        leaderId: cast.people.leader.id,
+        leadUnitId: cast.units[unit],
+        deadline: { node: '1d' },
+      },
+      sup,
+    );
     await t.get(ItemCommandsService).assign(item.number, sup);
     numbers.push(item.number);
   }
