@@ -21,6 +21,7 @@ import { ItemUnit } from './item-unit.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
+import { DirectoryCache } from '../org/directory-cache';
 import type { ItemState } from '../shared/vocabulary';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { checkKeySupervisionChange, checkUrging, keySupervisionSummary, URGE_METHODS, UrgeMethod, urgingSummary } from './urging.rules';
@@ -34,6 +35,7 @@ export class ItemCommandsService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly calendar: CalendarService,
+    private readonly directory: DirectoryCache,
   ) {}
 
   submit(number: string, actor: Actor) {
@@ -56,7 +58,7 @@ export class ItemCommandsService {
       if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}，无需重复签收。`);
       await c.em.update(ItemUnit, { id: mine.id }, { signedAt: c.now, signedById: actor.personId });
       mine.signedAt = c.now;
-      const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
+      const unit = (await this.directory.units([mine.unitId])).get(mine.unitId) ?? (await c.em.findOneByOrFail(Unit, { id: mine.unitId }));
       const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;
       // A co-unit's signature leaves the state as it is, but its contacts' 签收 button must go: CardRefresher refreshes the cards.
       await c.transition(to, {}, { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } });
