@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, actsAsOwner, hasRole, unitsOf } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
@@ -26,6 +27,48 @@ export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRe
     unitRole,
   };
 }
+
+/** What a command held under its item's lock when it ended: the item and its units with its own changes applied. */
+export interface HeldItem {
+  item: Item;
+  units: ItemUnit[];
+  relation: ActorRelation;
+  action: ItemAction;
+}
+
+/**
+ * Commands whose changes to the item and its units all pass through CommandContext (transition, record, and a 签收's
+ * own row, which it updates in memory too): what they hold when they end is what they commit. Others (调整承办,
+ * 分解立项 …) write rows the context does not follow, so they are not watched.
+ */
+const FOLLOWED: ReadonlySet<ItemAction> = new Set<ItemAction>([
+  'sign',
+  'report',
+  'return',
+  'leader_return',
+  'withdraw',
+  'request_extension',
+  'decide_extension',
+  'request_closure',
+  'start_review',
+  'verify',
+  'rate',
+  'sign_off',
+]);
+
+const watching = new AsyncLocalStorage<Map<string, HeldItem>>();
+
+/**
+ * Issue 17: runs `work`, recording in `held` (by item number) what each command run inside it held when it ended — so a
+ * chat click can answer with the card as its own command left the item, without reading it all again after commit.
+ * The caller must forget `held` when its transaction rolls back (a refusal) — the entries are then not what committed.
+ */
+export function watchCommands<T>(held: Map<string, HeldItem>, work: () => Promise<T>): Promise<T> {
+  return watching.run(held, work);
+}
+
+/** What the command run for `number` inside watchCommands held when it ended, if one was. */
+export const heldFor = (number: string): HeldItem | undefined => watching.getStore()?.get(number);
 
 /** Principle 2: one command = one transaction: load, check the rule, change, log, queue messages. */
 @Injectable()
@@ -73,6 +116,9 @@ export class CommandRunner {
     }
     if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.kind);
     const ctx = new CommandContext(em, item, units, actor, relation, this.clock.now(), this.timeline, this.outbox);
-    return body(ctx);
+    const result = await body(ctx);
+    const held = watching.getStore();
+    if (held && FOLLOWED.has(action)) held.set(item.number, { item, units, relation, action });
+    return result;
   }
 }

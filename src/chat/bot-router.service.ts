@@ -9,7 +9,6 @@ import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
 import { isDatabaseUnavailable } from '../database/outage';
-import { ChatGroup } from '../org/chat-group.entity';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
 import { CommandExecutor } from './command.executor';
@@ -18,9 +17,18 @@ import { InboxFailure } from './inbox/inbox-failure.entity';
 import { tooLong } from '../cases/text-limits';
 import { IdentityService } from './identity.service';
 import { itemFormLink } from './platform-session.rules';
-import { CardViewService } from './card-view.service';
-import { CardInstance } from './card-instance.entity';
+import { CardPlace, CardViewService } from './card-view.service';
+import { CardInstance, type CardKind } from './card-instance.entity';
 import { Item } from '../cases/item.entity';
+import { HeldItem, watchCommands } from '../cases/command-runner';
+import { DirectoryCache } from '../org/directory-cache';
+
+/** What one event's handling carries from its transaction to the answer: who acted, where the card sits, what its command held. */
+interface Processed {
+  actor?: Actor | null;
+  place?: CardPlace | null;
+  held?: Map<string, HeldItem>;
+}
 
 /**
  * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: claim its
@@ -38,11 +46,15 @@ export class BotRouter {
     private readonly executor: CommandExecutor,
     private readonly outbox: OutboxWriter,
     private readonly cards: CardViewService,
+    private readonly directory: DirectoryCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Issue 17: a card's place and item number by its outTrackId (card_instance rows are written once and never changed). */
+  private readonly placed = new Map<string, { place: CardPlace; number: string | null; inGroup: boolean }>();
+
   async handle(event: BotEvent): Promise<BotResult> {
-    let result: BotResult & { actor?: Actor | null; failed?: boolean };
+    let result: BotResult & Processed & { failed?: boolean };
     try {
       result = await this.process(event);
     } catch (e) {
@@ -59,14 +71,20 @@ export class BotRouter {
         failed: result.failed,
       }),
     );
-    // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
+    // A card click is answered in the ACK with the card as the clicker now sees it: as the click's own command left it
+    // (issue 17: what it held under the item's lock is what it committed), else read after commit.
     if (event.cardAction && !result.failed) {
       const number = result.itemNumber ?? event.cardAction.params.number;
       const actor = result.actor ?? (await this.identity.resolve(event));
-      if (number) result.card = (await this.cards.forViewer(number, actor, event.cardAction.outTrackId, event.cardAction.action)) ?? undefined;
+      const held = number ? result.held?.get(number) : undefined;
+      const { outTrackId, action } = event.cardAction;
+      if (held) result.card = (await this.cards.fromCommand(held, actor, result.place ?? null, action)) ?? undefined;
+      else if (number) result.card = (await this.cards.forViewer(number, actor, outTrackId, action, result.place)) ?? undefined;
     }
     delete result.actor;
     delete result.failed;
+    delete result.place;
+    delete result.held;
     return result;
   }
 
@@ -76,14 +94,15 @@ export class BotRouter {
    * (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key insert always waits for the
    * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
    */
-  private process(event: BotEvent): Promise<BotResult & { actor?: Actor | null }> {
+  private process(event: BotEvent): Promise<BotResult & Processed> {
     return inTransaction(
       this.db,
       async (em) => {
-        if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
-        await this.fillCardNumber(em, event);
+        if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & Processed;
+        const place = await this.fillCardNumber(em, event);
         const actor = await this.identity.resolve(event, em);
-        const outcome = await this.decide(event, actor);
+        const held = new Map<string, HeldItem>();
+        const outcome = await this.decide(event, actor, held);
         // A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the
         // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint
         // to type a command that needs words (WeCom's buttons carry no text).
@@ -94,7 +113,7 @@ export class BotRouter {
           { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
         );
         delete outcome.typeHint;
-        return { duplicate: false, ...outcome, actor };
+        return { duplicate: false, ...outcome, actor, place, held };
       },
       { isolation: 'READ COMMITTED' },
     );
@@ -164,30 +183,46 @@ export class BotRouter {
     });
   }
 
-  /** A click names its card; the card knows its item (a click's own params are not trusted for that). */
-  private async fillCardNumber(em: EntityManager, event: BotEvent): Promise<void> {
+  /**
+   * A click names its card; the card knows its item (a click's own params are not trusted for that). Returns where the
+   * card sits (null: no such card; undefined: not a card click).
+   */
+  private async fillCardNumber(em: EntityManager, event: BotEvent): Promise<CardPlace | null | undefined> {
     const action = event.cardAction;
-    if (!action?.outTrackId) return;
-    const card = await em.findOneBy(CardInstance, { outTrackId: action.outTrackId });
-    if (card) action.inGroup = card.target.startsWith('group:');
-    if (card?.subject) {
-      action.params = { ...action.params, number: card.subject };
-      return;
-    }
-    const item = card?.itemId ? await em.findOneBy(Item, { id: card.itemId }) : null;
-    if (item) action.params = { ...action.params, number: item.number };
+    if (!action?.outTrackId) return undefined;
+    const known = this.placed.get(action.outTrackId) ?? (await this.lookUpCard(em, action.outTrackId));
+    if (!known) return null;
+    action.inGroup = known.inGroup;
+    if (known.number) action.params = { ...action.params, number: known.number };
+    return known.place;
+  }
+
+  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<{ place: CardPlace; number: string | null; inGroup: boolean } | null> {
+    // The card and its item's number in one read.
+    const card = await em
+      .createQueryBuilder(CardInstance, 'c')
+      .leftJoin(Item, 'i', 'i.id = c.item_id')
+      .select(['c.kind AS kind', 'c.target AS target', 'c.subject AS subject', 'i.number AS number'])
+      .where('c.out_track_id = :outTrackId', { outTrackId })
+      .getRawOne<{ kind: CardKind; target: CardPlace['target']; subject: string | null; number: string | null }>();
+    if (!card) return null;
+    const known = { place: { kind: card.kind, target: card.target }, number: card.subject ?? card.number ?? null, inGroup: card.target.startsWith('group:') };
+    if (this.placed.size >= 50_000) this.placed.clear();
+    this.placed.set(outTrackId, known);
+    return known;
   }
 
   /** Insert the platform id; a unique-key clash means we have seen it (even if the first is still committing: it waits). */
   private async claim(em: EntityManager, event: BotEvent): Promise<boolean> {
     try {
-      await em.insert(InboxEvent, {
-        platform: event.platform,
-        eventId: event.eventId,
-        kind: event.cardAction ? 'card' : 'text',
-        personId: null,
-        outcome: null,
-      });
+      // Nothing is read back (issue 17: insert() selected the row's defaults again).
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(InboxEvent)
+        .values({ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId: null, outcome: null })
+        .updateEntity(false)
+        .execute();
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -195,7 +230,8 @@ export class BotRouter {
     }
   }
 
-  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
+  /** `held`: what the command ran for the event held when it ended (watchCommands); emptied when it was refused. */
+  private async decide(event: BotEvent, actor: Actor | null, held: Map<string, HeldItem>): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
     const hint = actor ? typeHint(event, this.formLink(event)) : null;
     // WeCom shows nothing but the card in answer to a click: the hint goes out as a message; DingTalk shows it on the card.
     if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: event.platform === 'wecom' };
@@ -209,8 +245,9 @@ export class BotRouter {
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
     try {
-      return await this.executor.run(parsed.command, actor, { inGroup: inGroup(event) });
+      return await watchCommands(held, () => this.executor.run(parsed.command, actor, { inGroup: inGroup(event) }));
     } catch (e) {
+      held.clear(); // the savepoint rolled back: nothing the command held was committed
       if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
       throw e;
     }
@@ -253,7 +290,7 @@ export class BotRouter {
   }
 
   private async queueReply(em: EntityManager, event: BotEvent, actor: Actor | null, text: string): Promise<void> {
-    const group = event.conversation.type === 'group' ? await em.findOneBy(ChatGroup, { platform: event.platform, externalId: event.conversation.id }) : null;
+    const group = event.conversation.type === 'group' ? await this.directory.groupByExternalId(event.platform, event.conversation.id, em) : null;
     const target: OutboxTarget = group ? `group:${group.id}` : actor?.personId ? `person:${actor.personId}` : 'conv';
     await this.outbox.enqueue(em, [
       {
