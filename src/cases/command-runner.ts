@@ -97,11 +97,19 @@ export class CommandRunner {
   async runIn<T>(em: EntityManager, number: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
     // Lock the item row for the rest of the transaction (MySQL/MariaDB): two messages about one item are then
     // handled one after the other instead of the second failing on the version check. SQLite serialises writers anyway.
-    const qb = em.createQueryBuilder(Item, 'i').where('i.number = :number', { number });
+    // Issue 17: the item and its units in one read (the units' rows are locked with it; only commands holding the
+    // item's lock write them).
+    const qb = em
+      .createQueryBuilder(Item, 'i')
+      .leftJoinAndMapMany('i.units', ItemUnit, 'iu', 'iu.item_id = i.id')
+      .where('i.number = :number', { number })
+      .orderBy('iu.id', 'ASC');
     if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
-    const item = await qb.getOne();
-    if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
-    const units = await em.findBy(ItemUnit, { itemId: item.id });
+    const found = (await qb.getOne()) as (Item & { units?: ItemUnit[] }) | null;
+    if (!found) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+    const units = found.units ?? [];
+    delete found.units;
+    const item: Item = found;
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
       // C4
       throw conflict('CASE.DECOMPOSED', `事项 ${number} 已分解立项，请在它的子事项上办理。`);

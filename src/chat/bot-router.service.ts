@@ -89,34 +89,62 @@ export class BotRouter {
   }
 
   /**
-   * READ COMMITTED: the identity lookup reads before the command locks its item, and under REPEATABLE READ that first
-   * read fixes the snapshot — the command would then see the item's units as they were before it waited for the lock
-   * (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key insert always waits for the
-   * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
+   * READ COMMITTED: the identity lookup (and a card's first lookup) reads before the command locks its item, and under
+   * REPEATABLE READ that first read fixes the snapshot — the command would then see the item's units as they were
+   * before it waited for the lock (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key
+   * insert always waits for the uncommitted row of another delivery of the same event, then fails (it committed) or
+   * goes on (it rolled back).
+   *
+   * Issue 17: the command runs in the event's transaction itself (`inner: 'join'`, no savepoint). When it is refused,
+   * the whole transaction rolls back, the inbox row with it, and the refusal is claimed, recorded and answered in a
+   * transaction of its own — a repeat delivery that comes in between runs the command again itself (and is refused
+   * again, or does what has become possible), and the refusal's own claim then finds it and answers as a repeat.
    */
-  private process(event: BotEvent): Promise<BotResult & Processed> {
-    return inTransaction(
-      this.db,
-      async (em) => {
-        if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & Processed;
-        const place = await this.fillCardNumber(em, event);
-        const actor = await this.identity.resolve(event, em);
-        const held = new Map<string, HeldItem>();
-        const outcome = await this.decide(event, actor, held);
-        // A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the
-        // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint
-        // to type a command that needs words (WeCom's buttons carry no text).
-        if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
-        await em.update(
-          InboxEvent,
-          { platform: event.platform, eventId: event.eventId },
-          { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
-        );
-        delete outcome.typeHint;
-        return { duplicate: false, ...outcome, actor, place, held };
-      },
-      { isolation: 'READ COMMITTED' },
-    );
+  private async process(event: BotEvent): Promise<BotResult & Processed> {
+    let actor: Actor | null = null;
+    let place: CardPlace | null | undefined;
+    try {
+      return await inTransaction(
+        this.db,
+        async (em) => {
+          if (!(await this.claim(em, event, null, null))) return { duplicate: true };
+          place = await this.fillCardNumber(em, event);
+          actor = await this.identity.resolve(event, em);
+          const held = new Map<string, HeldItem>();
+          const outcome = await this.decide(event, actor, held);
+          await this.answer(em, event, actor, outcome);
+          await em.update(
+            InboxEvent,
+            { platform: event.platform, eventId: event.eventId },
+            { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
+          );
+          return { ...said(outcome), actor, place, held };
+        },
+        { isolation: 'READ COMMITTED', inner: 'join' },
+      );
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+      const refused = e.outcome;
+      // The refused command's writes went with its transaction; the refusal is claimed, recorded and answered on its own.
+      return inTransaction(
+        this.db,
+        async (em) => {
+          if (!(await this.claim(em, event, actor?.personId ?? null, (refused.reply ?? '').slice(0, 500)))) return { duplicate: true };
+          await this.answer(em, event, actor, refused);
+          return { ...said(refused), actor, place };
+        },
+        { isolation: 'READ COMMITTED' },
+      );
+    }
+  }
+
+  /**
+   * A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the clicker is
+   * told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint to type a
+   * command that needs words (WeCom's buttons carry no text).
+   */
+  private async answer(em: EntityManager, event: BotEvent, actor: Actor | null, outcome: Omit<BotResult, 'duplicate'>): Promise<void> {
+    if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
   }
 
   /**
@@ -170,15 +198,11 @@ export class BotRouter {
   /** Record the event as failed, tell the person (a reply for a message; the click's ACK carries it for a card). */
   private giveUp(event: BotEvent, error: unknown, attempts: number): Promise<BotResult & { failed: true }> {
     return inTransaction(this.db, async (em) => {
-      if (!(await this.claim(em, event))) return { duplicate: true, failed: true as const };
       const actor = await this.identity.resolve(event, em).catch(() => null);
+      const outcome = `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500);
+      if (!(await this.claim(em, event, actor?.personId ?? null, outcome))) return { duplicate: true, failed: true as const };
       const reply = FAILED_REPLY;
       if (!event.cardAction) await this.queueReply(em, event, actor, reply);
-      await em.update(
-        InboxEvent,
-        { platform: event.platform, eventId: event.eventId },
-        { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) },
-      );
       return { duplicate: false, reply, failed: true as const };
     });
   }
@@ -212,15 +236,18 @@ export class BotRouter {
     return known;
   }
 
-  /** Insert the platform id; a unique-key clash means we have seen it (even if the first is still committing: it waits). */
-  private async claim(em: EntityManager, event: BotEvent): Promise<boolean> {
+  /**
+   * Insert the platform id (with who and what, when that is known already); a unique-key clash means we have seen it
+   * (even if the first is still committing: it waits). Nothing is read back (issue 17: insert() selected the row's
+   * defaults again).
+   */
+  private async claim(em: EntityManager, event: BotEvent, personId: number | null, outcome: string | null): Promise<boolean> {
     try {
-      // Nothing is read back (issue 17: insert() selected the row's defaults again).
       await em
         .createQueryBuilder()
         .insert()
         .into(InboxEvent)
-        .values({ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId: null, outcome: null })
+        .values({ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome })
         .updateEntity(false)
         .execute();
       return true;
@@ -247,8 +274,9 @@ export class BotRouter {
     try {
       return await watchCommands(held, () => this.executor.run(parsed.command, actor, { inGroup: inGroup(event) }));
     } catch (e) {
-      held.clear(); // the savepoint rolled back: nothing the command held was committed
-      if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
+      held.clear(); // rolled back: nothing the command held is committed
+      // The transaction is rolled back whole and the refusal recorded in one of its own (process).
+      if (e instanceof DomainError) throw new Refused({ reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined });
       throw e;
     }
   }
@@ -307,6 +335,19 @@ export class BotRouter {
 }
 
 export type { BotCommand };
+
+/** The outcome as the event's result carries it (the WeCom type hint flag is the router's own). */
+function said(outcome: Omit<BotResult, 'duplicate'> & { typeHint?: boolean }): BotResult {
+  const { typeHint: _, ...rest } = outcome;
+  return { duplicate: false, ...rest };
+}
+
+/** The event's command was refused (a DomainError): its transaction rolls back, and the answer is recorded on its own. */
+class Refused extends Error {
+  constructor(readonly outcome: Omit<BotResult, 'duplicate'>) {
+    super('command refused');
+  }
+}
 
 /**
  * Issue 14: a button that needs words (a WeCom button has no input box; a DingTalk one may be sent empty) answers with
