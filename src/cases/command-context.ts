@@ -63,7 +63,7 @@ export class CommandContext {
         summary: event.summary,
         data: event.data,
       },
-      { item: this.item, unitRole: this.relation.unitRole },
+      { item: this.item, unitRole: this.relation.unitRole, units: this.units },
     );
   }
 
