@@ -71,7 +71,8 @@ export class ItemCommandsService {
       const text = content.trim();
       if (!text) throw invalid('REPORT.EMPTY', `反馈须写明办理进展，例如：/反馈 ${c.item.number} 已完成现场核查，正在整改。`, { field: 'content' });
       checkLength('report', text, 'content');
-      const report = await c.em.save(Report, {
+      // A plain insert, nothing read back (issue 17).
+      const inserted = await c.em.insert(Report, {
         itemId: c.item.id,
         unitId: c.leadUnit.unitId,
         authorId: actor.personId!,
@@ -83,6 +84,7 @@ export class ItemCommandsService {
         returnedById: null,
         returnReason: null,
       });
+      const report = { id: Number(inserted.identifiers[0].id) };
       // A1: the node's first standing report is the unit's answer (overdue.rules); a later one changes nothing.
       const e = await c.transition(c.item.state, answered(c), { type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
       await c.send(e, 'report_notice', await c.ownerOffice(), { reportId: report.id });
