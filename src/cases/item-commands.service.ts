@@ -21,6 +21,7 @@ import { ItemUnit } from './item-unit.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
+import { insertRows } from '../database/plain-sql';
 import { DirectoryCache } from '../org/directory-cache';
 import type { ItemState } from '../shared/vocabulary';
 import { toShanghaiIso } from '../shared/shanghai-time';
@@ -72,19 +73,21 @@ export class ItemCommandsService {
       if (!text) throw invalid('REPORT.EMPTY', `反馈须写明办理进展，例如：/反馈 ${c.item.number} 已完成现场核查，正在整改。`, { field: 'content' });
       checkLength('report', text, 'content');
       // A plain insert, nothing read back (issue 17).
-      const inserted = await c.em.insert(Report, {
-        itemId: c.item.id,
-        unitId: c.leadUnit.unitId,
-        authorId: actor.personId!,
-        content: text,
-        channel: actor.channel,
-        submittedAt: c.now,
-        status: 'submitted' as const,
-        returnedAt: null,
-        returnedById: null,
-        returnReason: null,
-      });
-      const report = { id: Number(inserted.identifiers[0].id) };
+      const reportId = await insertRows(c.em, Report, [
+        {
+          itemId: c.item.id,
+          unitId: c.leadUnit.unitId,
+          authorId: actor.personId!,
+          content: text,
+          channel: actor.channel,
+          submittedAt: c.now,
+          status: 'submitted' as const,
+          returnedAt: null,
+          returnedById: null,
+          returnReason: null,
+        },
+      ]);
+      const report = { id: reportId };
       // A1: the node's first standing report is the unit's answer (overdue.rules); a later one changes nothing.
       const e = await c.transition(c.item.state, answered(c), { type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
       await c.send(e, 'report_notice', await c.ownerOffice(), { reportId: report.id });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { insertRows } from '../database/plain-sql';
 import type { Actor } from '../shared/actor';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemEvent } from './item-event.entity';
@@ -39,8 +40,7 @@ export class TimelineWriter {
       data: e.data ?? null,
     };
     // Issue 17: a plain insert (the line is only ever appended; save() ran the whole persistence machinery per event).
-    const inserted = await em.insert(ItemEvent, row as QueryDeepPartialEntity<ItemEvent>);
-    const saved = Object.assign(new ItemEvent(), row, { id: Number(inserted.identifiers[0].id) });
+    const saved = Object.assign(new ItemEvent(), row, { id: await insertRows(em, ItemEvent, [row]) });
     // Issue 7 §1 (the points this event causes), A1 (a 不合格 opens a clue): the subscribers, in order, on `em`.
     const recorded: ItemEventRecorded = command ? { event: saved, actor, command } : { event: saved, actor };
     await this.events.publish(em, 'item.event-recorded', recorded);

@@ -8,6 +8,7 @@ import { DomainError } from '../shared/errors';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
+import { insertRows, updateWhere } from '../database/plain-sql';
 import { isDatabaseUnavailable } from '../database/outage';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
@@ -113,10 +114,11 @@ export class BotRouter {
           const held = new Map<string, HeldItem>();
           const outcome = await this.decide(event, actor, held);
           await this.answer(em, event, actor, outcome);
-          await em.update(
+          await updateWhere(
+            em,
             InboxEvent,
-            { platform: event.platform, eventId: event.eventId },
             { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
+            { platform: event.platform, eventId: event.eventId },
           );
           return { ...said(outcome), actor, place, held };
         },
@@ -243,13 +245,7 @@ export class BotRouter {
    */
   private async claim(em: EntityManager, event: BotEvent, personId: number | null, outcome: string | null): Promise<boolean> {
     try {
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(InboxEvent)
-        .values({ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome })
-        .updateEntity(false)
-        .execute();
+      await insertRows(em, InboxEvent, [{ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome }]);
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
