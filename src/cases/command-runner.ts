@@ -13,6 +13,7 @@ import { ActorRelation, ItemAction, checkAction } from './item.rules';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
+import { findOneWithChildren } from '../database/plain-sql';
 
 /** P2–P4: how this actor stands to this item. */
 export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRelation {
@@ -97,19 +98,11 @@ export class CommandRunner {
   async runIn<T>(em: EntityManager, number: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
     // Lock the item row for the rest of the transaction (MySQL/MariaDB): two messages about one item are then
     // handled one after the other instead of the second failing on the version check. SQLite serialises writers anyway.
-    // Issue 17: the item and its units in one read (the units' rows are locked with it; only commands holding the
-    // item's lock write them).
-    const qb = em
-      .createQueryBuilder(Item, 'i')
-      .leftJoinAndMapMany('i.units', ItemUnit, 'iu', 'iu.item_id = i.id')
-      .where('i.number = :number', { number })
-      .orderBy('iu.id', 'ASC');
-    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
-    const found = (await qb.getOne()) as (Item & { units?: ItemUnit[] }) | null;
+    // Issue 17: the item and its units in one read, plain SQL (the units' rows are locked with it; only commands
+    // holding the item's lock write them).
+    const found = await findOneWithChildren(em, Item, { column: 'number', value: number }, ItemUnit, 'itemId', true);
     if (!found) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
-    const units = found.units ?? [];
-    delete found.units;
-    const item: Item = found;
+    const { row: item, children: units } = found;
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
       // C4
       throw conflict('CASE.DECOMPOSED', `事项 ${number} 已分解立项，请在它的子事项上办理。`);
