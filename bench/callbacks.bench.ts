@@ -8,7 +8,8 @@
  *
  * Also counted: the SQL statements per click (every statement the service sent while the clicks ran, by origin: the
  * click's own handling — inbox, command, the card read back for the answer —, the outbox relay meanwhile, and the
- * rest), and InnoDB's deadlocks during the run. The last line is
+ * rest), the CPU per click (this process, and the database server where /proc shows it), and InnoDB's deadlocks
+ * during the run. The last line is
  * `ack_p99_ms=… clicks_per_s=… statements_per_click=…` (DingTalk's ACK; WeCom's figures when only WeCom runs), where
  * statements_per_click counts the click's own handling.
  */
@@ -19,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
-import { benchDatabase, countStatements, type Deadlocks, percentile, tagStatementOrigins } from './support';
+import { benchDatabase, countStatements, cpuFromHere, type Deadlocks, percentile, tagStatementOrigins } from './support';
 import { BotRouter } from '../src/chat/bot-router.service';
 import { OutboxRelay } from '../src/outbox/outbox.relay';
 import { AppModule } from '../src/app.module';
@@ -73,6 +74,12 @@ function statementsFromHere(nest: { get<T>(t: abstract new (...a: never[]) => T)
     );
     return per('click');
   };
+}
+
+/** CPU per click while the clicks ran: this process (service, fake and bench together) and the database server (all its work). */
+function logCpu(label: string, used: { nodeMs: number; serverMs: number | null }, clicks: number): void {
+  const server = used.serverMs === null ? 'not visible here' : `${(used.serverMs / clicks).toFixed(2)} ms (all its databases)`;
+  log(`${label} CPU per click: this process ${(used.nodeMs / clicks).toFixed(2)} ms (service, fake and bench); database server ${server}`);
 }
 
 /** InnoDB's deadlocks since `before` (this run's setup and clicks): how many on the server, and whether the latest was in this run's database. */
@@ -129,6 +136,7 @@ async function dingtalk(): Promise<Figures> {
     log(`[dingtalk] ${cards.length} cards delivered; clicking`);
 
     const phase = statementsFromHere(nest);
+    const cpu = cpuFromHere();
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
@@ -156,6 +164,7 @@ async function dingtalk(): Promise<Figures> {
       `[dingtalk] ACK latency p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (DingTalk allows 2000 ms)`,
     );
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+    logCpu('[dingtalk]', cpu(), CLICKS);
     const statementsPerClick = phase('[dingtalk]', CLICKS);
     logDeadlocks('[dingtalk]', deadlocksBefore, await db.deadlocks());
     return { p99: pct(latencies, 99), clicksPerSecond: CLICKS / secs, statementsPerClick };
@@ -218,6 +227,7 @@ async function wecom(): Promise<Figures> {
     }, 120_000);
     log(`[wecom] ${cards.length} cards in the group; clicking`);
     const phase = statementsFromHere(nest);
+    const cpu = cpuFromHere();
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
@@ -237,6 +247,7 @@ async function wecom(): Promise<Figures> {
     log(
       `[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`,
     );
+    logCpu('[wecom]', cpu(), cards.length);
     const statementsPerClick = phase('[wecom]', cards.length);
     logDeadlocks('[wecom]', deadlocksBefore, await db.deadlocks());
     return { p99: pct(latencies, 99), clicksPerSecond: cards.length / secs, statementsPerClick };

@@ -21,3 +21,14 @@ export function readScope(a: Actor): ReadScope {
 
 /** Unit-level figures (scores): everything, or the own units. */
 export const mayReadUnit = (a: Actor, unitId: number): boolean => seesEverything(a) || unitsOf(a).includes(unitId);
+
+/**
+ * P4 for one item whose units are at hand (issue 17: a click's card is answered from what its command held) — the same
+ * rule as ItemQueriesService.scoped, without asking the database.
+ */
+export function mayReadItem(a: Actor, item: { ownerId: number; leaderId: number }, units: ReadonlyArray<{ unitId: number }>): boolean {
+  const scope = readScope(a);
+  if (scope.all) return true;
+  if (scope.personId !== null && (item.ownerId === scope.personId || item.leaderId === scope.personId)) return true;
+  return units.some((u) => scope.unitIds.includes(u.unitId));
+}

@@ -15,6 +15,7 @@ import { NumberingService } from './numbering.service';
 import { RegistrationService } from './registration.service';
 import { TimelineWriter } from './timeline.writer';
 import { JobsModule } from '../jobs/jobs.module';
+import { OrgModule } from '../org/org.module';
 import { CloseFinishedParentsJob } from './close-finished-parents.job';
 import { ExtensionCutoffJob } from './extension-cutoff.job';
 import { CardRefresher } from './card-refresher';
@@ -25,7 +26,7 @@ import { WallController } from './wall.controller';
 import { WallService } from './wall.service';
 
 @Module({
-  imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule],
+  imports: [OutboxModule, CalendarModule, SettingsModule, JobsModule, OrgModule],
   controllers: [ItemsController, LedgerController, WallController],
   providers: [
     CommandRunner,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, actsAsOwner, hasRole, unitsOf } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
@@ -12,6 +13,7 @@ import { ActorRelation, ItemAction, checkAction } from './item.rules';
 import { NumberingService } from './numbering.service';
 import { TimelineWriter } from './timeline.writer';
 import { inTransaction } from '../database/transaction';
+import { findOneWithChildren } from '../database/plain-sql';
 
 /** P2–P4: how this actor stands to this item. */
 export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRelation {
@@ -26,6 +28,48 @@ export function relationOf(actor: Actor, item: Item, units: ItemUnit[]): ActorRe
     unitRole,
   };
 }
+
+/** What a command held under its item's lock when it ended: the item and its units with its own changes applied. */
+export interface HeldItem {
+  item: Item;
+  units: ItemUnit[];
+  relation: ActorRelation;
+  action: ItemAction;
+}
+
+/**
+ * Commands whose changes to the item and its units all pass through CommandContext (transition, record, and a 签收's
+ * own row, which it updates in memory too): what they hold when they end is what they commit. Others (调整承办,
+ * 分解立项 …) write rows the context does not follow, so they are not watched.
+ */
+const FOLLOWED: ReadonlySet<ItemAction> = new Set<ItemAction>([
+  'sign',
+  'report',
+  'return',
+  'leader_return',
+  'withdraw',
+  'request_extension',
+  'decide_extension',
+  'request_closure',
+  'start_review',
+  'verify',
+  'rate',
+  'sign_off',
+]);
+
+const watching = new AsyncLocalStorage<Map<string, HeldItem>>();
+
+/**
+ * Issue 17: runs `work`, recording in `held` (by item number) what each command run inside it held when it ended — so a
+ * chat click can answer with the card as its own command left the item, without reading it all again after commit.
+ * The caller must forget `held` when its transaction rolls back (a refusal) — the entries are then not what committed.
+ */
+export function watchCommands<T>(held: Map<string, HeldItem>, work: () => Promise<T>): Promise<T> {
+  return watching.run(held, work);
+}
+
+/** What the command run for `number` inside watchCommands held when it ended, if one was. */
+export const heldFor = (number: string): HeldItem | undefined => watching.getStore()?.get(number);
 
 /** Principle 2: one command = one transaction: load, check the rule, change, log, queue messages. */
 @Injectable()
@@ -54,11 +98,11 @@ export class CommandRunner {
   async runIn<T>(em: EntityManager, number: string, actor: Actor, action: ItemAction, body: (c: CommandContext) => Promise<T>): Promise<T> {
     // Lock the item row for the rest of the transaction (MySQL/MariaDB): two messages about one item are then
     // handled one after the other instead of the second failing on the version check. SQLite serialises writers anyway.
-    const qb = em.createQueryBuilder(Item, 'i').where('i.number = :number', { number });
-    if (['mysql', 'mariadb'].includes(em.connection.options.type)) qb.setLock('pessimistic_write');
-    const item = await qb.getOne();
-    if (!item) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
-    const units = await em.findBy(ItemUnit, { itemId: item.id });
+    // Issue 17: the item and its units in one read, plain SQL (the units' rows are locked with it; only commands
+    // holding the item's lock write them).
+    const found = await findOneWithChildren(em, Item, { column: 'number', value: number }, ItemUnit, 'itemId', true);
+    if (!found) throw notFound('CASE.NOT_FOUND', `没有编号为「${number}」的督办事项。`);
+    const { row: item, children: units } = found;
     if (item.decomposed && !['archive', 'close_by_children'].includes(action)) {
       // C4
       throw conflict('CASE.DECOMPOSED', `事项 ${number} 已分解立项，请在它的子事项上办理。`);
@@ -73,6 +117,9 @@ export class CommandRunner {
     }
     if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.kind);
     const ctx = new CommandContext(em, item, units, actor, relation, this.clock.now(), this.timeline, this.outbox);
-    return body(ctx);
+    const result = await body(ctx);
+    const held = watching.getStore();
+    if (held && FOLLOWED.has(action)) held.set(item.number, { item, units, relation, action });
+    return result;
   }
 }

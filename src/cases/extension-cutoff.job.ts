@@ -64,6 +64,12 @@ export class ExtensionCutoffJob implements OnApplicationBootstrap {
       .where('i.state IN (:...open)', { open: ['assigned', 'in_progress'] })
       .andWhere('i.assigned_at IS NOT NULL')
       .andWhere('i.deadline_at > :now AND i.deadline_at <= :horizon', { now, horizon: new Date(now.getTime() + HORIZON_DAYS * DAY_MS) })
+      // Only items with an assignment card (the card that offers 申请延期) delivered or on its way: there is nothing to
+      // redraw on the others. Issue 17: 10,000 such items queued 10,000 refreshes ahead of the reminders — unseen while
+      // save() took longer than a tick to write them.
+      .andWhere(
+        "(i.id IN (SELECT c.item_id FROM card_instance c WHERE c.kind = 'assignment') OR i.id IN (SELECT o.item_id FROM outbox_message o WHERE o.status = 'pending' AND o.kind = 'assignment_card'))",
+      )
       .getMany();
     const due = items
       .filter((i) => today > lastExtensionDay(i.deadlineAt, calendar, policy))

@@ -21,6 +21,8 @@ import { ItemUnit } from './item-unit.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
+import { insertRows } from '../database/plain-sql';
+import { DirectoryCache } from '../org/directory-cache';
 import type { ItemState } from '../shared/vocabulary';
 import { toShanghaiIso } from '../shared/shanghai-time';
 import { checkKeySupervisionChange, checkUrging, keySupervisionSummary, URGE_METHODS, UrgeMethod, urgingSummary } from './urging.rules';
@@ -34,6 +36,7 @@ export class ItemCommandsService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly calendar: CalendarService,
+    private readonly directory: DirectoryCache,
   ) {}
 
   submit(number: string, actor: Actor) {
@@ -56,7 +59,7 @@ export class ItemCommandsService {
       if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}，无需重复签收。`);
       await c.em.update(ItemUnit, { id: mine.id }, { signedAt: c.now, signedById: actor.personId });
       mine.signedAt = c.now;
-      const unit = await c.em.findOneByOrFail(Unit, { id: mine.unitId });
+      const unit = (await this.directory.units([mine.unitId])).get(mine.unitId) ?? (await c.em.findOneByOrFail(Unit, { id: mine.unitId }));
       const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;
       // A co-unit's signature leaves the state as it is, but its contacts' 签收 button must go: CardRefresher refreshes the cards.
       await c.transition(to, {}, { type: 'signed', summary: `${unit.name}（${mine.role === 'lead' ? '主办' : '协办'}）签收`, data: { unitId: unit.id } });
@@ -69,18 +72,22 @@ export class ItemCommandsService {
       const text = content.trim();
       if (!text) throw invalid('REPORT.EMPTY', `反馈须写明办理进展，例如：/反馈 ${c.item.number} 已完成现场核查，正在整改。`, { field: 'content' });
       checkLength('report', text, 'content');
-      const report = await c.em.save(Report, {
-        itemId: c.item.id,
-        unitId: c.leadUnit.unitId,
-        authorId: actor.personId!,
-        content: text,
-        channel: actor.channel,
-        submittedAt: c.now,
-        status: 'submitted' as const,
-        returnedAt: null,
-        returnedById: null,
-        returnReason: null,
-      });
+      // A plain insert, nothing read back (issue 17).
+      const reportId = await insertRows(c.em, Report, [
+        {
+          itemId: c.item.id,
+          unitId: c.leadUnit.unitId,
+          authorId: actor.personId!,
+          content: text,
+          channel: actor.channel,
+          submittedAt: c.now,
+          status: 'submitted' as const,
+          returnedAt: null,
+          returnedById: null,
+          returnReason: null,
+        },
+      ]);
+      const report = { id: reportId };
       // A1: the node's first standing report is the unit's answer (overdue.rules); a later one changes nothing.
       const e = await c.transition(c.item.state, answered(c), { type: 'reported', summary: `反馈：${excerpt(text)}`, data: { reportId: report.id } });
       await c.send(e, 'report_notice', await c.ownerOffice(), { reportId: report.id });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { insertRows } from '../database/plain-sql';
 import type { Actor } from '../shared/actor';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemEvent } from './item-event.entity';
@@ -26,7 +27,7 @@ export class TimelineWriter {
   constructor(private readonly events: EventDispatcher) {}
 
   async append(em: EntityManager, actor: Actor, e: TimelineEntry, command?: ItemCommandOrigin): Promise<ItemEvent> {
-    const saved = await em.save(ItemEvent, {
+    const row = {
       itemId: e.itemId,
       type: e.type,
       actorId: actor.personId,
@@ -37,7 +38,9 @@ export class TimelineWriter {
       toState: e.to,
       summary: e.summary,
       data: e.data ?? null,
-    });
+    };
+    // Issue 17: a plain insert (the line is only ever appended; save() ran the whole persistence machinery per event).
+    const saved = Object.assign(new ItemEvent(), row, { id: await insertRows(em, ItemEvent, [row]) });
     // Issue 7 §1 (the points this event causes), A1 (a 不合格 opens a clue): the subscribers, in order, on `em`.
     const recorded: ItemEventRecorded = command ? { event: saved, actor, command } : { event: saved, actor };
     await this.events.publish(em, 'item.event-recorded', recorded);

@@ -8,8 +8,8 @@ import { DomainError } from '../shared/errors';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
+import { insertRows, updateWhere } from '../database/plain-sql';
 import { isDatabaseUnavailable } from '../database/outage';
-import { ChatGroup } from '../org/chat-group.entity';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
 import { CommandExecutor } from './command.executor';
@@ -18,9 +18,18 @@ import { InboxFailure } from './inbox/inbox-failure.entity';
 import { tooLong } from '../cases/text-limits';
 import { IdentityService } from './identity.service';
 import { itemFormLink } from './platform-session.rules';
-import { CardViewService } from './card-view.service';
-import { CardInstance } from './card-instance.entity';
+import { CardPlace, CardViewService } from './card-view.service';
+import { CardInstance, type CardKind } from './card-instance.entity';
 import { Item } from '../cases/item.entity';
+import { HeldItem, watchCommands } from '../cases/command-runner';
+import { DirectoryCache } from '../org/directory-cache';
+
+/** What one event's handling carries from its transaction to the answer: who acted, where the card sits, what its command held. */
+interface Processed {
+  actor?: Actor | null;
+  place?: CardPlace | null;
+  held?: Map<string, HeldItem>;
+}
 
 /**
  * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: claim its
@@ -38,11 +47,15 @@ export class BotRouter {
     private readonly executor: CommandExecutor,
     private readonly outbox: OutboxWriter,
     private readonly cards: CardViewService,
+    private readonly directory: DirectoryCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Issue 17: a card's place and item number by its outTrackId (card_instance rows are written once and never changed). */
+  private readonly placed = new Map<string, { place: CardPlace; number: string | null; inGroup: boolean }>();
+
   async handle(event: BotEvent): Promise<BotResult> {
-    let result: BotResult & { actor?: Actor | null; failed?: boolean };
+    let result: BotResult & Processed & { failed?: boolean };
     try {
       result = await this.process(event);
     } catch (e) {
@@ -59,45 +72,81 @@ export class BotRouter {
         failed: result.failed,
       }),
     );
-    // A card click is answered in the ACK with the card as the clicker now sees it — read after commit.
+    // A card click is answered in the ACK with the card as the clicker now sees it: as the click's own command left it
+    // (issue 17: what it held under the item's lock is what it committed), else read after commit.
     if (event.cardAction && !result.failed) {
       const number = result.itemNumber ?? event.cardAction.params.number;
       const actor = result.actor ?? (await this.identity.resolve(event));
-      if (number) result.card = (await this.cards.forViewer(number, actor, event.cardAction.outTrackId, event.cardAction.action)) ?? undefined;
+      const held = number ? result.held?.get(number) : undefined;
+      const { outTrackId, action } = event.cardAction;
+      if (held) result.card = (await this.cards.fromCommand(held, actor, result.place ?? null, action)) ?? undefined;
+      else if (number) result.card = (await this.cards.forViewer(number, actor, outTrackId, action, result.place)) ?? undefined;
     }
     delete result.actor;
     delete result.failed;
+    delete result.place;
+    delete result.held;
     return result;
   }
 
   /**
-   * READ COMMITTED: the identity lookup reads before the command locks its item, and under REPEATABLE READ that first
-   * read fixes the snapshot — the command would then see the item's units as they were before it waited for the lock
-   * (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key insert always waits for the
-   * uncommitted row of another delivery of the same event, then fails (it committed) or goes on (it rolled back).
+   * READ COMMITTED: the identity lookup (and a card's first lookup) reads before the command locks its item, and under
+   * REPEATABLE READ that first read fixes the snapshot — the command would then see the item's units as they were
+   * before it waited for the lock (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key
+   * insert always waits for the uncommitted row of another delivery of the same event, then fails (it committed) or
+   * goes on (it rolled back).
+   *
+   * Issue 17: the command runs in the event's transaction itself (`inner: 'join'`, no savepoint). When it is refused,
+   * the whole transaction rolls back, the inbox row with it, and the refusal is claimed, recorded and answered in a
+   * transaction of its own — a repeat delivery that comes in between runs the command again itself (and is refused
+   * again, or does what has become possible), and the refusal's own claim then finds it and answers as a repeat.
    */
-  private process(event: BotEvent): Promise<BotResult & { actor?: Actor | null }> {
-    return inTransaction(
-      this.db,
-      async (em) => {
-        if (!(await this.claim(em, event))) return { duplicate: true } as BotResult & { actor?: Actor | null };
-        await this.fillCardNumber(em, event);
-        const actor = await this.identity.resolve(event, em);
-        const outcome = await this.decide(event, actor);
-        // A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the
-        // clicker is told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint
-        // to type a command that needs words (WeCom's buttons carry no text).
-        if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
-        await em.update(
-          InboxEvent,
-          { platform: event.platform, eventId: event.eventId },
-          { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
-        );
-        delete outcome.typeHint;
-        return { duplicate: false, ...outcome, actor };
-      },
-      { isolation: 'READ COMMITTED' },
-    );
+  private async process(event: BotEvent): Promise<BotResult & Processed> {
+    let actor: Actor | null = null;
+    let place: CardPlace | null | undefined;
+    try {
+      return await inTransaction(
+        this.db,
+        async (em) => {
+          if (!(await this.claim(em, event, null, null))) return { duplicate: true };
+          place = await this.fillCardNumber(em, event);
+          actor = await this.identity.resolve(event, em);
+          const held = new Map<string, HeldItem>();
+          const outcome = await this.decide(event, actor, held);
+          await this.answer(em, event, actor, outcome);
+          await updateWhere(
+            em,
+            InboxEvent,
+            { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
+            { platform: event.platform, eventId: event.eventId },
+          );
+          return { ...said(outcome), actor, place, held };
+        },
+        { isolation: 'READ COMMITTED', inner: 'join' },
+      );
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+      const refused = e.outcome;
+      // The refused command's writes went with its transaction; the refusal is claimed, recorded and answered on its own.
+      return inTransaction(
+        this.db,
+        async (em) => {
+          if (!(await this.claim(em, event, actor?.personId ?? null, (refused.reply ?? '').slice(0, 500)))) return { duplicate: true };
+          await this.answer(em, event, actor, refused);
+          return { ...said(refused), actor, place };
+        },
+        { isolation: 'READ COMMITTED' },
+      );
+    }
+  }
+
+  /**
+   * A DingTalk click's answer rides in its ACK (the card's notice line); a WeCom card has no such line, so the clicker is
+   * told in the chat as for a typed command (issue 14: a co-unit's 签收 went unconfirmed), and so is a hint to type a
+   * command that needs words (WeCom's buttons carry no text).
+   */
+  private async answer(em: EntityManager, event: BotEvent, actor: Actor | null, outcome: Omit<BotResult, 'duplicate'>): Promise<void> {
+    if (outcome.reply !== undefined && (!event.cardAction || event.platform === 'wecom')) await this.queueReply(em, event, actor, outcome.reply);
   }
 
   /**
@@ -151,43 +200,52 @@ export class BotRouter {
   /** Record the event as failed, tell the person (a reply for a message; the click's ACK carries it for a card). */
   private giveUp(event: BotEvent, error: unknown, attempts: number): Promise<BotResult & { failed: true }> {
     return inTransaction(this.db, async (em) => {
-      if (!(await this.claim(em, event))) return { duplicate: true, failed: true as const };
       const actor = await this.identity.resolve(event, em).catch(() => null);
+      const outcome = `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500);
+      if (!(await this.claim(em, event, actor?.personId ?? null, outcome))) return { duplicate: true, failed: true as const };
       const reply = FAILED_REPLY;
       if (!event.cardAction) await this.queueReply(em, event, actor, reply);
-      await em.update(
-        InboxEvent,
-        { platform: event.platform, eventId: event.eventId },
-        { personId: actor?.personId ?? null, outcome: `failed after ${attempts} attempts: ${describeError(error)}`.slice(0, 500) },
-      );
       return { duplicate: false, reply, failed: true as const };
     });
   }
 
-  /** A click names its card; the card knows its item (a click's own params are not trusted for that). */
-  private async fillCardNumber(em: EntityManager, event: BotEvent): Promise<void> {
+  /**
+   * A click names its card; the card knows its item (a click's own params are not trusted for that). Returns where the
+   * card sits (null: no such card; undefined: not a card click).
+   */
+  private async fillCardNumber(em: EntityManager, event: BotEvent): Promise<CardPlace | null | undefined> {
     const action = event.cardAction;
-    if (!action?.outTrackId) return;
-    const card = await em.findOneBy(CardInstance, { outTrackId: action.outTrackId });
-    if (card) action.inGroup = card.target.startsWith('group:');
-    if (card?.subject) {
-      action.params = { ...action.params, number: card.subject };
-      return;
-    }
-    const item = card?.itemId ? await em.findOneBy(Item, { id: card.itemId }) : null;
-    if (item) action.params = { ...action.params, number: item.number };
+    if (!action?.outTrackId) return undefined;
+    const known = this.placed.get(action.outTrackId) ?? (await this.lookUpCard(em, action.outTrackId));
+    if (!known) return null;
+    action.inGroup = known.inGroup;
+    if (known.number) action.params = { ...action.params, number: known.number };
+    return known.place;
   }
 
-  /** Insert the platform id; a unique-key clash means we have seen it (even if the first is still committing: it waits). */
-  private async claim(em: EntityManager, event: BotEvent): Promise<boolean> {
+  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<{ place: CardPlace; number: string | null; inGroup: boolean } | null> {
+    // The card and its item's number in one read.
+    const card = await em
+      .createQueryBuilder(CardInstance, 'c')
+      .leftJoin(Item, 'i', 'i.id = c.item_id')
+      .select(['c.kind AS kind', 'c.target AS target', 'c.subject AS subject', 'i.number AS number'])
+      .where('c.out_track_id = :outTrackId', { outTrackId })
+      .getRawOne<{ kind: CardKind; target: CardPlace['target']; subject: string | null; number: string | null }>();
+    if (!card) return null;
+    const known = { place: { kind: card.kind, target: card.target }, number: card.subject ?? card.number ?? null, inGroup: card.target.startsWith('group:') };
+    if (this.placed.size >= 50_000) this.placed.clear();
+    this.placed.set(outTrackId, known);
+    return known;
+  }
+
+  /**
+   * Insert the platform id (with who and what, when that is known already); a unique-key clash means we have seen it
+   * (even if the first is still committing: it waits). Nothing is read back (issue 17: insert() selected the row's
+   * defaults again).
+   */
+  private async claim(em: EntityManager, event: BotEvent, personId: number | null, outcome: string | null): Promise<boolean> {
     try {
-      await em.insert(InboxEvent, {
-        platform: event.platform,
-        eventId: event.eventId,
-        kind: event.cardAction ? 'card' : 'text',
-        personId: null,
-        outcome: null,
-      });
+      await insertRows(em, InboxEvent, [{ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome }]);
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -195,7 +253,8 @@ export class BotRouter {
     }
   }
 
-  private async decide(event: BotEvent, actor: Actor | null): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
+  /** `held`: what the command ran for the event held when it ended (watchCommands); emptied when it was refused. */
+  private async decide(event: BotEvent, actor: Actor | null, held: Map<string, HeldItem>): Promise<Omit<BotResult, 'duplicate'> & { typeHint?: boolean }> {
     const hint = actor ? typeHint(event, this.formLink(event)) : null;
     // WeCom shows nothing but the card in answer to a click: the hint goes out as a message; DingTalk shows it on the card.
     if (hint) return { reply: hint, itemNumber: event.cardAction?.params.number, typeHint: event.platform === 'wecom' };
@@ -209,9 +268,11 @@ export class BotRouter {
     const long = tooLongInChat(parsed.command);
     if (long) return { reply: long, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
     try {
-      return await this.executor.run(parsed.command, actor, { inGroup: inGroup(event) });
+      return await watchCommands(held, () => this.executor.run(parsed.command, actor, { inGroup: inGroup(event) }));
     } catch (e) {
-      if (e instanceof DomainError) return { reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined };
+      held.clear(); // rolled back: nothing the command held is committed
+      // The transaction is rolled back whole and the refusal recorded in one of its own (process).
+      if (e instanceof DomainError) throw new Refused({ reply: e.message, itemNumber: 'number' in parsed.command ? parsed.command.number : undefined });
       throw e;
     }
   }
@@ -253,7 +314,7 @@ export class BotRouter {
   }
 
   private async queueReply(em: EntityManager, event: BotEvent, actor: Actor | null, text: string): Promise<void> {
-    const group = event.conversation.type === 'group' ? await em.findOneBy(ChatGroup, { platform: event.platform, externalId: event.conversation.id }) : null;
+    const group = event.conversation.type === 'group' ? await this.directory.groupByExternalId(event.platform, event.conversation.id, em) : null;
     const target: OutboxTarget = group ? `group:${group.id}` : actor?.personId ? `person:${actor.personId}` : 'conv';
     await this.outbox.enqueue(em, [
       {
@@ -270,6 +331,19 @@ export class BotRouter {
 }
 
 export type { BotCommand };
+
+/** The outcome as the event's result carries it (the WeCom type hint flag is the router's own). */
+function said(outcome: Omit<BotResult, 'duplicate'> & { typeHint?: boolean }): BotResult {
+  const { typeHint: _, ...rest } = outcome;
+  return { duplicate: false, ...rest };
+}
+
+/** The event's command was refused (a DomainError): its transaction rolls back, and the answer is recorded on its own. */
+class Refused extends Error {
+  constructor(readonly outcome: Omit<BotResult, 'duplicate'>) {
+    super('command refused');
+  }
+}
 
 /**
  * Issue 14: a button that needs words (a WeCom button has no input box; a DingTalk one may be sent empty) answers with

@@ -16,6 +16,7 @@ import { ItemUnit } from '../cases/item-unit.entity';
 import { Item } from '../cases/item.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { currentManager, inTransaction } from '../database/transaction';
+import { heldFor } from '../cases/command-runner';
 import { unitsOf } from '../shared/actor';
 import { roleHelp } from './parser/messages';
 import { greetingText, mineText, waitingLine } from './my-work.rules';
@@ -260,8 +261,12 @@ export class CommandExecutor {
 
   /** Which of the person's units' rows on the item: the lead's, else a co-unit's (read in the event's own transaction). */
   private async signedAs(number: string, actor: Actor): Promise<'lead' | 'co' | null> {
+    const key = number.normalize('NFKC').trim().toUpperCase();
+    // Issue 17: the 签收 just run says so itself (its relation: the lead unit's row if the person's, else a co-unit's).
+    const held = heldFor(key);
+    if (held) return held.relation.unitRole ?? null;
     const em = this.em();
-    const item = await em.findOneBy(Item, { number: number.normalize('NFKC').trim().toUpperCase() });
+    const item = await em.findOneBy(Item, { number: key });
     const mine = unitsOf(actor);
     const own = item && mine.length ? await em.findBy(ItemUnit, { itemId: item.id, unitId: In(mine) }) : [];
     return own.some((l) => l.role === 'lead') ? 'lead' : own.length ? 'co' : null;

@@ -4,6 +4,7 @@ import type { Actor } from '../shared/actor';
 import { TokenService } from '../auth/token.service';
 import { PersonIdentity } from '../org/person-identity.entity';
 import type { BotEvent } from './bot-event';
+import { DirectoryCache } from '../org/directory-cache';
 
 const PLATFORM_NAMES = { dingtalk: '钉钉', wecom: '企业微信' } as const;
 
@@ -13,10 +14,19 @@ export class IdentityService {
   constructor(
     private readonly db: DataSource,
     private readonly tokens: TokenService,
+    private readonly directory: DirectoryCache,
   ) {}
 
   /** An identity imported without a corp id matches any corp of that platform (single-corp deployments). */
   async resolve(event: Pick<BotEvent, 'platform' | 'corpId' | 'userId'>, em: EntityManager = this.db.manager): Promise<Actor | null> {
+    // Issue 17: once per person for a few seconds (DirectoryCache), not three reads per click; a change to the
+    // directory (a person retired, a role taken away, an account unbound) is seen at the next click.
+    const key = `actor:${event.platform}:${event.corpId}:${event.userId}`;
+    const actor = await this.directory.get(key, () => this.lookUp(event, em), em);
+    return actor && { ...actor, grants: [...actor.grants] };
+  }
+
+  private async lookUp(event: Pick<BotEvent, 'platform' | 'corpId' | 'userId'>, em: EntityManager): Promise<Actor | null> {
     const ids = await em.findBy(PersonIdentity, { platform: event.platform, externalUserId: event.userId, corpId: In(['', event.corpId]) });
     const id = ids.find((i) => i.corpId === event.corpId) ?? ids[0];
     if (!id) return null;

@@ -17,7 +17,16 @@ export interface TransactionOptions {
    * Ignored inside an outer transaction (the outer one's level applies) and on SQLite.
    */
   isolation?: 'READ COMMITTED';
+  /**
+   * Issue 17: 'join' — transactions begun inside this one run in it directly, without a SAVEPOINT of their own, so a
+   * failure in one of them rolls back everything. For a caller that handles a refusal by rolling back and recording it
+   * in a transaction of its own (a chat event), it saves the two statements of a savepoint on every success.
+   */
+  inner?: 'savepoint' | 'join';
 }
+
+/** Outer transactions whose inner ones join them (TransactionOptions.inner). */
+const joining = new WeakSet<EntityManager>();
 
 /** The transaction the current async call chain is inside, if any. */
 const current = new AsyncLocalStorage<EntityManager>();
@@ -53,21 +62,24 @@ function inTurn<T>(db: DataSource, run: () => Promise<T>): Promise<T> {
  * One transaction; a deadlock victim (InnoDB rolls it back whole) is simply run again, a few times,
  * so two people clicking at once both get an answer instead of a database error.
  *
- * Called inside another inTransaction (a chat event stores its inbox row and runs the command it carries),
- * the work runs in a SAVEPOINT of the outer transaction: a refused command undoes only its own writes, and
- * the inbox row, the reply and the command's effect still commit together or not at all.
+ * Called inside another inTransaction, the work runs in a SAVEPOINT of the outer transaction: a failure undoes only
+ * its own writes. Unless the outer one said `inner: 'join'` (a chat event, issue 17): then it runs in the outer
+ * transaction itself, and a failure rolls back the whole.
  */
 export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, opts: number | TransactionOptions = 3): Promise<T> {
   const o: TransactionOptions = typeof opts === 'number' ? { attempts: opts } : opts;
   const attempts = o.attempts ?? 3;
   const isolation = o.isolation;
   const outer = current.getStore();
-  if (outer) return outer.transaction((em) => current.run(em, () => work(em)));
+  if (outer) return joining.has(outer) ? work(outer) : outer.transaction((em) => current.run(em, () => work(em)));
   // Only MySQL/MariaDB know the level; SQLite has one writer at a time and always reads what was committed.
   const level = isolation && ['mysql', 'mariadb'].includes(db.options.type) ? isolation : undefined;
   for (let i = 1; ; i++) {
     try {
-      const run = (em: EntityManager) => current.run(em, () => work(em));
+      const run = (em: EntityManager) => {
+        if (o.inner === 'join') joining.add(em);
+        return current.run(em, () => work(em));
+      };
       return await inTurn(db, () => (level ? db.transaction(level, run) : db.transaction(run)));
     } catch (e) {
       if (i >= attempts || !retryable(e)) throw e;

@@ -23,6 +23,21 @@ export interface ItemUnitLike {
 /** Event types that can score; anything else is skipped without reading the rest of the timeline. */
 export const SCORING_EVENT_TYPES: ReadonlySet<string> = new Set(['assigned', 'reported', 'returned', 'rated', 'key_supervision']);
 
+/** The event types the replay below reads; the others change no fact, so a caller may leave them out (issue 17). */
+export const FACT_EVENT_TYPES: readonly string[] = [
+  'registered',
+  'extension_approved',
+  'assigned',
+  'reported',
+  'closure_requested',
+  'extension_requested',
+  'extension_refused',
+  'returned',
+  'rated',
+  'reassigned',
+  'key_supervision',
+];
+
 const dateOf = (v: unknown): Date | null => {
   if (typeof v !== 'string') return null;
   const d = new Date(v);

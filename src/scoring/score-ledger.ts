@@ -1,11 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ItemEvent } from '../cases/item-event.entity';
-import type { ItemEventRecorded } from '../cases/item.events';
+import type { ItemCommandOrigin, ItemEventRecorded } from '../cases/item.events';
+import type { Item } from '../cases/item.entity';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { ItemUnit } from '../cases/item-unit.entity';
 import { shanghaiYear } from '../shared/shanghai-time';
-import { SCORING_EVENT_TYPES, scoreFactsFromTimeline } from './score-facts.rules';
+import { FACT_EVENT_TYPES, SCORING_EVENT_TYPES, scoreFactsFromTimeline } from './score-facts.rules';
 import { ScoreLineRow, ScoreSource, ScoreTableRow } from './score-line.entity';
 import { linesForEvent, quarterOf, ScoreLine } from './score.rules';
 import { DEFAULT_SCORE_TABLE, ScoreTable } from './score.table';
@@ -22,8 +23,8 @@ export class ScoreLedger implements OnModuleInit {
   constructor(private readonly events: EventDispatcher) {}
 
   onModuleInit(): void {
-    this.events.on('item.event-recorded', { order: ScoreLedger.ORDER, name: 'scoring.ledger' }, (em, { event }: ItemEventRecorded) =>
-      recordScoreLines(em, event),
+    this.events.on('item.event-recorded', { order: ScoreLedger.ORDER, name: 'scoring.ledger' }, (em, { event, command }: ItemEventRecorded) =>
+      recordScoreLines(em, event, command),
     );
   }
 }
@@ -33,11 +34,17 @@ export class ScoreLedger implements OnModuleInit {
  * a subscriber of TimelineWriter's 'item.event-recorded'). The facts come from the item's whole timeline (score-facts.rules.ts) — the same reading
  * the recompute does — and the table is the version in force at the event's instant.
  */
-export async function recordScoreLines(em: EntityManager, event: ItemEvent): Promise<void> {
+export async function recordScoreLines(em: EntityManager, event: ItemEvent, command?: ItemCommandOrigin): Promise<void> {
   if (!SCORING_EVENT_TYPES.has(event.type)) return;
+  if (event.type === 'reported' && command && answeredBefore(command.item, event.at)) return;
+  // Issue 17: only the events the replay reads, and the units the command already holds.
   const [events, units] = await Promise.all([
-    em.find(ItemEvent, { where: { itemId: event.itemId }, select: { id: true, type: true, at: true, data: true }, order: { id: 'ASC' } }),
-    em.find(ItemUnit, { where: { itemId: event.itemId }, select: { unitId: true, role: true } }),
+    em.find(ItemEvent, {
+      where: { itemId: event.itemId, type: In([...FACT_EVENT_TYPES]) },
+      select: { id: true, type: true, at: true, data: true },
+      order: { id: 'ASC' },
+    }),
+    command?.units ?? em.find(ItemUnit, { where: { itemId: event.itemId }, select: { unitId: true, role: true } }),
   ]);
   const facts = scoreFactsFromTimeline(event.itemId, events, units).filter((f) => 'eventId' in f && f.eventId === event.id);
   if (facts.length === 0) return;
@@ -50,6 +57,18 @@ export async function recordScoreLines(em: EntityManager, event: ItemEvent): Pro
     em,
     lines.map((l) => ({ line: l, key: eventLineKey(l), source: 'event' as const, table })),
   );
+}
+
+/**
+ * Issue 17, S5 without the timeline: a report on a node that was already answered before it (item.answered_at set at
+ * an earlier instant — a report sets it only on an unanswered node) is never late (score-facts.rules: a report counts
+ * only while the node is unanswered). This holds because every event that clears the replay's answer clears
+ * answered_at too (a return, a 不合格, an approved extension, a refusal that takes the request's answer back, a
+ * reassignment that does not let the answer stand), and answered_at is set only by what the replay counts as an answer.
+ * Anything else — answered_at set by this very report — is replayed from the timeline.
+ */
+function answeredBefore(item: Pick<Item, 'answeredAt'>, at: Date): boolean {
+  return item.answeredAt !== null && item.answeredAt.getTime() < at.getTime();
 }
 
 export const eventLineKey = (l: ScoreLine) => `e:${l.eventId}:${l.rule}:${l.unitId}`;
