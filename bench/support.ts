@@ -114,3 +114,30 @@ export function countStatements(ds: DataSource): () => Record<StatementOrigin | 
   (ds as { logger: OrmLogger }).logger = counting;
   return () => ({ ...counts });
 }
+
+/**
+ * Prints the MariaDB/MySQL server a bench ran against and the settings its figures depend on: the version, the InnoDB
+ * buffer pool (a register larger than the pool is read from disk), the log flush at commit and the redo log size.
+ * `log` prints one line (the bench's own prefix); `server` is the admin URL (BENCH_SERVER by default).
+ */
+export async function printServerSettings(log: (s: string) => void = console.log, server: string = BENCH_SERVER): Promise<void> {
+  const u = new URL(server);
+  const admin = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
+  try {
+    const [rows] = await admin.query<RowDataPacket[]>(
+      'SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush, @@innodb_log_file_size AS redo',
+    );
+    const s = rows[0];
+    const mib = (b: unknown) => `${(Number(b) / 1048576).toFixed(0)} MiB`;
+    log(
+      `server ${u.hostname}:${u.port || 3306}: version ${s.version}, innodb_buffer_pool_size ${mib(s.pool)}, innodb_flush_log_at_trx_commit ${s.flush}, innodb_log_file_size ${mib(s.redo)}`,
+    );
+  } finally {
+    await admin.end();
+  }
+}
