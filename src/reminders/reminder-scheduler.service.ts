@@ -40,6 +40,25 @@ const GRACE_MS = 1 * HOUR;
 const BATCH = 500;
 /** Items planned per transaction: fewer round trips per item; the locks are held for ~0.2 s. */
 const PLAN_BATCH = 1000;
+/**
+ * Issue 17: what planning reads of an item — the rules' facts (schedule.rules), the policy's choice (board, source,
+ * kind), the recipients (owner, office, leader), the stored plan's end and the version its mark is guarded by.
+ */
+const PLAN_COLUMNS: (keyof Item)[] = [
+  'id',
+  'version',
+  'kind',
+  'board',
+  'source',
+  'state',
+  'registeredAt',
+  'deadlineAt',
+  'answeredAt',
+  'ownerId',
+  'ownerUnitId',
+  'leaderId',
+  'remindersPlannedUntil',
+];
 /** The setting row that records which policy versions and holiday overrides the stored reminders were planned with. */
 const PLAN_STAMP = 'reminders.plan_stamp';
 /** MySQL/MariaDB named lock that keeps one claim of due reminders from interleaving with another instance's. */
@@ -165,28 +184,31 @@ export class ReminderScheduler {
     // mostly plan different items; where they meet, INSERT IGNORE and the version guard make the overlap harmless.
     const maxId = Number((await this.db.getRepository(Item).createQueryBuilder('i').select('MAX(i.id)', 'm').getRawOne<{ m: number | null }>())?.m ?? 0);
     const start = Math.floor(Math.random() * (maxId + 1));
-    const passes: [number, number][] = [
-      [start, Number.MAX_SAFE_INTEGER],
-      [0, start + 1],
-    ];
+    const passes = ['i.id >= :start', 'i.id < :start'];
     let pass = 0;
-    let lastId = passes[0][0];
+    // Items a batch read but could not mark (a command changed them meanwhile): left for the next tick, not read again now.
+    const skipped = new Set<number>();
+    const policyOf = memoPolicies(policies);
     for (;;) {
       const n = await inTransaction(this.db, async (em) => {
-        const [, end] = passes[pass];
-        const batch = await em
+        // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
+        // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
+        // items whose horizon runs short, never a slice of the register. A planned item leaves the range (its mark
+        // moves to `until`), so the next batch is again the range's first rows. Only the columns planning needs.
+        const qb = em
           .createQueryBuilder(Item, 'i')
+          .select(PLAN_COLUMNS.map((c) => `i.${c}`))
           .where('i.state IN (:...open)', { open: OPEN_STATES })
           .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-          .andWhere('i.id > :lastId AND i.id < :end', { lastId, end })
-          .orderBy('i.id', 'ASC')
-          .take(PLAN_BATCH)
-          .getMany();
+          .andWhere(passes[pass], { start })
+          .limit(PLAN_BATCH);
+        if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
+        if (mysql) qb.useIndex('ix_item_plan');
+        const batch = await qb.getMany();
         if (batch.length === 0) return 0;
-        lastId = batch[batch.length - 1].id;
         const facts = await this.facts(em, batch);
         const rows = batch.flatMap((item) => {
-          const policy = policyFor(item, policies);
+          const policy = policyOf(item);
           // From where the stored plan ends — or, for an item never planned or just changed, from a little before
           // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
           const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
@@ -213,12 +235,20 @@ export class ReminderScheduler {
             sentAt: null,
           }));
         });
-        // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
+        // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
+        // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
+        // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
+        // item at the same moment adds nothing twice.
+        const stored = await this.storedKeys(
+          em,
+          rows.map((r) => r.key),
+        );
+        const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
         if (mysql) {
           // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
           // spends more CPU per row than the server does.
-          for (let i = 0; i < rows.length; i += 2000) {
-            const values = rows
+          for (let i = 0; i < fresh.length; i += 2000) {
+            const values = fresh
               .slice(i, i + 2000)
               .map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
             const r = await em.query(
@@ -228,12 +258,12 @@ export class ReminderScheduler {
             created += Number(r?.affectedRows ?? 0);
           }
         } else {
-          for (let i = 0; i < rows.length; i += BATCH) {
+          for (let i = 0; i < fresh.length; i += BATCH) {
             const r = await em
               .createQueryBuilder()
               .insert()
               .into(Reminder)
-              .values(rows.slice(i, i + BATCH))
+              .values(fresh.slice(i, i + BATCH))
               .orIgnore()
               .updateEntity(false)
               .execute();
@@ -241,18 +271,27 @@ export class ReminderScheduler {
           }
         }
         // Only items nobody changed meanwhile: a command's cleared mark must survive.
-        await em
+        const marked = await em
           .createQueryBuilder()
           .update(Item)
           .set({ remindersPlannedUntil: until, updatedAt: () => 'updated_at' })
           .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
           .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
           .execute();
+        if ((marked.affected ?? 0) < batch.length) {
+          // Those still in the range were changed meanwhile: the next tick plans them (their mark stays cleared).
+          const left = await em
+            .createQueryBuilder(Item, 'i')
+            .select('i.id', 'id')
+            .where('i.id IN (:...ids)', { ids: batch.map((i) => i.id) })
+            .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+            .getRawMany<{ id: number }>();
+          for (const { id } of left) skipped.add(Number(id));
+        }
         return batch.length;
       });
       if (n === 0) {
         if (++pass >= passes.length) break;
-        lastId = passes[pass][0] - 1;
         continue;
       }
       items += n;
@@ -266,6 +305,20 @@ export class ReminderScheduler {
     }
     if (created || items) this.log.log(JSON.stringify({ event: 'reminders_planned', items, created }));
     return created;
+  }
+
+  /** Which of these reminder keys are stored already (uq_reminder_key, read from the index alone). */
+  private async storedKeys(em: EntityManager, keys: string[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < keys.length; i += 1000) {
+      const found = await em
+        .createQueryBuilder(Reminder, 'r')
+        .select('r.key', 'k')
+        .where('r.key IN (:...keys)', { keys: keys.slice(i, i + 1000) })
+        .getRawMany<{ k: string }>();
+      for (const { k } of found) stored.add(k);
+    }
+    return stored;
   }
 
   /**
@@ -351,6 +404,8 @@ export class ReminderScheduler {
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
+    const policyOf = memoPolicies(policies);
+    const itemById = new Map(items.map((i) => [i.id, i]));
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target; who: string })[] = [];
     const cancelled: number[] = [];
     const heldAgain: { id: number; dueAt: Date }[] = [];
@@ -362,13 +417,13 @@ export class ReminderScheduler {
     // Issue 14: overdue clues told by this claim to the unit, by item — folded into the item's 重点督办 notice when it enters now.
     const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     for (const r of due) {
-      const item = items.find((i) => i.id === r.itemId);
+      const item = itemById.get(r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out. A clue's notice (A1) is a
       // fact, not a plan: it goes out as stored, to the unit the clue concerns.
       const clue = r.kind === 'clue_opened';
       const stillPlanned = clue
         ? { key: r.key, kind: 'clue_opened' as const, rule: r.rule, audience: r.audience as Audience, dueAt: r.plannedAt, sendAt: r.dueAt, held: null }
-        : item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+        : item && this.planFor(item, policyOf(item), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       // R5 sets 重点督办 once per item: an item that has been in it (by R5 or by hand, even if the 督查室 cleared it since)
       // is not entered again, and the 督查室 is not told "转入重点督办" again.
       const enteredBefore =
@@ -386,7 +441,7 @@ export class ReminderScheduler {
       }
       // Issue 14 (R10): a claim that runs in the night or on a rest day (the service back after downtime at 02:22) sends
       // nothing: what is due waits for the next working morning, and goes out then, merged.
-      const quiet = holdForQuiet(now, policyFor(item, policies), cal);
+      const quiet = holdForQuiet(now, policyOf(item), cal);
       if (quiet.held !== null) {
         heldAgain.push({ id: r.id, dueAt: quiet.sendAt });
         continue;
@@ -396,7 +451,7 @@ export class ReminderScheduler {
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
       // Issue 14 (R10): at most maxUrgesPerDay reminder messages a day into a unit's group; the rest wait for the next
       // working morning and go out there, merged — held, not dropped.
-      const policy = policyFor(item, policies);
+      const policy = policyOf(item);
       const cap = policy.maxUrgesPerDay === undefined ? DEFAULT_MAX_URGES_PER_DAY : policy.maxUrgesPerDay;
       if (cap !== null && who.startsWith('unit:') && !clue) {
         if (!sentToday.has(who)) sentToday.set(who, this.messagesToday(em, await recipientsOf.get(who)!, now));
@@ -607,6 +662,20 @@ export class ReminderScheduler {
       })),
     );
   }
+}
+
+/**
+ * policyFor for many items: its choice depends only on the item's board, source and kind, so each combination is
+ * chosen once (a batch of 1,000 items has a handful).
+ */
+function memoPolicies(policies: PolicyRow[]): (item: Pick<Item, 'board' | 'source' | 'kind'>) => ReminderPolicy {
+  const chosen = new Map<string, ReminderPolicy>();
+  return (item) => {
+    const k = `${item.board}|${item.source}|${item.kind}`;
+    let p = chosen.get(k);
+    if (!p) chosen.set(k, (p = policyFor(item, policies)));
+    return p;
+  };
 }
 
 /** The policies as they would be with the candidate saved (it replaces the policy of the same id). */
