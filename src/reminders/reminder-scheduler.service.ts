@@ -38,6 +38,12 @@ const HORIZON_MS = 12 * HOUR;
 /** A never-planned or just-changed item is planned from this long ago: what fell due in between is sent late, not lost. */
 const GRACE_MS = 1 * HOUR;
 const BATCH = 500;
+/**
+ * Reminders one dispatch claims. Issue 17: 2,000, not 500 — a claim pays for its reads of items and facts, its
+ * recipients and its commit whatever its size (100,000 due reminders were 200 claims, now 50). A recipient's
+ * reminders are not split between claims; a digest still carries at most BATCH lines (the outbox payload's size).
+ */
+const CLAIM = 2000;
 /** Items planned per transaction: fewer round trips per item; the locks are held for ~0.2 s. */
 const PLAN_BATCH = 1000;
 /**
@@ -174,21 +180,39 @@ export class ReminderScheduler {
     const cal = await this.calendar.calendar();
     const policies = await this.policies();
     await this.replanIfRulesChanged(policies, cal.stamp);
-    const until = new Date(now.getTime() + horizonMs);
-    const stale = new Date(now.getTime() + horizonMs / 2);
-    let created = 0;
-    let items = 0;
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     // No row locks: planning must never hold up a person's command on an item (it did, at 1,000 items a batch —
     // bench:core lost a fifth of its speed). Instances start at different points of the register instead, so they
     // mostly plan different items; where they meet, INSERT IGNORE and the version guard make the overlap harmless.
     const maxId = Number((await this.db.getRepository(Item).createQueryBuilder('i').select('MAX(i.id)', 'm').getRawOne<{ m: number | null }>())?.m ?? 0);
-    const start = Math.floor(Math.random() * (maxId + 1));
+    const run: PlanRun = {
+      now,
+      until: new Date(now.getTime() + horizonMs),
+      stale: new Date(now.getTime() + horizonMs / 2),
+      cal,
+      policyOf: memoPolicies(policies),
+      start: Math.floor(Math.random() * (maxId + 1)),
+      deadline: started + budgetMs,
+      mysql,
+      created: 0,
+      items: 0,
+      stopped: false,
+    };
+    await this.planBatches(run);
+    if (run.stopped) {
+      this.log.log(JSON.stringify({ event: 'reminders_planning_continues', items: run.items, created: run.created, hint: '余下事项在下一次 tick 继续规划' }));
+    }
+    if (run.created || run.items) this.log.log(JSON.stringify({ event: 'reminders_planned', items: run.items, created: run.created }));
+    return run.created;
+  }
+
+  /** A planning run, batch after batch, until the range is empty or the time budget is spent. */
+  private async planBatches(run: PlanRun): Promise<void> {
+    const { now, until, stale, cal, policyOf, mysql } = run;
     const passes = ['i.id >= :start', 'i.id < :start'];
     let pass = 0;
     // Items a batch read but could not mark (a command changed them meanwhile): left for the next tick, not read again now.
     const skipped = new Set<number>();
-    const policyOf = memoPolicies(policies);
     for (;;) {
       const n = await inTransaction(this.db, async (em) => {
         // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
@@ -200,7 +224,7 @@ export class ReminderScheduler {
           .select(PLAN_COLUMNS.map((c) => `i.${c}`))
           .where('i.state IN (:...open)', { open: OPEN_STATES })
           .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-          .andWhere(passes[pass], { start })
+          .andWhere(passes[pass], { start: run.start })
           .limit(PLAN_BATCH);
         if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
         if (mysql) qb.useIndex('ix_item_plan');
@@ -255,7 +279,7 @@ export class ReminderScheduler {
               'INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?',
               [values],
             );
-            created += Number(r?.affectedRows ?? 0);
+            run.created += Number(r?.affectedRows ?? 0);
           }
         } else {
           for (let i = 0; i < fresh.length; i += BATCH) {
@@ -267,7 +291,7 @@ export class ReminderScheduler {
               .orIgnore()
               .updateEntity(false)
               .execute();
-            created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
+            run.created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
           }
         }
         // Only items nobody changed meanwhile: a command's cleared mark must survive.
@@ -291,20 +315,18 @@ export class ReminderScheduler {
         return batch.length;
       });
       if (n === 0) {
-        if (++pass >= passes.length) break;
+        if (++pass >= passes.length) return;
         continue;
       }
-      items += n;
+      run.items += n;
       // A tick must get on to dispatching: a large backlog (the first start, a policy change over 10^6 items) is
       // planned over several ticks; what falls due meanwhile is planned late, within the grace, not lost.
-      if (Date.now() - started > budgetMs) {
-        this.log.log(JSON.stringify({ event: 'reminders_planning_continues', items, created, hint: '余下事项在下一次 tick 继续规划' }));
-        break;
+      if (run.stopped || Date.now() > run.deadline) {
+        run.stopped = true;
+        return;
       }
-      if (items % 50_000 < PLAN_BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items, created }));
+      if (run.items % 50_000 < PLAN_BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items: run.items, created: run.created }));
     }
-    if (created || items) this.log.log(JSON.stringify({ event: 'reminders_planned', items, created }));
-    return created;
   }
 
   /** Which of these reminder keys are stored already (uq_reminder_key, read from the index alone). */
@@ -377,7 +399,7 @@ export class ReminderScheduler {
       .orderBy('r.due_at', 'ASC')
       .addOrderBy('r.recipient_key', 'ASC')
       .addOrderBy('r.id', 'ASC')
-      .take(BATCH);
+      .take(CLAIM);
     const mysql = ['mysql', 'mariadb'].includes(em.connection.options.type);
     if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     // SKIP LOCKED alone keeps instances off each other's rows, but two scans running at once interleave and split
@@ -392,7 +414,7 @@ export class ReminderScheduler {
       if (mysql) await em.query('SELECT RELEASE_LOCK(?)', [CLAIM_LOCK]);
     }
     if (due.length === 0) return { handled: 0, more: false };
-    const more = due.length === BATCH;
+    const more = due.length === CLAIM;
     if (more) {
       // The last recipient's reminders may go on past the batch: leave them whole for the next one (unless the
       // batch is nothing but that recipient).
@@ -400,7 +422,12 @@ export class ReminderScheduler {
       const whole = due.filter((r) => r.recipientKey !== last.recipientKey);
       if (whole.length > 0) due = whole;
     }
-    const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
+    // Only what the re-check, the recipients and the 重点督办 mark read of an item.
+    const items = await em
+      .createQueryBuilder(Item, 'i')
+      .select([...PLAN_COLUMNS, 'number', 'keySupervision'].map((c) => `i.${c}`))
+      .where('i.id IN (:...ids)', { ids: [...new Set(due.map((r) => r.itemId))] })
+      .getMany();
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
@@ -477,7 +504,10 @@ export class ReminderScheduler {
     const sending = still.filter(
       (s) => !(entering.has(s.item.id) && s.audience === 'unit' && (NODE_URGES.includes(s.kind) || (s.kind === 'clue_opened' && clueToUnit.has(s.item.id)))),
     );
-    const digests = coalesce(sending);
+    // A recipient with more than BATCH lines due at once gets them in messages of BATCH lines (as when claims were BATCH).
+    const digests = coalesce(sending).flatMap((d) =>
+      Array.from({ length: Math.ceil(d.reminders.length / BATCH) }, (_, k) => ({ ...d, reminders: d.reminders.slice(k * BATCH, (k + 1) * BATCH) })),
+    );
     await this.outbox.enqueue(
       em,
       digests.map((d) => {
@@ -498,10 +528,20 @@ export class ReminderScheduler {
         };
       }),
     );
-    const sent = due.filter((r) => !cancelled.includes(r.id) && !heldAgain.some((h) => h.id === r.id)).map((r) => r.id);
-    for (const h of heldAgain) await em.update(Reminder, { id: h.id }, { dueAt: h.dueAt });
-    if (sent.length) await em.update(Reminder, { id: In(sent) }, { status: 'sent', sentAt: now });
-    if (cancelled.length) await em.update(Reminder, { id: In(cancelled) }, { status: 'cancelled' });
+    const notSent = new Set([...cancelled, ...heldAgain.map((h) => h.id)]);
+    const sent = due.filter((r) => !notSent.has(r.id)).map((r) => r.id);
+    // Held again: one statement per new send time (a claim in the night holds everything to the same morning).
+    const heldTo = new Map<number, number[]>();
+    for (const h of heldAgain) heldTo.set(h.dueAt.getTime(), [...(heldTo.get(h.dueAt.getTime()) ?? []), h.id]);
+    for (const [at, ids] of heldTo)
+      await em
+        .createQueryBuilder()
+        .update(Reminder)
+        .set({ dueAt: new Date(at) })
+        .where('id IN (:...ids)', { ids })
+        .execute();
+    if (sent.length) await em.createQueryBuilder().update(Reminder).set({ status: 'sent', sentAt: now }).where('id IN (:...ids)', { ids: sent }).execute();
+    if (cancelled.length) await em.createQueryBuilder().update(Reminder).set({ status: 'cancelled' }).where('id IN (:...ids)', { ids: cancelled }).execute();
     this.log.log(
       JSON.stringify({ event: 'reminders_dispatched', sent: sent.length, cancelled: cancelled.length, heldAgain: heldAgain.length, digests: digests.length }),
     );
@@ -547,19 +587,27 @@ export class ReminderScheduler {
         if (leader) coordinatingLeader.set(i.id, leader);
       }
     }
-    for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } }))
-      leadUnit.set(u.itemId, u.unitId);
-    for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
+    // Issue 17: the item ids as one list parameter (':...ids'), not In(): TypeORM names and checks one parameter per
+    // id, which for a batch of 2,000 cost more CPU than the query.
+    const ofItems = <T extends object>(entity: new () => T, alias: string, columns: string[], ids: number[]) =>
+      em
+        .createQueryBuilder(entity, alias)
+        .select(columns.map((c) => `${alias}.${c}`))
+        .where(`${alias}.itemId IN (:...ids)`, { ids });
+    for (const u of await ofItems(ItemUnit, 'u', ['itemId', 'unitId'], ids).andWhere("u.role = 'lead'").getMany()) leadUnit.set(u.itemId, u.unitId);
+    for (const r of await ofItems(Report, 'r', ['id', 'itemId', 'submittedAt'], ids).andWhere("r.status = 'submitted'").getMany()) {
       if (!lastReport.has(r.itemId) || lastReport.get(r.itemId)! < r.submittedAt) lastReport.set(r.itemId, r.submittedAt);
     }
-    for (const r of await em.find(ItemRequest, {
-      where: { itemId: In(ids), kind: 'extension', status: 'approved' },
-      select: { itemId: true, decidedAt: true },
-    })) {
+    // Extension requests, approved (a new node) and pending (awaiting the owner, below): one read for both.
+    const extensions = await ofItems(ItemRequest, 'q', ['id', 'itemId', 'status', 'decidedAt', 'requestedAt'], ids)
+      .andWhere("q.kind = 'extension' AND q.status IN ('approved', 'pending')")
+      .getMany();
+    for (const r of extensions) {
+      if (r.status !== 'approved') continue;
       if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
     }
     // R5 限期整改 (cases/item-commands.service urge): the order sets a new limit and starts a new node, as an extension does.
-    for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
+    for (const e of await ofItems(ItemEvent, 'e', ['id', 'itemId', 'at', 'data'], ids).andWhere("e.type = 'urged'").getMany()) {
       if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
     }
     // Issue 14: decisions waiting on the owner or the leader, since when — the closure request (审核评定), 报请审定, an
@@ -569,10 +617,14 @@ export class ReminderScheduler {
       awaiting.set(itemId, [...(awaiting.get(itemId) ?? []), { kind, since }]);
     if (waiting.length) {
       const entered = new Map<string, Date>();
-      for (const e of await em.find(ItemEvent, {
-        where: { itemId: In(waiting.map((i) => i.id)), toState: In(['closure_requested', 'pending_approval']) },
-        select: { itemId: true, toState: true, at: true },
-      })) {
+      for (const e of await ofItems(
+        ItemEvent,
+        'e',
+        ['id', 'itemId', 'toState', 'at'],
+        waiting.map((i) => i.id),
+      )
+        .andWhere("e.toState IN ('closure_requested', 'pending_approval')")
+        .getMany()) {
         const k = `${e.itemId}:${e.toState}`;
         if (!entered.has(k) || entered.get(k)! < e.at) entered.set(k, e.at);
       }
@@ -582,11 +634,7 @@ export class ReminderScheduler {
         if (since) add(i.id, kind, since);
       }
     }
-    for (const r of await em.find(ItemRequest, {
-      where: { itemId: In(ids), kind: 'extension', status: 'pending' },
-      select: { itemId: true, requestedAt: true },
-    }))
-      add(r.itemId, 'extension', r.requestedAt);
+    for (const r of extensions) if (r.status === 'pending') add(r.itemId, 'extension', r.requestedAt);
     return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
   }
 
@@ -682,6 +730,23 @@ function memoPolicies(policies: PolicyRow[]): (item: Pick<Item, 'board' | 'sourc
 function withCandidate(policies: PolicyRow[], candidate: PolicyRow): PolicyRow[] {
   // In its place: the seed order decides ties (policyFor), so a candidate must not win one only by being last.
   return policies.some((p) => p.id === candidate.id) ? policies.map((p) => (p.id === candidate.id ? candidate : p)) : [...policies, candidate];
+}
+
+/** One planning run: its instants, rules and counts. */
+interface PlanRun {
+  now: Date;
+  until: Date;
+  stale: Date;
+  cal: WorkingCalendarLike;
+  policyOf: (item: Pick<Item, 'board' | 'source' | 'kind'>) => ReminderPolicy;
+  /** Where this instance starts in the register (a random id): instances mostly plan different items. */
+  start: number;
+  /** The time budget's end (ms since the epoch): past it, the run stops and the next tick goes on. */
+  deadline: number;
+  mysql: boolean;
+  created: number;
+  items: number;
+  stopped: boolean;
 }
 
 interface Facts {

@@ -17,6 +17,7 @@ import { OwnerOfficeSchema1764800300000 } from './1764800300000-OwnerOfficeSchem
 import { ChatProposalSchema1764900200000 } from './1764900200000-ChatProposalSchema';
 import { ConsoleSessionSchema1764901000000 } from './1764901000000-ConsoleSessionSchema';
 import { OrgChangeSchema1796194501580 } from './1796194501580-OrgChangeSchema';
+import { ReminderIndexSchema1796208895182 } from './1796208895182-ReminderIndexSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ChatProposalSchema1764900200000,
   ConsoleSessionSchema1764901000000,
   OrgChangeSchema1796194501580,
+  ReminderIndexSchema1796208895182,
 ];
