@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { ownerOfficeTargets, supervisionTargets, Target, unitTargets } from '../org/message-targets';
+import { ownerOfficeTargets, supervisionTargets, Target, unitTargets, unitTargetsEach } from '../org/message-targets';
 import { Unit } from '../org/unit.entity';
 import { CalendarService } from '../calendar/calendar.service';
 import { ItemRequest } from '../cases/item-request.entity';
@@ -441,6 +441,24 @@ export class ReminderScheduler {
     // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
     const entering = new Set<number>();
     const sentToday = new Map<string, Promise<number>>();
+    // Issue 17: the units this claim may reach, their chats and today's reminder messages to them, read for all of them
+    // at once (one query each, not two per unit); people and the 督查室 are still resolved as met.
+    const units = new Set<number>();
+    for (const r of due) {
+      const item = itemById.get(r.itemId);
+      const who = r.kind === 'clue_opened' ? r.recipientKey : item ? recipientKey(item, r.audience, facts) : '';
+      if (who.startsWith('unit:')) units.add(Number(who.slice(5)));
+    }
+    const unitChats = await unitTargetsEach(em, [...units]);
+    const today = await this.messagesTodayEach(
+      em,
+      [...unitChats.values()].filter((t) => t.length > 0).map((t) => t[0].target),
+      now,
+    );
+    for (const [unit, targets] of unitChats) {
+      recipientsOf.set(`unit:${unit}`, Promise.resolve(targets));
+      sentToday.set(`unit:${unit}`, Promise.resolve(targets.length ? (today.get(targets[0].target) ?? 0) : 0));
+    }
     // Issue 14: overdue clues told by this claim to the unit, by item — folded into the item's 重点督办 notice when it enters now.
     const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     for (const r of due) {
@@ -662,6 +680,25 @@ export class ReminderScheduler {
       })
       .getRawOne<{ n: number | string }>();
     return Number(row?.n ?? 0);
+  }
+
+  /** messagesToday for the first chat of many recipients at once: by chat, how many reminder messages it had today. */
+  private async messagesTodayEach(em: EntityManager, firstChats: string[], now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (firstChats.length === 0) return out;
+    const rows = await em
+      .createQueryBuilder(OutboxMessage, 'o')
+      .select('o.target', 'target')
+      .addSelect('COUNT(DISTINCT o.due_at)', 'n')
+      .where("o.kind = 'reminder_digest' AND o.target IN (:...targets) AND o.due_at >= :day AND o.due_at <= :now", {
+        targets: [...new Set(firstChats)],
+        day: new Date(startOfShanghaiDay(now)),
+        now,
+      })
+      .groupBy('o.target')
+      .getRawMany<{ target: string; n: number | string }>();
+    for (const r of rows) out.set(r.target, Number(r.n));
+    return out;
   }
 
   /** R9 逾期不报视为未整改: recorded once on the item's timeline (一事一卷) when the order's time is up without a report. */
