@@ -63,7 +63,11 @@ export class Item {
   /** D3: 销号 — the number is retired and never handed out again. */
   @DateTimeColumn({ nullable: true }) numberRetiredAt!: Date | null;
   @DateTimeColumn({ nullable: true }) archivedAt!: Date | null;
-  /** Issue 6: reminders are stored up to this instant; every command clears it so the next tick plans the item again. */
+  /**
+   * Issue 6: reminders are stored up to this instant; every command clears it (in its own transaction) so the next tick
+   * plans the item again. Issue 17: with the state, it is the item's next planning instant, indexed (ix_item_plan): the
+   * tick plans an open item when this is NULL or less than half its horizon ahead, and reads exactly those from the index.
+   */
   @DateTimeColumn({ nullable: true }) remindersPlannedUntil!: Date | null;
   /** Optimistic lock: a command updates only the version it read, so two clicks cannot both win. */
   @IntColumn({ default: 1 }) version!: number;

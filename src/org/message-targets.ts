@@ -26,6 +26,21 @@ export async function unitTargets(em: EntityManager, unitIds: number[]): Promise
   return out;
 }
 
+/**
+ * unitTargets for many units at once (issue 17: a reminder claim reaches a hundred units): each unit's targets exactly
+ * as unitTargets(em, [unit]) gives them, the groups of all of them in one read.
+ */
+export async function unitTargetsEach(em: EntityManager, unitIds: number[]): Promise<Map<number, Target[]>> {
+  const out = new Map<number, Target[]>();
+  if (unitIds.length === 0) return out;
+  for (const g of await em.findBy(ChatGroup, { unitId: In(unitIds), purpose: 'unit' })) {
+    const unit = g.unitId as number;
+    out.set(unit, [...(out.get(unit) ?? []), { target: `group:${g.id}`, platform: g.platform }]);
+  }
+  for (const id of unitIds) if (!out.has(id)) out.set(id, await unitTargets(em, [id]));
+  return out;
+}
+
 /** The 督查室: its supervision groups, or else its staff one to one. */
 export async function supervisionTargets(em: EntityManager): Promise<Target[]> {
   const groups = await em.findBy(ChatGroup, { purpose: 'supervision' });

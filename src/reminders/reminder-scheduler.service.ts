@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { ownerOfficeTargets, supervisionTargets, Target, unitTargets } from '../org/message-targets';
+import { ownerOfficeTargets, supervisionTargets, Target, unitTargets, unitTargetsEach } from '../org/message-targets';
 import { Unit } from '../org/unit.entity';
 import { CalendarService } from '../calendar/calendar.service';
 import { ItemRequest } from '../cases/item-request.entity';
@@ -38,8 +38,33 @@ const HORIZON_MS = 12 * HOUR;
 /** A never-planned or just-changed item is planned from this long ago: what fell due in between is sent late, not lost. */
 const GRACE_MS = 1 * HOUR;
 const BATCH = 500;
+/**
+ * Reminders one dispatch claims. Issue 17: 2,000, not 500 — a claim pays for its reads of items and facts, its
+ * recipients and its commit whatever its size (100,000 due reminders were 200 claims, now 50). A recipient's
+ * reminders are not split between claims; a digest still carries at most BATCH lines (the outbox payload's size).
+ */
+const CLAIM = 2000;
 /** Items planned per transaction: fewer round trips per item; the locks are held for ~0.2 s. */
 const PLAN_BATCH = 1000;
+/**
+ * Issue 17: what planning reads of an item — the rules' facts (schedule.rules), the policy's choice (board, source,
+ * kind), the recipients (owner, office, leader), the stored plan's end and the version its mark is guarded by.
+ */
+const PLAN_COLUMNS: (keyof Item)[] = [
+  'id',
+  'version',
+  'kind',
+  'board',
+  'source',
+  'state',
+  'registeredAt',
+  'deadlineAt',
+  'answeredAt',
+  'ownerId',
+  'ownerUnitId',
+  'leaderId',
+  'remindersPlannedUntil',
+];
 /** The setting row that records which policy versions and holiday overrides the stored reminders were planned with. */
 const PLAN_STAMP = 'reminders.plan_stamp';
 /** MySQL/MariaDB named lock that keeps one claim of due reminders from interleaving with another instance's. */
@@ -155,38 +180,59 @@ export class ReminderScheduler {
     const cal = await this.calendar.calendar();
     const policies = await this.policies();
     await this.replanIfRulesChanged(policies, cal.stamp);
-    const until = new Date(now.getTime() + horizonMs);
-    const stale = new Date(now.getTime() + horizonMs / 2);
-    let created = 0;
-    let items = 0;
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     // No row locks: planning must never hold up a person's command on an item (it did, at 1,000 items a batch —
     // bench:core lost a fifth of its speed). Instances start at different points of the register instead, so they
     // mostly plan different items; where they meet, INSERT IGNORE and the version guard make the overlap harmless.
     const maxId = Number((await this.db.getRepository(Item).createQueryBuilder('i').select('MAX(i.id)', 'm').getRawOne<{ m: number | null }>())?.m ?? 0);
-    const start = Math.floor(Math.random() * (maxId + 1));
-    const passes: [number, number][] = [
-      [start, Number.MAX_SAFE_INTEGER],
-      [0, start + 1],
-    ];
+    const run: PlanRun = {
+      now,
+      until: new Date(now.getTime() + horizonMs),
+      stale: new Date(now.getTime() + horizonMs / 2),
+      cal,
+      policyOf: memoPolicies(policies),
+      start: Math.floor(Math.random() * (maxId + 1)),
+      deadline: started + budgetMs,
+      mysql,
+      created: 0,
+      items: 0,
+      stopped: false,
+    };
+    await this.planBatches(run);
+    if (run.stopped) {
+      this.log.log(JSON.stringify({ event: 'reminders_planning_continues', items: run.items, created: run.created, hint: '余下事项在下一次 tick 继续规划' }));
+    }
+    if (run.created || run.items) this.log.log(JSON.stringify({ event: 'reminders_planned', items: run.items, created: run.created }));
+    return run.created;
+  }
+
+  /** A planning run, batch after batch, until the range is empty or the time budget is spent. */
+  private async planBatches(run: PlanRun): Promise<void> {
+    const { now, until, stale, cal, policyOf, mysql } = run;
+    const passes = ['i.id >= :start', 'i.id < :start'];
     let pass = 0;
-    let lastId = passes[0][0];
+    // Items a batch read but could not mark (a command changed them meanwhile): left for the next tick, not read again now.
+    const skipped = new Set<number>();
     for (;;) {
       const n = await inTransaction(this.db, async (em) => {
-        const [, end] = passes[pass];
-        const batch = await em
+        // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
+        // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
+        // items whose horizon runs short, never a slice of the register. A planned item leaves the range (its mark
+        // moves to `until`), so the next batch is again the range's first rows. Only the columns planning needs.
+        const qb = em
           .createQueryBuilder(Item, 'i')
+          .select(PLAN_COLUMNS.map((c) => `i.${c}`))
           .where('i.state IN (:...open)', { open: OPEN_STATES })
           .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-          .andWhere('i.id > :lastId AND i.id < :end', { lastId, end })
-          .orderBy('i.id', 'ASC')
-          .take(PLAN_BATCH)
-          .getMany();
+          .andWhere(passes[pass], { start: run.start })
+          .limit(PLAN_BATCH);
+        if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
+        if (mysql) qb.useIndex('ix_item_plan');
+        const batch = await qb.getMany();
         if (batch.length === 0) return 0;
-        lastId = batch[batch.length - 1].id;
         const facts = await this.facts(em, batch);
         const rows = batch.flatMap((item) => {
-          const policy = policyFor(item, policies);
+          const policy = policyOf(item);
           // From where the stored plan ends — or, for an item never planned or just changed, from a little before
           // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
           const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
@@ -213,59 +259,88 @@ export class ReminderScheduler {
             sentAt: null,
           }));
         });
-        // INSERT IGNORE on the key: planning again (or on another instance) adds nothing twice.
+        // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
+        // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
+        // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
+        // item at the same moment adds nothing twice.
+        const stored = await this.storedKeys(
+          em,
+          rows.map((r) => r.key),
+        );
+        const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
         if (mysql) {
           // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
           // spends more CPU per row than the server does.
-          for (let i = 0; i < rows.length; i += 2000) {
-            const values = rows
+          for (let i = 0; i < fresh.length; i += 2000) {
+            const values = fresh
               .slice(i, i + 2000)
               .map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
             const r = await em.query(
               'INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?',
               [values],
             );
-            created += Number(r?.affectedRows ?? 0);
+            run.created += Number(r?.affectedRows ?? 0);
           }
         } else {
-          for (let i = 0; i < rows.length; i += BATCH) {
+          for (let i = 0; i < fresh.length; i += BATCH) {
             const r = await em
               .createQueryBuilder()
               .insert()
               .into(Reminder)
-              .values(rows.slice(i, i + BATCH))
+              .values(fresh.slice(i, i + BATCH))
               .orIgnore()
               .updateEntity(false)
               .execute();
-            created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
+            run.created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
           }
         }
         // Only items nobody changed meanwhile: a command's cleared mark must survive.
-        await em
+        const marked = await em
           .createQueryBuilder()
           .update(Item)
           .set({ remindersPlannedUntil: until, updatedAt: () => 'updated_at' })
           .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
           .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
           .execute();
+        if ((marked.affected ?? 0) < batch.length) {
+          // Those still in the range were changed meanwhile: the next tick plans them (their mark stays cleared).
+          const left = await em
+            .createQueryBuilder(Item, 'i')
+            .select('i.id', 'id')
+            .where('i.id IN (:...ids)', { ids: batch.map((i) => i.id) })
+            .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+            .getRawMany<{ id: number }>();
+          for (const { id } of left) skipped.add(Number(id));
+        }
         return batch.length;
       });
       if (n === 0) {
-        if (++pass >= passes.length) break;
-        lastId = passes[pass][0] - 1;
+        if (++pass >= passes.length) return;
         continue;
       }
-      items += n;
+      run.items += n;
       // A tick must get on to dispatching: a large backlog (the first start, a policy change over 10^6 items) is
       // planned over several ticks; what falls due meanwhile is planned late, within the grace, not lost.
-      if (Date.now() - started > budgetMs) {
-        this.log.log(JSON.stringify({ event: 'reminders_planning_continues', items, created, hint: '余下事项在下一次 tick 继续规划' }));
-        break;
+      if (run.stopped || Date.now() > run.deadline) {
+        run.stopped = true;
+        return;
       }
-      if (items % 50_000 < PLAN_BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items, created }));
+      if (run.items % 50_000 < PLAN_BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items: run.items, created: run.created }));
     }
-    if (created || items) this.log.log(JSON.stringify({ event: 'reminders_planned', items, created }));
-    return created;
+  }
+
+  /** Which of these reminder keys are stored already (uq_reminder_key, read from the index alone). */
+  private async storedKeys(em: EntityManager, keys: string[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < keys.length; i += 1000) {
+      const found = await em
+        .createQueryBuilder(Reminder, 'r')
+        .select('r.key', 'k')
+        .where('r.key IN (:...keys)', { keys: keys.slice(i, i + 1000) })
+        .getRawMany<{ k: string }>();
+      for (const { k } of found) stored.add(k);
+    }
+    return stored;
   }
 
   /**
@@ -324,7 +399,7 @@ export class ReminderScheduler {
       .orderBy('r.due_at', 'ASC')
       .addOrderBy('r.recipient_key', 'ASC')
       .addOrderBy('r.id', 'ASC')
-      .take(BATCH);
+      .take(CLAIM);
     const mysql = ['mysql', 'mariadb'].includes(em.connection.options.type);
     if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
     // SKIP LOCKED alone keeps instances off each other's rows, but two scans running at once interleave and split
@@ -339,7 +414,7 @@ export class ReminderScheduler {
       if (mysql) await em.query('SELECT RELEASE_LOCK(?)', [CLAIM_LOCK]);
     }
     if (due.length === 0) return { handled: 0, more: false };
-    const more = due.length === BATCH;
+    const more = due.length === CLAIM;
     if (more) {
       // The last recipient's reminders may go on past the batch: leave them whole for the next one (unless the
       // batch is nothing but that recipient).
@@ -347,10 +422,17 @@ export class ReminderScheduler {
       const whole = due.filter((r) => r.recipientKey !== last.recipientKey);
       if (whole.length > 0) due = whole;
     }
-    const items = await em.findBy(Item, { id: In([...new Set(due.map((r) => r.itemId))]) });
+    // Only what the re-check, the recipients and the 重点督办 mark read of an item.
+    const items = await em
+      .createQueryBuilder(Item, 'i')
+      .select([...PLAN_COLUMNS, 'number', 'keySupervision'].map((c) => `i.${c}`))
+      .where('i.id IN (:...ids)', { ids: [...new Set(due.map((r) => r.itemId))] })
+      .getMany();
     const facts = await this.facts(em, items);
     const cal = await this.calendar.calendar(em);
     const policies = await this.policies();
+    const policyOf = memoPolicies(policies);
+    const itemById = new Map(items.map((i) => [i.id, i]));
     const still: (PlannedReminder & { recipient: string; item: Item; target: Target; who: string })[] = [];
     const cancelled: number[] = [];
     const heldAgain: { id: number; dueAt: Date }[] = [];
@@ -359,16 +441,34 @@ export class ReminderScheduler {
     // Items entering 重点督办 in this claim: their unit is told by the 重点督办 notice, which asks for the report itself.
     const entering = new Set<number>();
     const sentToday = new Map<string, Promise<number>>();
+    // Issue 17: the units this claim may reach, their chats and today's reminder messages to them, read for all of them
+    // at once (one query each, not two per unit); people and the 督查室 are still resolved as met.
+    const units = new Set<number>();
+    for (const r of due) {
+      const item = itemById.get(r.itemId);
+      const who = r.kind === 'clue_opened' ? r.recipientKey : item ? recipientKey(item, r.audience, facts) : '';
+      if (who.startsWith('unit:')) units.add(Number(who.slice(5)));
+    }
+    const unitChats = await unitTargetsEach(em, [...units]);
+    const today = await this.messagesTodayEach(
+      em,
+      [...unitChats.values()].filter((t) => t.length > 0).map((t) => t[0].target),
+      now,
+    );
+    for (const [unit, targets] of unitChats) {
+      recipientsOf.set(`unit:${unit}`, Promise.resolve(targets));
+      sentToday.set(`unit:${unit}`, Promise.resolve(targets.length ? (today.get(targets[0].target) ?? 0) : 0));
+    }
     // Issue 14: overdue clues told by this claim to the unit, by item — folded into the item's 重点督办 notice when it enters now.
     const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     for (const r of due) {
-      const item = items.find((i) => i.id === r.itemId);
+      const item = itemById.get(r.itemId);
       // R3 and state changes: only what the rules would still plan at that instant goes out. A clue's notice (A1) is a
       // fact, not a plan: it goes out as stored, to the unit the clue concerns.
       const clue = r.kind === 'clue_opened';
       const stillPlanned = clue
         ? { key: r.key, kind: 'clue_opened' as const, rule: r.rule, audience: r.audience as Audience, dueAt: r.plannedAt, sendAt: r.dueAt, held: null }
-        : item && this.planFor(item, policyFor(item, policies), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
+        : item && this.planFor(item, policyOf(item), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)).find((p) => p.key === r.key);
       // R5 sets 重点督办 once per item: an item that has been in it (by R5 or by hand, even if the 督查室 cleared it since)
       // is not entered again, and the 督查室 is not told "转入重点督办" again.
       const enteredBefore =
@@ -386,7 +486,7 @@ export class ReminderScheduler {
       }
       // Issue 14 (R10): a claim that runs in the night or on a rest day (the service back after downtime at 02:22) sends
       // nothing: what is due waits for the next working morning, and goes out then, merged.
-      const quiet = holdForQuiet(now, policyFor(item, policies), cal);
+      const quiet = holdForQuiet(now, policyOf(item), cal);
       if (quiet.held !== null) {
         heldAgain.push({ id: r.id, dueAt: quiet.sendAt });
         continue;
@@ -396,7 +496,7 @@ export class ReminderScheduler {
       if (!recipientsOf.has(who)) recipientsOf.set(who, this.recipients(em, who));
       // Issue 14 (R10): at most maxUrgesPerDay reminder messages a day into a unit's group; the rest wait for the next
       // working morning and go out there, merged — held, not dropped.
-      const policy = policyFor(item, policies);
+      const policy = policyOf(item);
       const cap = policy.maxUrgesPerDay === undefined ? DEFAULT_MAX_URGES_PER_DAY : policy.maxUrgesPerDay;
       if (cap !== null && who.startsWith('unit:') && !clue) {
         if (!sentToday.has(who)) sentToday.set(who, this.messagesToday(em, await recipientsOf.get(who)!, now));
@@ -422,7 +522,10 @@ export class ReminderScheduler {
     const sending = still.filter(
       (s) => !(entering.has(s.item.id) && s.audience === 'unit' && (NODE_URGES.includes(s.kind) || (s.kind === 'clue_opened' && clueToUnit.has(s.item.id)))),
     );
-    const digests = coalesce(sending);
+    // A recipient with more than BATCH lines due at once gets them in messages of BATCH lines (as when claims were BATCH).
+    const digests = coalesce(sending).flatMap((d) =>
+      Array.from({ length: Math.ceil(d.reminders.length / BATCH) }, (_, k) => ({ ...d, reminders: d.reminders.slice(k * BATCH, (k + 1) * BATCH) })),
+    );
     await this.outbox.enqueue(
       em,
       digests.map((d) => {
@@ -443,10 +546,20 @@ export class ReminderScheduler {
         };
       }),
     );
-    const sent = due.filter((r) => !cancelled.includes(r.id) && !heldAgain.some((h) => h.id === r.id)).map((r) => r.id);
-    for (const h of heldAgain) await em.update(Reminder, { id: h.id }, { dueAt: h.dueAt });
-    if (sent.length) await em.update(Reminder, { id: In(sent) }, { status: 'sent', sentAt: now });
-    if (cancelled.length) await em.update(Reminder, { id: In(cancelled) }, { status: 'cancelled' });
+    const notSent = new Set([...cancelled, ...heldAgain.map((h) => h.id)]);
+    const sent = due.filter((r) => !notSent.has(r.id)).map((r) => r.id);
+    // Held again: one statement per new send time (a claim in the night holds everything to the same morning).
+    const heldTo = new Map<number, number[]>();
+    for (const h of heldAgain) heldTo.set(h.dueAt.getTime(), [...(heldTo.get(h.dueAt.getTime()) ?? []), h.id]);
+    for (const [at, ids] of heldTo)
+      await em
+        .createQueryBuilder()
+        .update(Reminder)
+        .set({ dueAt: new Date(at) })
+        .where('id IN (:...ids)', { ids })
+        .execute();
+    if (sent.length) await em.createQueryBuilder().update(Reminder).set({ status: 'sent', sentAt: now }).where('id IN (:...ids)', { ids: sent }).execute();
+    if (cancelled.length) await em.createQueryBuilder().update(Reminder).set({ status: 'cancelled' }).where('id IN (:...ids)', { ids: cancelled }).execute();
     this.log.log(
       JSON.stringify({ event: 'reminders_dispatched', sent: sent.length, cancelled: cancelled.length, heldAgain: heldAgain.length, digests: digests.length }),
     );
@@ -492,19 +605,27 @@ export class ReminderScheduler {
         if (leader) coordinatingLeader.set(i.id, leader);
       }
     }
-    for (const u of await em.find(ItemUnit, { where: { itemId: In(ids), role: 'lead' }, select: { itemId: true, unitId: true } }))
-      leadUnit.set(u.itemId, u.unitId);
-    for (const r of await em.find(Report, { where: { itemId: In(ids), status: 'submitted' }, select: { itemId: true, submittedAt: true } })) {
+    // Issue 17: the item ids as one list parameter (':...ids'), not In(): TypeORM names and checks one parameter per
+    // id, which for a batch of 2,000 cost more CPU than the query.
+    const ofItems = <T extends object>(entity: new () => T, alias: string, columns: string[], ids: number[]) =>
+      em
+        .createQueryBuilder(entity, alias)
+        .select(columns.map((c) => `${alias}.${c}`))
+        .where(`${alias}.itemId IN (:...ids)`, { ids });
+    for (const u of await ofItems(ItemUnit, 'u', ['itemId', 'unitId'], ids).andWhere("u.role = 'lead'").getMany()) leadUnit.set(u.itemId, u.unitId);
+    for (const r of await ofItems(Report, 'r', ['id', 'itemId', 'submittedAt'], ids).andWhere("r.status = 'submitted'").getMany()) {
       if (!lastReport.has(r.itemId) || lastReport.get(r.itemId)! < r.submittedAt) lastReport.set(r.itemId, r.submittedAt);
     }
-    for (const r of await em.find(ItemRequest, {
-      where: { itemId: In(ids), kind: 'extension', status: 'approved' },
-      select: { itemId: true, decidedAt: true },
-    })) {
+    // Extension requests, approved (a new node) and pending (awaiting the owner, below): one read for both.
+    const extensions = await ofItems(ItemRequest, 'q', ['id', 'itemId', 'status', 'decidedAt', 'requestedAt'], ids)
+      .andWhere("q.kind = 'extension' AND q.status IN ('approved', 'pending')")
+      .getMany();
+    for (const r of extensions) {
+      if (r.status !== 'approved') continue;
       if (r.decidedAt && (!nodeStart.has(r.itemId) || nodeStart.get(r.itemId)! < r.decidedAt)) nodeStart.set(r.itemId, r.decidedAt);
     }
     // R5 限期整改 (cases/item-commands.service urge): the order sets a new limit and starts a new node, as an extension does.
-    for (const e of await em.find(ItemEvent, { where: { itemId: In(ids), type: 'urged' }, select: { itemId: true, at: true, data: true } })) {
+    for (const e of await ofItems(ItemEvent, 'e', ['id', 'itemId', 'at', 'data'], ids).andWhere("e.type = 'urged'").getMany()) {
       if (e.data?.method === 'rectify' && (!nodeStart.has(e.itemId) || nodeStart.get(e.itemId)! < e.at)) nodeStart.set(e.itemId, e.at);
     }
     // Issue 14: decisions waiting on the owner or the leader, since when — the closure request (审核评定), 报请审定, an
@@ -514,10 +635,14 @@ export class ReminderScheduler {
       awaiting.set(itemId, [...(awaiting.get(itemId) ?? []), { kind, since }]);
     if (waiting.length) {
       const entered = new Map<string, Date>();
-      for (const e of await em.find(ItemEvent, {
-        where: { itemId: In(waiting.map((i) => i.id)), toState: In(['closure_requested', 'pending_approval']) },
-        select: { itemId: true, toState: true, at: true },
-      })) {
+      for (const e of await ofItems(
+        ItemEvent,
+        'e',
+        ['id', 'itemId', 'toState', 'at'],
+        waiting.map((i) => i.id),
+      )
+        .andWhere("e.toState IN ('closure_requested', 'pending_approval')")
+        .getMany()) {
         const k = `${e.itemId}:${e.toState}`;
         if (!entered.has(k) || entered.get(k)! < e.at) entered.set(k, e.at);
       }
@@ -527,11 +652,7 @@ export class ReminderScheduler {
         if (since) add(i.id, kind, since);
       }
     }
-    for (const r of await em.find(ItemRequest, {
-      where: { itemId: In(ids), kind: 'extension', status: 'pending' },
-      select: { itemId: true, requestedAt: true },
-    }))
-      add(r.itemId, 'extension', r.requestedAt);
+    for (const r of extensions) if (r.status === 'pending') add(r.itemId, 'extension', r.requestedAt);
     return { lastReport, nodeStart, leadUnit, coordinatingLeader, awaiting };
   }
 
@@ -559,6 +680,25 @@ export class ReminderScheduler {
       })
       .getRawOne<{ n: number | string }>();
     return Number(row?.n ?? 0);
+  }
+
+  /** messagesToday for the first chat of many recipients at once: by chat, how many reminder messages it had today. */
+  private async messagesTodayEach(em: EntityManager, firstChats: string[], now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (firstChats.length === 0) return out;
+    const rows = await em
+      .createQueryBuilder(OutboxMessage, 'o')
+      .select('o.target', 'target')
+      .addSelect('COUNT(DISTINCT o.due_at)', 'n')
+      .where("o.kind = 'reminder_digest' AND o.target IN (:...targets) AND o.due_at >= :day AND o.due_at <= :now", {
+        targets: [...new Set(firstChats)],
+        day: new Date(startOfShanghaiDay(now)),
+        now,
+      })
+      .groupBy('o.target')
+      .getRawMany<{ target: string; n: number | string }>();
+    for (const r of rows) out.set(r.target, Number(r.n));
+    return out;
   }
 
   /** R9 逾期不报视为未整改: recorded once on the item's timeline (一事一卷) when the order's time is up without a report. */
@@ -609,10 +749,41 @@ export class ReminderScheduler {
   }
 }
 
+/**
+ * policyFor for many items: its choice depends only on the item's board, source and kind, so each combination is
+ * chosen once (a batch of 1,000 items has a handful).
+ */
+function memoPolicies(policies: PolicyRow[]): (item: Pick<Item, 'board' | 'source' | 'kind'>) => ReminderPolicy {
+  const chosen = new Map<string, ReminderPolicy>();
+  return (item) => {
+    const k = `${item.board}|${item.source}|${item.kind}`;
+    let p = chosen.get(k);
+    if (!p) chosen.set(k, (p = policyFor(item, policies)));
+    return p;
+  };
+}
+
 /** The policies as they would be with the candidate saved (it replaces the policy of the same id). */
 function withCandidate(policies: PolicyRow[], candidate: PolicyRow): PolicyRow[] {
   // In its place: the seed order decides ties (policyFor), so a candidate must not win one only by being last.
   return policies.some((p) => p.id === candidate.id) ? policies.map((p) => (p.id === candidate.id ? candidate : p)) : [...policies, candidate];
+}
+
+/** One planning run: its instants, rules and counts. */
+interface PlanRun {
+  now: Date;
+  until: Date;
+  stale: Date;
+  cal: WorkingCalendarLike;
+  policyOf: (item: Pick<Item, 'board' | 'source' | 'kind'>) => ReminderPolicy;
+  /** Where this instance starts in the register (a random id): instances mostly plan different items. */
+  start: number;
+  /** The time budget's end (ms since the epoch): past it, the run stops and the next tick goes on. */
+  deadline: number;
+  mysql: boolean;
+  created: number;
+  items: number;
+  stopped: boolean;
 }
 
 interface Facts {

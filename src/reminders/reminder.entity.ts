@@ -6,7 +6,6 @@ export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 /** One planned reminder. `key` (item, kind, audience, planned instant) makes planning idempotent across runs and instances. */
 @Entity('reminder')
 @Index('uq_reminder_key', ['key'], { unique: true })
-@Index('ix_reminder_due', ['status', 'dueAt'])
 @Index('ix_reminder_item', ['itemId', 'status'])
 @Index('ix_reminder_dispatch', ['status', 'dueAt', 'recipientKey'])
 export class Reminder {

@@ -18,6 +18,7 @@ import { ChatProposalSchema1764900200000 } from './1764900200000-ChatProposalSch
 import { ConsoleSessionSchema1764901000000 } from './1764901000000-ConsoleSessionSchema';
 import { OrgChangeSchema1796194501580 } from './1796194501580-OrgChangeSchema';
 import { LedgerIndexSchema1796206644666 } from './1796206644666-LedgerIndexSchema';
+import { ReminderIndexSchema1796208895182 } from './1796208895182-ReminderIndexSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ConsoleSessionSchema1764901000000,
   OrgChangeSchema1796194501580,
   LedgerIndexSchema1796206644666,
+  ReminderIndexSchema1796208895182,
 ];
