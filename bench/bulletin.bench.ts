@@ -27,7 +27,7 @@ import { BulletinService } from '../src/bulletins/bulletin.service';
 import { composeBulletin, draftToMarkdown, draftToPlainText } from '../src/bulletins/bulletin.rules';
 import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
-import { benchDatabase, BENCH_SERVER, printServerSettings } from './support';
+import { BENCH_SERVER, benchDatabase, measured, printServerSettings } from './support';
 
 const ITEMS = Number(process.env.ITEMS ?? 100_000);
 const UNITS = Number(process.env.UNITS ?? 500);
@@ -36,19 +36,6 @@ const mib = () => `${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`;
 /** Issue 17's targets. */
 const TARGET_MS = 2000;
 const TARGET_RSS_MIB = 250;
-
-/** `f` timed, with the peak RSS sampled every 20 ms while it runs (and once at the end). */
-async function measured<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; peakRss: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const t0 = performance.now();
-  try {
-    const value = await f();
-    return { value, ms: performance.now() - t0, peakRss: Math.max(peak, process.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();

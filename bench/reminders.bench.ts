@@ -26,7 +26,7 @@ import { AppModule } from '../src/app.module';
 import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { ReminderScheduler } from '../src/reminders/reminder-scheduler.service';
-import { benchDatabase, BENCH_SERVER, printServerSettings } from './support';
+import { BENCH_SERVER, benchDatabase, measured, printServerSettings } from './support';
 
 const OPEN_ITEMS = Number(process.env.OPEN_ITEMS ?? 1_000_000);
 const FIRE = Number(process.env.FIRE ?? 100_000);
@@ -42,19 +42,6 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-
-/** Peak RSS while `f` runs (sampled every 50 ms). */
-async function measured<T>(f: () => Promise<T>): Promise<{ value: T; ms: number; peakRss: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const t0 = performance.now();
-  try {
-    const value = await f();
-    return { value, ms: performance.now() - t0, peakRss: Math.max(peak, process.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function service(url: string, clock: FixedClock) {
   const config = loadConfig({ DATABASE_URL: url, DUBAN_ADMIN_TOKEN: 'bench-admin-token-000000', DUBAN_DEMO_SEED: 'false', DUBAN_REMINDER_TICK_MS: '0' });

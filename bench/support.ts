@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -166,4 +167,17 @@ export function cpuFromHere(): () => { nodeMs: number; serverMs: number | null }
     const s = server();
     return { nodeMs: (node.user + node.system) / 1000, serverMs: s === null || server0 === null ? null : s - server0 };
   };
+}
+
+/** `f` timed, with the peak RSS sampled every `everyMs` while it runs (and once at the end). */
+export async function measured<T>(f: () => Promise<T>, everyMs = 20): Promise<{ value: T; ms: number; peakRss: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs);
+  const t0 = performance.now();
+  try {
+    const value = await f();
+    return { value, ms: performance.now() - t0, peakRss: Math.max(peak, process.memoryUsage().rss) };
+  } finally {
+    clearInterval(timer);
+  }
 }
