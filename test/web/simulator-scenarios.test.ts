@@ -1,14 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../scripts/demo/start-demo';
+import type { RunningDemo } from '../../scripts/demo/start-demo';
+import { openSimulator, startDemoAndBrowser } from '../support/demo-browser';
 import { DataSource } from 'typeorm';
 import { TokenService } from '../../src/auth/token.service';
 import { BulletinService } from '../../src/bulletins/bulletin.service';
 import { Person } from '../../src/org/person.entity';
 import { shanghaiDate } from '../../src/shared/shanghai-time';
-import { DESK, launchBrowser, openPage, pickOption, shot } from '../support/browser';
+import { DESK, pickOption, shot } from '../support/browser';
 
 /**
  * Issue 16 §5: the guided scenarios of `npm run demo`'s simulator. The demo as the script starts it (fake DingTalk and
@@ -28,22 +26,11 @@ let desk: Page;
 beforeAll(async () => {
   // The SDKs print "connect success" on every connection.
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'duban-scn-'));
-  [demo, browser] = await Promise.all([
-    startDemo({
-      databaseUrl: `sqlite:${join(dir, 'demo.sqlite')}`,
-      port: 0,
-      fakePorts: { dingtalk: 0, wecom: 0 },
-      logger: ['error'],
-      // Long enough to see each caption; the steps themselves wait for what they cause, never for a time.
-      scenarioPace: { pauseMs: 1_500, patienceMs: 120_000 },
-    }),
-    launchBrowser(),
-  ]);
-  desk = await openPage(browser, DESK);
-  desk.setDefaultTimeout(Number(process.env.T ?? 120_000)); // a shared, busy machine: waiting for what must appear, never timing it
-  await desk.goto(await demo.signInLink());
-  await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/演示');
+  ({ demo, browser } = await startDemoAndBrowser('scn', {
+    // Long enough to see each caption; the steps themselves wait for what they cause, never for a time.
+    scenarioPace: { pauseMs: 1_500, patienceMs: 120_000 },
+  }));
+  desk = await openSimulator(browser, demo, DESK, Number(process.env.T ?? 120_000));
 }, 150_000);
 
 afterAll(async () => {

@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource, LessThanOrEqual } from 'typeorm';
-import { startDemo, type RunningDemo } from '../../scripts/demo/start-demo';
+import type { RunningDemo } from '../../scripts/demo/start-demo';
+import { openSimulator, startDemoAndBrowser } from '../support/demo-browser';
 import { TokenService } from '../../src/auth/token.service';
 import { Item } from '../../src/cases/item.entity';
 import { Person } from '../../src/org/person.entity';
 import { Unit } from '../../src/org/unit.entity';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { Reminder } from '../../src/reminders/reminder.entity';
-import { DESK, launchBrowser, openPage, PHONE, pickOption, shot } from '../support/browser';
+import { openPage, PHONE, pickOption, shot } from '../support/browser';
 import { eventually } from '../support/eventually';
 
 /**
@@ -44,11 +42,7 @@ interface SimMessageLike {
 
 beforeAll(async () => {
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'duban-sim-time-'));
-  [demo, browser] = await Promise.all([
-    startDemo({ databaseUrl: `sqlite:${join(dir, 'demo.sqlite')}`, port: 0, fakePorts: { dingtalk: 0, wecom: 0 }, logger: ['error'] }),
-    launchBrowser(),
-  ]);
+  ({ demo, browser } = await startDemoAndBrowser('sim-time'));
   // A known start whatever the day the test runs: the next Monday, 09:00 Beijing time (the demo clock only goes forward),
   // so the days the ladder runs over are working days.
   const now = demo.clock.now().getTime();
@@ -83,10 +77,7 @@ beforeAll(async () => {
   number = registered.number as string;
   await call(`/api/items/${number}/assign`, {});
 
-  desk = await openPage(browser, DESK);
-  desk.setDefaultTimeout(90_000); // a shared, busy machine: waiting for what must appear, never timing it
-  await desk.goto(await demo.signInLink());
-  await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/演示');
+  desk = await openSimulator(browser, demo);
 }, 180_000);
 
 afterAll(async () => {

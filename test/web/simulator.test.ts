@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { startDemo, type RunningDemo } from '../../scripts/demo/start-demo';
+import type { RunningDemo } from '../../scripts/demo/start-demo';
+import { openSimulator, startDemoAndBrowser } from '../support/demo-browser';
 import { TokenService } from '../../src/auth/token.service';
 import { Person } from '../../src/org/person.entity';
-import { DESK, launchBrowser, openPage, PHONE, shot } from '../support/browser';
+import { openPage, PHONE, shot } from '../support/browser';
 
 /**
  * Issue 16 (first step): `npm run demo`'s chat simulator in the console. The demo as the script starts it — fake
@@ -27,15 +25,8 @@ let desk: Page;
 beforeAll(async () => {
   // The SDKs print "connect success" on every connection.
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'duban-sim-'));
-  [demo, browser] = await Promise.all([
-    startDemo({ databaseUrl: `sqlite:${join(dir, 'demo.sqlite')}`, port: 0, fakePorts: { dingtalk: 0, wecom: 0 }, logger: ['error'] }),
-    launchBrowser(),
-  ]);
-  desk = await openPage(browser, DESK);
-  desk.setDefaultTimeout(90_000); // a shared, busy machine: waiting for what must appear, never timing it
-  await desk.goto(await demo.signInLink());
-  await desk.waitForURL((u) => decodeURIComponent(u.pathname) === '/演示');
+  ({ demo, browser } = await startDemoAndBrowser('sim'));
+  desk = await openSimulator(browser, demo);
 }, 120_000);
 
 afterAll(async () => {
