@@ -104,3 +104,10 @@ export async function pickOption(page: Page, opener: Locator, option: string): P
     await open.first().waitFor({ state: 'hidden' });
   }
 }
+
+/**
+ * The accessible name of an antd button labelled `label`: antd writes a two-character label as 「确 定」, and on a busy
+ * machine a button whose spinner has just gone may still carry the spinner's name for a while (「loading 保 存」: its
+ * fade-out is an animation that has not ended) — it looks and acts the same, so either name is the button.
+ */
+export const buttonName = (label: string): RegExp => new RegExp(`^(?:loading\\s*)?${[...label].join('\\s?')}$`);

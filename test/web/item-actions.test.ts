@@ -4,7 +4,7 @@ import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { join } from 'node:path';
-import { DESK, launchBrowser, openPage, PHONE, pickOption, settled, shot, SHOTS, signInWithToken } from '../support/browser';
+import { buttonName, DESK, launchBrowser, openPage, PHONE, pickOption, settled, shot, SHOTS, signInWithToken } from '../support/browser';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { dingtalkStreamEnv } from '../support/platform-env';
@@ -111,7 +111,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
   };
   const dialog = (page: Page) => page.getByRole('dialog');
   /** antd writes a two-character button as 「签 收」: the name with or without that space. */
-  const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+  const name = buttonName;
   const texts = async (page: Page) => (await toolbar(page).getByRole('button').allInnerTexts()).map((s) => s.replace(/\s/g, ''));
   /** A phone's screen as it is seen (the bar fixed at the bottom), not the whole page. */
   const seen = (page: Page, file: string) => page.screenshot({ path: join(SHOTS, `${file}.png`) });

@@ -8,7 +8,7 @@ import { Person } from '../../src/org/person.entity';
 import { PersonIdentity } from '../../src/org/person-identity.entity';
 import { RoleGrant } from '../../src/org/role-grant.entity';
 import { Unit } from '../../src/org/unit.entity';
-import { DESK, launchBrowser, openPage, PHONE, pickOption, shot, signInWithToken } from '../support/browser';
+import { buttonName, DESK, launchBrowser, openPage, PHONE, pickOption, shot, signInWithToken } from '../support/browser';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -243,7 +243,7 @@ describe('组织 in a browser (issue 15)', () => {
         (await t.get(TokenService).actorFor(sup.id, 'api'))!,
       )
     ).number;
-    const button = (label: string) => new RegExp('^' + [...label].join('\\s?') + '$');
+    const button = buttonName;
     const confirm = (page: Page, label: string) =>
       page
         .locator('.ant-popover:visible')

@@ -10,7 +10,7 @@ import { RegistrationService } from '../../src/cases/registration.service';
 import { OffsetClock } from '../../src/shared/clock';
 import { eventually } from '../support/eventually';
 import { seedCast } from '../support/fixtures';
-import { DESK, launchBrowser, PHONE, shot } from '../support/browser';
+import { buttonName, DESK, launchBrowser, PHONE, shot } from '../support/browser';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
@@ -120,7 +120,7 @@ describe('signing in by the platform in a browser (issue 15)', () => {
   };
 
   /** antd writes a two-character button as 「签 收」: the name with or without that space. */
-  const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+  const name = buttonName;
   const dialog = (page: Page) => page.getByRole('dialog');
   const toolbar = (page: Page) => page.getByRole('toolbar', { name: '可办理' });
 

@@ -6,7 +6,7 @@ import { TokenService } from '../../src/auth/token.service';
 import { BulletinService } from '../../src/bulletins/bulletin.service';
 import { Person } from '../../src/org/person.entity';
 import { shanghaiDate } from '../../src/shared/shanghai-time';
-import { DESK, pickOption, shot } from '../support/browser';
+import { buttonName, DESK, pickOption, shot } from '../support/browser';
 
 /**
  * Issue 16 §5: the guided scenarios of `npm run demo`'s simulator. The demo as the script starts it (fake DingTalk and
@@ -17,7 +17,7 @@ import { DESK, pickOption, shot } from '../support/browser';
 
 jest.setTimeout(300_000);
 
-const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+const name = buttonName;
 
 let demo: RunningDemo;
 let browser: Browser;

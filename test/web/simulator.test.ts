@@ -4,7 +4,7 @@ import type { RunningDemo } from '../../scripts/demo/start-demo';
 import { openSimulator, startDemoAndBrowser } from '../support/demo-browser';
 import { TokenService } from '../../src/auth/token.service';
 import { Person } from '../../src/org/person.entity';
-import { openPage, PHONE, shot } from '../support/browser';
+import { buttonName, openPage, PHONE, shot } from '../support/browser';
 
 /**
  * Issue 16 (first step): `npm run demo`'s chat simulator in the console. The demo as the script starts it — fake
@@ -16,7 +16,7 @@ import { openPage, PHONE, shot } from '../support/browser';
 
 jest.setTimeout(240_000);
 
-const name = (label: string) => new RegExp(`^${[...label].join('\\s?')}$`);
+const name = buttonName;
 
 let demo: RunningDemo;
 let browser: Browser;
