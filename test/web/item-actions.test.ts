@@ -327,8 +327,7 @@ describe('the item page: the buttons this person may press now (issue 15)', () =
   it('the 督查室 at the desk records a 催办 by telephone and puts the item under 重点督办', async () => {
     const page = await signedIn(DESK, org.supervisor.token, n.urge);
     await page.getByRole('button', { name: name('催办') }).click();
-    await dialog(page).getByLabel('催办方式').click();
-    await page.getByTitle('电话催办').click();
+    await pickOption(page, dialog(page).getByLabel('催办方式'), '电话催办');
     await dialog(page).getByLabel('致电对象').fill('市发展改革委 陈联络');
     await dialog(page).getByLabel('催办记录').fill('电话提醒按期报送现场照片，对方承诺本周内补报。');
     await dialog(page)
