@@ -1,6 +1,6 @@
 import { withoutRuleId } from '../shared/rule-id-text';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, type QueryRunner } from 'typeorm';
 import { Actor, hasRole, SYSTEM_ACTOR } from '../shared/actor';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { DecisionView, MessageKinds } from '../outbox/message-kinds';
@@ -67,6 +67,16 @@ export class AccountabilityService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Issue 17: a scan inside a transaction moves the window once that transaction commits (scanOverdue).
+    this.db.subscribers.push({
+      afterTransactionCommit: (e) => {
+        const to = this.pendingWindow.get(e.queryRunner);
+        if (to === undefined) return;
+        this.pendingWindow.delete(e.queryRunner);
+        this.moveWindow(to);
+      },
+      afterTransactionRollback: (e) => void this.pendingWindow.delete(e.queryRunner),
+    });
     // This feature's messages (issue 12): the leader's 审核 card (A2) and the notices about a clue to the 督查室.
     this.kinds.decision(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
     this.kinds.card('clue_audit_card', 'decision');
@@ -139,6 +149,15 @@ export class AccountabilityService implements OnModuleInit {
    * reason). Clues do not open on rest days or in quiet hours (the default reminder policy's): the scan holds them to
    * the next working morning. Each scan looks only at deadlines that crossed the line since the last one.
    */
+  /** How many items the last overdue scan read (a count for tests, issue 17). */
+  lastScan = { items: 0 };
+  /** Scans inside a transaction not yet ended: where the window moves to once it commits. */
+  private readonly pendingWindow = new WeakMap<QueryRunner, Date>();
+
+  private moveWindow(to: Date): void {
+    this.scannedTo = to;
+  }
+
   async scanOverdue(now: Date, em?: EntityManager): Promise<number> {
     const db = em ?? this.db.manager;
     const [cal, policies] = await Promise.all([this.calendar.calendar(), this.policies.current()]);
@@ -149,22 +168,24 @@ export class AccountabilityService implements OnModuleInit {
     const line = addWorkingTime(now, -OVERDUE_CLUE_AFTER_MS, cal);
     const from = this.scannedTo ?? new Date(line.getTime() - 30 * 86_400_000);
     let opened = 0;
-    let lastId = 0;
+    this.lastScan = { items: 0 };
+    // Issue 17: read in deadline order from where the last committed scan stopped, a page at a time after the last row
+    // read (deadline, id) — the range of ix_item_deadline, never a walk of the register in id order.
+    let after = { deadline: from, id: 2 ** 31 - 1 };
     for (;;) {
       const items = await db
         .getRepository(Item)
         .createQueryBuilder('i')
-        .where('i.state IN (:...open) AND i.assigned_at IS NOT NULL AND i.deadline_at > :from AND i.deadline_at <= :line AND i.id > :lastId', {
-          open: OPEN_STATES,
-          from,
-          line,
-          lastId,
-        })
-        .orderBy('i.id', 'ASC')
+        .where('i.state IN (:...open) AND i.assigned_at IS NOT NULL AND i.deadline_at <= :line', { open: OPEN_STATES, line })
+        .andWhere('(i.deadline_at > :after OR (i.deadline_at = :after AND i.id > :afterId))', { after: after.deadline, afterId: after.id })
+        .orderBy('i.deadline_at', 'ASC')
+        .addOrderBy('i.id', 'ASC')
         .take(500)
         .getMany();
       if (items.length === 0) break;
-      lastId = items[items.length - 1].id;
+      this.lastScan.items += items.length;
+      const last = items[items.length - 1];
+      after = { deadline: last.deadlineAt, id: last.id };
       const leads = await db.getRepository(ItemUnit).findBy({ itemId: In(items.map((i) => i.id)), role: 'lead' });
       const units = await db.getRepository(Unit).findBy({ id: In([...new Set(leads.map((l) => l.unitId))]) });
       for (const item of items) {
@@ -190,9 +211,12 @@ export class AccountabilityService implements OnModuleInit {
         if (clue) opened++;
       }
     }
-    // Inside a caller's transaction (the reminders' dispatch, issue 14) the window is not moved on: should that
-    // transaction roll back, the job's own scan still looks at these deadlines (opening a clue twice is a no-op).
-    if (!em) this.scannedTo = line;
+    // Inside a caller's transaction (the reminders' dispatch, issue 14) the window moves on only once that transaction
+    // has committed (issue 17: it never did, so every tick read 30 days of deadlines); should it roll back, the next
+    // scan looks at these deadlines again (opening a clue twice is a no-op).
+    const runner = em?.queryRunner;
+    if (runner?.isTransactionActive) this.pendingWindow.set(runner, line);
+    else this.moveWindow(line);
     return opened;
   }
 
