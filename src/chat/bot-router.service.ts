@@ -8,7 +8,7 @@ import { DomainError } from '../shared/errors';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
-import { insertRows, updateWhere } from '../database/plain-sql';
+import { insertRows } from '../database/plain-sql';
 import { isDatabaseUnavailable } from '../database/outage';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
@@ -32,9 +32,9 @@ interface Processed {
 }
 
 /**
- * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: claim its
- * platform id in inbox_event (a repeat stops here), find the person (P3), parse, run the command (in a
- * savepoint, so a refusal undoes only the command), queue the reply in the outbox, and record the outcome.
+ * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: find the person (P3),
+ * parse, run the command, claim its platform id in inbox_event with the outcome (a repeat rolls back here), and queue
+ * the reply in the outbox. A refused command rolls back; its refusal is claimed and answered in a transaction of its own.
  */
 @Injectable()
 export class BotRouter {
@@ -92,14 +92,19 @@ export class BotRouter {
   /**
    * READ COMMITTED: the identity lookup (and a card's first lookup) reads before the command locks its item, and under
    * REPEATABLE READ that first read fixes the snapshot — the command would then see the item's units as they were
-   * before it waited for the lock (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key
-   * insert always waits for the uncommitted row of another delivery of the same event, then fails (it committed) or
-   * goes on (it rolled back).
+   * before it waited for the lock (20 /签收 at once wrote 10 签收 events).
    *
    * Issue 17: the command runs in the event's transaction itself (`inner: 'join'`, no savepoint). When it is refused,
-   * the whole transaction rolls back, the inbox row with it, and the refusal is claimed, recorded and answered in a
-   * transaction of its own — a repeat delivery that comes in between runs the command again itself (and is refused
-   * again, or does what has become possible), and the refusal's own claim then finds it and answers as a repeat.
+   * the whole transaction rolls back, and the refusal is claimed, recorded and answered in a transaction of its own — a
+   * repeat delivery that comes in between runs the command again itself (and is refused again, or does what has become
+   * possible), and the refusal's own claim then finds it and answers as a repeat.
+   *
+   * Issue 17: the inbox row is written once, already processed (who, what it did), after the command and in its
+   * transaction — not claimed first and updated at the end. A repeat delivery is still applied at most once: its own
+   * run of the command reaches the claim, finds the platform id there (a unique key: committed, or still being written
+   * by the first delivery — then it waits for it) and rolls back everything it did (Repeat); it is answered as a
+   * repeat. Two deliveries of one click meet at the item's lock first, so the second runs only after the first
+   * committed. Nothing outside the transaction is written before the claim: the reply is queued after it.
    */
   private async process(event: BotEvent): Promise<BotResult & Processed> {
     let actor: Actor | null = null;
@@ -108,23 +113,18 @@ export class BotRouter {
       return await inTransaction(
         this.db,
         async (em) => {
-          if (!(await this.claim(em, event, null, null))) return { duplicate: true };
           place = await this.fillCardNumber(em, event);
           actor = await this.identity.resolve(event, em);
           const held = new Map<string, HeldItem>();
           const outcome = await this.decide(event, actor, held);
+          if (!(await this.claim(em, event, actor?.personId ?? null, (outcome.reply ?? '').slice(0, 500)))) throw new Repeat();
           await this.answer(em, event, actor, outcome);
-          await updateWhere(
-            em,
-            InboxEvent,
-            { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
-            { platform: event.platform, eventId: event.eventId },
-          );
           return { ...said(outcome), actor, place, held };
         },
         { isolation: 'READ COMMITTED', inner: 'join' },
       );
     } catch (e) {
+      if (e instanceof Repeat) return { duplicate: true }; // its run rolled back whole
       if (!(e instanceof Refused)) throw e;
       const refused = e.outcome;
       // The refused command's writes went with its transaction; the refusal is claimed, recorded and answered on its own.
@@ -336,6 +336,13 @@ export type { BotCommand };
 function said(outcome: Omit<BotResult, 'duplicate'> & { typeHint?: boolean }): BotResult {
   const { typeHint: _, ...rest } = outcome;
   return { duplicate: false, ...rest };
+}
+
+/** The event's platform id is in the inbox already (a repeat delivery): its run rolls back whole. */
+class Repeat extends Error {
+  constructor() {
+    super('repeat delivery');
+  }
 }
 
 /** The event's command was refused (a DomainError): its transaction rolls back, and the answer is recorded on its own. */

@@ -1,4 +1,5 @@
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
 import type { BotEvent } from '../../src/chat/bot-event';
 import { BotRouter } from '../../src/chat/bot-router.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
@@ -70,6 +71,27 @@ describe('bot router (issue 4 §2)', () => {
     const rs = await replies();
     expect(rs.filter((m) => (m.payload.text as string).includes('反馈已记录'))).toHaveLength(1);
     expect(rs.at(-1)).toMatchObject({ target: `group:${org.groups.lead}`, platform: 'dingtalk' });
+  });
+
+  it('issue 17: the inbox row is written once, already processed (who, what); a repeat of a card click or a /查询 runs nothing twice', async () => {
+    const click: BotEvent = { ...text('dt-5', ''), text: undefined, cardAction: { action: 'report', params: { number: n, content: '卡片反馈一次' } } };
+    const first = await router.handle(click);
+    expect(first).toMatchObject({ duplicate: false, itemNumber: n });
+    expect(first.card).toMatchObject({ number: n, state: 'in_progress' });
+    const again = await router.handle(click);
+    expect(again.duplicate).toBe(true);
+    expect(again.card).toMatchObject({ number: n, state: 'in_progress' }); // the repeat's ACK still shows the card
+    expect(await t.db.getRepository(Report).countBy({ itemId: (await item()).id, content: '卡片反馈一次' })).toBe(1);
+    const row = await t.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: click.eventId });
+    expect(row).toMatchObject({ kind: 'card', personId: org.leadContact.id });
+    expect(row.outcome).toContain('反馈已记录');
+
+    const query = text('dt-5', `/查询 ${n}`);
+    const answers = [await router.handle(query), await router.handle(query)];
+    expect(answers.map((r) => r.duplicate)).toEqual([false, true]);
+    const key = `inbox:dingtalk:${query.eventId}:reply`;
+    expect(await t.db.getRepository(OutboxMessage).countBy({ dedupeKey: key })).toBe(1);
+    expect((await t.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: query.eventId })).outcome).toContain('状态：办理中');
   });
 
   it('concurrent deliveries of one event still make one effect', async () => {
