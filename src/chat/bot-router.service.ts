@@ -157,10 +157,13 @@ export class BotRouter {
    * the person is told, and the result is returned so the transport acknowledges it. If even the counting fails, the
    * database is the problem: thrown on, not acknowledged.
    */
-  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed: true }> {
+  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed?: true }> {
     if (isPassingFault(error)) throw error;
     let attempts: number;
     try {
+      // Issue 17: a repeat runs its command before it reaches the inbox row (process): one handled — or given up —
+      // already, whose command fails now, is a repeat like any other, not a failure to count.
+      if (await this.db.getRepository(InboxEvent).existsBy({ platform: event.platform, eventId: event.eventId })) return { duplicate: true };
       attempts = await this.countFailure(event, error);
     } catch {
       throw error;
