@@ -112,15 +112,17 @@ export class BotRouter {
     try {
       return await inTransaction(
         this.db,
-        async (em) => {
-          place = await this.fillCardNumber(em, event);
-          actor = await this.identity.resolve(event, em);
-          const held = new Map<string, HeldItem>();
-          const outcome = await this.decide(event, actor, held);
-          if (!(await this.claim(em, event, actor?.personId ?? null, (outcome.reply ?? '').slice(0, 500)))) throw new Repeat();
-          await this.answer(em, event, actor, outcome);
-          return { ...said(outcome), actor, place, held };
-        },
+        // The event's outbox rows (the command's notices, the reply) are written together, in one INSERT (issue 17).
+        (em) =>
+          this.outbox.gather(em, async () => {
+            place = await this.fillCardNumber(em, event);
+            actor = await this.identity.resolve(event, em);
+            const held = new Map<string, HeldItem>();
+            const outcome = await this.decide(event, actor, held);
+            if (!(await this.claim(em, event, actor?.personId ?? null, (outcome.reply ?? '').slice(0, 500)))) throw new Repeat();
+            await this.answer(em, event, actor, outcome);
+            return { ...said(outcome), actor, place, held };
+          }),
         { isolation: 'READ COMMITTED', inner: 'join' },
       );
     } catch (e) {

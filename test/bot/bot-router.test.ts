@@ -94,6 +94,46 @@ describe('bot router (issue 4 §2)', () => {
     expect((await t.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: query.eventId })).outcome).toContain('状态：办理中');
   });
 
+  it('issue 17: a WeCom 签收 click writes its card refresh and its chat reply in one INSERT', async () => {
+    const other = await t
+      .get(RegistrationService)
+      .register(
+        { title: '企业微信签收', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+        org.supervisor.actor,
+      );
+    await t.get(ItemCommandsService).assign(other.number, org.owner.actor);
+    const ds = t.db;
+    const previous = ds.logger;
+    const inserts: string[] = [];
+    (ds as { logger: typeof previous }).logger = new Proxy(previous, {
+      get: (target, key) =>
+        key === 'logQuery'
+          ? (q: string, ...rest: unknown[]) => {
+              if (/^INSERT INTO `outbox_message`/.test(q)) inserts.push(q);
+              return (target.logQuery as (...a: unknown[]) => unknown).call(target, q, ...rest);
+            }
+          : (target as unknown as Record<string | symbol, unknown>)[key],
+    });
+    try {
+      const r = await router.handle({
+        platform: 'wecom',
+        corpId: 'wx-corp',
+        userId: 'wx-5',
+        conversation: { type: 'direct', id: 'wx-5' },
+        eventId: `wx-click:${++seq}`,
+        cardAction: { action: 'sign', params: { number: other.number } },
+      });
+      expect(r).toMatchObject({ duplicate: false, itemNumber: other.number });
+    } finally {
+      (ds as { logger: typeof previous }).logger = previous;
+    }
+    const rows = await t.db.getRepository(OutboxMessage).findBy({ itemId: (await t.db.getRepository(Item).findOneByOrFail({ number: other.number })).id });
+    expect(rows.map((m) => m.kind).sort()).toEqual(expect.arrayContaining(['card_refresh']));
+    const reply = await t.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `inbox:wecom:wx-click:${seq}:reply` });
+    expect(reply.payload.text).toContain('已签收');
+    expect(inserts).toHaveLength(1);
+  });
+
   it('concurrent deliveries of one event still make one effect', async () => {
     const ev = text('dt-5', `/反馈 ${n} 第二次反馈`);
     const results = await Promise.all([router.handle(ev), router.handle(ev), router.handle(ev)]);
