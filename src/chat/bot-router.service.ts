@@ -23,6 +23,7 @@ import { CardInstance, type CardKind } from './card-instance.entity';
 import { Item } from '../cases/item.entity';
 import { HeldItem, watchCommands } from '../cases/command-runner';
 import { DirectoryCache } from '../org/directory-cache';
+import { CardPlaces, type KnownCard } from './card-places';
 
 /** What one event's handling carries from its transaction to the answer: who acted, where the card sits, what its command held. */
 interface Processed {
@@ -49,10 +50,8 @@ export class BotRouter {
     private readonly cards: CardViewService,
     private readonly directory: DirectoryCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly placed: CardPlaces,
   ) {}
-
-  /** Issue 17: a card's place and item number by its outTrackId (card_instance rows are written once and never changed). */
-  private readonly placed = new Map<string, { place: CardPlace; number: string | null; inGroup: boolean }>();
 
   async handle(event: BotEvent): Promise<BotResult> {
     let result: BotResult & Processed & { failed?: boolean };
@@ -228,7 +227,7 @@ export class BotRouter {
     return known.place;
   }
 
-  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<{ place: CardPlace; number: string | null; inGroup: boolean } | null> {
+  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<KnownCard | null> {
     // The card and its item's number in one read.
     const card = await em
       .createQueryBuilder(CardInstance, 'c')
@@ -238,8 +237,7 @@ export class BotRouter {
       .getRawOne<{ kind: CardKind; target: CardPlace['target']; subject: string | null; number: string | null }>();
     if (!card) return null;
     const known = { place: { kind: card.kind, target: card.target }, number: card.subject ?? card.number ?? null, inGroup: card.target.startsWith('group:') };
-    if (this.placed.size >= 50_000) this.placed.clear();
-    this.placed.set(outTrackId, known);
+    this.placed.remember(outTrackId, known);
     return known;
   }
 
