@@ -106,6 +106,20 @@ const hooked = new WeakSet<DataSource>();
 interface PooledConnection {
   query(sql: string, cb: (err: unknown) => void): unknown;
   destroy(): void;
+  promise?: (promiseImpl?: unknown) => unknown;
+}
+
+/**
+ * Issue 17: TypeORM runs every statement through `connection.promise().query(…)`, and mysql2's PoolConnection#promise()
+ * require()s its wrapper's module and builds a new wrapper (an EventEmitter with two listeners) each time — 3–4 % of a
+ * card click's CPU in the service. The wrapper holds nothing but the connection, so each connection keeps one.
+ */
+function oneWrapper(c: PooledConnection): void {
+  const make = c.promise;
+  if (typeof make !== 'function' || (make as { kept?: true }).kept) return;
+  let wrapper: unknown;
+  const kept = (promiseImpl?: unknown) => (promiseImpl !== undefined ? make.call(c, promiseImpl) : (wrapper ??= make.call(c)));
+  c.promise = Object.assign(kept, { kept: true as const });
 }
 interface EventPool {
   on(event: 'connection', listener: (c: PooledConnection) => void): unknown;
@@ -120,6 +134,7 @@ function sessionsReadCommitted(db: DataSource): void {
   const pool = (db.driver as { pool?: Partial<EventPool> }).pool;
   if (typeof pool?.on !== 'function') return;
   pool.on('connection', (c: PooledConnection) => {
+    oneWrapper(c);
     // Queued before anything the pool's caller sends on it (mysql2 runs a connection's commands in order).
     readCommitted.add(c);
     c.query(SESSION_READ_COMMITTED, (err) => {
@@ -138,6 +153,7 @@ async function mysqlTransaction<T>(db: DataSource, isolation: TransactionOptions
   try {
     const connection = (await runner.connect()) as object;
     const session = readCommitted.has(connection);
+    if (!session) oneWrapper(connection as PooledConnection); // one opened before the pool's hook
     let level: IsolationLevel | undefined;
     if (isolation === 'READ COMMITTED' && !session) {
       if (keep) {
