@@ -52,6 +52,27 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
+/**
+ * The service's clock, at a working hour: R10 holds notices and cards written in quiet hours (22:00–08:00 Shanghai)
+ * or on a rest day to the next working morning, so a run started in the evening would wait for ever for its cards.
+ * Outside 08:30–21:00 on a weekday it is moved ahead to the next weekday's 10:00 (Asia/Shanghai); in working hours it
+ * is the real time.
+ */
+function workingHoursClock(): OffsetClock {
+  const clock = new OffsetClock();
+  const shanghai = new Date(Date.now() + 8 * 3_600_000); // its UTC fields read as Shanghai's wall clock
+  const minutes = shanghai.getUTCHours() * 60 + shanghai.getUTCMinutes();
+  const weekday = (d: Date) => d.getUTCDay() !== 0 && d.getUTCDay() !== 6;
+  if (weekday(shanghai) && minutes >= 8 * 60 + 30 && minutes <= 21 * 60) return clock;
+  const target = new Date(shanghai);
+  if (minutes > 21 * 60 || !weekday(shanghai)) target.setUTCDate(target.getUTCDate() + 1);
+  while (!weekday(target)) target.setUTCDate(target.getUTCDate() + 1);
+  target.setUTCHours(10, 0, 0, 0);
+  clock.advance(target.getTime() - shanghai.getTime());
+  log(`service clock moved ahead ${((target.getTime() - shanghai.getTime()) / 3_600_000).toFixed(1)} h to a working hour (quiet hours hold cards)`);
+  return clock;
+}
+
 async function main(): Promise<void> {
   tagStatementOrigins(BotRouter, OutboxRelay);
   log(`load average ${load()} (1, 5, 15 min) at the start`);
@@ -106,7 +127,7 @@ async function dingtalk(): Promise<Figures> {
     DINGTALK_OAPI_BASE: fake.oapiBase,
     DUBAN_OUTBOX_POLL_MS: '100',
   });
-  const nest = await NestFactory.createApplicationContext(AppModule.register(config, new OffsetClock()), { logger: ['error'] });
+  const nest = await NestFactory.createApplicationContext(AppModule.register(config, workingHoursClock()), { logger: ['error'] });
   try {
     log(`[dingtalk] fake DingTalk ${fake.apiBase}; database ${dbName}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`);
     const org = nest.get(OrgService);
@@ -199,7 +220,7 @@ async function wecom(): Promise<Figures> {
     WECOM_AIBOT_WS_URL: fake.aibotWsUrl,
     DUBAN_OUTBOX_POLL_MS: '100',
   });
-  const nest = await NestFactory.createApplicationContext(AppModule.register(config, new OffsetClock()), { logger: ['error'] });
+  const nest = await NestFactory.createApplicationContext(AppModule.register(config, workingHoursClock()), { logger: ['error'] });
   try {
     log(`[wecom] fake WeCom ${fake.apiBase}; database ${dbName}; ${WECOM_ITEMS} items, one 签收 click each, concurrency ${CONCURRENCY}`);
     const org = nest.get(OrgService);

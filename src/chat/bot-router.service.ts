@@ -8,7 +8,7 @@ import { DomainError } from '../shared/errors';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
-import { insertRows, updateWhere } from '../database/plain-sql';
+import { insertRows } from '../database/plain-sql';
 import { isDatabaseUnavailable } from '../database/outage';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
@@ -23,6 +23,7 @@ import { CardInstance, type CardKind } from './card-instance.entity';
 import { Item } from '../cases/item.entity';
 import { HeldItem, watchCommands } from '../cases/command-runner';
 import { DirectoryCache } from '../org/directory-cache';
+import { CardPlaces, type KnownCard } from './card-places';
 
 /** What one event's handling carries from its transaction to the answer: who acted, where the card sits, what its command held. */
 interface Processed {
@@ -32,9 +33,9 @@ interface Processed {
 }
 
 /**
- * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: claim its
- * platform id in inbox_event (a repeat stops here), find the person (P3), parse, run the command (in a
- * savepoint, so a refusal undoes only the command), queue the reply in the outbox, and record the outcome.
+ * Principle 4 — at-least-once in, exactly-once effect. For every BotEvent, in ONE transaction: find the person (P3),
+ * parse, run the command, claim its platform id in inbox_event with the outcome (a repeat rolls back here), and queue
+ * the reply in the outbox. A refused command rolls back; its refusal is claimed and answered in a transaction of its own.
  */
 @Injectable()
 export class BotRouter {
@@ -49,10 +50,8 @@ export class BotRouter {
     private readonly cards: CardViewService,
     private readonly directory: DirectoryCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly placed: CardPlaces,
   ) {}
-
-  /** Issue 17: a card's place and item number by its outTrackId (card_instance rows are written once and never changed). */
-  private readonly placed = new Map<string, { place: CardPlace; number: string | null; inGroup: boolean }>();
 
   async handle(event: BotEvent): Promise<BotResult> {
     let result: BotResult & Processed & { failed?: boolean };
@@ -92,14 +91,19 @@ export class BotRouter {
   /**
    * READ COMMITTED: the identity lookup (and a card's first lookup) reads before the command locks its item, and under
    * REPEATABLE READ that first read fixes the snapshot — the command would then see the item's units as they were
-   * before it waited for the lock (20 /签收 at once wrote 10 签收 events). The inbox claim is unaffected: a unique-key
-   * insert always waits for the uncommitted row of another delivery of the same event, then fails (it committed) or
-   * goes on (it rolled back).
+   * before it waited for the lock (20 /签收 at once wrote 10 签收 events).
    *
    * Issue 17: the command runs in the event's transaction itself (`inner: 'join'`, no savepoint). When it is refused,
-   * the whole transaction rolls back, the inbox row with it, and the refusal is claimed, recorded and answered in a
-   * transaction of its own — a repeat delivery that comes in between runs the command again itself (and is refused
-   * again, or does what has become possible), and the refusal's own claim then finds it and answers as a repeat.
+   * the whole transaction rolls back, and the refusal is claimed, recorded and answered in a transaction of its own — a
+   * repeat delivery that comes in between runs the command again itself (and is refused again, or does what has become
+   * possible), and the refusal's own claim then finds it and answers as a repeat.
+   *
+   * Issue 17: the inbox row is written once, already processed (who, what it did), after the command and in its
+   * transaction — not claimed first and updated at the end. A repeat delivery is still applied at most once: its own
+   * run of the command reaches the claim, finds the platform id there (a unique key: committed, or still being written
+   * by the first delivery — then it waits for it) and rolls back everything it did (Repeat); it is answered as a
+   * repeat. Two deliveries of one click meet at the item's lock first, so the second runs only after the first
+   * committed. Nothing outside the transaction is written before the claim: the reply is queued after it.
    */
   private async process(event: BotEvent): Promise<BotResult & Processed> {
     let actor: Actor | null = null;
@@ -107,24 +111,21 @@ export class BotRouter {
     try {
       return await inTransaction(
         this.db,
-        async (em) => {
-          if (!(await this.claim(em, event, null, null))) return { duplicate: true };
-          place = await this.fillCardNumber(em, event);
-          actor = await this.identity.resolve(event, em);
-          const held = new Map<string, HeldItem>();
-          const outcome = await this.decide(event, actor, held);
-          await this.answer(em, event, actor, outcome);
-          await updateWhere(
-            em,
-            InboxEvent,
-            { personId: actor?.personId ?? null, outcome: (outcome.reply ?? '').slice(0, 500) },
-            { platform: event.platform, eventId: event.eventId },
-          );
-          return { ...said(outcome), actor, place, held };
-        },
+        // The event's outbox rows (the command's notices, the reply) are written together, in one INSERT (issue 17).
+        (em) =>
+          this.outbox.gather(em, async () => {
+            place = await this.fillCardNumber(em, event);
+            actor = await this.identity.resolve(event, em);
+            const held = new Map<string, HeldItem>();
+            const outcome = await this.decide(event, actor, held);
+            if (!(await this.claim(em, event, actor?.personId ?? null, (outcome.reply ?? '').slice(0, 500)))) throw new Repeat();
+            await this.answer(em, event, actor, outcome);
+            return { ...said(outcome), actor, place, held };
+          }),
         { isolation: 'READ COMMITTED', inner: 'join' },
       );
     } catch (e) {
+      if (e instanceof Repeat) return { duplicate: true }; // its run rolled back whole
       if (!(e instanceof Refused)) throw e;
       const refused = e.outcome;
       // The refused command's writes went with its transaction; the refusal is claimed, recorded and answered on its own.
@@ -157,10 +158,13 @@ export class BotRouter {
    * the person is told, and the result is returned so the transport acknowledges it. If even the counting fails, the
    * database is the problem: thrown on, not acknowledged.
    */
-  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed: true }> {
+  private async afterFailure(event: BotEvent, error: unknown): Promise<BotResult & { failed?: true }> {
     if (isPassingFault(error)) throw error;
     let attempts: number;
     try {
+      // Issue 17: a repeat runs its command before it reaches the inbox row (process): one handled — or given up —
+      // already, whose command fails now, is a repeat like any other, not a failure to count.
+      if (await this.db.getRepository(InboxEvent).existsBy({ platform: event.platform, eventId: event.eventId })) return { duplicate: true };
       attempts = await this.countFailure(event, error);
     } catch {
       throw error;
@@ -223,7 +227,7 @@ export class BotRouter {
     return known.place;
   }
 
-  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<{ place: CardPlace; number: string | null; inGroup: boolean } | null> {
+  private async lookUpCard(em: EntityManager, outTrackId: string): Promise<KnownCard | null> {
     // The card and its item's number in one read.
     const card = await em
       .createQueryBuilder(CardInstance, 'c')
@@ -233,8 +237,7 @@ export class BotRouter {
       .getRawOne<{ kind: CardKind; target: CardPlace['target']; subject: string | null; number: string | null }>();
     if (!card) return null;
     const known = { place: { kind: card.kind, target: card.target }, number: card.subject ?? card.number ?? null, inGroup: card.target.startsWith('group:') };
-    if (this.placed.size >= 50_000) this.placed.clear();
-    this.placed.set(outTrackId, known);
+    this.placed.remember(outTrackId, known);
     return known;
   }
 
@@ -336,6 +339,13 @@ export type { BotCommand };
 function said(outcome: Omit<BotResult, 'duplicate'> & { typeHint?: boolean }): BotResult {
   const { typeHint: _, ...rest } = outcome;
   return { duplicate: false, ...rest };
+}
+
+/** The event's platform id is in the inbox already (a repeat delivery): its run rolls back whole. */
+class Repeat extends Error {
+  constructor() {
+    super('repeat delivery');
+  }
 }
 
 /** The event's command was refused (a DomainError): its transaction rolls back, and the answer is recorded on its own. */

@@ -23,6 +23,7 @@ import { InboundRoute } from './receiver';
 import { ChatReceiverHost } from './receiver-host';
 import { OutboxModule } from '../outbox/outbox.module';
 import { ChatDeliverer } from './chat.deliverer';
+import { CardPlaces } from './card-places';
 import { CHAT_PLATFORMS, ChatPlatform } from './chat-platform';
 import { OutboundComposer } from './outbound.composer';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -53,6 +54,7 @@ import { DeadLettersController } from './dead-letters.controller';
     CardViewService,
     OutboundComposer,
     ChatDeliverer,
+    CardPlaces,
     { provide: OUTBOX_DELIVERER, useExisting: ChatDeliverer },
     OutboxRelay,
     RateLimiter,

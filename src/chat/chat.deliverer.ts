@@ -9,6 +9,7 @@ import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { CardInstance } from './card-instance.entity';
 import { CHAT_PLATFORMS, ChatPlatform } from './chat-platform';
 import { OutboundComposer } from './outbound.composer';
+import { CardPlaces } from './card-places';
 
 /**
  * Chat's side of the outbox (issue 12): an outbox row becomes deliveries to the platforms switched on — targets
@@ -24,6 +25,7 @@ export class ChatDeliverer implements OutboxDeliverer {
     private readonly clock: Clock,
     private readonly composer: OutboundComposer,
     private readonly kinds: MessageKinds,
+    private readonly places: CardPlaces,
     @Optional() @Inject(CHAT_PLATFORMS) platforms: ChatPlatform[] = [],
   ) {
     for (const p of platforms) this.byPlatform.set(p.platform, p);
@@ -69,6 +71,14 @@ export class ChatDeliverer implements OutboxDeliverer {
                 .orIgnore()
                 .updateEntity(false)
                 .execute();
+              // Issue 17: a click on it finds its place here, as BotRouter would read it from the row (card-places.ts).
+              // The same values on a retry (an existing row was written from this same outbox row and delivery).
+              const subject = d.outbound.subject ?? null;
+              this.places.remember(outTrackId, {
+                place: { kind: d.outbound.kind, target: row.target },
+                number: subject ?? (d.outbound.itemId !== null ? d.outbound.card.number : null),
+                inGroup: row.target.startsWith('group:'),
+              });
               d.outbound = { ...d.outbound, outTrackId };
             }
             return platform.limits?.(d.outbound, d.to) ?? [];

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
 const retryable = (e: unknown): boolean => {
@@ -73,17 +74,105 @@ export async function inTransaction<T>(db: DataSource, work: (em: EntityManager)
   const outer = current.getStore();
   if (outer) return joining.has(outer) ? work(outer) : outer.transaction((em) => current.run(em, () => work(em)));
   // Only MySQL/MariaDB know the level; SQLite has one writer at a time and always reads what was committed.
-  const level = isolation && ['mysql', 'mariadb'].includes(db.options.type) ? isolation : undefined;
+  const mysql = ['mysql', 'mariadb'].includes(db.options.type);
   for (let i = 1; ; i++) {
     try {
       const run = (em: EntityManager) => {
         if (o.inner === 'join') joining.add(em);
         return current.run(em, () => work(em));
       };
-      return await inTurn(db, () => (level ? db.transaction(level, run) : db.transaction(run)));
+      return await inTurn(db, () => (mysql ? mysqlTransaction(db, isolation, run) : db.transaction(run)));
     } catch (e) {
       if (i >= attempts || !retryable(e)) throw e;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
     }
+  }
+}
+
+/**
+ * Issue 17: MySQL/MariaDB connections of this process whose session runs READ COMMITTED. A READ COMMITTED transaction on
+ * one of them needs no `SET TRANSACTION ISOLATION LEVEL` of its own (a statement, a round trip, on every chat event);
+ * a transaction that names no level runs REPEATABLE READ, InnoDB's default and what those transactions were written
+ * for, and says so on such a connection (`SET TRANSACTION` applies to the next transaction only; the session stays).
+ * A connection the pool opens is set when it opens (sessionsReadCommitted); one opened before (the pool's first) on its
+ * first READ COMMITTED transaction. Outside inTransaction — autocommit statements, TypeORM's own save() transactions —
+ * a statement may run under either level; those are single statements or lock what they write, and see the same.
+ * Not used when the pool resets connections on release (mysql2 `resetOnRelease`): the session's level would go with it.
+ */
+const readCommitted = new WeakSet<object>();
+const SESSION_READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+const hooked = new WeakSet<DataSource>();
+
+interface PooledConnection {
+  query(sql: string, cb: (err: unknown) => void): unknown;
+  destroy(): void;
+  promise?: (promiseImpl?: unknown) => unknown;
+}
+
+/**
+ * Issue 17: TypeORM runs every statement through `connection.promise().query(…)`, and mysql2's PoolConnection#promise()
+ * require()s its wrapper's module and builds a new wrapper (an EventEmitter with two listeners) each time — 3–4 % of a
+ * card click's CPU in the service. The wrapper holds nothing but the connection, so each connection keeps one.
+ */
+function oneWrapper(c: PooledConnection): void {
+  const make = c.promise;
+  if (typeof make !== 'function' || (make as { kept?: true }).kept) return;
+  let wrapper: unknown;
+  const kept = (promiseImpl?: unknown) => (promiseImpl !== undefined ? make.call(c, promiseImpl) : (wrapper ??= make.call(c)));
+  c.promise = Object.assign(kept, { kept: true as const });
+}
+interface EventPool {
+  on(event: 'connection', listener: (c: PooledConnection) => void): unknown;
+}
+
+const sessionsKept = (db: DataSource): boolean => !(db.options as { extra?: { resetOnRelease?: boolean } }).extra?.resetOnRelease;
+
+/** From now on every connection the pool opens runs READ COMMITTED from its first statement on. */
+function sessionsReadCommitted(db: DataSource): void {
+  if (hooked.has(db)) return;
+  hooked.add(db);
+  const pool = (db.driver as { pool?: Partial<EventPool> }).pool;
+  if (typeof pool?.on !== 'function') return;
+  pool.on('connection', (c: PooledConnection) => {
+    oneWrapper(c);
+    // Queued before anything the pool's caller sends on it (mysql2 runs a connection's commands in order).
+    readCommitted.add(c);
+    c.query(SESSION_READ_COMMITTED, (err) => {
+      if (!err) return;
+      readCommitted.delete(c);
+      c.destroy(); // its caller's statements then fail as on a broken connection (a passing fault: tried again)
+    });
+  });
+}
+
+/** DataSource.transaction on MySQL/MariaDB, with the level set as the connection's session needs it (above). */
+async function mysqlTransaction<T>(db: DataSource, isolation: TransactionOptions['isolation'], run: (em: EntityManager) => Promise<T>): Promise<T> {
+  const keep = sessionsKept(db);
+  if (keep) sessionsReadCommitted(db);
+  const runner = db.createQueryRunner();
+  try {
+    const connection = (await runner.connect()) as object;
+    const session = readCommitted.has(connection);
+    if (!session) oneWrapper(connection as PooledConnection); // one opened before the pool's hook
+    let level: IsolationLevel | undefined;
+    if (isolation === 'READ COMMITTED' && !session) {
+      if (keep) {
+        await runner.query(SESSION_READ_COMMITTED);
+        readCommitted.add(connection);
+      } else level = 'READ COMMITTED';
+    } else if (!isolation && session) level = 'REPEATABLE READ';
+    await runner.startTransaction(level);
+    const result = await run(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (e) {
+    try {
+      await runner.rollbackTransaction();
+    } catch {
+      // not begun, or the connection is gone: the error that brought us here is the one to report
+    }
+    throw e;
+  } finally {
+    await runner.release();
   }
 }

@@ -35,6 +35,29 @@ export class OutboxWriter {
     @Optional() @Inject(QUIET_HOURS) private readonly quiet?: QuietHours,
   ) {}
 
+  /** Issue 17: rows enqueued on a transaction inside gather(), waiting to be written together. */
+  private readonly gathered = new WeakMap<EntityManager, Partial<OutboxMessage>[]>();
+
+  /**
+   * Issue 17: runs `work`; the rows it enqueues on `em` (its transaction) are written at its end, all in one INSERT —
+   * a WeCom click's card refresh and its chat reply are one statement, not two. Nothing inside may read the outbox
+   * rows it queued (none does: the relay reads them after commit). If `work` fails nothing is written (its
+   * transaction rolls back anyway).
+   */
+  async gather<T>(em: EntityManager, work: () => Promise<T>): Promise<T> {
+    if (this.gathered.has(em)) return work();
+    const rows: Partial<OutboxMessage>[] = [];
+    this.gathered.set(em, rows);
+    try {
+      const result = await work();
+      this.gathered.delete(em);
+      if (rows.length > 0) await insertRows(em, OutboxMessage, rows);
+      return result;
+    } finally {
+      this.gathered.delete(em);
+    }
+  }
+
   async enqueue(em: EntityManager, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     // R10 at the one place every message passes: a notice written at 23:00 (a command, a job) is due the next working
@@ -49,21 +72,20 @@ export class OutboxWriter {
     const now = this.clock.now();
     // A plain insert that reads nothing back (issue 17: save() selected every row it had just written, for its defaults;
     // the query builder cost more than the statement). The JSON transformer still runs on the payload.
-    await insertRows(
-      em,
-      OutboxMessage,
-      messages.map((m): Partial<OutboxMessage> => ({
-        kind: m.kind,
-        target: m.target,
-        platform: m.platform ?? null,
-        itemId: m.itemId ?? null,
-        payload: m.payload,
-        dedupeKey: m.dedupeKey,
-        status: 'pending' as const,
-        attempts: 0,
-        dueAt: m.hold === false ? m.dueAt : (held.get(m.dueAt.getTime()) ?? m.dueAt),
-        createdAt: now,
-      })),
-    );
+    const rows = messages.map((m): Partial<OutboxMessage> => ({
+      kind: m.kind,
+      target: m.target,
+      platform: m.platform ?? null,
+      itemId: m.itemId ?? null,
+      payload: m.payload,
+      dedupeKey: m.dedupeKey,
+      status: 'pending' as const,
+      attempts: 0,
+      dueAt: m.hold === false ? m.dueAt : (held.get(m.dueAt.getTime()) ?? m.dueAt),
+      createdAt: now,
+    }));
+    const gathering = this.gathered.get(em);
+    if (gathering) gathering.push(...rows);
+    else await insertRows(em, OutboxMessage, rows);
   }
 }

@@ -54,7 +54,8 @@ export class RateLimiter {
         for (const { bucket, log } of logs) await em.update(RateWindow, { bucket }, { sentAt: formatLog([...log, started(t)]) });
         return 0;
       },
-      6,
+      // Issue 17: lock first, then read — READ COMMITTED, the level the pool's sessions run (no statement to set it).
+      { attempts: 6, isolation: 'READ COMMITTED' },
     );
   }
 
@@ -76,7 +77,7 @@ export class RateLimiter {
           await em.update(RateWindow, { bucket: l.bucket }, { sentAt: formatLog(log) });
         }
       },
-      6,
+      { attempts: 6, isolation: 'READ COMMITTED' },
     );
   }
 }

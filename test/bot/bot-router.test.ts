@@ -1,4 +1,5 @@
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
 import type { BotEvent } from '../../src/chat/bot-event';
 import { BotRouter } from '../../src/chat/bot-router.service';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
@@ -70,6 +71,67 @@ describe('bot router (issue 4 §2)', () => {
     const rs = await replies();
     expect(rs.filter((m) => (m.payload.text as string).includes('反馈已记录'))).toHaveLength(1);
     expect(rs.at(-1)).toMatchObject({ target: `group:${org.groups.lead}`, platform: 'dingtalk' });
+  });
+
+  it('issue 17: the inbox row is written once, already processed (who, what); a repeat of a card click or a /查询 runs nothing twice', async () => {
+    const click: BotEvent = { ...text('dt-5', ''), text: undefined, cardAction: { action: 'report', params: { number: n, content: '卡片反馈一次' } } };
+    const first = await router.handle(click);
+    expect(first).toMatchObject({ duplicate: false, itemNumber: n });
+    expect(first.card).toMatchObject({ number: n, state: 'in_progress' });
+    const again = await router.handle(click);
+    expect(again.duplicate).toBe(true);
+    expect(again.card).toMatchObject({ number: n, state: 'in_progress' }); // the repeat's ACK still shows the card
+    expect(await t.db.getRepository(Report).countBy({ itemId: (await item()).id, content: '卡片反馈一次' })).toBe(1);
+    const row = await t.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: click.eventId });
+    expect(row).toMatchObject({ kind: 'card', personId: org.leadContact.id });
+    expect(row.outcome).toContain('反馈已记录');
+
+    const query = text('dt-5', `/查询 ${n}`);
+    const answers = [await router.handle(query), await router.handle(query)];
+    expect(answers.map((r) => r.duplicate)).toEqual([false, true]);
+    const key = `inbox:dingtalk:${query.eventId}:reply`;
+    expect(await t.db.getRepository(OutboxMessage).countBy({ dedupeKey: key })).toBe(1);
+    expect((await t.db.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: query.eventId })).outcome).toContain('状态：办理中');
+  });
+
+  it('issue 17: a WeCom 签收 click writes its card refresh and its chat reply in one INSERT', async () => {
+    const other = await t
+      .get(RegistrationService)
+      .register(
+        { title: '企业微信签收', content: '内容', source: 'meeting', ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead },
+        org.supervisor.actor,
+      );
+    await t.get(ItemCommandsService).assign(other.number, org.owner.actor);
+    const ds = t.db;
+    const previous = ds.logger;
+    const inserts: string[] = [];
+    (ds as { logger: typeof previous }).logger = new Proxy(previous, {
+      get: (target, key) =>
+        key === 'logQuery'
+          ? (q: string, ...rest: unknown[]) => {
+              if (/^INSERT INTO `outbox_message`/.test(q)) inserts.push(q);
+              return (target.logQuery as (...a: unknown[]) => unknown).call(target, q, ...rest);
+            }
+          : (target as unknown as Record<string | symbol, unknown>)[key],
+    });
+    try {
+      const r = await router.handle({
+        platform: 'wecom',
+        corpId: 'wx-corp',
+        userId: 'wx-5',
+        conversation: { type: 'direct', id: 'wx-5' },
+        eventId: `wx-click:${++seq}`,
+        cardAction: { action: 'sign', params: { number: other.number } },
+      });
+      expect(r).toMatchObject({ duplicate: false, itemNumber: other.number });
+    } finally {
+      (ds as { logger: typeof previous }).logger = previous;
+    }
+    const rows = await t.db.getRepository(OutboxMessage).findBy({ itemId: (await t.db.getRepository(Item).findOneByOrFail({ number: other.number })).id });
+    expect(rows.map((m) => m.kind).sort()).toEqual(expect.arrayContaining(['card_refresh']));
+    const reply = await t.db.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `inbox:wecom:wx-click:${seq}:reply` });
+    expect(reply.payload.text).toContain('已签收');
+    expect(inserts).toHaveLength(1);
   });
 
   it('concurrent deliveries of one event still make one effect', async () => {
