@@ -1,12 +1,15 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryDeepPartialEntity, QueryRunner } from 'typeorm';
+import { BroadcasterResult } from 'typeorm/subscriber/BroadcasterResult';
 
 /**
  * Issue 17: the few writes every chat event makes (its inbox row, its timeline line, its outbox rows) as plain SQL, built
  * once per entity and set of columns from the entity's own metadata, the values converted by the driver exactly as
  * TypeORM's insert converts them (dates, JSON columns) — the query builder spent more CPU building these statements
  * than the database spent running them. Only inside a transaction (its query runner); elsewhere TypeORM does the work.
- * Nothing here fires entity subscribers: use it only for tables no subscriber watches.
+ * The writes are told to TypeORM's subscribers as its own are (afterInsert / afterUpdate, with the entity's metadata and
+ * the query runner but no entity): the caches that watch a table (the 台账's counts, the directory) must see them. Entity
+ * listeners (@AfterInsert on the class) do not run: none of these tables has one.
  */
 const built = new WeakMap<EntityMetadata, Map<string, { sql: string; columns: ColumnMetadata[] }>>();
 
@@ -45,6 +48,7 @@ export async function insertRows<T extends ObjectLiteral>(em: EntityManager, tar
   });
   const params = rows.flatMap((r) => columns.map((c) => driver.preparePersistentValue(c.getEntityValue(r), c) as unknown));
   const result = await runner.query(sql, params, true);
+  await told(runner, meta, 'insert');
   const raw = result.raw as { insertId?: number } | number | bigint;
   return typeof raw === 'object' && raw !== null ? Number(raw.insertId) : Number(raw); // mysql2's header; better-sqlite3's rowid
 }
@@ -82,7 +86,21 @@ export async function updateWhere<T extends ObjectLiteral>(em: EntityManager, ta
     ...whereColumns.map((c) => driver.preparePersistentValue(where[c.propertyName], c) as unknown),
   ];
   const result = await runner.query(sql, params, true);
+  await told(runner, meta, 'update');
   return result.affected ?? 0;
+}
+
+/**
+ * Issue 17: a plain write told to the subscribers (src/cases/ledger-counts.cache.ts, src/org/directory-cache.ts): the
+ * 台账's kept counts were not dropped by a command's plain UPDATE of its item, so a 申请办结 showed in the state counts
+ * only seconds later.
+ */
+async function told(runner: QueryRunner, meta: EntityMetadata, what: 'insert' | 'update'): Promise<void> {
+  if (runner.connection.subscribers.length === 0) return;
+  const result = new BroadcasterResult();
+  if (what === 'insert') runner.broadcaster.broadcastAfterInsertEvent(result, meta);
+  else runner.broadcaster.broadcastAfterUpdateEvent(result, meta);
+  if (result.promises.length > 0) await result.wait();
 }
 
 /**

@@ -153,6 +153,22 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     expect((await ledger('pageSize=1')).lights.red).toBe(red + 1);
   });
 
+  it('B3, issue 17: a chat command (签收, 申请办结) moves the item between the state counts at once — its plain-SQL write drops the kept counts too', async () => {
+    const reg = t.get(RegistrationService);
+    const input = { content: '内容', source: 'livelihood' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead };
+    const n = (await reg.register({ ...input, title: '签收计数', deadline: { node: '7d' } }, org.supervisor.actor)).number;
+    await t.get(ItemCommandsService).assign(n, org.owner.actor);
+    const assigned = (await ledger('state=assigned&pageSize=1')).total;
+    const inProgress = (await ledger('state=in_progress&pageSize=1')).total;
+    await t.get(ItemCommandsService).sign(n, org.leadContact.actor);
+    expect((await ledger('state=assigned&pageSize=1')).total).toBe(assigned - 1);
+    expect((await ledger('state=in_progress&pageSize=1')).total).toBe(inProgress + 1);
+    const requested = (await ledger('state=closure_requested&pageSize=1')).total;
+    await t.get(ItemCommandsService).requestClosure(n, org.leadContact.actor, { summary: '已完成' });
+    expect((await ledger('state=in_progress&pageSize=1')).total).toBe(inProgress);
+    expect((await ledger('state=closure_requested&pageSize=1')).total).toBe(requested + 1);
+  });
+
   it('B3, issue 17: the yellow page holds, in deadline order, the items not yet handed over past their deadline and then those due within 24 h, page by page', async () => {
     const reg = t.get(RegistrationService);
     const input = { content: '内容', source: 'hotline' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.co };
