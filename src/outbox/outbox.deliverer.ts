@@ -38,6 +38,13 @@ export interface OutboxDeliverer {
   plan(row: OutboxMessage): Promise<DeliveryPlan>;
   /** A permanent failure that is only a matter of time (tried again instead of becoming a dead letter). */
   notYet(row: OutboxMessage, error: DeliveryError): Promise<boolean>;
+  /**
+   * Issue 17: notices of kinds that coalesce (MessageKinds), all for one target and platform, earliest first, as ONE
+   * message (digest.rules.ts). `total` unset: it lists as many of `rows` as fit one message and stands for those only
+   * (`listed` says how many, from the first); set: it stands for `total` rows — `listed` of `rows` listed, the others
+   * (these and those not passed) counted. Without it every row goes on its own.
+   */
+  planDigest?(rows: OutboxMessage[], total?: number): Promise<{ plan: DeliveryPlan; listed: number }>;
 }
 
 export const OUTBOX_DELIVERER = Symbol('OUTBOX_DELIVERER');

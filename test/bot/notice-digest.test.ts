@@ -1,0 +1,237 @@
+import { FakeDingTalk } from '../../fakes/dingtalk';
+import { FakeWeCom } from '../../fakes/wecom';
+import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import { Item } from '../../src/cases/item.entity';
+import { RegistrationService } from '../../src/cases/registration.service';
+import { TokenService } from '../../src/auth/token.service';
+import { OrgService } from '../../src/org/org.service';
+import { inTransaction } from '../../src/database/transaction';
+import { DIGEST_FOLD_AT } from '../../src/outbox/digest.rules';
+import { MessageKinds } from '../../src/outbox/message-kinds';
+import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
+import { OutboxWriter, type OutgoingMessage } from '../../src/outbox/outbox.writer';
+import { OffsetClock } from '../../src/shared/clock';
+import { eventually } from '../support/eventually';
+import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const DING = { clientId: 'dingdigest', clientSecret: 'dingdigest-secret-0123456789', robotCode: 'dingdigest' };
+const HOOK = 'hook-digest';
+const WX_GROUP = 'wrDIGEST';
+const DING_GROUP = 'cidDIGEST';
+
+interface Landed {
+  title: string;
+  text: string;
+  msgKey?: string;
+}
+
+/**
+ * Issue 17 ("notices that cannot drain"), P2: when units report faster than a chat can take messages, every report's
+ * notice to the owner office waits for the same chat; one by one they can never pass its limit (20 a second through
+ * the DingTalk API, 20 a minute through a group robot). The relay sends the notices waiting for one chat together, as
+ * one 汇总 message — nothing lost, nothing twice, also with two instances draining at once — while a lone notice, a card
+ * and a reply to a person's own command still go on their own. Read where the messages land: the fake DingTalk and the
+ * fake WeCom over real sockets, each enforcing its own limits and sizes.
+ */
+describe('notices waiting for one chat go out together as a digest (issue 17)', () => {
+  let ding: FakeDingTalk;
+  let wx: FakeWeCom;
+  let a: TestApp;
+  const clock = new OffsetClock();
+  const ids = { dingGroup: 0, wxGroup: 0, item: 0 };
+  let batch = 0;
+
+  beforeAll(async () => {
+    ding = await FakeDingTalk.start({ ...DING, now: () => clock.now().getTime() });
+    wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], aibot: BOT, webhooks: [{ key: HOOK }], now: () => clock.now().getTime() });
+    a = await startTestApp({ clock, env: env() });
+    const org = a.get(OrgService);
+    const fgw = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    const czj = (await org.createUnit({ code: 'CZJ', name: '市财政局' })).id;
+    ids.dingGroup = (await org.createGroup({ platform: 'dingtalk', externalId: DING_GROUP, name: '发改委督办群', unitId: fgw, purpose: 'unit' })).id;
+    ids.wxGroup = (
+      await org.createGroup({
+        platform: 'wecom',
+        externalId: WX_GROUP,
+        name: '财政局督办群',
+        unitId: czj,
+        purpose: 'unit',
+        webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=${HOOK}`,
+      })
+    ).id;
+    const person = async (name: string, dt: string, roles: Parameters<OrgService['createPerson']>[0]['roles']) =>
+      (await org.createPerson({ name, roles, identities: [{ platform: 'dingtalk', externalUserId: dt }] })).id;
+    const sup = await person('王督查', 'dt-dg-sup', [{ role: 'supervisor' }]);
+    const owner = await person('李秘书长', 'dt-dg-owner', [{ role: 'owner' }]);
+    const leader = await person('赵副市长', 'dt-dg-leader', [{ role: 'leader' }]);
+    const supervisor = (await a.get(TokenService).actorFor(sup, 'api'))!;
+    // An item assigned to the 发改委, whose card is then in its group (a card row is written again below).
+    const { number } = await a
+      .get(RegistrationService)
+      .register(
+        { title: '汇总测试事项', content: '内容', source: 'other', ownerId: owner, leaderId: leader, leadUnitId: fgw, deadline: { node: '7d' } },
+        supervisor,
+      );
+    await a.get(ItemCommandsService).assign(number, supervisor);
+    ids.item = (await a.db.getRepository(Item).findOneByOrFail({ number })).id;
+    await eventually(async () => (await a.db.getRepository(OutboxMessage).countBy({ status: 'pending' })) === 0, 10_000, 'the assignment sent');
+  });
+  afterAll(async () => {
+    await a?.close();
+    await wx?.stop();
+    await ding?.stop();
+  });
+
+  function env(): Record<string, string> {
+    return { ...dingtalkEnv(ding, DING), ...wecomEnv(wx), DUBAN_OUTBOX_POLL_MS: '50' };
+  }
+
+  /** A notice whose words are its own: `#0007#` appears in no other. */
+  const notice = (n: number, target: OutgoingMessage['target'], tag: string): OutgoingMessage => ({
+    kind: n % 2 ? 'clue_notice' : 'bulletin_notice',
+    target,
+    itemId: null,
+    payload: { text: `【${tag}】#${String(n).padStart(4, '0')}# 市发展改革委报送了本周办理进展，请及时查阅。` },
+    dedupeKey: `digest-test:${tag}:${n}`,
+    dueAt: clock.now(),
+    hold: false,
+  });
+
+  /** All of them committed at once, as a burst of commands leaves them for the relay. */
+  const write = async (messages: OutgoingMessage[]) => {
+    await inTransaction(a.db, async (em) => {
+      for (let i = 0; i < messages.length; i += 200) await a.get(OutboxWriter).enqueue(em, messages.slice(i, i + 200));
+    });
+  };
+
+  const drained = () => eventually(async () => (await a.db.getRepository(OutboxMessage).countBy({ status: 'pending' })) === 0, 30_000, 'the outbox drained');
+
+  const dingLanded = (): Landed[] =>
+    (ding.groupMessages(DING_GROUP) as { msgKey?: string; msgParam?: { title?: string; text?: string } }[]).map((m) => ({
+      msgKey: m.msgKey,
+      title: String(m.msgParam?.title ?? ''),
+      // The DingTalk markdown keeps line breaks as "  \n".
+      text: String(m.msgParam?.text ?? '').replace(/ {2}\n/g, '\n'),
+    }));
+  const wxLanded = (): Landed[] =>
+    (wx.webhookMessages(HOOK) as { markdown?: { content?: string } }[]).map((m) => {
+      const [first, ...rest] = String(m.markdown?.content ?? '').split('\n');
+      return { title: first.replace(/\*\*/g, ''), text: rest.join('\n') };
+    });
+
+  /** How often each of the notices numbered 0..n-1 of a tag appears in these messages. */
+  const appearances = (messages: Landed[], tag: string, n: number) =>
+    Array.from({ length: n }, (_, i) => messages.reduce((s, m) => s + m.text.split(`【${tag}】#${String(i).padStart(4, '0')}#`).length - 1, 0));
+
+  it('the notices that only tell what happened coalesce; cards, replies, broadcasts, digests and formal steps never do', () => {
+    expect(a.get(MessageKinds).coalescingKinds().sort()).toEqual([
+      'bulletin_notice',
+      'closed_notice',
+      'closure_not_agreed',
+      'clue_notice',
+      'extension_decided',
+      'leader_returned_notice',
+      'reassigned_notice',
+      'report_notice',
+      'request_withdrawn_notice',
+      'returned_notice',
+    ]);
+  });
+
+  it('a notice on its own is sent as it is, with its own title and words', async () => {
+    const before = dingLanded().length;
+    const tag = `lone${++batch}`;
+    await write([notice(1, `group:${ids.dingGroup}`, tag)]);
+    await drained();
+    const landed = dingLanded().slice(before);
+    expect(landed).toEqual([{ msgKey: 'sampleMarkdown', title: '问题线索', text: `【${tag}】#0001# 市发展改革委报送了本周办理进展，请及时查阅。` }]);
+  });
+
+  it('P2: 300 notices for one chat leave as a few digests — each notice in exactly one of them, in order, nothing left waiting', async () => {
+    const before = dingLanded().length;
+    const tag = `burst${++batch}`;
+    await write(Array.from({ length: 300 }, (_, n) => notice(n, `group:${ids.dingGroup}`, tag)));
+    await drained();
+    const landed = dingLanded().slice(before);
+    expect(landed.length).toBeGreaterThan(1);
+    expect(landed.length).toBeLessThan(20);
+    // Nothing lost, nothing twice.
+    expect(appearances(landed, tag, 300)).toEqual(Array(300).fill(1));
+    // Each says how many it carries, and lists them in the order they were written.
+    let next = 0;
+    for (const m of landed) {
+      expect(m.title).toBe('督办消息汇总');
+      const numbers = [...m.text.matchAll(/#(\d{4})#/g)].map((x) => Number(x[1]));
+      expect(m.text.startsWith(`共有 ${numbers.length} 条新消息：`)).toBe(true);
+      expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => next + i));
+      next += numbers.length;
+    }
+    const rows = await a.db.getRepository(OutboxMessage).find({ where: { status: 'sent' } });
+    expect(rows.filter((r) => r.dedupeKey.startsWith(`digest-test:${tag}:`))).toHaveLength(300);
+    expect(await a.db.getRepository(OutboxMessage).countBy({ status: 'dead' })).toBe(0);
+  });
+
+  it('a card and a reply to a command are never merged: they go on their own, between the digests, in the order written', async () => {
+    const before = dingLanded().length;
+    const tag = `mixed${++batch}`;
+    const target = `group:${ids.dingGroup}` as const;
+    await write([
+      ...Array.from({ length: 20 }, (_, n) => notice(n, target, tag)),
+      { kind: 'assignment_card', target, itemId: ids.item, payload: {}, dedupeKey: `digest-test:${tag}:card`, dueAt: clock.now(), hold: false },
+      ...Array.from({ length: 20 }, (_, n) => notice(20 + n, target, tag)),
+      { kind: 'bot_reply', target, payload: { text: `已收到您的反馈（${tag}）。` }, dedupeKey: `digest-test:${tag}:reply`, dueAt: clock.now(), hold: false },
+      ...Array.from({ length: 20 }, (_, n) => notice(40 + n, target, tag)),
+    ]);
+    await drained();
+    const landed = dingLanded().slice(before);
+    expect(landed.map((m) => m.title)).toEqual(['督办消息汇总', expect.stringContaining('汇总测试事项'), '督办消息汇总', '督办助手', '督办消息汇总']);
+    expect(landed[1].msgKey).toBe('sampleActionCard');
+    expect(landed[3].text).toBe(`已收到您的反馈（${tag}）。`);
+    expect(appearances(landed, tag, 60)).toEqual(Array(60).fill(1));
+    for (const i of [0, 2, 4]) expect(landed[i].text.startsWith('共有 20 条新消息：')).toBe(true);
+  });
+
+  it('P2: two instances draining the same backlog together still send each notice exactly once', async () => {
+    const b = await startTestApp({ clock, attachTo: a, env: env() });
+    try {
+      const before = dingLanded().length;
+      const tag = `two${++batch}`;
+      await write(Array.from({ length: 300 }, (_, n) => notice(n, `group:${ids.dingGroup}`, tag)));
+      await drained();
+      const landed = dingLanded().slice(before);
+      expect(appearances(landed, tag, 300)).toEqual(Array(300).fill(1));
+      expect(landed.length).toBeLessThan(30);
+      // A notice whose fellows the other instance had taken just then goes on its own, as it would alone.
+      for (const m of landed.filter((x) => x.title !== '督办消息汇总')) expect([...m.text.matchAll(/#\d{4}#/g)]).toHaveLength(1);
+      expect(landed.filter((m) => m.title === '督办消息汇总').length).toBeGreaterThan(landed.length / 2);
+      expect(await a.db.getRepository(OutboxMessage).countBy({ status: 'dead' })).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a backlog larger than a chat could ever be shown one by one is counted: the earliest listed, the rest told in a number', async () => {
+    // A group robot takes 20 messages a minute and 4,096 bytes each.
+    const n = DIGEST_FOLD_AT + 200;
+    const tag = `flood${++batch}`;
+    await write(Array.from({ length: n }, (_, i) => notice(i, `group:${ids.wxGroup}`, tag)));
+    await drained();
+    const landed = wxLanded();
+    expect(landed).toHaveLength(1);
+    const [m] = landed;
+    expect(m.title).toBe('督办消息汇总');
+    const listed = [...m.text.matchAll(/#(\d{4})#/g)].map((x) => Number(x[1]));
+    expect(listed.length).toBeGreaterThan(5);
+    expect(listed).toEqual(Array.from({ length: listed.length }, (_, i) => i));
+    expect(m.text.startsWith(`共有 ${n} 条新消息，以下是最早的 ${listed.length} 条：`)).toBe(true);
+    expect(m.text).toContain(`另有 ${n - listed.length} 条未逐条列出`);
+    expect(Buffer.byteLength(`**${m.title}**\n${m.text}`)).toBeLessThanOrEqual(4096);
+    const rows = (await a.db.getRepository(OutboxMessage).find({ where: { target: `group:${ids.wxGroup}` } })).filter((r) =>
+      r.dedupeKey.startsWith(`digest-test:${tag}:`),
+    );
+    expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
+    // Nobody was throttled: the webhook took one message.
+    expect(wx.received.filter((c) => c.path === '/cgi-bin/webhook/send')).toHaveLength(1);
+  });
+});
