@@ -14,6 +14,12 @@
 import type { MessageText } from './message-views';
 
 export const DIGEST_TITLE = '督办消息汇总';
+/**
+ * When notices go together: when this many wait for one chat at once — a burst that alone would fill a group robot's
+ * minute (20) — or when the oldest of them has already been held back by the chat's send limit (the chat is at its
+ * limit: whatever waits behind it would only wait longer one by one). A few notices at a time go one by one, as ever.
+ */
+export const DIGEST_MIN_RUN = 20;
 /** More notices than this waiting for one chat: the rest of them are counted, not listed. */
 export const DIGEST_FOLD_AT = 500;
 /** The most notices one digest takes (counted ones included): even a flood of 1,000 a second to a robot of 20 a minute drains. */

@@ -13,7 +13,7 @@ import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
 import { isDatabaseUnavailable } from '../database/outage';
 import { MessageKinds } from './message-kinds';
-import { DIGEST_FOLD_AT, DIGEST_LIST_MAX, DIGEST_TAKE_MAX } from './digest.rules';
+import { DIGEST_FOLD_AT, DIGEST_LIST_MAX, DIGEST_MIN_RUN, DIGEST_TAKE_MAX } from './digest.rules';
 
 const MAX_ATTEMPTS = 12;
 /** How many drains a note of a row that went out may fail to be written for a reason other than an outage (recordLate). */
@@ -21,6 +21,10 @@ const MAX_NOTE_FAILURES = 3;
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 /** Issue 17: a target whose digest the platform refused for good gets its notices one by one for this long (each then passes or fails on its own). */
 const SINGLY_MS = 10 * 60_000;
+/** Issue 17: for this long after a digest to a target, what still waits for it goes as a digest too, however few. */
+const DIGEST_TAIL_MS = 60_000;
+/** How a row held back by its target's send limit begins its note (holdTarget); such a row's target is at its limit. */
+const HELD_NOTE = '限速：';
 /** A send's slots and when the platform answered it (RateLimiter.settle). */
 type Answered = { limits: RateLimit[]; startedAt: Date; answeredAt: Date };
 const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
@@ -50,6 +54,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly unrecorded = new Map<number, { sentAt: Date; attempts: number; failures: number }>();
   /** Issue 17: targets whose digest was refused for good, until when their notices go one by one (this instance's view). */
   private readonly singly = new Map<string, number>();
+  /** Issue 17: when this instance last sent each target a digest — what is left of its backlog goes as digests too. */
+  private readonly digestedAt = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
@@ -119,7 +125,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             if (taken.has(row.id)) continue;
             // Held back with its target's other rows already (holdTarget moved and released it).
             if (this.isHeld(row.target)) continue;
-            const others = await this.gatherDigest(row);
+            const others = await this.gatherDigest(
+              row,
+              rows.slice(i + 1).some((r) => !taken.has(r.id) && r.target === row.target && r.platform === row.platform && this.kinds.coalesces(r.kind)),
+            );
             if (others) {
               for (const t of others) taken.add(t.id);
               total += await this.deliverDigest(row, others);
@@ -195,7 +204,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.db
       .createQueryBuilder()
       .update(OutboxMessage)
-      .set({ dueAt: until, lastError: `限速：等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null })
+      .set({ dueAt: until, lastError: `${HELD_NOTE}等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null })
       .where("status = 'pending' AND target = :target AND due_at < :until", { target: row.target, until })
       .andWhere('(locked_by IS NULL OR locked_by = :me OR locked_until < :now)', { me: this.instanceId, now })
       .execute();
@@ -222,13 +231,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * digest stops before it). They are taken as claim() takes rows — a locking read that skips what another instance
    * is claiming, then a lease — so no other instance sends them. A backlog a chat can still show is taken a message at
    * a time (DIGEST_LIST_MAX, the rest waits); a flood (more than DIGEST_FOLD_AT) is taken whole, up to DIGEST_TAKE_MAX.
-   * Null: this row goes on its own, exactly as before — a lone notice, or another kind. Else the rows leased, earliest
-   * first, this row the first of them.
+   * Only for a backlog: DIGEST_MIN_RUN notices waiting at once, a target already at its send limit (this row was held
+   * back by it), or the rest of a backlog this instance has been sending as digests (DIGEST_TAIL_MS). A notice with
+   * no fellow in its batch, and no backlog, is not even looked for company: the common case costs no statement more.
+   * Null: this row goes on its own, exactly as before — a lone notice, a few, or another kind. Else the rows leased,
+   * earliest first, this row the first of them.
    */
-  private async gatherDigest(lead: OutboxMessage): Promise<{ id: number; attempts: number }[] | null> {
+  private async gatherDigest(lead: OutboxMessage, fellowInBatch: boolean): Promise<{ id: number; attempts: number }[] | null> {
     if (!this.deliverer?.planDigest || !this.kinds.coalesces(lead.kind) || !/^(group|person):/.test(lead.target)) return null;
     const now = this.clock.now();
     if ((this.singly.get(lead.target) ?? 0) > now.getTime()) return null;
+    const digested = this.digestedAt.get(lead.target);
+    if (digested !== undefined && now.getTime() - digested >= DIGEST_TAIL_MS) this.digestedAt.delete(lead.target);
+    // A backlog already: the target is at its send limit, or is being sent digests (the rest of its backlog).
+    const backlog = (lead.lastError?.startsWith(HELD_NOTE) ?? false) || this.digestedAt.has(lead.target);
+    if (!fellowInBatch && !backlog) return null;
     const until = new Date(now.getTime() + this.config.outboxLeaseMs);
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     const leased = await inTransaction(
@@ -254,7 +271,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           if (!this.kinds.coalesces(f.kind)) break;
           run.push(Number(f.id));
         }
-        if (run.length < 2) return [];
+        if (run.length < 2 || (run.length < DIGEST_MIN_RUN && !backlog)) return [];
         const take = run.length > DIGEST_FOLD_AT ? run : run.slice(0, DIGEST_LIST_MAX);
         await em
           .createQueryBuilder()
@@ -433,6 +450,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return 1;
     }
     await this.recordDigestSent(covered, listed, sentAt!);
+    this.digestedAt.set(lead.target, this.clock.now().getTime());
     this.log.log(JSON.stringify({ event: 'outbox_digest', instance: this.instanceId, id: lead.id, target: lead.target, rows: covered.length, listed }));
     return covered.length;
   }

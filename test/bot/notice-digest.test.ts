@@ -10,6 +10,7 @@ import { DIGEST_FOLD_AT } from '../../src/outbox/digest.rules';
 import { MessageKinds } from '../../src/outbox/message-kinds';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { OutboxWriter, type OutgoingMessage } from '../../src/outbox/outbox.writer';
+import { RateWindow } from '../../src/outbox/rate-window.entity';
 import { OffsetClock } from '../../src/shared/clock';
 import { eventually } from '../support/eventually';
 import { AGENT, BOT, CORP, dingtalkEnv, wecomEnv } from '../support/platform-env';
@@ -148,6 +149,16 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
     expect(landed).toEqual([{ msgKey: 'sampleMarkdown', title: '问题线索', text: `【${tag}】#0001# 市发展改革委报送了本周办理进展，请及时查阅。` }]);
   });
 
+  it('a few notices at once, fewer than a group robot takes in a minute, still go one by one', async () => {
+    const before = dingLanded().length;
+    const tag = `few${++batch}`;
+    await write(Array.from({ length: 5 }, (_, n) => notice(n, `group:${ids.dingGroup}`, tag)));
+    await drained();
+    const landed = dingLanded().slice(before);
+    expect(landed.map((m) => m.title)).toEqual(['通报审定', '问题线索', '通报审定', '问题线索', '通报审定']);
+    expect(landed.map((m) => m.text)).toEqual(Array.from({ length: 5 }, (_, n) => notice(n, 'conv', tag).payload.text));
+  });
+
   it('P2: 300 notices for one chat leave as a few digests — each notice in exactly one of them, in order, nothing left waiting', async () => {
     const before = dingLanded().length;
     const tag = `burst${++batch}`;
@@ -177,19 +188,19 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
     const tag = `mixed${++batch}`;
     const target = `group:${ids.dingGroup}` as const;
     await write([
-      ...Array.from({ length: 20 }, (_, n) => notice(n, target, tag)),
+      ...Array.from({ length: 25 }, (_, n) => notice(n, target, tag)),
       { kind: 'assignment_card', target, itemId: ids.item, payload: {}, dedupeKey: `digest-test:${tag}:card`, dueAt: clock.now(), hold: false },
-      ...Array.from({ length: 20 }, (_, n) => notice(20 + n, target, tag)),
+      ...Array.from({ length: 25 }, (_, n) => notice(25 + n, target, tag)),
       { kind: 'bot_reply', target, payload: { text: `已收到您的反馈（${tag}）。` }, dedupeKey: `digest-test:${tag}:reply`, dueAt: clock.now(), hold: false },
-      ...Array.from({ length: 20 }, (_, n) => notice(40 + n, target, tag)),
+      ...Array.from({ length: 25 }, (_, n) => notice(50 + n, target, tag)),
     ]);
     await drained();
     const landed = dingLanded().slice(before);
     expect(landed.map((m) => m.title)).toEqual(['督办消息汇总', expect.stringContaining('汇总测试事项'), '督办消息汇总', '督办助手', '督办消息汇总']);
     expect(landed[1].msgKey).toBe('sampleActionCard');
     expect(landed[3].text).toBe(`已收到您的反馈（${tag}）。`);
-    expect(appearances(landed, tag, 60)).toEqual(Array(60).fill(1));
-    for (const i of [0, 2, 4]) expect(landed[i].text.startsWith('共有 20 条新消息：')).toBe(true);
+    expect(appearances(landed, tag, 75)).toEqual(Array(75).fill(1));
+    for (const i of [0, 2, 4]) expect(landed[i].text.startsWith('共有 25 条新消息：')).toBe(true);
   });
 
   it('P2: two instances draining the same backlog together still send each notice exactly once', async () => {
@@ -211,13 +222,38 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
     }
   });
 
+  it('a chat at its send limit: the notices held back for it go together when its window has room again', async () => {
+    // The group robot has sent its 20 messages of this minute (the limiter's log says so): whatever comes now waits.
+    const now = clock.now().getTime();
+    await a.db.getRepository(RateWindow).save({ bucket: `wecom:webhook:${ids.wxGroup}`, sentAt: Array.from({ length: 20 }, () => now).join(',') });
+    const before = wxLanded().length;
+    const tag = `held${++batch}`;
+    await write(Array.from({ length: 3 }, (_, n) => notice(n, `group:${ids.wxGroup}`, tag)));
+    const rows = async () =>
+      (await a.db.getRepository(OutboxMessage).find({ where: { target: `group:${ids.wxGroup}`, status: 'pending' } })).filter((r) =>
+        r.dedupeKey.startsWith(`digest-test:${tag}:`),
+      );
+    await eventually(async () => (await rows()).every((r) => r.lastError?.startsWith('限速')) && (await rows()).length === 3, 10_000, 'held back');
+    expect(wxLanded()).toHaveLength(before);
+    clock.advance(61_500);
+    await drained();
+    const landed = wxLanded().slice(before);
+    expect(landed).toHaveLength(1);
+    expect(landed[0].title).toBe('督办消息汇总');
+    expect(landed[0].text.startsWith('共有 3 条新消息：')).toBe(true);
+    expect(appearances(landed, tag, 3)).toEqual([1, 1, 1]);
+  });
+
   it('a backlog larger than a chat could ever be shown one by one is counted: the earliest listed, the rest told in a number', async () => {
     // A group robot takes 20 messages a minute and 4,096 bytes each.
     const n = DIGEST_FOLD_AT + 200;
     const tag = `flood${++batch}`;
+    const before = wxLanded().length;
+    const calls = () => wx.received.filter((c) => c.path === '/cgi-bin/webhook/send').length;
+    const callsBefore = calls();
     await write(Array.from({ length: n }, (_, i) => notice(i, `group:${ids.wxGroup}`, tag)));
     await drained();
-    const landed = wxLanded();
+    const landed = wxLanded().slice(before);
     expect(landed).toHaveLength(1);
     const [m] = landed;
     expect(m.title).toBe('督办消息汇总');
@@ -232,6 +268,6 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
     );
     expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
     // Nobody was throttled: the webhook took one message.
-    expect(wx.received.filter((c) => c.path === '/cgi-bin/webhook/send')).toHaveLength(1);
+    expect(calls() - callsBefore).toBe(1);
   });
 });
