@@ -18,7 +18,6 @@ import { DIGEST_FOLD_AT, DIGEST_LIST_MAX, DIGEST_MIN_RUN, DIGEST_TAKE_MAX } from
 const MAX_ATTEMPTS = 12;
 /** How many drains a note of a row that went out may fail to be written for a reason other than an outage (recordLate). */
 const MAX_NOTE_FAILURES = 3;
-/** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 /** Issue 17: a target whose digest the platform refused for good gets its notices one by one for this long (each then passes or fails on its own). */
 const SINGLY_MS = 10 * 60_000;
 /** Issue 17: for this long after a digest to a target, what still waits for it goes as a digest too, however few. */
@@ -27,6 +26,7 @@ const DIGEST_TAIL_MS = 60_000;
 const HELD_NOTE = '限速：';
 /** A send's slots and when the platform answered it (RateLimiter.settle). */
 type Answered = { limits: RateLimit[]; startedAt: Date; answeredAt: Date };
+/** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
 
 /**

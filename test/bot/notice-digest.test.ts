@@ -271,3 +271,45 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
     expect(calls() - callsBefore).toBe(1);
   });
 });
+
+/** The same on the embedded SQLite of `npm start`, where the claim has no row locks and the lease alone decides. */
+describe('notices waiting for one chat go out together as a digest, on SQLite (issue 17)', () => {
+  let ding: FakeDingTalk;
+  let t: TestApp;
+  const clock = new OffsetClock();
+
+  beforeAll(async () => {
+    ding = await FakeDingTalk.start({ ...DING, now: () => clock.now().getTime() });
+    t = await startTestApp({ database: 'sqlite', clock, env: { ...dingtalkEnv(ding, DING), DUBAN_OUTBOX_POLL_MS: '50' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await ding?.stop();
+  });
+
+  it('P2: 300 notices for one chat leave as a few digests, each notice in exactly one of them', async () => {
+    const org = t.get(OrgService);
+    const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
+    const group = (await org.createGroup({ platform: 'dingtalk', externalId: DING_GROUP, name: '发改委督办群', unitId: unit, purpose: 'unit' })).id;
+    // clue_notice carries its own words: numbered, so each can be found.
+    const messages = Array.from({ length: 300 }, (_, n): OutgoingMessage => ({
+      kind: 'clue_notice',
+      target: `group:${group}`,
+      itemId: null,
+      payload: { text: `【线索】#${String(n).padStart(4, '0')}# 请及时处理。` },
+      dedupeKey: `digest-sqlite:${n}`,
+      dueAt: clock.now(),
+      hold: false,
+    }));
+    await inTransaction(t.db, async (em) => {
+      for (let i = 0; i < messages.length; i += 100) await t.get(OutboxWriter).enqueue(em, messages.slice(i, i + 100));
+    });
+    await eventually(async () => (await t.db.getRepository(OutboxMessage).countBy({ status: 'pending' })) === 0, 30_000, 'the outbox drained');
+    const texts = (ding.groupMessages(DING_GROUP) as { msgParam?: { text?: string } }[]).map((m) => String(m.msgParam?.text ?? ''));
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts.length).toBeLessThan(20);
+    const seen = Array.from({ length: 300 }, (_, n) => texts.reduce((s, x) => s + x.split(`#${String(n).padStart(4, '0')}#`).length - 1, 0));
+    expect(seen).toEqual(Array(300).fill(1));
+    expect(await t.db.getRepository(OutboxMessage).countBy({ status: 'sent' })).toBe(300);
+  });
+});
