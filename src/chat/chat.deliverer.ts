@@ -49,10 +49,10 @@ export class ChatDeliverer implements OutboxDeliverer {
    * Issue 17: the notices for one recipient as one message, composed to fit what the platform takes in one message
    * (its textBytes, less room for the title and mentions). It goes as the first row would: same platform, same place.
    */
-  async planDigest(rows: OutboxMessage[], total?: number): Promise<{ plan: DeliveryPlan; listed: number }> {
+  async planDigest(rows: OutboxMessage[], waiting: number): Promise<{ plan: DeliveryPlan; listed: number; covers: number }> {
     const room = (platform: Platform, to: Destination) => (this.byPlatform.get(platform)?.textBytes?.(to) ?? 2048) - DIGEST_RESERVED_BYTES;
-    const { deliveries, listed } = await this.composer.composeDigest(rows, new Set(this.byPlatform.keys()), room, total);
-    return { plan: this.sendPlan(rows[0], deliveries), listed };
+    const { deliveries, listed, covers } = await this.composer.composeDigest(rows, new Set(this.byPlatform.keys()), room, waiting);
+    return { plan: this.sendPlan(rows[0], deliveries), listed, covers };
   }
 
   private sendPlan(row: OutboxMessage, deliveries: ComposedDelivery[]): DeliveryPlan {

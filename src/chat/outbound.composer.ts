@@ -12,7 +12,7 @@ import { CardInstance } from './card-instance.entity';
 import { CardViewService } from './card-view.service';
 import type { Destination, Outbound } from './chat-platform';
 import { createHash } from 'node:crypto';
-import { digest, DIGEST_LIST_MAX } from '../outbox/digest.rules';
+import { digest, digestFits, DIGEST_LIST_MAX } from '../outbox/digest.rules';
 
 export interface Delivery {
   platform: Platform;
@@ -98,39 +98,44 @@ export class OutboundComposer implements OnModuleInit {
   }
 
   /**
-   * Issue 17: notices for one recipient (one target and platform, earliest first) as one digest, which goes where the
-   * first would go. Each is composed as it would be alone; as many are composed as fit `room(platform, to)` bytes of text
-   * (digest.rules.ts); `listed` says how many the digest lists.
+   * Issue 17: notices for one recipient (one target and platform, earliest first; `waiting` of them in all, these the
+   * first) as one digest, which goes where the first would go. Each is composed as it would be alone, as many as fit
+   * `room(platform, to)` bytes of text (digest.rules.ts): `listed` says how many it lists, `covers` how many of the
+   * waiting notices it stands for.
    */
   async composeDigest(
     rows: OutboxMessage[],
     enabled: ReadonlySet<Platform>,
     room: (platform: Platform, to: Destination) => number,
-    total?: number,
-  ): Promise<{ deliveries: Delivery[]; listed: number }> {
+    waiting = rows.length,
+  ): Promise<{ deliveries: Delivery[]; listed: number; covers: number }> {
     const destinations = await this.destinations(rows[0], enabled);
     // Nowhere to send (the group is gone, the person retired): every row would have gone nowhere alone too.
-    if (destinations.length === 0) return { deliveries: [], listed: rows.length };
+    if (destinations.length === 0) return { deliveries: [], listed: rows.length, covers: rows.length };
     const budget = Math.min(...destinations.map((d) => room(d.platform, d.to)));
     const entries: MessageText[] = [];
     for (const row of rows.slice(0, DIGEST_LIST_MAX)) {
       entries.push(await this.text(row, null));
-      if (digest(entries, budget, total).listed < entries.length) {
+      if (digestFits(entries, budget) < entries.length) {
         entries.pop();
         break;
       }
     }
-    const { listed, ...text } = digest(entries, budget, total);
+    const { listed, covers, ...text } = digest(entries, budget, waiting);
     // Its own key where the platform de-duplicates (a DingTalk robot's msgUuid): the first row's would make the platform
     // drop this digest as a repeat of that row sent alone, or of an earlier digest of other rows that began with it.
-    const covered = total === undefined ? rows.slice(0, listed) : rows;
     const key = `duban-d${rows[0].id}-${createHash('sha1')
-      .update(`${covered.map((r) => r.id).join(',')}/${total ?? listed}`)
+      .update(
+        `${rows
+          .slice(0, covers)
+          .map((r) => r.id)
+          .join(',')}/${covers}`,
+      )
       .digest('hex')
       .slice(0, 12)}`;
     const deliveries: Delivery[] = [];
     for (const d of destinations) deliveries.push({ ...d, outbound: { ...(await this.textOutbound(text, d.to)), key } });
-    return { deliveries, listed };
+    return { deliveries, listed, covers };
   }
 
   /** A text as it goes to `to`: in a group, with the people to @ (issue 14). */

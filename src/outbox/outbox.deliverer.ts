@@ -40,11 +40,11 @@ export interface OutboxDeliverer {
   notYet(row: OutboxMessage, error: DeliveryError): Promise<boolean>;
   /**
    * Issue 17: notices of kinds that coalesce (MessageKinds), all for one target and platform, earliest first, as ONE
-   * message (digest.rules.ts). `total` unset: it lists as many of `rows` as fit one message and stands for those only
-   * (`listed` says how many, from the first); set: it stands for `total` rows — `listed` of `rows` listed, the others
-   * (these and those not passed) counted. Without it every row goes on its own.
+   * message (digest.rules.ts); `waiting` of them wait in all, `rows` the first of them. It lists `listed` of `rows` and
+   * stands for the first `covers` of the waiting notices: the listed ones, or — a flood — all of them, the rest counted.
+   * Without it every row goes on its own.
    */
-  planDigest?(rows: OutboxMessage[], total?: number): Promise<{ plan: DeliveryPlan; listed: number }>;
+  planDigest?(rows: OutboxMessage[], waiting: number): Promise<{ plan: DeliveryPlan; listed: number; covers: number }>;
 }
 
 export const OUTBOX_DELIVERER = Symbol('OUTBOX_DELIVERER');

@@ -13,7 +13,7 @@ import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
 import { isDatabaseUnavailable } from '../database/outage';
 import { MessageKinds } from './message-kinds';
-import { DIGEST_FOLD_AT, DIGEST_LIST_MAX, DIGEST_MIN_RUN, DIGEST_TAKE_MAX } from './digest.rules';
+import { DIGEST_LIST_MAX, DIGEST_MIN_RUN, DIGEST_TAKE_MAX } from './digest.rules';
 
 const MAX_ATTEMPTS = 12;
 /** How many drains a note of a row that went out may fail to be written for a reason other than an outage (recordLate). */
@@ -229,8 +229,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * with more such notices due for the same target and platform, takes them along: the run of them from this one on,
    * in the order they would be sent, up to the first row of another kind (a card, a reply: it keeps its place, the
    * digest stops before it). They are taken as claim() takes rows — a locking read that skips what another instance
-   * is claiming, then a lease — so no other instance sends them. A backlog a chat can still show is taken a message at
-   * a time (DIGEST_LIST_MAX, the rest waits); a flood (more than DIGEST_FOLD_AT) is taken whole, up to DIGEST_TAKE_MAX.
+   * is claiming, then a lease — so no other instance sends them: the whole run (up to DIGEST_TAKE_MAX), as the digest
+   * may stand for all of it (a flood); what it does not stand for is handed back once it is composed.
    * Only for a backlog: DIGEST_MIN_RUN notices waiting at once, a target already at its send limit (this row was held
    * back by it), or the rest of a backlog this instance has been sending as digests (DIGEST_TAIL_MS). A notice with
    * no fellow in its batch, and no backlog, is not even looked for company: the common case costs no statement more.
@@ -272,17 +272,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           run.push(Number(f.id));
         }
         if (run.length < 2 || (run.length < DIGEST_MIN_RUN && !backlog)) return [];
-        const take = run.length > DIGEST_FOLD_AT ? run : run.slice(0, DIGEST_LIST_MAX);
         await em
           .createQueryBuilder()
           .update(OutboxMessage)
           .set({ lockedBy: this.instanceId, lockedUntil: until })
-          .where({ id: In(take) })
+          .where({ id: In(run) })
           .andWhere("status = 'pending' AND (locked_by = :me OR locked_until IS NULL OR locked_until < :now)", { me: this.instanceId, now })
           .execute();
         return em.find(OutboxMessage, {
           select: { id: true, attempts: true },
-          where: { id: In(take), lockedBy: this.instanceId, lockedUntil: until },
+          where: { id: In(run), lockedBy: this.instanceId, lockedUntil: until },
           order: { dueAt: 'ASC', id: 'ASC' },
         });
       },
@@ -394,7 +393,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async deliverDigestOnce(lead: OutboxMessage, taken: { id: number; attempts: number }[], answered: Answered[]): Promise<number> {
-    const total = taken.length > DIGEST_FOLD_AT ? taken.length : undefined;
     let covered = taken;
     let listed = 0;
     let sentAt: Date;
@@ -403,9 +401,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const rows = await this.db
         .getRepository(OutboxMessage)
         .find({ where: { id: In(taken.slice(0, DIGEST_LIST_MAX).map((t) => t.id)) }, order: { dueAt: 'ASC', id: 'ASC' } });
-      const digest = await this.deliverer!.planDigest!(rows, total);
+      const digest = await this.deliverer!.planDigest!(rows, taken.length);
       listed = digest.listed;
-      covered = total === undefined ? taken.slice(0, listed) : taken;
+      covered = taken.slice(0, digest.covers);
       // What it does not list, and does not count, waits for the next digest.
       await this.release(taken.slice(covered.length).map((t) => t.id));
       if (covered.length < 2 || digest.plan.type !== 'send') {
