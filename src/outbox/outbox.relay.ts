@@ -115,6 +115,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           if (rows.length === 0) return total;
           /** Rows of this batch a digest has taken (sent in it, or handed back for the next one). */
           const taken = new Set<number>();
+          /** Rows of this batch whose target is held back (they came after holdTarget moved the others). */
+          const heldBack: OutboxMessage[] = [];
           for (const [i, row] of rows.entries()) {
             // A slow batch must not outlive its lease, or another instance would claim and send the same rows:
             // past half the lease, the rest is handed back at once for anyone to take.
@@ -123,8 +125,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
               break;
             }
             if (taken.has(row.id)) continue;
-            // Held back with its target's other rows already (holdTarget moved and released it).
-            if (this.isHeld(row.target)) continue;
+            // Held back with its target's other rows already (holdTarget moved and released it) — or written since:
+            // then it waits with them (below), not under this claim's lease until the lease runs out.
+            if (this.isHeld(row.target)) {
+              heldBack.push(row);
+              continue;
+            }
             const others = await this.gatherDigest(
               row,
               rows.slice(i + 1).some((r) => !taken.has(r.id) && r.target === row.target && r.platform === row.platform && this.kinds.coalesces(r.kind)),
@@ -137,6 +143,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             await this.deliver(row);
             total++;
           }
+          await this.holdBack(heldBack);
           this.log.log(JSON.stringify({ event: 'outbox_batch', instance: this.instanceId, claimed: rows.length, total }));
         }
       } finally {
@@ -209,6 +216,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       .andWhere('(locked_by IS NULL OR locked_by = :me OR locked_until < :now)', { me: this.instanceId, now })
       .execute();
     this.held.set(row.target, until.getTime());
+  }
+
+  /**
+   * Issue 17: rows claimed while their target is held back — written after holdTarget moved its rows — wait with the
+   * others until the slot frees, released. Before, they stayed under this claim's lease, skipped, and went only once
+   * the lease had run out (a minute), behind everything written after them.
+   */
+  private async holdBack(rows: OutboxMessage[]): Promise<void> {
+    for (const target of new Set(rows.map((r) => r.target))) {
+      const until = this.held.get(target);
+      if (until === undefined) continue;
+      const wait = Math.max(0, until - this.clock.now().getTime());
+      await this.db
+        .getRepository(OutboxMessage)
+        .update(
+          { id: In(rows.filter((r) => r.target === target).map((r) => r.id)), lockedBy: this.instanceId, status: 'pending' },
+          { dueAt: new Date(until), lastError: `${HELD_NOTE}等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null },
+        );
+    }
   }
 
   private isHeld(target: string): boolean {

@@ -243,14 +243,26 @@ describe('notices waiting for one chat go out together as a digest (issue 17)', 
         r.dedupeKey.startsWith(`digest-test:${tag}:`),
       );
     await eventually(async () => (await rows()).every((r) => r.lastError?.startsWith('限速')) && (await rows()).length === 3, 10_000, 'held back');
+    // Notices written while the chat is held back wait with the others — not under a claim's lease, skipped until it
+    // runs out (a minute), as they did.
+    const more = Array.from({ length: 2 }, (_, n) => notice(3 + n, `group:${ids.wxGroup}`, tag));
+    await write(more);
+    await eventually(
+      async () => {
+        const r = await rows();
+        return r.length === 5 && r.every((x) => x.lastError?.startsWith('限速') && x.lockedBy === null);
+      },
+      10_000,
+      'the later ones held back too, not leased',
+    );
     expect(wxLanded()).toHaveLength(before);
     clock.advance(61_500);
     await drained();
     const landed = wxLanded().slice(before);
     expect(landed).toHaveLength(1);
     expect(landed[0].title).toBe('督办消息汇总');
-    expect(landed[0].text.startsWith('共有 3 条新消息：')).toBe(true);
-    expect(appearances(landed, tag, 3)).toEqual([1, 1, 1]);
+    expect(landed[0].text.startsWith('共有 5 条新消息：')).toBe(true);
+    expect(appearances(landed, tag, 5)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('a backlog larger than a chat could ever be shown one by one is counted: the earliest listed, the rest told in a number', async () => {
