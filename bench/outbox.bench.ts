@@ -33,7 +33,8 @@
  *             FLOOD_MAX_S simulated seconds) and prints, per chat, a line `flood target=… backlog_notices=…
  *             drained_s=… messages=…`: drained_s from the first notice written to the last one sent (simulated s),
  *             messages what the fake accepted for that chat, notices_in_messages the notices those messages say they
- *             carry (listed or counted: must equal the backlog — nothing lost, nothing twice), and how late the
+ *             carry (listed or counted: must equal the backlog — nothing lost, nothing twice), listed how many of
+ *             them the messages show one by one (the rest only counted), and how late the
  *             notices were (p50/max, written → sent). FLOOD=0 skips it; FLOOD_ONLY=1 runs only it.
  *
  * The last line is `fraction=<lowest over all targets> throttled=<total throttle errors>`.
@@ -493,6 +494,8 @@ async function main(): Promise<void> {
       const messages = landed().filter((m) => m.at >= t0);
       // A digest says how many it stands for; a notice sent alone is one.
       const carried = messages.reduce((n, m) => n + Number(/共有 (\d+) 条新消息/.exec(m.text)?.[1] ?? (m.text.includes('【基准】') ? 1 : 0)), 0);
+      // How many of them the messages list one by one (a digest's numbered lines; a notice sent alone is one).
+      const listed = messages.reduce((n, m) => n + (/共有 \d+ 条新消息/.test(m.text) ? (m.text.match(/^\d+\. /gm) ?? []).length : 1), 0);
       const left = rows.length - sent.length;
       const drained = left === 0 ? ((lastSent - t0) / 1000).toFixed(1) : `not_within_${FLOOD_MAX_S}`;
       log(
@@ -501,7 +504,7 @@ async function main(): Promise<void> {
           `${((performance.now() - realStart) / 1000).toFixed(1)} s real`,
       );
       log(
-        `flood target=${name} backlog_notices=${total} drained_s=${drained} messages=${messages.length} notices_in_messages=${carried} sent=${sent.length} throttled=${throttled(t0)}`,
+        `flood target=${name} backlog_notices=${total} drained_s=${drained} messages=${messages.length} notices_in_messages=${carried} listed=${listed} sent=${sent.length} throttled=${throttled(t0)}`,
       );
       await outbox.delete({ dedupeKey: Like(`${key}%`), status: 'pending' });
     };
