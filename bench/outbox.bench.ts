@@ -26,8 +26,20 @@
  * average (simulated ms), a slot stood free before the relay used it (send k arrived this long after send k−N's time
  * plus the relay's span) — what separates `fraction` from `ceiling`.
  *
+ *   phase 3 — issue 17, "notices that cannot drain": ONE chat flooded with notices (clue_notice, a kind that coalesces)
+ *             far above its limit — FLOOD_RATE a second (1,000) for FLOOD_SECONDS (10) — written as they come, in
+ *             batches on the clock; first a DingTalk app-robot group (20/s through the API) at speed 1, then a WeCom
+ *             group webhook robot (20/min) at FLOOD_SPEED (10). It waits until every notice is sent (at most
+ *             FLOOD_MAX_S simulated seconds) and prints, per chat, a line `flood target=… backlog_notices=…
+ *             drained_s=… messages=…`: drained_s from the first notice written to the last one sent (simulated s),
+ *             messages what the fake accepted for that chat, notices_in_messages the notices those messages say they
+ *             carry (listed or counted: must equal the backlog — nothing lost, nothing twice), listed how many of
+ *             them the messages show one by one (the rest only counted), and how late the
+ *             notices were (p50/max, written → sent). FLOOD=0 skips it; FLOOD_ONLY=1 runs only it.
+ *
  * The last line is `fraction=<lowest over all targets> throttled=<total throttle errors>`.
- * Knobs: SPEED (10), SIM_MINUTES (10), API_SECONDS (20), HOOKS (3 per platform), MEMBERS (3), POLL_MS (20).
+ * Knobs: SPEED (10), SIM_MINUTES (10), API_SECONDS (20), HOOKS (3 per platform), MEMBERS (3), POLL_MS (20),
+ * FLOOD (1), FLOOD_ONLY (0), FLOOD_RATE (1000), FLOOD_SECONDS (10), FLOOD_SPEED (10), FLOOD_MAX_S (600).
  */
 import 'reflect-metadata';
 import type { LoggerService } from '@nestjs/common';
@@ -58,6 +70,13 @@ const API_SPREAD = 4;
 /** Backlog = this × (what the target can take in the phase, burst included): always more than it can take. */
 const BACKLOG_FACTOR = 1.15;
 const PROGRESS_MS = 5_000;
+const FLOOD = process.env.FLOOD !== '0';
+const FLOOD_ONLY = process.env.FLOOD_ONLY === '1';
+const FLOOD_RATE = Number(process.env.FLOOD_RATE ?? 1000);
+const FLOOD_SECONDS = Number(process.env.FLOOD_SECONDS ?? 10);
+const FLOOD_SPEED = Number(process.env.FLOOD_SPEED ?? 10);
+const FLOOD_MAX_S = Number(process.env.FLOOD_MAX_S ?? 600);
+const FLOOD_HOOK = 'wxbench-flood';
 
 const log = (s: string) => console.log(`[bench:outbox] ${s}`);
 
@@ -109,7 +128,7 @@ class CountingLogger implements LoggerService {
   verbose(): void {}
   warn(message: unknown): void {
     const s = typeof message === 'string' ? message : JSON.stringify(message);
-    const retry = s.includes('"outbox_retry"');
+    const retry = s.includes('"outbox_retry"') || s.includes('"outbox_digest_retry"');
     const dead = s.includes('"outbox_dead_letter"');
     if (!retry && !dead) return;
     if (retry) this.retries++;
@@ -134,7 +153,7 @@ async function main(): Promise<void> {
   }));
   const hookKeys = Array.from({ length: HOOKS }, (_, i) => `wxbench-hook-${i + 1}`);
   const ding = await FakeDingTalk.start({ ...DING, customRobots: hookTokens, now });
-  const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], webhooks: hookKeys.map((key) => ({ key })), now });
+  const wx = await FakeWeCom.start({ corpId: CORP, agents: [AGENT], webhooks: [...hookKeys, FLOOD_HOOK].map((key) => ({ key })), now });
   await printServerSettings(); // issue 17: every bench says which server settings its figures were taken with
   const db = await benchDatabase('duban_bench_ob', 8);
   const config = loadConfig({
@@ -409,8 +428,123 @@ async function main(): Promise<void> {
       );
     };
 
-    await runPhase('p1-dingtalk-api', 1, API_SECONDS * 1000, phase1);
-    await runPhase('p2-per-minute', SPEED, simMs, phase2);
+    if (!FLOOD_ONLY) {
+      await runPhase('p1-dingtalk-api', 1, API_SECONDS * 1000, phase1);
+      await runPhase('p2-per-minute', SPEED, simMs, phase2);
+    }
+
+    /**
+     * Phase 3 (issue 17): one chat flooded with notices far above its limit, written as they come; how long until the
+     * last is sent, in how many messages, and whether each message's count adds up to the backlog.
+     */
+    const flood = async (
+      name: string,
+      target: `group:${number}`,
+      platform: 'dingtalk' | 'wecom',
+      speed: number,
+      landed: () => { at: number; text: string }[],
+      throttled: (since: number) => number,
+    ) => {
+      const total = Math.round(FLOOD_RATE * FLOOD_SECONDS);
+      const key = `bench:p3:${name}:`;
+      const writer = nest.get(OutboxWriter);
+      clock.setSpeed(speed);
+      const t0 = now();
+      const realStart = performance.now();
+      log(`[p3-flood ${name}] ${total} notices to ${target}, ${FLOOD_RATE} a second for ${FLOOD_SECONDS} s simulated; clock ×${speed}`);
+      let written = 0;
+      while (written < total) {
+        const due = Math.min(total, Math.floor((FLOOD_RATE * (now() - t0)) / 1000));
+        if (due > written) {
+          const at = clock.now();
+          const messages: OutgoingMessage[] = [];
+          for (let k = written; k < due; k++)
+            messages.push({
+              kind: 'clue_notice',
+              target,
+              platform,
+              payload: { text: `【基准】第${k + 1}号：承办单位报送了本周办理进展，已完成阶段性任务，正在推进下一步工作，请及时查阅。` },
+              dedupeKey: `${key}${k}`,
+              dueAt: at,
+              hold: false,
+            });
+          await inTransaction(ds, async (em) => {
+            for (let i = 0; i < messages.length; i += 500) await writer.enqueue(em, messages.slice(i, i + 500));
+          });
+          written = due;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const tWritten = now();
+      let lastProgress = performance.now();
+      for (;;) {
+        const pending = await outbox.countBy({ dedupeKey: Like(`${key}%`), status: 'pending' });
+        if (pending === 0 || now() - t0 > FLOOD_MAX_S * 1000) break;
+        if (performance.now() - lastProgress >= PROGRESS_MS) {
+          lastProgress = performance.now();
+          log(`  [p3-flood ${name}] ${((now() - t0) / 1000).toFixed(0)} s simulated: ${pending} waiting`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      clock.setSpeed(1);
+      const rows = await outbox.find({ where: { dedupeKey: Like(`${key}%`) }, select: { status: true, createdAt: true, sentAt: true } });
+      const sent = rows.filter((r) => r.status === 'sent' && r.sentAt);
+      const late = sent.map((r) => r.sentAt!.getTime() - r.createdAt.getTime()).sort((a, b) => a - b);
+      const lastSent = Math.max(t0, ...sent.map((r) => r.sentAt!.getTime()));
+      const messages = landed().filter((m) => m.at >= t0);
+      // A digest says how many it stands for; a notice sent alone is one.
+      const carried = messages.reduce((n, m) => n + Number(/共有 (\d+) 条新消息/.exec(m.text)?.[1] ?? (m.text.includes('【基准】') ? 1 : 0)), 0);
+      // How many of them the messages list one by one (a digest's numbered lines; a notice sent alone is one).
+      const listed = messages.reduce((n, m) => n + (/共有 \d+ 条新消息/.test(m.text) ? (m.text.match(/^\d+\. /gm) ?? []).length : 1), 0);
+      const left = rows.length - sent.length;
+      const drained = left === 0 ? ((lastSent - t0) / 1000).toFixed(1) : `not_within_${FLOOD_MAX_S}`;
+      log(
+        `[p3-flood ${name}] written in ${((tWritten - t0) / 1000).toFixed(1)} s simulated; ${sent.length}/${total} sent, ${left} left; ` +
+          `late p50 ${((late[Math.floor(late.length / 2)] ?? 0) / 1000).toFixed(1)} s, max ${((late[late.length - 1] ?? 0) / 1000).toFixed(1)} s (simulated); ` +
+          `${((performance.now() - realStart) / 1000).toFixed(1)} s real`,
+      );
+      log(
+        `flood target=${name} backlog_notices=${total} drained_s=${drained} messages=${messages.length} notices_in_messages=${carried} listed=${listed} sent=${sent.length} throttled=${throttled(t0)}`,
+      );
+      await outbox.delete({ dedupeKey: Like(`${key}%`), status: 'pending' });
+    };
+    if (FLOOD) {
+      const floodGroup = (await org.createGroup({ platform: 'dingtalk', externalId: 'cidFLOOD', name: '钉钉汇总测试群', unitId: unit, purpose: 'unit' })).id;
+      await flood(
+        'dingtalk-api-group',
+        `group:${floodGroup}`,
+        'dingtalk',
+        1,
+        () =>
+          (ding.groupMessages('cidFLOOD') as { at: number; msgParam?: { text?: string } }[]).map((m) => ({ at: m.at, text: String(m.msgParam?.text ?? '') })),
+        (since) =>
+          calls('dingtalk', '/v1.0/robot/groupMessages/send').filter(
+            (c) => c.at >= since && c.status === 403 && String(code(c).code ?? '').includes('QpsLimit'),
+          ).length,
+      );
+      const floodHook = (
+        await org.createGroup({
+          platform: 'wecom',
+          externalId: 'wrFLOOD',
+          name: '企业微信汇总测试群',
+          unitId: unit,
+          purpose: 'broadcast',
+          webhookUrl: `${wx.apiBase}/cgi-bin/webhook/send?key=${FLOOD_HOOK}`,
+        })
+      ).id;
+      await flood(
+        'wecom-webhook-group',
+        `group:${floodHook}`,
+        'wecom',
+        FLOOD_SPEED,
+        () =>
+          (wx.webhookMessages(FLOOD_HOOK) as { at: number; markdown?: { content?: string } }[]).map((m) => ({
+            at: m.at,
+            text: String(m.markdown?.content ?? ''),
+          })),
+        (since) => calls('wecom', '/cgi-bin/webhook/send').filter((c) => c.at >= since && c.query.key === FLOOD_HOOK && code(c).errcode === 45009).length,
+      );
+    }
   } finally {
     await nest.close();
     await ding.stop();
@@ -423,7 +557,7 @@ async function main(): Promise<void> {
   log(`relay: ${logger.retries} retries (${logger.throttleRetries} for throttling), ${logger.dead} dead letters, ${logger.errors} errors logged`);
   for (const s of logger.samples) log(`  e.g. ${s}`);
   log(`total ${((performance.now() - started) / 1000).toFixed(1)} s real; rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
-  const lowest = Math.min(...results.map((r) => r.fraction));
+  const lowest = results.length ? Math.min(...results.map((r) => r.fraction)) : NaN;
   console.log(`fraction=${lowest.toFixed(3)} throttled=${throttled}`);
 }
 

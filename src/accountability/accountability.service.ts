@@ -80,7 +80,7 @@ export class AccountabilityService implements OnModuleInit {
     // This feature's messages (issue 12): the leader's 审核 card (A2) and the notices about a clue to the 督查室.
     this.kinds.decision(CLUE_PREFIX, (subject, viewer) => this.card(subject, viewer));
     this.kinds.card('clue_audit_card', 'decision');
-    this.kinds.text('clue_notice', (msg) => Promise.resolve({ title: '问题线索', text: String(msg.payload.text ?? '') }));
+    this.kinds.text('clue_notice', (msg) => Promise.resolve({ title: '问题线索', text: String(msg.payload.text ?? '') }), { coalesce: true });
     // Issue 14 (R10): before the reminders claim what is due, the clues of this moment open, so their notices leave in
     // the same message as the moment's urges whichever of the two jobs runs first (ClueOpener.tellThroughReminders).
     this.events.on('reminders.dispatching', { order: 10, name: 'accountability.overdue-scan' }, (em, e: RemindersDispatching) =>

@@ -81,7 +81,7 @@ export class BulletinService implements OnModuleInit {
     this.kinds.card('bulletin_approval_card', 'decision');
     this.kinds.text('bulletin_broadcast', (msg) => this.broadcastText(Number(msg.payload.bulletinId)));
     // Issue 14 (defect 2): the 督查室 is told when a leader approved a 通报 or sent it back.
-    this.kinds.text('bulletin_notice', (msg) => Promise.resolve({ title: '通报审定', text: String(msg.payload.text ?? '') }));
+    this.kinds.text('bulletin_notice', (msg) => Promise.resolve({ title: '通报审定', text: String(msg.payload.text ?? '') }), { coalesce: true });
   }
 
   /** B2: a draft from the data of the period. The issue number counts the kind's bulletins of the year. */

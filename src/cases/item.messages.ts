@@ -30,14 +30,21 @@ export class ItemMessages implements OnModuleInit {
     this.kinds.card('assignment_card', 'assignment');
     this.kinds.card('review_card', 'review');
     this.kinds.card('approval_card', 'approval');
+    // Issue 17: the notices that tell what happened may go out together when several wait for one chat; the formal
+    // steps (函询, 限期整改, 重点督办) always go on their own, in full.
+    const alone = new Set(['urging_notice', 'key_supervision_notice']);
     const text = (
       kind: string,
       compose: (msg: OutboxMessage, item: Item | null, head: string) => Promise<{ title: string; text: string }> | { title: string; text: string },
     ) =>
-      this.kinds.text(kind, async (msg) => {
-        const item = msg.itemId === null ? null : await this.db.getRepository(Item).findOneBy({ id: msg.itemId });
-        return compose(msg, item, item ? `${item.number}「${item.title}」` : '');
-      });
+      this.kinds.text(
+        kind,
+        async (msg) => {
+          const item = msg.itemId === null ? null : await this.db.getRepository(Item).findOneBy({ id: msg.itemId });
+          return compose(msg, item, item ? `${item.number}「${item.title}」` : '');
+        },
+        { coalesce: !alone.has(kind) },
+      );
     text('report_notice', async ({ payload: p }, _item, head) => {
       const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
       const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;

@@ -10,7 +10,16 @@ import type { ChatReceiver } from './receiver';
 /** A platform-neutral message, ready for a platform to render. */
 export type Outbound =
   | { type: 'card'; kind: CardKind; card: CardView; itemId: number | null; subject?: string; outTrackId?: string }
-  | { type: 'text'; title: string; text: string; mentionUserIds?: string[]; mentionNames?: string[]; image?: MessageText['image'] };
+  | {
+      type: 'text';
+      title: string;
+      text: string;
+      mentionUserIds?: string[];
+      mentionNames?: string[];
+      image?: MessageText['image'];
+      /** Issue 17: a key of its own where the platform de-duplicates by one (a digest stands for several rows, not its first). */
+      key?: string;
+    };
 
 /** Where it goes, resolved from the outbox target. */
 export type Destination =
@@ -29,6 +38,8 @@ export interface ChatSender {
   deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void>;
   /** The platform's documented limits this delivery counts against (issue 6 §4); the relay waits instead of being throttled. */
   limits?(outbound: Outbound, to: Destination): RateLimit[];
+  /** Issue 17: how many bytes of text one message to `to` may carry (a digest is composed to fit; longer texts are cut). */
+  textBytes?(to: Destination): number;
 }
 
 /**
@@ -46,6 +57,7 @@ export function chatPlatform(sender: ChatSender, receivers: readonly ChatReceive
     platform: sender.platform,
     deliver: (message, outbound, to) => sender.deliver(message, outbound, to),
     ...(sender.limits ? { limits: (outbound: Outbound, to: Destination) => sender.limits!(outbound, to) } : {}),
+    ...(sender.textBytes ? { textBytes: (to: Destination) => sender.textBytes!(to) } : {}),
     receivers,
   };
 }

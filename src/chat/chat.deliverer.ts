@@ -7,9 +7,12 @@ import { MessageKinds } from '../outbox/message-kinds';
 import type { Delivery, DeliveryPlan, OutboxDeliverer } from '../outbox/outbox.deliverer';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { CardInstance } from './card-instance.entity';
-import { CHAT_PLATFORMS, ChatPlatform } from './chat-platform';
-import { OutboundComposer } from './outbound.composer';
+import { CHAT_PLATFORMS, ChatPlatform, type Destination } from './chat-platform';
+import { OutboundComposer, type Delivery as ComposedDelivery } from './outbound.composer';
 import { CardPlaces } from './card-places';
+
+/** What a digest leaves of a platform's message size for what the sender adds: the title line and the people it @s. */
+const DIGEST_RESERVED_BYTES = 256;
 
 /**
  * Chat's side of the outbox (issue 12): an outbox row becomes deliveries to the platforms switched on — targets
@@ -41,7 +44,20 @@ export class ChatDeliverer implements OutboxDeliverer {
       const held = await this.heldForCreate(row);
       if (held) return held;
     }
-    const deliveries = await this.composer.compose(row, new Set(this.byPlatform.keys()));
+    return this.sendPlan(row, await this.composer.compose(row, new Set(this.byPlatform.keys())));
+  }
+
+  /**
+   * Issue 17: the notices for one recipient as one message, composed to fit what the platform takes in one message
+   * (its textBytes, less room for the title and mentions). It goes as the first row would: same platform, same place.
+   */
+  async planDigest(rows: OutboxMessage[], waiting: number): Promise<{ plan: DeliveryPlan; listed: number; covers: number }> {
+    const room = (platform: Platform, to: Destination) => (this.byPlatform.get(platform)?.textBytes?.(to) ?? 2048) - DIGEST_RESERVED_BYTES;
+    const { deliveries, listed, covers } = await this.composer.composeDigest(rows, new Set(this.byPlatform.keys()), room, waiting);
+    return { plan: this.sendPlan(rows[0], deliveries), listed, covers };
+  }
+
+  private sendPlan(row: OutboxMessage, deliveries: ComposedDelivery[]): DeliveryPlan {
     return {
       type: 'send',
       deliveries: deliveries.map((d, i): Delivery => {

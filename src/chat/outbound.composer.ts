@@ -11,6 +11,8 @@ import type { OutboxMessage } from '../outbox/outbox-message.entity';
 import { CardInstance } from './card-instance.entity';
 import { CardViewService } from './card-view.service';
 import type { Destination, Outbound } from './chat-platform';
+import { createHash } from 'node:crypto';
+import { digest, digestFits, DIGEST_LIST_MAX } from '../outbox/digest.rules';
 
 export interface Delivery {
   platform: Platform;
@@ -92,7 +94,52 @@ export class OutboundComposer implements OnModuleInit {
       const viewer = await this.viewer(item, to);
       return { type: 'card', kind: cardKind, itemId: item.id, card: await this.cards.build(item, cardKind, viewer.actor, viewer.groupUnitId) };
     }
-    const { mentionPersonIds, ...text } = await this.text(msg, item);
+    return this.textOutbound(await this.text(msg, item), to);
+  }
+
+  /**
+   * Issue 17: notices for one recipient (one target and platform, earliest first; `waiting` of them in all, these the
+   * first) as one digest, which goes where the first would go. Each is composed as it would be alone, as many as fit
+   * `room(platform, to)` bytes of text (digest.rules.ts): `listed` says how many it lists, `covers` how many of the
+   * waiting notices it stands for.
+   */
+  async composeDigest(
+    rows: OutboxMessage[],
+    enabled: ReadonlySet<Platform>,
+    room: (platform: Platform, to: Destination) => number,
+    waiting = rows.length,
+  ): Promise<{ deliveries: Delivery[]; listed: number; covers: number }> {
+    const destinations = await this.destinations(rows[0], enabled);
+    // Nowhere to send (the group is gone, the person retired): every row would have gone nowhere alone too.
+    if (destinations.length === 0) return { deliveries: [], listed: rows.length, covers: rows.length };
+    const budget = Math.min(...destinations.map((d) => room(d.platform, d.to)));
+    const entries: MessageText[] = [];
+    for (const row of rows.slice(0, DIGEST_LIST_MAX)) {
+      entries.push(await this.text(row, null));
+      if (digestFits(entries, budget) < entries.length) {
+        entries.pop();
+        break;
+      }
+    }
+    const { listed, covers, ...text } = digest(entries, budget, waiting);
+    // Its own key where the platform de-duplicates (a DingTalk robot's msgUuid): the first row's would make the platform
+    // drop this digest as a repeat of that row sent alone, or of an earlier digest of other rows that began with it.
+    const key = `duban-d${rows[0].id}-${createHash('sha1')
+      .update(
+        `${rows
+          .slice(0, covers)
+          .map((r) => r.id)
+          .join(',')}/${covers}`,
+      )
+      .digest('hex')
+      .slice(0, 12)}`;
+    const deliveries: Delivery[] = [];
+    for (const d of destinations) deliveries.push({ ...d, outbound: { ...(await this.textOutbound(text, d.to)), key } });
+    return { deliveries, listed, covers };
+  }
+
+  /** A text as it goes to `to`: in a group, with the people to @ (issue 14). */
+  private async textOutbound({ mentionPersonIds, ...text }: MessageText, to: Destination): Promise<Extract<Outbound, { type: 'text' }>> {
     // Issue 14: in a group, the people to @ — their user ids on the group's platform, and their names.
     if (mentionPersonIds?.length && to.type === 'group') {
       const ids = await this.db.getRepository(PersonIdentity).find({ where: { personId: In(mentionPersonIds), platform: to.group.platform } });

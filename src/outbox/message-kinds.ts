@@ -19,10 +19,27 @@ export class MessageKinds {
   private readonly texts = new Map<string, TextComposer>();
   private readonly cards = new Map<string, CardViewKind>();
   private readonly decisions = new Map<string, DecisionBuilder>();
+  private readonly coalescing = new Set<string>();
 
-  /** A text kind and how it reads. */
-  text(kind: string, compose: TextComposer): void {
+  /**
+   * A text kind and how it reads. `coalesce`: an informational notice that, when several wait for the same chat, may go
+   * out in one 汇总 message with the others (issue 17, digest.rules.ts) — never a card, an answer to the person who
+   * asked, a broadcast, or a message that is a digest already.
+   */
+  text(kind: string, compose: TextComposer, opts: { coalesce?: boolean } = {}): void {
     this.texts.set(kind, compose);
+    if (opts.coalesce) this.coalescing.add(kind);
+    else this.coalescing.delete(kind);
+  }
+
+  /** The kind may be sent together with other such notices for the same recipient (issue 17). */
+  coalesces(kind: string): boolean {
+    return this.coalescing.has(kind);
+  }
+
+  /** Every kind that may be sent in a digest. */
+  coalescingKinds(): string[] {
+    return [...this.coalescing];
   }
 
   /** A card kind and the view it shows (a 'decision' card is about payload.subject). */

@@ -38,6 +38,13 @@ export interface OutboxDeliverer {
   plan(row: OutboxMessage): Promise<DeliveryPlan>;
   /** A permanent failure that is only a matter of time (tried again instead of becoming a dead letter). */
   notYet(row: OutboxMessage, error: DeliveryError): Promise<boolean>;
+  /**
+   * Issue 17: notices of kinds that coalesce (MessageKinds), all for one target and platform, earliest first, as ONE
+   * message (digest.rules.ts); `waiting` of them wait in all, `rows` the first of them. It lists `listed` of `rows` and
+   * stands for the first `covers` of the waiting notices: the listed ones, or — a flood — all of them, the rest counted.
+   * Without it every row goes on its own.
+   */
+  planDigest?(rows: OutboxMessage[], waiting: number): Promise<{ plan: DeliveryPlan; listed: number; covers: number }>;
 }
 
 export const OUTBOX_DELIVERER = Symbol('OUTBOX_DELIVERER');

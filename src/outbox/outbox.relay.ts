@@ -1,21 +1,31 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { notFound } from '../shared/errors';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { DeliveryError } from './delivery';
-import { DeliveryPlan, OUTBOX_DELIVERER, OutboxDeliverer } from './outbox.deliverer';
+import { Delivery, DeliveryPlan, OUTBOX_DELIVERER, OutboxDeliverer } from './outbox.deliverer';
 import { OutboxMessage } from './outbox-message.entity';
 import { type RateLimit, RateLimiter } from './rate-limiter';
 import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
 import { isDatabaseUnavailable } from '../database/outage';
+import { MessageKinds } from './message-kinds';
+import { DIGEST_LIST_MAX, DIGEST_MIN_RUN, DIGEST_TAKE_MAX } from './digest.rules';
 
 const MAX_ATTEMPTS = 12;
 /** How many drains a note of a row that went out may fail to be written for a reason other than an outage (recordLate). */
 const MAX_NOTE_FAILURES = 3;
+/** Issue 17: a target whose digest the platform refused for good gets its notices one by one for this long (each then passes or fails on its own). */
+const SINGLY_MS = 10 * 60_000;
+/** Issue 17: for this long after a digest to a target, what still waits for it goes as a digest too, however few. */
+const DIGEST_TAIL_MS = 60_000;
+/** How a row held back by its target's send limit begins its note (holdTarget); such a row's target is at its limit. */
+const HELD_NOTE = '限速：';
+/** A send's slots and when the platform answered it (RateLimiter.settle). */
+type Answered = { limits: RateLimit[]; startedAt: Date; answeredAt: Date };
 /** 2 s, 4 s, 8 s … capped at 10 min, with jitter so many instances do not retry in step. */
 const backoff = (attempt: number) => Math.min(600_000, 2000 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
 
@@ -42,12 +52,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * again, before anything is claimed, so the row is not sent a second time once its lease has run out.
    */
   private readonly unrecorded = new Map<number, { sentAt: Date; attempts: number; failures: number }>();
+  /** Issue 17: targets whose digest was refused for good, until when their notices go one by one (this instance's view). */
+  private readonly singly = new Map<string, number>();
+  /** Issue 17: when this instance last sent each target a digest — what is left of its backlog goes as digests too. */
+  private readonly digestedAt = new Map<string, number>();
 
   constructor(
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
     private readonly jobs: JobsService,
+    private readonly kinds: MessageKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(OUTBOX_DELIVERER) private readonly deliverer: OutboxDeliverer | null = null,
   ) {
@@ -98,18 +113,37 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           const claimedAt = this.clock.now().getTime();
           const rows = await this.claim(batch);
           if (rows.length === 0) return total;
+          /** Rows of this batch a digest has taken (sent in it, or handed back for the next one). */
+          const taken = new Set<number>();
+          /** Rows of this batch whose target is held back (they came after holdTarget moved the others). */
+          const heldBack: OutboxMessage[] = [];
           for (const [i, row] of rows.entries()) {
             // A slow batch must not outlive its lease, or another instance would claim and send the same rows:
             // past half the lease, the rest is handed back at once for anyone to take.
             if (this.clock.now().getTime() - claimedAt > this.config.outboxLeaseMs / 2) {
-              await this.release(rows.slice(i));
+              await this.release(rows.slice(i).map((r) => r.id));
               break;
             }
-            // Held back with its target's other rows already (holdTarget moved and released it).
-            if (this.isHeld(row.target)) continue;
+            if (taken.has(row.id)) continue;
+            // Held back with its target's other rows already (holdTarget moved and released it) — or written since:
+            // then it waits with them (below), not under this claim's lease until the lease runs out.
+            if (this.isHeld(row.target)) {
+              heldBack.push(row);
+              continue;
+            }
+            const others = await this.gatherDigest(
+              row,
+              rows.slice(i + 1).some((r) => !taken.has(r.id) && r.target === row.target && r.platform === row.platform && this.kinds.coalesces(r.kind)),
+            );
+            if (others) {
+              for (const t of others) taken.add(t.id);
+              total += await this.deliverDigest(row, others);
+              continue;
+            }
             await this.deliver(row);
             total++;
           }
+          await this.holdBack(heldBack);
           this.log.log(JSON.stringify({ event: 'outbox_batch', instance: this.instanceId, claimed: rows.length, total }));
         }
       } finally {
@@ -177,11 +211,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.db
       .createQueryBuilder()
       .update(OutboxMessage)
-      .set({ dueAt: until, lastError: `限速：等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null })
+      .set({ dueAt: until, lastError: `${HELD_NOTE}等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null })
       .where("status = 'pending' AND target = :target AND due_at < :until", { target: row.target, until })
       .andWhere('(locked_by IS NULL OR locked_by = :me OR locked_until < :now)', { me: this.instanceId, now })
       .execute();
     this.held.set(row.target, until.getTime());
+  }
+
+  /**
+   * Issue 17: rows claimed while their target is held back — written after holdTarget moved its rows — wait with the
+   * others until the slot frees, released. Before, they stayed under this claim's lease, skipped, and went only once
+   * the lease had run out (a minute), behind everything written after them.
+   */
+  private async holdBack(rows: OutboxMessage[]): Promise<void> {
+    for (const target of new Set(rows.map((r) => r.target))) {
+      const until = this.held.get(target);
+      if (until === undefined) continue;
+      const wait = Math.max(0, until - this.clock.now().getTime());
+      await this.db
+        .getRepository(OutboxMessage)
+        .update(
+          { id: In(rows.filter((r) => r.target === target).map((r) => r.id)), lockedBy: this.instanceId, status: 'pending' },
+          { dueAt: new Date(until), lastError: `${HELD_NOTE}等待 ${Math.ceil(wait / 1000)} 秒后发送`, lockedBy: null, lockedUntil: null },
+        );
+    }
   }
 
   private isHeld(target: string): boolean {
@@ -192,8 +245,78 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return false;
   }
 
-  private async release(rows: OutboxMessage[]): Promise<void> {
-    await this.db.getRepository(OutboxMessage).update({ id: In(rows.map((r) => r.id)), lockedBy: this.instanceId }, { lockedBy: null, lockedUntil: null });
+  private async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.getRepository(OutboxMessage).update({ id: In(ids), lockedBy: this.instanceId }, { lockedBy: null, lockedUntil: null });
+  }
+
+  /**
+   * Issue 17 ("notices that cannot drain"): a notice of a kind that coalesces (MessageKinds) for a group or a person,
+   * with more such notices due for the same target and platform, takes them along: the run of them from this one on,
+   * in the order they would be sent, up to the first row of another kind (a card, a reply: it keeps its place, the
+   * digest stops before it). They are taken as claim() takes rows — a locking read that skips what another instance
+   * is claiming, then a lease — so no other instance sends them: the whole run (up to DIGEST_TAKE_MAX), as the digest
+   * may stand for all of it (a flood); what it does not stand for is handed back once it is composed.
+   * Only for a backlog: DIGEST_MIN_RUN notices waiting at once, a target already at its send limit (this row was held
+   * back by it), or the rest of a backlog this instance has been sending as digests (DIGEST_TAIL_MS). A notice with
+   * no fellow in its batch, and no backlog, is not even looked for company: the common case costs no statement more.
+   * Null: this row goes on its own, exactly as before — a lone notice, a few, or another kind. Else the rows leased,
+   * earliest first, this row the first of them.
+   */
+  private async gatherDigest(lead: OutboxMessage, fellowInBatch: boolean): Promise<{ id: number; attempts: number }[] | null> {
+    if (!this.deliverer?.planDigest || !this.kinds.coalesces(lead.kind) || !/^(group|person):/.test(lead.target)) return null;
+    const now = this.clock.now();
+    if ((this.singly.get(lead.target) ?? 0) > now.getTime()) return null;
+    const digested = this.digestedAt.get(lead.target);
+    if (digested !== undefined && now.getTime() - digested >= DIGEST_TAIL_MS) this.digestedAt.delete(lead.target);
+    // A backlog already: the target is at its send limit, or is being sent digests (the rest of its backlog).
+    const backlog = (lead.lastError?.startsWith(HELD_NOTE) ?? false) || this.digestedAt.has(lead.target);
+    if (!fellowInBatch && !backlog) return null;
+    const until = new Date(now.getTime() + this.config.outboxLeaseMs);
+    const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
+    const leased = await inTransaction(
+      this.db,
+      async (em) => {
+        const qb = em
+          .createQueryBuilder(OutboxMessage, 'o')
+          .select('o.id', 'id')
+          .addSelect('o.kind', 'kind')
+          .addSelect('o.platform', 'platform')
+          .where("o.status = 'pending' AND o.target = :target AND o.due_at <= :now AND o.due_at >= :due", { target: lead.target, now, due: lead.dueAt })
+          .andWhere('(o.locked_by = :me OR o.locked_until IS NULL OR o.locked_until < :now)', { me: this.instanceId })
+          .orderBy('o.due_at', 'ASC')
+          .addOrderBy('o.id', 'ASC')
+          .limit(DIGEST_TAKE_MAX);
+        if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const found = await qb.getRawMany<{ id: number; kind: string; platform: string | null }>();
+        const from = found.findIndex((f) => Number(f.id) === lead.id);
+        if (from < 0) return [];
+        const run: number[] = [];
+        for (const f of found.slice(from)) {
+          if ((f.platform ?? null) !== (lead.platform ?? null)) continue; // goes elsewhere: not in the way
+          if (!this.kinds.coalesces(f.kind)) break;
+          run.push(Number(f.id));
+        }
+        if (run.length < 2 || (run.length < DIGEST_MIN_RUN && !backlog)) return [];
+        await em
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ lockedBy: this.instanceId, lockedUntil: until })
+          .where({ id: In(run) })
+          .andWhere("status = 'pending' AND (locked_by = :me OR locked_until IS NULL OR locked_until < :now)", { me: this.instanceId, now })
+          .execute();
+        return em.find(OutboxMessage, {
+          select: { id: true, attempts: true },
+          where: { id: In(run), lockedBy: this.instanceId, lockedUntil: until },
+          order: { dueAt: 'ASC', id: 'ASC' },
+        });
+      },
+      { isolation: 'READ COMMITTED' },
+    );
+    if (leased.length >= 2 && leased[0].id === lead.id) return leased.map((r) => ({ id: r.id, attempts: r.attempts }));
+    // Only this row after all: the others are handed back; this one is still this instance's and goes on its own.
+    await this.release(leased.filter((r) => r.id !== lead.id).map((r) => r.id));
+    return null;
   }
 
   /**
@@ -202,20 +325,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * how soon the slot is seen free; the row's 'sent' comes first.
    */
   private async deliver(row: OutboxMessage): Promise<void> {
-    const answered: { limits: RateLimit[]; startedAt: Date; answeredAt: Date }[] = [];
+    const answered: Answered[] = [];
     try {
       await this.deliverOnce(row, answered);
     } finally {
-      for (const a of answered)
-        await this.limiter
-          .settle(a.limits, a.startedAt, a.answeredAt)
-          .catch((e: unknown) =>
-            this.log.warn(JSON.stringify({ event: 'rate_settle_failed', target: row.target, error: e instanceof Error ? e.message : String(e) })),
-          );
+      await this.settleAll(row, answered);
     }
   }
 
-  private async deliverOnce(row: OutboxMessage, answered: { limits: RateLimit[]; startedAt: Date; answeredAt: Date }[]): Promise<void> {
+  private async settleAll(row: OutboxMessage, answered: Answered[]): Promise<void> {
+    for (const a of answered)
+      await this.limiter
+        .settle(a.limits, a.startedAt, a.answeredAt)
+        .catch((e: unknown) =>
+          this.log.warn(JSON.stringify({ event: 'rate_settle_failed', target: row.target, error: e instanceof Error ? e.message : String(e) })),
+        );
+  }
+
+  private async deliverOnce(row: OutboxMessage, answered: Answered[]): Promise<void> {
     const repo = this.db.getRepository(OutboxMessage);
     const release = { lockedBy: null, lockedUntil: null };
     let sentAt: Date;
@@ -231,22 +358,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await repo.update({ id: row.id }, { status: 'sent', sentAt: this.clock.now(), attempts: row.attempts + 1, lastError: plan.note, ...release });
         return;
       }
-      for (const d of plan.deliveries) {
-        const limits = await d.prepare();
-        // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
-        const startedAt = this.clock.now();
-        const wait = await this.limiter.acquire(limits, startedAt);
-        if (wait > 0) {
-          await this.holdTarget(row, wait);
-          return;
-        }
-        try {
-          await d.send();
-        } finally {
-          // The platform counted this send somewhere between its start and now.
-          if (limits.length) answered.push({ limits, startedAt, answeredAt: this.clock.now() });
-        }
-      }
+      if (!(await this.sendAll(row, plan.deliveries, answered))) return;
       sentAt = this.clock.now();
     } catch (e) {
       let err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
@@ -264,6 +376,145 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     await this.recordSent(row, sentAt);
+  }
+
+  /**
+   * Sends the deliveries one after the other, each inside its limits; false when a target's window is full — then the
+   * target's rows, these among them, have been held back to when a slot frees (holdTarget) and nothing more is sent.
+   */
+  private async sendAll(row: OutboxMessage, deliveries: Delivery[], answered: Answered[]): Promise<boolean> {
+    for (const d of deliveries) {
+      const limits = await d.prepare();
+      // Issue 6 §4: stay inside the platform's limit for this target (shared by all instances) instead of being throttled.
+      const startedAt = this.clock.now();
+      const wait = await this.limiter.acquire(limits, startedAt);
+      if (wait > 0) {
+        await this.holdTarget(row, wait);
+        return false;
+      }
+      try {
+        await d.send();
+      } finally {
+        // The platform counted this send somewhere between its start and now.
+        if (limits.length) answered.push({ limits, startedAt, answeredAt: this.clock.now() });
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Issue 17: the rows gatherDigest took, sent as one message — or, when the digest lists fewer than two of them, the
+   * first on its own as before and the others handed back. P2: the rows it stands for are marked sent together once
+   * the platform took it, in one transaction; if it fails they all go back together (one attempt each) — a retry, or,
+   * refused for good, one by one from now on, so that each notice passes or fails on its own. Returns how many rows
+   * it handled.
+   */
+  private async deliverDigest(lead: OutboxMessage, taken: { id: number; attempts: number }[]): Promise<number> {
+    const answered: Answered[] = [];
+    try {
+      return await this.deliverDigestOnce(lead, taken, answered);
+    } finally {
+      await this.settleAll(lead, answered);
+    }
+  }
+
+  private async deliverDigestOnce(lead: OutboxMessage, taken: { id: number; attempts: number }[], answered: Answered[]): Promise<number> {
+    let covered = taken;
+    let listed = 0;
+    let sentAt: Date;
+    let alone = false;
+    try {
+      const rows = await this.db
+        .getRepository(OutboxMessage)
+        .find({ where: { id: In(taken.slice(0, DIGEST_LIST_MAX).map((t) => t.id)) }, order: { dueAt: 'ASC', id: 'ASC' } });
+      const digest = await this.deliverer!.planDigest!(rows, taken.length);
+      listed = digest.listed;
+      covered = taken.slice(0, digest.covers);
+      // What it does not list, and does not count, waits for the next digest.
+      await this.release(taken.slice(covered.length).map((t) => t.id));
+      if (covered.length < 2 || digest.plan.type !== 'send') {
+        // The first notice alone fills a message (or there is something else to do): it goes as it would alone.
+        await this.release(covered.slice(1).map((t) => t.id));
+        alone = true;
+      } else {
+        if (!(await this.sendAll(lead, digest.plan.deliveries, answered))) return covered.length;
+        sentAt = this.clock.now();
+      }
+    } catch (e) {
+      const err = e instanceof DeliveryError ? e : new DeliveryError('retry', e instanceof Error ? e.message : String(e));
+      const now = this.clock.now();
+      const ids = covered.map((t) => t.id);
+      const attempts = Math.max(...covered.map((t) => t.attempts)) + 1;
+      // Refused for good as a digest (too long, a format the chat does not take): each notice is tried alone, at once.
+      if (err.kind === 'permanent') this.singly.set(lead.target, now.getTime() + SINGLY_MS);
+      const dueAt = err.kind === 'permanent' ? now : new Date(now.getTime() + (err.afterMs ?? backoff(attempts)));
+      await inTransaction(this.db, async (em) => {
+        await em
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ status: 'pending', attempts: () => 'attempts + 1', dueAt, lastError: err.message.slice(0, 500), lockedBy: null, lockedUntil: null })
+          .where({ id: In(ids) })
+          .execute();
+        await em.update(OutboxMessage, { id: In(ids), attempts: MoreThanOrEqual(MAX_ATTEMPTS) }, { status: 'dead' });
+      });
+      this.log.warn(
+        JSON.stringify({
+          event: 'outbox_digest_retry',
+          id: lead.id,
+          rows: ids.length,
+          target: lead.target,
+          permanent: err.kind === 'permanent',
+          error: err.message,
+        }),
+      );
+      return covered.length;
+    }
+    if (alone) {
+      await this.deliverOnce(lead, answered);
+      return 1;
+    }
+    await this.recordDigestSent(covered, listed, sentAt!);
+    this.digestedAt.set(lead.target, this.clock.now().getTime());
+    this.log.log(JSON.stringify({ event: 'outbox_digest', instance: this.instanceId, id: lead.id, target: lead.target, rows: covered.length, listed }));
+    return covered.length;
+  }
+
+  /**
+   * The digest went out: every row it stands for becomes sent, in one transaction, each with a note of how (its last
+   * error, which for a sent row says how it went). If that write fails, as recordSent: the notes are kept and written
+   * first when the database answers again.
+   */
+  private async recordDigestSent(covered: { id: number; attempts: number }[], listed: number, sentAt: Date): Promise<void> {
+    const done = { status: 'sent' as const, sentAt, attempts: () => 'attempts + 1', lockedBy: null, lockedUntil: null };
+    const inList = covered.slice(0, listed).map((t) => t.id);
+    const counted = covered.slice(listed).map((t) => t.id);
+    try {
+      await inTransaction(this.db, async (em) => {
+        await em
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ ...done, lastError: `已在汇总消息中发出（共 ${covered.length} 条）` })
+          .where({ id: In(inList) })
+          .execute();
+        if (counted.length)
+          await em
+            .createQueryBuilder()
+            .update(OutboxMessage)
+            .set({ ...done, lastError: `已计入汇总消息（共 ${covered.length} 条，未逐条列出）` })
+            .where({ id: In(counted) })
+            .execute();
+      });
+    } catch (e) {
+      for (const t of covered) this.unrecorded.set(t.id, { sentAt, attempts: t.attempts + 1, failures: 0 });
+      this.log.warn(
+        JSON.stringify({
+          event: 'outbox_sent_unrecorded',
+          ids: covered.map((t) => t.id),
+          error: e instanceof Error ? e.message : String(e),
+        }),
+      );
+      throw e;
+    }
   }
 
   /**

@@ -38,6 +38,11 @@ export class DingTalkSender implements ChatSender {
     return [{ bucket: `dingtalk:api:${api}`, limit: 20, windowMs: 1_000 }];
   }
 
+  /** Markdown through the app robot or a custom robot: msgParam ≤ 15,000 bytes (textMessage cuts at 14,000); room kept for the line breaks and the JSON. */
+  textBytes(): number {
+    return 12_000;
+  }
+
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     if (outbound.type === 'card') {
       if (to.type === 'card') return this.updateCard(to.card.outTrackId, outbound.card);
@@ -62,7 +67,7 @@ export class DingTalkSender implements ChatSender {
         return this.api.webhook(to.group.webhookUrl, to.group.webhookSecret ?? null, {
           ...webhookMarkdown(text.title, ids.length ? `${text.text}\n\n${ids.map((u) => `@${u}`).join(' ')}` : text.text),
           ...(ids.length ? { at: { atUserIds: ids, isAtAll: false } } : {}),
-          msgUuid: `duban-${message.id}`,
+          msgUuid: (outbound.type === 'text' ? outbound.key : undefined) ?? `duban-${message.id}`,
         });
       return this.toGroup(to.group.externalId, textMessage(text.title, names.length ? `${text.text}\n\n${names.map((n) => `@${n}`).join(' ')}` : text.text));
     }

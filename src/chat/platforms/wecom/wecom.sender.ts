@@ -44,6 +44,11 @@ export class WeComSender implements ChatSender {
     return [];
   }
 
+  /** A person through the self-built app: 2,048 bytes; a group (robot or 智能机器人) or the bot's one-to-one chat: 4,096. */
+  textBytes(to: Destination): number {
+    return to.type === 'person' && this.cfg.app ? APP_TEXT_BYTES : WEBHOOK_MARKDOWN_BYTES;
+  }
+
   async deliver(message: OutboxMessage, outbound: Outbound, to: Destination): Promise<void> {
     const link = outbound.type === 'card' ? cardLink(outbound.card, this.itemLink) : undefined;
     if (outbound.type === 'card') {
