@@ -488,17 +488,15 @@ export class ReminderScheduler {
     const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     // Issue 17 (R3): the rules are asked once per item and planned instant, not once per reminder — an item's reminders
     // of one instant (the owner's, the coordinating leader's and the unit's) share one answer, over the same 1 ms window.
-    const replanned = new Map<string, Map<string, PlannedReminder>>();
+    // By item, its latest instant asked and the answer (a handful of reminders, found by key).
+    const replanned = new Map<number, { at: number; plan: PlannedReminder[] }[]>();
     const stillPlannedAt = (item: Item, r: ClaimedReminder): PlannedReminder | undefined => {
-      const at = `${item.id}|${r.plannedAt.getTime()}`;
-      let byKey = replanned.get(at);
-      if (!byKey) {
-        byKey = new Map();
-        for (const p of this.planFor(item, policyOf(item), cal, facts, r.plannedAt, new Date(r.plannedAt.getTime() + 1)))
-          if (!byKey.has(p.key)) byKey.set(p.key, p);
-        replanned.set(at, byKey);
-      }
-      return byKey.get(r.key);
+      const at = r.plannedAt.getTime();
+      let asked = replanned.get(item.id);
+      if (!asked) replanned.set(item.id, (asked = []));
+      let answer = asked.find((a) => a.at === at);
+      if (!answer) asked.push((answer = { at, plan: this.planFor(item, policyOf(item), cal, facts, r.plannedAt, new Date(at + 1)) }));
+      return answer.plan.find((p) => p.key === r.key);
     };
     // The claim's own moment held by each policy's quiet hours and days (the same for every reminder of a policy).
     const quietNow = new Map<ReminderPolicy, ReturnType<typeof holdForQuiet>>();
@@ -864,11 +862,13 @@ function plainRows<T extends object, K extends keyof T & string>(
   const driver = em.connection.driver;
   const columns = properties.map((p) => {
     const column = meta.findColumnWithPropertyName(p)!;
-    return { p, column, raw: `${alias}_${column.databaseName}` };
+    // Integers and strings without a transformer come from either driver as they are; dates and booleans do not.
+    const asIs = !column.transformer && (column.type === 'int' || column.type === 'varchar');
+    return { p, column, raw: `${alias}_${column.databaseName}`, asIs };
   });
   return raws.map((raw) => {
     const row = {} as Record<string, unknown>;
-    for (const c of columns) row[c.p] = driver.prepareHydratedValue(raw[c.raw], c.column);
+    for (const c of columns) row[c.p] = c.asIs ? raw[c.raw] : driver.prepareHydratedValue(raw[c.raw], c.column);
     return row as T;
   });
 }
