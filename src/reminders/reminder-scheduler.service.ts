@@ -397,7 +397,7 @@ export class ReminderScheduler {
     return handled;
   }
 
-  /** One claim: how many reminders it handled, and whether more may be waiting (the claim came back full). */
+  /** One claim: how many reminders it handled, and whether more are waiting (the claim came back full, and more is due). */
   private async dispatchBatch(em: EntityManager, now: Date): Promise<{ handled: number; more: boolean }> {
     // Recipient by recipient (R10): one contact's reminders due together are claimed together and leave as one digest.
     // Issue 17: only the columns dispatch reads, as plain rows — hydrating 2,000 entities a claim cost more CPU than the
@@ -488,7 +488,7 @@ export class ReminderScheduler {
     const clueToUnit = new Map(due.filter((r) => r.kind === 'clue_opened' && r.audience === 'unit').map((r) => [r.itemId, r.key.split(':')[3]]));
     // Issue 17 (R3): the rules are asked once per item and planned instant, not once per reminder — an item's reminders
     // of one instant (the owner's, the coordinating leader's and the unit's) share one answer, over the same 1 ms window.
-    // By item, its latest instant asked and the answer (a handful of reminders, found by key).
+    // By item, each instant asked and the answer (a handful of reminders, found by key).
     const replanned = new Map<number, { at: number; plan: PlannedReminder[] }[]>();
     const stillPlannedAt = (item: Item, r: ClaimedReminder): PlannedReminder | undefined => {
       const at = r.plannedAt.getTime();
