@@ -35,6 +35,15 @@ const startOfShanghaiDay = (at: Date) => Math.floor((at.getTime() + 8 * HOUR) / 
  * overdue item (an urge every 2–3 h) stores a handful of rows at a time, long enough that a tick rarely plans it.
  */
 const HORIZON_MS = 12 * HOUR;
+/**
+ * Issue 17: how far planning looks for an item's next reminder. The reminders of the next HORIZON_MS are stored; the
+ * item's mark (reminders_planned_until) then moves to its first reminder not stored — or, with nothing in between, to
+ * at most this far ahead (spread over its second half by the item's id, so a register planned at one moment does not
+ * come back at one moment). An item whose deadline is weeks away is planned again when its next reminder is near,
+ * not every few hours. Commands clear the mark, a policy or calendar change clears them all; the bound only limits
+ * how long a change that reached the item some other way could go unseen.
+ */
+export const PLAN_LOOKAHEAD_MS = 7 * DAY_MS;
 /** A never-planned or just-changed item is planned from this long ago: what fell due in between is sent late, not lost. */
 const GRACE_MS = 1 * HOUR;
 const BATCH = 500;
@@ -90,6 +99,8 @@ declare module '../events/event-dispatcher' {
 export class ReminderScheduler {
   private readonly log = new Logger('reminders');
   private lastStamp: string | null = null;
+  /** What the latest plan() on this instance did: how many items it planned and how many reminders were new. */
+  lastPlan: { items: number; created: number } = { items: 0, created: 0 };
 
   constructor(
     private readonly db: DataSource,
@@ -199,6 +210,7 @@ export class ReminderScheduler {
       stopped: false,
     };
     await this.planBatches(run);
+    this.lastPlan = { items: run.items, created: run.created };
     if (run.stopped) {
       this.log.log(JSON.stringify({ event: 'reminders_planning_continues', items: run.items, created: run.created, hint: '余下事项在下一次 tick 继续规划' }));
     }
@@ -231,6 +243,7 @@ export class ReminderScheduler {
         const batch = await qb.getMany();
         if (batch.length === 0) return 0;
         const facts = await this.facts(em, batch);
+        const marks = new Map<number, Date>();
         const rows = batch.flatMap((item) => {
           const policy = policyOf(item);
           // From where the stored plan ends — or, for an item never planned or just changed, from a little before
@@ -241,7 +254,13 @@ export class ReminderScheduler {
           // 未整改), each once by its key, and of the unit's urges only the latest — one summary, not one per missed slot.
           const gap = item.remindersPlannedUntil && item.remindersPlannedUntil.getTime() < from.getTime() ? item.remindersPlannedUntil : null;
           const missed = gap ? catchUp(this.planFor(item, policy, cal, facts, gap, from)) : [];
-          return [...missed, ...this.planFor(item, policy, cal, facts, from, until)].map((r) => ({
+          // Issue 17: the plan looks ahead up to the item's bound; what falls before `until` is stored, and the mark moves
+          // to the first reminder that is not (its instant is where the next planning starts, so it is never skipped) —
+          // or to the bound when nothing comes before it.
+          const ahead = this.planFor(item, policy, cal, facts, from, lookaheadEnd(item.id, now, until));
+          const cut = ahead.findIndex((r) => r.dueAt.getTime() >= until.getTime());
+          marks.set(item.id, nextMark(item.id, cut < 0 ? null : ahead[cut].dueAt, now, until));
+          return [...missed, ...(cut < 0 ? ahead : ahead.slice(0, cut))].map((r) => ({
             key: r.key,
             itemId: item.id,
             kind: r.kind,
@@ -295,10 +314,15 @@ export class ReminderScheduler {
           }
         }
         // Only items nobody changed meanwhile: a command's cleared mark must survive.
+        // Each item its own mark (its next reminder not stored), as literals: ids and versions are integers, marks UTC
+        // instants in the form both drivers store ('YYYY-MM-DD HH:MM:SS.mmm').
         const marked = await em
           .createQueryBuilder()
           .update(Item)
-          .set({ remindersPlannedUntil: until, updatedAt: () => 'updated_at' })
+          .set({
+            remindersPlannedUntil: () => 'CASE id ' + batch.map((i) => `WHEN ${i.id} THEN '${sqlInstant(marks.get(i.id)!)}'`).join(' ') + ' END',
+            updatedAt: () => 'updated_at',
+          })
           .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
           .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
           .execute();
@@ -762,6 +786,34 @@ function memoPolicies(policies: PolicyRow[]): (item: Pick<Item, 'board' | 'sourc
     return p;
   };
 }
+
+/**
+ * How far planning looks for this item's next reminder (PLAN_LOOKAHEAD_MS): between half of it and all of it, by a hash
+ * of the id, and never before the stored horizon's end.
+ */
+export function lookaheadEnd(itemId: number, now: Date, until: Date): Date {
+  return new Date(Math.max(until.getTime(), now.getTime() + PLAN_LOOKAHEAD_MS * (1 - spreadOf(itemId) / 2)));
+}
+
+/**
+ * Issue 17: an item's mark after planning up to `until`. With a reminder at `next` not stored, up to half a horizon
+ * before it (by the id, evenly over what [until, next] allows): the item is planned again between one and half a
+ * horizon before that reminder, so the thousands of items whose reminders all fall at 09:00 (weekly, follow-ups) or
+ * 13:00 (5 h before an 18:00 deadline) are planned over six hours of ticks, not in one. Never before `until`: nothing
+ * falls in [until, next) — the mark only says where the next planning starts, and starting earlier than `next` loses
+ * nothing. With nothing ahead, the look-ahead's end.
+ */
+export function nextMark(itemId: number, next: Date | null, now: Date, until: Date): Date {
+  if (!next) return lookaheadEnd(itemId, now, until);
+  const room = Math.min((until.getTime() - now.getTime()) / 2, next.getTime() - until.getTime());
+  return new Date(next.getTime() - Math.floor(spreadOf(itemId) * Math.max(0, room)));
+}
+
+/** [0, 1), evenly over the ids (Fibonacci hashing). */
+const spreadOf = (itemId: number) => (Math.imul(itemId, 0x9e3779b1) >>> 0) / 2 ** 32;
+
+/** A UTC instant as MariaDB and SQLite (TypeORM's form) store a datetime(3): 'YYYY-MM-DD HH:MM:SS.mmm'. */
+const sqlInstant = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 /** The policies as they would be with the candidate saved (it replaces the policy of the same id). */
 function withCandidate(policies: PolicyRow[], candidate: PolicyRow): PolicyRow[] {
