@@ -181,9 +181,10 @@ export class ReminderScheduler {
 
   /**
    * Stores the reminders due in [now, now + horizon) for the open items that need it: those never planned, changed
-   * since (every command clears `reminders_planned_until`), or whose stored horizon has less than half left. A tick
-   * therefore touches a small share of a large register (at a one-minute tick and a 48 h horizon, 1/1440 of the
-   * items a tick), not all of it. Planning is idempotent (INSERT IGNORE on the reminder key), so two instances
+   * since (every command clears `reminders_planned_until`), or whose mark is less than half a horizon ahead. Issue 17:
+   * the mark is the item's next reminder not stored (or a little before it), or its look-ahead's end when nothing comes
+   * sooner (nextMark) — so a tick reads the items whose next reminder comes near, and an item whose deadline is weeks
+   * away is not read again for days. Planning is idempotent (INSERT IGNORE on the reminder key), so two instances
    * planning the same batch add nothing twice. Returns how many reminders were new.
    */
   async plan(now: Date, horizonMs = HORIZON_MS, budgetMs = Infinity): Promise<number> {
@@ -229,8 +230,8 @@ export class ReminderScheduler {
       const n = await inTransaction(this.db, async (em) => {
         // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
         // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
-        // items whose horizon runs short, never a slice of the register. A planned item leaves the range (its mark
-        // moves to `until`), so the next batch is again the range's first rows. Only the columns planning needs.
+        // items whose next reminder comes near, never a slice of the register. A planned item leaves the range (its
+        // mark moves to `until` or later), so the next batch is again the range's first rows. Only the columns planning needs.
         const qb = em
           .createQueryBuilder(Item, 'i')
           .select(PLAN_COLUMNS.map((c) => `i.${c}`))

@@ -19,11 +19,11 @@ const at = (h: number) => new Date(MONDAY_9.getTime() + h * HOUR);
  * Issue 17: an item's mark is the instant its plan next needs extending — its first reminder not stored, or a bounded
  * look-ahead — so a tick plans the items whose next reminder comes near, not a slice of the register every few hours.
  */
-describe('planning by the next reminder', () => {
+describe.each(['mariadb', 'sqlite'] as const)('planning by the next reminder on %s', (database) => {
   let t: TestApp;
   let org: Org;
   beforeEach(async () => {
-    t = await startTestApp({ now: MONDAY_9 });
+    t = await startTestApp({ now: MONDAY_9, database });
     org = await seedOrg(t);
   });
   afterEach(() => t.close());
