@@ -59,7 +59,7 @@ const PLAN_BATCH = 1000;
  * Issue 17: what planning reads of an item — the rules' facts (schedule.rules), the policy's choice (board, source,
  * kind), the recipients (owner, office, leader), the stored plan's end and the version its mark is guarded by.
  */
-const PLAN_COLUMNS: (keyof Item)[] = [
+const PLAN_COLUMNS = [
   'id',
   'version',
   'kind',
@@ -73,7 +73,9 @@ const PLAN_COLUMNS: (keyof Item)[] = [
   'ownerUnitId',
   'leaderId',
   'remindersPlannedUntil',
-];
+] as const satisfies readonly (keyof Item)[];
+/** An item as planning reads it (PLAN_COLUMNS). */
+type PlanItem = Pick<Item, (typeof PLAN_COLUMNS)[number]>;
 /** The setting row that records which policy versions and holiday overrides the stored reminders were planned with. */
 const PLAN_STAMP = 'reminders.plan_stamp';
 /** MySQL/MariaDB named lock that keeps one claim of due reminders from interleaving with another instance's. */
@@ -226,6 +228,8 @@ export class ReminderScheduler {
     let pass = 0;
     // Items a batch read but could not mark (a command changed them meanwhile): left for the next tick, not read again now.
     const skipped = new Set<number>();
+    const columns = PLAN_COLUMNS.map((p) => this.db.getMetadata(Item).findColumnWithPropertyName(p)!);
+    const driver = this.db.driver;
     for (;;) {
       const n = await inTransaction(this.db, async (em) => {
         // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
@@ -234,14 +238,21 @@ export class ReminderScheduler {
         // mark moves to `until` or later), so the next batch is again the range's first rows. Only the columns planning needs.
         const qb = em
           .createQueryBuilder(Item, 'i')
-          .select(PLAN_COLUMNS.map((c) => `i.${c}`))
+          .select([])
           .where('i.state IN (:...open)', { open: OPEN_STATES })
           .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
           .andWhere(passes[pass], { start: run.start })
           .limit(PLAN_BATCH);
         if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
         if (mysql) qb.useIndex('ix_item_plan');
-        const batch = await qb.getMany();
+        // Issue 17: raw rows mapped by hand (each value through the driver's own conversion), not getMany: building
+        // entities cost more than the read.
+        for (const c of columns) qb.addSelect(`i.${c.propertyName}`, c.propertyName);
+        const batch = (await qb.getRawMany<Record<string, unknown>>()).map((raw) => {
+          const item: Record<string, unknown> = {};
+          for (const c of columns) item[c.propertyName] = driver.prepareHydratedValue(raw[c.propertyName], c);
+          return item as PlanItem;
+        });
         if (batch.length === 0) return 0;
         const facts = await this.facts(em, batch);
         const marks = new Map<number, Date>();
@@ -315,19 +326,8 @@ export class ReminderScheduler {
           }
         }
         // Only items nobody changed meanwhile: a command's cleared mark must survive.
-        // Each item its own mark (its next reminder not stored), as literals: ids and versions are integers, marks UTC
-        // instants in the form both drivers store ('YYYY-MM-DD HH:MM:SS.mmm').
-        const marked = await em
-          .createQueryBuilder()
-          .update(Item)
-          .set({
-            remindersPlannedUntil: () => 'CASE id ' + batch.map((i) => `WHEN ${i.id} THEN '${sqlInstant(marks.get(i.id)!)}'`).join(' ') + ' END',
-            updatedAt: () => 'updated_at',
-          })
-          .where('id IN (:...ids)', { ids: batch.map((i) => i.id) })
-          .andWhere('version = CASE id ' + batch.map((i) => `WHEN ${i.id} THEN ${i.version}`).join(' ') + ' END')
-          .execute();
-        if ((marked.affected ?? 0) < batch.length) {
+        const marked = await this.markPlanned(em, batch, marks, mysql);
+        if (marked < batch.length) {
           // Those still in the range were changed meanwhile: the next tick plans them (their mark stays cleared).
           const left = await em
             .createQueryBuilder(Item, 'i')
@@ -352,6 +352,32 @@ export class ReminderScheduler {
       }
       if (run.items % 50_000 < PLAN_BATCH) this.log.log(JSON.stringify({ event: 'reminders_planning', items: run.items, created: run.created }));
     }
+  }
+
+  /**
+   * Issue 17: moves each planned item's mark to its own instant, only where the item's version is still the one the
+   * batch read (a command meanwhile bumps it and clears the mark, which must survive). One statement for the batch:
+   * a join on a derived table of (id, version, mark) — the primary key finds each row — not a CASE over the batch's
+   * ids, which the server evaluates row by row (quadratic in the batch). Values as literals: ids and versions are
+   * integers, marks UTC instants in the form both drivers store ('YYYY-MM-DD HH:MM:SS.mmm'). Returns the rows matched.
+   */
+  private async markPlanned(em: EntityManager, batch: PlanItem[], marks: Map<number, Date>, mysql: boolean): Promise<number> {
+    if (batch.length === 0) return 0;
+    const rows = batch.map((i) => [Math.trunc(i.id), Math.trunc(i.version), `'${sqlInstant(marks.get(i.id)!)}'`] as const);
+    if (mysql) {
+      // updated_at kept as it is: planning is not a change of the item.
+      const derived = rows.map(([id, v, m], n) => (n === 0 ? `SELECT ${id} AS id, ${v} AS v, ${m} AS m` : `SELECT ${id}, ${v}, ${m}`)).join(' UNION ALL ');
+      return affected(
+        em,
+        `UPDATE item i JOIN (${derived}) t ON i.id = t.id AND i.version = t.v SET i.reminders_planned_until = t.m, i.updated_at = i.updated_at`,
+      );
+    }
+    // SQLite (3.33+: UPDATE … FROM): a VALUES list, which its limit on compound selects (500 terms) does not apply to.
+    const values = rows.map(([id, v, m]) => `(${id}, ${v}, ${m})`).join(', ');
+    return affected(
+      em,
+      `UPDATE item SET reminders_planned_until = t.column3 FROM (VALUES ${values}) AS t WHERE item.id = t.column1 AND item.version = t.column2`,
+    );
   }
 
   /** Which of these reminder keys are stored already (uq_reminder_key, read from the index alone). */
@@ -591,7 +617,7 @@ export class ReminderScheduler {
     return { handled: due.length, more };
   }
 
-  private planFor(item: Item, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
+  private planFor(item: PlanItem, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
     return planReminders({
       item: {
         id: item.id,
@@ -614,7 +640,7 @@ export class ReminderScheduler {
   }
 
   /** The latest report that stands (returned ones do not, F2) and when the current node began (the last approved extension or 限期整改). */
-  private async facts(em: EntityManager, items: Item[]): Promise<Facts> {
+  private async facts(em: EntityManager, items: Pick<Item, 'id' | 'ownerUnitId' | 'state'>[]): Promise<Facts> {
     const ids = items.map((i) => i.id);
     const lastReport = new Map<number, Date>();
     const nodeStart = new Map<number, Date>();
@@ -813,6 +839,16 @@ export function nextMark(itemId: number, next: Date | null, now: Date, until: Da
 /** [0, 1), evenly over the ids (Fibonacci hashing). */
 const spreadOf = (itemId: number) => (Math.imul(itemId, 0x9e3779b1) >>> 0) / 2 ** 32;
 
+/** Runs a statement on the transaction's connection and returns the rows it matched (both drivers' structured result). */
+async function affected(em: EntityManager, sql: string): Promise<number> {
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    return Number((await runner.query(sql, undefined, true)).affected ?? 0);
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}
+
 /** A UTC instant as MariaDB and SQLite (TypeORM's form) store a datetime(3): 'YYYY-MM-DD HH:MM:SS.mmm'. */
 const sqlInstant = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 
@@ -854,7 +890,7 @@ interface Facts {
  * owner office's coordinating leader (R4; the 督查室 when the office has none, told to name one), the D3 leader
  * (reminders planned before issue 13 only), or the 督查室.
  */
-function recipientKey(item: Item, audience: string, facts: Facts): string {
+function recipientKey(item: Pick<Item, 'id' | 'leaderId' | 'ownerId' | 'ownerUnitId'>, audience: string, facts: Facts): string {
   if (audience === 'leader') return `person:${item.leaderId}`;
   if (audience === 'owner') return item.ownerUnitId === null ? `person:${item.ownerId}` : `owners:${item.ownerUnitId}:${item.ownerId}`;
   if (audience === 'coordinating_leader') {
