@@ -1,6 +1,7 @@
 import { CalendarService } from '../../src/calendar/calendar.service';
 import type { DeadlineSpec } from '../../src/cases/deadline.rules';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
+import type { EntityManager } from 'typeorm';
 import { Item } from '../../src/cases/item.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { lookaheadEnd, nextMark, ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
@@ -160,5 +161,22 @@ describe.each(['mariadb', 'sqlite'] as const)('planning by the next reminder on 
     // The new version's reminder 10 days before 03-27 is within the look-ahead of neither yet: marks at the bound.
     expect(await mark(a.id)).toBe(lookaheadEnd(a.id, at(2), at(14)).getTime());
     expect(await mark(b.id)).toBe(lookaheadEnd(b.id, at(2), at(14)).getTime());
+  });
+  it('a batch marks only the items still at the version it read: one changed meanwhile keeps its cleared mark, and marking is not a change', async () => {
+    const kept = await open('未变事项', { node: '1d' });
+    const changed = await open('期间变更事项', { node: '1d' });
+    await t.db.getRepository(Item).update({ id: changed.id }, { version: changed.version + 1 }); // a command after the read
+    const scheduler = t.get(ReminderScheduler) as unknown as {
+      markPlanned(em: EntityManager, batch: Item[], marks: Map<number, Date>, mysql: boolean): Promise<number>;
+    };
+    const marks = new Map([
+      [kept.id, at(20)],
+      [changed.id, at(21)],
+    ]);
+    const matched = await t.db.transaction((em) => scheduler.markPlanned(em, [kept, changed], marks, database === 'mariadb'));
+    expect(matched).toBe(1);
+    expect(await mark(kept.id)).toBe(at(20).getTime());
+    expect(await mark(changed.id)).toBeNull();
+    expect((await t.db.getRepository(Item).findOneByOrFail({ id: kept.id })).updatedAt.getTime()).toBe(kept.updatedAt.getTime());
   });
 });
