@@ -357,9 +357,11 @@ export class ReminderScheduler {
   /**
    * Issue 17: moves each planned item's mark to its own instant, only where the item's version is still the one the
    * batch read (a command meanwhile bumps it and clears the mark, which must survive). One statement for the batch:
-   * a join on a derived table of (id, version, mark) — the primary key finds each row — not a CASE over the batch's
-   * ids, which the server evaluates row by row (quadratic in the batch). Values as literals: ids and versions are
-   * integers, marks UTC instants in the form both drivers store ('YYYY-MM-DD HH:MM:SS.mmm'). Returns the rows matched.
+   * a join on a derived table of (id, version, mark), the primary key finding each row, instead of a CASE over the
+   * batch's ids for the mark and another for the version, which grow with the batch for every row. Measured alone on
+   * MariaDB 10.11 (1,000 rows of 200,000): 14 ms against the two CASEs' 17 ms — most of the cost is the index
+   * entries the new marks move. Values as literals: ids and versions are integers, marks UTC instants in the form
+   * both drivers store ('YYYY-MM-DD HH:MM:SS.mmm'). Returns the rows matched.
    */
   private async markPlanned(em: EntityManager, batch: PlanItem[], marks: Map<number, Date>, mysql: boolean): Promise<number> {
     if (batch.length === 0) return 0;
