@@ -1,14 +1,14 @@
 /**
  * npm run bench:reminders — issue 6's figures, on MariaDB (BENCH_DATABASE_URL, default mysql://root@127.0.0.1:3306)
  * and the local Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
- *  1. The tick with OPEN_ITEMS (1,000,000) open items: the cold tick (every item planned at once — the first start,
- *     or after a policy change), a warm tick (nothing to plan), and the steady state (each minute's tick plans the
- *     1/360 of the register whose 12 h horizon runs short), each with what it dispatched, its time and the RSS.
+ *  1. The tick with OPEN_ITEMS (1,000,000) open items (REGISTER, below): the cold tick (every item planned at once —
+ *     the first start, or after a policy change), a warm tick (nothing to plan), and the steady state (each minute's
+ *     tick plans the items whose next reminder comes near), each with what it dispatched, its time and the RSS.
  *  2. FIRE (100,000) reminders scheduled and fired through this engine (plan → reminder rows; dispatch → outbox
  *     digests, in transactions, with the R3 re-check) beside the same number of BullMQ delayed jobs on Redis
  *     (addBulk → a worker that only counts them): both times and their ratio.
  * It prints the server's version and settings first, and ends with issue 17's line: `steady_tick_ms=… engine_vs_bullmq=…`
- * (the median of the five steady ticks; the ratio of section 2).
+ * (the median of the five steady ticks; the ratio of section 2). FIRE=0 skips section 2 (its ratio is then n/a).
  * Seeding uses MariaDB's sequence engine (seq_1_to_N). It creates and drops its own databases; KEEP=1 keeps them.
  * BullMQ is not a dependency of the service: the bench installs it (npm install --no-save) the first time. Its
  * lockfile entries would name platform binaries (msgpackr-extract) this registry does not carry, breaking npm ci.
@@ -25,10 +25,17 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
-import { ReminderScheduler } from '../src/reminders/reminder-scheduler.service';
+import { PLAN_LOOKAHEAD_MS, ReminderScheduler } from '../src/reminders/reminder-scheduler.service';
 import { BENCH_SERVER, benchDatabase, measured, printServerSettings } from './support';
 
 const OPEN_ITEMS = Number(process.env.OPEN_ITEMS ?? 1_000_000);
+/**
+ * The register section 1 seeds. 'spread' (the default): deadlines at 18:00 (a day's end, as C3 gives them) spread evenly
+ * from 10 days overdue to 80 days ahead — a ninth overdue, past R4's cadence and urged each working morning — registered
+ * 10–40 days ago (so most nodes are over 28 days: R2's weekly reminder). 'near' (the register before issue 17's second
+ * part): deadlines every 3 minutes from 25 h ago to 75 h ahead, every item with reminders within hours.
+ */
+const REGISTER = process.env.REGISTER ?? 'spread';
 const FIRE = Number(process.env.FIRE ?? 100_000);
 const REDIS = new URL(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
 const UNITS = 100;
@@ -78,19 +85,29 @@ async function tickBench(): Promise<number> {
   try {
     log(`1) the tick with ${OPEN_ITEMS.toLocaleString()} open items (database ${db.name} on ${BENCH_SERVER})`);
     const t0 = performance.now();
-    // Deadlines every 3 minutes from 25 h ago to 75 h ahead: a quarter overdue (urged every 2–3 h), the rest coming up.
     const base = `TIMESTAMP('${now.toISOString().slice(0, 19).replace('T', ' ')}')`;
-    await seed(ds, OPEN_ITEMS, {
-      registered: `${base} - INTERVAL (10 + seq % 20) DAY`,
-      deadline: `${base} + INTERVAL (CAST(seq % 2000 AS SIGNED) - 500) * 3 MINUTE`,
-      board: `IF(seq % 10 = 0, 'key_task', 'daily')`,
-    });
-    log(`  seeded in ${secs(performance.now() - t0)}`);
+    if (REGISTER === 'near') {
+      // Deadlines every 3 minutes from 25 h ago to 75 h ahead: a quarter overdue (urged every 2–3 h), the rest coming up.
+      await seed(ds, OPEN_ITEMS, {
+        registered: `${base} - INTERVAL (10 + seq % 20) DAY`,
+        deadline: `${base} + INTERVAL (CAST(seq % 2000 AS SIGNED) - 500) * 3 MINUTE`,
+        board: `IF(seq % 10 = 0, 'key_task', 'daily')`,
+      });
+    } else {
+      // Today 18:00 in Shanghai (10:00 UTC) plus -10 … +79 days, scattered over the ids.
+      const today18 = `TIMESTAMP('${now.toISOString().slice(0, 10)} 10:00:00')`;
+      await seed(ds, OPEN_ITEMS, {
+        registered: `${base} - INTERVAL (10 + seq % 31) DAY`,
+        deadline: `${today18} + INTERVAL (CAST((seq * 7919) % 90 AS SIGNED) - 10) DAY`,
+        board: `IF(seq % 10 = 0, 'key_task', 'daily')`,
+      });
+    }
+    log(`  seeded (register '${REGISTER}') in ${secs(performance.now() - t0)}`);
 
     const cold = await measured(() => scheduler.plan(now));
     const coldDispatch = await measured(() => scheduler.dispatch(now));
     log(
-      `  cold tick — plan: ${OPEN_ITEMS.toLocaleString()} items, ${cold.value.toLocaleString()} reminders stored in ${secs(cold.ms)} (${Math.round(OPEN_ITEMS / (cold.ms / 1000)).toLocaleString()} items/s), peak RSS ${mib(cold.peakRss)}`,
+      `  cold tick — plan: ${OPEN_ITEMS.toLocaleString()} items, ${cold.value.toLocaleString()} reminders stored in ${secs(cold.ms)} (${Math.round(OPEN_ITEMS / (cold.ms / 1000)).toLocaleString()} items/s), peak RSS ${mib(cold.peakRss)}; load ${load()}`,
     );
     log(`              dispatch: ${coldDispatch.value.toLocaleString()} due reminders in ${secs(coldDispatch.ms)}, peak RSS ${mib(coldDispatch.peakRss)}`);
 
@@ -100,23 +117,46 @@ async function tickBench(): Promise<number> {
       `  warm tick (1 min later, nothing to plan) — ${warm.value[0]} planned, ${warm.value[1]} dispatched in ${secs(warm.ms)}, peak RSS ${mib(warm.peakRss)}`,
     );
 
-    // Steady state: the marks spread over 6 h as they are after a while, so each minute's tick finds 1/360 stale.
-    await ds.query(`UPDATE item SET reminders_planned_until = ? + INTERVAL (6 * 60 + id % 360) MINUTE`, [now]);
+    // Steady state (issue 17): an item's mark is its next reminder not stored (planned again up to 6 h before it) or
+    // its look-ahead's end. After the cold plan every look-ahead ends 3.5–7 days from now; after a while they are
+    // spread over the days to come, each item planned again about once a look-ahead. So each mark becomes the
+    // earlier of the cold plan's and an instant spread evenly over 12 h … 12 h + ¾ look-ahead by the id — which can only
+    // bring items back sooner than they would come. Then the clock moves 6 h (the cold plan's stored horizon is half
+    // spent: the tick dispatches what fell due meanwhile, not measured) and five one-minute ticks are measured.
+    const spanMin = Math.round((0.75 * PLAN_LOOKAHEAD_MS) / 60_000);
+    await ds.query(
+      `UPDATE item SET reminders_planned_until = LEAST(reminders_planned_until, ? + INTERVAL 12 HOUR + INTERVAL ((id * 7919) % ${spanMin}) MINUTE)`,
+      [now],
+    );
+    const steadyAt = new Date(now.getTime() + 6 * HOUR);
+    const catchUp = await measured(async () => [await scheduler.plan(steadyAt), await scheduler.dispatch(steadyAt)]);
+    log(
+      `  6 h later — ${scheduler.lastPlan.items.toLocaleString()} items planned, ${catchUp.value[1].toLocaleString()} reminders of the 6 h dispatched in ${secs(catchUp.ms)} (not measured below)`,
+    );
     const times: number[] = [];
+    const planMs: number[] = [];
+    const items: number[] = [];
     let planned = 0;
     let dispatched = 0;
     let peak = 0;
     for (let m = 1; m <= 5; m++) {
-      const at = new Date(now.getTime() + m * 60_000);
-      const r = await measured(async () => [await scheduler.plan(at), await scheduler.dispatch(at)]);
+      const at = new Date(steadyAt.getTime() + m * 60_000);
+      let p = 0;
+      const r = await measured(async () => {
+        const t1 = performance.now();
+        const n = await scheduler.plan(at);
+        p = performance.now() - t1;
+        return [n, await scheduler.dispatch(at)];
+      });
       times.push(r.ms);
+      planMs.push(p);
+      items.push(scheduler.lastPlan.items);
       planned += r.value[0];
       dispatched += r.value[1];
       peak = Math.max(peak, r.peakRss);
     }
-    const stale = Math.round(OPEN_ITEMS / 360);
     log(
-      `  steady ticks (5 × 1 min, ≈${stale.toLocaleString()} items re-planned each) — ${times.map((t) => `${(t / 1000).toFixed(2)}`).join(' / ')} s; ${planned.toLocaleString()} reminders planned, ${dispatched.toLocaleString()} dispatched; peak RSS ${mib(peak)}`,
+      `  steady ticks (5 × 1 min; items planned ${items.join(' / ')}) — ${times.map((t) => `${(t / 1000).toFixed(2)}`).join(' / ')} s (planning ${planMs.map((t) => `${(t / 1000).toFixed(2)}`).join(' / ')} s); ${planned.toLocaleString()} reminders planned, ${dispatched.toLocaleString()} dispatched; peak RSS ${mib(peak)}; load ${load()}`,
     );
     const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM reminder');
     const [{ d }] = await ds.query("SELECT COUNT(*) AS d FROM outbox_message WHERE kind = 'reminder_digest'");
@@ -235,6 +275,12 @@ async function main(): Promise<void> {
   await printServerSettings(log);
   log(`load average at the start ${load()}`);
   const steady = OPEN_ITEMS > 0 ? await tickBench() : null; // OPEN_ITEMS=0: only the comparison
+  if (FIRE <= 0) {
+    // FIRE=0: section 1 only.
+    log(`done in ${secs(performance.now() - started)}; load average ${load()}`);
+    console.log(`steady_tick_ms=${steady === null ? 'n/a' : Math.round(steady)} engine_vs_bullmq=n/a`);
+    return;
+  }
   log(`2) ${FIRE.toLocaleString()} reminders scheduled and fired: this engine beside BullMQ delayed jobs (redis ${REDIS.host})`);
   const engine = await engineFire();
   const bull = await bullFire();

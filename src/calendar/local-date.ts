@@ -6,6 +6,21 @@
 const DAY_MS = 86_400_000;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Issue 17: planning a large register asks about the same few hundred dates millions of times; what was found valid
+ * (and each date's UTC midnight) is remembered. Bounded: past MEMO entries a memo starts over.
+ */
+const MEMO = 50_000;
+const VALID = new Set<string>();
+const UTC_MS = new Map<string, number>();
+function remember(memo: Set<string>, key: string): void;
+function remember<V>(memo: Map<string, V>, key: string, value: V): void;
+function remember<V>(memo: Set<string> | Map<string, V>, key: string, value?: V): void {
+  if (memo.size >= MEMO) memo.clear();
+  if (memo instanceof Set) memo.add(key);
+  else memo.set(key, value as V);
+}
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 function isLeapYear(y: number): boolean {
@@ -21,12 +36,15 @@ export function daysInMonth(year: number, month: number): number {
 /** Strict 'YYYY-MM-DD' that names a real date: '2025-02-29', '2025-2-3' and '2025-01-01T00:00' are all false. */
 export function isValidLocalDate(s: string): boolean {
   if (typeof s !== 'string') return false;
+  if (VALID.has(s)) return true;
   const m = LOCAL_DATE.exec(s);
   if (!m) return false;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  const ok = y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  if (ok) remember(VALID, s);
+  return ok;
 }
 
 /** Throws RangeError (naming the argument) unless s is a valid local date. */
@@ -43,9 +61,12 @@ export function assertInteger(n: number, what: string): void {
 
 /** UTC midnight of the date, in ms. setUTCFullYear avoids Date.UTC mapping years 0..99 to 1900..1999. */
 function toUtcMs(date: string): number {
+  const known = UTC_MS.get(date);
+  if (known !== undefined) return known;
   assertLocalDate(date);
   const t = new Date(0);
   t.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  remember(UTC_MS, date, t.getTime());
   return t.getTime();
 }
 

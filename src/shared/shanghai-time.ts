@@ -6,6 +6,9 @@ const OFFSET_MS = 8 * 3600_000;
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
+/** shanghaiInstant's memo: 'YYYY-MM-DD HH:MM' → ms. */
+const INSTANTS = new Map<string, number>();
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** 'YYYY-MM-DD' of the Shanghai local date of an instant. */
@@ -20,9 +23,17 @@ export function shanghaiYear(at: Date): number {
 
 /** The instant of a Shanghai local date and time ('YYYY-MM-DD', 'HH:MM'). */
 export function shanghaiInstant(date: string, time = '00:00'): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = time.split(':').map(Number);
-  return new Date(Date.UTC(y, m - 1, d, hh, mm) - OFFSET_MS);
+  // Issue 17: planning asks for the same few hundred (date, time) pairs millions of times; each is parsed once.
+  const key = `${date} ${time}`;
+  let ms = INSTANTS.get(key);
+  if (ms === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    const [hh, mm] = time.split(':').map(Number);
+    ms = Date.UTC(y, m - 1, d, hh, mm) - OFFSET_MS;
+    if (INSTANTS.size >= 50_000) INSTANTS.clear();
+    INSTANTS.set(key, ms);
+  }
+  return new Date(ms);
 }
 
 /** ISO 8601 with the +08:00 offset: what people in China expect to read. */

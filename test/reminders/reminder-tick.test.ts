@@ -7,7 +7,7 @@ import { Item } from '../../src/cases/item.entity';
 import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { RegistrationService } from '../../src/cases/registration.service';
 import { toShanghaiIso } from '../../src/shared/shanghai-time';
-import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
+import { lookaheadEnd, ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { ReminderPolicyService } from '../../src/reminders/reminder-policy.service';
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { coalesce, planReminders } from '../../src/reminders/schedule.rules';
@@ -394,7 +394,7 @@ describe('quiet days through the scheduler (R3, R4, R10)', () => {
 
 /** Issue 6 at scale: a tick plans the items that need it, not the whole register. */
 describe('incremental planning', () => {
-  it('plans new and changed items, items whose stored horizon runs short, and every open item after a policy change', async () => {
+  it('plans new and changed items, items whose next reminder comes near, and every open item after a policy change', async () => {
     const t = await startTestApp({ now: MONDAY_9 });
     try {
       const org = await seedOrg(t);
@@ -413,25 +413,33 @@ describe('incremental planning', () => {
       const marks = async () => (await t.db.getRepository(Item).find({ order: { id: 'ASC' } })).map((i) => i.remindersPlannedUntil?.getTime() ?? null);
       const at = (h: number) => new Date(MONDAY_9.getTime() + h * HOUR);
 
+      // Issue 17: nothing falls in the 12 h stored, nor in the look-ahead (their first reminder is 03-11 13:00): each
+      // mark is the item's look-ahead bound, not 12 h from now.
+      const ids = (await t.db.getRepository(Item).find({ order: { id: 'ASC' } })).map((i) => i.id);
+      const bounds = (h: number) => ids.map((id) => lookaheadEnd(id, at(h), at(h + 12)).getTime());
       await s.plan(at(0));
-      expect(await marks()).toEqual([at(12), at(12), at(12)].map((d) => d.getTime()));
-      // An hour later nothing needs planning: the stored horizons are untouched.
+      expect(s.lastPlan.items).toBe(3);
+      expect(await marks()).toEqual(bounds(0));
+      // An hour later nothing needs planning: the marks are untouched.
       await s.plan(at(1));
-      expect(await marks()).toEqual([at(12), at(12), at(12)].map((d) => d.getTime()));
+      expect(s.lastPlan.items).toBe(0);
+      expect(await marks()).toEqual(bounds(0));
       // A command clears the item's mark; the next tick plans that item alone.
       t.clock.set(at(2));
       await t.get(ItemCommandsService).sign(numbers[0], org.leadContact.actor);
       expect((await marks())[0]).toBeNull();
       await s.plan(at(2));
-      expect(await marks()).toEqual([at(14), at(12), at(12)].map((d) => d.getTime()));
-      // Less than half the horizon left: the others are extended.
+      expect(s.lastPlan.items).toBe(1);
+      expect(await marks()).toEqual([bounds(2)[0], ...bounds(0).slice(1)]);
+      // Where the old mark was 12 h ahead, planned again every 6 h: at 7 h nothing is planned.
       await s.plan(at(7));
-      expect(await marks()).toEqual([at(14), at(19), at(19)].map((d) => d.getTime()));
+      expect(s.lastPlan.items).toBe(0);
       // A new policy version: every open item is planned again, under it.
       const daily = (await s.policies()).find((p) => p.id === 'daily')!;
       await t.get(ReminderPolicyService).save('daily', { ...daily, beforeDeadline: [{ hours: 24 }, { hours: 5 }] }, null);
       await s.plan(at(8));
-      expect(await marks()).toEqual([at(20), at(20), at(20)].map((d) => d.getTime()));
+      expect(s.lastPlan.items).toBe(3);
+      expect(await marks()).toEqual(bounds(8));
       // Walking on, tick by tick (every 5 h here), the new version's 24 h and 5 h reminders are stored once each.
       for (let h = 13; h <= 218; h += 5) await s.plan(at(h)); // a 7d node registered Monday 09:00 ends Wednesday 03-11 18:00
       const fresh = (await t.db.getRepository(Reminder).find({ where: { kind: 'before_deadline' } })).filter((r) => r.policyVersion === daily.version + 1);
