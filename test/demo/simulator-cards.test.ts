@@ -5,10 +5,9 @@ import { DataSource } from 'typeorm';
 import { startDemo, type RunningDemo } from '../../scripts/demo/start-demo';
 import { TokenService } from '../../src/auth/token.service';
 import { BulletinService } from '../../src/bulletins/bulletin.service';
-import { CalendarService } from '../../src/calendar/calendar.service';
-import { nextWorkingMorning } from '../../src/calendar/working-time';
 import type { SimEvent } from '../../src/demo/simulator.port';
 import { Person } from '../../src/org/person.entity';
+import { atWorkingMorning } from '../support/demo-browser';
 import { eventually } from '../support/eventually';
 
 /**
@@ -25,10 +24,7 @@ beforeAll(async () => {
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'duban-simcards-'));
   demo = await startDemo({ databaseUrl: `sqlite:${join(dir, 'demo.sqlite')}`, port: 0, fakePorts: { dingtalk: 0, wecom: 0 }, logger: ['error'] });
-  // R10 holds a card written at night to the next working morning: the test must not depend on the hour it runs at
-  // (it failed when run after 22:00 Shanghai time). The demo clock only moves ahead.
-  const now = demo.clock.now();
-  demo.clock.advance(nextWorkingMorning(now, '10:00', await demo.app.get(CalendarService).calendar()).getTime() - now.getTime());
+  await atWorkingMorning(demo); // R10: a card written at night waits for the morning
 }, 150_000);
 
 afterAll(async () => {
