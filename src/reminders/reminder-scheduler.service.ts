@@ -553,20 +553,19 @@ export class ReminderScheduler {
     };
     // The claim's own moment held by each policy's quiet hours and days (the same for every reminder of a policy).
     const quietNow = new Map<ReminderPolicy, ReturnType<typeof holdForQuiet>>();
-    // Issue 17: what is sent is marked so every MARK_CHUNK reminders, each UPDATE sent off without waiting for it: the
-    // server writes one chunk while this process re-checks the next, instead of the two taking turns. All are awaited
-    // before the claim's transaction ends (a failure rolls the claim back whole, as before).
-    const marking: Promise<unknown>[] = [];
+    // Issue 17: what is sent is marked every MARK_CHUNK reminders, each UPDATE awaited before the next statement. They
+    // were sent off without waiting, to overlap with the re-check — but a deadlock makes InnoDB roll the whole
+    // transaction back at once, and the statements already queued behind it (the rest of the marks, the digests' outbox
+    // INSERT) then ran and committed on their own, outside it; the retried claim sent those reminders again. A CI run
+    // with three instances saw 2,759 of 10,000 items in 2 or 3 messages (test/reminders/instances.test.ts).
     let sentIds: number[] = [];
     let sentCount = 0;
     const markSent = async (): Promise<void> => {
       if (sentIds.length === 0) return;
-      const update = em.createQueryBuilder().update(Reminder).set({ status: 'sent', sentAt: now }).where('id IN (:...ids)', { ids: sentIds }).execute();
-      update.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
-      marking.push(update);
-      sentCount += sentIds.length;
+      const ids = sentIds;
       sentIds = [];
-      await new Promise((resolve) => setImmediate(resolve)); // lets the statement reach the server now
+      sentCount += ids.length;
+      await em.createQueryBuilder().update(Reminder).set({ status: 'sent', sentAt: now }).where('id IN (:...ids)', { ids }).execute();
     };
     for (const r of due) {
       if (sentIds.length >= MARK_CHUNK) await markSent();
@@ -629,7 +628,7 @@ export class ReminderScheduler {
         everInKeySupervision.add(item.id);
       }
     }
-    await markSent(); // the last chunk, written while the digests are composed
+    await markSent(); // the last chunk
     // The 重点督办 notice carries the clue of the same moment too (markKeySupervision): one message about the item.
     const sending = still.filter(
       (s) => !(entering.has(s.item.id) && s.audience === 'unit' && (NODE_URGES.includes(s.kind) || (s.kind === 'clue_opened' && clueToUnit.has(s.item.id)))),
@@ -660,7 +659,6 @@ export class ReminderScheduler {
         };
       }),
     );
-    await Promise.all(marking);
     // Held again: one statement per new send time (a claim in the night holds everything to the same morning).
     const heldTo = new Map<number, number[]>();
     for (const h of heldAgain) {
