@@ -30,9 +30,19 @@ export interface PeriodicContext {
 }
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const TIMES_OF_DAY = new Map<string, number>();
 
 /** Milliseconds after local midnight of a 'HH:MM' policy time; throws on anything else. */
 export function timeOfDayMs(hhmm: string): number {
+  // Issue 17: asked twice per reminder planned (quiet hours); a policy has a handful of times.
+  const known = TIMES_OF_DAY.get(hhmm);
+  if (known !== undefined) return known;
+  const ms = parseTimeOfDay(hhmm);
+  if (TIMES_OF_DAY.size < 1000) TIMES_OF_DAY.set(hhmm, ms);
+  return ms;
+}
+
+function parseTimeOfDay(hhmm: string): number {
   const m = HHMM.exec(hhmm);
   if (!m) throw new RangeError(`time of day must be HH:MM (00:00–23:59), got ${JSON.stringify(hhmm)}`);
   return Number(m[1]) * HOUR_MS + Number(m[2]) * 60_000;

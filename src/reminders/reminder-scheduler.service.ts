@@ -25,7 +25,19 @@ import { EventDispatcher } from '../events/event-dispatcher';
 import { clueUnitTail } from './clue-notice.texts';
 import { Reminder } from './reminder.entity';
 import type { Audience } from './schedule.types';
-import { catchUp, coalesce, diffPlans, holdForQuiet, NODE_URGES, PlanChange, PlannedReminder, planReminders, WorkingCalendarLike } from './schedule.rules';
+import {
+  catchUp,
+  coalesce,
+  diffPlans,
+  holdForQuiet,
+  NODE_URGES,
+  PlanChange,
+  PlannedReminder,
+  planReminders,
+  planWithNext,
+  ScheduleInput,
+  WorkingCalendarLike,
+} from './schedule.rules';
 
 const HOUR = 3600_000;
 /** Local midnight (Asia/Shanghai, UTC+8, no daylight saving) of the day `at` falls on, in ms. */
@@ -57,6 +69,10 @@ const CLAIM = 2000;
 const MARK_CHUNK = 500;
 /** Items planned per transaction: fewer round trips per item; the locks are held for ~0.2 s. */
 const PLAN_BATCH = 1000;
+/** The tick's transactions (planning, the dispatching hook, claims): READ COMMITTED, retried 3 times. */
+const PLANNING_TX = { attempts: 3, isolation: 'READ COMMITTED' } as const;
+/** Planning lanes side by side on MySQL/MariaDB (planBatches). */
+const PLAN_LANES = 2;
 /**
  * Issue 17: what planning reads of an item — the rules' facts (schedule.rules), the policy's choice (board, source,
  * kind), the recipients (owner, office, leader), the stored plan's end and the version its mark is guarded by.
@@ -207,6 +223,7 @@ export class ReminderScheduler {
     // mostly plan different items; where they meet, INSERT IGNORE and the version guard make the overlap harmless.
     const maxId = Number((await this.db.getRepository(Item).createQueryBuilder('i').select('MAX(i.id)', 'm').getRawOne<{ m: number | null }>())?.m ?? 0);
     const run: PlanRun = {
+      maxId,
       now,
       until: new Date(now.getTime() + horizonMs),
       stale: new Date(now.getTime() + horizonMs / 2),
@@ -228,126 +245,146 @@ export class ReminderScheduler {
     return run.created;
   }
 
-  /** A planning run, batch after batch, until the range is empty or the time budget is spent. */
+  /**
+   * A planning run: the register's ids, from this instance's starting point round to it again, cut into PLAN_LANES
+   * parts planned side by side (issue 17) — while one lane waits for the server, the other computes, so the two cores
+   * both work (a cold plan of 10^6 items, or the 100,000 reminders of bench:reminders' comparison). Lanes plan different
+   * items, so they never write the same rows. On SQLite (one connection) one lane.
+   */
   private async planBatches(run: PlanRun): Promise<void> {
+    const lanes = run.mysql ? PLAN_LANES : 1;
+    await Promise.all(Array.from({ length: lanes }, (_, k) => this.planLane(run, laneRanges(run.start, run.maxId, k, lanes))));
+  }
+
+  /** One lane: its id ranges one after the other, batch after batch, until they are empty or the time budget is spent. */
+  private async planLane(run: PlanRun, ranges: { from: number; to: number | null }[]): Promise<void> {
     const { now, until, stale, cal, policyOf, mysql } = run;
-    const passes = ['i.id >= :start', 'i.id < :start'];
     let pass = 0;
     // Items a batch read but could not mark (a command changed them meanwhile): left for the next tick, not read again now.
     const skipped = new Set<number>();
     const columns = PLAN_COLUMNS.map((p) => this.db.getMetadata(Item).findColumnWithPropertyName(p)!);
     const driver = this.db.driver;
-    for (;;) {
-      const n = await inTransaction(this.db, async (em) => {
-        // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
-        // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
-        // items whose next reminder comes near, never a slice of the register. A planned item leaves the range (its
-        // mark moves to `until` or later), so the next batch is again the range's first rows. Only the columns planning needs.
-        const qb = em
-          .createQueryBuilder(Item, 'i')
-          .select([])
-          .where('i.state IN (:...open)', { open: OPEN_STATES })
-          .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-          .andWhere(passes[pass], { start: run.start })
-          .limit(PLAN_BATCH);
-        if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
-        if (mysql) qb.useIndex('ix_item_plan');
-        // Issue 17: raw rows mapped by hand (each value through the driver's own conversion), not getMany: building
-        // entities cost more than the read.
-        for (const c of columns) qb.addSelect(`i.${c.propertyName}`, c.propertyName);
-        const batch = (await qb.getRawMany<Record<string, unknown>>()).map((raw) => {
-          const item: Record<string, unknown> = {};
-          for (const c of columns) item[c.propertyName] = driver.prepareHydratedValue(raw[c.propertyName], c);
-          return item as PlanItem;
-        });
-        if (batch.length === 0) return 0;
-        const facts = await this.facts(em, batch);
-        const marks = new Map<number, Date>();
-        const rows = batch.flatMap((item) => {
-          const policy = policyOf(item);
-          // From where the stored plan ends — or, for an item never planned or just changed, from a little before
-          // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
-          const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
-          // Issue 14 (sent late, not lost): the ticks stopped (downtime, a clock jump) after the item was last planned.
-          // What fell in the gap is planned now, due at once: the escalation steps (R4 report, R5 重点督办, R6 核查, R9
-          // 未整改), each once by its key, and of the unit's urges only the latest — one summary, not one per missed slot.
-          const gap = item.remindersPlannedUntil && item.remindersPlannedUntil.getTime() < from.getTime() ? item.remindersPlannedUntil : null;
-          const missed = gap ? catchUp(this.planFor(item, policy, cal, facts, gap, from)) : [];
-          // Issue 17: the plan looks ahead up to the item's bound; what falls before `until` is stored, and the mark moves
-          // to the first reminder that is not (its instant is where the next planning starts, so it is never skipped) —
-          // or to the bound when nothing comes before it.
-          const ahead = this.planFor(item, policy, cal, facts, from, lookaheadEnd(item.id, now, until));
-          const cut = ahead.findIndex((r) => r.dueAt.getTime() >= until.getTime());
-          marks.set(item.id, nextMark(item.id, cut < 0 ? null : ahead[cut].dueAt, now, until));
-          return [...missed, ...(cut < 0 ? ahead : ahead.slice(0, cut))].map((r) => ({
-            key: r.key,
-            itemId: item.id,
-            kind: r.kind,
-            rule: r.rule,
-            audience: r.audience,
-            recipientKey: recipientKey(item, r.audience, facts),
-            // The rule's instant, and when it goes out: held out of the night and off weekends and holidays (R10).
-            plannedAt: r.dueAt,
-            dueAt: r.sendAt,
-            status: 'pending' as const,
-            // The base policy's id, or the composed label of base and add-ons ('key_task@1+work_report@2'); the
-            // version is the base's.
-            policyId: policy.composedOf ? policyLabel(policy) : policy.id,
-            policyVersion: policy.version,
-            sentAt: null,
-          }));
-        });
-        // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
-        // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
-        // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
-        // item at the same moment adds nothing twice.
-        const stored = await this.storedKeys(
-          em,
-          rows.map((r) => r.key),
-        );
-        const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
-        if (mysql) {
-          // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
-          // spends more CPU per row than the server does.
-          for (let i = 0; i < fresh.length; i += 2000) {
-            const values = fresh
-              .slice(i, i + 2000)
-              .map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
-            const r = await em.query(
-              'INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?',
-              [values],
-            );
-            run.created += Number(r?.affectedRows ?? 0);
-          }
-        } else {
-          for (let i = 0; i < fresh.length; i += BATCH) {
-            const r = await em
-              .createQueryBuilder()
-              .insert()
-              .into(Reminder)
-              .values(fresh.slice(i, i + BATCH))
-              .orIgnore()
-              .updateEntity(false)
-              .execute();
-            run.created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
-          }
-        }
-        // Only items nobody changed meanwhile: a command's cleared mark must survive.
-        const marked = await this.markPlanned(em, batch, marks, mysql);
-        if (marked < batch.length) {
-          // Those still in the range were changed meanwhile: the next tick plans them (their mark stays cleared).
-          const left = await em
+    while (pass < ranges.length) {
+      const range = ranges[pass];
+      const n = await inTransaction(
+        this.db,
+        async (em) => {
+          // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
+          // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
+          // items whose next reminder comes near, never a slice of the register. A planned item leaves the range (its
+          // mark moves to `until` or later), so the next batch is again the range's first rows. Only the columns planning needs.
+          const qb = em
             .createQueryBuilder(Item, 'i')
-            .select('i.id', 'id')
-            .where('i.id IN (:...ids)', { ids: batch.map((i) => i.id) })
+            .select([])
+            .where('i.state IN (:...open)', { open: OPEN_STATES })
             .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
-            .getRawMany<{ id: number }>();
-          for (const { id } of left) skipped.add(Number(id));
-        }
-        return batch.length;
-      });
+            .andWhere('i.id >= :from', { from: range.from })
+            .limit(PLAN_BATCH);
+          // The last range has no end: items registered since the run began are planned too.
+          if (range.to !== null) qb.andWhere('i.id < :to', { to: range.to });
+          if (skipped.size) qb.andWhere('i.id NOT IN (:...skipped)', { skipped: [...skipped] });
+          if (mysql) qb.useIndex('ix_item_plan');
+          // Issue 17: raw rows mapped by hand (each value through the driver's own conversion), not getMany: building
+          // entities cost more than the read.
+          for (const c of columns) qb.addSelect(`i.${c.propertyName}`, c.propertyName);
+          const batch = (await qb.getRawMany<Record<string, unknown>>()).map((raw) => {
+            const item: Record<string, unknown> = {};
+            for (const c of columns) item[c.propertyName] = driver.prepareHydratedValue(raw[c.propertyName], c);
+            return item as PlanItem;
+          });
+          if (batch.length === 0) return 0;
+          const facts = await this.facts(em, batch);
+          const marks = new Map<number, Date>();
+          const rows = batch.flatMap((item) => {
+            const policy = policyOf(item);
+            // From where the stored plan ends — or, for an item never planned or just changed, from a little before
+            // now, so a reminder whose moment came between the change and this tick is sent late, not lost.
+            const from = new Date(Math.max(now.getTime() - GRACE_MS, item.remindersPlannedUntil?.getTime() ?? 0));
+            // Issue 14 (sent late, not lost): the ticks stopped (downtime, a clock jump) after the item was last planned.
+            // What fell in the gap is planned now, due at once: the escalation steps (R4 report, R5 重点督办, R6 核查, R9
+            // 未整改), each once by its key, and of the unit's urges only the latest — one summary, not one per missed slot.
+            const gap = item.remindersPlannedUntil && item.remindersPlannedUntil.getTime() < from.getTime() ? item.remindersPlannedUntil : null;
+            const missed = gap ? catchUp(this.planFor(item, policy, cal, facts, gap, from)) : [];
+            // Issue 17: the plan looks ahead up to the item's bound; what falls before `until` is stored, and the mark moves
+            // to the first reminder that is not (its instant is where the next planning starts, so it is never skipped) —
+            // or to the bound when nothing comes before it.
+            // Only the first instant past `until` is kept of the look-ahead, so it is found by a scan (planWithNext), not by
+            // building a week of reminders: that was most of a cold plan's CPU.
+            const ahead = planWithNext({ ...this.scheduleInput(item, policy, cal, facts, from, lookaheadEnd(item.id, now, until)), storeUntil: until });
+            marks.set(item.id, nextMark(item.id, ahead.next, now, until));
+            return [...missed, ...ahead.reminders].map((r) => ({
+              key: r.key,
+              itemId: item.id,
+              kind: r.kind,
+              rule: r.rule,
+              audience: r.audience,
+              recipientKey: recipientKey(item, r.audience, facts),
+              // The rule's instant, and when it goes out: held out of the night and off weekends and holidays (R10).
+              plannedAt: r.dueAt,
+              dueAt: r.sendAt,
+              status: 'pending' as const,
+              // The base policy's id, or the composed label of base and add-ons ('key_task@1+work_report@2'); the
+              // version is the base's.
+              policyId: policy.composedOf ? policyLabel(policy) : policy.id,
+              policyVersion: policy.version,
+              sentAt: null,
+            }));
+          });
+          // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
+          // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
+          // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
+          // item at the same moment adds nothing twice.
+          const stored = await this.storedKeys(
+            em,
+            rows.map((r) => r.key),
+          );
+          const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
+          if (mysql) {
+            // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
+            // spends more CPU per row than the server does.
+            for (let i = 0; i < fresh.length; i += 2000) {
+              const values = fresh
+                .slice(i, i + 2000)
+                .map((r) => [r.key, r.itemId, r.kind, r.rule, r.audience, r.recipientKey, r.plannedAt, r.dueAt, r.status, r.policyId, r.policyVersion]);
+              const r = await em.query(
+                'INSERT IGNORE INTO reminder (reminder_key, item_id, kind, rule, audience, recipient_key, planned_at, due_at, status, policy_id, policy_version) VALUES ?',
+                [values],
+              );
+              run.created += Number(r?.affectedRows ?? 0);
+            }
+          } else {
+            for (let i = 0; i < fresh.length; i += BATCH) {
+              const r = await em
+                .createQueryBuilder()
+                .insert()
+                .into(Reminder)
+                .values(fresh.slice(i, i + BATCH))
+                .orIgnore()
+                .updateEntity(false)
+                .execute();
+              run.created += typeof r.raw?.affectedRows === 'number' ? r.raw.affectedRows : (r.raw?.changes ?? 0);
+            }
+          }
+          // Only items nobody changed meanwhile: a command's cleared mark must survive.
+          const marked = await this.markPlanned(em, batch, marks, mysql);
+          if (marked < batch.length) {
+            // Those still in the range were changed meanwhile: the next tick plans them (their mark stays cleared).
+            const left = await em
+              .createQueryBuilder(Item, 'i')
+              .select('i.id', 'id')
+              .where('i.id IN (:...ids)', { ids: batch.map((i) => i.id) })
+              .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+              .getRawMany<{ id: number }>();
+            for (const { id } of left) skipped.add(Number(id));
+          }
+          return batch.length;
+          // READ COMMITTED: planning locks nothing it reads, and names its level so a pooled connection whose session
+          // runs READ COMMITTED needs no SET TRANSACTION first.
+        },
+        PLANNING_TX,
+      );
       if (n === 0) {
-        if (++pass >= passes.length) return;
+        pass++;
         continue;
       }
       run.items += n;
@@ -437,13 +474,15 @@ export class ReminderScheduler {
     // that opens at this moment stores its notices as reminders due now (ClueOpener), so this claim sends them with the
     // urges of the moment, as one message. In its own transaction: a failing scan never holds up the reminders.
     try {
-      await inTransaction(this.db, (em) => this.events.publish(em, 'reminders.dispatching', { now }));
+      await inTransaction(this.db, (em) => this.events.publish(em, 'reminders.dispatching', { now }), PLANNING_TX);
     } catch (e) {
       this.log.warn(JSON.stringify({ event: 'reminders_dispatching_hook_failed', error: e instanceof Error ? e.message : String(e) }));
     }
     let handled = 0;
     for (;;) {
-      const { handled: n, more } = await inTransaction(this.db, (em) => this.dispatchBatch(em, now));
+      // READ COMMITTED: the claim locks its reminders (FOR UPDATE SKIP LOCKED) and the re-check must see a report
+      // committed the moment before (R3); no gap locks between instances' claims.
+      const { handled: n, more } = await inTransaction(this.db, (em) => this.dispatchBatch(em, now), PLANNING_TX);
       handled += n;
       if (!more) break;
     }
@@ -715,7 +754,11 @@ export class ReminderScheduler {
   }
 
   private planFor(item: PlanItem, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): PlannedReminder[] {
-    return planReminders({
+    return planReminders(this.scheduleInput(item, policy, cal, facts, from, until));
+  }
+
+  private scheduleInput(item: PlanItem, policy: ReminderPolicy, cal: WorkingCalendarLike, facts: Facts, from: Date, until: Date): ScheduleInput {
+    return {
       item: {
         id: item.id,
         kind: item.kind === 'rectification' ? 'rectification' : undefined,
@@ -733,7 +776,7 @@ export class ReminderScheduler {
       calendar: cal,
       from,
       until,
-    });
+    };
   }
 
   /** The latest report that stands (returned ones do not, F2) and when the current node began (the last approved extension or 限期整改). */
@@ -960,6 +1003,28 @@ export function nextMark(itemId: number, next: Date | null, now: Date, until: Da
   return new Date(next.getTime() - Math.floor(spreadOf(itemId) * Math.max(0, room)));
 }
 
+/**
+ * Lane `k` of `lanes`: its share of the ids 0 … maxId taken round from `start` (the instance's starting point), as id
+ * ranges [from, to) in the order it plans them; `to` null = no end (the top of the register, where new items come).
+ * Together the lanes cover every id once.
+ */
+export function laneRanges(start: number, maxId: number, k: number, lanes: number): { from: number; to: number | null }[] {
+  const span = maxId + 1;
+  const a = start + Math.floor((k * span) / lanes);
+  const b = start + Math.floor(((k + 1) * span) / lanes);
+  const out: { from: number; to: number | null }[] = [];
+  const push = (from: number, to: number) => {
+    if (to > from) out.push({ from, to: to >= span ? null : to });
+  };
+  if (b <= span) push(a, b);
+  else if (a >= span) push(a - span, b - span);
+  else {
+    push(a, span);
+    push(0, b - span);
+  }
+  return out;
+}
+
 /** [0, 1), evenly over the ids (Fibonacci hashing). */
 const spreadOf = (itemId: number) => (Math.imul(itemId, 0x9e3779b1) >>> 0) / 2 ** 32;
 
@@ -991,6 +1056,8 @@ interface PlanRun {
   policyOf: (item: Pick<Item, 'board' | 'source' | 'kind'>) => ReminderPolicy;
   /** Where this instance starts in the register (a random id): instances mostly plan different items. */
   start: number;
+  /** The register's highest id when the run began. */
+  maxId: number;
   /** The time budget's end (ms since the epoch): past it, the run stops and the next tick goes on. */
   deadline: number;
   mysql: boolean;

@@ -1,6 +1,7 @@
 import { chineseDaysSource } from '../calendar/chinese-days.source';
 import { WorkCalendar } from '../calendar/work-calendar';
-import { DEFAULT_POLICIES, ReminderPolicy } from './reminder.policy';
+import { DEFAULT_POLICIES, policyFor, ReminderPolicy } from './reminder.policy';
+import { BOARDS, SOURCES } from '../shared/vocabulary';
 import {
   catchUp,
   coalesce,
@@ -8,6 +9,7 @@ import {
   diffPlans,
   holdForQuiet,
   planReminders,
+  planWithNext,
   PlannedReminder,
   rectificationDueAt,
   ScheduleInput,
@@ -443,5 +445,62 @@ describe('issue 14 — blame follows custody: an item never handed over is not t
   it('已立项, never 交办: nothing is planned — no urge, no 重点督办 against a unit that never held it; from 交办 the node runs', () => {
     expect(plan({ state: 'registered' })).toEqual([]);
     expect(plan({ state: 'assigned' }).map((r) => r.kind)).toContain('key_supervision');
+  });
+});
+
+describe('planWithNext (issue 17: what planning stores, and its next instant, without a week of reminders)', () => {
+  /** A small deterministic generator (mulberry32): the same items on every run. */
+  function random(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const boards = Object.keys(BOARDS) as (keyof typeof BOARDS)[];
+  const sources = Object.keys(SOURCES) as (keyof typeof SOURCES)[];
+  const states = ['assigned', 'in_progress', 'in_progress', 'closure_requested', 'under_review', 'pending_approval', 'registered'] as const;
+
+  it('R1–R10: stores exactly what planReminders gives up to the horizon, and names the first reminder after it', () => {
+    const rnd = random(17);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const base = sh('2026-03-04 10:00').getTime();
+    let compared = 0;
+    let withNext = 0;
+    for (let n = 0; n < 3000; n++) {
+      const registeredAt = new Date(base - Math.floor(rnd() * 60 * DAY));
+      const deadlineAt = new Date(registeredAt.getTime() + Math.floor(rnd() * 90 * DAY) - 5 * DAY);
+      const reported = rnd() < 0.3 ? new Date(registeredAt.getTime() + Math.floor(rnd() * 40 * DAY)) : null;
+      const item: ScheduleInput['item'] = {
+        id: n + 1,
+        board: pick(boards),
+        source: pick(sources),
+        state: pick(states),
+        kind: rnd() < 0.1 ? 'rectification' : undefined,
+        registeredAt,
+        deadlineAt,
+        lastReportAt: reported,
+        answeredAt: rnd() < 0.5 ? undefined : rnd() < 0.5 ? reported : null,
+        nodeStartAt: rnd() < 0.2 ? new Date(registeredAt.getTime() + Math.floor(rnd() * 10 * DAY)) : undefined,
+        awaiting: rnd() < 0.2 ? [{ kind: pick(['review', 'extension', 'approval'] as const), since: new Date(base - Math.floor(rnd() * 10 * DAY)) }] : [],
+      };
+      const policy = policyFor({ board: item.board, source: item.source, kind: item.kind }, DEFAULT_POLICIES);
+      const from = new Date(base + Math.floor(rnd() * 30 * DAY) - 15 * DAY);
+      const storeUntil = new Date(from.getTime() + Math.floor(rnd() * 24 * HOUR));
+      const until = new Date(storeUntil.getTime() + Math.floor(rnd() * 8 * DAY));
+      const full = planReminders({ item, policy, calendar, from, until });
+      const got = planWithNext({ item, policy, calendar, from, until, storeUntil });
+      expect(got.reminders).toEqual(planReminders({ item, policy, calendar, from, until: storeUntil }));
+      expect(got.next?.toISOString() ?? null).toBe(full.find((r) => r.dueAt.getTime() >= storeUntil.getTime())?.dueAt.toISOString() ?? null);
+      compared += got.reminders.length;
+      if (got.next) withNext++;
+    }
+    // The generated items exercise both parts: many reminders stored, and most items with a next instant.
+    expect(compared).toBeGreaterThan(300);
+    expect(withNext).toBeGreaterThan(600);
   });
 });

@@ -91,7 +91,8 @@ const PRIORITY: ReminderKind[] = [
   'extension_pending',
   'clue_opened',
 ];
-const rank = (k: ReminderKind) => PRIORITY.indexOf(k);
+const RANK = new Map<ReminderKind, number>(PRIORITY.map((k, i) => [k, i]));
+const rank = (k: ReminderKind) => RANK.get(k) ?? -1;
 const GROUP: Record<ReminderKind, string> = {
   before_deadline: 'node',
   after_deadline: 'node',
@@ -199,13 +200,53 @@ function nodeReminders(
  * reporting month; fixed dates (R8) — since the previous date; 季度小结 (R7) — never (a separate 书面报告).
  */
 export function planReminders(input: ScheduleInput): PlannedReminder[] {
+  const g = gather(input);
+  return finish(g, input.from, input.until);
+}
+
+/**
+ * Issue 17: what planning stores and where it looks next, in one pass. The reminders of [from, storeUntil) exactly as
+ * planReminders gives them, and `next`: the instant of the first reminder planReminders would give in
+ * [storeUntil, until) — found by a scan of the candidates (R3 and the start of the node applied; keys, holds and the
+ * sort only where R3 needs the hold), not by building a week of reminders to keep one instant. Same answer as
+ * planReminders over [from, until) (schedule.rules.spec: the two agree on thousands of generated items).
+ */
+export function planWithNext(input: ScheduleInput & { storeUntil: Date }): { reminders: PlannedReminder[]; next: Date | null } {
+  assertInstant(input.storeUntil, 'storeUntil');
+  const storeUntil = Math.min(Math.max(input.storeUntil.getTime(), input.from.getTime()), input.until.getTime());
+  const g = gather(input);
+  let next = Infinity;
+  for (const c of g.candidates) {
+    const t = c.dueAt.getTime();
+    if (t < storeUntil || t >= input.until.getTime() || t >= next || t <= g.start) continue;
+    if (answered(g, c, () => holdForQuiet(c.dueAt, g.policy, g.calendar).sendAt.getTime())) continue;
+    next = t;
+  }
+  return { reminders: finish(g, input.from, new Date(storeUntil)), next: next === Infinity ? null : new Date(next) };
+}
+
+/** The candidates of one item over [from, until) before R3, the node's start and de-duplication, with what those need. */
+interface Gathered {
+  itemId: number;
+  candidates: Candidate[];
+  policy: ReminderPolicy;
+  calendar: WorkingCalendarLike;
+  lastReport: number | undefined;
+  nodeAnswer: number | undefined;
+  node: Set<Candidate>;
+  start: number;
+}
+
+function gather(input: ScheduleInput): Gathered {
   const { item, policy, calendar, from, until } = input;
   assertInstant(from, 'from');
   assertInstant(until, 'until');
   assertInstant(item.registeredAt, 'registeredAt');
   if (until.getTime() < from.getTime()) throw new RangeError('until must not be before from');
   const decisions = decisionCandidates(item.awaiting ?? [], policy, calendar, from, until);
-  if (!UNIT_OWES.includes(item.state)) return finish(item.id, decisions, policy, calendar, from, until, undefined, undefined, new Set());
+  if (!UNIT_OWES.includes(item.state)) {
+    return { itemId: item.id, candidates: decisions, policy, calendar, lastReport: undefined, nodeAnswer: undefined, node: new Set(), start: -Infinity };
+  }
 
   const startAt = item.nodeStartAt ?? item.registeredAt;
   const start = startAt.getTime();
@@ -218,39 +259,40 @@ export function planReminders(input: ScheduleInput): PlannedReminder[] {
   const candidates = [...node, ...weeklyReminders(ctx), ...monthEndReminders(ctx), ...quarterlyReminders(ctx), ...fixedReportReminders(ctx), ...decisions];
   const lastReport = item.lastReportAt?.getTime();
   const nodeAnswer = item.answeredAt === undefined ? lastReport : (item.answeredAt?.getTime() ?? undefined);
-  return finish(item.id, candidates, policy, calendar, from, until, lastReport, nodeAnswer, node, start);
+  return { itemId: item.id, candidates, policy, calendar, lastReport, nodeAnswer, node, start };
 }
 
-/** R3, R10 and the de-duplication of one instant, shared by every candidate planReminders gathered. */
-function finish(
-  itemId: number,
-  candidates: Candidate[],
-  policy: ReminderPolicy,
-  calendar: WorkingCalendarLike,
-  from: Date,
-  until: Date,
-  lastReport: number | undefined,
-  nodeAnswer: number | undefined,
-  node: Set<Candidate>,
-  start = -Infinity,
-): PlannedReminder[] {
+/**
+ * R3 up to the moment it would be sent: a reminder held over a holiday is pointless once a report came meanwhile. The
+ * deadline node is answered by the unit's answer (overdue.rules, A1); the periodic series by any report. `sendAt` is
+ * asked only when a report could answer it.
+ */
+function answered(g: Gathered, c: Candidate, sendAt: () => number): boolean {
+  const report = g.node.has(c) ? g.nodeAnswer : g.lastReport;
+  return report !== undefined && c.answeredFrom !== null && report >= c.answeredFrom && report <= sendAt();
+}
+
+/** Audiences in a fixed order for sorting (code-point order of their names, as they always sorted). */
+const byAudience = (a: Audience, b: Audience) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** R3, R10 and the de-duplication of one instant, for the candidates gathered that fall in [from, until). */
+function finish(g: Gathered, from: Date, until: Date): PlannedReminder[] {
   const kept = new Map<string, Candidate & { hold: ReturnType<typeof holdForQuiet> }>();
-  for (const c of candidates) {
+  const lo = from.getTime();
+  const hi = until.getTime();
+  for (const c of g.candidates) {
     const t = c.dueAt.getTime();
-    if (t < from.getTime() || t >= until.getTime()) continue;
+    if (t < lo || t >= hi) continue;
     // Nothing before the node began: an item registered 3 h before its deadline gets no "5 h before".
-    if (t <= start) continue;
-    // R3 up to the moment it would be sent: a reminder held over a holiday is pointless once a report came meanwhile.
-    // The deadline node is answered by the unit's answer (overdue.rules, A1); the periodic series by any report.
-    const hold = holdForQuiet(c.dueAt, policy, calendar);
-    const report = node.has(c) ? nodeAnswer : lastReport;
-    if (report !== undefined && c.answeredFrom !== null && report >= c.answeredFrom && report <= hold.sendAt.getTime()) continue;
+    if (t <= g.start) continue;
+    const hold = holdForQuiet(c.dueAt, g.policy, g.calendar);
+    if (answered(g, c, () => hold.sendAt.getTime())) continue;
     const slot = `${t}|${c.audience}|${GROUP[c.kind]}`;
     const prev = kept.get(slot);
     if (!prev || rank(c.kind) < rank(prev.kind)) kept.set(slot, { ...c, hold });
   }
   return [...kept.values()]
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || rank(a.kind) - rank(b.kind) || a.audience.localeCompare(b.audience))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || rank(a.kind) - rank(b.kind) || byAudience(a.audience, b.audience))
     .map((c) => ({
       kind: c.kind,
       dueAt: c.dueAt,
@@ -258,7 +300,7 @@ function finish(
       held: c.hold.held,
       rule: c.rule,
       audience: c.audience,
-      key: `${itemId}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
+      key: `${g.itemId}:${c.kind}:${c.audience}:${c.dueAt.toISOString()}`,
     }));
 }
 
