@@ -6,7 +6,8 @@ export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 /** One planned reminder. `key` (item, kind, audience, planned instant) makes planning idempotent across runs and instances. */
 @Entity('reminder')
 @Index('uq_reminder_key', ['key'], { unique: true })
-@Index('ix_reminder_item', ['itemId', 'status'])
+/** Issue 17: by item alone — a status change (sent, cancelled) no longer moves an entry here. */
+@Index('ix_reminder_item_only', ['itemId'])
 @Index('ix_reminder_dispatch', ['status', 'dueAt', 'recipientKey'])
 export class Reminder {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
