@@ -333,10 +333,13 @@ export class ReminderScheduler {
           // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
           // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
           // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
-          // item at the same moment adds nothing twice.
+          // item at the same moment adds nothing twice. Only the rows of items whose mark was cleared (or never set) are
+          // looked up: an item with a mark has every stored reminder before it (the mark is never before the stored
+          // horizon's end), and planning starts at the mark, so none of its rows can be stored yet.
+          const unmarked = new Set(batch.filter((i) => !i.remindersPlannedUntil).map((i) => i.id));
           const stored = await this.storedKeys(
             em,
-            rows.map((r) => r.key),
+            rows.filter((r) => unmarked.has(r.itemId)).map((r) => r.key),
           );
           const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
           if (mysql) {

@@ -1,4 +1,3 @@
-import type { DataSource, Logger as OrmLogger } from 'typeorm';
 import { ItemUnit } from '../../src/cases/item-unit.entity';
 import { Item } from '../../src/cases/item.entity';
 import { ChatGroup } from '../../src/org/chat-group.entity';
@@ -7,6 +6,7 @@ import { Unit } from '../../src/org/unit.entity';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
 import { Reminder } from '../../src/reminders/reminder.entity';
+import { countStatements } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -53,22 +53,6 @@ async function seed(t: TestApp, perUnit: number[]): Promise<string[]> {
   await t.get(ReminderScheduler).plan(NOW, 2 * HOUR);
   expect(await db.getRepository(Reminder).countBy({ status: 'pending', dueAt: DUE })).toBe(n);
   return targets;
-}
-
-/** Counts the statements the service sends, by their start (TypeORM calls logQuery once per statement). */
-function countStatements(ds: DataSource): { count: (pattern: RegExp) => number; all: () => number } {
-  const seen: string[] = [];
-  const previous = ds.logger;
-  const counting: OrmLogger = {
-    logQuery: (query: string) => void seen.push(query),
-    logQueryError: (...a) => previous.logQueryError(...a),
-    logQuerySlow: (...a) => previous.logQuerySlow(...a),
-    logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
-    logMigration: (...a) => previous.logMigration(...a),
-    log: (...a) => previous.log(...a),
-  };
-  (ds as { logger: OrmLogger }).logger = counting;
-  return { count: (pattern) => seen.filter((q) => pattern.test(q)).length, all: () => seen.length };
 }
 
 const linesOf = async (t: TestApp, target: string) =>

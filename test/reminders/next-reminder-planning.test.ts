@@ -10,6 +10,7 @@ import { policyFor, ReminderPolicy } from '../../src/reminders/reminder.policy';
 import { Reminder } from '../../src/reminders/reminder.entity';
 import { planReminders } from '../../src/reminders/schedule.rules';
 import { Org, seedOrg } from '../support/fixtures';
+import { countStatements } from '../support/statements';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -66,6 +67,30 @@ describe.each(['mariadb', 'sqlite'] as const)('planning by the next reminder on 
       until,
     });
   }
+
+  it('an item planned again from its mark adds its next reminders without looking up stored keys; one whose mark a command cleared is looked up, and nothing is stored twice', async () => {
+    const near = await open('近期事项', { node: '1d' }); // Tuesday 18:00: reminders from Tuesday 13:00 on
+    expect(await tick(at(0))).toBe(1);
+    const nearMark = (await mark(near.id))!;
+    // The tick that brings it back (its mark less than half a horizon ahead) plans from the mark: nothing it adds can
+    // be stored already, so no key is looked up.
+    const comeBack = new Date(nearMark - 6 * HOUR + 60_000);
+    let statements = countStatements(t.db);
+    expect(await tick(comeBack)).toBe(1);
+    statements.stop();
+    expect(statements.count(/reminder_key[`"] IN/)).toBe(0);
+    const stored = await t.db.getRepository(Reminder).countBy({ itemId: near.id });
+    expect(stored).toBeGreaterThan(0);
+    // A command clears the mark: planning starts again from (about) now, over reminders already stored — those are
+    // looked up, and none is stored twice (the unique key would refuse it; the count says none was even tried).
+    t.clock.set(comeBack);
+    await t.get(ItemCommandsService).sign(near.number, org.leadContact.actor);
+    statements = countStatements(t.db);
+    expect(await tick(comeBack)).toBe(1);
+    statements.stop();
+    expect(statements.count(/reminder_key[`"] IN/)).toBe(1);
+    expect(await t.db.getRepository(Reminder).countBy({ itemId: near.id })).toBe(stored);
+  });
 
   it('an item whose next reminder is weeks away is left alone by the following ticks; one due soon is planned when it comes near; a command brings an item back at once', async () => {
     const far = await open('远期事项', { date: '2026-03-27' }); // 25 days: no weekly reminder (R2 needs a node over 28 days)
