@@ -115,7 +115,11 @@ export class BulletinFactsService {
     // Issue 17: the reads below are independent — up to READS_AT_ONCE run at a time on the pool's connections (the
     // database works on several while the service waits), started in a fixed order and used in that order.
     const q = limited(READS_AT_ONCE, (sql: string, params: unknown[]) => this.db.query(sql, params) as Promise<Record<string, unknown>[]>);
-    const lead = 'JOIN item_unit iu ON iu.item_id = i.id AND iu.role = ? ';
+    // Issue 17: the period's items (or events) first, then their lead unit. Left to choose, MariaDB read every item_unit
+    // row and then each item (233,000 rows for each count of 100,000 items, 0.4–0.9 s under load) unless ANALYZE TABLE
+    // had given it the columns' statistics; STRAIGHT_JOIN keeps the order written. SQLite keeps it without being told.
+    const then = this.db.options.type === 'better-sqlite3' ? 'JOIN' : 'STRAIGHT_JOIN';
+    const lead = `${then} item_unit iu ON iu.item_id = i.id AND iu.role = ? `;
     const live = "i.state <> 'draft' AND i.decomposed = ? ";
     const cells = new Map<string, BulletinCounts & { unitId: number; source: Source }>();
     const cell = (unitId: number, source: Source) => {
@@ -146,7 +150,7 @@ export class BulletinFactsService {
     );
     const eventRows = q(
       // 重点督办 counts items (R5: set, cleared and set again by the 督查室 is one item in 重点督办); the rest count events.
-      `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(DISTINCT CASE WHEN e.type = 'key_supervision' THEN e.item_id ELSE e.id END) AS n FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
+      `SELECT iu.unit_id AS unitId, i.source AS source, e.type AS type, COUNT(DISTINCT CASE WHEN e.type = 'key_supervision' THEN e.item_id ELSE e.id END) AS n FROM item_event e ${then} item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND (e.type IN (?, ?) OR (e.type = ? AND e.data LIKE ?)) GROUP BY iu.unit_id, i.source, e.type`,
       ['lead', from, to, 'returned', 'key_supervision', 'rated', '%"rating":"fail"%'],
     );
     const unitRows = q('SELECT id, name FROM unit', []);
@@ -197,7 +201,7 @@ export class BulletinFactsService {
       ] as const
     ).map(([type, like]) =>
       q(
-        `SELECT i.number AS number, i.title AS title, iu.unit_id AS unitId, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e JOIN item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
+        `SELECT i.number AS number, i.title AS title, iu.unit_id AS unitId, e.type AS type, e.summary AS summary, e.data AS data FROM item_event e ${then} item i ON i.id = e.item_id ${lead}WHERE e.at >= ? AND e.at < ? AND e.type = ? AND (e.data LIKE ? OR e.data IS NULL) ORDER BY e.at, e.id LIMIT ${LIST_MAX}`,
         ['lead', from, to, type, like],
       ),
     );
@@ -223,8 +227,8 @@ export class BulletinFactsService {
     const closed = await closedRows;
     add(closed, 'closed');
     add(closed, 'onTime', 'onTime');
-    for (const r of await lateItems) cell(Number(r.unitId), r.source as Source).overdue++;
-    for (const r of await awaitingItems) cell(Number(r.unitId), r.source as Source).awaiting++;
+    add(byUnitAndSource(await lateItems), 'overdue');
+    add(byUnitAndSource(await awaitingItems), 'awaiting');
     const events = await eventRows;
     add(
       events.filter((r) => r.type === 'returned'),
@@ -330,6 +334,21 @@ export class BulletinFactsService {
       ranking,
     };
   }
+}
+
+/**
+ * Rows counted by lead unit and source, in the order GROUP BY unit_id, source gives them (the unit table's rows are made
+ * in the order counts come in).
+ */
+function byUnitAndSource(rows: Record<string, unknown>[]): { unitId: number; source: string; n: number }[] {
+  const counted = new Map<string, { unitId: number; source: string; n: number }>();
+  for (const r of rows) {
+    const k = `${Number(r.unitId)}|${String(r.source)}`;
+    const c = counted.get(k);
+    if (c) c.n++;
+    else counted.set(k, { unitId: Number(r.unitId), source: String(r.source), n: 1 });
+  }
+  return [...counted.values()].sort((a, b) => a.unitId - b.unitId || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
 /** A raw query's instant back as a Date: MySQL gives a Date, SQLite the UTC text it stores. */
