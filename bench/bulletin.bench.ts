@@ -10,9 +10,13 @@
  * `generate_ms=<n> peak_rss_mib=<n>`. The step-by-step figures follow. DOCX_OUT=<path> writes the .docx there.
  *
  * The RSS is the whole process's: run by `npm run bench:bulletin` (ts-node), TypeScript's compiler and the transpiled
- * sources take ~150 MiB of it before the 通报 starts (about 320 MiB then, against about 160 MiB for the same bench
- * compiled: `npx tsc -p tsconfig.json --outDir dist/bench-build && node dist/bench-build/bench/bulletin.bench.js`).
- * The RSS before the generation and the rise over it are printed too.
+ * sources take ~170 MiB of it before the 通报 starts (about 335 MiB then, against about 165 MiB for the same bench
+ * compiled). `npm run bench:bulletin:compiled` runs this same file compiled by tsc (dist/bench-build/, ~25 s to build):
+ * the same steps, timed the same way, with the RSS the service has in production (`node dist/main.js`). The RSS before
+ * the generation and the rise over it are printed too. Measured 2026-12-02 (compiled, load 3–5 on 2 cores): the
+ * process at rest holds ~163 MiB before the app starts — node 39, NestJS 35, TypeORM and mysql2 16, ECharts 17,
+ * ExcelJS 19, resvg and docx 7, the chat SDKs 6, the project's own code 17 — and the generation adds 50–80 MiB (the
+ * chart's font ~20, the .docx, the facts and the draft).
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';

@@ -88,4 +88,22 @@ describe('B2 bulletin chart', () => {
     };
     expect(ink([face.path])).toBeGreaterThan(ink([]));
   });
+
+  it('with a CJK font found, the chart is the same PNG without the system fonts loaded (Chinese labels and digits)', () => {
+    const face = findCjkFontFace();
+    if (!face) return; // without one, svgToPng loads the system fonts as before
+    const { Resvg } = jest.requireActual<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
+    const chart = renderChartSvg(
+      Array.from({ length: 15 }, (_, i) => ({ name: `第${i + 1}承办单位（市发展改革委）`, value: 1234 - i * 67 })),
+      { title: '2026年3月各单位办结事项数' },
+    );
+    const withSystemFonts = new Resvg(chart, {
+      font: { fontFiles: [face.path], loadSystemFonts: true, defaultFontFamily: face.family },
+      fitTo: { mode: 'width', value: 1600 },
+      logLevel: 'off',
+    })
+      .render()
+      .asPng();
+    expect(svgToPng(chart).equals(withSystemFonts)).toBe(true);
+  });
 });

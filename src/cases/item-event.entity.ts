@@ -5,6 +5,8 @@ import type { Channel, ItemState } from '../shared/vocabulary';
 /** C6: one line of the 一事一卷 file — who, through which channel, when, what, state before → after. Append-only. */
 @Entity('item_event')
 @Index('ix_item_event_item', ['itemId', 'id'])
+/** Issue 17: a period's returns, 重点督办 and ratings (the 通报's counts and lists) without reading the whole timeline. */
+@Index('ix_item_event_type_at', ['type', 'at'])
 export class ItemEvent {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;
   @IntColumn() itemId!: number;

@@ -8,7 +8,7 @@ import type { UnitRole } from '../shared/vocabulary';
 @Index('ix_item_unit_unit', ['unitId', 'role'])
 /** Issue 17: a unit's items (the 台账's unit filter, P4's read scope) from the index alone. */
 @Index('ix_item_unit_unit_item', ['unitId', 'itemId'])
-/** Issue 17: the lead unit of a batch of items (planning, claims, digests) from the index alone. */
+/** Issue 17: an item's lead unit — a planning batch's, a claim's, a digest's, the 通报's counts by lead unit — from the index alone. */
 @Index('ix_item_unit_item_role', ['itemId', 'role', 'unitId'])
 export class ItemUnit {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;

@@ -8,7 +8,13 @@ import type { Board, Category, ItemKind, ItemState, Rating, Source } from '../sh
 @Index('ix_item_parent', ['parentId'])
 @Index('uq_item_number', ['number'], { unique: true })
 @Index('ix_item_source', ['source'])
-@Index('ix_item_registered', ['registeredAt'])
+/**
+ * Issue 17, the 通报's counts: the items registered in a period, and those closed in it or still open at its end,
+ * read from these two indexes alone (B1's live items by lead unit and source, on time or late, rated) — not from the
+ * rows. ix_item_register_counts replaces ix_item_registered (registered_at), its first column.
+ */
+@Index('ix_item_register_counts', ['registeredAt', 'state', 'decomposed', 'source'])
+@Index('ix_item_closed_counts', ['closedAt', 'deadlineAt', 'answeredAt', 'assignedAt', 'state', 'decomposed', 'source', 'rating'])
 @Index('ix_item_plan', ['state', 'remindersPlannedUntil'])
 /** Issue 17: the 台账's order (deadline, then id) read from an index, not sorted. */
 @Index('ix_item_deadline', ['deadlineAt', 'id'])

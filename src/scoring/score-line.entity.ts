@@ -7,7 +7,8 @@ export type ScoreSource = 'event' | 'quarter' | 'manual';
 /** One point of the 激励积分 ledger (DOMAIN §5): its rule, unit, item, the event or entry behind it, the table version. */
 @Entity('score_line')
 @Index('uq_score_line_key', ['lineKey'], { unique: true })
-@Index('ix_score_line_year_unit', ['year', 'unitId'])
+/** Issue 17: the year's sums per unit and quarter (the ranking) from the index alone; replaces (year, unit_id). */
+@Index('ix_score_line_year_unit_quarter', ['year', 'unitId', 'quarter', 'pointsTenths'])
 @Index('ix_score_line_item', ['itemId'])
 export class ScoreLineRow {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;

@@ -113,8 +113,8 @@ export class ScoringService {
   async ranking(year: number) {
     const table = tableAt(await scoreTables(this.db.manager), shanghaiInstant(`${year}-12-31`, '23:59'));
     const units = await this.db.getRepository(Unit).find({ select: { id: true, name: true }, order: { id: 'ASC' } });
-    // Issue 17: summed per unit and quarter in SQL (ix_score_line_year_unit) — not every line of the year read into
-    // memory. insertLines stores each line's year and quarter as quarterOf(at) gives them, so the sums equal totals().
+    // Issue 17: summed per unit and quarter in SQL, from ix_score_line_year_unit_quarter alone — not every line of the
+    // year read into memory. insertLines stores each line's year and quarter as quarterOf(at) gives them, so the sums equal totals().
     const sums = (
       (await this.db.query('SELECT unit_id AS unitId, quarter, SUM(points_tenths) AS tenths FROM score_line WHERE year = ? GROUP BY unit_id, quarter', [
         year,

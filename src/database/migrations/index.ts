@@ -19,6 +19,7 @@ import { ConsoleSessionSchema1764901000000 } from './1764901000000-ConsoleSessio
 import { OrgChangeSchema1796194501580 } from './1796194501580-OrgChangeSchema';
 import { LedgerIndexSchema1796206644666 } from './1796206644666-LedgerIndexSchema';
 import { ReminderIndexSchema1796208895182 } from './1796208895182-ReminderIndexSchema';
+import { BulletinIndexSchema1796232000000 } from './1796232000000-BulletinIndexSchema';
 import { DispatchIndexSchema1796240000000 } from './1796240000000-DispatchIndexSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   OrgChangeSchema1796194501580,
   LedgerIndexSchema1796206644666,
   ReminderIndexSchema1796208895182,
+  BulletinIndexSchema1796232000000,
   DispatchIndexSchema1796240000000,
 ];
