@@ -9,6 +9,8 @@
  *     (addBulk → a worker that only counts them): both times and their ratio.
  * It prints the server's version and settings first, and ends with issue 17's line: `steady_tick_ms=… engine_vs_bullmq=…`
  * (the median of the five steady ticks; the ratio of section 2). FIRE=0 skips section 2 (its ratio is then n/a).
+ * BENCH_BUFFER_POOL_MIB=N runs it with the server's InnoDB buffer pool at N MiB (put back afterwards): the README's
+ * setting at scale, against the 128 MiB default.
  * Seeding uses MariaDB's sequence engine (seq_1_to_N). It creates and drops its own databases; KEEP=1 keeps them.
  * BullMQ is not a dependency of the service: the bench installs it (npm install --no-save) the first time. Its
  * lockfile entries would name platform binaries (msgpackr-extract) this registry does not carry, breaking npm ci.
@@ -26,7 +28,7 @@ import { AppModule } from '../src/app.module';
 import { FixedClock } from '../src/shared/clock';
 import { loadConfig } from '../src/config/app.config';
 import { PLAN_LOOKAHEAD_MS, ReminderScheduler } from '../src/reminders/reminder-scheduler.service';
-import { BENCH_SERVER, benchDatabase, measured, printServerSettings } from './support';
+import { BENCH_SERVER, benchDatabase, measured, printServerSettings, withBufferPool } from './support';
 
 const OPEN_ITEMS = Number(process.env.OPEN_ITEMS ?? 1_000_000);
 /**
@@ -272,6 +274,15 @@ async function bullFire(): Promise<{ schedule: number; fire: number; rss: number
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const started = performance.now();
+  const pool = await withBufferPool(log); // BENCH_BUFFER_POOL_MIB: the server's buffer pool for this run (README, settings at scale)
+  try {
+    await run(started);
+  } finally {
+    await pool.restore();
+  }
+}
+
+async function run(started: number): Promise<void> {
   await printServerSettings(log);
   log(`load average at the start ${load()}`);
   const steady = OPEN_ITEMS > 0 ? await tickBench() : null; // OPEN_ITEMS=0: only the comparison

@@ -83,6 +83,48 @@ export async function printServerSettings(log: (s: string) => void = console.log
   }
 }
 
+/**
+ * BENCH_BUFFER_POOL_MIB=N (any bench that calls it): runs the bench with the server's InnoDB buffer pool at N MiB — the
+ * setting the README asks for at scale — and puts the previous size back at the end (`restore()`). InnoDB resizes it
+ * online (MariaDB 10.2+), in whole chunks; the bench waits until the resize has finished. Without the variable, nothing.
+ */
+export async function withBufferPool(log: (s: string) => void = console.log, server: string = BENCH_SERVER): Promise<{ restore: () => Promise<void> }> {
+  const want = Number(process.env.BENCH_BUFFER_POOL_MIB ?? 0);
+  if (!(want > 0)) return { restore: async () => undefined };
+  const u = new URL(server);
+  const c = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
+  const resize = async (bytes: number) => {
+    await c.query(`SET GLOBAL innodb_buffer_pool_size = ${Math.trunc(bytes)}`);
+    for (let i = 0; i < 600; i++) {
+      const [rows] = await c.query<RowDataPacket[]>("SHOW STATUS LIKE 'Innodb_buffer_pool_resize_status'");
+      const status = String(rows[0]?.Value ?? '');
+      if (status === '' || /completed|finished|not started/i.test(status)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const [rows] = await c.query<RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS pool');
+  const before = Number(rows[0].pool);
+  await resize(want * 1048576);
+  log(
+    `[server] BENCH_BUFFER_POOL_MIB=${want}: innodb_buffer_pool_size set to ${want} MiB for this run (was ${(before / 1048576).toFixed(0)} MiB; put back at the end)`,
+  );
+  return {
+    restore: async () => {
+      // Quietly: the bench's last line stays its figures.
+      try {
+        await resize(before);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 /** InnoDB's deadlock count (the whole server: other work on it counts too) and whether the latest one it recorded was in this database. */
 export interface Deadlocks {
   count: number;
