@@ -9,6 +9,7 @@ import { dataSourceOptions } from '../src/app.data-source';
 import { SessionService } from '../src/auth/session.service';
 import { TokenService } from '../src/auth/token.service';
 import { loadConfig } from '../src/config/app.config';
+import { DirectoryCache } from '../src/org/directory-cache';
 import { Person } from '../src/org/person.entity';
 import { SystemClock } from '../src/shared/clock';
 
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
       console.error(`「${name}」已停用，不能登录；请管理员先在组织管理中启用。`);
       return 1;
     }
-    const sessions = new SessionService(db, new TokenService(db, config, new SystemClock()), new SystemClock(), config);
+    const sessions = new SessionService(db, new TokenService(db, config, new SystemClock(), new DirectoryCache(db)), new SystemClock(), config);
     const link = sessions.loginLink(await sessions.issueLoginCode(person.id));
     console.log(`${person.name}的登录链接（10分钟内有效，只能使用一次）：`);
     console.log(link);

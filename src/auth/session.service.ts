@@ -27,8 +27,9 @@ export const sessionView = (a: Actor): SessionView => ({
 
 /**
  * Issue 15 (sign-in): console sessions and the bot's one-time sign-in codes. The cookie's and the code's plain values
- * are never stored, only their SHA-256. The person's roles are read afresh on every request (TokenService.actorFor),
- * so a role taken away or a person deactivated takes effect at once.
+ * are never stored, only their SHA-256. The session itself is read on every request; the person and their roles are
+ * kept a few seconds (TokenService.sessionActor, DirectoryCache), forgotten at every change of the directory, so a role
+ * taken away or a person deactivated takes effect at once (through another instance: within DirectoryCache.TTL_MS).
  */
 @Injectable()
 export class SessionService {
@@ -79,7 +80,7 @@ export class SessionService {
     if (s.personId === null) {
       actor = s.adminKey === this.adminKey ? { personId: null, name: '系统管理员', isAdmin: true, grants: [], channel: 'api' } : null;
     } else {
-      actor = await this.tokens.actorFor(s.personId, 'api');
+      actor = await this.tokens.sessionActor(s.personId);
     }
     if (!actor) return null;
     const renewed = now.getTime() - s.lastSeenAt.getTime() >= SESSION_TOUCH_MS;

@@ -9,6 +9,7 @@ import { RoleGrant } from '../org/role-grant.entity';
 import type { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
+import { DirectoryCache } from '../org/directory-cache';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -21,6 +22,7 @@ export class TokenService {
     private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
+    private readonly directory: DirectoryCache,
   ) {
     this.adminDigest = sha256(config.adminToken);
   }
@@ -31,9 +33,30 @@ export class TokenService {
     if (timingSafeEqual(digest, this.adminDigest)) {
       return { personId: null, name: '系统管理员', isAdmin: true, grants: [], channel: 'api' };
     }
-    const row = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: digest.toString('hex'), revokedAt: IsNull() });
-    if (!row) return null;
-    return this.actorFor(row.personId, 'api');
+    // Issue 17: who a token stands for (token → person → roles) is kept a few seconds (DirectoryCache) instead of three
+    // reads per request. Issuing or revoking a token, retiring a person or changing their roles forgets it at once in
+    // this process (another instance: within DirectoryCache.TTL_MS). A token not found is not kept.
+    const hash = digest.toString('hex');
+    const key = `api-token:${hash}`;
+    const found = this.directory.get(key, async () => {
+      const row = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: hash, revokedAt: IsNull() });
+      return row ? this.actorFor(row.personId, 'api') : null;
+    });
+    const actor = await found;
+    if (!actor) {
+      this.directory.drop(key, found);
+      return null;
+    }
+    return { ...actor, grants: [...actor.grants] };
+  }
+
+  /**
+   * The person's actor for a console session (issue 15), kept a few seconds like a token's (DirectoryCache): a role
+   * taken away or the person retired is seen at once in this process.
+   */
+  async sessionActor(personId: number): Promise<Actor | null> {
+    const actor = await this.directory.get(`session-actor:${personId}`, () => this.actorFor(personId, 'api'));
+    return actor && { ...actor, grants: [...actor.grants] };
   }
 
   async actorFor(personId: number, channel: Actor['channel'], em: EntityManager = this.db.manager): Promise<Actor | null> {

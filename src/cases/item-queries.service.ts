@@ -4,8 +4,6 @@ import { Actor, unitsOf } from '../shared/actor';
 import { readScope } from '../auth/read-scope';
 import { Clock } from '../shared/clock';
 import { notFound } from '../shared/errors';
-import { Person } from '../org/person.entity';
-import { Unit } from '../org/unit.entity';
 import { CommandRunner } from './command-runner';
 import { ItemEvent } from './item-event.entity';
 import { ItemRequest } from './item-request.entity';
@@ -14,6 +12,7 @@ import { Item } from './item.entity';
 import { Directory, eventView, itemView, ItemView } from './item.view';
 import { OPEN_STATES, type Board, type ItemState, type Source } from '../shared/vocabulary';
 import { Report } from './report.entity';
+import { DirectoryCache } from '../org/directory-cache';
 
 export interface ItemFilter {
   unitId?: number;
@@ -53,6 +52,7 @@ export class ItemQueriesService {
     private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly runner: CommandRunner,
+    private readonly names: DirectoryCache,
   ) {}
 
   now(): Date {
@@ -203,33 +203,38 @@ export class ItemQueriesService {
   /** Views for many items with a fixed number of queries (no N+1). */
   async views(items: Item[]): Promise<ItemView[]> {
     if (items.length === 0) return [];
-    const ids = items.map((i) => i.id);
-    const links = await this.db.getRepository(ItemUnit).findBy({ itemId: In(ids) });
-    const dir = await this.directory(items, links);
-    const now = this.clock.now();
-    return items.map((i) =>
-      itemView(
-        i,
-        links.filter((l) => l.itemId === i.id),
-        dir,
-        now,
-      ),
-    );
+    // The co-units in the order they were given (by id): without an order MariaDB and SQLite each chose their own.
+    const links = await this.db.getRepository(ItemUnit).find({ where: { itemId: In(items.map((i) => i.id)) }, order: { id: 'ASC' } });
+    return this.viewsOf(items, links);
   }
 
-  private async directory(items: Item[], links: ItemUnit[]): Promise<Directory> {
+  /**
+   * Views for items whose unit links are at hand, and their parents' numbers when those are too (issue 17: the 台账
+   * reads them with its page). The names of units and people come from the DirectoryCache.
+   */
+  async viewsOf(items: Item[], links: ItemUnit[], parentNumbers?: Map<number, string>): Promise<ItemView[]> {
+    if (items.length === 0) return [];
+    const dir = await this.directory(items, links, parentNumbers);
+    const byItem = new Map<number, ItemUnit[]>();
+    for (const l of links) {
+      const list = byItem.get(l.itemId);
+      if (list) list.push(l);
+      else byItem.set(l.itemId, [l]);
+    }
+    const now = this.clock.now();
+    return items.map((i) => itemView(i, byItem.get(i.id) ?? [], dir, now));
+  }
+
+  private async directory(items: Item[], links: ItemUnit[], parentNumbers?: Map<number, string>): Promise<Directory> {
     const unitIds = [...new Set([...links.map((l) => l.unitId), ...items.map((i) => i.ownerUnitId).filter((u): u is number => u !== null)])];
     const personIds = [...new Set(items.flatMap((i) => [i.ownerId, i.leaderId]))];
-    const parentIds = [...new Set(items.map((i) => i.parentId).filter((p): p is number => p !== null))];
+    const parentIds = parentNumbers ? [] : [...new Set(items.map((i) => i.parentId).filter((p): p is number => p !== null))];
+    // Issue 17: unit and person names from the DirectoryCache (a rename shows at once here, within a few seconds on another instance).
     const [units, people, parents] = await Promise.all([
-      unitIds.length ? this.db.getRepository(Unit).findBy({ id: In(unitIds) }) : [],
-      personIds.length ? this.db.getRepository(Person).findBy({ id: In(personIds) }) : [],
+      this.names.units(unitIds),
+      this.names.people(personIds),
       parentIds.length ? this.db.getRepository(Item).find({ where: { id: In(parentIds) }, select: { id: true, number: true } }) : [],
     ]);
-    return {
-      units: new Map(units.map((u) => [u.id, u])),
-      people: new Map(people.map((p) => [p.id, p])),
-      numbers: new Map(parents.map((p) => [p.id, p.number])),
-    };
+    return { units, people, numbers: parentNumbers ?? new Map(parents.map((p) => [p.id, p.number])) };
   }
 }

@@ -143,14 +143,28 @@ export async function findOneWithChildren<P extends ObjectLiteral, C extends Obj
   const param = driver.preparePersistentValue(where.value, pm.findColumnWithPropertyName(where.column)!);
   const rows = (runner ? (await runner.query(sql, [param], true)).records : await em.query(sql, [param])) as Record<string, unknown>[];
   if (rows.length === 0) return null;
-  const hydrate = <E extends ObjectLiteral>(meta: EntityMetadata, columns: ColumnMetadata[], prefix: string, raw: Record<string, unknown>): E => {
-    const entity = meta.create() as E;
-    for (const c of columns) c.setEntityValue(entity, driver.prepareHydratedValue(raw[`${prefix}${c.databaseName}`], c));
-    return entity;
-  };
   const cId = cm.primaryColumns[0];
   return {
-    row: hydrate<P>(pm, pCols, 'p_', rows[0]),
-    children: rows.filter((r) => r[`c_${cId.databaseName}`] !== null && r[`c_${cId.databaseName}`] !== undefined).map((r) => hydrate<C>(cm, cCols, 'c_', r)),
+    row: hydrate<P>(em, pm, pCols, 'p_', rows[0]),
+    children: rows
+      .filter((r) => r[`c_${cId.databaseName}`] !== null && r[`c_${cId.databaseName}`] !== undefined)
+      .map((r) => hydrate<C>(em, cm, cCols, 'c_', r)),
   };
+}
+
+/**
+ * An entity from a plain row, as TypeORM hydrates one: each of `columns` (those selected by default: `c.isSelect`)
+ * through the driver, read from the row's `${prefix}${databaseName}`.
+ */
+export function hydrate<E extends ObjectLiteral>(
+  em: EntityManager,
+  meta: EntityMetadata,
+  columns: readonly ColumnMetadata[],
+  prefix: string,
+  raw: Record<string, unknown>,
+): E {
+  const driver = em.connection.driver;
+  const entity = meta.create() as E;
+  for (const c of columns) c.setEntityValue(entity, driver.prepareHydratedValue(raw[`${prefix}${c.databaseName}`], c));
+  return entity;
 }

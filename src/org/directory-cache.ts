@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, In, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
+import { ApiToken } from './api-token.entity';
 import { ChatGroup } from './chat-group.entity';
 import { PersonIdentity } from './person-identity.entity';
 import { Person } from './person.entity';
@@ -7,18 +8,23 @@ import { RoleGrant } from './role-grant.entity';
 import { Unit } from './unit.entity';
 import { currentManager } from '../database/transaction';
 
-/** The directory's tables (P1–P3): a write to any of them forgets everything cached. */
-const DIRECTORY: ReadonlySet<unknown> = new Set<unknown>([Person, PersonIdentity, RoleGrant, Unit, ChatGroup]);
+/**
+ * The directory's tables (P1–P3), and the people's bearer tokens (who a token stands for: TokenService.resolve): a
+ * write to any of them forgets everything cached.
+ */
+const DIRECTORY: ReadonlySet<unknown> = new Set<unknown>([Person, PersonIdentity, RoleGrant, Unit, ChatGroup, ApiToken]);
 
 /**
  * Issue 17: what every chat event reads of the directory — who clicked (identity, person, roles), the names of the units
- * and people an item shows, the group a card sits in — kept for a few seconds instead of read again per click.
+ * and people an item shows, the group a card sits in — kept for a few seconds instead of read again per click; and
+ * likewise for every API request: who a bearer token or a console session stands for (TokenService), the names of the
+ * units and people in a list of items (ItemQueriesService.views, the 台账).
  *
  * In this process it is never stale: any write to the directory's tables through TypeORM (the 组织 page, the import,
  * the API) forgets everything at once, and again when that write's transaction ends, so a read that began before the
  * commit cannot put the old rows back — a person retired (停用) is refused at their next click. A transaction that
  * wrote the directory reads past the cache (it must see its own writes). Another instance sharing the database sees a
- * change within TTL_MS.
+ * change within TTL_MS (a token revoked there, a person retired there: refused here within TTL_MS).
  */
 @Injectable()
 export class DirectoryCache implements OnModuleInit {
@@ -80,6 +86,11 @@ export class DirectoryCache implements OnModuleInit {
    */
   private em(): EntityManager {
     return currentManager() ?? this.db.manager;
+  }
+
+  /** Forgets one key, if it still holds this value (a miss not worth keeping: an unknown token). */
+  drop(key: string, value: Promise<unknown>): void {
+    if (this.entries.get(key)?.value === value) this.entries.delete(key);
   }
 
   /** Forget everything (the subscriber calls it on every write to the directory). */

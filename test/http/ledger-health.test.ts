@@ -2,6 +2,7 @@ import { Workbook } from 'exceljs';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemQueriesService, type ItemFilter } from '../../src/cases/item-queries.service';
 import { RegistrationService } from '../../src/cases/registration.service';
+import { toShanghaiIso } from '../../src/shared/shanghai-time';
 import { bearer, Org, seedOrg } from '../support/fixtures';
 import { ADMIN_TOKEN, startTestApp, TestApp } from '../support/test-app';
 
@@ -167,6 +168,35 @@ describe.each(['mariadb', 'sqlite'] as const)('台账, health and calendar over 
     await t.get(ItemCommandsService).requestClosure(n, org.leadContact.actor, { summary: '已完成' });
     expect((await ledger('state=in_progress&pageSize=1')).total).toBe(inProgress);
     expect((await ledger('state=closure_requested&pageSize=1')).total).toBe(requested + 1);
+  });
+
+  it('B3, issue 17: each row of a 台账 page is the item as the item list shows it (units in order, parent, office), with its latest report', async () => {
+    const reg = t.get(RegistrationService);
+    const cmd = t.get(ItemCommandsService);
+    const input = { content: '内容', source: 'meeting' as const, ownerId: org.owner.id, leaderId: org.leader.id, leadUnitId: org.units.lead };
+    const withCo = (
+      await reg.register({ ...input, title: '两个协办单位', coUnitIds: [org.units.other, org.units.co], deadline: { node: '7d' } }, org.supervisor.actor)
+    ).number;
+    const parent = (await reg.register({ ...input, title: '分解事项', deadline: { node: '1m' } }, org.supervisor.actor)).number;
+    await reg.decompose(parent, [{ unitId: org.units.co }, { unitId: org.units.other, deadline: { node: '3d' } }], org.owner.actor);
+    await cmd.assign(withCo, org.owner.actor);
+    await cmd.sign(withCo, org.leadContact.actor);
+    await cmd.report(withCo, org.leadContact.actor, '第一次进展');
+    t.clock.advance(3600_000);
+    await cmd.report(withCo, org.leadContact.actor, '第二次进展');
+    const secondReport = toShanghaiIso(t.clock.now());
+    for (const query of ['pageSize=500&source=meeting', 'pageSize=2&page=2&source=meeting', `pageSize=500&unitId=${org.units.co}`]) {
+      const page = (await t.http().get(`/api/ledger?${query}`).set(bearer(org.supervisor)).expect(200)).body as { items: Record<string, unknown>[] };
+      const list = (await t.http().get(`/api/items?${query}`).set(bearer(org.supervisor)).expect(200)).body as { items: Record<string, unknown>[] };
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(page.items.map(({ lastReportAt: _, ...view }) => view)).toEqual(list.items);
+    }
+    const rows = (await ledger('pageSize=500&source=meeting')).items as unknown as Record<string, unknown>[];
+    const row = (n: string) => rows.find((i) => i.number === n)!;
+    expect(row(withCo).lastReportAt).toBe(secondReport); // the later of its two reports
+    expect((row(withCo).coUnits as { name: string }[]).map((u) => u.name)).toHaveLength(2);
+    expect(rows.filter((i) => i.parentNumber === parent)).toHaveLength(2);
+    expect(row(parent).lastReportAt).toBeNull();
   });
 
   it('B3, issue 17: the yellow page holds, in deadline order, the items not yet handed over past their deadline and then those due within 24 h, page by page', async () => {
