@@ -19,12 +19,7 @@ export async function benchDatabase(
 ): Promise<{ name: string; url: string; drop: () => Promise<void>; deadlocks: () => Promise<Deadlocks> }> {
   const u = new URL(BENCH_SERVER);
   const name = `${prefix}_${Date.now()}`;
-  const admin = await createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
-  });
+  const admin = await adminConnection(u);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   u.pathname = `/${name}`;
   u.searchParams.set('pool', String(pool));
@@ -49,6 +44,16 @@ export async function benchDatabase(
   };
 }
 
+/** A connection to the bench's server as its administrator (no database chosen). */
+function adminConnection(u: URL) {
+  return createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  });
+}
+
 /** The p-th percentile (nearest rank) of a list of numbers. */
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,12 +67,7 @@ export function percentile(xs: number[], p: number): number {
  */
 export async function printServerSettings(log: (s: string) => void = console.log, server: string = BENCH_SERVER): Promise<void> {
   const u = new URL(server);
-  const c = await createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
-  });
+  const c = await adminConnection(u);
   try {
     const [rows] = await c.query<RowDataPacket[]>(
       `SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush,
@@ -92,12 +92,7 @@ export async function withBufferPool(log: (s: string) => void = console.log, ser
   const want = Number(process.env.BENCH_BUFFER_POOL_MIB ?? 0);
   if (!(want > 0)) return { restore: async () => undefined };
   const u = new URL(server);
-  const c = await createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
-  });
+  const c = await adminConnection(u);
   const resize = async (bytes: number) => {
     await c.query(`SET GLOBAL innodb_buffer_pool_size = ${Math.trunc(bytes)}`);
     for (let i = 0; i < 600; i++) {
