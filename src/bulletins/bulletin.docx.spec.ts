@@ -136,6 +136,7 @@ describe('B2 renderBulletinDocx: the 公文 .docx', () => {
           verticalAlign: VerticalAlignTable.CENTER,
           children: [
             new Paragraph({
+              ...(header ? { keepNext: true } : {}),
               alignment: header || text.length <= 6 ? AlignmentType.CENTER : AlignmentType.LEFT,
               children: [new TextRun({ text, font, size: 24, bold: header })],
             }),

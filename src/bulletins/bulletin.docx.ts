@@ -134,16 +134,18 @@ const escapeXml = (v: string) => v.replace(/[&"'<>\x00-\x08\x0B\x0C\x0E-\x1F]/g,
 
 /**
  * Issue 17: a table as WordprocessingML text, written row by row — the XML docx writes for the same table (fixed
- * layout, single borders, a repeated header row, rows that do not split, each cell's run in the body font at 小四),
- * byte for byte (bulletin.docx.spec.ts holds it to docx's), without the object tree docx builds for every cell of a
- * 500-unit table on the way (most of the time and memory of a large 通报's .docx).
+ * layout, single borders, a repeated header row kept with the first row under it, rows that do not split, each cell's
+ * run in the body font at 小四), byte for byte (bulletin.docx.spec.ts holds it to docx's), without the object tree
+ * docx builds for every cell of a 500-unit table on the way (most of the time and memory of a large 通报's .docx).
+ * The header row keeps with the next row: at the foot of a page LibreOffice otherwise printed the header alone and
+ * dropped every data row of the table (bulletin-docx-render.test.ts).
  */
 export function tableXml(f: Fonts, t: BulletinTable): string {
   const widths = columnWidths(t.headers);
   const fonts = `<w:rFonts w:ascii="${escapeXml(f.latin)}" w:cs="${escapeXml(f.latin)}" w:eastAsia="${escapeXml(f.body)}" w:hAnsi="${escapeXml(f.latin)}"/>`;
   const bold = { true: '<w:b/><w:bCs/>', false: '<w:b w:val="false"/><w:bCs w:val="false"/>' };
   const cell = (text: string, i: number, header: boolean) =>
-    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${widths[i]}"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:jc w:val="${header || text.length <= 6 ? 'center' : 'left'}"/></w:pPr>` +
+    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${widths[i]}"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>${header ? '<w:keepNext/>' : ''}<w:jc w:val="${header || text.length <= 6 ? 'center' : 'left'}"/></w:pPr>` +
     `<w:r><w:rPr>${fonts}${bold[`${header}`]}<w:sz w:val="${SIZE.table}"/><w:szCs w:val="${SIZE.table}"/></w:rPr><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p></w:tc>`;
   const border = (side: string) => `<w:${side} w:val="single" w:color="000000" w:sz="4"/>`;
   // Fixed layout: Word and LibreOffice keep the widths given instead of fitting the columns to their content.

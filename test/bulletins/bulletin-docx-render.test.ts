@@ -117,3 +117,51 @@ maybe('通报 .docx rendered by LibreOffice (issue 14)', () => {
     expect(smallestPt).toBeGreaterThanOrEqual(10.5);
   });
 });
+
+/**
+ * Issue 17 (found at 100,000 items): when 表1's caption and header row fell at the foot of the first page, LibreOffice
+ * printed the header alone — every data row of 表1 was missing from the 通报 (the header row may not split and repeats
+ * on each page; with no room for a data row under it, the rows were dropped). The 通报 is made 24 times with 0 to 23
+ * lines of text before 表1, so that in one of them it starts at every height of the page, and each row carries a
+ * mark to find in the print. One LibreOffice run converts them all.
+ */
+maybe('a table that starts at the foot of a page keeps its rows (issue 17)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bulletin-foot-'));
+  const SHIFTS = 24;
+  const ROWS = 10; // as many as 表1 has, one per 事项来源
+  const mark = (row: number) => `mark${row}`;
+  const name = (shift: number) => `shift${String(shift).padStart(2, '0')}`;
+
+  beforeAll(async () => {
+    const base = composeBulletin(fullMonth());
+    const [first, ...rest] = base.sections;
+    const sources = first.blocks.find((b) => b.type === 'table');
+    if (sources?.type !== 'table') throw new Error('the composed 通报 has no table in its first section');
+    const table = { ...sources.table, rows: Array.from({ length: ROWS }, (_, i) => [mark(i), ...sources.table.rows[i % sources.table.rows.length].slice(1)]) };
+    const files: string[] = [];
+    for (let shift = 0; shift < SHIFTS; shift++) {
+      const filler = Array.from({ length: shift }, () => ({ type: 'paragraph' as const, text: '本段用于调整表格在页面中的位置。' }));
+      const section = { ...first, blocks: [...filler, { type: 'table' as const, table }] };
+      const docx = await renderBulletinDocx({ ...base, sections: [section, ...rest] }, { office: '市人民政府督查室', date: '2026年4月1日' });
+      files.push(join(out, `${name(shift)}.docx`));
+      writeFileSync(files[files.length - 1], docx);
+    }
+    const profile = `file://${join(out, 'profile')}`;
+    execFileSync('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', out, ...files], {
+      timeout: 180_000,
+      stdio: 'ignore',
+    });
+  }, 240_000);
+  afterAll(() => rmSync(join(out, 'profile'), { recursive: true, force: true }));
+
+  it('every data row of 表1 is printed, wherever on the page the table starts', () => {
+    const missing: string[] = [];
+    for (let shift = 0; shift < SHIFTS; shift++) {
+      const pdf = join(out, `${name(shift)}.pdf`);
+      if (!existsSync(pdf)) throw new Error(`LibreOffice made no PDF of ${name(shift)} in ${out}`);
+      const layout = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+      for (let r = 0; r < ROWS; r++) if (!new RegExp(`\\b${mark(r)}\\b`).test(layout)) missing.push(`${name(shift)} ${mark(r)}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
