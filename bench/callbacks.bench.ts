@@ -91,7 +91,7 @@ function statementsFromHere(nest: { get<T>(t: abstract new (...a: never[]) => T)
     const now = counts();
     const per = (k: keyof typeof now) => (now[k] - from[k]) / clicks;
     log(
-      `${label} SQL statements per click: ${per('click').toFixed(1)} in the click (inbox, command, the card read back; ${per('clickControl').toFixed(1)} of them transaction control); meanwhile ${per('relay').toFixed(1)} by the outbox relay and ${per('other').toFixed(1)} other`,
+      `${label} SQL statements per click: ${per('click').toFixed(1)} in the click (inbox, command, the card read back; ${per('clickControl').toFixed(1)} of them transaction control) in ${per('clickTrips').toFixed(1)} round trips; meanwhile ${per('relay').toFixed(1)} by the outbox relay and ${per('other').toFixed(1)} other`,
     );
     return per('click');
   };

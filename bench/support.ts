@@ -1,3 +1,4 @@
+import { BATCH_SEPARATOR } from '../src/database/transaction';
 import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
@@ -157,20 +158,25 @@ export function tagStatementOrigins(
 
 /**
  * Counts every SQL statement the service sends through TypeORM (SET TRANSACTION, START TRANSACTION and COMMIT
- * included) by origin (tagStatementOrigins; 'other' is everything else: jobs, the bench's own reads). The DataSource's
- * logger is replaced by one that counts — TypeORM calls logQuery once per statement, whatever the logging option — and
- * passes errors on.
+ * included) by origin (tagStatementOrigins; 'other' is everything else: jobs, the bench's own reads), and the round
+ * trips of the click's (clickTrips): a batched transaction (src/database/transaction.ts) sends several statements in
+ * one, joined by BATCH_SEPARATOR, and its START TRANSACTION with its first. The DataSource's logger is replaced by one
+ * that counts — TypeORM calls logQuery once per query it sends, whatever the logging option — and passes errors on.
  */
-export function countStatements(ds: DataSource): () => Record<StatementOrigin | 'clickControl', number> {
+export function countStatements(ds: DataSource): () => Record<StatementOrigin | 'clickControl' | 'clickTrips', number> {
   // clickControl: those of the click's statements that only open, mark or end its transaction.
-  const counts: Record<StatementOrigin | 'clickControl', number> = { click: 0, clickControl: 0, relay: 0, other: 0 };
+  const counts: Record<StatementOrigin | 'clickControl' | 'clickTrips', number> = { click: 0, clickControl: 0, clickTrips: 0, relay: 0, other: 0 };
   const control = /^\s*(SET TRANSACTION|START TRANSACTION|BEGIN|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|COMMIT)\b/i;
   const previous = ds.logger;
   const counting: OrmLogger = {
     logQuery: (query: string) => {
       const o = origin.getStore() ?? 'other';
-      counts[o]++;
-      if (o === 'click' && control.test(query)) counts.clickControl++;
+      const statements = query.split(BATCH_SEPARATOR);
+      counts[o] += statements.length;
+      if (o === 'click') {
+        counts.clickTrips++;
+        counts.clickControl += statements.filter((q) => control.test(q)).length;
+      }
     },
     logQueryError: (...a) => previous.logQueryError(...a),
     logQuerySlow: (...a) => previous.logQuerySlow(...a),

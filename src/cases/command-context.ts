@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../shared/actor';
 import type { OutboxTarget } from '../outbox/outbox-message.entity';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { updateWhere } from '../database/plain-sql';
+import { updateWhereLater } from '../database/plain-sql';
 import { ownerOfficeTargets, Target, unitTargets } from '../org/message-targets';
 import { conflict } from '../shared/errors';
 import { Item } from './item.entity';
@@ -42,15 +42,16 @@ export class CommandContext {
   async transition(to: ItemState, patch: Partial<Item>, event: EventInput): Promise<ItemEvent> {
     const from = this.item.state;
     // Plain SQL (issue 17): the query builder cost more than the statement.
-    const affected = await updateWhere(
+    // Issue 17: held back in a chat event's transaction (sent with the timeline line below); the version guard is
+    // checked before it commits.
+    await updateWhereLater(
       this.em,
       Item,
       { ...patch, state: to, version: () => 'version + 1', remindersPlannedUntil: null },
       { id: this.item.id, version: this.item.version },
+      1,
+      () => conflict('CASE.CONCURRENT_UPDATE', `事项 ${this.item.number} 刚被他人更新，请刷新后重试。`),
     );
-    if (affected !== 1) {
-      throw conflict('CASE.CONCURRENT_UPDATE', `事项 ${this.item.number} 刚被他人更新，请刷新后重试。`);
-    }
     Object.assign(this.item, patch, { state: to, version: this.item.version + 1, remindersPlannedUntil: null });
     // Cards already in groups are refreshed by CardRefresher, a subscriber of the event (it needs the item and the actor's unit role).
     return this.timeline.append(

@@ -8,7 +8,7 @@ import { DomainError } from '../shared/errors';
 import { shanghaiDate } from '../shared/shanghai-time';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { inTransaction } from '../database/transaction';
-import { insertRows } from '../database/plain-sql';
+import { insertRowsLater } from '../database/plain-sql';
 import { isDatabaseUnavailable } from '../database/outage';
 import type { BotEvent, BotResult } from './bot-event';
 import { BotCommand, parseCommand } from './command.parser';
@@ -122,10 +122,12 @@ export class BotRouter {
             await this.answer(em, event, actor, outcome);
             return { ...said(outcome), actor, place, held };
           }),
-        { isolation: 'READ COMMITTED', inner: 'join' },
+        // Issue 17: batched — the writes go to the server in a few round trips (src/database/transaction.ts).
+        { isolation: 'READ COMMITTED', inner: 'join', batch: true },
       );
     } catch (e) {
-      if (e instanceof Repeat) return { duplicate: true }; // its run rolled back whole
+      // Its run rolled back whole. The inbox row is held to the event's COMMIT (batch): a repeat's clash is found there.
+      if (e instanceof Repeat || isInboxClash(e)) return { duplicate: true };
       if (!(e instanceof Refused)) throw e;
       const refused = e.outcome;
       // The refused command's writes went with its transaction; the refusal is claimed, recorded and answered on its own.
@@ -248,7 +250,10 @@ export class BotRouter {
    */
   private async claim(em: EntityManager, event: BotEvent, personId: number | null, outcome: string | null): Promise<boolean> {
     try {
-      await insertRows(em, InboxEvent, [{ platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome }]);
+      // Held in the event's transaction (issue 17): sent with its COMMIT, where a clash is the repeat (process).
+      await insertRowsLater(em, InboxEvent, [
+        { platform: event.platform, eventId: event.eventId, kind: event.cardAction ? 'card' : 'text', personId, outcome },
+      ]);
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -436,6 +441,13 @@ const codeOf = (e: unknown): string | undefined => {
   const code = err?.driverError?.code ?? err?.code;
   return typeof code === 'string' ? code : undefined;
 };
+
+/** The platform id already in inbox_event (its unique key uq_inbox_event): a repeat delivery. */
+function isInboxClash(e: unknown): boolean {
+  if (!isDuplicateKey(e)) return false;
+  const err = e as { message?: string; driverError?: { message?: string } };
+  return /uq_inbox_event|inbox_event\.(platform|event_id)/.test(`${err.driverError?.message ?? ''} ${err.message ?? ''}`);
+}
 
 function isDuplicateKey(e: unknown): boolean {
   const code = codeOf(e);

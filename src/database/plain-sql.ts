@@ -1,6 +1,7 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryDeepPartialEntity, QueryRunner } from 'typeorm';
 import { BroadcasterResult } from 'typeorm/subscriber/BroadcasterResult';
+import { batching, holdStatement } from './transaction';
 
 /**
  * Issue 17: the few writes every chat event makes (its inbox row, its timeline line, its outbox rows) as plain SQL, built
@@ -36,6 +37,29 @@ export async function insertRows<T extends ObjectLiteral>(em: EntityManager, tar
       .execute();
     return Number(r.identifiers[0]?.id);
   }
+  const { sql, params, meta } = insertStatement(em, target, rows);
+  const result = await runner.query(sql, params, true);
+  await told(runner, meta, 'insert');
+  const raw = result.raw as { insertId?: number } | number | bigint;
+  return typeof raw === 'object' && raw !== null ? Number(raw.insertId) : Number(raw); // mysql2's header; better-sqlite3's rowid
+}
+
+/**
+ * insertRows for a caller that needs nothing back (no id): in a transaction that batches (TransactionOptions.batch) the
+ * INSERT is held and sent with the transaction's next statement or its COMMIT — its failure (a unique key) then
+ * surfaces there; otherwise it runs now.
+ */
+export async function insertRowsLater<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[]): Promise<void> {
+  const runner = em.queryRunner;
+  if (!runner || rows.length === 0 || !batching(runner)) {
+    await insertRows(em, target, rows);
+    return;
+  }
+  const { sql, params, meta } = insertStatement(em, target, rows);
+  holdStatement(runner, { sql, params, after: () => told(runner, meta, 'insert') });
+}
+
+function insertStatement<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[]) {
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const named = meta.columns.filter((c) => rows[0][c.propertyName] !== undefined && !(c.isPrimary && c.isGenerated));
@@ -47,10 +71,7 @@ export async function insertRows<T extends ObjectLiteral>(em: EntityManager, tar
     };
   });
   const params = rows.flatMap((r) => columns.map((c) => driver.preparePersistentValue(c.getEntityValue(r), c) as unknown));
-  const result = await runner.query(sql, params, true);
-  await told(runner, meta, 'insert');
-  const raw = result.raw as { insertId?: number } | number | bigint;
-  return typeof raw === 'object' && raw !== null ? Number(raw.insertId) : Number(raw); // mysql2's header; better-sqlite3's rowid
+  return { sql, params, meta };
 }
 
 /** A value to set, or (as in TypeORM) a function giving an SQL expression over the row's columns: `() => 'version + 1'`. */
@@ -63,6 +84,42 @@ export type SetValues<T> = { [K in keyof T]?: T[K] | (() => string) };
 export async function updateWhere<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, set: SetValues<T>, where: Partial<T>): Promise<number> {
   const runner = em.queryRunner;
   if (!runner) return (await em.update(target, where as never, set as never)).affected ?? 0;
+  const { sql, params, meta } = updateStatement(em, target, set, where);
+  const result = await runner.query(sql, params, true);
+  await told(runner, meta, 'update');
+  return result.affected ?? 0;
+}
+
+/**
+ * updateWhere for a caller that only needs to know the UPDATE changed `expected` rows: in a transaction that batches
+ * it is held (TransactionOptions.batch) and `mismatch()` is thrown, before the transaction commits, if it did not;
+ * otherwise it runs now and throws at once.
+ */
+export async function updateWhereLater<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  set: SetValues<T>,
+  where: Partial<T>,
+  expected: number,
+  mismatch: () => Error,
+): Promise<void> {
+  const runner = em.queryRunner;
+  if (!runner || !batching(runner)) {
+    if ((await updateWhere(em, target, set, where)) !== expected) throw mismatch();
+    return;
+  }
+  const { sql, params, meta } = updateStatement(em, target, set, where);
+  holdStatement(runner, {
+    sql,
+    params,
+    check: (r) => {
+      if (r.affectedRows !== expected) throw mismatch();
+    },
+    after: () => told(runner, meta, 'update'),
+  });
+}
+
+function updateStatement<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, set: SetValues<T>, where: Partial<T>) {
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const setColumns = meta.columns.filter((c) => (set as ObjectLiteral)[c.propertyName] !== undefined);
@@ -85,9 +142,7 @@ export async function updateWhere<T extends ObjectLiteral>(em: EntityManager, ta
     ...setColumns.filter((c) => typeof expression(c) !== 'function').map((c) => driver.preparePersistentValue(expression(c), c) as unknown),
     ...whereColumns.map((c) => driver.preparePersistentValue(where[c.propertyName], c) as unknown),
   ];
-  const result = await runner.query(sql, params, true);
-  await told(runner, meta, 'update');
-  return result.affected ?? 0;
+  return { sql, params, meta };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { QueryResult } from 'typeorm/query-runner/QueryResult';
 
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
 const retryable = (e: unknown): boolean => {
@@ -24,6 +25,12 @@ export interface TransactionOptions {
    * in a transaction of its own (a chat event), it saves the two statements of a savepoint on every success.
    */
   inner?: 'savepoint' | 'join';
+  /**
+   * Issue 17: writes whose outcome the work does not wait for (holdStatement) are sent with the transaction's next
+   * statement, or with its COMMIT, in one round trip; its START TRANSACTION goes with its first statement. MySQL/MariaDB
+   * only (a connection that accepts several statements at once); elsewhere every statement runs when it is made.
+   */
+  batch?: boolean;
 }
 
 /** Outer transactions whose inner ones join them (TransactionOptions.inner). */
@@ -81,7 +88,7 @@ export async function inTransaction<T>(db: DataSource, work: (em: EntityManager)
         if (o.inner === 'join') joining.add(em);
         return current.run(em, () => work(em));
       };
-      return await inTurn(db, () => (mysql ? mysqlTransaction(db, isolation, run) : db.transaction(run)));
+      return await inTurn(db, () => (mysql ? mysqlTransaction(db, isolation, run, o.batch === true) : db.transaction(run)));
     } catch (e) {
       if (i >= attempts || !retryable(e)) throw e;
       await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
@@ -146,10 +153,16 @@ function sessionsReadCommitted(db: DataSource): void {
 }
 
 /** DataSource.transaction on MySQL/MariaDB, with the level set as the connection's session needs it (above). */
-async function mysqlTransaction<T>(db: DataSource, isolation: TransactionOptions['isolation'], run: (em: EntityManager) => Promise<T>): Promise<T> {
+async function mysqlTransaction<T>(
+  db: DataSource,
+  isolation: TransactionOptions['isolation'],
+  run: (em: EntityManager) => Promise<T>,
+  batch: boolean,
+): Promise<T> {
   const keep = sessionsKept(db);
   if (keep) sessionsReadCommitted(db);
   const runner = db.createQueryRunner();
+  if (batch && acceptsBatches(db)) batchOn(runner);
   try {
     const connection = (await runner.connect()) as object;
     const session = readCommitted.has(connection);
@@ -175,4 +188,81 @@ async function mysqlTransaction<T>(db: DataSource, isolation: TransactionOptions
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Issue 17: several statements in one round trip. A card click made 8 round trips to the server (BEGIN, the item's lock,
+ * the report, the item, the timeline line, the inbox row, the notices, COMMIT); writing each small packet to the socket
+ * was a fifth of the click's CPU in the service (the kernel's loopback path and waking the server's thread, per packet),
+ * and each cost the server a wake-up too. Statements are joined by BATCH_SEPARATOR; the results come back one per
+ * statement. The server stops at the first statement that fails and reports its error: the transaction then rolls back
+ * as for any failed statement.
+ */
+export const BATCH_SEPARATOR = ';\n';
+
+/** What a held statement needs once it has run: its check (before COMMIT) and who to tell. */
+interface Held {
+  sql: string;
+  params: unknown[];
+  /** Throws when the statement's result is not what the work assumed (an UPDATE's version guard). */
+  check?: (result: { affectedRows?: number }) => void;
+  after?: () => Promise<void>;
+}
+const holding = new WeakMap<QueryRunner, Held[]>();
+
+/** The pool's connections accept several statements in one query (src/database/data-source.ts: multipleStatements). */
+const acceptsBatches = (db: DataSource): boolean => (db.options as { multipleStatements?: boolean }).multipleStatements === true;
+
+/**
+ * Holds a write back on `runner`'s transaction when it batches (TransactionOptions.batch): it is sent before or with the
+ * transaction's next statement, and at the latest with its COMMIT — never after. `check` runs on its result before the
+ * transaction commits (a held statement with a check is not sent with the COMMIT itself); `after` once it has run.
+ * Returns false when the transaction does not batch: the caller runs the statement itself, now.
+ */
+export function holdStatement(runner: QueryRunner | undefined, statement: Held): boolean {
+  const held = runner ? holding.get(runner) : undefined;
+  if (!held) return false;
+  held.push(statement);
+  return true;
+}
+
+/** Whether `runner`'s transaction holds writes back (TransactionOptions.batch). */
+export const batching = (runner: QueryRunner | undefined): boolean => runner !== undefined && holding.has(runner);
+
+const OK_PACKET = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
+
+/** Makes `runner` send held statements with the next one (above); its START TRANSACTION is held like a write. */
+function batchOn(runner: QueryRunner): void {
+  const held: Held[] = [];
+  holding.set(runner, held);
+  const send = runner.query.bind(runner) as (q: string, p?: unknown[], structured?: boolean) => Promise<QueryResult>;
+  const flush = async (query: string | null, parameters: unknown[] | undefined): Promise<QueryResult> => {
+    const batch = held.splice(0, held.length);
+    const statements = [...batch.map((h) => h.sql), ...(query === null ? [] : [query])];
+    const all = await send(statements.join(BATCH_SEPARATOR), [...batch.flatMap((h) => h.params), ...(parameters ?? [])], true);
+    // One statement answers with its own result; several with one result each.
+    const results = (statements.length === 1 ? [all.raw] : all.raw) as unknown[];
+    for (let i = 0; i < batch.length; i++) batch[i].check?.(results[i] as { affectedRows?: number });
+    for (const h of batch) await h.after?.();
+    const last = results[results.length - 1] as { affectedRows?: number } | unknown[];
+    const result = new QueryResult();
+    result.raw = last;
+    result.records = Array.isArray(last) ? last : [];
+    if (!Array.isArray(last) && typeof last?.affectedRows === 'number') result.affected = last.affectedRows;
+    return result;
+  };
+  const batched = async (query: string, parameters?: unknown[], structured?: boolean): Promise<unknown> => {
+    if (query === 'START TRANSACTION') {
+      held.push({ sql: query, params: [] });
+      return structured ? Object.assign(new QueryResult(), { raw: OK_PACKET, records: [] }) : OK_PACKET;
+    }
+    // A rollback forgets what was held: none of it was sent (a START TRANSACTION not sent leaves nothing to roll back).
+    if (query === 'ROLLBACK') held.length = 0;
+    if (held.length === 0) return send(query, parameters, structured);
+    // The checks of held statements must pass before anything commits: those go in a round trip of their own first.
+    if (query === 'COMMIT' && held.some((h) => h.check)) await flush(null, undefined);
+    const result = held.length === 0 ? await send(query, parameters, true) : await flush(query, parameters);
+    return structured ? result : result.raw;
+  };
+  runner.query = batched as QueryRunner['query'];
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { insertRows } from '../database/plain-sql';
+import { insertRowsLater } from '../database/plain-sql';
 import { OutboxMessage, OutboxTarget } from './outbox-message.entity';
 import { Clock } from '../shared/clock';
 import { QUIET_HOURS, type QuietHours } from './quiet-hours.port';
@@ -51,7 +51,8 @@ export class OutboxWriter {
     try {
       const result = await work();
       this.gathered.delete(em);
-      if (rows.length > 0) await insertRows(em, OutboxMessage, rows);
+      // Held in a chat event's transaction: sent with its COMMIT (issue 17).
+      if (rows.length > 0) await insertRowsLater(em, OutboxMessage, rows);
       return result;
     } finally {
       this.gathered.delete(em);
@@ -86,6 +87,6 @@ export class OutboxWriter {
     }));
     const gathering = this.gathered.get(em);
     if (gathering) gathering.push(...rows);
-    else await insertRows(em, OutboxMessage, rows);
+    else await insertRowsLater(em, OutboxMessage, rows);
   }
 }

@@ -1,3 +1,4 @@
+import { BATCH_SEPARATOR } from '../../src/database/transaction';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity';
 import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
 import type { BotEvent } from '../../src/chat/bot-event';
@@ -109,7 +110,8 @@ describe('bot router (issue 4 §2)', () => {
       get: (target, key) =>
         key === 'logQuery'
           ? (q: string, ...rest: unknown[]) => {
-              if (/^INSERT INTO `outbox_message`/.test(q)) inserts.push(q);
+              // A batched transaction sends several statements in one query (src/database/transaction.ts).
+              for (const one of q.split(BATCH_SEPARATOR)) if (/^INSERT INTO `outbox_message`/.test(one)) inserts.push(one);
               return (target.logQuery as (...a: unknown[]) => unknown).call(target, q, ...rest);
             }
           : (target as unknown as Record<string | symbol, unknown>)[key],

@@ -17,7 +17,8 @@ const APP = { clientId: 'dingcount', clientSecret: 'dingcount-secret-0123456789'
  * official Stream SDK against the fake DingTalk, real MariaDB): the click's own handling from the push to the ACK's
  * card, transaction control included (bench/support.ts countStatements, the same count bench:callbacks prints).
  * Was 31 for a 反馈 click; the ACK now carries the card as the click's own command left it. Now BEGIN, the item's lock,
- * the report, the item, the timeline line, the owner's notice, the inbox row (written once, already processed), COMMIT.
+ * the report, the item, the timeline line, the owner's notice, the inbox row (written once, already processed), COMMIT
+ * — in 4 round trips (the transaction batches its writes).
  */
 describe('statements per card click (issue 17)', () => {
   let fake: FakeDingTalk;
@@ -71,10 +72,11 @@ describe('statements per card click (issue 17)', () => {
     const counts = countStatements(t.db as DataSource);
     type Ack = { cardData: { cardParamMap: Record<string, string> }; userPrivateData: { cardParamMap: Record<string, string> } };
     const click = async (n: string, actionId: string, params: Record<string, string> = {}) => {
-      const before = counts().click;
+      const before = counts();
       const c = await fake.clickCardButton({ outTrackId: cardOf(n).outTrackId, userId: 'dt-contact', actionId, params });
       const ack = (await c.ack) as Ack;
-      return { ack, statements: counts().click - before };
+      const after = counts();
+      return { ack, statements: after.click - before.click, trips: after.clickTrips - before.clickTrips };
     };
 
     // The card's place is known from when this process delivered it (its card row is not read); the clicker is found
@@ -86,12 +88,17 @@ describe('statements per card click (issue 17)', () => {
     expect(signed.statements).toBeLessThanOrEqual(12);
 
     const reported: number[] = [];
+    const trips: number[] = [];
     for (let i = 1; i <= 3; i++) {
       const r = await click(numbers[0], 'report', { content: `第${i}次反馈` });
       expect(r.ack.userPrivateData.cardParamMap.notice).toContain('反馈已记录');
       expect(JSON.parse(r.ack.cardData.cardParamMap.buttons).map((b: { id: string }) => b.id)).toEqual(['report', 'extend', 'close']);
       reported.push(r.statements);
+      trips.push(r.trips);
     }
+    // Batched (src/database/transaction.ts): BEGIN with the lock; the report (its id is needed); the item with the
+    // timeline line; the inbox row and the notice with COMMIT — 4 round trips, not 8.
+    expect(Math.max(...trips.slice(1))).toBeLessThanOrEqual(4);
     // The node's first report replays the timeline for S5 (a late report scores); later ones on the answered node do not.
     expect(reported[0]).toBeLessThanOrEqual(9);
     expect(Math.max(...reported.slice(1))).toBeLessThanOrEqual(8);

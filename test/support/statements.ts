@@ -1,3 +1,4 @@
+import { BATCH_SEPARATOR } from '../../src/database/transaction';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
 
 /**
@@ -8,7 +9,8 @@ export function countStatements(ds: DataSource): { count: (pattern: RegExp) => n
   const seen: string[] = [];
   const previous = ds.logger;
   const counting: OrmLogger = {
-    logQuery: (query: string) => void seen.push(query),
+    // A batched transaction (src/database/transaction.ts) sends several statements in one query: each is counted.
+    logQuery: (query: string) => void seen.push(...query.split(BATCH_SEPARATOR)),
     logQueryError: (...a) => previous.logQueryError(...a),
     logQuerySlow: (...a) => previous.logQuerySlow(...a),
     logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
