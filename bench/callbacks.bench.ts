@@ -9,9 +9,11 @@
  * Also counted: the SQL statements per click (every statement the service sent while the clicks ran, by origin: the
  * click's own handling — inbox, command, the card read back for the answer —, the outbox relay meanwhile, and the
  * rest), the CPU per click (this process, and the database server where /proc shows it), and InnoDB's deadlocks
- * during the run. The last line is
- * `ack_p99_ms=… clicks_per_s=… statements_per_click=…` (DingTalk's ACK; WeCom's figures when only WeCom runs), where
- * statements_per_click counts the click's own handling.
+ * during the run. DingTalk's clicks run over TCP and then over the server's Unix socket when it runs on this machine
+ * (TRANSPORT=tcp|socket|both; WeCom's over TCP). The last line is
+ * `ack_p99_ms=… clicks_per_s=… statements_per_click=… round_trips_per_click=… transport=… tcp_ack_p99_ms=… tcp_clicks_per_s=…`
+ * (DingTalk's ACK over the last transport, then over TCP when both ran; WeCom's figures when only WeCom runs), where
+ * the statements and round trips count the click's own handling.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -20,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { FakeDingTalk } from '../fakes/dingtalk';
 import { FakeWeCom } from '../fakes/wecom';
-import { benchDatabase, countStatements, cpuFromHere, type Deadlocks, percentile, tagStatementOrigins } from './support';
+import { benchDatabase, countStatements, cpuFromHere, type Deadlocks, localSocket, percentile, tagStatementOrigins } from './support';
 import { BotRouter } from '../src/chat/bot-router.service';
 import { OutboxRelay } from '../src/outbox/outbox.relay';
 import { AppModule } from '../src/app.module';
@@ -39,12 +41,15 @@ const pct = percentile;
 
 const WECOM_ITEMS = Number(process.env.WECOM_ITEMS ?? 500);
 const PLATFORM = process.env.PLATFORM ?? 'both';
+const TRANSPORT = process.env.TRANSPORT ?? 'both';
 
 /** What one platform's run measured, for the closing line. */
 interface Figures {
   p99: number;
   clicksPerSecond: number;
   statementsPerClick: number;
+  tripsPerClick: number;
+  transport: 'tcp' | 'socket';
 }
 
 const load = () =>
@@ -76,24 +81,34 @@ function workingHoursClock(): OffsetClock {
 async function main(): Promise<void> {
   tagStatementOrigins(BotRouter, OutboxRelay);
   log(`load average ${load()} (1, 5, 15 min) at the start`);
-  const ding = PLATFORM !== 'wecom' ? await dingtalk() : null;
+  // TRANSPORT: how the service reaches MariaDB — 'tcp' (127.0.0.1:3306, as to a server on another machine), 'socket'
+  // (the server's Unix socket, as a service on the database's own machine connects: ?socket= in DATABASE_URL, README),
+  // or 'both' (the default when the server runs here): DingTalk's clicks over each, one after the other.
+  const socket = TRANSPORT === 'tcp' ? null : await localSocket();
+  if (TRANSPORT === 'socket' && !socket) throw new Error('TRANSPORT=socket: the bench server is not on this machine, or its socket is not here');
+  const transports: (string | null)[] = TRANSPORT === 'socket' ? [socket] : socket ? [null, socket] : [null];
+  const ding: Figures[] = [];
+  if (PLATFORM !== 'wecom') for (const t of transports) ding.push(await dingtalk(t));
   const wx = PLATFORM !== 'dingtalk' ? await wecom() : null;
   log(`load average ${load()} at the end`);
-  const f = (ding ?? wx)!;
-  console.log(`ack_p99_ms=${f.p99.toFixed(1)} clicks_per_s=${f.clicksPerSecond.toFixed(1)} statements_per_click=${f.statementsPerClick.toFixed(1)}`);
+  const f = (ding[ding.length - 1] ?? wx)!;
+  const tcp = ding.length > 1 ? ` tcp_ack_p99_ms=${ding[0].p99.toFixed(1)} tcp_clicks_per_s=${ding[0].clicksPerSecond.toFixed(1)}` : '';
+  console.log(
+    `ack_p99_ms=${f.p99.toFixed(1)} clicks_per_s=${f.clicksPerSecond.toFixed(1)} statements_per_click=${f.statementsPerClick.toFixed(1)} round_trips_per_click=${f.tripsPerClick.toFixed(1)} transport=${f.transport}${tcp}`,
+  );
 }
 
-/** Counts statements from here on: the returned function gives the statements per click since then, by origin, and logs them. */
+/** Counts statements from here on: the returned function gives the statements and round trips per click since then (logging them by origin). */
 function statementsFromHere(nest: { get<T>(t: abstract new (...a: never[]) => T): T }) {
   const counts = countStatements(nest.get(DataSource));
   const from = counts();
-  return (label: string, clicks: number): number => {
+  return (label: string, clicks: number): { statements: number; trips: number } => {
     const now = counts();
     const per = (k: keyof typeof now) => (now[k] - from[k]) / clicks;
     log(
       `${label} SQL statements per click: ${per('click').toFixed(1)} in the click (inbox, command, the card read back; ${per('clickControl').toFixed(1)} of them transaction control) in ${per('clickTrips').toFixed(1)} round trips; meanwhile ${per('relay').toFixed(1)} by the outbox relay and ${per('other').toFixed(1)} other`,
     );
-    return per('click');
+    return { statements: per('click'), trips: per('clickTrips') };
   };
 }
 
@@ -109,10 +124,10 @@ function logDeadlocks(label: string, before: Deadlocks, now: Deadlocks): void {
   log(`${label} InnoDB deadlocks during this run: ${now.count - before.count} on the server (all databases)${where}`);
 }
 
-async function dingtalk(): Promise<Figures> {
+async function dingtalk(socket: string | null): Promise<Figures> {
   const app = { clientId: 'dingbench', clientSecret: 'dingbench-secret-0123456789', robotCode: 'dingbench' };
   const fake = await FakeDingTalk.start({ ...app, qpsLimitPerApi: 1_000_000, cardCallbackTimeoutMs: 30_000 });
-  const db = await benchDatabase('duban_bench_cb', CONCURRENCY + 4);
+  const db = await benchDatabase('duban_bench_cb', CONCURRENCY + 4, socket ?? undefined);
   const deadlocksBefore = await db.deadlocks();
   const dbName = db.name;
   const config = loadConfig({
@@ -129,7 +144,9 @@ async function dingtalk(): Promise<Figures> {
   });
   const nest = await NestFactory.createApplicationContext(AppModule.register(config, workingHoursClock()), { logger: ['error'] });
   try {
-    log(`[dingtalk] fake DingTalk ${fake.apiBase}; database ${dbName}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`);
+    log(
+      `[dingtalk] fake DingTalk ${fake.apiBase}; database ${dbName} over ${socket ? `the Unix socket ${socket}` : 'TCP'}; ${ITEMS} items, ${CLICKS} clicks, concurrency ${CONCURRENCY}`,
+    );
     const org = nest.get(OrgService);
     const unit = (await org.createUnit({ code: 'FGW', name: '市发展改革委' })).id;
     await org.createGroup({ platform: 'dingtalk', externalId: 'cidBENCH', name: '发改委督办群', unitId: unit, purpose: 'unit' });
@@ -186,9 +203,15 @@ async function dingtalk(): Promise<Figures> {
     );
     log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
     logCpu('[dingtalk]', cpu(), CLICKS);
-    const statementsPerClick = phase('[dingtalk]', CLICKS);
+    const sql = phase('[dingtalk]', CLICKS);
     logDeadlocks('[dingtalk]', deadlocksBefore, await db.deadlocks());
-    return { p99: pct(latencies, 99), clicksPerSecond: CLICKS / secs, statementsPerClick };
+    return {
+      p99: pct(latencies, 99),
+      clicksPerSecond: CLICKS / secs,
+      statementsPerClick: sql.statements,
+      tripsPerClick: sql.trips,
+      transport: socket ? 'socket' : 'tcp',
+    };
   } finally {
     await nest.close();
     await fake.stop();
@@ -269,9 +292,9 @@ async function wecom(): Promise<Figures> {
       `[wecom] click → card update p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (WeCom allows 5000 ms)`,
     );
     logCpu('[wecom]', cpu(), cards.length);
-    const statementsPerClick = phase('[wecom]', cards.length);
+    const sql = phase('[wecom]', cards.length);
     logDeadlocks('[wecom]', deadlocksBefore, await db.deadlocks());
-    return { p99: pct(latencies, 99), clicksPerSecond: cards.length / secs, statementsPerClick };
+    return { p99: pct(latencies, 99), clicksPerSecond: cards.length / secs, statementsPerClick: sql.statements, tripsPerClick: sql.trips, transport: 'tcp' };
   } finally {
     await nest.close();
     await fake.stop();

@@ -1,11 +1,28 @@
-import { BATCH_SEPARATOR } from '../src/database/transaction';
 import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
+import { BATCH_SEPARATOR } from '../src/database/transaction';
 
 export const BENCH_SERVER = (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+
+/**
+ * The bench server's Unix socket, when the server runs on this machine (BENCH_SERVER names 127.0.0.1 or localhost) and
+ * the socket it reports exists here; null otherwise.
+ */
+export async function localSocket(): Promise<string | null> {
+  const u = new URL(BENCH_SERVER);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return null;
+  const admin = await adminConnection(u);
+  try {
+    const [rows] = await admin.query<RowDataPacket[]>('SELECT @@socket AS s');
+    const path = String(rows[0]?.s ?? '');
+    return path && existsSync(path) ? path : null;
+  } finally {
+    await admin.end();
+  }
+}
 
 /** KEEP=1 (any value but empty or 0): the benches leave their databases behind, to look at afterwards. */
 export const KEEP = Boolean(process.env.KEEP) && process.env.KEEP !== '0';
@@ -17,6 +34,7 @@ export const KEEP = Boolean(process.env.KEEP) && process.env.KEEP !== '0';
 export async function benchDatabase(
   prefix: string,
   pool: number,
+  socket?: string,
 ): Promise<{ name: string; url: string; drop: () => Promise<void>; deadlocks: () => Promise<Deadlocks> }> {
   const u = new URL(BENCH_SERVER);
   const name = `${prefix}_${Date.now()}`;
@@ -24,6 +42,8 @@ export async function benchDatabase(
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   u.pathname = `/${name}`;
   u.searchParams.set('pool', String(pool));
+  // The service's own option (src/database/data-source.ts): the server's Unix socket instead of TCP.
+  if (socket) u.searchParams.set('socket', socket);
   return {
     name,
     url: u.toString(),
