@@ -21,7 +21,7 @@ import { ItemUnit } from './item-unit.entity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '../shared/clock';
 import { inTransaction } from '../database/transaction';
-import { insertRows } from '../database/plain-sql';
+import { insertRows, updateWhereLater } from '../database/plain-sql';
 import { DirectoryCache } from '../org/directory-cache';
 import type { ItemState } from '../shared/vocabulary';
 import { toShanghaiIso } from '../shared/shanghai-time';
@@ -57,7 +57,10 @@ export class ItemCommandsService {
     return this.runner.run(number, actor, 'sign', async (c) => {
       const mine = c.units.find((u) => u.role === c.relation.unitRole && unitsOf(actor).includes(u.unitId))!;
       if (mine.signedAt) throw conflict('CASE.ALREADY_SIGNED', `您所在单位已于 ${formatShanghai(mine.signedAt)} 签收事项 ${c.item.number}，无需重复签收。`);
-      await c.em.update(ItemUnit, { id: mine.id }, { signedAt: c.now, signedById: actor.personId });
+      // Issue 17: plain SQL, held in a chat event's batched transaction (its row is locked with the item's).
+      await updateWhereLater(c.em, ItemUnit, { signedAt: c.now, signedById: actor.personId }, { id: mine.id }, 1, () =>
+        conflict('CASE.CONCURRENT_UPDATE', `事项 ${c.item.number} 刚被他人更新，请刷新后重试。`),
+      );
       mine.signedAt = c.now;
       const unit = (await this.directory.units([mine.unitId])).get(mine.unitId) ?? (await c.em.findOneByOrFail(Unit, { id: mine.unitId }));
       const to = mine.role === 'lead' && c.item.state === 'assigned' ? 'in_progress' : c.item.state;

@@ -107,5 +107,7 @@ describe('statements per card click (issue 17)', () => {
     const second = await click(numbers[1], 'sign');
     expect(second.ack.cardData.cardParamMap).toMatchObject({ number: numbers[1], stateLabel: '办理中' });
     expect(second.statements).toBeLessThanOrEqual(8);
+    // BEGIN with the lock; the unit's signature, the item and the timeline line; the inbox row and the notices with COMMIT.
+    expect(second.trips).toBeLessThanOrEqual(3);
   });
 });
