@@ -1,7 +1,8 @@
-import { DataSource, type EntitySubscriberInterface, type Logger as OrmLogger } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
 import { insertRows, insertRowsLater, updateWhereLater } from '../../src/database/plain-sql';
-import { BATCH_SEPARATOR, inTransaction } from '../../src/database/transaction';
+import { inTransaction } from '../../src/database/transaction';
+import { countStatements } from '../support/statements';
 import { migratedDataSource } from '../support/test-db';
 
 /**
@@ -14,22 +15,13 @@ import { migratedDataSource } from '../support/test-db';
 describe('batched transactions on MariaDB (issue 17)', () => {
   let ds: DataSource;
   let close: () => Promise<void>;
-  const trips: string[][] = [];
+  let sent: ReturnType<typeof countStatements>;
   const told: string[] = [];
   let seq = 0;
 
   beforeAll(async () => {
     ({ ds, close } = await migratedDataSource());
-    const previous = ds.logger;
-    const recording: OrmLogger = {
-      logQuery: (q: string) => void trips.push(q.split(BATCH_SEPARATOR)),
-      logQueryError: (...a) => previous.logQueryError(...a),
-      logQuerySlow: (...a) => previous.logQuerySlow(...a),
-      logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
-      logMigration: (...a) => previous.logMigration(...a),
-      log: (...a) => previous.log(...a),
-    };
-    (ds as { logger: OrmLogger }).logger = recording;
+    sent = countStatements(ds);
     const watcher: EntitySubscriberInterface = {
       afterInsert: (e) => void told.push(`insert ${e.metadata.tableName}`),
       afterUpdate: (e) => void told.push(`update ${e.metadata.tableName}`),
@@ -44,7 +36,7 @@ describe('batched transactions on MariaDB (issue 17)', () => {
 
   it('sends START TRANSACTION with the first statement and held writes with the COMMIT: two round trips for a read and two writes', async () => {
     const [a, b] = [fresh(), fresh()];
-    trips.length = 0;
+    sent.reset();
     told.length = 0;
     await inTransaction(
       ds,
@@ -56,8 +48,8 @@ describe('batched transactions on MariaDB (issue 17)', () => {
       { isolation: 'READ COMMITTED', batch: true },
     );
     // (A connection's first READ COMMITTED transaction sets its session once: not counted.)
-    const sent = trips.filter((t) => !/^SET SESSION/.test(t[0]));
-    expect(sent.map((t) => t.map((q) => q.split(' ')[0]))).toEqual([
+    const trips = sent.trips().filter((t) => !/^SET SESSION/.test(t[0]));
+    expect(trips.map((t) => t.map((q) => q.split(' ')[0]))).toEqual([
       ['START', 'SELECT'],
       ['INSERT', 'INSERT', 'COMMIT'],
     ]);
@@ -100,7 +92,7 @@ describe('batched transactions on MariaDB (issue 17)', () => {
     const a = fresh();
     const b = fresh();
     await insertRows(ds.manager, InboxEvent, [row(a)]);
-    trips.length = 0;
+    sent.reset();
     await expect(
       inTransaction(
         ds,
@@ -123,12 +115,12 @@ describe('batched transactions on MariaDB (issue 17)', () => {
     expect(await stored(b)).toBe(false);
     expect((await ds.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: a })).outcome).toBeNull();
     // The guarded writes went in a round trip of their own, and no COMMIT was sent.
-    expect(trips.flat().filter((q) => q === 'COMMIT')).toEqual([]);
+    expect(sent.count(/^COMMIT$/)).toBe(0);
   });
 
   it('a transaction that fails before its COMMIT sends none of what it held', async () => {
     const a = fresh();
-    trips.length = 0;
+    sent.reset();
     await expect(
       inTransaction(
         ds,
@@ -139,19 +131,19 @@ describe('batched transactions on MariaDB (issue 17)', () => {
         { batch: true },
       ),
     ).rejects.toThrow('refused');
-    expect(trips.flat().some((q) => q.startsWith('INSERT'))).toBe(false);
+    expect(sent.count(/^INSERT/)).toBe(0);
     expect(await stored(a)).toBe(false);
   });
 
   it('without batch, each statement is its own round trip (the held forms run at once)', async () => {
     const a = fresh();
-    trips.length = 0;
+    sent.reset();
     await inTransaction(ds, async (em) => {
       await insertRowsLater(em, InboxEvent, [row(a)]);
       expect(await stored(a)).toBe(false); // another connection: not committed yet — but sent
-      expect(trips.some((t) => t.length === 1 && t[0].startsWith('INSERT'))).toBe(true);
+      expect(sent.trips().some((t) => t.length === 1 && t[0].startsWith('INSERT'))).toBe(true);
     });
-    expect(trips.every((t) => t.length === 1)).toBe(true);
+    expect(sent.trips().every((t) => t.length === 1)).toBe(true);
     expect(await stored(a)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-import { DataSource, type Logger as OrmLogger } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/app.data-source';
 import { inTransaction } from '../../src/database/transaction';
+import { countStatements } from '../support/statements';
 import { createTestDatabase } from '../support/test-db';
 
 /**
@@ -12,22 +13,13 @@ import { createTestDatabase } from '../support/test-db';
 describe('transaction isolation on MariaDB (issue 17)', () => {
   let ds: DataSource;
   let drop: () => Promise<void>;
-  const sent: string[] = [];
+  let sent: ReturnType<typeof countStatements>;
 
   beforeAll(async () => {
     const db = await createTestDatabase();
     drop = db.drop;
     ds = await new DataSource({ ...dataSourceOptions(db.url), entities: [], migrations: [] }).initialize();
-    const previous = ds.logger;
-    const recording: OrmLogger = {
-      logQuery: (q: string) => void sent.push(q),
-      logQueryError: (...a) => previous.logQueryError(...a),
-      logQuerySlow: (...a) => previous.logQuerySlow(...a),
-      logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
-      logMigration: (...a) => previous.logMigration(...a),
-      log: (...a) => previous.log(...a),
-    };
-    (ds as { logger: OrmLogger }).logger = recording;
+    sent = countStatements(ds);
     await ds.query('CREATE TABLE probe (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB');
     await ds.query('INSERT INTO probe VALUES (1, 0)');
   });
@@ -50,13 +42,13 @@ describe('transaction isolation on MariaDB (issue 17)', () => {
     );
 
   it('READ COMMITTED transactions see what others committed, with at most one SET per connection and none per transaction', async () => {
-    sent.length = 0;
+    sent.reset();
     for (let i = 0; i < 6; i++) {
       const { before, after } = await twoReads({ isolation: 'READ COMMITTED' });
       expect(after).toBe(before + 1);
     }
-    const transactions = sent.filter((q) => /^START TRANSACTION/i.test(q)).length;
-    const sets = sent.filter((q) => /^SET\b/i.test(q)).length;
+    const transactions = sent.count(/^START TRANSACTION/i);
+    const sets = sent.count(/^SET\b/i);
     expect(transactions).toBe(6);
     // The pool here has at most two connections in use (the transaction's and the other writer's).
     expect(sets).toBeLessThanOrEqual(2);

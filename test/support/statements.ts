@@ -2,15 +2,26 @@ import { BATCH_SEPARATOR } from '../../src/database/transaction';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
 
 /**
- * Counts the statements the service sends from now on, by their text (TypeORM calls logQuery once per statement);
- * `stop()` puts the previous logger back.
+ * Counts the statements the service sends from now on, by their text (TypeORM calls logQuery once per query it sends);
+ * `trips()` lists the round trips since the last `reset()`, each with its statements (a batched transaction —
+ * src/database/transaction.ts — sends several in one); `stop()` puts the previous logger back.
  */
-export function countStatements(ds: DataSource): { count: (pattern: RegExp) => number; all: () => number; stop: () => void } {
+export function countStatements(ds: DataSource): {
+  count: (pattern: RegExp) => number;
+  all: () => number;
+  trips: () => string[][];
+  reset: () => void;
+  stop: () => void;
+} {
   const seen: string[] = [];
+  const trips: string[][] = [];
   const previous = ds.logger;
   const counting: OrmLogger = {
-    // A batched transaction (src/database/transaction.ts) sends several statements in one query: each is counted.
-    logQuery: (query: string) => void seen.push(...query.split(BATCH_SEPARATOR)),
+    logQuery: (query: string) => {
+      const statements = query.split(BATCH_SEPARATOR);
+      trips.push(statements);
+      seen.push(...statements);
+    },
     logQueryError: (...a) => previous.logQueryError(...a),
     logQuerySlow: (...a) => previous.logQuerySlow(...a),
     logSchemaBuild: (...a) => previous.logSchemaBuild(...a),
@@ -21,6 +32,11 @@ export function countStatements(ds: DataSource): { count: (pattern: RegExp) => n
   return {
     count: (pattern) => seen.filter((q) => pattern.test(q)).length,
     all: () => seen.length,
+    trips: () => trips.map((t) => [...t]),
+    reset: () => {
+      seen.length = 0;
+      trips.length = 0;
+    },
     stop: () => void ((ds as { logger: OrmLogger }).logger = previous),
   };
 }
