@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { formatShanghai } from '../shared/shanghai-time';
 import { RATINGS } from '../shared/vocabulary';
-import { Unit } from '../org/unit.entity';
+import { DirectoryCache } from '../org/directory-cache';
 import { MessageKinds } from '../outbox/message-kinds';
 import type { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Item } from './item.entity';
@@ -24,6 +24,7 @@ export class ItemMessages implements OnModuleInit {
     private readonly db: DataSource,
     private readonly kinds: MessageKinds,
     private readonly clock: Clock,
+    private readonly directory: DirectoryCache,
   ) {}
 
   onModuleInit(): void {
@@ -47,7 +48,8 @@ export class ItemMessages implements OnModuleInit {
       );
     text('report_notice', async ({ payload: p }, _item, head) => {
       const report = await this.db.getRepository(Report).findOneBy({ id: Number(p.reportId) });
-      const unit = report ? await this.db.getRepository(Unit).findOneBy({ id: report.unitId }) : null;
+      // The unit's name from the directory cache (issue 17: a read per notice in the relay).
+      const unit = report ? ((await this.directory.units([report.unitId])).get(report.unitId) ?? null) : null;
       // R10: a report of the evening is told the next working morning — then the owner reads when it came.
       const late = report && this.clock.now().getTime() - report.submittedAt.getTime() >= 3600_000;
       const when = late ? `于 ${formatShanghai(report.submittedAt)} ` : '';
@@ -64,7 +66,7 @@ export class ItemMessages implements OnModuleInit {
     this.kinds.card('extension_card', 'extension');
     text('request_withdrawn_notice', async ({ payload: p, itemId }, _item, head) => {
       const lead = itemId === null ? null : await this.db.getRepository(ItemUnit).findOneBy({ itemId, role: 'lead' });
-      const unit = lead ? await this.db.getRepository(Unit).findOneBy({ id: lead.unitId }) : null;
+      const unit = lead ? ((await this.directory.units([lead.unitId])).get(lead.unitId) ?? null) : null;
       const what = p.kind === 'closure' ? '办结申请' : '延期申请';
       return { title: '撤回申请', text: `【撤回申请】${head}\n${unit?.name ?? '承办单位'}已撤回${what}，无需再审批。` };
     });
