@@ -92,6 +92,29 @@ describe.each(['mariadb', 'sqlite'] as const)('planning by the next reminder on 
     expect(await t.db.getRepository(Reminder).countBy({ itemId: near.id })).toBe(stored);
   });
 
+  it('a tick reads the lead units of the items that store a reminder to their unit, and of no other (issue 17)', async () => {
+    const far = await open('远期事项', { date: '2026-03-27' }); // nothing within the look-ahead
+    const near = await open('近期事项', { node: '1d' }); // Tuesday 18:00: its first reminder (5 h before, to the unit) is Tuesday 13:00
+    // Neither stores a reminder now: the tick plans both and reads no lead unit.
+    let statements = countStatements(t.db);
+    expect(await tick(at(0))).toBe(2);
+    statements.stop();
+    expect(statements.count(/FROM [`"]item_unit[`"]/)).toBe(0);
+    expect(await t.db.getRepository(Reminder).countBy({ itemId: near.id })).toBe(0);
+    // The tick that stores the near item's 13:00 reminder reads its lead unit (on MariaDB from ix_item_unit_item_role by
+    // name: no dives into uq_item_unit), and the reminder goes to that unit.
+    statements = countStatements(t.db);
+    expect(await tick(new Date((await mark(near.id))! - 6 * HOUR + 60_000))).toBe(1);
+    statements.stop();
+    const leadUnits = statements.count(/FROM [`"]item_unit[`"]/);
+    expect(leadUnits).toBe(1);
+    expect(statements.count(/USE INDEX \(`?ix_item_unit_item_role`?\)/)).toBe(database === 'mariadb' ? 1 : 0);
+    const stored = await t.db.getRepository(Reminder).findBy({ itemId: near.id, audience: 'unit' });
+    expect(stored.length).toBeGreaterThan(0);
+    for (const r of stored) expect(r.recipientKey).toBe(`unit:${org.units.lead}`);
+    expect(await t.db.getRepository(Reminder).countBy({ itemId: far.id })).toBe(0);
+  });
+
   it('an item whose next reminder is weeks away is left alone by the following ticks; one due soon is planned when it comes near; a command brings an item back at once', async () => {
     const far = await open('远期事项', { date: '2026-03-27' }); // 25 days: no weekly reminder (R2 needs a node over 28 days)
     const near = await open('近期事项', { node: '1d' }); // Tuesday 18:00: its first reminder (5 h before) is Tuesday 13:00
