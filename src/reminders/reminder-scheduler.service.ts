@@ -494,19 +494,54 @@ export class ReminderScheduler {
     } catch (e) {
       this.log.warn(JSON.stringify({ event: 'reminders_dispatching_hook_failed', error: e instanceof Error ? e.message : String(e) }));
     }
+    // Issue 17: on MySQL/MariaDB the next claim begins while this one is still re-checking and writing what it claimed
+    // (two at most), so node works on one claim while the server works on the other — but only once this one's claim
+    // is settled: right after its claiming SELECT when it sends everything it locked, after its commit when it held a
+    // recipient's last reminders back (they stay locked until then, and the next claim would skip them and split that
+    // recipient's digest). Claims stay contiguous and each recipient's reminders due together leave as one message.
+    const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     let handled = 0;
-    for (;;) {
-      // READ COMMITTED: the claim locks its reminders (FOR UPDATE SKIP LOCKED) and the re-check must see a report
-      // committed the moment before (R3); no gap locks between instances' claims.
-      const { handled: n, more } = await inTransaction(this.db, (em) => this.dispatchBatch(em, now), PLANNING_TX);
-      handled += n;
-      if (!more) break;
+    let previous: Promise<unknown> = Promise.resolve();
+    const claims: Promise<unknown>[] = [];
+    try {
+      for (;;) {
+        let settled!: (more: boolean) => void;
+        const claimSettled = new Promise<boolean>((resolve) => (settled = resolve));
+        // READ COMMITTED: the claim locks its reminders (FOR UPDATE SKIP LOCKED) and the re-check must see a report
+        // committed the moment before (R3); no gap locks between instances' claims.
+        const claim = inTransaction(this.db, (em) => this.dispatchBatch(em, now, (more, heldBack) => mysql && !heldBack && settled(more)), PLANNING_TX).then(
+          (r) => {
+            handled += r.handled;
+            settled(r.more);
+          },
+          (e: unknown) => {
+            settled(false);
+            throw e;
+          },
+        );
+        claims.push(claim);
+        claim.catch(() => undefined); // awaited below; a failure while the next claim runs must not go unhandled
+        const more = await claimSettled;
+        // At most two claims at once: the one before this must have ended (and its failure is this dispatch's).
+        await previous;
+        previous = claim;
+        if (!more) break;
+      }
+      await previous;
+    } catch (e) {
+      // A claim failed: the other one still running ends first (its reminders are sent or rolled back whole).
+      await Promise.allSettled(claims);
+      throw e;
     }
     return handled;
   }
 
   /** One claim: how many reminders it handled, and whether more are waiting (the claim came back full, and more is due). */
-  private async dispatchBatch(em: EntityManager, now: Date): Promise<{ handled: number; more: boolean }> {
+  private async dispatchBatch(
+    em: EntityManager,
+    now: Date,
+    claimed: (more: boolean, heldBack: boolean) => void = () => undefined,
+  ): Promise<{ handled: number; more: boolean }> {
     // Recipient by recipient (R10): one contact's reminders due together are claimed together and leave as one digest.
     // Issue 17: only the columns dispatch reads, as plain rows — hydrating 2,000 entities a claim cost more CPU than the
     // query.
@@ -537,7 +572,8 @@ export class ReminderScheduler {
     if (due.length === 0) return { handled: 0, more: false };
     // Issue 17: no empty claim after a full one that took the last of what is due.
     const more = next !== undefined;
-    if (next === due[due.length - 1].recipientKey) {
+    const heldBack = next === due[due.length - 1].recipientKey;
+    if (heldBack) {
       // The last recipient's reminders go on past the batch: leave them whole for the next one (unless the batch is
       // nothing but that recipient). Issue 17: only when they do — a claim that ends where a recipient ends is sent
       // whole (100,000 reminders to 100 groups of 1,000 were 100 claims of 1,000, now 50 of 2,000).
@@ -545,6 +581,8 @@ export class ReminderScheduler {
       const whole = due.filter((r) => r.recipientKey !== last.recipientKey);
       if (whole.length > 0) due = whole;
     }
+    // Settled: the next claim (dispatch) may begin unless reminders this one locked are left for it.
+    claimed(more, heldBack && due[due.length - 1].recipientKey !== next);
     // Only what the re-check, the recipients and the 重点督办 mark read of an item.
     const items = plainRows(
       em,

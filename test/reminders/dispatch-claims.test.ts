@@ -91,6 +91,21 @@ describe('dispatch claims (issue 17: claims sent whole, R10 one digest per recip
       expect(await t.db.getRepository(Reminder).countBy({ status: 'pending' })).toBe(0);
     });
 
+    it('the next claim begins while the one before is still sending (it held nothing back), and both are sent whole', async () => {
+      const [a, b, c, d] = await seed(t, [1000, 1000, 1000, 1000]); // two full claims, each ending where a recipient ends
+      t.clock.set(DUE);
+      const statements = countStatements(t.db);
+      expect(await t.get(ReminderScheduler).dispatch(DUE)).toBe(4000);
+      // The second claim's named lock is taken before the first claim's COMMIT: node re-checks one while MariaDB writes the other.
+      const order = statements.trips().map((q) => q[0]);
+      const secondLock = order.map((q, i) => (/GET_LOCK/.test(q) ? i : -1)).filter((i) => i >= 0)[1];
+      const firstClaimCommit = order.findIndex((q, i) => i > order.findIndex((x) => /GET_LOCK/.test(x)) && q === 'COMMIT');
+      expect(secondLock).toBeGreaterThan(0);
+      expect(secondLock).toBeLessThan(firstClaimCommit);
+      for (const target of [a, b, c, d]) expect(await linesOf(t, target)).toEqual([500, 500]);
+      expect(await t.db.getRepository(Reminder).countBy({ status: 'sent' })).toBe(4000);
+    });
+
     it('R10: a recipient whose reminders a full claim cuts is left whole for the next claim — one digest, not two halves', async () => {
       const [a, b] = await seed(t, [1700, 600]); // the first claim of 2,000 ends inside b's 600
       t.clock.set(DUE);
