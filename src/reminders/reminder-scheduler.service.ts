@@ -501,33 +501,51 @@ export class ReminderScheduler {
     // recipient's digest). Claims stay contiguous and each recipient's reminders due together leave as one message.
     const mysql = ['mysql', 'mariadb'].includes(this.db.options.type);
     let handled = 0;
-    let previous: Promise<unknown> = Promise.resolve();
+    let previous: { claim: Promise<unknown>; ended: boolean } | null = null;
     const claims: Promise<unknown>[] = [];
     try {
       for (;;) {
-        let settled!: (more: boolean) => void;
-        const claimSettled = new Promise<boolean>((resolve) => (settled = resolve));
+        const overlapped = previous !== null && !previous.ended;
+        let settled!: (s: { more: boolean; empty: boolean }) => void;
+        const claimSettled = new Promise<{ more: boolean; empty: boolean }>((resolve) => (settled = resolve));
         // READ COMMITTED: the claim locks its reminders (FOR UPDATE SKIP LOCKED) and the re-check must see a report
         // committed the moment before (R3); no gap locks between instances' claims.
-        const claim = inTransaction(this.db, (em) => this.dispatchBatch(em, now, (more, heldBack) => mysql && !heldBack && settled(more)), PLANNING_TX).then(
-          (r) => {
-            handled += r.handled;
-            settled(r.more);
-          },
-          (e: unknown) => {
-            settled(false);
-            throw e;
-          },
-        );
-        claims.push(claim);
-        claim.catch(() => undefined); // awaited below; a failure while the next claim runs must not go unhandled
-        const more = await claimSettled;
+        const current = {
+          ended: false,
+          claim: inTransaction(
+            this.db,
+            (em) => this.dispatchBatch(em, now, (more, heldBack) => mysql && !heldBack && settled({ more, empty: false })),
+            PLANNING_TX,
+          ).then(
+            (r) => {
+              handled += r.handled;
+              current.ended = true;
+              settled({ more: r.more, empty: r.handled === 0 });
+            },
+            (e: unknown) => {
+              current.ended = true;
+              settled({ more: false, empty: true });
+              throw e;
+            },
+          ),
+        };
+        claims.push(current.claim);
+        current.claim.catch(() => undefined); // awaited below; a failure while the next claim runs must not go unhandled
+        const { more, empty } = await claimSettled;
         // At most two claims at once: the one before this must have ended (and its failure is this dispatch's).
-        await previous;
-        previous = claim;
-        if (!more) break;
+        if (previous) await previous.claim;
+        previous = current;
+        if (!more) {
+          // A claim begun beside the one before can find every row locked by it (MariaDB does not always stop at the
+          // claim's LIMIT when it locks): asked again alone, once the one before has committed.
+          if (overlapped && empty) {
+            await current.claim;
+            continue;
+          }
+          break;
+        }
       }
-      await previous;
+      await previous?.claim;
     } catch (e) {
       // A claim failed: the other one still running ends first (its reminders are sent or rolled back whole).
       await Promise.allSettled(claims);
@@ -554,7 +572,10 @@ export class ReminderScheduler {
       .addOrderBy('r.id', 'ASC')
       .limit(CLAIM);
     const mysql = ['mysql', 'mariadb'].includes(em.connection.options.type);
-    if (mysql) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    // The claim walks ix_reminder_dispatch in its order and locks only the rows it takes. Left to choose (most of the
+    // table due, as at a first start), MariaDB scanned the table and sorted it, locking every due row: the next claim
+    // (dispatch's pipeline, another instance) then found them all locked and nothing to take.
+    if (mysql) qb.useIndex('ix_reminder_dispatch').setLock('pessimistic_write').setOnLocked('skip_locked');
     // SKIP LOCKED alone keeps instances off each other's rows, but two scans running at once interleave and split
     // every recipient's reminders between them. A named lock held only for the claiming SELECT (milliseconds, and
     // released by the server if this instance dies) makes claims contiguous; if it cannot be had in 5 s, the claim
