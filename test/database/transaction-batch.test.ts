@@ -1,4 +1,4 @@
-import { DataSource, type EntitySubscriberInterface } from 'typeorm';
+import { DataSource, type EntityManager, type EntitySubscriberInterface } from 'typeorm';
 import { InboxEvent } from '../../src/chat/inbox/inbox-event.entity';
 import { insertRows, insertRowsLater, updateWhereLater } from '../../src/database/plain-sql';
 import { inTransaction } from '../../src/database/transaction';
@@ -33,6 +33,7 @@ describe('batched transactions on MariaDB (issue 17)', () => {
   const row = (eventId: string) => ({ platform: 'dingtalk', eventId, kind: 'card' as const, personId: null, outcome: null });
   const stored = async (eventId: string) => (await ds.getRepository(InboxEvent).findOneBy({ platform: 'dingtalk', eventId })) !== null;
   const fresh = () => `batch-${++seq}`;
+  const batched = <T>(work: (em: EntityManager) => Promise<T>) => inTransaction(ds, work, { batch: true });
 
   it('sends START TRANSACTION with the first statement and held writes with the COMMIT: two round trips for a read and two writes', async () => {
     const [a, b] = [fresh(), fresh()];
@@ -61,14 +62,10 @@ describe('batched transactions on MariaDB (issue 17)', () => {
 
   it('a read in the transaction sees the writes held before it (they go with it, in order)', async () => {
     const a = fresh();
-    const seen = await inTransaction(
-      ds,
-      async (em) => {
-        await insertRowsLater(em, InboxEvent, [row(a)]);
-        return Number((await em.query('SELECT COUNT(*) AS n FROM inbox_event WHERE event_id = ?', [a]))[0].n);
-      },
-      { batch: true },
-    );
+    const seen = await batched(async (em) => {
+      await insertRowsLater(em, InboxEvent, [row(a)]);
+      return Number((await em.query('SELECT COUNT(*) AS n FROM inbox_event WHERE event_id = ?', [a]))[0].n);
+    });
     expect(seen).toBe(1);
   });
 
@@ -76,14 +73,10 @@ describe('batched transactions on MariaDB (issue 17)', () => {
     const [a, b] = [fresh(), fresh()];
     await insertRows(ds.manager, InboxEvent, [row(b)]);
     await expect(
-      inTransaction(
-        ds,
-        async (em) => {
-          await insertRows(em, InboxEvent, [row(a)]); // sent at once
-          await insertRowsLater(em, InboxEvent, [row(b)]); // clashes with the row above, at COMMIT
-        },
-        { batch: true },
-      ),
+      batched(async (em) => {
+        await insertRows(em, InboxEvent, [row(a)]); // sent at once
+        await insertRowsLater(em, InboxEvent, [row(b)]); // clashes with the row above, at COMMIT
+      }),
     ).rejects.toMatchObject({ driverError: { code: 'ER_DUP_ENTRY' } });
     expect(await stored(a)).toBe(false);
   });
@@ -94,23 +87,12 @@ describe('batched transactions on MariaDB (issue 17)', () => {
     await insertRows(ds.manager, InboxEvent, [row(a)]);
     sent.reset();
     await expect(
-      inTransaction(
-        ds,
-        async (em) => {
-          await insertRowsLater(em, InboxEvent, [row(b)]);
-          // No such row: 0 changed, 1 expected.
-          await updateWhereLater(
-            em,
-            InboxEvent,
-            { outcome: 'changed' },
-            { platform: 'dingtalk', eventId: 'no-such-event' },
-            1,
-            () => new Error('guard failed'),
-          );
-          await updateWhereLater(em, InboxEvent, { outcome: 'changed' }, { platform: 'dingtalk', eventId: a }, 1, () => new Error('guard failed'));
-        },
-        { batch: true },
-      ),
+      batched(async (em) => {
+        await insertRowsLater(em, InboxEvent, [row(b)]);
+        // No such row: 0 changed, 1 expected.
+        await updateWhereLater(em, InboxEvent, { outcome: 'changed' }, { platform: 'dingtalk', eventId: 'no-such-event' }, 1, () => new Error('guard failed'));
+        await updateWhereLater(em, InboxEvent, { outcome: 'changed' }, { platform: 'dingtalk', eventId: a }, 1, () => new Error('guard failed'));
+      }),
     ).rejects.toThrow('guard failed');
     expect(await stored(b)).toBe(false);
     expect((await ds.getRepository(InboxEvent).findOneByOrFail({ platform: 'dingtalk', eventId: a })).outcome).toBeNull();
@@ -122,14 +104,10 @@ describe('batched transactions on MariaDB (issue 17)', () => {
     const a = fresh();
     sent.reset();
     await expect(
-      inTransaction(
-        ds,
-        async (em) => {
-          await insertRowsLater(em, InboxEvent, [row(a)]);
-          throw new Error('refused');
-        },
-        { batch: true },
-      ),
+      batched(async (em) => {
+        await insertRowsLater(em, InboxEvent, [row(a)]);
+        throw new Error('refused');
+      }),
     ).rejects.toThrow('refused');
     expect(sent.count(/^INSERT/)).toBe(0);
     expect(await stored(a)).toBe(false);
