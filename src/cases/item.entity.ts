@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { BoolColumn, CreatedAtColumn, UpdatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn } from '../database/columns';
+import { BoolColumn, CreatedAtColumn, UpdatedAtColumn, DateTimeColumn, IntColumn, StringColumn, TextColumn, UnsetInstantColumn } from '../database/columns';
 import type { Board, Category, ItemKind, ItemState, Rating, Source } from '../shared/vocabulary';
 
 /** C1: a 督办事项. State moves only through cases.service (C5); every change leaves an item_event (C6). */
@@ -72,9 +72,10 @@ export class Item {
   /**
    * Issue 6: reminders are stored up to this instant; every command clears it (in its own transaction) so the next tick
    * plans the item again. Issue 17: with the state, it is the item's next planning instant, indexed (ix_item_plan): the
-   * tick plans an open item when this is NULL or less than half its horizon ahead, and reads exactly those from the index.
+   * tick plans an open item when this is unset or less than half its horizon ahead, and reads exactly those from the
+   * index. Stored unset as the epoch, not NULL (UnsetInstantColumn): planning moves 10^5 marks a minute at a cold start.
    */
-  @DateTimeColumn({ nullable: true }) remindersPlannedUntil!: Date | null;
+  @UnsetInstantColumn() remindersPlannedUntil!: Date | null;
   /** Optimistic lock: a command updates only the version it read, so two clicks cannot both win. */
   @IntColumn({ default: 1 }) version!: number;
   @CreatedAtColumn() createdAt!: Date;

@@ -1,3 +1,4 @@
+import { UNSET_INSTANT } from '../database/columns';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -269,15 +270,20 @@ export class ReminderScheduler {
       const n = await inTransaction(
         this.db,
         async (em) => {
-          // Issue 17: what is due to plan is a range of ix_item_plan — (open state, never planned or changed: NULL; or a
-          // stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
+          // Issue 17: what is due to plan is a range of ix_item_plan — (open state, a mark before `stale`: never planned or
+          // changed since, stored as the epoch, or a stored plan ending before `stale`) — read in the index's order with no sort, so a steady tick reads the few
           // items whose next reminder comes near, never a slice of the register. A planned item leaves the range (its
           // mark moves to `until` or later), so the next batch is again the range's first rows. Only the columns planning needs.
           const qb = em
             .createQueryBuilder(Item, 'i')
             .select([])
             .where('i.state IN (:...open)', { open: OPEN_STATES })
-            .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+            // Unset (the epoch) as an interval of its own, so that the index finds the lane's first id in it — an
+            // interval merged with the rest below `stale` is scanned from its start, other lanes' items too.
+            .andWhere('(i.reminders_planned_until = :unset OR (i.reminders_planned_until > :unset AND i.reminders_planned_until < :stale))', {
+              unset: UNSET_INSTANT,
+              stale,
+            })
             .andWhere('i.id >= :from', { from: range.from })
             .limit(PLAN_BATCH);
           // The last range has no end: items registered since the run began are planned too.
@@ -386,7 +392,7 @@ export class ReminderScheduler {
               .createQueryBuilder(Item, 'i')
               .select('i.id', 'id')
               .where('i.id IN (:...ids)', { ids: batch.map((i) => i.id) })
-              .andWhere('(i.reminders_planned_until IS NULL OR i.reminders_planned_until < :stale)', { stale })
+              .andWhere('i.reminders_planned_until < :stale', { stale })
               .getRawMany<{ id: number }>();
             for (const { id } of left) skipped.add(Number(id));
           }

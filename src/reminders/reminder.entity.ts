@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn } from '../database/columns';
+import { CreatedAtColumn, DateTimeColumn, IntColumn, StringColumn, UnsetInstantColumn } from '../database/columns';
 
 export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 
@@ -25,6 +25,7 @@ export class Reminder {
   /** The policy id ('daily'), or base and add-ons with their versions when composed ('key_task@1+work_report@2'). */
   @StringColumn(191) policyId!: string;
   @IntColumn() policyVersion!: number;
-  @DateTimeColumn({ nullable: true }) sentAt!: Date | null;
+  /** Null until sent; stored unset as the epoch, not NULL (UnsetInstantColumn): dispatch marks 10^5 reminders sent at once. */
+  @UnsetInstantColumn() sentAt!: Date | null;
   @CreatedAtColumn() createdAt!: Date;
 }

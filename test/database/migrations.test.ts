@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/app.data-source';
 import { ENTITIES } from '../../src/app.entities';
+import { Item } from '../../src/cases/item.entity';
+import { Reminder } from '../../src/reminders/reminder.entity';
 import { createTestDatabase } from '../support/test-db';
 
 const TABLES = [
@@ -165,5 +167,45 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
       [4, null],
       [5, null],
     ]);
+  });
+  it('issue 17 — an unset planning mark and an unsent reminder are kept as the epoch, not NULL, and the entities still read null', async () => {
+    const at = ds.migrations.findIndex((m) => m.name === 'UnsetInstantSchema1796300000000');
+    expect(at).toBeGreaterThan(0);
+    for (let i = at; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+    const ts = (iso: string) => (kind === 'sqlite' ? iso.replace('T', ' ').replace('Z', '') : new Date(iso));
+    const item = (id: number, mark: string | null) =>
+      ds.query(
+        `INSERT INTO item (id, number, title, content, source, board, category, state, owner_id, leader_id, deadline_at, deadline_spec, registered_at, reminders_planned_until)
+         VALUES (?, ?, '事项', '内容', 'meeting', 'daily', 'decision', 'in_progress', 1, 1, ?, '7d', ?, ?)`,
+        [id, `DB2026-91${id}`, ts('2026-03-09T10:00:00Z'), ts('2026-03-02T01:00:00Z'), mark && ts(mark)],
+      );
+    const reminder = (id: number, sent: string | null) =>
+      ds.query(
+        `INSERT INTO reminder (id, reminder_key, item_id, kind, rule, audience, planned_at, due_at, status, policy_id, policy_version, sent_at)
+         VALUES (?, ?, 11, 'before_deadline', 'R1', 'unit', ?, ?, ?, 'daily', 1, ?)`,
+        [id, `k${id}`, ts('2026-03-09T05:00:00Z'), ts('2026-03-09T05:00:00Z'), sent ? 'sent' : 'pending', sent && ts(sent)],
+      );
+    await item(11, null);
+    await item(12, '2026-03-05T04:00:00Z');
+    await reminder(21, null);
+    await reminder(22, '2026-03-09T05:00:01Z');
+    const raw = async () =>
+      [
+        ...((await ds.query('SELECT reminders_planned_until AS v FROM item WHERE id IN (11, 12) ORDER BY id')) as { v: unknown }[]),
+        ...((await ds.query('SELECT sent_at AS v FROM reminder WHERE id IN (21, 22) ORDER BY id')) as { v: unknown }[]),
+      ].map(({ v }) => (v === null ? null : new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}Z`).toISOString()));
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await raw()).toEqual(['1970-01-01T00:00:00.000Z', '2026-03-05T04:00:00.000Z', '1970-01-01T00:00:00.000Z', '2026-03-09T05:00:01.000Z']);
+    // The entities see null where nothing is set, and write null as the epoch.
+    const items = ds.getRepository(Item);
+    expect((await items.findOneByOrFail({ id: 11 })).remindersPlannedUntil).toBeNull();
+    expect((await items.findOneByOrFail({ id: 12 })).remindersPlannedUntil?.toISOString()).toBe('2026-03-05T04:00:00.000Z');
+    expect((await ds.getRepository(Reminder).findOneByOrFail({ id: 21 })).sentAt).toBeNull();
+    await items.update({ id: 12 }, { remindersPlannedUntil: null });
+    expect((await raw())[1]).toBe('1970-01-01T00:00:00.000Z');
+    // Reverted: NULL again.
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await raw()).toEqual([null, null, null, '2026-03-09T05:00:01.000Z']);
+    await ds.runMigrations({ transaction: 'each' });
   });
 });

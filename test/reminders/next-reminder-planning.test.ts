@@ -227,4 +227,33 @@ describe.each(['mariadb', 'sqlite'] as const)('planning by the next reminder on 
     expect(await mark(changed.id)).toBeNull();
     expect((await t.db.getRepository(Item).findOneByOrFail({ id: kept.id })).updatedAt.getTime()).toBe(kept.updatedAt.getTime());
   });
+  it('a planning lane begins at its own first id: the index bounds the never-planned items by id, not only by their mark (issue 17)', async () => {
+    if (database !== 'mariadb') return; // the index and its plan are MySQL/MariaDB's (SQLite plans with one lane)
+    // Open items never planned, as a register at its first start: three batches' worth, so the lanes start apart.
+    await t.db.query(
+      `INSERT INTO item (number, title, content, source, board, category, state, owner_id, leader_id, registered_at, deadline_at, deadline_spec)
+       SELECT CONCAT('DB2026-8', LPAD(seq, 5, '0')), '压测事项', '内容', 'hotline', 'daily', 'decision', 'in_progress', ?, ?, ?, ?, '7d' FROM seq_1_to_3000`,
+      [org.owner.id, org.leader.id, MONDAY_9, at(24 * 30)],
+    );
+    await t.db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT id, ?, 'lead' FROM item WHERE number LIKE 'DB2026-8%'`, [org.units.lead]);
+    const statements = countStatements(t.db);
+    try {
+      await t.get(ReminderScheduler).plan(MONDAY_9);
+      const reads = statements.sent(/USE INDEX \(`?ix_item_plan`?\)/);
+      expect(reads.length).toBeGreaterThan(2);
+      // Each read, as it was sent, explained: the range on ix_item_plan uses the id (its third part) — a lane that starts
+      // in the middle of the register seeks to its first item instead of walking the other lane's. FORCE, not USE: a
+      // table of 3,000 rows may be read whole, whatever the hint; what is asked here is what the index can bound.
+      for (const { query, parameters } of reads) {
+        const forced = query.replace(/USE INDEX/, 'FORCE INDEX');
+        const [{ EXPLAIN: plan }] = (await t.db.query(`EXPLAIN FORMAT=JSON ${forced}`, parameters)) as { EXPLAIN: string }[];
+        type Access = { table?: { key?: string; used_key_parts?: string[] } };
+        const block = (JSON.parse(plan) as { query_block: Access & { nested_loop?: Access[] } }).query_block;
+        const table = (block.nested_loop?.[0] ?? block).table;
+        expect([table?.key, table?.used_key_parts]).toEqual(['ix_item_plan', ['state', 'reminders_planned_until', 'id']]);
+      }
+    } finally {
+      statements.stop();
+    }
+  });
 });

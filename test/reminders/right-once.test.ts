@@ -3,6 +3,7 @@ import { AccountabilityService } from '../../src/accountability/accountability.s
 import { Clue } from '../../src/accountability/clue.entity';
 import { ItemCommandsService } from '../../src/cases/item-commands.service';
 import { ItemEvent } from '../../src/cases/item-event.entity';
+import { Item } from '../../src/cases/item.entity';
 import { RegisterInput, RegistrationService } from '../../src/cases/registration.service';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { ReminderScheduler } from '../../src/reminders/reminder-scheduler.service';
@@ -232,7 +233,7 @@ describe('reminders that are right once, at the fake DingTalk (R1, R3–R5, R9, 
     // Two items of the same unit whose deadlines are an hour apart: R4's slots interleave (every hour on day 2).
     const a = await register({ title: '交错时限事项甲', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
     const b = await register({ title: '交错时限事项乙', deadline: { node: '1d' } }, '2026-05-25T09:00:00+08:00');
-    await t.db.query('UPDATE item SET deadline_at = ?, reminders_planned_until = NULL WHERE number = ?', [new Date('2026-05-26T17:00:00+08:00'), b]);
+    await t.db.getRepository(Item).update({ number: b }, { deadlineAt: new Date('2026-05-26T17:00:00+08:00'), remindersPlannedUntil: null });
     const got = (await walk('2026-05-26T09:00:00+08:00', '2026-05-29T07:00:00+08:00')).filter(
       (x) => x.to === 'unit' && (x.text.includes(a) || x.text.includes(b)) && x.text.includes('【催办】'),
     );

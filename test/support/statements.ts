@@ -10,14 +10,18 @@ export function countStatements(ds: DataSource): {
   count: (pattern: RegExp) => number;
   all: () => number;
   trips: () => string[][];
+  /** The queries sent whose text matches, with their parameters (to EXPLAIN one as it was sent). */
+  sent: (pattern: RegExp) => { query: string; parameters: unknown[] }[];
   reset: () => void;
   stop: () => void;
 } {
   const seen: string[] = [];
   const trips: string[][] = [];
+  const calls: { query: string; parameters: unknown[] }[] = [];
   const previous = ds.logger;
   const counting: OrmLogger = {
-    logQuery: (query: string) => {
+    logQuery: (query: string, parameters?: unknown[]) => {
+      calls.push({ query, parameters: parameters ?? [] });
       const statements = query.split(BATCH_SEPARATOR);
       trips.push(statements);
       seen.push(...statements);
@@ -33,8 +37,10 @@ export function countStatements(ds: DataSource): {
     count: (pattern) => seen.filter((q) => pattern.test(q)).length,
     all: () => seen.length,
     trips: () => trips.map((t) => [...t]),
+    sent: (pattern) => calls.filter((c) => pattern.test(c.query)),
     reset: () => {
       seen.length = 0;
+      calls.length = 0;
       trips.length = 0;
     },
     stop: () => void ((ds as { logger: OrmLogger }).logger = previous),

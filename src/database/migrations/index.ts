@@ -21,6 +21,7 @@ import { LedgerIndexSchema1796206644666 } from './1796206644666-LedgerIndexSchem
 import { ReminderIndexSchema1796208895182 } from './1796208895182-ReminderIndexSchema';
 import { BulletinIndexSchema1796232000000 } from './1796232000000-BulletinIndexSchema';
 import { DispatchIndexSchema1796240000000 } from './1796240000000-DispatchIndexSchema';
+import { UnsetInstantSchema1796300000000 } from './1796300000000-UnsetInstantSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ReminderIndexSchema1796208895182,
   BulletinIndexSchema1796232000000,
   DispatchIndexSchema1796240000000,
+  UnsetInstantSchema1796300000000,
 ];
