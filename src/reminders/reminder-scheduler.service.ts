@@ -357,15 +357,12 @@ export class ReminderScheduler {
           );
           // Issue 17: an item planned again (changed by a command, or its rules) mostly yields rows already stored; their
           // keys are looked up on the unique index first and only the new ones inserted — a read instead of a write that
-          // the server undoes row by row. The insert stays INSERT IGNORE on the key: another instance planning the same
+          // the server undoes row by row. The insert stays INSERT IGNORE on (item, key): another instance planning the same
           // item at the same moment adds nothing twice. Only the rows of items whose mark was cleared (or never set) are
           // looked up: an item with a mark has every stored reminder before it (the mark is never before the stored
           // horizon's end), and planning starts at the mark, so none of its rows can be stored yet.
           const unmarked = new Set(batch.filter((i) => !i.remindersPlannedUntil).map((i) => i.id));
-          const stored = await this.storedKeys(
-            em,
-            rows.filter((r) => unmarked.has(r.itemId)).map((r) => r.key),
-          );
+          const stored = await this.storedKeys(em, [...unmarked]);
           const fresh = stored.size ? rows.filter((r) => !stored.has(r.key)) : rows;
           if (mysql) {
             // The driver's own bulk form: a large register plans ~10^5 rows a minute at start; TypeORM's builder
@@ -459,14 +456,17 @@ export class ReminderScheduler {
     );
   }
 
-  /** Which of these reminder keys are stored already (uq_reminder_key, read from the index alone). */
-  private async storedKeys(em: EntityManager, keys: string[]): Promise<Set<string>> {
+  /**
+   * The keys of the reminders stored for these items (uq_reminder_item_key, read from the index alone: an item has a
+   * few dozen at most). By item, not by key: a list of keys would need a range of the index per key.
+   */
+  private async storedKeys(em: EntityManager, itemIds: number[]): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (let i = 0; i < keys.length; i += 1000) {
+    for (let i = 0; i < itemIds.length; i += 1000) {
       const found = await em
         .createQueryBuilder(Reminder, 'r')
         .select('r.key', 'k')
-        .where('r.key IN (:...keys)', { keys: keys.slice(i, i + 1000) })
+        .where('r.itemId IN (:...ids)', { ids: itemIds.slice(i, i + 1000) })
         .getRawMany<{ k: string }>();
       for (const { k } of found) stored.add(k);
     }

@@ -5,9 +5,12 @@ export type ReminderStatus = 'pending' | 'sent' | 'cancelled';
 
 /** One planned reminder. `key` (item, kind, audience, planned instant) makes planning idempotent across runs and instances. */
 @Entity('reminder')
-@Index('uq_reminder_key', ['key'], { unique: true })
-/** Issue 17: by item alone — a status change (sent, cancelled) no longer moves an entry here. */
-@Index('ix_reminder_item_only', ['itemId'])
+/**
+ * Issue 17: one index for the key's uniqueness and for reading by item — the key begins with the item's id, so the pair
+ * is unique exactly when the key is. A planned reminder used to write a leaf of the key's index and another of the
+ * item's, each a random page; now one. A status change (sent, cancelled) moves no entry here.
+ */
+@Index('uq_reminder_item_key', ['itemId', 'key'], { unique: true })
 @Index('ix_reminder_dispatch', ['status', 'dueAt', 'recipientKey'])
 export class Reminder {
   @PrimaryGeneratedColumn({ type: 'int' }) id!: number;

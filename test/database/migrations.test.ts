@@ -204,8 +204,29 @@ describe.each(['mariadb', 'sqlite'] as const)('migrations on %s', (kind) => {
     await items.update({ id: 12 }, { remindersPlannedUntil: null });
     expect((await raw())[1]).toBe('1970-01-01T00:00:00.000Z');
     // Reverted: NULL again.
-    await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = at; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
     expect(await raw()).toEqual([null, null, null, '2026-03-09T05:00:01.000Z']);
     await ds.runMigrations({ transaction: 'each' });
+  });
+  it('issue 17 — a reminder is unique by (item, key), one index in place of the key and the item apart, and the old two come back on revert', async () => {
+    const indexes = async () => {
+      const rows = (await ds.query(kind === 'sqlite' ? 'PRAGMA index_list(reminder)' : 'SHOW INDEX FROM reminder')) as Record<string, string>[];
+      return [...new Set(rows.map((r) => r.name ?? r.Key_name))].filter((n) => /^(uq|ix)_reminder_(key|item)/.test(n)).sort();
+    };
+    expect(await indexes()).toEqual(['uq_reminder_item_key']);
+    const ts = (iso: string) => (kind === 'sqlite' ? iso.replace('T', ' ').replace('Z', '') : new Date(iso));
+    const reminder = (id: number, key: string) =>
+      ds.query(
+        `INSERT INTO reminder (id, reminder_key, item_id, kind, rule, audience, planned_at, due_at, status, policy_id, policy_version)
+         VALUES (?, ?, 31, 'before_deadline', 'R1', 'unit', ?, ?, 'pending', 'daily', 1)`,
+        [id, key, ts('2026-03-09T05:00:00Z'), ts('2026-03-09T05:00:00Z')],
+      );
+    await reminder(41, '31:before_deadline:unit:2026-03-09T05:00:00.000Z');
+    await expect(reminder(42, '31:before_deadline:unit:2026-03-09T05:00:00.000Z')).rejects.toThrow(/duplicate|unique/i);
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await indexes()).toEqual(['ix_reminder_item_only', 'uq_reminder_key']);
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await indexes()).toEqual(['uq_reminder_item_key']);
+    await ds.query('DELETE FROM reminder WHERE id = 41');
   });
 });

@@ -22,6 +22,7 @@ import { ReminderIndexSchema1796208895182 } from './1796208895182-ReminderIndexS
 import { BulletinIndexSchema1796232000000 } from './1796232000000-BulletinIndexSchema';
 import { DispatchIndexSchema1796240000000 } from './1796240000000-DispatchIndexSchema';
 import { UnsetInstantSchema1796300000000 } from './1796300000000-UnsetInstantSchema';
+import { ReminderKeyByItemSchema1796400000000 } from './1796400000000-ReminderKeyByItemSchema';
 
 /** In order. A new migration is added here and never edited once it has landed. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   BulletinIndexSchema1796232000000,
   DispatchIndexSchema1796240000000,
   UnsetInstantSchema1796300000000,
+  ReminderKeyByItemSchema1796400000000,
 ];
