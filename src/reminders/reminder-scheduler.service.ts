@@ -457,8 +457,8 @@ export class ReminderScheduler {
   }
 
   /**
-   * The keys of the reminders stored for these items (uq_reminder_item_key, read from the index alone: an item has a
-   * few dozen at most). By item, not by key: a list of keys would need a range of the index per key.
+   * The keys of the reminders stored for these items (uq_reminder_item_key, read from the index alone: an item's keys
+   * lie side by side). By item, not by key: a list of keys would need a range of the index per key.
    */
   private async storedKeys(em: EntityManager, itemIds: number[]): Promise<Set<string>> {
     const stored = new Set<string>();
